@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "quorum-model.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The JSON wire format of docs/formats.md. Every reader validates the whole
+ * document and either returns a complete value or NULL with a
+ * QUORUM_ERROR_INVALID error whose message starts with the path of the bad
+ * field, e.g. "instances[3].points: a polygon needs at least 3 points".
+ * @schema may be NULL: then labels and attribute values are not checked.
+ * @path_prefix names where @node sits in a larger document ("" at the root).
+ */
+
+/* Parse bytes into a JSON tree with the limits the format sets (nesting
+ * depth, size); the error says where the syntax broke. */
+JsonNode            *quorum_wire_parse_bytes          (const char               *data,
+                                                       gsize                     length,
+                                                       GError                  **error);
+
+QuorumInstance      *quorum_wire_read_instance        (JsonNode                 *node,
+                                                       const QuorumLabelSchema  *schema,
+                                                       const char               *path_prefix,
+                                                       GError                  **error);
+JsonNode            *quorum_wire_write_instance       (const QuorumInstance     *instance);
+
+/* {"annotator": …, "file": {"width", "height", "frames"}, "instances": […]} */
+QuorumAnnotationSet *quorum_wire_read_annotation_set  (JsonNode                 *node,
+                                                       const QuorumLabelSchema  *schema,
+                                                       const char               *path_prefix,
+                                                       GError                  **error);
+JsonNode            *quorum_wire_write_annotation_set (const QuorumAnnotationSet *set);
+
+/* A bare instance list, as a task's save request carries it. */
+GPtrArray           *quorum_wire_read_instances       (JsonNode                 *node,
+                                                       const QuorumLabelSchema  *schema,
+                                                       const char               *path_prefix,
+                                                       GError                  **error);
+JsonNode            *quorum_wire_write_instances      (GPtrArray                *instances);
+
+/* {"labels": [{"name", "color", "kind", "attributes": [{"name", "type", "options"}]}]} */
+QuorumLabelSchema   *quorum_wire_read_label_schema    (JsonNode                 *node,
+                                                       const char               *path_prefix,
+                                                       GError                  **error);
+JsonNode            *quorum_wire_write_label_schema   (const QuorumLabelSchema  *schema);
+
+QuorumJobSettings   *quorum_wire_read_job_settings    (JsonNode                 *node,
+                                                       const char               *path_prefix,
+                                                       GError                  **error);
+JsonNode            *quorum_wire_write_job_settings   (const QuorumJobSettings  *settings);
+
+/* Serialize any node to UTF-8 (pretty or compact); never fails. */
+char                *quorum_wire_to_string            (JsonNode                 *node,
+                                                       gboolean                  pretty);
+
+G_END_DECLS

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-server"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "quorum-server.h"
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  gboolean version = FALSE;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  GOptionEntry entries[] = {
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      "Keep the database and media in DIR (default: ./quorum-data)", "DIR" },
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
+      "Listen on ADDRESS:PORT (default: 127.0.0.1:8080; port 0 picks a free one)", "ADDRESS:PORT" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
+      "Serve HTTPS with this PEM certificate (needs --tls-key)", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
+      "The PEM private key of --tls-cert", "FILE" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, "The Quorum task server: accounts, projects, media, "
+                                "jobs, review, exams and consensus over HTTP.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "quorum-server: %s\nTry “quorum-server --help”.\n", error->message);
+      return 2;
+    }
+  if (version)
+    {
+      printf ("quorum-server %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (argc > 1)
+    {
+      fprintf (stderr, "quorum-server: unexpected argument “%s”\nTry “quorum-server --help”.\n",
+               argv[1]);
+      return 2;
+    }
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      fprintf (stderr, "quorum-server: --tls-cert and --tls-key go together\n");
+      return 2;
+    }
+  if (tls_cert != NULL)
+    {
+      fprintf (stderr, "quorum-server: TLS is not supported by this build yet\n");
+      return 2;
+    }
+
+  server = quorum_server_new (data_dir != NULL ? data_dir : "quorum-data", &error);
+  if (server == NULL ||
+      !quorum_server_listen (server, listen != NULL ? listen : "127.0.0.1:8080", &error))
+    {
+      fprintf (stderr, "quorum-server: %s\n", error->message);
+      return 1;
+    }
+  printf ("quorum-server %s listening on port %u\n", PACKAGE_VERSION,
+          quorum_server_get_port (server));
+  fflush (stdout);
+  loop = g_main_loop_new (NULL, FALSE);
+  g_main_loop_run (loop);
+  return 0;
+}

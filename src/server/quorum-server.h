@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define QUORUM_TYPE_SERVER (quorum_server_get_type ())
+G_DECLARE_FINAL_TYPE (QuorumServer, quorum_server, QUORUM, SERVER, GObject)
+
+QuorumServer *quorum_server_new         (const char    *data_dir,
+                                         GError       **error);
+/* Listens on @address ("127.0.0.1:8080"; port 0 picks a free one). */
+gboolean      quorum_server_listen      (QuorumServer  *self,
+                                         const char    *address,
+                                         GError       **error);
+guint         quorum_server_get_port    (QuorumServer  *self);
+
+G_END_DECLS
