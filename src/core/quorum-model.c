@@ -240,6 +240,12 @@ quorum_instance_check (const QuorumInstance *instance,
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "label: must not be empty");
       return FALSE;
     }
+  if (max == 0 && instance->n_points > 0)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "points: a %s has no points, not %u", kind, instance->n_points);
+      return FALSE;
+    }
   if (min == max && instance->n_points != min)
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
