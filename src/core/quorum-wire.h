@@ -7,6 +7,13 @@
 
 G_BEGIN_DECLS
 
+/* The limits docs/formats.md promises. */
+#define QUORUM_WIRE_MAX_BYTES      (256 * 1024 * 1024)  /* one document */
+#define QUORUM_WIRE_MAX_DEPTH      64                   /* nested arrays and objects */
+#define QUORUM_WIRE_MAX_COORDINATE 1e9                  /* |x| and |y| in pixels */
+#define QUORUM_WIRE_MAX_SIZE       1000000000           /* width, height, frames */
+#define QUORUM_WIRE_MAX_FPS        1000000.0
+
 /*
  * The JSON wire format of docs/formats.md. Every reader validates the whole
  * document and either returns a complete value or NULL with a
@@ -16,8 +23,10 @@ G_BEGIN_DECLS
  * @path_prefix names where @node sits in a larger document ("" at the root).
  */
 
-/* Parse bytes into a JSON tree with the limits the format sets (nesting
- * depth, size); the error says where the syntax broke. */
+/* Parse bytes into a JSON tree with the limits the format sets (strict
+ * RFC 8259 syntax, nesting depth, size, numbers that fit, no repeated
+ * member); a syntax error starts with "LINE:COLUMN: ". Over the size limit
+ * the error is QUORUM_ERROR_TOO_LARGE, otherwise QUORUM_ERROR_INVALID. */
 JsonNode            *quorum_wire_parse_bytes          (const char               *data,
                                                        gsize                     length,
                                                        GError                  **error);
@@ -28,7 +37,7 @@ QuorumInstance      *quorum_wire_read_instance        (JsonNode                 
                                                        GError                  **error);
 JsonNode            *quorum_wire_write_instance       (const QuorumInstance     *instance);
 
-/* {"annotator": …, "file": {"width", "height", "frames"}, "instances": […]} */
+/* {"annotator": …, "file": {"width", "height", "frames", "fps"}, "instances": […]} */
 QuorumAnnotationSet *quorum_wire_read_annotation_set  (JsonNode                 *node,
                                                        const QuorumLabelSchema  *schema,
                                                        const char               *path_prefix,
