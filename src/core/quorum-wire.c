@@ -27,6 +27,7 @@ typedef struct {
   const char *end;
   guint       line;
   const char *line_start;
+  char        what[32];   /* scan_describe's answer; per scan, so threads may parse at once */
 } Scan;
 
 static guint
@@ -79,20 +80,26 @@ scan_space (Scan *scan)
     }
 }
 
+/* The character at the scan position, quoted, for a message. The input was
+ * checked to be UTF-8, so a whole character can be copied. */
 static const char *
-scan_describe (const Scan *scan)
+scan_describe (Scan *scan)
 {
-  static char buf[16];
   guchar c;
 
   if (scan->p >= scan->end)
     return "end of input";
   c = (guchar) *scan->p;
-  if (c >= 0x20 && c < 0x7f)
-    g_snprintf (buf, sizeof buf, "‘%c’", c);
+  if (c >= 0x80)
+    {
+      const char *next = g_utf8_next_char (scan->p);
+      g_snprintf (scan->what, sizeof scan->what, "‘%.*s’", (int) (next - scan->p), scan->p);
+    }
+  else if (c >= 0x20 && c < 0x7f)
+    g_snprintf (scan->what, sizeof scan->what, "‘%c’", c);
   else
-    g_snprintf (buf, sizeof buf, "byte 0x%02x", c);
-  return buf;
+    g_snprintf (scan->what, sizeof scan->what, "control character 0x%02x", c);
+  return scan->what;
 }
 
 static gboolean
@@ -141,7 +148,8 @@ scan_string (Scan    *scan,
               continue;
             }
           if (strchr ("\"\\/bfnrt", *scan->p) == NULL || *scan->p == '\0')
-            return scan_fail (scan, error, "unknown escape sequence ‘\\%c’", *scan->p);
+            return scan_fail (scan, error, "unknown escape sequence: ‘\\’ then %s",
+                              scan_describe (scan));
         }
       scan->p++;
     }
@@ -165,6 +173,7 @@ scan_number (Scan    *scan,
   const char *begin = scan->p;
   gboolean integer = TRUE;
   g_autofree char *token = NULL;
+  g_autofree char *shown = NULL;
 
   if (*scan->p == '-')
     scan->p++;
@@ -192,6 +201,8 @@ scan_number (Scan    *scan,
     return scan_fail (scan, error, "unexpected %s in a number", scan_describe (scan));
 
   token = g_strndup (begin, scan->p - begin);
+  /* Only the start of an absurdly long number goes into a message. */
+  shown = strlen (token) > 40 ? g_strdup_printf ("%.40s…", token) : g_strdup (token);
   errno = 0;
   if (integer)
     {
@@ -199,13 +210,13 @@ scan_number (Scan    *scan,
       if (errno == ERANGE)
         {
           scan->p = begin;
-          return scan_fail (scan, error, "the number %s is too large", token);
+          return scan_fail (scan, error, "the number %s is too large", shown);
         }
     }
   else if (!isfinite (g_ascii_strtod (token, NULL)))
     {
       scan->p = begin;
-      return scan_fail (scan, error, "the number %s is too large", token);
+      return scan_fail (scan, error, "the number %s is too large", shown);
     }
   return TRUE;
 }
@@ -264,7 +275,7 @@ scan_document (const char *data,
                gsize       length,
                GError    **error)
 {
-  Scan scan = { data, data, data + length, 1, data };
+  Scan scan = { data, data, data + length, 1, data, "" };
   char stack[QUORUM_WIRE_MAX_DEPTH];
   guint depth = 0;
   const char *bad;
@@ -716,13 +727,23 @@ read_integer (JsonObject *object,
   if (node == NULL)
     return TRUE;
   where = path_member (path, name);
-  if (!node_is_number (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+  if (!node_is_number (node))
+    return fail (error, where, "must be a whole number, not %s", describe_node (node));
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    v = json_node_get_int (node);
+  else
     {
-      if (node_is_number (node))
-        return fail (error, where, "must be a whole number, not %g", json_node_get_double (node));
-      return fail (error, where, "must be a whole number, not %s", describe_node (node));
+      /* JSON has one number type: 3.0 is the whole number 3, as a writer
+       * that keeps every number a double would send it. */
+      double d = json_node_get_double (node);
+
+      if (!isfinite (d) || d != floor (d))
+        return fail (error, where, "must be a whole number, not %g", d);
+      if (d < (double) min || d > (double) max)
+        return fail (error, where, "must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT
+                     ", not %g", min, max, d);
+      v = (gint64) d;
     }
-  v = json_node_get_int (node);
   if (v < min || v > max)
     return fail (error, where, "must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT
                  ", not %" G_GINT64_FORMAT, min, max, v);
@@ -1062,6 +1083,8 @@ read_attributes (JsonNode           *node,
       const QuorumAttributeSpec *spec = NULL;
       JsonNode *copy;
 
+      if (*name == '\0')
+        return fail (error, path, "an attribute name must not be empty");
       if (label != NULL && (spec = quorum_label_find_attribute (label, name)) == NULL)
         return fail (error, where, "the label “%s” has no attribute “%s”", label->name, name);
       if ((copy = read_attribute_value (value, spec, where, error)) == NULL)

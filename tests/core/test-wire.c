@@ -242,6 +242,19 @@ test_instance_defaults (void)
     g_assert_null (tag->track_id);
     g_assert_cmpuint (tag->n_points, ==, 0);
   }
+  /* Whole numbers may be written as 3.0: JSON has one number type. */
+  {
+    g_autoptr(JsonNode) set_node = parse ("{\"file\": {\"width\": 4000.0, \"height\": 3e3,"
+                                          " \"frames\": 5}, \"instances\": [{\"id\": \"a\","
+                                          " \"label\": \"x\", \"kind\": \"tag\", \"points\": [],"
+                                          " \"frame\": 4.0}]}");
+    g_autoptr(QuorumAnnotationSet) set = quorum_wire_read_annotation_set (set_node, NULL, "",
+                                                                          &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (set->file.width, ==, 4000);
+    g_assert_cmpuint (set->file.height, ==, 3000);
+    g_assert_cmpuint (((QuorumInstance *) g_ptr_array_index (set->instances, 0))->frame, ==, 4);
+  }
   /* A set's frames default to 1 and fps to 0; the annotator may be absent. */
   {
     g_autoptr(JsonNode) set_node = parse ("{\"file\": {\"width\": 4000, \"height\": 3000},"
@@ -465,6 +478,9 @@ test_instance_rules (void)
       " \"attributes\": {\"tags\": [\"a\", null]}}",
       "instances[0].attributes.tags[1]: must be a string, not null" },
     { "[1]", "instances[0]: must be an object, not an array" },
+    { "{\"id\": \"a\", \"label\": \"car\", \"kind\": \"tag\", \"points\": [],"
+      " \"attributes\": {\"\": true}}",
+      "instances[0].attributes: an attribute name must not be empty" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -492,6 +508,10 @@ test_set_rules (void)
     { "{\"file\": {\"width\": 10, \"height\": 10, \"depth\": 3}, \"instances\": []}",
       "file.depth: unknown member" },
     { "{\"file\": 5, \"instances\": []}", "file: must be an object, not a number" },
+    { "{\"file\": {\"width\": 10, \"height\": 10, \"frames\": 2.5}, \"instances\": []}",
+      "file.frames: must be a whole number, not 2.5" },
+    { "{\"file\": {\"width\": 10, \"height\": 2e9}, \"instances\": []}",
+      "file.height: must be between 1 and 1000000000, not 2e+09" },
     { "{\"annotator\": 5, \"file\": {\"width\": 10, \"height\": 10}, \"instances\": []}",
       "annotator: must be a string or null, not a number" },
     { "{\"annotater\": \"bob\", \"file\": {\"width\": 10, \"height\": 10}, \"instances\": []}",
@@ -795,7 +815,10 @@ test_malformed (void)
     { "{a: 1}", "1:2: unexpected ‘a’, expected a member name in double quotes" },
     { "[1,]", "1:4: unexpected ‘]’, expected a value" },
     { "{\"a\":1,}", "1:8: unexpected ‘}’, expected a member name in double quotes" },
-    { "[\"a\\qb\"]", "1:5: unknown escape sequence ‘\\q’" },
+    { "[\"a\\qb\"]", "1:5: unknown escape sequence: ‘\\’ then ‘q’" },
+    { "[\"\\é\"]", "1:4: unknown escape sequence: ‘\\’ then ‘é’" },
+    { "[123456789012345678901234567890123456789012345678901234567890]",
+      "1:2: the number 1234567890123456789012345678901234567890… is too large" },
     { "[\"\\u00zz\"]", "1:7: \\u needs four hexadecimal digits" },
     { "[\"\\u0000\"]", "1:3: \\u0000 is not allowed in a string" },
     { "[\"a\nb\"]", "1:4: a control character must be escaped in a string" },
