@@ -22,7 +22,6 @@
  * ====================================================================== */
 
 typedef struct {
-  const char *start;
   const char *p;
   const char *end;
   guint       line;
@@ -102,6 +101,26 @@ scan_describe (Scan *scan)
   return scan->what;
 }
 
+/* At the 'u' of "\uXXXX": reads the four hex digits and moves past them. */
+static gboolean
+scan_unicode_escape (Scan    *scan,
+                     guint   *unit,
+                     GError **error)
+{
+  *unit = 0;
+  for (int i = 1; i <= 4; i++)
+    {
+      if (scan->p + i >= scan->end || !g_ascii_isxdigit (scan->p[i]))
+        {
+          scan->p += MIN (i, scan->end - scan->p);
+          return scan_fail (scan, error, "\\u needs four hexadecimal digits");
+        }
+      *unit = *unit * 16 + g_ascii_xdigit_value (scan->p[i]);
+    }
+  scan->p += 5;
+  return TRUE;
+}
+
 static gboolean
 scan_string (Scan    *scan,
              GError **error)
@@ -126,25 +145,41 @@ scan_string (Scan    *scan,
             break;
           if (*scan->p == 'u')
             {
-              gboolean zero = TRUE;
+              const char *backslash = scan->p - 1;
+              guint unit;
 
-              for (int i = 1; i <= 4; i++)
+              if (!scan_unicode_escape (scan, &unit, error))
+                return FALSE;
+              /* json-glib would cut the string short at a NUL, and would
+               * turn a lone surrogate into bytes that are not UTF-8. */
+              if (unit == 0)
                 {
-                  if (scan->p + i >= scan->end || !g_ascii_isxdigit (scan->p[i]))
-                    {
-                      scan->p += MIN (i, scan->end - scan->p);
-                      return scan_fail (scan, error, "\\u needs four hexadecimal digits");
-                    }
-                  if (scan->p[i] != '0')
-                    zero = FALSE;
-                }
-              /* json-glib would cut the string short at a NUL. */
-              if (zero)
-                {
-                  scan->p--;
+                  scan->p = backslash;
                   return scan_fail (scan, error, "\\u0000 is not allowed in a string");
                 }
-              scan->p += 5;
+              if (unit >= 0xdc00 && unit <= 0xdfff)
+                {
+                  scan->p = backslash;
+                  return scan_fail (scan, error, "\\u%04x is an unpaired surrogate", unit);
+                }
+              if (unit >= 0xd800 && unit <= 0xdbff)
+                {
+                  guint low = 0;
+                  gboolean paired = scan->end - scan->p >= 2 && scan->p[0] == '\\' &&
+                                    scan->p[1] == 'u';
+
+                  if (paired)
+                    {
+                      scan->p++;
+                      paired = scan_unicode_escape (scan, &low, NULL) &&
+                               low >= 0xdc00 && low <= 0xdfff;
+                    }
+                  if (!paired)
+                    {
+                      scan->p = backslash;
+                      return scan_fail (scan, error, "\\u%04x is an unpaired surrogate", unit);
+                    }
+                }
               continue;
             }
           if (strchr ("\"\\/bfnrt", *scan->p) == NULL || *scan->p == '\0')
@@ -275,7 +310,7 @@ scan_document (const char *data,
                gsize       length,
                GError    **error)
 {
-  Scan scan = { data, data, data + length, 1, data, "" };
+  Scan scan = { data, data + length, 1, data, "" };
   char stack[QUORUM_WIRE_MAX_DEPTH];
   guint depth = 0;
   const char *bad;

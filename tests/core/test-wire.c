@@ -821,6 +821,9 @@ test_malformed (void)
       "1:2: the number 1234567890123456789012345678901234567890… is too large" },
     { "[\"\\u00zz\"]", "1:7: \\u needs four hexadecimal digits" },
     { "[\"\\u0000\"]", "1:3: \\u0000 is not allowed in a string" },
+    { "[\"\\ud800\"]", "1:3: \\ud800 is an unpaired surrogate" },
+    { "[\"\\ud800\\u0041\"]", "1:3: \\ud800 is an unpaired surrogate" },
+    { "[\"x\\udc00\"]", "1:4: \\udc00 is an unpaired surrogate" },
     { "[\"a\nb\"]", "1:4: a control character must be escaped in a string" },
     { "[\"\xff\"]", "1:3: the input is not valid UTF-8 text" },
     { "{\n  \"a\": tru\n}", "2:8: unexpected word ‘tru’, expected a value" },
@@ -855,6 +858,12 @@ test_malformed (void)
     JsonArray *array = json_node_get_array (node);
     g_assert_cmpfloat (json_array_get_double_element (array, 1), ==, -50);
     g_assert_cmpstr (json_array_get_string_element (array, 2), ==, "é\"");
+  }
+  /* A surrogate pair is one character. */
+  {
+    g_autoptr(JsonNode) node = parse ("[\"\\ud83d\\ude00\"]");
+    g_assert_cmpstr (json_array_get_string_element (json_node_get_array (node), 0), ==,
+                     "\xf0\x9f\x98\x80");
   }
 }
 
