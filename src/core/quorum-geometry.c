@@ -1,2 +1,715 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "quorum-core"
+
+#define GEOS_USE_ONLY_R_API
+#include <geos_c.h>
+#include <math.h>
+#include <string.h>
+
+#include "quorum-geometry.h"
+
+/* Rings longer than this skip the quadratic simplicity test and go to GEOS. */
+#define FAST_PATH_MAX_POINTS 64
+
+struct _QuorumGeometry
+{
+  GEOSContextHandle_t  ctx;
+  GArray              *cuts;    /* scratch: edge parameters of the fast path */
+};
+
+struct _QuorumShape
+{
+  QuorumGeometry       *geometry;
+  const QuorumInstance *instance;
+  QuorumRect            bounds;
+  double                area;
+  /* Polygons: the ring without repeated points, counter-clockwise. */
+  QuorumPoint          *ring;
+  double               *lengths;  /* lengths[i]: the edge from ring[i] to ring[i + 1] */
+  guint                 n_ring;
+  gboolean              simple;
+  GEOSGeometry         *geos;     /* lazily built; the repaired region */
+  /* Polylines: the 32 samples equally spaced along the line. */
+  QuorumPoint          *samples;
+};
+
+static void
+geos_message (const char *message,
+              void       *user_data)
+{
+  g_debug ("GEOS: %s", message);
+}
+
+QuorumGeometry *
+quorum_geometry_new (void)
+{
+  QuorumGeometry *geometry = g_new0 (QuorumGeometry, 1);
+
+  geometry->ctx = GEOS_init_r ();
+  GEOSContext_setNoticeMessageHandler_r (geometry->ctx, geos_message, NULL);
+  GEOSContext_setErrorMessageHandler_r (geometry->ctx, geos_message, NULL);
+  geometry->cuts = g_array_new (FALSE, FALSE, sizeof (double));
+  return geometry;
+}
+
+void
+quorum_geometry_free (QuorumGeometry *geometry)
+{
+  if (geometry == NULL)
+    return;
+  g_array_unref (geometry->cuts);
+  GEOS_finish_r (geometry->ctx);
+  g_free (geometry);
+}
+
+/* ---- small exact-enough primitives ------------------------------------ */
+
+static inline double
+cross3 (QuorumPoint o,
+        QuorumPoint a,
+        QuorumPoint b)
+{
+  return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+}
+
+static double
+ring_signed_area (const QuorumPoint *ring,
+                  guint              n)
+{
+  double sum = 0;
+
+  for (guint i = 0, j = n - 1; i < n; j = i++)
+    sum += ring[j].x * ring[i].y - ring[i].x * ring[j].y;
+  return sum / 2;
+}
+
+/* Do the closed segments p1p2 and q1q2 share any point? */
+static gboolean
+segments_touch (QuorumPoint p1,
+                QuorumPoint p2,
+                QuorumPoint q1,
+                QuorumPoint q2)
+{
+  double d1 = cross3 (q1, q2, p1);
+  double d2 = cross3 (q1, q2, p2);
+  double d3 = cross3 (p1, p2, q1);
+  double d4 = cross3 (p1, p2, q2);
+
+  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) &&
+      ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)))
+    return TRUE;
+#define ON_SEGMENT(a, b, c) \
+  (MIN ((a).x, (b).x) <= (c).x && (c).x <= MAX ((a).x, (b).x) && \
+   MIN ((a).y, (b).y) <= (c).y && (c).y <= MAX ((a).y, (b).y))
+  if (d1 == 0 && ON_SEGMENT (q1, q2, p1)) return TRUE;
+  if (d2 == 0 && ON_SEGMENT (q1, q2, p2)) return TRUE;
+  if (d3 == 0 && ON_SEGMENT (p1, p2, q1)) return TRUE;
+  if (d4 == 0 && ON_SEGMENT (p1, p2, q2)) return TRUE;
+#undef ON_SEGMENT
+  return FALSE;
+}
+
+/* A ring is simple when no two non-adjacent edges touch and adjacent edges
+ * meet only at their shared vertex. */
+static gboolean
+ring_is_simple (const QuorumPoint *ring,
+                guint              n)
+{
+  if (n < 3)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      QuorumPoint a1 = ring[i], a2 = ring[(i + 1) % n];
+
+      for (guint j = i + 1; j < n; j++)
+        {
+          QuorumPoint b1 = ring[j], b2 = ring[(j + 1) % n];
+          gboolean adjacent = (j == i + 1) || (i == 0 && j == n - 1);
+
+          if (!adjacent)
+            {
+              if (segments_touch (a1, a2, b1, b2))
+                return FALSE;
+            }
+          else
+            {
+              /* Adjacent edges fold back onto each other when collinear and
+               * pointing in opposite directions. */
+              QuorumPoint shared = (j == i + 1) ? a2 : a1;
+              QuorumPoint p = (j == i + 1) ? a1 : a2;
+              QuorumPoint q = (j == i + 1) ? b2 : b1;
+
+              if (cross3 (shared, p, q) == 0 &&
+                  (p.x - shared.x) * (q.x - shared.x) + (p.y - shared.y) * (q.y - shared.y) > 0)
+                return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* ---- GEOS ------------------------------------------------------------- */
+
+/* The polygonal part of a (repaired) geometry as one geometry that overlay
+ * operations accept: MakeValid may return a collection with lines in it. */
+static GEOSGeometry *
+polygonal_part (GEOSContextHandle_t  ctx,
+                GEOSGeometry        *geometry)
+{
+  int type = GEOSGeomTypeId_r (ctx, geometry);
+  g_autoptr(GPtrArray) parts = NULL;
+  GEOSGeometry *result;
+
+  if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)
+    return geometry;
+
+  parts = g_ptr_array_new ();
+  if (type == GEOS_GEOMETRYCOLLECTION)
+    {
+      int n = GEOSGetNumGeometries_r (ctx, geometry);
+
+      for (int i = 0; i < n; i++)
+        {
+          const GEOSGeometry *part = GEOSGetGeometryN_r (ctx, geometry, i);
+          int part_type = GEOSGeomTypeId_r (ctx, part);
+
+          if (part_type == GEOS_POLYGON)
+            g_ptr_array_add (parts, GEOSGeom_clone_r (ctx, part));
+          else if (part_type == GEOS_MULTIPOLYGON)
+            for (int k = 0; k < GEOSGetNumGeometries_r (ctx, part); k++)
+              g_ptr_array_add (parts, GEOSGeom_clone_r (ctx, GEOSGetGeometryN_r (ctx, part, k)));
+        }
+    }
+  GEOSGeom_destroy_r (ctx, geometry);
+  result = GEOSGeom_createCollection_r (ctx, GEOS_MULTIPOLYGON, (GEOSGeometry **) parts->pdata,
+                                        parts->len);
+  return result;
+}
+
+static GEOSGeometry *
+build_geos (QuorumShape *shape)
+{
+  GEOSContextHandle_t ctx = shape->geometry->ctx;
+  const QuorumInstance *instance = shape->instance;
+  GEOSCoordSequence *sequence;
+  GEOSGeometry *shell;
+  GEOSGeometry *polygon;
+
+  if (instance->kind == QUORUM_KIND_BOX)
+    return GEOSGeom_createRectangle_r (ctx, shape->bounds.x0, shape->bounds.y0,
+                                       shape->bounds.x1, shape->bounds.y1);
+
+  if (shape->n_ring < 3)
+    return GEOSGeom_createEmptyPolygon_r (ctx);
+
+  sequence = GEOSCoordSeq_create_r (ctx, shape->n_ring + 1, 2);
+  for (guint i = 0; i <= shape->n_ring; i++)
+    {
+      const QuorumPoint *p = &shape->ring[i % shape->n_ring];
+      GEOSCoordSeq_setXY_r (ctx, sequence, i, p->x, p->y);
+    }
+  shell = GEOSGeom_createLinearRing_r (ctx, sequence);
+  if (shell == NULL)
+    return GEOSGeom_createEmptyPolygon_r (ctx);
+  polygon = GEOSGeom_createPolygon_r (ctx, shell, NULL, 0);
+  if (GEOSisValid_r (ctx, polygon) != 1)
+    {
+      GEOSGeometry *repaired = GEOSMakeValid_r (ctx, polygon);
+
+      GEOSGeom_destroy_r (ctx, polygon);
+      if (repaired == NULL)
+        return GEOSGeom_createEmptyPolygon_r (ctx);
+      polygon = polygonal_part (ctx, repaired);
+    }
+  return polygon;
+}
+
+static GEOSGeometry *
+shape_geos (QuorumShape *shape)
+{
+  if (shape->geos == NULL)
+    shape->geos = build_geos (shape);
+  return shape->geos;
+}
+
+/* ---- shapes ----------------------------------------------------------- */
+
+static void
+resample_polyline (const QuorumInstance *instance,
+                   QuorumPoint          *samples)
+{
+  const QuorumPoint *p = instance->points;
+  guint n = instance->n_points;
+  double total = 0;
+  double walked = 0;
+  guint segment = 0;
+
+  for (guint i = 1; i < n; i++)
+    total += hypot (p[i].x - p[i - 1].x, p[i].y - p[i - 1].y);
+
+  for (guint k = 0; k < QUORUM_POLYLINE_SAMPLES; k++)
+    {
+      double target = total * k / (QUORUM_POLYLINE_SAMPLES - 1);
+
+      if (total == 0 || k == QUORUM_POLYLINE_SAMPLES - 1)
+        {
+          samples[k] = total == 0 ? p[0] : p[n - 1];
+          continue;
+        }
+      for (;;)
+        {
+          double length = hypot (p[segment + 1].x - p[segment].x,
+                                 p[segment + 1].y - p[segment].y);
+
+          if (walked + length >= target || segment + 2 >= n)
+            {
+              double t = length > 0 ? (target - walked) / length : 0;
+
+              t = CLAMP (t, 0.0, 1.0);
+              samples[k].x = p[segment].x + t * (p[segment + 1].x - p[segment].x);
+              samples[k].y = p[segment].y + t * (p[segment + 1].y - p[segment].y);
+              break;
+            }
+          walked += length;
+          segment++;
+        }
+    }
+}
+
+QuorumShape *
+quorum_shape_new (QuorumGeometry       *geometry,
+                  const QuorumInstance *instance)
+{
+  QuorumShape *shape = g_new0 (QuorumShape, 1);
+
+  shape->geometry = geometry;
+  shape->instance = instance;
+  quorum_instance_bounds (instance, &shape->bounds);
+
+  switch (instance->kind)
+    {
+    case QUORUM_KIND_BOX:
+      shape->area = (shape->bounds.x1 - shape->bounds.x0) * (shape->bounds.y1 - shape->bounds.y0);
+      break;
+
+    case QUORUM_KIND_POLYGON:
+      {
+        guint n = 0;
+
+        shape->ring = g_new (QuorumPoint, instance->n_points);
+        for (guint i = 0; i < instance->n_points; i++)
+          {
+            QuorumPoint p = instance->points[i];
+
+            if (n > 0 && shape->ring[n - 1].x == p.x && shape->ring[n - 1].y == p.y)
+              continue;
+            shape->ring[n++] = p;
+          }
+        while (n > 1 && shape->ring[n - 1].x == shape->ring[0].x &&
+               shape->ring[n - 1].y == shape->ring[0].y)
+          n--;
+        shape->n_ring = n;
+        shape->simple = n >= 3 && n <= FAST_PATH_MAX_POINTS && ring_is_simple (shape->ring, n);
+        if (shape->simple)
+          {
+            double signed_area = ring_signed_area (shape->ring, n);
+
+            if (signed_area < 0)
+              {
+                for (guint i = 0; i < n / 2; i++)
+                  {
+                    QuorumPoint t = shape->ring[i];
+                    shape->ring[i] = shape->ring[n - 1 - i];
+                    shape->ring[n - 1 - i] = t;
+                  }
+              }
+            shape->area = fabs (signed_area);
+            shape->lengths = g_new (double, n);
+            for (guint i = 0; i < n; i++)
+              shape->lengths[i] = hypot (shape->ring[(i + 1) % n].x - shape->ring[i].x,
+                                         shape->ring[(i + 1) % n].y - shape->ring[i].y);
+          }
+        else if (n >= 3)
+          {
+            double area = 0;
+
+            if (GEOSArea_r (geometry->ctx, shape_geos (shape), &area) == 1)
+              shape->area = area;
+          }
+      }
+      break;
+
+    case QUORUM_KIND_POLYLINE:
+      shape->samples = g_new (QuorumPoint, QUORUM_POLYLINE_SAMPLES);
+      resample_polyline (instance, shape->samples);
+      break;
+
+    case QUORUM_KIND_POINT:
+    case QUORUM_KIND_TAG:
+    default:
+      break;
+    }
+  return shape;
+}
+
+void
+quorum_shape_free (QuorumShape *shape)
+{
+  if (shape == NULL)
+    return;
+  if (shape->geos != NULL)
+    GEOSGeom_destroy_r (shape->geometry->ctx, shape->geos);
+  g_free (shape->ring);
+  g_free (shape->lengths);
+  g_free (shape->samples);
+  g_free (shape);
+}
+
+const QuorumInstance *
+quorum_shape_get_instance (const QuorumShape *shape)
+{
+  return shape->instance;
+}
+
+double
+quorum_shape_area (const QuorumShape *shape)
+{
+  return shape->area;
+}
+
+void
+quorum_shape_bounds (const QuorumShape *shape,
+                     QuorumRect        *bounds)
+{
+  *bounds = shape->bounds;
+}
+
+static double
+bounds_overlap_area (const QuorumRect *a,
+                     const QuorumRect *b)
+{
+  double w = MIN (a->x1, b->x1) - MAX (a->x0, b->x0);
+  double h = MIN (a->y1, b->y1) - MAX (a->y0, b->y0);
+
+  return (w > 0 && h > 0) ? w * h : 0;
+}
+
+double
+quorum_shape_iou_upper_bound (const QuorumShape *a,
+                              const QuorumShape *b)
+{
+  double most = MIN (MIN (a->area, b->area), bounds_overlap_area (&a->bounds, &b->bounds));
+  double union_least = a->area + b->area - most;
+
+  if (union_least <= 0)
+    return 1;   /* degenerate shapes: only the exact test can tell */
+  return MIN (1.0, most / union_least);
+}
+
+/* ---- intersection ----------------------------------------------------- */
+
+double
+quorum_geometry_intersection_area_geos (QuorumGeometry *geometry,
+                                        QuorumShape    *a,
+                                        QuorumShape    *b)
+{
+  GEOSGeometry *ga = shape_geos (a);
+  GEOSGeometry *gb = shape_geos (b);
+  GEOSGeometry *intersection;
+  double area = 0;
+
+  if (ga == NULL || gb == NULL || GEOSisEmpty_r (geometry->ctx, ga) == 1 ||
+      GEOSisEmpty_r (geometry->ctx, gb) == 1)
+    return 0;
+  intersection = GEOSIntersection_r (geometry->ctx, ga, gb);
+  if (intersection == NULL)
+    {
+      g_warning ("GEOS could not intersect two regions; counting no overlap");
+      return 0;
+    }
+  if (GEOSArea_r (geometry->ctx, intersection, &area) != 1)
+    area = 0;
+  GEOSGeom_destroy_r (geometry->ctx, intersection);
+  return area;
+}
+
+/* Where is @p relative to the simple CCW ring: 1 inside, 0 outside, -1 on
+ * (or so near) the boundary that the answer would not be trustworthy. */
+static int
+ring_locate (const QuorumShape *shape,
+             QuorumPoint        p,
+             double             tolerance)
+{
+  const QuorumPoint *ring = shape->ring;
+  guint n = shape->n_ring;
+  gboolean inside = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      QuorumPoint a = ring[i], b = ring[(i + 1) % n];
+
+      if (p.x >= MIN (a.x, b.x) - tolerance && p.x <= MAX (a.x, b.x) + tolerance &&
+          p.y >= MIN (a.y, b.y) - tolerance && p.y <= MAX (a.y, b.y) + tolerance &&
+          fabs (cross3 (a, b, p)) <= tolerance * shape->lengths[i])
+        return -1;
+      if ((a.y > p.y) != (b.y > p.y))
+        {
+          double x = a.x + (p.y - a.y) * (b.x - a.x) / (b.y - a.y);
+          if (p.x < x)
+            inside = !inside;
+        }
+    }
+  return inside ? 1 : 0;
+}
+
+/* Adds to *sum the integral of (x dy − y dx) over the parts of @ring's
+ * boundary that lie inside @other. Returns FALSE when a touching or collinear
+ * configuration makes the split unsafe: the caller then asks GEOS. */
+static gboolean
+boundary_inside (QuorumGeometry    *geometry,
+                 const QuorumShape *shape,
+                 const QuorumShape *other,
+                 double             tolerance,
+                 double            *sum)
+{
+  GArray *cuts = geometry->cuts;
+  const QuorumPoint *ring = shape->ring;
+  guint n = shape->n_ring;
+  guint m = other->n_ring;
+  int inside = -1;
+  int first_inside = -1;
+
+  for (guint i = 0; i < n; i++)
+    {
+      QuorumPoint p = ring[i], q = ring[(i + 1) % n];
+      double dx = q.x - p.x, dy = q.y - p.y;
+      double length = shape->lengths[i];
+      double px0 = MIN (p.x, q.x) - tolerance, px1 = MAX (p.x, q.x) + tolerance;
+      double py0 = MIN (p.y, q.y) - tolerance, py1 = MAX (p.y, q.y) + tolerance;
+      double *t;
+
+      g_array_set_size (cuts, 0);
+      g_array_append_val (cuts, (double) { 0.0 });
+      for (guint j = 0; j < m; j++)
+        {
+          QuorumPoint r = other->ring[j], s = other->ring[(j + 1) % m];
+          double other_length = other->lengths[j];
+          double d1, d2, d3, d4;
+
+          if (MAX (r.x, s.x) < px0 || MIN (r.x, s.x) > px1 ||
+              MAX (r.y, s.y) < py0 || MIN (r.y, s.y) > py1)
+            continue;
+          d1 = cross3 (r, s, p);
+          d2 = cross3 (r, s, q);
+          d3 = cross3 (p, q, r);
+          d4 = cross3 (p, q, s);
+          /* An endpoint on or near the other segment's line where the two
+           * could meet: touching or collinear, too close to call here. */
+          if (fabs (d1) <= tolerance * other_length || fabs (d2) <= tolerance * other_length ||
+              fabs (d3) <= tolerance * length || fabs (d4) <= tolerance * length)
+            return FALSE;
+          if ((d1 > 0) != (d2 > 0) && (d3 > 0) != (d4 > 0))
+            {
+              double ex = s.x - r.x, ey = s.y - r.y;
+              double cut = ((r.x - p.x) * ey - (r.y - p.y) * ex) / (dx * ey - dy * ex);
+              g_array_append_val (cuts, cut);
+            }
+        }
+      g_array_append_val (cuts, (double) { 1.0 });
+
+      /* insertion sort: the cut lists are tiny */
+      t = (double *) cuts->data;
+      for (guint a = 1; a < cuts->len; a++)
+        for (guint b = a; b > 0 && t[b - 1] > t[b]; b--)
+          {
+            double swap = t[b];
+            t[b] = t[b - 1];
+            t[b - 1] = swap;
+          }
+      for (guint k = 0; k + 1 < cuts->len; k++)
+        {
+          QuorumPoint from = k == 0 ? p : (QuorumPoint) { p.x + t[k] * dx, p.y + t[k] * dy };
+          QuorumPoint to = k + 2 == cuts->len ? q
+                                              : (QuorumPoint) { p.x + t[k + 1] * dx, p.y + t[k + 1] * dy };
+
+          /* Inside and outside alternate at every proper crossing, so one
+           * point-in-polygon test per ring is enough. */
+          if (inside < 0)
+            {
+              QuorumPoint middle = { (from.x + to.x) / 2, (from.y + to.y) / 2 };
+
+              inside = first_inside = ring_locate (other, middle, tolerance);
+              if (inside < 0)
+                return FALSE;
+            }
+          else if (k > 0)
+            inside = !inside;
+          if (inside)
+            *sum += from.x * to.y - to.x * from.y;
+        }
+    }
+  /* Back at the start the state must be the one we began with; if rounding
+   * made one crossing disappear, do not trust the sum. */
+  if (inside != first_inside)
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+rings_equal (const QuorumShape *a,
+             const QuorumShape *b)
+{
+  if (a->n_ring != b->n_ring)
+    return FALSE;
+  for (guint shift = 0; shift < a->n_ring; shift++)
+    if (a->ring[shift].x == b->ring[0].x && a->ring[shift].y == b->ring[0].y)
+      {
+        for (guint i = 0; i < a->n_ring; i++)
+          {
+            const QuorumPoint *p = &a->ring[(i + shift) % a->n_ring];
+            if (p->x != b->ring[i].x || p->y != b->ring[i].y)
+              return FALSE;
+          }
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+fast_polygon_intersection (QuorumGeometry *geometry,
+                           QuorumShape    *a,
+                           QuorumShape    *b,
+                           double         *area)
+{
+  double scale = MAX (MAX (fabs (a->bounds.x0), fabs (a->bounds.x1)),
+                      MAX (fabs (a->bounds.y0), fabs (a->bounds.y1)));
+  double tolerance;
+  double sum = 0;
+
+  scale = MAX (scale, MAX (MAX (fabs (b->bounds.x0), fabs (b->bounds.x1)),
+                           MAX (fabs (b->bounds.y0), fabs (b->bounds.y1))));
+  /* Distances below this are too close to call in double precision. */
+  tolerance = MAX (scale, 1.0) * 1e-9;
+
+  if (rings_equal (a, b))
+    {
+      *area = a->area;
+      return TRUE;
+    }
+  if (!boundary_inside (geometry, a, b, tolerance, &sum) ||
+      !boundary_inside (geometry, b, a, tolerance, &sum))
+    return FALSE;
+  *area = CLAMP (sum / 2, 0.0, MIN (a->area, b->area));
+  return TRUE;
+}
+
+double
+quorum_geometry_intersection_area (QuorumGeometry *geometry,
+                                   QuorumShape    *a,
+                                   QuorumShape    *b)
+{
+  double overlap = bounds_overlap_area (&a->bounds, &b->bounds);
+  double area;
+
+  if (a->instance->kind == QUORUM_KIND_BOX && b->instance->kind == QUORUM_KIND_BOX)
+    return overlap;
+  if (overlap <= 0 || a->area <= 0 || b->area <= 0)
+    return 0;
+  if (a->simple && b->simple && fast_polygon_intersection (geometry, a, b, &area))
+    return area;
+  return quorum_geometry_intersection_area_geos (geometry, a, b);
+}
+
+/* ---- similarity ------------------------------------------------------- */
+
+static gboolean
+same_points (const QuorumInstance *a,
+             const QuorumInstance *b)
+{
+  return a->n_points == b->n_points &&
+         (a->n_points == 0 || memcmp (a->points, b->points, sizeof (QuorumPoint) * a->n_points) == 0);
+}
+
+static double
+distance_similarity (double d,
+                     double diagonal)
+{
+  double sigma = QUORUM_SIMILARITY_SIGMA * diagonal;
+
+  if (sigma <= 0)
+    return d == 0 ? 1 : 0;
+  return exp (-(d * d) / (2 * sigma * sigma));
+}
+
+static double
+tag_similarity (JsonObject *a,
+                JsonObject *b)
+{
+  g_autoptr(GList) a_keys = json_object_get_members (a);
+  g_autoptr(GList) b_keys = json_object_get_members (b);
+  guint n_union = 0;
+  guint n_equal = 0;
+
+  for (GList *l = a_keys; l != NULL; l = l->next)
+    {
+      n_union++;
+      if (json_object_has_member (b, l->data) &&
+          json_node_equal (json_object_get_member (a, l->data), json_object_get_member (b, l->data)))
+        n_equal++;
+    }
+  for (GList *l = b_keys; l != NULL; l = l->next)
+    if (!json_object_has_member (a, l->data))
+      n_union++;
+  return n_union == 0 ? 1.0 : (double) n_equal / n_union;
+}
+
+double
+quorum_geometry_similarity (QuorumGeometry *geometry,
+                            QuorumShape    *a,
+                            QuorumShape    *b,
+                            double          diagonal)
+{
+  const QuorumInstance *ia = a->instance;
+  const QuorumInstance *ib = b->instance;
+
+  if (ia->kind != ib->kind)
+    return 0;
+
+  switch (ia->kind)
+    {
+    case QUORUM_KIND_BOX:
+    case QUORUM_KIND_POLYGON:
+      {
+        double intersection = quorum_geometry_intersection_area (geometry, a, b);
+        double union_area = a->area + b->area - intersection;
+
+        if (union_area <= 0)
+          return same_points (ia, ib) ? 1 : 0;
+        return CLAMP (intersection / union_area, 0.0, 1.0);
+      }
+
+    case QUORUM_KIND_POINT:
+      return distance_similarity (hypot (ia->points[0].x - ib->points[0].x,
+                                         ia->points[0].y - ib->points[0].y), diagonal);
+
+    case QUORUM_KIND_POLYLINE:
+      {
+        double forward = 0, backward = 0;
+        const guint n = QUORUM_POLYLINE_SAMPLES;
+
+        for (guint i = 0; i < n; i++)
+          {
+            forward += hypot (a->samples[i].x - b->samples[i].x, a->samples[i].y - b->samples[i].y);
+            backward += hypot (a->samples[i].x - b->samples[n - 1 - i].x,
+                               a->samples[i].y - b->samples[n - 1 - i].y);
+          }
+        return distance_similarity (MIN (forward, backward) / n, diagonal);
+      }
+
+    case QUORUM_KIND_TAG:
+      return tag_similarity (ia->attributes, ib->attributes);
+
+    default:
+      return 0;
+    }
+}
