@@ -1,12 +1,339 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "quorum-cli"
 
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "quorum-agreement.h"
 #include "quorum-cli.h"
+#include "quorum-error.h"
+#include "quorum-wire.h"
+
+#define COMMAND "agreement"
+
+static const char description[] =
+  "Each SET.json is one annotator's version of the same file, in the Quorum\n"
+  "wire format (docs/formats.md): {\"annotator\", \"file\", \"instances\"}.\n"
+  "Labels are compared by name; no label schema is needed.\n"
+  "\n"
+  "An annotator is named by the document's \"annotator\" member, or by the\n"
+  "file's path as given when that member is missing or null. Two sets with\n"
+  "the same name are refused: rename one. All sets must describe a file of\n"
+  "the same width, height and frame count. List the sets in submission\n"
+  "order: a tie for the best version goes to the earliest.\n"
+  "\n"
+  "--json prints\n"
+  "  {\"pairs\": [{\"a\", \"b\", \"score\", \"matched\"}, …],\n"
+  "   \"annotators\": {NAME: SCORE, …}, \"agreement\": X, \"best\": NAME}\n"
+  "with the pairs in input order.\n"
+  "\n"
+  "Exit status: 0 success, 2 bad usage or a bad set file.";
+
+typedef struct {
+  char                *path;
+  char                *name;
+  QuorumAnnotationSet *set;
+} SetFile;
+
+static void
+set_file_free (SetFile *file)
+{
+  g_free (file->path);
+  g_free (file->name);
+  quorum_annotation_set_free (file->set);
+  g_free (file);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SetFile, set_file_free)
+
+/* Input errors name the file, then the field: "b.json: instances[2].kind: …". */
+static void
+input_error (const char *path,
+             const char *message)
+{
+  fprintf (stderr, "quorumctl " COMMAND ": %s: %s\n", path, message);
+}
+
+static SetFile *
+load_set (const char  *path,
+          GError     **error)
+{
+  g_autoptr(SetFile) file = g_new0 (SetFile, 1);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *contents = NULL;
+  GStatBuf st;
+  gsize length;
+
+  file->path = g_strdup (path);
+  if (g_stat (path, &st) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND, "cannot read the file: %s",
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "is a folder, not an annotation set file");
+      return NULL;
+    }
+  /* Refuse an oversized file before reading it into memory. */
+  if (S_ISREG (st.st_mode) && (guint64) st.st_size > QUORUM_WIRE_MAX_BYTES)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_TOO_LARGE,
+                   "the file is larger than the %d MiB limit",
+                   QUORUM_WIRE_MAX_BYTES / (1024 * 1024));
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND, "cannot read the file: %s",
+                   local_error->message);
+      return NULL;
+    }
+  if ((root = quorum_wire_parse_bytes (contents, length, error)) == NULL)
+    return NULL;
+  if ((file->set = quorum_wire_read_annotation_set (root, NULL, "", error)) == NULL)
+    return NULL;
+  file->name = g_strdup (file->set->annotator != NULL ? file->set->annotator : path);
+  return g_steal_pointer (&file);
+}
+
+static gboolean
+parse_threshold (const char *text,
+                 double     *threshold)
+{
+  char *end = NULL;
+  double value;
+
+  if (text == NULL)
+    {
+      *threshold = QUORUM_DEFAULT_THRESHOLD;
+      return TRUE;
+    }
+  errno = 0;
+  value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || errno != 0 || !isfinite (value) || value <= 0 || value > 1)
+    return FALSE;
+  *threshold = value;
+  return TRUE;
+}
+
+static int
+utf8_width (const char *text)
+{
+  return (int) g_utf8_strlen (text, -1);
+}
+
+/* printf pads by bytes; names may be any UTF-8. */
+static void
+print_padded (const char *text,
+              int         width)
+{
+  fputs (text, stdout);
+  for (int i = utf8_width (text); i < width; i++)
+    fputc (' ', stdout);
+}
+
+static void
+print_table (GPtrArray             *files,
+             const QuorumAgreement *agreement,
+             double                 threshold)
+{
+  int width = (int) strlen ("Annotator A");
+  const SetFile *best = g_ptr_array_index (files, agreement->best);
+
+  for (guint i = 0; i < files->len; i++)
+    width = MAX (width, utf8_width (((SetFile *) g_ptr_array_index (files, i))->name));
+
+  printf ("Match threshold: %g\n\n", threshold);
+
+  print_padded ("Annotator A", width);
+  printf ("  ");
+  print_padded ("Annotator B", width);
+  printf ("  Score   Matched\n");
+  for (guint i = 0; i < files->len; i++)
+    for (guint j = i + 1; j < files->len; j++)
+      {
+        print_padded (((SetFile *) g_ptr_array_index (files, i))->name, width);
+        printf ("  ");
+        print_padded (((SetFile *) g_ptr_array_index (files, j))->name, width);
+        printf ("  %.3f   %u\n", quorum_agreement_pair (agreement, i, j),
+                agreement->pair_matched[i * agreement->n_sets + j]);
+      }
+
+  printf ("\n");
+  print_padded ("Annotator", width);
+  printf ("  Score   Instances  File\n");
+  for (guint i = 0; i < files->len; i++)
+    {
+      const SetFile *file = g_ptr_array_index (files, i);
+
+      print_padded (file->name, width);
+      printf ("  %.3f   %-9u  %s%s\n", agreement->annotator_scores[i],
+              file->set->instances->len, file->path, i == agreement->best ? "  (best)" : "");
+    }
+
+  printf ("\nFile agreement: %.3f\n", agreement->agreement);
+  printf ("Best version:   %s (%s)\n", best->name, best->path);
+}
+
+static void
+print_json (GPtrArray             *files,
+            const QuorumAgreement *agreement)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "pairs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < files->len; i++)
+    for (guint j = i + 1; j < files->len; j++)
+      {
+        json_builder_begin_object (builder);
+        json_builder_set_member_name (builder, "a");
+        json_builder_add_string_value (builder, ((SetFile *) g_ptr_array_index (files, i))->name);
+        json_builder_set_member_name (builder, "b");
+        json_builder_add_string_value (builder, ((SetFile *) g_ptr_array_index (files, j))->name);
+        json_builder_set_member_name (builder, "score");
+        json_builder_add_double_value (builder, quorum_agreement_pair (agreement, i, j));
+        json_builder_set_member_name (builder, "matched");
+        json_builder_add_int_value (builder, agreement->pair_matched[i * agreement->n_sets + j]);
+        json_builder_end_object (builder);
+      }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "annotators");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < files->len; i++)
+    {
+      json_builder_set_member_name (builder, ((SetFile *) g_ptr_array_index (files, i))->name);
+      json_builder_add_double_value (builder, agreement->annotator_scores[i]);
+    }
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "agreement");
+  json_builder_add_double_value (builder, agreement->agreement);
+  json_builder_set_member_name (builder, "best");
+  json_builder_add_string_value (builder,
+                                 ((SetFile *) g_ptr_array_index (files, agreement->best))->name);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  text = quorum_wire_to_string (root, TRUE);
+  printf ("%s\n", text);
+}
 
 int
 quorum_cli_agreement (int    argc,
                       char **argv)
 {
-  quorum_cli_usage_error ("agreement", "not built yet");
-  return QUORUM_CLI_USAGE;
+  g_autofree char *threshold_text = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "threshold", 't', 0, G_OPTION_ARG_STRING, &threshold_text,
+      "Match threshold τ, above 0 and at most 1 (default 0.5)", "T" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the scores as JSON", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("SET.json SET.json [SET.json…]");
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) set_file_free);
+  g_autoptr(GPtrArray) sets = g_ptr_array_new ();
+  g_autoptr(QuorumAgreement) agreement = NULL;
+  g_autoptr(GError) error = NULL;
+  double threshold;
+
+  /* GOption's usage line names the program by its prgname. */
+  if (g_get_prgname () == NULL)
+    g_set_prgname ("quorumctl " COMMAND);
+  g_option_context_set_summary (context,
+                                "Score how well several annotators' versions of one file agree:\n"
+                                "pair scores, annotator scores, the file agreement and the best\n"
+                                "version, as DESIGN §4 defines them. Works offline.");
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      quorum_cli_usage_error (COMMAND, "%s", error->message);
+      return QUORUM_CLI_USAGE;
+    }
+  if (!parse_threshold (threshold_text, &threshold))
+    {
+      quorum_cli_usage_error (COMMAND, "--threshold: must be a number above 0 and at most 1, "
+                              "not “%s”", threshold_text);
+      return QUORUM_CLI_USAGE;
+    }
+  if (argc < 3)
+    {
+      quorum_cli_usage_error (COMMAND, "give at least two annotation set files, not %d",
+                              argc - 1);
+      return QUORUM_CLI_USAGE;
+    }
+
+  for (int i = 1; i < argc; i++)
+    {
+      SetFile *file = load_set (argv[i], &error);
+      const SetFile *first;
+
+      if (file == NULL)
+        {
+          input_error (argv[i], error->message);
+          return QUORUM_CLI_USAGE;
+        }
+      g_ptr_array_add (files, file);
+      first = g_ptr_array_index (files, 0);
+      for (guint j = 0; j + 1 < files->len; j++)
+        {
+          const SetFile *other = g_ptr_array_index (files, j);
+
+          if (g_str_equal (other->name, file->name))
+            {
+              g_autofree char *message =
+                g_strdup_printf ("annotator: “%s” is also the annotator of %s; "
+                                 "give each set its own name", file->name, other->path);
+              input_error (file->path, message);
+              return QUORUM_CLI_USAGE;
+            }
+        }
+      {
+        static const char * const fields[] = { "file.width", "file.height", "file.frames" };
+        const guint mine[] = { file->set->file.width, file->set->file.height,
+                               file->set->file.frames };
+        const guint theirs[] = { first->set->file.width, first->set->file.height,
+                                 first->set->file.frames };
+
+        for (guint k = 0; k < G_N_ELEMENTS (fields); k++)
+          if (mine[k] != theirs[k])
+            {
+              g_autofree char *message =
+                g_strdup_printf ("%s: %u differs from %u in %s; every set must be of the same file",
+                                 fields[k], mine[k], theirs[k], first->path);
+              input_error (file->path, message);
+              return QUORUM_CLI_USAGE;
+            }
+      }
+      g_ptr_array_add (sets, file->set);
+    }
+
+  agreement = quorum_agreement_compute ((const QuorumAnnotationSet * const *) sets->pdata,
+                                        sets->len, threshold, &error);
+  if (agreement == NULL)
+    {
+      fprintf (stderr, "quorumctl " COMMAND ": %s\n", error->message);
+      return QUORUM_CLI_USAGE;
+    }
+
+  if (json)
+    print_json (files, agreement);
+  else
+    print_table (files, agreement, threshold);
+  return QUORUM_CLI_OK;
 }
