@@ -14,7 +14,8 @@
 struct _QuorumGeometry
 {
   GEOSContextHandle_t  ctx;
-  GArray              *cuts;    /* scratch: edge parameters of the fast path */
+  double              *cuts;    /* scratch: edge parameters of the fast path */
+  guint                n_cuts_allocated;
 };
 
 struct _QuorumShape
@@ -24,8 +25,9 @@ struct _QuorumShape
   QuorumRect            bounds;
   double                area;
   /* Polygons: the ring without repeated points, counter-clockwise. */
-  QuorumPoint          *ring;
+  QuorumPoint          *ring;     /* n_ring + 1 points: ring[n_ring] repeats ring[0] */
   double               *lengths;  /* lengths[i]: the edge from ring[i] to ring[i + 1] */
+  QuorumRect           *edges;    /* edges[i]: the bounds of that edge */
   guint                 n_ring;
   gboolean              simple;
   GEOSGeometry         *geos;     /* lazily built; the repaired region */
@@ -48,7 +50,6 @@ quorum_geometry_new (void)
   geometry->ctx = GEOS_init_r ();
   GEOSContext_setNoticeMessageHandler_r (geometry->ctx, geos_message, NULL);
   GEOSContext_setErrorMessageHandler_r (geometry->ctx, geos_message, NULL);
-  geometry->cuts = g_array_new (FALSE, FALSE, sizeof (double));
   return geometry;
 }
 
@@ -57,7 +58,7 @@ quorum_geometry_free (QuorumGeometry *geometry)
 {
   if (geometry == NULL)
     return;
-  g_array_unref (geometry->cuts);
+  g_free (geometry->cuts);
   GEOS_finish_r (geometry->ctx);
   g_free (geometry);
 }
@@ -90,11 +91,15 @@ segments_touch (QuorumPoint p1,
                 QuorumPoint q1,
                 QuorumPoint q2)
 {
-  double d1 = cross3 (q1, q2, p1);
-  double d2 = cross3 (q1, q2, p2);
-  double d3 = cross3 (p1, p2, q1);
-  double d4 = cross3 (p1, p2, q2);
+  double d1, d2, d3, d4;
 
+  if (MAX (p1.x, p2.x) < MIN (q1.x, q2.x) || MAX (q1.x, q2.x) < MIN (p1.x, p2.x) ||
+      MAX (p1.y, p2.y) < MIN (q1.y, q2.y) || MAX (q1.y, q2.y) < MIN (p1.y, p2.y))
+    return FALSE;
+  d1 = cross3 (q1, q2, p1);
+  d2 = cross3 (q1, q2, p2);
+  d3 = cross3 (p1, p2, q1);
+  d4 = cross3 (p1, p2, q2);
   if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) &&
       ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)))
     return TRUE;
@@ -296,7 +301,7 @@ quorum_shape_new (QuorumGeometry       *geometry,
       {
         guint n = 0;
 
-        shape->ring = g_new (QuorumPoint, instance->n_points);
+        shape->ring = g_new (QuorumPoint, instance->n_points + 1);
         for (guint i = 0; i < instance->n_points; i++)
           {
             QuorumPoint p = instance->points[i];
@@ -324,10 +329,17 @@ quorum_shape_new (QuorumGeometry       *geometry,
                   }
               }
             shape->area = fabs (signed_area);
+            shape->ring[n] = shape->ring[0];
             shape->lengths = g_new (double, n);
+            shape->edges = g_new (QuorumRect, n);
             for (guint i = 0; i < n; i++)
-              shape->lengths[i] = hypot (shape->ring[(i + 1) % n].x - shape->ring[i].x,
-                                         shape->ring[(i + 1) % n].y - shape->ring[i].y);
+              {
+                QuorumPoint p = shape->ring[i], q = shape->ring[i + 1];
+
+                shape->lengths[i] = hypot (q.x - p.x, q.y - p.y);
+                shape->edges[i] = (QuorumRect) { MIN (p.x, q.x), MIN (p.y, q.y),
+                                                 MAX (p.x, q.x), MAX (p.y, q.y) };
+              }
           }
         else if (n >= 3)
           {
@@ -361,6 +373,7 @@ quorum_shape_free (QuorumShape *shape)
     GEOSGeom_destroy_r (shape->geometry->ctx, shape->geos);
   g_free (shape->ring);
   g_free (shape->lengths);
+  g_free (shape->edges);
   g_free (shape->samples);
   g_free (shape);
 }
@@ -446,10 +459,11 @@ ring_locate (const QuorumShape *shape,
 
   for (guint i = 0; i < n; i++)
     {
-      QuorumPoint a = ring[i], b = ring[(i + 1) % n];
+      QuorumPoint a = ring[i], b = ring[i + 1];
+      const QuorumRect *e = &shape->edges[i];
 
-      if (p.x >= MIN (a.x, b.x) - tolerance && p.x <= MAX (a.x, b.x) + tolerance &&
-          p.y >= MIN (a.y, b.y) - tolerance && p.y <= MAX (a.y, b.y) + tolerance &&
+      if (p.x >= e->x0 - tolerance && p.x <= e->x1 + tolerance &&
+          p.y >= e->y0 - tolerance && p.y <= e->y1 + tolerance &&
           fabs (cross3 (a, b, p)) <= tolerance * shape->lengths[i])
         return -1;
       if ((a.y > p.y) != (b.y > p.y))
@@ -472,33 +486,53 @@ boundary_inside (QuorumGeometry    *geometry,
                  double             tolerance,
                  double            *sum)
 {
-  GArray *cuts = geometry->cuts;
   const QuorumPoint *ring = shape->ring;
   guint n = shape->n_ring;
   guint m = other->n_ring;
   int inside = -1;
   int first_inside = -1;
+  double *t;
+
+  /* At most one cut per edge of the other ring, plus both ends. */
+  if (geometry->n_cuts_allocated < m + 2)
+    {
+      geometry->n_cuts_allocated = MAX (m + 2, 64);
+      geometry->cuts = g_renew (double, geometry->cuts, geometry->n_cuts_allocated);
+    }
+  t = geometry->cuts;
 
   for (guint i = 0; i < n; i++)
     {
-      QuorumPoint p = ring[i], q = ring[(i + 1) % n];
+      QuorumPoint p = ring[i], q = ring[i + 1];
       double dx = q.x - p.x, dy = q.y - p.y;
       double length = shape->lengths[i];
-      double px0 = MIN (p.x, q.x) - tolerance, px1 = MAX (p.x, q.x) + tolerance;
-      double py0 = MIN (p.y, q.y) - tolerance, py1 = MAX (p.y, q.y) + tolerance;
-      double *t;
+      double px0 = shape->edges[i].x0 - tolerance, px1 = shape->edges[i].x1 + tolerance;
+      double py0 = shape->edges[i].y0 - tolerance, py1 = shape->edges[i].y1 + tolerance;
+      guint n_cuts = 0;
 
-      g_array_set_size (cuts, 0);
-      g_array_append_val (cuts, (double) { 0.0 });
+      /* An edge clear of the other ring's bounds lies wholly outside it. */
+      if (px1 < other->bounds.x0 || px0 > other->bounds.x1 ||
+          py1 < other->bounds.y0 || py0 > other->bounds.y1)
+        {
+          if (first_inside < 0)
+            first_inside = 0;
+          inside = 0;
+          continue;
+        }
+
+      t[n_cuts++] = 0.0;
       for (guint j = 0; j < m; j++)
         {
-          QuorumPoint r = other->ring[j], s = other->ring[(j + 1) % m];
-          double other_length = other->lengths[j];
+          const QuorumRect *e = &other->edges[j];
+          QuorumPoint r, s;
+          double other_length;
           double d1, d2, d3, d4;
 
-          if (MAX (r.x, s.x) < px0 || MIN (r.x, s.x) > px1 ||
-              MAX (r.y, s.y) < py0 || MIN (r.y, s.y) > py1)
+          if (e->x1 < px0 || e->x0 > px1 || e->y1 < py0 || e->y0 > py1)
             continue;
+          r = other->ring[j];
+          s = other->ring[j + 1];
+          other_length = other->lengths[j];
           d1 = cross3 (r, s, p);
           d2 = cross3 (r, s, q);
           d3 = cross3 (p, q, r);
@@ -511,25 +545,23 @@ boundary_inside (QuorumGeometry    *geometry,
           if ((d1 > 0) != (d2 > 0) && (d3 > 0) != (d4 > 0))
             {
               double ex = s.x - r.x, ey = s.y - r.y;
-              double cut = ((r.x - p.x) * ey - (r.y - p.y) * ex) / (dx * ey - dy * ex);
-              g_array_append_val (cuts, cut);
+              t[n_cuts++] = ((r.x - p.x) * ey - (r.y - p.y) * ex) / (dx * ey - dy * ex);
             }
         }
-      g_array_append_val (cuts, (double) { 1.0 });
+      t[n_cuts++] = 1.0;
 
       /* insertion sort: the cut lists are tiny */
-      t = (double *) cuts->data;
-      for (guint a = 1; a < cuts->len; a++)
+      for (guint a = 1; a < n_cuts; a++)
         for (guint b = a; b > 0 && t[b - 1] > t[b]; b--)
           {
             double swap = t[b];
             t[b] = t[b - 1];
             t[b - 1] = swap;
           }
-      for (guint k = 0; k + 1 < cuts->len; k++)
+      for (guint k = 0; k + 1 < n_cuts; k++)
         {
           QuorumPoint from = k == 0 ? p : (QuorumPoint) { p.x + t[k] * dx, p.y + t[k] * dy };
-          QuorumPoint to = k + 2 == cuts->len ? q
+          QuorumPoint to = k + 2 == n_cuts ? q
                                               : (QuorumPoint) { p.x + t[k + 1] * dx, p.y + t[k + 1] * dy };
 
           /* Inside and outside alternate at every proper crossing, so one
