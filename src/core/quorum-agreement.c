@@ -504,7 +504,7 @@ match_prepared (QuorumGeometry *geometry,
   g_array_sort (match->pairs, compare_pairs);
 
   /* Summed in ascending order, the total does not depend on which set comes
-   * first or on the order of the instances: S(A, B) = S(B, A) bit for bit. */
+   * first or on the order of the instances. */
   {
     g_autofree double *values = g_new (double, MAX (match->pairs->len, 1));
 

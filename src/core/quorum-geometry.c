@@ -635,6 +635,25 @@ fast_polygon_intersection (QuorumGeometry *geometry,
   return TRUE;
 }
 
+/* A fixed order for the two operands, so that the floating-point result of
+ * intersecting a with b is the one of intersecting b with a. */
+static gboolean
+shape_comes_after (const QuorumShape *a,
+                   const QuorumShape *b)
+{
+  if (a->area != b->area)
+    return a->area > b->area;
+  if (a->bounds.x0 != b->bounds.x0)
+    return a->bounds.x0 > b->bounds.x0;
+  if (a->bounds.y0 != b->bounds.y0)
+    return a->bounds.y0 > b->bounds.y0;
+  if (a->bounds.x1 != b->bounds.x1)
+    return a->bounds.x1 > b->bounds.x1;
+  if (a->bounds.y1 != b->bounds.y1)
+    return a->bounds.y1 > b->bounds.y1;
+  return a->n_ring > b->n_ring;
+}
+
 double
 quorum_geometry_intersection_area (QuorumGeometry *geometry,
                                    QuorumShape    *a,
@@ -642,6 +661,13 @@ quorum_geometry_intersection_area (QuorumGeometry *geometry,
 {
   double overlap = bounds_overlap_area (&a->bounds, &b->bounds);
   double area;
+
+  if (shape_comes_after (a, b))
+    {
+      QuorumShape *swap = a;
+      a = b;
+      b = swap;
+    }
 
   if (a->instance->kind == QUORUM_KIND_BOX && b->instance->kind == QUORUM_KIND_BOX)
     return overlap;
