@@ -93,8 +93,13 @@ def prepare(instance):
         ys = [p[1] for p in points]
         shape["bounds"] = (min(xs), min(ys), max(xs), max(ys))
         shape["area"] = polygon.area
+    elif kind == "point":
+        shape["bounds"] = points[0] + points[0]
     elif kind == "polyline":
         shape["samples"] = resample(points, POLYLINE_SAMPLES)
+        xs = [p[0] for p in shape["samples"]]
+        ys = [p[1] for p in shape["samples"]]
+        shape["bounds"] = (min(xs), min(ys), max(xs), max(ys))
     return shape
 
 
@@ -117,10 +122,6 @@ def resample(points, count):
         t = min(1.0, max(0.0, t))
         samples.append((p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])))
     return samples
-
-
-def bounds_overlap(a, b):
-    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def distance_similarity(d, diagonal):
@@ -165,27 +166,42 @@ def similarity(a, b, diagonal):
 
 # ---- matching ----------------------------------------------------------------
 
+def reach(kind, threshold, diagonal):
+    """How far apart the bounds of two shapes may be while s can still reach τ.
+
+    Regions whose bounds do not touch have IoU 0. For points and polylines
+    s >= τ means d <= σD·sqrt(−2 ln τ); a polyline's d is a mean of sample
+    distances, so some sample of one lies that close to a sample of the
+    other. The 1 % margin keeps rounding at the boundary on the safe side.
+    Tags (any pair is a candidate) and τ <= 0 get no prefilter (None)."""
+    if kind == "tag" or threshold <= 0:
+        return None
+    if kind in ("box", "polygon"):
+        return 0.0
+    return 1.01 * SIGMA * diagonal * math.sqrt(-2 * math.log(min(threshold, 1.0))) + 1e-9
+
+
 def candidate_pairs(group_a, group_b, shapes_a, shapes_b, kind, threshold, diagonal):
     """{(i, j): s} for the allowed pairs of one (frame, label, kind) group:
     s >= threshold, or any pair for tags."""
     allowed = {}
-    if kind in ("box", "polygon") and threshold > 0 and group_b:
-        # Regions whose bounds do not touch have IoU 0 < threshold.
-        bounds_b = np.array([shapes_b[j]["bounds"] for j in group_b])
+    margin = reach(kind, threshold, diagonal)
+    if margin is None:
         for i in group_a:
-            x0, y0, x1, y1 = shapes_a[i]["bounds"]
-            near = np.nonzero((bounds_b[:, 0] <= x1) & (x0 <= bounds_b[:, 2]) &
-                              (bounds_b[:, 1] <= y1) & (y0 <= bounds_b[:, 3]))[0]
-            for k in near:
-                j = group_b[k]
+            for j in group_b:
                 s = similarity(shapes_a[i], shapes_b[j], diagonal)
-                if s >= threshold:
+                if kind == "tag" or s >= threshold:
                     allowed[(i, j)] = s
         return allowed
+    bounds_b = np.array([shapes_b[j]["bounds"] for j in group_b])
     for i in group_a:
-        for j in group_b:
+        x0, y0, x1, y1 = shapes_a[i]["bounds"]
+        near = np.nonzero((bounds_b[:, 0] <= x1 + margin) & (x0 - margin <= bounds_b[:, 2]) &
+                          (bounds_b[:, 1] <= y1 + margin) & (y0 - margin <= bounds_b[:, 3]))[0]
+        for k in near:
+            j = group_b[k]
             s = similarity(shapes_a[i], shapes_b[j], diagonal)
-            if kind == "tag" or s >= threshold:
+            if s >= threshold:
                 allowed[(i, j)] = s
     return allowed
 
