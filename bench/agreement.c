@@ -173,10 +173,10 @@ main (int    argc,
       return 2;
     }
   if (opt_n < 0 || opt_annotators < 2 || opt_frames < 1 ||
-      !(opt_threshold >= 0 && opt_threshold <= 1))
+      !(opt_threshold > 0 && opt_threshold <= 1))
     {
       g_printerr ("agreement: --n must be positive, --annotators at least 2, "
-                  "--frames at least 1 and --threshold between 0 and 1\n");
+                  "--frames at least 1 and --threshold above 0 and at most 1\n");
       return 2;
     }
   if (opt_reference)
