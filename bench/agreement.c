@@ -121,7 +121,7 @@ run_one (guint    n,
         return FALSE;
       paths = reference_write_sets (sets, dir, error);
       if (paths != NULL)
-        reference = reference_run ((const char * const *) paths, opt_threshold, error);
+        reference = reference_run ((const char * const *) paths, opt_threshold, RUNS, error);
       remove_emitted (dir, paths);
       if (reference == NULL)
         return FALSE;

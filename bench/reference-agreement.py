@@ -326,6 +326,8 @@ def agreement(sets, threshold):
 def main():
     parser = argparse.ArgumentParser(description="Reference agreement of annotation sets (DESIGN §4).")
     parser.add_argument("--threshold", type=float, default=0.5, help="match threshold τ (default 0.5)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="compute this many times and report the fastest (default 1)")
     parser.add_argument("sets", nargs="+", help="annotation-set JSON files, in submission order")
     options = parser.parse_args()
     if len(options.sets) < 2:
@@ -334,9 +336,12 @@ def main():
     for s, path in zip(sets, options.sets):
         if (s["width"], s["height"]) != (sets[0]["width"], sets[0]["height"]):
             parser.error(path + ": the sets are not of one file (the sizes differ)")
-    start = time.perf_counter()
-    result = agreement(sets, options.threshold)
-    result["seconds"] = time.perf_counter() - start
+    fastest = math.inf
+    for _ in range(max(1, options.repeat)):
+        start = time.perf_counter()
+        result = agreement(sets, options.threshold)
+        fastest = min(fastest, time.perf_counter() - start)
+    result["seconds"] = fastest
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")
 

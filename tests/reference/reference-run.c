@@ -71,6 +71,7 @@ reference_write_sets (GPtrArray   *sets,
 JsonObject *
 reference_run (const char * const  *paths,
                double               threshold,
+               guint                repeat,
                GError             **error)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -78,6 +79,7 @@ reference_run (const char * const  *paths,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   char threshold_text[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *repeat_text = g_strdup_printf ("%u", MAX (repeat, 1));
   JsonNode *root;
   int status = 0;
 
@@ -86,6 +88,8 @@ reference_run (const char * const  *paths,
   g_ptr_array_add (argv, (char *) reference_script_path ());
   g_ptr_array_add (argv, (char *) "--threshold");
   g_ptr_array_add (argv, threshold_text);
+  g_ptr_array_add (argv, (char *) "--repeat");
+  g_ptr_array_add (argv, repeat_text);
   for (guint i = 0; paths[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) paths[i]);
   g_ptr_array_add (argv, NULL);

@@ -22,9 +22,11 @@ GStrv       reference_write_sets       (GPtrArray                 *sets,
                                         GError                   **error);
 
 /* Runs the reference on the files and returns its JSON output: pair_scores,
- * pair_matched, annotator_scores, agreement, best and seconds. */
+ * pair_matched, annotator_scores, agreement, best and seconds (the fastest of
+ * @repeat computations). */
 JsonObject *reference_run              (const char * const        *paths,
                                         double                     threshold,
+                                        guint                      repeat,
                                         GError                   **error);
 
 /* The largest difference between the C core's and the reference's pair

@@ -99,7 +99,7 @@ test_hand_reference (void)
 
   {
     const char *paths[] = { path_a, path_b, NULL };
-    reference = reference_run (paths, QUORUM_DEFAULT_THRESHOLD, &error);
+    reference = reference_run (paths, QUORUM_DEFAULT_THRESHOLD, 1, &error);
   }
   g_unlink (path_a);
   g_unlink (path_b);
@@ -211,7 +211,7 @@ test_generated (gconstpointer data)
   g_assert_no_error (error);
   paths = reference_write_sets (sets, dir, &error);
   g_assert_no_error (error);
-  reference = reference_run ((const char * const *) paths, c->threshold, &error);
+  reference = reference_run ((const char * const *) paths, c->threshold, 1, &error);
   for (guint i = 0; paths[i] != NULL; i++)
     g_unlink (paths[i]);
   g_rmdir (dir);
