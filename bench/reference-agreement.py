@@ -128,10 +128,33 @@ def distance_similarity(d, diagonal):
     return math.exp(-d * d / (2 * (SIGMA * diagonal) ** 2))
 
 
+def ring(points):
+    """A polygon's vertices without repeats in a row and without a closing
+    copy of the first."""
+    out = []
+    for p in points:
+        if not out or tuple(out[-1]) != tuple(p):
+            out.append(tuple(p))
+    while len(out) > 1 and out[-1] == out[0]:
+        out.pop()
+    return out
+
+
+def same_ring(a, b):
+    """The same ring, whichever vertex it starts from."""
+    ra, rb = ring(a), ring(b)
+    if len(ra) != len(rb):
+        return False
+    return any(ra[k:] + ra[:k] == rb for k in range(len(ra)))
+
+
 def area_similarity(a, b, intersection):
     union = a["area"] + b["area"] - intersection
     if union <= 0:
-        same = a.get("rect", a["points"]) == b.get("rect", b["points"])
+        if a["kind"] == "box":
+            same = a["rect"] == b["rect"]
+        else:
+            same = same_ring(a["points"], b["points"])
         return 1.0 if same else 0.0
     return min(1.0, max(0.0, intersection / union))
 

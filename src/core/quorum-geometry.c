@@ -680,14 +680,6 @@ quorum_geometry_intersection_area (QuorumGeometry *geometry,
 
 /* ---- similarity ------------------------------------------------------- */
 
-static gboolean
-same_points (const QuorumInstance *a,
-             const QuorumInstance *b)
-{
-  return a->n_points == b->n_points &&
-         (a->n_points == 0 || memcmp (a->points, b->points, sizeof (QuorumPoint) * a->n_points) == 0);
-}
-
 static double
 distance_similarity (double d,
                      double diagonal)
@@ -741,8 +733,13 @@ quorum_geometry_similarity (QuorumGeometry *geometry,
         double intersection = quorum_geometry_intersection_area (geometry, a, b);
         double union_area = a->area + b->area - intersection;
 
+        /* Zero-area shapes: 1 when they are the same shape, else 0. */
         if (union_area <= 0)
-          return same_points (ia, ib) ? 1 : 0;
+          {
+            if (ia->kind == QUORUM_KIND_BOX)
+              return memcmp (&a->bounds, &b->bounds, sizeof (QuorumRect)) == 0 ? 1 : 0;
+            return rings_equal (a, b) ? 1 : 0;
+          }
         return CLAMP (intersection / union_area, 0.0, 1.0);
       }
 

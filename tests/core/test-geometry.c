@@ -115,7 +115,14 @@ test_degenerate (void)
 
   g_assert_cmpfloat (similarity (QUORUM_KIND_BOX, flat_a, 2, flat_a, 2, 0), ==, 1);
   g_assert_cmpfloat (similarity (QUORUM_KIND_BOX, flat_a, 2, flat_b, 2, 0), ==, 0);
+  QuorumPoint flat_a_reversed[] = { { 5, 1 }, { 1, 1 } };
+  QuorumPoint line_polygon_shifted[] = { { 1, 1 }, { 2, 2 }, { 0, 0 } };
+
   g_assert_cmpfloat (similarity (QUORUM_KIND_BOX, dot, 2, dot, 2, 0), ==, 1);
+  /* The same rectangle with its corners given the other way round. */
+  g_assert_cmpfloat (similarity (QUORUM_KIND_BOX, flat_a, 2, flat_a_reversed, 2, 0), ==, 1);
+  /* The same degenerate ring from another starting vertex. */
+  g_assert_cmpfloat (similarity (QUORUM_KIND_POLYGON, line_polygon, 3, line_polygon_shifted, 3, 0), ==, 1);
   g_assert_cmpfloat (similarity (QUORUM_KIND_POLYGON, line_polygon, 3, line_polygon, 3, 0), ==, 1);
 }
 
