@@ -46,10 +46,16 @@ weight_less (Weight x, Weight y)
   return x.total < y.total || (x.total == y.total && x.pairs < y.pairs);
 }
 
-static char *
-bucket_key (const QuorumInstance *instance)
+/* Writes the bucket key of @instance — its frame, kind and label — into
+ * @key, reused from one instance to the next so that only a new bucket
+ * allocates. */
+static void
+bucket_key (const QuorumInstance *instance,
+            GString              *key)
 {
-  return g_strdup_printf ("%u\x1f%d\x1f%s", instance->frame, instance->kind, instance->label);
+  g_string_truncate (key, 0);
+  g_string_append_printf (key, "%u\x1f%d\x1f", instance->frame, instance->kind);
+  g_string_append (key, instance->label);
 }
 
 static void
@@ -57,6 +63,8 @@ prepared_set_init (PreparedSet               *prepared,
                    QuorumGeometry            *geometry,
                    const QuorumAnnotationSet *set)
 {
+  g_autoptr(GString) key = g_string_sized_new (64);
+
   prepared->set = set;
   prepared->shapes = g_ptr_array_new_full (set->instances->len, (GDestroyNotify) quorum_shape_free);
   prepared->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -64,17 +72,16 @@ prepared_set_init (PreparedSet               *prepared,
   for (guint i = 0; i < set->instances->len; i++)
     {
       const QuorumInstance *instance = g_ptr_array_index (set->instances, i);
-      char *key = bucket_key (instance);
-      GArray *bucket = g_hash_table_lookup (prepared->buckets, key);
+      GArray *bucket;
 
+      bucket_key (instance, key);
+      bucket = g_hash_table_lookup (prepared->buckets, key->str);
       g_ptr_array_add (prepared->shapes, quorum_shape_new (geometry, instance));
       if (bucket == NULL)
         {
           bucket = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_hash_table_insert (prepared->buckets, key, bucket);
+          g_hash_table_insert (prepared->buckets, g_strdup (key->str), bucket);
         }
-      else
-        g_free (key);
       g_array_append_val (bucket, i);
     }
 }
@@ -320,146 +327,142 @@ compare_pairs (gconstpointer a,
   return x->a < y->a ? -1 : x->a > y->a ? 1 : 0;
 }
 
-/* Solves each connected component of @edges exactly; appends to @pairs. */
+typedef struct {
+  guint root;
+  guint edge;
+} EdgeInComponent;
+
+static int
+compare_by_root (gconstpointer a,
+                 gconstpointer b)
+{
+  const EdgeInComponent *x = a, *y = b;
+
+  if (x->root != y->root)
+    return x->root < y->root ? -1 : 1;
+  return x->edge < y->edge ? -1 : x->edge > y->edge ? 1 : 0;
+}
+
+/*
+ * Solves each connected component of @edges exactly and appends the matched
+ * pairs to @pairs. @slot has n_a + n_b entries, all G_MAXUINT on entry and on
+ * return: it numbers the nodes (A's instance i is node i, B's j is n_a + j)
+ * that this bucket's edges touch, without a hash table or a clear of the
+ * whole array per bucket.
+ */
 static void
 match_edges (GArray *edges,
              guint   n_a,
+             guint  *slot,
              GArray *pairs)
 {
-  g_autoptr(GHashTable) node_of_a = NULL;
-  g_autofree guint *parent = NULL;
-  g_autoptr(GHashTable) components = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
   guint n_edges = edges->len;
+  g_autofree guint *parent = NULL;
+  g_autofree guint *touched = NULL;
+  g_autofree EdgeInComponent *order = NULL;
+  guint n_nodes = 0;
 
   if (n_edges == 0)
     return;
 
-  /* Union-find over nodes: A's instance i is node i, B's j is n_a + j.
-   * Only nodes that have edges matter; map them densely. */
-  node_of_a = g_hash_table_new (g_direct_hash, g_direct_equal);
   parent = g_new (guint, 2 * n_edges);
+  touched = g_new (guint, 2 * n_edges);
   for (guint e = 0; e < n_edges; e++)
     {
       const Edge *edge = &g_array_index (edges, Edge, e);
       guint nodes[2] = { edge->a, n_a + edge->b };
-      guint dense[2];
 
       for (guint k = 0; k < 2; k++)
-        {
-          gpointer found;
-
-          if (g_hash_table_lookup_extended (node_of_a, GUINT_TO_POINTER (nodes[k] + 1), NULL, &found))
-            dense[k] = GPOINTER_TO_UINT (found);
-          else
-            {
-              dense[k] = g_hash_table_size (node_of_a);
-              parent[dense[k]] = dense[k];
-              g_hash_table_insert (node_of_a, GUINT_TO_POINTER (nodes[k] + 1),
-                                   GUINT_TO_POINTER (dense[k]));
-            }
-        }
-      parent[find_root (parent, dense[0])] = find_root (parent, dense[1]);
+        if (slot[nodes[k]] == G_MAXUINT)
+          {
+            slot[nodes[k]] = n_nodes;
+            parent[n_nodes] = n_nodes;
+            touched[n_nodes++] = nodes[k];
+          }
+      parent[find_root (parent, slot[nodes[0]])] = find_root (parent, slot[nodes[1]]);
     }
 
-  components = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                      (GDestroyNotify) g_array_unref);
+  order = g_new (EdgeInComponent, n_edges);
   for (guint e = 0; e < n_edges; e++)
-    {
-      const Edge *edge = &g_array_index (edges, Edge, e);
-      guint dense = GPOINTER_TO_UINT (g_hash_table_lookup (node_of_a, GUINT_TO_POINTER (edge->a + 1)));
-      guint root = find_root (parent, dense);
-      GArray *component = g_hash_table_lookup (components, GUINT_TO_POINTER (root));
+    order[e] = (EdgeInComponent) { find_root (parent, slot[g_array_index (edges, Edge, e).a]), e };
+  qsort (order, n_edges, sizeof *order, compare_by_root);
 
-      if (component == NULL)
-        {
-          component = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_hash_table_insert (components, GUINT_TO_POINTER (root), component);
-        }
-      g_array_append_val (component, e);
-    }
-
-  g_hash_table_iter_init (&iter, components);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  for (guint first = 0, last; first < n_edges; first = last)
     {
-      GArray *component = value;
-      g_autoptr(GHashTable) rows = NULL;
-      g_autoptr(GHashTable) cols = NULL;
+      guint n_rows = 0, n_cols = 0;
       g_autofree guint *row_ids = NULL;
       g_autofree guint *col_ids = NULL;
       g_autofree Weight *cost = NULL;
       g_autofree gint *assignment = NULL;
       gboolean transpose;
-      guint n_rows, n_cols;
+      guint n, m;
 
-      if (component->len == 1)
+      for (last = first + 1; last < n_edges && order[last].root == order[first].root; last++)
+        ;
+      if (last - first == 1)
         {
-          const Edge *edge = &g_array_index (edges, Edge, g_array_index (component, guint, 0));
+          const Edge *edge = &g_array_index (edges, Edge, order[first].edge);
           QuorumMatchPair pair = { edge->a, edge->b, edge->s };
 
           g_array_append_val (pairs, pair);
           continue;
         }
 
-      rows = g_hash_table_new (g_direct_hash, g_direct_equal);
-      cols = g_hash_table_new (g_direct_hash, g_direct_equal);
-      row_ids = g_new (guint, component->len);
-      col_ids = g_new (guint, component->len);
-      for (guint k = 0; k < component->len; k++)
+      /* Number the component's rows (A) and columns (B), reusing @slot:
+       * every node of the component is touched, so its slot is rewritten
+       * from the union-find numbering to the row or column index. */
+      row_ids = g_new (guint, last - first);
+      col_ids = g_new (guint, last - first);
+      for (guint k = first; k < last; k++)
         {
-          const Edge *edge = &g_array_index (edges, Edge, g_array_index (component, guint, k));
+          const Edge *edge = &g_array_index (edges, Edge, order[k].edge);
 
-          if (!g_hash_table_contains (rows, GUINT_TO_POINTER (edge->a + 1)))
+          if (slot[edge->a] < G_MAXUINT / 2)
             {
-              row_ids[g_hash_table_size (rows)] = edge->a;
-              g_hash_table_insert (rows, GUINT_TO_POINTER (edge->a + 1),
-                                   GUINT_TO_POINTER (g_hash_table_size (rows)));
+              row_ids[n_rows] = edge->a;
+              slot[edge->a] = G_MAXUINT / 2 + n_rows++;
             }
-          if (!g_hash_table_contains (cols, GUINT_TO_POINTER (edge->b + 1)))
+          if (slot[n_a + edge->b] < G_MAXUINT / 2)
             {
-              col_ids[g_hash_table_size (cols)] = edge->b;
-              g_hash_table_insert (cols, GUINT_TO_POINTER (edge->b + 1),
-                                   GUINT_TO_POINTER (g_hash_table_size (cols)));
+              col_ids[n_cols] = edge->b;
+              slot[n_a + edge->b] = G_MAXUINT / 2 + n_cols++;
             }
         }
-      n_rows = g_hash_table_size (rows);
-      n_cols = g_hash_table_size (cols);
       transpose = n_rows > n_cols;
-      {
-        guint n = transpose ? n_cols : n_rows;
-        guint m = transpose ? n_rows : n_cols;
+      n = transpose ? n_cols : n_rows;
+      m = transpose ? n_rows : n_cols;
+      cost = g_new0 (Weight, (gsize) n * m);
+      for (guint k = first; k < last; k++)
+        {
+          const Edge *edge = &g_array_index (edges, Edge, order[k].edge);
+          guint r = slot[edge->a] - G_MAXUINT / 2;
+          guint c = slot[n_a + edge->b] - G_MAXUINT / 2;
+          guint i = transpose ? c : r;
+          guint j = transpose ? r : c;
 
-        cost = g_new0 (Weight, (gsize) n * m);
-        for (guint k = 0; k < component->len; k++)
-          {
-            const Edge *edge = &g_array_index (edges, Edge, g_array_index (component, guint, k));
-            guint r = GPOINTER_TO_UINT (g_hash_table_lookup (rows, GUINT_TO_POINTER (edge->a + 1)));
-            guint c = GPOINTER_TO_UINT (g_hash_table_lookup (cols, GUINT_TO_POINTER (edge->b + 1)));
-            guint i = transpose ? c : r;
-            guint j = transpose ? r : c;
+          cost[i * m + j] = (Weight) { -edge->s, -1 };
+        }
+      assignment = g_new (gint, n);
+      hungarian (n, m, cost, assignment);
+      for (guint i = 0; i < n; i++)
+        {
+          QuorumMatchPair pair;
+          guint j;
 
-            cost[i * m + j] = (Weight) { -edge->s, -1 };
-          }
-        assignment = g_new (gint, n);
-        hungarian (n, m, cost, assignment);
-        for (guint i = 0; i < n; i++)
-          {
-            guint j;
-            QuorumMatchPair pair;
-
-            if (assignment[i] < 0)
-              continue;
-            j = (guint) assignment[i];
-            if (cost[i * m + j].pairs == 0)
-              continue;   /* assigned to a column it has no edge with: unmatched */
-            pair.a = row_ids[transpose ? j : i];
-            pair.b = col_ids[transpose ? i : j];
-            pair.similarity = -cost[i * m + j].total;
-            g_array_append_val (pairs, pair);
-          }
-      }
+          if (assignment[i] < 0)
+            continue;
+          j = (guint) assignment[i];
+          if (cost[i * m + j].pairs == 0)
+            continue;   /* assigned to a column it has no edge with: unmatched */
+          pair.a = row_ids[transpose ? j : i];
+          pair.b = col_ids[transpose ? i : j];
+          pair.similarity = -cost[i * m + j].total;
+          g_array_append_val (pairs, pair);
+        }
     }
+
+  for (guint k = 0; k < n_nodes; k++)
+    slot[touched[k]] = G_MAXUINT;
 }
 
 /* ---- pair score ------------------------------------------------------- */
@@ -485,10 +488,13 @@ match_prepared (QuorumGeometry *geometry,
   GHashTableIter iter;
   gpointer key, value;
   double denominator;
+  g_autofree guint *slot = NULL;
 
   match->pairs = g_array_new (FALSE, FALSE, sizeof (QuorumMatchPair));
   match->n_a = a->set->instances->len;
   match->n_b = b->set->instances->len;
+  slot = g_new (guint, match->n_a + match->n_b + 1);
+  memset (slot, 0xff, sizeof (guint) * (match->n_a + match->n_b + 1));
 
   g_hash_table_iter_init (&iter, a->buckets);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -499,7 +505,7 @@ match_prepared (QuorumGeometry *geometry,
         continue;
       g_array_set_size (edges, 0);
       bucket_edges (geometry, a, value, b, bucket_b, threshold, diagonal, edges);
-      match_edges (edges, match->n_a, match->pairs);
+      match_edges (edges, match->n_a, slot, match->pairs);
     }
   g_array_sort (match->pairs, compare_pairs);
 

@@ -11,11 +11,23 @@
 /* Rings longer than this skip the quadratic simplicity test and go to GEOS. */
 #define FAST_PATH_MAX_POINTS 64
 
+/* Where edge i of the first ring properly crosses edge j of the second: at
+ * t along edge i and at u along edge j. */
+typedef struct {
+  guint  i;
+  guint  j;
+  double t;
+  double u;
+} Crossing;
+
 struct _QuorumGeometry
 {
   GEOSContextHandle_t  ctx;
   double              *cuts;    /* scratch: edge parameters of the fast path */
   guint                n_cuts_allocated;
+  GArray              *crossings;
+  double              *params;  /* scratch: crossing parameters laid out by edge */
+  guint                n_params_allocated;
 };
 
 struct _QuorumShape
@@ -50,6 +62,7 @@ quorum_geometry_new (void)
   geometry->ctx = GEOS_init_r ();
   GEOSContext_setNoticeMessageHandler_r (geometry->ctx, geos_message, NULL);
   GEOSContext_setErrorMessageHandler_r (geometry->ctx, geos_message, NULL);
+  geometry->crossings = g_array_new (FALSE, FALSE, sizeof (Crossing));
   return geometry;
 }
 
@@ -59,6 +72,8 @@ quorum_geometry_free (QuorumGeometry *geometry)
   if (geometry == NULL)
     return;
   g_free (geometry->cuts);
+  g_free (geometry->params);
+  g_array_unref (geometry->crossings);
   GEOS_finish_r (geometry->ctx);
   g_free (geometry);
 }
@@ -476,78 +491,100 @@ ring_locate (const QuorumShape *shape,
   return inside ? 1 : 0;
 }
 
-/* Adds to *sum the integral of (x dy − y dx) over the parts of @ring's
- * boundary that lie inside @other. Returns FALSE when a touching or collinear
- * configuration makes the split unsafe: the caller then asks GEOS. */
+/* Finds every proper crossing of the two rings' edges, in order of the first
+ * ring's edges. Returns FALSE when an endpoint lies on or too near the other
+ * ring's edge (touching, collinear): the split would not be safe and the
+ * caller asks GEOS. */
 static gboolean
-boundary_inside (QuorumGeometry    *geometry,
-                 const QuorumShape *shape,
-                 const QuorumShape *other,
-                 double             tolerance,
-                 double            *sum)
+find_crossings (QuorumGeometry    *geometry,
+                const QuorumShape *a,
+                const QuorumShape *b,
+                double             tolerance)
 {
-  const QuorumPoint *ring = shape->ring;
-  guint n = shape->n_ring;
-  guint m = other->n_ring;
-  int inside = -1;
-  int first_inside = -1;
-  double *t;
+  GArray *crossings = geometry->crossings;
 
-  /* At most one cut per edge of the other ring, plus both ends. */
-  if (geometry->n_cuts_allocated < m + 2)
+  g_array_set_size (crossings, 0);
+  for (guint i = 0; i < a->n_ring; i++)
     {
-      geometry->n_cuts_allocated = MAX (m + 2, 64);
-      geometry->cuts = g_renew (double, geometry->cuts, geometry->n_cuts_allocated);
-    }
-  t = geometry->cuts;
+      QuorumPoint p = a->ring[i], q = a->ring[i + 1];
+      double length = a->lengths[i];
+      double px0 = a->edges[i].x0 - tolerance, px1 = a->edges[i].x1 + tolerance;
+      double py0 = a->edges[i].y0 - tolerance, py1 = a->edges[i].y1 + tolerance;
 
-  for (guint i = 0; i < n; i++)
-    {
-      QuorumPoint p = ring[i], q = ring[i + 1];
-      double dx = q.x - p.x, dy = q.y - p.y;
-      double length = shape->lengths[i];
-      double px0 = shape->edges[i].x0 - tolerance, px1 = shape->edges[i].x1 + tolerance;
-      double py0 = shape->edges[i].y0 - tolerance, py1 = shape->edges[i].y1 + tolerance;
-      guint n_cuts = 0;
-
-      /* An edge clear of the other ring's bounds lies wholly outside it. */
-      if (px1 < other->bounds.x0 || px0 > other->bounds.x1 ||
-          py1 < other->bounds.y0 || py0 > other->bounds.y1)
+      if (px1 < b->bounds.x0 || px0 > b->bounds.x1 || py1 < b->bounds.y0 || py0 > b->bounds.y1)
+        continue;
+      for (guint j = 0; j < b->n_ring; j++)
         {
-          if (first_inside < 0)
-            first_inside = 0;
-          inside = 0;
-          continue;
-        }
-
-      t[n_cuts++] = 0.0;
-      for (guint j = 0; j < m; j++)
-        {
-          const QuorumRect *e = &other->edges[j];
+          const QuorumRect *e = &b->edges[j];
           QuorumPoint r, s;
           double other_length;
           double d1, d2, d3, d4;
 
           if (e->x1 < px0 || e->x0 > px1 || e->y1 < py0 || e->y0 > py1)
             continue;
-          r = other->ring[j];
-          s = other->ring[j + 1];
-          other_length = other->lengths[j];
+          r = b->ring[j];
+          s = b->ring[j + 1];
+          other_length = b->lengths[j];
           d1 = cross3 (r, s, p);
           d2 = cross3 (r, s, q);
           d3 = cross3 (p, q, r);
           d4 = cross3 (p, q, s);
-          /* An endpoint on or near the other segment's line where the two
-           * could meet: touching or collinear, too close to call here. */
           if (fabs (d1) <= tolerance * other_length || fabs (d2) <= tolerance * other_length ||
               fabs (d3) <= tolerance * length || fabs (d4) <= tolerance * length)
             return FALSE;
           if ((d1 > 0) != (d2 > 0) && (d3 > 0) != (d4 > 0))
             {
+              double dx = q.x - p.x, dy = q.y - p.y;
               double ex = s.x - r.x, ey = s.y - r.y;
-              t[n_cuts++] = ((r.x - p.x) * ey - (r.y - p.y) * ex) / (dx * ey - dy * ex);
+              double denominator = dx * ey - dy * ex;
+              Crossing crossing = {
+                i, j,
+                ((r.x - p.x) * ey - (r.y - p.y) * ex) / denominator,
+                ((r.x - p.x) * dy - (r.y - p.y) * dx) / denominator,
+              };
+
+              g_array_append_val (crossings, crossing);
             }
         }
+    }
+  return TRUE;
+}
+
+/* Adds to *sum the integral of (x dy − y dx) over the parts of @shape's
+ * boundary inside @other. @cut_of_edge[i] … @cut_of_edge[i + 1] index the
+ * sorted-by-edge @params of the crossings on edge i. Inside and outside
+ * alternate at every proper crossing, so one point-in-polygon test per ring
+ * is enough. Returns FALSE if that test lands on the boundary, or if the
+ * state does not come back to where it started (a crossing lost to rounding). */
+static gboolean
+walk_boundary (QuorumGeometry    *geometry,
+               const QuorumShape *shape,
+               const QuorumShape *other,
+               const guint       *cut_of_edge,
+               const double      *params,
+               double             tolerance,
+               double            *sum)
+{
+  int inside = -1;
+  int first_inside = -1;
+  double *t;
+
+  if (geometry->n_cuts_allocated < other->n_ring + 2)
+    {
+      geometry->n_cuts_allocated = MAX (other->n_ring + 2, 64);
+      geometry->cuts = g_renew (double, geometry->cuts, geometry->n_cuts_allocated);
+    }
+  t = geometry->cuts;
+
+  for (guint i = 0; i < shape->n_ring; i++)
+    {
+      QuorumPoint p = shape->ring[i], q = shape->ring[i + 1];
+      double dx = q.x - p.x, dy = q.y - p.y;
+      guint n_cuts = 0;
+
+      t[n_cuts++] = 0.0;
+      for (guint k = cut_of_edge[i]; k < cut_of_edge[i + 1]; k++)
+        t[n_cuts++] = params[k];
       t[n_cuts++] = 1.0;
 
       /* insertion sort: the cut lists are tiny */
@@ -564,8 +601,6 @@ boundary_inside (QuorumGeometry    *geometry,
           QuorumPoint to = k + 2 == n_cuts ? q
                                               : (QuorumPoint) { p.x + t[k + 1] * dx, p.y + t[k + 1] * dy };
 
-          /* Inside and outside alternate at every proper crossing, so one
-           * point-in-polygon test per ring is enough. */
           if (inside < 0)
             {
               QuorumPoint middle = { (from.x + to.x) / 2, (from.y + to.y) / 2 };
@@ -580,11 +615,7 @@ boundary_inside (QuorumGeometry    *geometry,
             *sum += from.x * to.y - to.x * from.y;
         }
     }
-  /* Back at the start the state must be the one we began with; if rounding
-   * made one crossing disappear, do not trust the sum. */
-  if (inside != first_inside)
-    return FALSE;
-  return TRUE;
+  return inside == first_inside;
 }
 
 static gboolean
@@ -628,9 +659,48 @@ fast_polygon_intersection (QuorumGeometry *geometry,
       *area = a->area;
       return TRUE;
     }
-  if (!boundary_inside (geometry, a, b, tolerance, &sum) ||
-      !boundary_inside (geometry, b, a, tolerance, &sum))
+  if (!find_crossings (geometry, a, b, tolerance))
     return FALSE;
+
+  /* The crossings come in order of a's edges; count them per edge of each
+   * ring and lay their parameters out edge by edge. */
+  {
+    GArray *crossings = geometry->crossings;
+    guint n = crossings->len;
+    guint cut_of_a[FAST_PATH_MAX_POINTS + 1] = { 0 };
+    guint cut_of_b[FAST_PATH_MAX_POINTS + 1] = { 0 };
+    guint fill_b[FAST_PATH_MAX_POINTS + 1];
+    double *params_a, *params_b;
+
+    if (geometry->n_params_allocated < 2 * n)
+      {
+        geometry->n_params_allocated = MAX (2 * n, 256);
+        geometry->params = g_renew (double, geometry->params, geometry->n_params_allocated);
+      }
+    params_a = geometry->params;
+    params_b = geometry->params + n;
+
+    for (guint k = 0; k < n; k++)
+      {
+        const Crossing *c = &g_array_index (crossings, Crossing, k);
+        cut_of_a[c->i + 1]++;
+        cut_of_b[c->j + 1]++;
+      }
+    for (guint i = 0; i < a->n_ring; i++)
+      cut_of_a[i + 1] += cut_of_a[i];
+    for (guint j = 0; j < b->n_ring; j++)
+      cut_of_b[j + 1] += cut_of_b[j];
+    memcpy (fill_b, cut_of_b, sizeof (guint) * (b->n_ring + 1));
+    for (guint k = 0; k < n; k++)
+      {
+        const Crossing *c = &g_array_index (crossings, Crossing, k);
+        params_a[k] = c->t;
+        params_b[fill_b[c->j]++] = c->u;
+      }
+    if (!walk_boundary (geometry, a, b, cut_of_a, params_a, tolerance, &sum) ||
+        !walk_boundary (geometry, b, a, cut_of_b, params_b, tolerance, &sum))
+      return FALSE;
+  }
   *area = CLAMP (sum / 2, 0.0, MIN (a->area, b->area));
   return TRUE;
 }
