@@ -11,7 +11,7 @@ for lang in $(sed -e 's/#.*//' "$po_dir/LINGUAS"); do
   fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$po_dir/$lang.po" | grep -c '^msgid ' || true)
   untranslated=$(msgattrib --untranslated --no-obsolete "$po_dir/$lang.po" | grep -c '^msgid ' || true)
   if [ "$fuzzy" -gt 0 ] || [ "$untranslated" -gt 1 ]; then
-    # the header counts as one untranslated msgid "" only when it is empty
+    # msgattrib prints the header too whenever it prints any untranslated entry
     echo "$lang.po: $fuzzy fuzzy and $untranslated untranslated entries"
     status=1
   fi

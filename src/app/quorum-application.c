@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "quorum-application.h"
+#include "quorum-window.h"
+
+struct _QuorumApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *server;   /* --server: the address to offer on the start page */
+};
+
+G_DEFINE_FINAL_TYPE (QuorumApplication, quorum_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+  { "server", 's', 0, G_OPTION_ARG_STRING, NULL, N_("Offer ADDRESS as the server to sign in to"),
+    N_("ADDRESS") },
+  { NULL }
+};
+
+static int
+quorum_application_handle_local_options (GApplication *application,
+                                         GVariantDict *options)
+{
+  QuorumApplication *self = QUORUM_APPLICATION (application);
+  const char *server = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      printf ("quorum %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (g_variant_dict_lookup (options, "server", "&s", &server))
+    {
+      g_free (self->server);
+      self->server = g_strdup (server);
+    }
+  return -1;
+}
+
+static void
+quorum_application_activate (GApplication *application)
+{
+  QuorumApplication *self = QUORUM_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (quorum_window_new (self));
+      if (self->server != NULL)
+        quorum_window_set_server (QUORUM_WINDOW (window), self->server);
+    }
+  gtk_window_present (window);
+}
+
+static void
+show_about (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  GtkApplication *application = GTK_APPLICATION (user_data);
+  static const char *developers[] = { "The Quorum developers", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (application),
+                         "application-name", _("Quorum"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "developer-name", _("The Quorum developers"),
+                         "developers", developers,
+                         "comments", _("Annotate images and video with review, consensus and exams"),
+                         "website", "https://github.com/quorum-annotation/quorum",
+                         "issue-url", "https://github.com/quorum-annotation/quorum/issues",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         /* Translators: your names, one per line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+quit (GSimpleAction *action,
+      GVariant      *parameter,
+      gpointer       user_data)
+{
+  GtkApplication *application = GTK_APPLICATION (user_data);
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (application));
+
+  /* Closing each window lets it save its state first. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", show_about },
+  { "quit", quit },
+};
+
+static void
+quorum_application_startup (GApplication *application)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (quorum_application_parent_class)->startup (application);
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
+                                   G_N_ELEMENTS (app_actions), application);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+}
+
+static void
+quorum_application_finalize (GObject *object)
+{
+  QuorumApplication *self = QUORUM_APPLICATION (object);
+
+  g_free (self->server);
+  G_OBJECT_CLASS (quorum_application_parent_class)->finalize (object);
+}
+
+static void
+quorum_application_class_init (QuorumApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = quorum_application_finalize;
+  application_class->activate = quorum_application_activate;
+  application_class->startup = quorum_application_startup;
+  application_class->handle_local_options = quorum_application_handle_local_options;
+}
+
+static void
+quorum_application_init (QuorumApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Annotate images and video for a Quorum server."));
+}
+
+QuorumApplication *
+quorum_application_new (GApplicationFlags flags)
+{
+  return g_object_new (QUORUM_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", flags,
+                       "resource-base-path", "/org/quorum/Quorum",
+                       NULL);
+}
