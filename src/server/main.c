@@ -3,11 +3,77 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
+#include "quorum-error.h"
 #include "quorum-server.h"
+
+/* One line from standard input; on a terminal without echo. */
+static char *
+read_password (const char *prompt)
+{
+  struct termios saved, quiet;
+  gboolean terminal = isatty (STDIN_FILENO);
+  char buffer[1024];
+  char *line;
+
+  if (terminal)
+    {
+      fputs (prompt, stderr);
+      fflush (stderr);
+      tcgetattr (STDIN_FILENO, &saved);
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+  line = fgets (buffer, sizeof buffer, stdin);
+  if (terminal)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+      fputc ('\n', stderr);
+    }
+  if (line == NULL)
+    return NULL;
+  buffer[strcspn (buffer, "\r\n")] = '\0';
+  line = g_strdup (buffer);
+  memset (buffer, 0, sizeof buffer);
+  return line;
+}
+
+static int
+create_admin (QuorumServer *server,
+              const char   *name)
+{
+  g_autofree char *password = read_password ("Password for the new administrator: ");
+  g_autoptr(GError) error = NULL;
+
+  if (password == NULL)
+    {
+      fprintf (stderr, "quorum-server: --create-admin: no password given on standard input\n");
+      return 2;
+    }
+  if (isatty (STDIN_FILENO))
+    {
+      g_autofree char *again = read_password ("The same password again: ");
+
+      if (again == NULL || !g_str_equal (password, again))
+        {
+          fprintf (stderr, "quorum-server: --create-admin: the passwords differ\n");
+          return 2;
+        }
+    }
+  if (!quorum_server_create_admin (server, name, password, &error))
+    {
+      fprintf (stderr, "quorum-server: --create-admin: %s\n", error->message);
+      return g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_INVALID) ? 2 : 1;
+    }
+  printf ("quorum-server: created the administrator “%s”\n", name);
+  return 0;
+}
 
 int
 main (int    argc,
@@ -17,6 +83,8 @@ main (int    argc,
   g_autofree char *listen = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
+  g_autofree char *admin = NULL;
+  gint64 token_lifetime = 0;
   gboolean version = FALSE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -27,6 +95,11 @@ main (int    argc,
       "Keep the database and media in DIR (default: ./quorum-data)", "DIR" },
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
       "Listen on ADDRESS:PORT (default: 127.0.0.1:8080; port 0 picks a free one)", "ADDRESS:PORT" },
+    { "create-admin", 0, 0, G_OPTION_ARG_STRING, &admin,
+      "Create the administrator NAME (password from the terminal or one line of standard input) and exit",
+      "NAME" },
+    { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime,
+      "Sign-in tokens expire after SECONDS (default: 30 days)", "SECONDS" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
       "Serve HTTPS with this PEM certificate (needs --tls-key)", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
@@ -66,10 +139,23 @@ main (int    argc,
       fprintf (stderr, "quorum-server: TLS is not supported by this build yet\n");
       return 2;
     }
+  if (token_lifetime < 0)
+    {
+      fprintf (stderr, "quorum-server: --token-lifetime: must be 1 second or more\n");
+      return 2;
+    }
 
   server = quorum_server_new (data_dir != NULL ? data_dir : "quorum-data", &error);
-  if (server == NULL ||
-      !quorum_server_listen (server, listen != NULL ? listen : "127.0.0.1:8080", &error))
+  if (server == NULL)
+    {
+      fprintf (stderr, "quorum-server: %s\n", error->message);
+      return 1;
+    }
+  if (admin != NULL)
+    return create_admin (server, admin);
+  if (token_lifetime > 0)
+    quorum_server_set_token_lifetime (server, token_lifetime);
+  if (!quorum_server_listen (server, listen != NULL ? listen : "127.0.0.1:8080", &error))
     {
       fprintf (stderr, "quorum-server: %s\n", error->message);
       return 1;

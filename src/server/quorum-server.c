@@ -3,98 +3,305 @@
 
 #include "config.h"
 
-#include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
+#include <string.h>
 
 #include "quorum-error.h"
-#include "quorum-server.h"
-#include "quorum-store.h"
-
-struct _QuorumServer
-{
-  GObject      parent_instance;
-
-  QuorumStore *store;
-  SoupServer  *soup;
-};
+#include "quorum-password.h"
+#include "quorum-server-private.h"
 
 G_DEFINE_FINAL_TYPE (QuorumServer, quorum_server, G_TYPE_OBJECT)
 
-static void
-reply_json (SoupServerMessage *msg,
-            guint              status,
-            JsonNode          *body)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-  gsize length;
+#define DEFAULT_TOKEN_LIFETIME (30 * 24 * 3600)
 
-  json_generator_set_root (generator, body);
-  text = json_generator_to_data (generator, &length);
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&text), length);
+typedef struct {
+  const char         *method;
+  const char         *pattern;   /* "{id}" matches a positive whole number */
+  gboolean            anonymous;
+  QuorumRouteHandler  handler;
+} QuorumRoute;
+
+static void handle_version (QuorumRequest *request);
+
+/* Every route of docs/api.md. */
+static const QuorumRoute routes[] = {
+  { "GET", "/api/v1/version", TRUE, handle_version },
+  { "POST", "/api/v1/login", TRUE, _quorum_server_login },
+  { "POST", "/api/v1/logout", FALSE, _quorum_server_logout },
+  { "GET", "/api/v1/me", FALSE, _quorum_server_me },
+  { "POST", "/api/v1/users", FALSE, _quorum_server_create_user },
+  { "GET", "/api/v1/users", FALSE, _quorum_server_list_users },
+  { "GET", "/api/v1/users/{id}/credentials", FALSE, _quorum_server_user_credentials },
+  { "POST", "/api/v1/orgs", FALSE, _quorum_server_create_org },
+  { "GET", "/api/v1/orgs", FALSE, _quorum_server_list_orgs },
+  { "POST", "/api/v1/orgs/{id}/members", FALSE, _quorum_server_add_org_member },
+  { "POST", "/api/v1/projects", FALSE, _quorum_server_create_project },
+  { "GET", "/api/v1/projects", FALSE, _quorum_server_list_projects },
+  { "GET", "/api/v1/projects/{id}", FALSE, _quorum_server_get_project },
+  { "GET", "/api/v1/projects/{id}/members", FALSE, _quorum_server_list_members },
+  { "PUT", "/api/v1/projects/{id}/members/{id}", FALSE, _quorum_server_set_member },
+  { "DELETE", "/api/v1/projects/{id}/members/{id}", FALSE, _quorum_server_remove_member },
+  { "GET", "/api/v1/projects/{id}/labels", FALSE, _quorum_server_get_labels },
+  { "PUT", "/api/v1/projects/{id}/labels", FALSE, _quorum_server_set_labels },
+  { "POST", "/api/v1/projects/{id}/credentials", FALSE, _quorum_server_create_credential },
+  { "GET", "/api/v1/projects/{id}/credentials", FALSE, _quorum_server_list_credentials },
+  { "POST", "/api/v1/credentials/{id}/grants", FALSE, _quorum_server_grant_credential },
+  { "DELETE", "/api/v1/credentials/{id}/grants/{id}", FALSE, _quorum_server_revoke_credential },
+};
+
+/* ---- requests --------------------------------------------------------- */
+
+static void
+request_free (QuorumRequest *request)
+{
+  g_clear_pointer (&request->caller, json_object_unref);
+  g_free (request->token_hash);
+  g_object_unref (request->msg);
+  g_object_unref (request->server);
+  g_free (request);
 }
 
-static void
-reply_error (SoupServerMessage *msg,
-             guint              status,
-             const char        *code,
-             const char        *message)
+void
+_quorum_request_reply (QuorumRequest *request,
+                       guint          status,
+                       JsonNode      *body)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  reply_json (msg, status, body);
+  quorum_http_reply_json (request->msg, status, body);
 }
 
-static void
-handle_version (SoupServer        *soup,
-                SoupServerMessage *msg,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           user_data)
+void
+_quorum_request_reply_error (QuorumRequest *request,
+                             GError        *error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
+  quorum_http_reply_gerror (request->msg, error);
+}
 
-  if (!g_str_equal (soup_server_message_get_method (msg), "GET"))
+void
+_quorum_request_pause (QuorumRequest *request)
+{
+  request->paused = TRUE;
+  soup_server_message_pause (request->msg);
+}
+
+void
+_quorum_request_finish (QuorumRequest *request)
+{
+  soup_server_message_unpause (request->msg);
+  request_free (request);
+}
+
+JsonObject *
+_quorum_request_body (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *body = quorum_http_read_object (request->msg, &error);
+
+  if (body == NULL)
+    quorum_http_reply_gerror (request->msg, error);
+  return body;
+}
+
+gboolean
+quorum_role_from_string (const char *name,
+                         QuorumRole *role)
+{
+  static const char * const names[] = { NULL, "viewer", "annotator", "reviewer", "editor", "admin" };
+
+  for (guint i = 1; name != NULL && i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (names[i], name))
+      {
+        *role = (QuorumRole) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+_quorum_request_require_role (QuorumRequest *request,
+                              gint64         project_id,
+                              QuorumRole     needed,
+                              QuorumRole    *role)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) project = quorum_store_get_project (request->server->store, project_id, &error);
+  g_autofree char *role_name = NULL;
+  QuorumRole found = QUORUM_ROLE_NONE;
+
+  if (project == NULL)
     {
-      reply_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
-                   "only GET is allowed here");
+      _quorum_request_reply_error (request, error);
+      return FALSE;
+    }
+  if (request->caller_admin)
+    found = QUORUM_ROLE_ADMIN;
+  else if ((role_name = quorum_store_project_role (request->server->store, project_id,
+                                                   request->caller_id)) != NULL)
+    quorum_role_from_string (role_name, &found);
+  if (found == QUORUM_ROLE_NONE)
+    {
+      g_autofree char *message = g_strdup_printf ("no project %" G_GINT64_FORMAT, project_id);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+      return FALSE;
+    }
+  if (found < needed)
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
+                               "your role in this project does not allow this");
+      return FALSE;
+    }
+  if (role != NULL)
+    *role = found;
+  return TRUE;
+}
+
+gboolean
+_quorum_request_require_admin (QuorumRequest *request)
+{
+  if (!request->caller_admin)
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
+                               "only a server administrator may do this");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- routing ---------------------------------------------------------- */
+
+static gboolean
+match_route (const char *pattern,
+             char      **segments,
+             gint64     *ids)
+{
+  g_auto(GStrv) parts = g_strsplit (pattern, "/", -1);
+  guint n_ids = 0;
+  guint i;
+
+  for (i = 0; parts[i] != NULL && segments[i] != NULL; i++)
+    {
+      if (g_str_equal (parts[i], "{id}"))
+        {
+          char *end = NULL;
+          guint64 value;
+
+          if (!g_ascii_isdigit (segments[i][0]))
+            return FALSE;
+          value = g_ascii_strtoull (segments[i], &end, 10);
+          if (*end != '\0' || value == 0 || value > G_MAXINT64)
+            return FALSE;
+          ids[n_ids++] = (gint64) value;
+        }
+      else if (!g_str_equal (parts[i], segments[i]))
+        return FALSE;
+    }
+  return parts[i] == NULL && segments[i] == NULL;
+}
+
+static gboolean
+authenticate (QuorumRequest *request)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  g_autoptr(GError) error = NULL;
+
+  if (authorization == NULL || !g_str_has_prefix (authorization, "Bearer ") ||
+      authorization[strlen ("Bearer ")] == '\0')
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
+                                    "WWW-Authenticate", "Bearer realm=\"quorum\"");
+      quorum_http_reply_error (request->msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                               "Authorization: sign in and send “Bearer TOKEN”");
+      return FALSE;
+    }
+  request->token_hash = quorum_token_hash (authorization + strlen ("Bearer "));
+  request->caller = quorum_store_user_for_token (request->server->store, request->token_hash,
+                                                 g_get_real_time () / G_USEC_PER_SEC, &error);
+  if (request->caller == NULL)
+    {
+      quorum_http_reply_gerror (request->msg, error);
+      return FALSE;
+    }
+  request->caller_id = json_object_get_int_member (request->caller, "id");
+  request->caller_admin = json_object_get_boolean_member (request->caller, "admin");
+  return TRUE;
+}
+
+static void
+dispatch (SoupServer        *soup,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  QuorumServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  g_auto(GStrv) segments = g_strsplit (path, "/", -1);
+  gboolean path_known = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      gint64 ids[QUORUM_MAX_PATH_IDS] = { 0 };
+      QuorumRequest *request;
+
+      if (!match_route (routes[i].pattern, segments, ids))
+        continue;
+      path_known = TRUE;
+      if (!g_str_equal (routes[i].method, method))
+        continue;
+
+      request = g_new0 (QuorumRequest, 1);
+      request->server = g_object_ref (self);
+      request->msg = g_object_ref (msg);
+      memcpy (request->ids, ids, sizeof ids);
+      if (routes[i].anonymous || authenticate (request))
+        routes[i].handler (request);
+      if (!request->paused)
+        request_free (request);
       return;
     }
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, "quorum-server");
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_string_value (builder, PACKAGE_VERSION);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  reply_json (msg, SOUP_STATUS_OK, body);
+
+  if (path_known)
+    {
+      g_autofree char *message = g_strdup_printf ("%s is not allowed on %s", method, path);
+      quorum_http_reply_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", message);
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf ("no such resource: %s", path);
+      quorum_http_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+    }
+}
+
+/* Refuses an oversized JSON body from its headers, before reading it. */
+static void
+check_size_early (SoupServer        *soup,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      length > QUORUM_HTTP_MAX_JSON_BODY)
+    {
+      g_autofree char *message = g_strdup_printf ("body: %" G_GOFFSET_FORMAT " bytes is over the "
+                                                  "limit of %d", length, QUORUM_HTTP_MAX_JSON_BODY);
+      quorum_http_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message);
+    }
 }
 
 static void
-handle_unknown (SoupServer        *soup,
-                SoupServerMessage *msg,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           user_data)
+handle_version (QuorumRequest *request)
 {
-  g_autofree char *message = g_strdup_printf ("no such resource: %s", path);
+  JsonObject *body = json_object_new ();
 
-  reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+  json_object_set_string_member (body, "name", "quorum-server");
+  json_object_set_string_member (body, "version", PACKAGE_VERSION);
+  _quorum_request_reply (request, SOUP_STATUS_OK, quorum_http_object_node (body));
 }
+
+/* ---- the server ------------------------------------------------------- */
 
 static void
 quorum_server_finalize (GObject *object)
@@ -117,6 +324,7 @@ quorum_server_class_init (QuorumServerClass *klass)
 static void
 quorum_server_init (QuorumServer *self)
 {
+  self->token_lifetime = DEFAULT_TOKEN_LIFETIME;
 }
 
 QuorumServer *
@@ -125,13 +333,24 @@ quorum_server_new (const char  *data_dir,
 {
   g_autoptr(QuorumServer) self = g_object_new (QUORUM_TYPE_SERVER, NULL);
 
+  if (!quorum_password_init (error))
+    return NULL;
   self->store = quorum_store_open (data_dir, error);
   if (self->store == NULL)
     return NULL;
   self->soup = soup_server_new ("server-header", "quorum-server/" PACKAGE_VERSION, NULL);
-  soup_server_add_handler (self->soup, "/api/v1/version", handle_version, self, NULL);
-  soup_server_add_handler (self->soup, NULL, handle_unknown, self, NULL);
+  /* Both at the default path: libsoup keeps early and normal handlers of one
+   * path together, and a path with only an early handler answers 500. */
+  soup_server_add_early_handler (self->soup, NULL, check_size_early, self, NULL);
+  soup_server_add_handler (self->soup, NULL, dispatch, self, NULL);
   return g_steal_pointer (&self);
+}
+
+void
+quorum_server_set_token_lifetime (QuorumServer *self,
+                                  gint64        seconds)
+{
+  self->token_lifetime = seconds;
 }
 
 gboolean
@@ -141,6 +360,7 @@ quorum_server_listen (QuorumServer  *self,
 {
   g_autoptr(GSocketConnectable) connectable = NULL;
   g_autoptr(GInetSocketAddress) socket_address = NULL;
+  g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GError) local_error = NULL;
 
   connectable = g_network_address_parse (address, 0, &local_error);
@@ -150,20 +370,15 @@ quorum_server_listen (QuorumServer  *self,
                    "--listen: “%s” is not ADDRESS:PORT: %s", address, local_error->message);
       return FALSE;
     }
-  {
-    g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (
-        g_network_address_get_hostname (G_NETWORK_ADDRESS (connectable)));
-
-    if (inet == NULL)
-      {
-        g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
-                     "--listen: “%s” must be a numeric address such as 127.0.0.1:8080",
-                     address);
-        return FALSE;
-      }
-    socket_address = G_INET_SOCKET_ADDRESS (
-        g_inet_socket_address_new (inet, g_network_address_get_port (G_NETWORK_ADDRESS (connectable))));
-  }
+  inet = g_inet_address_new_from_string (g_network_address_get_hostname (G_NETWORK_ADDRESS (connectable)));
+  if (inet == NULL)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "--listen: “%s” must be a numeric address such as 127.0.0.1:8080", address);
+      return FALSE;
+    }
+  socket_address = G_INET_SOCKET_ADDRESS (
+      g_inet_socket_address_new (inet, g_network_address_get_port (G_NETWORK_ADDRESS (connectable))));
   if (!soup_server_listen (self->soup, G_SOCKET_ADDRESS (socket_address), 0, &local_error))
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,

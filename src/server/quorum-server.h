@@ -15,5 +15,12 @@ gboolean      quorum_server_listen      (QuorumServer  *self,
                                          const char    *address,
                                          GError       **error);
 guint         quorum_server_get_port    (QuorumServer  *self);
+void          quorum_server_set_token_lifetime (QuorumServer *self,
+                                                gint64        seconds);
+/* The first-run bootstrap: a server administrator. */
+gboolean      quorum_server_create_admin (QuorumServer  *self,
+                                          const char    *name,
+                                          const char    *password,
+                                          GError       **error);
 
 G_END_DECLS

@@ -1,29 +1,341 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "quorum-store"
 
+#include <errno.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "quorum-error.h"
-#include "quorum-store.h"
-
-struct _QuorumStore
-{
-  sqlite3 *db;
-  char    *path;
-};
+#include "quorum-store-private.h"
 
 /* Each entry moves the schema one version up; entries are never edited once
  * released, only appended. */
 static const char * const migrations[] = {
   /* 1: the bookkeeping every later migration relies on */
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+
+  /* 2: accounts, projects, media, guides, jobs and tasks */
+  "CREATE TABLE orgs ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  created INTEGER NOT NULL);"
+  "CREATE TABLE users ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  password_hash TEXT NOT NULL,"
+  "  admin INTEGER NOT NULL DEFAULT 0,"
+  "  created INTEGER NOT NULL);"
+  "CREATE TABLE org_members ("
+  "  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+  "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (org_id, user_id));"
+  "CREATE TABLE tokens ("
+  "  hash TEXT PRIMARY KEY,"
+  "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+  "  created INTEGER NOT NULL,"
+  "  expires INTEGER NOT NULL);"
+  "CREATE TABLE projects ("
+  "  id INTEGER PRIMARY KEY,"
+  "  org_id INTEGER REFERENCES orgs(id),"
+  "  name TEXT NOT NULL,"
+  "  labels_json TEXT NOT NULL DEFAULT '{\"labels\": []}',"
+  "  created INTEGER NOT NULL);"
+  "CREATE TABLE project_members ("
+  "  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,"
+  "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+  "  role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'annotator', 'reviewer', 'viewer')),"
+  "  PRIMARY KEY (project_id, user_id));"
+  "CREATE TABLE credentials ("
+  "  id INTEGER PRIMARY KEY,"
+  "  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,"
+  "  name TEXT NOT NULL,"
+  "  description TEXT NOT NULL DEFAULT '',"
+  "  UNIQUE (project_id, name));"
+  "CREATE TABLE user_credentials ("
+  "  credential_id INTEGER NOT NULL REFERENCES credentials(id) ON DELETE CASCADE,"
+  "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+  "  granted_by INTEGER REFERENCES users(id),"
+  "  granted INTEGER NOT NULL,"
+  "  revoked INTEGER,"
+  "  PRIMARY KEY (credential_id, user_id));",
 };
 
+void
+_quorum_store_set_error (QuorumStore  *store,
+                         GError      **error,
+                         const char   *context)
+{
+  int code = sqlite3_extended_errcode (store->db);
+  const char *message = sqlite3_errmsg (store->db);
+
+  if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+    g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT, "%s: already exists (%s)",
+                 context, message);
+  else if (code == SQLITE_CONSTRAINT_FOREIGNKEY)
+    g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND, "%s: refers to something that does not exist",
+                 context);
+  else
+    g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s", context, message);
+}
+
+static sqlite3_stmt *
+prepare_valist (QuorumStore  *store,
+                GError      **error,
+                const char   *sql,
+                const char   *types,
+                va_list       args)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      /* A statement that does not prepare is a bug in Quorum, not bad input. */
+      g_critical ("cannot prepare “%s”: %s", sql, sqlite3_errmsg (store->db));
+      _quorum_store_set_error (store, error, "database");
+      return NULL;
+    }
+  for (int i = 0; types != NULL && types[i] != '\0'; i++)
+    {
+      switch (types[i])
+        {
+        case 's':
+          {
+            const char *text = va_arg (args, const char *);
+            if (text != NULL)
+              sqlite3_bind_text (stmt, i + 1, text, -1, SQLITE_TRANSIENT);
+            else
+              sqlite3_bind_null (stmt, i + 1);
+          }
+          break;
+        case 'i':
+          sqlite3_bind_int64 (stmt, i + 1, va_arg (args, gint64));
+          break;
+        case 'd':
+          sqlite3_bind_double (stmt, i + 1, va_arg (args, double));
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  return stmt;
+}
+
+sqlite3_stmt *
+_quorum_store_prepare (QuorumStore  *store,
+                       GError      **error,
+                       const char   *sql,
+                       const char   *types,
+                       ...)
+{
+  sqlite3_stmt *stmt;
+  va_list args;
+
+  va_start (args, types);
+  stmt = prepare_valist (store, error, sql, types, args);
+  va_end (args);
+  return stmt;
+}
+
+gboolean
+_quorum_store_step (QuorumStore   *store,
+                    sqlite3_stmt  *stmt,
+                    GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+  _quorum_store_set_error (store, error, "database");
+  return FALSE;
+}
+
+gint64
+_quorum_store_write (QuorumStore  *store,
+                     const char   *conflict,
+                     GError      **error,
+                     const char   *sql,
+                     const char   *types,
+                     ...)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  va_list args;
+  int rc;
+
+  va_start (args, types);
+  stmt = prepare_valist (store, error, sql, types, args);
+  va_end (args);
+  if (stmt == NULL)
+    return -1;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return sqlite3_last_insert_rowid (store->db);
+  if (conflict != NULL && (sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_UNIQUE ||
+                           sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_PRIMARYKEY))
+    g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT, conflict);
+  else
+    _quorum_store_set_error (store, error, "database");
+  return -1;
+}
+
+gint64
+_quorum_store_changes (QuorumStore *store)
+{
+  return sqlite3_changes64 (store->db);
+}
+
+gboolean
+_quorum_store_exec (QuorumStore  *store,
+                    GError      **error,
+                    const char   *sql,
+                    const char   *types,
+                    ...)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  va_list args;
+
+  va_start (args, types);
+  stmt = prepare_valist (store, error, sql, types, args);
+  va_end (args);
+  return stmt != NULL && _quorum_store_step (store, stmt, error);
+}
+
+static JsonNode *
+column_value (sqlite3_stmt *stmt,
+              int           column,
+              gboolean      is_json)
+{
+  JsonNode *node;
+
+  switch (sqlite3_column_type (stmt, column))
+    {
+    case SQLITE_INTEGER:
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_int (node, sqlite3_column_int64 (stmt, column));
+      return node;
+    case SQLITE_FLOAT:
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_double (node, sqlite3_column_double (stmt, column));
+      return node;
+    case SQLITE_TEXT:
+      if (is_json)
+        {
+          /* Stored by Quorum after validation, so it parses. */
+          node = json_from_string ((const char *) sqlite3_column_text (stmt, column), NULL);
+          if (node != NULL)
+            return node;
+        }
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (node, (const char *) sqlite3_column_text (stmt, column));
+      return node;
+    default:
+      return json_node_new (JSON_NODE_NULL);
+    }
+}
+
+static JsonNode *
+rows_valist (QuorumStore  *store,
+             GError      **error,
+             const char   *sql,
+             const char   *types,
+             va_list       args)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare_valist (store, error, sql, types, args);
+  g_autoptr(JsonArray) rows = json_array_new ();
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *row = json_object_new ();
+
+      for (int i = 0; i < sqlite3_column_count (stmt); i++)
+        {
+          const char *name = sqlite3_column_name (stmt, i);
+          gboolean is_json = g_str_has_suffix (name, "_json");
+          g_autofree char *member = is_json ? g_strndup (name, strlen (name) - 5) : g_strdup (name);
+
+          json_object_set_member (row, member, column_value (stmt, i, is_json));
+        }
+      json_array_add_object_element (rows, row);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _quorum_store_set_error (store, error, "database");
+      return NULL;
+    }
+  return json_node_init_array (json_node_alloc (), rows);
+}
+
+JsonNode *
+_quorum_store_rows (QuorumStore  *store,
+                    GError      **error,
+                    const char   *sql,
+                    const char   *types,
+                    ...)
+{
+  JsonNode *rows;
+  va_list args;
+
+  va_start (args, types);
+  rows = rows_valist (store, error, sql, types, args);
+  va_end (args);
+  return rows;
+}
+
+JsonObject *
+_quorum_store_row (QuorumStore  *store,
+                   const char   *what,
+                   GError      **error,
+                   const char   *sql,
+                   const char   *types,
+                   ...)
+{
+  g_autoptr(JsonNode) rows = NULL;
+  JsonArray *array;
+  va_list args;
+
+  va_start (args, types);
+  rows = rows_valist (store, error, sql, types, args);
+  va_end (args);
+  if (rows == NULL)
+    return NULL;
+  array = json_node_get_array (rows);
+  if (json_array_get_length (array) == 0)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND, "%s", what);
+      return NULL;
+    }
+  return json_object_ref (json_array_get_object_element (array, 0));
+}
+
+gboolean
+_quorum_store_begin (QuorumStore  *store,
+                     GError      **error)
+{
+  return _quorum_store_exec (store, error, "BEGIN IMMEDIATE", NULL);
+}
+
+gboolean
+_quorum_store_commit (QuorumStore  *store,
+                      GError      **error)
+{
+  if (_quorum_store_exec (store, error, "COMMIT", NULL))
+    return TRUE;
+  _quorum_store_rollback (store);
+  return FALSE;
+}
+
+void
+_quorum_store_rollback (QuorumStore *store)
+{
+  if (!sqlite3_get_autocommit (store->db))
+    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 static gboolean
-exec (QuorumStore  *store,
-      const char   *sql,
-      GError      **error)
+exec_script (QuorumStore  *store,
+             const char   *sql,
+             GError      **error)
 {
   char *message = NULL;
 
@@ -40,13 +352,12 @@ exec (QuorumStore  *store,
 int
 quorum_store_schema_version (QuorumStore *store)
 {
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
   int version = -1;
 
   if (sqlite3_prepare_v2 (store->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
     version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
   return version;
 }
 
@@ -68,14 +379,14 @@ migrate (QuorumStore  *store,
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u;", i + 1);
 
-      if (!exec (store, "BEGIN IMMEDIATE;", error))
+      if (!exec_script (store, "BEGIN IMMEDIATE;", error))
         return FALSE;
-      if (!exec (store, migrations[i], error) || !exec (store, bump, error))
+      if (!exec_script (store, migrations[i], error) || !exec_script (store, bump, error))
         {
-          exec (store, "ROLLBACK;", NULL);
+          exec_script (store, "ROLLBACK;", NULL);
           return FALSE;
         }
-      if (!exec (store, "COMMIT;", error))
+      if (!exec_script (store, "COMMIT;", error))
         return FALSE;
     }
   return TRUE;
@@ -87,7 +398,8 @@ quorum_store_open (const char  *data_dir,
 {
   g_autoptr(QuorumStore) store = g_new0 (QuorumStore, 1);
 
-  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+  store->blob_dir = g_build_filename (data_dir, "blobs", NULL);
+  if (g_mkdir_with_parents (store->blob_dir, 0700) != 0)
     {
       int saved_errno = errno;
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
@@ -104,10 +416,11 @@ quorum_store_open (const char  *data_dir,
       return NULL;
     }
   sqlite3_busy_timeout (store->db, 5000);
+  sqlite3_extended_result_codes (store->db, 1);
   /* An acknowledged write must survive a killed process or a power cut. */
-  if (!exec (store, "PRAGMA journal_mode = WAL;"
-                    "PRAGMA synchronous = FULL;"
-                    "PRAGMA foreign_keys = ON;", error) ||
+  if (!exec_script (store, "PRAGMA journal_mode = WAL;"
+                           "PRAGMA synchronous = FULL;"
+                           "PRAGMA foreign_keys = ON;", error) ||
       !migrate (store, error))
     return NULL;
   return g_steal_pointer (&store);
@@ -121,6 +434,7 @@ quorum_store_close (QuorumStore *store)
   if (store->db != NULL)
     sqlite3_close (store->db);
   g_free (store->path);
+  g_free (store->blob_dir);
   g_free (store);
 }
 

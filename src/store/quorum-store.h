@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -9,8 +10,13 @@ G_BEGIN_DECLS
  * QuorumStore:
  *
  * The server's persistence. Today one SQLite file in the data directory (WAL,
- * synchronous=FULL, foreign keys on) with versioned migrations; the interface
- * is kept narrow so that a PostgreSQL backend can stand beside it.
+ * synchronous=FULL, foreign keys on) with versioned migrations and a
+ * content-addressed blob folder; the interface is kept to plain functions in
+ * the domain's words so that a PostgreSQL backend can stand beside it.
+ *
+ * Reads return JSON objects (or arrays of them) shaped as the API answers,
+ * columns by name. Every write runs in one transaction and is committed
+ * before the function returns.
  */
 typedef struct _QuorumStore QuorumStore;
 
@@ -19,6 +25,105 @@ QuorumStore *quorum_store_open           (const char  *data_dir,
 void         quorum_store_close          (QuorumStore *store);
 int          quorum_store_schema_version (QuorumStore *store);
 const char  *quorum_store_get_path       (QuorumStore *store);
+
+/* ---- accounts (quorum-store-accounts.c) ------------------------------- */
+
+gint64      quorum_store_create_user      (QuorumStore  *store,
+                                           const char   *name,
+                                           const char   *password_hash,
+                                           gboolean      admin,
+                                           GError      **error);
+/* {id, name, admin, created}; with @password_hash also the stored hash. */
+JsonObject *quorum_store_find_user        (QuorumStore  *store,
+                                           const char   *name,
+                                           char        **password_hash,
+                                           GError      **error);
+JsonObject *quorum_store_get_user         (QuorumStore  *store,
+                                           gint64        user_id,
+                                           GError      **error);
+JsonNode   *quorum_store_list_users       (QuorumStore  *store,
+                                           GError      **error);
+gint64      quorum_store_count_users      (QuorumStore  *store);
+gboolean    quorum_store_add_token        (QuorumStore  *store,
+                                           const char   *token_hash,
+                                           gint64        user_id,
+                                           gint64        expires,
+                                           GError      **error);
+/* The user a live token belongs to, or NULL (QUORUM_ERROR_UNAUTHORIZED). */
+JsonObject *quorum_store_user_for_token   (QuorumStore  *store,
+                                           const char   *token_hash,
+                                           gint64        now,
+                                           GError      **error);
+gboolean    quorum_store_remove_token     (QuorumStore  *store,
+                                           const char   *token_hash,
+                                           GError      **error);
+gint64      quorum_store_create_org       (QuorumStore  *store,
+                                           const char   *name,
+                                           GError      **error);
+JsonNode   *quorum_store_list_orgs        (QuorumStore  *store,
+                                           GError      **error);
+gboolean    quorum_store_add_org_member   (QuorumStore  *store,
+                                           gint64        org_id,
+                                           gint64        user_id,
+                                           GError      **error);
+
+/* ---- projects (quorum-store-projects.c) ------------------------------- */
+
+gint64      quorum_store_create_project   (QuorumStore  *store,
+                                           const char   *name,
+                                           gint64        org_id,
+                                           gint64        creator_id,
+                                           GError      **error);
+/* Every project for an admin (@user_id < 0), else those @user_id is a member of. */
+JsonNode   *quorum_store_list_projects    (QuorumStore  *store,
+                                           gint64        user_id,
+                                           GError      **error);
+JsonObject *quorum_store_get_project      (QuorumStore  *store,
+                                           gint64        project_id,
+                                           GError      **error);
+/* The member's role, or NULL when @user_id is not a member. */
+char       *quorum_store_project_role     (QuorumStore  *store,
+                                           gint64        project_id,
+                                           gint64        user_id);
+gboolean    quorum_store_set_member       (QuorumStore  *store,
+                                           gint64        project_id,
+                                           gint64        user_id,
+                                           const char   *role,
+                                           GError      **error);
+gboolean    quorum_store_remove_member    (QuorumStore  *store,
+                                           gint64        project_id,
+                                           gint64        user_id,
+                                           GError      **error);
+JsonNode   *quorum_store_list_members     (QuorumStore  *store,
+                                           gint64        project_id,
+                                           GError      **error);
+gboolean    quorum_store_set_labels       (QuorumStore  *store,
+                                           gint64        project_id,
+                                           const char   *schema_json,
+                                           GError      **error);
+gint64      quorum_store_create_credential (QuorumStore *store,
+                                            gint64       project_id,
+                                            const char  *name,
+                                            const char  *description,
+                                            GError     **error);
+JsonObject *quorum_store_get_credential   (QuorumStore  *store,
+                                           gint64        credential_id,
+                                           GError      **error);
+JsonNode   *quorum_store_list_credentials (QuorumStore  *store,
+                                           gint64        project_id,
+                                           GError      **error);
+gboolean    quorum_store_grant_credential (QuorumStore  *store,
+                                           gint64        credential_id,
+                                           gint64        user_id,
+                                           gint64        granted_by,
+                                           GError      **error);
+gboolean    quorum_store_revoke_credential (QuorumStore *store,
+                                            gint64       credential_id,
+                                            gint64       user_id,
+                                            GError     **error);
+JsonNode   *quorum_store_user_credentials (QuorumStore  *store,
+                                           gint64        user_id,
+                                           GError      **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuorumStore, quorum_store_close)
 

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-server"
+
+#include "quorum-error.h"
+#include "quorum-http.h"
+#include "quorum-wire.h"
+
+void
+quorum_http_reply_json (SoupServerMessage *msg,
+                        guint              status,
+                        JsonNode          *body)
+{
+  g_autoptr(JsonNode) owned = body;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  gsize length;
+
+  json_generator_set_root (generator, owned);
+  text = json_generator_to_data (generator, &length);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&text), length);
+}
+
+void
+quorum_http_reply_error (SoupServerMessage *msg,
+                         guint              status,
+                         const char        *code,
+                         const char        *message)
+{
+  JsonObject *error = json_object_new ();
+  JsonObject *body = json_object_new ();
+
+  json_object_set_string_member (error, "code", code);
+  json_object_set_string_member (error, "message", message);
+  json_object_set_object_member (body, "error", error);
+  quorum_http_reply_json (msg, status, quorum_http_object_node (body));
+}
+
+void
+quorum_http_reply_gerror (SoupServerMessage *msg,
+                          const GError      *error)
+{
+  static const struct { guint status; const char *code; } map[] = {
+    [QUORUM_ERROR_INVALID] = { SOUP_STATUS_BAD_REQUEST, "invalid" },
+    [QUORUM_ERROR_UNAUTHORIZED] = { SOUP_STATUS_UNAUTHORIZED, "unauthorized" },
+    [QUORUM_ERROR_FORBIDDEN] = { SOUP_STATUS_FORBIDDEN, "forbidden" },
+    [QUORUM_ERROR_NOT_FOUND] = { SOUP_STATUS_NOT_FOUND, "not_found" },
+    [QUORUM_ERROR_CONFLICT] = { SOUP_STATUS_CONFLICT, "conflict" },
+    [QUORUM_ERROR_TOO_LARGE] = { SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large" },
+    [QUORUM_ERROR_STATE] = { SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state" },
+    [QUORUM_ERROR_UNREACHABLE] = { SOUP_STATUS_BAD_GATEWAY, "unreachable" },
+    [QUORUM_ERROR_FAILED] = { SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal" },
+  };
+
+  if (error->domain == QUORUM_ERROR && (guint) error->code < G_N_ELEMENTS (map))
+    {
+      if (error->code == QUORUM_ERROR_FAILED)
+        g_warning ("%s", error->message);
+      quorum_http_reply_error (msg, map[error->code].status, map[error->code].code, error->message);
+    }
+  else
+    {
+      g_warning ("unexpected error: %s", error->message);
+      quorum_http_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", error->message);
+    }
+}
+
+JsonObject *
+quorum_http_read_object (SoupServerMessage *msg,
+                         GError           **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *content_type = soup_message_headers_get_content_type (headers, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  gsize length;
+  const char *data;
+
+  if (content_type == NULL || g_ascii_strcasecmp (content_type, "application/json") != 0)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "Content-Type: send application/json, not %s",
+                   content_type != NULL ? content_type : "nothing");
+      return NULL;
+    }
+  bytes = soup_message_body_flatten (body);
+  data = g_bytes_get_data (bytes, &length);
+  if (length > QUORUM_HTTP_MAX_JSON_BODY)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_TOO_LARGE,
+                   "body: %" G_GSIZE_FORMAT " bytes is over the limit of %d", length,
+                   QUORUM_HTTP_MAX_JSON_BODY);
+      return NULL;
+    }
+  root = quorum_wire_parse_bytes (data != NULL ? data : "", length, error);
+  if (root == NULL)
+    {
+      g_prefix_error (error, "body: ");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "body: must be a JSON object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+const char *
+quorum_http_member_string (JsonObject  *object,
+                           const char  *member,
+                           gboolean     required,
+                           GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "%s: is missing", member);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "%s: must be a string", member);
+      return NULL;
+    }
+  {
+    const char *text = json_node_get_string (node);
+    gboolean blank = TRUE;
+
+    for (const char *p = text; *p != '\0'; p++)
+      if (!g_ascii_isspace (*p))
+        blank = FALSE;
+    if (blank)
+      {
+        g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "%s: must not be empty", member);
+        return NULL;
+      }
+    return text;
+  }
+}
+
+gboolean
+quorum_http_member_integer (JsonObject  *object,
+                            const char  *member,
+                            gboolean     required,
+                            gint64      *value,
+                            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "%s: is missing", member);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "%s: must be a whole number", member);
+      return FALSE;
+    }
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+gboolean
+quorum_http_member_boolean (JsonObject  *object,
+                            const char  *member,
+                            gboolean    *value,
+                            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "%s: must be true or false", member);
+      return FALSE;
+    }
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+JsonNode *
+quorum_http_object_node (JsonObject *object)
+{
+  JsonNode *node = json_node_init_object (json_node_alloc (), object);
+
+  json_object_unref (object);
+  return node;
+}

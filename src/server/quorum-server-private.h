@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "quorum-http.h"
+#include "quorum-server.h"
+#include "quorum-store.h"
+
+G_BEGIN_DECLS
+
+struct _QuorumServer
+{
+  GObject      parent_instance;
+
+  QuorumStore *store;
+  SoupServer  *soup;
+  gint64       token_lifetime;   /* seconds */
+};
+
+#define QUORUM_MAX_PATH_IDS 3
+
+/* One API call: the message, the ids in its path, and who is calling. */
+typedef struct {
+  QuorumServer      *server;
+  SoupServerMessage *msg;
+  gint64             ids[QUORUM_MAX_PATH_IDS];
+  JsonObject        *caller;      /* NULL on the routes that need no token */
+  gint64             caller_id;
+  gboolean           caller_admin;
+  char              *token_hash;
+  gboolean           paused;      /* answered later, from another thread's result */
+} QuorumRequest;
+
+typedef void (*QuorumRouteHandler) (QuorumRequest *request);
+
+/* Project roles in rising order of what they may do. */
+typedef enum {
+  QUORUM_ROLE_NONE,
+  QUORUM_ROLE_VIEWER,
+  QUORUM_ROLE_ANNOTATOR,
+  QUORUM_ROLE_REVIEWER,
+  QUORUM_ROLE_EDITOR,
+  QUORUM_ROLE_ADMIN,
+} QuorumRole;
+
+gboolean   quorum_role_from_string      (const char    *name,
+                                         QuorumRole    *role);
+/* The caller's role in a project; server admins count as project admins.
+ * A project the caller is not a member of answers 404, not 403, so that
+ * its existence does not leak. Replies and returns FALSE when below @needed. */
+gboolean   _quorum_request_require_role (QuorumRequest *request,
+                                         gint64         project_id,
+                                         QuorumRole     needed,
+                                         QuorumRole    *role);
+gboolean   _quorum_request_require_admin (QuorumRequest *request);
+/* The body as an object, or replies 400/413 and returns NULL. */
+JsonObject *_quorum_request_body        (QuorumRequest *request);
+void       _quorum_request_reply_error  (QuorumRequest *request,
+                                         GError        *error);
+void       _quorum_request_reply        (QuorumRequest *request,
+                                         guint          status,
+                                         JsonNode      *body);
+/* For work off the main loop: pause the message now; _finish unpauses it
+ * and frees the request once the reply is set. */
+void       _quorum_request_pause        (QuorumRequest *request);
+void       _quorum_request_finish       (QuorumRequest *request);
+
+/* quorum-server-accounts.c */
+void _quorum_server_login           (QuorumRequest *request);
+void _quorum_server_logout          (QuorumRequest *request);
+void _quorum_server_me              (QuorumRequest *request);
+void _quorum_server_create_user     (QuorumRequest *request);
+void _quorum_server_list_users      (QuorumRequest *request);
+void _quorum_server_create_org      (QuorumRequest *request);
+void _quorum_server_list_orgs       (QuorumRequest *request);
+void _quorum_server_add_org_member  (QuorumRequest *request);
+void _quorum_server_user_credentials (QuorumRequest *request);
+
+/* quorum-server-projects.c */
+void _quorum_server_create_project    (QuorumRequest *request);
+void _quorum_server_list_projects     (QuorumRequest *request);
+void _quorum_server_get_project       (QuorumRequest *request);
+void _quorum_server_list_members      (QuorumRequest *request);
+void _quorum_server_set_member        (QuorumRequest *request);
+void _quorum_server_remove_member     (QuorumRequest *request);
+void _quorum_server_get_labels        (QuorumRequest *request);
+void _quorum_server_set_labels        (QuorumRequest *request);
+void _quorum_server_create_credential (QuorumRequest *request);
+void _quorum_server_list_credentials  (QuorumRequest *request);
+void _quorum_server_grant_credential  (QuorumRequest *request);
+void _quorum_server_revoke_credential (QuorumRequest *request);
+
+G_END_DECLS

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-server"
+
+#include "quorum-error.h"
+#include "quorum-server-private.h"
+#include "quorum-wire.h"
+
+void
+_quorum_server_create_project (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) project = NULL;
+  const char *name;
+  gint64 org = 0;
+  gint64 id;
+
+  /* Projects are created by server administrators; they then hand out roles. */
+  if (!_quorum_request_require_admin (request) || (body = _quorum_request_body (request)) == NULL)
+    return;
+  if ((name = quorum_http_member_string (body, "name", TRUE, &error)) == NULL ||
+      !quorum_http_member_integer (body, "org", FALSE, &org, &error) ||
+      (id = quorum_store_create_project (request->server->store, name, org, request->caller_id,
+                                         &error)) < 0 ||
+      (project = quorum_store_get_project (request->server->store, id, &error)) == NULL)
+    {
+      if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND) && org != 0)
+        {
+          g_clear_error (&error);
+          g_set_error (&error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "org: no organization %" G_GINT64_FORMAT, org);
+        }
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  _quorum_request_reply (request, SOUP_STATUS_CREATED,
+                         json_node_init_object (json_node_alloc (), project));
+}
+
+void
+_quorum_server_list_projects (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *projects = quorum_store_list_projects (request->server->store,
+                                                   request->caller_admin ? -1 : request->caller_id,
+                                                   &error);
+
+  if (projects == NULL)
+    _quorum_request_reply_error (request, error);
+  else
+    _quorum_request_reply (request, SOUP_STATUS_OK, projects);
+}
+
+void
+_quorum_server_get_project (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) project = NULL;
+
+  if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_VIEWER, NULL))
+    return;
+  project = quorum_store_get_project (request->server->store, request->ids[0], &error);
+  if (project == NULL)
+    _quorum_request_reply_error (request, error);
+  else
+    _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), project));
+}
+
+void
+_quorum_server_list_members (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *members;
+
+  if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_VIEWER, NULL))
+    return;
+  members = quorum_store_list_members (request->server->store, request->ids[0], &error);
+  if (members == NULL)
+    _quorum_request_reply_error (request, error);
+  else
+    _quorum_request_reply (request, SOUP_STATUS_OK, members);
+}
+
+void
+_quorum_server_set_member (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) user = NULL;
+  const char *role_name;
+  QuorumRole role;
+
+  if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_ADMIN, NULL) ||
+      (body = _quorum_request_body (request)) == NULL)
+    return;
+  if ((role_name = quorum_http_member_string (body, "role", TRUE, &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  if (!quorum_role_from_string (role_name, &role))
+    {
+      g_autofree char *message = g_strdup_printf ("role: “%s” is not one of admin, editor, annotator, "
+                                                  "reviewer, viewer", role_name);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
+      return;
+    }
+  if ((user = quorum_store_get_user (request->server->store, request->ids[1], &error)) == NULL ||
+      !quorum_store_set_member (request->server->store, request->ids[0], request->ids[1], role_name,
+                                &error))
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  json_object_set_string_member (user, "role", role_name);
+  json_object_remove_member (user, "admin");
+  json_object_remove_member (user, "created");
+  _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), user));
+}
+
+void
+_quorum_server_remove_member (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_ADMIN, NULL))
+    return;
+  if (!quorum_store_remove_member (request->server->store, request->ids[0], request->ids[1], &error))
+    _quorum_request_reply_error (request, error);
+  else
+    soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+void
+_quorum_server_get_labels (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) project = NULL;
+
+  if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_VIEWER, NULL))
+    return;
+  project = quorum_store_get_project (request->server->store, request->ids[0], &error);
+  if (project == NULL)
+    _quorum_request_reply_error (request, error);
+  else
+    _quorum_request_reply (request, SOUP_STATUS_OK,
+                           json_node_copy (json_object_get_member (project, "labels")));
+}
+
+void
+_quorum_server_set_labels (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(QuorumLabelSchema) schema = NULL;
+  g_autoptr(JsonNode) canonical = NULL;
+  g_autofree char *text = NULL;
+
+  if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_ADMIN, NULL) ||
+      (body = _quorum_request_body (request)) == NULL)
+    return;
+  node = json_node_init_object (json_node_alloc (), body);
+  /* Validated whole by the core; stored as the core writes it back. */
+  schema = quorum_wire_read_label_schema (node, "", &error);
+  if (schema == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  canonical = quorum_wire_write_label_schema (schema);
+  text = quorum_wire_to_string (canonical, FALSE);
+  if (!quorum_store_set_labels (request->server->store, request->ids[0], text, &error))
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  _quorum_request_reply (request, SOUP_STATUS_OK, g_steal_pointer (&canonical));
+}
+
+void
+_quorum_server_create_credential (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) credential = NULL;
+  const char *name, *description = NULL;
+  gint64 id;
+
+  if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_ADMIN, NULL) ||
+      (body = _quorum_request_body (request)) == NULL)
+    return;
+  if (json_object_has_member (body, "description"))
+    {
+      JsonNode *node = json_object_get_member (body, "description");
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        {
+          quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                                   "description: must be a string");
+          return;
+        }
+      description = json_node_get_string (node);
+    }
+  if ((name = quorum_http_member_string (body, "name", TRUE, &error)) == NULL ||
+      (id = quorum_store_create_credential (request->server->store, request->ids[0], name,
+                                            description, &error)) < 0 ||
+      (credential = quorum_store_get_credential (request->server->store, id, &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  _quorum_request_reply (request, SOUP_STATUS_CREATED,
+                         json_node_init_object (json_node_alloc (), credential));
+}
+
+void
+_quorum_server_list_credentials (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *credentials;
+
+  if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_VIEWER, NULL))
+    return;
+  credentials = quorum_store_list_credentials (request->server->store, request->ids[0], &error);
+  if (credentials == NULL)
+    _quorum_request_reply_error (request, error);
+  else
+    _quorum_request_reply (request, SOUP_STATUS_OK, credentials);
+}
+
+/* Grants and revocations are for the admins of the credential's project. */
+static gboolean
+require_credential_admin (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) credential = quorum_store_get_credential (request->server->store,
+                                                                  request->ids[0], &error);
+
+  if (credential == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return FALSE;
+    }
+  return _quorum_request_require_role (request, json_object_get_int_member (credential, "project"),
+                                       QUORUM_ROLE_ADMIN, NULL);
+}
+
+void
+_quorum_server_grant_credential (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) user = NULL;
+  gint64 user_id = 0;
+
+  if (!require_credential_admin (request) || (body = _quorum_request_body (request)) == NULL)
+    return;
+  if (!quorum_http_member_integer (body, "user", TRUE, &user_id, &error) ||
+      (user = quorum_store_get_user (request->server->store, user_id, &error)) == NULL ||
+      !quorum_store_grant_credential (request->server->store, request->ids[0], user_id,
+                                      request->caller_id, &error))
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+void
+_quorum_server_revoke_credential (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!require_credential_admin (request))
+    return;
+  if (!quorum_store_revoke_credential (request->server->store, request->ids[0], request->ids[1], &error))
+    _quorum_request_reply_error (request, error);
+  else
+    soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "quorum-store.h"
+
+G_BEGIN_DECLS
+
+struct _QuorumStore
+{
+  sqlite3 *db;
+  char    *path;
+  char    *blob_dir;
+};
+
+/*
+ * Statements with their parameters in one call. @types has one letter per
+ * parameter that follows: 's' a string (NULL binds NULL), 'i' a gint64,
+ * 'd' a double.
+ */
+sqlite3_stmt *_quorum_store_prepare  (QuorumStore  *store,
+                                      GError      **error,
+                                      const char   *sql,
+                                      const char   *types,
+                                      ...);
+gboolean      _quorum_store_exec     (QuorumStore  *store,
+                                      GError      **error,
+                                      const char   *sql,
+                                      const char   *types,
+                                      ...);
+/* An INSERT, UPDATE or DELETE. Returns the new row's id (for an INSERT), or
+ * -1 and an error; a unique-constraint violation is QUORUM_ERROR_CONFLICT
+ * with the message @conflict. */
+gint64        _quorum_store_write    (QuorumStore  *store,
+                                      const char   *conflict,
+                                      GError      **error,
+                                      const char   *sql,
+                                      const char   *types,
+                                      ...);
+/* Rows the last write changed. */
+gint64        _quorum_store_changes  (QuorumStore  *store);
+/* The rows as a JSON array of objects named by column; columns whose name
+ * ends in "_json" are parsed and inlined under the name without it. */
+JsonNode     *_quorum_store_rows     (QuorumStore  *store,
+                                      GError      **error,
+                                      const char   *sql,
+                                      const char   *types,
+                                      ...);
+/* The first row as an object, or NULL with QUORUM_ERROR_NOT_FOUND naming @what. */
+JsonObject   *_quorum_store_row      (QuorumStore  *store,
+                                      const char   *what,
+                                      GError      **error,
+                                      const char   *sql,
+                                      const char   *types,
+                                      ...);
+gboolean      _quorum_store_step     (QuorumStore   *store,
+                                      sqlite3_stmt  *stmt,
+                                      GError       **error);
+gboolean      _quorum_store_begin    (QuorumStore  *store,
+                                      GError      **error);
+gboolean      _quorum_store_commit   (QuorumStore  *store,
+                                      GError      **error);
+void          _quorum_store_rollback (QuorumStore  *store);
+void          _quorum_store_set_error (QuorumStore  *store,
+                                       GError      **error,
+                                       const char   *context);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+G_END_DECLS
