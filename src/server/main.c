@@ -85,6 +85,7 @@ main (int    argc,
   g_autofree char *tls_key = NULL;
   g_autofree char *admin = NULL;
   gint64 token_lifetime = 0;
+  gint64 max_upload = 0;
   gboolean version = FALSE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -100,6 +101,8 @@ main (int    argc,
       "NAME" },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime,
       "Sign-in tokens expire after SECONDS (default: 30 days)", "SECONDS" },
+    { "max-upload", 0, 0, G_OPTION_ARG_INT64, &max_upload,
+      "Refuse media uploads over BYTES (default: 2 GiB)", "BYTES" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
       "Serve HTTPS with this PEM certificate (needs --tls-key)", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
@@ -139,6 +142,11 @@ main (int    argc,
       fprintf (stderr, "quorum-server: TLS is not supported by this build yet\n");
       return 2;
     }
+  if (max_upload < 0)
+    {
+      fprintf (stderr, "quorum-server: --max-upload: must be 1 byte or more\n");
+      return 2;
+    }
   if (token_lifetime < 0)
     {
       fprintf (stderr, "quorum-server: --token-lifetime: must be 1 second or more\n");
@@ -155,6 +163,8 @@ main (int    argc,
     return create_admin (server, admin);
   if (token_lifetime > 0)
     quorum_server_set_token_lifetime (server, token_lifetime);
+  if (max_upload > 0)
+    quorum_server_set_max_upload (server, max_upload);
   if (!quorum_server_listen (server, listen != NULL ? listen : "127.0.0.1:8080", &error))
     {
       fprintf (stderr, "quorum-server: %s\n", error->message);

@@ -17,7 +17,10 @@ struct _QuorumServer
   QuorumStore *store;
   SoupServer  *soup;
   gint64       token_lifetime;   /* seconds */
+  gint64       max_upload;       /* bytes */
 };
+
+typedef struct _QuorumUpload QuorumUpload;
 
 #define QUORUM_MAX_PATH_IDS 3
 
@@ -77,6 +80,20 @@ void _quorum_server_create_org      (QuorumRequest *request);
 void _quorum_server_list_orgs       (QuorumRequest *request);
 void _quorum_server_add_org_member  (QuorumRequest *request);
 void _quorum_server_user_credentials (QuorumRequest *request);
+
+/* quorum-server-media.c */
+void _quorum_server_begin_upload   (QuorumServer      *server,
+                                    SoupServerMessage *msg);
+void _quorum_server_upload_file    (QuorumRequest *request);
+void _quorum_server_list_files     (QuorumRequest *request);
+void _quorum_server_get_file       (QuorumRequest *request);
+void _quorum_server_download_file  (QuorumRequest *request);
+void _quorum_server_set_existing   (QuorumRequest *request);
+void _quorum_server_get_existing   (QuorumRequest *request);
+void _quorum_server_create_guide   (QuorumRequest *request);
+void _quorum_server_update_guide   (QuorumRequest *request);
+void _quorum_server_get_guide      (QuorumRequest *request);
+void _quorum_server_list_guides    (QuorumRequest *request);
 
 /* quorum-server-projects.c */
 void _quorum_server_create_project    (QuorumRequest *request);

@@ -12,6 +12,7 @@
 G_DEFINE_FINAL_TYPE (QuorumServer, quorum_server, G_TYPE_OBJECT)
 
 #define DEFAULT_TOKEN_LIFETIME (30 * 24 * 3600)
+#define DEFAULT_MAX_UPLOAD     ((gint64) 2 * 1024 * 1024 * 1024)
 
 typedef struct {
   const char         *method;
@@ -46,6 +47,16 @@ static const QuorumRoute routes[] = {
   { "GET", "/api/v1/projects/{id}/credentials", FALSE, _quorum_server_list_credentials },
   { "POST", "/api/v1/credentials/{id}/grants", FALSE, _quorum_server_grant_credential },
   { "DELETE", "/api/v1/credentials/{id}/grants/{id}", FALSE, _quorum_server_revoke_credential },
+  { "POST", "/api/v1/projects/{id}/files", FALSE, _quorum_server_upload_file },
+  { "GET", "/api/v1/projects/{id}/files", FALSE, _quorum_server_list_files },
+  { "GET", "/api/v1/files/{id}", FALSE, _quorum_server_get_file },
+  { "GET", "/api/v1/files/{id}/content", FALSE, _quorum_server_download_file },
+  { "GET", "/api/v1/files/{id}/existing", FALSE, _quorum_server_get_existing },
+  { "PUT", "/api/v1/files/{id}/existing", FALSE, _quorum_server_set_existing },
+  { "POST", "/api/v1/projects/{id}/guides", FALSE, _quorum_server_create_guide },
+  { "GET", "/api/v1/projects/{id}/guides", FALSE, _quorum_server_list_guides },
+  { "GET", "/api/v1/guides/{id}", FALSE, _quorum_server_get_guide },
+  { "PUT", "/api/v1/guides/{id}", FALSE, _quorum_server_update_guide },
 };
 
 /* ---- requests --------------------------------------------------------- */
@@ -271,19 +282,54 @@ dispatch (SoupServer        *soup,
     }
 }
 
-/* Refuses an oversized JSON body from its headers, before reading it. */
-static void
-check_size_early (SoupServer        *soup,
-                  SoupServerMessage *msg,
-                  const char        *path,
-                  GHashTable        *query,
-                  gpointer           user_data)
+static gboolean
+is_upload (const char *method,
+           const char *path)
 {
+  g_auto(GStrv) segments = g_strsplit (path, "/", -1);
+  gint64 ids[QUORUM_MAX_PATH_IDS];
+
+  return g_str_equal (method, "POST") && match_route ("/api/v1/projects/{id}/files", segments, ids);
+}
+
+/* Before the body is read: an upload is checked for its token and size and
+ * set to stream to disk; any other oversized body is refused from its
+ * headers. */
+static void
+check_early (SoupServer        *soup,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  QuorumServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
+  gboolean known_length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH;
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      length > QUORUM_HTTP_MAX_JSON_BODY)
+  if (is_upload (soup_server_message_get_method (msg), path))
+    {
+      QuorumRequest request = { .server = self, .msg = msg };
+
+      if (!authenticate (&request))
+        {
+          g_clear_pointer (&request.caller, json_object_unref);
+          g_free (request.token_hash);
+          return;
+        }
+      g_clear_pointer (&request.caller, json_object_unref);
+      g_free (request.token_hash);
+      if (known_length && length > self->max_upload)
+        {
+          g_autofree char *message = g_strdup_printf ("body: %" G_GOFFSET_FORMAT " bytes is over the upload "
+                                                      "limit of %" G_GINT64_FORMAT, length, self->max_upload);
+          quorum_http_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message);
+          return;
+        }
+      _quorum_server_begin_upload (self, msg);
+      return;
+    }
+  if (known_length && length > QUORUM_HTTP_MAX_JSON_BODY)
     {
       g_autofree char *message = g_strdup_printf ("body: %" G_GOFFSET_FORMAT " bytes is over the "
                                                   "limit of %d", length, QUORUM_HTTP_MAX_JSON_BODY);
@@ -325,6 +371,7 @@ static void
 quorum_server_init (QuorumServer *self)
 {
   self->token_lifetime = DEFAULT_TOKEN_LIFETIME;
+  self->max_upload = DEFAULT_MAX_UPLOAD;
 }
 
 QuorumServer *
@@ -341,9 +388,16 @@ quorum_server_new (const char  *data_dir,
   self->soup = soup_server_new ("server-header", "quorum-server/" PACKAGE_VERSION, NULL);
   /* Both at the default path: libsoup keeps early and normal handlers of one
    * path together, and a path with only an early handler answers 500. */
-  soup_server_add_early_handler (self->soup, NULL, check_size_early, self, NULL);
+  soup_server_add_early_handler (self->soup, NULL, check_early, self, NULL);
   soup_server_add_handler (self->soup, NULL, dispatch, self, NULL);
   return g_steal_pointer (&self);
+}
+
+void
+quorum_server_set_max_upload (QuorumServer *self,
+                              gint64        bytes)
+{
+  self->max_upload = bytes;
 }
 
 void

@@ -57,6 +57,29 @@ static const char * const migrations[] = {
   "  granted INTEGER NOT NULL,"
   "  revoked INTEGER,"
   "  PRIMARY KEY (credential_id, user_id));",
+
+  /* 3: media, existing instances, guides */
+  "CREATE TABLE files ("
+  "  id INTEGER PRIMARY KEY,"
+  "  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,"
+  "  sha256 TEXT NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  media_type TEXT NOT NULL,"
+  "  size INTEGER NOT NULL,"
+  "  width INTEGER NOT NULL,"
+  "  height INTEGER NOT NULL,"
+  "  frames INTEGER NOT NULL,"
+  "  fps REAL NOT NULL,"
+  "  existing_json TEXT,"
+  "  created INTEGER NOT NULL,"
+  "  UNIQUE (project_id, sha256));"
+  "CREATE TABLE guides ("
+  "  id INTEGER PRIMARY KEY,"
+  "  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,"
+  "  name TEXT NOT NULL,"
+  "  markdown TEXT NOT NULL,"
+  "  updated INTEGER NOT NULL,"
+  "  UNIQUE (project_id, name));",
 };
 
 void

@@ -125,6 +125,60 @@ JsonNode   *quorum_store_user_credentials (QuorumStore  *store,
                                            gint64        user_id,
                                            GError      **error);
 
+/* ---- media and guides (quorum-store-media.c) --------------------------- */
+
+typedef struct {
+  const char *sha256;
+  const char *media_type;
+  gint64      size;
+  gint64      width;
+  gint64      height;
+  gint64      frames;
+  double      fps;
+} QuorumMediaInfo;
+
+/* Where a blob lives: blobs/ab/abcdef…; and a fresh temporary file beside
+ * them for an upload, so that the final rename stays on one file system. */
+char       *quorum_store_blob_path       (QuorumStore           *store,
+                                          const char            *sha256);
+char       *quorum_store_blob_temp_path  (QuorumStore           *store);
+/* Moves @temp_path into place (fsynced, then renamed); an existing blob with
+ * the same content is kept and @temp_path removed. */
+gboolean    quorum_store_adopt_blob      (QuorumStore           *store,
+                                          const char            *temp_path,
+                                          const char            *sha256,
+                                          GError               **error);
+/* Adds the file to the project; when the project has this content already,
+ * returns that file's id and sets *@existed. */
+gint64      quorum_store_add_file        (QuorumStore           *store,
+                                          gint64                 project_id,
+                                          const char            *name,
+                                          const QuorumMediaInfo *info,
+                                          gboolean              *existed,
+                                          GError               **error);
+JsonObject *quorum_store_get_file        (QuorumStore           *store,
+                                          gint64                 file_id,
+                                          GError               **error);
+JsonNode   *quorum_store_list_files      (QuorumStore           *store,
+                                          gint64                 project_id,
+                                          GError               **error);
+gboolean    quorum_store_set_existing    (QuorumStore           *store,
+                                          gint64                 file_id,
+                                          const char            *instances_json,
+                                          GError               **error);
+gint64      quorum_store_save_guide      (QuorumStore           *store,
+                                          gint64                 project_id,
+                                          gint64                 guide_id,
+                                          const char            *name,
+                                          const char            *markdown,
+                                          GError               **error);
+JsonObject *quorum_store_get_guide       (QuorumStore           *store,
+                                          gint64                 guide_id,
+                                          GError               **error);
+JsonNode   *quorum_store_list_guides     (QuorumStore           *store,
+                                          gint64                 project_id,
+                                          GError               **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuorumStore, quorum_store_close)
 
 G_END_DECLS
