@@ -86,6 +86,7 @@ main (int    argc,
   g_autofree char *admin = NULL;
   gint64 token_lifetime = 0;
   gint64 max_upload = 0;
+  gint64 idle_release = -1;
   gboolean version = FALSE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -101,6 +102,8 @@ main (int    argc,
       "NAME" },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime,
       "Sign-in tokens expire after SECONDS (default: 30 days)", "SECONDS" },
+    { "idle-release", 0, 0, G_OPTION_ARG_INT64, &idle_release,
+      "Give an assigned draw task nobody touched for SECONDS back to everyone (default: 7200)", "SECONDS" },
     { "max-upload", 0, 0, G_OPTION_ARG_INT64, &max_upload,
       "Refuse media uploads over BYTES (default: 2 GiB)", "BYTES" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
@@ -165,6 +168,8 @@ main (int    argc,
     quorum_server_set_token_lifetime (server, token_lifetime);
   if (max_upload > 0)
     quorum_server_set_max_upload (server, max_upload);
+  if (idle_release >= 0)
+    quorum_server_set_idle_release (server, idle_release);
   if (!quorum_server_listen (server, listen != NULL ? listen : "127.0.0.1:8080", &error))
     {
       fprintf (stderr, "quorum-server: %s\n", error->message);

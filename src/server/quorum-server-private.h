@@ -18,6 +18,7 @@ struct _QuorumServer
   SoupServer  *soup;
   gint64       token_lifetime;   /* seconds */
   gint64       max_upload;       /* bytes */
+  gint64       idle_release;     /* seconds an assigned, untouched task stays assigned */
 };
 
 typedef struct _QuorumUpload QuorumUpload;
@@ -94,6 +95,23 @@ void _quorum_server_create_guide   (QuorumRequest *request);
 void _quorum_server_update_guide   (QuorumRequest *request);
 void _quorum_server_get_guide      (QuorumRequest *request);
 void _quorum_server_list_guides    (QuorumRequest *request);
+
+/* quorum-server-jobs.c */
+void _quorum_server_create_job       (QuorumRequest *request);
+void _quorum_server_list_jobs        (QuorumRequest *request);
+void _quorum_server_get_job          (QuorumRequest *request);
+void _quorum_server_change_job_files (QuorumRequest *request);
+void _quorum_server_launch_job       (QuorumRequest *request);
+void _quorum_server_cancel_job       (QuorumRequest *request);
+void _quorum_server_job_status       (QuorumRequest *request);
+void _quorum_server_next_task        (QuorumRequest *request);
+
+/* quorum-server-tasks.c */
+void _quorum_server_get_task         (QuorumRequest *request);
+void _quorum_server_save_task        (QuorumRequest *request);
+void _quorum_server_submit_task      (QuorumRequest *request);
+void _quorum_server_accept_task      (QuorumRequest *request);
+void _quorum_server_reject_task      (QuorumRequest *request);
 
 /* quorum-server-projects.c */
 void _quorum_server_create_project    (QuorumRequest *request);

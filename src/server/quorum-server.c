@@ -12,6 +12,7 @@
 G_DEFINE_FINAL_TYPE (QuorumServer, quorum_server, G_TYPE_OBJECT)
 
 #define DEFAULT_TOKEN_LIFETIME (30 * 24 * 3600)
+#define DEFAULT_IDLE_RELEASE   (2 * 3600)
 #define DEFAULT_MAX_UPLOAD     ((gint64) 2 * 1024 * 1024 * 1024)
 
 typedef struct {
@@ -57,6 +58,19 @@ static const QuorumRoute routes[] = {
   { "GET", "/api/v1/projects/{id}/guides", FALSE, _quorum_server_list_guides },
   { "GET", "/api/v1/guides/{id}", FALSE, _quorum_server_get_guide },
   { "PUT", "/api/v1/guides/{id}", FALSE, _quorum_server_update_guide },
+  { "POST", "/api/v1/projects/{id}/jobs", FALSE, _quorum_server_create_job },
+  { "GET", "/api/v1/projects/{id}/jobs", FALSE, _quorum_server_list_jobs },
+  { "GET", "/api/v1/jobs/{id}", FALSE, _quorum_server_get_job },
+  { "PUT", "/api/v1/jobs/{id}/files", FALSE, _quorum_server_change_job_files },
+  { "POST", "/api/v1/jobs/{id}/launch", FALSE, _quorum_server_launch_job },
+  { "POST", "/api/v1/jobs/{id}/cancel", FALSE, _quorum_server_cancel_job },
+  { "GET", "/api/v1/jobs/{id}/status", FALSE, _quorum_server_job_status },
+  { "POST", "/api/v1/jobs/{id}/next", FALSE, _quorum_server_next_task },
+  { "GET", "/api/v1/tasks/{id}", FALSE, _quorum_server_get_task },
+  { "PUT", "/api/v1/tasks/{id}/instances", FALSE, _quorum_server_save_task },
+  { "POST", "/api/v1/tasks/{id}/submit", FALSE, _quorum_server_submit_task },
+  { "POST", "/api/v1/tasks/{id}/accept", FALSE, _quorum_server_accept_task },
+  { "POST", "/api/v1/tasks/{id}/reject", FALSE, _quorum_server_reject_task },
 };
 
 /* ---- requests --------------------------------------------------------- */
@@ -372,6 +386,7 @@ quorum_server_init (QuorumServer *self)
 {
   self->token_lifetime = DEFAULT_TOKEN_LIFETIME;
   self->max_upload = DEFAULT_MAX_UPLOAD;
+  self->idle_release = DEFAULT_IDLE_RELEASE;
 }
 
 QuorumServer *
@@ -391,6 +406,13 @@ quorum_server_new (const char  *data_dir,
   soup_server_add_early_handler (self->soup, NULL, check_early, self, NULL);
   soup_server_add_handler (self->soup, NULL, dispatch, self, NULL);
   return g_steal_pointer (&self);
+}
+
+void
+quorum_server_set_idle_release (QuorumServer *self,
+                                gint64        seconds)
+{
+  self->idle_release = seconds;
 }
 
 void

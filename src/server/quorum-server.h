@@ -17,6 +17,9 @@ gboolean      quorum_server_listen      (QuorumServer  *self,
 guint         quorum_server_get_port    (QuorumServer  *self);
 void          quorum_server_set_token_lifetime (QuorumServer *self,
                                                 gint64        seconds);
+/* Draw tasks assigned but untouched this long go back to available. */
+void          quorum_server_set_idle_release (QuorumServer *self,
+                                              gint64        seconds);
 void          quorum_server_set_max_upload (QuorumServer *self,
                                             gint64        bytes);
 /* The first-run bootstrap: a server administrator. */

@@ -80,6 +80,42 @@ static const char * const migrations[] = {
   "  markdown TEXT NOT NULL,"
   "  updated INTEGER NOT NULL,"
   "  UNIQUE (project_id, name));",
+
+  /* 4: jobs and the tasks their launch plans */
+  "CREATE TABLE jobs ("
+  "  id INTEGER PRIMARY KEY,"
+  "  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,"
+  "  settings_json TEXT NOT NULL,"
+  "  state TEXT NOT NULL DEFAULT 'draft'"
+  "    CHECK (state IN ('draft', 'launched', 'complete', 'cancelled')),"
+  "  created_by INTEGER REFERENCES users(id),"
+  "  created INTEGER NOT NULL);"
+  "CREATE TABLE job_files ("
+  "  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+  "  file_id INTEGER NOT NULL REFERENCES files(id),"
+  "  position INTEGER NOT NULL,"
+  "  PRIMARY KEY (job_id, file_id));"
+  "CREATE TABLE tasks ("
+  "  id INTEGER PRIMARY KEY,"
+  "  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+  "  file_id INTEGER NOT NULL REFERENCES files(id),"
+  "  position INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('draw', 'review', 'consensus')),"
+  "  pass INTEGER NOT NULL,"
+  "  draw_number INTEGER NOT NULL,"
+  "  reviews INTEGER REFERENCES tasks(id),"
+  "  state TEXT NOT NULL CHECK (state IN ('waiting', 'available', 'assigned', 'in_progress',"
+  "    'submitted', 'accepted', 'rejected', 'complete')),"
+  "  assignee INTEGER REFERENCES users(id),"
+  "  assigned_at INTEGER,"
+  "  updated_at INTEGER,"
+  "  submitted_at INTEGER,"
+  "  version INTEGER NOT NULL DEFAULT 1,"
+  "  instances_json TEXT NOT NULL DEFAULT '[]',"
+  "  comments TEXT);"
+  "CREATE INDEX tasks_by_job ON tasks (job_id, state, position);"
+  "CREATE INDEX tasks_by_assignee ON tasks (assignee, state);"
+  "CREATE INDEX tasks_by_file ON tasks (job_id, file_id);",
 };
 
 void

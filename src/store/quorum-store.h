@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "quorum-task-graph.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -178,6 +180,83 @@ JsonObject *quorum_store_get_guide       (QuorumStore           *store,
 JsonNode   *quorum_store_list_guides     (QuorumStore           *store,
                                           gint64                 project_id,
                                           GError               **error);
+
+/* ---- jobs and tasks (quorum-store-jobs.c) ----------------------------- */
+
+gint64      quorum_store_create_job      (QuorumStore   *store,
+                                          gint64         project_id,
+                                          const char    *settings_json,
+                                          gint64         created_by,
+                                          const gint64  *file_ids,
+                                          guint          n_files,
+                                          GError       **error);
+/* {id, project, state, settings, created, files: [{id, name, position}]} */
+JsonObject *quorum_store_get_job         (QuorumStore   *store,
+                                          gint64         job_id,
+                                          GError       **error);
+JsonNode   *quorum_store_list_jobs       (QuorumStore   *store,
+                                          gint64         project_id,
+                                          GError       **error);
+/* Adds and removes files of a draft job, in one transaction. */
+gboolean    quorum_store_change_job_files (QuorumStore  *store,
+                                           gint64        job_id,
+                                           gint64        project_id,
+                                           const gint64 *add,
+                                           guint         n_add,
+                                           const gint64 *remove,
+                                           guint         n_remove,
+                                           GError      **error);
+/* Persists @plan (of QuorumPlannedTask, file_index into the job's files in
+ * order) and moves the job from draft to launched, in one transaction. */
+gboolean    quorum_store_launch_job      (QuorumStore   *store,
+                                          gint64         job_id,
+                                          GArray        *plan,
+                                          GError       **error);
+gboolean    quorum_store_set_job_state   (QuorumStore   *store,
+                                          gint64         job_id,
+                                          const char    *from_state,
+                                          const char    *to_state,
+                                          GError       **error);
+JsonObject *quorum_store_job_status      (QuorumStore   *store,
+                                          gint64         job_id,
+                                          GError       **error);
+
+/* The assignment protocol of DESIGN §2 in one transaction: returns the task
+ * id given to @user_id, or 0 when there is nothing for them. */
+gint64      quorum_store_next_task       (QuorumStore   *store,
+                                          gint64         job_id,
+                                          gint64         user_id,
+                                          gboolean       may_review,
+                                          gint64         idle_seconds,
+                                          GError       **error);
+JsonObject *quorum_store_get_task        (QuorumStore   *store,
+                                          gint64         task_id,
+                                          GError       **error);
+/* The draw tasks of one file of a job, in pass order. */
+JsonNode   *quorum_store_file_draws      (QuorumStore   *store,
+                                          gint64         job_id,
+                                          gint64         file_id,
+                                          GError       **error);
+/* Saves @instances_json when @version is current; returns the new version,
+ * or -1 with QUORUM_ERROR_CONFLICT naming the current one. */
+gint64      quorum_store_save_task       (QuorumStore   *store,
+                                          gint64         task_id,
+                                          gint64         user_id,
+                                          gint64         version,
+                                          const char    *instances_json,
+                                          GError       **error);
+gboolean    quorum_store_submit_task     (QuorumStore   *store,
+                                          gint64         task_id,
+                                          gint64         user_id,
+                                          gint64         version,
+                                          GError       **error);
+/* A reviewer's decision on the draw task their review task reviews. */
+gboolean    quorum_store_review_task     (QuorumStore   *store,
+                                          gint64         review_task_id,
+                                          gint64         user_id,
+                                          gboolean       accept,
+                                          const char    *comments,
+                                          GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuorumStore, quorum_store_close)
 

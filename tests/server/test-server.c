@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sqlite3.h>
 
 /* A real quorum-server process on a free loopback port with a fresh data
@@ -36,11 +37,19 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
 
 static const char *server_binary (void) { return g_getenv ("QUORUM_SERVER_BIN"); }
 
+/* A server outlives no failed test: it dies with the test program. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static GSubprocessLauncher *
 launcher_new (GSubprocessFlags flags)
 {
   GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
 
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "QUORUM_PWHASH_FAST", "1", TRUE);
   return launcher;
 }
@@ -572,7 +581,7 @@ test_kill_loses_nothing (Fixture       *fixture,
     sqlite3_finalize (stmt);
     g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), >=, 2);
     sqlite3_finalize (stmt);
     sqlite3_close (db);
   }

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-server"
+
+#include "quorum-error.h"
+#include "quorum-server-private.h"
+#include "quorum-task-graph.h"
+#include "quorum-wire.h"
+
+/* ---- helpers ---------------------------------------------------------- */
+
+/* A list of positive ids in @member of @body; NULL members give an empty
+ * list. Replies and returns NULL on a bad list. */
+static GArray *
+read_ids (QuorumRequest *request,
+          JsonObject    *body,
+          const char    *member)
+{
+  JsonNode *node = json_object_get_member (body, member);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  JsonArray *array;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_steal_pointer (&ids);
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_autofree char *message = g_strdup_printf ("%s: must be a list of file ids", member);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
+      return NULL;
+    }
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      gint64 id;
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_INT64 ||
+          (id = json_node_get_int (element)) <= 0)
+        {
+          g_autofree char *message = g_strdup_printf ("%s[%u]: must be a file id", member, i);
+          quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
+          return NULL;
+        }
+      g_array_append_val (ids, id);
+    }
+  return g_steal_pointer (&ids);
+}
+
+/* The job and the caller's role in its project; replies on failure. */
+static JsonObject *
+require_job (QuorumRequest *request,
+             QuorumRole     needed,
+             QuorumRole    *role)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, request->ids[0], &error);
+
+  if (job == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return NULL;
+    }
+  if (!_quorum_request_require_role (request, json_object_get_int_member (job, "project"), needed, role))
+    return NULL;
+  return g_steal_pointer (&job);
+}
+
+static QuorumJobSettings *
+job_settings (JsonObject *job)
+{
+  return quorum_wire_read_job_settings (json_object_get_member (job, "settings"), "settings", NULL);
+}
+
+static void
+reply_job (QuorumRequest *request,
+           gint64         job_id,
+           guint          status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, job_id, &error);
+
+  if (job == NULL)
+    _quorum_request_reply_error (request, error);
+  else
+    _quorum_request_reply (request, status, json_node_init_object (json_node_alloc (), job));
+}
+
+/* ---- jobs ------------------------------------------------------------- */
+
+void
+_quorum_server_create_job (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumJobSettings) settings = NULL;
+  g_autoptr(JsonNode) canonical = NULL;
+  g_autoptr(GArray) files = NULL;
+  g_autofree char *text = NULL;
+  JsonNode *node;
+  gint64 id;
+
+  if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_EDITOR, NULL) ||
+      (body = _quorum_request_body (request)) == NULL)
+    return;
+  node = json_object_get_member (body, "settings");
+  if (node == NULL)
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "settings: is missing");
+      return;
+    }
+  if ((settings = quorum_wire_read_job_settings (node, "settings", &error)) == NULL ||
+      !quorum_job_settings_check (settings, &error))
+    {
+      if (!g_str_has_prefix (error->message, "settings"))
+        g_prefix_error (&error, "settings.");
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  if ((files = read_ids (request, body, "files")) == NULL)
+    return;
+  canonical = quorum_wire_write_job_settings (settings);
+  text = quorum_wire_to_string (canonical, FALSE);
+  id = quorum_store_create_job (request->server->store, request->ids[0], text, request->caller_id,
+                                (gint64 *) files->data, files->len, &error);
+  if (id < 0)
+    _quorum_request_reply_error (request, error);
+  else
+    reply_job (request, id, SOUP_STATUS_CREATED);
+}
+
+void
+_quorum_server_list_jobs (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *jobs;
+
+  if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_VIEWER, NULL))
+    return;
+  jobs = quorum_store_list_jobs (request->server->store, request->ids[0], &error);
+  if (jobs == NULL)
+    _quorum_request_reply_error (request, error);
+  else
+    _quorum_request_reply (request, SOUP_STATUS_OK, jobs);
+}
+
+void
+_quorum_server_get_job (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_VIEWER, NULL);
+
+  if (job != NULL)
+    _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), job));
+}
+
+static gboolean
+require_draft (QuorumRequest *request,
+               JsonObject    *job,
+               const char    *what)
+{
+  if (!g_str_equal (json_object_get_string_member (job, "state"), "draft"))
+    {
+      g_autofree char *message = g_strdup_printf ("state: %s only while the job is a draft; it is %s",
+                                                  what, json_object_get_string_member (job, "state"));
+      quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+_quorum_server_change_job_files (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_EDITOR, NULL);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GArray) add = NULL;
+  g_autoptr(GArray) remove = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (job == NULL || !require_draft (request, job, "files can change") ||
+      (body = _quorum_request_body (request)) == NULL ||
+      (add = read_ids (request, body, "add")) == NULL || (remove = read_ids (request, body, "remove")) == NULL)
+    return;
+  if (!quorum_store_change_job_files (request->server->store, request->ids[0],
+                                      json_object_get_int_member (job, "project"),
+                                      (gint64 *) add->data, add->len, (gint64 *) remove->data,
+                                      remove->len, &error))
+    _quorum_request_reply_error (request, error);
+  else
+    reply_job (request, request->ids[0], SOUP_STATUS_OK);
+}
+
+void
+_quorum_server_launch_job (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_EDITOR, NULL);
+  g_autoptr(QuorumJobSettings) settings = NULL;
+  g_autoptr(GArray) plan = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (job == NULL || !require_draft (request, job, "a job launches"))
+    return;
+  settings = job_settings (job);
+  /* The server persists exactly what the core planned. */
+  plan = quorum_task_graph_plan (settings,
+                                 json_array_get_length (json_object_get_array_member (job, "files")),
+                                 &error);
+  if (plan == NULL || !quorum_store_launch_job (request->server->store, request->ids[0], plan, &error))
+    _quorum_request_reply_error (request, error);
+  else
+    reply_job (request, request->ids[0], SOUP_STATUS_OK);
+}
+
+void
+_quorum_server_cancel_job (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_EDITOR, NULL);
+  g_autoptr(GError) error = NULL;
+  const char *state;
+
+  if (job == NULL)
+    return;
+  state = json_object_get_string_member (job, "state");
+  if (!g_str_equal (state, "draft") && !g_str_equal (state, "launched"))
+    {
+      g_autofree char *message = g_strdup_printf ("state: a %s job cannot be cancelled", state);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
+      return;
+    }
+  if (!quorum_store_set_job_state (request->server->store, request->ids[0], state, "cancelled", &error))
+    _quorum_request_reply_error (request, error);
+  else
+    reply_job (request, request->ids[0], SOUP_STATUS_OK);
+}
+
+void
+_quorum_server_job_status (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_VIEWER, NULL);
+  g_autoptr(GError) error = NULL;
+  JsonObject *status;
+
+  if (job == NULL)
+    return;
+  status = quorum_store_job_status (request->server->store, request->ids[0], &error);
+  if (status == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  json_object_set_int_member (status, "job", request->ids[0]);
+  json_object_set_string_member (status, "state", json_object_get_string_member (job, "state"));
+  _quorum_request_reply (request, SOUP_STATUS_OK, quorum_http_object_node (status));
+}
+
+/* ---- assignment ------------------------------------------------------- */
+
+/* Every credential the job requires, held now by the caller in the job's
+ * project. Replies 403 naming the first one missing. */
+static gboolean
+holds_credentials (QuorumRequest     *request,
+                   gint64             project_id,
+                   QuorumJobSettings *settings)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) held = NULL;
+
+  if (g_strv_length (settings->required_credentials) == 0)
+    return TRUE;
+  held = quorum_store_user_credentials (request->server->store, request->caller_id, &error);
+  if (held == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return FALSE;
+    }
+  for (guint i = 0; settings->required_credentials[i] != NULL; i++)
+    {
+      JsonArray *array = json_node_get_array (held);
+      gboolean found = FALSE;
+
+      for (guint k = 0; k < json_array_get_length (array) && !found; k++)
+        {
+          JsonObject *credential = json_array_get_object_element (array, k);
+
+          found = json_object_get_int_member (credential, "project") == project_id &&
+                  g_str_equal (json_object_get_string_member (credential, "name"),
+                               settings->required_credentials[i]);
+        }
+      if (!found)
+        {
+          g_autofree char *message = g_strdup_printf ("this job requires the credential “%s”",
+                                                      settings->required_credentials[i]);
+          quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden", message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+void
+_quorum_server_next_task (QuorumRequest *request)
+{
+  QuorumRole role = QUORUM_ROLE_NONE;
+  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_ANNOTATOR, &role);
+  g_autoptr(QuorumJobSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 task_id;
+
+  if (job == NULL)
+    return;
+  if (!g_str_equal (json_object_get_string_member (job, "state"), "launched"))
+    {
+      g_autofree char *message = g_strdup_printf ("state: the job is %s, not launched",
+                                                  json_object_get_string_member (job, "state"));
+      quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
+      return;
+    }
+  settings = job_settings (job);
+  if (!holds_credentials (request, json_object_get_int_member (job, "project"), settings))
+    return;
+  task_id = quorum_store_next_task (request->server->store, request->ids[0], request->caller_id,
+                                    role >= QUORUM_ROLE_REVIEWER, request->server->idle_release, &error);
+  if (task_id < 0)
+    _quorum_request_reply_error (request, error);
+  else if (task_id == 0)
+    soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+  else
+    {
+      request->ids[0] = task_id;
+      _quorum_server_get_task (request);
+    }
+}

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-server"
+
+#include "quorum-error.h"
+#include "quorum-server-private.h"
+#include "quorum-wire.h"
+
+/* What a task's viewer may see of it. The assignee sees their task; editors
+ * and admins of the project see any task; anyone else is told there is no
+ * such task. An annotator never receives another pass's instances: a draw
+ * task carries only its own; a review task its draw task's; a consensus task
+ * every pass of its file, which only a non-annotator of the file gets. */
+static JsonObject *
+require_task (QuorumRequest *request,
+              JsonObject   **job_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) task = quorum_store_get_task (request->server->store, request->ids[0], &error);
+  g_autoptr(JsonObject) job = NULL;
+  JsonNode *assignee;
+
+  if (task == NULL ||
+      (job = quorum_store_get_job (request->server->store, json_object_get_int_member (task, "job"),
+                                   &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return NULL;
+    }
+  assignee = json_object_get_member (task, "assignee");
+  if (JSON_NODE_HOLDS_NULL (assignee) || json_node_get_int (assignee) != request->caller_id)
+    {
+      g_autofree char *role_name = quorum_store_project_role (request->server->store,
+                                                              json_object_get_int_member (job, "project"),
+                                                              request->caller_id);
+      QuorumRole role = QUORUM_ROLE_NONE;
+
+      quorum_role_from_string (role_name, &role);
+      if (!request->caller_admin && role < QUORUM_ROLE_EDITOR)
+        {
+          g_autofree char *message = g_strdup_printf ("no task %" G_GINT64_FORMAT, request->ids[0]);
+          quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+          return NULL;
+        }
+    }
+  if (job_out != NULL)
+    *job_out = g_steal_pointer (&job);
+  return g_steal_pointer (&task);
+}
+
+static void
+add_guide (QuorumServer *server,
+           JsonObject   *view,
+           JsonObject   *settings,
+           const char   *member)
+{
+  const char *id = json_object_get_string_member_with_default (settings, member, NULL);
+  g_autoptr(JsonObject) guide = NULL;
+
+  if (id != NULL)
+    guide = quorum_store_get_guide (server->store, g_ascii_strtoll (id, NULL, 10), NULL);
+  if (guide != NULL)
+    json_object_set_object_member (view, "guide", g_steal_pointer (&guide));
+  else
+    json_object_set_null_member (view, "guide");
+}
+
+void
+_quorum_server_get_task (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) job = NULL;
+  g_autoptr(JsonObject) task = require_task (request, &job);
+  g_autoptr(JsonObject) file = NULL;
+  g_autoptr(JsonObject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *settings;
+  const char *kind;
+
+  if (task == NULL)
+    return;
+  kind = json_object_get_string_member (task, "kind");
+  settings = json_object_get_object_member (job, "settings");
+  if ((file = quorum_store_get_file (request->server->store, json_object_get_int_member (task, "file"), &error)) == NULL ||
+      (project = quorum_store_get_project (request->server->store, json_object_get_int_member (job, "project"), &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  /* The gold standard is for exam reviewers, never in a task's view. */
+  json_object_remove_member (file, "existing");
+  json_object_remove_member (file, "has_existing");
+  json_object_set_object_member (task, "file_info", json_object_ref (file));
+  json_object_set_member (task, "labels", json_node_copy (json_object_get_member (project, "labels")));
+  json_object_set_string_member (task, "job_name", json_object_get_string_member (settings, "name"));
+  add_guide (request->server, task, settings, g_str_equal (kind, "draw") ? "draw_guide" : "review_guide");
+
+  if (g_str_equal (kind, "review"))
+    {
+      g_autoptr(JsonObject) draw = quorum_store_get_task (request->server->store,
+                                                          json_object_get_int_member (task, "reviews"), &error);
+      JsonObject *shown;
+
+      if (draw == NULL)
+        {
+          _quorum_request_reply_error (request, error);
+          return;
+        }
+      shown = json_object_new ();
+      json_object_set_int_member (shown, "id", json_object_get_int_member (draw, "id"));
+      json_object_set_string_member (shown, "state", json_object_get_string_member (draw, "state"));
+      json_object_set_member (shown, "instances", json_node_copy (json_object_get_member (draw, "instances")));
+      json_object_set_object_member (task, "draw", shown);
+    }
+  else if (g_str_equal (kind, "consensus"))
+    {
+      JsonNode *passes = quorum_store_file_draws (request->server->store, json_object_get_int_member (task, "job"),
+                                                  json_object_get_int_member (task, "file"), &error);
+      if (passes == NULL)
+        {
+          _quorum_request_reply_error (request, error);
+          return;
+        }
+      json_object_set_member (task, "passes", passes);
+    }
+  _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), task));
+}
+
+static gboolean
+read_version (QuorumRequest *request,
+              JsonObject    *body,
+              gint64        *version)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!quorum_http_member_integer (body, "version", TRUE, version, &error))
+    {
+      _quorum_request_reply_error (request, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Store errors of task writes; a conflict carries the current version so the
+ * client can keep its copy and offer a choice. */
+static void
+reply_task_error (QuorumRequest *request,
+                  GError        *error)
+{
+  if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT))
+    {
+      g_autoptr(JsonObject) task = quorum_store_get_task (request->server->store, request->ids[0], NULL);
+      JsonObject *detail = json_object_new ();
+      JsonObject *body = json_object_new ();
+
+      json_object_set_string_member (detail, "code", "conflict");
+      json_object_set_string_member (detail, "message", error->message);
+      if (task != NULL)
+        json_object_set_int_member (detail, "version", json_object_get_int_member (task, "version"));
+      json_object_set_object_member (body, "error", detail);
+      _quorum_request_reply (request, SOUP_STATUS_CONFLICT, quorum_http_object_node (body));
+      return;
+    }
+  /* Someone else's task does not exist for the caller. */
+  if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_FORBIDDEN))
+    {
+      g_autofree char *message = g_strdup_printf ("no task %" G_GINT64_FORMAT, request->ids[0]);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+      return;
+    }
+  _quorum_request_reply_error (request, error);
+}
+
+void
+_quorum_server_save_task (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) job = NULL;
+  g_autoptr(JsonObject) task = require_task (request, &job);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) project = NULL;
+  g_autoptr(JsonObject) file = NULL;
+  g_autoptr(QuorumLabelSchema) schema = NULL;
+  g_autoptr(GPtrArray) instances = NULL;
+  g_autoptr(JsonNode) written = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *reply;
+  JsonNode *list;
+  gint64 version, saved;
+
+  if (task == NULL || (body = _quorum_request_body (request)) == NULL || !read_version (request, body, &version))
+    return;
+  if ((list = json_object_get_member (body, "instances")) == NULL)
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "instances: is missing");
+      return;
+    }
+  if ((project = quorum_store_get_project (request->server->store, json_object_get_int_member (job, "project"), &error)) == NULL ||
+      (file = quorum_store_get_file (request->server->store, json_object_get_int_member (task, "file"), &error)) == NULL ||
+      (schema = quorum_wire_read_label_schema (json_object_get_member (project, "labels"), "", &error)) == NULL ||
+      (instances = quorum_wire_read_instances (list, schema, "instances", &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  for (guint i = 0; i < instances->len; i++)
+    {
+      QuorumInstance *instance = g_ptr_array_index (instances, i);
+
+      if (instance->frame >= (guint) json_object_get_int_member (file, "frames"))
+        {
+          g_autofree char *message = g_strdup_printf ("instances[%u].frame: the file has %" G_GINT64_FORMAT
+                                                      " frame(s)", i, json_object_get_int_member (file, "frames"));
+          quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
+          return;
+        }
+      /* Authorship is the server's to say. */
+      if (instance->author == NULL && instance->copied_from == NULL)
+        instance->author = g_strdup (json_object_get_string_member (request->caller, "name"));
+    }
+  written = quorum_wire_write_instances (instances);
+  text = quorum_wire_to_string (written, FALSE);
+  saved = quorum_store_save_task (request->server->store, request->ids[0], request->caller_id, version, text, &error);
+  if (saved < 0)
+    {
+      reply_task_error (request, error);
+      return;
+    }
+  reply = json_object_new ();
+  json_object_set_int_member (reply, "id", request->ids[0]);
+  json_object_set_int_member (reply, "version", saved);
+  json_object_set_member (reply, "instances", g_steal_pointer (&written));
+  _quorum_request_reply (request, SOUP_STATUS_OK, quorum_http_object_node (reply));
+}
+
+void
+_quorum_server_submit_task (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) task = require_task (request, NULL);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 version;
+
+  if (task == NULL || (body = _quorum_request_body (request)) == NULL || !read_version (request, body, &version))
+    return;
+  if (!quorum_store_submit_task (request->server->store, request->ids[0], request->caller_id, version, &error) ||
+      (after = quorum_store_get_task (request->server->store, request->ids[0], &error)) == NULL)
+    {
+      reply_task_error (request, error);
+      return;
+    }
+  json_object_remove_member (after, "instances");
+  _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), after));
+}
+
+static void
+decide (QuorumRequest *request,
+        gboolean       accept)
+{
+  g_autoptr(JsonObject) task = require_task (request, NULL);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *comments = NULL;
+
+  if (task == NULL || (body = _quorum_request_body (request)) == NULL)
+    return;
+  comments = quorum_http_member_string (body, "comments", !accept, &error);
+  if (error != NULL)
+    {
+      if (!accept && g_str_has_suffix (error->message, "is missing"))
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                               "comments: say what to change when rejecting");
+        }
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  if (!quorum_store_review_task (request->server->store, request->ids[0], request->caller_id, accept,
+                                 comments, &error) ||
+      (after = quorum_store_get_task (request->server->store, request->ids[0], &error)) == NULL)
+    {
+      reply_task_error (request, error);
+      return;
+    }
+  json_object_remove_member (after, "instances");
+  _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), after));
+}
+
+void
+_quorum_server_accept_task (QuorumRequest *request)
+{
+  decide (request, TRUE);
+}
+
+void
+_quorum_server_reject_task (QuorumRequest *request)
+{
+  decide (request, FALSE);
+}

@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-store"
+
+#include "quorum-error.h"
+#include "quorum-store-private.h"
+
+#define NOW "CAST(strftime('%s', 'now') AS INTEGER)"
+
+static gboolean
+fail_rollback (QuorumStore *store)
+{
+  _quorum_store_rollback (store);
+  return FALSE;
+}
+
+/* ---- jobs ------------------------------------------------------------- */
+
+static gboolean
+add_files (QuorumStore   *store,
+           gint64         job_id,
+           gint64         project_id,
+           const gint64  *file_ids,
+           guint          n_files,
+           const char    *field,
+           GError       **error)
+{
+  for (guint i = 0; i < n_files; i++)
+    {
+      g_autofree char *conflict = g_strdup_printf ("%s[%u]: file %" G_GINT64_FORMAT " is in the job already",
+                                                   field, i, file_ids[i]);
+
+      if (_quorum_store_write (store, conflict, error,
+                               "INSERT INTO job_files (job_id, file_id, position) "
+                               "SELECT ?, id, coalesce((SELECT max(position) + 1 FROM job_files "
+                               "WHERE job_id = ?), 0) FROM files WHERE id = ? AND project_id = ?",
+                               "iiii", job_id, job_id, file_ids[i], project_id) < 0)
+        return FALSE;
+      if (_quorum_store_changes (store) == 0)
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                       "%s[%u]: no file %" G_GINT64_FORMAT " in this project", field, i, file_ids[i]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gint64
+quorum_store_create_job (QuorumStore   *store,
+                         gint64         project_id,
+                         const char    *settings_json,
+                         gint64         created_by,
+                         const gint64  *file_ids,
+                         guint          n_files,
+                         GError       **error)
+{
+  gint64 id;
+
+  if (!_quorum_store_begin (store, error))
+    return -1;
+  id = _quorum_store_write (store, NULL, error,
+                            "INSERT INTO jobs (project_id, settings_json, created_by, created) "
+                            "VALUES (?, ?, ?, " NOW ")", "isi", project_id, settings_json, created_by);
+  if (id < 0 || !add_files (store, id, project_id, file_ids, n_files, "files", error) ||
+      !_quorum_store_commit (store, error))
+    {
+      _quorum_store_rollback (store);
+      return -1;
+    }
+  return id;
+}
+
+JsonObject *
+quorum_store_get_job (QuorumStore  *store,
+                      gint64        job_id,
+                      GError      **error)
+{
+  g_autofree char *what = g_strdup_printf ("no job %" G_GINT64_FORMAT, job_id);
+  JsonObject *job = _quorum_store_row (store, what, error,
+                                      "SELECT id, project_id AS project, state, settings_json, created "
+                                      "FROM jobs WHERE id = ?", "i", job_id);
+  JsonNode *files;
+
+  if (job == NULL)
+    return NULL;
+  files = _quorum_store_rows (store, error,
+                              "SELECT files.id AS id, files.name AS name, job_files.position AS position "
+                              "FROM job_files JOIN files ON files.id = job_files.file_id "
+                              "WHERE job_files.job_id = ? ORDER BY job_files.position", "i", job_id);
+  if (files == NULL)
+    {
+      json_object_unref (job);
+      return NULL;
+    }
+  json_object_set_member (job, "files", files);
+  return job;
+}
+
+JsonNode *
+quorum_store_list_jobs (QuorumStore  *store,
+                        gint64        project_id,
+                        GError      **error)
+{
+  return _quorum_store_rows (store, error,
+                             "SELECT id, project_id AS project, state, settings_json, created, "
+                             "(SELECT count(*) FROM job_files WHERE job_id = jobs.id) AS n_files "
+                             "FROM jobs WHERE project_id = ? ORDER BY id", "i", project_id);
+}
+
+gboolean
+quorum_store_change_job_files (QuorumStore  *store,
+                               gint64        job_id,
+                               gint64        project_id,
+                               const gint64 *add,
+                               guint         n_add,
+                               const gint64 *remove,
+                               guint         n_remove,
+                               GError      **error)
+{
+  if (!_quorum_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < n_remove; i++)
+    {
+      if (_quorum_store_write (store, NULL, error, "DELETE FROM job_files WHERE job_id = ? AND file_id = ?",
+                               "ii", job_id, remove[i]) < 0)
+        return fail_rollback (store);
+      if (_quorum_store_changes (store) == 0)
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                       "remove[%u]: file %" G_GINT64_FORMAT " is not in the job", i, remove[i]);
+          return fail_rollback (store);
+        }
+    }
+  if (!add_files (store, job_id, project_id, add, n_add, "add", error) ||
+      !_quorum_store_commit (store, error))
+    return fail_rollback (store);
+  return TRUE;
+}
+
+gboolean
+quorum_store_launch_job (QuorumStore  *store,
+                         gint64        job_id,
+                         GArray       *plan,
+                         GError      **error)
+{
+  g_autoptr(JsonNode) files = NULL;
+  g_autofree gint64 *task_ids = g_new0 (gint64, MAX (plan->len, 1));
+  JsonArray *array;
+
+  if (!_quorum_store_begin (store, error))
+    return FALSE;
+  if (_quorum_store_write (store, NULL, error,
+                           "UPDATE jobs SET state = 'launched' WHERE id = ? AND state = 'draft'",
+                           "i", job_id) < 0)
+    return fail_rollback (store);
+  if (_quorum_store_changes (store) == 0)
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                           "state: only a draft job can be launched");
+      return fail_rollback (store);
+    }
+  files = _quorum_store_rows (store, error,
+                              "SELECT file_id FROM job_files WHERE job_id = ? ORDER BY position", "i", job_id);
+  if (files == NULL)
+    return fail_rollback (store);
+  array = json_node_get_array (files);
+  for (guint i = 0; i < plan->len; i++)
+    {
+      const QuorumPlannedTask *task = &g_array_index (plan, QuorumPlannedTask, i);
+      gint64 file_id;
+
+      g_assert (task->file_index < json_array_get_length (array));
+      file_id = json_object_get_int_member (json_array_get_object_element (array, task->file_index), "file_id");
+      task_ids[i] = _quorum_store_write (store, NULL, error,
+                                         "INSERT INTO tasks (job_id, file_id, position, kind, pass, draw_number, "
+                                         "reviews, state) VALUES (?, ?, ?, ?, ?, ?, nullif(?, 0), ?)",
+                                         "iiisiiis", job_id, file_id, (gint64) i,
+                                         quorum_task_kind_to_string (task->kind), (gint64) task->pass,
+                                         (gint64) task->draw_number,
+                                         task->reviews >= 0 ? task_ids[task->reviews] : (gint64) 0,
+                                         quorum_task_state_to_string (task->state));
+      if (task_ids[i] < 0)
+        return fail_rollback (store);
+    }
+  return _quorum_store_commit (store, error);
+}
+
+gboolean
+quorum_store_set_job_state (QuorumStore  *store,
+                            gint64        job_id,
+                            const char   *from_state,
+                            const char   *to_state,
+                            GError      **error)
+{
+  if (_quorum_store_write (store, NULL, error, "UPDATE jobs SET state = ? WHERE id = ? AND state = ?",
+                           "sis", to_state, job_id, from_state) < 0)
+    return FALSE;
+  if (_quorum_store_changes (store) == 0)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "state: the job is not %s", from_state);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+JsonObject *
+quorum_store_job_status (QuorumStore  *store,
+                         gint64        job_id,
+                         GError      **error)
+{
+  g_autoptr(JsonNode) counts = _quorum_store_rows (store, error,
+                                                   "SELECT kind, state, count(*) AS n FROM tasks "
+                                                   "WHERE job_id = ? GROUP BY kind, state ORDER BY kind, state",
+                                                   "i", job_id);
+  JsonNode *files;
+  JsonObject *status, *tasks;
+
+  if (counts == NULL)
+    return NULL;
+  files = _quorum_store_rows (store, error,
+                              "SELECT job_files.file_id AS file, files.name AS name, "
+                              "count(tasks.id) AS tasks, "
+                              "sum(tasks.state IN ('accepted', 'complete')) AS done "
+                              "FROM job_files JOIN files ON files.id = job_files.file_id "
+                              "LEFT JOIN tasks ON tasks.job_id = job_files.job_id AND tasks.file_id = job_files.file_id "
+                              "WHERE job_files.job_id = ? GROUP BY job_files.file_id ORDER BY job_files.position",
+                              "i", job_id);
+  if (files == NULL)
+    return NULL;
+  /* {"draw": {"available": 3, …}, "review": {…}, "consensus": {…}} */
+  tasks = json_object_new ();
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (counts)); i++)
+    {
+      JsonObject *row = json_array_get_object_element (json_node_get_array (counts), i);
+      const char *kind = json_object_get_string_member (row, "kind");
+
+      if (!json_object_has_member (tasks, kind))
+        json_object_set_object_member (tasks, kind, json_object_new ());
+      json_object_set_int_member (json_object_get_object_member (tasks, kind),
+                                  json_object_get_string_member (row, "state"),
+                                  json_object_get_int_member (row, "n"));
+    }
+  status = json_object_new ();
+  json_object_set_object_member (status, "tasks", tasks);
+  json_object_set_member (status, "files", files);
+  return status;
+}
+
+/* ---- assignment ------------------------------------------------------- */
+
+gint64
+quorum_store_next_task (QuorumStore  *store,
+                        gint64        job_id,
+                        gint64        user_id,
+                        gboolean      may_review,
+                        gint64        idle_seconds,
+                        GError      **error)
+{
+  g_autoptr(JsonObject) own = NULL;
+  g_autoptr(JsonObject) next = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 id;
+
+  /* BEGIN IMMEDIATE takes the write lock first: two users asking at once are
+   * served one after the other and never get the same task. */
+  if (!_quorum_store_begin (store, error))
+    return -1;
+
+  /* Assigned but never touched for too long: back to everyone. */
+  if (_quorum_store_write (store, NULL, error,
+                           "UPDATE tasks SET state = 'available', assignee = NULL, assigned_at = NULL, "
+                           "version = version + 1 WHERE job_id = ? AND state = 'assigned' "
+                           "AND kind = 'draw' AND updated_at < " NOW " - ?",
+                           "ii", job_id, idle_seconds) < 0)
+    return fail_rollback (store), -1;
+
+  /* First the user's own unfinished task. */
+  own = _quorum_store_row (store, "", &local_error,
+                           "SELECT id FROM tasks WHERE job_id = ? AND assignee = ? "
+                           "AND state IN ('assigned', 'in_progress', 'rejected') "
+                           "ORDER BY position LIMIT 1", "ii", job_id, user_id);
+  if (own != NULL)
+    {
+      id = json_object_get_int_member (own, "id");
+      return _quorum_store_commit (store, error) ? id : -1;
+    }
+  g_clear_error (&local_error);
+
+  /* Then a task of a file whose other passes are under way (finish a
+   * consensus set before opening a new one), then file order. Never a second
+   * pass of a file to the same person, never their own work to review, never
+   * a consensus task to one of the file's annotators. */
+  next = _quorum_store_row (store, "", &local_error,
+                            "SELECT t.id AS id FROM tasks t WHERE t.job_id = ?1 AND t.state = 'available' "
+                            "AND (t.kind = 'draw' OR ?3) "
+                            "AND NOT (t.kind IN ('draw', 'consensus') AND EXISTS (SELECT 1 FROM tasks d "
+                            "  WHERE d.job_id = t.job_id AND d.file_id = t.file_id AND d.kind = 'draw' "
+                            "  AND d.assignee = ?2)) "
+                            "AND NOT (t.kind = 'review' AND EXISTS (SELECT 1 FROM tasks d "
+                            "  WHERE d.id = t.reviews AND d.assignee = ?2)) "
+                            "ORDER BY EXISTS (SELECT 1 FROM tasks o WHERE o.job_id = t.job_id "
+                            "  AND o.file_id = t.file_id AND o.kind = 'draw' "
+                            "  AND o.state NOT IN ('available', 'waiting')) DESC, t.position "
+                            "LIMIT 1", "iii", job_id, user_id, (gint64) (may_review ? 1 : 0));
+  if (next == NULL)
+    {
+      if (!g_error_matches (local_error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return fail_rollback (store), -1;
+        }
+      return _quorum_store_commit (store, error) ? 0 : -1;
+    }
+  id = json_object_get_int_member (next, "id");
+  if (_quorum_store_write (store, NULL, error,
+                           "UPDATE tasks SET state = 'assigned', assignee = ?, assigned_at = " NOW ", "
+                           "updated_at = " NOW ", version = version + 1 WHERE id = ?",
+                           "ii", user_id, id) < 0)
+    return fail_rollback (store), -1;
+  return _quorum_store_commit (store, error) ? id : -1;
+}
+
+/* ---- work ------------------------------------------------------------- */
+
+#define TASK_COLUMNS "id, job_id AS job, file_id AS file, kind, pass, draw_number, reviews, state, " \
+                     "assignee, assigned_at, updated_at, submitted_at, version, instances_json, comments"
+
+JsonObject *
+quorum_store_get_task (QuorumStore  *store,
+                       gint64        task_id,
+                       GError      **error)
+{
+  g_autofree char *what = g_strdup_printf ("no task %" G_GINT64_FORMAT, task_id);
+
+  return _quorum_store_row (store, what, error, "SELECT " TASK_COLUMNS " FROM tasks WHERE id = ?",
+                            "i", task_id);
+}
+
+JsonNode *
+quorum_store_file_draws (QuorumStore  *store,
+                         gint64        job_id,
+                         gint64        file_id,
+                         GError      **error)
+{
+  return _quorum_store_rows (store, error,
+                             "SELECT tasks.id AS id, pass, state, assignee, users.name AS annotator, "
+                             "submitted_at, version, instances_json FROM tasks "
+                             "LEFT JOIN users ON users.id = tasks.assignee "
+                             "WHERE job_id = ? AND file_id = ? AND kind = 'draw' ORDER BY pass",
+                             "ii", job_id, file_id);
+}
+
+/* Checks that @task is @user_id's, at @version, in one of @states. */
+static gboolean
+check_task (JsonObject  *task,
+            gint64       user_id,
+            gint64       version,
+            const char  *states,
+            GError     **error)
+{
+  g_auto(GStrv) allowed = g_strsplit (states, ",", -1);
+  JsonNode *assignee = json_object_get_member (task, "assignee");
+
+  if (JSON_NODE_HOLDS_NULL (assignee) || json_node_get_int (assignee) != user_id)
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_FORBIDDEN, "the task is not assigned to you");
+      return FALSE;
+    }
+  if (version > 0 && json_object_get_int_member (task, "version") != version)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT,
+                   "version: the task is at version %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT,
+                   json_object_get_int_member (task, "version"), version);
+      return FALSE;
+    }
+  if (!g_strv_contains ((const char * const *) allowed, json_object_get_string_member (task, "state")))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "state: the task is %s",
+                   json_object_get_string_member (task, "state"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gint64
+quorum_store_save_task (QuorumStore  *store,
+                        gint64        task_id,
+                        gint64        user_id,
+                        gint64        version,
+                        const char   *instances_json,
+                        GError      **error)
+{
+  g_autoptr(JsonObject) task = NULL;
+
+  if (!_quorum_store_begin (store, error))
+    return -1;
+  if ((task = quorum_store_get_task (store, task_id, error)) == NULL ||
+      !check_task (task, user_id, version, "assigned,in_progress,rejected", error) ||
+      _quorum_store_write (store, NULL, error,
+                           "UPDATE tasks SET instances_json = ?, version = version + 1, updated_at = " NOW ", "
+                           "state = 'in_progress' WHERE id = ?", "si", instances_json, task_id) < 0 ||
+      !_quorum_store_commit (store, error))
+    return fail_rollback (store), -1;
+  return version + 1;
+}
+
+/* After a draw task is accepted: a file whose draws are all accepted opens
+ * its consensus task; a job with nothing left open is complete. */
+static gboolean
+after_accept (QuorumStore  *store,
+              gint64        job_id,
+              gint64        file_id,
+              GError      **error)
+{
+  return _quorum_store_write (store, NULL, error,
+                              "UPDATE tasks SET state = 'available', version = version + 1 "
+                              "WHERE job_id = ?1 AND file_id = ?2 AND kind = 'consensus' AND state = 'waiting' "
+                              "AND NOT EXISTS (SELECT 1 FROM tasks d WHERE d.job_id = ?1 AND d.file_id = ?2 "
+                              "  AND d.kind = 'draw' AND d.state != 'accepted')",
+                              "ii", job_id, file_id) >= 0 &&
+         _quorum_store_write (store, NULL, error,
+                              "UPDATE jobs SET state = 'complete' WHERE id = ?1 AND state = 'launched' "
+                              "AND NOT EXISTS (SELECT 1 FROM tasks WHERE job_id = ?1 "
+                              "  AND state NOT IN ('accepted', 'complete'))",
+                              "i", job_id) >= 0;
+}
+
+gboolean
+quorum_store_submit_task (QuorumStore  *store,
+                          gint64        task_id,
+                          gint64        user_id,
+                          gint64        version,
+                          GError      **error)
+{
+  g_autoptr(JsonObject) task = NULL;
+  g_autoptr(JsonObject) review = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!_quorum_store_begin (store, error))
+    return FALSE;
+  if ((task = quorum_store_get_task (store, task_id, error)) == NULL ||
+      !check_task (task, user_id, version, "assigned,in_progress,rejected", error))
+    return fail_rollback (store);
+  if (!g_str_equal (json_object_get_string_member (task, "kind"), "draw"))
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                           "kind: a review is accepted or rejected, not submitted");
+      return fail_rollback (store);
+    }
+  review = _quorum_store_row (store, "", &local_error,
+                              "SELECT id, assignee FROM tasks WHERE reviews = ?", "i", task_id);
+  if (review != NULL)
+    {
+      /* A review that was under way goes back to the same reviewer. */
+      if (_quorum_store_write (store, NULL, error,
+                               "UPDATE tasks SET state = 'submitted', submitted_at = " NOW ", updated_at = " NOW ", "
+                               "version = version + 1 WHERE id = ?", "i", task_id) < 0 ||
+          _quorum_store_write (store, NULL, error,
+                               "UPDATE tasks SET state = CASE WHEN assignee IS NULL THEN 'available' "
+                               "ELSE 'assigned' END, updated_at = " NOW ", version = version + 1 WHERE id = ?",
+                               "i", json_object_get_int_member (review, "id")) < 0)
+        return fail_rollback (store);
+    }
+  else if (_quorum_store_write (store, NULL, error,
+                                "UPDATE tasks SET state = 'accepted', submitted_at = " NOW ", updated_at = " NOW ", "
+                                "version = version + 1 WHERE id = ?", "i", task_id) < 0 ||
+           !after_accept (store, json_object_get_int_member (task, "job"),
+                          json_object_get_int_member (task, "file"), error))
+    return fail_rollback (store);
+  return _quorum_store_commit (store, error);
+}
+
+gboolean
+quorum_store_review_task (QuorumStore  *store,
+                          gint64        review_task_id,
+                          gint64        user_id,
+                          gboolean      accept,
+                          const char   *comments,
+                          GError      **error)
+{
+  g_autoptr(JsonObject) review = NULL;
+  gint64 draw_id;
+
+  if (!_quorum_store_begin (store, error))
+    return FALSE;
+  if ((review = quorum_store_get_task (store, review_task_id, error)) == NULL ||
+      !check_task (review, user_id, 0, "assigned,in_progress", error))
+    return fail_rollback (store);
+  if (!g_str_equal (json_object_get_string_member (review, "kind"), "review"))
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "kind: this is not a review task");
+      return fail_rollback (store);
+    }
+  draw_id = json_object_get_int_member (review, "reviews");
+  if (accept)
+    {
+      if (_quorum_store_write (store, NULL, error,
+                               "UPDATE tasks SET state = 'complete', comments = ?, updated_at = " NOW ", "
+                               "version = version + 1 WHERE id = ?", "si", comments, review_task_id) < 0 ||
+          _quorum_store_write (store, NULL, error,
+                               "UPDATE tasks SET state = 'accepted', version = version + 1 WHERE id = ?",
+                               "i", draw_id) < 0 ||
+          !after_accept (store, json_object_get_int_member (review, "job"),
+                         json_object_get_int_member (review, "file"), error))
+        return fail_rollback (store);
+    }
+  else
+    {
+      /* Back to its annotator with the comments; the review waits for the
+       * resubmission and stays with this reviewer. */
+      if (_quorum_store_write (store, NULL, error,
+                               "UPDATE tasks SET state = 'waiting', comments = ?, updated_at = " NOW ", "
+                               "version = version + 1 WHERE id = ?", "si", comments, review_task_id) < 0 ||
+          _quorum_store_write (store, NULL, error,
+                               "UPDATE tasks SET state = 'rejected', comments = ?, updated_at = " NOW ", "
+                               "version = version + 1 WHERE id = ?", "si", comments, draw_id) < 0)
+        return fail_rollback (store);
+    }
+  return _quorum_store_commit (store, error);
+}

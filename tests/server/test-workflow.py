@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""The task workflow of DESIGN §2 against a real quorum-server process:
+jobs, launch, assignment, saving with versions, submit, review, consensus
+opening. Prints TAP. Argument: the quorum-server binary."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import urllib.error
+import urllib.request
+import struct
+import zlib
+
+SERVER = sys.argv[1]
+results = []
+
+
+def check(name, condition, detail=""):
+    results.append((name, bool(condition), detail))
+
+
+class Server:
+    def __init__(self):
+        self.data = tempfile.mkdtemp(prefix="quorum-workflow-")
+        env = dict(os.environ, QUORUM_PWHASH_FAST="1")
+        subprocess.run([SERVER, "--data", self.data, "--create-admin", "root"],
+                       input="root password\n", text=True, env=env, check=True,
+                       capture_output=True)
+        self.process = subprocess.Popen([SERVER, "--data", self.data, "--listen", "127.0.0.1:0"],
+                                        stdout=subprocess.PIPE, text=True, env=env)
+        line = self.process.stdout.readline()
+        self.base = "http://127.0.0.1:%d/api/v1" % int(line.split("port")[1])
+        self.root = self.login("root", "root password")
+
+    def call(self, method, path, token=None, body=None, raw=None, content_type=None):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        if token:
+            request.add_header("Authorization", "Bearer " + token)
+        if data is not None:
+            request.add_header("Content-Type", content_type or "application/json")
+        try:
+            with urllib.request.urlopen(request) as reply:
+                text = reply.read()
+                return reply.status, json.loads(text) if text else None
+        except urllib.error.HTTPError as error:
+            text = error.read()
+            return error.code, json.loads(text) if text else None
+
+    def login(self, user, password):
+        status, body = self.call("POST", "/login", body={"user": user, "password": password})
+        assert status == 200, body
+        return body["token"]
+
+    def user(self, name, role, project=1):
+        status, body = self.call("POST", "/users", self.root, {"name": name, "password": name + "-password"})
+        assert status == 201, body
+        status, _ = self.call("PUT", "/projects/%d/members/%d" % (project, body["id"]), self.root, {"role": role})
+        assert status == 200
+        return body["id"], self.login(name, name + "-password")
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait()
+        shutil.rmtree(self.data)
+
+
+def png(width, height, shade):
+    """A small valid PNG, different for every shade."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + bytes([shade, 60, 120]) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def error_message(body):
+    return body["error"]["message"] if body and "error" in body else ""
+
+
+def settings(name, passes, review_frequency, **extra):
+    value = {"name": name, "passes_per_file": passes, "review_frequency": review_frequency}
+    value.update(extra)
+    return value
+
+
+server = Server()
+try:
+    s = server
+    s.call("POST", "/projects", s.root, {"name": "Streets"})
+    s.call("PUT", "/projects/1/labels", s.root,
+           {"labels": [{"name": "car", "color": "#e01b24", "kind": "box", "attributes": []}]})
+    files = []
+    for i in range(12):
+        status, body = s.call("POST", "/projects/1/files?name=street-%02d.png" % i, s.root,
+                              raw=png(32, 24, 10 + 20 * i), content_type="image/png")
+        assert status == 201, body
+        files.append(body["id"])
+    annotators = [s.user(n, "annotator") for n in ("ann", "ben", "cat", "dan")]
+    reviewer_id, reviewer = s.user("rev", "reviewer")
+    outsider_id, outsider = s.user("out", "viewer")
+
+    # Bad settings are refused with the field named, and nothing is created.
+    status, body = s.call("POST", "/projects/1/jobs", s.root, {"settings": settings("bad", 0, 1), "files": files})
+    check("P = 0 is refused naming passes_per_file", status == 400 and "passes_per_file" in error_message(body), body)
+    status, body = s.call("POST", "/projects/1/jobs", s.root, {"settings": settings("bad", 1, 1), "files": [999]})
+    check("an unknown file is refused naming it", status == 400 and error_message(body).startswith("files[0]: no file 999"), body)
+    status, body = s.call("POST", "/projects/1/jobs", annotators[0][1], {"settings": settings("mine", 1, 0), "files": files})
+    check("an annotator cannot create a job", status == 403, body)
+    status, jobs = s.call("GET", "/projects/1/jobs", s.root)
+    check("refused jobs left nothing behind", jobs == [], jobs)
+
+    # One file, P 3, R 3: three draws, a review of the third, a consensus task.
+    status, job = s.call("POST", "/projects/1/jobs", s.root,
+                         {"settings": settings("Consensus", 3, 3), "files": [files[0]]})
+    check("a job is created as a draft", status == 201 and job["state"] == "draft", job)
+    job_id = job["id"]
+    status, body = s.call("POST", "/jobs/%d/next" % job_id, annotators[0][1])
+    check("a draft job gives no work (422)", status == 422, body)
+    status, job = s.call("POST", "/jobs/%d/launch" % job_id, s.root)
+    check("launch moves the job to launched", status == 200 and job["state"] == "launched", job)
+    status, body = s.call("POST", "/jobs/%d/launch" % job_id, s.root)
+    check("a second launch is refused (422)", status == 422, body)
+    status, body = s.call("PUT", "/jobs/%d/files" % job_id, s.root, {"add": files[1:]})
+    check("files cannot change after launch (422)", status == 422, body)
+    status, st = s.call("GET", "/jobs/%d/status" % job_id, s.root)
+    check("status counts 3 draws, 1 review, 1 consensus",
+          st["tasks"] == {"consensus": {"waiting": 1}, "draw": {"available": 3}, "review": {"waiting": 1}}, st)
+
+    # Assignment: one person never draws two passes of a file.
+    ann_id, ann = annotators[0]
+    status, first = s.call("POST", "/jobs/%d/next" % job_id, ann)
+    check("next gives a draw task", status == 200 and first["kind"] == "draw" and first["pass"] == 1, first)
+    check("the task view has the file, labels and no gold",
+          first["file_info"]["id"] == files[0] and first["labels"]["labels"][0]["name"] == "car"
+          and "existing" not in first["file_info"], first)
+    status, again = s.call("POST", "/jobs/%d/next" % job_id, ann)
+    check("asking again gives the same unfinished task", again["id"] == first["id"], again)
+
+    draw_ids = {}
+    draw_ids["ann"] = first["id"]
+    for name, (uid, token) in zip(("ben", "cat"), annotators[1:3]):
+        status, task = s.call("POST", "/jobs/%d/next" % job_id, token)
+        draw_ids[name] = task["id"]
+    check("three annotators get three different passes", len(set(draw_ids.values())) == 3, draw_ids)
+    status, body = s.call("POST", "/jobs/%d/next" % job_id, annotators[3][1])
+    check("a fourth annotator gets nothing (204): never more than P", status == 204, body)
+
+    # Blind: an annotator cannot read another's task.
+    status, body = s.call("GET", "/tasks/%d" % draw_ids["ben"], ann)
+    check("another annotator's task is not found (404)", status == 404, body)
+    status, body = s.call("GET", "/tasks/%d" % draw_ids["ben"], outsider)
+    check("a viewer cannot read a task either", status == 404, body)
+
+    # Saving with versions.
+    box = {"id": "b1", "label": "car", "kind": "box", "points": [[10, 10], [40, 30]]}
+    version = first["version"]
+    status, saved = s.call("PUT", "/tasks/%d/instances" % first["id"], ann, {"version": version, "instances": [box]})
+    check("a save returns the next version", status == 200 and saved["version"] == version + 1, saved)
+    check("the server records the author", saved["instances"][0]["author"] == "ann", saved)
+    status, body = s.call("PUT", "/tasks/%d/instances" % first["id"], ann, {"version": version, "instances": []})
+    check("a stale version gets 409 with the current version",
+          status == 409 and body["error"]["version"] == version + 1, body)
+    status, body = s.call("PUT", "/tasks/%d/instances" % first["id"], ann,
+                          {"version": version + 1, "instances": [dict(box, label="truck")]})
+    check("an unknown label is refused naming the instance",
+          status == 400 and error_message(body).startswith("instances[0].label"), body)
+    status, body = s.call("PUT", "/tasks/%d/instances" % first["id"], ann,
+                          {"version": version + 1, "instances": [dict(box, points=[[1, 1]])]})
+    check("a box with one point is refused", status == 400 and "points" in error_message(body), body)
+    status, body = s.call("PUT", "/tasks/%d/instances" % first["id"], annotators[1][1],
+                          {"version": version + 1, "instances": []})
+    check("someone else's task cannot be saved (404)", status == 404, body)
+    status, task = s.call("GET", "/tasks/%d" % first["id"], ann)
+    check("failed saves changed nothing", task["version"] == version + 1 and task["instances"][0]["id"] == "b1", task)
+
+    # Submit: passes 1 and 2 have no review and are accepted on submit.
+    versions = {}
+    for name, token in (("ann", ann), ("ben", annotators[1][1]), ("cat", annotators[2][1])):
+        status, task = s.call("GET", "/tasks/%d" % draw_ids[name], token)
+        if name != "ann":
+            status, task = s.call("PUT", "/tasks/%d/instances" % draw_ids[name], token,
+                                  {"version": task["version"], "instances": [dict(box, id=name + "1")]})
+        versions[name] = task["version"]
+    status, submitted = s.call("POST", "/tasks/%d/submit" % draw_ids["ann"], ann, {"version": versions["ann"]})
+    check("pass 1 (no review) is accepted on submit", status == 200 and submitted["state"] == "accepted", submitted)
+    status, body = s.call("POST", "/tasks/%d/submit" % draw_ids["ann"], ann, {"version": submitted["version"]})
+    check("submitting twice is refused (422)", status == 422, body)
+    status, body = s.call("POST", "/tasks/%d/submit" % draw_ids["ben"], annotators[1][1], {"version": versions["ben"]})
+    status, body = s.call("POST", "/tasks/%d/submit" % draw_ids["cat"], annotators[2][1], {"version": versions["cat"]})
+    check("pass 3 (k = 3, reviewed) waits for its review", status == 200 and body["state"] == "submitted", body)
+
+    # Review: never by its annotator, even one who may review; reviewers see
+    # the draw's instances.
+    for uid, _ in annotators[:3]:
+        s.call("PUT", "/projects/1/members/%d" % uid, s.root, {"role": "reviewer"})
+    status, body = s.call("POST", "/jobs/%d/next" % job_id, annotators[2][1])
+    check("the annotator of draw 3 is not given its review", status == 204, body)
+    status, review = s.call("POST", "/jobs/%d/next" % job_id, reviewer)
+    check("the reviewer gets the review task", status == 200 and review["kind"] == "review", review)
+    check("the review shows the draw's instances", review["draw"]["instances"][0]["id"] == "cat1", review)
+    status, body = s.call("POST", "/tasks/%d/reject" % review["id"], reviewer, {})
+    check("rejecting without comments is refused", status == 400 and "comments" in error_message(body), body)
+    status, body = s.call("POST", "/tasks/%d/reject" % review["id"], reviewer, {"comments": "the car is cut off"})
+    check("reject returns the draw to its annotator", status == 200, body)
+    status, back = s.call("POST", "/jobs/%d/next" % job_id, annotators[2][1])
+    check("the annotator gets the rejected task back with comments",
+          status == 200 and back["id"] == draw_ids["cat"] and back["state"] == "rejected"
+          and back["comments"] == "the car is cut off", back)
+    status, body = s.call("POST", "/tasks/%d/submit" % draw_ids["cat"], annotators[2][1], {"version": back["version"]})
+    status, again = s.call("POST", "/jobs/%d/next" % job_id, reviewer)
+    check("the resubmission goes back to the same reviewer", again and again["id"] == review["id"], again)
+    status, st = s.call("GET", "/jobs/%d/status" % job_id, s.root)
+    check("the consensus task still waits", st["tasks"]["consensus"] == {"waiting": 1}, st)
+    status, body = s.call("POST", "/tasks/%d/accept" % review["id"], reviewer, {})
+    check("accept completes the review", status == 200 and body["state"] == "complete", body)
+    status, st = s.call("GET", "/jobs/%d/status" % job_id, s.root)
+    check("all passes accepted: the consensus task is available",
+          st["tasks"]["consensus"] == {"available": 1} and st["tasks"]["draw"] == {"accepted": 3}, st)
+
+    # Consensus: none of the file's annotators; the reviewer sees every pass.
+    status, body = s.call("POST", "/jobs/%d/next" % job_id, ann)
+    check("an annotator of the file is not given its consensus task", status == 204, body)
+    status, consensus = s.call("POST", "/jobs/%d/next" % job_id, reviewer)
+    check("the reviewer gets the consensus task with all three passes",
+          status == 200 and consensus["kind"] == "consensus" and len(consensus["passes"]) == 3
+          and sorted(p["annotator"] for p in consensus["passes"]) == ["ann", "ben", "cat"], consensus)
+
+    # Ten files, P 1, R 3: reviews of draws 3, 6, 9 (DESIGN §2).
+    status, job2 = s.call("POST", "/projects/1/jobs", s.root, {"settings": settings("Reviewed", 1, 3), "files": files[:10]})
+    status, job2 = s.call("POST", "/jobs/%d/launch" % job2["id"], s.root)
+    status, st = s.call("GET", "/jobs/%d/status" % job2["id"], s.root)
+    check("10 files, P 1, R 3: 10 draws and 3 reviews",
+          st["tasks"] == {"draw": {"available": 10}, "review": {"waiting": 3}}, st)
+
+    # Concurrent requests never get the same task.
+    got = []
+    lock = threading.Lock()
+
+    def grab(token):
+        status, task = s.call("POST", "/jobs/%d/next" % job2["id"], token)
+        with lock:
+            got.append(task["id"] if status == 200 else None)
+
+    threads = [threading.Thread(target=grab, args=(t,)) for _, t in annotators]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check("four concurrent annotators get four different tasks",
+          None not in got and len(set(got)) == 4, got)
+
+    # Required credentials.
+    status, credential = s.call("POST", "/projects/1/credentials", s.root, {"name": "Radiologist"})
+    status, job3 = s.call("POST", "/projects/1/jobs", s.root,
+                          {"settings": settings("Experts", 1, 0, required_credentials=["Radiologist"]),
+                           "files": files[:1]})
+    s.call("POST", "/jobs/%d/launch" % job3["id"], s.root)
+    status, body = s.call("POST", "/jobs/%d/next" % job3["id"], ann)
+    check("a job requiring a credential refuses those without it",
+          status == 403 and "Radiologist" in error_message(body), body)
+    s.call("POST", "/credentials/%d/grants" % credential["id"], s.root, {"user": ann_id})
+    status, body = s.call("POST", "/jobs/%d/next" % job3["id"], ann)
+    check("with the credential granted, work is given", status == 200, body)
+    status, body = s.call("POST", "/jobs/%d/cancel" % job3["id"], s.root)
+    check("a launched job can be cancelled", status == 200 and body["state"] == "cancelled", body)
+    status, body = s.call("POST", "/jobs/%d/next" % job3["id"], ann)
+    check("a cancelled job gives no work (422)", status == 422, body)
+finally:
+    server.close()
+
+failed = 0
+for number, (name, ok, detail) in enumerate(results, 1):
+    print("%s %d - %s" % ("ok" if ok else "not ok", number, name))
+    if not ok:
+        failed += 1
+        print("# " + json.dumps(detail)[:2000])
+print("1..%d" % len(results))
+sys.exit(1 if failed else 0)
