@@ -19,6 +19,7 @@ struct _QuorumServer
   gint64       token_lifetime;   /* seconds */
   gint64       max_upload;       /* bytes */
   gint64       idle_release;     /* seconds an assigned, untouched task stays assigned */
+  GHashTable  *scoring;          /* consensus task ids whose agreement is being computed */
 };
 
 typedef struct _QuorumUpload QuorumUpload;
@@ -105,6 +106,9 @@ void _quorum_server_launch_job       (QuorumRequest *request);
 void _quorum_server_cancel_job       (QuorumRequest *request);
 void _quorum_server_job_status       (QuorumRequest *request);
 void _quorum_server_next_task        (QuorumRequest *request);
+
+/* quorum-server-consensus.c: computes what opened consensus tasks lack */
+void _quorum_server_score_consensus  (QuorumServer  *server);
 
 /* quorum-server-tasks.c */
 void _quorum_server_get_task         (QuorumRequest *request);

@@ -73,6 +73,7 @@ _quorum_server_get_task (QuorumRequest *request)
   g_autoptr(JsonObject) project = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *settings;
+  JsonNode *scores;
   const char *kind;
 
   if (task == NULL)
@@ -120,6 +121,8 @@ _quorum_server_get_task (QuorumRequest *request)
           return;
         }
       json_object_set_member (task, "passes", passes);
+      scores = quorum_store_get_consensus_scores (request->server->store, request->ids[0]);
+      json_object_set_member (task, "scores", scores != NULL ? scores : json_node_new (JSON_NODE_NULL));
     }
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), task));
 }
@@ -250,6 +253,7 @@ _quorum_server_submit_task (QuorumRequest *request)
     }
   json_object_remove_member (after, "instances");
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), after));
+  _quorum_server_score_consensus (request->server);
 }
 
 static void
@@ -285,6 +289,7 @@ decide (QuorumRequest *request,
     }
   json_object_remove_member (after, "instances");
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), after));
+  _quorum_server_score_consensus (request->server);
 }
 
 void

@@ -372,6 +372,7 @@ quorum_server_finalize (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_pointer (&self->store, quorum_store_close);
+  g_clear_pointer (&self->scoring, g_hash_table_unref);
   G_OBJECT_CLASS (quorum_server_parent_class)->finalize (object);
 }
 
@@ -387,6 +388,7 @@ quorum_server_init (QuorumServer *self)
   self->token_lifetime = DEFAULT_TOKEN_LIFETIME;
   self->max_upload = DEFAULT_MAX_UPLOAD;
   self->idle_release = DEFAULT_IDLE_RELEASE;
+  self->scoring = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 QuorumServer *
@@ -405,6 +407,8 @@ quorum_server_new (const char  *data_dir,
    * path together, and a path with only an early handler answers 500. */
   soup_server_add_early_handler (self->soup, NULL, check_early, self, NULL);
   soup_server_add_handler (self->soup, NULL, dispatch, self, NULL);
+  /* Catch up on what a previous run did not finish scoring. */
+  _quorum_server_score_consensus (self);
   return g_steal_pointer (&self);
 }
 

@@ -413,7 +413,8 @@ after_accept (QuorumStore  *store,
               GError      **error)
 {
   return _quorum_store_write (store, NULL, error,
-                              "UPDATE tasks SET state = 'available', version = version + 1 "
+                              "UPDATE tasks SET state = CASE WHEN assignee IS NULL THEN 'available' "
+                              "ELSE 'assigned' END, version = version + 1 "
                               "WHERE job_id = ?1 AND file_id = ?2 AND kind = 'consensus' AND state = 'waiting' "
                               "AND NOT EXISTS (SELECT 1 FROM tasks d WHERE d.job_id = ?1 AND d.file_id = ?2 "
                               "  AND d.kind = 'draw' AND d.state != 'accepted')",
@@ -486,9 +487,37 @@ quorum_store_review_task (QuorumStore  *store,
   if ((review = quorum_store_get_task (store, review_task_id, error)) == NULL ||
       !check_task (review, user_id, 0, "assigned,in_progress", error))
     return fail_rollback (store);
+  if (g_str_equal (json_object_get_string_member (review, "kind"), "consensus"))
+    {
+      gint64 job_id = json_object_get_int_member (review, "job");
+      gint64 file_id = json_object_get_int_member (review, "file");
+
+      if (accept)
+        {
+          /* The consensus task's instances are the file's output. */
+          if (_quorum_store_write (store, NULL, error,
+                                   "UPDATE tasks SET state = 'complete', comments = ?, updated_at = " NOW ", "
+                                   "version = version + 1 WHERE id = ?", "si", comments, review_task_id) < 0 ||
+              !after_accept (store, job_id, file_id, error))
+            return fail_rollback (store);
+        }
+      /* Rejecting a consensus task sends the file back to all its
+       * annotators; the agreement is computed again when they are done. */
+      else if (_quorum_store_write (store, NULL, error,
+                                    "UPDATE tasks SET state = 'waiting', comments = ?, updated_at = " NOW ", "
+                                    "version = version + 1 WHERE id = ?", "si", comments, review_task_id) < 0 ||
+               _quorum_store_write (store, NULL, error,
+                                    "UPDATE tasks SET state = 'rejected', comments = ?, updated_at = " NOW ", "
+                                    "version = version + 1 WHERE job_id = ? AND file_id = ? AND kind = 'draw'",
+                                    "sii", comments, job_id, file_id) < 0 ||
+               _quorum_store_write (store, NULL, error, "DELETE FROM consensus_scores WHERE task_id = ?",
+                                    "i", review_task_id) < 0)
+        return fail_rollback (store);
+      return _quorum_store_commit (store, error);
+    }
   if (!g_str_equal (json_object_get_string_member (review, "kind"), "review"))
     {
-      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "kind: this is not a review task");
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "kind: a draw task is submitted, not reviewed");
       return fail_rollback (store);
     }
   draw_id = json_object_get_int_member (review, "reviews");
@@ -517,4 +546,50 @@ quorum_store_review_task (QuorumStore  *store,
         return fail_rollback (store);
     }
   return _quorum_store_commit (store, error);
+}
+
+/* ---- consensus -------------------------------------------------------- */
+
+JsonNode *
+quorum_store_consensus_waiting_for_scores (QuorumStore  *store,
+                                           GError      **error)
+{
+  return _quorum_store_rows (store, error,
+                             "SELECT tasks.id AS id, tasks.job_id AS job, tasks.file_id AS file FROM tasks "
+                             "WHERE kind = 'consensus' AND state IN ('available', 'assigned', 'in_progress') "
+                             "AND NOT EXISTS (SELECT 1 FROM consensus_scores WHERE task_id = tasks.id)", NULL);
+}
+
+gboolean
+quorum_store_set_consensus_scores (QuorumStore  *store,
+                                   gint64        task_id,
+                                   const char   *scores_json,
+                                   const char   *preselected_json,
+                                   GError      **error)
+{
+  if (!_quorum_store_begin (store, error))
+    return FALSE;
+  if (_quorum_store_write (store, NULL, error,
+                           "INSERT OR REPLACE INTO consensus_scores (task_id, scores_json, computed) "
+                           "VALUES (?, ?, " NOW ")", "is", task_id, scores_json) < 0)
+    return fail_rollback (store);
+  /* Best Annotator starts from the best version, unless the reviewer has
+   * already begun a version of their own. */
+  if (preselected_json != NULL &&
+      _quorum_store_write (store, NULL, error,
+                           "UPDATE tasks SET instances_json = ?, version = version + 1 "
+                           "WHERE id = ? AND instances_json = '[]'", "si", preselected_json, task_id) < 0)
+    return fail_rollback (store);
+  return _quorum_store_commit (store, error);
+}
+
+JsonNode *
+quorum_store_get_consensus_scores (QuorumStore *store,
+                                   gint64       task_id)
+{
+  g_autoptr(JsonObject) row = _quorum_store_row (store, "", NULL,
+                                                 "SELECT scores_json FROM consensus_scores WHERE task_id = ?",
+                                                 "i", task_id);
+
+  return row != NULL ? json_node_copy (json_object_get_member (row, "scores")) : NULL;
 }

@@ -116,6 +116,12 @@ static const char * const migrations[] = {
   "CREATE INDEX tasks_by_job ON tasks (job_id, state, position);"
   "CREATE INDEX tasks_by_assignee ON tasks (assignee, state);"
   "CREATE INDEX tasks_by_file ON tasks (job_id, file_id);",
+
+  /* 5: the agreement of a file's passes, computed when they are all accepted */
+  "CREATE TABLE consensus_scores ("
+  "  task_id INTEGER PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,"
+  "  scores_json TEXT NOT NULL,"
+  "  computed INTEGER NOT NULL);",
 };
 
 void

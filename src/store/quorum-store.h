@@ -258,6 +258,19 @@ gboolean    quorum_store_review_task     (QuorumStore   *store,
                                           const char    *comments,
                                           GError       **error);
 
+/* Open consensus tasks whose file's agreement is not computed yet. */
+JsonNode   *quorum_store_consensus_waiting_for_scores (QuorumStore  *store,
+                                                       GError      **error);
+/* Stores the agreement; with @preselected_json (Best Annotator), also starts
+ * the consensus task's output from the best version if it is still empty. */
+gboolean    quorum_store_set_consensus_scores (QuorumStore  *store,
+                                               gint64        task_id,
+                                               const char   *scores_json,
+                                               const char   *preselected_json,
+                                               GError      **error);
+JsonNode   *quorum_store_get_consensus_scores (QuorumStore  *store,
+                                               gint64        task_id);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuorumStore, quorum_store_close)
 
 G_END_DECLS

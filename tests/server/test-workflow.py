@@ -229,6 +229,48 @@ try:
           status == 200 and consensus["kind"] == "consensus" and len(consensus["passes"]) == 3
           and sorted(p["annotator"] for p in consensus["passes"]) == ["ann", "ben", "cat"], consensus)
 
+    # The agreement is computed off the main loop once all passes are in.
+    import time
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        status, consensus = s.call("GET", "/tasks/%d" % consensus["id"], reviewer)
+        if consensus.get("scores"):
+            break
+        time.sleep(0.05)
+    scores = consensus.get("scores") or {}
+    check("the consensus task carries the agreement of the passes",
+          scores.get("agreement") == 1.0 and len(scores.get("pairs", [])) == 3
+          and all(p["score"] == 1.0 and p["matched"] == 1 for p in scores["pairs"]), scores)
+    check("all equal: the best version is the earliest submitted (ann's)",
+          scores.get("best") == draw_ids["ann"], scores)
+    check("Best Annotator starts from the best version, copied_from kept",
+          len(consensus["instances"]) == 1 and consensus["instances"][0]["copied_from"] == "b1"
+          and consensus["instances"][0]["id"] != "b1", consensus["instances"])
+    status, body = s.call("POST", "/tasks/%d/accept" % consensus["id"], reviewer, {})
+    check("accepting the consensus completes it", status == 200 and body["state"] == "complete", body)
+    status, job = s.call("GET", "/jobs/%d" % job_id, s.root)
+    check("with every task done the job is complete", job["state"] == "complete", job)
+
+    # Rejecting a consensus task sends the file back to all its annotators.
+    status, job4 = s.call("POST", "/projects/1/jobs", s.root,
+                          {"settings": settings("Merge", 2, 0, consensus="manual_merge"), "files": [files[11]]})
+    s.call("POST", "/jobs/%d/launch" % job4["id"], s.root)
+    drawn = {}
+    for name, (uid, token) in zip(("ann", "ben"), annotators[:2]):
+        status, task = s.call("POST", "/jobs/%d/next" % job4["id"], token)
+        status, task = s.call("POST", "/tasks/%d/submit" % task["id"], token, {"version": task["version"]})
+        drawn[name] = task["id"]
+    status, merge = s.call("POST", "/jobs/%d/next" % job4["id"], reviewer)
+    check("P 2 without review: consensus opens once both are submitted",
+          status == 200 and merge["kind"] == "consensus", merge)
+    status, body = s.call("POST", "/tasks/%d/reject" % merge["id"], reviewer, {"comments": "label the bus too"})
+    status, st = s.call("GET", "/jobs/%d/status" % job4["id"], s.root)
+    check("a rejected consensus returns every pass", st["tasks"]["draw"] == {"rejected": 2}
+          and st["tasks"]["consensus"] == {"waiting": 1}, st)
+    status, back = s.call("POST", "/jobs/%d/next" % job4["id"], annotators[1][1])
+    check("each annotator gets their pass back with the comments",
+          back["id"] == drawn["ben"] and back["comments"] == "label the bus too", back)
+
     # Ten files, P 1, R 3: reviews of draws 3, 6, 9 (DESIGN §2).
     status, job2 = s.call("POST", "/projects/1/jobs", s.root, {"settings": settings("Reviewed", 1, 3), "files": files[:10]})
     status, job2 = s.call("POST", "/jobs/%d/launch" % job2["id"], s.root)

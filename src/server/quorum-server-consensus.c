@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-server"
+
+#include "quorum-agreement.h"
+#include "quorum-error.h"
+#include "quorum-merge.h"
+#include "quorum-server-private.h"
+#include "quorum-wire.h"
+
+/*
+ * When all passes of a file are accepted, its consensus task opens and the
+ * agreement of the passes is computed with the core, off the main loop, and
+ * stored: pair scores, annotator scores, the file agreement and the best
+ * version (ties to the earliest submitted). In Best Annotator mode the best
+ * version also becomes the consensus task's starting output.
+ */
+
+typedef struct {
+  gint64               task_id;
+  double               threshold;
+  gboolean             best_annotator;
+  GPtrArray           *sets;       /* of QuorumAnnotationSet, in submission order */
+  GArray              *task_ids;   /* the draw task of each set */
+  char                *scores_json;
+  char                *preselected_json;
+} Scoring;
+
+static void
+scoring_free (Scoring *scoring)
+{
+  g_ptr_array_unref (scoring->sets);
+  g_array_unref (scoring->task_ids);
+  g_free (scoring->scores_json);
+  g_free (scoring->preselected_json);
+  g_free (scoring);
+}
+
+static void
+score_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  Scoring *scoring = data;
+  g_autoptr(QuorumAgreement) agreement = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  GError *error = NULL;
+  guint n = scoring->sets->len;
+
+  agreement = quorum_agreement_compute ((const QuorumAnnotationSet * const *) scoring->sets->pdata, n,
+                                        scoring->threshold, &error);
+  if (agreement == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "threshold");
+  json_builder_add_double_value (builder, scoring->threshold);
+  json_builder_set_member_name (builder, "agreement");
+  json_builder_add_double_value (builder, agreement->agreement);
+  json_builder_set_member_name (builder, "best");
+  json_builder_add_int_value (builder, g_array_index (scoring->task_ids, gint64, agreement->best));
+  json_builder_set_member_name (builder, "annotators");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      const QuorumAnnotationSet *set = g_ptr_array_index (scoring->sets, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "task");
+      json_builder_add_int_value (builder, g_array_index (scoring->task_ids, gint64, i));
+      json_builder_set_member_name (builder, "annotator");
+      json_builder_add_string_value (builder, set->annotator);
+      json_builder_set_member_name (builder, "score");
+      json_builder_add_double_value (builder, agreement->annotator_scores[i]);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "pairs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 1; j < n; j++)
+      {
+        json_builder_begin_object (builder);
+        json_builder_set_member_name (builder, "a");
+        json_builder_add_int_value (builder, g_array_index (scoring->task_ids, gint64, i));
+        json_builder_set_member_name (builder, "b");
+        json_builder_add_int_value (builder, g_array_index (scoring->task_ids, gint64, j));
+        json_builder_set_member_name (builder, "score");
+        json_builder_add_double_value (builder, quorum_agreement_pair (agreement, i, j));
+        json_builder_set_member_name (builder, "matched");
+        json_builder_add_int_value (builder, agreement->pair_matched[i * n + j]);
+        json_builder_end_object (builder);
+      }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  scoring->scores_json = quorum_wire_to_string (root, FALSE);
+
+  if (scoring->best_annotator)
+    {
+      g_autoptr(QuorumAnnotationSet) output =
+        quorum_merge_from_version (g_ptr_array_index (scoring->sets, agreement->best), NULL);
+      g_autoptr(JsonNode) instances = quorum_wire_write_instances (output->instances);
+
+      scoring->preselected_json = quorum_wire_to_string (instances, FALSE);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+scored (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  QuorumServer *server = QUORUM_SERVER (source);
+  Scoring *scoring = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  g_hash_table_remove (server->scoring, &scoring->task_id);
+  if (!g_task_propagate_boolean (G_TASK (result), &error) ||
+      !quorum_store_set_consensus_scores (server->store, scoring->task_id, scoring->scores_json,
+                                          scoring->preselected_json, &error))
+    g_warning ("consensus task %" G_GINT64_FORMAT ": cannot compute the agreement: %s",
+               scoring->task_id, error->message);
+}
+
+static Scoring *
+prepare_scoring (QuorumServer  *server,
+                 JsonObject    *waiting,
+                 GError       **error)
+{
+  g_autoptr(JsonObject) job = quorum_store_get_job (server->store, json_object_get_int_member (waiting, "job"), error);
+  g_autoptr(JsonObject) file = NULL;
+  g_autoptr(JsonNode) draws = NULL;
+  g_autoptr(QuorumJobSettings) settings = NULL;
+  Scoring *scoring;
+  QuorumFileInfo info;
+  JsonArray *array;
+
+  if (job == NULL ||
+      (file = quorum_store_get_file (server->store, json_object_get_int_member (waiting, "file"), error)) == NULL ||
+      (draws = quorum_store_file_draws (server->store, json_object_get_int_member (waiting, "job"),
+                                        json_object_get_int_member (waiting, "file"), error)) == NULL ||
+      (settings = quorum_wire_read_job_settings (json_object_get_member (job, "settings"), "settings", error)) == NULL)
+    return NULL;
+  info = (QuorumFileInfo) {
+    (guint) json_object_get_int_member (file, "width"), (guint) json_object_get_int_member (file, "height"),
+    (guint) json_object_get_int_member (file, "frames"), json_object_get_double_member (file, "fps"),
+  };
+  scoring = g_new0 (Scoring, 1);
+  scoring->task_id = json_object_get_int_member (waiting, "id");
+  scoring->threshold = settings->threshold;
+  scoring->best_annotator = settings->consensus == QUORUM_CONSENSUS_BEST_ANNOTATOR;
+  scoring->sets = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_annotation_set_free);
+  scoring->task_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  array = json_node_get_array (draws);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *draw = json_array_get_object_element (array, i);
+      g_autoptr(GPtrArray) instances = quorum_wire_read_instances (json_object_get_member (draw, "instances"),
+                                                                   NULL, "instances", error);
+      QuorumAnnotationSet *set;
+      gint64 id = json_object_get_int_member (draw, "id");
+
+      if (instances == NULL)
+        {
+          scoring_free (scoring);
+          return NULL;
+        }
+      set = quorum_annotation_set_new (json_object_get_string_member_with_default (draw, "annotator", "?"), &info);
+      while (instances->len > 0)
+        quorum_annotation_set_add (set, g_ptr_array_steal_index (instances, 0));
+      g_ptr_array_add (scoring->sets, set);
+      g_array_append_val (scoring->task_ids, id);
+    }
+  return scoring;
+}
+
+void
+_quorum_server_score_consensus (QuorumServer *server)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) waiting = quorum_store_consensus_waiting_for_scores (server->store, &error);
+  JsonArray *array;
+
+  if (waiting == NULL)
+    {
+      g_warning ("cannot look for consensus tasks to score: %s", error->message);
+      return;
+    }
+  array = json_node_get_array (waiting);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *row = json_array_get_object_element (array, i);
+      gint64 task_id = json_object_get_int_member (row, "id");
+      g_autoptr(GTask) task = NULL;
+      Scoring *scoring;
+
+      if (g_hash_table_contains (server->scoring, &task_id))
+        continue;
+      scoring = prepare_scoring (server, row, &error);
+      if (scoring == NULL)
+        {
+          g_warning ("consensus task %" G_GINT64_FORMAT ": %s", task_id, error->message);
+          g_clear_error (&error);
+          continue;
+        }
+      g_hash_table_add (server->scoring, g_memdup2 (&task_id, sizeof task_id));
+      task = g_task_new (server, NULL, scored, NULL);
+      g_task_set_source_tag (task, _quorum_server_score_consensus);
+      g_task_set_task_data (task, scoring, (GDestroyNotify) scoring_free);
+      g_task_run_in_thread (task, score_in_thread);
+    }
+}
