@@ -203,6 +203,9 @@ _quorum_server_launch_job (QuorumRequest *request)
   plan = quorum_task_graph_plan (settings,
                                  json_array_get_length (json_object_get_array_member (job, "files")),
                                  &error);
+  /* An exam's tasks are made per taker, when they apply. */
+  if (plan != NULL && settings->type == QUORUM_JOB_EXAM)
+    g_array_set_size (plan, 0);
   if (plan == NULL || !quorum_store_launch_job (request->server->store, request->ids[0], plan, &error))
     _quorum_request_reply_error (request, error);
   else

@@ -110,6 +110,20 @@ void _quorum_server_next_task        (QuorumRequest *request);
 /* quorum-server-consensus.c: computes what opened consensus tasks lack */
 void _quorum_server_score_consensus  (QuorumServer  *server);
 
+/* quorum-server-exams.c */
+gboolean _quorum_server_is_exam          (JsonObject    *job);
+gboolean _quorum_server_add_exam_view    (QuorumServer  *server,
+                                          JsonObject    *view,
+                                          GError       **error);
+char    *_quorum_server_suggested_rating (QuorumServer  *server,
+                                          JsonObject    *review,
+                                          GError       **error);
+void     _quorum_server_apply_exam       (QuorumRequest *request);
+void     _quorum_server_rate_task        (QuorumRequest *request);
+void     _quorum_server_exam_results     (QuorumRequest *request);
+void     _quorum_server_pass_exam        (QuorumRequest *request);
+void     _quorum_server_fail_exam        (QuorumRequest *request);
+
 /* quorum-server-tasks.c */
 void _quorum_server_get_task         (QuorumRequest *request);
 void _quorum_server_save_task        (QuorumRequest *request);

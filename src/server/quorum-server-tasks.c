@@ -110,6 +110,11 @@ _quorum_server_get_task (QuorumRequest *request)
       json_object_set_string_member (shown, "state", json_object_get_string_member (draw, "state"));
       json_object_set_member (shown, "instances", json_node_copy (json_object_get_member (draw, "instances")));
       json_object_set_object_member (task, "draw", shown);
+      if (_quorum_server_is_exam (job) && !_quorum_server_add_exam_view (request->server, task, &error))
+        {
+          _quorum_request_reply_error (request, error);
+          return;
+        }
     }
   else if (g_str_equal (kind, "consensus"))
     {
@@ -260,7 +265,8 @@ static void
 decide (QuorumRequest *request,
         gboolean       accept)
 {
-  g_autoptr(JsonObject) task = require_task (request, NULL);
+  g_autoptr(JsonObject) job = NULL;
+  g_autoptr(JsonObject) task = require_task (request, &job);
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) after = NULL;
   g_autoptr(GError) error = NULL;
@@ -279,6 +285,19 @@ decide (QuorumRequest *request,
         }
       _quorum_request_reply_error (request, error);
       return;
+    }
+  /* An exam review accepted without a rating keeps the suggested one. */
+  if (accept && g_str_equal (json_object_get_string_member (task, "kind"), "review") &&
+      _quorum_server_is_exam (job) && JSON_NODE_HOLDS_NULL (json_object_get_member (task, "rating")))
+    {
+      g_autofree char *rating = _quorum_server_suggested_rating (request->server, task, &error);
+
+      if (rating == NULL ||
+          !quorum_store_rate_task (request->server->store, request->ids[0], request->caller_id, rating, &error))
+        {
+          reply_task_error (request, error);
+          return;
+        }
     }
   if (!quorum_store_review_task (request->server->store, request->ids[0], request->caller_id, accept,
                                  comments, &error) ||

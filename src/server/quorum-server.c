@@ -71,6 +71,11 @@ static const QuorumRoute routes[] = {
   { "POST", "/api/v1/tasks/{id}/submit", FALSE, _quorum_server_submit_task },
   { "POST", "/api/v1/tasks/{id}/accept", FALSE, _quorum_server_accept_task },
   { "POST", "/api/v1/tasks/{id}/reject", FALSE, _quorum_server_reject_task },
+  { "PUT", "/api/v1/tasks/{id}/rating", FALSE, _quorum_server_rate_task },
+  { "POST", "/api/v1/jobs/{id}/apply", FALSE, _quorum_server_apply_exam },
+  { "GET", "/api/v1/jobs/{id}/results", FALSE, _quorum_server_exam_results },
+  { "POST", "/api/v1/jobs/{id}/results/{id}/pass", FALSE, _quorum_server_pass_exam },
+  { "POST", "/api/v1/jobs/{id}/results/{id}/fail", FALSE, _quorum_server_fail_exam },
 };
 
 /* ---- requests --------------------------------------------------------- */

@@ -122,6 +122,18 @@ static const char * const migrations[] = {
   "  task_id INTEGER PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,"
   "  scores_json TEXT NOT NULL,"
   "  computed INTEGER NOT NULL);",
+
+  /* 6: exams: whose instance of an exam a task belongs to, the reviewer's
+   * rating, and the trainer's decision */
+  "ALTER TABLE tasks ADD COLUMN taker INTEGER REFERENCES users(id);"
+  "ALTER TABLE tasks ADD COLUMN rating_json TEXT;"
+  "CREATE TABLE exam_decisions ("
+  "  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+  "  user_id INTEGER NOT NULL REFERENCES users(id),"
+  "  decision TEXT NOT NULL CHECK (decision IN ('pass', 'fail')),"
+  "  decided_by INTEGER REFERENCES users(id),"
+  "  decided INTEGER NOT NULL,"
+  "  PRIMARY KEY (job_id, user_id));",
 };
 
 void

@@ -258,6 +258,34 @@ gboolean    quorum_store_review_task     (QuorumStore   *store,
                                           const char    *comments,
                                           GError       **error);
 
+/* ---- exams (quorum-store-jobs.c) ---- */
+
+/* Gives @taker their own instance of an exam: the tasks of @plan, the draw
+ * tasks assigned to them. 409 while an earlier attempt is open or passed. */
+gboolean    quorum_store_apply_exam      (QuorumStore   *store,
+                                          gint64         job_id,
+                                          gint64         taker,
+                                          GArray        *plan,
+                                          GError       **error);
+/* Stores a reviewer's stars and Missing flags on their review task. */
+gboolean    quorum_store_rate_task       (QuorumStore   *store,
+                                          gint64         task_id,
+                                          gint64         user_id,
+                                          const char    *rating_json,
+                                          GError       **error);
+/* Every applicant's draw and review tasks with ratings and decisions. */
+JsonNode   *quorum_store_exam_tasks      (QuorumStore   *store,
+                                          gint64         job_id,
+                                          GError       **error);
+gboolean    quorum_store_decide_exam     (QuorumStore   *store,
+                                          gint64         job_id,
+                                          gint64         taker,
+                                          gboolean       pass,
+                                          gint64         decided_by,
+                                          const gint64  *credential_ids,
+                                          guint          n_credentials,
+                                          GError       **error);
+
 /* Open consensus tasks whose file's agreement is not computed yet. */
 JsonNode   *quorum_store_consensus_waiting_for_scores (QuorumStore  *store,
                                                        GError      **error);

@@ -271,6 +271,89 @@ try:
     check("each annotator gets their pass back with the comments",
           back["id"] == drawn["ben"] and back["comments"] == "label the bus too", back)
 
+    # An exam: apply, draw, review against the gold, pass; the credential
+    # then opens a job that requires it.
+    gold = {0: [{"id": "gold-a", "label": "car", "kind": "box", "points": [[0, 0], [10, 10]]},
+                {"id": "gold-b", "label": "car", "kind": "box", "points": [[20, 0], [30, 10]]}],
+            1: [{"id": "gold-c", "label": "car", "kind": "box", "points": [[5, 5], [15, 15]]}]}
+    for index, instances in gold.items():
+        status, body = s.call("PUT", "/files/%d/existing" % files[index], s.root, {"instances": instances})
+        assert status == 200, body
+    status, body = s.call("PUT", "/files/%d/existing" % files[2], s.root,
+                          {"instances": [{"id": "x", "label": "bus", "kind": "box", "points": [[0, 0], [1, 1]]}]})
+    check("existing instances are validated against the labels", status == 400, body)
+    status, exam = s.call("POST", "/projects/1/jobs", s.root,
+                          {"settings": settings("Car exam", 1, 0, type="exam", awarded_credentials=["Car expert"],
+                                                pass_rule={"min_average_stars": 3.5, "max_missed": 1}),
+                           "files": files[:2]})
+    check("an exam job is created", status == 201, exam)
+    status, exam = s.call("POST", "/jobs/%d/launch" % exam["id"], s.root)
+    status, st = s.call("GET", "/jobs/%d/status" % exam["id"], s.root)
+    check("a launched exam has no tasks until someone applies", st["tasks"] == {}, st)
+    taker_id, taker = s.user("dana", "annotator")
+    taker_replies = []
+    status, body = s.call("POST", "/jobs/%d/apply" % exam["id"], taker)
+    check("applying makes the taker's own instance of the exam", status == 201 and body["tasks"] == 4, body)
+    status, body = s.call("POST", "/jobs/%d/apply" % exam["id"], taker)
+    check("applying twice is refused (409)", status == 409, body)
+    done = []
+    while True:
+        status, task = s.call("POST", "/jobs/%d/next" % exam["id"], taker)
+        taker_replies.append(task)
+        if status != 200:
+            break
+        # the candidate finds gold-a exactly, half of gold-c, and misses gold-b
+        drawn = ([{"id": "mine-1", "label": "car", "kind": "box", "points": [[0, 0], [10, 10]]}]
+                 if task["file"] == files[0] else
+                 [{"id": "mine-2", "label": "car", "kind": "box", "points": [[5, 5], [15, 12]]}])
+        status, saved = s.call("PUT", "/tasks/%d/instances" % task["id"], taker, {"version": task["version"], "instances": drawn})
+        taker_replies.append(saved)
+        status, submitted = s.call("POST", "/tasks/%d/submit" % task["id"], taker, {"version": saved["version"]})
+        taker_replies.append(submitted)
+        done.append(task["id"])
+    check("the taker draws both files", len(done) == 2, done)
+    check("an exam taker never receives a gold instance",
+          all("gold-" not in json.dumps(reply) for reply in taker_replies), taker_replies)
+    ratings = []
+    while True:
+        status, review = s.call("POST", "/jobs/%d/next" % exam["id"], reviewer)
+        if status != 200:
+            break
+        ratings.append(review)
+        if review["file"] == files[0]:
+            check("the exam review shows the gold and suggestions",
+                  len(review["gold"]) == 2 and review["suggested"]["stars"] == {"mine-1": 5}
+                  and review["suggested"]["missing"] == ["gold-b"], review)
+            status, body = s.call("PUT", "/tasks/%d/rating" % review["id"], reviewer,
+                                  {"stars": {"mine-1": 4}, "missing": ["gold-b"]})
+            check("the reviewer changes a suggested rating", status == 200 and body["stars"] == {"mine-1": 4}, body)
+            status, body = s.call("PUT", "/tasks/%d/rating" % review["id"], reviewer,
+                                  {"stars": {"mine-1": 9}, "missing": []})
+            check("stars outside 1–5 are refused", status == 400 and "stars.mine-1" in error_message(body), body)
+        else:
+            # IoU of [5,15]x[5,12] with [5,15]x[5,15] is 0.7: suggested 3 stars
+            check("suggested stars follow the similarity bands", review["suggested"]["stars"] == {"mine-2": 3},
+                  review["suggested"])
+        status, body = s.call("POST", "/tasks/%d/accept" % review["id"], reviewer, {})
+    check("both exam tasks were reviewed", len(ratings) == 2, len(ratings))
+    status, outcome = s.call("GET", "/jobs/%d/results" % exam["id"], s.root)
+    dana = [t for t in outcome["takers"] if t["name"] == "dana"][0] if status == 200 else {}
+    check("results: average stars (4 + 3) / 2, one missed, pass rule met",
+          dana.get("average_stars") == 3.5 and dana.get("missed") == 1 and dana.get("meets_pass_rule") is True
+          and dana.get("decision") is None, outcome)
+    status, requires = s.call("POST", "/projects/1/jobs", s.root,
+                              {"settings": settings("Experts only", 1, 0, required_credentials=["Car expert"]),
+                               "files": files[:1]})
+    s.call("POST", "/jobs/%d/launch" % requires["id"], s.root)
+    status, body = s.call("POST", "/jobs/%d/next" % requires["id"], taker)
+    check("before passing, the job requiring the credential refuses the taker", status == 403, body)
+    status, body = s.call("POST", "/jobs/%d/results/%d/pass" % (exam["id"], taker_id), s.root)
+    check("the trainer passes the taker", status == 204, body)
+    status, body = s.call("POST", "/jobs/%d/next" % requires["id"], taker)
+    check("passing granted the credential: the job now gives work", status == 200, body)
+    status, outcome = s.call("GET", "/jobs/%d/results" % exam["id"], s.root)
+    check("the decision is recorded", outcome["takers"][0]["decision"] == "pass", outcome)
+
     # Ten files, P 1, R 3: reviews of draws 3, 6, 9 (DESIGN §2).
     status, job2 = s.call("POST", "/projects/1/jobs", s.root, {"settings": settings("Reviewed", 1, 3), "files": files[:10]})
     status, job2 = s.call("POST", "/jobs/%d/launch" % job2["id"], s.root)
