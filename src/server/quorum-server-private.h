@@ -124,6 +124,9 @@ void     _quorum_server_exam_results     (QuorumRequest *request);
 void     _quorum_server_pass_exam        (QuorumRequest *request);
 void     _quorum_server_fail_exam        (QuorumRequest *request);
 
+/* quorum-server-export.c */
+void     _quorum_server_export_job       (QuorumRequest *request);
+
 /* quorum-server-tasks.c */
 void _quorum_server_get_task         (QuorumRequest *request);
 void _quorum_server_save_task        (QuorumRequest *request);

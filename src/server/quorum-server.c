@@ -72,6 +72,7 @@ static const QuorumRoute routes[] = {
   { "POST", "/api/v1/tasks/{id}/accept", FALSE, _quorum_server_accept_task },
   { "POST", "/api/v1/tasks/{id}/reject", FALSE, _quorum_server_reject_task },
   { "PUT", "/api/v1/tasks/{id}/rating", FALSE, _quorum_server_rate_task },
+  { "GET", "/api/v1/jobs/{id}/export", FALSE, _quorum_server_export_job },
   { "POST", "/api/v1/jobs/{id}/apply", FALSE, _quorum_server_apply_exam },
   { "GET", "/api/v1/jobs/{id}/results", FALSE, _quorum_server_exam_results },
   { "POST", "/api/v1/jobs/{id}/results/{id}/pass", FALSE, _quorum_server_pass_exam },

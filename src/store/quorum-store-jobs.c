@@ -717,3 +717,23 @@ quorum_store_get_consensus_scores (QuorumStore *store,
 
   return row != NULL ? json_node_copy (json_object_get_member (row, "scores")) : NULL;
 }
+
+JsonNode *
+quorum_store_job_outputs (QuorumStore  *store,
+                          gint64        job_id,
+                          GError      **error)
+{
+  return _quorum_store_rows (store, error,
+                             "SELECT tasks.id AS id, tasks.file_id AS file, files.name AS name, files.width AS width, "
+                             "files.height AS height, files.frames AS frames, files.fps AS fps, tasks.kind AS kind, "
+                             "tasks.pass AS pass, tasks.state AS state, users.name AS annotator, "
+                             "tasks.submitted_at AS submitted_at, tasks.instances_json AS instances_json, "
+                             "consensus_scores.scores_json AS scores_json "
+                             "FROM tasks JOIN files ON files.id = tasks.file_id "
+                             "JOIN job_files ON job_files.job_id = tasks.job_id AND job_files.file_id = tasks.file_id "
+                             "LEFT JOIN users ON users.id = tasks.assignee "
+                             "LEFT JOIN consensus_scores ON consensus_scores.task_id = tasks.id "
+                             "WHERE tasks.job_id = ? AND tasks.kind IN ('draw', 'consensus') "
+                             "AND (tasks.taker IS NULL OR tasks.taker > 0) "
+                             "ORDER BY job_files.position, tasks.kind DESC, tasks.pass", "i", job_id);
+}

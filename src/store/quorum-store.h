@@ -286,6 +286,12 @@ gboolean    quorum_store_decide_exam     (QuorumStore   *store,
                                           guint          n_credentials,
                                           GError       **error);
 
+/* Every draw and consensus task of a job with its file, annotator,
+ * instances and agreement scores, in file order, draws by pass first. */
+JsonNode   *quorum_store_job_outputs     (QuorumStore   *store,
+                                          gint64         job_id,
+                                          GError       **error);
+
 /* Open consensus tasks whose file's agreement is not computed yet. */
 JsonNode   *quorum_store_consensus_waiting_for_scores (QuorumStore  *store,
                                                        GError      **error);

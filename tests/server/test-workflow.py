@@ -251,6 +251,26 @@ try:
     status, job = s.call("GET", "/jobs/%d" % job_id, s.root)
     check("with every task done the job is complete", job["state"] == "complete", job)
 
+    # Export: every version with scores and the winner, or the outputs as COCO.
+    status, export = s.call("GET", "/jobs/%d/export?format=quorum&versions=all" % job_id, s.root)
+    exported = export["files"][0] if status == 200 and export["files"] else {}
+    check("the Quorum export has every version, the scores and the winner",
+          len(exported.get("versions", [])) == 3 and exported.get("agreement") == 1.0
+          and exported.get("best") == draw_ids["ann"] and len(exported["scores"]["pairs"]) == 3
+          and len(exported.get("output") or []) == 1, export)
+    status, export = s.call("GET", "/jobs/%d/export?format=quorum&versions=best" % job_id, s.root)
+    check("versions=best leaves the other versions out",
+          status == 200 and "versions" not in export["files"][0] and len(export["files"][0]["output"]) == 1, export)
+    status, coco = s.call("GET", "/jobs/%d/export?format=coco" % job_id, s.root)
+    check("the COCO export holds the file's output",
+          status == 200 and len(coco["images"]) == 1 and len(coco["annotations"]) == 1
+          and coco["annotations"][0]["bbox"] == [10, 10, 30, 20]
+          and coco["categories"][0]["name"] == "car", coco)
+    status, body = s.call("GET", "/jobs/%d/export?format=xml" % job_id, s.root)
+    check("an unknown export format is refused naming it", status == 400 and error_message(body).startswith("format"), body)
+    status, body = s.call("GET", "/jobs/%d/export" % job_id, ann)
+    check("an annotator cannot export (403)", status == 403, body)
+
     # Rejecting a consensus task sends the file back to all its annotators.
     status, job4 = s.call("POST", "/projects/1/jobs", s.root,
                           {"settings": settings("Merge", 2, 0, consensus="manual_merge"), "files": [files[11]]})

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-server"
+
+#include "quorum-coco.h"
+#include "quorum-error.h"
+#include "quorum-server-private.h"
+#include "quorum-wire.h"
+
+/*
+ * A job's results, built off the main loop from rows read on it:
+ * - COCO: every file's output — the accepted draw with one pass, the
+ *   completed consensus with several — as docs/coco.md describes;
+ * - Quorum JSON (docs/formats.md): every version of every file with the pair
+ *   scores, the file agreement, the winning version and the output, or with
+ *   versions=best the outputs alone.
+ */
+
+typedef struct {
+  JsonNode  *rows;      /* from quorum_store_job_outputs */
+  JsonNode  *labels;    /* the project's schema */
+  JsonNode  *job;
+  gboolean   coco;
+  gboolean   all_versions;
+  gint64     passes;
+} Export;
+
+static void
+export_free (Export *export)
+{
+  json_node_unref (export->rows);
+  json_node_unref (export->labels);
+  json_node_unref (export->job);
+  g_free (export);
+}
+
+static gboolean
+is_output (JsonObject *row,
+           gint64      passes)
+{
+  const char *kind = json_object_get_string_member (row, "kind");
+  const char *state = json_object_get_string_member (row, "state");
+
+  if (passes > 1)
+    return g_str_equal (kind, "consensus") && g_str_equal (state, "complete");
+  return g_str_equal (kind, "draw") && g_str_equal (state, "accepted");
+}
+
+static JsonNode *
+build_coco (Export  *export,
+            GError **error)
+{
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_coco_image_free);
+  g_autoptr(QuorumLabelSchema) schema = quorum_wire_read_label_schema (export->labels, "labels", error);
+  JsonArray *rows = json_node_get_array (export->rows);
+
+  if (schema == NULL)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      g_autoptr(GPtrArray) instances = NULL;
+      QuorumCocoImage *image;
+      QuorumFileInfo info;
+
+      if (!is_output (row, export->passes))
+        continue;
+      instances = quorum_wire_read_instances (json_object_get_member (row, "instances"), NULL, "instances", error);
+      if (instances == NULL)
+        return NULL;
+      info = (QuorumFileInfo) {
+        (guint) json_object_get_int_member (row, "width"), (guint) json_object_get_int_member (row, "height"),
+        (guint) json_object_get_int_member (row, "frames"), json_object_get_double_member (row, "fps"),
+      };
+      image = g_new0 (QuorumCocoImage, 1);
+      image->file_name = g_strdup (json_object_get_string_member (row, "name"));
+      image->set = quorum_annotation_set_new (NULL, &info);
+      while (instances->len > 0)
+        quorum_annotation_set_add (image->set, g_ptr_array_steal_index (instances, 0));
+      g_ptr_array_add (images, image);
+    }
+  return quorum_coco_export (images, schema);
+}
+
+static JsonNode *
+build_quorum (Export *export)
+{
+  JsonArray *rows = json_node_get_array (export->rows);
+  JsonArray *files = json_array_new ();
+  JsonObject *root = json_object_new ();
+  JsonObject *current = NULL;
+  gint64 current_file = 0;
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      gint64 file = json_object_get_int_member (row, "file");
+
+      if (current == NULL || file != current_file)
+        {
+          JsonObject *info = json_object_new ();
+
+          current = json_object_new ();
+          current_file = file;
+          json_object_set_int_member (info, "id", file);
+          json_object_set_string_member (info, "name", json_object_get_string_member (row, "name"));
+          json_object_set_int_member (info, "width", json_object_get_int_member (row, "width"));
+          json_object_set_int_member (info, "height", json_object_get_int_member (row, "height"));
+          json_object_set_int_member (info, "frames", json_object_get_int_member (row, "frames"));
+          json_object_set_object_member (current, "file", info);
+          if (export->all_versions)
+            json_object_set_array_member (current, "versions", json_array_new ());
+          json_object_set_null_member (current, "scores");
+          json_object_set_null_member (current, "agreement");
+          json_object_set_null_member (current, "best");
+          json_object_set_null_member (current, "output");
+          json_array_add_object_element (files, current);
+        }
+      if (g_str_equal (json_object_get_string_member (row, "kind"), "draw") && export->all_versions)
+        {
+          JsonObject *version = json_object_new ();
+
+          json_object_set_int_member (version, "task", json_object_get_int_member (row, "id"));
+          json_object_set_int_member (version, "pass", json_object_get_int_member (row, "pass"));
+          json_object_set_member (version, "annotator", json_node_copy (json_object_get_member (row, "annotator")));
+          json_object_set_string_member (version, "state", json_object_get_string_member (row, "state"));
+          json_object_set_member (version, "instances", json_node_copy (json_object_get_member (row, "instances")));
+          json_array_add_object_element (json_object_get_array_member (current, "versions"), version);
+        }
+      if (g_str_equal (json_object_get_string_member (row, "kind"), "consensus"))
+        {
+          JsonNode *scores = json_object_get_member (row, "scores");
+
+          if (scores != NULL && JSON_NODE_HOLDS_OBJECT (scores))
+            {
+              json_object_set_member (current, "scores", json_node_copy (scores));
+              json_object_set_member (current, "agreement",
+                                      json_node_copy (json_object_get_member (json_node_get_object (scores), "agreement")));
+              json_object_set_member (current, "best",
+                                      json_node_copy (json_object_get_member (json_node_get_object (scores), "best")));
+            }
+        }
+      if (is_output (row, export->passes))
+        json_object_set_member (current, "output", json_node_copy (json_object_get_member (row, "instances")));
+    }
+  json_object_set_string_member (root, "format", "quorum-export");
+  json_object_set_int_member (root, "format_version", 1);
+  json_object_set_member (root, "job", json_node_copy (export->job));
+  json_object_set_member (root, "labels", json_node_copy (export->labels));
+  json_object_set_array_member (root, "files", files);
+  return quorum_http_object_node (root);
+}
+
+static void
+export_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      data,
+                  GCancellable *cancellable)
+{
+  Export *export = data;
+  GError *error = NULL;
+  JsonNode *result = export->coco ? build_coco (export, &error) : build_quorum (export);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) json_node_unref);
+}
+
+static void
+exported (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  QuorumRequest *request = user_data;
+  g_autoptr(GError) error = NULL;
+  JsonNode *document = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (document == NULL)
+    _quorum_request_reply_error (request, error);
+  else
+    _quorum_request_reply (request, SOUP_STATUS_OK, document);
+  _quorum_request_finish (request);
+}
+
+void
+_quorum_server_export_job (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, request->ids[0], &error);
+  g_autoptr(JsonObject) project = NULL;
+  g_autoptr(GTask) task = NULL;
+  const char *query = g_uri_get_query (soup_server_message_get_uri (request->msg));
+  g_autoptr(GHashTable) params = query != NULL ? soup_form_decode (query) : NULL;
+  const char *format = params != NULL ? g_hash_table_lookup (params, "format") : NULL;
+  const char *versions = params != NULL ? g_hash_table_lookup (params, "versions") : NULL;
+  JsonNode *rows;
+  Export *export;
+
+  if (job == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  if (!_quorum_request_require_role (request, json_object_get_int_member (job, "project"), QUORUM_ROLE_EDITOR, NULL))
+    return;
+  if (format == NULL)
+    format = "quorum";
+  if (versions == NULL)
+    versions = "all";
+  if (!g_str_equal (format, "coco") && !g_str_equal (format, "quorum"))
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "format: coco or quorum");
+      return;
+    }
+  if (!g_str_equal (versions, "all") && !g_str_equal (versions, "best"))
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "versions: all or best");
+      return;
+    }
+  if ((project = quorum_store_get_project (request->server->store, json_object_get_int_member (job, "project"), &error)) == NULL ||
+      (rows = quorum_store_job_outputs (request->server->store, request->ids[0], &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  export = g_new0 (Export, 1);
+  export->rows = rows;
+  export->labels = json_node_copy (json_object_get_member (project, "labels"));
+  export->job = json_node_init_object (json_node_alloc (), job);
+  export->coco = g_str_equal (format, "coco");
+  export->all_versions = g_str_equal (versions, "all");
+  export->passes = json_object_get_int_member (json_object_get_object_member (job, "settings"), "passes_per_file");
+  _quorum_request_pause (request);
+  task = g_task_new (NULL, NULL, exported, request);
+  g_task_set_source_tag (task, _quorum_server_export_job);
+  g_task_set_task_data (task, export, (GDestroyNotify) export_free);
+  g_task_run_in_thread (task, export_in_thread);
+}
