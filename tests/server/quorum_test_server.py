@@ -1,0 +1,71 @@
+"""A real quorum-server process for the Python tests: a temporary data
+folder, an administrator "root", a free loopback port, JSON calls."""
+import json
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+import urllib.error
+import urllib.request
+import zlib
+
+
+def png(width, height, shade):
+    """A small valid PNG, different for every shade."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + bytes([shade, 60, 120]) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+class Server:
+    def __init__(self, binary, *options):
+        self.binary = binary
+        self.options = list(options)
+        self.data = tempfile.mkdtemp(prefix="quorum-test-")
+        self.env = dict(os.environ, QUORUM_PWHASH_FAST="1")
+        subprocess.run([binary, "--data", self.data, "--create-admin", "root"],
+                       input="root password\n", text=True, env=self.env, check=True, capture_output=True)
+        self.start()
+        self.root = self.login("root", "root password")
+
+    def start(self):
+        self.process = subprocess.Popen([self.binary, "--data", self.data, "--listen", "127.0.0.1:0"] + self.options,
+                                        stdout=subprocess.PIPE, text=True, env=self.env)
+        line = self.process.stdout.readline()
+        self.base = "http://127.0.0.1:%d/api/v1" % int(line.split("port")[1])
+
+    def call(self, method, path, token=None, body=None, raw=None, content_type=None, timeout=30):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        if token:
+            request.add_header("Authorization", "Bearer " + token)
+        if data is not None:
+            request.add_header("Content-Type", content_type or "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as reply:
+                text = reply.read()
+                return reply.status, json.loads(text) if text else None
+        except urllib.error.HTTPError as error:
+            text = error.read()
+            return error.code, json.loads(text) if text else None
+
+    def login(self, user, password):
+        status, body = self.call("POST", "/login", body={"user": user, "password": password})
+        assert status == 200, body
+        return body["token"]
+
+    def user(self, name, role, project=1):
+        status, body = self.call("POST", "/users", self.root, {"name": name, "password": name + "-password"})
+        assert status == 201, body
+        status, _ = self.call("PUT", "/projects/%d/members/%d" % (project, body["id"]), self.root, {"role": role})
+        assert status == 200
+        return body["id"], self.login(name, name + "-password")
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait()
+        shutil.rmtree(self.data)
