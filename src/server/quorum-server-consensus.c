@@ -132,7 +132,7 @@ prepare_scoring (QuorumServer  *server,
                  JsonObject    *waiting,
                  GError       **error)
 {
-  g_autoptr(JsonObject) job = quorum_store_get_job (server->store, json_object_get_int_member (waiting, "job"), error);
+  g_autoptr(JsonObject) job = quorum_store_get_job (server->store, json_object_get_int_member (waiting, "job"), FALSE, error);
   g_autoptr(JsonObject) file = NULL;
   g_autoptr(JsonNode) draws = NULL;
   g_autoptr(QuorumJobSettings) settings = NULL;

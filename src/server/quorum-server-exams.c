@@ -21,7 +21,7 @@ exam_job (QuorumRequest *request,
           QuorumRole     needed)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, request->ids[0], &error);
+  g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, request->ids[0], TRUE, &error);
   JsonObject *settings;
 
   if (job == NULL)
@@ -154,7 +154,7 @@ static double
 job_threshold (QuorumServer *server,
                gint64        job_id)
 {
-  g_autoptr(JsonObject) job = quorum_store_get_job (server->store, job_id, NULL);
+  g_autoptr(JsonObject) job = quorum_store_get_job (server->store, job_id, FALSE, NULL);
 
   return job != NULL ? json_object_get_double_member (json_object_get_object_member (job, "settings"), "threshold")
                      : QUORUM_DEFAULT_THRESHOLD;

@@ -186,7 +186,7 @@ void
 _quorum_server_export_job (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, request->ids[0], &error);
+  g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, request->ids[0], TRUE, &error);
   g_autoptr(JsonObject) project = NULL;
   g_autoptr(GTask) task = NULL;
   const char *query = g_uri_get_query (soup_server_message_get_uri (request->msg));

@@ -46,13 +46,16 @@ read_ids (QuorumRequest *request,
 }
 
 /* The job and the caller's role in its project; replies on failure. */
+/* @with_files: the job's file list, which next-task, the hot path, does
+ * without. */
 static JsonObject *
 require_job (QuorumRequest *request,
              QuorumRole     needed,
+             gboolean       with_files,
              QuorumRole    *role)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, request->ids[0], &error);
+  g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, request->ids[0], with_files, &error);
 
   if (job == NULL)
     {
@@ -76,7 +79,7 @@ reply_job (QuorumRequest *request,
            guint          status)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, job_id, &error);
+  g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, job_id, TRUE, &error);
 
   if (job == NULL)
     _quorum_request_reply_error (request, error);
@@ -145,7 +148,7 @@ _quorum_server_list_jobs (QuorumRequest *request)
 void
 _quorum_server_get_job (QuorumRequest *request)
 {
-  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_VIEWER, NULL);
+  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_VIEWER, TRUE, NULL);
 
   if (job != NULL)
     _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), job));
@@ -169,7 +172,7 @@ require_draft (QuorumRequest *request,
 void
 _quorum_server_change_job_files (QuorumRequest *request)
 {
-  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_EDITOR, NULL);
+  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_EDITOR, FALSE, NULL);
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GArray) add = NULL;
   g_autoptr(GArray) remove = NULL;
@@ -191,7 +194,7 @@ _quorum_server_change_job_files (QuorumRequest *request)
 void
 _quorum_server_launch_job (QuorumRequest *request)
 {
-  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_EDITOR, NULL);
+  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_EDITOR, TRUE, NULL);
   g_autoptr(QuorumJobSettings) settings = NULL;
   g_autoptr(GArray) plan = NULL;
   g_autoptr(GError) error = NULL;
@@ -215,7 +218,7 @@ _quorum_server_launch_job (QuorumRequest *request)
 void
 _quorum_server_cancel_job (QuorumRequest *request)
 {
-  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_EDITOR, NULL);
+  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_EDITOR, FALSE, NULL);
   g_autoptr(GError) error = NULL;
   const char *state;
 
@@ -237,7 +240,7 @@ _quorum_server_cancel_job (QuorumRequest *request)
 void
 _quorum_server_job_status (QuorumRequest *request)
 {
-  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_VIEWER, NULL);
+  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_VIEWER, FALSE, NULL);
   g_autoptr(GError) error = NULL;
   JsonObject *status;
 
@@ -302,7 +305,7 @@ void
 _quorum_server_next_task (QuorumRequest *request)
 {
   QuorumRole role = QUORUM_ROLE_NONE;
-  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_ANNOTATOR, &role);
+  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_ANNOTATOR, FALSE, &role);
   g_autoptr(QuorumJobSettings) settings = NULL;
   g_autoptr(GError) error = NULL;
   gint64 task_id;

@@ -21,7 +21,7 @@ require_task (QuorumRequest *request,
 
   if (task == NULL ||
       (job = quorum_store_get_job (request->server->store, json_object_get_int_member (task, "job"),
-                                   &error)) == NULL)
+                                   FALSE, &error)) == NULL)
     {
       _quorum_request_reply_error (request, error);
       return NULL;

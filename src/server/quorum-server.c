@@ -357,6 +357,19 @@ check_early (SoupServer        *soup,
     }
 }
 
+/* libsoup 3.2 (Debian 12) never notices that a client closed an idle
+ * keep-alive connection, and keeps its socket open for good (fixed upstream
+ * in 3.3): one descriptor lost per client that goes away, until the server
+ * can accept no more. Closing every connection after its response avoids it,
+ * at the price of a new loopback or LAN connection per request. */
+static void
+close_after_response (SoupServer        *soup,
+                      SoupServerMessage *msg,
+                      gpointer           user_data)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+}
+
 static void
 handle_version (QuorumRequest *request)
 {
@@ -413,6 +426,7 @@ quorum_server_new (const char  *data_dir,
    * path together, and a path with only an early handler answers 500. */
   soup_server_add_early_handler (self->soup, NULL, check_early, self, NULL);
   soup_server_add_handler (self->soup, NULL, dispatch, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (close_after_response), NULL);
   /* Catch up on what a previous run did not finish scoring. */
   _quorum_server_score_consensus (self);
   return g_steal_pointer (&self);

@@ -79,6 +79,7 @@ quorum_store_create_job (QuorumStore   *store,
 JsonObject *
 quorum_store_get_job (QuorumStore  *store,
                       gint64        job_id,
+                      gboolean      with_files,
                       GError      **error)
 {
   g_autofree char *what = g_strdup_printf ("no job %" G_GINT64_FORMAT, job_id);
@@ -87,8 +88,8 @@ quorum_store_get_job (QuorumStore  *store,
                                       "FROM jobs WHERE id = ?", "i", job_id);
   JsonNode *files;
 
-  if (job == NULL)
-    return NULL;
+  if (job == NULL || !with_files)
+    return job;
   files = _quorum_store_rows (store, error,
                               "SELECT files.id AS id, files.name AS name, job_files.position AS position "
                               "FROM job_files JOIN files ON files.id = job_files.file_id "

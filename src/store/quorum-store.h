@@ -190,9 +190,11 @@ gint64      quorum_store_create_job      (QuorumStore   *store,
                                           const gint64  *file_ids,
                                           guint          n_files,
                                           GError       **error);
-/* {id, project, state, settings, created, files: [{id, name, position}]} */
+/* {id, project, state, settings, created}, and with @with_files
+ * files: [{id, name, position}] (a long list for a big job: only when needed) */
 JsonObject *quorum_store_get_job         (QuorumStore   *store,
                                           gint64         job_id,
+                                          gboolean       with_files,
                                           GError       **error);
 JsonNode   *quorum_store_list_jobs       (QuorumStore   *store,
                                           gint64         project_id,

@@ -546,6 +546,46 @@ test_credentials (Fixture       *fixture,
   }
 }
 
+static guint
+count_descriptors (Fixture *fixture)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (fixture->process));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Clients that come and go (each quorumctl run is one) leave no socket
+ * behind in the server. */
+static void
+test_no_descriptor_leak (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  guint before, after;
+
+  request (fixture, "GET", "/version", NULL, NULL);
+  g_clear_object (&fixture->session);
+  g_usleep (200 * 1000);
+  before = count_descriptors (fixture);
+  for (guint i = 0; i < 40; i++)
+    {
+      fixture->session = soup_session_new ();
+      {
+        g_auto(Reply) reply = request (fixture, "GET", "/me", fixture->root_token, NULL);
+        g_assert_cmpuint (reply.status, ==, 200);
+      }
+      g_clear_object (&fixture->session);
+    }
+  g_usleep (300 * 1000);
+  after = count_descriptors (fixture);
+  g_assert_cmpuint (after, <=, before + 2);
+  fixture->session = soup_session_new ();
+}
+
 /* A write acknowledged with 2xx survives SIGKILL right after. */
 static void
 test_kill_loses_nothing (Fixture       *fixture,
@@ -605,6 +645,7 @@ main (int    argc,
   ADD ("/server/labels", test_labels, NULL);
   ADD ("/server/credentials", test_credentials, NULL);
   ADD ("/server/kill-loses-nothing", test_kill_loses_nothing, NULL);
+  ADD ("/server/no-descriptor-leak", test_no_descriptor_leak, NULL);
 #undef ADD
   return g_test_run ();
 }
