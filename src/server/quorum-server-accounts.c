@@ -209,15 +209,10 @@ void
 _quorum_server_list_users (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  JsonNode *users;
 
   if (!_quorum_request_require_admin (request))
     return;
-  users = quorum_store_list_users (request->server->store, &error);
-  if (users == NULL)
-    _quorum_request_reply_error (request, error);
-  else
-    _quorum_request_reply (request, SOUP_STATUS_OK, users);
+  _quorum_request_reply_result (request, quorum_store_list_users (request->server->store, &error), &error);
 }
 
 void
@@ -267,15 +262,10 @@ void
 _quorum_server_list_orgs (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  JsonNode *orgs;
 
   if (!_quorum_request_require_admin (request))
     return;
-  orgs = quorum_store_list_orgs (request->server->store, &error);
-  if (orgs == NULL)
-    _quorum_request_reply_error (request, error);
-  else
-    _quorum_request_reply (request, SOUP_STATUS_OK, orgs);
+  _quorum_request_reply_result (request, quorum_store_list_orgs (request->server->store, &error), &error);
 }
 
 void

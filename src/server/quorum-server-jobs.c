@@ -134,15 +134,10 @@ void
 _quorum_server_list_jobs (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  JsonNode *jobs;
 
   if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_VIEWER, NULL))
     return;
-  jobs = quorum_store_list_jobs (request->server->store, request->ids[0], &error);
-  if (jobs == NULL)
-    _quorum_request_reply_error (request, error);
-  else
-    _quorum_request_reply (request, SOUP_STATUS_OK, jobs);
+  _quorum_request_reply_result (request, quorum_store_list_jobs (request->server->store, request->ids[0], &error), &error);
 }
 
 void

@@ -206,15 +206,10 @@ void
 _quorum_server_list_files (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  JsonNode *files;
 
   if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_VIEWER, NULL))
     return;
-  files = quorum_store_list_files (request->server->store, request->ids[0], &error);
-  if (files == NULL)
-    _quorum_request_reply_error (request, error);
-  else
-    _quorum_request_reply (request, SOUP_STATUS_OK, files);
+  _quorum_request_reply_result (request, quorum_store_list_files (request->server->store, request->ids[0], &error), &error);
 }
 
 /* A file is seen through its project. Annotators read only the files of
@@ -486,13 +481,8 @@ void
 _quorum_server_list_guides (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  JsonNode *guides;
 
   if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_VIEWER, NULL))
     return;
-  guides = quorum_store_list_guides (request->server->store, request->ids[0], &error);
-  if (guides == NULL)
-    _quorum_request_reply_error (request, error);
-  else
-    _quorum_request_reply (request, SOUP_STATUS_OK, guides);
+  _quorum_request_reply_result (request, quorum_store_list_guides (request->server->store, request->ids[0], &error), &error);
 }

@@ -67,6 +67,10 @@ void       _quorum_request_reply_error  (QuorumRequest *request,
 void       _quorum_request_reply        (QuorumRequest *request,
                                          guint          status,
                                          JsonNode      *body);
+/* Replies 200 with @result, or the error when @result is NULL. */
+void       _quorum_request_reply_result (QuorumRequest *request,
+                                         JsonNode      *result,
+                                         GError       **error);
 /* For work off the main loop: pause the message now; _finish unpauses it
  * and frees the request once the reply is set. */
 void       _quorum_request_pause        (QuorumRequest *request);

@@ -69,15 +69,10 @@ void
 _quorum_server_list_members (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  JsonNode *members;
 
   if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_VIEWER, NULL))
     return;
-  members = quorum_store_list_members (request->server->store, request->ids[0], &error);
-  if (members == NULL)
-    _quorum_request_reply_error (request, error);
-  else
-    _quorum_request_reply (request, SOUP_STATUS_OK, members);
+  _quorum_request_reply_result (request, quorum_store_list_members (request->server->store, request->ids[0], &error), &error);
 }
 
 void
@@ -217,15 +212,10 @@ void
 _quorum_server_list_credentials (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  JsonNode *credentials;
 
   if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_VIEWER, NULL))
     return;
-  credentials = quorum_store_list_credentials (request->server->store, request->ids[0], &error);
-  if (credentials == NULL)
-    _quorum_request_reply_error (request, error);
-  else
-    _quorum_request_reply (request, SOUP_STATUS_OK, credentials);
+  _quorum_request_reply_result (request, quorum_store_list_credentials (request->server->store, request->ids[0], &error), &error);
 }
 
 /* Grants and revocations are for the admins of the credential's project. */

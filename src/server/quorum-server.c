@@ -107,6 +107,17 @@ _quorum_request_reply_error (QuorumRequest *request,
 }
 
 void
+_quorum_request_reply_result (QuorumRequest *request,
+                              JsonNode      *result,
+                              GError       **error)
+{
+  if (result == NULL)
+    quorum_http_reply_gerror (request->msg, *error);
+  else
+    quorum_http_reply_json (request->msg, SOUP_STATUS_OK, result);
+}
+
+void
 _quorum_request_pause (QuorumRequest *request)
 {
   request->paused = TRUE;
