@@ -213,7 +213,7 @@ _quorum_server_list_files (QuorumRequest *request)
 }
 
 /* A file is seen through its project. Annotators read only the files of
- * their own tasks; until tasks exist, that is none. */
+ * their own tasks (DESIGN §2); anyone else guessing an id gets 404. */
 static JsonObject *
 require_file (QuorumRequest *request,
               QuorumRole     needed)
@@ -229,7 +229,8 @@ require_file (QuorumRequest *request,
     }
   if (!_quorum_request_require_role (request, json_object_get_int_member (file, "project"), needed, &role))
     return NULL;
-  if (role == QUORUM_ROLE_ANNOTATOR)
+  if (role == QUORUM_ROLE_ANNOTATOR &&
+      !quorum_store_has_task_on_file (request->server->store, request->caller_id, request->ids[0]))
     {
       g_autofree char *message = g_strdup_printf ("no file %" G_GINT64_FORMAT, request->ids[0]);
       quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);

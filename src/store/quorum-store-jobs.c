@@ -738,3 +738,15 @@ quorum_store_job_outputs (QuorumStore  *store,
                              "AND (tasks.taker IS NULL OR tasks.taker > 0) "
                              "ORDER BY job_files.position, tasks.kind DESC, tasks.pass", "i", job_id);
 }
+
+gboolean
+quorum_store_has_task_on_file (QuorumStore *store,
+                               gint64       user_id,
+                               gint64       file_id)
+{
+  g_autoptr(JsonObject) row = _quorum_store_row (store, "", NULL,
+                                                 "SELECT 1 AS yes FROM tasks WHERE assignee = ? AND file_id = ? "
+                                                 "LIMIT 1", "ii", user_id, file_id);
+
+  return row != NULL;
+}

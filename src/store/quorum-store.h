@@ -288,6 +288,11 @@ gboolean    quorum_store_decide_exam     (QuorumStore   *store,
                                           guint          n_credentials,
                                           GError       **error);
 
+/* Whether @user_id is or was assigned a task on @file_id. */
+gboolean    quorum_store_has_task_on_file (QuorumStore  *store,
+                                           gint64        user_id,
+                                           gint64        file_id);
+
 /* Every draw and consensus task of a job with its file, annotator,
  * instances and agreement scores, in file order, draws by pass first. */
 JsonNode   *quorum_store_job_outputs     (QuorumStore   *store,

@@ -90,6 +90,12 @@ try:
     status, body = s.call("POST", "/jobs/%d/next" % job_id, annotators[3][1])
     check("a fourth annotator gets nothing (204): never more than P", status == 204, body)
 
+    # Annotators read the files of their own tasks only.
+    status, body = s.call("GET", "/files/%d" % files[0], ann)
+    check("an annotator reads the file of their task", status == 200 and body["id"] == files[0], body)
+    status, body = s.call("GET", "/files/%d" % files[5], ann)
+    check("an annotator cannot read a file of no task of theirs (404)", status == 404, body)
+
     # Blind: an annotator cannot read another's task.
     status, body = s.call("GET", "/tasks/%d" % draw_ids["ben"], ann)
     check("another annotator's task is not found (404)", status == 404, body)
