@@ -140,11 +140,6 @@ main (int    argc,
       fprintf (stderr, "quorum-server: --tls-cert and --tls-key go together\n");
       return 2;
     }
-  if (tls_cert != NULL)
-    {
-      fprintf (stderr, "quorum-server: TLS is not supported by this build yet\n");
-      return 2;
-    }
   if (max_upload < 0)
     {
       fprintf (stderr, "quorum-server: --max-upload: must be 1 byte or more\n");
@@ -170,6 +165,11 @@ main (int    argc,
     quorum_server_set_max_upload (server, max_upload);
   if (idle_release >= 0)
     quorum_server_set_idle_release (server, idle_release);
+  if (tls_cert != NULL && !quorum_server_set_tls (server, tls_cert, tls_key, &error))
+    {
+      fprintf (stderr, "quorum-server: %s\n", error->message);
+      return 2;
+    }
   if (!quorum_server_listen (server, listen != NULL ? listen : "127.0.0.1:8080", &error))
     {
       fprintf (stderr, "quorum-server: %s\n", error->message);

@@ -215,3 +215,270 @@ _quorum_server_score_consensus (QuorumServer *server)
       g_task_run_in_thread (task, score_in_thread);
     }
 }
+
+/* ---- review steps ----------------------------------------------------- */
+
+/*
+ * Mark as best, Copy & edit / Copy to Ground Truth, and a new version from
+ * scratch, done by the server with the core's merging so that clients do not
+ * copy instances themselves. Each is a versioned save of the consensus
+ * task's instances, like PUT /tasks/{id}/instances.
+ */
+
+/* The caller's own consensus task; someone else's task does not exist for
+ * them (404), another kind of task is 422. */
+static JsonObject *
+require_own_consensus (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) task = quorum_store_get_task (request->server->store, request->ids[0], &error);
+  JsonNode *assignee;
+
+  if (task == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return NULL;
+    }
+  assignee = json_object_get_member (task, "assignee");
+  if (JSON_NODE_HOLDS_NULL (assignee) || json_node_get_int (assignee) != request->caller_id)
+    {
+      g_autofree char *message = g_strdup_printf ("no task %" G_GINT64_FORMAT, request->ids[0]);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+      return NULL;
+    }
+  if (!g_str_equal (json_object_get_string_member (task, "kind"), "consensus"))
+    {
+      g_autofree char *message = g_strdup_printf ("kind: task %" G_GINT64_FORMAT " is a %s task, not a "
+                                                  "consensus task", request->ids[0],
+                                                  json_object_get_string_member (task, "kind"));
+      quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
+      return NULL;
+    }
+  return g_steal_pointer (&task);
+}
+
+/* The draw task named by @member: one of the passes of the consensus task's
+ * file in its job, else 400 naming the member. */
+static JsonObject *
+read_pass (QuorumRequest *request,
+           JsonObject    *consensus,
+           JsonObject    *body,
+           const char    *member)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) draw = NULL;
+  gint64 id = 0;
+
+  if (!quorum_http_member_integer (body, member, TRUE, &id, &error))
+    {
+      _quorum_request_reply_error (request, error);
+      return NULL;
+    }
+  draw = quorum_store_get_task (request->server->store, id, NULL);
+  if (draw == NULL || !g_str_equal (json_object_get_string_member (draw, "kind"), "draw") ||
+      json_object_get_int_member (draw, "job") != json_object_get_int_member (consensus, "job") ||
+      json_object_get_int_member (draw, "file") != json_object_get_int_member (consensus, "file"))
+    {
+      g_autofree char *message = g_strdup_printf ("%s: task %" G_GINT64_FORMAT " is not a pass (draw task) "
+                                                  "of this file in this job", member, id);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
+      return NULL;
+    }
+  return g_steal_pointer (&draw);
+}
+
+static QuorumAnnotationSet *
+task_set (JsonObject  *task,
+          GError     **error)
+{
+  static const QuorumFileInfo unknown = { 0 };
+  g_autoptr(GPtrArray) instances = quorum_wire_read_instances (json_object_get_member (task, "instances"),
+                                                               NULL, "instances", error);
+  QuorumAnnotationSet *set;
+
+  if (instances == NULL)
+    return NULL;
+  set = quorum_annotation_set_new (NULL, &unknown);
+  while (instances->len > 0)
+    quorum_annotation_set_add (set, g_ptr_array_steal_index (instances, 0));
+  return set;
+}
+
+/* Saves @output as the task's instances; a stale version is 409 with the
+ * current one, as for PUT /tasks/{id}/instances. Adds id, version and
+ * instances to @reply (taken) and sends it. */
+static void
+save_output (QuorumRequest       *request,
+             gint64               version,
+             QuorumAnnotationSet *output,
+             gint64               best,
+             JsonObject          *reply)
+{
+  g_autoptr(JsonObject) owned = reply;
+  g_autoptr(JsonNode) written = quorum_wire_write_instances (output->instances);
+  g_autofree char *text = quorum_wire_to_string (written, FALSE);
+  g_autoptr(GError) error = NULL;
+  gint64 saved;
+
+  saved = quorum_store_save_consensus (request->server->store, request->ids[0], request->caller_id, version,
+                                       text, best, &error);
+  if (saved < 0)
+    {
+      if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT))
+        {
+          g_autoptr(JsonObject) task = quorum_store_get_task (request->server->store, request->ids[0], NULL);
+          JsonObject *detail = json_object_new ();
+          JsonObject *body = json_object_new ();
+
+          json_object_set_string_member (detail, "code", "conflict");
+          json_object_set_string_member (detail, "message", error->message);
+          if (task != NULL)
+            json_object_set_int_member (detail, "version", json_object_get_int_member (task, "version"));
+          json_object_set_object_member (body, "error", detail);
+          _quorum_request_reply (request, SOUP_STATUS_CONFLICT, quorum_http_object_node (body));
+        }
+      else
+        _quorum_request_reply_error (request, error);
+      return;
+    }
+  json_object_set_int_member (owned, "id", request->ids[0]);
+  json_object_set_int_member (owned, "version", saved);
+  json_object_set_member (owned, "instances", g_steal_pointer (&written));
+  _quorum_request_reply (request, SOUP_STATUS_OK, quorum_http_object_node (g_steal_pointer (&owned)));
+}
+
+/* The task, its body and the body's version, or replies and returns NULL. */
+static JsonObject *
+begin_step (QuorumRequest  *request,
+            JsonObject    **body_out,
+            gint64         *version)
+{
+  g_autoptr(JsonObject) task = require_own_consensus (request);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (task == NULL || (body = _quorum_request_body (request)) == NULL)
+    return NULL;
+  if (!quorum_http_member_integer (body, "version", TRUE, version, &error))
+    {
+      _quorum_request_reply_error (request, error);
+      return NULL;
+    }
+  if (*version < 1)
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "version: must be at least 1");
+      return NULL;
+    }
+  *body_out = g_steal_pointer (&body);
+  return g_steal_pointer (&task);
+}
+
+/* Best Annotator's Mark as best: the output becomes a copy of the pass. */
+void
+_quorum_server_consensus_best (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) task = NULL;
+  g_autoptr(JsonObject) draw = NULL;
+  g_autoptr(QuorumAnnotationSet) version_set = NULL;
+  g_autoptr(QuorumAnnotationSet) output = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *reply;
+  gint64 version;
+
+  if ((task = begin_step (request, &body, &version)) == NULL ||
+      (draw = read_pass (request, task, body, "pass")) == NULL)
+    return;
+  if ((version_set = task_set (draw, &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  output = quorum_merge_from_version (version_set, json_object_get_string_member (request->caller, "name"));
+  reply = json_object_new ();
+  json_object_set_int_member (reply, "best", json_object_get_int_member (draw, "id"));
+  save_output (request, version, output, json_object_get_int_member (draw, "id"), reply);
+}
+
+/* Copy & edit, Copy to Ground Truth: appends copies of some or all of a
+ * pass's instances. */
+void
+_quorum_server_consensus_copy (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) task = NULL;
+  g_autoptr(JsonObject) draw = NULL;
+  g_autoptr(QuorumAnnotationSet) source = NULL;
+  g_autoptr(QuorumAnnotationSet) output = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *reviewer = json_object_get_string_member (request->caller, "name");
+  JsonNode *wanted;
+  JsonObject *reply;
+  gint64 version;
+  guint copied = 0;
+
+  if ((task = begin_step (request, &body, &version)) == NULL ||
+      (draw = read_pass (request, task, body, "from")) == NULL)
+    return;
+  if ((source = task_set (draw, &error)) == NULL || (output = task_set (task, &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  wanted = json_object_get_member (body, "instances");
+  if (wanted == NULL || JSON_NODE_HOLDS_NULL (wanted))
+    copied = quorum_merge_copy_set (output, source, reviewer);
+  else
+    {
+      JsonArray *ids;
+
+      if (!JSON_NODE_HOLDS_ARRAY (wanted) || json_array_get_length (json_node_get_array (wanted)) == 0)
+        {
+          quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                                   "instances: give a non-empty list of instance ids, or leave it out "
+                                   "to copy the whole set");
+          return;
+        }
+      ids = json_node_get_array (wanted);
+      for (guint i = 0; i < json_array_get_length (ids); i++)
+        {
+          JsonNode *item = json_array_get_element (ids, i);
+          const QuorumInstance *instance = NULL;
+          g_autofree char *message = NULL;
+
+          if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+            message = g_strdup_printf ("instances[%u]: must be an instance id (a string)", i);
+          else if ((instance = quorum_annotation_set_find (source, json_node_get_string (item))) == NULL)
+            message = g_strdup_printf ("instances[%u]: task %" G_GINT64_FORMAT " has no instance “%s”", i,
+                                       json_object_get_int_member (draw, "id"), json_node_get_string (item));
+          else if (quorum_merge_copy_instance (output, instance, reviewer, NULL) == NULL)
+            message = g_strdup_printf ("instances[%u]: “%s” is in the consensus output already", i,
+                                       instance->id);
+          if (message != NULL)
+            {
+              quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
+              return;
+            }
+          copied++;
+        }
+    }
+  reply = json_object_new ();
+  json_object_set_int_member (reply, "copied", copied);
+  save_output (request, version, output, 0, reply);
+}
+
+/* Create a new version: the working output starts again, empty. */
+void
+_quorum_server_consensus_clear (QuorumRequest *request)
+{
+  static const QuorumFileInfo unknown = { 0 };
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) task = NULL;
+  g_autoptr(QuorumAnnotationSet) output = NULL;
+  gint64 version;
+
+  if ((task = begin_step (request, &body, &version)) == NULL)
+    return;
+  output = quorum_annotation_set_new (NULL, &unknown);
+  save_output (request, version, output, 0, json_object_new ());
+}

@@ -300,12 +300,19 @@ void
 _quorum_server_next_task (QuorumRequest *request)
 {
   QuorumRole role = QUORUM_ROLE_NONE;
-  g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_ANNOTATOR, FALSE, &role);
-  g_autoptr(QuorumJobSettings) settings = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, request->ids[0], FALSE, &error);
+  g_autoptr(QuorumJobSettings) settings = NULL;
   gint64 task_id;
 
   if (job == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  /* Work comes through the job's share; org and market workers act as
+   * annotators and so are never given review or consensus tasks. */
+  if (!_quorum_request_job_access (request, job, QUORUM_ROLE_ANNOTATOR, &role))
     return;
   if (!g_str_equal (json_object_get_string_member (job, "state"), "launched"))
     {

@@ -213,18 +213,33 @@ _quorum_server_list_files (QuorumRequest *request)
 }
 
 /* A file is seen through its project. Annotators read only the files of
- * their own tasks (DESIGN §2); anyone else guessing an id gets 404. */
+ * their own tasks (DESIGN §2), and so do org and market workers, who are not
+ * members, while their job's share reaches them; anyone else guessing an id
+ * gets 404. */
 static JsonObject *
 require_file (QuorumRequest *request,
               QuorumRole     needed)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) file = quorum_store_get_file (request->server->store, request->ids[0], &error);
+  g_autofree char *member_role = NULL;
   QuorumRole role;
 
   if (file == NULL)
     {
       _quorum_request_reply_error (request, error);
+      return NULL;
+    }
+  if (!request->caller_admin &&
+      (member_role = quorum_store_project_role (request->server->store, json_object_get_int_member (file, "project"),
+                                                request->caller_id)) == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (needed <= QUORUM_ROLE_VIEWER && _quorum_request_works_on_file (request, request->ids[0]))
+        return g_steal_pointer (&file);
+      message = g_strdup_printf ("no file %" G_GINT64_FORMAT, request->ids[0]);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
       return NULL;
     }
   if (!_quorum_request_require_role (request, json_object_get_int_member (file, "project"), needed, &role))

@@ -20,6 +20,7 @@ struct _QuorumServer
   gint64       max_upload;       /* bytes */
   gint64       idle_release;     /* seconds an assigned, untouched task stays assigned */
   GHashTable  *scoring;          /* consensus task ids whose agreement is being computed */
+  gboolean     tls;
 };
 
 typedef struct _QuorumUpload QuorumUpload;
@@ -111,8 +112,17 @@ void _quorum_server_cancel_job       (QuorumRequest *request);
 void _quorum_server_job_status       (QuorumRequest *request);
 void _quorum_server_next_task        (QuorumRequest *request);
 
-/* quorum-server-consensus.c: computes what opened consensus tasks lack */
+/* quorum-server-consensus.c: computes what opened consensus tasks lack,
+ * and the review steps of a consensus task */
 void _quorum_server_score_consensus  (QuorumServer  *server);
+void _quorum_server_consensus_best   (QuorumRequest *request);
+void _quorum_server_consensus_copy   (QuorumRequest *request);
+void _quorum_server_consensus_clear  (QuorumRequest *request);
+
+/* quorum-server-import.c: COCO into a project's existing instances; its
+ * body may exceed QUORUM_HTTP_MAX_JSON_BODY up to this */
+#define QUORUM_SERVER_MAX_IMPORT_BODY (64 * 1024 * 1024)
+void _quorum_server_import_coco      (QuorumRequest *request);
 
 /* quorum-server-exams.c */
 gboolean _quorum_server_is_exam          (JsonObject    *job);
@@ -137,6 +147,34 @@ void _quorum_server_save_task        (QuorumRequest *request);
 void _quorum_server_submit_task      (QuorumRequest *request);
 void _quorum_server_accept_task      (QuorumRequest *request);
 void _quorum_server_reject_task      (QuorumRequest *request);
+
+/* quorum-server-shares.c: who reaches a job through its share (DESIGN §2) */
+/* The role the caller acts with on @job: their project role (admin for a
+ * server admin), raised to annotator when an org or market share reaches
+ * them; QUORUM_ROLE_NONE when nothing does. */
+QuorumRole _quorum_request_job_role      (QuorumRequest *request,
+                                          JsonObject    *job);
+/* Replies 404 “no job N” when the caller does not reach @job, 403 when
+ * their role is below @needed, and returns FALSE. */
+gboolean   _quorum_request_job_access    (QuorumRequest *request,
+                                          JsonObject    *job,
+                                          QuorumRole     needed,
+                                          QuorumRole    *role);
+/* Whether the caller is assigned a task on @file_id in a job they still reach. */
+gboolean   _quorum_request_works_on_file (QuorumRequest *request,
+                                          gint64         file_id);
+void _quorum_server_list_reachable_jobs  (QuorumRequest *request);
+void _quorum_server_list_market          (QuorumRequest *request);
+void _quorum_server_apply_to_job         (QuorumRequest *request);
+void _quorum_server_list_applications    (QuorumRequest *request);
+void _quorum_server_accept_application   (QuorumRequest *request);
+void _quorum_server_decline_application  (QuorumRequest *request);
+
+/* quorum-server-assign.c: task lists and assignment by hand */
+void _quorum_server_job_tasks        (QuorumRequest *request);
+void _quorum_server_my_tasks         (QuorumRequest *request);
+void _quorum_server_assign_task      (QuorumRequest *request);
+void _quorum_server_release_task     (QuorumRequest *request);
 
 /* quorum-server-projects.c */
 void _quorum_server_create_project    (QuorumRequest *request);

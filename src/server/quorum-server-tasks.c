@@ -5,9 +5,9 @@
 #include "quorum-server-private.h"
 #include "quorum-wire.h"
 
-/* What a task's viewer may see of it. The assignee sees their task; editors
- * and admins of the project see any task; anyone else is told there is no
- * such task. An annotator never receives another pass's instances: a draw
+/* What a task's viewer may see of it. The assignee sees their task while
+ * they reach its job (by project role or share); editors and admins of the
+ * project see any task; anyone else is told there is no such task. An annotator never receives another pass's instances: a draw
  * task carries only its own; a review task its draw task's; a consensus task
  * every pass of its file, which only a non-annotator of the file gets. */
 static JsonObject *
@@ -18,6 +18,7 @@ require_task (QuorumRequest *request,
   g_autoptr(JsonObject) task = quorum_store_get_task (request->server->store, request->ids[0], &error);
   g_autoptr(JsonObject) job = NULL;
   JsonNode *assignee;
+  QuorumRole role;
 
   if (task == NULL ||
       (job = quorum_store_get_job (request->server->store, json_object_get_int_member (task, "job"),
@@ -27,20 +28,16 @@ require_task (QuorumRequest *request,
       return NULL;
     }
   assignee = json_object_get_member (task, "assignee");
-  if (JSON_NODE_HOLDS_NULL (assignee) || json_node_get_int (assignee) != request->caller_id)
+  /* Even its assignee reaches a task only while they reach its job: an org
+   * or market worker whose share ended sees it no more. */
+  role = _quorum_request_job_role (request, job);
+  if (role == QUORUM_ROLE_NONE ||
+      ((JSON_NODE_HOLDS_NULL (assignee) || json_node_get_int (assignee) != request->caller_id) &&
+       role < QUORUM_ROLE_EDITOR))
     {
-      g_autofree char *role_name = quorum_store_project_role (request->server->store,
-                                                              json_object_get_int_member (job, "project"),
-                                                              request->caller_id);
-      QuorumRole role = QUORUM_ROLE_NONE;
-
-      quorum_role_from_string (role_name, &role);
-      if (!request->caller_admin && role < QUORUM_ROLE_EDITOR)
-        {
-          g_autofree char *message = g_strdup_printf ("no task %" G_GINT64_FORMAT, request->ids[0]);
-          quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
-          return NULL;
-        }
+      g_autofree char *message = g_strdup_printf ("no task %" G_GINT64_FORMAT, request->ids[0]);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+      return NULL;
     }
   if (job_out != NULL)
     *job_out = g_steal_pointer (&job);

@@ -54,6 +54,7 @@ static const QuorumRoute routes[] = {
   { "GET", "/api/v1/files/{id}/content", FALSE, _quorum_server_download_file },
   { "GET", "/api/v1/files/{id}/existing", FALSE, _quorum_server_get_existing },
   { "PUT", "/api/v1/files/{id}/existing", FALSE, _quorum_server_set_existing },
+  { "POST", "/api/v1/projects/{id}/import/coco", FALSE, _quorum_server_import_coco },
   { "POST", "/api/v1/projects/{id}/guides", FALSE, _quorum_server_create_guide },
   { "GET", "/api/v1/projects/{id}/guides", FALSE, _quorum_server_list_guides },
   { "GET", "/api/v1/guides/{id}", FALSE, _quorum_server_get_guide },
@@ -66,17 +67,30 @@ static const QuorumRoute routes[] = {
   { "POST", "/api/v1/jobs/{id}/cancel", FALSE, _quorum_server_cancel_job },
   { "GET", "/api/v1/jobs/{id}/status", FALSE, _quorum_server_job_status },
   { "POST", "/api/v1/jobs/{id}/next", FALSE, _quorum_server_next_task },
+  { "GET", "/api/v1/jobs/{id}/tasks", FALSE, _quorum_server_job_tasks },
+  { "GET", "/api/v1/me/tasks", FALSE, _quorum_server_my_tasks },
+  { "POST", "/api/v1/tasks/{id}/assign", FALSE, _quorum_server_assign_task },
+  { "POST", "/api/v1/tasks/{id}/release", FALSE, _quorum_server_release_task },
   { "GET", "/api/v1/tasks/{id}", FALSE, _quorum_server_get_task },
   { "PUT", "/api/v1/tasks/{id}/instances", FALSE, _quorum_server_save_task },
   { "POST", "/api/v1/tasks/{id}/submit", FALSE, _quorum_server_submit_task },
   { "POST", "/api/v1/tasks/{id}/accept", FALSE, _quorum_server_accept_task },
   { "POST", "/api/v1/tasks/{id}/reject", FALSE, _quorum_server_reject_task },
   { "PUT", "/api/v1/tasks/{id}/rating", FALSE, _quorum_server_rate_task },
+  { "POST", "/api/v1/tasks/{id}/consensus/best", FALSE, _quorum_server_consensus_best },
+  { "POST", "/api/v1/tasks/{id}/consensus/copy", FALSE, _quorum_server_consensus_copy },
+  { "POST", "/api/v1/tasks/{id}/consensus/clear", FALSE, _quorum_server_consensus_clear },
   { "GET", "/api/v1/jobs/{id}/export", FALSE, _quorum_server_export_job },
   { "POST", "/api/v1/jobs/{id}/apply", FALSE, _quorum_server_apply_exam },
   { "GET", "/api/v1/jobs/{id}/results", FALSE, _quorum_server_exam_results },
   { "POST", "/api/v1/jobs/{id}/results/{id}/pass", FALSE, _quorum_server_pass_exam },
   { "POST", "/api/v1/jobs/{id}/results/{id}/fail", FALSE, _quorum_server_fail_exam },
+  { "GET", "/api/v1/jobs", FALSE, _quorum_server_list_reachable_jobs },
+  { "GET", "/api/v1/market", FALSE, _quorum_server_list_market },
+  { "POST", "/api/v1/jobs/{id}/applications", FALSE, _quorum_server_apply_to_job },
+  { "GET", "/api/v1/jobs/{id}/applications", FALSE, _quorum_server_list_applications },
+  { "POST", "/api/v1/jobs/{id}/applications/{id}/accept", FALSE, _quorum_server_accept_application },
+  { "POST", "/api/v1/jobs/{id}/applications/{id}/decline", FALSE, _quorum_server_decline_application },
 };
 
 /* ---- requests --------------------------------------------------------- */
@@ -323,6 +337,16 @@ is_upload (const char *method,
   return g_str_equal (method, "POST") && match_route ("/api/v1/projects/{id}/files", segments, ids);
 }
 
+static gboolean
+is_coco_import (const char *method,
+                const char *path)
+{
+  g_auto(GStrv) segments = g_strsplit (path, "/", -1);
+  gint64 ids[QUORUM_MAX_PATH_IDS];
+
+  return g_str_equal (method, "POST") && match_route ("/api/v1/projects/{id}/import/coco", segments, ids);
+}
+
 /* Before the body is read: an upload is checked for its token and size and
  * set to stream to disk; any other oversized body is refused from its
  * headers. */
@@ -337,6 +361,7 @@ check_early (SoupServer        *soup,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
   gboolean known_length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH;
+  gint64 limit = QUORUM_HTTP_MAX_JSON_BODY;
 
   if (is_upload (soup_server_message_get_method (msg), path))
     {
@@ -360,10 +385,25 @@ check_early (SoupServer        *soup,
       _quorum_server_begin_upload (self, msg);
       return;
     }
-  if (known_length && length > QUORUM_HTTP_MAX_JSON_BODY)
+  /* A COCO import may be larger than other JSON bodies, from a signed-in
+   * caller only. */
+  if (is_coco_import (soup_server_message_get_method (msg), path))
+    {
+      QuorumRequest request = { .server = self, .msg = msg };
+      gboolean refused = FALSE;
+
+      limit = QUORUM_SERVER_MAX_IMPORT_BODY;
+      if (known_length && length > QUORUM_HTTP_MAX_JSON_BODY && length <= limit)
+        refused = !authenticate (&request);
+      g_clear_pointer (&request.caller, json_object_unref);
+      g_free (request.token_hash);
+      if (refused)
+        return;
+    }
+  if (known_length && length > limit)
     {
       g_autofree char *message = g_strdup_printf ("body: %" G_GOFFSET_FORMAT " bytes is over the "
-                                                  "limit of %d", length, QUORUM_HTTP_MAX_JSON_BODY);
+                                                  "limit of %" G_GINT64_FORMAT, length, limit);
       quorum_http_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message);
     }
 }
@@ -465,6 +505,33 @@ quorum_server_set_token_lifetime (QuorumServer *self,
 }
 
 gboolean
+quorum_server_set_tls (QuorumServer  *self,
+                       const char    *cert_file,
+                       const char    *key_file,
+                       GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (cert_file, key_file,
+                                                                             &local_error);
+
+  if (certificate == NULL)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "--tls-cert/--tls-key: %s",
+                   local_error->message);
+      return FALSE;
+    }
+  g_object_set (self->soup, "tls-certificate", certificate, NULL);
+  self->tls = TRUE;
+  return TRUE;
+}
+
+/* libsoup's own listener keeps GLib's default backlog of 10 pending
+ * connections; many annotators connecting at once then overflow it and the
+ * kernel drops their SYNs, which costs each a retransmission of 1 s or more.
+ * So the socket is made here, with the backlog the kernel allows. */
+#define LISTEN_BACKLOG 4096
+
+gboolean
 quorum_server_listen (QuorumServer  *self,
                       const char    *address,
                       GError       **error)
@@ -472,6 +539,7 @@ quorum_server_listen (QuorumServer  *self,
   g_autoptr(GSocketConnectable) connectable = NULL;
   g_autoptr(GInetSocketAddress) socket_address = NULL;
   g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GError) local_error = NULL;
 
   connectable = g_network_address_parse (address, 0, &local_error);
@@ -490,7 +558,17 @@ quorum_server_listen (QuorumServer  *self,
     }
   socket_address = G_INET_SOCKET_ADDRESS (
       g_inet_socket_address_new (inet, g_network_address_get_port (G_NETWORK_ADDRESS (connectable))));
-  if (!soup_server_listen (self->soup, G_SOCKET_ADDRESS (socket_address), 0, &local_error))
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &local_error);
+  if (socket != NULL)
+    {
+      g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+      if (!g_socket_bind (socket, G_SOCKET_ADDRESS (socket_address), TRUE, &local_error) ||
+          !g_socket_listen (socket, &local_error))
+        g_clear_object (&socket);
+    }
+  if (socket == NULL ||
+      !soup_server_listen_socket (self->soup, socket, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, &local_error))
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
                    "cannot listen on %s: %s", address, local_error->message);

@@ -10,6 +10,11 @@ G_DECLARE_FINAL_TYPE (QuorumServer, quorum_server, QUORUM, SERVER, GObject)
 
 QuorumServer *quorum_server_new         (const char    *data_dir,
                                          GError       **error);
+/* Serves HTTPS with a PEM certificate and key; before quorum_server_listen(). */
+gboolean      quorum_server_set_tls     (QuorumServer  *self,
+                                         const char    *cert_file,
+                                         const char    *key_file,
+                                         GError       **error);
 /* Listens on @address ("127.0.0.1:8080"; port 0 picks a free one). */
 gboolean      quorum_server_listen      (QuorumServer  *self,
                                          const char    *address,

@@ -750,3 +750,86 @@ quorum_store_has_task_on_file (QuorumStore *store,
 
   return row != NULL;
 }
+
+/* ---- consensus review helpers ----------------------------------------- */
+
+/* Records @best_task_id as the version the reviewer marked best; the best
+ * by score stays in "scored_best". */
+static gboolean
+mark_best (QuorumStore  *store,
+           gint64        task_id,
+           gint64        best_task_id,
+           GError      **error)
+{
+  g_autoptr(JsonObject) row = _quorum_store_row (store, "", NULL,
+                                                 "SELECT scores_json FROM consensus_scores WHERE task_id = ?",
+                                                 "i", task_id);
+  g_autoptr(JsonNode) scores = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *object;
+
+  if (row == NULL || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (row, "scores")))
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                           "scores: the agreement of the passes is still being computed; try again in a moment");
+      return FALSE;
+    }
+  scores = json_node_copy (json_object_get_member (row, "scores"));
+  object = json_node_get_object (scores);
+  if (!json_object_has_member (object, "scored_best"))
+    json_object_set_member (object, "scored_best", json_node_copy (json_object_get_member (object, "best")));
+  json_object_set_int_member (object, "best", best_task_id);
+  text = json_to_string (scores, FALSE);
+  return _quorum_store_write (store, NULL, error,
+                              "UPDATE consensus_scores SET scores_json = ? WHERE task_id = ?",
+                              "si", text, task_id) >= 0;
+}
+
+gint64
+quorum_store_save_consensus (QuorumStore  *store,
+                             gint64        task_id,
+                             gint64        user_id,
+                             gint64        version,
+                             const char   *instances_json,
+                             gint64        best_task_id,
+                             GError      **error)
+{
+  g_autoptr(JsonObject) task = NULL;
+
+  if (!_quorum_store_begin (store, error))
+    return -1;
+  if ((task = quorum_store_get_task (store, task_id, error)) == NULL ||
+      !check_task (task, user_id, version, "assigned,in_progress", error))
+    return fail_rollback (store), -1;
+  if (!g_str_equal (json_object_get_string_member (task, "kind"), "consensus"))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "kind: task %" G_GINT64_FORMAT " is a %s task, "
+                   "not a consensus task", task_id, json_object_get_string_member (task, "kind"));
+      return fail_rollback (store), -1;
+    }
+  if ((best_task_id > 0 && !mark_best (store, task_id, best_task_id, error)) ||
+      _quorum_store_write (store, NULL, error,
+                           "UPDATE tasks SET instances_json = ?, version = version + 1, updated_at = " NOW ", "
+                           "state = 'in_progress' WHERE id = ?", "si", instances_json, task_id) < 0 ||
+      !_quorum_store_commit (store, error))
+    return fail_rollback (store), -1;
+  return version + 1;
+}
+
+/* ---- COCO import ------------------------------------------------------ */
+
+gboolean
+quorum_store_import_existing (QuorumStore  *store,
+                              const gint64 *file_ids,
+                              const char  **instances_json,
+                              guint         n_files,
+                              GError      **error)
+{
+  if (!_quorum_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < n_files; i++)
+    if (_quorum_store_write (store, NULL, error, "UPDATE files SET existing_json = ? WHERE id = ?",
+                             "si", instances_json[i], file_ids[i]) < 0)
+      return fail_rollback (store);
+  return _quorum_store_commit (store, error);
+}

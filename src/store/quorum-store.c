@@ -134,6 +134,20 @@ static const char * const migrations[] = {
   "  decided_by INTEGER REFERENCES users(id),"
   "  decided INTEGER NOT NULL,"
   "  PRIMARY KEY (job_id, user_id));",
+
+  /* 7: market shares: the organizations that applied to work on a job, and
+   * the project admin's decision */
+  "CREATE TABLE job_applications ("
+  "  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+  "  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+  "  state TEXT NOT NULL DEFAULT 'pending'"
+  "    CHECK (state IN ('pending', 'accepted', 'declined')),"
+  "  applied_by INTEGER REFERENCES users(id),"
+  "  applied INTEGER NOT NULL,"
+  "  decided_by INTEGER REFERENCES users(id),"
+  "  decided INTEGER,"
+  "  PRIMARY KEY (job_id, org_id));"
+  "CREATE INDEX org_members_by_user ON org_members (user_id);",
 };
 
 void

@@ -312,6 +312,104 @@ gboolean    quorum_store_set_consensus_scores (QuorumStore  *store,
 JsonNode   *quorum_store_get_consensus_scores (QuorumStore  *store,
                                                gint64        task_id);
 
+/* ---- shares (quorum-store-shares.c) ---------------------------------- */
+
+JsonObject *quorum_store_get_org         (QuorumStore   *store,
+                                          gint64         org_id,
+                                          GError       **error);
+gboolean    quorum_store_is_org_member   (QuorumStore   *store,
+                                          gint64         org_id,
+                                          gint64         user_id);
+/* Whether @user_id reaches the job through an org or market share, apart
+ * from any project role: the job launched or complete, shared with the
+ * project's organization and they a member of it, or on the market with an
+ * accepted application of one of their organizations. */
+gboolean    quorum_store_job_shared_with (QuorumStore   *store,
+                                          gint64         job_id,
+                                          gint64         user_id);
+/* Every job @user_id reaches (every job for an admin, @user_id < 0):
+ * [{id, name, project, project_name, state, share, project_role (NULL for
+ * a non-member), shared (1 when reached through a share)}]. */
+JsonNode   *quorum_store_list_reachable_jobs (QuorumStore *store,
+                                              gint64       user_id,
+                                              GError     **error);
+/* Launched market jobs: [{id, name, project_name, file_count}]. */
+JsonNode   *quorum_store_list_market_jobs (QuorumStore  *store,
+                                           GError      **error);
+/* Applications are {org, org_name, state, applied, decided}. */
+JsonObject *quorum_store_get_application (QuorumStore   *store,
+                                          gint64         job_id,
+                                          gint64         org_id,
+                                          GError       **error);
+/* A pending application; QUORUM_ERROR_CONFLICT when the org applied already. */
+gboolean    quorum_store_add_application (QuorumStore   *store,
+                                          gint64         job_id,
+                                          gint64         org_id,
+                                          gint64         applied_by,
+                                          GError       **error);
+JsonNode   *quorum_store_list_applications (QuorumStore *store,
+                                            gint64       job_id,
+                                            GError     **error);
+/* Accepts or declines (a decision may be changed later); NOT_FOUND when
+ * the org has not applied. */
+gboolean    quorum_store_decide_application (QuorumStore *store,
+                                             gint64       job_id,
+                                             gint64       org_id,
+                                             gboolean     accept,
+                                             gint64       decided_by,
+                                             GError     **error);
+/* [{job}]: the jobs in which @user_id is assigned a task on @file_id. */
+JsonNode   *quorum_store_user_jobs_on_file (QuorumStore *store,
+                                            gint64       user_id,
+                                            gint64       file_id,
+                                            GError     **error);
+
+/* A consensus review step (Mark as best, Copy to Ground Truth, a new
+ * version): saves @instances_json as the consensus task's output when
+ * @version is current, the task is @user_id's and open; with @best_task_id
+ * > 0 also records that draw task as the best version (scores "best", the
+ * best by score kept as "scored_best"). Returns the new version, or -1:
+ * QUORUM_ERROR_CONFLICT (stale), _FORBIDDEN (not theirs), _STATE. */
+gint64      quorum_store_save_consensus  (QuorumStore   *store,
+                                          gint64         task_id,
+                                          gint64         user_id,
+                                          gint64         version,
+                                          const char    *instances_json,
+                                          gint64         best_task_id,
+                                          GError       **error);
+
+/* COCO import: sets the existing instances of every file in one
+ * transaction (all or none). */
+gboolean    quorum_store_import_existing (QuorumStore   *store,
+                                          const gint64  *file_ids,
+                                          const char   **instances_json,
+                                          guint          n_files,
+                                          GError       **error);
+
+/* ---- assignment by hand (quorum-store-assign.c) ------------------------ */
+
+/* Every task of a job in task order, with its file's name and its
+ * assignee's name. */
+JsonNode   *quorum_store_job_tasks       (QuorumStore   *store,
+                                          gint64         job_id,
+                                          GError       **error);
+/* The tasks @user_id has to work on (assigned, in progress, rejected) in
+ * launched jobs, with the job's name and the file's. */
+JsonNode   *quorum_store_user_tasks      (QuorumStore   *store,
+                                          gint64         user_id,
+                                          GError       **error);
+/* An admin's assignment: may exceed P, but never two passes of a file to
+ * one person, nor a review of one's own draw, nor a consensus task to one
+ * of the file's annotators (QUORUM_ERROR_STATE). */
+gboolean    quorum_store_assign_task     (QuorumStore   *store,
+                                          gint64         task_id,
+                                          gint64         user_id,
+                                          GError       **error);
+/* Back to available (a waiting task stays waiting), assignee cleared. */
+gboolean    quorum_store_release_task    (QuorumStore   *store,
+                                          gint64         task_id,
+                                          GError       **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuorumStore, quorum_store_close)
 
 G_END_DECLS

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-server"
+
+#include "quorum-error.h"
+#include "quorum-server-private.h"
+
+/* The task and the project its job belongs to; replies on failure. An
+ * unknown task is 404. */
+static JsonObject *
+find_task (QuorumRequest *request,
+           gint64        *project_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) task = quorum_store_get_task (request->server->store, request->ids[0], &error);
+  g_autoptr(JsonObject) job = NULL;
+
+  if (task == NULL ||
+      (job = quorum_store_get_job (request->server->store, json_object_get_int_member (task, "job"),
+                                   FALSE, &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return NULL;
+    }
+  *project_id = json_object_get_int_member (job, "project");
+  return g_steal_pointer (&task);
+}
+
+/* The task after a change, without its instances, as submit answers. */
+static void
+reply_task (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) task = quorum_store_get_task (request->server->store, request->ids[0], &error);
+
+  if (task == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  json_object_remove_member (task, "instances");
+  json_object_remove_member (task, "rating");
+  _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), task));
+}
+
+void
+_quorum_server_job_tasks (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, request->ids[0], FALSE, &error);
+  JsonNode *tasks;
+
+  if (job == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  if (!_quorum_request_require_role (request, json_object_get_int_member (job, "project"), QUORUM_ROLE_EDITOR,
+                                     NULL))
+    return;
+  tasks = quorum_store_job_tasks (request->server->store, request->ids[0], &error);
+  _quorum_request_reply_result (request, tasks, &error);
+}
+
+void
+_quorum_server_my_tasks (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *tasks = quorum_store_user_tasks (request->server->store, request->caller_id, &error);
+
+  _quorum_request_reply_result (request, tasks, &error);
+}
+
+void
+_quorum_server_assign_task (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) task = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) user = NULL;
+  g_autofree char *role_name = NULL;
+  QuorumRole role = QUORUM_ROLE_NONE;
+  QuorumRole needed;
+  gint64 project_id, user_id;
+
+  if ((task = find_task (request, &project_id)) == NULL ||
+      !_quorum_request_require_role (request, project_id, QUORUM_ROLE_ADMIN, NULL) ||
+      (body = _quorum_request_body (request)) == NULL)
+    return;
+  if (!quorum_http_member_integer (body, "user", TRUE, &user_id, &error) ||
+      (user = quorum_store_get_user (request->server->store, user_id, &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  /* The assignee must be able to do the work: a member whose role covers
+   * the task's kind (an administrator of the server always is). */
+  needed = g_str_equal (json_object_get_string_member (task, "kind"), "draw") ? QUORUM_ROLE_ANNOTATOR
+                                                                              : QUORUM_ROLE_REVIEWER;
+  if (json_object_get_boolean_member_with_default (user, "admin", FALSE))
+    role = QUORUM_ROLE_ADMIN;
+  else if ((role_name = quorum_store_project_role (request->server->store, project_id, user_id)) != NULL)
+    quorum_role_from_string (role_name, &role);
+  if (role < needed)
+    {
+      g_autofree char *message =
+        role == QUORUM_ROLE_NONE
+        ? g_strdup_printf ("user: %s is not a member of this project", json_object_get_string_member (user, "name"))
+        : g_strdup_printf ("user: %s's role, %s, may not take a %s task", json_object_get_string_member (user, "name"),
+                           role_name, json_object_get_string_member (task, "kind"));
+      quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
+      return;
+    }
+  if (!quorum_store_assign_task (request->server->store, request->ids[0], user_id, &error))
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  reply_task (request);
+}
+
+void
+_quorum_server_release_task (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) task = NULL;
+  JsonNode *assignee;
+  gint64 project_id;
+
+  if ((task = find_task (request, &project_id)) == NULL)
+    return;
+  assignee = json_object_get_member (task, "assignee");
+  /* The assignee may give their task back; anyone else must be a project
+   * admin (a non-member is told there is no such project). */
+  if ((JSON_NODE_HOLDS_NULL (assignee) || json_node_get_int (assignee) != request->caller_id) &&
+      !_quorum_request_require_role (request, project_id, QUORUM_ROLE_ADMIN, NULL))
+    return;
+  if (!quorum_store_release_task (request->server->store, request->ids[0], &error))
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  reply_task (request);
+}

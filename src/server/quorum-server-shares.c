@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-server"
+
+#include "quorum-error.h"
+#include "quorum-server-private.h"
+
+/*
+ * Job shares (DESIGN §2). A `project` job is reached through a project role
+ * only. An `org` job also by every member of the project's organization, and
+ * a `market` job by the members of every organization a project admin
+ * accepted. Share workers act as annotators: draw tasks only, unless a
+ * project role of theirs says more. Whoever reaches nothing is told the job
+ * does not exist.
+ */
+
+static const char *
+role_to_string (QuorumRole role)
+{
+  static const char * const names[] = { NULL, "viewer", "annotator", "reviewer", "editor", "admin" };
+
+  return names[role];
+}
+
+static void
+reply_no_job (QuorumRequest *request,
+              gint64         job_id)
+{
+  g_autofree char *message = g_strdup_printf ("no job %" G_GINT64_FORMAT, job_id);
+
+  quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+}
+
+QuorumRole
+_quorum_request_job_role (QuorumRequest *request,
+                          JsonObject    *job)
+{
+  g_autofree char *role_name = NULL;
+  QuorumRole role = QUORUM_ROLE_NONE;
+
+  if (request->caller_admin)
+    return QUORUM_ROLE_ADMIN;
+  role_name = quorum_store_project_role (request->server->store, json_object_get_int_member (job, "project"),
+                                         request->caller_id);
+  if (role_name != NULL)
+    quorum_role_from_string (role_name, &role);
+  if (role < QUORUM_ROLE_ANNOTATOR &&
+      quorum_store_job_shared_with (request->server->store, json_object_get_int_member (job, "id"),
+                                    request->caller_id))
+    role = QUORUM_ROLE_ANNOTATOR;
+  return role;
+}
+
+gboolean
+_quorum_request_job_access (QuorumRequest *request,
+                            JsonObject    *job,
+                            QuorumRole     needed,
+                            QuorumRole    *role)
+{
+  QuorumRole found = _quorum_request_job_role (request, job);
+
+  if (found == QUORUM_ROLE_NONE)
+    {
+      reply_no_job (request, json_object_get_int_member (job, "id"));
+      return FALSE;
+    }
+  if (found < needed)
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
+                               "your role in this project does not allow this");
+      return FALSE;
+    }
+  if (role != NULL)
+    *role = found;
+  return TRUE;
+}
+
+gboolean
+_quorum_request_works_on_file (QuorumRequest *request,
+                               gint64         file_id)
+{
+  g_autoptr(JsonNode) jobs = quorum_store_user_jobs_on_file (request->server->store, request->caller_id,
+                                                             file_id, NULL);
+  JsonArray *array;
+
+  if (jobs == NULL)
+    return FALSE;
+  array = json_node_get_array (jobs);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      gint64 job_id = json_object_get_int_member (json_array_get_object_element (array, i), "job");
+      g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, job_id, FALSE, NULL);
+
+      if (job != NULL && _quorum_request_job_role (request, job) >= QUORUM_ROLE_ANNOTATOR)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* ---- finding work ----------------------------------------------------- */
+
+void
+_quorum_server_list_reachable_jobs (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) rows = quorum_store_list_reachable_jobs (request->server->store,
+                                                               request->caller_admin ? -1 : request->caller_id,
+                                                               &error);
+  JsonArray *reply;
+  JsonArray *array;
+
+  if (rows == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  reply = json_array_new ();
+  array = json_node_get_array (rows);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *row = json_array_get_object_element (array, i);
+      JsonObject *job = json_object_new ();
+      QuorumRole role = QUORUM_ROLE_NONE;
+
+      if (!json_object_get_null_member (row, "project_role"))
+        quorum_role_from_string (json_object_get_string_member (row, "project_role"), &role);
+      if (role < QUORUM_ROLE_ANNOTATOR && json_object_get_int_member (row, "shared") != 0)
+        role = QUORUM_ROLE_ANNOTATOR;
+      json_object_set_int_member (job, "id", json_object_get_int_member (row, "id"));
+      json_object_set_string_member (job, "name", json_object_get_string_member (row, "name"));
+      json_object_set_int_member (job, "project", json_object_get_int_member (row, "project"));
+      json_object_set_string_member (job, "project_name", json_object_get_string_member (row, "project_name"));
+      json_object_set_string_member (job, "state", json_object_get_string_member (row, "state"));
+      json_object_set_string_member (job, "share", json_object_get_string_member (row, "share"));
+      json_object_set_string_member (job, "role", role_to_string (role));
+      json_array_add_object_element (reply, job);
+    }
+  _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_array (json_node_alloc (), reply));
+}
+
+void
+_quorum_server_list_market (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+
+  _quorum_request_reply_result (request, quorum_store_list_market_jobs (request->server->store, &error), &error);
+}
+
+/* ---- market applications ---------------------------------------------- */
+
+static JsonObject *
+get_job (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *job = quorum_store_get_job (request->server->store, request->ids[0], FALSE, &error);
+
+  if (job == NULL)
+    _quorum_request_reply_error (request, error);
+  return job;
+}
+
+static void
+reply_application (QuorumRequest *request,
+                   gint64         org_id,
+                   guint          status)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *application = quorum_store_get_application (request->server->store, request->ids[0], org_id, &error);
+
+  if (application == NULL)
+    _quorum_request_reply_error (request, error);
+  else
+    _quorum_request_reply (request, status, json_node_init_object (json_node_alloc (), application));
+}
+
+void
+_quorum_server_apply_to_job (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) job = get_job (request);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) org = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *share;
+  const char *state;
+  gint64 org_id = 0;
+
+  if (job == NULL)
+    return;
+  share = json_object_get_string_member (json_object_get_object_member (job, "settings"), "share");
+  state = json_object_get_string_member (job, "state");
+  /* Every signed-in user sees the market; other jobs only those who reach them. */
+  if (!(g_str_equal (share, "market") && g_str_equal (state, "launched")) &&
+      _quorum_request_job_role (request, job) == QUORUM_ROLE_NONE)
+    {
+      reply_no_job (request, request->ids[0]);
+      return;
+    }
+  if (!g_str_equal (share, "market"))
+    {
+      g_autofree char *message = g_strdup_printf ("share: job %" G_GINT64_FORMAT " is shared with "
+                                                  "%s, not on the market; organizations cannot apply",
+                                                  request->ids[0],
+                                                  g_str_equal (share, "org") ? "its organization"
+                                                                             : "its project");
+      quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
+      return;
+    }
+  if (!g_str_equal (state, "launched"))
+    {
+      g_autofree char *message = g_strdup_printf ("state: organizations apply to a launched job; "
+                                                  "this one is %s", state);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
+      return;
+    }
+  if ((body = _quorum_request_body (request)) == NULL)
+    return;
+  if (!quorum_http_member_integer (body, "org", TRUE, &org_id, &error))
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  if ((org = quorum_store_get_org (request->server->store, org_id, &error)) == NULL)
+    {
+      if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND))
+        {
+          g_clear_error (&error);
+          g_set_error (&error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "org: no organization %" G_GINT64_FORMAT,
+                       org_id);
+        }
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  if (!request->caller_admin && !quorum_store_is_org_member (request->server->store, org_id, request->caller_id))
+    {
+      g_autofree char *message = g_strdup_printf ("org: you are not a member of “%s”",
+                                                  json_object_get_string_member (org, "name"));
+      quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden", message);
+      return;
+    }
+  if (!quorum_store_add_application (request->server->store, request->ids[0], org_id, request->caller_id, &error))
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  reply_application (request, org_id, SOUP_STATUS_CREATED);
+}
+
+void
+_quorum_server_list_applications (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) job = get_job (request);
+  g_autoptr(GError) error = NULL;
+
+  if (job == NULL ||
+      !_quorum_request_require_role (request, json_object_get_int_member (job, "project"), QUORUM_ROLE_ADMIN, NULL))
+    return;
+  _quorum_request_reply_result (request, quorum_store_list_applications (request->server->store, request->ids[0],
+                                                                         &error), &error);
+}
+
+static void
+decide_application (QuorumRequest *request,
+                    gboolean       accept)
+{
+  g_autoptr(JsonObject) job = get_job (request);
+  g_autoptr(GError) error = NULL;
+
+  if (job == NULL ||
+      !_quorum_request_require_role (request, json_object_get_int_member (job, "project"), QUORUM_ROLE_ADMIN, NULL))
+    return;
+  if (!quorum_store_decide_application (request->server->store, request->ids[0], request->ids[1], accept,
+                                        request->caller_id, &error))
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  reply_application (request, request->ids[1], SOUP_STATUS_OK);
+}
+
+void
+_quorum_server_accept_application (QuorumRequest *request)
+{
+  decide_application (request, TRUE);
+}
+
+void
+_quorum_server_decline_application (QuorumRequest *request)
+{
+  decide_application (request, FALSE);
+}

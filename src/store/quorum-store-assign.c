@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-store"
+
+#include "quorum-error.h"
+#include "quorum-store-private.h"
+
+#define NOW "CAST(strftime('%s', 'now') AS INTEGER)"
+
+JsonNode *
+quorum_store_job_tasks (QuorumStore  *store,
+                        gint64        job_id,
+                        GError      **error)
+{
+  return _quorum_store_rows (store, error,
+                             "SELECT tasks.id AS id, tasks.kind AS kind, tasks.file_id AS file, "
+                             "files.name AS file_name, tasks.pass AS pass, tasks.draw_number AS draw_number, "
+                             "tasks.reviews AS reviews, tasks.state AS state, tasks.assignee AS assignee, "
+                             "users.name AS assignee_name, tasks.version AS version, tasks.updated_at AS updated "
+                             "FROM tasks JOIN files ON files.id = tasks.file_id "
+                             "LEFT JOIN users ON users.id = tasks.assignee "
+                             "WHERE tasks.job_id = ? ORDER BY tasks.position, tasks.id", "i", job_id);
+}
+
+JsonNode *
+quorum_store_user_tasks (QuorumStore  *store,
+                         gint64        user_id,
+                         GError      **error)
+{
+  return _quorum_store_rows (store, error,
+                             "SELECT tasks.id AS id, tasks.job_id AS job, "
+                             "json_extract(jobs.settings_json, '$.name') AS job_name, "
+                             "jobs.project_id AS project, tasks.file_id AS file, files.name AS file_name, "
+                             "tasks.kind AS kind, tasks.pass AS pass, tasks.state AS state, "
+                             "tasks.version AS version, tasks.updated_at AS updated "
+                             "FROM tasks JOIN jobs ON jobs.id = tasks.job_id "
+                             "JOIN files ON files.id = tasks.file_id "
+                             "WHERE tasks.assignee = ? AND tasks.state IN ('assigned', 'in_progress', 'rejected') "
+                             "AND jobs.state = 'launched' "
+                             "ORDER BY tasks.job_id, tasks.position", "i", user_id);
+}
+
+static gboolean
+fail_rollback (QuorumStore *store)
+{
+  _quorum_store_rollback (store);
+  return FALSE;
+}
+
+/* Whether @user_id holds a task of @kinds on the task's file in its job,
+ * other than @except. */
+static gboolean
+holds_on_file (QuorumStore *store,
+               JsonObject  *task,
+               gint64       user_id,
+               const char  *kind,
+               gint64       except)
+{
+  g_autoptr(JsonObject) row = _quorum_store_row (store, "", NULL,
+                                                 "SELECT 1 AS yes FROM tasks WHERE job_id = ? AND file_id = ? "
+                                                 "AND kind = ? AND assignee = ? AND id != ? LIMIT 1",
+                                                 "iisii", json_object_get_int_member (task, "job"),
+                                                 json_object_get_int_member (task, "file"), kind, user_id,
+                                                 except);
+
+  return row != NULL;
+}
+
+gboolean
+quorum_store_assign_task (QuorumStore  *store,
+                          gint64        task_id,
+                          gint64        user_id,
+                          GError      **error)
+{
+  g_autoptr(JsonObject) task = NULL;
+  const char *kind, *state;
+  JsonNode *taker;
+
+  if (!_quorum_store_begin (store, error))
+    return FALSE;
+  if ((task = quorum_store_get_task (store, task_id, error)) == NULL)
+    return fail_rollback (store);
+  kind = json_object_get_string_member (task, "kind");
+  state = json_object_get_string_member (task, "state");
+  taker = json_object_get_member (task, "taker");
+  if (g_str_equal (kind, "draw") && taker != NULL && !JSON_NODE_HOLDS_NULL (taker))
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                           "the draw tasks of an exam belong to the taker who applied");
+      return fail_rollback (store);
+    }
+  if (!g_str_equal (state, "waiting") && !g_str_equal (state, "available") &&
+      !g_str_equal (state, "assigned") && !g_str_equal (state, "in_progress"))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "state: the task is %s; only a task not yet "
+                   "submitted can be assigned", state);
+      return fail_rollback (store);
+    }
+  /* The rules of DESIGN §2 that hold even for an admin's hand. */
+  if (g_str_equal (kind, "draw") &&
+      (holds_on_file (store, task, user_id, "draw", task_id) ||
+       holds_on_file (store, task, user_id, "consensus", task_id)))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                   "user: user %" G_GINT64_FORMAT " already works on this file; one person never draws two "
+                   "passes of a file nor draws a file they bring to consensus", user_id);
+      return fail_rollback (store);
+    }
+  if (g_str_equal (kind, "review"))
+    {
+      g_autoptr(JsonObject) draw = quorum_store_get_task (store, json_object_get_int_member (task, "reviews"),
+                                                          error);
+      JsonNode *drawer;
+
+      if (draw == NULL)
+        return fail_rollback (store);
+      drawer = json_object_get_member (draw, "assignee");
+      if (!JSON_NODE_HOLDS_NULL (drawer) && json_node_get_int (drawer) == user_id)
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                       "user: user %" G_GINT64_FORMAT " drew the task this review reviews; "
+                       "nobody reviews their own work", user_id);
+          return fail_rollback (store);
+        }
+    }
+  if (g_str_equal (kind, "consensus") && holds_on_file (store, task, user_id, "draw", task_id))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                   "user: user %" G_GINT64_FORMAT " is one of the file's annotators; "
+                   "a consensus reviewer never is", user_id);
+      return fail_rollback (store);
+    }
+  /* A task still waiting for its inputs keeps waiting, with its assignee
+   * already chosen; it opens to them (see submit). */
+  if (_quorum_store_write (store, NULL, error,
+                           "UPDATE tasks SET assignee = ?, assigned_at = " NOW ", updated_at = " NOW ", "
+                           "state = CASE WHEN state = 'available' THEN 'assigned' ELSE state END, "
+                           "version = version + 1 WHERE id = ?", "ii", user_id, task_id) < 0)
+    return fail_rollback (store);
+  return _quorum_store_commit (store, error);
+}
+
+gboolean
+quorum_store_release_task (QuorumStore  *store,
+                           gint64        task_id,
+                           GError      **error)
+{
+  g_autoptr(JsonObject) task = NULL;
+  const char *state;
+
+  if (!_quorum_store_begin (store, error))
+    return FALSE;
+  if ((task = quorum_store_get_task (store, task_id, error)) == NULL)
+    return fail_rollback (store);
+  state = json_object_get_string_member (task, "state");
+  if (JSON_NODE_HOLDS_NULL (json_object_get_member (task, "assignee")))
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "assignee: the task is not assigned");
+      return fail_rollback (store);
+    }
+  if (!g_str_equal (state, "waiting") && !g_str_equal (state, "assigned") && !g_str_equal (state, "in_progress"))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                   "state: the task is %s; only a task not yet submitted can be released", state);
+      return fail_rollback (store);
+    }
+  if (_quorum_store_write (store, NULL, error,
+                           "UPDATE tasks SET assignee = NULL, assigned_at = NULL, updated_at = " NOW ", "
+                           "state = CASE WHEN state = 'waiting' THEN 'waiting' ELSE 'available' END, "
+                           "version = version + 1 WHERE id = ?", "i", task_id) < 0)
+    return fail_rollback (store);
+  return _quorum_store_commit (store, error);
+}

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-store"
+
+#include "quorum-error.h"
+#include "quorum-store-private.h"
+
+#define NOW "CAST(strftime('%s', 'now') AS INTEGER)"
+
+/* Whether user ?1 reaches the job in `jobs` through its share (DESIGN §2):
+ * a launched or complete job shared with its project's organization and ?1
+ * a member of it, or a market job that accepted an organization of ?1. A
+ * draft is not offered yet and a cancelled job gives no more work. */
+#define SHARED_WITH_USER \
+  "(jobs.state IN ('launched', 'complete') AND (" \
+  "  (json_extract (jobs.settings_json, '$.share') = 'org' AND EXISTS (" \
+  "     SELECT 1 FROM org_members WHERE org_members.user_id = ?1 " \
+  "     AND org_members.org_id = (SELECT org_id FROM projects WHERE projects.id = jobs.project_id)))" \
+  "  OR (json_extract (jobs.settings_json, '$.share') = 'market' AND EXISTS (" \
+  "     SELECT 1 FROM job_applications JOIN org_members " \
+  "     ON org_members.org_id = job_applications.org_id " \
+  "     WHERE job_applications.job_id = jobs.id AND job_applications.state = 'accepted' " \
+  "     AND org_members.user_id = ?1))))"
+
+#define APPLICATION_COLUMNS \
+  "job_applications.org_id AS org, orgs.name AS org_name, job_applications.state AS state, " \
+  "job_applications.applied AS applied, job_applications.decided AS decided"
+
+JsonObject *
+quorum_store_get_org (QuorumStore  *store,
+                      gint64        org_id,
+                      GError      **error)
+{
+  g_autofree char *what = g_strdup_printf ("no organization %" G_GINT64_FORMAT, org_id);
+
+  return _quorum_store_row (store, what, error, "SELECT id, name, created FROM orgs WHERE id = ?",
+                            "i", org_id);
+}
+
+gboolean
+quorum_store_is_org_member (QuorumStore *store,
+                            gint64       org_id,
+                            gint64       user_id)
+{
+  g_autoptr(JsonObject) row = _quorum_store_row (store, "", NULL,
+                                                 "SELECT 1 AS yes FROM org_members "
+                                                 "WHERE org_id = ? AND user_id = ?",
+                                                 "ii", org_id, user_id);
+
+  return row != NULL;
+}
+
+gboolean
+quorum_store_job_shared_with (QuorumStore *store,
+                              gint64       job_id,
+                              gint64       user_id)
+{
+  g_autoptr(JsonObject) row = _quorum_store_row (store, "", NULL,
+                                                 "SELECT 1 AS yes FROM jobs WHERE jobs.id = ?2 AND "
+                                                 SHARED_WITH_USER, "ii", user_id, job_id);
+
+  return row != NULL;
+}
+
+JsonNode *
+quorum_store_list_reachable_jobs (QuorumStore  *store,
+                                  gint64        user_id,
+                                  GError      **error)
+{
+  if (user_id < 0)
+    return _quorum_store_rows (store, error,
+                               "SELECT jobs.id AS id, json_extract (jobs.settings_json, '$.name') AS name, "
+                               "jobs.project_id AS project, projects.name AS project_name, "
+                               "jobs.state AS state, json_extract (jobs.settings_json, '$.share') AS share, "
+                               "'admin' AS project_role, 0 AS shared "
+                               "FROM jobs JOIN projects ON projects.id = jobs.project_id ORDER BY jobs.id",
+                               NULL);
+  return _quorum_store_rows (store, error,
+                             "SELECT * FROM ("
+                             "  SELECT jobs.id AS id, json_extract (jobs.settings_json, '$.name') AS name, "
+                             "  jobs.project_id AS project, projects.name AS project_name, "
+                             "  jobs.state AS state, json_extract (jobs.settings_json, '$.share') AS share, "
+                             "  (SELECT role FROM project_members WHERE project_members.project_id = jobs.project_id "
+                             "   AND project_members.user_id = ?1) AS project_role, "
+                             "  " SHARED_WITH_USER " AS shared "
+                             "  FROM jobs JOIN projects ON projects.id = jobs.project_id) "
+                             "WHERE project_role IS NOT NULL OR shared ORDER BY id",
+                             "i", user_id);
+}
+
+JsonNode *
+quorum_store_list_market_jobs (QuorumStore  *store,
+                               GError      **error)
+{
+  return _quorum_store_rows (store, error,
+                             "SELECT jobs.id AS id, json_extract (jobs.settings_json, '$.name') AS name, "
+                             "projects.name AS project_name, "
+                             "(SELECT count(*) FROM job_files WHERE job_files.job_id = jobs.id) AS file_count "
+                             "FROM jobs JOIN projects ON projects.id = jobs.project_id "
+                             "WHERE jobs.state = 'launched' "
+                             "AND json_extract (jobs.settings_json, '$.share') = 'market' "
+                             "ORDER BY jobs.id", NULL);
+}
+
+JsonObject *
+quorum_store_get_application (QuorumStore  *store,
+                              gint64        job_id,
+                              gint64        org_id,
+                              GError      **error)
+{
+  g_autofree char *what = g_strdup_printf ("no application from organization %" G_GINT64_FORMAT
+                                           " to job %" G_GINT64_FORMAT, org_id, job_id);
+
+  return _quorum_store_row (store, what, error,
+                            "SELECT " APPLICATION_COLUMNS " FROM job_applications "
+                            "JOIN orgs ON orgs.id = job_applications.org_id "
+                            "WHERE job_applications.job_id = ? AND job_applications.org_id = ?",
+                            "ii", job_id, org_id);
+}
+
+gboolean
+quorum_store_add_application (QuorumStore  *store,
+                              gint64        job_id,
+                              gint64        org_id,
+                              gint64        applied_by,
+                              GError      **error)
+{
+  g_autofree char *conflict = g_strdup_printf ("org: organization %" G_GINT64_FORMAT
+                                               " has applied to job %" G_GINT64_FORMAT " already",
+                                               org_id, job_id);
+
+  return _quorum_store_write (store, conflict, error,
+                              "INSERT INTO job_applications (job_id, org_id, applied_by, applied) "
+                              "VALUES (?, ?, ?, " NOW ")", "iii", job_id, org_id, applied_by) >= 0;
+}
+
+JsonNode *
+quorum_store_list_applications (QuorumStore  *store,
+                                gint64        job_id,
+                                GError      **error)
+{
+  return _quorum_store_rows (store, error,
+                             "SELECT " APPLICATION_COLUMNS " FROM job_applications "
+                             "JOIN orgs ON orgs.id = job_applications.org_id "
+                             "WHERE job_applications.job_id = ? "
+                             "ORDER BY job_applications.applied, job_applications.org_id",
+                             "i", job_id);
+}
+
+gboolean
+quorum_store_decide_application (QuorumStore  *store,
+                                 gint64        job_id,
+                                 gint64        org_id,
+                                 gboolean      accept,
+                                 gint64        decided_by,
+                                 GError      **error)
+{
+  if (_quorum_store_write (store, NULL, error,
+                           "UPDATE job_applications SET state = ?, decided_by = ?, decided = " NOW " "
+                           "WHERE job_id = ? AND org_id = ?",
+                           "siii", accept ? "accepted" : "declined", decided_by, job_id, org_id) < 0)
+    return FALSE;
+  if (_quorum_store_changes (store) == 0)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND,
+                   "no application from organization %" G_GINT64_FORMAT " to job %" G_GINT64_FORMAT,
+                   org_id, job_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+JsonNode *
+quorum_store_user_jobs_on_file (QuorumStore  *store,
+                                gint64        user_id,
+                                gint64        file_id,
+                                GError      **error)
+{
+  return _quorum_store_rows (store, error,
+                             "SELECT DISTINCT job_id AS job FROM tasks WHERE assignee = ? AND file_id = ?",
+                             "ii", user_id, file_id);
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Assignment by hand against a real quorum-server: GET /jobs/{id}/tasks,
+GET /me/tasks, POST /tasks/{id}/assign and /release, and the rules of
+DESIGN §2 that even an admin's hand keeps. Prints TAP. Argument: the
+quorum-server binary."""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from quorum_test_server import Server, png  # noqa: E402
+
+SERVER = sys.argv[1]
+results = []
+
+
+def check(name, condition, detail=""):
+    results.append((name, bool(condition), detail))
+
+
+def error_message(body):
+    return body["error"]["message"] if body and "error" in body else ""
+
+
+server = Server(SERVER)
+try:
+    s = server
+    s.call("POST", "/projects", s.root, {"name": "Streets"})
+    s.call("PUT", "/projects/1/labels", s.root,
+           {"labels": [{"name": "car", "color": "#e01b24", "kind": "box", "attributes": []}]})
+    status, f1 = s.call("POST", "/projects/1/files?name=street-1.png", s.root, raw=png(32, 24, 10),
+                        content_type="image/png")
+    assert status == 201, f1
+    ann_id, ann = s.user("ann", "annotator")
+    cat_id, cat = s.user("cat", "annotator")
+    rev_id, rev = s.user("rev", "reviewer")
+    rev2_id, rev2 = s.user("rev2", "reviewer")
+    ed_id, ed = s.user("ed", "editor")
+    status, body = s.call("POST", "/users", s.root, {"name": "out", "password": "out-password"})
+    out = s.login("out", "out-password")
+
+    # One file, P 2, R 1: draw 1, its review, draw 2, its review, consensus.
+    status, job = s.call("POST", "/projects/1/jobs", s.root,
+                         {"settings": {"name": "By hand", "passes_per_file": 2, "review_frequency": 1},
+                          "files": [f1["id"]]})
+    job_id = job["id"]
+    s.call("POST", "/jobs/%d/launch" % job_id, s.root)
+
+    status, tasks = s.call("GET", "/jobs/%d/tasks" % job_id, ed)
+    check("an editor lists a job's tasks", status == 200 and len(tasks) == 5, tasks)
+    check("in task order, with kind, pass, state and the file's name",
+          [(t["kind"], t["pass"], t["state"]) for t in tasks]
+          == [("draw", 1, "available"), ("review", 0, "waiting"), ("draw", 2, "available"),
+              ("review", 0, "waiting"), ("consensus", 0, "waiting")]
+          and all(t["file"] == f1["id"] and t["file_name"] == "street-1.png" for t in tasks)
+          and all(t["assignee"] is None and t["assignee_name"] is None and t["version"] == 1 for t in tasks),
+          tasks)
+    d1, r1, d2, r2, c = [t["id"] for t in tasks]
+    status, body = s.call("GET", "/jobs/%d/tasks" % job_id, ann)
+    check("an annotator cannot list a job's tasks (403)", status == 403, body)
+    status, body = s.call("GET", "/jobs/%d/tasks" % job_id, out)
+    check("a non-member is told there is no such project (404)", status == 404, body)
+
+    # ann takes draw 1 the usual way; the admin gives draw 2 to rev by hand.
+    status, task = s.call("POST", "/jobs/%d/next" % job_id, ann)
+    check("ann gets draw 1 from next", status == 200 and task["id"] == d1, task)
+    status, task = s.call("POST", "/tasks/%d/assign" % d2, s.root, {"user": rev_id})
+    check("the admin assigns draw 2 to rev",
+          status == 200 and task["assignee"] == rev_id and task["state"] == "assigned" and task["version"] == 2, task)
+    status, body = s.call("POST", "/jobs/%d/next" % job_id, cat)
+    check("with P annotators on the file, next gives cat nothing (204)", status == 204, body)
+
+    # Beyond P: a third annotator on the file, by hand.
+    status, task = s.call("POST", "/tasks/%d/assign" % d1, s.root, {"user": cat_id})
+    check("the admin may go beyond P: draw 1 goes to cat", status == 200 and task["assignee"] == cat_id, task)
+    status, tasks = s.call("GET", "/jobs/%d/tasks" % job_id, s.root)
+    check("the task list names the assignees",
+          [t["assignee_name"] for t in tasks] == ["cat", None, "rev", None, None], tasks)
+
+    # The rules that hold even for an admin.
+    status, body = s.call("POST", "/tasks/%d/assign" % d1, s.root, {"user": rev_id})
+    check("two passes of one file to one person: 422", status == 422 and "two passes" in error_message(body), body)
+    status, body = s.call("POST", "/tasks/%d/assign" % r2, s.root, {"user": rev_id})
+    check("rev reviewing the draw task rev drew: 422",
+          status == 422 and "reviews their own work" in error_message(body), body)
+    status, body = s.call("POST", "/tasks/%d/assign" % c, s.root, {"user": rev_id})
+    check("one of the file's annotators as its consensus reviewer: 422",
+          status == 422 and "consensus reviewer" in error_message(body), body)
+    status, body = s.call("POST", "/tasks/%d/assign" % r1, s.root, {"user": ann_id})
+    check("an annotator's role cannot take a review: 422", status == 422 and "role" in error_message(body), body)
+    status, body = s.call("POST", "/tasks/%d/assign" % r1, s.root, {"user": s.call("GET", "/me", out)[1]["id"]})
+    check("a non-member cannot be assigned: 422", status == 422 and "not a member" in error_message(body), body)
+    status, body = s.call("POST", "/tasks/%d/assign" % r1, s.root, {"user": 999})
+    check("an unknown user: 404", status == 404 and "no user 999" in error_message(body), body)
+    status, body = s.call("POST", "/tasks/%d/assign" % r1, s.root, {"user": "rev"})
+    check("user must be an id: 400 naming it", status == 400 and error_message(body).startswith("user"), body)
+    status, task = s.call("POST", "/tasks/%d/assign" % r2, s.root, {"user": rev2_id})
+    check("a waiting review can be given to another reviewer and keeps waiting",
+          status == 200 and task["assignee"] == rev2_id and task["state"] == "waiting", task)
+
+    # Who may assign.
+    status, body = s.call("POST", "/tasks/%d/assign" % r1, ed, {"user": rev2_id})
+    check("an editor is not a project admin: 403", status == 403, body)
+    status, body = s.call("POST", "/tasks/%d/assign" % r1, ann, {"user": ann_id})
+    check("an annotator cannot assign: 403", status == 403, body)
+    status, body = s.call("POST", "/tasks/%d/assign" % r1, out, {"user": rev2_id})
+    check("a non-member cannot assign: 404", status == 404, body)
+    status, body = s.call("POST", "/tasks/999/assign", s.root, {"user": rev2_id})
+    check("an unknown task: 404", status == 404 and "no task 999" in error_message(body), body)
+
+    # /me/tasks: exactly the caller's open tasks.
+    status, mine = s.call("GET", "/me/tasks", cat)
+    check("cat's task list is draw 1, with job and file names",
+          status == 200 and [(t["id"], t["kind"], t["state"], t["job"], t["job_name"], t["file"], t["file_name"])
+                             for t in mine]
+          == [(d1, "draw", "assigned", job_id, "By hand", f1["id"], "street-1.png")], mine)
+    status, mine = s.call("GET", "/me/tasks", rev)
+    check("rev's task list is draw 2", status == 200 and [t["id"] for t in mine] == [d2], mine)
+    status, mine = s.call("GET", "/me/tasks", ann)
+    check("ann, whose task went to cat, has none", status == 200 and mine == [], mine)
+
+    # Release.
+    status, body = s.call("POST", "/tasks/%d/release" % d2, cat)
+    check("someone else's task cannot be released by an annotator (403)", status == 403, body)
+    status, task = s.call("POST", "/tasks/%d/release" % d1, cat)
+    check("the assignee releases: available, no assignee, version bumped",
+          status == 200 and task["state"] == "available" and task["assignee"] is None and task["version"] == 4, task)
+    status, mine = s.call("GET", "/me/tasks", cat)
+    check("a released task leaves the assignee's list", mine == [], mine)
+    status, body = s.call("POST", "/tasks/%d/release" % d1, s.root)
+    check("releasing a task nobody holds: 422", status == 422, body)
+    status, task = s.call("POST", "/jobs/%d/next" % job_id, ann)
+    check("the released task is given out again by next", status == 200 and task["id"] == d1, task)
+    status, task = s.call("POST", "/tasks/%d/release" % d2, s.root)
+    check("a project admin releases anyone's task", status == 200 and task["state"] == "available", task)
+
+    # Submitted work stays with its annotator.
+    status, current = s.call("GET", "/tasks/%d" % d1, ann)
+    status, saved = s.call("PUT", "/tasks/%d/instances" % d1, ann, {"version": current["version"], "instances": []})
+    status, body = s.call("POST", "/tasks/%d/submit" % d1, ann, {"version": saved["version"]})
+    status, body = s.call("POST", "/tasks/%d/assign" % d1, s.root, {"user": cat_id})
+    check("a submitted task cannot be reassigned: 422", status == 422 and "submitted" in error_message(body), body)
+    status, body = s.call("POST", "/tasks/%d/release" % d1, ann)
+    check("nor released: 422", status == 422, body)
+finally:
+    server.close()
+
+failed = 0
+for number, (name, ok, detail) in enumerate(results, 1):
+    print("%s %d - %s" % ("ok" if ok else "not ok", number, name))
+    if not ok:
+        failed += 1
+        print("# " + json.dumps(detail)[:2000])
+print("1..%d" % len(results))
+sys.exit(1 if failed else 0)
