@@ -9,6 +9,20 @@
 #include "quorum-cli.h"
 
 static const QuorumCliCommand commands[] = {
+  { "login", "Sign in to a server and keep the token", quorum_cli_login },
+  { "logout", "End the stored sign-in", quorum_cli_logout },
+  { "org", "Create and list organizations, add members", quorum_cli_org },
+  { "user", "Create and list users", quorum_cli_user },
+  { "project", "Create and list projects, manage members", quorum_cli_project },
+  { "label", "Add and list a project's labels", quorum_cli_label },
+  { "file", "Upload and list images and videos", quorum_cli_file },
+  { "guide", "Save, update and list Markdown guides", quorum_cli_guide },
+  { "credential", "Create, grant, revoke and list credentials", quorum_cli_credential },
+  { "job", "Create, launch and follow jobs", quorum_cli_job },
+  { "task", "List, assign and release tasks", quorum_cli_task },
+  { "exam", "Apply to exams, see results, pass or fail takers", quorum_cli_exam },
+  { "export", "Export a job as COCO or Quorum JSON", quorum_cli_export },
+  { "import", "Import COCO into a project's existing instances", quorum_cli_import },
   { "agreement", "Score how well annotation sets agree (offline)", quorum_cli_agreement },
 };
 

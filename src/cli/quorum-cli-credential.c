@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-cli"
+
+#include <stdio.h>
+
+#include "quorum-cli.h"
+
+static int
+credential_new (int    argc,
+                char **argv)
+{
+  g_auto(QuorumCliSession) session = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *project_text = NULL;
+  g_autofree char *description = NULL;
+  const GOptionEntry entries[] = {
+    { "project", 0, 0, G_OPTION_ARG_STRING, &project_text, "The project", "ID" },
+    { "description", 0, 0, G_OPTION_ARG_STRING, &description, "What holding it means", "TEXT" },
+    { NULL }
+  };
+  gint64 project;
+
+  if (!quorum_cli_session_parse (&session, "credential new", "--project ID NAME",
+                                 "Create a credential (a named qualification) in a project (project admins).",
+                                 "Prints its id; --json prints {\"id\", \"project\", \"name\", \"description\"}.",
+                                 entries, 1, 1, &argc, &argv))
+    return QUORUM_CLI_USAGE;
+  if (!quorum_cli_parse_id (project_text, "--project", &project, &error))
+    return quorum_cli_session_fail (&session, error);
+  json_object_set_string_member (object, "name", argv[1]);
+  if (description != NULL)
+    json_object_set_string_member (object, "description", description);
+  body = quorum_cli_object_node (object);
+  if ((reply = quorum_cli_call (&session, "POST", body, &error, "/projects/%" G_GINT64_FORMAT "/credentials",
+                                project)) == NULL)
+    return quorum_cli_session_fail (&session, error);
+  if (session.json)
+    quorum_cli_print_json (reply);
+  else
+    printf ("%" G_GINT64_FORMAT "\n", json_object_get_int_member (json_node_get_object (reply), "id"));
+  return QUORUM_CLI_OK;
+}
+
+static int
+change_grant (int      argc,
+              char   **argv,
+              gboolean grant)
+{
+  g_auto(QuorumCliSession) session = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  gint64 credential, user;
+
+  if (!quorum_cli_session_parse (&session, grant ? "credential grant" : "credential revoke", "ID USER",
+                                 grant ? "Grant a credential to a user by hand, an “offline credential” "
+                                         "(project admins)."
+                                       : "Revoke a user's credential (project admins); its history stays.",
+                                 "USER is a name or an id. --json prints {\"credential\", \"user\", \"held\"}.",
+                                 NULL, 2, 2, &argc, &argv))
+    return QUORUM_CLI_USAGE;
+  if (!quorum_cli_parse_id (argv[1], "ID", &credential, &error) ||
+      !quorum_cli_resolve_user (&session, argv[2], &user, &error))
+    return quorum_cli_session_fail (&session, error);
+  if (grant)
+    {
+      g_autoptr(JsonObject) object = json_object_new ();
+      g_autoptr(JsonNode) body = NULL;
+
+      json_object_set_int_member (object, "user", user);
+      body = quorum_cli_object_node (object);
+      reply = quorum_cli_call (&session, "POST", body, &error, "/credentials/%" G_GINT64_FORMAT "/grants",
+                               credential);
+    }
+  else
+    reply = quorum_cli_call (&session, "DELETE", NULL, &error,
+                             "/credentials/%" G_GINT64_FORMAT "/grants/%" G_GINT64_FORMAT, credential, user);
+  if (reply == NULL)
+    return quorum_cli_session_fail (&session, error);
+  if (session.json)
+    {
+      g_autoptr(JsonObject) shown = json_object_new ();
+
+      json_object_set_int_member (shown, "credential", credential);
+      json_object_set_int_member (shown, "user", user);
+      json_object_set_boolean_member (shown, "held", grant);
+      quorum_cli_print_object (shown);
+    }
+  else
+    printf ("User %" G_GINT64_FORMAT " %s credential %" G_GINT64_FORMAT ".\n", user,
+            grant ? "holds" : "no longer holds", credential);
+  return QUORUM_CLI_OK;
+}
+
+static int
+credential_grant (int    argc,
+                  char **argv)
+{
+  return change_grant (argc, argv, TRUE);
+}
+
+static int
+credential_revoke (int    argc,
+                   char **argv)
+{
+  return change_grant (argc, argv, FALSE);
+}
+
+static int
+credential_list (int    argc,
+                 char **argv)
+{
+  static const char * const columns[] = { "id:ID", "name:Name", "holders:Holders", "description:Description",
+                                          NULL };
+  g_auto(QuorumCliSession) session = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *project_text = NULL;
+  const GOptionEntry entries[] = {
+    { "project", 0, 0, G_OPTION_ARG_STRING, &project_text, "The project", "ID" },
+    { NULL }
+  };
+  gint64 project;
+
+  if (!quorum_cli_session_parse (&session, "credential list", "--project ID", "List a project's credentials.",
+                                 "--json prints [{\"id\", \"project\", \"name\", \"description\", \"holders\"}, …].",
+                                 entries, 0, 0, &argc, &argv))
+    return QUORUM_CLI_USAGE;
+  if (!quorum_cli_parse_id (project_text, "--project", &project, &error))
+    return quorum_cli_session_fail (&session, error);
+  if ((reply = quorum_cli_call (&session, "GET", NULL, &error, "/projects/%" G_GINT64_FORMAT "/credentials",
+                                project)) == NULL)
+    return quorum_cli_session_fail (&session, error);
+  quorum_cli_session_print (&session, reply, columns);
+  return QUORUM_CLI_OK;
+}
+
+static const QuorumCliAction actions[] = {
+  { "new", "--project ID NAME", "Create a credential", credential_new },
+  { "grant", "ID USER", "Grant a credential by hand", credential_grant },
+  { "revoke", "ID USER", "Revoke a credential", credential_revoke },
+  { "list", "--project ID", "List a project's credentials", credential_list },
+};
+
+int
+quorum_cli_credential (int    argc,
+                       char **argv)
+{
+  return quorum_cli_dispatch ("credential", "Credentials: qualifications that jobs require and exams award.",
+                              actions, G_N_ELEMENTS (actions), argc, argv);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-cli"
+
+#include <stdio.h>
+
+#include "quorum-cli.h"
+
+int
+quorum_cli_export (int    argc,
+                   char **argv)
+{
+  g_auto(QuorumCliSession) session = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *job_text = NULL, *format = NULL, *versions = NULL, *output = NULL;
+  g_autofree char *path = NULL;
+  const GOptionEntry entries[] = {
+    { "job", 0, 0, G_OPTION_ARG_STRING, &job_text, "The job", "ID" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "coco (the outputs) or quorum (default: every version "
+      "with its scores)", "FORMAT" },
+    { "versions", 0, 0, G_OPTION_ARG_STRING, &versions, "Quorum format: all (default) or best", "WHICH" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE instead of standard output", "FILE" },
+    { NULL }
+  };
+  gint64 job;
+
+  if (!quorum_cli_session_parse (&session, "export", "--job ID --format coco|quorum -o FILE",
+                                 "Export a job's annotations (editors).",
+                                 "coco: the output of every finished file (the accepted draw, or the\n"
+                                 "consensus) as COCO JSON (docs/coco.md). quorum: every version of every\n"
+                                 "file with the pair scores, the file agreement and the winning version\n"
+                                 "(docs/formats.md); --versions best keeps the outputs, scores and winner.\n"
+                                 "The file is replaced only once the whole export has arrived.",
+                                 entries, 0, 0, &argc, &argv))
+    return QUORUM_CLI_USAGE;
+  if (!quorum_cli_parse_id (job_text, "--job", &job, &error))
+    return quorum_cli_session_fail (&session, error);
+  if (format == NULL)
+    format = g_strdup ("quorum");
+  if (!g_str_equal (format, "coco") && !g_str_equal (format, "quorum"))
+    return quorum_cli_session_usage (&session, "--format: coco or quorum, not “%s”", format);
+  if (versions != NULL && !g_str_equal (versions, "all") && !g_str_equal (versions, "best"))
+    return quorum_cli_session_usage (&session, "--versions: all or best, not “%s”", versions);
+  path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/export?format=%s&versions=%s", job, format,
+                          versions != NULL ? versions : "all");
+  if (quorum_cli_session_connect (&session, &error) == NULL)
+    return quorum_cli_session_fail (&session, error);
+  if (output != NULL && !g_str_equal (output, "-"))
+    {
+      if (!quorum_client_download_sync (session.client, path, output, NULL, &error))
+        return quorum_cli_session_fail (&session, error);
+      if (!session.json)
+        fprintf (stderr, "Exported job %" G_GINT64_FORMAT " (%s) to %s.\n", job, format, output);
+    }
+  else
+    {
+      g_autoptr(JsonNode) reply = quorum_client_call_sync (session.client, "GET", path, NULL, NULL, &error);
+
+      if (reply == NULL)
+        return quorum_cli_session_fail (&session, error);
+      quorum_cli_print_json (reply);
+    }
+  return QUORUM_CLI_OK;
+}

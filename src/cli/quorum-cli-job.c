@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-cli"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "quorum-cli.h"
+
+static const char * const task_states[] = {
+  "waiting", "available", "assigned", "in_progress", "submitted", "accepted", "rejected", "complete", NULL
+};
+static const char * const task_kinds[] = { "draw", "review", "consensus", NULL };
+
+static gboolean
+parse_count (const char  *text,
+             const char  *option,
+             gint64       minimum,
+             gint64      *value,
+             GError     **error)
+{
+  if (!g_ascii_string_to_signed (text, 10, minimum, G_MAXINT32, value, NULL))
+    {
+      g_set_error (error, QUORUM_CLI_INPUT_ERROR, 0, "%s: must be a whole number, at least %" G_GINT64_FORMAT
+                   ", not “%s”", option, minimum, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_number (const char  *text,
+              const char  *option,
+              double      *value,
+              GError     **error)
+{
+  char *end = NULL;
+
+  errno = 0;
+  *value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || errno != 0 || !isfinite (*value))
+    {
+      g_set_error (error, QUORUM_CLI_INPUT_ERROR, 0, "%s: must be a number, not “%s”", option, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Credentials are given by id or name; the job settings name them. */
+static JsonArray *
+credential_names (QuorumCliSession  *session,
+                  gint64             project,
+                  char             **given,
+                  const char        *option,
+                  JsonNode         **known,
+                  GError           **error)
+{
+  g_autoptr(JsonArray) names = json_array_new ();
+
+  for (guint i = 0; given != NULL && given[i] != NULL; i++)
+    {
+      guint64 id;
+      const char *name = NULL;
+
+      if (!g_ascii_string_to_unsigned (given[i], 10, 1, G_MAXINT64, &id, NULL))
+        {
+          json_array_add_string_element (names, given[i]);
+          continue;
+        }
+      if (*known == NULL &&
+          (*known = quorum_cli_call (session, "GET", NULL, error, "/projects/%" G_GINT64_FORMAT "/credentials",
+                                     project)) == NULL)
+        return NULL;
+      for (guint j = 0; j < json_array_get_length (json_node_get_array (*known)); j++)
+        {
+          JsonObject *credential = json_array_get_object_element (json_node_get_array (*known), j);
+
+          if (json_object_get_int_member (credential, "id") == (gint64) id)
+            name = json_object_get_string_member (credential, "name");
+        }
+      if (name == NULL)
+        {
+          g_set_error (error, QUORUM_CLI_INPUT_ERROR, 0, "%s: project %" G_GINT64_FORMAT " has no credential %s",
+                       option, project, given[i]);
+          return NULL;
+        }
+      json_array_add_string_element (names, name);
+    }
+  return g_steal_pointer (&names);
+}
+
+static JsonArray *
+file_ids (int      argc,
+          char   **argv,
+          int      first,
+          GError **error)
+{
+  g_autoptr(JsonArray) ids = json_array_new ();
+
+  for (int i = first; i < argc; i++)
+    {
+      gint64 id;
+
+      if (!quorum_cli_parse_id (argv[i], "FILE_ID", &id, error))
+        return NULL;
+      json_array_add_int_element (ids, id);
+    }
+  return g_steal_pointer (&ids);
+}
+
+static int
+job_new (int    argc,
+         char **argv)
+{
+  g_auto(QuorumCliSession) session = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) settings = json_object_new ();
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(JsonNode) known = NULL;
+  g_autofree char *project_text = NULL, *passes = NULL, *frequency = NULL, *consensus = NULL;
+  g_autofree char *share = NULL, *type = NULL, *guide = NULL, *review_guide = NULL, *threshold = NULL;
+  g_autofree char *min_stars = NULL, *max_missed = NULL;
+  g_auto(GStrv) requires = NULL;
+  g_auto(GStrv) awards = NULL;
+  gboolean launch = FALSE, not_blind = FALSE;
+  const GOptionEntry entries[] = {
+    { "project", 0, 0, G_OPTION_ARG_STRING, &project_text, "The project", "ID" },
+    { "passes", 0, 0, G_OPTION_ARG_STRING, &passes, "Annotators per file, P ≥ 1 (default 1)", "N" },
+    { "review-frequency", 0, 0, G_OPTION_ARG_STRING, &frequency,
+      "Review every R-th draw task; 0, the default, for no review", "R" },
+    { "consensus", 0, 0, G_OPTION_ARG_STRING, &consensus,
+      "With P > 1: best (Best Annotator, the default) or merge (Manual Merge)", "best|merge" },
+    { "not-blind", 0, 0, G_OPTION_ARG_NONE, &not_blind, "Let annotators of a file see each other's work", NULL },
+    { "share", 0, 0, G_OPTION_ARG_STRING, &share, "Who sees the job: project (default), org or market",
+      "SHARE" },
+    { "requires", 0, 0, G_OPTION_ARG_STRING_ARRAY, &requires,
+      "A credential (id or name) workers must hold; repeat for several", "CRED" },
+    { "awards", 0, 0, G_OPTION_ARG_STRING_ARRAY, &awards,
+      "A credential (id or name) passing this exam grants; repeat for several", "CRED" },
+    { "type", 0, 0, G_OPTION_ARG_STRING, &type, "normal (default) or exam", "TYPE" },
+    { "guide", 0, 0, G_OPTION_ARG_STRING, &guide, "The draw guide", "GUIDE_ID" },
+    { "review-guide", 0, 0, G_OPTION_ARG_STRING, &review_guide, "The review guide", "GUIDE_ID" },
+    { "threshold", 0, 0, G_OPTION_ARG_STRING, &threshold, "Match threshold τ, 0 < τ ≤ 1 (default 0.5)", "T" },
+    { "min-stars", 0, 0, G_OPTION_ARG_STRING, &min_stars, "Exam pass rule: least average stars (default 3)",
+      "S" },
+    { "max-missed", 0, 0, G_OPTION_ARG_STRING, &max_missed, "Exam pass rule: most missed instances (default 0)",
+      "M" },
+    { "launch", 0, 0, G_OPTION_ARG_NONE, &launch, "Launch the job at once", NULL },
+    { NULL }
+  };
+  gint64 project, number;
+  double value;
+
+  if (!quorum_cli_session_parse (&session, "job new", "--project ID NAME [FILE_ID…]",
+                                 "Create a job over some of a project's files (editors).",
+                                 "The job starts as a draft (files can still be added or removed) unless\n"
+                                 "--launch is given. Launching plans the tasks of DESIGN §2: per file, P draw\n"
+                                 "tasks; a review of every R-th draw task; one consensus task when P > 1.\n"
+                                 "An exam (--type exam) forces P = 1 and R = 1 and must --award a credential.\n"
+                                 "Prints the job's id; --json prints the job\n"
+                                 "{\"id\", \"project\", \"state\", \"settings\", \"created\", \"files\"}.",
+                                 entries, 1, -1, &argc, &argv))
+    return QUORUM_CLI_USAGE;
+  if (!quorum_cli_parse_id (project_text, "--project", &project, &error))
+    return quorum_cli_session_fail (&session, error);
+  json_object_set_string_member (settings, "name", argv[1]);
+  if (type != NULL)
+    {
+      if (!g_str_equal (type, "normal") && !g_str_equal (type, "exam"))
+        return quorum_cli_session_usage (&session, "--type: normal or exam, not “%s”", type);
+      json_object_set_string_member (settings, "type", type);
+    }
+  if (share != NULL)
+    {
+      if (!g_str_equal (share, "project") && !g_str_equal (share, "org") && !g_str_equal (share, "market"))
+        return quorum_cli_session_usage (&session, "--share: project, org or market, not “%s”", share);
+      json_object_set_string_member (settings, "share", share);
+    }
+  if (passes != NULL)
+    {
+      if (!parse_count (passes, "--passes", 1, &number, &error))
+        return quorum_cli_session_fail (&session, error);
+      json_object_set_int_member (settings, "passes_per_file", number);
+    }
+  if (frequency != NULL)
+    {
+      if (!parse_count (frequency, "--review-frequency", 0, &number, &error))
+        return quorum_cli_session_fail (&session, error);
+      json_object_set_int_member (settings, "review_frequency", number);
+    }
+  if (consensus != NULL)
+    {
+      if (g_str_equal (consensus, "best") || g_str_equal (consensus, "best_annotator"))
+        json_object_set_string_member (settings, "consensus", "best_annotator");
+      else if (g_str_equal (consensus, "merge") || g_str_equal (consensus, "manual_merge"))
+        json_object_set_string_member (settings, "consensus", "manual_merge");
+      else
+        return quorum_cli_session_usage (&session, "--consensus: best or merge, not “%s”", consensus);
+    }
+  if (not_blind)
+    json_object_set_boolean_member (settings, "blind", FALSE);
+  if (threshold != NULL)
+    {
+      if (!parse_number (threshold, "--threshold", &value, &error))
+        return quorum_cli_session_fail (&session, error);
+      json_object_set_double_member (settings, "threshold", value);
+    }
+  if (min_stars != NULL || max_missed != NULL)
+    {
+      JsonObject *rule = json_object_new ();
+
+      json_object_set_object_member (settings, "pass_rule", rule);
+      if (min_stars != NULL)
+        {
+          if (!parse_number (min_stars, "--min-stars", &value, &error))
+            return quorum_cli_session_fail (&session, error);
+          json_object_set_double_member (rule, "min_average_stars", value);
+        }
+      if (max_missed != NULL)
+        {
+          if (!parse_count (max_missed, "--max-missed", 0, &number, &error))
+            return quorum_cli_session_fail (&session, error);
+          json_object_set_int_member (rule, "max_missed", number);
+        }
+    }
+  if (guide != NULL)
+    {
+      if (!quorum_cli_parse_id (guide, "--guide", &number, &error))
+        return quorum_cli_session_fail (&session, error);
+      json_object_set_string_member (settings, "draw_guide", guide);
+    }
+  if (review_guide != NULL)
+    {
+      if (!quorum_cli_parse_id (review_guide, "--review-guide", &number, &error))
+        return quorum_cli_session_fail (&session, error);
+      json_object_set_string_member (settings, "review_guide", review_guide);
+    }
+  {
+    JsonArray *required = credential_names (&session, project, requires, "--requires", &known, &error);
+    JsonArray *awarded;
+
+    if (required == NULL)
+      return quorum_cli_session_fail (&session, error);
+    json_object_set_array_member (settings, "required_credentials", required);
+    if ((awarded = credential_names (&session, project, awards, "--awards", &known, &error)) == NULL)
+      return quorum_cli_session_fail (&session, error);
+    json_object_set_array_member (settings, "awarded_credentials", awarded);
+  }
+  {
+    JsonArray *files = file_ids (argc, argv, 2, &error);
+
+    if (files == NULL)
+      return quorum_cli_session_fail (&session, error);
+    json_object_set_array_member (object, "files", files);
+  }
+  json_object_set_object_member (object, "settings", json_object_ref (settings));
+  body = quorum_cli_object_node (object);
+  if ((reply = quorum_cli_call (&session, "POST", body, &error, "/projects/%" G_GINT64_FORMAT "/jobs",
+                                project)) == NULL)
+    return quorum_cli_session_fail (&session, error);
+  if (launch)
+    {
+      gint64 id = json_object_get_int_member (json_node_get_object (reply), "id");
+
+      g_clear_pointer (&reply, json_node_unref);
+      if ((reply = quorum_cli_call (&session, "POST", NULL, &error, "/jobs/%" G_GINT64_FORMAT "/launch",
+                                    id)) == NULL)
+        {
+          fprintf (stderr, "quorumctl job new: job %" G_GINT64_FORMAT " was created as a draft, "
+                   "but not launched:\n", id);
+          return quorum_cli_session_fail (&session, error);
+        }
+    }
+  if (session.json)
+    quorum_cli_print_json (reply);
+  else
+    printf ("%" G_GINT64_FORMAT "\n", json_object_get_int_member (json_node_get_object (reply), "id"));
+  return QUORUM_CLI_OK;
+}
+
+static int
+job_files (int    argc,
+           char **argv)
+{
+  g_auto(QuorumCliSession) session = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  JsonArray *files;
+  gboolean add;
+  gint64 job;
+
+  if (!quorum_cli_session_parse (&session, "job files", "add|remove JOB FILE_ID…",
+                                 "Add files to a draft job, or remove them (editors).",
+                                 "--json prints the job with its files.", NULL, 3, -1, &argc, &argv))
+    return QUORUM_CLI_USAGE;
+  if (!g_str_equal (argv[1], "add") && !g_str_equal (argv[1], "remove"))
+    return quorum_cli_session_usage (&session, "give add or remove, not “%s”", argv[1]);
+  add = g_str_equal (argv[1], "add");
+  if (!quorum_cli_parse_id (argv[2], "JOB", &job, &error) || (files = file_ids (argc, argv, 3, &error)) == NULL)
+    return quorum_cli_session_fail (&session, error);
+  json_object_set_array_member (object, add ? "add" : "remove", files);
+  body = quorum_cli_object_node (object);
+  if ((reply = quorum_cli_call (&session, "PUT", body, &error, "/jobs/%" G_GINT64_FORMAT "/files", job)) == NULL)
+    return quorum_cli_session_fail (&session, error);
+  if (session.json)
+    quorum_cli_print_json (reply);
+  else
+    printf ("Job %" G_GINT64_FORMAT " has %u file(s).\n", job,
+            json_array_get_length (json_object_get_array_member (json_node_get_object (reply), "files")));
+  return QUORUM_CLI_OK;
+}
+
+static int
+job_launch (int    argc,
+            char **argv)
+{
+  g_auto(QuorumCliSession) session = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  gint64 job;
+
+  if (!quorum_cli_session_parse (&session, "job launch", "JOB",
+                                 "Launch a draft job: plan its tasks and open them to workers (editors).",
+                                 "--json prints the job, now “launched”.", NULL, 1, 1, &argc, &argv))
+    return QUORUM_CLI_USAGE;
+  if (!quorum_cli_parse_id (argv[1], "JOB", &job, &error))
+    return quorum_cli_session_fail (&session, error);
+  if ((reply = quorum_cli_call (&session, "POST", NULL, &error, "/jobs/%" G_GINT64_FORMAT "/launch", job)) == NULL)
+    return quorum_cli_session_fail (&session, error);
+  if (session.json)
+    quorum_cli_print_json (reply);
+  else
+    printf ("Job %" G_GINT64_FORMAT " is launched.\n", job);
+  return QUORUM_CLI_OK;
+}
+
+static void
+print_status (JsonObject *status)
+{
+  static const char * const file_columns[] = { "file:File", "name:Name", "done:Done", "tasks:Tasks", NULL };
+  JsonObject *tasks = json_object_get_object_member (status, "tasks");
+  guint width = strlen ("consensus");
+
+  printf ("Job %" G_GINT64_FORMAT ": %s\n\n", json_object_get_int_member (status, "job"),
+          json_object_get_string_member (status, "state"));
+  printf ("%-*s", width + 2, "Tasks");
+  for (guint s = 0; task_states[s] != NULL; s++)
+    printf ("%*s", (int) strlen (task_states[s]) + 2, task_states[s]);
+  printf ("%*s\n", 7, "total");
+  for (guint k = 0; task_kinds[k] != NULL; k++)
+    {
+      JsonObject *counts = json_object_has_member (tasks, task_kinds[k])
+                           ? json_object_get_object_member (tasks, task_kinds[k]) : NULL;
+      gint64 total = 0;
+
+      printf ("%-*s", width + 2, task_kinds[k]);
+      for (guint s = 0; task_states[s] != NULL; s++)
+        {
+          gint64 n = counts != NULL ? json_object_get_int_member_with_default (counts, task_states[s], 0) : 0;
+
+          total += n;
+          printf ("%*" G_GINT64_FORMAT, (int) strlen (task_states[s]) + 2, n);
+        }
+      printf ("%*" G_GINT64_FORMAT "\n", 7, total);
+    }
+  printf ("\n");
+  quorum_cli_print_table (json_object_get_member (status, "files"), file_columns);
+}
+
+static int
+job_status (int    argc,
+            char **argv)
+{
+  g_auto(QuorumCliSession) session = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  gint64 job;
+
+  if (!quorum_cli_session_parse (&session, "job status", "JOB",
+                                 "Show a job's progress: task counts per kind and state, and per file.",
+                                 "--json prints {\"job\", \"state\", \"tasks\": {KIND: {STATE: COUNT}},\n"
+                                 "\"files\": [{\"file\", \"name\", \"tasks\", \"done\"}, …]}; kinds and states\n"
+                                 "with no task are left out.", NULL, 1, 1, &argc, &argv))
+    return QUORUM_CLI_USAGE;
+  if (!quorum_cli_parse_id (argv[1], "JOB", &job, &error))
+    return quorum_cli_session_fail (&session, error);
+  if ((reply = quorum_cli_call (&session, "GET", NULL, &error, "/jobs/%" G_GINT64_FORMAT "/status", job)) == NULL)
+    return quorum_cli_session_fail (&session, error);
+  if (session.json)
+    quorum_cli_print_json (reply);
+  else
+    print_status (json_node_get_object (reply));
+  return QUORUM_CLI_OK;
+}
+
+static int
+job_list (int    argc,
+          char **argv)
+{
+  g_auto(QuorumCliSession) session = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *project_text = NULL;
+  const GOptionEntry entries[] = {
+    { "project", 0, 0, G_OPTION_ARG_STRING, &project_text, "The project", "ID" },
+    { NULL }
+  };
+  gint64 project;
+
+  if (!quorum_cli_session_parse (&session, "job list", "--project ID", "List a project's jobs.",
+                                 "--json prints [{\"id\", \"project\", \"state\", \"settings\", \"created\", "
+                                 "\"n_files\"}, …].", entries, 0, 0, &argc, &argv))
+    return QUORUM_CLI_USAGE;
+  if (!quorum_cli_parse_id (project_text, "--project", &project, &error))
+    return quorum_cli_session_fail (&session, error);
+  if ((reply = quorum_cli_call (&session, "GET", NULL, &error, "/projects/%" G_GINT64_FORMAT "/jobs",
+                                project)) == NULL)
+    return quorum_cli_session_fail (&session, error);
+  if (session.json)
+    quorum_cli_print_json (reply);
+  else
+    {
+      printf ("ID  State      Files  P  R  Type    Name\n");
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (reply)); i++)
+        {
+          JsonObject *job = json_array_get_object_element (json_node_get_array (reply), i);
+          JsonObject *settings = json_object_get_object_member (job, "settings");
+
+          printf ("%-3" G_GINT64_FORMAT " %-10s %-6" G_GINT64_FORMAT " %-2" G_GINT64_FORMAT " %-2" G_GINT64_FORMAT
+                  " %-7s %s\n", json_object_get_int_member (job, "id"), json_object_get_string_member (job, "state"),
+                  json_object_get_int_member_with_default (job, "n_files", 0),
+                  json_object_get_int_member_with_default (settings, "passes_per_file", 1),
+                  json_object_get_int_member_with_default (settings, "review_frequency", 0),
+                  json_object_get_string_member_with_default (settings, "type", "normal"),
+                  json_object_get_string_member_with_default (settings, "name", ""));
+        }
+    }
+  return QUORUM_CLI_OK;
+}
+
+static const QuorumCliAction actions[] = {
+  { "new", "--project ID NAME [OPTION…] [FILE_ID…]", "Create a job", job_new },
+  { "files", "add|remove JOB FILE_ID…", "Change a draft job's files", job_files },
+  { "launch", "JOB", "Launch a draft job", job_launch },
+  { "status", "JOB", "Show a job's progress", job_status },
+  { "list", "--project ID", "List a project's jobs", job_list },
+};
+
+int
+quorum_cli_job (int    argc,
+                char **argv)
+{
+  return quorum_cli_dispatch ("job", "Jobs: batches of files to annotate, review and bring to consensus.",
+                              actions, G_N_ELEMENTS (actions), argc, argv);
+}

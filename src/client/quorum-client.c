@@ -1,0 +1,811 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-client"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "quorum-client.h"
+#include "quorum-error.h"
+#include "quorum-server-address.h"
+#include "quorum-wire.h"
+
+/* Error bodies past this are not worth reading. */
+#define MAX_ERROR_BODY (64 * 1024)
+
+struct _QuorumClient
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  char        *server;
+  char        *token;
+};
+
+G_DEFINE_FINAL_TYPE (QuorumClient, quorum_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SERVER,
+  PROP_TOKEN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+quorum_client_finalize (GObject *object)
+{
+  QuorumClient *self = QUORUM_CLIENT (object);
+
+  g_clear_object (&self->session);
+  g_free (self->server);
+  g_free (self->token);
+  G_OBJECT_CLASS (quorum_client_parent_class)->finalize (object);
+}
+
+static void
+quorum_client_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  QuorumClient *self = QUORUM_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVER:
+      g_value_set_string (value, self->server);
+      break;
+    case PROP_TOKEN:
+      g_value_set_string (value, self->token);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quorum_client_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  QuorumClient *self = QUORUM_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVER:
+      g_free (self->server);
+      self->server = g_value_dup_string (value);
+      break;
+    case PROP_TOKEN:
+      quorum_client_set_token (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quorum_client_class_init (QuorumClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = quorum_client_finalize;
+  object_class->get_property = quorum_client_get_property;
+  object_class->set_property = quorum_client_set_property;
+
+  properties[PROP_SERVER] =
+    g_param_spec_string ("server", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TOKEN] =
+    g_param_spec_string ("token", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+quorum_client_init (QuorumClient *self)
+{
+  self->session = soup_session_new_with_options ("user-agent", "quorum/" PACKAGE_VERSION,
+                                                 "timeout", 0, NULL);
+}
+
+QuorumClient *
+quorum_client_new (const char  *server,
+                   GError     **error)
+{
+  g_autofree char *normalized = quorum_server_address_normalize (server, error);
+
+  if (normalized == NULL)
+    return NULL;
+  return g_object_new (QUORUM_TYPE_CLIENT, "server", normalized, NULL);
+}
+
+const char *
+quorum_client_get_server (QuorumClient *client)
+{
+  g_return_val_if_fail (QUORUM_IS_CLIENT (client), NULL);
+  return client->server;
+}
+
+const char *
+quorum_client_get_token (QuorumClient *client)
+{
+  g_return_val_if_fail (QUORUM_IS_CLIENT (client), NULL);
+  return client->token;
+}
+
+void
+quorum_client_set_token (QuorumClient *client,
+                         const char   *token)
+{
+  g_return_if_fail (QUORUM_IS_CLIENT (client));
+  if (g_strcmp0 (client->token, token) == 0)
+    return;
+  g_free (client->token);
+  client->token = g_strdup (token);
+  g_object_notify_by_pspec (G_OBJECT (client), properties[PROP_TOKEN]);
+}
+
+/* ---- messages and replies --------------------------------------------- */
+
+static SoupMessage *
+new_message (QuorumClient  *client,
+             const char    *method,
+             const char    *api_path,
+             GError       **error)
+{
+  g_autofree char *uri = g_strconcat (client->server, "/api/v1", api_path, NULL);
+  g_autoptr(GUri) parsed = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
+  SoupMessage *msg;
+
+  if (parsed == NULL || api_path[0] != '/')
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "path: “%s” is not an API path", api_path);
+      return NULL;
+    }
+  msg = soup_message_new_from_uri (method, parsed);
+  if (client->token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", client->token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  return msg;
+}
+
+static QuorumError
+code_for_status (guint status)
+{
+  switch (status)
+    {
+    case SOUP_STATUS_BAD_REQUEST:
+    case SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE:
+      return QUORUM_ERROR_INVALID;
+    case SOUP_STATUS_UNAUTHORIZED:
+      return QUORUM_ERROR_UNAUTHORIZED;
+    case SOUP_STATUS_FORBIDDEN:
+      return QUORUM_ERROR_FORBIDDEN;
+    case SOUP_STATUS_NOT_FOUND:
+    case SOUP_STATUS_METHOD_NOT_ALLOWED:
+      return QUORUM_ERROR_NOT_FOUND;
+    case SOUP_STATUS_CONFLICT:
+      return QUORUM_ERROR_CONFLICT;
+    case SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE:
+      return QUORUM_ERROR_TOO_LARGE;
+    case SOUP_STATUS_UNPROCESSABLE_ENTITY:
+      return QUORUM_ERROR_STATE;
+    default:
+      return QUORUM_ERROR_FAILED;
+    }
+}
+
+/* The server's {"error": {"message"}}, or a line about the status. */
+static void
+set_status_error (GError     **error,
+                  SoupMessage *msg,
+                  GBytes      *body)
+{
+  guint status = soup_message_get_status (msg);
+  g_autoptr(JsonNode) root = NULL;
+  const char *message = NULL;
+
+  if (body != NULL && g_bytes_get_size (body) > 0)
+    root = quorum_wire_parse_bytes (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *object = json_node_get_object (root);
+      JsonObject *detail = json_object_get_member (object, "error") != NULL &&
+                           JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "error"))
+                           ? json_object_get_object_member (object, "error") : NULL;
+      JsonNode *text = detail != NULL ? json_object_get_member (detail, "message") : NULL;
+
+      if (text != NULL && JSON_NODE_HOLDS_VALUE (text) && json_node_get_value_type (text) == G_TYPE_STRING)
+        message = json_node_get_string (text);
+    }
+  if (message != NULL)
+    g_set_error_literal (error, QUORUM_ERROR, code_for_status (status), message);
+  else
+    g_set_error (error, QUORUM_ERROR, code_for_status (status), "the server answered %u %s",
+                 status, soup_message_get_reason_phrase (msg) != NULL ? soup_message_get_reason_phrase (msg) : "");
+}
+
+/* Transport failures become one clear error naming the server. */
+static void
+set_transport_error (QuorumClient  *client,
+                     GError       **error,
+                     GError        *cause)
+{
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_error_copy (cause));
+  else
+    g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE, "cannot reach %s: %s",
+                 client->server, cause->message);
+}
+
+/* The JSON of a 2xx reply: a null node for an empty body. */
+static JsonNode *
+parse_reply (SoupMessage  *msg,
+             GBytes       *body,
+             GError      **error)
+{
+  guint status = soup_message_get_status (msg);
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      set_status_error (error, msg, body);
+      return NULL;
+    }
+  if (body == NULL || g_bytes_get_size (body) == 0)
+    return json_node_new (JSON_NODE_NULL);
+  root = quorum_wire_parse_bytes (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &local_error);
+  if (root == NULL)
+    g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "the server's reply is not JSON: %s",
+                 local_error->message);
+  return root;
+}
+
+/* ---- calls ------------------------------------------------------------ */
+
+typedef struct {
+  SoupMessage *msg;
+  gboolean     existed;
+  GFile       *file;          /* uploads and downloads */
+  char        *name;
+  gint64       project_id;
+  goffset      size;
+  goffset      sent;
+  QuorumClientProgress progress;
+  gpointer     progress_data;
+} CallData;
+
+static void
+call_data_free (CallData *data)
+{
+  g_clear_object (&data->msg);
+  g_clear_object (&data->file);
+  g_free (data->name);
+  g_free (data);
+}
+
+static void
+call_replied (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QuorumClient *client = g_task_get_source_object (task);
+  CallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  JsonNode *reply;
+
+  if (body == NULL)
+    {
+      g_autoptr(GError) reported = NULL;
+
+      set_transport_error (client, &reported, error);
+      g_task_return_error (task, g_steal_pointer (&reported));
+      return;
+    }
+  data->existed = soup_message_get_status (data->msg) == SOUP_STATUS_OK;
+  if ((reply = parse_reply (data->msg, body, &error)) == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, reply, (GDestroyNotify) json_node_unref);
+}
+
+static void
+send_json (QuorumClient        *client,
+           GTask               *task,
+           const char          *method,
+           const char          *path,
+           JsonNode            *body)
+{
+  CallData *data = g_new0 (CallData, 1);
+  g_autoptr(GError) error = NULL;
+
+  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
+  if ((data->msg = new_message (client, method, path, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (body != NULL)
+    {
+      g_autofree char *text = quorum_wire_to_string (body, FALSE);
+      gsize length = strlen (text);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+
+      soup_message_set_request_body_from_bytes (data->msg, "application/json", bytes);
+    }
+  soup_session_send_and_read_async (client->session, data->msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), call_replied, task);
+}
+
+void
+quorum_client_call_async (QuorumClient        *client,
+                          const char          *method,
+                          const char          *path,
+                          JsonNode            *body,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (QUORUM_IS_CLIENT (client));
+  g_return_if_fail (method != NULL && path != NULL);
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, quorum_client_call_async);
+  send_json (client, task, method, path, body);
+}
+
+JsonNode *
+quorum_client_call_finish (QuorumClient  *client,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, client), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == quorum_client_call_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+quorum_client_login_async (QuorumClient        *client,
+                           const char          *user,
+                           const char          *password,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  GTask *task;
+
+  g_return_if_fail (QUORUM_IS_CLIENT (client));
+  g_return_if_fail (user != NULL && password != NULL);
+
+  json_object_set_string_member (body, "user", user);
+  json_object_set_string_member (body, "password", password);
+  node = json_node_init_object (json_node_alloc (), body);
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, quorum_client_login_async);
+  /* A login never carries an older token. */
+  quorum_client_set_token (client, NULL);
+  send_json (client, task, "POST", "/login", node);
+}
+
+JsonNode *
+quorum_client_login_finish (QuorumClient  *client,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_autoptr(JsonNode) reply = NULL;
+  JsonNode *token;
+
+  g_return_val_if_fail (g_task_is_valid (result, client), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == quorum_client_login_async, NULL);
+  if ((reply = g_task_propagate_pointer (G_TASK (result), error)) == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (reply) ||
+      (token = json_object_get_member (json_node_get_object (reply), "token")) == NULL ||
+      !JSON_NODE_HOLDS_VALUE (token) || json_node_get_value_type (token) != G_TYPE_STRING)
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
+                           "the server's login reply carries no token");
+      return NULL;
+    }
+  quorum_client_set_token (client, json_node_get_string (token));
+  return g_steal_pointer (&reply);
+}
+
+/* ---- uploads ---------------------------------------------------------- */
+
+static void
+upload_wrote (SoupMessage *msg,
+              guint        chunk_size,
+              gpointer     user_data)
+{
+  CallData *data = user_data;
+
+  data->sent += chunk_size;
+  if (data->progress != NULL)
+    data->progress (data->sent, data->size, data->progress_data);
+}
+
+static void
+upload_opened (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QuorumClient *client = g_task_get_source_object (task);
+  CallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInputStream) stream = g_file_read_finish (G_FILE (source), result, &error);
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  GCancellable *cancellable;
+
+  if (stream == NULL)
+    {
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND, "%s: cannot read the file: %s",
+                               g_file_peek_path (data->file), error->message);
+      return;
+    }
+  escaped = g_uri_escape_string (data->name, NULL, FALSE);
+  path = g_strdup_printf ("/projects/%" G_GINT64_FORMAT "/files?name=%s", data->project_id, escaped);
+  if ((data->msg = new_message (client, "POST", path, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* The body streams from disk as it is sent; it is never held whole. */
+  soup_message_set_request_body (data->msg, "application/octet-stream", G_INPUT_STREAM (stream), data->size);
+  g_signal_connect (data->msg, "wrote-body-data", G_CALLBACK (upload_wrote), data);
+  cancellable = g_task_get_cancellable (task);
+  soup_session_send_and_read_async (client->session, data->msg, G_PRIORITY_DEFAULT, cancellable,
+                                    call_replied, g_steal_pointer (&task));
+}
+
+static void
+upload_measured (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (source), result, &error);
+  GCancellable *cancellable;
+
+  if (info == NULL)
+    {
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND, "%s: cannot read the file: %s",
+                               g_file_peek_path (data->file), error->message);
+      return;
+    }
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_INVALID, "%s: not a regular file",
+                               g_file_peek_path (data->file));
+      return;
+    }
+  data->size = g_file_info_get_size (info);
+  cancellable = g_task_get_cancellable (task);
+  g_file_read_async (data->file, G_PRIORITY_DEFAULT, cancellable, upload_opened, g_steal_pointer (&task));
+}
+
+void
+quorum_client_upload_async (QuorumClient         *client,
+                            gint64                project_id,
+                            const char           *path,
+                            const char           *name,
+                            QuorumClientProgress  progress,
+                            gpointer              progress_data,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
+{
+  CallData *data;
+  GTask *task;
+
+  g_return_if_fail (QUORUM_IS_CLIENT (client));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, quorum_client_upload_async);
+  data = g_new0 (CallData, 1);
+  data->file = g_file_new_for_path (path);
+  data->name = name != NULL ? g_strdup (name) : g_path_get_basename (path);
+  data->project_id = project_id;
+  data->progress = progress;
+  data->progress_data = progress_data;
+  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
+  g_file_query_info_async (data->file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                           G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, cancellable, upload_measured, task);
+}
+
+JsonNode *
+quorum_client_upload_finish (QuorumClient  *client,
+                             GAsyncResult  *result,
+                             gboolean      *existed,
+                             GError       **error)
+{
+  JsonNode *reply;
+
+  g_return_val_if_fail (g_task_is_valid (result, client), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == quorum_client_upload_async, NULL);
+  reply = g_task_propagate_pointer (G_TASK (result), error);
+  if (existed != NULL)
+    *existed = reply != NULL && ((CallData *) g_task_get_task_data (G_TASK (result)))->existed;
+  return reply;
+}
+
+/* ---- downloads -------------------------------------------------------- */
+
+static void
+download_error_read (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CallData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  g_autoptr(GError) error = NULL;
+
+  set_status_error (&error, data->msg, body);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+download_written (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0)
+    g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s",
+                             g_file_peek_path (data->file), error->message);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+typedef struct {
+  GTask        *task;
+  GInputStream *body;
+} DownloadOpen;
+
+static void
+download_target_opened (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  DownloadOpen *open = user_data;
+  g_autoptr(GTask) task = open->task;
+  g_autoptr(GInputStream) body = open->body;
+  CallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileOutputStream) out = g_file_replace_finish (G_FILE (source), result, &error);
+
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  g_free (open);
+  if (out == NULL)
+    {
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_INVALID, "%s: cannot write the file: %s",
+                               g_file_peek_path (data->file), error->message);
+      return;
+    }
+  g_output_stream_splice_async (G_OUTPUT_STREAM (out), body,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, cancellable, download_written, g_steal_pointer (&task));
+}
+
+static void
+download_sent (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QuorumClient *client = g_task_get_source_object (task);
+  CallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  DownloadOpen *open;
+
+  if (body == NULL)
+    {
+      g_autoptr(GError) reported = NULL;
+
+      set_transport_error (client, &reported, error);
+      g_task_return_error (task, g_steal_pointer (&reported));
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (data->msg)))
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      g_input_stream_read_bytes_async (body, MAX_ERROR_BODY, G_PRIORITY_DEFAULT, cancellable,
+                                       download_error_read, g_steal_pointer (&task));
+      return;
+    }
+  /* g_file_replace writes beside the target and renames on close, so a
+   * failed download leaves an earlier file as it was. */
+  open = g_new0 (DownloadOpen, 1);
+  open->task = g_steal_pointer (&task);
+  open->body = g_steal_pointer (&body);
+  g_file_replace_async (data->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, G_PRIORITY_DEFAULT,
+                        g_task_get_cancellable (open->task), download_target_opened, open);
+}
+
+void
+quorum_client_download_async (QuorumClient        *client,
+                              const char          *api_path,
+                              const char          *destination,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GError) error = NULL;
+  CallData *data;
+  GTask *task;
+
+  g_return_if_fail (QUORUM_IS_CLIENT (client));
+  g_return_if_fail (api_path != NULL && destination != NULL);
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, quorum_client_download_async);
+  data = g_new0 (CallData, 1);
+  data->file = g_file_new_for_path (destination);
+  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
+  if ((data->msg = new_message (client, "GET", api_path, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  soup_session_send_async (client->session, data->msg, G_PRIORITY_DEFAULT, cancellable, download_sent, task);
+}
+
+gboolean
+quorum_client_download_finish (QuorumClient  *client,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, client), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == quorum_client_download_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- blocking wrappers ------------------------------------------------ */
+
+/* The wrappers run the async call on a private main context, so that they
+ * never iterate the default one under a caller's feet. */
+typedef struct {
+  GMainContext *context;
+  GAsyncResult *result;
+} SyncCall;
+
+static void
+sync_begin (SyncCall *call)
+{
+  call->context = g_main_context_new ();
+  call->result = NULL;
+  g_main_context_push_thread_default (call->context);
+}
+
+static void
+sync_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SyncCall *call = user_data;
+
+  call->result = g_object_ref (result);
+  g_main_context_wakeup (call->context);
+}
+
+static void
+sync_wait (SyncCall *call)
+{
+  while (call->result == NULL)
+    g_main_context_iteration (call->context, TRUE);
+}
+
+static void
+sync_end (SyncCall *call)
+{
+  g_main_context_pop_thread_default (call->context);
+  /* Let sources the call left behind run out before the context goes. */
+  while (g_main_context_iteration (call->context, FALSE))
+    ;
+  g_main_context_unref (call->context);
+  g_clear_object (&call->result);
+}
+
+JsonNode *
+quorum_client_call_sync (QuorumClient  *client,
+                         const char    *method,
+                         const char    *path,
+                         JsonNode      *body,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  SyncCall call;
+  JsonNode *reply;
+
+  sync_begin (&call);
+  quorum_client_call_async (client, method, path, body, cancellable, sync_done, &call);
+  sync_wait (&call);
+  reply = quorum_client_call_finish (client, call.result, error);
+  sync_end (&call);
+  return reply;
+}
+
+JsonNode *
+quorum_client_login_sync (QuorumClient  *client,
+                          const char    *user,
+                          const char    *password,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  SyncCall call;
+  JsonNode *reply;
+
+  sync_begin (&call);
+  quorum_client_login_async (client, user, password, cancellable, sync_done, &call);
+  sync_wait (&call);
+  reply = quorum_client_login_finish (client, call.result, error);
+  sync_end (&call);
+  return reply;
+}
+
+JsonNode *
+quorum_client_upload_sync (QuorumClient  *client,
+                           gint64         project_id,
+                           const char    *path,
+                           const char    *name,
+                           gboolean      *existed,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  SyncCall call;
+  JsonNode *reply;
+
+  sync_begin (&call);
+  quorum_client_upload_async (client, project_id, path, name, NULL, NULL, cancellable, sync_done, &call);
+  sync_wait (&call);
+  reply = quorum_client_upload_finish (client, call.result, existed, error);
+  sync_end (&call);
+  return reply;
+}
+
+gboolean
+quorum_client_download_sync (QuorumClient  *client,
+                             const char    *api_path,
+                             const char    *destination,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  SyncCall call;
+  gboolean done;
+
+  sync_begin (&call);
+  quorum_client_download_async (client, api_path, destination, cancellable, sync_done, &call);
+  sync_wait (&call);
+  done = quorum_client_download_finish (client, call.result, error);
+  sync_end (&call);
+  return done;
+}
