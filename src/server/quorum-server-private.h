@@ -21,6 +21,8 @@ struct _QuorumServer
   gint64       idle_release;     /* seconds an assigned, untouched task stays assigned */
   GHashTable  *scoring;          /* consensus task ids whose agreement is being computed */
   gboolean     tls;
+  GPtrArray   *held;             /* paused messages answered when the batch commits */
+  guint        commit_source;
 };
 
 typedef struct _QuorumUpload QuorumUpload;

@@ -138,10 +138,65 @@ _quorum_request_pause (QuorumRequest *request)
   soup_server_message_pause (request->msg);
 }
 
+/* ---- group commit ----------------------------------------------------- */
+
+/* Every request runs inside the store's current batch, and its reply waits,
+ * paused, until the batch has committed: one fsync for all the requests of
+ * a main-loop turn instead of one each, and still no answer before what it
+ * answers for is durable. */
+static gboolean
+commit_batch (gpointer user_data)
+{
+  QuorumServer *self = user_data;
+  g_autoptr(GPtrArray) held = g_steal_pointer (&self->held);
+  g_autoptr(GError) error = NULL;
+
+  self->held = g_ptr_array_new_with_free_func (g_object_unref);
+  self->commit_source = 0;
+  if (!quorum_store_batch_commit (self->store, &error))
+    g_warning ("%s; %u answer(s) withdrawn", error->message, held->len);
+  for (guint i = 0; i < held->len; i++)
+    {
+      SoupServerMessage *msg = g_ptr_array_index (held, i);
+
+      if (error != NULL)
+        quorum_http_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                 "the change could not be saved; try again");
+      soup_server_message_unpause (msg);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+open_batch (QuorumServer  *self,
+            GError       **error)
+{
+  if (quorum_store_in_batch (self->store))
+    return TRUE;
+  if (!quorum_store_batch_begin (self->store, error))
+    return FALSE;
+  /* At default priority the commit runs on the next turn of the loop,
+   * after the requests that arrived meanwhile, and is never starved. */
+  self->commit_source = g_idle_add_full (G_PRIORITY_DEFAULT, commit_batch, self, NULL);
+  return TRUE;
+}
+
+/* @msg, already paused, is answered after the batch commits; or now when
+ * there is no batch (its changes were committed one by one). */
+static void
+hold_until_commit (QuorumServer      *self,
+                   SoupServerMessage *msg)
+{
+  if (quorum_store_in_batch (self->store))
+    g_ptr_array_add (self->held, g_object_ref (msg));
+  else
+    soup_server_message_unpause (msg);
+}
+
 void
 _quorum_request_finish (QuorumRequest *request)
 {
-  soup_server_message_unpause (request->msg);
+  hold_until_commit (request->server, request->msg);
   request_free (request);
 }
 
@@ -291,6 +346,7 @@ dispatch (SoupServer        *soup,
   QuorumServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   g_auto(GStrv) segments = g_strsplit (path, "/", -1);
+  g_autoptr(GError) error = NULL;
   gboolean path_known = FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
@@ -304,6 +360,11 @@ dispatch (SoupServer        *soup,
       if (!g_str_equal (routes[i].method, method))
         continue;
 
+      if (!open_batch (self, &error))
+        {
+          quorum_http_reply_gerror (msg, error);
+          return;
+        }
       request = g_new0 (QuorumRequest, 1);
       request->server = g_object_ref (self);
       request->msg = g_object_ref (msg);
@@ -311,7 +372,11 @@ dispatch (SoupServer        *soup,
       if (routes[i].anonymous || authenticate (request))
         routes[i].handler (request);
       if (!request->paused)
-        request_free (request);
+        {
+          soup_server_message_pause (msg);
+          hold_until_commit (self, msg);
+          request_free (request);
+        }
       return;
     }
 
@@ -438,6 +503,12 @@ quorum_server_finalize (GObject *object)
 {
   QuorumServer *self = (QuorumServer *) object;
 
+  if (self->commit_source != 0)
+    {
+      g_clear_handle_id (&self->commit_source, g_source_remove);
+      commit_batch (self);
+    }
+  g_clear_pointer (&self->held, g_ptr_array_unref);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -459,6 +530,7 @@ quorum_server_init (QuorumServer *self)
   self->max_upload = DEFAULT_MAX_UPLOAD;
   self->idle_release = DEFAULT_IDLE_RELEASE;
   self->scoring = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->held = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 QuorumServer *

@@ -134,7 +134,9 @@ quorum_store_assign_task (QuorumStore  *store,
   if (_quorum_store_write (store, NULL, error,
                            "UPDATE tasks SET assignee = ?, assigned_at = " NOW ", updated_at = " NOW ", "
                            "state = CASE WHEN state = 'available' THEN 'assigned' ELSE state END, "
-                           "version = version + 1 WHERE id = ?", "ii", user_id, task_id) < 0)
+                           "version = version + 1 WHERE id = ?", "ii", user_id, task_id) < 0 ||
+      !_quorum_store_update_open_file (store, json_object_get_int_member (task, "job"),
+                                       json_object_get_int_member (task, "file"), error))
     return fail_rollback (store);
   return _quorum_store_commit (store, error);
 }
@@ -166,7 +168,9 @@ quorum_store_release_task (QuorumStore  *store,
   if (_quorum_store_write (store, NULL, error,
                            "UPDATE tasks SET assignee = NULL, assigned_at = NULL, updated_at = " NOW ", "
                            "state = CASE WHEN state = 'waiting' THEN 'waiting' ELSE 'available' END, "
-                           "version = version + 1 WHERE id = ?", "i", task_id) < 0)
+                           "version = version + 1 WHERE id = ?", "i", task_id) < 0 ||
+      !_quorum_store_update_open_file (store, json_object_get_int_member (task, "job"),
+                                       json_object_get_int_member (task, "file"), error))
     return fail_rollback (store);
   return _quorum_store_commit (store, error);
 }

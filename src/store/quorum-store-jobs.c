@@ -372,6 +372,81 @@ quorum_store_job_status (QuorumStore  *store,
 
 /* ---- assignment ------------------------------------------------------- */
 
+gboolean
+_quorum_store_update_open_file (QuorumStore  *store,
+                                gint64        job_id,
+                                gint64        file_id,
+                                GError      **error)
+{
+  return _quorum_store_write (store, NULL, error,
+                              "UPDATE job_files SET open = "
+                              "EXISTS (SELECT 1 FROM tasks WHERE job_id = ?1 AND file_id = ?2 AND kind = 'draw' "
+                              "  AND state = 'available') "
+                              "AND EXISTS (SELECT 1 FROM tasks WHERE job_id = ?1 AND file_id = ?2 AND kind = 'draw' "
+                              "  AND state NOT IN ('available', 'waiting')) "
+                              "WHERE job_id = ?1 AND file_id = ?2", "ii", job_id, file_id) >= 0;
+}
+
+/* Assigned but never touched for too long: back to everyone. */
+static gboolean
+release_idle (QuorumStore  *store,
+              gint64        job_id,
+              gint64        idle_seconds,
+              GError      **error)
+{
+  g_autoptr(JsonNode) idle = _quorum_store_rows (store, error,
+                                                 "SELECT id, file_id AS file FROM tasks WHERE job_id = ? "
+                                                 "AND kind = 'draw' AND state = 'assigned' "
+                                                 "AND updated_at < " NOW " - ?", "ii", job_id, idle_seconds);
+  JsonArray *rows;
+
+  if (idle == NULL)
+    return FALSE;
+  rows = json_node_get_array (idle);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+
+      if (_quorum_store_write (store, NULL, error,
+                               "UPDATE tasks SET state = 'available', assignee = NULL, assigned_at = NULL, "
+                               "version = version + 1 WHERE id = ?",
+                               "i", json_object_get_int_member (row, "id")) < 0 ||
+          !_quorum_store_update_open_file (store, job_id, json_object_get_int_member (row, "file"), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The first row's id, position and (for a draw task) file, or 0 when there
+ * is none. */
+static gint64
+first_task (QuorumStore  *store,
+            gint64       *position,
+            gint64       *draw_file,
+            GError      **error,
+            const char   *sql,
+            gint64        job_id,
+            gint64        user_id)
+{
+  g_autoptr(JsonNode) rows = _quorum_store_rows (store, error, sql, "ii", job_id, user_id);
+  JsonObject *row;
+
+  if (rows == NULL)
+    return -1;
+  if (json_array_get_length (json_node_get_array (rows)) == 0)
+    return 0;
+  row = json_array_get_object_element (json_node_get_array (rows), 0);
+  *position = json_object_get_int_member (row, "position");
+  *draw_file = g_str_equal (json_object_get_string_member (row, "kind"), "draw")
+               ? json_object_get_int_member (row, "file") : 0;
+  return json_object_get_int_member (row, "id");
+}
+
+/* Never a second pass of a file to the same person. */
+#define NOT_A_DRAWER_OF_THE_FILE \
+  "NOT EXISTS (SELECT 1 FROM tasks d WHERE d.job_id = t.job_id AND d.file_id = t.file_id " \
+  "  AND d.kind = 'draw' AND d.assignee = ?2) "
+
 gint64
 quorum_store_next_task (QuorumStore  *store,
                         gint64        job_id,
@@ -381,21 +456,14 @@ quorum_store_next_task (QuorumStore  *store,
                         GError      **error)
 {
   g_autoptr(JsonObject) own = NULL;
-  g_autoptr(JsonObject) next = NULL;
   g_autoptr(GError) local_error = NULL;
-  gint64 id;
+  gint64 id = 0, position = G_MAXINT64, file_id = 0;
 
   /* BEGIN IMMEDIATE takes the write lock first: two users asking at once are
    * served one after the other and never get the same task. */
   if (!_quorum_store_begin (store, error))
     return -1;
-
-  /* Assigned but never touched for too long: back to everyone. */
-  if (_quorum_store_write (store, NULL, error,
-                           "UPDATE tasks SET state = 'available', assignee = NULL, assigned_at = NULL, "
-                           "version = version + 1 WHERE job_id = ? AND state = 'assigned' "
-                           "AND kind = 'draw' AND updated_at < " NOW " - ?",
-                           "ii", job_id, idle_seconds) < 0)
+  if (!release_idle (store, job_id, idle_seconds, error))
     return fail_rollback (store), -1;
 
   /* First the user's own unfinished task. */
@@ -410,36 +478,54 @@ quorum_store_next_task (QuorumStore  *store,
     }
   g_clear_error (&local_error);
 
-  /* Then a task of a file whose other passes are under way (finish a
-   * consensus set before opening a new one), then file order. Never a second
-   * pass of a file to the same person, never their own work to review, never
-   * a consensus task to one of the file's annotators. */
-  next = _quorum_store_row (store, "", &local_error,
-                            "SELECT t.id AS id FROM tasks t WHERE t.job_id = ?1 AND t.state = 'available' "
-                            "AND (t.kind = 'draw' OR ?3) "
-                            "AND NOT (t.kind IN ('draw', 'consensus') AND EXISTS (SELECT 1 FROM tasks d "
-                            "  WHERE d.job_id = t.job_id AND d.file_id = t.file_id AND d.kind = 'draw' "
-                            "  AND d.assignee = ?2)) "
-                            "AND NOT (t.kind = 'review' AND EXISTS (SELECT 1 FROM tasks d "
-                            "  WHERE d.id = t.reviews AND d.assignee = ?2)) "
-                            "ORDER BY EXISTS (SELECT 1 FROM tasks o WHERE o.job_id = t.job_id "
-                            "  AND o.file_id = t.file_id AND o.kind = 'draw' "
-                            "  AND o.state NOT IN ('available', 'waiting')) DESC, t.position "
-                            "LIMIT 1", "iii", job_id, user_id, (gint64) (may_review ? 1 : 0));
-  if (next == NULL)
+  /* Then a task of a file whose other passes are under way, in file order:
+   * a review or a consensus task (finish a set before opening a new one), or
+   * another pass of an open file. Never their own work to review, never a
+   * consensus task to one of the file's annotators. Each query walks an
+   * index of what it looks for, not every available task. */
+  if (may_review)
     {
-      if (!g_error_matches (local_error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return fail_rollback (store), -1;
-        }
-      return _quorum_store_commit (store, error) ? 0 : -1;
+      id = first_task (store, &position, &file_id, error,
+                       "SELECT t.id AS id, t.position AS position, t.kind AS kind, t.file_id AS file FROM tasks t "
+                       "WHERE t.job_id = ?1 AND t.kind IN ('review', 'consensus') AND t.state = 'available' "
+                       "AND (t.kind != 'consensus' OR " NOT_A_DRAWER_OF_THE_FILE ") "
+                       "AND NOT (t.kind = 'review' AND EXISTS (SELECT 1 FROM tasks d "
+                       "  WHERE d.id = t.reviews AND d.assignee = ?2)) "
+                       "ORDER BY t.position LIMIT 1", job_id, user_id);
+      if (id < 0)
+        return fail_rollback (store), -1;
     }
-  id = json_object_get_int_member (next, "id");
+  {
+    gint64 draw_position = G_MAXINT64, draw_file = 0;
+    gint64 draw = first_task (store, &draw_position, &draw_file, error,
+                              "SELECT t.id AS id, t.position AS position, t.kind AS kind, t.file_id AS file FROM job_files f "
+                              "JOIN tasks t ON t.job_id = f.job_id AND t.file_id = f.file_id "
+                              "WHERE f.job_id = ?1 AND f.open AND t.kind = 'draw' AND t.state = 'available' "
+                              "AND " NOT_A_DRAWER_OF_THE_FILE
+                              "ORDER BY f.position, t.position LIMIT 1", job_id, user_id);
+
+    if (draw < 0)
+      return fail_rollback (store), -1;
+    if (draw > 0 && draw_position < position)
+      id = draw, position = draw_position, file_id = draw_file;
+  }
+  /* Then the first available draw task in file order. */
+  if (id == 0)
+    id = first_task (store, &position, &file_id, error,
+                     "SELECT t.id AS id, t.position AS position, t.kind AS kind, t.file_id AS file FROM tasks t "
+                     "WHERE t.job_id = ?1 AND t.kind = 'draw' AND t.state = 'available' "
+                     "AND " NOT_A_DRAWER_OF_THE_FILE
+                     "ORDER BY t.position LIMIT 1", job_id, user_id);
+  if (id < 0)
+    return fail_rollback (store), -1;
+  if (id == 0)
+    return _quorum_store_commit (store, error) ? 0 : -1;
+  /* Taking a pass opens its file, or closes it when it was the last one. */
   if (_quorum_store_write (store, NULL, error,
                            "UPDATE tasks SET state = 'assigned', assignee = ?, assigned_at = " NOW ", "
                            "updated_at = " NOW ", version = version + 1 WHERE id = ?",
-                           "ii", user_id, id) < 0)
+                           "ii", user_id, id) < 0 ||
+      (file_id > 0 && !_quorum_store_update_open_file (store, job_id, file_id, error)))
     return fail_rollback (store), -1;
   return _quorum_store_commit (store, error) ? id : -1;
 }

@@ -10,9 +10,18 @@ G_BEGIN_DECLS
 
 struct _QuorumStore
 {
-  sqlite3 *db;
-  char    *path;
-  char    *blob_dir;
+  sqlite3    *db;
+  char       *path;
+  char       *blob_dir;
+  /* Prepared statements by their SQL, reused; those handed out and not yet
+   * given back are in @in_use, and a second use of the same SQL meanwhile
+   * gets a statement of its own. */
+  GHashTable *statements;
+  GHashTable *in_use;
+  /* Inside a batch (quorum_store_batch_begin), a function's transaction is
+   * a savepoint of the batch's; @savepoints counts those open. */
+  gboolean    in_batch;
+  guint       savepoints;
 };
 
 /*
@@ -20,11 +29,14 @@ struct _QuorumStore
  * parameter that follows: 's' a string (NULL binds NULL), 'i' a gint64,
  * 'd' a double.
  */
+/* A statement to step and then hand back with _quorum_store_release. */
 sqlite3_stmt *_quorum_store_prepare  (QuorumStore  *store,
                                       GError      **error,
                                       const char   *sql,
                                       const char   *types,
                                       ...);
+void          _quorum_store_release  (QuorumStore   *store,
+                                      sqlite3_stmt  *stmt);
 gboolean      _quorum_store_exec     (QuorumStore  *store,
                                       GError      **error,
                                       const char   *sql,
@@ -63,10 +75,14 @@ gboolean      _quorum_store_begin    (QuorumStore  *store,
 gboolean      _quorum_store_commit   (QuorumStore  *store,
                                       GError      **error);
 void          _quorum_store_rollback (QuorumStore  *store);
+/* Recomputes whether a file of a job is open: some of its draw tasks taken,
+ * some still available. After every change between the two. */
+gboolean      _quorum_store_update_open_file (QuorumStore  *store,
+                                              gint64        job_id,
+                                              gint64        file_id,
+                                              GError      **error);
 void          _quorum_store_set_error (QuorumStore  *store,
                                        GError      **error,
                                        const char   *context);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 G_END_DECLS

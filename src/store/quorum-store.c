@@ -148,6 +148,17 @@ static const char * const migrations[] = {
   "  decided INTEGER,"
   "  PRIMARY KEY (job_id, org_id));"
   "CREATE INDEX org_members_by_user ON org_members (user_id);",
+
+  /* 8: fast assignment: a file is open while some of its draw tasks are
+   * taken and some still available (next task finishes those first), and
+   * tasks are found by kind without walking every available draw */
+  "ALTER TABLE job_files ADD COLUMN open INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX job_files_open ON job_files (job_id, position) WHERE open;"
+  "CREATE INDEX tasks_by_kind ON tasks (job_id, kind, state, position);"
+  "UPDATE job_files SET open = EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = job_files.job_id "
+  "  AND t.file_id = job_files.file_id AND t.kind = 'draw' AND t.state = 'available') "
+  "AND EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = job_files.job_id "
+  "  AND t.file_id = job_files.file_id AND t.kind = 'draw' AND t.state NOT IN ('available', 'waiting'));",
 };
 
 void
@@ -175,15 +186,24 @@ prepare_valist (QuorumStore  *store,
                 const char   *types,
                 va_list       args)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = g_hash_table_lookup (store->statements, sql);
 
-  if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (stmt == NULL || g_hash_table_contains (store->in_use, stmt))
     {
-      /* A statement that does not prepare is a bug in Quorum, not bad input. */
-      g_critical ("cannot prepare “%s”: %s", sql, sqlite3_errmsg (store->db));
-      _quorum_store_set_error (store, error, "database");
-      return NULL;
+      gboolean cache = stmt == NULL;
+
+      if (sqlite3_prepare_v3 (store->db, sql, -1, cache ? SQLITE_PREPARE_PERSISTENT : 0,
+                              &stmt, NULL) != SQLITE_OK)
+        {
+          /* A statement that does not prepare is a bug in Quorum, not bad input. */
+          g_critical ("cannot prepare “%s”: %s", sql, sqlite3_errmsg (store->db));
+          _quorum_store_set_error (store, error, "database");
+          return NULL;
+        }
+      if (cache)
+        g_hash_table_insert (store->statements, g_strdup (sql), stmt);
     }
+  g_hash_table_add (store->in_use, stmt);
   for (int i = 0; types != NULL && types[i] != '\0'; i++)
     {
       switch (types[i])
@@ -209,6 +229,35 @@ prepare_valist (QuorumStore  *store,
     }
   return stmt;
 }
+
+void
+_quorum_store_release (QuorumStore  *store,
+                       sqlite3_stmt *stmt)
+{
+  if (stmt == NULL)
+    return;
+  g_hash_table_remove (store->in_use, stmt);
+  if (g_hash_table_lookup (store->statements, sqlite3_sql (stmt)) == stmt)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+    }
+  else
+    sqlite3_finalize (stmt);
+}
+
+typedef struct {
+  QuorumStore  *store;
+  sqlite3_stmt *stmt;
+} Statement;
+
+static void
+statement_release (Statement *statement)
+{
+  _quorum_store_release (statement->store, statement->stmt);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Statement, statement_release)
 
 sqlite3_stmt *
 _quorum_store_prepare (QuorumStore  *store,
@@ -247,16 +296,16 @@ _quorum_store_write (QuorumStore  *store,
                      const char   *types,
                      ...)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Statement) statement = { store, NULL };
   va_list args;
   int rc;
 
   va_start (args, types);
-  stmt = prepare_valist (store, error, sql, types, args);
+  statement.stmt = prepare_valist (store, error, sql, types, args);
   va_end (args);
-  if (stmt == NULL)
+  if (statement.stmt == NULL)
     return -1;
-  rc = sqlite3_step (stmt);
+  rc = sqlite3_step (statement.stmt);
   if (rc == SQLITE_DONE || rc == SQLITE_ROW)
     return sqlite3_last_insert_rowid (store->db);
   if (conflict != NULL && (sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_UNIQUE ||
@@ -280,13 +329,13 @@ _quorum_store_exec (QuorumStore  *store,
                     const char   *types,
                     ...)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Statement) statement = { store, NULL };
   va_list args;
 
   va_start (args, types);
-  stmt = prepare_valist (store, error, sql, types, args);
+  statement.stmt = prepare_valist (store, error, sql, types, args);
   va_end (args);
-  return stmt != NULL && _quorum_store_step (store, stmt, error);
+  return statement.stmt != NULL && _quorum_store_step (store, statement.stmt, error);
 }
 
 static JsonNode *
@@ -329,7 +378,8 @@ rows_valist (QuorumStore  *store,
              const char   *types,
              va_list       args)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare_valist (store, error, sql, types, args);
+  g_auto(Statement) statement = { store, prepare_valist (store, error, sql, types, args) };
+  sqlite3_stmt *stmt = statement.stmt;
   g_autoptr(JsonArray) rows = json_array_new ();
   int rc;
 
@@ -403,13 +453,26 @@ gboolean
 _quorum_store_begin (QuorumStore  *store,
                      GError      **error)
 {
-  return _quorum_store_exec (store, error, "BEGIN IMMEDIATE", NULL);
+  if (!store->in_batch)
+    return _quorum_store_exec (store, error, "BEGIN IMMEDIATE", NULL);
+  if (!_quorum_store_exec (store, error, "SAVEPOINT quorum_change", NULL))
+    return FALSE;
+  store->savepoints++;
+  return TRUE;
 }
 
 gboolean
 _quorum_store_commit (QuorumStore  *store,
                       GError      **error)
 {
+  if (store->in_batch)
+    {
+      /* Durable later, when the batch commits. */
+      if (store->savepoints == 0)
+        return TRUE;
+      store->savepoints--;
+      return _quorum_store_exec (store, error, "RELEASE quorum_change", NULL);
+    }
   if (_quorum_store_exec (store, error, "COMMIT", NULL))
     return TRUE;
   _quorum_store_rollback (store);
@@ -419,8 +482,62 @@ _quorum_store_commit (QuorumStore  *store,
 void
 _quorum_store_rollback (QuorumStore *store)
 {
+  if (store->in_batch)
+    {
+      /* Only this change: the batch's other changes stay. */
+      if (store->savepoints > 0)
+        {
+          store->savepoints--;
+          sqlite3_exec (store->db, "ROLLBACK TO quorum_change; RELEASE quorum_change", NULL, NULL, NULL);
+        }
+      return;
+    }
   if (!sqlite3_get_autocommit (store->db))
     sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+gboolean
+quorum_store_batch_begin (QuorumStore  *store,
+                          GError      **error)
+{
+  g_return_val_if_fail (!store->in_batch, FALSE);
+
+  if (!_quorum_store_exec (store, error, "BEGIN IMMEDIATE", NULL))
+    return FALSE;
+  store->in_batch = TRUE;
+  store->savepoints = 0;
+  return TRUE;
+}
+
+gboolean
+quorum_store_in_batch (QuorumStore *store)
+{
+  return store->in_batch;
+}
+
+gboolean
+quorum_store_batch_commit (QuorumStore  *store,
+                           GError      **error)
+{
+  g_return_val_if_fail (store->in_batch, FALSE);
+
+  store->in_batch = FALSE;
+  /* SQLite ends a transaction by itself on some errors (a full disk, an I/O
+   * error): then part of the batch may be gone, and nothing in it is
+   * acknowledged. */
+  if (sqlite3_get_autocommit (store->db))
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
+                           "database: the transaction was rolled back by an error");
+      return FALSE;
+    }
+  if (store->savepoints > 0)
+    g_warning ("a batch commits with %u savepoint(s) open", store->savepoints);
+  store->savepoints = 0;
+  if (_quorum_store_exec (store, error, "COMMIT", NULL))
+    return TRUE;
+  sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
 }
 
 static gboolean
@@ -443,12 +560,13 @@ exec_script (QuorumStore  *store,
 int
 quorum_store_schema_version (QuorumStore *store)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3_stmt *stmt = NULL;
   int version = -1;
 
   if (sqlite3_prepare_v2 (store->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
     version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
   return version;
 }
 
@@ -483,11 +601,20 @@ migrate (QuorumStore  *store,
   return TRUE;
 }
 
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
 QuorumStore *
 quorum_store_open (const char  *data_dir,
                    GError     **error)
 {
   g_autoptr(QuorumStore) store = g_new0 (QuorumStore, 1);
+
+  store->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  store->in_use = g_hash_table_new (NULL, NULL);
 
   store->blob_dir = g_build_filename (data_dir, "blobs", NULL);
   if (g_mkdir_with_parents (store->blob_dir, 0700) != 0)
@@ -522,6 +649,8 @@ quorum_store_close (QuorumStore *store)
 {
   if (store == NULL)
     return;
+  g_clear_pointer (&store->statements, g_hash_table_unref);
+  g_clear_pointer (&store->in_use, g_hash_table_unref);
   if (store->db != NULL)
     sqlite3_close (store->db);
   g_free (store->path);

@@ -18,7 +18,7 @@ G_BEGIN_DECLS
  *
  * Reads return JSON objects (or arrays of them) shaped as the API answers,
  * columns by name. Every write runs in one transaction and is committed
- * before the function returns.
+ * before the function returns, or, inside a batch, when the batch commits.
  */
 typedef struct _QuorumStore QuorumStore;
 
@@ -27,6 +27,17 @@ QuorumStore *quorum_store_open           (const char  *data_dir,
 void         quorum_store_close          (QuorumStore *store);
 int          quorum_store_schema_version (QuorumStore *store);
 const char  *quorum_store_get_path       (QuorumStore *store);
+
+/* Group commit: between batch_begin and batch_commit every change runs in
+ * one transaction (each function's own as a savepoint of it, so that a
+ * refused change is undone alone) and becomes durable with one fsync at
+ * batch_commit. Nothing done inside a batch may be acknowledged before
+ * batch_commit has returned TRUE. */
+gboolean     quorum_store_batch_begin    (QuorumStore  *store,
+                                          GError      **error);
+gboolean     quorum_store_in_batch       (QuorumStore  *store);
+gboolean     quorum_store_batch_commit   (QuorumStore  *store,
+                                          GError      **error);
 
 /* ---- accounts (quorum-store-accounts.c) ------------------------------- */
 

@@ -142,6 +142,30 @@ try:
     check("a submitted task cannot be reassigned: 422", status == 422 and "submitted" in error_message(body), body)
     status, body = s.call("POST", "/tasks/%d/release" % d1, ann)
     check("nor released: 422", status == 422, body)
+
+    # Next task finishes open files before it opens new ones, even when an
+    # untouched file comes first: three files, P 2, no review.
+    more = []
+    for i in range(3):
+        status, body = s.call("POST", "/projects/1/files?name=open-%d.png" % i, s.root,
+                              raw=png(32, 24, 100 + i), content_type="image/png")
+        more.append(body["id"])
+    status, job = s.call("POST", "/projects/1/jobs", s.root,
+                         {"settings": {"name": "Open files", "passes_per_file": 2, "review_frequency": 0},
+                          "files": more})
+    s.call("POST", "/jobs/%d/launch" % job["id"], s.root)
+    takers = [s.user(name, "annotator") for name in ("p1", "p2", "p3", "p4", "p5")]
+    given = [s.call("POST", "/jobs/%d/next" % job["id"], token)[1] for _, token in takers[:3]]
+    check("in file order: two passes of the first file, then the second",
+          [(t["file"], t["pass"]) for t in given] == [(more[0], 1), (more[0], 2), (more[1], 1)], given)
+    for task in given[:2]:
+        s.call("POST", "/tasks/%d/release" % task["id"], s.root)
+    status, task = s.call("POST", "/jobs/%d/next" % job["id"], takers[3][1])
+    check("the open second file's other pass comes before the untouched first file",
+          status == 200 and (task["file"], task["pass"]) == (more[1], 2), task)
+    status, task = s.call("POST", "/jobs/%d/next" % job["id"], takers[4][1])
+    check("a file whose passes are all taken is no longer open: file order again",
+          status == 200 and (task["file"], task["pass"]) == (more[0], 1), task)
 finally:
     server.close()
 
