@@ -154,6 +154,8 @@ report (const char *what,
 
 /* ---- the bare libsoup handler ------------------------------------------ */
 
+static gboolean bare_close;
+
 static void
 bare_handler (SoupServer        *server,
               SoupServerMessage *msg,
@@ -161,6 +163,9 @@ bare_handler (SoupServer        *server,
               GHashTable        *query,
               gpointer           user_data)
 {
+  /* as quorum-server does, to compare like with like */
+  if (g_atomic_int_get (&bare_close))
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
   soup_server_message_set_status (msg, 200, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
 }
@@ -341,7 +346,11 @@ main (int    argc,
       all[i].base = g_strdup_printf ("http://127.0.0.1:%u", bare_port);
     }
   printf ("%d clients for %d s against a bare libsoup handler:\n", clients, seconds);
-  run_clients (all, hammer, "bare libsoup GET", NULL);
+  run_clients (all, hammer, "bare libsoup GET, keep-alive", NULL);
+  for (int i = 0; i < clients; i++)
+    g_array_set_size (all[i].latencies, 0);
+  g_atomic_int_set (&bare_close, TRUE);
+  run_clients (all, hammer, "bare libsoup GET, Connection: close", NULL);
 
   g_subprocess_force_exit (server);
   return 0;

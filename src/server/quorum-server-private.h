@@ -21,8 +21,12 @@ struct _QuorumServer
   gint64       idle_release;     /* seconds an assigned, untouched task stays assigned */
   GHashTable  *scoring;          /* consensus task ids whose agreement is being computed */
   gboolean     tls;
-  GPtrArray   *held;             /* paused messages answered when the batch commits */
+  GPtrArray   *held;             /* paused messages of the open batch */
   guint        commit_source;
+  GPtrArray   *committed;        /* paused messages of committed batches, awaiting a sync */
+  gboolean     syncing;
+  GHashTable  *connections;      /* GSocket → busy, of the keep-alive connections */
+  guint        reaper;
 };
 
 typedef struct _QuorumUpload QuorumUpload;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include "quorum-error.h"
 #include "quorum-password.h"
@@ -141,9 +142,74 @@ _quorum_request_pause (QuorumRequest *request)
 /* ---- group commit ----------------------------------------------------- */
 
 /* Every request runs inside the store's current batch, and its reply waits,
- * paused, until the batch has committed: one fsync for all the requests of
- * a main-loop turn instead of one each, and still no answer before what it
- * answers for is durable. */
+ * paused, until the batch is durable. A batch commits at the end of a turn
+ * of the main loop; the log is then synced in a worker thread while the
+ * loop serves the next batch. One sync runs at a time and covers every
+ * batch committed before it started: a few fsyncs a second for any number
+ * of requests, and still no answer before what it answers for is on disk. */
+
+static void start_sync (QuorumServer *self);
+
+static void
+answer (GPtrArray    *messages,
+        const GError *error)
+{
+  for (guint i = 0; i < messages->len; i++)
+    {
+      SoupServerMessage *msg = g_ptr_array_index (messages, i);
+
+      if (error != NULL)
+        quorum_http_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                 "the change could not be saved; try again");
+      soup_server_message_unpause (msg);
+    }
+}
+
+static void
+sync_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  QuorumServer *self = source;
+  GError *error = NULL;
+
+  if (quorum_store_sync (self->store, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+synced (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  QuorumServer *self = QUORUM_SERVER (source);
+  g_autoptr(GPtrArray) messages = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->syncing = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("%s; %u answer(s) withdrawn", error->message, messages->len);
+  answer (messages, error);
+  start_sync (self);
+}
+
+static void
+start_sync (QuorumServer *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->syncing || self->committed->len == 0)
+    return;
+  self->syncing = TRUE;
+  task = g_task_new (self, NULL, synced, g_steal_pointer (&self->committed));
+  g_task_set_source_tag (task, start_sync);
+  self->committed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_task_run_in_thread (task, sync_in_thread);
+}
+
 static gboolean
 commit_batch (gpointer user_data)
 {
@@ -154,16 +220,13 @@ commit_batch (gpointer user_data)
   self->held = g_ptr_array_new_with_free_func (g_object_unref);
   self->commit_source = 0;
   if (!quorum_store_batch_commit (self->store, &error))
-    g_warning ("%s; %u answer(s) withdrawn", error->message, held->len);
-  for (guint i = 0; i < held->len; i++)
     {
-      SoupServerMessage *msg = g_ptr_array_index (held, i);
-
-      if (error != NULL)
-        quorum_http_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
-                                 "the change could not be saved; try again");
-      soup_server_message_unpause (msg);
+      g_warning ("%s; %u answer(s) withdrawn", error->message, held->len);
+      answer (held, error);
+      return G_SOURCE_REMOVE;
     }
+  g_ptr_array_extend_and_steal (self->committed, g_steal_pointer (&held));
+  start_sync (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -473,17 +536,76 @@ check_early (SoupServer        *soup,
     }
 }
 
+/* ---- idle connections --------------------------------------------------- */
+
 /* libsoup 3.2 (Debian 12) never notices that a client closed an idle
  * keep-alive connection, and keeps its socket open for good (fixed upstream
  * in 3.3): one descriptor lost per client that goes away, until the server
- * can accept no more. Closing every connection after its response avoids it,
- * at the price of a new loopback or LAN connection per request. */
+ * can accept no more. Closing every connection after its response would
+ * avoid it at the price of a new connection per request, which halves what
+ * the server can answer. So the server keeps the connections alive and
+ * watches their sockets itself: once a second, a socket that is between
+ * requests and whose client has hung up is closed. */
+#define REAP_INTERVAL_MS 1000
+
 static void
-close_after_response (SoupServer        *soup,
-                      SoupServerMessage *msg,
-                      gpointer           user_data)
+connection_busy (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
 {
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  QuorumServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_hash_table_insert (self->connections, g_object_ref (socket), GINT_TO_POINTER (TRUE));
+}
+
+static void
+connection_idle (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  QuorumServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL && g_hash_table_contains (self->connections, socket))
+    g_hash_table_insert (self->connections, g_object_ref (socket), GINT_TO_POINTER (FALSE));
+}
+
+static gboolean
+client_hung_up (GSocket *socket)
+{
+  GIOCondition condition = g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR);
+  char byte;
+
+  if (condition & (G_IO_HUP | G_IO_ERR))
+    return TRUE;
+  /* Readable with nothing to read is the end of the stream; readable with
+   * bytes is the next request, libsoup's to read. */
+  return (condition & G_IO_IN) &&
+         recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+static gboolean
+reap_connections (gpointer user_data)
+{
+  QuorumServer *self = user_data;
+  GHashTableIter iter;
+  gpointer socket, busy;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, &socket, &busy))
+    {
+      if (g_socket_is_closed (socket))
+        g_hash_table_iter_remove (&iter);
+      else if (!GPOINTER_TO_INT (busy) && client_hung_up (socket))
+        {
+          g_socket_shutdown (socket, TRUE, TRUE, NULL);
+          g_socket_close (socket, NULL);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -503,14 +625,26 @@ quorum_server_finalize (GObject *object)
 {
   QuorumServer *self = (QuorumServer *) object;
 
+  /* A sync in flight holds a reference: finalize runs after it. What is
+   * committed and not yet synced is synced here, before answering. */
   if (self->commit_source != 0)
     {
       g_clear_handle_id (&self->commit_source, g_source_remove);
       commit_batch (self);
     }
+  if (self->committed != NULL && self->committed->len > 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      quorum_store_sync (self->store, &error);
+      answer (self->committed, error);
+    }
+  g_clear_pointer (&self->committed, g_ptr_array_unref);
   g_clear_pointer (&self->held, g_ptr_array_unref);
+  g_clear_handle_id (&self->reaper, g_source_remove);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_object (&self->soup);
   g_clear_pointer (&self->store, quorum_store_close);
   g_clear_pointer (&self->scoring, g_hash_table_unref);
@@ -530,7 +664,9 @@ quorum_server_init (QuorumServer *self)
   self->max_upload = DEFAULT_MAX_UPLOAD;
   self->idle_release = DEFAULT_IDLE_RELEASE;
   self->scoring = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->held = g_ptr_array_new_with_free_func (g_object_unref);
+  self->committed = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 QuorumServer *
@@ -549,7 +685,10 @@ quorum_server_new (const char  *data_dir,
    * path together, and a path with only an early handler answers 500. */
   soup_server_add_early_handler (self->soup, NULL, check_early, self, NULL);
   soup_server_add_handler (self->soup, NULL, dispatch, self, NULL);
-  g_signal_connect (self->soup, "request-started", G_CALLBACK (close_after_response), NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (connection_busy), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (connection_idle), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (connection_idle), self);
+  self->reaper = g_timeout_add (REAP_INTERVAL_MS, reap_connections, self);
   /* Catch up on what a previous run did not finish scoring. */
   _quorum_server_score_consensus (self);
   return g_steal_pointer (&self);

@@ -499,7 +499,8 @@ quorum_store_next_task (QuorumStore  *store,
     gint64 draw_position = G_MAXINT64, draw_file = 0;
     gint64 draw = first_task (store, &draw_position, &draw_file, error,
                               "SELECT t.id AS id, t.position AS position, t.kind AS kind, t.file_id AS file FROM job_files f "
-                              "JOIN tasks t ON t.job_id = f.job_id AND t.file_id = f.file_id "
+                              /* CROSS JOIN: from the few open files to their tasks */
+                              "CROSS JOIN tasks t ON t.job_id = f.job_id AND t.file_id = f.file_id "
                               "WHERE f.job_id = ?1 AND f.open AND t.kind = 'draw' AND t.state = 'available' "
                               "AND " NOT_A_DRAWER_OF_THE_FILE
                               "ORDER BY f.position, t.position LIMIT 1", job_id, user_id);
@@ -632,8 +633,8 @@ after_accept (QuorumStore  *store,
                               "ii", job_id, file_id) >= 0 &&
          _quorum_store_write (store, NULL, error,
                               "UPDATE jobs SET state = 'complete' WHERE id = ?1 AND state = 'launched' "
-                              "AND NOT EXISTS (SELECT 1 FROM tasks WHERE job_id = ?1 "
-                              "  AND state NOT IN ('accepted', 'complete'))",
+                              "AND NOT EXISTS (SELECT 1 FROM tasks WHERE job_id = ?1 AND state IN "
+                              "  ('waiting', 'available', 'assigned', 'in_progress', 'submitted', 'rejected'))",
                               "i", job_id) >= 0;
 }
 

@@ -22,6 +22,7 @@ struct _QuorumStore
    * a savepoint of the batch's; @savepoints counts those open. */
   gboolean    in_batch;
   guint       savepoints;
+  int         wal_fd;      /* the write-ahead log, for quorum_store_sync */
 };
 
 /*

@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "quorum-store"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "quorum-error.h"
@@ -155,6 +157,10 @@ static const char * const migrations[] = {
   "ALTER TABLE job_files ADD COLUMN open INTEGER NOT NULL DEFAULT 0;"
   "CREATE INDEX job_files_open ON job_files (job_id, position) WHERE open;"
   "CREATE INDEX tasks_by_kind ON tasks (job_id, kind, state, position);"
+  "DROP INDEX tasks_by_file;"
+  "CREATE INDEX tasks_by_file ON tasks (job_id, file_id, kind, state);"
+  "CREATE INDEX consensus_to_score ON tasks (id) WHERE kind = 'consensus' "
+  "  AND state IN ('available', 'assigned', 'in_progress');"
   "UPDATE job_files SET open = EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = job_files.job_id "
   "  AND t.file_id = job_files.file_id AND t.kind = 'draw' AND t.state = 'available') "
   "AND EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = job_files.job_id "
@@ -502,8 +508,15 @@ quorum_store_batch_begin (QuorumStore  *store,
 {
   g_return_val_if_fail (!store->in_batch, FALSE);
 
-  if (!_quorum_store_exec (store, error, "BEGIN IMMEDIATE", NULL))
+  /* The batch's commit writes the log without waiting for the disk;
+   * quorum_store_sync makes it durable, off the caller's thread. */
+  if (!_quorum_store_exec (store, error, "PRAGMA synchronous = NORMAL", NULL))
     return FALSE;
+  if (!_quorum_store_exec (store, error, "BEGIN IMMEDIATE", NULL))
+    {
+      _quorum_store_exec (store, NULL, "PRAGMA synchronous = FULL", NULL);
+      return FALSE;
+    }
   store->in_batch = TRUE;
   store->savepoints = 0;
   return TRUE;
@@ -519,25 +532,47 @@ gboolean
 quorum_store_batch_commit (QuorumStore  *store,
                            GError      **error)
 {
+  gboolean committed = FALSE;
+
   g_return_val_if_fail (store->in_batch, FALSE);
 
   store->in_batch = FALSE;
+  if (store->savepoints > 0)
+    g_warning ("a batch commits with %u savepoint(s) open", store->savepoints);
+  store->savepoints = 0;
   /* SQLite ends a transaction by itself on some errors (a full disk, an I/O
    * error): then part of the batch may be gone, and nothing in it is
    * acknowledged. */
   if (sqlite3_get_autocommit (store->db))
+    g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
+                         "database: the transaction was rolled back by an error");
+  else if (_quorum_store_exec (store, error, "COMMIT", NULL))
+    committed = TRUE;
+  else
+    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+  /* Changes made outside a batch are durable when they return, as before. */
+  _quorum_store_exec (store, NULL, "PRAGMA synchronous = FULL", NULL);
+  return committed;
+}
+
+gboolean
+quorum_store_sync (QuorumStore  *store,
+                   GError      **error)
+{
+  /* In WAL mode a committed transaction lives in the log until a checkpoint
+   * copies it into the database, and the checkpoint syncs both files
+   * itself; so the log's data reaching the disk is what makes a commit
+   * durable. fdatasync through a descriptor of our own flushes the file
+   * whichever descriptor wrote it. */
+  if (fdatasync (store->wal_fd) != 0)
     {
-      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
-                           "database: the transaction was rolled back by an error");
+      int saved_errno = errno;
+
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s-wal: cannot sync: %s",
+                   store->path, g_strerror (saved_errno));
       return FALSE;
     }
-  if (store->savepoints > 0)
-    g_warning ("a batch commits with %u savepoint(s) open", store->savepoints);
-  store->savepoints = 0;
-  if (_quorum_store_exec (store, error, "COMMIT", NULL))
-    return TRUE;
-  sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
-  return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -613,6 +648,7 @@ quorum_store_open (const char  *data_dir,
 {
   g_autoptr(QuorumStore) store = g_new0 (QuorumStore, 1);
 
+  store->wal_fd = -1;
   store->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
   store->in_use = g_hash_table_new (NULL, NULL);
 
@@ -641,6 +677,19 @@ quorum_store_open (const char  *data_dir,
                            "PRAGMA foreign_keys = ON;", error) ||
       !migrate (store, error))
     return NULL;
+  /* The log exists from the connection's first read on, and stays while the
+   * connection is open. */
+  {
+    g_autofree char *wal = g_strconcat (store->path, "-wal", NULL);
+
+    store->wal_fd = g_open (wal, O_RDONLY | O_CLOEXEC, 0);
+    if (store->wal_fd < 0)
+      {
+        int saved_errno = errno;
+        g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s", wal, g_strerror (saved_errno));
+        return NULL;
+      }
+  }
   return g_steal_pointer (&store);
 }
 
@@ -649,6 +698,8 @@ quorum_store_close (QuorumStore *store)
 {
   if (store == NULL)
     return;
+  if (store->wal_fd >= 0)
+    close (store->wal_fd);
   g_clear_pointer (&store->statements, g_hash_table_unref);
   g_clear_pointer (&store->in_use, g_hash_table_unref);
   if (store->db != NULL)

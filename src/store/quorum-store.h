@@ -30,13 +30,18 @@ const char  *quorum_store_get_path       (QuorumStore *store);
 
 /* Group commit: between batch_begin and batch_commit every change runs in
  * one transaction (each function's own as a savepoint of it, so that a
- * refused change is undone alone) and becomes durable with one fsync at
- * batch_commit. Nothing done inside a batch may be acknowledged before
- * batch_commit has returned TRUE. */
+ * refused change is undone alone). batch_commit commits without waiting for
+ * the disk; the batch is durable once a quorum_store_sync that started after
+ * batch_commit returned has succeeded. quorum_store_sync may run in another
+ * thread while the store goes on with the next batch. Nothing done inside a
+ * batch may be acknowledged before then. Outside batches every change is
+ * durable when its function returns. */
 gboolean     quorum_store_batch_begin    (QuorumStore  *store,
                                           GError      **error);
 gboolean     quorum_store_in_batch       (QuorumStore  *store);
 gboolean     quorum_store_batch_commit   (QuorumStore  *store,
+                                          GError      **error);
+gboolean     quorum_store_sync           (QuorumStore  *store,
                                           GError      **error);
 
 /* ---- accounts (quorum-store-accounts.c) ------------------------------- */
