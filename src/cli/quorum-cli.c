@@ -24,6 +24,7 @@ static const QuorumCliCommand commands[] = {
   { "export", "Export a job as COCO or Quorum JSON", quorum_cli_export },
   { "import", "Import COCO into a project's existing instances", quorum_cli_import },
   { "agreement", "Score how well annotation sets agree (offline)", quorum_cli_agreement },
+  { "demo", "Fill a fresh server with a demo project to explore", quorum_cli_demo },
 };
 
 void

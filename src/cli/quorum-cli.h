@@ -158,5 +158,7 @@ int  quorum_cli_export          (int    argc,
                                  char **argv);
 int  quorum_cli_import          (int    argc,
                                  char **argv);
+int  quorum_cli_demo            (int    argc,
+                                 char **argv);
 
 G_END_DECLS

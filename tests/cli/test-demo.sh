@@ -1,0 +1,251 @@
+#!/bin/bash
+# `quorumctl demo` on a fresh server: the accounts sign in with the printed
+# passwords, the five jobs have their settings and the work docs/demo.md
+# promises (consensus tasks scored, an exam review waiting, a job closed to
+# users without the credential), every image decodes at its size, and a
+# second run changes nothing.
+# Arguments: the built quorumctl and quorum-server.
+set -u
+
+ctl=$1
+server_bin=$2
+dir=$(mktemp -d)
+server_pid=
+cleanup () {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+cd "$dir" || exit 1
+
+unset DBUS_SESSION_BUS_ADDRESS QUORUM_SERVER QUORUM_TOKEN
+export XDG_CONFIG_HOME=$dir/config QUORUM_PWHASH_FAST=1
+
+n=0
+failed=0
+ok ()   { n=$((n + 1)); echo "ok $n - $1"; }
+fail () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+check () { if eval "$2"; then ok "$1"; else fail "$1"; printf '# %s\n' "$out" | head -n 20; fi; }
+json_check () {
+  if python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+sys.exit(0 if eval(" ".join(sys.argv[1].split())) else 1)' "$2" <<<"$out" 2>/dev/null; then
+    ok "$1"
+  else
+    fail "$1"
+    printf '# %s\n' "$out" | head -n 30
+  fi
+}
+json_get () { python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1" <<<"$out"; }
+
+# ---- a fresh server with an administrator -----------------------------------
+
+mkdir data
+echo "root password" | "$server_bin" --data data --create-admin root >/dev/null 2>&1
+"$server_bin" --data data --listen 127.0.0.1:0 >server.out 2>server.err &
+server_pid=$!
+for _ in $(seq 50); do grep -q 'listening on port' server.out 2>/dev/null && break; sleep 0.1; done
+port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' server.out)
+if [ -z "$port" ]; then
+  echo "1..0 # SKIP the server did not start: $(cat server.err)"
+  exit 0
+fi
+url=http://127.0.0.1:$port
+echo "root password" | "$ctl" login --server "$url" root >/dev/null 2>&1
+
+# ---- the demo -----------------------------------------------------------------
+
+out=$("$ctl" demo --json 2>&1); status=$?
+check "demo on a fresh server: exit 0" "[ $status -eq 0 ]"
+echo "$out" > demo.json
+json_check "it created the project and seven accounts with their roles and passwords" \
+  'd["created"] and d["project"]["name"] == "Street scenes" and d["organization"]["name"] == "Northwind Labeling"
+   and sorted((a["name"], a["role"]) for a in d["accounts"]) == [("ann", "annotator"), ("ben", "annotator"),
+       ("cat", "annotator"), ("dan", "annotator"), ("olga", "org member"), ("rita", "reviewer"), ("tom", "editor")]
+   and all(len(a["password"]) >= 8 for a in d["accounts"]) and len({a["password"] for a in d["accounts"]}) == 7'
+project=$(json_get 'd["project"]["id"]')
+
+out=$("$ctl" job list --project "$project" --json 2>&1)
+echo "$out" > jobs.json
+json_check "job list: five launched jobs with the guides" \
+  'len(d) == 5 and all(j["state"] == "launched" for j in d)
+   and all(j["settings"]["draw_guide"] and j["settings"]["review_guide"] for j in d)'
+json_check "the consensus job: 12 files, P 3, R 3, Best Annotator" \
+  'any(j["settings"]["name"] == "Street scenes — consensus" and j["n_files"] == 12 and j["settings"]["passes_per_file"] == 3
+       and j["settings"]["review_frequency"] == 3 and j["settings"]["consensus"] == "best_annotator" for j in d)'
+json_check "the Manual Merge job: P 2" \
+  'any(j["settings"]["consensus"] == "manual_merge" and j["settings"]["passes_per_file"] == 2 for j in d)'
+json_check "the exam awards “Street annotator”; another job requires it; one is shared with the org" \
+  'any(j["settings"]["name"] == "Street-scene basics" and j["settings"]["type"] == "exam"
+       and j["settings"]["awarded_credentials"] == ["Street annotator"] for j in d)
+   and [j["settings"]["required_credentials"] for j in d].count(["Street annotator"]) == 1
+   and [j["settings"]["share"] for j in d].count("org") == 1'
+by_name () { python3 -c 'import json, sys; print([j["id"] for j in json.load(open("jobs.json")) if j["settings"]["name"] == sys.argv[1]][0])' "$1"; }
+consensus_job=$(by_name "Street scenes — consensus")
+merge_job=$(by_name "Street scenes — manual merge")
+exam=$(by_name "Street-scene basics")
+certified=$(by_name "Street scenes — certified annotators")
+contractors=$(by_name "Street scenes — contractors")
+
+out=$("$ctl" job status "$consensus_job" --json 2>&1)
+json_check "consensus job: 2 consensus tasks available, a review available, one draw sent back, most draws untouched" \
+  'd["tasks"]["consensus"]["available"] == 2 and d["tasks"]["review"]["available"] == 1
+   and d["tasks"]["review"]["complete"] == 2 and d["tasks"]["draw"]["rejected"] == 1
+   and d["tasks"]["draw"]["available"] >= 20 and sum(d["tasks"]["draw"].values()) == 36'
+out=$("$ctl" job status "$merge_job" --json 2>&1)
+json_check "Manual Merge job: a file ready for consensus" \
+  'd["tasks"]["consensus"].get("available", 0) >= 1 and d["tasks"]["draw"]["available"] >= 10'
+out=$("$ctl" job status "$exam" --json 2>&1)
+json_check "exam: dan drew 4 files, 4 reviews available" \
+  'd["tasks"] == {"draw": {"submitted": 4}, "review": {"available": 4}}'
+for job in "$certified" "$contractors"; do
+  out=$("$ctl" job status "$job" --json 2>&1)
+  json_check "job $job: one draw accepted, one review available, the rest untouched" \
+    'd["tasks"]["draw"] == {"accepted": 1, "submitted": 1, "available": 4} and d["tasks"]["review"]["available"] == 1'
+done
+
+# ---- through the API, as the demo's people --------------------------------------
+
+out=$(python3 - "$url" "$XDG_CONFIG_HOME" "$project" "$consensus_job" "$merge_job" "$exam" "$certified" \
+      "$contractors" <<'EOF' 2>&1
+import json, struct, sys, time, urllib.error, urllib.request, zlib
+server, config = sys.argv[1], sys.argv[2]
+project, consensus, merge, exam, certified, contractors = map(int, sys.argv[3:9])
+url = server + "/api/v1"
+
+def call(method, path, token, body=None, raw=False):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url + path, data=data, method=method)
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            text = reply.read()
+            return reply.status, text if raw else (json.loads(text) if text else None)
+    except urllib.error.HTTPError as error:
+        return error.code, None
+
+def png_size(data):
+    """Decodes the PNG whole (8-bit, not interlaced): its size, or an assertion."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat = 8, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        assert zlib.crc32(kind + body) == struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])[0]
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colour]
+    assert depth == 8 and interlace == 0
+    assert len(zlib.decompress(idat)) == height * (1 + width * channels)
+    return width, height
+
+with open(config + "/quorum/credentials.json") as f:
+    root = json.load(f)["servers"][server]["token"]
+with open("demo.json") as f:
+    accounts = {a["name"]: a for a in json.load(f)["accounts"]}
+tokens = {}
+for name, account in accounts.items():
+    status, body = call("POST", "/login", None, {"user": name, "password": account["password"]})
+    assert status == 200, (name, status)
+    tokens[name] = body["token"]
+result = {"logins": len(tokens)}
+
+# Every file decodes at the size the server announces.
+status, files = call("GET", "/projects/%d/files" % project, root)
+sizes = set()
+for f in files:
+    status, record = call("GET", "/files/%d" % f["id"], root)
+    status, data = call("GET", "/files/%d/content" % f["id"], root, raw=True)
+    assert status == 200 and png_size(data) == (record["width"], record["height"]), f
+    sizes.add((f["name"].startswith("street-"), record["width"], record["height"]))
+result["files"] = len(files)
+result["gold"] = sum(f["has_existing"] for f in files)
+result["scene_sizes"] = sorted(s[1:] for s in sizes if s[0])
+result["guide_images"] = sorted(f["name"] for f in files if f["name"].startswith("example-"))
+
+# The consensus tasks carry scores, a file agreement strictly between 0 and 1.
+agreements = []
+for job in (consensus, merge):
+    status, tasks = call("GET", "/jobs/%d/tasks" % job, root)
+    for t in tasks:
+        if t["kind"] == "consensus" and t["state"] == "available":
+            for _ in range(100):
+                status, view = call("GET", "/tasks/%d" % t["id"], root)
+                if view["scores"] is not None:
+                    break
+                time.sleep(0.05)
+            agreements.append((job, view["scores"]["agreement"], len(view["passes"])))
+result["agreements"] = [(job == consensus, 0 < a < 1, passes) for job, a, passes in agreements]
+
+# The guides are the project's, with their example images named.
+status, guides = call("GET", "/projects/%d/guides" % project, root)
+result["guides"] = len(guides)
+
+# Work for the people the docs name.
+status, task = call("POST", "/jobs/%d/next" % exam, tokens["tom"])
+result["tom_exam"] = (status, task and task["kind"], task and len(task.get("gold", [])) > 0)
+status, task = call("POST", "/jobs/%d/next" % consensus, tokens["rita"])
+result["rita"] = (status, task and task["kind"])
+status, task = call("POST", "/jobs/%d/next" % consensus, tokens["dan"])
+result["dan"] = (status, task and task["state"])
+status, task = call("POST", "/jobs/%d/next" % consensus, tokens["ben"])
+result["ben"] = (status, task and task["state"], bool(task and task["comments"]))
+# The credential-gated job: nothing for ben, work for ann (granted by hand).
+status, _ = call("POST", "/jobs/%d/next" % certified, tokens["ben"])
+result["ben_certified"] = status
+status, task = call("POST", "/jobs/%d/next" % certified, tokens["ann"])
+result["ann_certified"] = (status, task and task["kind"])
+# olga reaches the organization's job only.
+status, reached = call("GET", "/jobs", tokens["olga"])
+result["olga_jobs"] = [j["id"] for j in reached]
+print(json.dumps(result))
+EOF
+)
+json_check "every account signs in with its printed password" 'd["logins"] == 7'
+json_check "36 street scenes at 960×640 and the 2 guide images, each decoding at its announced size" \
+  'd["files"] == 38 and d["scene_sizes"] == [[960, 640]]
+   and d["guide_images"] == ["example-stop-sign.png", "example-tight-box.png"]'
+json_check "gold instances on 16 files, the 2 guides in the project" 'd["gold"] == 16 and d["guides"] == 2'
+json_check "consensus tasks: 2 in the consensus job with 3 passes, 2 in the merge job with 2; agreement in (0, 1)" \
+  'sorted(map(tuple, d["agreements"])) == [(False, True, 2), (False, True, 2), (True, True, 3), (True, True, 3)]'
+json_check "tom gets an exam review task, with the gold" 'd["tom_exam"] == [200, "review", True]'
+json_check "rita gets a review or consensus task" 'd["rita"][0] == 200 and d["rita"][1] in ("review", "consensus")'
+json_check "dan resumes his draw task in progress" 'd["dan"] == [200, "in_progress"]'
+json_check "ben gets his draw task back, rejected, with rita's comments" 'd["ben"] == [200, "rejected", True]'
+json_check "the job requiring the credential gives ben no task (403), ann a draw task" \
+  'd["ben_certified"] in (403, 404) and d["ann_certified"] == [200, "draw"]'
+json_check "olga reaches the organization's job only" "d['olga_jobs'] == [$contractors]"
+
+# ---- a second run -------------------------------------------------------------
+
+statuses () { for j in $consensus_job $merge_job $exam $certified $contractors; do "$ctl" job status "$j" --json; done; }
+before=$(statuses)
+out=$("$ctl" demo 2>&1); status=$?
+check "demo again: exit 0, says the project is there and nothing changed" \
+  "[ $status -eq 0 ] && grep -q 'already on' <<<\"\$out\" && grep -q 'nothing was changed' <<<\"\$out\""
+after=$(statuses)
+out="$before"
+check "the task counts are the same" "[ \"\$before\" = \"\$after\" ]"
+out=$("$ctl" demo --json 2>&1)
+json_check "--json: created false, no accounts, the five jobs" \
+  'd["created"] is False and d["accounts"] == [] and len(d["jobs"]) == 5'
+out=$("$ctl" project list --json 2>&1)
+json_check "still one project" 'len(d) == 1'
+
+# ---- not an administrator --------------------------------------------------------
+
+ann_password=$(python3 -c 'import json; print([a["password"] for a in json.load(open("demo.json"))["accounts"] if a["name"] == "ann"][0])')
+XDG_CONFIG_HOME=$dir/config-ann "$ctl" login --server "$url" ann <<<"$ann_password" >/dev/null 2>&1
+out=$(XDG_CONFIG_HOME=$dir/config-ann "$ctl" demo 2>&1); status=$?
+check "demo as a non-administrator: exit 1, says to sign in as one" \
+  "[ $status -eq 1 ] && grep -q 'not a server administrator' <<<\"\$out\""
+
+echo "1..$n"
+[ $failed -eq 0 ]
