@@ -1,0 +1,962 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-client"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "quorum-error.h"
+#include "quorum-sync.h"
+#include "quorum-wire.h"
+
+/* A request the server has not answered in this long counts as a network
+ * failure: a hung server must not stall the outbox for ever. */
+#define REQUEST_TIMEOUT_SECONDS 30
+
+struct _QuorumSync
+{
+  GObject          parent_instance;
+
+  QuorumClient    *client;
+  QuorumCache     *cache;
+  gulong           changed_id;
+
+  QuorumSyncState  state;
+  guint            pending;
+
+  gboolean         busy;        /* an outbox request is on its way */
+  gboolean         offline;     /* the last request found no server */
+  gboolean         signed_out;  /* the server refused the token */
+  guint            backoff;     /* seconds of the planned retry */
+  guint            retry_id;
+  guint            run_id;
+  GHashTable      *refresh;     /* task ids whose server view to fetch */
+};
+
+G_DEFINE_FINAL_TYPE (QuorumSync, quorum_sync, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (QuorumSyncState, quorum_sync_state,
+  G_DEFINE_ENUM_VALUE (QUORUM_SYNC_SYNCED, "synced"),
+  G_DEFINE_ENUM_VALUE (QUORUM_SYNC_PENDING, "pending"),
+  G_DEFINE_ENUM_VALUE (QUORUM_SYNC_OFFLINE, "offline"),
+  G_DEFINE_ENUM_VALUE (QUORUM_SYNC_CONFLICT, "conflict"),
+  G_DEFINE_ENUM_VALUE (QUORUM_SYNC_SIGNED_OUT, "signed-out"))
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_CACHE,
+  PROP_STATE,
+  PROP_PENDING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  CONFLICT,
+  SIGNED_OUT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void schedule_run (QuorumSync *self);
+
+/* ---- state --------------------------------------------------------------- */
+
+static void
+update_state (QuorumSync *self)
+{
+  guint pending = quorum_cache_count_outbox (self->cache);
+  QuorumSyncState state;
+
+  if (self->signed_out)
+    state = QUORUM_SYNC_SIGNED_OUT;
+  else if (quorum_cache_count_conflicts (self->cache) > 0)
+    state = QUORUM_SYNC_CONFLICT;
+  else if (self->offline)
+    state = QUORUM_SYNC_OFFLINE;
+  else if (pending > 0 || self->busy || g_hash_table_size (self->refresh) > 0)
+    state = QUORUM_SYNC_PENDING;
+  else
+    state = QUORUM_SYNC_SYNCED;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (pending != self->pending)
+    {
+      self->pending = pending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+    }
+  if (state != self->state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static gboolean
+retry_elapsed (gpointer user_data)
+{
+  QuorumSync *self = user_data;
+
+  self->retry_id = 0;
+  schedule_run (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* No answer: wait 1 s, then 2, 4 … up to 60 s between tries. */
+static void
+go_offline (QuorumSync *self)
+{
+  self->offline = TRUE;
+  self->backoff = self->backoff == 0 ? QUORUM_SYNC_FIRST_RETRY
+                                     : MIN (self->backoff * 2, QUORUM_SYNC_LAST_RETRY);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->retry_id = g_timeout_add_seconds (self->backoff, retry_elapsed, self);
+  update_state (self);
+}
+
+static void
+go_online (QuorumSync *self)
+{
+  self->offline = FALSE;
+  self->backoff = 0;
+}
+
+static void
+go_signed_out (QuorumSync *self)
+{
+  gboolean was = self->signed_out;
+
+  self->signed_out = TRUE;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  update_state (self);
+  if (!was)
+    g_signal_emit (self, signals[SIGNED_OUT], 0);
+}
+
+/* Errors that mean "try again later", not "the server said no". */
+static gboolean
+is_transient (const GError *error)
+{
+  return g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE) ||
+         g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_FAILED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+}
+
+/* ---- requests with a time limit ------------------------------------------ */
+
+typedef struct {
+  QuorumSync    *self;
+  GCancellable  *cancellable;
+  guint          timeout_id;
+  gboolean       timed_out;
+  QuorumCacheOp *op;         /* the operation sent, or NULL */
+  gint64         task_id;
+  char          *reason;     /* why the operation was refused */
+} Request;
+
+static void
+request_free (Request *request)
+{
+  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  g_clear_object (&request->cancellable);
+  g_clear_pointer (&request->op, quorum_cache_op_free);
+  g_free (request->reason);
+  g_clear_object (&request->self);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
+
+static gboolean
+request_timed_out (gpointer user_data)
+{
+  Request *request = user_data;
+
+  request->timeout_id = 0;
+  request->timed_out = TRUE;
+  g_cancellable_cancel (request->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static Request *
+request_new (QuorumSync *self,
+             gint64      task_id)
+{
+  Request *request = g_new0 (Request, 1);
+
+  request->self = g_object_ref (self);
+  request->task_id = task_id;
+  request->cancellable = g_cancellable_new ();
+  request->timeout_id = g_timeout_add_seconds (REQUEST_TIMEOUT_SECONDS, request_timed_out, request);
+  return request;
+}
+
+static JsonNode *
+request_finish (Request       *request,
+                GAsyncResult  *result,
+                GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *reply;
+
+  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  reply = quorum_client_call_finish (request->self->client, result, &local_error);
+  if (reply == NULL && request->timed_out)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s did not answer within %d seconds",
+                   quorum_client_get_server (request->self->client), REQUEST_TIMEOUT_SECONDS);
+      return NULL;
+    }
+  if (reply == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return reply;
+}
+
+/* ---- the outbox ---------------------------------------------------------- */
+
+static void
+finish_request (QuorumSync *self)
+{
+  self->busy = FALSE;
+  update_state (self);
+  schedule_run (self);
+}
+
+static void
+conflict_fetched (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  QuorumSync *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) cache_error = NULL;
+  g_autoptr(JsonNode) view = request_finish (request, result, &error);
+  gint64 version = -1;
+
+  /* The server's copy is kept beside the user's, so both can be shown. */
+  if (view != NULL && quorum_cache_store_task (self->cache, view, &cache_error))
+    version = quorum_cache_get_server_version (self->cache, request->task_id);
+  else if (cache_error != NULL)
+    g_warning ("task %" G_GINT64_FORMAT ": %s", request->task_id, cache_error->message);
+  g_clear_error (&cache_error);
+
+  if (!quorum_cache_record_conflict (self->cache, request->task_id, version, request->reason, &cache_error))
+    {
+      /* The work is still in the outbox; it will meet the conflict again. */
+      g_warning ("task %" G_GINT64_FORMAT ": cannot keep the conflict copy: %s",
+                 request->task_id, cache_error->message);
+      self->busy = FALSE;
+      go_offline (self);
+      return;
+    }
+  if (error != NULL && g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED))
+    {
+      self->busy = FALSE;
+      g_signal_emit (self, signals[CONFLICT], 0, request->task_id);
+      go_signed_out (self);
+      return;
+    }
+  self->busy = FALSE;
+  update_state (self);
+  g_signal_emit (self, signals[CONFLICT], 0, request->task_id);
+  schedule_run (self);
+}
+
+/* The server refused the operation for good (a stale version, a task no
+ * longer the user's, a task already submitted): keep everything and ask. */
+static void
+hold_as_conflict (Request *request,
+                  GError  *error)
+{
+  QuorumSync *self = request->self;
+  g_autofree char *path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT, request->task_id);
+
+  request->reason = g_strdup (error->message);
+  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  request->timed_out = FALSE;
+  g_clear_object (&request->cancellable);
+  request->cancellable = g_cancellable_new ();
+  request->timeout_id = g_timeout_add_seconds (REQUEST_TIMEOUT_SECONDS, request_timed_out, request);
+  quorum_client_call_async (self->client, "GET", path, NULL, request->cancellable, conflict_fetched, request);
+}
+
+static void
+op_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  QuorumSync *self = request->self;
+  QuorumCacheOp *op = request->op;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) cache_error = NULL;
+  g_autoptr(JsonNode) reply = request_finish (request, result, &error);
+
+  if (reply != NULL)
+    {
+      gint64 version = op->base_version;
+      JsonNode *member;
+
+      go_online (self);
+      if (JSON_NODE_HOLDS_OBJECT (reply) &&
+          (member = json_object_get_member (json_node_get_object (reply), "version")) != NULL &&
+          JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_INT64)
+        version = json_node_get_int (member);
+      if (!quorum_cache_record_sent (self->cache, op->id, op->revision, version, reply, &cache_error))
+        g_warning ("task %" G_GINT64_FORMAT ": sent, but the local cache did not record it: %s",
+                   op->task, cache_error->message);
+      finish_request (self);
+      return;
+    }
+
+  if (!quorum_cache_record_attempt (self->cache, op->id, error->message, &cache_error))
+    g_warning ("%s", cache_error->message);
+  if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED))
+    {
+      self->busy = FALSE;
+      go_signed_out (self);
+    }
+  else if (is_transient (error))
+    {
+      g_debug ("task %" G_GINT64_FORMAT ": %s", op->task, error->message);
+      self->busy = FALSE;
+      go_offline (self);
+    }
+  else
+    {
+      go_online (self);
+      hold_as_conflict (g_steal_pointer (&request), error);
+    }
+}
+
+static void
+send_op (QuorumSync    *self,
+         QuorumCacheOp *op)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *path = NULL;
+  Request *request;
+
+  json_object_set_int_member (body, "version", op->base_version);
+  if (op->kind == QUORUM_CACHE_OP_SAVE)
+    {
+      JsonNode *instances = quorum_wire_parse_bytes (op->payload, strlen (op->payload), NULL);
+
+      json_object_set_member (body, "instances",
+                              instances != NULL ? instances : json_node_init_array (json_node_alloc (),
+                                                                                    json_array_new ()));
+      path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/instances", op->task);
+    }
+  else
+    path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/submit", op->task);
+  node = json_node_init_object (json_node_alloc (), body);
+
+  request = request_new (self, op->task);
+  request->op = op;
+  quorum_client_call_async (self->client, op->kind == QUORUM_CACHE_OP_SAVE ? "PUT" : "POST", path, node,
+                            request->cancellable, op_sent, request);
+}
+
+static void
+task_refreshed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  QuorumSync *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) view = request_finish (request, result, &error);
+  gint64 task_id = request->task_id;
+
+  if (view != NULL)
+    {
+      g_autoptr(GError) cache_error = NULL;
+
+      go_online (self);
+      if (!quorum_cache_store_task (self->cache, view, &cache_error))
+        g_warning ("task %" G_GINT64_FORMAT ": %s", task_id, cache_error->message);
+      g_hash_table_remove (self->refresh, &task_id);
+      finish_request (self);
+    }
+  else if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED))
+    {
+      self->busy = FALSE;
+      go_signed_out (self);
+    }
+  else if (is_transient (error))
+    {
+      self->busy = FALSE;
+      go_offline (self);
+    }
+  else
+    {
+      /* The task is no longer the user's: the cached view is all there is. */
+      g_debug ("task %" G_GINT64_FORMAT ": %s", task_id, error->message);
+      go_online (self);
+      g_hash_table_remove (self->refresh, &task_id);
+      finish_request (self);
+    }
+}
+
+static gboolean
+run (gpointer user_data)
+{
+  QuorumSync *self = user_data;
+  g_autoptr(GError) error = NULL;
+  QuorumCacheOp *op;
+  GHashTableIter iter;
+  gint64 *task_id;
+
+  self->run_id = 0;
+  if (self->busy || self->signed_out)
+    return G_SOURCE_REMOVE;
+
+  g_hash_table_iter_init (&iter, self->refresh);
+  if (g_hash_table_iter_next (&iter, (gpointer *) &task_id, NULL))
+    {
+      g_autofree char *path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT, *task_id);
+      Request *request = request_new (self, *task_id);
+
+      self->busy = TRUE;
+      update_state (self);
+      quorum_client_call_async (self->client, "GET", path, NULL, request->cancellable, task_refreshed, request);
+      return G_SOURCE_REMOVE;
+    }
+
+  if ((op = quorum_cache_next_op (self->cache, &error)) == NULL)
+    {
+      if (error != NULL)
+        g_warning ("%s", error->message);
+      /* Nothing waits for the server, so whether it answers is moot. */
+      else
+        go_online (self);
+      update_state (self);
+      return G_SOURCE_REMOVE;
+    }
+  self->busy = TRUE;
+  update_state (self);
+  send_op (self, op);
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends the next operation soon, unless a request is on its way, the session
+ * expired or a retry is planned (an edit while offline waits for it). */
+static void
+schedule_run (QuorumSync *self)
+{
+  if (self->run_id != 0 || self->busy || self->signed_out || self->retry_id != 0)
+    return;
+  self->run_id = g_idle_add (run, self);
+}
+
+static void
+outbox_changed (QuorumCache *cache,
+                QuorumSync  *self)
+{
+  update_state (self);
+  schedule_run (self);
+}
+
+/* ---- the object ---------------------------------------------------------- */
+
+static void
+quorum_sync_constructed (GObject *object)
+{
+  QuorumSync *self = QUORUM_SYNC (object);
+
+  G_OBJECT_CLASS (quorum_sync_parent_class)->constructed (object);
+
+  self->changed_id = g_signal_connect (self->cache, "outbox-changed", G_CALLBACK (outbox_changed), self);
+  update_state (self);
+  /* Work left from an earlier session goes out first. */
+  schedule_run (self);
+}
+
+static void
+quorum_sync_dispose (GObject *object)
+{
+  QuorumSync *self = QUORUM_SYNC (object);
+
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->run_id, g_source_remove);
+  if (self->cache != NULL)
+    g_clear_signal_handler (&self->changed_id, self->cache);
+  g_clear_object (&self->cache);
+  g_clear_object (&self->client);
+  G_OBJECT_CLASS (quorum_sync_parent_class)->dispose (object);
+}
+
+static void
+quorum_sync_finalize (GObject *object)
+{
+  QuorumSync *self = QUORUM_SYNC (object);
+
+  g_hash_table_unref (self->refresh);
+  G_OBJECT_CLASS (quorum_sync_parent_class)->finalize (object);
+}
+
+static void
+quorum_sync_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  QuorumSync *self = QUORUM_SYNC (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    case PROP_CACHE:
+      g_value_set_object (value, self->cache);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_PENDING:
+      g_value_set_uint (value, self->pending);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quorum_sync_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  QuorumSync *self = QUORUM_SYNC (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      self->client = g_value_dup_object (value);
+      break;
+    case PROP_CACHE:
+      self->cache = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quorum_sync_class_init (QuorumSyncClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = quorum_sync_constructed;
+  object_class->dispose = quorum_sync_dispose;
+  object_class->finalize = quorum_sync_finalize;
+  object_class->get_property = quorum_sync_get_property;
+  object_class->set_property = quorum_sync_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, QUORUM_TYPE_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CACHE] =
+    g_param_spec_object ("cache", NULL, NULL, QUORUM_TYPE_CACHE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, QUORUM_TYPE_SYNC_STATE, QUORUM_SYNC_SYNCED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PENDING] =
+    g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * QuorumSync::conflict:
+   * @task_id: the task
+   *
+   * The server refused the task's work; the local version is kept as a
+   * conflict copy and the task's outbox is held until
+   * quorum_sync_resolve_conflict().
+   */
+  signals[CONFLICT] =
+    g_signal_new ("conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
+  /**
+   * QuorumSync::signed-out:
+   *
+   * The session expired; nothing is sent until quorum_sync_set_token().
+   */
+  signals[SIGNED_OUT] =
+    g_signal_new ("signed-out", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+quorum_sync_init (QuorumSync *self)
+{
+  self->refresh = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->state = QUORUM_SYNC_SYNCED;
+}
+
+QuorumSync *
+quorum_sync_new (QuorumClient *client,
+                 QuorumCache  *cache)
+{
+  g_return_val_if_fail (QUORUM_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (QUORUM_IS_CACHE (cache), NULL);
+  return g_object_new (QUORUM_TYPE_SYNC, "client", client, "cache", cache, NULL);
+}
+
+QuorumClient *
+quorum_sync_get_client (QuorumSync *sync)
+{
+  g_return_val_if_fail (QUORUM_IS_SYNC (sync), NULL);
+  return sync->client;
+}
+
+QuorumCache *
+quorum_sync_get_cache (QuorumSync *sync)
+{
+  g_return_val_if_fail (QUORUM_IS_SYNC (sync), NULL);
+  return sync->cache;
+}
+
+QuorumSyncState
+quorum_sync_get_state (QuorumSync *sync)
+{
+  g_return_val_if_fail (QUORUM_IS_SYNC (sync), QUORUM_SYNC_SYNCED);
+  return sync->state;
+}
+
+guint
+quorum_sync_get_pending (QuorumSync *sync)
+{
+  g_return_val_if_fail (QUORUM_IS_SYNC (sync), 0);
+  return sync->pending;
+}
+
+guint
+quorum_sync_get_retry_delay (QuorumSync *sync)
+{
+  g_return_val_if_fail (QUORUM_IS_SYNC (sync), 0);
+  return sync->retry_id != 0 ? sync->backoff : 0;
+}
+
+void
+quorum_sync_retry_now (QuorumSync *sync)
+{
+  g_return_if_fail (QUORUM_IS_SYNC (sync));
+
+  g_clear_handle_id (&sync->retry_id, g_source_remove);
+  schedule_run (sync);
+}
+
+void
+quorum_sync_set_token (QuorumSync *sync,
+                       const char *token)
+{
+  g_return_if_fail (QUORUM_IS_SYNC (sync));
+
+  quorum_client_set_token (sync->client, token);
+  sync->signed_out = FALSE;
+  g_clear_handle_id (&sync->retry_id, g_source_remove);
+  update_state (sync);
+  schedule_run (sync);
+}
+
+gboolean
+quorum_sync_resolve_conflict (QuorumSync            *sync,
+                              gint64                 task_id,
+                              QuorumConflictChoice   choice,
+                              GError               **error)
+{
+  g_return_val_if_fail (QUORUM_IS_SYNC (sync), FALSE);
+  g_return_val_if_fail (choice == QUORUM_CONFLICT_KEEP_MINE || choice == QUORUM_CONFLICT_TAKE_SERVER, FALSE);
+
+  if (!quorum_cache_resolve_conflict (sync->cache, task_id, choice == QUORUM_CONFLICT_KEEP_MINE, error))
+    return FALSE;
+  if (choice == QUORUM_CONFLICT_TAKE_SERVER)
+    g_hash_table_add (sync->refresh, g_memdup2 (&task_id, sizeof task_id));
+  update_state (sync);
+  schedule_run (sync);
+  return TRUE;
+}
+
+/* ---- download for offline ------------------------------------------------ */
+
+typedef struct {
+  gint64              job_id;
+  QuorumSyncProgress  progress;
+  gpointer            progress_data;
+  GArray             *tasks;
+  guint               index;
+  guint               done;
+  guint               total;
+  char               *temp_path;
+  gint64              file_id;
+} Download;
+
+static void
+download_free (Download *download)
+{
+  g_clear_pointer (&download->tasks, g_array_unref);
+  g_free (download->temp_path);
+  g_free (download);
+}
+
+static void download_next_task (GTask *task);
+
+static void
+download_step (GTask *task)
+{
+  Download *download = g_task_get_task_data (task);
+
+  download->done++;
+  if (download->progress != NULL)
+    download->progress (download->done, download->total, download->progress_data);
+}
+
+/* Reports a failed call; a refused token also stops the outbox. */
+static void
+download_fail (GTask  *task,
+               GError *error)
+{
+  QuorumSync *self = g_task_get_source_object (task);
+
+  if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED))
+    go_signed_out (self);
+  g_task_return_error (task, error);
+}
+
+static void
+download_media_added (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!quorum_cache_add_media_finish (QUORUM_CACHE (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  download_step (task);
+  download_next_task (g_steal_pointer (&task));
+}
+
+static void
+download_media_fetched (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QuorumSync *self = g_task_get_source_object (task);
+  Download *download = g_task_get_task_data (task);
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error))
+    {
+      download_fail (task, error);
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  quorum_cache_add_media_async (self->cache, download->file_id, download->temp_path,
+                                cancellable, download_media_added, g_steal_pointer (&task));
+}
+
+static void
+download_task_fetched (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QuorumSync *self = g_task_get_source_object (task);
+  Download *download = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) view = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+  g_autofree char *cached = NULL;
+  g_autofree char *path = NULL;
+  GCancellable *cancellable;
+  JsonNode *file;
+
+  if (view == NULL)
+    {
+      download_fail (task, error);
+      return;
+    }
+  if (!quorum_cache_store_task (self->cache, view, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  download_step (task);
+  file = json_object_get_member (json_node_get_object (view), "file");
+  download->file_id = json_node_get_int (file);
+  if ((cached = quorum_cache_lookup_media (self->cache, download->file_id)) != NULL)
+    {
+      download_step (task);
+      download_next_task (g_steal_pointer (&task));
+      return;
+    }
+  g_free (download->temp_path);
+  download->temp_path = quorum_cache_get_media_temp_path (self->cache, download->file_id);
+  path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/content", download->file_id);
+  cancellable = g_task_get_cancellable (task);
+  quorum_client_download_async (self->client, path, download->temp_path, cancellable,
+                                download_media_fetched, g_steal_pointer (&task));
+}
+
+static void
+download_next_task (GTask *task)
+{
+  QuorumSync *self = g_task_get_source_object (task);
+  Download *download = g_task_get_task_data (task);
+  g_autofree char *path = NULL;
+
+  if (download->index >= download->tasks->len)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT,
+                          g_array_index (download->tasks, gint64, download->index++));
+  quorum_client_call_async (self->client, "GET", path, NULL, g_task_get_cancellable (task),
+                            download_task_fetched, task);
+}
+
+static void
+download_start (GTask *task)
+{
+  Download *download = g_task_get_task_data (task);
+
+  download->total = download->tasks->len * 2;
+  if (download->progress != NULL)
+    download->progress (0, download->total, download->progress_data);
+  download_next_task (task);
+}
+
+static void
+download_took_next (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Download *download = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) view = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  if (view == NULL)
+    {
+      download_fail (task, error);
+      return;
+    }
+  /* 204: the job has nothing for the caller. */
+  if (JSON_NODE_HOLDS_OBJECT (view))
+    {
+      gint64 id = json_object_get_int_member_with_default (json_node_get_object (view), "id", 0);
+
+      if (id > 0)
+        g_array_append_val (download->tasks, id);
+    }
+  download_start (g_steal_pointer (&task));
+}
+
+static void
+download_listed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QuorumSync *self = g_task_get_source_object (task);
+  Download *download = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) list = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+  JsonArray *array;
+
+  if (list == NULL)
+    {
+      download_fail (task, error);
+      return;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (list))
+    {
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_FAILED,
+                               "the server's list of tasks is not a list");
+      return;
+    }
+  if (!quorum_cache_store_my_tasks (self->cache, list, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  array = json_node_get_array (list);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *row;
+      gint64 id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      row = json_node_get_object (element);
+      if (json_object_get_int_member_with_default (row, "job", 0) != download->job_id)
+        continue;
+      id = json_object_get_int_member_with_default (row, "id", 0);
+      g_array_append_val (download->tasks, id);
+    }
+  if (download->tasks->len == 0)
+    {
+      /* Nothing in hand: take the job's next task, as the assignment
+       * protocol gives it (never more than one). */
+      g_autofree char *path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", download->job_id);
+
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      quorum_client_call_async (self->client, "POST", path, NULL, cancellable,
+                                download_took_next, g_steal_pointer (&task));
+      return;
+    }
+  download_start (g_steal_pointer (&task));
+}
+
+void
+quorum_sync_download_job_async (QuorumSync          *sync,
+                                gint64               job_id,
+                                QuorumSyncProgress   progress,
+                                gpointer             progress_data,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  Download *download;
+  GTask *task;
+
+  g_return_if_fail (QUORUM_IS_SYNC (sync));
+
+  task = g_task_new (sync, cancellable, callback, user_data);
+  g_task_set_source_tag (task, quorum_sync_download_job_async);
+  download = g_new0 (Download, 1);
+  download->job_id = job_id;
+  download->progress = progress;
+  download->progress_data = progress_data;
+  download->tasks = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_task_set_task_data (task, download, (GDestroyNotify) download_free);
+  quorum_client_call_async (sync->client, "GET", "/me/tasks", NULL, cancellable, download_listed, task);
+}
+
+gboolean
+quorum_sync_download_job_finish (QuorumSync    *sync,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, sync), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == quorum_sync_download_job_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,1223 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-test"
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "quorum-cache.h"
+#include "quorum-client.h"
+#include "quorum-error.h"
+#include "quorum-sync.h"
+#include "quorum-wire.h"
+
+/* Two small valid PNGs (32×24), different content. */
+static const guint8 png_a[] =
+  "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x20\x00\x00\x00\x18"
+  "\x08\x02\x00\x00\x00\x14\x31\x68\x63\x00\x00\x00\x24\x49\x44\x41\x54\x78\x9c\x63\x88\xb2\xa9\xa0"
+  "\x29\x62\x18\xb5\x60\xd4\x82\x51\x0b\x46\x2d\x18\xb5\x60\xd4\x82\x51\x0b\x46\x2d\x18\x1a\x16\x00"
+  "\x00\x7e\xe5\x2a\x2e\x32\x1c\x63\xc9\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+static const guint8 png_b[] =
+  "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x20\x00\x00\x00\x18"
+  "\x08\x02\x00\x00\x00\x14\x31\x68\x63\x00\x00\x00\x24\x49\x44\x41\x54\x78\x9c\x63\x38\x61\x53\x41"
+  "\x53\xc4\x30\x6a\xc1\xa8\x05\xa3\x16\x8c\x5a\x30\x6a\xc1\xa8\x05\xa3\x16\x8c\x5a\x30\x34\x2c\x00"
+  "\x00\x98\xe7\x74\x3d\x3f\x91\x5f\x18\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+
+#define ROOT_PASSWORD "correct horse battery"
+#define ANN_PASSWORD  "ann-password"
+
+/* ---- a real quorum-server ------------------------------------------------ */
+
+typedef struct {
+  char         *data_dir;
+  char         *work_dir;
+  GSubprocess  *process;
+  guint         port;
+  char         *address;
+  QuorumClient *admin;
+  gint64        ann_id;
+  gint64        guide;
+  gint64        jobs[2];
+  gint64        files[2];
+  gint64        tasks[2];
+  gint64        versions[2];   /* of the tasks when taken */
+} Server;
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static GSubprocessLauncher *
+launcher_new (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "QUORUM_PWHASH_FAST", "1", TRUE);
+  return launcher;
+}
+
+/* Starts the server on @server's data folder: on a free port the first time,
+ * on the same port afterwards. @token_lifetime may be NULL. */
+static void
+server_start (Server     *server,
+              const char *token_lifetime)
+{
+  for (guint attempt = 0; attempt < 50; attempt++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDataInputStream) out = NULL;
+      g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", server->port);
+      g_autofree char *line = NULL;
+      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+      guint port = 0;
+
+      g_ptr_array_add (argv, (char *) g_getenv ("QUORUM_SERVER_BIN"));
+      g_ptr_array_add (argv, "--data");
+      g_ptr_array_add (argv, server->data_dir);
+      g_ptr_array_add (argv, "--listen");
+      g_ptr_array_add (argv, listen);
+      if (token_lifetime != NULL)
+        {
+          g_ptr_array_add (argv, "--token-lifetime");
+          g_ptr_array_add (argv, (char *) token_lifetime);
+        }
+      g_ptr_array_add (argv, NULL);
+      server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+      g_assert_no_error (error);
+      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+      line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL);
+      if (line != NULL && strstr (line, "port") != NULL && sscanf (strstr (line, "port"), "port %u", &port) == 1)
+        {
+          g_assert_true (server->port == 0 || port == server->port);
+          server->port = port;
+          g_free (server->address);
+          server->address = g_strdup_printf ("http://127.0.0.1:%u", port);
+          return;
+        }
+      /* The old process's port may take a moment to be free again. */
+      g_subprocess_wait (server->process, NULL, NULL);
+      g_clear_object (&server->process);
+      g_usleep (100 * 1000);
+    }
+  g_error ("quorum-server did not start on port %u", server->port);
+}
+
+static void
+server_stop (Server *server)
+{
+  if (server->process == NULL)
+    return;
+  g_subprocess_send_signal (server->process, SIGKILL);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_clear_object (&server->process);
+}
+
+static JsonNode *
+call (QuorumClient *client,
+      const char   *method,
+      const char   *path,
+      const char   *body)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonNode *reply;
+
+  if (body != NULL)
+    {
+      node = quorum_wire_parse_bytes (body, strlen (body), &error);
+      g_assert_no_error (error);
+    }
+  reply = quorum_client_call_sync (client, method, path, node, NULL, &error);
+  if (error != NULL)
+    g_error ("%s %s: %s", method, path, error->message);
+  return reply;
+}
+
+static gint64
+call_id (QuorumClient *client,
+         const char   *method,
+         const char   *path,
+         const char   *body)
+{
+  g_autoptr(JsonNode) reply = call (client, method, path, body);
+
+  return json_object_get_int_member (json_node_get_object (reply), "id");
+}
+
+static QuorumClient *
+client_for (Server     *server,
+            const char *user,
+            const char *password)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumClient) client = quorum_client_new (server->address, &error);
+  g_autoptr(JsonNode) reply = NULL;
+
+  g_assert_no_error (error);
+  reply = quorum_client_login_sync (client, user, password, NULL, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&client);
+}
+
+/* An administrator, a project with a label "car", two PNGs, a guide, two
+ * launched jobs of one file each, and an annotator "ann" holding one draw
+ * task of each. */
+static Server *
+server_new (void)
+{
+  Server *server = g_new0 (Server, 1);
+  g_autoptr(GSubprocessLauncher) launcher =
+    launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GSubprocess) admin = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumClient) ann = NULL;
+  g_autofree char *body = NULL;
+
+  server->data_dir = g_dir_make_tmp ("quorum-sync-server-XXXXXX", &error);
+  g_assert_no_error (error);
+  server->work_dir = g_dir_make_tmp ("quorum-sync-work-XXXXXX", &error);
+  g_assert_no_error (error);
+  admin = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("QUORUM_SERVER_BIN"),
+                                       "--data", server->data_dir, "--create-admin", "root", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (admin, ROOT_PASSWORD "\n", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (admin), ==, 0);
+
+  server_start (server, NULL);
+  server->admin = client_for (server, "root", ROOT_PASSWORD);
+  g_assert_cmpint (call_id (server->admin, "POST", "/projects", "{\"name\": \"Streets\"}"), ==, 1);
+  json_node_unref (call (server->admin, "PUT", "/projects/1/labels",
+                         "{\"labels\": [{\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\","
+                         " \"attributes\": []}]}"));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("street-%u.png", i);
+      g_autofree char *path = g_build_filename (server->work_dir, name, NULL);
+      g_autoptr(JsonNode) file = NULL;
+
+      g_file_set_contents (path, (const char *) (i == 0 ? png_a : png_b), sizeof png_a - 1, &error);
+      g_assert_no_error (error);
+      file = quorum_client_upload_sync (server->admin, 1, path, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      server->files[i] = json_object_get_int_member (json_node_get_object (file), "id");
+    }
+  server->guide = call_id (server->admin, "POST", "/projects/1/guides",
+                           "{\"name\": \"Drawing cars\", \"markdown\": \"# Cars\\nBox every car.\"}");
+  server->ann_id = call_id (server->admin, "POST", "/users",
+                            "{\"name\": \"ann\", \"password\": \"" ANN_PASSWORD "\"}");
+  body = g_strdup_printf ("/projects/1/members/%" G_GINT64_FORMAT, server->ann_id);
+  json_node_unref (call (server->admin, "PUT", body, "{\"role\": \"annotator\"}"));
+
+  ann = client_for (server, "ann", ANN_PASSWORD);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *job = g_strdup_printf ("{\"settings\": {\"name\": \"Batch %u\", \"passes_per_file\": 1,"
+                                              " \"review_frequency\": 0, \"draw_guide\": \"%" G_GINT64_FORMAT "\"},"
+                                              " \"files\": [%" G_GINT64_FORMAT "]}",
+                                              i, server->guide, server->files[i]);
+      g_autofree char *launch = NULL;
+      g_autofree char *next = NULL;
+      g_autoptr(JsonNode) task = NULL;
+
+      server->jobs[i] = call_id (server->admin, "POST", "/projects/1/jobs", job);
+      launch = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/launch", server->jobs[i]);
+      json_node_unref (call (server->admin, "POST", launch, NULL));
+      next = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", server->jobs[i]);
+      task = call (ann, "POST", next, NULL);
+      server->tasks[i] = json_object_get_int_member (json_node_get_object (task), "id");
+      server->versions[i] = json_object_get_int_member (json_node_get_object (task), "version");
+    }
+  return server;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          remove_tree (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+static void
+server_free (Server *server)
+{
+  server_stop (server);
+  g_clear_object (&server->admin);
+  remove_tree (server->data_dir);
+  remove_tree (server->work_dir);
+  g_free (server->data_dir);
+  g_free (server->work_dir);
+  g_free (server->address);
+  g_free (server);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Server, server_free)
+
+/* The instances the server holds for a task (read as the administrator). */
+static JsonNode *
+server_task (Server *server,
+             gint64  task_id)
+{
+  g_autofree char *path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT, task_id);
+
+  return call (server->admin, "GET", path, NULL);
+}
+
+/* The instance ids of a list, "a,b". */
+static char *
+instance_ids (JsonArray *instances)
+{
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (instances); i++)
+    g_string_append_printf (ids, "%s%s", i > 0 ? "," : "",
+                            json_object_get_string_member (json_array_get_object_element (instances, i), "id"));
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+static char *
+server_instance_ids (Server *server,
+                     gint64  task_id)
+{
+  g_autoptr(JsonNode) task = server_task (server, task_id);
+
+  return instance_ids (json_object_get_array_member (json_node_get_object (task), "instances"));
+}
+
+static gint64
+server_version (Server *server,
+                gint64  task_id)
+{
+  g_autoptr(JsonNode) task = server_task (server, task_id);
+
+  return json_object_get_int_member (json_node_get_object (task), "version");
+}
+
+static char *
+local_instance_ids (QuorumCache *cache,
+                    gint64       task_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = quorum_cache_get_local_instances (cache, task_id, &error);
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_no_error (error);
+  node = quorum_wire_parse_bytes (text, strlen (text), &error);
+  g_assert_no_error (error);
+  return instance_ids (json_node_get_array (node));
+}
+
+/* One box with id @id; @x makes edits differ. */
+static char *
+box (const char *id,
+     int         x)
+{
+  return g_strdup_printf ("[{\"id\": \"%s\", \"label\": \"car\", \"kind\": \"box\", "
+                          "\"points\": [[%d, 2], [%d, 20]]}]", id, x, x + 10);
+}
+
+static void
+save (QuorumCache *cache,
+      gint64       task_id,
+      const char  *id,
+      int          x)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *instances = box (id, x);
+
+  quorum_cache_save_local (cache, task_id, instances, &error);
+  g_assert_no_error (error);
+}
+
+/* ---- waiting on the main loop --------------------------------------------- */
+
+static gboolean
+tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the default main context until @done holds or @seconds pass. */
+static gboolean
+wait_until (gboolean (*done) (gpointer),
+            gpointer   data,
+            guint      seconds)
+{
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  guint id = g_timeout_add (20, tick, NULL);
+  gboolean ok;
+
+  while (!(ok = done (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+  return ok;
+}
+
+static gboolean
+is_synced (gpointer data)
+{
+  return quorum_sync_get_state (data) == QUORUM_SYNC_SYNCED && quorum_sync_get_pending (data) == 0;
+}
+
+static gboolean
+is_offline (gpointer data)
+{
+  return quorum_sync_get_state (data) == QUORUM_SYNC_OFFLINE;
+}
+
+static gboolean
+is_in_conflict (gpointer data)
+{
+  return quorum_sync_get_state (data) == QUORUM_SYNC_CONFLICT;
+}
+
+static gboolean
+is_signed_out (gpointer data)
+{
+  return quorum_sync_get_state (data) == QUORUM_SYNC_SIGNED_OUT;
+}
+
+static gboolean
+retries_in_two (gpointer data)
+{
+  return quorum_sync_get_retry_delay (data) == 2;
+}
+
+typedef struct {
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+  guint     last_done;
+  guint     last_total;
+  guint     reports;
+} Download;
+
+static gboolean
+download_done (gpointer data)
+{
+  return ((Download *) data)->done;
+}
+
+static void
+download_progress (guint    done,
+                   guint    total,
+                   gpointer user_data)
+{
+  Download *download = user_data;
+
+  g_assert_cmpuint (done, >=, download->last_done);
+  g_assert_cmpuint (done, <=, total);
+  download->last_done = done;
+  download->last_total = total;
+  download->reports++;
+}
+
+static void
+downloaded (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Download *download = user_data;
+
+  download->ok = quorum_sync_download_job_finish (QUORUM_SYNC (source), result, &download->error);
+  download->done = TRUE;
+}
+
+static void
+download_job (QuorumSync *sync,
+              gint64      job_id,
+              Download   *download)
+{
+  memset (download, 0, sizeof *download);
+  quorum_sync_download_job_async (sync, job_id, download_progress, download, NULL, downloaded, download);
+  g_assert_true (wait_until (download_done, download, 30));
+  g_assert_no_error (download->error);
+  g_assert_true (download->ok);
+}
+
+/* A sync engine as the app makes one: the annotator's client and cache. */
+static QuorumSync *
+sync_for (Server      *server,
+          QuorumCache **cache_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumClient) client = client_for (server, "ann", ANN_PASSWORD);
+  g_autoptr(QuorumCache) cache = quorum_cache_open (server->address, "ann", &error);
+
+  g_assert_no_error (error);
+  *cache_out = g_object_ref (cache);
+  return quorum_sync_new (client, cache);
+}
+
+/* ---- the cache alone ------------------------------------------------------ */
+
+static void
+store_view (QuorumCache *cache,
+            gint64       id,
+            gint64       file,
+            gint64       version)
+{
+  g_autofree char *text = g_strdup_printf ("{\"id\": %" G_GINT64_FORMAT ", \"job\": 1, \"file\": %" G_GINT64_FORMAT
+                                           ", \"version\": %" G_GINT64_FORMAT ", \"state\": \"assigned\","
+                                           " \"instances\": []}", id, file, version);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) view = quorum_wire_parse_bytes (text, strlen (text), &error);
+
+  g_assert_no_error (error);
+  quorum_cache_store_task (cache, view, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_cache_place (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumCache) cache = quorum_cache_open ("127.0.0.1:8080", "ann", &error);
+  g_autoptr(QuorumCache) dots = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *media = NULL;
+  g_autofree char *outside = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_no_error (error);
+  expected = g_build_filename (g_get_user_data_dir (), "quorum", "127.0.0.1-8080", "ann", "cache.sqlite", NULL);
+  media = g_build_filename (g_get_user_cache_dir (), "quorum", "127.0.0.1-8080", "media", NULL);
+  g_assert_cmpstr (quorum_cache_get_path (cache), ==, expected);
+  g_assert_cmpstr (quorum_cache_get_media_dir (cache), ==, media);
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (quorum_cache_get_schema_version (cache), ==, 1);
+
+  /* The journal is a write-ahead log, as a second connection sees it. */
+  g_assert_cmpint (sqlite3_open (expected, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  /* A user name never leaves its server's folder. */
+  dots = quorum_cache_open ("http://127.0.0.1:8080/", "..", &error);
+  g_assert_no_error (error);
+  outside = g_build_filename (g_get_user_data_dir (), "quorum", "cache.sqlite", NULL);
+  g_assert_false (g_file_test (outside, G_FILE_TEST_EXISTS));
+  g_assert_true (g_str_has_prefix (quorum_cache_get_path (dots), g_get_user_data_dir ()));
+  g_assert_nonnull (strstr (quorum_cache_get_path (dots), "127.0.0.1-8080" G_DIR_SEPARATOR_S "%2E."));
+
+  g_clear_object (&cache);
+  cache = quorum_cache_open ("ftp://example.org", "ann", &error);
+  g_assert_null (cache);
+  g_assert_nonnull (error);
+}
+
+static void
+test_cache_outbox (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumCache) cache = quorum_cache_open ("localhost:9", "ann", &error);
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(QuorumCacheOp) op = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *ids = NULL;
+  const char *sent_reply = "{\"id\": 2, \"version\": 8, \"instances\": [{\"id\": \"c\", \"label\": \"car\","
+                           " \"kind\": \"box\", \"points\": [[3, 2], [13, 20]], \"author\": \"ann\"}]}";
+  QuorumCacheOp *entry;
+
+  g_assert_no_error (error);
+  store_view (cache, 1, 11, 5);
+  store_view (cache, 2, 12, 7);
+
+  /* A task the cache never saw cannot be edited: its version is unknown. */
+  g_assert_false (quorum_cache_save_local (cache, 3, "[]", &error));
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (quorum_cache_save_local (cache, 1, "{\"id\": 1}", &error));
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID);
+  g_clear_error (&error);
+
+  save (cache, 1, "a", 1);
+  save (cache, 1, "b", 2);            /* merged into the save before */
+  save (cache, 2, "c", 3);
+  save (cache, 1, "d", 4);            /* after task 2's save: a new operation */
+  quorum_cache_submit_local (cache, 1, &error);
+  g_assert_no_error (error);
+  save (cache, 1, "e", 5);            /* after the submit: never merged into it */
+  ops = quorum_cache_list_outbox (cache, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ops->len, ==, 5);
+  entry = g_ptr_array_index (ops, 0);
+  g_assert_cmpint (entry->task, ==, 1);
+  g_assert_cmpint (entry->revision, ==, 1);
+  g_assert_cmpint (entry->base_version, ==, 5);
+  g_assert_nonnull (strstr (entry->payload, "\"b\""));
+  g_assert_cmpint (((QuorumCacheOp *) g_ptr_array_index (ops, 3))->kind, ==, QUORUM_CACHE_OP_SUBMIT);
+  ids = local_instance_ids (cache, 1);
+  g_assert_cmpstr (ids, ==, "e");
+  g_clear_pointer (&ids, g_free);
+
+  /* Task 1's first save is superseded by its next save: task 2 goes first. */
+  op = quorum_cache_next_op (cache, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (op->task, ==, 2);
+  g_assert_cmpuint (quorum_cache_count_outbox (cache), ==, 4);
+  reply = quorum_wire_parse_bytes (sent_reply, strlen (sent_reply), &error);
+  g_assert_no_error (error);
+  quorum_cache_record_sent (cache, op->id, op->revision, 8, reply, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (quorum_cache_get_server_version (cache, 2), ==, 8);
+  g_assert_false (quorum_cache_has_pending (cache, 2));
+  g_clear_pointer (&op, quorum_cache_op_free);
+
+  /* Task 1's save "d" then its submit; once "d" is taken, the rest is
+   * rebased on the version it made. */
+  op = quorum_cache_next_op (cache, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (op->task, ==, 1);
+  g_assert_cmpint (op->kind, ==, QUORUM_CACHE_OP_SAVE);
+  g_assert_nonnull (strstr (op->payload, "\"d\""));
+  quorum_cache_record_sent (cache, op->id, op->revision, 6, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  ops = quorum_cache_list_outbox (cache, &error);
+  g_assert_cmpuint (ops->len, ==, 2);
+  for (guint i = 0; i < ops->len; i++)
+    g_assert_cmpint (((QuorumCacheOp *) g_ptr_array_index (ops, i))->base_version, ==, 6);
+  g_clear_pointer (&op, quorum_cache_op_free);
+
+  /* An edit merged into an operation on its way is not lost when the
+   * server's answer comes: the operation stays, rebased. */
+  save (cache, 2, "x", 1);
+  op = quorum_cache_next_op (cache, &error);
+  g_assert_cmpint (op->task, ==, 1);        /* the submit of task 1 is older */
+  g_clear_pointer (&op, quorum_cache_op_free);
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  ops = quorum_cache_list_outbox (cache, &error);
+  entry = g_ptr_array_index (ops, ops->len - 1);
+  g_assert_cmpint (entry->task, ==, 2);
+  g_assert_cmpint (entry->base_version, ==, 8);
+  save (cache, 2, "y", 2);
+  quorum_cache_record_sent (cache, entry->id, entry->revision, 9, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (quorum_cache_has_pending (cache, 2));
+  ids = local_instance_ids (cache, 2);
+  g_assert_cmpstr (ids, ==, "y");
+  g_clear_pointer (&ids, g_free);
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  ops = quorum_cache_list_outbox (cache, &error);
+  entry = g_ptr_array_index (ops, ops->len - 1);
+  g_assert_cmpint (entry->base_version, ==, 9);
+  g_assert_nonnull (strstr (entry->payload, "\"y\""));
+
+  /* A conflict holds the task's operations and keeps the user's copy. */
+  quorum_cache_record_conflict (cache, 1, 10, "version: the task is at version 10, not 6", &error);
+  g_assert_no_error (error);
+  g_assert_true (quorum_cache_in_conflict (cache, 1));
+  op = quorum_cache_next_op (cache, &error);
+  g_assert_cmpint (op->task, ==, 2);
+  g_clear_pointer (&op, quorum_cache_op_free);
+  conflicts = quorum_cache_list_conflicts (cache, 1, &error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_true (((QuorumCacheConflict *) g_ptr_array_index (conflicts, 0))->open);
+  g_assert_nonnull (strstr (((QuorumCacheConflict *) g_ptr_array_index (conflicts, 0))->instances, "\"e\""));
+
+  /* Keep mine: the local instances are saved again on version 10, then the
+   * submit. */
+  quorum_cache_resolve_conflict (cache, 1, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_false (quorum_cache_in_conflict (cache, 1));
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  ops = quorum_cache_list_outbox (cache, &error);
+  g_assert_cmpuint (ops->len, ==, 3);
+  entry = g_ptr_array_index (ops, 1);
+  g_assert_cmpint (entry->task, ==, 1);
+  g_assert_cmpint (entry->kind, ==, QUORUM_CACHE_OP_SAVE);
+  g_assert_cmpint (entry->base_version, ==, 10);
+  g_assert_nonnull (strstr (entry->payload, "\"e\""));
+  entry = g_ptr_array_index (ops, 2);
+  g_assert_cmpint (entry->kind, ==, QUORUM_CACHE_OP_SUBMIT);
+  g_assert_cmpint (entry->base_version, ==, 10);
+  g_assert_false (quorum_cache_resolve_conflict (cache, 1, TRUE, &error));
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND);
+}
+
+/* A process killed right after save_local returned loses nothing. */
+static void
+test_cache_killed (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *database = NULL;
+  g_autofree char *media = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autofree char *ids = NULL;
+  QuorumCacheOp *op;
+  int fds[2];
+  int status = 0;
+  char byte = 0;
+  pid_t child;
+
+  dir = g_dir_make_tmp ("quorum-cache-XXXXXX", &error);
+  g_assert_no_error (error);
+  database = g_build_filename (dir, "data", "cache.sqlite", NULL);
+  media = g_build_filename (dir, "media", NULL);
+  cache = quorum_cache_open_at (database, media, &error);
+  g_assert_no_error (error);
+  store_view (cache, 42, 7, 3);
+  g_clear_object (&cache);
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  child = fork ();
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    {
+      g_autoptr(QuorumCache) mine = NULL;
+      g_autofree char *instances = box ("kept", 30);
+
+      close (fds[0]);
+      mine = quorum_cache_open_at (database, media, NULL);
+      if (mine == NULL || !quorum_cache_save_local (mine, 42, instances, NULL))
+        _exit (1);
+      /* Tell the parent, which kills this process at once. */
+      if (write (fds[1], "s", 1) != 1)
+        _exit (1);
+      for (;;)
+        pause ();
+    }
+  close (fds[1]);
+  g_assert_cmpint (read (fds[0], &byte, 1), ==, 1);
+  g_assert_cmpint (kill (child, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  close (fds[0]);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+
+  cache = quorum_cache_open_at (database, media, &error);
+  g_assert_no_error (error);
+  ids = local_instance_ids (cache, 42);
+  g_assert_cmpstr (ids, ==, "kept");
+  ops = quorum_cache_list_outbox (cache, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ops->len, ==, 1);
+  op = g_ptr_array_index (ops, 0);
+  g_assert_cmpint (op->task, ==, 42);
+  g_assert_cmpint (op->kind, ==, QUORUM_CACHE_OP_SAVE);
+  g_assert_cmpint (op->base_version, ==, 3);
+  g_assert_nonnull (strstr (op->payload, "\"kept\""));
+  g_clear_object (&cache);
+  remove_tree (media);
+  g_unlink (database);
+  {
+    g_autofree char *wal = g_strconcat (database, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (database, "-shm", NULL);
+    g_autofree char *data = g_path_get_dirname (database);
+
+    g_unlink (wal);
+    g_unlink (shm);
+    g_rmdir (data);
+  }
+  g_rmdir (dir);
+}
+
+typedef struct {
+  gboolean  done;
+  GError   *error;
+} Added;
+
+static gboolean
+added_done (gpointer data)
+{
+  return ((Added *) data)->done;
+}
+
+static void
+media_added (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Added *added = user_data;
+
+  quorum_cache_add_media_finish (QUORUM_CACHE (source), result, &added->error);
+  added->done = TRUE;
+}
+
+static void
+add_media (QuorumCache *cache,
+           gint64       file_id,
+           gsize        size)
+{
+  g_autofree char *temp = quorum_cache_get_media_temp_path (cache, file_id);
+  g_autofree char *content = g_strnfill (size, 'a' + (char) (file_id % 26));
+  g_autofree char *path = NULL;
+  g_autofree char *read = NULL;
+  g_autoptr(GError) error = NULL;
+  Added added = { 0 };
+
+  g_file_set_contents (temp, content, (gssize) size, &error);
+  g_assert_no_error (error);
+  quorum_cache_add_media_async (cache, file_id, temp, NULL, media_added, &added);
+  g_assert_true (wait_until (added_done, &added, 10));
+  g_assert_no_error (added.error);
+  g_assert_false (g_file_test (temp, G_FILE_TEST_EXISTS));
+  path = quorum_cache_get_media_path (cache, file_id);
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_file_get_contents (path, &read, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (read, ==, content);
+    }
+}
+
+static gboolean
+media_here (QuorumCache *cache,
+            gint64       file_id)
+{
+  g_autofree char *path = quorum_cache_get_media_path (cache, file_id);
+
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+static void
+test_cache_media (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumCache) cache = quorum_cache_open ("localhost:10", "ann", &error);
+  g_autofree char *path = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (quorum_cache_get_media_limit (cache), ==, QUORUM_CACHE_DEFAULT_MEDIA_LIMIT);
+  quorum_cache_set_media_limit (cache, 250, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (quorum_cache_get_media_limit (cache), ==, 250);
+  for (gint64 task = 1; task <= 4; task++)
+    store_view (cache, task, 10 + task, 1);
+
+  add_media (cache, 11, 100);
+  add_media (cache, 12, 100);
+  g_assert_cmpint (quorum_cache_get_media_size (cache), ==, 200);
+  /* Using 11 makes 12 the least recently used: 13 pushes it out. */
+  path = quorum_cache_lookup_media (cache, 11);
+  g_assert_nonnull (path);
+  add_media (cache, 13, 100);
+  g_assert_cmpint (quorum_cache_get_media_size (cache), ==, 200);
+  g_assert_true (media_here (cache, 11));
+  g_assert_false (media_here (cache, 12));
+  g_assert_true (media_here (cache, 13));
+  g_assert_null (quorum_cache_lookup_media (cache, 12));
+
+  /* Task 1 has unsent work: its file 11, now the oldest, stays and 13 goes. */
+  save (cache, 1, "unsent", 1);
+  add_media (cache, 14, 100);
+  g_assert_true (media_here (cache, 11));
+  g_assert_false (media_here (cache, 13));
+  g_assert_true (media_here (cache, 14));
+  g_assert_cmpint (quorum_cache_get_media_size (cache), ==, 200);
+  g_assert_cmpint (quorum_cache_get_media_size (cache), <=, quorum_cache_get_media_limit (cache));
+
+  /* Below what unsent work needs: everything else goes, that stays. */
+  quorum_cache_set_media_limit (cache, 50, &error);
+  g_assert_no_error (error);
+  g_assert_true (media_here (cache, 11));
+  g_assert_false (media_here (cache, 14));
+  g_assert_cmpint (quorum_cache_get_media_size (cache), ==, 100);
+
+  /* Reopened, the limit is remembered. */
+  g_clear_object (&cache);
+  cache = quorum_cache_open ("localhost:10", "ann", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (quorum_cache_get_media_limit (cache), ==, 50);
+}
+
+/* ---- against a real server ------------------------------------------------ */
+
+/* Operations leave the outbox from its head only: in order. */
+typedef struct {
+  GArray *seen;
+  guint   sent;
+} OrderWatch;
+
+static void
+check_order (QuorumCache *cache,
+             OrderWatch  *watch)
+{
+  g_autoptr(GPtrArray) ops = quorum_cache_list_outbox (cache, NULL);
+  gint64 first = ops->len > 0 ? ((QuorumCacheOp *) g_ptr_array_index (ops, 0))->id : G_MAXINT64;
+
+  for (guint i = 0; i < watch->seen->len; i++)
+    {
+      gint64 id = g_array_index (watch->seen, gint64, i);
+      gboolean still = FALSE;
+
+      for (guint j = 0; j < ops->len; j++)
+        still = still || ((QuorumCacheOp *) g_ptr_array_index (ops, j))->id == id;
+      if (!still)
+        {
+          g_assert_cmpint (id, <, first);
+          watch->sent++;
+        }
+    }
+  g_array_set_size (watch->seen, 0);
+  for (guint j = 0; j < ops->len; j++)
+    g_array_append_val (watch->seen, ((QuorumCacheOp *) g_ptr_array_index (ops, j))->id);
+}
+
+static void
+test_sync_offline (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(QuorumSync) sync = sync_for (server, &cache);
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autofree char *ids = NULL;
+  OrderWatch watch = { g_array_new (FALSE, FALSE, sizeof (gint64)), 0 };
+  gint64 a = server->tasks[0], b = server->tasks[1];
+  Download download;
+  QuorumCacheOp *op;
+
+  download_job (sync, server->jobs[0], &download);
+  download_job (sync, server->jobs[1], &download);
+  g_assert_true (wait_until (is_synced, sync, 10));
+
+  /* The server goes away; the annotator keeps working. */
+  server_stop (server);
+  save (cache, a, "a1", 1);
+  save (cache, b, "b1", 2);
+  save (cache, a, "a2", 3);
+  save (cache, a, "a3", 4);
+  ops = quorum_cache_list_outbox (cache, NULL);
+  g_assert_cmpuint (ops->len, ==, 3);
+  op = g_ptr_array_index (ops, 2);
+  g_assert_cmpint (op->revision, ==, 1);
+  g_assert_nonnull (strstr (op->payload, "\"a3\""));
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  check_order (cache, &watch);
+  g_signal_connect (cache, "outbox-changed", G_CALLBACK (check_order), &watch);
+
+  g_assert_true (wait_until (is_offline, sync, 10));
+  g_assert_cmpuint (quorum_sync_get_retry_delay (sync), ==, QUORUM_SYNC_FIRST_RETRY);
+  /* Task a's first save is superseded by its last: two operations wait,
+   * and the first attempt is on record. */
+  g_assert_cmpuint (quorum_sync_get_pending (sync), ==, 2);
+  ops = quorum_cache_list_outbox (cache, NULL);
+  op = g_ptr_array_index (ops, 0);
+  g_assert_cmpint (op->task, ==, b);
+  g_assert_cmpuint (op->attempts, >=, 1);
+  g_assert_nonnull (op->last_error);
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  /* Trying again at once fails again, and the wait doubles. */
+  quorum_sync_retry_now (sync);
+  g_assert_true (wait_until (retries_in_two, sync, 10));
+  g_assert_cmpuint (quorum_sync_get_state (sync), ==, QUORUM_SYNC_OFFLINE);
+
+  /* The server comes back on the same port and data. */
+  server_start (server, NULL);
+  quorum_sync_retry_now (sync);
+  g_assert_true (wait_until (is_synced, sync, 30));
+  /* a1 (superseded), b1 and a3 left the outbox, each from its head. */
+  g_assert_cmpuint (watch.sent, ==, 3);
+
+  /* The server holds exactly the last edit of each task, each sent once. */
+  ids = server_instance_ids (server, a);
+  g_assert_cmpstr (ids, ==, "a3");
+  g_clear_pointer (&ids, g_free);
+  ids = server_instance_ids (server, b);
+  g_assert_cmpstr (ids, ==, "b1");
+  g_clear_pointer (&ids, g_free);
+  g_assert_cmpint (server_version (server, a), ==, server->versions[0] + 1);
+  g_assert_cmpint (server_version (server, b), ==, server->versions[1] + 1);
+  g_assert_cmpint (quorum_cache_get_server_version (cache, a), ==, server->versions[0] + 1);
+  ids = local_instance_ids (cache, a);
+  g_assert_cmpstr (ids, ==, "a3");
+
+  g_signal_handlers_disconnect_by_data (cache, &watch);
+  g_array_unref (watch.seen);
+}
+
+static void
+count_conflict (QuorumSync *sync,
+                gint64      task_id,
+                gint64     *last)
+{
+  *last = task_id;
+}
+
+static gboolean
+nothing_pending_for_b (gpointer data)
+{
+  QuorumCache *cache = ((gpointer *) data)[0];
+  gint64 task = *(gint64 *) ((gpointer *) data)[1];
+
+  return !quorum_cache_has_pending (cache, task);
+}
+
+static void
+test_sync_conflict (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(QuorumSync) sync = sync_for (server, &cache);
+  g_autoptr(QuorumClient) ann = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) view = NULL;
+  g_autofree char *ids = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *theirs = NULL;
+  gint64 a = server->tasks[0], b = server->tasks[1];
+  gint64 conflicted = 0, version;
+  QuorumCacheConflict *copy;
+  gpointer b_data[2] = { NULL, &b };
+  Download download;
+
+  g_signal_connect (sync, "conflict", G_CALLBACK (count_conflict), &conflicted);
+  download_job (sync, server->jobs[0], &download);
+  download_job (sync, server->jobs[1], &download);
+  g_assert_true (wait_until (is_synced, sync, 10));
+
+  /* Meanwhile an administrator releases the task and the annotator takes it
+   * again elsewhere: its version moves on. */
+  path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/release", a);
+  json_node_unref (call (server->admin, "POST", path, NULL));
+  g_clear_pointer (&path, g_free);
+  ann = client_for (server, "ann", ANN_PASSWORD);
+  path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", server->jobs[0]);
+  view = call (ann, "POST", path, NULL);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (view), "id"), ==, a);
+  version = server_version (server, a);
+  g_assert_cmpint (version, >, server->versions[0]);
+
+  save (cache, a, "mine", 1);
+  g_assert_true (wait_until (is_in_conflict, sync, 10));
+  g_assert_cmpint (conflicted, ==, a);
+  /* Nothing is lost: the local version as a conflict copy, the server's in
+   * the task view, the edit still queued. */
+  conflicts = quorum_cache_list_conflicts (cache, a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  copy = g_ptr_array_index (conflicts, 0);
+  g_assert_true (copy->open);
+  g_assert_nonnull (strstr (copy->instances, "\"mine\""));
+  g_assert_cmpint (copy->server_version, ==, version);
+  g_assert_nonnull (strstr (copy->reason, "version"));
+  g_assert_cmpint (quorum_cache_get_server_version (cache, a), ==, version);
+  ids = local_instance_ids (cache, a);
+  g_assert_cmpstr (ids, ==, "mine");
+  g_clear_pointer (&ids, g_free);
+  g_assert_cmpuint (quorum_sync_get_pending (sync), ==, 1);
+  ids = server_instance_ids (server, a);
+  g_assert_cmpstr (ids, ==, "");
+  g_clear_pointer (&ids, g_free);
+
+  /* A held task does not hold the others. */
+  save (cache, b, "b-while-held", 2);
+  b_data[0] = cache;
+  g_assert_true (wait_until (nothing_pending_for_b, b_data, 10));
+  ids = server_instance_ids (server, b);
+  g_assert_cmpstr (ids, ==, "b-while-held");
+  g_clear_pointer (&ids, g_free);
+  g_assert_cmpuint (quorum_sync_get_state (sync), ==, QUORUM_SYNC_CONFLICT);
+  g_assert_cmpuint (quorum_sync_get_pending (sync), ==, 1);
+
+  /* Keep mine: the server takes the local version on its current one. */
+  quorum_sync_resolve_conflict (sync, a, QUORUM_CONFLICT_KEEP_MINE, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_until (is_synced, sync, 10));
+  ids = server_instance_ids (server, a);
+  g_assert_cmpstr (ids, ==, "mine");
+  g_clear_pointer (&ids, g_free);
+  g_assert_cmpint (server_version (server, a), ==, version + 1);
+
+  /* A second client of the same user saves first. */
+  body = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT ", \"instances\": %s}",
+                          version + 1, (theirs = box ("theirs", 7)));
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/instances", a);
+  json_node_unref (call (ann, "PUT", path, body));
+  conflicted = 0;
+  save (cache, a, "mine-again", 3);
+  g_assert_true (wait_until (is_in_conflict, sync, 10));
+  g_assert_cmpint (conflicted, ==, a);
+
+  /* Take the server's: the local instances become theirs; the conflict copy
+   * of mine stays for reference. */
+  quorum_sync_resolve_conflict (sync, a, QUORUM_CONFLICT_TAKE_SERVER, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_until (is_synced, sync, 10));
+  ids = local_instance_ids (cache, a);
+  g_assert_cmpstr (ids, ==, "theirs");
+  g_clear_pointer (&ids, g_free);
+  ids = server_instance_ids (server, a);
+  g_assert_cmpstr (ids, ==, "theirs");
+  g_clear_pointer (&conflicts, g_ptr_array_unref);
+  conflicts = quorum_cache_list_conflicts (cache, a, &error);
+  g_assert_cmpuint (conflicts->len, ==, 2);
+  copy = g_ptr_array_index (conflicts, 1);
+  g_assert_false (copy->open);
+  g_assert_nonnull (strstr (copy->instances, "\"mine-again\""));
+  g_assert_cmpint (copy->server_version, ==, version + 2);
+  g_assert_false (quorum_sync_resolve_conflict (sync, a, QUORUM_CONFLICT_KEEP_MINE, &error));
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND);
+}
+
+static void
+count_signed_out (QuorumSync *sync,
+                  guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_sync_signed_out (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(QuorumSync) sync = NULL;
+  g_autoptr(QuorumClient) again = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autofree char *ids = NULL;
+  gint64 a = server->tasks[0];
+  guint signed_out = 0;
+  QuorumCacheOp *op;
+  Download download;
+
+  /* The same data, tokens that live two seconds. */
+  server_stop (server);
+  server_start (server, "2");
+  sync = sync_for (server, &cache);
+  g_signal_connect (sync, "signed-out", G_CALLBACK (count_signed_out), &signed_out);
+  download_job (sync, server->jobs[0], &download);
+  g_usleep (3 * G_USEC_PER_SEC);
+
+  save (cache, a, "late", 1);
+  g_assert_true (wait_until (is_signed_out, sync, 10));
+  g_assert_cmpuint (signed_out, ==, 1);
+  save (cache, a, "later", 2);
+  /* Nothing more goes out, nothing is dropped. */
+  g_assert_false (wait_until (is_synced, sync, 1));
+  g_assert_cmpuint (quorum_sync_get_state (sync), ==, QUORUM_SYNC_SIGNED_OUT);
+  g_assert_cmpuint (quorum_sync_get_pending (sync), ==, 1);
+  ops = quorum_cache_list_outbox (cache, NULL);
+  op = g_ptr_array_index (ops, 0);
+  g_assert_cmpuint (op->attempts, ==, 1);
+  g_assert_nonnull (strstr (op->payload, "\"later\""));
+  g_assert_cmpuint (signed_out, ==, 1);
+
+  /* Signed in again: the work goes out. */
+  again = client_for (server, "ann", ANN_PASSWORD);
+  quorum_sync_set_token (sync, quorum_client_get_token (again));
+  g_assert_true (wait_until (is_synced, sync, 10));
+  g_clear_object (&server->admin);
+  server->admin = client_for (server, "root", ROOT_PASSWORD);
+  ids = server_instance_ids (server, a);
+  g_assert_cmpstr (ids, ==, "later");
+}
+
+static void
+test_sync_download (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(QuorumSync) sync = sync_for (server, &cache);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) guide = NULL;
+  g_autoptr(JsonNode) mine = NULL;
+  g_autoptr(JsonNode) view = NULL;
+  g_autoptr(GArray) tasks = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *content = NULL;
+  gsize length = 0;
+  Download download;
+
+  download_job (sync, server->jobs[1], &download);
+  g_assert_cmpuint (download.last_total, ==, 2);
+  g_assert_cmpuint (download.last_done, ==, 2);
+  g_assert_cmpuint (download.reports, ==, 3);
+
+  tasks = quorum_cache_list_tasks (cache, server->jobs[1], &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tasks->len, ==, 1);
+  g_assert_cmpint (g_array_index (tasks, gint64, 0), ==, server->tasks[1]);
+  view = quorum_cache_get_task (cache, server->tasks[1], &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (view), "file"), ==, server->files[1]);
+
+  /* The file's bytes, whole. */
+  path = quorum_cache_lookup_media (cache, server->files[1]);
+  g_assert_nonnull (path);
+  g_file_get_contents (path, &content, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, ==, sizeof png_b - 1);
+  g_assert_cmpmem (content, length, png_b, sizeof png_b - 1);
+  g_assert_null (quorum_cache_lookup_media (cache, server->files[0]));
+
+  /* The guide, for reading on the plane. */
+  guide = quorum_cache_get_guide (cache, server->guide, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (guide), "markdown"), ==,
+                   "# Cars\nBox every car.");
+
+  /* The task list as GET /me/tasks gave it. */
+  mine = quorum_cache_get_my_tasks (cache, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (mine)), ==, 2);
+
+  /* Offline, the cached task can be worked on. */
+  server_stop (server);
+  save (cache, server->tasks[1], "on-the-plane", 5);
+  g_assert_true (wait_until (is_offline, sync, 10));
+  g_assert_cmpuint (quorum_sync_get_pending (sync), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *home = g_dir_make_tmp ("quorum-test-sync-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *cache = g_build_filename (home, "cache", NULL);
+  int status;
+
+  /* The caches live in a folder of their own, set before GLib reads it. */
+  g_assert (home != NULL);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/client/cache/place", test_cache_place);
+  g_test_add_func ("/client/cache/killed", test_cache_killed);
+  g_test_add_func ("/client/cache/outbox", test_cache_outbox);
+  g_test_add_func ("/client/cache/media", test_cache_media);
+  g_test_add_func ("/client/sync/offline", test_sync_offline);
+  g_test_add_func ("/client/sync/conflict", test_sync_conflict);
+  g_test_add_func ("/client/sync/signed-out", test_sync_signed_out);
+  g_test_add_func ("/client/sync/download", test_sync_download);
+  status = g_test_run ();
+  remove_tree (home);
+  return status;
+}
