@@ -341,18 +341,23 @@ _quorum_request_require_admin (QuorumRequest *request)
 
 /* ---- routing ---------------------------------------------------------- */
 
+/* Walks @pattern segment by segment against the path's @segments; every
+ * request tries many routes, so the pattern is not split. */
 static gboolean
 match_route (const char *pattern,
              char      **segments,
              gint64     *ids)
 {
-  g_auto(GStrv) parts = g_strsplit (pattern, "/", -1);
+  const char *part = pattern;
   guint n_ids = 0;
   guint i;
 
-  for (i = 0; parts[i] != NULL && segments[i] != NULL; i++)
+  for (i = 0; segments[i] != NULL; i++)
     {
-      if (g_str_equal (parts[i], "{id}"))
+      const char *slash = strchr (part, '/');
+      gsize length = slash != NULL ? (gsize) (slash - part) : strlen (part);
+
+      if (length == 4 && strncmp (part, "{id}", 4) == 0)
         {
           char *end = NULL;
           guint64 value;
@@ -364,10 +369,13 @@ match_route (const char *pattern,
             return FALSE;
           ids[n_ids++] = (gint64) value;
         }
-      else if (!g_str_equal (parts[i], segments[i]))
+      else if (strlen (segments[i]) != length || strncmp (part, segments[i], length) != 0)
         return FALSE;
+      if (slash == NULL)
+        return segments[i + 1] == NULL;
+      part = slash + 1;
     }
-  return parts[i] == NULL && segments[i] == NULL;
+  return FALSE;
 }
 
 static gboolean

@@ -159,6 +159,7 @@ static const char * const migrations[] = {
   "CREATE INDEX tasks_by_kind ON tasks (job_id, kind, state, position);"
   "DROP INDEX tasks_by_file;"
   "CREATE INDEX tasks_by_file ON tasks (job_id, file_id, kind, state);"
+  "CREATE INDEX tasks_by_reviewed ON tasks (reviews) WHERE reviews IS NOT NULL;"
   "CREATE INDEX consensus_to_score ON tasks (id) WHERE kind = 'consensus' "
   "  AND state IN ('available', 'assigned', 'in_progress');"
   "UPDATE job_files SET open = EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = job_files.job_id "
