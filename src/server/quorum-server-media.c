@@ -385,15 +385,19 @@ void
 _quorum_server_get_existing (QuorumRequest *request)
 {
   g_autoptr(JsonObject) file = require_file (request, QUORUM_ROLE_REVIEWER);
+  g_autoptr(JsonArray) none = NULL;
   JsonNode *existing;
 
   if (file == NULL)
     return;
   existing = json_object_get_member (file, "existing");
-  _quorum_request_reply (request, SOUP_STATUS_OK,
-                         existing != NULL && !JSON_NODE_HOLDS_NULL (existing)
-                           ? json_node_copy (existing)
-                           : json_node_init_array (json_node_alloc (), json_array_new ()));
+  if (existing != NULL && !JSON_NODE_HOLDS_NULL (existing))
+    {
+      _quorum_request_reply (request, SOUP_STATUS_OK, json_node_copy (existing));
+      return;
+    }
+  none = json_array_new ();
+  _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_array (json_node_alloc (), none));
 }
 
 /* ---- guides ----------------------------------------------------------- */

@@ -105,7 +105,7 @@ _quorum_server_list_reachable_jobs (QuorumRequest *request)
   g_autoptr(JsonNode) rows = quorum_store_list_reachable_jobs (request->server->store,
                                                                request->caller_admin ? -1 : request->caller_id,
                                                                &error);
-  JsonArray *reply;
+  g_autoptr(JsonArray) reply = NULL;
   JsonArray *array;
 
   if (rows == NULL)
@@ -164,7 +164,8 @@ reply_application (QuorumRequest *request,
                    guint          status)
 {
   g_autoptr(GError) error = NULL;
-  JsonObject *application = quorum_store_get_application (request->server->store, request->ids[0], org_id, &error);
+  g_autoptr(JsonObject) application = quorum_store_get_application (request->server->store, request->ids[0], org_id,
+                                                                     &error);
 
   if (application == NULL)
     _quorum_request_reply_error (request, error);

@@ -44,18 +44,22 @@ require_task (QuorumRequest *request,
   return g_steal_pointer (&task);
 }
 
+/* The job's guide, if it is a guide of the job's project: settings name it
+ * by id, and another project's guide is not the job's to show. */
 static void
 add_guide (QuorumServer *server,
            JsonObject   *view,
-           JsonObject   *settings,
+           JsonObject   *job,
            const char   *member)
 {
+  JsonObject *settings = json_object_get_object_member (job, "settings");
   const char *id = json_object_get_string_member_with_default (settings, member, NULL);
   g_autoptr(JsonObject) guide = NULL;
 
   if (id != NULL)
     guide = quorum_store_get_guide (server->store, g_ascii_strtoll (id, NULL, 10), NULL);
-  if (guide != NULL)
+  if (guide != NULL &&
+      json_object_get_int_member (guide, "project") == json_object_get_int_member (job, "project"))
     json_object_set_object_member (view, "guide", g_steal_pointer (&guide));
   else
     json_object_set_null_member (view, "guide");
@@ -89,7 +93,7 @@ _quorum_server_get_task (QuorumRequest *request)
   json_object_set_object_member (task, "file_info", json_object_ref (file));
   json_object_set_member (task, "labels", json_node_copy (json_object_get_member (project, "labels")));
   json_object_set_string_member (task, "job_name", json_object_get_string_member (settings, "name"));
-  add_guide (request->server, task, settings, g_str_equal (kind, "draw") ? "draw_guide" : "review_guide");
+  add_guide (request->server, task, job, g_str_equal (kind, "draw") ? "draw_guide" : "review_guide");
 
   if (g_str_equal (kind, "review"))
     {

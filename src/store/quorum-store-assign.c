@@ -105,6 +105,21 @@ quorum_store_assign_task (QuorumStore  *store,
                    "passes of a file nor draws a file they bring to consensus", user_id);
       return fail_rollback (store);
     }
+  if (g_str_equal (kind, "draw"))
+    {
+      g_autoptr(JsonObject) review = _quorum_store_row (store, "", NULL,
+                                                        "SELECT 1 AS yes FROM tasks "
+                                                        "WHERE reviews = ? AND assignee = ?",
+                                                        "ii", task_id, user_id);
+
+      if (review != NULL)
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                       "user: user %" G_GINT64_FORMAT " reviews this draw task; "
+                       "nobody reviews their own work", user_id);
+          return fail_rollback (store);
+        }
+    }
   if (g_str_equal (kind, "review"))
     {
       g_autoptr(JsonObject) draw = quorum_store_get_task (store, json_object_get_int_member (task, "reviews"),
@@ -148,12 +163,21 @@ quorum_store_release_task (QuorumStore  *store,
 {
   g_autoptr(JsonObject) task = NULL;
   const char *state;
+  JsonNode *taker;
 
   if (!_quorum_store_begin (store, error))
     return FALSE;
   if ((task = quorum_store_get_task (store, task_id, error)) == NULL)
     return fail_rollback (store);
   state = json_object_get_string_member (task, "state");
+  taker = json_object_get_member (task, "taker");
+  if (g_str_equal (json_object_get_string_member (task, "kind"), "draw") &&
+      taker != NULL && !JSON_NODE_HOLDS_NULL (taker))
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                           "the draw tasks of an exam belong to the taker who applied");
+      return fail_rollback (store);
+    }
   if (JSON_NODE_HOLDS_NULL (json_object_get_member (task, "assignee")))
     {
       g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "assignee: the task is not assigned");

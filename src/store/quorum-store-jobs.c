@@ -387,7 +387,8 @@ _quorum_store_update_open_file (QuorumStore  *store,
                               "WHERE job_id = ?1 AND file_id = ?2", "ii", job_id, file_id) >= 0;
 }
 
-/* Assigned but never touched for too long: back to everyone. */
+/* Assigned but never touched for too long: back to everyone. An exam's
+ * draw tasks stay with their taker. */
 static gboolean
 release_idle (QuorumStore  *store,
               gint64        job_id,
@@ -396,7 +397,7 @@ release_idle (QuorumStore  *store,
 {
   g_autoptr(JsonNode) idle = _quorum_store_rows (store, error,
                                                  "SELECT id, file_id AS file FROM tasks WHERE job_id = ? "
-                                                 "AND kind = 'draw' AND state = 'assigned' "
+                                                 "AND kind = 'draw' AND state = 'assigned' AND taker IS NULL "
                                                  "AND updated_at < " NOW " - ?", "ii", job_id, idle_seconds);
   JsonArray *rows;
 
@@ -446,6 +447,15 @@ first_task (QuorumStore  *store,
 #define NOT_A_DRAWER_OF_THE_FILE \
   "NOT EXISTS (SELECT 1 FROM tasks d WHERE d.job_id = t.job_id AND d.file_id = t.file_id " \
   "  AND d.kind = 'draw' AND d.assignee = ?2) "
+
+/* A draw task t for ?2: never a second pass of the file, never the draw
+ * their own review (chosen by hand while it waits) reviews, never a file
+ * they bring to consensus. */
+#define MAY_DRAW \
+  NOT_A_DRAWER_OF_THE_FILE \
+  "AND NOT EXISTS (SELECT 1 FROM tasks r WHERE r.reviews = t.id AND r.assignee = ?2) " \
+  "AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.job_id = t.job_id AND c.file_id = t.file_id " \
+  "  AND c.kind = 'consensus' AND c.assignee = ?2) "
 
 gint64
 quorum_store_next_task (QuorumStore  *store,
@@ -502,7 +512,7 @@ quorum_store_next_task (QuorumStore  *store,
                               /* CROSS JOIN: from the few open files to their tasks */
                               "CROSS JOIN tasks t ON t.job_id = f.job_id AND t.file_id = f.file_id "
                               "WHERE f.job_id = ?1 AND f.open AND t.kind = 'draw' AND t.state = 'available' "
-                              "AND " NOT_A_DRAWER_OF_THE_FILE
+                              "AND " MAY_DRAW
                               "ORDER BY f.position, t.position LIMIT 1", job_id, user_id);
 
     if (draw < 0)
@@ -515,7 +525,7 @@ quorum_store_next_task (QuorumStore  *store,
     id = first_task (store, &position, &file_id, error,
                      "SELECT t.id AS id, t.position AS position, t.kind AS kind, t.file_id AS file FROM tasks t "
                      "WHERE t.job_id = ?1 AND t.kind = 'draw' AND t.state = 'available' "
-                     "AND " NOT_A_DRAWER_OF_THE_FILE
+                     "AND " MAY_DRAW
                      "ORDER BY t.position LIMIT 1", job_id, user_id);
   if (id < 0)
     return fail_rollback (store), -1;

@@ -6,6 +6,7 @@ quorum-server binary."""
 import json
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from quorum_test_server import Server, png  # noqa: E402
@@ -166,6 +167,99 @@ try:
     status, task = s.call("POST", "/jobs/%d/next" % job["id"], takers[4][1])
     check("a file whose passes are all taken is no longer open: file order again",
           status == 200 and (task["file"], task["pass"]) == (more[0], 1), task)
+
+    # A reviewer chosen by hand for a waiting review never draws the task it
+    # reviews, and a consensus reviewer chosen by hand never draws the file:
+    # next keeps the rules the admin's hand keeps.
+    status, body = s.call("POST", "/projects/1/files?name=chosen.png", s.root, raw=png(32, 24, 200),
+                          content_type="image/png")
+    chosen_file = body["id"]
+    status, job = s.call("POST", "/projects/1/jobs", s.root,
+                         {"settings": {"name": "Chosen reviewer", "passes_per_file": 2, "review_frequency": 1},
+                          "files": [chosen_file]})
+    s.call("POST", "/jobs/%d/launch" % job["id"], s.root)
+    status, tasks = s.call("GET", "/jobs/%d/tasks" % job["id"], s.root)
+    cd1, cr1, cd2, cr2, cc = [t["id"] for t in tasks]
+    status, task = s.call("POST", "/tasks/%d/assign" % cr1, s.root, {"user": rev2_id})
+    check("a waiting review is given to rev2 by hand", status == 200 and task["state"] == "waiting", task)
+    status, body = s.call("POST", "/tasks/%d/assign" % cd1, s.root, {"user": rev2_id})
+    check("the admin cannot give rev2 the draw task rev2 will review (422)",
+          status == 422 and "reviews their own work" in error_message(body), body)
+    status, task = s.call("POST", "/jobs/%d/next" % job["id"], rev2)
+    check("nor does next: rev2 gets the other pass",
+          status == 200 and task["id"] == cd2, task)
+    status, task = s.call("POST", "/tasks/%d/assign" % cc, s.root, {"user": rev_id})
+    check("the waiting consensus task is given to rev by hand", status == 200 and task["state"] == "waiting", task)
+    status, task = s.call("POST", "/jobs/%d/next" % job["id"], rev)
+    check("next never gives the consensus reviewer a pass of the file",
+          status == 204, task)
+
+    # An exam's draw tasks belong to their taker: they never go back to
+    # everyone, by hand or when idle.
+    s.call("PUT", "/files/%d/existing" % chosen_file, s.root,
+           {"instances": [{"id": "gold-1", "label": "car", "kind": "box", "points": [[0, 0], [10, 10]]}]})
+    status, exam = s.call("POST", "/projects/1/jobs", s.root,
+                          {"settings": {"name": "Exam", "passes_per_file": 1, "review_frequency": 0,
+                                        "type": "exam", "awarded_credentials": ["Careful"]},
+                           "files": [chosen_file]})
+    assert status == 201, exam
+    s.call("POST", "/jobs/%d/launch" % exam["id"], s.root)
+    status, body = s.call("POST", "/jobs/%d/apply" % exam["id"], ann)
+    status, exam_task = s.call("POST", "/jobs/%d/next" % exam["id"], ann)
+    status, body = s.call("POST", "/tasks/%d/release" % exam_task["id"], ann)
+    check("the taker cannot release an exam's draw task (422)", status == 422, body)
+    status, body = s.call("POST", "/jobs/%d/next" % exam["id"], cat)
+    check("so nobody else gets it from next", status == 204, body)
+
+    # A job's guide is one of its project's: a job that names another
+    # project's guide shows no guide, and so no text of that project.
+    status, other_project = s.call("POST", "/projects", s.root, {"name": "Elsewhere"})
+    status, secret = s.call("POST", "/projects/%d/guides" % other_project["id"], s.root,
+                            {"name": "Secret", "markdown": "# not for project 1"})
+    status, own = s.call("POST", "/projects/1/guides", s.root, {"name": "Own", "markdown": "# boxes"})
+    status, body = s.call("POST", "/projects/1/files?name=guided.png", s.root, raw=png(32, 24, 210),
+                          content_type="image/png")
+    status, job = s.call("POST", "/projects/1/jobs", s.root,
+                         {"settings": {"name": "Guided", "passes_per_file": 1, "review_frequency": 1,
+                                       "draw_guide": str(secret["id"]), "review_guide": str(own["id"])},
+                          "files": [body["id"]]})
+    s.call("POST", "/jobs/%d/launch" % job["id"], s.root)
+    status, task = s.call("POST", "/jobs/%d/next" % job["id"], ann)
+    check("a task never shows another project's guide",
+          status == 200 and task["guide"] is None and "not for project 1" not in json.dumps(task), task)
+    status, body = s.call("PUT", "/tasks/%d/instances" % task["id"], ann, {"version": task["version"], "instances": []})
+    s.call("POST", "/tasks/%d/submit" % task["id"], ann, {"version": body["version"]})
+    status, review = s.call("POST", "/jobs/%d/next" % job["id"], rev)
+    check("and shows its own project's guide",
+          status == 200 and review["guide"] is not None and review["guide"]["id"] == own["id"], review)
+finally:
+    server.close()
+
+# Idle release passes over an exam's draw tasks: a server that releases
+# what was untouched for 0 seconds.
+server = Server(SERVER, "--idle-release", "0")
+try:
+    s = server
+    s.call("POST", "/projects", s.root, {"name": "Exams"})
+    s.call("PUT", "/projects/1/labels", s.root,
+           {"labels": [{"name": "car", "color": "#e01b24", "kind": "box", "attributes": []}]})
+    status, f1 = s.call("POST", "/projects/1/files?name=gold.png", s.root, raw=png(32, 24, 10),
+                        content_type="image/png")
+    s.call("PUT", "/files/%d/existing" % f1["id"], s.root,
+           {"instances": [{"id": "gold-1", "label": "car", "kind": "box", "points": [[0, 0], [10, 10]]}]})
+    taker_id, taker = s.user("taker", "annotator")
+    other_id, other = s.user("other", "annotator")
+    status, exam = s.call("POST", "/projects/1/jobs", s.root,
+                          {"settings": {"name": "Exam", "passes_per_file": 1, "review_frequency": 0,
+                                        "type": "exam", "awarded_credentials": ["Careful"]},
+                           "files": [f1["id"]]})
+    s.call("POST", "/jobs/%d/launch" % exam["id"], s.root)
+    s.call("POST", "/jobs/%d/apply" % exam["id"], taker)
+    time.sleep(1.2)
+    status, body = s.call("POST", "/jobs/%d/next" % exam["id"], other)
+    check("an idle exam draw task is not released to someone else", status == 204, body)
+    status, task = s.call("POST", "/jobs/%d/next" % exam["id"], taker)
+    check("it stays with its taker", status == 200 and task["assignee"] == taker_id, task)
 finally:
     server.close()
 
