@@ -390,6 +390,14 @@ _quorum_server_get_existing (QuorumRequest *request)
 
   if (file == NULL)
     return;
+  /* An exam taker never receives the gold, whatever their role. */
+  if (!request->caller_admin &&
+      quorum_store_takes_exam_on_file (request->server->store, request->caller_id, request->ids[0]))
+    {
+      g_autofree char *message = g_strdup_printf ("no file %" G_GINT64_FORMAT, request->ids[0]);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+      return;
+    }
   existing = json_object_get_member (file, "existing");
   if (existing != NULL && !JSON_NODE_HOLDS_NULL (existing))
     {

@@ -136,6 +136,21 @@ quorum_store_assign_task (QuorumStore  *store,
                        "nobody reviews their own work", user_id);
           return fail_rollback (store);
         }
+      /* A review shows another annotator's pass of the file: not to one of
+       * its annotators, whom blind labelling keeps from seeing it. */
+      if (holds_on_file (store, task, user_id, "draw", task_id))
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                       "user: user %" G_GINT64_FORMAT " draws a pass of this file; nobody reviews "
+                       "a file they annotate", user_id);
+          return fail_rollback (store);
+        }
+      if (quorum_store_is_exam_taker (store, json_object_get_int_member (task, "job"), user_id))
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                       "user: user %" G_GINT64_FORMAT " takes this exam; its reviews show the gold", user_id);
+          return fail_rollback (store);
+        }
     }
   if (g_str_equal (kind, "consensus") && holds_on_file (store, task, user_id, "draw", task_id))
     {
@@ -189,6 +204,16 @@ quorum_store_release_task (QuorumStore  *store,
                    "state: the task is %s; only a task not yet submitted can be released", state);
       return fail_rollback (store);
     }
+  /* Blind labelling: the next annotator of a released draw starts from
+   * nothing; what the last one saved is kept aside, not lost. */
+  if (g_str_equal (json_object_get_string_member (task, "kind"), "draw") &&
+      (_quorum_store_write (store, NULL, error,
+                            "INSERT INTO released_work (task_id, user_id, version, instances_json, released) "
+                            "SELECT id, assignee, version, instances_json, " NOW " FROM tasks "
+                            "WHERE id = ? AND instances_json != '[]'", "i", task_id) < 0 ||
+       _quorum_store_write (store, NULL, error,
+                            "UPDATE tasks SET instances_json = '[]' WHERE id = ?", "i", task_id) < 0))
+    return fail_rollback (store);
   if (_quorum_store_write (store, NULL, error,
                            "UPDATE tasks SET assignee = NULL, assigned_at = NULL, updated_at = " NOW ", "
                            "state = CASE WHEN state = 'waiting' THEN 'waiting' ELSE 'available' END, "

@@ -498,9 +498,10 @@ quorum_store_next_task (QuorumStore  *store,
       id = first_task (store, &position, &file_id, error,
                        "SELECT t.id AS id, t.position AS position, t.kind AS kind, t.file_id AS file FROM tasks t "
                        "WHERE t.job_id = ?1 AND t.kind IN ('review', 'consensus') AND t.state = 'available' "
-                       "AND (t.kind != 'consensus' OR " NOT_A_DRAWER_OF_THE_FILE ") "
-                       "AND NOT (t.kind = 'review' AND EXISTS (SELECT 1 FROM tasks d "
-                       "  WHERE d.id = t.reviews AND d.assignee = ?2)) "
+                       /* never their own draw, nor another pass of a file they draw
+                        * (blind), nor the gold of an exam they take */
+                       "AND " NOT_A_DRAWER_OF_THE_FILE
+                       "AND NOT EXISTS (SELECT 1 FROM tasks x WHERE x.job_id = t.job_id AND x.taker = ?2) "
                        "ORDER BY t.position LIMIT 1", job_id, user_id);
       if (id < 0)
         return fail_rollback (store), -1;
@@ -539,6 +540,30 @@ quorum_store_next_task (QuorumStore  *store,
       (file_id > 0 && !_quorum_store_update_open_file (store, job_id, file_id, error)))
     return fail_rollback (store), -1;
   return _quorum_store_commit (store, error) ? id : -1;
+}
+
+gboolean
+quorum_store_is_exam_taker (QuorumStore *store,
+                            gint64       job_id,
+                            gint64       user_id)
+{
+  g_autoptr(JsonObject) row = _quorum_store_row (store, "", NULL,
+                                                 "SELECT 1 AS yes FROM tasks WHERE job_id = ? AND taker = ? LIMIT 1",
+                                                 "ii", job_id, user_id);
+
+  return row != NULL;
+}
+
+gboolean
+quorum_store_takes_exam_on_file (QuorumStore *store,
+                                 gint64       user_id,
+                                 gint64       file_id)
+{
+  g_autoptr(JsonObject) row = _quorum_store_row (store, "", NULL,
+                                                 "SELECT 1 AS yes FROM tasks WHERE file_id = ? AND taker = ? LIMIT 1",
+                                                 "ii", file_id, user_id);
+
+  return row != NULL;
 }
 
 /* ---- work ------------------------------------------------------------- */

@@ -166,6 +166,15 @@ static const char * const migrations[] = {
   "  AND t.file_id = job_files.file_id AND t.kind = 'draw' AND t.state = 'available') "
   "AND EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = job_files.job_id "
   "  AND t.file_id = job_files.file_id AND t.kind = 'draw' AND t.state NOT IN ('available', 'waiting'));",
+
+  /* 9: work saved on a draw task that was released, kept aside for the
+   * record while the next annotator starts blind */
+  "CREATE TABLE released_work ("
+  "  task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+  "  user_id INTEGER REFERENCES users(id),"
+  "  version INTEGER NOT NULL,"
+  "  instances_json TEXT NOT NULL,"
+  "  released INTEGER NOT NULL);",
 };
 
 void

@@ -247,6 +247,14 @@ gint64      quorum_store_next_task       (QuorumStore   *store,
                                           gboolean       may_review,
                                           gint64         idle_seconds,
                                           GError       **error);
+/* Whether @user_id has taken the exam @job_id (any attempt). */
+gboolean    quorum_store_is_exam_taker   (QuorumStore   *store,
+                                          gint64         job_id,
+                                          gint64         user_id);
+/* Whether @user_id has a file in an exam they take: its gold is not for them. */
+gboolean    quorum_store_takes_exam_on_file (QuorumStore *store,
+                                             gint64       user_id,
+                                             gint64       file_id);
 JsonObject *quorum_store_get_task        (QuorumStore   *store,
                                           gint64         task_id,
                                           GError       **error);
