@@ -12,6 +12,7 @@ int
 main (int    argc,
       char **argv)
 {
+  gint64 launched = g_get_monotonic_time ();
   g_autoptr(QuorumApplication) application = NULL;
   const char *localedir = g_getenv ("QUORUM_LOCALEDIR");
 
@@ -22,5 +23,6 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
 
   application = quorum_application_new (G_APPLICATION_DEFAULT_FLAGS);
+  quorum_application_set_launch_time (application, launched);
   return g_application_run (G_APPLICATION (application), argc, argv);
 }

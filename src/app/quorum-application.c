@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "quorum-application.h"
+#include "quorum-preferences-window.h"
 #include "quorum-window.h"
 
 struct _QuorumApplication
@@ -14,6 +15,9 @@ struct _QuorumApplication
   AdwApplication  parent_instance;
 
   char           *server;   /* --server: the address to offer on the start page */
+  char           *user;     /* --user: sign in as this user when a token is stored */
+  gint64          open_next; /* --open-next: the job whose next task to open */
+  gint64          launched;  /* g_get_monotonic_time () at main () */
 };
 
 G_DEFINE_FINAL_TYPE (QuorumApplication, quorum_application, ADW_TYPE_APPLICATION)
@@ -22,6 +26,10 @@ static const GOptionEntry option_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { "server", 's', 0, G_OPTION_ARG_STRING, NULL, N_("Offer ADDRESS as the server to sign in to"),
     N_("ADDRESS") },
+  { "user", 'u', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Sign in as USER at once when a sign-in to the server is stored"), N_("USER") },
+  { "open-next", 0, 0, G_OPTION_ARG_INT64, NULL, N_("Open the next task of job ID once signed in"),
+    N_("ID") },
   { NULL }
 };
 
@@ -31,6 +39,7 @@ quorum_application_handle_local_options (GApplication *application,
 {
   QuorumApplication *self = QUORUM_APPLICATION (application);
   const char *server = NULL;
+  const char *user = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -42,6 +51,12 @@ quorum_application_handle_local_options (GApplication *application,
       g_free (self->server);
       self->server = g_strdup (server);
     }
+  if (g_variant_dict_lookup (options, "user", "&s", &user))
+    {
+      g_free (self->user);
+      self->user = g_strdup (user);
+    }
+  g_variant_dict_lookup (options, "open-next", "x", &self->open_next);
   return -1;
 }
 
@@ -56,6 +71,9 @@ quorum_application_activate (GApplication *application)
       window = GTK_WINDOW (quorum_window_new (self));
       if (self->server != NULL)
         quorum_window_set_server (QUORUM_WINDOW (window), self->server);
+      quorum_window_set_open_next (QUORUM_WINDOW (window), self->open_next);
+      if (self->server != NULL && self->user != NULL)
+        quorum_window_restore_session (QUORUM_WINDOW (window), self->server, self->user);
     }
   gtk_window_present (window);
 }
@@ -84,6 +102,17 @@ show_about (GSimpleAction *action,
 }
 
 static void
+show_preferences (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  GtkApplication *application = GTK_APPLICATION (user_data);
+  GtkWidget *preferences = quorum_preferences_window_new (gtk_application_get_active_window (application));
+
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
 quit (GSimpleAction *action,
       GVariant      *parameter,
       gpointer       user_data)
@@ -98,6 +127,7 @@ quit (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", show_about },
+  { "preferences", show_preferences },
   { "quit", quit },
 };
 
@@ -105,11 +135,14 @@ static void
 quorum_application_startup (GApplication *application)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (quorum_application_parent_class)->startup (application);
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.preferences",
+                                         preferences_accels);
 }
 
 static void
@@ -118,6 +151,7 @@ quorum_application_finalize (GObject *object)
   QuorumApplication *self = QUORUM_APPLICATION (object);
 
   g_free (self->server);
+  g_free (self->user);
   G_OBJECT_CLASS (quorum_application_parent_class)->finalize (object);
 }
 
@@ -136,6 +170,7 @@ quorum_application_class_init (QuorumApplicationClass *klass)
 static void
 quorum_application_init (QuorumApplication *self)
 {
+  self->launched = g_get_monotonic_time ();
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Annotate images and video for a Quorum server."));
@@ -149,4 +184,20 @@ quorum_application_new (GApplicationFlags flags)
                        "flags", flags,
                        "resource-base-path", "/org/quorum/Quorum",
                        NULL);
+}
+
+/* When the program started, for QUORUM_TIMING=1: main () sets it first thing. */
+void
+quorum_application_set_launch_time (QuorumApplication *self,
+                                    gint64             monotonic_time)
+{
+  g_return_if_fail (QUORUM_IS_APPLICATION (self));
+  self->launched = monotonic_time;
+}
+
+gint64
+quorum_application_get_launch_time (QuorumApplication *self)
+{
+  g_return_val_if_fail (QUORUM_IS_APPLICATION (self), 0);
+  return self->launched;
 }

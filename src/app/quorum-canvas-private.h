@@ -41,5 +41,6 @@ gboolean       _quorum_canvas_scroll         (QuorumCanvas    *self,
                                               GdkModifierType  state);
 QuorumOverlay *_quorum_canvas_get_overlay    (QuorumCanvas    *self);
 gboolean       _quorum_canvas_is_drafting    (QuorumCanvas    *self);
+guint          _quorum_canvas_get_frame_count (QuorumCanvas   *self);
 
 G_END_DECLS

@@ -54,6 +54,7 @@ struct _QuorumCanvas
 
   QuorumCanvasTool  tool;
   char             *current_label;
+  guint             frames;         /* snapshots taken, for timing */
   double            fill_opacity;
   int               selected;
 
@@ -518,6 +519,43 @@ quorum_canvas_set_instance_label (QuorumCanvas *self,
   g_free (changed->label);
   changed->label = g_strdup (label);
   execute (self, command_new (self->selected, selected, changed));
+  return TRUE;
+}
+
+/**
+ * quorum_canvas_set_instance_attributes:
+ * @attributes: (transfer none): the new attribute values, copied
+ *
+ * Replaces the attributes of the instance at @position as one undoable step.
+ *
+ * Returns: %FALSE when there is no such instance or nothing changed
+ */
+gboolean
+quorum_canvas_set_instance_attributes (QuorumCanvas *self,
+                                       guint         position,
+                                       JsonObject   *attributes)
+{
+  const QuorumInstance *instance;
+  g_autoptr(QuorumInstance) changed = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) copy = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), FALSE);
+  g_return_val_if_fail (attributes != NULL, FALSE);
+  instance = quorum_canvas_get_instance (self, position);
+  if (instance == NULL || self->drag != DRAG_NONE
+      || json_object_equal (instance->attributes, attributes))
+    return FALSE;
+  /* A deep copy (json_node_copy shares members): the caller may go on
+   * changing its object, and an instance's attributes never change. */
+  node = json_node_init_object (json_node_alloc (), attributes);
+  text = json_to_string (node, FALSE);
+  copy = json_from_string (text, NULL);
+  changed = quorum_instance_copy (instance);
+  json_object_unref (changed->attributes);
+  changed->attributes = json_node_dup_object (copy);
+  execute (self, command_new (position, instance, changed));
   return TRUE;
 }
 
@@ -1445,6 +1483,7 @@ quorum_canvas_snapshot (GtkWidget   *widget,
 
   if (width <= 0 || height <= 0)
     return;
+  self->frames++;
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (self->image != NULL)
     gtk_snapshot_append_texture (snapshot, self->image,
@@ -1684,4 +1723,13 @@ GtkWidget *
 quorum_canvas_new (void)
 {
   return g_object_new (QUORUM_TYPE_CANVAS, NULL);
+}
+
+/* How many frames the canvas has drawn: with the overlay's missing tiles of
+ * the last one, this tells when an opened task first appeared whole. */
+guint
+_quorum_canvas_get_frame_count (QuorumCanvas *self)
+{
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), 0);
+  return self->frames;
 }

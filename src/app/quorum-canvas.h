@@ -70,6 +70,9 @@ const QuorumInstance *quorum_canvas_get_selected_instance (QuorumCanvas   *self)
 gboolean              quorum_canvas_set_instance_label  (QuorumCanvas     *self,
                                                          const char       *label);
 gboolean              quorum_canvas_delete_selected     (QuorumCanvas     *self);
+gboolean              quorum_canvas_set_instance_attributes (QuorumCanvas *self,
+                                                         guint             position,
+                                                         JsonObject       *attributes);
 int                   quorum_canvas_hit_test            (QuorumCanvas     *self,
                                                          double            x,
                                                          double            y);

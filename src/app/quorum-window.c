@@ -4,9 +4,23 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
 
+#include "quorum-canvas-private.h"
+#include "quorum-error.h"
+#include "quorum-guide-view.h"
+#include "quorum-job-item.h"
 #include "quorum-server-address.h"
+#include "quorum-sync-indicator.h"
+#include "quorum-task-item.h"
+#include "quorum-task-row.h"
 #include "quorum-window.h"
+#include "quorum-wire.h"
+
+/* The size thumbnails are made at, in pixels. */
+#define THUMBNAIL_WIDTH  96
+#define THUMBNAIL_HEIGHT 72
 
 struct _QuorumWindow
 {
@@ -14,16 +28,118 @@ struct _QuorumWindow
 
   GSettings            *settings;
 
+  /* the template */
   AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkWidget            *tool_box;
+  GtkWidget            *zoom_box;
+  GtkWidget            *history_box;
+  GtkWidget            *submit_button;
+  QuorumSyncIndicator  *sync_indicator;
   GtkStack             *stack;
   AdwStatusPage        *start_page;
   AdwEntryRow          *server_row;
   AdwEntryRow          *user_row;
   AdwPasswordEntryRow  *password_row;
+  GtkLabel             *sign_in_error;
   GtkButton            *sign_in_button;
+  GtkStack             *task_list_stack;
+  GtkListView          *task_list;
+  GtkStack             *canvas_stack;
+  GtkSpinner           *canvas_spinner;
+  AdwStatusPage        *canvas_error_page;
+  QuorumCanvas         *canvas;
+  GtkWidget            *side_panel;
+  AdwViewStack         *side_stack;
+  QuorumGuideView      *guide_view;
+
+  /* the session */
+  QuorumSession        *session;
+  GCancellable         *cancellable;     /* of everything the session started */
+  gboolean              signing_in;
+  gint64                open_next;       /* --open-next */
+  GtkWindow            *sign_in_dialog;  /* after QuorumSync::signed-out */
+
+  /* the task list */
+  GListStore           *jobs;            /* of QuorumJobItem */
+  GtkTreeListModel     *tree;
+  GtkSingleSelection   *selection;
+  JsonNode             *jobs_reply;      /* GET /jobs, while GET /me/tasks is on its way */
+  guint                 lists_waiting;
+  gboolean              selecting;
+
+  /* the open task */
+  gint64                task_id;
+  gint64                job_id;
+  gint64                project_id;
+  GCancellable         *open_cancellable;
+  QuorumLabelSchema    *schema;
+  char                 *tool;
+  gboolean              loading;         /* setting the canvas: no save */
+
+  /* submitting */
+  gint64                submit_task;
+  gint64                submit_job;
+
+  /* the guide's images, by name, for the open task's project */
+  GHashTable           *guide_images;    /* name → GdkTexture */
+  GHashTable           *guide_pending;   /* names being fetched */
+  JsonArray            *project_files;   /* GET /projects/{id}/files */
+  gboolean              listing_files;
+
+  /* QUORUM_TIMING=1 */
+  gboolean              timing;
+  gboolean              timed;
+  guint                 timing_frames;
+  gulong                after_paint_id;
+  GdkFrameClock        *timing_clock;
 };
 
 G_DEFINE_FINAL_TYPE (QuorumWindow, quorum_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_TOOL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void refresh_tasks       (QuorumWindow *self);
+static void take_next_task      (QuorumWindow *self,
+                                 gint64        job_id);
+static void update_actions      (QuorumWindow *self);
+static void close_task          (QuorumWindow *self);
+
+static void
+show_toast (QuorumWindow *self,
+            const char   *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static QuorumCache *
+cache_of (QuorumWindow *self)
+{
+  return self->session != NULL ? quorum_session_get_cache (self->session) : NULL;
+}
+
+static QuorumClient *
+client_of (QuorumWindow *self)
+{
+  return self->session != NULL ? quorum_session_get_client (self->session) : NULL;
+}
+
+static QuorumSync *
+sync_of (QuorumWindow *self)
+{
+  return self->session != NULL ? quorum_session_get_sync (self->session) : NULL;
+}
+
+/* ---- the sign-in form ------------------------------------------------------ */
 
 static gboolean
 form_is_filled (QuorumWindow *self)
@@ -36,10 +152,35 @@ form_is_filled (QuorumWindow *self)
 }
 
 static void
+show_sign_in_error (QuorumWindow *self,
+                    const char   *message)
+{
+  gtk_label_set_label (self->sign_in_error, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), message != NULL);
+}
+
+/* The first field left to fill takes the keyboard. */
+static void
+focus_form (QuorumWindow *self)
+{
+  GtkWidget *rows[] = { GTK_WIDGET (self->server_row), GTK_WIDGET (self->user_row),
+                        GTK_WIDGET (self->password_row) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    if (*gtk_editable_get_text (GTK_EDITABLE (rows[i])) == '\0' || i == G_N_ELEMENTS (rows) - 1)
+      {
+        gtk_widget_grab_focus (rows[i]);
+        return;
+      }
+}
+
+static void
 on_row_changed (QuorumWindow *self)
 {
   gtk_widget_remove_css_class (GTK_WIDGET (self->server_row), "error");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-in", form_is_filled (self));
+  show_sign_in_error (self, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-in",
+                                 form_is_filled (self) && !self->signing_in);
 }
 
 static void
@@ -50,19 +191,131 @@ on_row_activated (QuorumWindow *self)
 }
 
 static void
-show_toast (QuorumWindow *self,
-            const char   *message)
+set_signing_in (QuorumWindow *self,
+                gboolean      signing_in)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  /* The rows stay sensitive (one has the focus); the action waits. */
+  self->signing_in = signing_in;
+  gtk_button_set_label (self->sign_in_button, signing_in ? _("Signing In…") : _("_Sign In"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-in",
+                                 form_is_filled (self) && !signing_in);
+}
+
+/* What a user can do about a failed sign-in. */
+static char *
+describe_sign_in_error (const GError *error)
+{
+  if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED))
+    return g_strdup (_("The user name or the password is wrong."));
+  if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE))
+    return g_strdup_printf (_("The server cannot be reached: %s"), error->message);
+  return g_strdup (error->message);
+}
+
+/* ---- the session ----------------------------------------------------------- */
+
+static void
+remember_server (QuorumWindow *self)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  const char *server = quorum_session_get_server (self->session);
+
+  g_settings_set_string (self->settings, "last-server", server);
+  g_settings_set_string (self->settings, "last-user", quorum_session_get_user (self->session));
+
+  /* known-servers lists every address signed in to, newest first (when the
+   * schema installed has it). */
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  if (g_settings_schema_has_key (schema, "known-servers"))
+    {
+      g_auto(GStrv) known = g_settings_get_strv (self->settings, "known-servers");
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) updated = NULL;
+
+      g_strv_builder_add (builder, server);
+      for (guint i = 0; known[i] != NULL; i++)
+        if (g_strcmp0 (known[i], server) != 0)
+          g_strv_builder_add (builder, known[i]);
+      updated = g_strv_builder_end (builder);
+      g_settings_set_strv (self->settings, "known-servers", (const char * const *) updated);
+    }
+}
+
+static void
+update_title (QuorumWindow *self)
+{
+  g_autofree char *subtitle = NULL;
+
+  if (self->session != NULL)
+    /* Translators: the window's subtitle, "ann on http://127.0.0.1:8080" */
+    subtitle = g_strdup_printf (_("%s on %s"), quorum_session_get_user (self->session),
+                                quorum_session_get_server (self->session));
+  adw_window_title_set_subtitle (self->window_title, subtitle != NULL ? subtitle : "");
+}
+
+static void check_submitted (QuorumWindow *self);
+static void on_conflict     (QuorumWindow *self,
+                             gint64        task_id,
+                             QuorumSync   *sync);
+static void on_signed_out   (QuorumWindow *self,
+                             QuorumSync   *sync);
+
+static void
+start_session (QuorumWindow  *self,
+               QuorumSession *session)
+{
+  QuorumSync *sync = quorum_session_get_sync (session);
+
+  g_set_object (&self->session, session);
+  remember_server (self);
+  g_signal_connect_object (sync, "conflict", G_CALLBACK (on_conflict), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sync, "signed-out", G_CALLBACK (on_signed_out), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sync, "notify::pending", G_CALLBACK (check_submitted), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sync, "notify::state", G_CALLBACK (check_submitted), self, G_CONNECT_SWAPPED);
+  quorum_sync_indicator_set_sync (self->sync_indicator, sync);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  gtk_stack_set_visible_child_name (self->stack, "work");
+  gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
+  update_title (self);
+  update_actions (self);
+  refresh_tasks (self);
+  if (self->open_next > 0)
+    {
+      take_next_task (self, self->open_next);
+      self->open_next = 0;
+    }
+}
+
+static void
+signed_in (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(QuorumWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumSession) session = quorum_session_sign_in_finish (result, &error);
+
+  set_signing_in (self, FALSE);
+  if (session == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = describe_sign_in_error (error);
+      show_sign_in_error (self, message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+      return;
+    }
+  start_session (self, session);
 }
 
 /**
  * quorum_window_sign_in:
  *
- * Checks the start page's address and remembers the server and user. The
- * request to the server itself (POST /api/v1/login through libquorum-client)
- * belongs here once the server can answer it; until then the user is told
- * plainly that signing in is not available.
+ * Signs in with the start page's form. Errors are shown on the form; on
+ * success the token is stored and the task list shown.
  */
 void
 quorum_window_sign_in (QuorumWindow *self)
@@ -70,7 +323,8 @@ quorum_window_sign_in (QuorumWindow *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *address = NULL;
 
-  if (!form_is_filled (self))
+  g_return_if_fail (QUORUM_IS_WINDOW (self));
+  if (!form_is_filled (self) || self->signing_in)
     return;
   address = quorum_server_address_normalize (gtk_editable_get_text (GTK_EDITABLE (self->server_row)),
                                              &error);
@@ -80,14 +334,1524 @@ quorum_window_sign_in (QuorumWindow *self)
                                                   error->message);
 
       gtk_widget_add_css_class (GTK_WIDGET (self->server_row), "error");
-      show_toast (self, message);
+      show_sign_in_error (self, message);
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), address);
   g_settings_set_string (self->settings, "last-server", address);
   g_settings_set_string (self->settings, "last-user",
                          gtk_editable_get_text (GTK_EDITABLE (self->user_row)));
-  show_toast (self, _("Signing in is not available in this version yet"));
+  set_signing_in (self, TRUE);
+  quorum_session_sign_in_async (address, gtk_editable_get_text (GTK_EDITABLE (self->user_row)),
+                                gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
+                                self->cancellable, signed_in, g_object_ref (self));
+}
+
+static void
+restored (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(QuorumWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumSession) session = quorum_session_restore_finish (result, &error);
+
+  set_signing_in (self, FALSE);
+  if (session == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Not signed in at once: %s", error->message);
+      focus_form (self);
+      return;
+    }
+  start_session (self, session);
+}
+
+void
+quorum_window_restore_session (QuorumWindow *self,
+                               const char   *server,
+                               const char   *user)
+{
+  g_autofree char *address = NULL;
+
+  g_return_if_fail (QUORUM_IS_WINDOW (self));
+  address = quorum_server_address_normalize (server, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), address != NULL ? address : server);
+  gtk_editable_set_text (GTK_EDITABLE (self->user_row), user);
+  if (address == NULL)
+    return;
+  set_signing_in (self, TRUE);
+  quorum_session_restore_async (address, user, self->cancellable, restored, g_object_ref (self));
+}
+
+void
+quorum_window_set_open_next (QuorumWindow *self,
+                             gint64        job_id)
+{
+  g_return_if_fail (QUORUM_IS_WINDOW (self));
+  self->open_next = job_id;
+}
+
+QuorumSession *
+quorum_window_get_session (QuorumWindow *self)
+{
+  g_return_val_if_fail (QUORUM_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+gint64
+quorum_window_get_task (QuorumWindow *self)
+{
+  g_return_val_if_fail (QUORUM_IS_WINDOW (self), 0);
+  return self->task_id;
+}
+
+static void
+signed_out (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(QuorumWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!quorum_session_sign_out_finish (QUORUM_SESSION (source), result, &error))
+    g_warning ("The stored sign-in could not be removed: %s", error->message);
+}
+
+static void
+sign_out (QuorumWindow *self)
+{
+  g_autoptr(QuorumSession) session = g_steal_pointer (&self->session);
+  guint pending;
+
+  if (session == NULL)
+    return;
+  pending = quorum_cache_count_outbox (quorum_session_get_cache (session));
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  quorum_session_sign_out_async (session, NULL, signed_out, g_object_ref (self));
+
+  close_task (self);
+  g_list_store_remove_all (self->jobs);
+  quorum_sync_indicator_set_sync (self->sync_indicator, NULL);
+  g_clear_pointer (&self->sign_in_dialog, gtk_window_destroy);
+  self->submit_task = 0;
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), quorum_session_get_server (session));
+  gtk_editable_set_text (GTK_EDITABLE (self->user_row), quorum_session_get_user (session));
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  gtk_stack_set_visible_child_name (self->stack, "start");
+  update_title (self);
+  update_actions (self);
+  if (pending > 0)
+    {
+      g_autofree char *message =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "Signed out. %u unsent change is kept on this computer until you sign in again.",
+                                      "Signed out. %u unsent changes are kept on this computer until you sign in again.",
+                                      pending), pending);
+      show_toast (self, message);
+    }
+  gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+}
+
+/* ---- the task list --------------------------------------------------------- */
+
+static GListModel *
+create_job_children (gpointer item,
+                     gpointer user_data)
+{
+  if (QUORUM_IS_JOB_ITEM (item))
+    return g_object_ref (G_LIST_MODEL (quorum_job_item_get_tasks (item)));
+  return NULL;
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           gpointer                  user_data)
+{
+  gtk_list_item_set_child (list_item, quorum_task_row_new ());
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          gpointer                  user_data)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  gpointer item = gtk_tree_list_row_get_item (row);
+  gboolean is_task = QUORUM_IS_TASK_ITEM (item);
+
+  gtk_list_item_set_selectable (list_item, is_task);
+  gtk_list_item_set_activatable (list_item, is_task);
+  quorum_task_row_set_list_row (QUORUM_TASK_ROW (gtk_list_item_get_child (list_item)), row);
+  g_object_unref (item);
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            gpointer                  user_data)
+{
+  quorum_task_row_set_list_row (QUORUM_TASK_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+static QuorumJobItem *
+find_job (QuorumWindow *self,
+          gint64        job_id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->jobs)); i++)
+    {
+      g_autoptr(QuorumJobItem) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+
+      if (quorum_job_item_get_id (job) == job_id)
+        return job;  /* the store keeps its reference */
+    }
+  return NULL;
+}
+
+static QuorumTaskItem *
+find_task (QuorumWindow *self,
+           gint64        task_id,
+           guint        *position)
+{
+  GListModel *rows = G_LIST_MODEL (self->tree);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+      if (QUORUM_IS_TASK_ITEM (item) && quorum_task_item_get_id (QUORUM_TASK_ITEM (item)) == task_id)
+        {
+          if (position != NULL)
+            *position = i;
+          return QUORUM_TASK_ITEM (item);  /* its job's store keeps it */
+        }
+    }
+  return NULL;
+}
+
+static void
+select_open_task (QuorumWindow *self)
+{
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  self->selecting = TRUE;
+  if (self->task_id == 0 || find_task (self, self->task_id, &position) == NULL)
+    position = GTK_INVALID_LIST_POSITION;
+  gtk_single_selection_set_selected (self->selection, position);
+  self->selecting = FALSE;
+}
+
+static void
+on_selection_changed (QuorumWindow *self)
+{
+  g_autoptr(GObject) item = NULL;
+  GtkTreeListRow *row;
+
+  if (self->selecting)
+    return;
+  row = gtk_single_selection_get_selected_item (self->selection);
+  if (row == NULL)
+    return;
+  item = gtk_tree_list_row_get_item (row);
+  if (QUORUM_IS_TASK_ITEM (item) && quorum_task_item_get_id (QUORUM_TASK_ITEM (item)) != self->task_id)
+    quorum_window_open_task (self, quorum_task_item_get_id (QUORUM_TASK_ITEM (item)));
+}
+
+typedef struct {
+  QuorumTaskItem *item;
+  char           *path;
+} Thumbnail;
+
+static void
+thumbnail_free (Thumbnail *thumbnail)
+{
+  g_clear_object (&thumbnail->item);
+  g_free (thumbnail->path);
+  g_free (thumbnail);
+}
+
+static void
+thumbnail_in_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  Thumbnail *thumbnail = task_data;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+
+  if (!g_file_test (thumbnail->path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  pixbuf = gdk_pixbuf_new_from_file_at_scale (thumbnail->path, THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT,
+                                              TRUE, NULL);
+  g_task_return_pointer (task, pixbuf != NULL ? gdk_texture_new_for_pixbuf (pixbuf) : NULL,
+                         g_object_unref);
+}
+
+static void
+thumbnail_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Thumbnail *thumbnail = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (texture != NULL)
+    quorum_task_item_set_thumbnail (thumbnail->item, GDK_PAINTABLE (texture));
+}
+
+/* Thumbnails come only from media already in the cache: the list never
+ * downloads every file. */
+static void
+load_thumbnail (QuorumWindow   *self,
+                QuorumTaskItem *item)
+{
+  g_autoptr(GTask) task = NULL;
+  Thumbnail *thumbnail;
+
+  if (cache_of (self) == NULL || quorum_task_item_get_thumbnail (item) != NULL)
+    return;
+  thumbnail = g_new0 (Thumbnail, 1);
+  thumbnail->item = g_object_ref (item);
+  thumbnail->path = quorum_cache_get_media_path (cache_of (self), quorum_task_item_get_file (item));
+  task = g_task_new (NULL, self->cancellable, thumbnail_done, NULL);
+  g_task_set_task_data (task, thumbnail, (GDestroyNotify) thumbnail_free);
+  g_task_run_in_thread (task, thumbnail_in_thread);
+}
+
+static QuorumJobItem *
+add_job (QuorumWindow *self,
+         gint64        id,
+         const char   *name,
+         const char   *role)
+{
+  QuorumJobItem *job = find_job (self, id);
+
+  if (job == NULL)
+    {
+      g_autoptr(QuorumJobItem) created = quorum_job_item_new (id, name, role);
+
+      g_list_store_append (self->jobs, created);
+      job = created;
+    }
+  return job;
+}
+
+/* Builds the list from GET /jobs (nullable: offline) and GET /me/tasks. */
+static void
+fill_task_list (QuorumWindow *self,
+                JsonNode     *jobs,
+                JsonNode     *tasks)
+{
+  g_autoptr(GHashTable) thumbnails = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                            g_object_unref);
+
+  /* Keep the thumbnails made already. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->jobs)); i++)
+    {
+      g_autoptr(QuorumJobItem) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+      GListModel *list = G_LIST_MODEL (quorum_job_item_get_tasks (job));
+
+      for (guint j = 0; j < g_list_model_get_n_items (list); j++)
+        {
+          g_autoptr(QuorumTaskItem) task = g_list_model_get_item (list, j);
+          GdkPaintable *thumbnail = quorum_task_item_get_thumbnail (task);
+
+          if (thumbnail != NULL)
+            g_hash_table_replace (thumbnails, g_memdup2 (&(gint64) { quorum_task_item_get_file (task) },
+                                                         sizeof (gint64)),
+                                  g_object_ref (thumbnail));
+        }
+    }
+
+  g_list_store_remove_all (self->jobs);
+  if (jobs != NULL && JSON_NODE_HOLDS_ARRAY (jobs))
+    {
+      JsonArray *array = json_node_get_array (jobs);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonObject *job = json_array_get_object_element (array, i);
+
+          if (g_strcmp0 (json_object_get_string_member_with_default (job, "state", ""), "launched") != 0)
+            continue;
+          add_job (self, json_object_get_int_member_with_default (job, "id", 0),
+                   json_object_get_string_member_with_default (job, "name", ""),
+                   json_object_get_string_member_with_default (job, "role", NULL));
+        }
+    }
+  if (tasks != NULL && JSON_NODE_HOLDS_ARRAY (tasks))
+    {
+      JsonArray *array = json_node_get_array (tasks);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonObject *row = json_array_get_object_element (array, i);
+          g_autoptr(QuorumTaskItem) task = quorum_task_item_new (row);
+          QuorumJobItem *job = add_job (self, quorum_task_item_get_job (task),
+                                        quorum_task_item_get_job_name (task), NULL);
+          gint64 file = quorum_task_item_get_file (task);
+          GdkPaintable *thumbnail = g_hash_table_lookup (thumbnails, &file);
+
+          if (thumbnail != NULL)
+            quorum_task_item_set_thumbnail (task, thumbnail);
+          else
+            load_thumbnail (self, task);
+          g_list_store_append (quorum_job_item_get_tasks (job), task);
+        }
+    }
+  gtk_stack_set_visible_child_name (self->task_list_stack,
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->jobs)) > 0 ? "list" : "empty");
+  select_open_task (self);
+}
+
+static void
+got_my_tasks (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(QuorumWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) tasks = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+  g_autoptr(JsonNode) jobs = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->session == NULL)
+    return;
+  jobs = g_steal_pointer (&self->jobs_reply);
+  if (tasks != NULL)
+    {
+      g_autoptr(GError) cache_error = NULL;
+
+      if (!quorum_cache_store_my_tasks (cache_of (self), tasks, &cache_error))
+        g_warning ("The task list could not be kept for offline work: %s", cache_error->message);
+    }
+  else
+    {
+      /* Offline (or refused): the list as it was last seen. */
+      if (!g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE) &&
+          !g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED))
+        show_toast (self, error->message);
+      tasks = quorum_cache_get_my_tasks (cache_of (self), NULL);
+    }
+  fill_task_list (self, jobs, tasks);
+}
+
+static void
+got_jobs (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(QuorumWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) jobs = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->session == NULL)
+    return;
+  g_clear_pointer (&self->jobs_reply, json_node_unref);
+  self->jobs_reply = g_steal_pointer (&jobs);
+  quorum_client_call_async (client_of (self), "GET", "/me/tasks", NULL, self->cancellable,
+                            got_my_tasks, g_object_ref (self));
+}
+
+/* GET /jobs, then GET /me/tasks; offline, the cached task list. */
+static void
+refresh_tasks (QuorumWindow *self)
+{
+  if (self->session == NULL)
+    return;
+  quorum_client_call_async (client_of (self), "GET", "/jobs", NULL, self->cancellable,
+                            got_jobs, g_object_ref (self));
+}
+
+/* ---- the guide's images ------------------------------------------------------ */
+
+static void
+rerender_guide (QuorumWindow *self);
+
+typedef struct {
+  QuorumWindow *window;
+  char         *name;
+  gint64        file;
+  char         *path;
+  gint64        task;
+} GuideImage;
+
+static void
+guide_image_free (GuideImage *image)
+{
+  g_clear_object (&image->window);
+  g_free (image->name);
+  g_free (image->path);
+  g_free (image);
+}
+
+static void
+guide_image_failed (GuideImage   *image,
+                    const GError *error)
+{
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("guide image %s: %s", image->name, error->message);
+}
+
+static void
+texture_in_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  const char *path = task_data;
+  GError *error = NULL;
+  GdkTexture *texture = gdk_texture_new_from_filename (path, &error);
+
+  if (texture == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
+
+static void
+guide_texture_loaded (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GuideImage *image = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (texture != NULL && image->task == image->window->task_id)
+    {
+      g_hash_table_replace (image->window->guide_images, g_strdup (image->name), g_object_ref (texture));
+      rerender_guide (image->window);
+    }
+  else
+    guide_image_failed (image, error);
+  guide_image_free (image);
+}
+
+static void
+load_guide_texture (GuideImage *image)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, image->window->open_cancellable, guide_texture_loaded, image);
+
+  g_task_set_task_data (task, g_strdup (image->path), g_free);
+  g_task_run_in_thread (task, texture_in_thread);
+}
+
+static void
+guide_media_added (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GuideImage *image = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!quorum_cache_add_media_finish (QUORUM_CACHE (source), result, &error))
+    {
+      guide_image_failed (image, error);
+      guide_image_free (image);
+      return;
+    }
+  load_guide_texture (image);
+}
+
+static void
+guide_media_downloaded (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  GuideImage *image = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *temp = NULL;
+
+  if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error) ||
+      cache_of (image->window) == NULL)
+    {
+      guide_image_failed (image, error);
+      guide_image_free (image);
+      return;
+    }
+  temp = quorum_cache_get_media_temp_path (cache_of (image->window), image->file);
+  quorum_cache_add_media_async (cache_of (image->window), image->file, temp,
+                                image->window->open_cancellable, guide_media_added, image);
+}
+
+static void
+fetch_guide_image (QuorumWindow *self,
+                   const char   *name)
+{
+  GuideImage *image;
+  gint64 file = 0;
+
+  if (self->project_files == NULL)
+    return;
+  for (guint i = 0; i < json_array_get_length (self->project_files); i++)
+    {
+      JsonObject *record = json_array_get_object_element (self->project_files, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (record, "name", ""), name) == 0)
+        file = json_object_get_int_member_with_default (record, "id", 0);
+    }
+  if (file == 0)
+    return;
+
+  image = g_new0 (GuideImage, 1);
+  image->window = g_object_ref (self);
+  image->name = g_strdup (name);
+  image->file = file;
+  image->task = self->task_id;
+  image->path = quorum_cache_get_media_path (cache_of (self), file);
+  if (g_file_test (image->path, G_FILE_TEST_IS_REGULAR))
+    load_guide_texture (image);
+  else
+    {
+      g_autofree char *api_path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/content", file);
+      g_autofree char *temp = quorum_cache_get_media_temp_path (cache_of (self), file);
+
+      quorum_client_download_async (client_of (self), api_path, temp, self->open_cancellable,
+                                    guide_media_downloaded, image);
+    }
+}
+
+static void
+got_project_files (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(QuorumWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) files = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+  GHashTableIter iter;
+  const char *name;
+
+  self->listing_files = FALSE;
+  if (files == NULL || !JSON_NODE_HOLDS_ARRAY (files) || self->session == NULL)
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("the project's files: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->project_files, json_array_unref);
+  self->project_files = json_array_ref (json_node_get_array (files));
+  g_hash_table_iter_init (&iter, self->guide_pending);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
+    fetch_guide_image (self, name);
+}
+
+/* The guide's images: a name of the project's files, looked up with
+ * GET /projects/{id}/files and downloaded into the media cache. Never a
+ * remote address, and never on the main thread: an image not here yet is
+ * fetched and the guide drawn again when it arrives. */
+static GdkPaintable *
+resolve_guide_image (const char *name,
+                     gpointer    user_data)
+{
+  QuorumWindow *self = user_data;
+  GdkTexture *texture = g_hash_table_lookup (self->guide_images, name);
+
+  if (texture != NULL)
+    return GDK_PAINTABLE (g_object_ref (texture));
+  if (self->session == NULL || self->project_id == 0 ||
+      g_hash_table_contains (self->guide_pending, name))
+    return NULL;
+  g_hash_table_add (self->guide_pending, g_strdup (name));
+  if (self->project_files != NULL)
+    fetch_guide_image (self, name);
+  else if (!self->listing_files)
+    {
+      g_autofree char *path = g_strdup_printf ("/projects/%" G_GINT64_FORMAT "/files", self->project_id);
+
+      self->listing_files = TRUE;
+      quorum_client_call_async (client_of (self), "GET", path, NULL, self->open_cancellable,
+                                got_project_files, g_object_ref (self));
+    }
+  return NULL;
+}
+
+static void
+rerender_guide (QuorumWindow *self)
+{
+  /* Setting the resolver again renders the guide again. */
+  quorum_guide_view_set_image_resolver (self->guide_view, resolve_guide_image, self, NULL);
+}
+
+/* ---- QUORUM_TIMING=1: launch to the first frame of a task ---------------- */
+
+static void
+after_paint (GdkFrameClock *clock,
+             QuorumWindow  *self)
+{
+  QuorumOverlay *overlay = _quorum_canvas_get_overlay (self->canvas);
+  QuorumApplication *application;
+
+  /* The first frame after the task was set in which the image was drawn
+   * and no tile of the instances was missing. */
+  if (_quorum_canvas_get_frame_count (self->canvas) == self->timing_frames ||
+      quorum_overlay_get_frame_missing (overlay) > 0 ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self->canvas)))
+    return;
+  application = QUORUM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  if (application != NULL)
+    fprintf (stderr, "quorum: launch to first task drawn: %.0f ms (task %" G_GINT64_FORMAT ", %u instances)\n",
+             (g_get_monotonic_time () - quorum_application_get_launch_time (application)) / 1000.0,
+             self->task_id, quorum_canvas_get_n_instances (self->canvas));
+  self->timed = TRUE;
+  g_clear_signal_handler (&self->after_paint_id, self->timing_clock);
+  g_clear_object (&self->timing_clock);
+}
+
+static void
+time_first_task (QuorumWindow *self)
+{
+  GdkFrameClock *clock;
+
+  if (!self->timing || self->timed || self->after_paint_id != 0)
+    return;
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  if (clock == NULL)
+    return;
+  self->timing_frames = _quorum_canvas_get_frame_count (self->canvas);
+  self->timing_clock = g_object_ref (clock);
+  self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), self);
+}
+
+/* ---- opening a task ---------------------------------------------------------- */
+
+static void
+show_task_error (QuorumWindow *self,
+                 const char   *message)
+{
+  adw_status_page_set_description (self->canvas_error_page, message);
+  gtk_stack_set_visible_child_name (self->canvas_stack, "error");
+  gtk_spinner_stop (self->canvas_spinner);
+}
+
+static void
+close_task (QuorumWindow *self)
+{
+  g_cancellable_cancel (self->open_cancellable);
+  g_clear_object (&self->open_cancellable);
+  self->task_id = 0;
+  self->job_id = 0;
+  self->project_id = 0;
+  g_clear_pointer (&self->schema, quorum_label_schema_free);
+  g_clear_pointer (&self->project_files, json_array_unref);
+  g_hash_table_remove_all (self->guide_images);
+  g_hash_table_remove_all (self->guide_pending);
+  self->listing_files = FALSE;
+  self->loading = TRUE;
+  quorum_canvas_set_instances (self->canvas, NULL);
+  quorum_canvas_set_image (self->canvas, NULL);
+  self->loading = FALSE;
+  quorum_guide_view_set_markdown (self->guide_view, "");
+  gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
+  gtk_spinner_stop (self->canvas_spinner);
+  adw_window_title_set_title (self->window_title, _("Quorum"));
+  update_actions (self);
+}
+
+static const QuorumLabel *
+first_label_of_kind (QuorumWindow *self,
+                     QuorumKind    kind)
+{
+  if (self->schema == NULL)
+    return NULL;
+  for (guint i = 0; i < self->schema->labels->len; i++)
+    {
+      const QuorumLabel *label = g_ptr_array_index (self->schema->labels, i);
+
+      if (label->kind == kind)
+        return label;
+    }
+  return NULL;
+}
+
+/* A tool draws one kind; the current label follows the tool, so that what
+ * is drawn has a label of its kind. The label list may choose another. */
+static void
+match_label_to_tool (QuorumWindow *self)
+{
+  static const int kinds[] = { -1, QUORUM_KIND_BOX, QUORUM_KIND_POLYGON, QUORUM_KIND_POLYLINE,
+                               QUORUM_KIND_POINT, QUORUM_KIND_TAG };
+  QuorumCanvasTool tool = quorum_canvas_get_tool (self->canvas);
+  const char *current = quorum_canvas_get_current_label (self->canvas);
+  const QuorumLabel *label;
+
+  if (self->schema == NULL || kinds[tool] < 0)
+    return;
+  label = current != NULL ? quorum_label_schema_find (self->schema, current) : NULL;
+  if (label != NULL && (int) label->kind == kinds[tool])
+    return;
+  label = first_label_of_kind (self, kinds[tool]);
+  if (label != NULL)
+    quorum_canvas_set_current_label (self->canvas, label->name);
+}
+
+static void
+apply_tool (QuorumWindow *self)
+{
+  GEnumClass *tools = g_type_class_ref (QUORUM_TYPE_CANVAS_TOOL);
+  GEnumValue *value = g_enum_get_value_by_nick (tools, self->tool);
+
+  if (value != NULL)
+    quorum_canvas_set_tool (self->canvas, value->value);
+  g_type_class_unref (tools);
+  match_label_to_tool (self);
+}
+
+static void
+set_tool (QuorumWindow *self,
+          const char   *tool)
+{
+  if (g_strcmp0 (self->tool, tool) == 0)
+    return;
+  g_free (self->tool);
+  self->tool = g_strdup (tool);
+  apply_tool (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
+}
+
+static void
+on_canvas_tool (QuorumWindow *self)
+{
+  GEnumClass *tools = g_type_class_ref (QUORUM_TYPE_CANVAS_TOOL);
+  GEnumValue *value = g_enum_get_value (tools, quorum_canvas_get_tool (self->canvas));
+
+  if (value != NULL)
+    set_tool (self, value->value_nick);
+  g_type_class_unref (tools);
+}
+
+typedef struct {
+  QuorumWindow *window;
+  gint64        task;
+  JsonNode     *view;
+  char         *path;
+  GdkTexture   *texture;
+  GdkTexture   *thumbnail;
+} Opening;
+
+static void
+opening_free (Opening *opening)
+{
+  g_clear_object (&opening->window);
+  g_clear_pointer (&opening->view, json_node_unref);
+  g_free (opening->path);
+  g_clear_object (&opening->texture);
+  g_clear_object (&opening->thumbnail);
+  g_free (opening);
+}
+
+static gboolean
+opening_is_current (Opening *opening)
+{
+  return opening->window->session != NULL && opening->window->task_id == opening->task;
+}
+
+static GPtrArray *
+local_instances (QuorumWindow  *self,
+                 gint64         task_id,
+                 GError       **error)
+{
+  g_autofree char *text = quorum_cache_get_local_instances (cache_of (self), task_id, error);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (text == NULL)
+    return NULL;
+  node = quorum_wire_parse_bytes (text, strlen (text), error);
+  if (node == NULL)
+    return NULL;
+  /* Shown as they are; the schema is checked on submit. */
+  return quorum_wire_read_instances (node, NULL, "instances", error);
+}
+
+static void
+show_opened_task (Opening *opening)
+{
+  QuorumWindow *self = opening->window;
+  JsonObject *view = json_node_get_object (opening->view);
+  JsonObject *guide = json_object_get_object_member (view, "guide");
+  JsonObject *file_info = json_object_get_object_member (view, "file_info");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) instances = local_instances (self, opening->task, &error);
+  g_autofree char *title = NULL;
+  QuorumTaskItem *item;
+
+  if (instances == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Its instances cannot be read: %s"), error->message);
+
+      show_task_error (self, message);
+      return;
+    }
+
+  self->job_id = json_object_get_int_member_with_default (view, "job", 0);
+  self->project_id = file_info != NULL ? json_object_get_int_member_with_default (file_info, "project", 0) : 0;
+  g_clear_pointer (&self->schema, quorum_label_schema_free);
+  if (json_object_has_member (view, "labels"))
+    {
+      self->schema = quorum_wire_read_label_schema (json_object_get_member (view, "labels"), "labels", &error);
+      if (self->schema == NULL)
+        g_warning ("Task %" G_GINT64_FORMAT ": %s", opening->task, error->message);
+    }
+
+  self->loading = TRUE;
+  if (self->schema != NULL)
+    for (guint i = 0; i < self->schema->labels->len; i++)
+      {
+        const QuorumLabel *label = g_ptr_array_index (self->schema->labels, i);
+        GdkRGBA color;
+
+        if (gdk_rgba_parse (&color, label->color))
+          quorum_canvas_set_label_color (self->canvas, label->name, &color);
+      }
+  quorum_canvas_set_image (self->canvas, opening->texture);
+  quorum_canvas_set_instances (self->canvas, instances);
+  quorum_canvas_set_current_label (self->canvas, NULL);
+  self->loading = FALSE;
+  {
+    g_autofree char *tool = g_settings_get_string (self->settings, "default-tool");
+
+    g_free (self->tool);
+    self->tool = NULL;
+    set_tool (self, tool);
+  }
+
+  quorum_guide_view_set_markdown (self->guide_view,
+                                  guide != NULL ? json_object_get_string_member_with_default (guide, "markdown", "")
+                                                : "");
+  rerender_guide (self);
+
+  item = find_task (self, opening->task, NULL);
+  if (item != NULL && opening->thumbnail != NULL)
+    quorum_task_item_set_thumbnail (item, GDK_PAINTABLE (opening->thumbnail));
+  title = g_strdup (json_object_get_string_member_with_default (file_info, "name", _("Task")));
+  adw_window_title_set_title (self->window_title, title);
+
+  gtk_spinner_stop (self->canvas_spinner);
+  gtk_stack_set_visible_child_name (self->canvas_stack, "canvas");
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+  update_actions (self);
+  time_first_task (self);
+}
+
+static void
+image_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Opening *opening = task_data;
+  g_autoptr(GdkPixbuf) small = NULL;
+  GError *error = NULL;
+
+  opening->texture = gdk_texture_new_from_filename (opening->path, &error);
+  if (opening->texture == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  small = gdk_pixbuf_new_from_file_at_scale (opening->path, THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT, TRUE, NULL);
+  if (small != NULL)
+    opening->thumbnail = gdk_texture_new_for_pixbuf (small);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+image_loaded (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Opening *opening = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (opening_is_current (opening))
+        {
+          g_autofree char *message = g_strdup_printf (_("Its image cannot be shown: %s"), error->message);
+
+          show_task_error (opening->window, message);
+        }
+    }
+  else if (opening_is_current (opening))
+    show_opened_task (opening);
+  opening_free (opening);
+}
+
+static void
+load_image (Opening *opening)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, opening->window->open_cancellable, image_loaded, opening);
+
+  g_task_set_task_data (task, opening, NULL);
+  g_task_run_in_thread (task, image_in_thread);
+}
+
+static void
+media_added (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Opening *opening = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!quorum_cache_add_media_finish (QUORUM_CACHE (source), result, &error))
+    {
+      if (opening_is_current (opening))
+        show_task_error (opening->window, error->message);
+      opening_free (opening);
+      return;
+    }
+  load_image (opening);
+}
+
+static void
+media_downloaded (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Opening *opening = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *temp = NULL;
+  QuorumCache *cache;
+
+  if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error) || !opening_is_current (opening))
+    {
+      if (opening_is_current (opening))
+        {
+          g_autofree char *message = g_strdup_printf (_("Its image could not be downloaded: %s"), error->message);
+
+          show_task_error (opening->window, message);
+        }
+      opening_free (opening);
+      return;
+    }
+  cache = cache_of (opening->window);
+  temp = quorum_cache_get_media_temp_path (cache, json_object_get_int_member (json_node_get_object (opening->view), "file"));
+  quorum_cache_add_media_async (cache, json_object_get_int_member (json_node_get_object (opening->view), "file"),
+                                temp, opening->window->open_cancellable, media_added, opening);
+}
+
+/* With the task's view: its file from the media cache, downloading it
+ * first when it is not there. */
+static void
+open_view (Opening *opening)
+{
+  QuorumWindow *self = opening->window;
+  gint64 file = json_object_get_int_member_with_default (json_node_get_object (opening->view), "file", 0);
+  g_autofree char *path = quorum_cache_lookup_media (cache_of (self), file);
+
+  opening->path = quorum_cache_get_media_path (cache_of (self), file);
+  if (path != NULL)
+    load_image (opening);
+  else
+    {
+      g_autofree char *api_path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/content", file);
+      g_autofree char *temp = quorum_cache_get_media_temp_path (cache_of (self), file);
+
+      quorum_client_download_async (client_of (self), api_path, temp, self->open_cancellable,
+                                    media_downloaded, opening);
+    }
+}
+
+static void
+got_task (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Opening *opening = user_data;
+  QuorumWindow *self = opening->window;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) view = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  if (!opening_is_current (opening))
+    {
+      opening_free (opening);
+      return;
+    }
+  if (view != NULL)
+    {
+      g_autoptr(GError) cache_error = NULL;
+
+      if (!quorum_cache_store_task (cache_of (self), view, &cache_error))
+        g_warning ("Task %" G_GINT64_FORMAT " could not be cached: %s", opening->task, cache_error->message);
+      opening->view = g_steal_pointer (&view);
+    }
+  else if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE) ||
+           g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED))
+    {
+      /* Offline, or the session ended: the cached task can still be worked on. */
+      opening->view = quorum_cache_get_task (cache_of (self), opening->task, NULL);
+      if (opening->view == NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("It is not on this computer, and %s"), error->message);
+
+          show_task_error (self, message);
+          opening_free (opening);
+          return;
+        }
+    }
+  else
+    {
+      show_task_error (self, error->message);
+      opening_free (opening);
+      return;
+    }
+  open_view (opening);
+}
+
+/**
+ * quorum_window_open_task:
+ *
+ * Fetches the task (GET /tasks/{id}, kept in the cache; the cached one
+ * offline), its file into the media cache, and shows it on the canvas with
+ * the user's instances and the job's guide.
+ */
+void
+quorum_window_open_task (QuorumWindow *self,
+                         gint64        task_id)
+{
+  g_autofree char *path = NULL;
+  Opening *opening;
+
+  g_return_if_fail (QUORUM_IS_WINDOW (self));
+  if (self->session == NULL)
+    return;
+  close_task (self);
+  self->task_id = task_id;
+  self->open_cancellable = g_cancellable_new ();
+  select_open_task (self);
+  gtk_stack_set_visible_child_name (self->canvas_stack, "loading");
+  gtk_spinner_start (self->canvas_spinner);
+
+  opening = g_new0 (Opening, 1);
+  opening->window = g_object_ref (self);
+  opening->task = task_id;
+  path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT, task_id);
+  quorum_client_call_async (client_of (self), "GET", path, NULL, self->open_cancellable, got_task, opening);
+}
+
+/* ---- next task ---------------------------------------------------------------- */
+
+static void
+got_next_task (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(QuorumWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) task = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+  g_autoptr(GError) cache_error = NULL;
+  gint64 task_id;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->session == NULL)
+    return;
+  if (task == NULL)
+    {
+      show_toast (self, error->message);
+      return;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (task))
+    {
+      show_toast (self, _("There is no more work for you in this job"));
+      refresh_tasks (self);
+      return;
+    }
+  if (!quorum_cache_store_task (cache_of (self), task, &cache_error))
+    g_warning ("The task could not be cached: %s", cache_error->message);
+  task_id = json_object_get_int_member (json_node_get_object (task), "id");
+  quorum_window_open_task (self, task_id);
+  refresh_tasks (self);
+}
+
+/* POST /jobs/{id}/next, then opens what it gave. */
+static void
+take_next_task (QuorumWindow *self,
+                gint64        job_id)
+{
+  g_autofree char *path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", job_id);
+
+  if (self->session == NULL)
+    return;
+  quorum_client_call_async (client_of (self), "POST", path, NULL, self->cancellable,
+                            got_next_task, g_object_ref (self));
+}
+
+/* ---- editing: every change is saved locally at once ----------------------------- */
+
+static void
+on_instances_changed (QuorumWindow *self)
+{
+  g_autoptr(GPtrArray) instances = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  QuorumTaskItem *item;
+
+  if (self->loading || self->task_id == 0 || self->session == NULL)
+    return;
+  instances = quorum_canvas_get_instances (self->canvas);
+  node = quorum_wire_write_instances (instances);
+  text = quorum_wire_to_string (node, FALSE);
+  /* The durability point: committed to disk before the next stroke; the
+   * sync engine hears of it through the outbox and sends it. */
+  if (!quorum_cache_save_local (cache_of (self), self->task_id, text, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Your change could not be saved: %s"), error->message);
+
+      show_toast (self, message);
+      return;
+    }
+  item = find_task (self, self->task_id, NULL);
+  if (item != NULL && g_strcmp0 (quorum_task_item_get_state (item), "assigned") == 0)
+    quorum_task_item_set_state (item, "in_progress");
+}
+
+/* ---- submitting ------------------------------------------------------------------ */
+
+static void
+refuse_submit (QuorumWindow *self,
+               const char   *reason)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("The Task Cannot Be Submitted Yet"), reason));
+  adw_message_dialog_add_response (dialog, "close", _("_Back to the Task"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Which instance a wire error names ("instances[3].points: …"), or -1. */
+static int
+error_position (const char *message)
+{
+  int position;
+
+  if (sscanf (message, "instances[%d]", &position) == 1)
+    return position;
+  return -1;
+}
+
+static void
+submit (QuorumWindow *self)
+{
+  g_autoptr(GPtrArray) instances = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GPtrArray) checked = NULL;
+  g_autoptr(GError) error = NULL;
+  QuorumTaskItem *item;
+
+  if (self->task_id == 0 || self->session == NULL || self->submit_task != 0)
+    return;
+  if (self->schema == NULL)
+    {
+      refuse_submit (self, _("The project’s labels are not known on this computer. Open the task once while online."));
+      return;
+    }
+  /* The core's validation, as the server will check it. */
+  instances = quorum_canvas_get_instances (self->canvas);
+  node = quorum_wire_write_instances (instances);
+  checked = quorum_wire_read_instances (node, self->schema, "instances", &error);
+  if (checked == NULL)
+    {
+      int position = error_position (error->message);
+
+      if (position >= 0)
+        quorum_canvas_select (self->canvas, position);
+      refuse_submit (self, error->message);
+      return;
+    }
+  if (!quorum_cache_submit_local (cache_of (self), self->task_id, &error))
+    {
+      refuse_submit (self, error->message);
+      return;
+    }
+  self->submit_task = self->task_id;
+  self->submit_job = self->job_id;
+  item = find_task (self, self->task_id, NULL);
+  if (item != NULL)
+    quorum_task_item_set_state (item, "submitted");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->canvas), FALSE);
+  update_actions (self);
+  check_submitted (self);
+}
+
+/* Follows a submission through the outbox: once the task has nothing left
+ * to send it is on the server, and the job's next task opens. */
+static void
+check_submitted (QuorumWindow *self)
+{
+  QuorumSync *sync = sync_of (self);
+  gint64 task = self->submit_task;
+  gint64 job = self->submit_job;
+
+  if (task == 0 || sync == NULL)
+    return;
+  if (!quorum_cache_has_pending (cache_of (self), task))
+    {
+      self->submit_task = 0;
+      gtk_widget_set_sensitive (GTK_WIDGET (self->canvas), TRUE);
+      show_toast (self, _("Task submitted"));
+      if (self->task_id == task)
+        {
+          close_task (self);
+          take_next_task (self, job);
+        }
+      return;
+    }
+  switch (quorum_sync_get_state (sync))
+    {
+    case QUORUM_SYNC_OFFLINE:
+      self->submit_task = 0;
+      gtk_widget_set_sensitive (GTK_WIDGET (self->canvas), TRUE);
+      show_toast (self, _("Submitted on this computer: it is sent when the server answers"));
+      if (self->task_id == task)
+        close_task (self);
+      break;
+    case QUORUM_SYNC_CONFLICT:
+    case QUORUM_SYNC_SIGNED_OUT:
+      /* The conflict or sign-in dialog takes over; the submission waits
+       * in the outbox. */
+      self->submit_task = 0;
+      gtk_widget_set_sensitive (GTK_WIDGET (self->canvas), TRUE);
+      update_actions (self);
+      break;
+    case QUORUM_SYNC_SYNCED:
+    case QUORUM_SYNC_PENDING:
+    default:
+      break;
+    }
+}
+
+/* ---- conflicts and an ended session --------------------------------------------- */
+
+static void
+conflict_chosen (AdwMessageDialog *dialog,
+                 const char       *response,
+                 QuorumWindow     *self)
+{
+  gint64 task = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "task"));
+  gboolean keep_mine = g_strcmp0 (response, "keep") == 0;
+  g_autoptr(GError) error = NULL;
+
+  if (self->session == NULL)
+    return;
+  if (!quorum_sync_resolve_conflict (sync_of (self), task,
+                                     keep_mine ? QUORUM_CONFLICT_KEEP_MINE : QUORUM_CONFLICT_TAKE_SERVER,
+                                     &error))
+    {
+      show_toast (self, error->message);
+      return;
+    }
+  if (!keep_mine && self->task_id == task)
+    quorum_window_open_task (self, task);
+}
+
+static void
+on_conflict (QuorumWindow *self,
+             gint64        task_id,
+             QuorumSync   *sync)
+{
+  g_autoptr(GPtrArray) conflicts = quorum_cache_list_conflicts (cache_of (self), task_id, NULL);
+  const QuorumCacheConflict *last = conflicts != NULL && conflicts->len > 0
+                                    ? g_ptr_array_index (conflicts, conflicts->len - 1) : NULL;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  body = g_strdup_printf (_("Task %" G_GINT64_FORMAT " was changed on the server while you worked on it (%s). "
+                            "Keep your version and save it over the server’s, or take the server’s "
+                            "and work on from it. Both versions stay on this computer."),
+                          task_id, last != NULL && last->reason != NULL ? last->reason : _("no reason given"));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("This Task Changed on the Server"), body));
+  adw_message_dialog_add_responses (dialog, "take", _("_Take the Server’s"), "keep", _("_Keep Mine"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "keep", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_object_set_data (G_OBJECT (dialog), "task", GSIZE_TO_POINTER (task_id));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (conflict_chosen), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void show_sign_in_dialog (QuorumWindow *self,
+                                 const char   *problem);
+
+static void
+reauthenticated (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(QuorumWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!quorum_session_reauthenticate_finish (QUORUM_SESSION (source), result, &error))
+    {
+      g_autofree char *message = describe_sign_in_error (error);
+
+      if (self->session == QUORUM_SESSION (source))
+        show_sign_in_dialog (self, message);
+      return;
+    }
+  show_toast (self, _("Signed in again; your work is being sent"));
+  refresh_tasks (self);
+}
+
+static void
+sign_in_dialog_response (AdwMessageDialog *dialog,
+                         const char       *response,
+                         QuorumWindow     *self)
+{
+  GtkEditable *password = g_object_get_data (G_OBJECT (dialog), "password");
+
+  if (self->sign_in_dialog == GTK_WINDOW (dialog))
+    self->sign_in_dialog = NULL;
+  if (g_strcmp0 (response, "sign-in") != 0 || self->session == NULL)
+    return;
+  quorum_session_reauthenticate_async (self->session, gtk_editable_get_text (password), self->cancellable,
+                                       reauthenticated, g_object_ref (self));
+}
+
+/* Over the work, which stays as it is: nothing is lost while the user
+ * types their password, and edits keep being saved. */
+static void
+show_sign_in_dialog (QuorumWindow *self,
+                     const char   *problem)
+{
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *list, *password;
+
+  if (self->session == NULL || self->sign_in_dialog != NULL)
+    return;
+  body = g_strdup_printf (_("Your session on %s has ended. Sign in as %s to send your work; it is kept on this computer meanwhile."),
+                          quorum_session_get_server (self->session), quorum_session_get_user (self->session));
+  if (problem != NULL)
+    {
+      g_autofree char *with_problem = g_strdup_printf ("%s\n\n%s", problem, body);
+
+      g_free (body);
+      body = g_steal_pointer (&with_problem);
+    }
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Sign In Again"), body));
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  password = adw_password_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (password), _("Password"));
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (password), TRUE);
+  gtk_list_box_append (GTK_LIST_BOX (list), password);
+  adw_message_dialog_set_extra_child (dialog, list);
+  adw_message_dialog_add_responses (dialog, "later", _("_Later"), "sign-in", _("_Sign In"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "sign-in", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "sign-in");
+  adw_message_dialog_set_close_response (dialog, "later");
+  g_object_set_data (G_OBJECT (dialog), "password", password);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (sign_in_dialog_response), self, 0);
+  self->sign_in_dialog = GTK_WINDOW (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (password);
+}
+
+static void
+on_signed_out (QuorumWindow *self,
+               QuorumSync   *sync)
+{
+  show_sign_in_dialog (self, NULL);
+}
+
+/* ---- download for offline ------------------------------------------------------- */
+
+static void
+download_progress (guint    done,
+                   guint    total,
+                   gpointer user_data)
+{
+  QuorumJobItem *job = user_data;
+
+  quorum_job_item_set_progress (job, total > 0 ? (double) done / total : 0);
+}
+
+static void
+job_downloaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(QuorumJobItem) job = user_data;
+  QuorumWindow *self = g_object_get_data (G_OBJECT (job), "window");
+  g_autoptr(GError) error = NULL;
+
+  quorum_job_item_set_progress (job, -1);
+  g_object_set_data (G_OBJECT (job), "window", NULL);
+  if (!quorum_sync_download_job_finish (QUORUM_SYNC (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("“%s” could not be downloaded: %s"),
+                                                      quorum_job_item_get_name (job), error->message);
+
+          show_toast (self, message);
+        }
+      return;
+    }
+  if (self != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is ready for offline work"),
+                                                  quorum_job_item_get_name (job));
+
+      show_toast (self, message);
+      refresh_tasks (self);
+    }
+}
+
+static void
+download_job (QuorumWindow *self,
+              gint64        job_id)
+{
+  QuorumJobItem *job = find_job (self, job_id);
+
+  if (job == NULL || self->session == NULL || quorum_job_item_get_progress (job) >= 0)
+    return;
+  quorum_job_item_set_progress (job, 0);
+  g_object_set_data (G_OBJECT (job), "window", self);
+  quorum_sync_download_job_async (sync_of (self), job_id, download_progress, job, self->cancellable,
+                                  job_downloaded, g_object_ref (job));
+}
+
+/* ---- actions ---------------------------------------------------------------------- */
+
+static void
+update_actions (QuorumWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean signed_in = self->session != NULL;
+  gboolean task_shown = signed_in && self->task_id != 0 &&
+                        g_strcmp0 (gtk_stack_get_visible_child_name (self->canvas_stack), "canvas") == 0;
+  gboolean editable = task_shown && self->submit_task == 0;
+
+  gtk_widget_action_set_enabled (widget, "win.sign-out", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.refresh", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.next-task", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.download-job", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.tool", editable);
+  gtk_widget_action_set_enabled (widget, "win.zoom-in", task_shown);
+  gtk_widget_action_set_enabled (widget, "win.zoom-out", task_shown);
+  gtk_widget_action_set_enabled (widget, "win.zoom-fit", task_shown);
+  gtk_widget_action_set_enabled (widget, "win.zoom-1-1", task_shown);
+  gtk_widget_action_set_enabled (widget, "win.undo", editable && quorum_canvas_can_undo (self->canvas));
+  gtk_widget_action_set_enabled (widget, "win.redo", editable && quorum_canvas_can_redo (self->canvas));
+  gtk_widget_action_set_enabled (widget, "win.submit", editable);
+
+  gtk_widget_set_visible (self->tool_box, signed_in);
+  gtk_widget_set_visible (self->zoom_box, signed_in);
+  gtk_widget_set_visible (self->history_box, signed_in);
+  gtk_widget_set_visible (self->submit_button, signed_in);
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_indicator), signed_in);
 }
 
 static void
@@ -97,6 +1861,81 @@ sign_in_action (GtkWidget  *widget,
 {
   quorum_window_sign_in (QUORUM_WINDOW (widget));
 }
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  sign_out (QUORUM_WINDOW (widget));
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  refresh_tasks (QUORUM_WINDOW (widget));
+}
+
+static void
+next_task_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  take_next_task (QUORUM_WINDOW (widget), g_variant_get_int64 (parameter));
+}
+
+static void
+download_job_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  download_job (QUORUM_WINDOW (widget), g_variant_get_int64 (parameter));
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  QuorumWindow *self = QUORUM_WINDOW (widget);
+  GtkWidget *canvas = GTK_WIDGET (self->canvas);
+  double x = gtk_widget_get_width (canvas) / 2.0;
+  double y = gtk_widget_get_height (canvas) / 2.0;
+
+  if (g_str_equal (action_name, "win.zoom-in"))
+    quorum_canvas_zoom_at (self->canvas, 1.25, x, y);
+  else if (g_str_equal (action_name, "win.zoom-out"))
+    quorum_canvas_zoom_at (self->canvas, 1 / 1.25, x, y);
+  else if (g_str_equal (action_name, "win.zoom-fit"))
+    quorum_canvas_fit (self->canvas);
+  else
+    quorum_canvas_set_zoom_1_1 (self->canvas);
+}
+
+static void
+history_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  QuorumWindow *self = QUORUM_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.undo"))
+    quorum_canvas_undo (self->canvas);
+  else
+    quorum_canvas_redo (self->canvas);
+}
+
+static void
+submit_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  submit (QUORUM_WINDOW (widget));
+}
+
+/* ---- the window --------------------------------------------------------------------- */
 
 static gboolean
 quorum_window_close_request (GtkWindow *window)
@@ -117,9 +1956,58 @@ quorum_window_close_request (GtkWindow *window)
 }
 
 static void
+quorum_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  QuorumWindow *self = QUORUM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TOOL:
+      g_value_set_string (value, self->tool);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quorum_window_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  QuorumWindow *self = QUORUM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TOOL:
+      set_tool (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 quorum_window_dispose (GObject *object)
 {
+  QuorumWindow *self = QUORUM_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->open_cancellable);
+  g_clear_signal_handler (&self->after_paint_id, self->timing_clock);
+  g_clear_object (&self->timing_clock);
+  g_clear_pointer (&self->sign_in_dialog, gtk_window_destroy);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (quorum_session_get_sync (self->session), self);
+  g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (object), QUORUM_TYPE_WINDOW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->tree);
+  g_clear_object (&self->jobs);
   G_OBJECT_CLASS (quorum_window_parent_class)->dispose (object);
 }
 
@@ -129,6 +2017,14 @@ quorum_window_finalize (GObject *object)
   QuorumWindow *self = QUORUM_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->open_cancellable);
+  g_clear_pointer (&self->jobs_reply, json_node_unref);
+  g_clear_pointer (&self->schema, quorum_label_schema_free);
+  g_clear_pointer (&self->project_files, json_array_unref);
+  g_clear_pointer (&self->guide_images, g_hash_table_unref);
+  g_clear_pointer (&self->guide_pending, g_hash_table_unref);
+  g_free (self->tool);
   G_OBJECT_CLASS (quorum_window_parent_class)->finalize (object);
 }
 
@@ -138,23 +2034,82 @@ quorum_window_class_init (QuorumWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+  static const struct { guint key; const char *tool; } tool_keys[] = {
+    { GDK_KEY_v, "select" }, { GDK_KEY_b, "box" }, { GDK_KEY_p, "polygon" },
+    { GDK_KEY_l, "polyline" }, { GDK_KEY_o, "point" }, { GDK_KEY_t, "tag" },
+  };
 
   object_class->dispose = quorum_window_dispose;
   object_class->finalize = quorum_window_finalize;
+  object_class->get_property = quorum_window_get_property;
+  object_class->set_property = quorum_window_set_property;
   window_class->close_request = quorum_window_close_request;
+
+  properties[PROP_TOOL] =
+    g_param_spec_string ("tool", NULL, NULL, "select",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (QUORUM_TYPE_CANVAS);
+  g_type_ensure (QUORUM_TYPE_GUIDE_VIEW);
+  g_type_ensure (QUORUM_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/quorum/Quorum/ui/quorum-window.ui");
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, tool_box);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, zoom_box);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, history_box);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, submit_button);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, start_page);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, user_row);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, password_row);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, sign_in_error);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, task_list_stack);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, task_list);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas_stack);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas_spinner);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas_error_page);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_panel);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_stack);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, guide_view);
   gtk_widget_class_bind_template_callback (widget_class, on_row_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_instances_changed);
 
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.next-task", "x", next_task_action);
+  gtk_widget_class_install_action (widget_class, "win.download-job", "x", download_job_action);
+  gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-1-1", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "win.submit", NULL, submit_action);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tool_keys); i++)
+    gtk_widget_class_add_binding_action (widget_class, tool_keys[i].key, 0, "win.tool", "s", tool_keys[i].tool);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "win.zoom-1-1", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.submit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "win.submit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
@@ -163,6 +2118,13 @@ quorum_window_init (QuorumWindow *self)
 {
   g_autofree char *server = NULL;
   g_autofree char *user = NULL;
+  g_autoptr(GtkListItemFactory) factory = NULL;
+
+  self->tool = g_strdup ("select");
+  self->cancellable = g_cancellable_new ();
+  self->guide_images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->guide_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->timing = g_strcmp0 (g_getenv ("QUORUM_TIMING"), "1") == 0;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -173,11 +2135,35 @@ quorum_window_init (QuorumWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  /* The task list: jobs with the user's tasks under them. */
+  self->jobs = g_list_store_new (QUORUM_TYPE_JOB_ITEM);
+  self->tree = gtk_tree_list_model_new (G_LIST_MODEL (g_object_ref (self->jobs)), FALSE, TRUE,
+                                        create_job_children, NULL, NULL);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->tree)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
+  gtk_list_view_set_factory (self->task_list, factory);
+  gtk_list_view_set_model (self->task_list, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_object (self->canvas, "notify::tool", G_CALLBACK (on_canvas_tool), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "notify::can-undo", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "notify::can-redo", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  quorum_canvas_set_fill_opacity (self->canvas, g_settings_get_double (self->settings, "fill-opacity"));
+  quorum_guide_view_set_image_resolver (self->guide_view, resolve_guide_image, self, NULL);
+  gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
+
   server = g_settings_get_string (self->settings, "last-server");
   user = g_settings_get_string (self->settings, "last-user");
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
   gtk_editable_set_text (GTK_EDITABLE (self->user_row), user);
   on_row_changed (self);
+  update_actions (self);
+  focus_form (self);
 }
 
 QuorumWindow *
@@ -194,4 +2180,5 @@ quorum_window_set_server (QuorumWindow *self,
   g_return_if_fail (QUORUM_IS_WINDOW (self));
 
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), address);
+  focus_form (self);
 }

@@ -4,15 +4,29 @@
 #include <adwaita.h>
 
 #include "quorum-application.h"
+#include "quorum-session.h"
 
 G_BEGIN_DECLS
 
 #define QUORUM_TYPE_WINDOW (quorum_window_get_type ())
 G_DECLARE_FINAL_TYPE (QuorumWindow, quorum_window, QUORUM, WINDOW, AdwApplicationWindow)
 
-QuorumWindow *quorum_window_new        (QuorumApplication *application);
-void          quorum_window_set_server (QuorumWindow      *self,
-                                        const char        *address);
-void          quorum_window_sign_in    (QuorumWindow      *self);
+QuorumWindow  *quorum_window_new             (QuorumApplication *application);
+void           quorum_window_set_server      (QuorumWindow      *self,
+                                              const char        *address);
+void           quorum_window_sign_in         (QuorumWindow      *self);
+/* Signs in with the token the credentials store holds for @server and
+ * @user; without one the start page stays, filled in. */
+void           quorum_window_restore_session (QuorumWindow      *self,
+                                              const char        *server,
+                                              const char        *user);
+/* Once signed in, take and open the next task of @job_id (0: none). */
+void           quorum_window_set_open_next   (QuorumWindow      *self,
+                                              gint64             job_id);
+QuorumSession *quorum_window_get_session     (QuorumWindow      *self);
+void           quorum_window_open_task       (QuorumWindow      *self,
+                                              gint64             task_id);
+/* The task shown on the canvas, 0 when none. */
+gint64         quorum_window_get_task        (QuorumWindow      *self);
 
 G_END_DECLS

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "quorum-color-swatch.h"
+#include "quorum-instance-item.h"
+#include "quorum-instance-list.h"
+#include "quorum-label-list.h"
+#include "quorum-wire.h"
+
+/* The instances on the canvas, one row each, in the canvas's order. A row
+ * selected here is selected on the canvas and the other way round. */
+struct _QuorumInstanceList
+{
+  GtkWidget           parent_instance;
+
+  GtkWidget          *box;
+  GtkStack           *stack;
+  GtkListView        *list_view;
+  AdwComboRow        *label_row;
+
+  GListStore         *items;       /* of QuorumInstanceItem */
+  GtkSingleSelection *selection;
+  GtkStringList      *label_names;
+  QuorumLabelSchema  *schema;
+  gboolean            syncing;     /* changing the list to follow the canvas */
+
+  QuorumCanvas       *canvas;      /* weak */
+};
+
+G_DEFINE_FINAL_TYPE (QuorumInstanceList, quorum_instance_list, GTK_TYPE_WIDGET)
+
+static const char *
+label_color (QuorumInstanceList *self,
+             const char         *name)
+{
+  const QuorumLabel *label = self->schema ? quorum_label_schema_find (self->schema, name) : NULL;
+
+  return label != NULL ? label->color : NULL;
+}
+
+static void
+update_actions (QuorumInstanceList *self)
+{
+  gboolean selected = self->canvas != NULL && quorum_canvas_get_selected (self->canvas) >= 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "instances.delete", selected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "instances.change-label", selected);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->label_row), selected);
+}
+
+/* Makes the selection and the label row show the canvas's selection. */
+static void
+follow_selection (QuorumInstanceList *self)
+{
+  const QuorumInstance *instance = NULL;
+  int selected = -1;
+  guint label = GTK_INVALID_LIST_POSITION;
+
+  if (self->canvas != NULL)
+    {
+      selected = quorum_canvas_get_selected (self->canvas);
+      instance = quorum_canvas_get_selected_instance (self->canvas);
+    }
+  self->syncing = TRUE;
+  gtk_single_selection_set_selected (self->selection,
+                                     selected >= 0 ? (guint) selected : GTK_INVALID_LIST_POSITION);
+  for (guint i = 0; instance != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->label_names)); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (self->label_names, i), instance->label) == 0)
+      label = i;
+  adw_combo_row_set_selected (self->label_row, label);
+  self->syncing = FALSE;
+  if (selected >= 0 && gtk_widget_get_mapped (GTK_WIDGET (self->list_view)))
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                                (guint) selected);
+  update_actions (self);
+}
+
+/* Rebuilds the rows from the first one that changed, so that rows above an
+ * edit keep their widgets. */
+static void
+rebuild (QuorumInstanceList *self)
+{
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  guint n_new = self->canvas ? quorum_canvas_get_n_instances (self->canvas) : 0;
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  guint same = 0;
+
+  for (guint i = 0; i < n_new; i++)
+    {
+      const QuorumInstance *instance = quorum_canvas_get_instance (self->canvas, i);
+
+      g_ptr_array_add (fresh, quorum_instance_item_new (i, instance,
+                                                        label_color (self, instance->label)));
+    }
+  while (same < n_old && same < n_new)
+    {
+      g_autoptr(QuorumInstanceItem) old = g_list_model_get_item (G_LIST_MODEL (self->items), same);
+
+      if (!quorum_instance_item_equal (old, g_ptr_array_index (fresh, same)))
+        break;
+      same++;
+    }
+  self->syncing = TRUE;
+  if (same < n_old || same < n_new)
+    g_list_store_splice (self->items, same, n_old - same, fresh->pdata + same, n_new - same);
+  self->syncing = FALSE;
+  gtk_stack_set_visible_child_name (self->stack, n_new > 0 ? "list" : "empty");
+  follow_selection (self);
+}
+
+static void
+on_selected (QuorumInstanceList *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  if (self->syncing || self->canvas == NULL)
+    return;
+  quorum_canvas_select (self->canvas, selected == GTK_INVALID_LIST_POSITION ? -1 : (int) selected);
+}
+
+static void
+on_label_selected (QuorumInstanceList *self)
+{
+  guint selected = adw_combo_row_get_selected (self->label_row);
+
+  if (self->syncing || self->canvas == NULL || selected == GTK_INVALID_LIST_POSITION)
+    return;
+  quorum_canvas_set_instance_label (self->canvas,
+                                    gtk_string_list_get_string (self->label_names, selected));
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           QuorumInstanceList       *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *swatch = quorum_color_swatch_new (NULL);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *kind = gtk_image_new ();
+  GtkWidget *frame = gtk_label_new (NULL);
+  GtkWidget *id = gtk_label_new (NULL);
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_widget_add_css_class (kind, "dim-label");
+  gtk_widget_add_css_class (frame, "dim-label");
+  gtk_widget_add_css_class (frame, "numeric");
+  gtk_widget_add_css_class (frame, "caption");
+  gtk_widget_add_css_class (id, "dim-label");
+  gtk_widget_add_css_class (id, "monospace");
+  gtk_widget_add_css_class (id, "caption");
+
+  gtk_box_append (GTK_BOX (box), swatch);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), frame);
+  gtk_box_append (GTK_BOX (box), id);
+  gtk_box_append (GTK_BOX (box), kind);
+  g_object_set_data (G_OBJECT (box), "swatch", swatch);
+  g_object_set_data (G_OBJECT (box), "name", name);
+  g_object_set_data (G_OBJECT (box), "kind", kind);
+  g_object_set_data (G_OBJECT (box), "frame", frame);
+  g_object_set_data (G_OBJECT (box), "id", id);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          QuorumInstanceList       *self)
+{
+  QuorumInstanceItem *item = gtk_list_item_get_item (list_item);
+  GObject *box = G_OBJECT (gtk_list_item_get_child (list_item));
+  QuorumKind kind = quorum_instance_item_get_kind (item);
+  guint frame = quorum_instance_item_get_frame (item);
+  const char *label = quorum_instance_item_get_label (item);
+  g_autofree char *frame_text = frame > 0 ? g_strdup_printf (_("Frame %u"), frame) : NULL;
+  g_autofree char *tooltip = NULL;
+
+  quorum_color_swatch_set_color (g_object_get_data (box, "swatch"), quorum_instance_item_get_color (item));
+  gtk_label_set_text (g_object_get_data (box, "name"), *label ? label : _("No label"));
+  gtk_image_set_from_icon_name (g_object_get_data (box, "kind"), quorum_label_list_kind_icon_name (kind));
+  gtk_widget_set_tooltip_text (g_object_get_data (box, "kind"), quorum_label_list_kind_title (kind));
+  gtk_label_set_text (g_object_get_data (box, "frame"), frame_text);
+  gtk_widget_set_visible (g_object_get_data (box, "frame"), frame > 0);
+  gtk_label_set_text (g_object_get_data (box, "id"), quorum_instance_item_get_short_id (item));
+  tooltip = g_strdup_printf (_("%s %s, id %s"), quorum_label_list_kind_title (kind), label,
+                             quorum_instance_item_get_id (item));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (box), tooltip);
+}
+
+/**
+ * quorum_instance_list_set_schema:
+ * @schema: (nullable): copied; gives the rows their colours and the label
+ *   row its choices
+ */
+void
+quorum_instance_list_set_schema (QuorumInstanceList      *self,
+                                 const QuorumLabelSchema *schema)
+{
+  g_autoptr(JsonNode) node = NULL;
+  guint n_names;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  g_return_if_fail (QUORUM_IS_INSTANCE_LIST (self));
+  g_clear_pointer (&self->schema, quorum_label_schema_free);
+  if (schema != NULL)
+    {
+      node = quorum_wire_write_label_schema (schema);
+      self->schema = quorum_wire_read_label_schema (node, "", NULL);
+      for (guint i = 0; i < self->schema->labels->len; i++)
+        g_ptr_array_add (names, ((QuorumLabel *) g_ptr_array_index (self->schema->labels, i))->name);
+    }
+  g_ptr_array_add (names, NULL);
+  n_names = g_list_model_get_n_items (G_LIST_MODEL (self->label_names));
+  self->syncing = TRUE;
+  gtk_string_list_splice (self->label_names, 0, n_names, (const char * const *) names->pdata);
+  self->syncing = FALSE;
+  /* Colours may have changed: every row again. */
+  g_list_store_remove_all (self->items);
+  rebuild (self);
+}
+
+GtkSingleSelection *
+quorum_instance_list_get_model (QuorumInstanceList *self)
+{
+  g_return_val_if_fail (QUORUM_IS_INSTANCE_LIST (self), NULL);
+  return self->selection;
+}
+
+static void
+unbind_canvas (QuorumInstanceList *self)
+{
+  if (self->canvas == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->canvas, self);
+  g_clear_weak_pointer (&self->canvas);
+}
+
+/* @canvas: (nullable): %NULL to unbind */
+void
+quorum_instance_list_bind_canvas (QuorumInstanceList *self,
+                                  QuorumCanvas       *canvas)
+{
+  g_return_if_fail (QUORUM_IS_INSTANCE_LIST (self));
+  g_return_if_fail (canvas == NULL || QUORUM_IS_CANVAS (canvas));
+  if (canvas == self->canvas)
+    return;
+  unbind_canvas (self);
+  if (canvas != NULL)
+    {
+      g_set_weak_pointer (&self->canvas, canvas);
+      g_signal_connect_swapped (canvas, "instances-changed", G_CALLBACK (rebuild), self);
+      g_signal_connect_swapped (canvas, "selection-changed", G_CALLBACK (follow_selection), self);
+    }
+  rebuild (self);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  QuorumInstanceList *self = QUORUM_INSTANCE_LIST (widget);
+
+  if (self->canvas != NULL)
+    quorum_canvas_delete_selected (self->canvas);
+}
+
+static void
+change_label_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  QuorumInstanceList *self = QUORUM_INSTANCE_LIST (widget);
+
+  if (self->canvas != NULL)
+    quorum_canvas_set_instance_label (self->canvas, g_variant_get_string (parameter, NULL));
+}
+
+static void
+quorum_instance_list_dispose (GObject *object)
+{
+  QuorumInstanceList *self = QUORUM_INSTANCE_LIST (object);
+
+  unbind_canvas (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), QUORUM_TYPE_INSTANCE_LIST);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->items);
+  g_clear_object (&self->label_names);
+  G_OBJECT_CLASS (quorum_instance_list_parent_class)->dispose (object);
+}
+
+static void
+quorum_instance_list_finalize (GObject *object)
+{
+  QuorumInstanceList *self = QUORUM_INSTANCE_LIST (object);
+
+  g_clear_pointer (&self->schema, quorum_label_schema_free);
+  G_OBJECT_CLASS (quorum_instance_list_parent_class)->finalize (object);
+}
+
+static void
+quorum_instance_list_class_init (QuorumInstanceListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = quorum_instance_list_dispose;
+  object_class->finalize = quorum_instance_list_finalize;
+
+  gtk_widget_class_install_action (widget_class, "instances.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "instances.change-label", "s", change_label_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "instances.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "instances.delete", NULL);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/quorum/Quorum/ui/quorum-instance-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, QuorumInstanceList, box);
+  gtk_widget_class_bind_template_child (widget_class, QuorumInstanceList, stack);
+  gtk_widget_class_bind_template_child (widget_class, QuorumInstanceList, list_view);
+  gtk_widget_class_bind_template_child (widget_class, QuorumInstanceList, label_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_label_selected);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "instancelist");
+}
+
+static void
+quorum_instance_list_init (QuorumInstanceList *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->items = g_list_store_new (QUORUM_TYPE_INSTANCE_ITEM);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->items)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selected), self);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  self->label_names = gtk_string_list_new (NULL);
+  adw_combo_row_set_model (self->label_row, G_LIST_MODEL (self->label_names));
+  update_actions (self);
+}
+
+GtkWidget *
+quorum_instance_list_new (void)
+{
+  return g_object_new (QUORUM_TYPE_INSTANCE_LIST, NULL);
+}

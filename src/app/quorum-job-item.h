@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "quorum-task-item.h"
+
+G_BEGIN_DECLS
+
+/* A job in the task list: its header row and the user's tasks under it. */
+
+#define QUORUM_TYPE_JOB_ITEM (quorum_job_item_get_type ())
+G_DECLARE_FINAL_TYPE (QuorumJobItem, quorum_job_item, QUORUM, JOB_ITEM, GObject)
+
+QuorumJobItem *quorum_job_item_new          (gint64         id,
+                                             const char    *name,
+                                             const char    *role);
+gint64         quorum_job_item_get_id       (QuorumJobItem *self);
+const char    *quorum_job_item_get_name     (QuorumJobItem *self);
+const char    *quorum_job_item_get_role     (QuorumJobItem *self);
+/* Of QuorumTaskItem. */
+GListStore    *quorum_job_item_get_tasks    (QuorumJobItem *self);
+/* Of "Download for offline", 0 to 1; -1 when none is running. */
+double         quorum_job_item_get_progress (QuorumJobItem *self);
+void           quorum_job_item_set_progress (QuorumJobItem *self,
+                                             double         progress);
+
+G_END_DECLS

@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "quorum-credentials-store.h"
+#include "quorum-error.h"
+#include "quorum-session.h"
+
+struct _QuorumSession
+{
+  GObject       parent_instance;
+
+  char         *server;
+  char         *user;
+  QuorumClient *client;
+  QuorumCache  *cache;
+  QuorumSync   *sync;
+};
+
+G_DEFINE_FINAL_TYPE (QuorumSession, quorum_session, G_TYPE_OBJECT)
+
+static void
+quorum_session_dispose (GObject *object)
+{
+  QuorumSession *self = QUORUM_SESSION (object);
+
+  g_clear_object (&self->sync);
+  g_clear_object (&self->cache);
+  g_clear_object (&self->client);
+  G_OBJECT_CLASS (quorum_session_parent_class)->dispose (object);
+}
+
+static void
+quorum_session_finalize (GObject *object)
+{
+  QuorumSession *self = QUORUM_SESSION (object);
+
+  g_free (self->server);
+  g_free (self->user);
+  G_OBJECT_CLASS (quorum_session_parent_class)->finalize (object);
+}
+
+static void
+quorum_session_class_init (QuorumSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = quorum_session_dispose;
+  object_class->finalize = quorum_session_finalize;
+}
+
+static void
+quorum_session_init (QuorumSession *self)
+{
+}
+
+/* ---- opening: the credentials and the cache, off the main thread ---------- */
+
+typedef struct {
+  char        *server;
+  char        *user;
+  char        *token;     /* to store (sign-in) or found (restore) */
+  gboolean     store;     /* write the token to the credentials store */
+  QuorumCache *cache;
+} Opening;
+
+static void
+opening_free (Opening *opening)
+{
+  g_free (opening->server);
+  g_free (opening->user);
+  g_free (opening->token);
+  g_clear_object (&opening->cache);
+  g_free (opening);
+}
+
+static void
+open_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Opening *opening = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (opening->store &&
+      !quorum_credentials_store_save (opening->server, opening->user, opening->token, &error))
+    {
+      /* Not fatal: the session works, it just will not survive a restart. */
+      g_warning ("The sign-in could not be remembered: %s", error->message);
+      g_clear_error (&error);
+    }
+  opening->cache = quorum_cache_open (opening->server, opening->user, &error);
+  if (opening->cache == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static QuorumSession *
+session_new (QuorumClient *client,
+             const char   *user,
+             QuorumCache  *cache)
+{
+  QuorumSession *self = g_object_new (QUORUM_TYPE_SESSION, NULL);
+
+  self->client = g_object_ref (client);
+  self->server = g_strdup (quorum_client_get_server (client));
+  self->user = g_strdup (user);
+  self->cache = g_object_ref (cache);
+  self->sync = quorum_sync_new (client, cache);
+  return self;
+}
+
+static void
+opened (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QuorumClient *client = g_task_get_task_data (task);
+  Opening *opening = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_prefix_error (&error, _("Your work cache could not be opened: "));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, session_new (client, opening->user, opening->cache), g_object_unref);
+}
+
+static void
+open_session (GTask      *task,
+              const char *user,
+              gboolean    store)
+{
+  QuorumClient *client = g_task_get_task_data (task);
+  Opening *opening = g_new0 (Opening, 1);
+  g_autoptr(GTask) thread_task = g_task_new (NULL, g_task_get_cancellable (task), opened,
+                                             g_object_ref (task));
+
+  opening->server = g_strdup (quorum_client_get_server (client));
+  opening->user = g_strdup (user);
+  opening->token = g_strdup (quorum_client_get_token (client));
+  opening->store = store;
+  g_task_set_task_data (thread_task, opening, (GDestroyNotify) opening_free);
+  g_task_run_in_thread (thread_task, open_in_thread);
+}
+
+/* ---- signing in ----------------------------------------------------------- */
+
+static void
+logged_in (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = quorum_client_login_finish (QUORUM_CLIENT (source), result, &error);
+  const char *name;
+
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* The server's spelling of the name, as the cache folder is named by it. */
+  name = json_object_get_string_member_with_default (
+           json_object_get_object_member (json_node_get_object (reply), "user"), "name",
+           g_object_get_data (G_OBJECT (task), "user"));
+  open_session (task, name, TRUE);
+}
+
+void
+quorum_session_sign_in_async (const char          *server,
+                              const char          *user,
+                              const char          *password,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  QuorumClient *client;
+
+  g_task_set_source_tag (task, quorum_session_sign_in_async);
+  client = quorum_client_new (server, &error);
+  if (client == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, client, g_object_unref);
+  g_object_set_data_full (G_OBJECT (task), "user", g_strdup (user), g_free);
+  quorum_client_login_async (client, user, password, cancellable, logged_in, g_object_ref (task));
+}
+
+QuorumSession *
+quorum_session_sign_in_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == quorum_session_sign_in_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- restoring ------------------------------------------------------------ */
+
+static void
+checked_token (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) me = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  if (me == NULL && !g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  open_session (task, g_object_get_data (G_OBJECT (task), "user"), FALSE);
+}
+
+static void
+lookup_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  QuorumClient *client = task_data;
+  g_autofree char *stored_user = NULL;
+  g_autofree char *token = quorum_credentials_store_lookup (quorum_client_get_server (client),
+                                                            &stored_user);
+
+  if (token == NULL || g_strcmp0 (stored_user, g_object_get_data (G_OBJECT (task), "user")) != 0)
+    {
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED,
+                               _("You are not signed in to %s as %s"),
+                               quorum_client_get_server (client),
+                               (const char *) g_object_get_data (G_OBJECT (task), "user"));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&token), g_free);
+}
+
+static void
+looked_up (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QuorumClient *client = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (token == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  quorum_client_set_token (client, token);
+  quorum_client_call_async (client, "GET", "/me", NULL, g_task_get_cancellable (task),
+                            checked_token, g_object_ref (task));
+}
+
+void
+quorum_session_restore_async (const char          *server,
+                              const char          *user,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GTask) lookup = NULL;
+  g_autoptr(GError) error = NULL;
+  QuorumClient *client;
+
+  g_task_set_source_tag (task, quorum_session_restore_async);
+  client = quorum_client_new (server, &error);
+  if (client == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, client, g_object_unref);
+  g_object_set_data_full (G_OBJECT (task), "user", g_strdup (user), g_free);
+
+  lookup = g_task_new (NULL, cancellable, looked_up, g_object_ref (task));
+  g_task_set_task_data (lookup, g_object_ref (client), g_object_unref);
+  g_object_set_data_full (G_OBJECT (lookup), "user", g_strdup (user), g_free);
+  g_task_run_in_thread (lookup, lookup_in_thread);
+}
+
+QuorumSession *
+quorum_session_restore_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == quorum_session_restore_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- signing in again ----------------------------------------------------- */
+
+static void
+store_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  QuorumSession *self = source_object;
+  g_autoptr(GError) error = NULL;
+
+  if (!quorum_credentials_store_save (self->server, self->user, task_data, &error))
+    g_warning ("The sign-in could not be remembered: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+logged_in_again (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QuorumSession *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = quorum_client_login_finish (QUORUM_CLIENT (source), result, &error);
+  g_autoptr(GTask) store = NULL;
+
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  quorum_sync_set_token (self->sync, quorum_client_get_token (self->client));
+  store = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_task_data (store, g_strdup (quorum_client_get_token (self->client)), g_free);
+  g_task_run_in_thread (store, store_in_thread);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+quorum_session_reauthenticate_async (QuorumSession       *self,
+                                     const char          *password,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (QUORUM_IS_SESSION (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, quorum_session_reauthenticate_async);
+  quorum_client_login_async (self->client, self->user, password, cancellable, logged_in_again, task);
+}
+
+gboolean
+quorum_session_reauthenticate_finish (QuorumSession  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- signing out ---------------------------------------------------------- */
+
+static void
+forget_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  QuorumSession *self = source_object;
+  g_autoptr(GError) error = NULL;
+
+  if (!quorum_credentials_store_forget (self->server, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+logged_out (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  /* The token is forgotten here whatever the server said: offline, it
+   * simply expires there. */
+  if (error != NULL)
+    g_debug ("POST /logout: %s", error->message);
+  g_task_run_in_thread (task, forget_in_thread);
+}
+
+void
+quorum_session_sign_out_async (QuorumSession       *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (QUORUM_IS_SESSION (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, quorum_session_sign_out_async);
+  quorum_client_call_async (self->client, "POST", "/logout", NULL, cancellable, logged_out, task);
+}
+
+gboolean
+quorum_session_sign_out_finish (QuorumSession  *self,
+                                GAsyncResult   *result,
+                                GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- properties ----------------------------------------------------------- */
+
+const char *
+quorum_session_get_server (QuorumSession *self)
+{
+  g_return_val_if_fail (QUORUM_IS_SESSION (self), NULL);
+  return self->server;
+}
+
+const char *
+quorum_session_get_user (QuorumSession *self)
+{
+  g_return_val_if_fail (QUORUM_IS_SESSION (self), NULL);
+  return self->user;
+}
+
+QuorumClient *
+quorum_session_get_client (QuorumSession *self)
+{
+  g_return_val_if_fail (QUORUM_IS_SESSION (self), NULL);
+  return self->client;
+}
+
+QuorumCache *
+quorum_session_get_cache (QuorumSession *self)
+{
+  g_return_val_if_fail (QUORUM_IS_SESSION (self), NULL);
+  return self->cache;
+}
+
+QuorumSync *
+quorum_session_get_sync (QuorumSession *self)
+{
+  g_return_val_if_fail (QUORUM_IS_SESSION (self), NULL);
+  return self->sync;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "quorum-job-item.h"
+#include "quorum-task-item.h"
+#include "quorum-task-row.h"
+
+struct _QuorumTaskRow
+{
+  GtkWidget        parent_instance;
+
+  GtkTreeExpander *expander;
+  GtkWidget       *job_box;
+  GtkLabel        *job_label;
+  GtkMenuButton   *job_menu_button;
+  GtkProgressBar  *progress_bar;
+  GtkWidget       *task_box;
+  GtkPicture      *thumbnail;
+  GtkLabel        *file_label;
+  GtkLabel        *state_label;
+
+  GPtrArray       *bindings;
+};
+
+G_DEFINE_FINAL_TYPE (QuorumTaskRow, quorum_task_row, GTK_TYPE_WIDGET)
+
+static void
+unbind (QuorumTaskRow *self)
+{
+  for (guint i = 0; i < self->bindings->len; i++)
+    g_binding_unbind (g_ptr_array_index (self->bindings, i));
+  g_ptr_array_set_size (self->bindings, 0);
+}
+
+static GMenuModel *
+job_menu (QuorumJobItem *job)
+{
+  GMenu *menu = g_menu_new ();
+  g_autoptr(GMenuItem) next = g_menu_item_new (_("_Next Task"), NULL);
+  g_autoptr(GMenuItem) download = g_menu_item_new (_("_Download for Offline"), NULL);
+
+  g_menu_item_set_action_and_target_value (next, "win.next-task",
+                                           g_variant_new_int64 (quorum_job_item_get_id (job)));
+  g_menu_item_set_action_and_target_value (download, "win.download-job",
+                                           g_variant_new_int64 (quorum_job_item_get_id (job)));
+  g_menu_append_item (menu, next);
+  g_menu_append_item (menu, download);
+  return G_MENU_MODEL (menu);
+}
+
+void
+quorum_task_row_set_list_row (QuorumTaskRow  *self,
+                              GtkTreeListRow *row)
+{
+  gpointer item;
+
+  g_return_if_fail (QUORUM_IS_TASK_ROW (self));
+  unbind (self);
+  gtk_tree_expander_set_list_row (self->expander, row);
+  if (row == NULL)
+    return;
+  item = gtk_tree_list_row_get_item (row);
+  if (QUORUM_IS_JOB_ITEM (item))
+    {
+      g_autoptr(GMenuModel) menu = job_menu (item);
+
+      gtk_widget_set_visible (self->job_box, TRUE);
+      gtk_widget_set_visible (self->task_box, FALSE);
+      gtk_label_set_label (self->job_label, quorum_job_item_get_name (item));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->job_label), quorum_job_item_get_name (item));
+      gtk_menu_button_set_menu_model (self->job_menu_button, menu);
+      g_ptr_array_add (self->bindings,
+                       g_object_ref (g_object_bind_property (item, "progress", self->progress_bar, "fraction",
+                                               G_BINDING_SYNC_CREATE)));
+      g_ptr_array_add (self->bindings,
+                       g_object_ref (g_object_bind_property (item, "downloading", self->progress_bar, "visible",
+                                               G_BINDING_SYNC_CREATE)));
+    }
+  else if (QUORUM_IS_TASK_ITEM (item))
+    {
+      gtk_widget_set_visible (self->job_box, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+      gtk_widget_set_visible (self->task_box, TRUE);
+      gtk_label_set_label (self->file_label, quorum_task_item_get_file_name (item));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->file_label), quorum_task_item_get_file_name (item));
+      g_ptr_array_add (self->bindings,
+                       g_object_ref (g_object_bind_property (item, "description", self->state_label, "label",
+                                               G_BINDING_SYNC_CREATE)));
+      g_ptr_array_add (self->bindings,
+                       g_object_ref (g_object_bind_property (item, "thumbnail", self->thumbnail, "paintable",
+                                               G_BINDING_SYNC_CREATE)));
+    }
+  g_object_unref (item);
+}
+
+static void
+quorum_task_row_dispose (GObject *object)
+{
+  QuorumTaskRow *self = QUORUM_TASK_ROW (object);
+
+  if (self->bindings != NULL)
+    unbind (self);
+  gtk_widget_dispose_template (GTK_WIDGET (object), QUORUM_TYPE_TASK_ROW);
+  G_OBJECT_CLASS (quorum_task_row_parent_class)->dispose (object);
+}
+
+static void
+quorum_task_row_finalize (GObject *object)
+{
+  QuorumTaskRow *self = QUORUM_TASK_ROW (object);
+
+  g_ptr_array_unref (self->bindings);
+  G_OBJECT_CLASS (quorum_task_row_parent_class)->finalize (object);
+}
+
+static void
+quorum_task_row_class_init (QuorumTaskRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = quorum_task_row_dispose;
+  object_class->finalize = quorum_task_row_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/quorum/Quorum/ui/quorum-task-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, expander);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, job_box);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, job_label);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, job_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, task_box);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, thumbnail);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, file_label);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, state_label);
+}
+
+static void
+quorum_task_row_init (QuorumTaskRow *self)
+{
+  self->bindings = g_ptr_array_new_with_free_func (g_object_unref);
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+quorum_task_row_new (void)
+{
+  return g_object_new (QUORUM_TYPE_TASK_ROW, NULL);
+}
