@@ -7,10 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "quorum-attribute-editor.h"
 #include "quorum-canvas-private.h"
 #include "quorum-error.h"
 #include "quorum-guide-view.h"
+#include "quorum-instance-list.h"
 #include "quorum-job-item.h"
+#include "quorum-label-list.h"
 #include "quorum-server-address.h"
 #include "quorum-sync-indicator.h"
 #include "quorum-task-item.h"
@@ -52,6 +55,9 @@ struct _QuorumWindow
   GtkWidget            *side_panel;
   AdwViewStack         *side_stack;
   QuorumGuideView      *guide_view;
+  QuorumLabelList      *label_list;
+  QuorumInstanceList   *instance_list;
+  QuorumAttributeEditor *attribute_editor;
 
   /* the session */
   QuorumSession        *session;
@@ -1210,6 +1216,9 @@ show_opened_task (Opening *opening)
         if (gdk_rgba_parse (&color, label->color))
           quorum_canvas_set_label_color (self->canvas, label->name, &color);
       }
+  quorum_label_list_set_schema (self->label_list, self->schema);
+  quorum_instance_list_set_schema (self->instance_list, self->schema);
+  quorum_attribute_editor_set_schema (self->attribute_editor, self->schema);
   quorum_canvas_set_image (self->canvas, opening->texture);
   quorum_canvas_set_instances (self->canvas, instances);
   quorum_canvas_set_current_label (self->canvas, NULL);
@@ -2052,6 +2061,9 @@ quorum_window_class_init (QuorumWindowClass *klass)
 
   g_type_ensure (QUORUM_TYPE_CANVAS);
   g_type_ensure (QUORUM_TYPE_GUIDE_VIEW);
+  g_type_ensure (QUORUM_TYPE_LABEL_LIST);
+  g_type_ensure (QUORUM_TYPE_INSTANCE_LIST);
+  g_type_ensure (QUORUM_TYPE_ATTRIBUTE_EDITOR);
   g_type_ensure (QUORUM_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/quorum/Quorum/ui/quorum-window.ui");
@@ -2078,6 +2090,9 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_panel);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, guide_view);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, label_list);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, instance_list);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, attribute_editor);
   gtk_widget_class_bind_template_callback (widget_class, on_row_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_instances_changed);
@@ -2153,7 +2168,12 @@ quorum_window_init (QuorumWindow *self)
   g_signal_connect_object (self->canvas, "notify::tool", G_CALLBACK (on_canvas_tool), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "notify::can-undo", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "notify::can-redo", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
-  quorum_canvas_set_fill_opacity (self->canvas, g_settings_get_double (self->settings, "fill-opacity"));
+  g_settings_bind (self->settings, "fill-opacity", self->canvas, "fill-opacity", G_SETTINGS_BIND_GET);
+  /* The side panel follows the canvas: labels (current, shown, colours),
+   * instances and the selected one's attributes. */
+  quorum_label_list_bind_canvas (self->label_list, self->canvas);
+  quorum_instance_list_bind_canvas (self->instance_list, self->canvas);
+  quorum_attribute_editor_bind_canvas (self->attribute_editor, self->canvas);
   quorum_guide_view_set_image_resolver (self->guide_view, resolve_guide_image, self, NULL);
   gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
 
