@@ -266,6 +266,23 @@ static void on_conflict     (QuorumWindow *self,
 static void on_signed_out   (QuorumWindow *self,
                              QuorumSync   *sync);
 
+/* The preferences the sync engine and the cache follow: how long an edit
+ * waits before it is sent, and how much media the cache keeps. */
+static void
+apply_sync_settings (QuorumWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->session == NULL)
+    return;
+  quorum_sync_set_send_delay (quorum_session_get_sync (self->session),
+                              g_settings_get_uint (self->settings, "autosave-interval"));
+  if (!quorum_cache_set_media_limit (quorum_session_get_cache (self->session),
+                                     (gint64) MIN (g_settings_get_uint64 (self->settings, "cache-size"),
+                                                   (guint64) G_MAXINT64), &error))
+    g_warning ("The cache size cannot be applied: %s", error->message);
+}
+
 static void
 start_session (QuorumWindow  *self,
                QuorumSession *session)
@@ -273,6 +290,7 @@ start_session (QuorumWindow  *self,
   QuorumSync *sync = quorum_session_get_sync (session);
 
   g_set_object (&self->session, session);
+  apply_sync_settings (self);
   remember_server (self);
   g_signal_connect_object (sync, "conflict", G_CALLBACK (on_conflict), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "signed-out", G_CALLBACK (on_signed_out), self, G_CONNECT_SWAPPED);
@@ -1581,6 +1599,8 @@ submit (QuorumWindow *self)
       refuse_submit (self, error->message);
       return;
     }
+  /* A submit goes now, with the edits before it, not after the send delay. */
+  quorum_sync_retry_now (sync_of (self));
   self->submit_task = self->task_id;
   self->submit_job = self->job_id;
   item = find_task (self, self->task_id, NULL);
@@ -2169,6 +2189,10 @@ quorum_window_init (QuorumWindow *self)
   g_signal_connect_object (self->canvas, "notify::can-undo", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "notify::can-redo", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_settings_bind (self->settings, "fill-opacity", self->canvas, "fill-opacity", G_SETTINGS_BIND_GET);
+  g_signal_connect_object (self->settings, "changed::autosave-interval", G_CALLBACK (apply_sync_settings),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::cache-size", G_CALLBACK (apply_sync_settings),
+                           self, G_CONNECT_SWAPPED);
   /* The side panel follows the canvas: labels (current, shown, colours),
    * instances and the selected one's attributes. */
   quorum_label_list_bind_canvas (self->label_list, self->canvas);

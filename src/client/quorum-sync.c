@@ -30,6 +30,7 @@ struct _QuorumSync
   guint            backoff;     /* seconds of the planned retry */
   guint            retry_id;
   guint            run_id;
+  guint            send_delay;  /* seconds an edit waits before it is sent */
   GHashTable      *refresh;     /* task ids whose server view to fetch */
 };
 
@@ -455,12 +456,27 @@ schedule_run (QuorumSync *self)
   self->run_id = g_idle_add (run, self);
 }
 
+static gboolean
+delay_elapsed (gpointer user_data)
+{
+  QuorumSync *self = user_data;
+
+  self->run_id = 0;
+  schedule_run (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* An edit is durable in the cache already; sending it waits @send_delay
+ * seconds so that a burst of edits goes out as one save. */
 static void
 outbox_changed (QuorumCache *cache,
                 QuorumSync  *self)
 {
   update_state (self);
-  schedule_run (self);
+  if (self->send_delay > 0 && self->run_id == 0 && !self->busy)
+    self->run_id = g_timeout_add (self->send_delay * 1000, delay_elapsed, self);
+  else
+    schedule_run (self);
 }
 
 /* ---- the object ---------------------------------------------------------- */
@@ -652,7 +668,25 @@ quorum_sync_retry_now (QuorumSync *sync)
   g_return_if_fail (QUORUM_IS_SYNC (sync));
 
   g_clear_handle_id (&sync->retry_id, g_source_remove);
+  g_clear_handle_id (&sync->run_id, g_source_remove);
   schedule_run (sync);
+}
+
+void
+quorum_sync_set_send_delay (QuorumSync *sync,
+                            guint       seconds)
+{
+  g_return_if_fail (QUORUM_IS_SYNC (sync));
+
+  sync->send_delay = seconds;
+}
+
+guint
+quorum_sync_get_send_delay (QuorumSync *sync)
+{
+  g_return_val_if_fail (QUORUM_IS_SYNC (sync), 0);
+
+  return sync->send_delay;
 }
 
 void

@@ -55,9 +55,14 @@ guint            quorum_sync_get_pending      (QuorumSync            *sync);
 /* Seconds until the next try after a failure, 0 when none is planned. */
 guint            quorum_sync_get_retry_delay  (QuorumSync            *sync);
 
-/* Tries again now (the app's "Retry" button), without waiting for the
- * backoff. */
+/* Sends now (the app's "Retry" button, a submit), without waiting for the
+ * backoff or the send delay. */
 void             quorum_sync_retry_now        (QuorumSync            *sync);
+/* Seconds an edit waits in the outbox before it is sent (0, the default:
+ * at once). The edit is in the cache, durable, from the start. */
+void             quorum_sync_set_send_delay   (QuorumSync            *sync,
+                                               guint                  seconds);
+guint            quorum_sync_get_send_delay   (QuorumSync            *sync);
 /* After a sign-in: gives the client the new token and resumes. */
 void             quorum_sync_set_token        (QuorumSync            *sync,
                                                const char            *token);

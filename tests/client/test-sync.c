@@ -958,6 +958,53 @@ test_sync_offline (void)
   g_array_unref (watch.seen);
 }
 
+/* With a send delay (the app's autosave interval) a burst of edits waits
+ * in the cache and goes out as one save; a retry sends at once. */
+static void
+test_sync_send_delay (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(QuorumSync) sync = sync_for (server, &cache);
+  g_autofree char *ids = NULL;
+  gint64 a = server->tasks[0];
+  Download download;
+  gint64 start;
+
+  download_job (sync, server->jobs[0], &download);
+  g_assert_true (wait_until (is_synced, sync, 10));
+  quorum_sync_set_send_delay (sync, 2);
+  g_assert_cmpuint (quorum_sync_get_send_delay (sync), ==, 2);
+
+  start = g_get_monotonic_time ();
+  save (cache, a, "d1", 1);
+  save (cache, a, "d2", 2);
+  save (cache, a, "d3", 3);
+  /* A second later nothing has gone out: the edits wait, durable. */
+  while (g_get_monotonic_time () - start < G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+  ids = server_instance_ids (server, a);
+  g_assert_cmpstr (ids, ==, "");
+  g_clear_pointer (&ids, g_free);
+  g_assert_cmpuint (quorum_sync_get_pending (sync), >=, 1);
+  /* Then the last edit goes out, once. */
+  g_assert_true (wait_until (is_synced, sync, 10));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 2 * G_USEC_PER_SEC - 100000);
+  ids = server_instance_ids (server, a);
+  g_assert_cmpstr (ids, ==, "d3");
+  g_clear_pointer (&ids, g_free);
+  g_assert_cmpint (server_version (server, a), ==, server->versions[0] + 1);
+
+  /* retry_now does not wait for the delay. */
+  start = g_get_monotonic_time ();
+  save (cache, a, "d4", 4);
+  quorum_sync_retry_now (sync);
+  g_assert_true (wait_until (is_synced, sync, 10));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  ids = server_instance_ids (server, a);
+  g_assert_cmpstr (ids, ==, "d4");
+}
+
 static void
 count_conflict (QuorumSync *sync,
                 gint64      task_id,
@@ -1214,6 +1261,7 @@ main (int   argc,
   g_test_add_func ("/client/cache/outbox", test_cache_outbox);
   g_test_add_func ("/client/cache/media", test_cache_media);
   g_test_add_func ("/client/sync/offline", test_sync_offline);
+  g_test_add_func ("/client/sync/send-delay", test_sync_send_delay);
   g_test_add_func ("/client/sync/conflict", test_sync_conflict);
   g_test_add_func ("/client/sync/signed-out", test_sync_signed_out);
   g_test_add_func ("/client/sync/download", test_sync_download);
