@@ -10,3 +10,4 @@
 #include "quorum-task-graph.h"
 #include "quorum-merge.h"
 #include "quorum-coco.h"
+#include "quorum-guide.h"

@@ -214,8 +214,8 @@ _quorum_server_list_files (QuorumRequest *request)
 
 /* A file is seen through its project. Annotators read only the files of
  * their own tasks (DESIGN §2), and so do org and market workers, who are not
- * members, while their job's share reaches them; anyone else guessing an id
- * gets 404. */
+ * members, while their job's share reaches them; besides, the images their
+ * tasks' guides show. Anyone else guessing an id gets 404. */
 static JsonObject *
 require_file (QuorumRequest *request,
               QuorumRole     needed)
@@ -236,7 +236,9 @@ require_file (QuorumRequest *request,
     {
       g_autofree char *message = NULL;
 
-      if (needed <= QUORUM_ROLE_VIEWER && _quorum_request_works_on_file (request, request->ids[0]))
+      if (needed <= QUORUM_ROLE_VIEWER &&
+          (_quorum_request_works_on_file (request, request->ids[0]) ||
+           _quorum_request_reads_guide_image (request, request->ids[0])))
         return g_steal_pointer (&file);
       message = g_strdup_printf ("no file %" G_GINT64_FORMAT, request->ids[0]);
       quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
@@ -245,7 +247,8 @@ require_file (QuorumRequest *request,
   if (!_quorum_request_require_role (request, json_object_get_int_member (file, "project"), needed, &role))
     return NULL;
   if (role == QUORUM_ROLE_ANNOTATOR &&
-      !quorum_store_has_task_on_file (request->server->store, request->caller_id, request->ids[0]))
+      !quorum_store_has_task_on_file (request->server->store, request->caller_id, request->ids[0]) &&
+      (needed > QUORUM_ROLE_VIEWER || !_quorum_request_reads_guide_image (request, request->ids[0])))
     {
       g_autofree char *message = g_strdup_printf ("no file %" G_GINT64_FORMAT, request->ids[0]);
       quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);

@@ -169,6 +169,10 @@ gboolean   _quorum_request_job_access    (QuorumRequest *request,
 /* Whether the caller is assigned a task on @file_id in a job they still reach. */
 gboolean   _quorum_request_works_on_file (QuorumRequest *request,
                                           gint64         file_id);
+/* Whether the caller is assigned a task, in a job they still reach, whose
+ * draw or review guide shows @file_id among its images. */
+gboolean   _quorum_request_reads_guide_image (QuorumRequest *request,
+                                              gint64         file_id);
 void _quorum_server_list_reachable_jobs  (QuorumRequest *request);
 void _quorum_server_list_market          (QuorumRequest *request);
 void _quorum_server_apply_to_job         (QuorumRequest *request);

@@ -96,6 +96,28 @@ _quorum_request_works_on_file (QuorumRequest *request,
   return FALSE;
 }
 
+gboolean
+_quorum_request_reads_guide_image (QuorumRequest *request,
+                                   gint64         file_id)
+{
+  g_autoptr(JsonNode) jobs = quorum_store_user_jobs_showing_file (request->server->store, request->caller_id,
+                                                                  file_id, NULL);
+  JsonArray *array;
+
+  if (jobs == NULL)
+    return FALSE;
+  array = json_node_get_array (jobs);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      gint64 job_id = json_object_get_int_member (json_array_get_object_element (array, i), "job");
+      g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, job_id, FALSE, NULL);
+
+      if (job != NULL && _quorum_request_job_role (request, job) >= QUORUM_ROLE_ANNOTATOR)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* ---- finding work ----------------------------------------------------- */
 
 void

@@ -45,7 +45,9 @@ require_task (QuorumRequest *request,
 }
 
 /* The job's guide, if it is a guide of the job's project: settings name it
- * by id, and another project's guide is not the job's to show. */
+ * by id, and another project's guide is not the job's to show. Its images
+ * map the names they give to the project's files, which the task's viewer
+ * may read (require_file in quorum-server-media.c). */
 static void
 add_guide (QuorumServer *server,
            JsonObject   *view,
@@ -60,7 +62,13 @@ add_guide (QuorumServer *server,
     guide = quorum_store_get_guide (server->store, g_ascii_strtoll (id, NULL, 10), NULL);
   if (guide != NULL &&
       json_object_get_int_member (guide, "project") == json_object_get_int_member (job, "project"))
-    json_object_set_object_member (view, "guide", g_steal_pointer (&guide));
+    {
+      JsonObject *images = quorum_store_guide_image_files (server->store, json_object_get_int_member (guide, "id"),
+                                                           NULL);
+
+      json_object_set_object_member (guide, "images", images != NULL ? images : json_object_new ());
+      json_object_set_object_member (view, "guide", g_steal_pointer (&guide));
+    }
   else
     json_object_set_null_member (view, "guide");
 }

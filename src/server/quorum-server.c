@@ -686,7 +686,7 @@ quorum_server_new (const char  *data_dir,
   if (!quorum_password_init (error))
     return NULL;
   self->store = quorum_store_open (data_dir, error);
-  if (self->store == NULL)
+  if (self->store == NULL || !quorum_store_scan_guide_images (self->store, error))
     return NULL;
   self->soup = soup_server_new ("server-header", "quorum-server/" PACKAGE_VERSION, NULL);
   /* Both at the default path: libsoup keeps early and normal handlers of one

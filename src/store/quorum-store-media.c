@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "quorum-error.h"
+#include "quorum-guide.h"
 #include "quorum-store-private.h"
 
 #define FILE_COLUMNS "id, project_id AS project, sha256, name, media_type, size, width, height, " \
@@ -153,6 +154,25 @@ quorum_store_set_existing (QuorumStore  *store,
                               "si", instances_json, file_id) >= 0;
 }
 
+/* Replaces what the guide's images name with what @markdown's do. */
+static gboolean
+record_guide_images (QuorumStore  *store,
+                     gint64        guide_id,
+                     const char   *markdown,
+                     GError      **error)
+{
+  g_auto(GStrv) names = quorum_guide_image_names (markdown);
+
+  if (!_quorum_store_exec (store, error, "DELETE FROM guide_images WHERE guide_id = ?", "i", guide_id))
+    return FALSE;
+  for (guint i = 0; names[i] != NULL; i++)
+    if (_quorum_store_write (store, NULL, error,
+                             "INSERT INTO guide_images (guide_id, name, position) VALUES (?, ?, ?)",
+                             "isi", guide_id, names[i], (gint64) i) < 0)
+      return FALSE;
+  return TRUE;
+}
+
 gint64
 quorum_store_save_guide (QuorumStore  *store,
                          gint64        project_id,
@@ -162,17 +182,114 @@ quorum_store_save_guide (QuorumStore  *store,
                          GError      **error)
 {
   g_autofree char *conflict = g_strdup_printf ("name: the project already has a guide “%s”", name);
+  gint64 id = guide_id;
 
-  if (guide_id <= 0)
-    return _quorum_store_write (store, conflict, error,
-                                "INSERT INTO guides (project_id, name, markdown, updated) "
-                                "VALUES (?, ?, ?, strftime('%s', 'now'))",
-                                "iss", project_id, name, markdown);
-  if (_quorum_store_write (store, conflict, error,
-                           "UPDATE guides SET name = ?, markdown = ?, updated = strftime('%s', 'now') "
-                           "WHERE id = ?", "ssi", name, markdown, guide_id) < 0)
+  if (!_quorum_store_begin (store, error))
     return -1;
-  return guide_id;
+  if (guide_id <= 0)
+    id = _quorum_store_write (store, conflict, error,
+                              "INSERT INTO guides (project_id, name, markdown, updated) "
+                              "VALUES (?, ?, ?, strftime('%s', 'now'))",
+                              "iss", project_id, name, markdown);
+  else if (_quorum_store_write (store, conflict, error,
+                                "UPDATE guides SET name = ?, markdown = ?, updated = strftime('%s', 'now') "
+                                "WHERE id = ?", "ssi", name, markdown, guide_id) < 0)
+    id = -1;
+  if (id < 0 || !record_guide_images (store, id, markdown, error) || !_quorum_store_commit (store, error))
+    {
+      _quorum_store_rollback (store);
+      return -1;
+    }
+  return id;
+}
+
+gboolean
+quorum_store_scan_guide_images (QuorumStore  *store,
+                                GError      **error)
+{
+  g_autoptr(JsonObject) pending = _quorum_store_row (store, "", NULL,
+                                                     "SELECT value FROM meta WHERE key = 'guide_images'", NULL);
+  g_autoptr(JsonNode) guides = NULL;
+  JsonArray *array;
+
+  if (pending == NULL)
+    return TRUE;
+  if (!_quorum_store_begin (store, error))
+    return FALSE;
+  if ((guides = _quorum_store_rows (store, error, "SELECT id, markdown FROM guides", NULL)) == NULL)
+    goto fail;
+  array = json_node_get_array (guides);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *guide = json_array_get_object_element (array, i);
+
+      if (!record_guide_images (store, json_object_get_int_member (guide, "id"),
+                                json_object_get_string_member (guide, "markdown"), error))
+        goto fail;
+    }
+  if (!_quorum_store_exec (store, error, "DELETE FROM meta WHERE key = 'guide_images'", NULL) ||
+      !_quorum_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  _quorum_store_rollback (store);
+  return FALSE;
+}
+
+/* The file a name of a guide's images stands for: the newest of its
+ * project's files by that name. */
+#define NEWEST_FILE_NAMED(project, name) \
+  "(SELECT newest.id FROM files newest WHERE newest.project_id = " project " AND newest.name = " name " " \
+  "ORDER BY newest.created DESC, newest.id DESC LIMIT 1)"
+
+JsonObject *
+quorum_store_guide_image_files (QuorumStore  *store,
+                                gint64        guide_id,
+                                GError      **error)
+{
+  g_autoptr(JsonNode) rows = _quorum_store_rows (store, error,
+                                                 "SELECT guide_images.name, "
+                                                 NEWEST_FILE_NAMED ("guides.project_id", "guide_images.name")
+                                                 " AS file FROM guide_images "
+                                                 "JOIN guides ON guides.id = guide_images.guide_id "
+                                                 "WHERE guide_images.guide_id = ? ORDER BY guide_images.position",
+                                                 "i", guide_id);
+  JsonObject *images;
+  JsonArray *array;
+
+  if (rows == NULL)
+    return NULL;
+  images = json_object_new ();
+  array = json_node_get_array (rows);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *row = json_array_get_object_element (array, i);
+
+      if (!json_object_get_null_member (row, "file"))
+        json_object_set_int_member (images, json_object_get_string_member (row, "name"),
+                                    json_object_get_int_member (row, "file"));
+    }
+  return images;
+}
+
+JsonNode *
+quorum_store_user_jobs_showing_file (QuorumStore  *store,
+                                     gint64        user_id,
+                                     gint64        file_id,
+                                     GError      **error)
+{
+  return _quorum_store_rows (store, error,
+                             "SELECT DISTINCT jobs.id AS job FROM files "
+                             "JOIN guide_images ON guide_images.name = files.name "
+                             "JOIN guides ON guides.id = guide_images.guide_id AND guides.project_id = files.project_id "
+                             "JOIN jobs ON jobs.project_id = guides.project_id "
+                             "  AND guides.id IN (CAST (json_extract (jobs.settings_json, '$.draw_guide') AS INTEGER), "
+                             "                    CAST (json_extract (jobs.settings_json, '$.review_guide') AS INTEGER)) "
+                             "WHERE files.id = ? "
+                             "AND files.id = " NEWEST_FILE_NAMED ("files.project_id", "files.name") " "
+                             "AND EXISTS (SELECT 1 FROM tasks WHERE tasks.job_id = jobs.id AND tasks.assignee = ?)",
+                             "ii", file_id, user_id);
 }
 
 JsonObject *

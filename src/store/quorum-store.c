@@ -175,6 +175,18 @@ static const char * const migrations[] = {
   "  version INTEGER NOT NULL,"
   "  instances_json TEXT NOT NULL,"
   "  released INTEGER NOT NULL);",
+
+  /* 10: the project files a guide shows, by the names its images give, so
+   * that the guide's readers may fetch them; guides written before are
+   * scanned once by quorum_store_scan_guide_images */
+  "CREATE TABLE guide_images ("
+  "  guide_id INTEGER NOT NULL REFERENCES guides(id) ON DELETE CASCADE,"
+  "  name TEXT NOT NULL,"
+  "  position INTEGER NOT NULL,"
+  "  PRIMARY KEY (guide_id, name));"
+  "CREATE INDEX guide_images_by_name ON guide_images (name);"
+  "CREATE INDEX files_by_name ON files (project_id, name);"
+  "INSERT INTO meta (key, value) SELECT 'guide_images', 'to scan' WHERE EXISTS (SELECT 1 FROM guides);",
 };
 
 void

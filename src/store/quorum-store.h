@@ -190,6 +190,21 @@ gint64      quorum_store_save_guide      (QuorumStore           *store,
                                           const char            *name,
                                           const char            *markdown,
                                           GError               **error);
+/* Guides written before the store recorded their images get them recorded,
+ * once. */
+gboolean    quorum_store_scan_guide_images (QuorumStore         *store,
+                                          GError               **error);
+/* {name: file id} for the names the guide's images give that a file of its
+ * project has (the newest of them when several do). */
+JsonObject *quorum_store_guide_image_files (QuorumStore         *store,
+                                          gint64                 guide_id,
+                                          GError               **error);
+/* [{job}]: the jobs where @user_id is assigned a task and whose draw or
+ * review guide shows @file_id (as quorum_store_guide_image_files maps it). */
+JsonNode   *quorum_store_user_jobs_showing_file (QuorumStore    *store,
+                                          gint64                 user_id,
+                                          gint64                 file_id,
+                                          GError               **error);
 JsonObject *quorum_store_get_guide       (QuorumStore           *store,
                                           gint64                 guide_id,
                                           GError               **error);
