@@ -10,153 +10,37 @@
 # two instances, the box's corners where the mouse dragged.
 #
 # Needs DISPLAY (build-aux/run-tests runs it under xvfb-run), xdotool,
-# ImageMagick's import and convert, python3.
+# ImageMagick's import and convert, python3. The helpers are in e2e-lib.sh.
 set -u
 
-build=${QUORUM_BUILD_ROOT:?QUORUM_BUILD_ROOT is not set}
-logdir="$build/meson-logs/e2e"
-mkdir -p "$logdir"
-work=$(mktemp -d "${TMPDIR:-/tmp}/quorum-e2e-XXXXXX")
-server_pid=""
-app_pid=""
-
-cleanup () {
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-n=0
-failed=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () {
-  n=$((n + 1)); failed=1
-  echo "not ok $n - $1"
-  shot="$logdir/failure-$n.png"
-  import -window root "$shot" 2>/dev/null && echo "# screenshot: $shot"
-  [ -f "$work/app.log" ] && sed 's/^/# app: /' "$work/app.log" | tail -20
-}
-bail () { not_ok "$1"; echo "Bail out! $1"; exit 1; }
-
-if [ -z "${DISPLAY:-}" ]; then echo "1..0 # SKIP no display"; exit 0; fi
-for tool in xdotool import convert python3; do
-  command -v $tool >/dev/null || { echo "1..0 # SKIP $tool is not installed"; exit 0; }
-done
+e2e_name=e2e
+. "$(dirname "$0")/e2e-lib.sh"
 echo "1..8"
 
 # ---- a server with the demo project ----------------------------------------
-export QUORUM_PWHASH_FAST=1
-printf 'admin-password\n' | "$build/src/server/quorum-server" --data "$work/data" --create-admin admin >/dev/null 2>&1
-"$build/src/server/quorum-server" --data "$work/data" --listen 127.0.0.1:0 >"$work/server.log" 2>&1 &
-server_pid=$!
-port=""
-for _ in $(seq 100); do
-  port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$work/server.log")
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || bail "quorum-server starts"
-address="http://127.0.0.1:$port"
-if ! (export XDG_CONFIG_HOME="$work/admin-config" QUORUM_CREDENTIALS_STORE=file
-      printf 'admin-password\n' | "$build/src/cli/quorumctl" login --server "$address" admin >/dev/null &&
-      "$build/src/cli/quorumctl" demo --server "$address" --json >"$work/demo.json"); then
-  bail "quorumctl demo fills the server"
-fi
+create_admin
+start_server || bail "quorum-server starts"
+fill_demo || bail "quorumctl demo fills the server"
 ok "a server filled by quorumctl demo at $address"
 
-# The API, as the administrator, for the checks.
-api () {
-  python3 - "$address" "$@" <<'PY'
-import json, sys, urllib.request
-address, what = sys.argv[1], sys.argv[2]
-def call(method, path, body=None, token=None):
-    request = urllib.request.Request(address + "/api/v1" + path, method=method,
-                                     data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json"})
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(request) as reply:
-        text = reply.read()
-        return json.loads(text) if text else None
-token = call("POST", "/login", {"user": "admin", "password": "admin-password"})["token"]
-if what == "cat-tasks":
-    # cat's tasks of job 1 as "id state" lines
-    for task in call("GET", "/jobs/1/tasks", token=token):
-        if task["assignee_name"] == "cat":
-            print(task["id"], task["state"])
-elif what == "task":
-    print(json.dumps(call("GET", "/tasks/" + sys.argv[3], token=token)))
-PY
-}
-
-password=$(python3 -c 'import json,sys; print([a["password"] for a in json.load(open(sys.argv[1]))["accounts"] if a["name"] == "cat"][0])' "$work/demo.json")
+password=$(demo_password cat)
 api cat-tasks >"$work/before.txt" || bail "the API answers the administrator"
 
 # ---- the app, on fresh XDG folders -----------------------------------------
-mkdir -p "$work/config" "$work/share" "$work/cache"
-(
-  export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/share" XDG_CACHE_HOME="$work/cache"
-  export QUORUM_CREDENTIALS_STORE=file GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data"
-  export QUORUM_LOCALEDIR="$build/po" NO_AT_BRIDGE=1 GTK_A11Y=none QUORUM_TIMING=1
-  exec "$build/src/app/quorum" --server "$address" --open-next 1
-) >"$work/app.log" 2>&1 &
-app_pid=$!
-
-window=""
-for _ in $(seq 100); do
-  window=$(xdotool search --onlyvisible --name '^Quorum$' 2>/dev/null | head -1)
-  [ -n "$window" ] && break
-  sleep 0.1
-done
-[ -n "$window" ] || bail "the app's window appears"
-sleep 0.5
-eval "$(xdotool getwindowgeometry --shell "$window")"   # X Y WIDTH HEIGHT
+start_app "$work/app.log" --server "$address" --open-next 1
+wait_window || bail "the app's window appears"
 ok "the app's window appears (${WIDTH}x${HEIGHT} at $X,$Y)"
 
 # ---- sign in on the form: the server is filled in, the user field has focus ----
-xdotool windowfocus --sync "$window" 2>/dev/null || true
-xdotool type --delay 15 "cat"
-xdotool key Tab
-xdotool type --delay 15 "$password"
-xdotool key Return
-
-task=""
-for _ in $(seq 100); do
-  task=$(api cat-tasks | grep -v -x -F -f "$work/before.txt" | awk '$2 == "assigned" || $2 == "in_progress" { print $1; exit }')
-  [ -n "$task" ] && break
-  sleep 0.1
-done
-[ -n "$task" ] || bail "signed in, the next task of job 1 is taken"
+sign_in cat "$password"
+wait_cat_task || bail "signed in, the next task of job 1 is taken"
 ok "signed in as cat; the next task ($task) is hers"
 
-# The image on the canvas: find its rows in a strip down the canvas's middle
-# (the canvas lies between the task list and the side panel).
-canvas_mid=$((X + 280 + (WIDTH - 280 - 300) / 2))
-image_box=""
-for _ in $(seq 50); do
-  sleep 0.2
-  import -window root "$work/screen.png" 2>/dev/null || continue
-  convert "$work/screen.png" -crop "20x$((HEIGHT - 100))+$((canvas_mid - 10))+$((Y + 60))" +repage \
-    -fuzz 3% -trim "$work/strip.png" 2>/dev/null || continue
-  # A street scene, not an empty or loading page: colourful (the sky).
-  saturation=$(convert "$work/strip.png" -colorspace HSL -channel G -separate +channel \
-                 -format '%[fx:round(100*mean)]' info: 2>/dev/null)
-  image_box=$(convert "$work/strip.png" -format '%w %h %X %Y' info: 2>/dev/null)
-  set -- $image_box
-  [ "${2:-0}" -gt 100 ] && [ "${saturation:-0}" -gt 10 ] && break
-  image_box=""
-done
-[ -n "$image_box" ] || bail "the task's image is drawn on the canvas"
-set -- $image_box
-image_top=$((Y + 60 + ${4#+}))
-image_height=$2
+find_image || bail "the task's image is drawn on the canvas"
 ok "the task's image is drawn (rows $image_top to $((image_top + image_height)))"
 
 # Screen points inside the image: rows from its fraction, columns about the
 # canvas's middle.
-at_row () { python3 -c "print(round($image_top + $1 * $image_height))"; }
 bx0=$((canvas_mid - 120)); by0=$(at_row 0.30)
 bx1=$((canvas_mid - 20));  by1=$(at_row 0.55)
 px0=$((canvas_mid + 40));  py0=$(at_row 0.25)
