@@ -26,7 +26,7 @@ struct _QuorumGuideView
   QuorumGuideLauncher       launcher;
   gpointer                  launcher_data;
 
-  GPtrArray                *tables;  /* GtkGrid, the tables shown */
+  GPtrArray                *tables;  /* the tables (GtkGrid) and figures shown, fitted to the page */
   guint                     fit_source;
 };
 
@@ -348,6 +348,25 @@ fit_table (QuorumGuideView *self,
     }
 }
 
+/* A picture or a rule as wide as the page allows (a side panel is narrower
+ * than MAX_FIGURE_WIDTH), never wider than the image itself. */
+static void
+fit_figure (QuorumGuideView *self,
+            GtkWidget       *figure)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->scrolled_window));
+  int available = (int) gtk_adjustment_get_page_size (adjustment);
+  int width = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (figure), "quorum-guide-width"));
+  int height = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (figure), "quorum-guide-height"));
+  int fitted;
+
+  if (available <= 0)
+    available = MAX_TEXT_WIDTH;
+  fitted = MIN (MIN (available, MAX_TEXT_WIDTH) - 48, MAX_FIGURE_WIDTH);
+  fitted = MAX (MIN (fitted, width), 16);
+  gtk_widget_set_size_request (figure, fitted, height > 0 ? height * fitted / MAX (width, 1) : -1);
+}
+
 static gboolean
 fit_tables (gpointer data)
 {
@@ -355,7 +374,14 @@ fit_tables (gpointer data)
 
   self->fit_source = 0;
   for (guint i = 0; i < self->tables->len; i++)
-    fit_table (self, g_ptr_array_index (self->tables, i));
+    {
+      GtkWidget *widget = g_ptr_array_index (self->tables, i);
+
+      if (GTK_IS_GRID (widget))
+        fit_table (self, widget);
+      else
+        fit_figure (self, widget);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -363,7 +389,7 @@ fit_tables (gpointer data)
 static void
 on_page_size (QuorumGuideView *self)
 {
-  if (self->fit_source == 0 && self->tables->len > 0)
+  if (self->fit_source == 0 && self->tables->len > 0) /* tables and figures */
     self->fit_source = g_idle_add (fit_tables, self);
 }
 
@@ -493,14 +519,19 @@ figure_for_anchor (QuorumGuideView    *self,
       gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
       gtk_picture_set_alternative_text (GTK_PICTURE (picture), alt);
       gtk_widget_set_tooltip_text (picture, alt);
-      gtk_widget_set_size_request (picture, width, height);
+      g_object_set_data (G_OBJECT (picture), "quorum-guide-width", GINT_TO_POINTER (width));
+      g_object_set_data (G_OBJECT (picture), "quorum-guide-height", GINT_TO_POINTER (height));
+      g_ptr_array_add (self->tables, picture);
+      fit_figure (self, picture);
       return picture;
     }
   else
     {
       GtkWidget *rule = gtk_separator_new (GTK_ORIENTATION_HORIZONTAL);
 
-      gtk_widget_set_size_request (rule, MAX_FIGURE_WIDTH, -1);
+      g_object_set_data (G_OBJECT (rule), "quorum-guide-width", GINT_TO_POINTER (MAX_FIGURE_WIDTH));
+      g_ptr_array_add (self->tables, rule);
+      fit_figure (self, rule);
       gtk_widget_set_margin_top (rule, 6);
       gtk_widget_set_margin_bottom (rule, 6);
       return rule;
