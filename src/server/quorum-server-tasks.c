@@ -12,10 +12,13 @@
  * every pass of its file, which only a non-annotator of the file gets. */
 static JsonObject *
 require_task (QuorumRequest *request,
+              gboolean       with_instances,
               JsonObject   **job_out)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) task = quorum_store_get_task (request->server->store, request->ids[0], &error);
+  g_autoptr(JsonObject) task = with_instances
+                               ? quorum_store_get_task (request->server->store, request->ids[0], &error)
+                               : quorum_store_get_task_state (request->server->store, request->ids[0], &error);
   g_autoptr(JsonObject) job = NULL;
   JsonNode *assignee;
   QuorumRole role;
@@ -77,7 +80,7 @@ void
 _quorum_server_get_task (QuorumRequest *request)
 {
   g_autoptr(JsonObject) job = NULL;
-  g_autoptr(JsonObject) task = require_task (request, &job);
+  g_autoptr(JsonObject) task = require_task (request, TRUE, &job);
   g_autoptr(JsonObject) file = NULL;
   g_autoptr(JsonObject) project = NULL;
   g_autoptr(GError) error = NULL;
@@ -190,7 +193,7 @@ void
 _quorum_server_save_task (QuorumRequest *request)
 {
   g_autoptr(JsonObject) job = NULL;
-  g_autoptr(JsonObject) task = require_task (request, &job);
+  g_autoptr(JsonObject) task = require_task (request, FALSE, &job);
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) project = NULL;
   g_autoptr(JsonObject) file = NULL;
@@ -251,7 +254,7 @@ _quorum_server_save_task (QuorumRequest *request)
 void
 _quorum_server_submit_task (QuorumRequest *request)
 {
-  g_autoptr(JsonObject) task = require_task (request, NULL);
+  g_autoptr(JsonObject) task = require_task (request, FALSE, NULL);
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) after = NULL;
   g_autoptr(GError) error = NULL;
@@ -260,12 +263,11 @@ _quorum_server_submit_task (QuorumRequest *request)
   if (task == NULL || (body = _quorum_request_body (request)) == NULL || !read_version (request, body, &version))
     return;
   if (!quorum_store_submit_task (request->server->store, request->ids[0], request->caller_id, version, &error) ||
-      (after = quorum_store_get_task (request->server->store, request->ids[0], &error)) == NULL)
+      (after = quorum_store_get_task_state (request->server->store, request->ids[0], &error)) == NULL)
     {
       reply_task_error (request, error);
       return;
     }
-  json_object_remove_member (after, "instances");
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), after));
   _quorum_server_score_consensus (request->server);
 }
@@ -275,7 +277,7 @@ decide (QuorumRequest *request,
         gboolean       accept)
 {
   g_autoptr(JsonObject) job = NULL;
-  g_autoptr(JsonObject) task = require_task (request, &job);
+  g_autoptr(JsonObject) task = require_task (request, FALSE, &job);
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) after = NULL;
   g_autoptr(GError) error = NULL;
@@ -310,12 +312,11 @@ decide (QuorumRequest *request,
     }
   if (!quorum_store_review_task (request->server->store, request->ids[0], request->caller_id, accept,
                                  comments, &error) ||
-      (after = quorum_store_get_task (request->server->store, request->ids[0], &error)) == NULL)
+      (after = quorum_store_get_task_state (request->server->store, request->ids[0], &error)) == NULL)
     {
       reply_task_error (request, error);
       return;
     }
-  json_object_remove_member (after, "instances");
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), after));
   _quorum_server_score_consensus (request->server);
 }

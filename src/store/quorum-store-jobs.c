@@ -568,9 +568,9 @@ quorum_store_takes_exam_on_file (QuorumStore *store,
 
 /* ---- work ------------------------------------------------------------- */
 
-#define TASK_COLUMNS "id, job_id AS job, file_id AS file, kind, pass, draw_number, reviews, state, " \
-                     "assignee, assigned_at, updated_at, submitted_at, version, instances_json, comments, " \
-                     "taker, rating_json"
+#define TASK_STATE_COLUMNS "id, job_id AS job, file_id AS file, kind, pass, draw_number, reviews, state, " \
+                           "assignee, assigned_at, updated_at, submitted_at, version, comments, " \
+                           "taker, rating_json"
 
 JsonObject *
 quorum_store_get_task (QuorumStore  *store,
@@ -579,7 +579,19 @@ quorum_store_get_task (QuorumStore  *store,
 {
   g_autofree char *what = g_strdup_printf ("no task %" G_GINT64_FORMAT, task_id);
 
-  return _quorum_store_row (store, what, error, "SELECT " TASK_COLUMNS " FROM tasks WHERE id = ?",
+  return _quorum_store_row (store, what, error,
+                            "SELECT " TASK_STATE_COLUMNS ", instances_json FROM tasks WHERE id = ?",
+                            "i", task_id);
+}
+
+JsonObject *
+quorum_store_get_task_state (QuorumStore  *store,
+                             gint64        task_id,
+                             GError      **error)
+{
+  g_autofree char *what = g_strdup_printf ("no task %" G_GINT64_FORMAT, task_id);
+
+  return _quorum_store_row (store, what, error, "SELECT " TASK_STATE_COLUMNS " FROM tasks WHERE id = ?",
                             "i", task_id);
 }
 
@@ -641,7 +653,7 @@ quorum_store_save_task (QuorumStore  *store,
 
   if (!_quorum_store_begin (store, error))
     return -1;
-  if ((task = quorum_store_get_task (store, task_id, error)) == NULL ||
+  if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
       !check_task (task, user_id, version, "assigned,in_progress,rejected", error) ||
       _quorum_store_write (store, NULL, error,
                            "UPDATE tasks SET instances_json = ?, version = version + 1, updated_at = " NOW ", "
@@ -686,7 +698,7 @@ quorum_store_submit_task (QuorumStore  *store,
 
   if (!_quorum_store_begin (store, error))
     return FALSE;
-  if ((task = quorum_store_get_task (store, task_id, error)) == NULL ||
+  if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
       !check_task (task, user_id, version, "assigned,in_progress,rejected", error))
     return fail_rollback (store);
   if (!g_str_equal (json_object_get_string_member (task, "kind"), "draw"))
@@ -731,7 +743,7 @@ quorum_store_review_task (QuorumStore  *store,
 
   if (!_quorum_store_begin (store, error))
     return FALSE;
-  if ((review = quorum_store_get_task (store, review_task_id, error)) == NULL ||
+  if ((review = quorum_store_get_task_state (store, review_task_id, error)) == NULL ||
       !check_task (review, user_id, 0, "assigned,in_progress", error))
     return fail_rollback (store);
   if (g_str_equal (json_object_get_string_member (review, "kind"), "consensus"))

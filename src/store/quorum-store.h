@@ -273,6 +273,11 @@ gboolean    quorum_store_takes_exam_on_file (QuorumStore *store,
 JsonObject *quorum_store_get_task        (QuorumStore   *store,
                                           gint64         task_id,
                                           GError       **error);
+/* The same without the instances: for checks and answers that need only
+ * the task's state, sparing the parse of a large instance list. */
+JsonObject *quorum_store_get_task_state  (QuorumStore   *store,
+                                          gint64         task_id,
+                                          GError       **error);
 /* The draw tasks of one file of a job, in pass order. */
 JsonNode   *quorum_store_file_draws      (QuorumStore   *store,
                                           gint64         job_id,
