@@ -80,9 +80,44 @@ struct _QuorumCanvas
   GArray           *draft;          /* of QuorumPoint: the polygon or polyline being drawn */
 
   double            gesture_scale;
+
+  /* Review: read-only layers under the instances, a selection in one of
+   * them, and what may be changed. */
+  GPtrArray        *layers;         /* of Layer, the last on top */
+  int               layer_selected; /* index in @layers, or -1 */
+  int               layer_position;
+  gboolean          editable;
+  gboolean          instances_visible;
+  gboolean          focus_selected;
 };
 
+/* A read-only set of instances drawn under the editable ones: another
+ * annotator's pass, the draw under review, the gold standard. */
+typedef struct
+{
+  char          *name;
+  QuorumOverlay *overlay;
+  gboolean       has_color;     /* one colour for all, else the label colours */
+  GdkRGBA        color;
+  gboolean       visible;
+  GHashTable    *notes;         /* instance id → text written beside it */
+} Layer;
+
+static void
+layer_free (gpointer data)
+{
+  Layer *layer = data;
+
+  g_free (layer->name);
+  g_clear_pointer (&layer->overlay, quorum_overlay_free);
+  g_clear_pointer (&layer->notes, g_hash_table_unref);
+  g_free (layer);
+}
+
 G_DEFINE_FINAL_TYPE (QuorumCanvas, quorum_canvas, GTK_TYPE_WIDGET)
+
+static void on_overlay_changed (gpointer overlay,
+                                gpointer user_data);
 
 enum {
   PROP_0,
@@ -93,6 +128,9 @@ enum {
   PROP_ZOOM,
   PROP_CAN_UNDO,
   PROP_CAN_REDO,
+  PROP_EDITABLE,
+  PROP_INSTANCES_VISIBLE,
+  PROP_FOCUS_SELECTED,
   N_PROPS
 };
 
@@ -310,8 +348,9 @@ quorum_canvas_select (QuorumCanvas *self,
   g_return_if_fail (QUORUM_IS_CANVAS (self));
   if (position < -1 || position >= (int) quorum_overlay_get_n_instances (self->overlay))
     position = -1;
-  if (position == self->selected)
+  if (position == self->selected && self->layer_selected < 0)
     return;
+  self->layer_selected = -1;
   self->selected = position;
   /* The selected instance is drawn on its own over the tiles, so that
    * editing it never redraws them. */
@@ -578,6 +617,13 @@ quorum_canvas_set_label_color (QuorumCanvas  *self,
 {
   g_return_if_fail (QUORUM_IS_CANVAS (self));
   quorum_overlay_set_label_color (self->overlay, label, color);
+  for (guint i = 0; i < self->layers->len; i++)
+    {
+      Layer *layer = g_ptr_array_index (self->layers, i);
+
+      if (!layer->has_color)
+        quorum_overlay_set_label_color (layer->overlay, label, color);
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -593,6 +639,11 @@ quorum_canvas_set_label_visible (QuorumCanvas *self,
   selected = quorum_canvas_get_selected_instance (self);
   if (!visible && selected != NULL && g_strcmp0 (selected->label, label) == 0)
     quorum_canvas_select (self, -1);
+  selected = quorum_canvas_get_selected_layer_instance (self, NULL);
+  if (!visible && selected != NULL && g_strcmp0 (selected->label, label) == 0)
+    quorum_canvas_select (self, -1);
+  for (guint i = 0; i < self->layers->len; i++)
+    quorum_overlay_set_label_visible (((Layer *) g_ptr_array_index (self->layers, i))->overlay, label, visible);
   if (quorum_overlay_set_label_visible (self->overlay, label, visible))
     gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -647,6 +698,8 @@ quorum_canvas_set_fill_opacity (QuorumCanvas *self,
   style = *quorum_overlay_get_style (self->overlay);
   style.fill_opacity = opacity;
   quorum_overlay_set_style (self->overlay, &style);
+  for (guint i = 0; i < self->layers->len; i++)
+    quorum_overlay_set_style (((Layer *) g_ptr_array_index (self->layers, i))->overlay, &style);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILL_OPACITY]);
 }
@@ -702,8 +755,13 @@ quorum_canvas_set_image (QuorumCanvas *self,
   if (!g_set_object (&self->image, image))
     return;
   if (image != NULL)
-    quorum_overlay_set_extent (self->overlay, gdk_texture_get_width (image),
-                               gdk_texture_get_height (image));
+    {
+      quorum_overlay_set_extent (self->overlay, gdk_texture_get_width (image),
+                                 gdk_texture_get_height (image));
+      for (guint i = 0; i < self->layers->len; i++)
+        quorum_overlay_set_extent (((Layer *) g_ptr_array_index (self->layers, i))->overlay,
+                                   gdk_texture_get_width (image), gdk_texture_get_height (image));
+    }
   quorum_canvas_fit (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE]);
@@ -720,6 +778,8 @@ quorum_canvas_hit_test (QuorumCanvas *self,
   double ix, iy;
 
   g_return_val_if_fail (QUORUM_IS_CANVAS (self), -1);
+  if (!self->instances_visible)
+    return -1;
   quorum_view_to_image (&self->view, x, y, &ix, &iy);
   return quorum_overlay_hit_test (self->overlay, ix, iy, EDGE_DISTANCE / self->view.scale);
 }
@@ -881,6 +941,345 @@ near_first_vertex (QuorumCanvas *self,
   return hypot (fx - x, fy - y) <= GRAB_DISTANCE;
 }
 
+/* ---- read-only layers (review) ------------------------------------------ */
+
+static Layer *
+find_layer (QuorumCanvas *self,
+            const char   *name,
+            guint        *index)
+{
+  for (guint i = 0; i < self->layers->len; i++)
+    {
+      Layer *layer = g_ptr_array_index (self->layers, i);
+
+      if (g_strcmp0 (layer->name, name) == 0)
+        {
+          if (index != NULL)
+            *index = i;
+          return layer;
+        }
+    }
+  return NULL;
+}
+
+static void
+select_layer (QuorumCanvas *self,
+              int           index,
+              int           position)
+{
+  if (index < 0 || position < 0)
+    index = position = -1;
+  if (index == self->layer_selected && position == self->layer_position && self->selected < 0)
+    return;
+  self->selected = -1;
+  quorum_overlay_set_excluded (self->overlay, -1);
+  self->layer_selected = index;
+  self->layer_position = position;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+/* Selects the topmost instance of a shown layer at the image point. */
+static gboolean
+select_layer_at (QuorumCanvas *self,
+                 double        ix,
+                 double        iy)
+{
+  for (guint i = self->layers->len; i-- > 0;)
+    {
+      Layer *layer = g_ptr_array_index (self->layers, i);
+      int hit;
+
+      if (!layer->visible)
+        continue;
+      hit = quorum_overlay_hit_test (layer->overlay, ix, iy, EDGE_DISTANCE / self->view.scale);
+      if (hit >= 0)
+        {
+          select_layer (self, i, hit);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/**
+ * quorum_canvas_set_layer:
+ * @name: what the layer is called, e.g. a pass's task id or "gold"
+ * @instances: (element-type QuorumInstance): copied
+ * @color: (nullable): one colour for every instance, else the label colours
+ *
+ * Adds a read-only layer of instances under the editable ones, or replaces
+ * the layer of that name (which keeps its visibility). Later layers are
+ * drawn over earlier ones.
+ */
+void
+quorum_canvas_set_layer (QuorumCanvas  *self,
+                         const char    *name,
+                         GPtrArray     *instances,
+                         const GdkRGBA *color)
+{
+  Layer *layer;
+  guint index;
+
+  g_return_if_fail (QUORUM_IS_CANVAS (self));
+  g_return_if_fail (name != NULL);
+  layer = find_layer (self, name, &index);
+  if (layer == NULL)
+    {
+      layer = g_new0 (Layer, 1);
+      layer->name = g_strdup (name);
+      layer->visible = TRUE;
+      layer->notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_ptr_array_add (self->layers, layer);
+    }
+  else
+    {
+      if (self->layer_selected == (int) index)
+        select_layer (self, -1, -1);
+      g_clear_pointer (&layer->overlay, quorum_overlay_free);
+    }
+  layer->overlay = quorum_overlay_new ();
+  quorum_overlay_set_changed_func (layer->overlay, on_overlay_changed, self);
+  quorum_overlay_set_style (layer->overlay, quorum_overlay_get_style (self->overlay));
+  if (self->image != NULL)
+    quorum_overlay_set_extent (layer->overlay, gdk_texture_get_width (self->image),
+                               gdk_texture_get_height (self->image));
+  layer->has_color = color != NULL;
+  if (color != NULL)
+    layer->color = *color;
+  for (guint i = 0; instances != NULL && i < instances->len; i++)
+    {
+      const QuorumInstance *instance = g_ptr_array_index (instances, i);
+      GdkRGBA label_color;
+
+      if (color == NULL)
+        quorum_overlay_get_label_color (self->overlay, instance->label, &label_color);
+      quorum_overlay_set_label_color (layer->overlay, instance->label, color != NULL ? color : &label_color);
+      quorum_overlay_set_label_visible (layer->overlay, instance->label,
+                                        quorum_overlay_get_label_visible (self->overlay, instance->label));
+    }
+  quorum_overlay_set_instances (layer->overlay, instances);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Removes every read-only layer. */
+void
+quorum_canvas_clear_layers (QuorumCanvas *self)
+{
+  g_return_if_fail (QUORUM_IS_CANVAS (self));
+  if (self->layer_selected >= 0)
+    select_layer (self, -1, -1);
+  g_ptr_array_set_size (self->layers, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+quorum_canvas_get_n_layers (QuorumCanvas *self)
+{
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), 0);
+  return self->layers->len;
+}
+
+void
+quorum_canvas_set_layer_visible (QuorumCanvas *self,
+                                 const char   *name,
+                                 gboolean      visible)
+{
+  guint index;
+  Layer *layer;
+
+  g_return_if_fail (QUORUM_IS_CANVAS (self));
+  layer = find_layer (self, name, &index);
+  if (layer == NULL || layer->visible == !!visible)
+    return;
+  layer->visible = !!visible;
+  if (!visible && self->layer_selected == (int) index)
+    select_layer (self, -1, -1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+quorum_canvas_get_layer_visible (QuorumCanvas *self,
+                                 const char   *name)
+{
+  Layer *layer;
+
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), FALSE);
+  layer = find_layer (self, name, NULL);
+  return layer != NULL && layer->visible;
+}
+
+guint
+quorum_canvas_get_layer_n_instances (QuorumCanvas *self,
+                                     const char   *name)
+{
+  Layer *layer;
+
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), 0);
+  layer = find_layer (self, name, NULL);
+  return layer != NULL ? quorum_overlay_get_n_instances (layer->overlay) : 0;
+}
+
+const QuorumInstance *
+quorum_canvas_get_layer_instance (QuorumCanvas *self,
+                                  const char   *name,
+                                  guint         position)
+{
+  Layer *layer;
+
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), NULL);
+  layer = find_layer (self, name, NULL);
+  return layer != NULL ? quorum_overlay_get_instance (layer->overlay, position) : NULL;
+}
+
+/**
+ * quorum_canvas_set_layer_note:
+ * @note: (nullable): a short text written beside the instance, or %NULL
+ *
+ * Writes @note beside the instance @id of layer @name, as "Missing" on a
+ * gold instance the candidate missed.
+ */
+void
+quorum_canvas_set_layer_note (QuorumCanvas *self,
+                              const char   *name,
+                              const char   *id,
+                              const char   *note)
+{
+  Layer *layer;
+
+  g_return_if_fail (QUORUM_IS_CANVAS (self));
+  layer = find_layer (self, name, NULL);
+  if (layer == NULL || id == NULL)
+    return;
+  if (note != NULL)
+    g_hash_table_replace (layer->notes, g_strdup (id), g_strdup (note));
+  else
+    g_hash_table_remove (layer->notes, id);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+quorum_canvas_get_layer_note (QuorumCanvas *self,
+                              const char   *name,
+                              const char   *id)
+{
+  Layer *layer;
+
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), NULL);
+  layer = find_layer (self, name, NULL);
+  return layer != NULL && id != NULL ? g_hash_table_lookup (layer->notes, id) : NULL;
+}
+
+/* Selects the instance @id of layer @name; %FALSE when there is none. */
+gboolean
+quorum_canvas_select_layer_instance (QuorumCanvas *self,
+                                     const char   *name,
+                                     const char   *id)
+{
+  guint index;
+  Layer *layer;
+
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), FALSE);
+  layer = find_layer (self, name, &index);
+  if (layer == NULL || !layer->visible)
+    return FALSE;
+  for (guint i = 0; i < quorum_overlay_get_n_instances (layer->overlay); i++)
+    if (g_strcmp0 (quorum_overlay_get_instance (layer->overlay, i)->id, id) == 0)
+      {
+        select_layer (self, index, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * quorum_canvas_get_selected_layer_instance:
+ * @name: (out) (optional): the layer's name
+ *
+ * Returns: (nullable): the selected instance of a read-only layer
+ */
+const QuorumInstance *
+quorum_canvas_get_selected_layer_instance (QuorumCanvas  *self,
+                                           const char   **name)
+{
+  Layer *layer;
+
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), NULL);
+  if (self->layer_selected < 0)
+    return NULL;
+  layer = g_ptr_array_index (self->layers, self->layer_selected);
+  if (name != NULL)
+    *name = layer->name;
+  return quorum_overlay_get_instance (layer->overlay, self->layer_position);
+}
+
+gboolean
+quorum_canvas_get_editable (QuorumCanvas *self)
+{
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), FALSE);
+  return self->editable;
+}
+
+/* Whether the user may change the instances (a review shows them only). */
+void
+quorum_canvas_set_editable (QuorumCanvas *self,
+                            gboolean      editable)
+{
+  g_return_if_fail (QUORUM_IS_CANVAS (self));
+  editable = !!editable;
+  if (self->editable == editable)
+    return;
+  cancel_draft (self);
+  self->editable = editable;
+  if (!editable)
+    quorum_canvas_set_tool (self, QUORUM_CANVAS_TOOL_SELECT);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITABLE]);
+}
+
+gboolean
+quorum_canvas_get_instances_visible (QuorumCanvas *self)
+{
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), FALSE);
+  return self->instances_visible;
+}
+
+/* Shows or hides the editable instances (the layers stay). */
+void
+quorum_canvas_set_instances_visible (QuorumCanvas *self,
+                                     gboolean      visible)
+{
+  g_return_if_fail (QUORUM_IS_CANVAS (self));
+  visible = !!visible;
+  if (self->instances_visible == visible)
+    return;
+  if (!visible && self->selected >= 0)
+    quorum_canvas_select (self, -1);
+  self->instances_visible = visible;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INSTANCES_VISIBLE]);
+}
+
+gboolean
+quorum_canvas_get_focus_selected (QuorumCanvas *self)
+{
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), FALSE);
+  return self->focus_selected;
+}
+
+/* With @focus, only the selected instance is drawn (while one is). */
+void
+quorum_canvas_set_focus_selected (QuorumCanvas *self,
+                         gboolean      focus)
+{
+  g_return_if_fail (QUORUM_IS_CANVAS (self));
+  focus = !!focus;
+  if (self->focus_selected == focus)
+    return;
+  self->focus_selected = focus;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOCUS_SELECTED]);
+}
+
 /* ---- controllers ------------------------------------------------------- */
 
 gboolean
@@ -910,10 +1309,14 @@ _quorum_canvas_drag_begin (QuorumCanvas    *self,
     return FALSE;
 
   quorum_view_to_image (&self->view, x, y, &point.x, &point.y);
+  if (!self->editable && self->tool != QUORUM_CANVAS_TOOL_SELECT)
+    return FALSE;
   switch (self->tool)
     {
     case QUORUM_CANVAS_TOOL_SELECT:
-      if ((handle = handle_at (self, x, y)) >= 0)
+      if (!self->editable)
+        ;
+      else if ((handle = handle_at (self, x, y)) >= 0)
         {
           self->drag_original = quorum_instance_copy (quorum_canvas_get_selected_instance (self));
           self->drag_base = quorum_instance_copy (self->drag_original);
@@ -921,7 +1324,7 @@ _quorum_canvas_drag_begin (QuorumCanvas    *self,
           self->drag = DRAG_HANDLE;
           return TRUE;
         }
-      if ((state & GDK_CONTROL_MASK) && edge_at (self, x, y, &insert_at, &where))
+      else if ((state & GDK_CONTROL_MASK) && edge_at (self, x, y, &insert_at, &where))
         {
           /* Ctrl+click on an edge: a new vertex, dragged at once. */
           self->drag_original = quorum_instance_copy (quorum_canvas_get_selected_instance (self));
@@ -934,14 +1337,16 @@ _quorum_canvas_drag_begin (QuorumCanvas    *self,
           return TRUE;
         }
       /* The selected instance is drawn on top, so it wins over those below. */
-      if (self->selected >= 0
+      if (self->selected >= 0 && self->instances_visible
           && quorum_overlay_hit_instance (self->overlay, self->selected, point.x, point.y,
                                           EDGE_DISTANCE / self->view.scale))
         hit = self->selected;
       else
         hit = quorum_canvas_hit_test (self, x, y);
+      if (hit < 0 && select_layer_at (self, point.x, point.y))
+        return FALSE;
       quorum_canvas_select (self, hit);
-      if (hit < 0)
+      if (hit < 0 || !self->editable)
         return FALSE;
       self->drag_original = quorum_instance_copy (quorum_canvas_get_selected_instance (self));
       self->drag_base = quorum_instance_copy (self->drag_original);
@@ -1115,7 +1520,7 @@ _quorum_canvas_click (QuorumCanvas    *self,
 {
   int handle;
 
-  if (self->tool != QUORUM_CANVAS_TOOL_SELECT || self->drag != DRAG_NONE)
+  if (self->tool != QUORUM_CANVAS_TOOL_SELECT || self->drag != DRAG_NONE || !self->editable)
     return;
   if (button == GDK_BUTTON_SECONDARY && (handle = handle_at (self, x, y)) >= 0)
     delete_vertex (self, handle);
@@ -1208,6 +1613,8 @@ _quorum_canvas_key_pressed (QuorumCanvas    *self,
       return TRUE;
     case GDK_KEY_Delete:
     case GDK_KEY_KP_Delete:
+      if (!self->editable)
+        return FALSE;
       /* On a vertex of the selected instance, the vertex; else the instance. */
       if (self->pointer_inside && (handle = handle_at (self, self->pointer_x, self->pointer_y)) >= 0
           && delete_vertex (self, handle))
@@ -1412,6 +1819,7 @@ append_tile (GdkTexture            *texture,
  * one being drawn, over the cached tiles. */
 static void
 append_live (QuorumCanvas         *self,
+             QuorumOverlay        *overlay,
              GtkSnapshot          *snapshot,
              const QuorumView     *view,
              int                   width,
@@ -1423,7 +1831,7 @@ append_live (QuorumCanvas         *self,
   graphene_rect_t bounds;
   cairo_t *cr;
 
-  quorum_overlay_instance_extents (self->overlay, view, instance, &extents);
+  quorum_overlay_instance_extents (overlay, view, instance, &extents);
   extents.x0 = MAX (extents.x0, 0);
   extents.y0 = MAX (extents.y0, 0);
   extents.x1 = MIN (extents.x1, width);
@@ -1433,7 +1841,7 @@ append_live (QuorumCanvas         *self,
   graphene_rect_init (&bounds, extents.x0, extents.y0, extents.x1 - extents.x0,
                       extents.y1 - extents.y0);
   cr = gtk_snapshot_append_cairo (snapshot, &bounds);
-  quorum_overlay_draw_instance (self->overlay, cr, view, instance, selected);
+  quorum_overlay_draw_instance (overlay, cr, view, instance, selected);
   cairo_destroy (cr);
 }
 
@@ -1452,7 +1860,7 @@ append_draft (QuorumCanvas     *self,
       QuorumPoint corners[2] = { self->box_start, self->box_end };
 
       quorum_instance_set_points (box, corners, 2);
-      append_live (self, snapshot, view, width, height, box, FALSE);
+      append_live (self, self->overlay, snapshot, view, width, height, box, FALSE);
     }
   else if (self->draft->len > 0)
     {
@@ -1463,8 +1871,59 @@ append_draft (QuorumCanvas     *self,
       g_array_append_val (self->draft, pointer);
       quorum_instance_set_points (line, (QuorumPoint *) (gpointer) self->draft->data, self->draft->len);
       g_array_set_size (self->draft, self->draft->len - 1);
-      append_live (self, snapshot, view, width, height, line, TRUE);
+      append_live (self, self->overlay, snapshot, view, width, height, line, TRUE);
     }
+}
+
+/* The layers' notes ("Missing"), each on a tab of its layer's colour at the
+ * top left of its instance, in widget pixels. */
+static void
+append_notes (QuorumCanvas *self,
+              GtkSnapshot  *snapshot,
+              int           width,
+              int           height)
+{
+  cairo_t *cr = NULL;
+
+  for (guint i = 0; i < self->layers->len; i++)
+    {
+      Layer *layer = g_ptr_array_index (self->layers, i);
+
+      if (!layer->visible || g_hash_table_size (layer->notes) == 0)
+        continue;
+      for (guint j = 0; j < quorum_overlay_get_n_instances (layer->overlay); j++)
+        {
+          const QuorumInstance *instance = quorum_overlay_get_instance (layer->overlay, j);
+          const char *note = g_hash_table_lookup (layer->notes, instance->id);
+          g_autoptr(PangoLayout) layout = NULL;
+          QuorumRect bounds;
+          GdkRGBA color;
+          PangoRectangle ink, logical;
+          double x, y, w, h;
+
+          if (note == NULL || !quorum_overlay_get_label_visible (layer->overlay, instance->label) ||
+              (self->focus_selected && (self->layer_selected != (int) i || self->layer_position != (int) j) &&
+               (self->layer_selected >= 0 || self->selected >= 0)))
+            continue;
+          if (cr == NULL)
+            cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+          quorum_instance_bounds (instance, &bounds);
+          quorum_view_to_output (&self->view, bounds.x0, bounds.y0, &x, &y);
+          layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), note);
+          pango_layout_get_pixel_extents (layout, &ink, &logical);
+          w = logical.width + 8, h = logical.height + 2;
+          y = y - h >= 0 ? y - h : y;
+          quorum_overlay_get_label_color (layer->overlay, instance->label, &color);
+          cairo_rectangle (cr, x, y, w, h);
+          gdk_cairo_set_source_rgba (cr, &color);
+          cairo_fill (cr);
+          cairo_move_to (cr, x + 4, y + 1);
+          cairo_set_source_rgb (cr, 0, 0, 0);
+          pango_cairo_show_layout (cr, layout);
+        }
+    }
+  if (cr != NULL)
+    cairo_destroy (cr);
 }
 
 static void
@@ -1480,6 +1939,8 @@ quorum_canvas_snapshot (GtkWidget   *widget,
   int device_width = (int) ceil (width * scale_factor);
   int device_height = (int) ceil (height * scale_factor);
   const QuorumInstance *selected = quorum_canvas_get_selected_instance (self);
+  const QuorumInstance *layer_selected = quorum_canvas_get_selected_layer_instance (self, NULL);
+  gboolean focused = self->focus_selected && (selected != NULL || layer_selected != NULL);
 
   if (width <= 0 || height <= 0)
     return;
@@ -1494,11 +1955,23 @@ quorum_canvas_snapshot (GtkWidget   *widget,
   /* The overlay works in device pixels, so that it is sharp on HiDPI. */
   gtk_snapshot_save (snapshot);
   gtk_snapshot_scale (snapshot, 1 / scale_factor, 1 / scale_factor);
-  quorum_overlay_frame (self->overlay, &device, device_width, device_height, append_tile, snapshot);
+  for (guint i = 0; i < self->layers->len && !focused; i++)
+    {
+      Layer *layer = g_ptr_array_index (self->layers, i);
+
+      if (layer->visible)
+        quorum_overlay_frame (layer->overlay, &device, device_width, device_height, append_tile, snapshot);
+    }
+  if (self->instances_visible && !focused)
+    quorum_overlay_frame (self->overlay, &device, device_width, device_height, append_tile, snapshot);
+  if (layer_selected != NULL)
+    append_live (self, ((Layer *) g_ptr_array_index (self->layers, self->layer_selected))->overlay,
+                 snapshot, &device, device_width, device_height, layer_selected, TRUE);
   if (selected != NULL && quorum_overlay_get_label_visible (self->overlay, selected->label))
-    append_live (self, snapshot, &device, device_width, device_height, selected, TRUE);
+    append_live (self, self->overlay, snapshot, &device, device_width, device_height, selected, TRUE);
   append_draft (self, snapshot, &device, device_width, device_height);
   gtk_snapshot_restore (snapshot);
+  append_notes (self, snapshot, width, height);
   gtk_snapshot_pop (snapshot);
 }
 
@@ -1558,6 +2031,15 @@ quorum_canvas_get_property (GObject    *object,
     case PROP_CAN_REDO:
       g_value_set_boolean (value, quorum_canvas_can_redo (self));
       break;
+    case PROP_EDITABLE:
+      g_value_set_boolean (value, self->editable);
+      break;
+    case PROP_INSTANCES_VISIBLE:
+      g_value_set_boolean (value, self->instances_visible);
+      break;
+    case PROP_FOCUS_SELECTED:
+      g_value_set_boolean (value, self->focus_selected);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1585,6 +2067,15 @@ quorum_canvas_set_property (GObject      *object,
     case PROP_FILL_OPACITY:
       quorum_canvas_set_fill_opacity (self, g_value_get_double (value));
       break;
+    case PROP_EDITABLE:
+      quorum_canvas_set_editable (self, g_value_get_boolean (value));
+      break;
+    case PROP_INSTANCES_VISIBLE:
+      quorum_canvas_set_instances_visible (self, g_value_get_boolean (value));
+      break;
+    case PROP_FOCUS_SELECTED:
+      quorum_canvas_set_focus_selected (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1604,6 +2095,7 @@ quorum_canvas_finalize (GObject *object)
 {
   QuorumCanvas *self = QUORUM_CANVAS (object);
 
+  g_clear_pointer (&self->layers, g_ptr_array_unref);
   g_clear_pointer (&self->overlay, quorum_overlay_free);
   g_clear_pointer (&self->undo, g_ptr_array_unref);
   g_clear_pointer (&self->redo, g_ptr_array_unref);
@@ -1649,6 +2141,15 @@ quorum_canvas_class_init (QuorumCanvasClass *klass)
   properties[PROP_CAN_REDO] =
     g_param_spec_boolean ("can-redo", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EDITABLE] =
+    g_param_spec_boolean ("editable", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INSTANCES_VISIBLE] =
+    g_param_spec_boolean ("instances-visible", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FOCUS_SELECTED] =
+    g_param_spec_boolean ("focus-selected", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1682,6 +2183,10 @@ quorum_canvas_init (QuorumCanvas *self)
   self->undo = g_ptr_array_new_with_free_func (command_free);
   self->redo = g_ptr_array_new_with_free_func (command_free);
   self->draft = g_array_new (FALSE, FALSE, sizeof (QuorumPoint));
+  self->layers = g_ptr_array_new_with_free_func (layer_free);
+  self->layer_selected = self->layer_position = -1;
+  self->editable = TRUE;
+  self->instances_visible = TRUE;
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);

@@ -100,4 +100,44 @@ void                  quorum_canvas_image_to_widget     (QuorumCanvas     *self,
                                                          double           *x,
                                                          double           *y);
 
+gboolean              quorum_canvas_get_editable        (QuorumCanvas     *self);
+void                  quorum_canvas_set_editable        (QuorumCanvas     *self,
+                                                         gboolean          editable);
+gboolean              quorum_canvas_get_instances_visible (QuorumCanvas   *self);
+void                  quorum_canvas_set_instances_visible (QuorumCanvas   *self,
+                                                         gboolean          visible);
+gboolean              quorum_canvas_get_focus_selected  (QuorumCanvas     *self);
+void                  quorum_canvas_set_focus_selected  (QuorumCanvas     *self,
+                                                         gboolean          focus);
+
+/* Read-only layers under the instances: review, consensus, gold. */
+void                  quorum_canvas_set_layer           (QuorumCanvas     *self,
+                                                         const char       *name,
+                                                         GPtrArray        *instances,
+                                                         const GdkRGBA    *color);
+void                  quorum_canvas_clear_layers        (QuorumCanvas     *self);
+guint                 quorum_canvas_get_n_layers        (QuorumCanvas     *self);
+void                  quorum_canvas_set_layer_visible   (QuorumCanvas     *self,
+                                                         const char       *name,
+                                                         gboolean          visible);
+gboolean              quorum_canvas_get_layer_visible   (QuorumCanvas     *self,
+                                                         const char       *name);
+guint                 quorum_canvas_get_layer_n_instances (QuorumCanvas   *self,
+                                                         const char       *name);
+const QuorumInstance *quorum_canvas_get_layer_instance  (QuorumCanvas     *self,
+                                                         const char       *name,
+                                                         guint             position);
+void                  quorum_canvas_set_layer_note      (QuorumCanvas     *self,
+                                                         const char       *name,
+                                                         const char       *id,
+                                                         const char       *note);
+const char           *quorum_canvas_get_layer_note      (QuorumCanvas     *self,
+                                                         const char       *name,
+                                                         const char       *id);
+gboolean              quorum_canvas_select_layer_instance (QuorumCanvas   *self,
+                                                         const char       *name,
+                                                         const char       *id);
+const QuorumInstance *quorum_canvas_get_selected_layer_instance (QuorumCanvas *self,
+                                                         const char      **name);
+
 G_END_DECLS

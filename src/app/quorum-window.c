@@ -14,6 +14,7 @@
 #include "quorum-instance-list.h"
 #include "quorum-job-item.h"
 #include "quorum-label-list.h"
+#include "quorum-review-panel.h"
 #include "quorum-server-address.h"
 #include "quorum-sync-indicator.h"
 #include "quorum-task-item.h"
@@ -58,6 +59,9 @@ struct _QuorumWindow
   QuorumLabelList      *label_list;
   QuorumInstanceList   *instance_list;
   QuorumAttributeEditor *attribute_editor;
+  QuorumReviewPanel    *review_panel;
+  GtkWidget            *decision_bar;
+  AdwViewSwitcher      *side_switcher;
 
   /* the session */
   QuorumSession        *session;
@@ -90,8 +94,7 @@ struct _QuorumWindow
   /* the guide's images, by name, for the open task's project */
   GHashTable           *guide_images;    /* name → GdkTexture */
   GHashTable           *guide_pending;   /* names being fetched */
-  JsonArray            *project_files;   /* GET /projects/{id}/files */
-  gboolean              listing_files;
+  JsonObject           *guide_files;     /* the task view's guide.images: name → file id */
 
   /* QUORUM_TIMING=1 */
   gboolean              timing;
@@ -912,14 +915,15 @@ fetch_guide_image (QuorumWindow *self,
   GuideImage *image;
   gint64 file = 0;
 
-  if (self->project_files == NULL)
-    return;
-  for (guint i = 0; i < json_array_get_length (self->project_files); i++)
+  if (self->guide_files != NULL)
     {
-      JsonObject *record = json_array_get_object_element (self->project_files, i);
+      /* cmark-gfm hands targets over percent-encoded; the server records
+       * them as the guide's author wrote them. */
+      g_autofree char *written = g_uri_unescape_string (name, NULL);
+      const char *key = written != NULL ? written : name;
 
-      if (g_strcmp0 (json_object_get_string_member_with_default (record, "name", ""), name) == 0)
-        file = json_object_get_int_member_with_default (record, "id", 0);
+      if (json_object_has_member (self->guide_files, key))
+        file = json_object_get_int_member (self->guide_files, key);
     }
   if (file == 0)
     return;
@@ -942,33 +946,8 @@ fetch_guide_image (QuorumWindow *self,
     }
 }
 
-static void
-got_project_files (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(QuorumWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) files = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
-  GHashTableIter iter;
-  const char *name;
-
-  self->listing_files = FALSE;
-  if (files == NULL || !JSON_NODE_HOLDS_ARRAY (files) || self->session == NULL)
-    {
-      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("the project's files: %s", error->message);
-      return;
-    }
-  g_clear_pointer (&self->project_files, json_array_unref);
-  self->project_files = json_array_ref (json_node_get_array (files));
-  g_hash_table_iter_init (&iter, self->guide_pending);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
-    fetch_guide_image (self, name);
-}
-
-/* The guide's images: a name of the project's files, looked up with
- * GET /projects/{id}/files and downloaded into the media cache. Never a
+/* The guide's images: a name the task view's guide maps to one of the
+ * project's files, downloaded into the media cache. Never a
  * remote address, and never on the main thread: an image not here yet is
  * fetched and the guide drawn again when it arrives. */
 static GdkPaintable *
@@ -984,16 +963,7 @@ resolve_guide_image (const char *name,
       g_hash_table_contains (self->guide_pending, name))
     return NULL;
   g_hash_table_add (self->guide_pending, g_strdup (name));
-  if (self->project_files != NULL)
-    fetch_guide_image (self, name);
-  else if (!self->listing_files)
-    {
-      g_autofree char *path = g_strdup_printf ("/projects/%" G_GINT64_FORMAT "/files", self->project_id);
-
-      self->listing_files = TRUE;
-      quorum_client_call_async (client_of (self), "GET", path, NULL, self->open_cancellable,
-                                got_project_files, g_object_ref (self));
-    }
+  fetch_guide_image (self, name);
   return NULL;
 }
 
@@ -1055,6 +1025,72 @@ show_task_error (QuorumWindow *self,
   gtk_spinner_stop (self->canvas_spinner);
 }
 
+/* ---- review, consensus and exam review tasks --------------------------------- */
+
+/* A review task: the reviewed sets as read-only layers, the review page
+ * first in the side panel, Accept and Reject under it instead of Submit. */
+static void
+show_review (QuorumWindow *self,
+             JsonObject   *view)
+{
+  AdwViewStackPage *page = adw_view_stack_get_page (self->side_stack, GTK_WIDGET (self->review_panel));
+  AdwViewStackPage *instances = adw_view_stack_get_child_by_name (self->side_stack, "instances") != NULL
+                                ? adw_view_stack_get_page (self->side_stack,
+                                                           adw_view_stack_get_child_by_name (self->side_stack, "instances"))
+                                : NULL;
+  QuorumReviewKind kind = quorum_review_kind_of_view (view);
+  gboolean reviewing = kind != QUORUM_REVIEW_NONE;
+
+  quorum_review_panel_set_task (self->review_panel, self->session, view);
+  adw_view_stack_page_set_visible (page, reviewing);
+  /* A review's own instances are none: only consensus edits a set. */
+  if (instances != NULL)
+    adw_view_stack_page_set_visible (instances, !reviewing || kind == QUORUM_REVIEW_CONSENSUS);
+  /* Four pages fit the panel's width with their icons over their titles. */
+  adw_view_switcher_set_policy (self->side_switcher, kind == QUORUM_REVIEW_CONSENSUS ? ADW_VIEW_SWITCHER_POLICY_NARROW
+                                                                                    : ADW_VIEW_SWITCHER_POLICY_WIDE);
+  gtk_widget_set_visible (self->decision_bar, reviewing);
+  if (reviewing)
+    adw_view_stack_set_visible_child (self->side_stack, GTK_WIDGET (self->review_panel));
+  else if (adw_view_stack_get_visible_child (self->side_stack) == GTK_WIDGET (self->review_panel))
+    adw_view_stack_set_visible_child_name (self->side_stack, "labels");
+}
+
+static void on_review_decided (QuorumWindow *self,
+                               gint64        task,
+                               gint64        job,
+                               gboolean      accepted);
+
+static void
+setup_review (QuorumWindow *self)
+{
+  quorum_review_panel_bind_canvas (self->review_panel, self->canvas);
+  /* On the window, so that Accept and Reject under the side panel's pages
+   * and the shortcuts reach them. */
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "review",
+                                  quorum_review_panel_get_action_group (self->review_panel));
+  g_signal_connect_object (self->review_panel, "decided", G_CALLBACK (on_review_decided), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "notify::editable", G_CALLBACK (update_actions), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+on_review_decided (QuorumWindow *self,
+                   gint64        task,
+                   gint64        job,
+                   gboolean      accepted)
+{
+  QuorumTaskItem *item = find_task (self, task, NULL);
+
+  if (item != NULL)
+    quorum_task_item_set_state (item, accepted ? "complete" : "rejected");
+  if (self->task_id != task)
+    return;
+  close_task (self);
+  take_next_task (self, job);
+}
+
 static void
 close_task (QuorumWindow *self)
 {
@@ -1064,15 +1100,15 @@ close_task (QuorumWindow *self)
   self->job_id = 0;
   self->project_id = 0;
   g_clear_pointer (&self->schema, quorum_label_schema_free);
-  g_clear_pointer (&self->project_files, json_array_unref);
+  g_clear_pointer (&self->guide_files, json_object_unref);
   g_hash_table_remove_all (self->guide_images);
   g_hash_table_remove_all (self->guide_pending);
-  self->listing_files = FALSE;
   self->loading = TRUE;
   quorum_canvas_set_instances (self->canvas, NULL);
   quorum_canvas_set_image (self->canvas, NULL);
   self->loading = FALSE;
   quorum_guide_view_set_markdown (self->guide_view, "");
+  show_review (self, NULL);
   gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
   gtk_spinner_stop (self->canvas_spinner);
   adw_window_title_set_title (self->window_title, _("Quorum"));
@@ -1249,6 +1285,10 @@ show_opened_task (Opening *opening)
     set_tool (self, tool);
   }
 
+  g_clear_pointer (&self->guide_files, json_object_unref);
+  if (guide != NULL && json_object_has_member (guide, "images") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (guide, "images")))
+    self->guide_files = json_object_ref (json_object_get_object_member (guide, "images"));
   quorum_guide_view_set_markdown (self->guide_view,
                                   guide != NULL ? json_object_get_string_member_with_default (guide, "markdown", "")
                                                 : "");
@@ -1263,6 +1303,7 @@ show_opened_task (Opening *opening)
   gtk_spinner_stop (self->canvas_spinner);
   gtk_stack_set_visible_child_name (self->canvas_stack, "canvas");
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+  show_review (self, view);
   update_actions (self);
   time_first_task (self);
 }
@@ -1861,7 +1902,9 @@ update_actions (QuorumWindow *self)
   gboolean signed_in = self->session != NULL;
   gboolean task_shown = signed_in && self->task_id != 0 &&
                         g_strcmp0 (gtk_stack_get_visible_child_name (self->canvas_stack), "canvas") == 0;
-  gboolean editable = task_shown && self->submit_task == 0;
+  gboolean editable = task_shown && self->submit_task == 0 && quorum_canvas_get_editable (self->canvas);
+  /* Review tasks are decided in the side panel, not submitted. */
+  gboolean reviewing = quorum_review_panel_get_kind (self->review_panel) != QUORUM_REVIEW_NONE;
 
   gtk_widget_action_set_enabled (widget, "win.sign-out", signed_in);
   gtk_widget_action_set_enabled (widget, "win.refresh", signed_in);
@@ -1874,12 +1917,12 @@ update_actions (QuorumWindow *self)
   gtk_widget_action_set_enabled (widget, "win.zoom-1-1", task_shown);
   gtk_widget_action_set_enabled (widget, "win.undo", editable && quorum_canvas_can_undo (self->canvas));
   gtk_widget_action_set_enabled (widget, "win.redo", editable && quorum_canvas_can_redo (self->canvas));
-  gtk_widget_action_set_enabled (widget, "win.submit", editable);
+  gtk_widget_action_set_enabled (widget, "win.submit", editable && !reviewing);
 
-  gtk_widget_set_visible (self->tool_box, signed_in);
+  gtk_widget_set_visible (self->tool_box, signed_in && quorum_canvas_get_editable (self->canvas));
   gtk_widget_set_visible (self->zoom_box, signed_in);
-  gtk_widget_set_visible (self->history_box, signed_in);
-  gtk_widget_set_visible (self->submit_button, signed_in);
+  gtk_widget_set_visible (self->history_box, signed_in && quorum_canvas_get_editable (self->canvas));
+  gtk_widget_set_visible (self->submit_button, signed_in && !reviewing);
   gtk_widget_set_visible (GTK_WIDGET (self->sync_indicator), signed_in);
 }
 
@@ -2050,7 +2093,7 @@ quorum_window_finalize (GObject *object)
   g_clear_object (&self->open_cancellable);
   g_clear_pointer (&self->jobs_reply, json_node_unref);
   g_clear_pointer (&self->schema, quorum_label_schema_free);
-  g_clear_pointer (&self->project_files, json_array_unref);
+  g_clear_pointer (&self->guide_files, json_object_unref);
   g_clear_pointer (&self->guide_images, g_hash_table_unref);
   g_clear_pointer (&self->guide_pending, g_hash_table_unref);
   g_free (self->tool);
@@ -2085,6 +2128,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   g_type_ensure (QUORUM_TYPE_INSTANCE_LIST);
   g_type_ensure (QUORUM_TYPE_ATTRIBUTE_EDITOR);
   g_type_ensure (QUORUM_TYPE_SYNC_INDICATOR);
+  g_type_ensure (QUORUM_TYPE_REVIEW_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/quorum/Quorum/ui/quorum-window.ui");
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, toast_overlay);
@@ -2113,6 +2157,9 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, label_list);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, instance_list);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, attribute_editor);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, review_panel);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, decision_bar);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_switcher);
   gtk_widget_class_bind_template_callback (widget_class, on_row_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_instances_changed);
@@ -2198,6 +2245,7 @@ quorum_window_init (QuorumWindow *self)
   quorum_label_list_bind_canvas (self->label_list, self->canvas);
   quorum_instance_list_bind_canvas (self->instance_list, self->canvas);
   quorum_attribute_editor_bind_canvas (self->attribute_editor, self->canvas);
+  setup_review (self);
   quorum_guide_view_set_image_resolver (self->guide_view, resolve_guide_image, self, NULL);
   gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
 

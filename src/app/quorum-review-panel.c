@@ -1,0 +1,1415 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "quorum-color-swatch.h"
+#include "quorum-error.h"
+#include "quorum-review-panel.h"
+#include "quorum-wire.h"
+
+/* Gold instances are drawn in gold, whatever their label. */
+#define GOLD_COLOR "#d4a017"
+
+/* One colour per annotator of a consensus task, told apart from each other
+ * and from the usual label colours at a glance. */
+static const char * const pass_colors[] = {
+  "#1c71d8", "#e66100", "#9141ac", "#26a269", "#c01c28", "#865e3c", "#0d8c8c", "#f5c211",
+};
+
+/*
+ * The review controls of a review, consensus or exam review task: the sets
+ * the canvas shows as read-only layers (with show/hide and, for consensus,
+ * Mark as Best and Copy to Ground Truth), the selected instance (stars and
+ * Missing for an exam, Copy Instance for consensus), Focus, and the
+ * decision. Everything it changes goes to the server at once: a decision
+ * needs the server, and consensus steps are versioned saves the server does.
+ */
+struct _QuorumReviewPanel
+{
+  GtkWidget            parent_instance;
+
+  /* the template */
+  GtkWidget           *scrolled_window;
+  AdwPreferencesGroup *summary_group;
+  GtkListBox          *legend;
+  AdwActionRow        *selection_row;
+  AdwActionRow        *stars_row;
+  GtkWidget           *stars_box;
+  AdwActionRow        *missing_row;
+  GtkWidget           *copy_button;
+  AdwActionRow        *focus_row;
+  AdwPreferencesGroup *comments_group;
+  GtkLabel            *comments_label;
+  GtkWidget           *star_buttons[5];
+
+  GSimpleActionGroup  *actions;
+  QuorumCanvas        *canvas;
+  QuorumSession       *session;
+  JsonObject          *view;
+  QuorumReviewKind     kind;
+  gint64               task_id;
+  gint64               job_id;
+  GCancellable        *cancellable;
+  GPtrArray           *rows;           /* of GtkWidget: the legend, in order */
+
+  /* exam review: the rating as the reviewer left it */
+  GHashTable          *stars;          /* candidate instance id → 1…5 */
+  GHashTable          *missing;        /* gold ids */
+  double               gold_score;
+  gboolean             rating_sending;
+  gboolean             rating_dirty;
+
+  /* a step on the server under way, and a decision waiting for one */
+  gboolean             busy;
+  int                  decision;       /* 0 none, 1 accept, -1 reject */
+  char                *comments;
+  QuorumSync          *watched_sync;
+  gulong               pending_handler;
+};
+
+G_DEFINE_FINAL_TYPE (QuorumReviewPanel, quorum_review_panel, GTK_TYPE_WIDGET)
+
+enum {
+  DECIDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void update_selection (QuorumReviewPanel *self);
+static void try_decision     (QuorumReviewPanel *self);
+
+/* ---- small things ----------------------------------------------------------- */
+
+QuorumReviewKind
+quorum_review_kind_of_view (JsonObject *view)
+{
+  const char *kind;
+
+  if (view == NULL)
+    return QUORUM_REVIEW_NONE;
+  kind = json_object_get_string_member_with_default (view, "kind", "draw");
+  if (g_str_equal (kind, "consensus"))
+    return QUORUM_REVIEW_CONSENSUS;
+  if (g_str_equal (kind, "review"))
+    return json_object_has_member (view, "gold") ? QUORUM_REVIEW_EXAM : QUORUM_REVIEW_DRAW;
+  return QUORUM_REVIEW_NONE;
+}
+
+static void
+show_toast (QuorumReviewPanel *self,
+            const char        *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  AdwToast *toast;
+
+  if (overlay == NULL)
+    {
+      g_message ("%s", message);
+      return;
+    }
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+static GAction *
+action (QuorumReviewPanel *self,
+        const char        *name)
+{
+  return g_action_map_lookup_action (G_ACTION_MAP (self->actions), name);
+}
+
+static void
+enable (QuorumReviewPanel *self,
+        const char        *name,
+        gboolean           enabled)
+{
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action (self, name)), enabled);
+}
+
+static GPtrArray *
+read_instances (JsonObject *object,
+                const char *member)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+  GPtrArray *instances;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
+  instances = quorum_wire_read_instances (node, NULL, member, &error);
+  if (instances == NULL)
+    {
+      g_warning ("A review set cannot be read: %s", error->message);
+      return g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
+    }
+  return instances;
+}
+
+static JsonArray *
+passes_of (QuorumReviewPanel *self)
+{
+  JsonNode *node = self->view != NULL ? json_object_get_member (self->view, "passes") : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static JsonObject *
+scores_of (QuorumReviewPanel *self)
+{
+  JsonNode *node = self->view != NULL ? json_object_get_member (self->view, "scores") : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static JsonObject *
+find_pass (QuorumReviewPanel *self,
+           gint64             pass_id)
+{
+  JsonArray *passes = passes_of (self);
+
+  for (guint i = 0; passes != NULL && i < json_array_get_length (passes); i++)
+    {
+      JsonObject *pass = json_array_get_object_element (passes, i);
+
+      if (json_object_get_int_member_with_default (pass, "id", 0) == pass_id)
+        return pass;
+    }
+  return NULL;
+}
+
+static gboolean
+pass_score (QuorumReviewPanel *self,
+            gint64             pass_id,
+            double            *score)
+{
+  JsonObject *scores = scores_of (self);
+  JsonArray *annotators;
+
+  if (scores == NULL || !json_object_has_member (scores, "annotators"))
+    return FALSE;
+  annotators = json_object_get_array_member (scores, "annotators");
+  for (guint i = 0; i < json_array_get_length (annotators); i++)
+    {
+      JsonObject *annotator = json_array_get_object_element (annotators, i);
+
+      if (json_object_get_int_member_with_default (annotator, "task", 0) == pass_id)
+        {
+          *score = json_object_get_double_member_with_default (annotator, "score", 0);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gint64
+best_pass (QuorumReviewPanel *self)
+{
+  JsonObject *scores = scores_of (self);
+
+  return scores != NULL ? json_object_get_int_member_with_default (scores, "best", 0) : 0;
+}
+
+/* ---- the legend --------------------------------------------------------------- */
+
+static void
+on_visibility_toggled (GtkToggleButton   *button,
+                       QuorumReviewPanel *self)
+{
+  const char *layer = g_object_get_data (G_OBJECT (button), "layer");
+  gboolean visible = gtk_toggle_button_get_active (button);
+
+  gtk_button_set_icon_name (GTK_BUTTON (button), visible ? "view-reveal-symbolic" : "view-conceal-symbolic");
+  if (self->canvas == NULL)
+    return;
+  if (layer != NULL)
+    quorum_canvas_set_layer_visible (self->canvas, layer, visible);
+  else
+    quorum_canvas_set_instances_visible (self->canvas, visible);
+}
+
+static GtkWidget *
+small_button (const char *label,
+              const char *action_name,
+              GVariant   *target)
+{
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *text = gtk_label_new_with_mnemonic (label);
+
+  /* Small print, so that a set's two buttons share a line in the panel. */
+  gtk_widget_add_css_class (text, "caption-heading");
+  gtk_button_set_child (GTK_BUTTON (button), text);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  if (target != NULL)
+    gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
+  return button;
+}
+
+/* A row of the legend: the set's colour (none: the label colours), its
+ * name and figures, a show/hide toggle for @layer (NULL: the task's own
+ * instances), and under them @buttons (nullable). */
+static GtkWidget *
+add_legend_row (QuorumReviewPanel *self,
+                const char        *color,
+                const char        *title,
+                const char        *subtitle,
+                const char        *layer,
+                gboolean           best,
+                GtkWidget         *buttons)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title_label = gtk_label_new (title);
+  GtkWidget *subtitle_label = gtk_label_new (subtitle);
+  GtkWidget *toggle = gtk_toggle_button_new ();
+  gboolean visible = self->canvas == NULL ? TRUE
+                     : layer != NULL ? quorum_canvas_get_layer_visible (self->canvas, layer)
+                     : quorum_canvas_get_instances_visible (self->canvas);
+  GtkWidget *marker;
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 8);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+
+  if (color != NULL)
+    marker = quorum_color_swatch_new (color);
+  else
+    {
+      marker = gtk_image_new_from_icon_name ("quorum-tool-tag-symbolic");
+      gtk_widget_set_tooltip_text (marker, _("Drawn in the colours of their labels"));
+    }
+  gtk_widget_set_valign (marker, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (line), marker);
+
+  gtk_label_set_xalign (GTK_LABEL (title_label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title_label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (subtitle_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (subtitle_label), TRUE);
+  gtk_widget_add_css_class (subtitle_label, "dim-label");
+  gtk_widget_add_css_class (subtitle_label, "caption");
+  gtk_box_append (GTK_BOX (texts), title_label);
+  gtk_box_append (GTK_BOX (texts), subtitle_label);
+  gtk_widget_set_hexpand (texts, TRUE);
+  gtk_widget_set_valign (texts, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (line), texts);
+
+  if (best)
+    {
+      GtkWidget *badge = gtk_label_new (_("Best"));
+
+      gtk_widget_add_css_class (badge, "caption-heading");
+      gtk_widget_add_css_class (badge, "accent");
+      gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (line), badge);
+    }
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), visible);
+  gtk_button_set_icon_name (GTK_BUTTON (toggle), visible ? "view-reveal-symbolic" : "view-conceal-symbolic");
+  gtk_widget_set_tooltip_text (toggle, _("Show or Hide"));
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (toggle, "flat");
+  g_object_set_data_full (G_OBJECT (toggle), "layer", g_strdup (layer), g_free);
+  g_signal_connect_object (toggle, "toggled", G_CALLBACK (on_visibility_toggled), self, 0);
+  gtk_box_append (GTK_BOX (line), toggle);
+
+  gtk_box_append (GTK_BOX (box), line);
+  if (buttons != NULL)
+    gtk_box_append (GTK_BOX (box), buttons);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "description", g_strdup_printf ("%s — %s", title, subtitle), g_free);
+  gtk_list_box_append (self->legend, row);
+  g_ptr_array_add (self->rows, row);
+  return row;
+}
+
+static void
+clear_legend (QuorumReviewPanel *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    gtk_list_box_remove (self->legend, g_ptr_array_index (self->rows, i));
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+static char *
+count_instances (guint n)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u instance", "%u instances", n), n);
+}
+
+static void
+fill_consensus_legend (QuorumReviewPanel *self)
+{
+  JsonArray *passes = passes_of (self);
+  JsonObject *scores = scores_of (self);
+  gint64 best = best_pass (self);
+  g_autofree char *description = NULL;
+  g_autofree char *own_count = NULL;
+  GtkWidget *buttons;
+
+  clear_legend (self);
+  if (scores != NULL)
+    /* Translators: the agreement of a file's passes, 0 to 1 */
+    description = g_strdup_printf (_("File agreement %.2f. Every annotator’s set in its own colour, "
+                                     "with its score; the ground truth over them."),
+                                   json_object_get_double_member_with_default (scores, "agreement", 0));
+  else
+    description = g_strdup (_("The agreement of the passes is still being computed."));
+  adw_preferences_group_set_description (self->summary_group, description);
+
+  for (guint i = 0; passes != NULL && i < json_array_get_length (passes); i++)
+    {
+      JsonObject *pass = json_array_get_object_element (passes, i);
+      gint64 id = json_object_get_int_member_with_default (pass, "id", 0);
+      g_autofree char *layer = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+      g_autofree char *count = count_instances (quorum_canvas_get_layer_n_instances (self->canvas, layer));
+      g_autofree char *subtitle = NULL;
+      double score;
+
+      if (pass_score (self, id, &score))
+        /* Translators: an annotator's score, 0 to 1, and how many instances they drew */
+        subtitle = g_strdup_printf (_("Score %.2f · %s"), score, count);
+      else
+        subtitle = g_strdup (count);
+      buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_box_append (GTK_BOX (buttons), small_button (_("_Mark as Best"), "review.mark-best",
+                                                       g_variant_new_int64 (id)));
+      gtk_box_append (GTK_BOX (buttons), small_button (_("Copy to _Ground Truth"), "review.copy-set",
+                                                       g_variant_new_int64 (id)));
+      add_legend_row (self, pass_colors[i % G_N_ELEMENTS (pass_colors)],
+                      json_object_get_string_member_with_default (pass, "annotator", "?"),
+                      subtitle, layer, id == best, buttons);
+    }
+
+  own_count = count_instances (self->canvas != NULL ? quorum_canvas_get_n_instances (self->canvas) : 0);
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (buttons), small_button (_("_Start Over"), "review.clear", NULL));
+  {
+    g_autofree char *subtitle = g_strdup_printf (_("%s · yours to edit"), own_count);
+
+    add_legend_row (self, NULL, _("Ground Truth"), subtitle, NULL, FALSE, buttons);
+  }
+}
+
+static void
+fill_exam_summary (QuorumReviewPanel *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint rated = 0, total = 0;
+  g_autofree char *description = NULL;
+  g_autofree char *average = NULL;
+  guint missed = g_hash_table_size (self->missing);
+
+  g_hash_table_iter_init (&iter, self->stars);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    rated++, total += GPOINTER_TO_UINT (value);
+  average = rated > 0 ? g_strdup_printf (_("average %.1f stars"), (double) total / rated)
+                      : g_strdup (_("not rated"));
+  /* Translators: "Gold score 0.84 · 9 instances rated, average 4.7 stars · 2 missing" */
+  description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "Gold score %.2f · %u instance rated, %s · %u missing",
+                                              "Gold score %.2f · %u instances rated, %s · %u missing", rated),
+                                 self->gold_score, rated, average, missed);
+  adw_preferences_group_set_description (self->summary_group, description);
+}
+
+/* ---- the exam rating ---------------------------------------------------------- */
+
+static void
+read_rating (QuorumReviewPanel *self)
+{
+  JsonNode *rating = json_object_get_member (self->view, "rating");
+  JsonNode *suggested = json_object_get_member (self->view, "suggested");
+  JsonObject *source = NULL;
+
+  g_hash_table_remove_all (self->stars);
+  g_hash_table_remove_all (self->missing);
+  /* The reviewer's own rating once saved, else Quorum's suggestion. */
+  if (rating != NULL && JSON_NODE_HOLDS_OBJECT (rating))
+    source = json_node_get_object (rating);
+  else if (suggested != NULL && JSON_NODE_HOLDS_OBJECT (suggested))
+    source = json_node_get_object (suggested);
+  if (source == NULL)
+    return;
+  if (json_object_has_member (source, "stars") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (source, "stars")))
+    {
+      JsonObject *stars = json_object_get_object_member (source, "stars");
+      g_autoptr(GList) ids = json_object_get_members (stars);
+
+      for (GList *l = ids; l != NULL; l = l->next)
+        g_hash_table_replace (self->stars, g_strdup (l->data),
+                              GUINT_TO_POINTER ((guint) json_object_get_int_member (stars, l->data)));
+    }
+  if (json_object_has_member (source, "missing") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (source, "missing")))
+    {
+      JsonArray *missing = json_object_get_array_member (source, "missing");
+
+      for (guint i = 0; i < json_array_get_length (missing); i++)
+        g_hash_table_add (self->missing, g_strdup (json_array_get_string_element (missing, i)));
+    }
+  self->gold_score = json_object_get_double_member_with_default (source, "gold_score", 0);
+}
+
+static void
+write_missing_notes (QuorumReviewPanel *self)
+{
+  guint n = quorum_canvas_get_layer_n_instances (self->canvas, QUORUM_REVIEW_LAYER_GOLD);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const QuorumInstance *gold = quorum_canvas_get_layer_instance (self->canvas, QUORUM_REVIEW_LAYER_GOLD, i);
+
+      quorum_canvas_set_layer_note (self->canvas, QUORUM_REVIEW_LAYER_GOLD, gold->id,
+                                    g_hash_table_contains (self->missing, gold->id) ? _("Missing") : NULL);
+    }
+}
+
+static JsonNode *
+rating_body (QuorumReviewPanel *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "stars");
+  json_builder_begin_object (builder);
+  g_hash_table_iter_init (&iter, self->stars);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      json_builder_set_member_name (builder, key);
+      json_builder_add_int_value (builder, GPOINTER_TO_UINT (value));
+    }
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "missing");
+  json_builder_begin_array (builder);
+  g_hash_table_iter_init (&iter, self->missing);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    json_builder_add_string_value (builder, key);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void save_rating (QuorumReviewPanel *self);
+
+static void
+rating_saved (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(QuorumReviewPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->rating_sending = FALSE;
+  if (reply == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The rating could not be saved: %s"), error->message);
+
+      self->rating_dirty = FALSE;
+      self->decision = 0;
+      show_toast (self, message);
+      return;
+    }
+  if (JSON_NODE_HOLDS_OBJECT (reply))
+    {
+      JsonObject *rating = json_node_get_object (reply);
+
+      self->gold_score = json_object_get_double_member_with_default (rating, "gold_score", self->gold_score);
+      /* What the server keeps is what the next opening shows. */
+      if (self->view != NULL)
+        json_object_set_member (self->view, "rating", json_node_copy (reply));
+      fill_exam_summary (self);
+    }
+  if (self->rating_dirty)
+    save_rating (self);
+  else
+    try_decision (self);
+}
+
+/* PUT /tasks/{id}/rating with the whole rating; one request at a time, so
+ * that the last change is the one kept. */
+static void
+save_rating (QuorumReviewPanel *self)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) body = NULL;
+
+  if (self->session == NULL)
+    return;
+  if (self->rating_sending)
+    {
+      self->rating_dirty = TRUE;
+      return;
+    }
+  self->rating_dirty = FALSE;
+  self->rating_sending = TRUE;
+  body = rating_body (self);
+  path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/rating", self->task_id);
+  quorum_client_call_async (quorum_session_get_client (self->session), "PUT", path, body, self->cancellable,
+                            rating_saved, g_object_ref (self));
+}
+
+static void
+rate_activated (GSimpleAction *simple,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  QuorumReviewPanel *self = user_data;
+  const char *layer = NULL;
+  const QuorumInstance *instance = quorum_canvas_get_selected_layer_instance (self->canvas, &layer);
+  int stars = g_variant_get_int32 (parameter);
+
+  if (instance == NULL || g_strcmp0 (layer, QUORUM_REVIEW_LAYER_CANDIDATE) != 0 || stars < 1 || stars > 5)
+    return;
+  g_hash_table_replace (self->stars, g_strdup (instance->id), GINT_TO_POINTER (stars));
+  update_selection (self);
+  fill_exam_summary (self);
+  save_rating (self);
+}
+
+static void
+missing_changed (GSimpleAction *simple,
+                 GVariant      *state,
+                 gpointer       user_data)
+{
+  QuorumReviewPanel *self = user_data;
+  const char *layer = NULL;
+  const QuorumInstance *instance = quorum_canvas_get_selected_layer_instance (self->canvas, &layer);
+  gboolean missing = g_variant_get_boolean (state);
+
+  g_simple_action_set_state (simple, state);
+  if (instance == NULL || g_strcmp0 (layer, QUORUM_REVIEW_LAYER_GOLD) != 0 ||
+      missing == g_hash_table_contains (self->missing, instance->id))
+    return;
+  if (missing)
+    g_hash_table_add (self->missing, g_strdup (instance->id));
+  else
+    g_hash_table_remove (self->missing, instance->id);
+  write_missing_notes (self);
+  fill_exam_summary (self);
+  save_rating (self);
+}
+
+/* ---- the selected instance ---------------------------------------------------- */
+
+static void
+update_stars (QuorumReviewPanel *self,
+              int                stars)
+{
+  for (int i = 0; i < 5; i++)
+    {
+      gtk_button_set_icon_name (GTK_BUTTON (self->star_buttons[i]),
+                                i < stars ? "starred-symbolic" : "non-starred-symbolic");
+      if (i < stars)
+        gtk_widget_add_css_class (self->star_buttons[i], "accent");
+      else
+        gtk_widget_remove_css_class (self->star_buttons[i], "accent");
+    }
+}
+
+static const char *
+pass_annotator (QuorumReviewPanel *self,
+                const char        *layer)
+{
+  JsonObject *pass = layer != NULL ? find_pass (self, g_ascii_strtoll (layer, NULL, 10)) : NULL;
+
+  return pass != NULL ? json_object_get_string_member_with_default (pass, "annotator", "?") : NULL;
+}
+
+/* Whether the ground truth holds a copy of @id already: the server would
+ * refuse another. */
+static gboolean
+copied_already (QuorumReviewPanel *self,
+                const char        *id)
+{
+  guint n = quorum_canvas_get_n_instances (self->canvas);
+
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (quorum_canvas_get_instance (self->canvas, i)->copied_from, id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+update_selection (QuorumReviewPanel *self)
+{
+  const char *layer = NULL;
+  const QuorumInstance *instance = NULL;
+  const QuorumInstance *own = NULL;
+  gboolean candidate = FALSE, gold = FALSE, pass = FALSE, copied = FALSE;
+  g_autofree char *subtitle = NULL;
+
+  if (self->canvas != NULL && self->kind != QUORUM_REVIEW_NONE)
+    {
+      instance = quorum_canvas_get_selected_layer_instance (self->canvas, &layer);
+      own = quorum_canvas_get_selected_instance (self->canvas);
+    }
+  if (instance != NULL)
+    {
+      candidate = self->kind == QUORUM_REVIEW_EXAM && g_strcmp0 (layer, QUORUM_REVIEW_LAYER_CANDIDATE) == 0;
+      gold = self->kind == QUORUM_REVIEW_EXAM && g_strcmp0 (layer, QUORUM_REVIEW_LAYER_GOLD) == 0;
+      pass = self->kind == QUORUM_REVIEW_CONSENSUS && pass_annotator (self, layer) != NULL;
+      if (candidate)
+        subtitle = g_strdup (_("Drawn by the candidate"));
+      else if (gold)
+        subtitle = g_strdup (_("Gold standard"));
+      else if (pass && (copied = copied_already (self, instance->id)))
+        /* Translators: an instance of an annotator's set that the ground truth has a copy of */
+        subtitle = g_strdup_printf (_("From %s’s set, copied to the ground truth"), pass_annotator (self, layer));
+      else if (pass)
+        /* Translators: an instance of an annotator's set, "From ann’s set" */
+        subtitle = g_strdup_printf (_("From %s’s set"), pass_annotator (self, layer));
+      else
+        subtitle = g_strdup (_("Drawn by the annotator"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->selection_row), instance->label);
+    }
+  else if (own != NULL)
+    {
+      subtitle = g_strdup (_("In the ground truth"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->selection_row), own->label);
+    }
+  else
+    {
+      subtitle = g_strdup (_("Click an instance on the image"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->selection_row), _("None"));
+    }
+  adw_action_row_set_subtitle (self->selection_row, subtitle);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->stars_row), candidate);
+  if (candidate)
+    update_stars (self, GPOINTER_TO_INT (g_hash_table_lookup (self->stars, instance->id)));
+  gtk_widget_set_visible (GTK_WIDGET (self->missing_row), gold);
+  g_simple_action_set_state (G_SIMPLE_ACTION (action (self, "missing")),
+                             g_variant_new_boolean (gold && g_hash_table_contains (self->missing, instance->id)));
+  gtk_widget_set_visible (self->copy_button, pass);
+
+  enable (self, "rate", candidate && !self->busy);
+  enable (self, "missing", gold && !self->busy);
+  enable (self, "copy-instance", pass && !copied && !self->busy);
+}
+
+/* ---- steps on the server ------------------------------------------------------ */
+
+static void
+update_actions (QuorumReviewPanel *self)
+{
+  gboolean open = self->kind != QUORUM_REVIEW_NONE && self->session != NULL;
+  gboolean consensus = open && self->kind == QUORUM_REVIEW_CONSENSUS;
+  gboolean idle = open && !self->busy && self->decision == 0;
+
+  enable (self, "accept", idle);
+  enable (self, "reject", idle);
+  enable (self, "mark-best", consensus && idle);
+  enable (self, "copy-set", consensus && idle);
+  enable (self, "clear", consensus && idle);
+  enable (self, "focus", open);
+  update_selection (self);
+}
+
+static void
+set_busy (QuorumReviewPanel *self,
+          gboolean           busy)
+{
+  self->busy = busy;
+  update_actions (self);
+}
+
+/* The consensus output the server answered: kept in the cache as the
+ * task's instances and shown as the ground truth. */
+static void
+take_output (QuorumReviewPanel *self,
+             JsonObject        *reply)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) instances = NULL;
+  g_autoptr(JsonNode) view = NULL;
+
+  json_object_set_member (self->view, "instances", json_node_copy (json_object_get_member (reply, "instances")));
+  json_object_set_int_member (self->view, "version", json_object_get_int_member (reply, "version"));
+  if (json_object_has_member (reply, "best") && scores_of (self) != NULL)
+    json_object_set_int_member (scores_of (self), "best", json_object_get_int_member (reply, "best"));
+  view = json_node_init_object (json_node_alloc (), self->view);
+  if (!quorum_cache_store_task (quorum_session_get_cache (self->session), view, &error))
+    g_warning ("Task %" G_GINT64_FORMAT " could not be cached: %s", self->task_id, error->message);
+  instances = read_instances (self->view, "instances");
+  quorum_canvas_set_instances (self->canvas, instances);
+  fill_consensus_legend (self);
+  update_selection (self);
+}
+
+/* The reviewer edited the ground truth. */
+static void
+on_instances_changed (QuorumReviewPanel *self)
+{
+  if (self->kind != QUORUM_REVIEW_CONSENSUS)
+    return;
+  fill_consensus_legend (self);
+  update_selection (self);
+}
+
+static void
+consensus_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(QuorumReviewPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
+    {
+      show_toast (self, error != NULL ? error->message : _("The server answered nothing"));
+      return;
+    }
+  take_output (self, json_node_get_object (reply));
+}
+
+/* POST /tasks/{id}/consensus/@step with the task's version; @body has the
+ * step's own members. */
+static void
+consensus_step (QuorumReviewPanel *self,
+                const char        *step,
+                JsonObject        *body)
+{
+  QuorumCache *cache;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (self->session == NULL || self->kind != QUORUM_REVIEW_CONSENSUS || self->busy)
+    return;
+  cache = quorum_session_get_cache (self->session);
+  /* The server's copy works on the server's version: edits still on their
+   * way would make it stale. */
+  if (quorum_cache_has_pending (cache, self->task_id))
+    {
+      show_toast (self, _("Your last edits are still being sent. Try again in a moment."));
+      return;
+    }
+  json_object_set_int_member (body, "version", quorum_cache_get_server_version (cache, self->task_id));
+  node = json_node_init_object (json_node_alloc (), body);
+  path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/consensus/%s", self->task_id, step);
+  set_busy (self, TRUE);
+  quorum_client_call_async (quorum_session_get_client (self->session), "POST", path, node, self->cancellable,
+                            consensus_done, g_object_ref (self));
+}
+
+static void
+mark_best_activated (GSimpleAction *simple,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  json_object_set_int_member (body, "pass", g_variant_get_int64 (parameter));
+  consensus_step (user_data, "best", body);
+}
+
+static void
+copy_set_activated (GSimpleAction *simple,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  json_object_set_int_member (body, "from", g_variant_get_int64 (parameter));
+  consensus_step (user_data, "copy", body);
+}
+
+static void
+copy_instance_activated (GSimpleAction *simple,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  QuorumReviewPanel *self = user_data;
+  const char *layer = NULL;
+  const QuorumInstance *instance = quorum_canvas_get_selected_layer_instance (self->canvas, &layer);
+  g_autoptr(JsonObject) body = json_object_new ();
+  JsonArray *ids = json_array_new ();
+
+  if (instance == NULL || pass_annotator (self, layer) == NULL)
+    {
+      json_array_unref (ids);
+      return;
+    }
+  json_object_set_int_member (body, "from", g_ascii_strtoll (layer, NULL, 10));
+  json_array_add_string_element (ids, instance->id);
+  json_object_set_array_member (body, "instances", ids);
+  consensus_step (self, "copy", body);
+}
+
+static void
+clear_activated (GSimpleAction *simple,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  consensus_step (user_data, "clear", body);
+}
+
+static void
+focus_changed (GSimpleAction *simple,
+               GVariant      *state,
+               gpointer       user_data)
+{
+  QuorumReviewPanel *self = user_data;
+
+  g_simple_action_set_state (simple, state);
+  if (self->canvas != NULL)
+    quorum_canvas_set_focus_selected (self->canvas, g_variant_get_boolean (state));
+}
+
+/* ---- the decision ------------------------------------------------------------- */
+
+static void
+stop_waiting (QuorumReviewPanel *self)
+{
+  if (self->watched_sync != NULL)
+    g_signal_handlers_disconnect_by_data (self->watched_sync, self);
+  self->pending_handler = 0;
+  g_clear_object (&self->watched_sync);
+}
+
+static void
+decided (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(QuorumReviewPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+  gboolean accepted = self->decision > 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->decision = 0;
+  g_clear_pointer (&self->comments, g_free);
+  set_busy (self, FALSE);
+  if (reply == NULL)
+    {
+      show_toast (self, error->message);
+      return;
+    }
+  show_toast (self, accepted ? _("Accepted")
+                    : self->kind == QUORUM_REVIEW_CONSENSUS ? _("Sent back to the file’s annotators")
+                    : _("Sent back to the annotator"));
+  g_signal_emit (self, signals[DECIDED], 0, self->task_id, self->job_id, accepted);
+}
+
+static void
+send_decision (QuorumReviewPanel *self)
+{
+  g_autofree char *path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/%s", self->task_id,
+                                           self->decision > 0 ? "accept" : "reject");
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  if (self->comments != NULL)
+    json_object_set_string_member (body, "comments", self->comments);
+  node = json_node_init_object (json_node_alloc (), body);
+  set_busy (self, TRUE);
+  quorum_client_call_async (quorum_session_get_client (self->session), "POST", path, node, self->cancellable,
+                            decided, g_object_ref (self));
+}
+
+static void
+on_pending (QuorumReviewPanel *self)
+{
+  QuorumSync *sync = quorum_session_get_sync (self->session);
+
+  switch (quorum_sync_get_state (sync))
+    {
+    case QUORUM_SYNC_OFFLINE:
+    case QUORUM_SYNC_CONFLICT:
+    case QUORUM_SYNC_SIGNED_OUT:
+      /* The edits cannot go now: the decision would be about other work. */
+      stop_waiting (self);
+      self->decision = 0;
+      g_clear_pointer (&self->comments, g_free);
+      update_actions (self);
+      show_toast (self, _("Your edits could not be sent, so nothing was decided. Try again once they are on the server."));
+      return;
+    default:
+      try_decision (self);
+    }
+}
+
+/* Sends the decision once nothing the reviewer did is still on its way:
+ * a rating being saved, or consensus edits in the outbox. */
+static void
+try_decision (QuorumReviewPanel *self)
+{
+  QuorumSync *sync;
+
+  if (self->decision == 0 || self->busy || self->session == NULL)
+    return;
+  if (self->rating_sending)
+    return;  /* rating_saved() comes back here */
+  if (quorum_cache_has_pending (quorum_session_get_cache (self->session), self->task_id))
+    {
+      if (self->watched_sync == NULL)
+        {
+          sync = quorum_session_get_sync (self->session);
+          self->watched_sync = g_object_ref (sync);
+          self->pending_handler = g_signal_connect_object (sync, "notify::pending", G_CALLBACK (on_pending),
+                                                           self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (sync, "notify::state", G_CALLBACK (on_pending), self, G_CONNECT_SWAPPED);
+        }
+      return;
+    }
+  stop_waiting (self);
+  send_decision (self);
+}
+
+static void
+decide (QuorumReviewPanel *self,
+        int                decision,
+        const char        *comments)
+{
+  if (self->kind == QUORUM_REVIEW_NONE || self->session == NULL || self->busy || self->decision != 0)
+    return;
+  self->decision = decision;
+  g_free (self->comments);
+  self->comments = g_strdup (comments);
+  update_actions (self);
+  try_decision (self);
+}
+
+static void
+accept_activated (GSimpleAction *simple,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  decide (user_data, 1, NULL);
+}
+
+static void
+update_reject_response (GtkTextBuffer    *buffer,
+                        AdwMessageDialog *dialog)
+{
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  adw_message_dialog_set_response_enabled (dialog, "reject", *g_strstrip (text) != '\0');
+}
+
+static void
+reject_response (AdwMessageDialog  *dialog,
+                 const char        *response,
+                 QuorumReviewPanel *self)
+{
+  GtkTextBuffer *buffer = g_object_get_data (G_OBJECT (dialog), "comments");
+  gint64 task = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "task"));
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (response, "reject") != 0 || task != self->task_id)
+    return;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_strstrip (text);
+  /* The server refuses a rejection without comments; so does the dialog. */
+  if (*text == '\0')
+    {
+      show_toast (self, _("Write what to change before rejecting"));
+      return;
+    }
+  decide (self, -1, text);
+}
+
+static void
+reject_activated (GSimpleAction *simple,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  QuorumReviewPanel *self = user_data;
+  GtkWidget *scrolled, *text_view;
+  GtkTextBuffer *buffer;
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  if (self->kind == QUORUM_REVIEW_NONE || self->busy || self->decision != 0)
+    return;
+  body = self->kind == QUORUM_REVIEW_CONSENSUS
+         ? _("Every pass of this file goes back to its annotator with your comments. Say what to change.")
+         : _("The task goes back to its annotator with your comments. Say what to change.");
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                       _("Reject the Work?"), body));
+  text_view = gtk_text_view_new ();
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (text_view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (text_view), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (text_view), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (text_view), 6);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (text_view), 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (text_view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Comments"), -1);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), text_view);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 96);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_add_css_class (scrolled, "card");
+  gtk_widget_set_overflow (scrolled, GTK_OVERFLOW_HIDDEN);
+  adw_message_dialog_set_extra_child (dialog, scrolled);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "reject", _("_Reject"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "reject", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_enabled (dialog, "reject", FALSE);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text_view));
+  g_object_set_data (G_OBJECT (dialog), "comments", buffer);
+  g_object_set_data (G_OBJECT (dialog), "task", GSIZE_TO_POINTER (self->task_id));
+  g_signal_connect_object (buffer, "changed", G_CALLBACK (update_reject_response), dialog, 0);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reject_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (text_view);
+}
+
+/* ---- the task ------------------------------------------------------------------ */
+
+static void
+reset (QuorumReviewPanel *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  stop_waiting (self);
+  clear_legend (self);
+  g_clear_pointer (&self->view, json_object_unref);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->comments, g_free);
+  g_hash_table_remove_all (self->stars);
+  g_hash_table_remove_all (self->missing);
+  self->kind = QUORUM_REVIEW_NONE;
+  self->task_id = self->job_id = 0;
+  self->busy = self->rating_sending = self->rating_dirty = FALSE;
+  self->decision = 0;
+  self->gold_score = 0;
+  g_simple_action_set_state (G_SIMPLE_ACTION (action (self, "focus")), g_variant_new_boolean (FALSE));
+  if (self->canvas != NULL)
+    {
+      quorum_canvas_clear_layers (self->canvas);
+      quorum_canvas_set_focus_selected (self->canvas, FALSE);
+      quorum_canvas_set_instances_visible (self->canvas, TRUE);
+      quorum_canvas_set_editable (self->canvas, TRUE);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->comments_group), FALSE);
+}
+
+static GdkRGBA
+parse_color (const char *text)
+{
+  GdkRGBA color = { 0.5, 0.5, 0.5, 1 };
+
+  gdk_rgba_parse (&color, text);
+  return color;
+}
+
+/**
+ * quorum_review_panel_set_task:
+ * @session: (nullable): the session the task came from
+ * @view: (nullable): the task's view (GET /tasks/{id}); %NULL, or a draw
+ *   task, clears the panel
+ *
+ * Shows the review controls of @view and sets the canvas's read-only
+ * layers. Call it after the canvas has the task's image and own instances.
+ */
+void
+quorum_review_panel_set_task (QuorumReviewPanel *self,
+                              QuorumSession     *session,
+                              JsonObject        *view)
+{
+  const char *comments;
+
+  g_return_if_fail (QUORUM_IS_REVIEW_PANEL (self));
+  reset (self);
+  if (quorum_review_kind_of_view (view) == QUORUM_REVIEW_NONE || session == NULL || self->canvas == NULL)
+    {
+      update_actions (self);
+      return;
+    }
+  self->kind = quorum_review_kind_of_view (view);
+  self->session = g_object_ref (session);
+  self->view = json_object_ref (view);
+  self->task_id = json_object_get_int_member_with_default (view, "id", 0);
+  self->job_id = json_object_get_int_member_with_default (view, "job", 0);
+  self->cancellable = g_cancellable_new ();
+
+  switch (self->kind)
+    {
+    case QUORUM_REVIEW_DRAW:
+      {
+        JsonObject *draw = json_object_get_object_member (view, "draw");
+        g_autoptr(GPtrArray) instances = read_instances (draw, "instances");
+        g_autofree char *count = count_instances (instances->len);
+
+        quorum_canvas_set_editable (self->canvas, FALSE);
+        quorum_canvas_set_layer (self->canvas, QUORUM_REVIEW_LAYER_DRAW, instances, NULL);
+        adw_preferences_group_set_title (self->summary_group, _("Review"));
+        adw_preferences_group_set_description (self->summary_group,
+                                               _("Check the annotator’s work against the guide. Accept it, or "
+                                                 "reject it with comments on what to change."));
+        add_legend_row (self, NULL, _("The Annotator’s Instances"), count, QUORUM_REVIEW_LAYER_DRAW, FALSE, NULL);
+      }
+      break;
+
+    case QUORUM_REVIEW_EXAM:
+      {
+        JsonObject *draw = json_object_get_object_member (view, "draw");
+        g_autoptr(GPtrArray) candidate = read_instances (draw, "instances");
+        g_autoptr(GPtrArray) gold = read_instances (view, "gold");
+        GdkRGBA gold_color = parse_color (GOLD_COLOR);
+        g_autofree char *candidate_count = count_instances (candidate->len);
+        g_autofree char *gold_count = count_instances (gold->len);
+
+        quorum_canvas_set_editable (self->canvas, FALSE);
+        quorum_canvas_set_layer (self->canvas, QUORUM_REVIEW_LAYER_GOLD, gold, &gold_color);
+        quorum_canvas_set_layer (self->canvas, QUORUM_REVIEW_LAYER_CANDIDATE, candidate, NULL);
+        read_rating (self);
+        write_missing_notes (self);
+        adw_preferences_group_set_title (self->summary_group, _("Exam Review"));
+        fill_exam_summary (self);
+        add_legend_row (self, NULL, _("The Candidate’s Instances"), candidate_count,
+                        QUORUM_REVIEW_LAYER_CANDIDATE, FALSE, NULL);
+        add_legend_row (self, GOLD_COLOR, _("Gold Standard"), gold_count, QUORUM_REVIEW_LAYER_GOLD, FALSE, NULL);
+      }
+      break;
+
+    case QUORUM_REVIEW_CONSENSUS:
+      {
+        JsonArray *passes = passes_of (self);
+
+        for (guint i = 0; passes != NULL && i < json_array_get_length (passes); i++)
+          {
+            JsonObject *pass = json_array_get_object_element (passes, i);
+            g_autoptr(GPtrArray) instances = read_instances (pass, "instances");
+            g_autofree char *layer = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                      json_object_get_int_member_with_default (pass, "id", 0));
+            GdkRGBA color = parse_color (pass_colors[i % G_N_ELEMENTS (pass_colors)]);
+
+            quorum_canvas_set_layer (self->canvas, layer, instances, &color);
+          }
+        adw_preferences_group_set_title (self->summary_group, _("Consensus"));
+        fill_consensus_legend (self);
+      }
+      break;
+
+    case QUORUM_REVIEW_NONE:
+    default:
+      break;
+    }
+
+  comments = json_object_get_string_member_with_default (view, "comments", NULL);
+  if (comments != NULL && *comments != '\0')
+    {
+      gtk_label_set_label (self->comments_label, comments);
+      gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
+    }
+  update_actions (self);
+}
+
+QuorumReviewKind
+quorum_review_panel_get_kind (QuorumReviewPanel *self)
+{
+  g_return_val_if_fail (QUORUM_IS_REVIEW_PANEL (self), QUORUM_REVIEW_NONE);
+  return self->kind;
+}
+
+gint64
+quorum_review_panel_get_task (QuorumReviewPanel *self)
+{
+  g_return_val_if_fail (QUORUM_IS_REVIEW_PANEL (self), 0);
+  return self->task_id;
+}
+
+/* The rows of the legend: one per set shown (for consensus, one per pass
+ * and the ground truth last). */
+guint
+quorum_review_panel_get_n_sets (QuorumReviewPanel *self)
+{
+  g_return_val_if_fail (QUORUM_IS_REVIEW_PANEL (self), 0);
+  return self->rows->len;
+}
+
+/* What row @index says: "ann — Score 0.88 · 11 instances". */
+char *
+quorum_review_panel_describe_set (QuorumReviewPanel *self,
+                                  guint              index)
+{
+  g_return_val_if_fail (QUORUM_IS_REVIEW_PANEL (self), NULL);
+  g_return_val_if_fail (index < self->rows->len, NULL);
+  return g_strdup (g_object_get_data (g_ptr_array_index (self->rows, index), "description"));
+}
+
+/* The stars of a candidate instance as the reviewer leaves them, 0: none. */
+int
+quorum_review_panel_get_stars (QuorumReviewPanel *self,
+                               const char        *instance_id)
+{
+  g_return_val_if_fail (QUORUM_IS_REVIEW_PANEL (self), 0);
+  return GPOINTER_TO_INT (g_hash_table_lookup (self->stars, instance_id));
+}
+
+gboolean
+quorum_review_panel_get_missing (QuorumReviewPanel *self,
+                                 const char        *gold_id)
+{
+  g_return_val_if_fail (QUORUM_IS_REVIEW_PANEL (self), FALSE);
+  return g_hash_table_contains (self->missing, gold_id);
+}
+
+void
+quorum_review_panel_bind_canvas (QuorumReviewPanel *self,
+                                 QuorumCanvas      *canvas)
+{
+  g_return_if_fail (QUORUM_IS_REVIEW_PANEL (self));
+  if (self->canvas != NULL)
+    g_signal_handlers_disconnect_by_data (self->canvas, self);
+  g_set_object (&self->canvas, canvas);
+  if (canvas != NULL)
+    {
+      g_signal_connect_object (canvas, "selection-changed", G_CALLBACK (update_selection), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (canvas, "instances-changed", G_CALLBACK (on_instances_changed), self,
+                               G_CONNECT_SWAPPED);
+    }
+}
+
+/**
+ * quorum_review_panel_get_action_group:
+ *
+ * The "review" actions: accept, reject, mark-best (x: a pass), copy-set
+ * (x: a pass), copy-instance, clear, focus (a boolean state), rate (i: 1…5
+ * stars for the selected candidate instance) and missing (a boolean state,
+ * of the selected gold instance). Insert it as "review" where the buttons
+ * that use it live.
+ *
+ * Returns: (transfer none): the actions
+ */
+GActionGroup *
+quorum_review_panel_get_action_group (QuorumReviewPanel *self)
+{
+  g_return_val_if_fail (QUORUM_IS_REVIEW_PANEL (self), NULL);
+  return G_ACTION_GROUP (self->actions);
+}
+
+/* ---- GObject -------------------------------------------------------------------- */
+
+static void
+quorum_review_panel_dispose (GObject *object)
+{
+  QuorumReviewPanel *self = QUORUM_REVIEW_PANEL (object);
+
+  g_cancellable_cancel (self->cancellable);
+  stop_waiting (self);
+  if (self->canvas != NULL)
+    g_signal_handlers_disconnect_by_data (self->canvas, self);
+  g_clear_object (&self->canvas);
+  g_clear_object (&self->session);
+  gtk_widget_dispose_template (GTK_WIDGET (self), QUORUM_TYPE_REVIEW_PANEL);
+  G_OBJECT_CLASS (quorum_review_panel_parent_class)->dispose (object);
+}
+
+static void
+quorum_review_panel_finalize (GObject *object)
+{
+  QuorumReviewPanel *self = QUORUM_REVIEW_PANEL (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->actions);
+  g_clear_pointer (&self->view, json_object_unref);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->stars, g_hash_table_unref);
+  g_clear_pointer (&self->missing, g_hash_table_unref);
+  g_free (self->comments);
+  G_OBJECT_CLASS (quorum_review_panel_parent_class)->finalize (object);
+}
+
+static void
+quorum_review_panel_class_init (QuorumReviewPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = quorum_review_panel_dispose;
+  object_class->finalize = quorum_review_panel_finalize;
+
+  /**
+   * QuorumReviewPanel::decided:
+   * @task: the task decided
+   * @job: its job
+   * @accepted: whether it was accepted
+   *
+   * The server took the decision: time for the job's next task.
+   */
+  signals[DECIDED] =
+    g_signal_new ("decided", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_BOOLEAN);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/quorum/Quorum/ui/quorum-review-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, summary_group);
+  gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, legend);
+  gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, selection_row);
+  gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, stars_row);
+  gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, stars_box);
+  gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, missing_row);
+  gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, focus_row);
+  gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, comments_group);
+  gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, comments_label);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+quorum_review_panel_init (QuorumReviewPanel *self)
+{
+  const GActionEntry entries[] = {
+    { "accept", accept_activated, NULL, NULL, NULL },
+    { "reject", reject_activated, NULL, NULL, NULL },
+    { "mark-best", mark_best_activated, "x", NULL, NULL },
+    { "copy-set", copy_set_activated, "x", NULL, NULL },
+    { "copy-instance", copy_instance_activated, NULL, NULL, NULL },
+    { "clear", clear_activated, NULL, NULL, NULL },
+    { "focus", NULL, NULL, "false", focus_changed },
+    { "rate", rate_activated, "i", NULL, NULL },
+    { "missing", NULL, NULL, "false", missing_changed },
+  };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->rows = g_ptr_array_new ();
+  self->stars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), entries, G_N_ELEMENTS (entries), self);
+
+  for (int i = 0; i < 5; i++)
+    {
+      GtkWidget *button = gtk_button_new_from_icon_name ("non-starred-symbolic");
+      g_autofree char *tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d Star", "%d Stars", i + 1), i + 1);
+
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_add_css_class (button, "circular");
+      gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "review.rate");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int32 (i + 1));
+      gtk_box_append (GTK_BOX (self->stars_box), button);
+      self->star_buttons[i] = button;
+    }
+  update_actions (self);
+}

@@ -1,0 +1,891 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-test"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "quorum-application.h"
+#include "quorum-canvas-private.h"
+#include "quorum-error.h"
+#include "quorum-review-panel.h"
+#include "quorum-window.h"
+#include "quorum-wire.h"
+
+/*
+ * The review screens against a real quorum-server filled by `quorumctl demo`:
+ * a review (Accept, Reject with comments), a consensus task (one legend row
+ * per pass, Mark as Best, Copy Instance) and an exam review (gold instances,
+ * Missing, stars saved on the server). The tests run in order and share one
+ * server and one window.
+ */
+
+#define ROOT_PASSWORD "correct horse battery"
+
+static QuorumApplication *application;
+
+static struct {
+  char          *home;
+  GSubprocess   *process;
+  char          *address;
+  QuorumClient  *admin;
+  JsonObject    *demo;       /* quorumctl demo --json */
+  QuorumWindow  *window;
+} server;
+
+/* ---- a real server, filled by the demo ------------------------------------- */
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static JsonNode *
+call (QuorumClient *client,
+      const char   *method,
+      const char   *path,
+      const char   *body)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonNode *reply;
+
+  if (body != NULL)
+    {
+      node = quorum_wire_parse_bytes (body, strlen (body), &error);
+      g_assert_no_error (error);
+    }
+  reply = quorum_client_call_sync (client, method, path, node, NULL, &error);
+  if (error != NULL)
+    g_error ("%s %s: %s", method, path, error->message);
+  return reply;
+}
+
+static QuorumClient *
+client_for (const char *user,
+            const char *password)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumClient) client = quorum_client_new (server.address, &error);
+  g_autoptr(JsonNode) reply = NULL;
+
+  g_assert_no_error (error);
+  reply = quorum_client_login_sync (client, user, password, NULL, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&client);
+}
+
+static void
+server_start (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) admin = NULL;
+  g_autoptr(GSubprocess) demo = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *data_dir = g_build_filename (server.home, "server", NULL);
+  g_autofree char *demo_out = NULL;
+  g_autofree char *demo_err = NULL;
+  guint port = 0;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "QUORUM_PWHASH_FAST", "1", TRUE);
+  admin = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("QUORUM_SERVER_BIN"),
+                                       "--data", data_dir, "--create-admin", "root", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (admin, ROOT_PASSWORD "\n", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  server.process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("QUORUM_SERVER_BIN"),
+                                                "--data", data_dir, "--listen", "127.0.0.1:0", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server.process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL);
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (line, "port"));
+  g_assert_cmpint (sscanf (strstr (line, "port"), "port %u", &port), ==, 1);
+  server.address = g_strdup_printf ("http://127.0.0.1:%u", port);
+  server.admin = client_for ("root", ROOT_PASSWORD);
+
+  /* The demo: review, consensus and exam review tasks ready for rita and tom. */
+  g_subprocess_launcher_setenv (launcher, "QUORUM_TOKEN", quorum_client_get_token (server.admin), TRUE);
+  g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  demo = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("QUORUMCTL_BIN"), "demo", "--server",
+                                      server.address, "--json", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (demo, NULL, NULL, &demo_out, &demo_err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (demo) != 0)
+    g_error ("quorumctl demo: %s", demo_err);
+  node = quorum_wire_parse_bytes (demo_out, strlen (demo_out), &error);
+  g_assert_no_error (error);
+  server.demo = json_object_ref (json_node_get_object (node));
+}
+
+static const char *
+password_of (const char *user)
+{
+  JsonArray *accounts = json_object_get_array_member (server.demo, "accounts");
+
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    {
+      JsonObject *account = json_array_get_object_element (accounts, i);
+
+      if (g_str_equal (json_object_get_string_member (account, "name"), user))
+        return json_object_get_string_member (account, "password");
+    }
+  g_error ("no demo account %s", user);
+  return NULL;
+}
+
+static gint64
+user_id (const char *user)
+{
+  JsonArray *accounts = json_object_get_array_member (server.demo, "accounts");
+
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    {
+      JsonObject *account = json_array_get_object_element (accounts, i);
+
+      if (g_str_equal (json_object_get_string_member (account, "name"), user))
+        return json_object_get_int_member (account, "id");
+    }
+  g_error ("no demo account %s", user);
+  return 0;
+}
+
+/* The demo job whose name starts with @prefix. */
+static gint64
+job_id (const char *prefix)
+{
+  JsonArray *jobs = json_object_get_array_member (server.demo, "jobs");
+
+  for (guint i = 0; i < json_array_get_length (jobs); i++)
+    {
+      JsonObject *job = json_array_get_object_element (jobs, i);
+
+      if (g_str_has_prefix (json_object_get_string_member (job, "name"), prefix))
+        return json_object_get_int_member (job, "id");
+    }
+  g_error ("no demo job %s", prefix);
+  return 0;
+}
+
+static JsonObject *
+server_task (gint64 task_id)
+{
+  g_autofree char *path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT, task_id);
+  g_autoptr(JsonNode) task = call (server.admin, "GET", path, NULL);
+
+  return json_object_ref (json_node_get_object (task));
+}
+
+static const char *
+server_state (gint64 task_id)
+{
+  g_autoptr(JsonObject) task = server_task (task_id);
+
+  return g_intern_string (json_object_get_string_member (task, "state"));
+}
+
+/* The first task of @job of @kind in @state (and of @file_name when given),
+ * given to @user by the administrator. */
+static gint64
+assign_task (gint64      job,
+             const char *kind,
+             const char *state,
+             const char *file_name,
+             const char *user)
+{
+  g_autofree char *path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/tasks", job);
+  g_autoptr(JsonNode) tasks = call (server.admin, "GET", path, NULL);
+  JsonArray *array = json_node_get_array (tasks);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *task = json_array_get_object_element (array, i);
+      gint64 id = json_object_get_int_member (task, "id");
+      g_autofree char *assign = NULL;
+      g_autofree char *body = NULL;
+
+      if (!g_str_equal (json_object_get_string_member (task, "kind"), kind) ||
+          !g_str_equal (json_object_get_string_member (task, "state"), state) ||
+          (file_name != NULL && !g_str_equal (json_object_get_string_member (task, "file_name"), file_name)))
+        continue;
+      assign = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/assign", id);
+      body = g_strdup_printf ("{\"user\": %" G_GINT64_FORMAT "}", user_id (user));
+      json_node_unref (call (server.admin, "POST", assign, body));
+      return id;
+    }
+  g_error ("job %" G_GINT64_FORMAT " has no %s %s task", job, state, kind);
+  return 0;
+}
+
+/* ---- driving the window -------------------------------------------------------- */
+
+static gboolean
+wait_until (gboolean (*condition) (gpointer),
+            gpointer   data)
+{
+  gint64 end = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+    }
+  return TRUE;
+}
+
+static void
+iterate (guint milliseconds)
+{
+  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Polls the server between turns of the main loop. */
+static gboolean
+wait_for_server (gboolean (*condition) (gpointer),
+                 gpointer   data)
+{
+  gint64 end = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      iterate (50);
+    }
+  return TRUE;
+}
+
+static gpointer
+child (QuorumWindow *window,
+       const char   *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), QUORUM_TYPE_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static QuorumReviewPanel *
+panel (void)
+{
+  return child (server.window, "review_panel");
+}
+
+static QuorumCanvas *
+canvas (void)
+{
+  return child (server.window, "canvas");
+}
+
+static gboolean
+work_shown (gpointer window)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (child (window, "stack")), "work") == 0;
+}
+
+static gboolean
+start_shown (gpointer window)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (child (window, "stack")), "start") == 0;
+}
+
+/* The task is open on the canvas with its review controls. */
+static gboolean
+review_open (gpointer data)
+{
+  gint64 task = *(gint64 *) data;
+
+  return quorum_window_get_task (server.window) == task &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (child (server.window, "canvas_stack")), "canvas") == 0 &&
+         quorum_review_panel_get_task (panel ()) == task;
+}
+
+static void
+sign_in (const char *user)
+{
+  gtk_editable_set_text (child (server.window, "server_row"), server.address);
+  gtk_editable_set_text (child (server.window, "user_row"), user);
+  gtk_editable_set_text (child (server.window, "password_row"), password_of (user));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.sign-in", NULL));
+  g_assert_true (wait_until (work_shown, server.window));
+}
+
+static void
+open_task (gint64 task)
+{
+  quorum_window_open_task (server.window, task);
+  if (!wait_until (review_open, &task))
+    g_error ("task %" G_GINT64_FORMAT " did not open: window task %" G_GINT64_FORMAT ", page %s (%s), panel task %"
+             G_GINT64_FORMAT, task, quorum_window_get_task (server.window),
+             gtk_stack_get_visible_child_name (child (server.window, "canvas_stack")),
+             adw_status_page_get_description (child (server.window, "canvas_error_page")),
+             quorum_review_panel_get_task (panel ()));
+}
+
+static GtkWidget *
+find_dialog (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (window) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0)
+        return window;
+    }
+  return NULL;
+}
+
+/* ---- the tests ------------------------------------------------------------------- */
+
+static gint64 accepted_review;
+
+static gboolean
+review_completed (gpointer data)
+{
+  return g_str_equal (server_state (accepted_review), "complete");
+}
+
+static gboolean
+moved_on (gpointer data)
+{
+  return quorum_window_get_task (server.window) != 0 && quorum_window_get_task (server.window) != accepted_review &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (child (server.window, "canvas_stack")), "canvas") == 0;
+}
+
+static void
+test_accept (void)
+{
+  gint64 job = job_id ("Street scenes — contractors");
+  g_autoptr(JsonObject) view = NULL;
+  g_autoptr(JsonObject) draw = NULL;
+  guint n_draw;
+
+  sign_in ("rita");
+  accepted_review = assign_task (job, "review", "available", NULL, "rita");
+  open_task (accepted_review);
+  view = server_task (accepted_review);
+  n_draw = json_array_get_length (json_object_get_array_member (json_object_get_object_member (view, "draw"),
+                                                                 "instances"));
+  g_assert_cmpuint (n_draw, >, 0);
+
+  /* The draw's instances, read-only, and Accept and Reject instead of Submit. */
+  g_assert_cmpint (quorum_review_panel_get_kind (panel ()), ==, QUORUM_REVIEW_DRAW);
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (canvas (), QUORUM_REVIEW_LAYER_DRAW), ==, n_draw);
+  g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, 0);
+  g_assert_false (quorum_canvas_get_editable (canvas ()));
+  g_assert_false (gtk_widget_get_visible (child (server.window, "submit_button")));
+  g_assert_true (gtk_widget_get_visible (child (server.window, "decision_bar")));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (child (server.window, "side_stack")), ==, "review");
+  g_assert_false (gtk_widget_get_visible (child (server.window, "tool_box")));
+
+  /* A click on an instance selects it, and nothing can move it. */
+  {
+    const QuorumInstance *first = quorum_canvas_get_layer_instance (canvas (), QUORUM_REVIEW_LAYER_DRAW, 0);
+    g_autoptr(QuorumInstance) before = quorum_instance_copy (first);
+    QuorumRect bounds;
+    double x, y;
+
+    quorum_instance_bounds (first, &bounds);
+    quorum_canvas_image_to_widget (canvas (), (bounds.x0 + bounds.x1) / 2, (bounds.y0 + bounds.y1) / 2, &x, &y);
+    if (first->kind == QUORUM_KIND_POLYLINE || first->kind == QUORUM_KIND_POINT)
+      quorum_canvas_image_to_widget (canvas (), first->points[0].x, first->points[0].y, &x, &y);
+    g_assert_false (_quorum_canvas_drag_begin (canvas (), GDK_BUTTON_PRIMARY, 0, x, y));
+    g_assert_nonnull (quorum_canvas_get_selected_layer_instance (canvas (), NULL));
+    _quorum_canvas_drag_update (canvas (), x + 30, y + 30);
+    _quorum_canvas_drag_end (canvas (), x + 30, y + 30);
+    g_assert_cmpfloat (quorum_canvas_get_layer_instance (canvas (), QUORUM_REVIEW_LAYER_DRAW, 0)->points[0].x, ==,
+                       before->points[0].x);
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.accept", NULL));
+  g_assert_true (wait_for_server (review_completed, NULL));
+  g_clear_pointer (&view, json_object_unref);
+  view = server_task (accepted_review);
+  draw = server_task (json_object_get_int_member (view, "reviews"));
+  g_assert_cmpstr (json_object_get_string_member (draw, "state"), ==, "accepted");
+
+  /* The job's next task opens: rita, a reviewer, may draw, and a draw task
+   * is drawn as ever, with Submit. */
+  g_assert_true (wait_until (moved_on, NULL));
+  g_clear_pointer (&view, json_object_unref);
+  view = server_task (quorum_window_get_task (server.window));
+  g_assert_cmpint (json_object_get_int_member (view, "job"), ==, job);
+  g_assert_cmpstr (json_object_get_string_member (view, "kind"), ==, "draw");
+  g_assert_cmpint (quorum_review_panel_get_kind (panel ()), ==, QUORUM_REVIEW_NONE);
+  g_assert_true (gtk_widget_get_visible (child (server.window, "submit_button")));
+  g_assert_false (gtk_widget_get_visible (child (server.window, "decision_bar")));
+  g_assert_true (quorum_canvas_get_editable (canvas ()));
+  g_assert_cmpuint (quorum_canvas_get_n_layers (canvas ()), ==, 0);
+}
+
+static gint64 rejected_review;
+
+static gboolean
+draw_rejected (gpointer data)
+{
+  g_autoptr(JsonObject) review = server_task (rejected_review);
+  g_autoptr(JsonObject) draw = server_task (json_object_get_int_member (review, "reviews"));
+
+  return g_str_equal (json_object_get_string_member (draw, "state"), "rejected");
+}
+
+static void
+test_reject (void)
+{
+  gint64 job = job_id ("Street scenes — consensus");
+  g_autoptr(JsonObject) review = NULL;
+  g_autoptr(JsonObject) draw = NULL;
+  GtkTextBuffer *comments;
+  GtkWidget *dialog;
+
+  rejected_review = assign_task (job, "review", "available", "street-04.png", "rita");
+  open_task (rejected_review);
+
+  /* Empty comments: the dialog refuses, and nothing reaches the server. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.reject", NULL));
+  dialog = find_dialog ("Reject the Work?");
+  g_assert_nonnull (dialog);
+  comments = g_object_get_data (G_OBJECT (dialog), "comments");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "reject"));
+  gtk_text_buffer_set_text (comments, "   \n ", -1);
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "reject"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "reject");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  iterate (300);
+  review = server_task (rejected_review);
+  draw = server_task (json_object_get_int_member (review, "reviews"));
+  g_assert_cmpstr (json_object_get_string_member (draw, "state"), ==, "submitted");
+  g_assert_cmpint (quorum_window_get_task (server.window), ==, rejected_review);
+
+  /* With comments: the draw goes back to its annotator with them. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.reject", NULL));
+  dialog = find_dialog ("Reject the Work?");
+  g_assert_nonnull (dialog);
+  comments = g_object_get_data (G_OBJECT (dialog), "comments");
+  gtk_text_buffer_set_text (comments, "The truck on the left is missing.", -1);
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "reject"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "reject");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (wait_for_server (draw_rejected, NULL));
+  g_clear_pointer (&draw, json_object_unref);
+  draw = server_task (json_object_get_int_member (review, "reviews"));
+  g_assert_cmpstr (json_object_get_string_member (draw, "comments"), ==, "The truck on the left is missing.");
+
+  /* And rita's next task of the job opens. */
+  accepted_review = rejected_review;
+  g_assert_true (wait_until (moved_on, NULL));
+}
+
+static struct {
+  gint64      task;
+  gint64      pass;
+  GHashTable *pass_ids;   /* the instance ids of that pass */
+  const char *copied;     /* an instance copied alone */
+} consensus;
+
+static gboolean
+output_is_pass (gpointer data)
+{
+  g_autoptr(JsonObject) task = server_task (consensus.task);
+  JsonArray *instances = json_object_get_array_member (task, "instances");
+  JsonObject *scores = json_object_get_object_member (task, "scores");
+
+  if (json_object_get_int_member (scores, "best") != consensus.pass ||
+      json_array_get_length (instances) != g_hash_table_size (consensus.pass_ids))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (instances); i++)
+    {
+      JsonObject *instance = json_array_get_object_element (instances, i);
+
+      if (json_object_get_null_member (instance, "copied_from") ||
+          !g_hash_table_contains (consensus.pass_ids, json_object_get_string_member (instance, "copied_from")))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+instance_copied (gpointer data)
+{
+  g_autoptr(JsonObject) task = server_task (consensus.task);
+  JsonArray *instances = json_object_get_array_member (task, "instances");
+  guint n = json_array_get_length (instances);
+  JsonObject *last = n > 0 ? json_array_get_object_element (instances, n - 1) : NULL;
+
+  return n == g_hash_table_size (consensus.pass_ids) + 1 &&
+         g_strcmp0 (json_object_get_string_member_with_default (last, "copied_from", ""), consensus.copied) == 0;
+}
+
+static void
+test_consensus (void)
+{
+  gint64 job = job_id ("Street scenes — consensus");
+  g_autoptr(JsonObject) view = NULL;
+  JsonArray *passes;
+  JsonObject *scores;
+  gint64 best;
+  g_autofree char *layer = NULL;
+  const QuorumInstance *instance;
+
+  /* Rita's next task of the job is one of the consensus tasks open to her;
+   * else she gets one by hand. */
+  if (quorum_review_panel_get_kind (panel ()) == QUORUM_REVIEW_CONSENSUS)
+    consensus.task = quorum_window_get_task (server.window);
+  else
+    {
+      consensus.task = assign_task (job, "consensus", "available", NULL, "rita");
+      open_task (consensus.task);
+    }
+  view = server_task (consensus.task);
+  passes = json_object_get_array_member (view, "passes");
+  scores = json_object_get_object_member (view, "scores");
+  best = json_object_get_int_member (scores, "best");
+  g_assert_cmpuint (json_array_get_length (passes), ==, 3);
+
+  /* A legend row per pass with its annotator and score, then the ground
+   * truth; each pass a layer of its own; the output editable. */
+  g_assert_cmpint (quorum_review_panel_get_kind (panel ()), ==, QUORUM_REVIEW_CONSENSUS);
+  g_assert_cmpuint (quorum_review_panel_get_n_sets (panel ()), ==, json_array_get_length (passes) + 1);
+  g_assert_cmpuint (quorum_canvas_get_n_layers (canvas ()), ==, json_array_get_length (passes));
+  g_assert_true (quorum_canvas_get_editable (canvas ()));
+  g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==,
+                    json_array_get_length (json_object_get_array_member (view, "instances")));
+  for (guint i = 0; i < json_array_get_length (passes); i++)
+    {
+      JsonObject *pass = json_array_get_object_element (passes, i);
+      JsonObject *annotator = json_array_get_object_element (json_object_get_array_member (scores, "annotators"), i);
+      g_autofree char *description = quorum_review_panel_describe_set (panel (), i);
+      g_autofree char *score = g_strdup_printf ("Score %.2f", json_object_get_double_member (annotator, "score"));
+      g_autofree char *pass_layer = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (pass, "id"));
+
+      g_assert_cmpint (json_object_get_int_member (annotator, "task"), ==, json_object_get_int_member (pass, "id"));
+      g_assert_true (g_str_has_prefix (description, json_object_get_string_member (pass, "annotator")));
+      g_assert_nonnull (strstr (description, score));
+      g_assert_cmpuint (quorum_canvas_get_layer_n_instances (canvas (), pass_layer), ==,
+                        json_array_get_length (json_object_get_array_member (pass, "instances")));
+    }
+
+  /* Mark as Best on another pass: the output becomes a copy of its set. */
+  consensus.pass_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < json_array_get_length (passes) && consensus.pass == 0; i++)
+    {
+      JsonObject *pass = json_array_get_object_element (passes, i);
+      JsonArray *instances = json_object_get_array_member (pass, "instances");
+
+      if (json_object_get_int_member (pass, "id") == best)
+        continue;
+      consensus.pass = json_object_get_int_member (pass, "id");
+      for (guint j = 0; j < json_array_get_length (instances); j++)
+        g_hash_table_add (consensus.pass_ids,
+                          (gpointer) json_object_get_string_member (json_array_get_object_element (instances, j), "id"));
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.mark-best", "x", consensus.pass));
+  g_assert_true (wait_for_server (output_is_pass, NULL));
+  iterate (200);
+  g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, g_hash_table_size (consensus.pass_ids));
+  {
+    g_autofree char *description = NULL;
+
+    for (guint i = 0; i < json_array_get_length (passes); i++)
+      if (json_object_get_int_member (json_array_get_object_element (passes, i), "id") == consensus.pass)
+        description = quorum_review_panel_describe_set (panel (), i);
+    g_assert_nonnull (description);
+  }
+
+  /* Copy Instance: one instance of another pass, selected on the canvas. */
+  layer = g_strdup_printf ("%" G_GINT64_FORMAT, best);
+  instance = quorum_canvas_get_layer_instance (canvas (), layer, 0);
+  consensus.copied = g_intern_string (instance->id);
+  g_assert_true (quorum_canvas_select_layer_instance (canvas (), layer, instance->id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.copy-instance", NULL));
+  g_assert_true (wait_for_server (instance_copied, NULL));
+  iterate (200);
+  g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, g_hash_table_size (consensus.pass_ids) + 1);
+
+  /* The reply's version is the cache's: an edit after it syncs cleanly. */
+  {
+    QuorumSession *session = quorum_window_get_session (server.window);
+
+    g_assert_cmpint (quorum_cache_get_server_version (quorum_session_get_cache (session), consensus.task), ==,
+                     json_object_get_int_member (view, "version") + 2);
+  }
+  g_clear_pointer (&consensus.pass_ids, g_hash_table_unref);
+}
+
+static struct {
+  gint64      task;
+  const char *candidate;
+} exam;
+
+static gboolean
+stars_saved (gpointer data)
+{
+  g_autoptr(JsonObject) task = server_task (exam.task);
+  JsonNode *rating = json_object_get_member (task, "rating");
+  JsonObject *stars;
+
+  if (rating == NULL || !JSON_NODE_HOLDS_OBJECT (rating))
+    return FALSE;
+  stars = json_object_get_object_member (json_node_get_object (rating), "stars");
+  return json_object_has_member (stars, exam.candidate) && json_object_get_int_member (stars, exam.candidate) == 2;
+}
+
+static const char *flagged_gold;
+
+static gboolean
+missing_saved (gpointer data)
+{
+  g_autoptr(JsonObject) task = server_task (exam.task);
+  JsonArray *missing = json_object_get_array_member (json_object_get_object_member (task, "rating"), "missing");
+
+  for (guint i = 0; i < json_array_get_length (missing); i++)
+    if (g_str_equal (json_array_get_string_element (missing, i), flagged_gold))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+exam_review_open (gpointer data)
+{
+  return quorum_review_panel_get_kind (panel ()) == QUORUM_REVIEW_EXAM &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (child (server.window, "canvas_stack")), "canvas") == 0;
+}
+
+static void
+test_exam (void)
+{
+  gint64 job = job_id ("Street-scene basics");
+  g_autoptr(JsonObject) view = NULL;
+  JsonArray *gold;
+  JsonArray *missing;
+  const QuorumInstance *candidate;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.sign-out", NULL));
+  g_assert_true (wait_until (start_shown, server.window));
+  sign_in ("tom");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.next-task", "x", job));
+  g_assert_true (wait_until (exam_review_open, NULL));
+  exam.task = quorum_window_get_task (server.window);
+  view = server_task (exam.task);
+  gold = json_object_get_array_member (view, "gold");
+  missing = json_object_get_array_member (json_object_get_object_member (view, "suggested"), "missing");
+
+  /* The candidate's instances and the gold ones, "Missing" on those the
+   * suggestion flags. */
+  g_assert_cmpuint (json_array_get_length (gold), >, 0);
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (canvas (), QUORUM_REVIEW_LAYER_GOLD), ==,
+                    json_array_get_length (gold));
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (canvas (), QUORUM_REVIEW_LAYER_CANDIDATE), ==,
+                    json_array_get_length (json_object_get_array_member (json_object_get_object_member (view, "draw"),
+                                                                         "instances")));
+  g_assert_false (quorum_canvas_get_editable (canvas ()));
+  for (guint i = 0; i < json_array_get_length (gold); i++)
+    {
+      const char *id = json_object_get_string_member (json_array_get_object_element (gold, i), "id");
+      gboolean flagged = FALSE;
+
+      for (guint j = 0; j < json_array_get_length (missing); j++)
+        flagged |= g_str_equal (json_array_get_string_element (missing, j), id);
+      g_assert_cmpstr (quorum_canvas_get_layer_note (canvas (), QUORUM_REVIEW_LAYER_GOLD, id), ==,
+                       flagged ? "Missing" : NULL);
+      g_assert_cmpint (quorum_review_panel_get_missing (panel (), id), ==, flagged);
+    }
+
+  /* Two stars for a candidate instance: on the server. */
+  candidate = quorum_canvas_get_layer_instance (canvas (), QUORUM_REVIEW_LAYER_CANDIDATE, 0);
+  exam.candidate = g_intern_string (candidate->id);
+  g_assert_true (quorum_canvas_select_layer_instance (canvas (), QUORUM_REVIEW_LAYER_CANDIDATE, candidate->id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.rate", "i", 2));
+  g_assert_cmpint (quorum_review_panel_get_stars (panel (), exam.candidate), ==, 2);
+  g_assert_true (wait_for_server (stars_saved, NULL));
+
+  /* Missing on a gold instance the suggestion did not flag. */
+  for (guint i = 0; i < json_array_get_length (gold) && flagged_gold == NULL; i++)
+    {
+      const char *id = json_object_get_string_member (json_array_get_object_element (gold, i), "id");
+
+      if (!quorum_review_panel_get_missing (panel (), id))
+        flagged_gold = g_intern_string (id);
+    }
+  g_assert_nonnull (flagged_gold);
+  g_assert_true (quorum_canvas_select_layer_instance (canvas (), QUORUM_REVIEW_LAYER_GOLD, flagged_gold));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.missing", NULL));
+  g_assert_cmpstr (quorum_canvas_get_layer_note (canvas (), QUORUM_REVIEW_LAYER_GOLD, flagged_gold), ==, "Missing");
+  g_assert_true (wait_for_server (missing_saved, NULL));
+
+  /* Focus: only the selected instance is drawn. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.focus", NULL));
+  g_assert_true (quorum_canvas_get_focus_selected (canvas ()));
+}
+
+static GPtrArray *
+one_box (const char *id,
+         double      x0,
+         double      y0,
+         double      x1,
+         double      y1)
+{
+  GPtrArray *instances = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
+  QuorumInstance *box = quorum_instance_new (id, "car", QUORUM_KIND_BOX);
+  QuorumPoint corners[2] = { { x0, y0 }, { x1, y1 } };
+
+  quorum_instance_set_points (box, corners, 2);
+  g_ptr_array_add (instances, box);
+  return instances;
+}
+
+/* The canvas's layers alone: which instance a click selects, hiding a
+ * layer, notes, and a read-only canvas that keeps every instance as it is. */
+static void
+test_canvas_layers (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  QuorumCanvas *layered = QUORUM_CANVAS (quorum_canvas_new ());
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 100, 100);
+  g_autoptr(GdkTexture) image = NULL;
+  g_autoptr(GPtrArray) own = one_box ("own", 10, 10, 40, 40);
+  g_autoptr(GPtrArray) lower = one_box ("lower", 20, 20, 60, 60);
+  g_autoptr(GPtrArray) upper = one_box ("upper", 50, 50, 90, 90);
+  GdkRGBA gold = { 0.83, 0.63, 0.09, 1 };
+  const char *layer = NULL;
+  double x, y;
+
+  gdk_pixbuf_fill (pixbuf, 0x808080ff);
+  image = gdk_texture_new_for_pixbuf (pixbuf);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (layered));
+  gtk_window_set_default_size (GTK_WINDOW (window), 200, 200);
+  gtk_window_present (GTK_WINDOW (window));
+  quorum_canvas_set_image (layered, image);
+  quorum_canvas_set_instances (layered, own);
+  quorum_canvas_set_layer (layered, "lower", lower, NULL);
+  quorum_canvas_set_layer (layered, "upper", upper, &gold);
+  iterate (100);
+  g_assert_cmpuint (quorum_canvas_get_n_layers (layered), ==, 2);
+
+  /* Own instances first, then the topmost layer. */
+  quorum_canvas_image_to_widget (layered, 30, 30, &x, &y);
+  _quorum_canvas_drag_begin (layered, GDK_BUTTON_PRIMARY, 0, x, y);
+  _quorum_canvas_drag_end (layered, x, y);
+  g_assert_cmpint (quorum_canvas_get_selected (layered), ==, 0);
+  quorum_canvas_image_to_widget (layered, 55, 55, &x, &y);
+  g_assert_false (_quorum_canvas_drag_begin (layered, GDK_BUTTON_PRIMARY, 0, x, y));
+  g_assert_cmpint (quorum_canvas_get_selected (layered), ==, -1);
+  g_assert_cmpstr (quorum_canvas_get_selected_layer_instance (layered, &layer)->id, ==, "upper");
+  g_assert_cmpstr (layer, ==, "upper");
+
+  /* A hidden layer is neither drawn nor hit, and loses the selection. */
+  quorum_canvas_set_layer_visible (layered, "upper", FALSE);
+  g_assert_null (quorum_canvas_get_selected_layer_instance (layered, NULL));
+  g_assert_false (_quorum_canvas_drag_begin (layered, GDK_BUTTON_PRIMARY, 0, x, y));
+  g_assert_cmpstr (quorum_canvas_get_selected_layer_instance (layered, NULL)->id, ==, "lower");
+  g_assert_false (quorum_canvas_select_layer_instance (layered, "upper", "upper"));
+
+  /* Notes, and a read-only canvas: the select tool only, nothing moves. */
+  quorum_canvas_set_layer_note (layered, "lower", "lower", "Missing");
+  g_assert_cmpstr (quorum_canvas_get_layer_note (layered, "lower", "lower"), ==, "Missing");
+  quorum_canvas_set_tool (layered, QUORUM_CANVAS_TOOL_BOX);
+  quorum_canvas_set_editable (layered, FALSE);
+  g_assert_cmpint (quorum_canvas_get_tool (layered), ==, QUORUM_CANVAS_TOOL_SELECT);
+  quorum_canvas_image_to_widget (layered, 30, 30, &x, &y);
+  g_assert_false (_quorum_canvas_drag_begin (layered, GDK_BUTTON_PRIMARY, 0, x, y));
+  g_assert_cmpint (quorum_canvas_get_selected (layered), ==, 0);
+  g_assert_false (_quorum_canvas_key_pressed (layered, GDK_KEY_Delete, 0));
+  g_assert_cmpuint (quorum_canvas_get_n_instances (layered), ==, 1);
+
+  /* Focus draws the selection only; hiding the own instances drops it. */
+  quorum_canvas_set_focus_selected (layered, TRUE);
+  iterate (50);
+  quorum_canvas_set_instances_visible (layered, FALSE);
+  g_assert_cmpint (quorum_canvas_get_selected (layered), ==, -1);
+  g_assert_cmpint (quorum_canvas_hit_test (layered, x, y), ==, -1);
+  quorum_canvas_clear_layers (layered);
+  g_assert_cmpuint (quorum_canvas_get_n_layers (layered), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_printerr ("no display: run under xvfb-run (make test does)\n");
+      return 77;
+    }
+
+  server.home = g_dir_make_tmp ("quorum-review-XXXXXX", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char *names[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME" };
+      g_autofree char *path = g_build_filename (server.home, names[i], NULL);
+
+      g_mkdir_with_parents (path, 0700);
+      g_setenv (names[i], path, TRUE);
+    }
+  g_setenv ("QUORUM_CREDENTIALS_STORE", "file", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  setlocale (LC_ALL, "C.UTF-8");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("QUORUM_LOCALEDIR"));
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  server_start ();
+
+  application = quorum_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
+  g_assert_no_error (error);
+  g_application_hold (G_APPLICATION (application));
+  server.window = quorum_window_new (application);
+  gtk_window_set_default_size (GTK_WINDOW (server.window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (server.window));
+
+  g_test_add_func ("/review/canvas-layers", test_canvas_layers);
+  g_test_add_func ("/review/accept", test_accept);
+  g_test_add_func ("/review/reject", test_reject);
+  g_test_add_func ("/review/consensus", test_consensus);
+  g_test_add_func ("/review/exam", test_exam);
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (server.window));
+  g_application_release (G_APPLICATION (application));
+  g_clear_object (&application);
+  g_subprocess_send_signal (server.process, SIGKILL);
+  g_subprocess_wait (server.process, NULL, NULL);
+  g_clear_object (&server.process);
+  g_clear_object (&server.admin);
+  g_clear_pointer (&server.demo, json_object_unref);
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", server.home);
+
+    if (system (command) != 0)
+      g_printerr ("could not remove %s\n", server.home);
+  }
+  return status;
+}
