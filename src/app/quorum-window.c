@@ -43,6 +43,7 @@ struct _QuorumWindow
   GtkStack             *stack;
   AdwStatusPage        *start_page;
   AdwEntryRow          *server_row;
+  GtkMenuButton        *servers_button;
   AdwEntryRow          *user_row;
   AdwPasswordEntryRow  *password_row;
   GtkLabel             *sign_in_error;
@@ -223,6 +224,8 @@ describe_sign_in_error (const GError *error)
 
 /* ---- the session ----------------------------------------------------------- */
 
+static void update_known_servers (QuorumWindow *self);
+
 static void
 remember_server (QuorumWindow *self)
 {
@@ -247,7 +250,41 @@ remember_server (QuorumWindow *self)
           g_strv_builder_add (builder, known[i]);
       updated = g_strv_builder_end (builder);
       g_settings_set_strv (self->settings, "known-servers", (const char * const *) updated);
+      update_known_servers (self);
     }
+}
+
+/* The server row's menu: every address signed in to before, newest first. */
+static void
+update_known_servers (QuorumWindow *self)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_auto(GStrv) known = NULL;
+
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  if (g_settings_schema_has_key (schema, "known-servers"))
+    known = g_settings_get_strv (self->settings, "known-servers");
+  for (guint i = 0; known != NULL && known[i] != NULL; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (known[i], NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.use-server", g_variant_new_string (known[i]));
+      g_menu_append_item (menu, item);
+    }
+  gtk_menu_button_set_menu_model (self->servers_button, G_MENU_MODEL (menu));
+  gtk_widget_set_visible (GTK_WIDGET (self->servers_button), known != NULL && known[0] != NULL);
+}
+
+static void
+use_server_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  QuorumWindow *self = QUORUM_WINDOW (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), g_variant_get_string (parameter, NULL));
+  gtk_widget_grab_focus (GTK_WIDGET (self->user_row));
 }
 
 static void
@@ -2141,6 +2178,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, start_page);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, servers_button);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, user_row);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, password_row);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, sign_in_error);
@@ -2165,6 +2203,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_instances_changed);
 
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "win.use-server", "s", use_server_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.next-task", "x", next_task_action);
@@ -2253,6 +2292,7 @@ quorum_window_init (QuorumWindow *self)
   user = g_settings_get_string (self->settings, "last-user");
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
   gtk_editable_set_text (GTK_EDITABLE (self->user_row), user);
+  update_known_servers (self);
   on_row_changed (self);
   update_actions (self);
   focus_form (self);

@@ -108,6 +108,40 @@ test_start_page (void)
   close_window (window);
 }
 
+/* The servers signed in to before are offered on the server row. */
+static void
+test_known_servers (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  const char * const none[] = { NULL };
+  const char * const two[] = { "https://quorum.example.org", "http://127.0.0.1:8080", NULL };
+  QuorumWindow *window;
+  GtkWidget *server, *button;
+  GMenuModel *menu;
+  g_autofree char *second = NULL;
+
+  g_settings_set_strv (settings, "known-servers", none);
+  g_settings_set_string (settings, "last-server", "");
+  window = open_window ();
+  button = template_child (window, "servers_button");
+  g_assert_false (gtk_widget_get_visible (button));
+  close_window (window);
+
+  g_settings_set_strv (settings, "known-servers", two);
+  window = open_window ();
+  server = template_child (window, "server_row");
+  button = template_child (window, "servers_button");
+  g_assert_true (gtk_widget_get_visible (button));
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
+  g_assert_true (g_menu_model_get_item_attribute (menu, 1, G_MENU_ATTRIBUTE_LABEL, "s", &second));
+  g_assert_cmpstr (second, ==, "http://127.0.0.1:8080");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.use-server", "s", second));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (server)), ==, "http://127.0.0.1:8080");
+  g_settings_set_strv (settings, "known-servers", none);
+  close_window (window);
+}
+
 static void
 test_sign_in_form (void)
 {
@@ -285,6 +319,7 @@ main (int    argc,
   g_application_hold (G_APPLICATION (application));
 
   g_test_add_func ("/app/start-page", test_start_page);
+  g_test_add_func ("/app/known-servers", test_known_servers);
   g_test_add_func ("/app/sign-in-form", test_sign_in_form);
   g_test_add_func ("/app/window-size-remembered", test_window_size_remembered);
   g_test_add_func ("/app/shortcuts-window", test_shortcuts_window);
