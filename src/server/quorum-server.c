@@ -244,14 +244,22 @@ open_batch (QuorumServer  *self,
   return TRUE;
 }
 
-/* @msg, already paused, is answered after the batch commits; or now when
- * there is no batch (its changes were committed one by one). */
+/* @msg, already paused, is answered once everything committed before it
+ * is on disk: with the open batch after its sync; outside a batch (a worker
+ * thread's result) after the sync of batches still waiting for one, whose
+ * changes it may have read; else at once, its own changes having been
+ * committed durably one by one. */
 static void
 hold_until_commit (QuorumServer      *self,
                    SoupServerMessage *msg)
 {
   if (quorum_store_in_batch (self->store))
     g_ptr_array_add (self->held, g_object_ref (msg));
+  else if (self->syncing || self->committed->len > 0)
+    {
+      g_ptr_array_add (self->committed, g_object_ref (msg));
+      start_sync (self);
+    }
   else
     soup_server_message_unpause (msg);
 }
