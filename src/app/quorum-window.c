@@ -1110,6 +1110,11 @@ setup_review (QuorumWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "notify::editable", G_CALLBACK (update_actions), self,
                            G_CONNECT_SWAPPED);
+  /* The review page is the stack's first and shows only for a review task:
+   * until one opens, the labels. */
+  adw_view_stack_page_set_visible (adw_view_stack_get_page (self->side_stack, GTK_WIDGET (self->review_panel)),
+                                   FALSE);
+  adw_view_stack_set_visible_child_name (self->side_stack, "labels");
 }
 
 static void
