@@ -1218,6 +1218,27 @@ set_tool (QuorumWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
 }
 
+/* The other way round: a label chosen (keys 1-9, the label list) while a
+ * drawing tool is active brings the tool of its kind, so that no shape is
+ * drawn with a label of another kind, which the server would refuse. */
+static void
+on_canvas_label (QuorumWindow *self)
+{
+  static const char * const tools[] = {
+    [QUORUM_KIND_BOX] = "box", [QUORUM_KIND_POLYGON] = "polygon", [QUORUM_KIND_POLYLINE] = "polyline",
+    [QUORUM_KIND_POINT] = "point", [QUORUM_KIND_TAG] = "tag",
+  };
+  const char *current = quorum_canvas_get_current_label (self->canvas);
+  const QuorumLabel *label;
+
+  if (self->schema == NULL || current == NULL ||
+      quorum_canvas_get_tool (self->canvas) == QUORUM_CANVAS_TOOL_SELECT ||
+      (label = quorum_label_schema_find (self->schema, current)) == NULL ||
+      label->kind >= G_N_ELEMENTS (tools) || tools[label->kind] == NULL)
+    return;
+  set_tool (self, tools[label->kind]);
+}
+
 static void
 on_canvas_tool (QuorumWindow *self)
 {
@@ -2277,6 +2298,8 @@ quorum_window_init (QuorumWindow *self)
   gtk_list_view_set_model (self->task_list, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect_object (self->canvas, "notify::tool", G_CALLBACK (on_canvas_tool), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "notify::current-label", G_CALLBACK (on_canvas_label), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "notify::can-undo", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "notify::can-redo", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_settings_bind (self->settings, "fill-opacity", self->canvas, "fill-opacity", G_SETTINGS_BIND_GET);

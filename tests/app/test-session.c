@@ -449,6 +449,12 @@ test_draw_saves_and_syncs (void)
   JsonArray *points;
   double x0, y0, x1, y1;
 
+  /* The tool and the label keep to one kind: the polygon tool brings a
+   * polygon label, and a box label chosen brings the box tool back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.tool", "s", "polygon"));
+  g_assert_cmpstr (quorum_canvas_get_current_label (canvas), ==, "sign");
+  quorum_canvas_set_current_label (canvas, "car");
+  g_assert_cmpint (quorum_canvas_get_tool (canvas), ==, QUORUM_CANVAS_TOOL_BOX);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.tool", "s", "box"));
   g_assert_cmpint (quorum_canvas_get_tool (canvas), ==, QUORUM_CANVAS_TOOL_BOX);
   g_assert_cmpstr (quorum_canvas_get_current_label (canvas), ==, "car");
