@@ -37,11 +37,7 @@ credential_new (int    argc,
   if ((reply = quorum_cli_call (&session, "POST", body, &error, "/projects/%" G_GINT64_FORMAT "/credentials",
                                 project)) == NULL)
     return quorum_cli_session_fail (&session, error);
-  if (session.json)
-    quorum_cli_print_json (reply);
-  else
-    printf ("%" G_GINT64_FORMAT "\n", json_object_get_int_member (json_node_get_object (reply), "id"));
-  return QUORUM_CLI_OK;
+  return quorum_cli_session_print_id (&session, reply);
 }
 
 static int
@@ -114,27 +110,16 @@ credential_list (int    argc,
 {
   static const char * const columns[] = { "id:ID", "name:Name", "holders:Holders", "description:Description",
                                           NULL };
-  g_auto(QuorumCliSession) session = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autofree char *project_text = NULL;
-  const GOptionEntry entries[] = {
-    { "project", 0, 0, G_OPTION_ARG_STRING, &project_text, "The project", "ID" },
-    { NULL }
+  static const QuorumCliList list = {
+    .command = "credential list",
+    .summary = "List a project's credentials.",
+    .description = "--json prints [{\"id\", \"project\", \"name\", \"description\", \"holders\"}, …].",
+    .owner = "project",
+    .path = "/credentials",
+    .columns = columns,
   };
-  gint64 project;
 
-  if (!quorum_cli_session_parse (&session, "credential list", "--project ID", "List a project's credentials.",
-                                 "--json prints [{\"id\", \"project\", \"name\", \"description\", \"holders\"}, …].",
-                                 entries, 0, 0, &argc, &argv))
-    return QUORUM_CLI_USAGE;
-  if (!quorum_cli_parse_id (project_text, "--project", &project, &error))
-    return quorum_cli_session_fail (&session, error);
-  if ((reply = quorum_cli_call (&session, "GET", NULL, &error, "/projects/%" G_GINT64_FORMAT "/credentials",
-                                project)) == NULL)
-    return quorum_cli_session_fail (&session, error);
-  quorum_cli_session_print (&session, reply, columns);
-  return QUORUM_CLI_OK;
+  return quorum_cli_list (&list, argc, argv);
 }
 
 static const QuorumCliAction actions[] = {

@@ -25,8 +25,12 @@ exam_apply (int    argc,
   if (session.json)
     quorum_cli_print_json (reply);
   else
-    printf ("Applied to exam %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT " task(s) to draw.\n", job,
-            json_object_get_int_member (json_node_get_object (reply), "tasks"));
+    {
+      g_autofree char *tasks = JSON_NODE_HOLDS_OBJECT (reply)
+                               ? quorum_cli_format_member (json_node_get_object (reply), "tasks") : g_strdup ("-");
+
+      printf ("Applied to exam %" G_GINT64_FORMAT ": %s task(s) to draw.\n", job, tasks);
+    }
   return QUORUM_CLI_OK;
 }
 
@@ -40,6 +44,7 @@ exam_results (int    argc,
   g_auto(QuorumCliSession) session = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) reply = NULL;
+  JsonNode *rule_node;
   gint64 job;
 
   if (!quorum_cli_session_parse (&session, "exam results", "JOB",
@@ -56,9 +61,11 @@ exam_results (int    argc,
     return quorum_cli_session_fail (&session, error);
   if (session.json)
     quorum_cli_print_json (reply);
+  else if ((rule_node = quorum_cli_reply_member (reply, "pass_rule", JSON_NODE_OBJECT, &error)) == NULL)
+    return quorum_cli_session_fail (&session, error);
   else
     {
-      JsonObject *rule = json_object_get_object_member (json_node_get_object (reply), "pass_rule");
+      JsonObject *rule = json_node_get_object (rule_node);
       g_autofree char *stars = quorum_cli_format_member (rule, "min_average_stars");
       g_autofree char *missed = quorum_cli_format_member (rule, "max_missed");
 

@@ -304,28 +304,17 @@ file_list (int    argc,
 {
   static const char * const columns[] = { "id:ID", "name:Name", "media_type:Type", "width:Width",
                                           "height:Height", "frames:Frames", "has_existing:Existing", NULL };
-  g_auto(QuorumCliSession) session = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autofree char *project_text = NULL;
-  const GOptionEntry entries[] = {
-    { "project", 0, 0, G_OPTION_ARG_STRING, &project_text, "The project", "ID" },
-    { NULL }
+  static const QuorumCliList list = {
+    .command = "file list",
+    .summary = "List a project's files in upload order.",
+    .description = "--json prints [{\"id\", \"name\", \"sha256\", \"media_type\", \"size\", \"width\",\n"
+                   "\"height\", \"frames\", \"fps\", \"has_existing\", \"created\"}, …].",
+    .owner = "project",
+    .path = "/files",
+    .columns = columns,
   };
-  gint64 project;
 
-  if (!quorum_cli_session_parse (&session, "file list", "--project ID", "List a project's files in upload order.",
-                                 "--json prints [{\"id\", \"name\", \"sha256\", \"media_type\", \"size\", \"width\",\n"
-                                 "\"height\", \"frames\", \"fps\", \"has_existing\", \"created\"}, …].",
-                                 entries, 0, 0, &argc, &argv))
-    return QUORUM_CLI_USAGE;
-  if (!quorum_cli_parse_id (project_text, "--project", &project, &error))
-    return quorum_cli_session_fail (&session, error);
-  if ((reply = quorum_cli_call (&session, "GET", NULL, &error, "/projects/%" G_GINT64_FORMAT "/files",
-                                project)) == NULL)
-    return quorum_cli_session_fail (&session, error);
-  quorum_cli_session_print (&session, reply, columns);
-  return QUORUM_CLI_OK;
+  return quorum_cli_list (&list, argc, argv);
 }
 
 static const QuorumCliAction actions[] = {

@@ -35,19 +35,6 @@ read_markdown (const char  *path,
 }
 
 static int
-print_guide (QuorumCliSession *session,
-             JsonNode         *reply)
-{
-  JsonObject *guide = json_node_get_object (reply);
-
-  if (session->json)
-    quorum_cli_print_json (reply);
-  else
-    printf ("%" G_GINT64_FORMAT "\n", json_object_get_int_member (guide, "id"));
-  return QUORUM_CLI_OK;
-}
-
-static int
 guide_new (int    argc,
            char **argv)
 {
@@ -79,7 +66,7 @@ guide_new (int    argc,
   if ((reply = quorum_cli_call (&session, "POST", body, &error, "/projects/%" G_GINT64_FORMAT "/guides",
                                 project)) == NULL)
     return quorum_cli_session_fail (&session, error);
-  return print_guide (&session, reply);
+  return quorum_cli_session_print_id (&session, reply);
 }
 
 static int
@@ -110,16 +97,17 @@ guide_update (int    argc,
     return quorum_cli_session_fail (&session, error);
   if (name == NULL)
     {
-      if ((guide = quorum_cli_call (&session, "GET", NULL, &error, "/guides/%" G_GINT64_FORMAT, id)) == NULL)
+      if ((guide = quorum_cli_call (&session, "GET", NULL, &error, "/guides/%" G_GINT64_FORMAT, id)) == NULL ||
+          quorum_cli_reply_member (guide, "name", JSON_NODE_VALUE, &error) == NULL)
         return quorum_cli_session_fail (&session, error);
-      name = g_strdup (json_object_get_string_member (json_node_get_object (guide), "name"));
+      name = quorum_cli_format_member (json_node_get_object (guide), "name");
     }
   json_object_set_string_member (object, "name", name);
   json_object_set_string_member (object, "markdown", markdown);
   body = quorum_cli_object_node (object);
   if ((reply = quorum_cli_call (&session, "PUT", body, &error, "/guides/%" G_GINT64_FORMAT, id)) == NULL)
     return quorum_cli_session_fail (&session, error);
-  return print_guide (&session, reply);
+  return quorum_cli_session_print_id (&session, reply);
 }
 
 static int
@@ -127,27 +115,16 @@ guide_list (int    argc,
             char **argv)
 {
   static const char * const columns[] = { "id:ID", "name:Name", "updated:Updated", NULL };
-  g_auto(QuorumCliSession) session = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autofree char *project_text = NULL;
-  const GOptionEntry entries[] = {
-    { "project", 0, 0, G_OPTION_ARG_STRING, &project_text, "The project", "ID" },
-    { NULL }
+  static const QuorumCliList list = {
+    .command = "guide list",
+    .summary = "List a project's guides.",
+    .description = "--json prints [{\"id\", \"project\", \"name\", \"updated\"}, …].",
+    .owner = "project",
+    .path = "/guides",
+    .columns = columns,
   };
-  gint64 project;
 
-  if (!quorum_cli_session_parse (&session, "guide list", "--project ID", "List a project's guides.",
-                                 "--json prints [{\"id\", \"project\", \"name\", \"updated\"}, …].",
-                                 entries, 0, 0, &argc, &argv))
-    return QUORUM_CLI_USAGE;
-  if (!quorum_cli_parse_id (project_text, "--project", &project, &error))
-    return quorum_cli_session_fail (&session, error);
-  if ((reply = quorum_cli_call (&session, "GET", NULL, &error, "/projects/%" G_GINT64_FORMAT "/guides",
-                                project)) == NULL)
-    return quorum_cli_session_fail (&session, error);
-  quorum_cli_session_print (&session, reply, columns);
-  return QUORUM_CLI_OK;
+  return quorum_cli_list (&list, argc, argv);
 }
 
 static const QuorumCliAction actions[] = {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "quorum-cli.h"
+#include "quorum-error.h"
 
 static const char * const task_states[] = {
   "waiting", "available", "assigned", "in_progress", "submitted", "accepted", "rejected", "complete", NULL
@@ -72,12 +73,19 @@ credential_names (QuorumCliSession  *session,
           (*known = quorum_cli_call (session, "GET", NULL, error, "/projects/%" G_GINT64_FORMAT "/credentials",
                                      project)) == NULL)
         return NULL;
+      if (!JSON_NODE_HOLDS_ARRAY (*known))
+        {
+          g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
+                               "the server's reply is not a list of credentials");
+          return NULL;
+        }
       for (guint j = 0; j < json_array_get_length (json_node_get_array (*known)); j++)
         {
-          JsonObject *credential = json_array_get_object_element (json_node_get_array (*known), j);
+          JsonNode *element = json_array_get_element (json_node_get_array (*known), j);
+          JsonObject *credential = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
 
-          if (json_object_get_int_member (credential, "id") == (gint64) id)
-            name = json_object_get_string_member (credential, "name");
+          if (credential != NULL && json_object_get_int_member_with_default (credential, "id", 0) == (gint64) id)
+            name = json_object_get_string_member_with_default (credential, "name", NULL);
         }
       if (name == NULL)
         {
@@ -263,8 +271,10 @@ job_new (int    argc,
     return quorum_cli_session_fail (&session, error);
   if (launch)
     {
-      gint64 id = json_object_get_int_member (json_node_get_object (reply), "id");
+      gint64 id;
 
+      if (!quorum_cli_reply_id (reply, &id, &error))
+        return quorum_cli_session_fail (&session, error);
       g_clear_pointer (&reply, json_node_unref);
       if ((reply = quorum_cli_call (&session, "POST", NULL, &error, "/jobs/%" G_GINT64_FORMAT "/launch",
                                     id)) == NULL)
@@ -274,11 +284,7 @@ job_new (int    argc,
           return quorum_cli_session_fail (&session, error);
         }
     }
-  if (session.json)
-    quorum_cli_print_json (reply);
-  else
-    printf ("%" G_GINT64_FORMAT "\n", json_object_get_int_member (json_node_get_object (reply), "id"));
-  return QUORUM_CLI_OK;
+  return quorum_cli_session_print_id (&session, reply);
 }
 
 static int
@@ -290,6 +296,7 @@ job_files (int    argc,
   g_autoptr(JsonObject) object = json_object_new ();
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) reply = NULL;
+  JsonNode *files_node;
   JsonArray *files;
   gboolean add;
   gint64 job;
@@ -309,9 +316,10 @@ job_files (int    argc,
     return quorum_cli_session_fail (&session, error);
   if (session.json)
     quorum_cli_print_json (reply);
+  else if ((files_node = quorum_cli_reply_member (reply, "files", JSON_NODE_ARRAY, &error)) == NULL)
+    return quorum_cli_session_fail (&session, error);
   else
-    printf ("Job %" G_GINT64_FORMAT " has %u file(s).\n", job,
-            json_array_get_length (json_object_get_array_member (json_node_get_object (reply), "files")));
+    printf ("Job %" G_GINT64_FORMAT " has %u file(s).\n", job, json_array_get_length (json_node_get_array (files_node)));
   return QUORUM_CLI_OK;
 }
 
@@ -344,18 +352,19 @@ print_status (JsonObject *status)
 {
   static const char * const file_columns[] = { "file:File", "name:Name", "done:Done", "tasks:Tasks", NULL };
   JsonObject *tasks = json_object_get_object_member (status, "tasks");
+  g_autofree char *job = quorum_cli_format_member (status, "job");
+  g_autofree char *state = quorum_cli_format_member (status, "state");
   guint width = strlen ("consensus");
 
-  printf ("Job %" G_GINT64_FORMAT ": %s\n\n", json_object_get_int_member (status, "job"),
-          json_object_get_string_member (status, "state"));
+  printf ("Job %s: %s\n\n", job, state);
   printf ("%-*s", width + 2, "Tasks");
   for (guint s = 0; task_states[s] != NULL; s++)
     printf ("%*s", (int) strlen (task_states[s]) + 2, task_states[s]);
   printf ("%*s\n", 7, "total");
   for (guint k = 0; task_kinds[k] != NULL; k++)
     {
-      JsonObject *counts = json_object_has_member (tasks, task_kinds[k])
-                           ? json_object_get_object_member (tasks, task_kinds[k]) : NULL;
+      JsonNode *kind = json_object_get_member (tasks, task_kinds[k]);
+      JsonObject *counts = kind != NULL && JSON_NODE_HOLDS_OBJECT (kind) ? json_node_get_object (kind) : NULL;
       gint64 total = 0;
 
       printf ("%-*s", width + 2, task_kinds[k]);
@@ -393,6 +402,8 @@ job_status (int    argc,
     return quorum_cli_session_fail (&session, error);
   if (session.json)
     quorum_cli_print_json (reply);
+  else if (quorum_cli_reply_member (reply, "tasks", JSON_NODE_OBJECT, &error) == NULL)
+    return quorum_cli_session_fail (&session, error);
   else
     print_status (json_node_get_object (reply));
   return QUORUM_CLI_OK;
@@ -423,16 +434,29 @@ job_list (int    argc,
     return quorum_cli_session_fail (&session, error);
   if (session.json)
     quorum_cli_print_json (reply);
+  else if (!JSON_NODE_HOLDS_ARRAY (reply))
+    {
+      g_set_error_literal (&error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "the server's reply is not a list of jobs");
+      return quorum_cli_session_fail (&session, error);
+    }
   else
     {
+      g_autoptr(JsonObject) no_settings = json_object_new ();
+
       printf ("ID  State      Files  P  R  Type    Name\n");
       for (guint i = 0; i < json_array_get_length (json_node_get_array (reply)); i++)
         {
-          JsonObject *job = json_array_get_object_element (json_node_get_array (reply), i);
-          JsonObject *settings = json_object_get_object_member (job, "settings");
+          JsonNode *element = json_array_get_element (json_node_get_array (reply), i);
+          JsonObject *job = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+          JsonNode *settings_node = job != NULL ? json_object_get_member (job, "settings") : NULL;
+          JsonObject *settings = settings_node != NULL && JSON_NODE_HOLDS_OBJECT (settings_node)
+                                 ? json_node_get_object (settings_node) : no_settings;
 
+          if (job == NULL)
+            continue;
           printf ("%-3" G_GINT64_FORMAT " %-10s %-6" G_GINT64_FORMAT " %-2" G_GINT64_FORMAT " %-2" G_GINT64_FORMAT
-                  " %-7s %s\n", json_object_get_int_member (job, "id"), json_object_get_string_member (job, "state"),
+                  " %-7s %s\n", json_object_get_int_member_with_default (job, "id", 0),
+                  json_object_get_string_member_with_default (job, "state", "-"),
                   json_object_get_int_member_with_default (job, "n_files", 0),
                   json_object_get_int_member_with_default (settings, "passes_per_file", 1),
                   json_object_get_int_member_with_default (settings, "review_frequency", 0),

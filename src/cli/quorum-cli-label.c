@@ -60,8 +60,8 @@ label_add (int    argc,
       "NAME:TYPE[:OPTION,…]" },
     { NULL }
   };
-  JsonArray *labels;
-  JsonObject *label;
+  g_autoptr(JsonObject) label = NULL;
+  JsonNode *labels;
   gint64 project;
 
   if (!quorum_cli_session_parse (&session, "label add", "--project ID NAME --kind KIND",
@@ -89,20 +89,14 @@ label_add (int    argc,
       JsonObject *attribute = parse_attribute (attributes[i], &error);
 
       if (attribute == NULL)
-        {
-          json_object_unref (label);
-          return quorum_cli_session_fail (&session, error);
-        }
+        return quorum_cli_session_fail (&session, error);
       json_array_add_object_element (json_object_get_array_member (label, "attributes"), attribute);
     }
   if ((schema = quorum_cli_call (&session, "GET", NULL, &error, "/projects/%" G_GINT64_FORMAT "/labels",
-                                 project)) == NULL)
-    {
-      json_object_unref (label);
-      return quorum_cli_session_fail (&session, error);
-    }
-  labels = json_object_get_array_member (json_node_get_object (schema), "labels");
-  json_array_add_object_element (labels, label);
+                                 project)) == NULL ||
+      (labels = quorum_cli_reply_member (schema, "labels", JSON_NODE_ARRAY, &error)) == NULL)
+    return quorum_cli_session_fail (&session, error);
+  json_array_add_object_element (json_node_get_array (labels), g_steal_pointer (&label));
   if ((reply = quorum_cli_call (&session, "PUT", schema, &error, "/projects/%" G_GINT64_FORMAT "/labels",
                                 project)) == NULL)
     return quorum_cli_session_fail (&session, error);
@@ -118,30 +112,18 @@ label_list (int    argc,
             char **argv)
 {
   static const char * const columns[] = { "name:Name", "kind:Kind", "color:Colour", "attributes:Attributes", NULL };
-  g_auto(QuorumCliSession) session = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autofree char *project_text = NULL;
-  const GOptionEntry entries[] = {
-    { "project", 0, 0, G_OPTION_ARG_STRING, &project_text, "The project", "ID" },
-    { NULL }
+  static const QuorumCliList list = {
+    .command = "label list",
+    .summary = "List a project's labels.",
+    .description = "--json prints the label schema {\"labels\": [{\"name\", \"color\", \"kind\", "
+                   "\"attributes\"}, …]}.",
+    .owner = "project",
+    .path = "/labels",
+    .member = "labels",
+    .columns = columns,
   };
-  gint64 project;
 
-  if (!quorum_cli_session_parse (&session, "label list", "--project ID", "List a project's labels.",
-                                 "--json prints the label schema {\"labels\": [{\"name\", \"color\", \"kind\", "
-                                 "\"attributes\"}, …]}.", entries, 0, 0, &argc, &argv))
-    return QUORUM_CLI_USAGE;
-  if (!quorum_cli_parse_id (project_text, "--project", &project, &error))
-    return quorum_cli_session_fail (&session, error);
-  if ((reply = quorum_cli_call (&session, "GET", NULL, &error, "/projects/%" G_GINT64_FORMAT "/labels",
-                                project)) == NULL)
-    return quorum_cli_session_fail (&session, error);
-  if (session.json)
-    quorum_cli_print_json (reply);
-  else
-    quorum_cli_print_table (json_object_get_member (json_node_get_object (reply), "labels"), columns);
-  return QUORUM_CLI_OK;
+  return quorum_cli_list (&list, argc, argv);
 }
 
 static const QuorumCliAction actions[] = {

@@ -22,7 +22,10 @@ quorum_cli_login (int    argc,
     { NULL }
   };
   QuorumClient *client;
+  JsonNode *user_node;
+  JsonNode *expires;
   JsonObject *user;
+  const char *name;
 
   if (!quorum_cli_session_parse (&session, "login", "USER",
                                  "Sign in to a Quorum server and keep the token for the next commands.",
@@ -46,10 +49,13 @@ quorum_cli_login (int    argc,
   }
   if ((reply = quorum_client_login_sync (client, argv[1], password, NULL, &error)) == NULL)
     return quorum_cli_session_fail (&session, error);
-  user = json_object_get_object_member (json_node_get_object (reply), "user");
-  if (!quorum_credentials_store_save (quorum_client_get_server (client),
-                                      json_object_get_string_member (user, "name"),
-                                      quorum_client_get_token (client), &error))
+  if ((user_node = quorum_cli_reply_member (reply, "user", JSON_NODE_OBJECT, &error)) == NULL)
+    return quorum_cli_session_fail (&session, error);
+  user = json_node_get_object (user_node);
+  name = json_object_get_string_member_with_default (user, "name", argv[1]);
+  expires = json_object_get_member (json_node_get_object (reply), "expires");
+  if (!quorum_credentials_store_save (quorum_client_get_server (client), name, quorum_client_get_token (client),
+                                      &error))
     return quorum_cli_session_fail (&session, error);
   if (session.json)
     {
@@ -58,12 +64,12 @@ quorum_cli_login (int    argc,
       json_object_set_string_member (shown, "server", quorum_client_get_server (client));
       json_object_set_object_member (shown, "user", json_object_ref (user));
       json_object_set_member (shown, "expires",
-                              json_node_copy (json_object_get_member (json_node_get_object (reply), "expires")));
+                              expires != NULL ? json_node_copy (expires) : json_node_new (JSON_NODE_NULL));
       quorum_cli_print_object (shown);
     }
   else
     printf ("Signed in to %s as %s%s.\n", quorum_client_get_server (client),
-            json_object_get_string_member (user, "name"),
+            name,
             json_object_get_boolean_member_with_default (user, "admin", FALSE) ? " (administrator)" : "");
   return QUORUM_CLI_OK;
 }

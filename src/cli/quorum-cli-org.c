@@ -26,29 +26,22 @@ org_create (int    argc,
   body = quorum_cli_object_node (object);
   if ((reply = quorum_cli_call (&session, "POST", body, &error, "/orgs")) == NULL)
     return quorum_cli_session_fail (&session, error);
-  if (session.json)
-    quorum_cli_print_json (reply);
-  else
-    printf ("%" G_GINT64_FORMAT "\n", json_object_get_int_member (json_node_get_object (reply), "id"));
-  return QUORUM_CLI_OK;
+  return quorum_cli_session_print_id (&session, reply);
 }
 
 static int
 org_list (int    argc,
           char **argv)
 {
-  g_auto(QuorumCliSession) session = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = NULL;
+  static const QuorumCliList list = {
+    .command = "org list",
+    .summary = "List the organizations (server administrators only).",
+    .description = "--json prints [{\"id\", \"name\", \"created\", \"members\"}, …].",
+    .path = "/orgs",
+    .columns = org_columns,
+  };
 
-  if (!quorum_cli_session_parse (&session, "org list", "", "List the organizations (server administrators only).",
-                                 "--json prints [{\"id\", \"name\", \"created\", \"members\"}, …].",
-                                 NULL, 0, 0, &argc, &argv))
-    return QUORUM_CLI_USAGE;
-  if ((reply = quorum_cli_call (&session, "GET", NULL, &error, "/orgs")) == NULL)
-    return quorum_cli_session_fail (&session, error);
-  quorum_cli_session_print (&session, reply, org_columns);
-  return QUORUM_CLI_OK;
+  return quorum_cli_list (&list, argc, argv);
 }
 
 static int

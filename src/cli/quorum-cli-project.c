@@ -38,11 +38,7 @@ project_create (int    argc,
   body = quorum_cli_object_node (object);
   if ((reply = quorum_cli_call (&session, "POST", body, &error, "/projects")) == NULL)
     return quorum_cli_session_fail (&session, error);
-  if (session.json)
-    quorum_cli_print_json (reply);
-  else
-    printf ("%" G_GINT64_FORMAT "\n", json_object_get_int_member (json_node_get_object (reply), "id"));
-  return QUORUM_CLI_OK;
+  return quorum_cli_session_print_id (&session, reply);
 }
 
 static int
@@ -50,19 +46,15 @@ project_list (int    argc,
               char **argv)
 {
   static const char * const columns[] = { "id:ID", "name:Name", "org:Org", "role:Your role", NULL };
-  g_auto(QuorumCliSession) session = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = NULL;
+  static const QuorumCliList list = {
+    .command = "project list",
+    .summary = "List the projects you are a member of (all of them for an administrator).",
+    .description = "--json prints [{\"id\", \"name\", \"org\", \"role\", …}, …].",
+    .path = "/projects",
+    .columns = columns,
+  };
 
-  if (!quorum_cli_session_parse (&session, "project list", "",
-                                 "List the projects you are a member of (all of them for an administrator).",
-                                 "--json prints [{\"id\", \"name\", \"org\", \"role\", …}, …].",
-                                 NULL, 0, 0, &argc, &argv))
-    return QUORUM_CLI_USAGE;
-  if ((reply = quorum_cli_call (&session, "GET", NULL, &error, "/projects")) == NULL)
-    return quorum_cli_session_fail (&session, error);
-  quorum_cli_session_print (&session, reply, columns);
-  return QUORUM_CLI_OK;
+  return quorum_cli_list (&list, argc, argv);
 }
 
 static int

@@ -238,6 +238,99 @@ quorum_cli_session_usage (QuorumCliSession *session,
   return QUORUM_CLI_USAGE;
 }
 
+int
+quorum_cli_list (const QuorumCliList *list,
+                 int                  argc,
+                 char               **argv)
+{
+  g_auto(QuorumCliSession) session = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *owner_text = NULL;
+  g_autofree char *help = list->owner != NULL ? g_strdup_printf ("The %s", list->owner) : NULL;
+  g_autofree char *option = list->owner != NULL ? g_strconcat ("--", list->owner, NULL) : NULL;
+  g_autofree char *parameters = list->owner != NULL ? g_strconcat (option, " ID", NULL) : g_strdup ("");
+  g_autofree char *path = NULL;
+  /* Without an owner the first entry ends the list: no option. */
+  const GOptionEntry entries[] = {
+    { list->owner, 0, 0, G_OPTION_ARG_STRING, &owner_text, help, "ID" },
+    { NULL }
+  };
+  gint64 owner;
+
+  if (!quorum_cli_session_parse (&session, list->command, parameters, list->summary, list->description,
+                                 entries, 0, 0, &argc, &argv))
+    return QUORUM_CLI_USAGE;
+  if (list->owner == NULL)
+    path = g_strdup (list->path);
+  else if (quorum_cli_parse_id (owner_text, option, &owner, &error))
+    path = g_strdup_printf ("/%ss/%" G_GINT64_FORMAT "%s", list->owner, owner, list->path);
+  else
+    return quorum_cli_session_fail (&session, error);
+  if ((reply = quorum_cli_call (&session, "GET", NULL, &error, "%s", path)) == NULL)
+    return quorum_cli_session_fail (&session, error);
+  if (list->member == NULL || session.json)
+    quorum_cli_session_print (&session, reply, list->columns);
+  else if (JSON_NODE_HOLDS_OBJECT (reply))
+    quorum_cli_print_table (json_object_get_member (json_node_get_object (reply), list->member), list->columns);
+  return QUORUM_CLI_OK;
+}
+
+/* ---- replies ---------------------------------------------------------- */
+
+JsonNode *
+quorum_cli_reply_member (JsonNode      *reply,
+                         const char    *name,
+                         JsonNodeType   type,
+                         GError       **error)
+{
+  JsonNode *member = reply != NULL && JSON_NODE_HOLDS_OBJECT (reply)
+                     ? json_object_get_member (json_node_get_object (reply), name) : NULL;
+
+  if (member == NULL || JSON_NODE_TYPE (member) != type)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "the server's reply has no “%s”", name);
+      return NULL;
+    }
+  return member;
+}
+
+gboolean
+quorum_cli_reply_id (JsonNode  *reply,
+                     gint64    *id,
+                     GError   **error)
+{
+  JsonNode *member = quorum_cli_reply_member (reply, "id", JSON_NODE_VALUE, error);
+
+  if (member == NULL)
+    return FALSE;
+  if (json_node_get_value_type (member) != G_TYPE_INT64)
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "the server's reply has no “id”");
+      return FALSE;
+    }
+  *id = json_node_get_int (member);
+  return TRUE;
+}
+
+int
+quorum_cli_session_print_id (QuorumCliSession *session,
+                             JsonNode         *reply)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  if (session->json)
+    {
+      quorum_cli_print_json (reply);
+      return QUORUM_CLI_OK;
+    }
+  if (!quorum_cli_reply_id (reply, &id, &error))
+    return quorum_cli_session_fail (session, error);
+  printf ("%" G_GINT64_FORMAT "\n", id);
+  return QUORUM_CLI_OK;
+}
+
 /* ---- arguments -------------------------------------------------------- */
 
 gboolean
@@ -286,13 +379,11 @@ quorum_cli_resolve_user (QuorumCliSession  *session,
   if (JSON_NODE_HOLDS_ARRAY (users))
     for (guint i = 0; i < json_array_get_length (json_node_get_array (users)); i++)
       {
-        JsonObject *user = json_array_get_object_element (json_node_get_array (users), i);
+        JsonNode *element = json_array_get_element (json_node_get_array (users), i);
+        JsonObject *user = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
 
-        if (g_strcmp0 (json_object_get_string_member_with_default (user, "name", NULL), text) == 0)
-          {
-            *id = json_object_get_int_member (user, "id");
-            return TRUE;
-          }
+        if (user != NULL && g_strcmp0 (json_object_get_string_member_with_default (user, "name", NULL), text) == 0)
+          return quorum_cli_reply_id (element, id, error);
       }
   g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND, "user: no user called “%s”", text);
   return FALSE;

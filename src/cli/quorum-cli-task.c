@@ -11,27 +11,17 @@ task_list (int    argc,
 {
   static const char * const columns[] = { "id:ID", "kind:Kind", "file:File", "file_name:Name", "pass:Pass",
                                           "state:State", "assignee_name:Assignee", "version:Version", NULL };
-  g_auto(QuorumCliSession) session = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autofree char *job_text = NULL;
-  const GOptionEntry entries[] = {
-    { "job", 0, 0, G_OPTION_ARG_STRING, &job_text, "The job", "ID" },
-    { NULL }
+  static const QuorumCliList list = {
+    .command = "task list",
+    .summary = "List every task of a job (editors).",
+    .description = "--json prints [{\"id\", \"kind\", \"file\", \"file_name\", \"pass\", \"state\",\n"
+                   "\"assignee\", \"assignee_name\", \"version\", \"updated\"}, …] in task order.",
+    .owner = "job",
+    .path = "/tasks",
+    .columns = columns,
   };
-  gint64 job;
 
-  if (!quorum_cli_session_parse (&session, "task list", "--job ID", "List every task of a job (editors).",
-                                 "--json prints [{\"id\", \"kind\", \"file\", \"file_name\", \"pass\", \"state\",\n"
-                                 "\"assignee\", \"assignee_name\", \"version\", \"updated\"}, …] in task order.",
-                                 entries, 0, 0, &argc, &argv))
-    return QUORUM_CLI_USAGE;
-  if (!quorum_cli_parse_id (job_text, "--job", &job, &error))
-    return quorum_cli_session_fail (&session, error);
-  if ((reply = quorum_cli_call (&session, "GET", NULL, &error, "/jobs/%" G_GINT64_FORMAT "/tasks", job)) == NULL)
-    return quorum_cli_session_fail (&session, error);
-  quorum_cli_session_print (&session, reply, columns);
-  return QUORUM_CLI_OK;
+  return quorum_cli_list (&list, argc, argv);
 }
 
 static int

@@ -40,11 +40,7 @@ user_create (int    argc,
   body = quorum_cli_object_node (object);
   if ((reply = quorum_cli_call (&session, "POST", body, &error, "/users")) == NULL)
     return quorum_cli_session_fail (&session, error);
-  if (session.json)
-    quorum_cli_print_json (reply);
-  else
-    printf ("%" G_GINT64_FORMAT "\n", json_object_get_int_member (json_node_get_object (reply), "id"));
-  return QUORUM_CLI_OK;
+  return quorum_cli_session_print_id (&session, reply);
 }
 
 static int
@@ -52,18 +48,15 @@ user_list (int    argc,
            char **argv)
 {
   static const char * const columns[] = { "id:ID", "name:Name", "admin:Admin", NULL };
-  g_auto(QuorumCliSession) session = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = NULL;
+  static const QuorumCliList list = {
+    .command = "user list",
+    .summary = "List the users (server administrators only).",
+    .description = "--json prints [{\"id\", \"name\", \"admin\", \"created\"}, …].",
+    .path = "/users",
+    .columns = columns,
+  };
 
-  if (!quorum_cli_session_parse (&session, "user list", "", "List the users (server administrators only).",
-                                 "--json prints [{\"id\", \"name\", \"admin\", \"created\"}, …].",
-                                 NULL, 0, 0, &argc, &argv))
-    return QUORUM_CLI_USAGE;
-  if ((reply = quorum_cli_call (&session, "GET", NULL, &error, "/users")) == NULL)
-    return quorum_cli_session_fail (&session, error);
-  quorum_cli_session_print (&session, reply, columns);
-  return QUORUM_CLI_OK;
+  return quorum_cli_list (&list, argc, argv);
 }
 
 static const QuorumCliAction actions[] = {

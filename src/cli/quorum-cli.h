@@ -92,6 +92,39 @@ int       quorum_cli_session_usage   (QuorumCliSession  *session,
                                       const char        *format,
                                       ...) G_GNUC_PRINTF (2, 3);
 
+/* A "list" action: GET @path and print the reply (a table of @columns, or
+ * of the array under @member of the reply when @member is set). With
+ * @owner ("project", "job") the action takes --OWNER ID and @path goes
+ * under /OWNERs/ID ("/credentials": /projects/ID/credentials). */
+typedef struct {
+  const char         *command;      /* "credential list" */
+  const char         *summary;
+  const char         *description;
+  const char         *owner;
+  const char         *path;
+  const char         *member;
+  const char * const *columns;
+} QuorumCliList;
+
+int       quorum_cli_list            (const QuorumCliList *list,
+                                      int                  argc,
+                                      char               **argv);
+
+/* The "id" of a reply object, or a QUORUM_ERROR_FAILED saying the server's
+ * reply has none. */
+gboolean  quorum_cli_reply_id        (JsonNode          *reply,
+                                      gint64            *id,
+                                      GError           **error);
+/* The member @name of the reply object when it holds a @type node, or
+ * NULL and a QUORUM_ERROR_FAILED naming what the server left out. */
+JsonNode *quorum_cli_reply_member    (JsonNode          *reply,
+                                      const char        *name,
+                                      JsonNodeType       type,
+                                      GError           **error);
+/* What a "create" action prints: the reply with --json, else its id. */
+int       quorum_cli_session_print_id (QuorumCliSession *session,
+                                       JsonNode         *reply);
+
 /* Input found wrong on this side of the wire: exit status 2. */
 #define QUORUM_CLI_INPUT_ERROR (quorum_cli_input_error_quark ())
 GQuark    quorum_cli_input_error_quark (void);

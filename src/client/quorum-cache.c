@@ -515,12 +515,12 @@ quorum_cache_store_task (QuorumCache  *cache,
    * work or a conflict the user's edits stay what they work on. */
   if (ok && !task_has_work (cache, id))
     ok = exec_ints (cache, "DELETE FROM working WHERE task = ?1", error, 1, id, 0, 0);
-  if (!finish_transaction (cache, ok, error))
-    return FALSE;
+  /* In the same transaction: a guide the cache refuses leaves no task
+   * stored without it. */
   guide = json_object_get_member (object, "guide");
-  if (guide != NULL && JSON_NODE_HOLDS_OBJECT (guide))
-    return quorum_cache_store_guide (cache, guide, error);
-  return TRUE;
+  if (ok && guide != NULL && JSON_NODE_HOLDS_OBJECT (guide))
+    ok = quorum_cache_store_guide (cache, guide, error);
+  return finish_transaction (cache, ok, error);
 }
 
 JsonNode *

@@ -233,17 +233,19 @@ set_status_error (GError     **error,
                  status, soup_message_get_reason_phrase (msg) != NULL ? soup_message_get_reason_phrase (msg) : "");
 }
 
-/* Transport failures become one clear error naming the server. */
+/* Ends @task with a transport failure: one clear error naming the server,
+ * or the cancellation as it was. */
 static void
-set_transport_error (QuorumClient  *client,
-                     GError       **error,
-                     GError        *cause)
+return_transport_error (GTask  *task,
+                        GError *cause)
 {
+  QuorumClient *client = g_task_get_source_object (task);
+
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_propagate_error (error, g_error_copy (cause));
+    g_task_return_error (task, g_error_copy (cause));
   else
-    g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE, "cannot reach %s: %s",
-                 client->server, cause->message);
+    g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE, "cannot reach %s: %s",
+                             client->server, cause->message);
 }
 
 /* The JSON of a 2xx reply: a null node for an empty body. */
@@ -299,7 +301,6 @@ call_replied (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  QuorumClient *client = g_task_get_source_object (task);
   CallData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
@@ -307,10 +308,7 @@ call_replied (GObject      *source,
 
   if (body == NULL)
     {
-      g_autoptr(GError) reported = NULL;
-
-      set_transport_error (client, &reported, error);
-      g_task_return_error (task, g_steal_pointer (&reported));
+      return_transport_error (task, error);
       return;
     }
   data->existed = soup_message_get_status (data->msg) == SOUP_STATUS_OK;
@@ -619,7 +617,6 @@ download_sent (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  QuorumClient *client = g_task_get_source_object (task);
   CallData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GInputStream) body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
@@ -627,10 +624,7 @@ download_sent (GObject      *source,
 
   if (body == NULL)
     {
-      g_autoptr(GError) reported = NULL;
-
-      set_transport_error (client, &reported, error);
-      g_task_return_error (task, g_steal_pointer (&reported));
+      return_transport_error (task, error);
       return;
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (data->msg)))

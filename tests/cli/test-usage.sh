@@ -7,23 +7,7 @@ set -u
 
 ctl=$1
 server_bin=$2
-dir=$(mktemp -d)
-server_pid=
-cleanup () {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-cd "$dir" || exit 1
-
-unset DBUS_SESSION_BUS_ADDRESS QUORUM_SERVER QUORUM_TOKEN
-export XDG_CONFIG_HOME=$dir/config QUORUM_PWHASH_FAST=1
-
-n=0
-failed=0
-ok ()   { n=$((n + 1)); echo "ok $n - $1"; }
-fail () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check () { if eval "$2"; then ok "$1"; else fail "$1"; printf '# %s\n' "$out" | head -n 20; fi; }
+. "$(dirname "$0")/cli-lib.sh"
 
 # expect STATUS PATTERN DESCRIPTION ARGUMENT…: the exit status, PATTERN (a
 # fixed string) on stderr, and no GLib critical or warning.
@@ -78,13 +62,11 @@ expect 1 "cannot reach" "the server is down: file upload" \
 
 # ---- a running server ----------------------------------------------------------
 
-mkdir data
-echo "root password" | "$server_bin" --data data --create-admin root >/dev/null 2>&1
-"$server_bin" --data data --listen 127.0.0.1:0 >server.out 2>server.err &
-server_pid=$!
-for _ in $(seq 50); do grep -q 'listening on port' server.out 2>/dev/null && break; sleep 0.1; done
-port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' server.out)
-url=http://127.0.0.1:$port
+if ! start_server; then
+  fail "the server starts: $(cat server.err)"
+  finish
+  exit
+fi
 
 "$ctl" login --server "$url" root <<<"wrong password" >/dev/null 2>stderr; status=$?
 out=$(cat stderr)
@@ -133,5 +115,4 @@ check "job new --help lists its options" \
 check "every server command's --help names --server, --json and the exit statuses" \
   "grep -q -- '--server' <<<\"\$out\" && grep -q -- '--json' <<<\"\$out\" && grep -q 'Exit status' <<<\"\$out\""
 
-echo "1..$n"
-[ $failed -eq 0 ]
+finish

@@ -9,52 +9,15 @@ set -u
 
 ctl=$1
 server_bin=$2
-dir=$(mktemp -d)
-server_pid=
-cleanup () {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-cd "$dir" || exit 1
-
-# No keyring here: the token goes to the file under XDG_CONFIG_HOME.
-unset DBUS_SESSION_BUS_ADDRESS QUORUM_SERVER QUORUM_TOKEN
-export XDG_CONFIG_HOME=$dir/config QUORUM_PWHASH_FAST=1
+. "$(dirname "$0")/cli-lib.sh"
 helpers=${QUORUM_SOURCE_ROOT:-$(dirname "$0")/../..}/tests/server
-
-n=0
-failed=0
-ok ()   { n=$((n + 1)); echo "ok $n - $1"; }
-fail () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check () { if eval "$2"; then ok "$1"; else fail "$1"; printf '# %s\n' "$out" | head -n 20; fi; }
-# json_check DESCRIPTION PYTHON-EXPRESSION: d is the JSON document in $out.
-json_check () {
-  if python3 -c '
-import json, sys
-d = json.loads(sys.stdin.read())
-sys.exit(0 if eval(" ".join(sys.argv[1].split())) else 1)' "$2" <<<"$out" 2>/dev/null; then
-    ok "$1"
-  else
-    fail "$1"
-    printf '# %s\n' "$out" | head -n 30
-  fi
-}
-json_get () { python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1" <<<"$out"; }
 
 # ---- a server with an administrator ----------------------------------------
 
-mkdir data
-echo "root password" | "$server_bin" --data data --create-admin root >/dev/null 2>&1
-"$server_bin" --data data --listen 127.0.0.1:0 >server.out 2>server.err &
-server_pid=$!
-for _ in $(seq 50); do grep -q 'listening on port' server.out 2>/dev/null && break; sleep 0.1; done
-port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' server.out)
-if [ -z "$port" ]; then
+if ! start_server; then
   echo "1..0 # SKIP the server did not start: $(cat server.err)"
   exit 0
 fi
-url=http://127.0.0.1:$port
 
 # ---- sign in ------------------------------------------------------------------
 
@@ -277,5 +240,4 @@ out=$("$ctl" project list --server "$url" 2>&1); status=$?
 check "signed out, the server refuses (401): exit 1 and a hint to log in" \
   "[ $status -eq 1 ] && grep -q 'quorumctl login' <<<\"\$out\""
 
-echo "1..$n"
-[ $failed -eq 0 ]
+finish
