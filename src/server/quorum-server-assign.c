@@ -11,7 +11,7 @@ find_task (QuorumRequest *request,
            gint64        *project_id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) task = quorum_store_get_task (request->server->store, request->ids[0], &error);
+  g_autoptr(JsonObject) task = quorum_store_get_task_state (request->server->store, request->ids[0], &error);
   g_autoptr(JsonObject) job = NULL;
 
   if (task == NULL ||
@@ -30,14 +30,13 @@ static void
 reply_task (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) task = quorum_store_get_task (request->server->store, request->ids[0], &error);
+  g_autoptr(JsonObject) task = quorum_store_get_task_state (request->server->store, request->ids[0], &error);
 
   if (task == NULL)
     {
       _quorum_request_reply_error (request, error);
       return;
     }
-  json_object_remove_member (task, "instances");
   json_object_remove_member (task, "rating");
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), task));
 }
@@ -77,8 +76,7 @@ _quorum_server_assign_task (QuorumRequest *request)
   g_autoptr(JsonObject) task = NULL;
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) user = NULL;
-  g_autofree char *role_name = NULL;
-  QuorumRole role = QUORUM_ROLE_NONE;
+  QuorumRole role;
   QuorumRole needed;
   gint64 project_id, user_id;
 
@@ -96,17 +94,15 @@ _quorum_server_assign_task (QuorumRequest *request)
    * the task's kind (an administrator of the server always is). */
   needed = g_str_equal (json_object_get_string_member (task, "kind"), "draw") ? QUORUM_ROLE_ANNOTATOR
                                                                               : QUORUM_ROLE_REVIEWER;
-  if (json_object_get_boolean_member_with_default (user, "admin", FALSE))
-    role = QUORUM_ROLE_ADMIN;
-  else if ((role_name = quorum_store_project_role (request->server->store, project_id, user_id)) != NULL)
-    quorum_role_from_string (role_name, &role);
+  role = _quorum_server_project_role (request->server, project_id, user_id,
+                                      json_object_get_boolean_member_with_default (user, "admin", FALSE));
   if (role < needed)
     {
       g_autofree char *message =
         role == QUORUM_ROLE_NONE
         ? g_strdup_printf ("user: %s is not a member of this project", json_object_get_string_member (user, "name"))
         : g_strdup_printf ("user: %s's role, %s, may not take a %s task", json_object_get_string_member (user, "name"),
-                           role_name, json_object_get_string_member (task, "kind"));
+                           quorum_role_to_string (role), json_object_get_string_member (task, "kind"));
       quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
       return;
     }

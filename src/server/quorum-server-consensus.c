@@ -304,8 +304,8 @@ task_set (JsonObject  *task,
   return set;
 }
 
-/* Saves @output as the task's instances; a stale version is 409 with the
- * current one, as for PUT /tasks/{id}/instances. Adds id, version and
+/* Saves @output as the task's instances; errors are answered as for
+ * PUT /tasks/{id}/instances (a stale version is 409 with the current one). Adds id, version and
  * instances to @reply (taken) and sends it. */
 static void
 save_output (QuorumRequest       *request,
@@ -324,21 +324,7 @@ save_output (QuorumRequest       *request,
                                        text, best, &error);
   if (saved < 0)
     {
-      if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT))
-        {
-          g_autoptr(JsonObject) task = quorum_store_get_task (request->server->store, request->ids[0], NULL);
-          JsonObject *detail = json_object_new ();
-          JsonObject *body = json_object_new ();
-
-          json_object_set_string_member (detail, "code", "conflict");
-          json_object_set_string_member (detail, "message", error->message);
-          if (task != NULL)
-            json_object_set_int_member (detail, "version", json_object_get_int_member (task, "version"));
-          json_object_set_object_member (body, "error", detail);
-          _quorum_request_reply (request, SOUP_STATUS_CONFLICT, quorum_http_object_node (body));
-        }
-      else
-        _quorum_request_reply_error (request, error);
+      _quorum_request_reply_task_error (request, error);
       return;
     }
   json_object_set_int_member (owned, "id", request->ids[0]);

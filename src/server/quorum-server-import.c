@@ -150,11 +150,40 @@ check_instance (const QuorumInstance    *instance,
   return quorum_wire_read_instance (node, schema, path, error);
 }
 
+/* The project's files by name, each with how many files carry it: built
+ * once, so that matching the images does not walk every file for each. */
+typedef struct {
+  JsonObject *file;
+  guint       count;
+} NamedFile;
+
+static GHashTable *
+index_files (JsonArray *files)
+{
+  GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  for (guint i = 0; i < json_array_get_length (files); i++)
+    {
+      JsonObject *file = json_array_get_object_element (files, i);
+      const char *name = json_object_get_string_member (file, "name");
+      NamedFile *named = g_hash_table_lookup (index, name);
+
+      if (named == NULL)
+        {
+          named = g_new0 (NamedFile, 1);
+          named->file = file;
+          g_hash_table_insert (index, (gpointer) name, named);
+        }
+      named->count++;
+    }
+  return index;
+}
+
 /* The project's file an image names: its exact name, else the part after
  * the last "/" (COCO files often carry a folder). NULL with no error when
  * none matches. */
 static JsonObject *
-match_file (JsonArray   *files,
+match_file (GHashTable  *files,
             const char  *file_name,
             const char  *path,
             GError     **error)
@@ -164,27 +193,16 @@ match_file (JsonArray   *files,
 
   for (guint n = 0; n < G_N_ELEMENTS (names) && names[n] != NULL; n++)
     {
-      JsonObject *found = NULL;
-      guint count = 0;
+      NamedFile *named = g_hash_table_lookup (files, names[n]);
 
-      for (guint i = 0; i < json_array_get_length (files); i++)
-        {
-          JsonObject *file = json_array_get_object_element (files, i);
-
-          if (g_str_equal (json_object_get_string_member (file, "name"), names[n]))
-            {
-              found = file;
-              count++;
-            }
-        }
-      if (count > 1)
+      if (named != NULL && named->count > 1)
         {
           fail (error, "%s.file_name: the project has %u files called “%s”; rename one of them",
-                path, count, names[n]);
+                path, named->count, names[n]);
           return NULL;
         }
-      if (found != NULL)
-        return found;
+      if (named != NULL)
+        return named->file;
     }
   return NULL;
 }
@@ -198,6 +216,7 @@ import_document (Import  *import,
   g_autoptr(JsonNode) root = quorum_wire_parse_bytes (data != NULL ? data : "", length, error);
   g_autoptr(GPtrArray) images = NULL;
   g_autoptr(GHashTable) index = NULL;
+  g_autoptr(GHashTable) files = index_files (json_node_get_array (import->files));
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) matched_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   JsonObject *document;
@@ -239,7 +258,7 @@ import_document (Import  *import,
       if (!g_hash_table_add (names, image->file_name))
         return fail (error, "%s.file_name: “%s” appears twice", path, image->file_name);
 
-      file = match_file (json_node_get_array (import->files), image->file_name, path, error);
+      file = match_file (files, image->file_name, path, error);
       if (file == NULL)
         {
           if (error != NULL && *error != NULL)

@@ -59,6 +59,14 @@ typedef enum {
 
 gboolean   quorum_role_from_string      (const char    *name,
                                          QuorumRole    *role);
+/* The role's name as the API writes it; NULL for QUORUM_ROLE_NONE. */
+const char *quorum_role_to_string       (QuorumRole     role);
+/* @user_id's role in a project (admin when @admin, a server administrator);
+ * QUORUM_ROLE_NONE for a non-member. */
+QuorumRole _quorum_server_project_role  (QuorumServer  *server,
+                                         gint64         project_id,
+                                         gint64         user_id,
+                                         gboolean       admin);
 /* The caller's role in a project; server admins count as project admins.
  * A project the caller is not a member of answers 404, not 403, so that
  * its existence does not leak. Replies and returns FALSE when below @needed. */
@@ -153,6 +161,11 @@ void _quorum_server_save_task        (QuorumRequest *request);
 void _quorum_server_submit_task      (QuorumRequest *request);
 void _quorum_server_accept_task      (QuorumRequest *request);
 void _quorum_server_reject_task      (QuorumRequest *request);
+/* Store errors of task writes on the task of the path: a conflict is 409
+ * carrying the current version, so the client can keep its copy and offer a
+ * choice; someone else's task (FORBIDDEN) is 404, as if it did not exist. */
+void _quorum_request_reply_task_error (QuorumRequest *request,
+                                       GError        *error);
 
 /* quorum-server-shares.c: who reaches a job through its share (DESIGN §2) */
 /* The role the caller acts with on @job: their project role (admin for a

@@ -13,14 +13,6 @@
  * does not exist.
  */
 
-static const char *
-role_to_string (QuorumRole role)
-{
-  static const char * const names[] = { NULL, "viewer", "annotator", "reviewer", "editor", "admin" };
-
-  return names[role];
-}
-
 static void
 reply_no_job (QuorumRequest *request,
               gint64         job_id)
@@ -34,15 +26,9 @@ QuorumRole
 _quorum_request_job_role (QuorumRequest *request,
                           JsonObject    *job)
 {
-  g_autofree char *role_name = NULL;
-  QuorumRole role = QUORUM_ROLE_NONE;
+  QuorumRole role = _quorum_server_project_role (request->server, json_object_get_int_member (job, "project"),
+                                                 request->caller_id, request->caller_admin);
 
-  if (request->caller_admin)
-    return QUORUM_ROLE_ADMIN;
-  role_name = quorum_store_project_role (request->server->store, json_object_get_int_member (job, "project"),
-                                         request->caller_id);
-  if (role_name != NULL)
-    quorum_role_from_string (role_name, &role);
   if (role < QUORUM_ROLE_ANNOTATOR &&
       quorum_store_job_shared_with (request->server->store, json_object_get_int_member (job, "id"),
                                     request->caller_id))
@@ -74,12 +60,11 @@ _quorum_request_job_access (QuorumRequest *request,
   return TRUE;
 }
 
-gboolean
-_quorum_request_works_on_file (QuorumRequest *request,
-                               gint64         file_id)
+/* Whether one of @jobs ([{job}]) still reaches the caller as a worker. */
+static gboolean
+reaches_any_job (QuorumRequest *request,
+                 JsonNode      *jobs)
 {
-  g_autoptr(JsonNode) jobs = quorum_store_user_jobs_on_file (request->server->store, request->caller_id,
-                                                             file_id, NULL);
   JsonArray *array;
 
   if (jobs == NULL)
@@ -97,25 +82,23 @@ _quorum_request_works_on_file (QuorumRequest *request,
 }
 
 gboolean
+_quorum_request_works_on_file (QuorumRequest *request,
+                               gint64         file_id)
+{
+  g_autoptr(JsonNode) jobs = quorum_store_user_jobs_on_file (request->server->store, request->caller_id,
+                                                             file_id, NULL);
+
+  return reaches_any_job (request, jobs);
+}
+
+gboolean
 _quorum_request_reads_guide_image (QuorumRequest *request,
                                    gint64         file_id)
 {
   g_autoptr(JsonNode) jobs = quorum_store_user_jobs_showing_file (request->server->store, request->caller_id,
                                                                   file_id, NULL);
-  JsonArray *array;
 
-  if (jobs == NULL)
-    return FALSE;
-  array = json_node_get_array (jobs);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      gint64 job_id = json_object_get_int_member (json_array_get_object_element (array, i), "job");
-      g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, job_id, FALSE, NULL);
-
-      if (job != NULL && _quorum_request_job_role (request, job) >= QUORUM_ROLE_ANNOTATOR)
-        return TRUE;
-    }
-  return FALSE;
+  return reaches_any_job (request, jobs);
 }
 
 /* ---- finding work ----------------------------------------------------- */
@@ -153,7 +136,7 @@ _quorum_server_list_reachable_jobs (QuorumRequest *request)
       json_object_set_string_member (job, "project_name", json_object_get_string_member (row, "project_name"));
       json_object_set_string_member (job, "state", json_object_get_string_member (row, "state"));
       json_object_set_string_member (job, "share", json_object_get_string_member (row, "share"));
-      json_object_set_string_member (job, "role", role_to_string (role));
+      json_object_set_string_member (job, "role", quorum_role_to_string (role));
       json_array_add_object_element (reply, job);
     }
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_array (json_node_alloc (), reply));

@@ -159,15 +159,13 @@ read_version (QuorumRequest *request,
   return TRUE;
 }
 
-/* Store errors of task writes; a conflict carries the current version so the
- * client can keep its copy and offer a choice. */
-static void
-reply_task_error (QuorumRequest *request,
-                  GError        *error)
+void
+_quorum_request_reply_task_error (QuorumRequest *request,
+                                  GError        *error)
 {
   if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT))
     {
-      g_autoptr(JsonObject) task = quorum_store_get_task (request->server->store, request->ids[0], NULL);
+      g_autoptr(JsonObject) task = quorum_store_get_task_state (request->server->store, request->ids[0], NULL);
       JsonObject *detail = json_object_new ();
       JsonObject *body = json_object_new ();
 
@@ -241,7 +239,7 @@ _quorum_server_save_task (QuorumRequest *request)
   saved = quorum_store_save_task (request->server->store, request->ids[0], request->caller_id, version, text, &error);
   if (saved < 0)
     {
-      reply_task_error (request, error);
+      _quorum_request_reply_task_error (request, error);
       return;
     }
   reply = json_object_new ();
@@ -265,7 +263,7 @@ _quorum_server_submit_task (QuorumRequest *request)
   if (!quorum_store_submit_task (request->server->store, request->ids[0], request->caller_id, version, &error) ||
       (after = quorum_store_get_task_state (request->server->store, request->ids[0], &error)) == NULL)
     {
-      reply_task_error (request, error);
+      _quorum_request_reply_task_error (request, error);
       return;
     }
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), after));
@@ -306,7 +304,7 @@ decide (QuorumRequest *request,
       if (rating == NULL ||
           !quorum_store_rate_task (request->server->store, request->ids[0], request->caller_id, rating, &error))
         {
-          reply_task_error (request, error);
+          _quorum_request_reply_task_error (request, error);
           return;
         }
     }
@@ -314,7 +312,7 @@ decide (QuorumRequest *request,
                                  comments, &error) ||
       (after = quorum_store_get_task_state (request->server->store, request->ids[0], &error)) == NULL)
     {
-      reply_task_error (request, error);
+      _quorum_request_reply_task_error (request, error);
       return;
     }
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), after));

@@ -282,19 +282,44 @@ _quorum_request_body (QuorumRequest *request)
   return body;
 }
 
+/* By QuorumRole; QUORUM_ROLE_NONE has no name. */
+static const char * const role_names[] = { NULL, "viewer", "annotator", "reviewer", "editor", "admin" };
+
 gboolean
 quorum_role_from_string (const char *name,
                          QuorumRole *role)
 {
-  static const char * const names[] = { NULL, "viewer", "annotator", "reviewer", "editor", "admin" };
-
-  for (guint i = 1; name != NULL && i < G_N_ELEMENTS (names); i++)
-    if (g_str_equal (names[i], name))
+  for (guint i = 1; name != NULL && i < G_N_ELEMENTS (role_names); i++)
+    if (g_str_equal (role_names[i], name))
       {
         *role = (QuorumRole) i;
         return TRUE;
       }
   return FALSE;
+}
+
+const char *
+quorum_role_to_string (QuorumRole role)
+{
+  g_return_val_if_fail (role < G_N_ELEMENTS (role_names), NULL);
+
+  return role_names[role];
+}
+
+QuorumRole
+_quorum_server_project_role (QuorumServer *server,
+                             gint64        project_id,
+                             gint64        user_id,
+                             gboolean      admin)
+{
+  g_autofree char *name = NULL;
+  QuorumRole role = QUORUM_ROLE_NONE;
+
+  if (admin)
+    return QUORUM_ROLE_ADMIN;
+  if ((name = quorum_store_project_role (server->store, project_id, user_id)) != NULL)
+    quorum_role_from_string (name, &role);
+  return role;
 }
 
 gboolean
@@ -305,19 +330,14 @@ _quorum_request_require_role (QuorumRequest *request,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) project = quorum_store_get_project (request->server->store, project_id, &error);
-  g_autofree char *role_name = NULL;
-  QuorumRole found = QUORUM_ROLE_NONE;
+  QuorumRole found;
 
   if (project == NULL)
     {
       _quorum_request_reply_error (request, error);
       return FALSE;
     }
-  if (request->caller_admin)
-    found = QUORUM_ROLE_ADMIN;
-  else if ((role_name = quorum_store_project_role (request->server->store, project_id,
-                                                   request->caller_id)) != NULL)
-    quorum_role_from_string (role_name, &found);
+  found = _quorum_server_project_role (request->server, project_id, request->caller_id, request->caller_admin);
   if (found == QUORUM_ROLE_NONE)
     {
       g_autofree char *message = g_strdup_printf ("no project %" G_GINT64_FORMAT, project_id);

@@ -932,7 +932,7 @@ quorum_store_save_consensus (QuorumStore  *store,
 
   if (!_quorum_store_begin (store, error))
     return -1;
-  if ((task = quorum_store_get_task (store, task_id, error)) == NULL ||
+  if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
       !check_task (task, user_id, version, "assigned,in_progress", error))
     return fail_rollback (store), -1;
   if (!g_str_equal (json_object_get_string_member (task, "kind"), "consensus"))

@@ -187,6 +187,12 @@ static const char * const migrations[] = {
   "CREATE INDEX guide_images_by_name ON guide_images (name);"
   "CREATE INDEX files_by_name ON files (project_id, name);"
   "INSERT INTO meta (key, value) SELECT 'guide_images', 'to scan' WHERE EXISTS (SELECT 1 FROM guides);",
+
+  /* 11: an exam's tasks by their taker, so that next task (a reviewer who
+   * takes the exam) and the gold check find them without walking the job's
+   * or the server's tasks; a project's jobs, for the guides they show */
+  "CREATE INDEX tasks_by_taker ON tasks (taker, job_id, file_id) WHERE taker IS NOT NULL;"
+  "CREATE INDEX jobs_by_project ON jobs (project_id);",
 };
 
 void

@@ -5,6 +5,7 @@ DESIGN §2 that even an admin's hand keeps. Prints TAP. Argument: the
 quorum-server binary."""
 import json
 import os
+import sqlite3
 import sys
 import time
 
@@ -89,6 +90,8 @@ try:
           status == 422 and "consensus reviewer" in error_message(body), body)
     status, body = s.call("POST", "/tasks/%d/assign" % r1, s.root, {"user": ann_id})
     check("an annotator's role cannot take a review: 422", status == 422 and "role" in error_message(body), body)
+    check("the refusal names the user, their role and the task's kind",
+          error_message(body) == "user: ann's role, annotator, may not take a review task", body)
     status, body = s.call("POST", "/tasks/%d/assign" % r1, s.root, {"user": s.call("GET", "/me", out)[1]["id"]})
     check("a non-member cannot be assigned: 422", status == 422 and "not a member" in error_message(body), body)
     status, body = s.call("POST", "/tasks/%d/assign" % r1, s.root, {"user": 999})
@@ -260,6 +263,22 @@ try:
     check("an idle exam draw task is not released to someone else", status == 204, body)
     status, task = s.call("POST", "/jobs/%d/next" % exam["id"], taker)
     check("it stays with its taker", status == 200 and task["assignee"] == taker_id, task)
+
+    # Next task (for a reviewer, whether they take the exam) and the gold
+    # check of GET /files/{id}/existing look a taker's tasks up by index,
+    # not by walking the job's tasks or the server's: the plans of the
+    # store's queries on the database the server wrote.
+    db = sqlite3.connect("file:%s?mode=ro" % os.path.join(s.data, "quorum.sqlite"), uri=True)
+    try:
+        def plan(sql, *args):
+            return " | ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, args))
+        by_job = plan("SELECT 1 FROM tasks x WHERE x.job_id = ? AND x.taker = ?", exam["id"], taker_id)
+        by_file = plan("SELECT 1 AS yes FROM tasks WHERE file_id = ? AND taker = ? LIMIT 1", f1["id"], taker_id)
+        check("a taker's tasks in a job are found by the taker index", "tasks_by_taker" in by_job, by_job)
+        check("a taker's tasks on a file too, without a scan",
+              "tasks_by_taker" in by_file and "SCAN" not in by_file, by_file)
+    finally:
+        db.close()
 finally:
     server.close()
 

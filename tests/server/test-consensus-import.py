@@ -144,6 +144,13 @@ try:
     refused("an image whose size differs from the file's is refused",
             coco([image(1, "street-a.png", 640, 480)], [box(20, 1, [0, 0, 3, 3])]), "images[0].width")
     refused("a missing images array is refused", {"categories": [], "annotations": []}, "images: is missing")
+    for shade in (200, 220):
+        status, body = s.call("POST", "/projects/1/files?name=twin.png", s.root, raw=png(32, 24, shade),
+                              content_type="image/png")
+        assert status == 201, body
+    refused("an image whose name two files of the project carry is refused, nothing changed",
+            coco(replacement + [image(3, "folder/twin.png")], [box(20, 1, [0, 0, 3, 3])]),
+            "images[2].file_name: the project has 2 files called “twin.png”")
     status, body = s.call("POST", "/projects/1/import/coco?mode=merge", editor, document)
     check("an unknown mode is refused naming it", status == 400 and error_message(body).startswith("mode:"), body)
 
