@@ -19,13 +19,19 @@ is_escapable (char c)
   return g_ascii_ispunct (c);
 }
 
+/* An image reference longer than this is not looked at: the scan stays
+ * linear in the guide's length however its brackets and quotes are (a
+ * guide of a megabyte of "![" would otherwise rescan to its end from each). */
+#define MAX_REFERENCE 1024
+
 /* Past the `]` that closes the `[` at @p, or NULL. */
 static const char *
 skip_label (const char *p)
 {
+  const char *start = p;
   int depth = 0;
 
-  for (; *p != '\0'; p++)
+  for (; *p != '\0' && p - start < MAX_REFERENCE; p++)
     {
       if (*p == '\\' && is_escapable (p[1]))
         p++;
@@ -56,12 +62,14 @@ static const char *
 read_destination (const char  *p,
                   GString     *target)
 {
+  const char *start = p;
+
   p = skip_blanks (p);
   if (*p == '<')
     {
       for (p++; *p != '>'; p++)
         {
-          if (*p == '\0' || *p == '\n' || *p == '<')
+          if (*p == '\0' || *p == '\n' || *p == '<' || p - start >= MAX_REFERENCE)
             return NULL;
           if (*p == '\\' && is_escapable (p[1]))
             p++;
@@ -75,6 +83,8 @@ read_destination (const char  *p,
 
       for (; *p != '\0' && !g_ascii_isspace (*p) && !g_ascii_iscntrl (*p); p++)
         {
+          if (p - start >= MAX_REFERENCE)
+            return NULL;
           if (*p == '\\' && is_escapable (p[1]))
             p++;
           else if (*p == '(')
@@ -93,7 +103,7 @@ read_destination (const char  *p,
 
       for (p++; *p != close; p++)
         {
-          if (*p == '\0')
+          if (*p == '\0' || p - start >= MAX_REFERENCE)
             return NULL;
           if (*p == '\\' && is_escapable (p[1]))
             p++;
@@ -169,6 +179,7 @@ quorum_guide_image_names (const char *markdown)
   gboolean line_start = TRUE;
   gsize fence = 0;
   char fence_marker = 0;
+  gboolean unclosed[64] = { FALSE };
   const char *p = markdown;
 
   while (*p != '\0')
@@ -208,15 +219,22 @@ quorum_guide_image_names (const char *markdown)
           gsize run = strspn (p, "`");
           const char *q = p + run;
 
-          /* A code span ends at the next run of as many backticks. */
-          while ((q = strchr (q, '`')) != NULL)
-            {
-              gsize other = strspn (q, "`");
+          /* A code span ends at the next run of as many backticks; once a
+           * run length has none after some point it has none after any
+           * later one, which keeps the scan linear. */
+          if (run < G_N_ELEMENTS (unclosed) && unclosed[run])
+            q = NULL;
+          else
+            while ((q = strchr (q, '`')) != NULL)
+              {
+                gsize other = strspn (q, "`");
 
-              if (other == run)
-                break;
-              q += other;
-            }
+                if (other == run)
+                  break;
+                q += other;
+              }
+          if (q == NULL && run < G_N_ELEMENTS (unclosed))
+            unclosed[run] = TRUE;
           p = q != NULL ? q + run : p + run;
           continue;
         }

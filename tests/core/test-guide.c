@@ -48,6 +48,31 @@ test_code (void)
                 (const char *[]) { "after.png", NULL });
 }
 
+/* A guide made to rescan itself (a megabyte of unclosed brackets, quotes
+ * and backtick runs) is read in one pass: the images around it are found,
+ * and in time (a quadratic scan takes minutes here). */
+static void
+test_pathological (void)
+{
+  static const char * const fillers[] = { "![", "![a](b \"", "![a](<b", "`", "``x", "![a](b (" };
+
+  for (guint f = 0; f < G_N_ELEMENTS (fillers); f++)
+    {
+      g_autoptr(GString) text = g_string_new ("![first](one.png)\n\n");
+      g_auto(GStrv) names = NULL;
+      gint64 start;
+
+      while (text->len < 1024 * 1024)
+        g_string_append (text, fillers[f]);
+      g_string_append (text, "\n\n![last](two.png)\n");
+      start = g_get_monotonic_time ();
+      names = quorum_guide_image_names (text->str);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+      g_assert_nonnull (names);
+      g_assert_cmpstr (names[0], ==, "one.png");
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -56,5 +81,6 @@ main (int    argc,
   g_test_add_func ("/guide/inline-images", test_inline_images);
   g_test_add_func ("/guide/not-a-file", test_not_a_file);
   g_test_add_func ("/guide/code", test_code);
+  g_test_add_func ("/guide/pathological", test_pathological);
   return g_test_run ();
 }
