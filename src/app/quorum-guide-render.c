@@ -224,35 +224,20 @@ named_tag (Renderer   *self,
   return tag;
 }
 
-/* Tags for paragraph geometry are shared by name; there are only a few of them. */
+/* Tags for paragraph geometry are shared by name; there are only a few of
+ * them. @property: "pixels-above-lines" or "pixels-below-lines". */
 static GtkTextTag *
-space_tag (Renderer *self,
-           int       pixels)
+pixels_tag (Renderer   *self,
+            const char *property,
+            int         pixels)
 {
-  g_autofree char *name = g_strdup_printf ("space-%d", pixels);
+  g_autofree char *name = g_strdup_printf ("%s-%d", property, pixels);
   GtkTextTag *tag = gtk_text_tag_table_lookup (self->tags, name);
 
   if (tag == NULL)
     {
       tag = gtk_text_tag_new (name);
-      g_object_set (tag, "pixels-above-lines", pixels, NULL);
-      gtk_text_tag_table_add (self->tags, tag);
-      g_object_unref (tag);
-    }
-  return tag;
-}
-
-static GtkTextTag *
-below_tag (Renderer *self,
-           int       pixels)
-{
-  g_autofree char *name = g_strdup_printf ("below-%d", pixels);
-  GtkTextTag *tag = gtk_text_tag_table_lookup (self->tags, name);
-
-  if (tag == NULL)
-    {
-      tag = gtk_text_tag_new (name);
-      g_object_set (tag, "pixels-below-lines", pixels, NULL);
+      g_object_set (tag, property, pixels, NULL);
       gtk_text_tag_table_add (self->tags, tag);
       g_object_unref (tag);
     }
@@ -402,19 +387,22 @@ end_block (Renderer *self,
 
       gtk_text_buffer_get_iter_at_offset (self->buffer, &previous, start - 1);
       gtk_text_iter_set_line_offset (&previous, 0);
-      apply_tag (self, below_tag (self, above), gtk_text_iter_get_offset (&previous), start);
+      apply_tag (self, pixels_tag (self, "pixels-below-lines", above),
+                 gtk_text_iter_get_offset (&previous), start);
       above = self->block_tag == code_block ? BAND_PADDING : HEADER_PADDING;
     }
   gtk_text_buffer_get_iter_at_offset (self->buffer, &first_line_end, start);
   gtk_text_iter_forward_to_line_end (&first_line_end);
-  apply_tag (self, space_tag (self, above), start, gtk_text_iter_get_offset (&first_line_end) + 1);
+  apply_tag (self, pixels_tag (self, "pixels-above-lines", above),
+             start, gtk_text_iter_get_offset (&first_line_end) + 1);
   if (self->block_tag == code_block)
     {
       GtkTextIter last_line;
 
       gtk_text_buffer_get_iter_at_offset (self->buffer, &last_line, end - 1);
       gtk_text_iter_set_line_offset (&last_line, 0);
-      apply_tag (self, below_tag (self, BAND_PADDING), gtk_text_iter_get_offset (&last_line), end);
+      apply_tag (self, pixels_tag (self, "pixels-below-lines", BAND_PADDING),
+                 gtk_text_iter_get_offset (&last_line), end);
     }
 
   self->space = space_after;

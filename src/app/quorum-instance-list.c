@@ -79,8 +79,18 @@ follow_selection (QuorumInstanceList *self)
   update_actions (self);
 }
 
-/* Rebuilds the rows from the first one that changed, so that rows above an
- * edit keep their widgets. */
+static gboolean
+item_is_same (QuorumInstanceList *self,
+              guint               position,
+              QuorumInstanceItem *fresh)
+{
+  g_autoptr(QuorumInstanceItem) old = g_list_model_get_item (G_LIST_MODEL (self->items), position);
+
+  return quorum_instance_item_equal (old, fresh);
+}
+
+/* Replaces only the rows between the first and the last one that changed,
+ * so that the rows around an edit keep their widgets. */
 static void
 rebuild (QuorumInstanceList *self)
 {
@@ -88,6 +98,7 @@ rebuild (QuorumInstanceList *self)
   guint n_new = self->canvas ? quorum_canvas_get_n_instances (self->canvas) : 0;
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
   guint same = 0;
+  guint tail = 0;
 
   for (guint i = 0; i < n_new; i++)
     {
@@ -96,17 +107,14 @@ rebuild (QuorumInstanceList *self)
       g_ptr_array_add (fresh, quorum_instance_item_new (i, instance,
                                                         label_color (self, instance->label)));
     }
-  while (same < n_old && same < n_new)
-    {
-      g_autoptr(QuorumInstanceItem) old = g_list_model_get_item (G_LIST_MODEL (self->items), same);
-
-      if (!quorum_instance_item_equal (old, g_ptr_array_index (fresh, same)))
-        break;
-      same++;
-    }
+  while (same < n_old && same < n_new && item_is_same (self, same, g_ptr_array_index (fresh, same)))
+    same++;
+  while (same + tail < n_old && same + tail < n_new &&
+         item_is_same (self, n_old - 1 - tail, g_ptr_array_index (fresh, n_new - 1 - tail)))
+    tail++;
   self->syncing = TRUE;
-  if (same < n_old || same < n_new)
-    g_list_store_splice (self->items, same, n_old - same, fresh->pdata + same, n_new - same);
+  if (same + tail < n_old || same + tail < n_new)
+    g_list_store_splice (self->items, same, n_old - same - tail, fresh->pdata + same, n_new - same - tail);
   self->syncing = FALSE;
   gtk_stack_set_visible_child_name (self->stack, n_new > 0 ? "list" : "empty");
   follow_selection (self);

@@ -191,7 +191,8 @@ pass_score (QuorumReviewPanel *self,
   JsonObject *scores = scores_of (self);
   JsonArray *annotators;
 
-  if (scores == NULL || !json_object_has_member (scores, "annotators"))
+  if (scores == NULL || !json_object_has_member (scores, "annotators") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (scores, "annotators")))
     return FALSE;
   annotators = json_object_get_array_member (scores, "annotators");
   for (guint i = 0; i < json_array_get_length (annotators); i++)
@@ -448,7 +449,8 @@ read_rating (QuorumReviewPanel *self)
 
       for (GList *l = ids; l != NULL; l = l->next)
         g_hash_table_replace (self->stars, g_strdup (l->data),
-                              GUINT_TO_POINTER ((guint) json_object_get_int_member (stars, l->data)));
+                              GUINT_TO_POINTER ((guint) json_object_get_int_member_with_default (stars, l->data,
+                                                                                                 0)));
     }
   if (json_object_has_member (source, "missing") &&
       JSON_NODE_HOLDS_ARRAY (json_object_get_member (source, "missing")))
@@ -740,9 +742,10 @@ take_output (QuorumReviewPanel *self,
   g_autoptr(JsonNode) view = NULL;
 
   json_object_set_member (self->view, "instances", json_node_copy (json_object_get_member (reply, "instances")));
-  json_object_set_int_member (self->view, "version", json_object_get_int_member (reply, "version"));
+  json_object_set_int_member (self->view, "version", json_object_get_int_member_with_default (reply, "version", 0));
   if (json_object_has_member (reply, "best") && scores_of (self) != NULL)
-    json_object_set_int_member (scores_of (self), "best", json_object_get_int_member (reply, "best"));
+    json_object_set_int_member (scores_of (self), "best",
+                                json_object_get_int_member_with_default (reply, "best", 0));
   view = json_node_init_object (json_node_alloc (), self->view);
   if (!quorum_cache_store_task (quorum_session_get_cache (self->session), view, &error))
     g_warning ("Task %" G_GINT64_FORMAT " could not be cached: %s", self->task_id, error->message);
@@ -774,9 +777,19 @@ consensus_done (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_busy (self, FALSE);
-  if (reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
+  if (reply == NULL)
     {
-      show_toast (self, error != NULL ? error->message : _("The server answered nothing"));
+      show_toast (self, error->message);
+      return;
+    }
+  /* The output replaces the task's instances: nothing is taken from a reply
+   * that does not carry them and the version they belong to. */
+  if (!JSON_NODE_HOLDS_OBJECT (reply) ||
+      !json_object_has_member (json_node_get_object (reply), "version") ||
+      json_object_get_member (json_node_get_object (reply), "instances") == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (reply), "instances")))
+    {
+      show_toast (self, _("The server's answer carries no consensus output"));
       return;
     }
   take_output (self, json_node_get_object (reply));

@@ -162,17 +162,21 @@ logged_in (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) reply = quorum_client_login_finish (QUORUM_CLIENT (source), result, &error);
-  const char *name;
+  const char *name = g_object_get_data (G_OBJECT (task), "user");
+  JsonNode *user;
 
   if (reply == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* The server's spelling of the name, as the cache folder is named by it. */
-  name = json_object_get_string_member_with_default (
-           json_object_get_object_member (json_node_get_object (reply), "user"), "name",
-           g_object_get_data (G_OBJECT (task), "user"));
+  /* The server's spelling of the name, as the cache folder is named by it;
+   * the name typed when the reply has none. */
+  user = json_object_get_member (json_node_get_object (reply), "user");
+  if (user != NULL && JSON_NODE_HOLDS_OBJECT (user))
+    name = json_object_get_string_member_with_default (json_node_get_object (user), "name", name);
+  if (name == NULL || *name == '\0')
+    name = g_object_get_data (G_OBJECT (task), "user");
   open_session (task, name, TRUE);
 }
 

@@ -76,13 +76,11 @@ struct _QuorumWindow
   GtkTreeListModel     *tree;
   GtkSingleSelection   *selection;
   JsonNode             *jobs_reply;      /* GET /jobs, while GET /me/tasks is on its way */
-  guint                 lists_waiting;
   gboolean              selecting;
 
   /* the open task */
   gint64                task_id;
   gint64                job_id;
-  gint64                project_id;
   GCancellable         *open_cancellable;
   QuorumLabelSchema    *schema;
   char                 *tool;
@@ -92,10 +90,11 @@ struct _QuorumWindow
   gint64                submit_task;
   gint64                submit_job;
 
-  /* the guide's images, by name, for the open task's project */
+  /* the guide's images, by name, for the open task */
   GHashTable           *guide_images;    /* name → GdkTexture */
   GHashTable           *guide_pending;   /* names being fetched */
   JsonObject           *guide_files;     /* the task view's guide.images: name → file id */
+  guint                 guide_render_id; /* images arrived: the guide drawn again once */
 
   /* QUORUM_TIMING=1 */
   gboolean              timing;
@@ -147,6 +146,17 @@ static QuorumSync *
 sync_of (QuorumWindow *self)
 {
   return self->session != NULL ? quorum_session_get_sync (self->session) : NULL;
+}
+
+/* A member of a server's reply that should be an object; %NULL when it is
+ * missing or of another shape, which the callers treat as absent. */
+static JsonObject *
+object_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
 /* ---- the sign-in form ------------------------------------------------------ */
@@ -741,9 +751,11 @@ fill_task_list (QuorumWindow *self,
 
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
-          JsonObject *job = json_array_get_object_element (array, i);
+          JsonNode *element = json_array_get_element (array, i);
+          JsonObject *job = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
 
-          if (g_strcmp0 (json_object_get_string_member_with_default (job, "state", ""), "launched") != 0)
+          if (job == NULL ||
+              g_strcmp0 (json_object_get_string_member_with_default (job, "state", ""), "launched") != 0)
             continue;
           add_job (self, json_object_get_int_member_with_default (job, "id", 0),
                    json_object_get_string_member_with_default (job, "name", ""),
@@ -756,13 +768,18 @@ fill_task_list (QuorumWindow *self,
 
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
-          JsonObject *row = json_array_get_object_element (array, i);
-          g_autoptr(QuorumTaskItem) task = quorum_task_item_new (row);
-          QuorumJobItem *job = add_job (self, quorum_task_item_get_job (task),
-                                        quorum_task_item_get_job_name (task), NULL);
-          gint64 file = quorum_task_item_get_file (task);
-          GdkPaintable *thumbnail = g_hash_table_lookup (thumbnails, &file);
+          JsonNode *element = json_array_get_element (array, i);
+          g_autoptr(QuorumTaskItem) task = NULL;
+          QuorumJobItem *job;
+          GdkPaintable *thumbnail;
+          gint64 file;
 
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            continue;
+          task = quorum_task_item_new (json_node_get_object (element));
+          job = add_job (self, quorum_task_item_get_job (task), quorum_task_item_get_job_name (task), NULL);
+          file = quorum_task_item_get_file (task);
+          thumbnail = g_hash_table_lookup (thumbnails, &file);
           if (thumbnail != NULL)
             quorum_task_item_set_thumbnail (task, thumbnail);
           else
@@ -836,7 +853,7 @@ refresh_tasks (QuorumWindow *self)
 /* ---- the guide's images ------------------------------------------------------ */
 
 static void
-rerender_guide (QuorumWindow *self);
+queue_guide_render (QuorumWindow *self);
 
 typedef struct {
   QuorumWindow *window;
@@ -891,7 +908,7 @@ guide_texture_loaded (GObject      *source,
   if (texture != NULL && image->task == image->window->task_id)
     {
       g_hash_table_replace (image->window->guide_images, g_strdup (image->name), g_object_ref (texture));
-      rerender_guide (image->window);
+      queue_guide_render (image->window);
     }
   else
     guide_image_failed (image, error);
@@ -959,8 +976,7 @@ fetch_guide_image (QuorumWindow *self,
       g_autofree char *written = g_uri_unescape_string (name, NULL);
       const char *key = written != NULL ? written : name;
 
-      if (json_object_has_member (self->guide_files, key))
-        file = json_object_get_int_member (self->guide_files, key);
+      file = json_object_get_int_member_with_default (self->guide_files, key, 0);
     }
   if (file == 0)
     return;
@@ -996,7 +1012,7 @@ resolve_guide_image (const char *name,
 
   if (texture != NULL)
     return GDK_PAINTABLE (g_object_ref (texture));
-  if (self->session == NULL || self->project_id == 0 ||
+  if (self->session == NULL || self->guide_files == NULL ||
       g_hash_table_contains (self->guide_pending, name))
     return NULL;
   g_hash_table_add (self->guide_pending, g_strdup (name));
@@ -1004,11 +1020,24 @@ resolve_guide_image (const char *name,
   return NULL;
 }
 
-static void
-rerender_guide (QuorumWindow *self)
+static gboolean
+render_guide (gpointer data)
 {
+  QuorumWindow *self = data;
+
+  self->guide_render_id = 0;
   /* Setting the resolver again renders the guide again. */
   quorum_guide_view_set_image_resolver (self->guide_view, resolve_guide_image, self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Images that arrive together are drawn in one rendering of the guide,
+ * not one each. */
+static void
+queue_guide_render (QuorumWindow *self)
+{
+  if (self->guide_render_id == 0)
+    self->guide_render_id = g_idle_add (render_guide, self);
 }
 
 /* ---- QUORUM_TIMING=1: launch to the first frame of a task ---------------- */
@@ -1140,9 +1169,9 @@ close_task (QuorumWindow *self)
   g_clear_object (&self->open_cancellable);
   self->task_id = 0;
   self->job_id = 0;
-  self->project_id = 0;
   g_clear_pointer (&self->schema, quorum_label_schema_free);
   g_clear_pointer (&self->guide_files, json_object_unref);
+  g_clear_handle_id (&self->guide_render_id, g_source_remove);
   g_hash_table_remove_all (self->guide_images);
   g_hash_table_remove_all (self->guide_pending);
   self->loading = TRUE;
@@ -1174,22 +1203,21 @@ first_label_of_kind (QuorumWindow *self,
 }
 
 /* A tool draws one kind; the current label follows the tool, so that what
- * is drawn has a label of its kind. The label list may choose another. */
+ * is drawn has a label of its kind. The label list may choose another.
+ * A drawing tool's name is the name of the kind it draws. */
 static void
 match_label_to_tool (QuorumWindow *self)
 {
-  static const int kinds[] = { -1, QUORUM_KIND_BOX, QUORUM_KIND_POLYGON, QUORUM_KIND_POLYLINE,
-                               QUORUM_KIND_POINT, QUORUM_KIND_TAG };
-  QuorumCanvasTool tool = quorum_canvas_get_tool (self->canvas);
   const char *current = quorum_canvas_get_current_label (self->canvas);
   const QuorumLabel *label;
+  QuorumKind kind;
 
-  if (self->schema == NULL || kinds[tool] < 0)
+  if (self->schema == NULL || !quorum_kind_from_string (self->tool, &kind))
     return;
   label = current != NULL ? quorum_label_schema_find (self->schema, current) : NULL;
-  if (label != NULL && (int) label->kind == kinds[tool])
+  if (label != NULL && label->kind == kind)
     return;
-  label = first_label_of_kind (self, kinds[tool]);
+  label = first_label_of_kind (self, kind);
   if (label != NULL)
     quorum_canvas_set_current_label (self->canvas, label->name);
 }
@@ -1224,19 +1252,14 @@ set_tool (QuorumWindow *self,
 static void
 on_canvas_label (QuorumWindow *self)
 {
-  static const char * const tools[] = {
-    [QUORUM_KIND_BOX] = "box", [QUORUM_KIND_POLYGON] = "polygon", [QUORUM_KIND_POLYLINE] = "polyline",
-    [QUORUM_KIND_POINT] = "point", [QUORUM_KIND_TAG] = "tag",
-  };
   const char *current = quorum_canvas_get_current_label (self->canvas);
   const QuorumLabel *label;
 
   if (self->schema == NULL || current == NULL ||
       quorum_canvas_get_tool (self->canvas) == QUORUM_CANVAS_TOOL_SELECT ||
-      (label = quorum_label_schema_find (self->schema, current)) == NULL ||
-      label->kind >= G_N_ELEMENTS (tools) || tools[label->kind] == NULL)
+      (label = quorum_label_schema_find (self->schema, current)) == NULL)
     return;
-  set_tool (self, tools[label->kind]);
+  set_tool (self, quorum_kind_to_string (label->kind));
 }
 
 static void
@@ -1254,6 +1277,7 @@ typedef struct {
   QuorumWindow *window;
   gint64        task;
   JsonNode     *view;
+  gint64        file;
   char         *path;
   GdkTexture   *texture;
   GdkTexture   *thumbnail;
@@ -1298,8 +1322,8 @@ show_opened_task (Opening *opening)
 {
   QuorumWindow *self = opening->window;
   JsonObject *view = json_node_get_object (opening->view);
-  JsonObject *guide = json_object_get_object_member (view, "guide");
-  JsonObject *file_info = json_object_get_object_member (view, "file_info");
+  JsonObject *guide = object_member (view, "guide");
+  JsonObject *file_info = object_member (view, "file_info");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) instances = local_instances (self, opening->task, &error);
   g_autofree char *title = NULL;
@@ -1314,7 +1338,6 @@ show_opened_task (Opening *opening)
     }
 
   self->job_id = json_object_get_int_member_with_default (view, "job", 0);
-  self->project_id = file_info != NULL ? json_object_get_int_member_with_default (file_info, "project", 0) : 0;
   g_clear_pointer (&self->schema, quorum_label_schema_free);
   if (json_object_has_member (view, "labels"))
     {
@@ -1324,15 +1347,7 @@ show_opened_task (Opening *opening)
     }
 
   self->loading = TRUE;
-  if (self->schema != NULL)
-    for (guint i = 0; i < self->schema->labels->len; i++)
-      {
-        const QuorumLabel *label = g_ptr_array_index (self->schema->labels, i);
-        GdkRGBA color;
-
-        if (gdk_rgba_parse (&color, label->color))
-          quorum_canvas_set_label_color (self->canvas, label->name, &color);
-      }
+  /* The label list gives the canvas the labels' colours. */
   quorum_label_list_set_schema (self->label_list, self->schema);
   quorum_instance_list_set_schema (self->instance_list, self->schema);
   quorum_attribute_editor_set_schema (self->attribute_editor, self->schema);
@@ -1349,18 +1364,18 @@ show_opened_task (Opening *opening)
   }
 
   g_clear_pointer (&self->guide_files, json_object_unref);
-  if (guide != NULL && json_object_has_member (guide, "images") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (guide, "images")))
-    self->guide_files = json_object_ref (json_object_get_object_member (guide, "images"));
+  if (object_member (guide, "images") != NULL)
+    self->guide_files = json_object_ref (object_member (guide, "images"));
+  /* Rendered with the images the map above names; close_task() left it empty. */
   quorum_guide_view_set_markdown (self->guide_view,
                                   guide != NULL ? json_object_get_string_member_with_default (guide, "markdown", "")
                                                 : "");
-  rerender_guide (self);
 
   item = find_task (self, opening->task, NULL);
   if (item != NULL && opening->thumbnail != NULL)
     quorum_task_item_set_thumbnail (item, GDK_PAINTABLE (opening->thumbnail));
-  title = g_strdup (json_object_get_string_member_with_default (file_info, "name", _("Task")));
+  title = g_strdup (file_info != NULL ? json_object_get_string_member_with_default (file_info, "name", _("Task"))
+                                       : _("Task"));
   adw_window_title_set_title (self->window_title, title);
 
   gtk_spinner_stop (self->canvas_spinner);
@@ -1464,9 +1479,8 @@ media_downloaded (GObject      *source,
       return;
     }
   cache = cache_of (opening->window);
-  temp = quorum_cache_get_media_temp_path (cache, json_object_get_int_member (json_node_get_object (opening->view), "file"));
-  quorum_cache_add_media_async (cache, json_object_get_int_member (json_node_get_object (opening->view), "file"),
-                                temp, opening->window->open_cancellable, media_added, opening);
+  temp = quorum_cache_get_media_temp_path (cache, opening->file);
+  quorum_cache_add_media_async (cache, opening->file, temp, opening->window->open_cancellable, media_added, opening);
 }
 
 /* With the task's view: its file from the media cache, downloading it
@@ -1475,16 +1489,24 @@ static void
 open_view (Opening *opening)
 {
   QuorumWindow *self = opening->window;
-  gint64 file = json_object_get_int_member_with_default (json_node_get_object (opening->view), "file", 0);
-  g_autofree char *path = quorum_cache_lookup_media (cache_of (self), file);
+  g_autofree char *path = NULL;
 
-  opening->path = quorum_cache_get_media_path (cache_of (self), file);
+  /* A task without a file is said so on the canvas rather than read as file 0. */
+  opening->file = json_object_get_int_member_with_default (json_node_get_object (opening->view), "file", 0);
+  if (opening->file <= 0)
+    {
+      show_task_error (self, _("The server's description of this task is incomplete"));
+      opening_free (opening);
+      return;
+    }
+  path = quorum_cache_lookup_media (cache_of (self), opening->file);
+  opening->path = quorum_cache_get_media_path (cache_of (self), opening->file);
   if (path != NULL)
     load_image (opening);
   else
     {
-      g_autofree char *api_path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/content", file);
-      g_autofree char *temp = quorum_cache_get_media_temp_path (cache_of (self), file);
+      g_autofree char *api_path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/content", opening->file);
+      g_autofree char *temp = quorum_cache_get_media_temp_path (cache_of (self), opening->file);
 
       quorum_client_download_async (client_of (self), api_path, temp, self->open_cancellable,
                                     media_downloaded, opening);
@@ -1503,6 +1525,12 @@ got_task (GObject      *source,
 
   if (!opening_is_current (opening))
     {
+      opening_free (opening);
+      return;
+    }
+  if (view != NULL && !JSON_NODE_HOLDS_OBJECT (view))
+    {
+      show_task_error (self, _("The server's description of this task is incomplete"));
       opening_free (opening);
       return;
     }
@@ -1594,9 +1622,14 @@ got_next_task (GObject      *source,
       refresh_tasks (self);
       return;
     }
+  task_id = json_object_get_int_member_with_default (json_node_get_object (task), "id", 0);
+  if (task_id <= 0)
+    {
+      show_toast (self, _("The server gave a task without an id"));
+      return;
+    }
   if (!quorum_cache_store_task (cache_of (self), task, &cache_error))
     g_warning ("The task could not be cached: %s", cache_error->message);
-  task_id = json_object_get_int_member (json_node_get_object (task), "id");
   quorum_window_open_task (self, task_id);
   refresh_tasks (self);
 }
@@ -1989,44 +2022,36 @@ update_actions (QuorumWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->sync_indicator), signed_in);
 }
 
+/* win.sign-in, win.sign-out, win.refresh and win.submit */
 static void
-sign_in_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+window_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
-  quorum_window_sign_in (QUORUM_WINDOW (widget));
+  QuorumWindow *self = QUORUM_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.sign-in"))
+    quorum_window_sign_in (self);
+  else if (g_str_equal (action_name, "win.sign-out"))
+    sign_out (self);
+  else if (g_str_equal (action_name, "win.refresh"))
+    refresh_tasks (self);
+  else
+    submit (self);
 }
 
+/* win.next-task and win.download-job, with the job's id */
 static void
-sign_out_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+job_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
 {
-  sign_out (QUORUM_WINDOW (widget));
-}
+  QuorumWindow *self = QUORUM_WINDOW (widget);
 
-static void
-refresh_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  refresh_tasks (QUORUM_WINDOW (widget));
-}
-
-static void
-next_task_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  take_next_task (QUORUM_WINDOW (widget), g_variant_get_int64 (parameter));
-}
-
-static void
-download_job_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  download_job (QUORUM_WINDOW (widget), g_variant_get_int64 (parameter));
+  if (g_str_equal (action_name, "win.next-task"))
+    take_next_task (self, g_variant_get_int64 (parameter));
+  else
+    download_job (self, g_variant_get_int64 (parameter));
 }
 
 static void
@@ -2060,14 +2085,6 @@ history_action (GtkWidget  *widget,
     quorum_canvas_undo (self->canvas);
   else
     quorum_canvas_redo (self->canvas);
-}
-
-static void
-submit_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  submit (QUORUM_WINDOW (widget));
 }
 
 /* ---- the window --------------------------------------------------------------------- */
@@ -2135,6 +2152,7 @@ quorum_window_dispose (GObject *object)
   g_cancellable_cancel (self->open_cancellable);
   g_clear_signal_handler (&self->after_paint_id, self->timing_clock);
   g_clear_object (&self->timing_clock);
+  g_clear_handle_id (&self->guide_render_id, g_source_remove);
   g_clear_pointer (&self->sign_in_dialog, gtk_window_destroy);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (quorum_session_get_sync (self->session), self);
@@ -2228,12 +2246,12 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_instances_changed);
 
-  gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.use-server", "s", use_server_action);
-  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
-  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
-  gtk_widget_class_install_action (widget_class, "win.next-task", "x", next_task_action);
-  gtk_widget_class_install_action (widget_class, "win.download-job", "x", download_job_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.next-task", "x", job_action);
+  gtk_widget_class_install_action (widget_class, "win.download-job", "x", job_action);
   gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
@@ -2241,7 +2259,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-1-1", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, history_action);
-  gtk_widget_class_install_action (widget_class, "win.submit", NULL, submit_action);
+  gtk_widget_class_install_action (widget_class, "win.submit", NULL, window_action);
 
   for (guint i = 0; i < G_N_ELEMENTS (tool_keys); i++)
     gtk_widget_class_add_binding_action (widget_class, tool_keys[i].key, 0, "win.tool", "s", tool_keys[i].tool);
