@@ -541,6 +541,14 @@ new_instance (QuorumCanvas *self,
   return quorum_instance_new (id, self->current_label ? self->current_label : "", kind);
 }
 
+/* What is being drawn, as shown while drawing: it needs no id yet. */
+static QuorumInstance *
+draft_instance (QuorumCanvas *self,
+                QuorumKind    kind)
+{
+  return quorum_instance_new ("", self->current_label ? self->current_label : "", kind);
+}
+
 /* Changes the label of the selected instance. */
 gboolean
 quorum_canvas_set_instance_label (QuorumCanvas *self,
@@ -1856,7 +1864,7 @@ append_draft (QuorumCanvas     *self,
 
   if (self->drag == DRAG_BOX)
     {
-      g_autoptr(QuorumInstance) box = new_instance (self, QUORUM_KIND_BOX);
+      g_autoptr(QuorumInstance) box = draft_instance (self, QUORUM_KIND_BOX);
       QuorumPoint corners[2] = { self->box_start, self->box_end };
 
       quorum_instance_set_points (box, corners, 2);
@@ -1864,7 +1872,7 @@ append_draft (QuorumCanvas     *self,
     }
   else if (self->draft->len > 0)
     {
-      g_autoptr(QuorumInstance) line = new_instance (self, QUORUM_KIND_POLYLINE);
+      g_autoptr(QuorumInstance) line = draft_instance (self, QUORUM_KIND_POLYLINE);
 
       /* The vertices so far, and a rubber band to the pointer. */
       quorum_view_to_image (&self->view, self->pointer_x, self->pointer_y, &pointer.x, &pointer.y);

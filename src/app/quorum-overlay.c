@@ -522,19 +522,29 @@ changed (QuorumOverlay *overlay)
 static void
 rebuild_index (QuorumOverlay *overlay)
 {
-  QuorumRect extent = { 0, 0, MAX (overlay->width, 1), MAX (overlay->height, 1) };
+  double width = MAX (overlay->width, 1), height = MAX (overlay->height, 1);
+  double reach = 4 * MAX (width, height);
+  QuorumRect extent = { 0, 0, width, height };
 
+  /* fmin and fmax pass over NaN. */
   for (guint i = 0; i < overlay->items->len; i++)
     {
       const Item *item = g_ptr_array_index (overlay->items, i);
 
       if (item->instance->n_points == 0)
         continue;
-      extent.x0 = MIN (extent.x0, item->bounds.x0);
-      extent.y0 = MIN (extent.y0, item->bounds.y0);
-      extent.x1 = MAX (extent.x1, item->bounds.x1);
-      extent.y1 = MAX (extent.y1, item->bounds.y1);
+      extent.x0 = fmin (extent.x0, item->bounds.x0);
+      extent.y0 = fmin (extent.y0, item->bounds.y0);
+      extent.x1 = fmax (extent.x1, item->bounds.x1);
+      extent.y1 = fmax (extent.y1, item->bounds.y1);
     }
+  /* The grid covers shapes a little off the image too; those further out
+   * (or infinite) live in its border cells rather than stretch it so far
+   * that every shape shares one cell. */
+  extent.x0 = MAX (extent.x0, -reach);
+  extent.y0 = MAX (extent.y0, -reach);
+  extent.x1 = MIN (extent.x1, width + reach);
+  extent.y1 = MIN (extent.y1, height + reach);
   quorum_spatial_index_free (overlay->index);
   overlay->index = quorum_spatial_index_new (&extent, overlay->items->len);
   for (guint i = 0; i < overlay->items->len; i++)
@@ -625,6 +635,7 @@ quorum_overlay_set_label_color (QuorumOverlay *overlay,
                                 const GdkRGBA *color)
 {
   const GdkRGBA *known = g_hash_table_lookup (overlay->colors, label);
+  gboolean used = FALSE;
 
   if (known != NULL && gdk_rgba_equal (known, color))
     return;
@@ -633,11 +644,16 @@ quorum_overlay_set_label_color (QuorumOverlay *overlay,
     {
       Item *item = g_ptr_array_index (overlay->items, i);
 
-      if (g_strcmp0 (item->instance->label, label) == 0)
-        overlay->items->pdata[i] = item_new (overlay, quorum_instance_copy (item->instance)),
-        item_unref (item);
+      if (g_strcmp0 (item->instance->label, label) != 0)
+        continue;
+      overlay->items->pdata[i] = item_new (overlay, quorum_instance_copy (item->instance));
+      item_unref (item);
+      used = TRUE;
     }
-  outdate_all (overlay);
+  /* Colours are set for every label of the project when a task opens: only
+   * those the instances use make the tiles wrong. */
+  if (used)
+    outdate_all (overlay);
 }
 
 gboolean
@@ -714,7 +730,11 @@ quorum_overlay_insert (QuorumOverlay  *overlay,
   g_ptr_array_insert (overlay->items, position, item);
   if (overlay->excluded >= (int) position)
     overlay->excluded++;
-  rebuild_index (overlay);
+  /* A new shape on top, the usual case, moves no other in the index. */
+  if (position + 1 < overlay->items->len)
+    rebuild_index (overlay);
+  else if (instance->n_points > 0)
+    quorum_spatial_index_insert (overlay->index, position, &item->bounds);
   invalidate (overlay, &item->bounds);
 }
 
@@ -735,7 +755,10 @@ quorum_overlay_steal (QuorumOverlay *overlay,
         overlay->excluded--;
       invalidate (overlay, &item->bounds);
     }
-  rebuild_index (overlay);
+  if (position < overlay->items->len)
+    rebuild_index (overlay);
+  else
+    quorum_spatial_index_remove (overlay->index, position);
   instance = quorum_instance_copy (item->instance);
   item_unref (item);
   return instance;

@@ -25,7 +25,21 @@ struct _QuorumSpatialIndex
   guint       n_items;
 };
 
-#define MAX_CELLS (256 * 256)
+#define MAX_SIDE  256
+#define MAX_CELLS (MAX_SIDE * MAX_SIDE)
+
+/* How many cells of @side fit in @length: 1 to MAX_SIDE, whatever infinities
+ * or NaN a broken extent brings. */
+static guint
+grid_cells (double length,
+            double side)
+{
+  double n = ceil (length / side);
+
+  if (n > MAX_SIDE)
+    return MAX_SIDE;
+  return n >= 1 ? (guint) n : 1;
+}
 
 QuorumSpatialIndex *
 quorum_spatial_index_new (const QuorumRect *extent,
@@ -40,8 +54,8 @@ quorum_spatial_index_new (const QuorumRect *extent,
   double side = sqrt (width * height / n_cells);
 
   index->extent = (QuorumRect) { extent->x0, extent->y0, extent->x0 + width, extent->y0 + height };
-  index->nx = (guint) CLAMP (ceil (width / side), 1.0, 256.0);
-  index->ny = (guint) CLAMP (ceil (height / side), 1.0, 256.0);
+  index->nx = grid_cells (width, side);
+  index->ny = grid_cells (height, side);
   index->cell_width = width / index->nx;
   index->cell_height = height / index->ny;
   index->cells = g_new0 (GArray *, index->nx * index->ny);
@@ -220,7 +234,8 @@ quorum_spatial_index_query (const QuorumSpatialIndex *index,
             guint item = g_array_index (cell, guint, i);
             const QuorumRect *b = &entries[item].bounds;
 
-            if (b->x0 > area->x1 || b->x1 < area->x0 || b->y0 > area->y1 || b->y1 < area->y0)
+            /* Written so that bounds with NaN meet nothing. */
+            if (!(b->x0 <= area->x1 && b->x1 >= area->x0 && b->y0 <= area->y1 && b->y1 >= area->y0))
               continue;
             /* An item spanning several cells is reported only by the cell
              * holding the top-left corner of its overlap with @area: each

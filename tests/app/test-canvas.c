@@ -670,6 +670,53 @@ test_draws (Fixture       *fixture,
   g_assert_cmpuint (pixel[1], ==, 0x80);
 }
 
+/* Instances as a broken file or server might send them: no points, NaN and
+ * infinite coordinates, coordinates far outside the image. None may crash,
+ * warn, or stop the others from being hit and drawn. */
+static void
+test_bad_input (Fixture       *fixture,
+                gconstpointer  data)
+{
+  double x, y;
+
+  set_instances (fixture,
+                 make ("empty-box", "car", QUORUM_KIND_BOX, 0),
+                 make ("empty-polygon", "car", QUORUM_KIND_POLYGON, 0),
+                 make ("nan", "car", QUORUM_KIND_POLYGON, 3, NAN, 10.0, 50.0, NAN, 60.0, 70.0),
+                 make ("infinite", "car", QUORUM_KIND_BOX, 2, -INFINITY, -INFINITY, INFINITY, INFINITY),
+                 make ("huge", "car", QUORUM_KIND_POLYLINE, 2, -1e300, 5.0, 1e300, 5.0),
+                 make ("good", "car", QUORUM_KIND_BOX, 2, 600.0, 600.0, 700.0, 700.0),
+                 NULL);
+  g_assert_cmpuint (quorum_canvas_get_n_instances (fixture->canvas), ==, 6);
+  g_assert_true (overlay_ready (fixture));
+
+  /* The good box is hit and selected above the infinite one under it. */
+  to_widget (fixture, &(QuorumPoint) { 650, 650 }, &x, &y);
+  g_assert_cmpint (quorum_canvas_hit_test (fixture->canvas, x, y), ==, 5);
+  click (fixture, x, y);
+  g_assert_cmpint (quorum_canvas_get_selected (fixture->canvas), ==, 5);
+  /* Elsewhere, only the infinite box is under the pointer. */
+  to_widget (fixture, &(QuorumPoint) { 300, 500 }, &x, &y);
+  g_assert_cmpint (quorum_canvas_hit_test (fixture->canvas, x, y), ==, 3);
+
+  /* Selecting and deleting the broken ones, and undoing that. */
+  for (int i = 0; i < 5; i++)
+    {
+      quorum_canvas_select (fixture->canvas, i);
+      g_assert_cmpint (quorum_canvas_get_selected (fixture->canvas), ==, i);
+      g_assert_true (overlay_ready (fixture));
+    }
+  quorum_canvas_select (fixture->canvas, 0);
+  key (fixture, GDK_KEY_Delete, 0);
+  g_assert_cmpuint (quorum_canvas_get_n_instances (fixture->canvas), ==, 5);
+  g_assert_true (quorum_canvas_undo (fixture->canvas));
+  g_assert_cmpuint (quorum_canvas_get_n_instances (fixture->canvas), ==, 6);
+  quorum_canvas_zoom_at (fixture->canvas, 3.0, 100, 100);
+  g_assert_true (overlay_ready (fixture));
+  to_widget (fixture, &(QuorumPoint) { 650, 650 }, &x, &y);
+  g_assert_cmpint (quorum_canvas_hit_test (fixture->canvas, x, y), ==, 5);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -693,6 +740,7 @@ main (int    argc,
   ADD ("pan", test_pan);
   ADD ("hit-test", test_hit_test);
   ADD ("draws", test_draws);
+  ADD ("bad-input", test_bad_input);
 #undef ADD
   return g_test_run ();
 }

@@ -3,11 +3,7 @@
 
 #include "config.h"
 
-#include <locale.h>
-#include <stdlib.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -19,6 +15,8 @@
 #include "quorum-window.h"
 #include "quorum-wire.h"
 
+#include "app-test-server.h"
+
 /*
  * The review screens against a real quorum-server filled by `quorumctl demo`:
  * a review (Accept, Reject with comments), a consensus task (one legend row
@@ -29,100 +27,30 @@
 
 #define ROOT_PASSWORD "correct horse battery"
 
-static QuorumApplication *application;
-
 static struct {
-  char          *home;
-  GSubprocess   *process;
-  char          *address;
-  QuorumClient  *admin;
+  AppTestServer  real;
   JsonObject    *demo;       /* quorumctl demo --json */
-  QuorumWindow  *window;
 } server;
 
 /* ---- a real server, filled by the demo ------------------------------------- */
 
 static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static JsonNode *
-call (QuorumClient *client,
-      const char   *method,
-      const char   *path,
-      const char   *body)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  JsonNode *reply;
-
-  if (body != NULL)
-    {
-      node = quorum_wire_parse_bytes (body, strlen (body), &error);
-      g_assert_no_error (error);
-    }
-  reply = quorum_client_call_sync (client, method, path, node, NULL, &error);
-  if (error != NULL)
-    g_error ("%s %s: %s", method, path, error->message);
-  return reply;
-}
-
-static QuorumClient *
-client_for (const char *user,
-            const char *password)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QuorumClient) client = quorum_client_new (server.address, &error);
-  g_autoptr(JsonNode) reply = NULL;
-
-  g_assert_no_error (error);
-  reply = quorum_client_login_sync (client, user, password, NULL, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&client);
-}
-
-static void
 server_start (void)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GSubprocess) admin = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = app_test_server_launcher ();
   g_autoptr(GSubprocess) demo = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *data_dir = g_build_filename (server.home, "server", NULL);
   g_autofree char *demo_out = NULL;
   g_autofree char *demo_err = NULL;
-  guint port = 0;
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_setenv (launcher, "QUORUM_PWHASH_FAST", "1", TRUE);
-  admin = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("QUORUM_SERVER_BIN"),
-                                       "--data", data_dir, "--create-admin", "root", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (admin, ROOT_PASSWORD "\n", NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-
-  server.process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("QUORUM_SERVER_BIN"),
-                                                "--data", data_dir, "--listen", "127.0.0.1:0", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server.process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL);
-  g_assert_nonnull (line);
-  g_assert_nonnull (strstr (line, "port"));
-  g_assert_cmpint (sscanf (strstr (line, "port"), "port %u", &port), ==, 1);
-  server.address = g_strdup_printf ("http://127.0.0.1:%u", port);
-  server.admin = client_for ("root", ROOT_PASSWORD);
+  app_test_server_start (&server.real, ROOT_PASSWORD);
 
   /* The demo: review, consensus and exam review tasks ready for rita and tom. */
-  g_subprocess_launcher_setenv (launcher, "QUORUM_TOKEN", quorum_client_get_token (server.admin), TRUE);
+  g_subprocess_launcher_setenv (launcher, "QUORUM_TOKEN", quorum_client_get_token (server.real.admin), TRUE);
   g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   demo = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("QUORUMCTL_BIN"), "demo", "--server",
-                                      server.address, "--json", NULL);
+                                      server.real.address, "--json", NULL);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (demo, NULL, NULL, &demo_out, &demo_err, &error);
   g_assert_no_error (error);
@@ -186,7 +114,7 @@ static JsonObject *
 server_task (gint64 task_id)
 {
   g_autofree char *path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT, task_id);
-  g_autoptr(JsonNode) task = call (server.admin, "GET", path, NULL);
+  g_autoptr(JsonNode) task = app_test_call (server.real.admin, "GET", path, NULL);
 
   return json_object_ref (json_node_get_object (task));
 }
@@ -209,7 +137,7 @@ assign_task (gint64      job,
              const char *user)
 {
   g_autofree char *path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/tasks", job);
-  g_autoptr(JsonNode) tasks = call (server.admin, "GET", path, NULL);
+  g_autoptr(JsonNode) tasks = app_test_call (server.real.admin, "GET", path, NULL);
   JsonArray *array = json_node_get_array (tasks);
 
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -225,7 +153,7 @@ assign_task (gint64      job,
         continue;
       assign = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/assign", id);
       body = g_strdup_printf ("{\"user\": %" G_GINT64_FORMAT "}", user_id (user));
-      json_node_unref (call (server.admin, "POST", assign, body));
+      json_node_unref (app_test_call (server.real.admin, "POST", assign, body));
       return id;
     }
   g_error ("job %" G_GINT64_FORMAT " has no %s %s task", job, state, kind);
@@ -233,30 +161,6 @@ assign_task (gint64      job,
 }
 
 /* ---- driving the window -------------------------------------------------------- */
-
-static gboolean
-wait_until (gboolean (*condition) (gpointer),
-            gpointer   data)
-{
-  gint64 end = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-    }
-  return TRUE;
-}
-
-static void
-iterate (guint milliseconds)
-{
-  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
 
 /* Polls the server between turns of the main loop. */
 static gboolean
@@ -269,43 +173,33 @@ wait_for_server (gboolean (*condition) (gpointer),
     {
       if (g_get_monotonic_time () > end)
         return FALSE;
-      iterate (50);
+      app_test_iterate (50);
     }
   return TRUE;
-}
-
-static gpointer
-child (QuorumWindow *window,
-       const char   *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), QUORUM_TYPE_WINDOW, name);
-
-  g_assert_nonnull (object);
-  return object;
 }
 
 static QuorumReviewPanel *
 panel (void)
 {
-  return child (server.window, "review_panel");
+  return app_test_child (server.real.window, "review_panel");
 }
 
 static QuorumCanvas *
 canvas (void)
 {
-  return child (server.window, "canvas");
+  return app_test_child (server.real.window, "canvas");
 }
 
 static gboolean
 work_shown (gpointer window)
 {
-  return g_strcmp0 (gtk_stack_get_visible_child_name (child (window, "stack")), "work") == 0;
+  return g_strcmp0 (gtk_stack_get_visible_child_name (app_test_child (window, "stack")), "work") == 0;
 }
 
 static gboolean
 start_shown (gpointer window)
 {
-  return g_strcmp0 (gtk_stack_get_visible_child_name (child (window, "stack")), "start") == 0;
+  return g_strcmp0 (gtk_stack_get_visible_child_name (app_test_child (window, "stack")), "start") == 0;
 }
 
 /* The task is open on the canvas with its review controls. */
@@ -314,47 +208,31 @@ review_open (gpointer data)
 {
   gint64 task = *(gint64 *) data;
 
-  return quorum_window_get_task (server.window) == task &&
-         g_strcmp0 (gtk_stack_get_visible_child_name (child (server.window, "canvas_stack")), "canvas") == 0 &&
+  return quorum_window_get_task (server.real.window) == task &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (app_test_child (server.real.window, "canvas_stack")), "canvas") == 0 &&
          quorum_review_panel_get_task (panel ()) == task;
 }
 
 static void
 sign_in (const char *user)
 {
-  gtk_editable_set_text (child (server.window, "server_row"), server.address);
-  gtk_editable_set_text (child (server.window, "user_row"), user);
-  gtk_editable_set_text (child (server.window, "password_row"), password_of (user));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.sign-in", NULL));
-  g_assert_true (wait_until (work_shown, server.window));
+  gtk_editable_set_text (app_test_child (server.real.window, "server_row"), server.real.address);
+  gtk_editable_set_text (app_test_child (server.real.window, "user_row"), user);
+  gtk_editable_set_text (app_test_child (server.real.window, "password_row"), password_of (user));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "win.sign-in", NULL));
+  g_assert_true (app_test_wait_until (work_shown, server.real.window));
 }
 
 static void
 open_task (gint64 task)
 {
-  quorum_window_open_task (server.window, task);
-  if (!wait_until (review_open, &task))
+  quorum_window_open_task (server.real.window, task);
+  if (!app_test_wait_until (review_open, &task))
     g_error ("task %" G_GINT64_FORMAT " did not open: window task %" G_GINT64_FORMAT ", page %s (%s), panel task %"
-             G_GINT64_FORMAT, task, quorum_window_get_task (server.window),
-             gtk_stack_get_visible_child_name (child (server.window, "canvas_stack")),
-             adw_status_page_get_description (child (server.window, "canvas_error_page")),
+             G_GINT64_FORMAT, task, quorum_window_get_task (server.real.window),
+             gtk_stack_get_visible_child_name (app_test_child (server.real.window, "canvas_stack")),
+             adw_status_page_get_description (app_test_child (server.real.window, "canvas_error_page")),
              quorum_review_panel_get_task (panel ()));
-}
-
-static GtkWidget *
-find_dialog (const char *heading)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (window) &&
-          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0)
-        return window;
-    }
-  return NULL;
 }
 
 /* ---- the tests ------------------------------------------------------------------- */
@@ -370,8 +248,8 @@ review_completed (gpointer data)
 static gboolean
 moved_on (gpointer data)
 {
-  return quorum_window_get_task (server.window) != 0 && quorum_window_get_task (server.window) != accepted_review &&
-         g_strcmp0 (gtk_stack_get_visible_child_name (child (server.window, "canvas_stack")), "canvas") == 0;
+  return quorum_window_get_task (server.real.window) != 0 && quorum_window_get_task (server.real.window) != accepted_review &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (app_test_child (server.real.window, "canvas_stack")), "canvas") == 0;
 }
 
 static void
@@ -395,10 +273,10 @@ test_accept (void)
   g_assert_cmpuint (quorum_canvas_get_layer_n_instances (canvas (), QUORUM_REVIEW_LAYER_DRAW), ==, n_draw);
   g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, 0);
   g_assert_false (quorum_canvas_get_editable (canvas ()));
-  g_assert_false (gtk_widget_get_visible (child (server.window, "submit_button")));
-  g_assert_true (gtk_widget_get_visible (child (server.window, "decision_bar")));
-  g_assert_cmpstr (adw_view_stack_get_visible_child_name (child (server.window, "side_stack")), ==, "review");
-  g_assert_false (gtk_widget_get_visible (child (server.window, "tool_box")));
+  g_assert_false (gtk_widget_get_visible (app_test_child (server.real.window, "submit_button")));
+  g_assert_true (gtk_widget_get_visible (app_test_child (server.real.window, "decision_bar")));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (app_test_child (server.real.window, "side_stack")), ==, "review");
+  g_assert_false (gtk_widget_get_visible (app_test_child (server.real.window, "tool_box")));
 
   /* A click on an instance selects it, and nothing can move it. */
   {
@@ -419,7 +297,7 @@ test_accept (void)
                        before->points[0].x);
   }
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.accept", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.accept", NULL));
   g_assert_true (wait_for_server (review_completed, NULL));
   g_clear_pointer (&view, json_object_unref);
   view = server_task (accepted_review);
@@ -428,14 +306,14 @@ test_accept (void)
 
   /* The job's next task opens: rita, a reviewer, may draw, and a draw task
    * is drawn as ever, with Submit. */
-  g_assert_true (wait_until (moved_on, NULL));
+  g_assert_true (app_test_wait_until (moved_on, NULL));
   g_clear_pointer (&view, json_object_unref);
-  view = server_task (quorum_window_get_task (server.window));
+  view = server_task (quorum_window_get_task (server.real.window));
   g_assert_cmpint (json_object_get_int_member (view, "job"), ==, job);
   g_assert_cmpstr (json_object_get_string_member (view, "kind"), ==, "draw");
   g_assert_cmpint (quorum_review_panel_get_kind (panel ()), ==, QUORUM_REVIEW_NONE);
-  g_assert_true (gtk_widget_get_visible (child (server.window, "submit_button")));
-  g_assert_false (gtk_widget_get_visible (child (server.window, "decision_bar")));
+  g_assert_true (gtk_widget_get_visible (app_test_child (server.real.window, "submit_button")));
+  g_assert_false (gtk_widget_get_visible (app_test_child (server.real.window, "decision_bar")));
   g_assert_true (quorum_canvas_get_editable (canvas ()));
   g_assert_cmpuint (quorum_canvas_get_n_layers (canvas ()), ==, 0);
 }
@@ -464,8 +342,8 @@ test_reject (void)
   open_task (rejected_review);
 
   /* Empty comments: the dialog refuses, and nothing reaches the server. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.reject", NULL));
-  dialog = find_dialog ("Reject the Work?");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.reject", NULL));
+  dialog = app_test_find_dialog ("Reject the Work?");
   g_assert_nonnull (dialog);
   comments = g_object_get_data (G_OBJECT (dialog), "comments");
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "reject"));
@@ -473,15 +351,15 @@ test_reject (void)
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "reject"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "reject");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  iterate (300);
+  app_test_iterate (300);
   review = server_task (rejected_review);
   draw = server_task (json_object_get_int_member (review, "reviews"));
   g_assert_cmpstr (json_object_get_string_member (draw, "state"), ==, "submitted");
-  g_assert_cmpint (quorum_window_get_task (server.window), ==, rejected_review);
+  g_assert_cmpint (quorum_window_get_task (server.real.window), ==, rejected_review);
 
   /* With comments: the draw goes back to its annotator with them. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.reject", NULL));
-  dialog = find_dialog ("Reject the Work?");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.reject", NULL));
+  dialog = app_test_find_dialog ("Reject the Work?");
   g_assert_nonnull (dialog);
   comments = g_object_get_data (G_OBJECT (dialog), "comments");
   gtk_text_buffer_set_text (comments, "The truck on the left is missing.", -1);
@@ -495,7 +373,7 @@ test_reject (void)
 
   /* And rita's next task of the job opens. */
   accepted_review = rejected_review;
-  g_assert_true (wait_until (moved_on, NULL));
+  g_assert_true (app_test_wait_until (moved_on, NULL));
 }
 
 static struct {
@@ -552,7 +430,7 @@ test_consensus (void)
   /* Rita's next task of the job is one of the consensus tasks open to her;
    * else she gets one by hand. */
   if (quorum_review_panel_get_kind (panel ()) == QUORUM_REVIEW_CONSENSUS)
-    consensus.task = quorum_window_get_task (server.window);
+    consensus.task = quorum_window_get_task (server.real.window);
   else
     {
       consensus.task = assign_task (job, "consensus", "available", NULL, "rita");
@@ -601,9 +479,9 @@ test_consensus (void)
         g_hash_table_add (consensus.pass_ids,
                           (gpointer) json_object_get_string_member (json_array_get_object_element (instances, j), "id"));
     }
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.mark-best", "x", consensus.pass));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.mark-best", "x", consensus.pass));
   g_assert_true (wait_for_server (output_is_pass, NULL));
-  iterate (200);
+  app_test_iterate (200);
   g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, g_hash_table_size (consensus.pass_ids));
   {
     g_autofree char *description = NULL;
@@ -619,14 +497,14 @@ test_consensus (void)
   instance = quorum_canvas_get_layer_instance (canvas (), layer, 0);
   consensus.copied = g_intern_string (instance->id);
   g_assert_true (quorum_canvas_select_layer_instance (canvas (), layer, instance->id));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.copy-instance", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.copy-instance", NULL));
   g_assert_true (wait_for_server (instance_copied, NULL));
-  iterate (200);
+  app_test_iterate (200);
   g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, g_hash_table_size (consensus.pass_ids) + 1);
 
   /* The reply's version is the cache's: an edit after it syncs cleanly. */
   {
-    QuorumSession *session = quorum_window_get_session (server.window);
+    QuorumSession *session = quorum_window_get_session (server.real.window);
 
     g_assert_cmpint (quorum_cache_get_server_version (quorum_session_get_cache (session), consensus.task), ==,
                      json_object_get_int_member (view, "version") + 2);
@@ -670,7 +548,7 @@ static gboolean
 exam_review_open (gpointer data)
 {
   return quorum_review_panel_get_kind (panel ()) == QUORUM_REVIEW_EXAM &&
-         g_strcmp0 (gtk_stack_get_visible_child_name (child (server.window, "canvas_stack")), "canvas") == 0;
+         g_strcmp0 (gtk_stack_get_visible_child_name (app_test_child (server.real.window, "canvas_stack")), "canvas") == 0;
 }
 
 static void
@@ -682,12 +560,12 @@ test_exam (void)
   JsonArray *missing;
   const QuorumInstance *candidate;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.sign-out", NULL));
-  g_assert_true (wait_until (start_shown, server.window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "win.sign-out", NULL));
+  g_assert_true (app_test_wait_until (start_shown, server.real.window));
   sign_in ("tom");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.next-task", "x", job));
-  g_assert_true (wait_until (exam_review_open, NULL));
-  exam.task = quorum_window_get_task (server.window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "win.next-task", "x", job));
+  g_assert_true (app_test_wait_until (exam_review_open, NULL));
+  exam.task = quorum_window_get_task (server.real.window);
   view = server_task (exam.task);
   gold = json_object_get_array_member (view, "gold");
   missing = json_object_get_array_member (json_object_get_object_member (view, "suggested"), "missing");
@@ -717,7 +595,7 @@ test_exam (void)
   candidate = quorum_canvas_get_layer_instance (canvas (), QUORUM_REVIEW_LAYER_CANDIDATE, 0);
   exam.candidate = g_intern_string (candidate->id);
   g_assert_true (quorum_canvas_select_layer_instance (canvas (), QUORUM_REVIEW_LAYER_CANDIDATE, candidate->id));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.rate", "i", 2));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.rate", "i", 2));
   g_assert_cmpint (quorum_review_panel_get_stars (panel (), exam.candidate), ==, 2);
   g_assert_true (wait_for_server (stars_saved, NULL));
 
@@ -731,12 +609,12 @@ test_exam (void)
     }
   g_assert_nonnull (flagged_gold);
   g_assert_true (quorum_canvas_select_layer_instance (canvas (), QUORUM_REVIEW_LAYER_GOLD, flagged_gold));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.missing", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.missing", NULL));
   g_assert_cmpstr (quorum_canvas_get_layer_note (canvas (), QUORUM_REVIEW_LAYER_GOLD, flagged_gold), ==, "Missing");
   g_assert_true (wait_for_server (missing_saved, NULL));
 
   /* Focus: only the selected instance is drawn. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.focus", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.focus", NULL));
   g_assert_true (quorum_canvas_get_focus_selected (canvas ()));
 }
 
@@ -781,7 +659,7 @@ test_canvas_layers (void)
   quorum_canvas_set_instances (layered, own);
   quorum_canvas_set_layer (layered, "lower", lower, NULL);
   quorum_canvas_set_layer (layered, "upper", upper, &gold);
-  iterate (100);
+  app_test_iterate (100);
   g_assert_cmpuint (quorum_canvas_get_n_layers (layered), ==, 2);
 
   /* Own instances first, then the topmost layer. */
@@ -816,7 +694,7 @@ test_canvas_layers (void)
 
   /* Focus draws the selection only; hiding the own instances drops it. */
   quorum_canvas_set_focus_selected (layered, TRUE);
-  iterate (50);
+  app_test_iterate (50);
   quorum_canvas_set_instances_visible (layered, FALSE);
   g_assert_cmpint (quorum_canvas_get_selected (layered), ==, -1);
   g_assert_cmpint (quorum_canvas_hit_test (layered, x, y), ==, -1);
@@ -829,7 +707,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
@@ -838,33 +715,12 @@ main (int    argc,
       return 77;
     }
 
-  server.home = g_dir_make_tmp ("quorum-review-XXXXXX", &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char *names[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME" };
-      g_autofree char *path = g_build_filename (server.home, names[i], NULL);
-
-      g_mkdir_with_parents (path, 0700);
-      g_setenv (names[i], path, TRUE);
-    }
-  g_setenv ("QUORUM_CREDENTIALS_STORE", "file", TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  setlocale (LC_ALL, "C.UTF-8");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("QUORUM_LOCALEDIR"));
-  textdomain (GETTEXT_PACKAGE);
-
+  app_test_server_make_home (&server.real, "quorum-review-XXXXXX");
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   server_start ();
 
-  application = quorum_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
-  g_assert_no_error (error);
-  g_application_hold (G_APPLICATION (application));
-  server.window = quorum_window_new (application);
-  gtk_window_set_default_size (GTK_WINDOW (server.window), 1200, 760);
-  gtk_window_present (GTK_WINDOW (server.window));
+  app_test_server_open_window (&server.real, 1200, 760);
 
   g_test_add_func ("/review/canvas-layers", test_canvas_layers);
   g_test_add_func ("/review/accept", test_accept);
@@ -873,19 +729,7 @@ main (int    argc,
   g_test_add_func ("/review/exam", test_exam);
   status = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (server.window));
-  g_application_release (G_APPLICATION (application));
-  g_clear_object (&application);
-  g_subprocess_send_signal (server.process, SIGKILL);
-  g_subprocess_wait (server.process, NULL, NULL);
-  g_clear_object (&server.process);
-  g_clear_object (&server.admin);
   g_clear_pointer (&server.demo, json_object_unref);
-  {
-    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", server.home);
-
-    if (system (command) != 0)
-      g_printerr ("could not remove %s\n", server.home);
-  }
+  app_test_server_stop (&server.real);
   return status;
 }

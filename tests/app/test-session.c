@@ -3,11 +3,7 @@
 
 #include "config.h"
 
-#include <locale.h>
-#include <stdlib.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -23,6 +19,8 @@
 #include "quorum-window.h"
 #include "quorum-wire.h"
 
+#include "app-test-server.h"
+
 /*
  * The desktop app's main flow against a real quorum-server: signing in,
  * the task list, opening a task, drawing, autosave and sync, submitting and
@@ -32,73 +30,14 @@
 #define ROOT_PASSWORD "correct horse battery"
 #define ANN_PASSWORD  "ann-password"
 
-static QuorumApplication *application;
-
 static struct {
-  char          *home;
-  char          *data_dir;
-  GSubprocess   *process;
-  char          *address;
-  QuorumClient  *admin;
+  AppTestServer  real;
   gint64         job;
   gint64         files[2];
   gint64         task;      /* ann's first task */
-  QuorumWindow  *window;
 } server;
 
 /* ---- a real server ----------------------------------------------------------- */
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static JsonNode *
-call (QuorumClient *client,
-      const char   *method,
-      const char   *path,
-      const char   *body)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  JsonNode *reply;
-
-  if (body != NULL)
-    {
-      node = quorum_wire_parse_bytes (body, strlen (body), &error);
-      g_assert_no_error (error);
-    }
-  reply = quorum_client_call_sync (client, method, path, node, NULL, &error);
-  if (error != NULL)
-    g_error ("%s %s: %s", method, path, error->message);
-  return reply;
-}
-
-static gint64
-call_id (QuorumClient *client,
-         const char   *method,
-         const char   *path,
-         const char   *body)
-{
-  g_autoptr(JsonNode) reply = call (client, method, path, body);
-
-  return json_object_get_int_member (json_node_get_object (reply), "id");
-}
-
-static QuorumClient *
-client_for (const char *user,
-            const char *password)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QuorumClient) client = quorum_client_new (server.address, &error);
-  g_autoptr(JsonNode) reply = NULL;
-
-  g_assert_no_error (error);
-  reply = quorum_client_login_sync (client, user, password, NULL, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&client);
-}
 
 static void
 write_image (const char *path,
@@ -118,71 +57,46 @@ write_image (const char *path,
 static void
 server_start (void)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GSubprocess) admin = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(QuorumClient) ann = NULL;
   g_autoptr(JsonNode) task = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *path = NULL;
   g_autofree char *body = NULL;
-  guint port = 0;
   gint64 guide, ann_id;
 
-  server.data_dir = g_build_filename (server.home, "server", NULL);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_setenv (launcher, "QUORUM_PWHASH_FAST", "1", TRUE);
-  admin = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("QUORUM_SERVER_BIN"),
-                                       "--data", server.data_dir, "--create-admin", "root", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (admin, ROOT_PASSWORD "\n", NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-
-  server.process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("QUORUM_SERVER_BIN"),
-                                                "--data", server.data_dir, "--listen", "127.0.0.1:0", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server.process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL);
-  g_assert_nonnull (line);
-  g_assert_nonnull (strstr (line, "port"));
-  g_assert_cmpint (sscanf (strstr (line, "port"), "port %u", &port), ==, 1);
-  server.address = g_strdup_printf ("http://127.0.0.1:%u", port);
-
-  server.admin = client_for ("root", ROOT_PASSWORD);
-  g_assert_cmpint (call_id (server.admin, "POST", "/projects", "{\"name\": \"Streets\"}"), ==, 1);
-  json_node_unref (call (server.admin, "PUT", "/projects/1/labels",
+  app_test_server_start (&server.real, ROOT_PASSWORD);
+  g_assert_cmpint (app_test_call_id (server.real.admin, "POST", "/projects", "{\"name\": \"Streets\"}"), ==, 1);
+  json_node_unref (app_test_call (server.real.admin, "PUT", "/projects/1/labels",
                          "{\"labels\": [{\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\", \"attributes\": []},"
                          " {\"name\": \"sign\", \"color\": \"#3584e4\", \"kind\": \"polygon\", \"attributes\": []}]}"));
   for (guint i = 0; i < 2; i++)
     {
       g_autofree char *name = g_strdup_printf ("street-%u.png", i);
-      g_autofree char *file_path = g_build_filename (server.home, name, NULL);
+      g_autofree char *file_path = g_build_filename (server.real.home, name, NULL);
       g_autoptr(JsonNode) file = NULL;
 
       write_image (file_path, i == 0 ? 0x4080c0ff : 0xc08040ff);
-      file = quorum_client_upload_sync (server.admin, 1, file_path, NULL, NULL, NULL, &error);
+      file = quorum_client_upload_sync (server.real.admin, 1, file_path, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       server.files[i] = json_object_get_int_member (json_node_get_object (file), "id");
     }
-  guide = call_id (server.admin, "POST", "/projects/1/guides",
+  guide = app_test_call_id (server.real.admin, "POST", "/projects/1/guides",
                    "{\"name\": \"Drawing cars\", \"markdown\": \"# Cars\\nBox every car.\"}");
-  ann_id = call_id (server.admin, "POST", "/users", "{\"name\": \"ann\", \"password\": \"" ANN_PASSWORD "\"}");
+  ann_id = app_test_call_id (server.real.admin, "POST", "/users", "{\"name\": \"ann\", \"password\": \"" ANN_PASSWORD "\"}");
   path = g_strdup_printf ("/projects/1/members/%" G_GINT64_FORMAT, ann_id);
-  json_node_unref (call (server.admin, "PUT", path, "{\"role\": \"annotator\"}"));
+  json_node_unref (app_test_call (server.real.admin, "PUT", path, "{\"role\": \"annotator\"}"));
   body = g_strdup_printf ("{\"settings\": {\"name\": \"Cars\", \"passes_per_file\": 1, \"review_frequency\": 0,"
                           " \"draw_guide\": \"%" G_GINT64_FORMAT "\"}, \"files\": [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]}",
                           guide, server.files[0], server.files[1]);
-  server.job = call_id (server.admin, "POST", "/projects/1/jobs", body);
+  server.job = app_test_call_id (server.real.admin, "POST", "/projects/1/jobs", body);
   g_free (path);
   path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/launch", server.job);
-  json_node_unref (call (server.admin, "POST", path, NULL));
+  json_node_unref (app_test_call (server.real.admin, "POST", path, NULL));
 
-  ann = client_for ("ann", ANN_PASSWORD);
+  ann = app_test_server_sign_in (&server.real, "ann", ANN_PASSWORD);
   g_free (path);
   path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", server.job);
-  task = call (ann, "POST", path, NULL);
+  task = app_test_call (ann, "POST", path, NULL);
   server.task = json_object_get_int_member (json_node_get_object (task), "id");
   g_free (path);
   g_free (body);
@@ -190,64 +104,30 @@ server_start (void)
   body = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT ", \"instances\": [{\"id\": \"first-car\", \"label\": \"car\","
                           " \"kind\": \"box\", \"points\": [[4, 4], [20, 16]]}]}",
                           json_object_get_int_member (json_node_get_object (task), "version"));
-  json_node_unref (call (ann, "PUT", path, body));
+  json_node_unref (app_test_call (ann, "PUT", path, body));
 }
 
 static JsonObject *
 server_task (gint64 task_id)
 {
   g_autofree char *path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT, task_id);
-  g_autoptr(JsonNode) task = call (server.admin, "GET", path, NULL);
+  g_autoptr(JsonNode) task = app_test_call (server.real.admin, "GET", path, NULL);
 
   return json_object_ref (json_node_get_object (task));
 }
 
 /* ---- driving the window -------------------------------------------------------- */
 
-static gboolean
-wait_until (gboolean (*condition) (gpointer),
-            gpointer   data)
-{
-  gint64 end = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-    }
-  return TRUE;
-}
-
-static void
-iterate (guint milliseconds)
-{
-  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gpointer
-child (QuorumWindow *window,
-       const char   *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), QUORUM_TYPE_WINDOW, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
 static const char *
 page (QuorumWindow *window)
 {
-  return gtk_stack_get_visible_child_name (child (window, "stack"));
+  return gtk_stack_get_visible_child_name (app_test_child (window, "stack"));
 }
 
 static gboolean
 error_shown (gpointer window)
 {
-  return gtk_widget_get_visible (child (window, "sign_in_error"));
+  return gtk_widget_get_visible (app_test_child (window, "sign_in_error"));
 }
 
 static gboolean
@@ -265,7 +145,7 @@ start_shown (gpointer window)
 static GListModel *
 task_rows (QuorumWindow *window)
 {
-  return G_LIST_MODEL (gtk_list_view_get_model (child (window, "task_list")));
+  return G_LIST_MODEL (gtk_list_view_get_model (app_test_child (window, "task_list")));
 }
 
 static gboolean
@@ -287,9 +167,9 @@ task_listed (gpointer window)
 static gboolean
 canvas_shown (gpointer window)
 {
-  QuorumCanvas *canvas = child (window, "canvas");
+  QuorumCanvas *canvas = app_test_child (window, "canvas");
 
-  return g_strcmp0 (gtk_stack_get_visible_child_name (child (window, "canvas_stack")), "canvas") == 0 &&
+  return g_strcmp0 (gtk_stack_get_visible_child_name (app_test_child (window, "canvas_stack")), "canvas") == 0 &&
          quorum_canvas_get_image (canvas) != NULL && gtk_widget_get_mapped (GTK_WIDGET (canvas));
 }
 
@@ -307,9 +187,9 @@ fill_form (QuorumWindow *window,
            const char   *user,
            const char   *password)
 {
-  gtk_editable_set_text (child (window, "server_row"), address);
-  gtk_editable_set_text (child (window, "user_row"), user);
-  gtk_editable_set_text (child (window, "password_row"), password);
+  gtk_editable_set_text (app_test_child (window, "server_row"), address);
+  gtk_editable_set_text (app_test_child (window, "user_row"), user);
+  gtk_editable_set_text (app_test_child (window, "password_row"), password);
 }
 
 /* ---- the tests ------------------------------------------------------------------- */
@@ -317,30 +197,30 @@ fill_form (QuorumWindow *window,
 static void
 test_wrong_password (void)
 {
-  QuorumWindow *window = server.window;
+  QuorumWindow *window = server.real.window;
   const char *message;
 
-  fill_form (window, server.address, "ann", "not her password");
+  fill_form (window, server.real.address, "ann", "not her password");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-in", NULL));
-  g_assert_true (wait_until (error_shown, window));
-  message = gtk_label_get_label (child (window, "sign_in_error"));
+  g_assert_true (app_test_wait_until (error_shown, window));
+  message = gtk_label_get_label (app_test_child (window, "sign_in_error"));
   g_assert_cmpstr (message, ==, "The user name or the password is wrong.");
   g_assert_cmpstr (page (window), ==, "start");
   g_assert_null (quorum_window_get_session (window));
-  g_assert_true (gtk_widget_is_sensitive (child (window, "password_row")));
+  g_assert_true (gtk_widget_is_sensitive (app_test_child (window, "password_row")));
 }
 
 static void
 test_unreachable (void)
 {
-  QuorumWindow *window = server.window;
+  QuorumWindow *window = server.real.window;
   const char *message;
 
   /* Port 9 (discard) on loopback: nothing listens. */
   fill_form (window, "http://127.0.0.1:9", "ann", ANN_PASSWORD);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-in", NULL));
-  g_assert_true (wait_until (error_shown, window));
-  message = gtk_label_get_label (child (window, "sign_in_error"));
+  g_assert_true (app_test_wait_until (error_shown, window));
+  message = gtk_label_get_label (app_test_child (window, "sign_in_error"));
   g_assert_true (g_str_has_prefix (message, "The server cannot be reached: cannot reach http://127.0.0.1:9"));
   g_assert_cmpstr (page (window), ==, "start");
 }
@@ -348,7 +228,7 @@ test_unreachable (void)
 static void
 test_sign_in (void)
 {
-  QuorumWindow *window = server.window;
+  QuorumWindow *window = server.real.window;
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autofree char *last_server = NULL;
   g_autofree char *user = NULL;
@@ -357,10 +237,10 @@ test_sign_in (void)
   g_autoptr(GtkTreeListRow) job_row = NULL;
   g_autoptr(GObject) job = NULL;
 
-  fill_form (window, server.address, "ann", ANN_PASSWORD);
+  fill_form (window, server.real.address, "ann", ANN_PASSWORD);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-in", NULL));
-  g_assert_true (wait_until (work_shown, window));
-  g_assert_true (wait_until (task_listed, window));
+  g_assert_true (app_test_wait_until (work_shown, window));
+  g_assert_true (app_test_wait_until (task_listed, window));
 
   /* The job as a header row, ann's task under it. */
   rows = task_rows (window);
@@ -380,49 +260,49 @@ test_sign_in (void)
 
   /* Remembered: the form's fields, and the token in the credentials store. */
   last_server = g_settings_get_string (settings, "last-server");
-  g_assert_cmpstr (last_server, ==, server.address);
-  token = quorum_credentials_store_lookup (server.address, &user);
+  g_assert_cmpstr (last_server, ==, server.real.address);
+  token = quorum_credentials_store_lookup (server.real.address, &user);
   g_assert_nonnull (token);
   g_assert_cmpstr (user, ==, "ann");
   g_assert_cmpstr (token, ==, quorum_client_get_token (quorum_session_get_client (quorum_window_get_session (window))));
-  g_assert_cmpstr (gtk_editable_get_text (child (window, "password_row")), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (app_test_child (window, "password_row")), ==, "");
 }
 
 static void
 test_restore (void)
 {
-  QuorumWindow *other = quorum_window_new (application);
+  QuorumWindow *other = quorum_window_new (server.real.application);
 
   /* `quorum --server URL --user ann`: the stored token, no form. */
   gtk_window_present (GTK_WINDOW (other));
-  quorum_window_restore_session (other, server.address, "ann");
-  g_assert_true (wait_until (work_shown, other));
-  g_assert_true (wait_until (task_listed, other));
+  quorum_window_restore_session (other, server.real.address, "ann");
+  g_assert_true (app_test_wait_until (work_shown, other));
+  g_assert_true (app_test_wait_until (task_listed, other));
   gtk_window_close (GTK_WINDOW (other));
-  iterate (50);
+  app_test_iterate (50);
 
   /* Another user has no stored sign-in: the form stays, filled in. */
-  other = quorum_window_new (application);
+  other = quorum_window_new (server.real.application);
   gtk_window_present (GTK_WINDOW (other));
-  quorum_window_restore_session (other, server.address, "bob");
-  iterate (500);
+  quorum_window_restore_session (other, server.real.address, "bob");
+  app_test_iterate (500);
   g_assert_cmpstr (page (other), ==, "start");
-  g_assert_cmpstr (gtk_editable_get_text (child (other, "user_row")), ==, "bob");
+  g_assert_cmpstr (gtk_editable_get_text (app_test_child (other, "user_row")), ==, "bob");
   gtk_window_close (GTK_WINDOW (other));
-  iterate (50);
+  app_test_iterate (50);
 }
 
 static void
 test_open_task (void)
 {
-  QuorumWindow *window = server.window;
-  QuorumCanvas *canvas = child (window, "canvas");
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (child (window, "task_list")));
+  QuorumWindow *window = server.real.window;
+  QuorumCanvas *canvas = app_test_child (window, "canvas");
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (app_test_child (window, "task_list")));
   const QuorumInstance *box;
   g_autofree char *cached = NULL;
 
   gtk_single_selection_set_selected (selection, 1);
-  g_assert_true (wait_until (canvas_shown, window));
+  g_assert_true (app_test_wait_until (canvas_shown, window));
   g_assert_cmpint (quorum_window_get_task (window), ==, server.task);
   g_assert_cmpint (gdk_texture_get_width (quorum_canvas_get_image (canvas)), ==, 64);
   g_assert_cmpint (gdk_texture_get_height (quorum_canvas_get_image (canvas)), ==, 48);
@@ -434,14 +314,14 @@ test_open_task (void)
   /* The file is in the media cache now, and the guide beside the task. */
   cached = quorum_cache_lookup_media (quorum_session_get_cache (quorum_window_get_session (window)), server.files[0]);
   g_assert_nonnull (cached);
-  g_assert_cmpstr (quorum_guide_view_get_markdown (child (window, "guide_view")), ==, "# Cars\nBox every car.");
+  g_assert_cmpstr (quorum_guide_view_get_markdown (app_test_child (window, "guide_view")), ==, "# Cars\nBox every car.");
 }
 
 static void
 test_draw_saves_and_syncs (void)
 {
-  QuorumWindow *window = server.window;
-  QuorumCanvas *canvas = child (window, "canvas");
+  QuorumWindow *window = server.real.window;
+  QuorumCanvas *canvas = app_test_child (window, "canvas");
   QuorumCache *cache = quorum_session_get_cache (quorum_window_get_session (window));
   g_autoptr(JsonObject) task = NULL;
   g_autofree char *local = NULL;
@@ -474,8 +354,8 @@ test_draw_saves_and_syncs (void)
   g_assert_true (quorum_cache_has_pending (cache, server.task) || synced (window));
 
   /* Then on the server. */
-  g_assert_true (wait_until (synced, window));
-  g_assert_cmpstr (quorum_sync_indicator_get_summary (child (window, "sync_indicator")), ==,
+  g_assert_true (app_test_wait_until (synced, window));
+  g_assert_cmpstr (quorum_sync_indicator_get_summary (app_test_child (window, "sync_indicator")), ==,
                    "All work is on the server");
   task = server_task (server.task);
   instances = json_object_get_array_member (task, "instances");
@@ -487,33 +367,17 @@ test_draw_saves_and_syncs (void)
   g_assert_cmpfloat_with_epsilon (json_array_get_double_element (json_array_get_array_element (points, 1), 1), 40, 0.5);
 }
 
-static GtkWidget *
-find_dialog (const char *heading)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (window) &&
-          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0)
-        return window;
-    }
-  return NULL;
-}
-
 static gboolean
 conflict_shown (gpointer data)
 {
-  return find_dialog ("This Task Changed on the Server") != NULL;
+  return app_test_find_dialog ("This Task Changed on the Server") != NULL;
 }
 
 static void
 test_submit_refused (void)
 {
-  QuorumWindow *window = server.window;
-  QuorumCanvas *canvas = child (window, "canvas");
+  QuorumWindow *window = server.real.window;
+  QuorumCanvas *canvas = app_test_child (window, "canvas");
   g_autoptr(JsonObject) task = NULL;
   GtkWidget *dialog;
   double x0, y0, x1, y1;
@@ -529,7 +393,7 @@ test_submit_refused (void)
 
   /* Refused on the spot with the core's reason, and the instance selected. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.submit", NULL));
-  dialog = find_dialog ("The Task Cannot Be Submitted Yet");
+  dialog = app_test_find_dialog ("The Task Cannot Be Submitted Yet");
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "instances[2].label"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "unicorn"));
@@ -540,17 +404,17 @@ test_submit_refused (void)
 
   /* The edit itself was kept and sent: the server refuses it too, which
    * makes a conflict; nothing is lost and the user chooses. */
-  g_assert_true (wait_until (conflict_shown, NULL));
-  g_assert_cmpstr (quorum_sync_indicator_get_summary (child (window, "sync_indicator")), ==,
+  g_assert_true (app_test_wait_until (conflict_shown, NULL));
+  g_assert_cmpstr (quorum_sync_indicator_get_summary (app_test_child (window, "sync_indicator")), ==,
                    "A task changed on the server");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
   g_assert_cmpuint (quorum_canvas_get_n_instances (canvas), ==, 2);
-  dialog = find_dialog ("This Task Changed on the Server");
+  dialog = app_test_find_dialog ("This Task Changed on the Server");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "keep");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* Kept mine: the two good instances go out; nothing was submitted. */
-  g_assert_true (wait_until (synced, window));
+  g_assert_true (app_test_wait_until (synced, window));
   task = server_task (server.task);
   g_assert_cmpstr (json_object_get_string_member (task, "state"), ==, "in_progress");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (task, "instances")), ==, 2);
@@ -566,14 +430,14 @@ next_task_open (gpointer window)
 static void
 test_submit (void)
 {
-  QuorumWindow *window = server.window;
+  QuorumWindow *window = server.real.window;
   g_autoptr(JsonObject) task = NULL;
   g_autoptr(JsonObject) next = NULL;
 
-  g_assert_true (wait_until (synced, window));
+  g_assert_true (app_test_wait_until (synced, window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.submit", NULL));
-  g_assert_true (wait_until (next_task_open, window));
-  g_assert_null (find_dialog ("The Task Cannot Be Submitted Yet"));
+  g_assert_true (app_test_wait_until (next_task_open, window));
+  g_assert_null (app_test_find_dialog ("The Task Cannot Be Submitted Yet"));
 
   /* No review in this job: accepted at once, with the two instances. */
   task = server_task (server.task);
@@ -589,20 +453,20 @@ test_submit (void)
 static void
 test_sign_out (void)
 {
-  QuorumWindow *window = server.window;
-  QuorumCanvas *canvas = child (window, "canvas");
+  QuorumWindow *window = server.real.window;
+  QuorumCanvas *canvas = app_test_child (window, "canvas");
   g_autofree char *token = NULL;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
-  g_assert_true (wait_until (start_shown, window));
+  g_assert_true (app_test_wait_until (start_shown, window));
   g_assert_null (quorum_window_get_session (window));
   g_assert_null (quorum_canvas_get_image (canvas));
-  g_assert_cmpstr (gtk_editable_get_text (child (window, "user_row")), ==, "ann");
-  g_assert_cmpstr (gtk_editable_get_text (child (window, "server_row")), ==, server.address);
-  g_assert_cmpstr (gtk_editable_get_text (child (window, "password_row")), ==, "");
-  g_assert_false (gtk_widget_is_sensitive (child (window, "sign_in_button")));
-  iterate (500);
-  token = quorum_credentials_store_lookup (server.address, NULL);
+  g_assert_cmpstr (gtk_editable_get_text (app_test_child (window, "user_row")), ==, "ann");
+  g_assert_cmpstr (gtk_editable_get_text (app_test_child (window, "server_row")), ==, server.real.address);
+  g_assert_cmpstr (gtk_editable_get_text (app_test_child (window, "password_row")), ==, "");
+  g_assert_false (gtk_widget_is_sensitive (app_test_child (window, "sign_in_button")));
+  app_test_iterate (500);
+  token = quorum_credentials_store_lookup (server.real.address, NULL);
   g_assert_null (token);
 }
 
@@ -610,7 +474,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
@@ -619,34 +482,12 @@ main (int    argc,
       return 77;
     }
 
-  /* Everything the app writes goes into a folder of the test's own. */
-  server.home = g_dir_make_tmp ("quorum-session-XXXXXX", &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char *names[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME" };
-      g_autofree char *path = g_build_filename (server.home, names[i], NULL);
-
-      g_mkdir_with_parents (path, 0700);
-      g_setenv (names[i], path, TRUE);
-    }
-  g_setenv ("QUORUM_CREDENTIALS_STORE", "file", TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  setlocale (LC_ALL, "C.UTF-8");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("QUORUM_LOCALEDIR"));
-  textdomain (GETTEXT_PACKAGE);
-
+  app_test_server_make_home (&server.real, "quorum-session-XXXXXX");
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   server_start ();
 
-  application = quorum_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
-  g_assert_no_error (error);
-  g_application_hold (G_APPLICATION (application));
-  server.window = quorum_window_new (application);
-  gtk_window_set_default_size (GTK_WINDOW (server.window), 1100, 700);
-  gtk_window_present (GTK_WINDOW (server.window));
+  app_test_server_open_window (&server.real, 1100, 700);
 
   g_test_add_func ("/session/wrong-password", test_wrong_password);
   g_test_add_func ("/session/unreachable", test_unreachable);
@@ -659,18 +500,6 @@ main (int    argc,
   g_test_add_func ("/session/sign-out", test_sign_out);
   status = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (server.window));
-  g_application_release (G_APPLICATION (application));
-  g_clear_object (&application);
-  g_subprocess_send_signal (server.process, SIGKILL);
-  g_subprocess_wait (server.process, NULL, NULL);
-  g_clear_object (&server.process);
-  g_clear_object (&server.admin);
-  {
-    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", server.home);
-
-    if (system (command) != 0)
-      g_printerr ("could not remove %s\n", server.home);
-  }
+  app_test_server_stop (&server.real);
   return status;
 }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "quorum-spatial-index.h"
 
 static gboolean
@@ -145,6 +147,34 @@ test_query_appends (void)
   g_assert_cmpuint (g_array_index (found, guint, 2), ==, 3);
 }
 
+/* An extent with infinities or NaN (from broken coordinates) still gives a
+ * grid that finds what it holds. */
+static void
+test_broken_extent (void)
+{
+  static const QuorumRect extents[] = {
+    { -INFINITY, 0, INFINITY, 100 },
+    { 0, -1e308, 100, 1e308 },
+    { NAN, NAN, NAN, NAN },
+  };
+
+  for (guint e = 0; e < G_N_ELEMENTS (extents); e++)
+    {
+      g_autoptr(QuorumSpatialIndex) index = quorum_spatial_index_new (&extents[e], 1000);
+      g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (guint));
+
+      quorum_spatial_index_insert (index, 0, &(QuorumRect) { 10, 10, 20, 20 });
+      quorum_spatial_index_insert (index, 1, &(QuorumRect) { NAN, 5, 50, NAN });
+      quorum_spatial_index_insert (index, 2, &(QuorumRect) { -INFINITY, -INFINITY, INFINITY, INFINITY });
+      quorum_spatial_index_query (index, &(QuorumRect) { 15, 15, 15, 15 }, found);
+      g_assert_cmpuint (found->len, ==, 2);
+      g_assert_cmpuint (g_array_index (found, guint, 0), ==, 0);
+      g_assert_cmpuint (g_array_index (found, guint, 1), ==, 2);
+      g_assert_true (quorum_spatial_index_remove (index, 1));
+      g_assert_cmpuint (quorum_spatial_index_get_n_items (index), ==, 2);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -152,5 +182,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/spatial-index/random-boxes", test_random_boxes);
   g_test_add_func ("/spatial-index/query-appends", test_query_appends);
+  g_test_add_func ("/spatial-index/broken-extent", test_broken_extent);
   return g_test_run ();
 }

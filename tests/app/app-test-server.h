@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include <adwaita.h>
+
+#include "quorum-application.h"
+#include "quorum-client.h"
+#include "quorum-window.h"
+
+G_BEGIN_DECLS
+
+/*
+ * A real quorum-server for the app tests: its own temporary folder (also the
+ * app's XDG folders), a free loopback port and a signed-in administrator;
+ * and the app's window that the tests drive against it.
+ */
+typedef struct {
+  char              *home;
+  GSubprocess       *process;
+  char              *address;
+  QuorumClient      *admin;    /* root */
+  QuorumApplication *application;
+  QuorumWindow      *window;
+} AppTestServer;
+
+void                 app_test_server_make_home (AppTestServer *server,
+                                                const char    *template);
+GSubprocessLauncher *app_test_server_launcher  (void);
+void                 app_test_server_start     (AppTestServer *server,
+                                                const char    *root_password);
+void                 app_test_server_open_window (AppTestServer *server,
+                                                  int            width,
+                                                  int            height);
+void                 app_test_server_stop      (AppTestServer *server);
+QuorumClient        *app_test_server_sign_in   (AppTestServer *server,
+                                                const char    *user,
+                                                const char    *password);
+
+JsonNode            *app_test_call             (QuorumClient  *client,
+                                                const char    *method,
+                                                const char    *path,
+                                                const char    *body);
+gint64               app_test_call_id          (QuorumClient  *client,
+                                                const char    *method,
+                                                const char    *path,
+                                                const char    *body);
+
+gboolean             app_test_wait_until       (gboolean     (*condition) (gpointer),
+                                                gpointer        data);
+void                 app_test_iterate          (guint          milliseconds);
+gpointer             app_test_child            (QuorumWindow  *window,
+                                                const char    *name);
+GtkWidget           *app_test_find_dialog      (const char    *heading);
+
+G_END_DECLS
