@@ -88,6 +88,7 @@ main (int    argc,
   gint64 max_upload = 0;
   gint64 idle_release = -1;
   gboolean version = FALSE;
+  gboolean routes = FALSE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(QuorumServer) server = NULL;
@@ -111,6 +112,8 @@ main (int    argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
       "The PEM private key of --tls-cert", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { "routes", 0, 0, G_OPTION_ARG_NONE, &routes,
+      "Print every API route (METHOD PATTERN anonymous|token) and exit", NULL },
     { NULL }
   };
 
@@ -127,6 +130,13 @@ main (int    argc,
   if (version)
     {
       printf ("quorum-server %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (routes)
+    {
+      g_autofree char *text = quorum_server_describe_routes ();
+
+      fputs (text, stdout);
       return 0;
     }
   if (argc > 1)

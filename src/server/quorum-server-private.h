@@ -5,6 +5,7 @@
 #include <libsoup/soup.h>
 
 #include "quorum-http.h"
+#include "quorum-request.h"
 #include "quorum-server.h"
 #include "quorum-store.h"
 
@@ -31,65 +32,10 @@ struct _QuorumServer
 
 typedef struct _QuorumUpload QuorumUpload;
 
-#define QUORUM_MAX_PATH_IDS 3
-
-/* One API call: the message, the ids in its path, and who is calling. */
-typedef struct {
-  QuorumServer      *server;
-  SoupServerMessage *msg;
-  gint64             ids[QUORUM_MAX_PATH_IDS];
-  JsonObject        *caller;      /* NULL on the routes that need no token */
-  gint64             caller_id;
-  gboolean           caller_admin;
-  char              *token_hash;
-  gboolean           paused;      /* answered later, from another thread's result */
-} QuorumRequest;
-
-typedef void (*QuorumRouteHandler) (QuorumRequest *request);
-
-/* Project roles in rising order of what they may do. */
-typedef enum {
-  QUORUM_ROLE_NONE,
-  QUORUM_ROLE_VIEWER,
-  QUORUM_ROLE_ANNOTATOR,
-  QUORUM_ROLE_REVIEWER,
-  QUORUM_ROLE_EDITOR,
-  QUORUM_ROLE_ADMIN,
-} QuorumRole;
-
-gboolean   quorum_role_from_string      (const char    *name,
-                                         QuorumRole    *role);
-/* The role's name as the API writes it; NULL for QUORUM_ROLE_NONE. */
-const char *quorum_role_to_string       (QuorumRole     role);
-/* @user_id's role in a project (admin when @admin, a server administrator);
- * QUORUM_ROLE_NONE for a non-member. */
-QuorumRole _quorum_server_project_role  (QuorumServer  *server,
-                                         gint64         project_id,
-                                         gint64         user_id,
-                                         gboolean       admin);
-/* The caller's role in a project; server admins count as project admins.
- * A project the caller is not a member of answers 404, not 403, so that
- * its existence does not leak. Replies and returns FALSE when below @needed. */
-gboolean   _quorum_request_require_role (QuorumRequest *request,
-                                         gint64         project_id,
-                                         QuorumRole     needed,
-                                         QuorumRole    *role);
-gboolean   _quorum_request_require_admin (QuorumRequest *request);
-/* The body as an object, or replies 400/413 and returns NULL. */
-JsonObject *_quorum_request_body        (QuorumRequest *request);
-void       _quorum_request_reply_error  (QuorumRequest *request,
-                                         GError        *error);
-void       _quorum_request_reply        (QuorumRequest *request,
-                                         guint          status,
-                                         JsonNode      *body);
-/* Replies 200 with @result, or the error when @result is NULL. */
-void       _quorum_request_reply_result (QuorumRequest *request,
-                                         JsonNode      *result,
-                                         GError       **error);
-/* For work off the main loop: pause the message now; _finish unpauses it
- * and frees the request once the reply is set. */
-void       _quorum_request_pause        (QuorumRequest *request);
-void       _quorum_request_finish       (QuorumRequest *request);
+/* @msg, paused, is answered once everything it may have read or written is
+ * durable (the group commit of quorum-server.c). */
+void _quorum_server_hold_until_commit (QuorumServer      *server,
+                                       SoupServerMessage *msg);
 
 /* quorum-server-accounts.c */
 void _quorum_server_login           (QuorumRequest *request);

@@ -8,6 +8,7 @@
 
 #include "quorum-error.h"
 #include "quorum-password.h"
+#include "quorum-routes.h"
 #include "quorum-server-private.h"
 
 G_DEFINE_FINAL_TYPE (QuorumServer, quorum_server, G_TYPE_OBJECT)
@@ -15,129 +16,6 @@ G_DEFINE_FINAL_TYPE (QuorumServer, quorum_server, G_TYPE_OBJECT)
 #define DEFAULT_TOKEN_LIFETIME (30 * 24 * 3600)
 #define DEFAULT_IDLE_RELEASE   (2 * 3600)
 #define DEFAULT_MAX_UPLOAD     ((gint64) 2 * 1024 * 1024 * 1024)
-
-typedef struct {
-  const char         *method;
-  const char         *pattern;   /* "{id}" matches a positive whole number */
-  gboolean            anonymous;
-  QuorumRouteHandler  handler;
-} QuorumRoute;
-
-static void handle_version (QuorumRequest *request);
-
-/* Every route of docs/api.md. */
-static const QuorumRoute routes[] = {
-  { "GET", "/api/v1/version", TRUE, handle_version },
-  { "POST", "/api/v1/login", TRUE, _quorum_server_login },
-  { "POST", "/api/v1/logout", FALSE, _quorum_server_logout },
-  { "GET", "/api/v1/me", FALSE, _quorum_server_me },
-  { "POST", "/api/v1/users", FALSE, _quorum_server_create_user },
-  { "GET", "/api/v1/users", FALSE, _quorum_server_list_users },
-  { "GET", "/api/v1/users/{id}/credentials", FALSE, _quorum_server_user_credentials },
-  { "POST", "/api/v1/orgs", FALSE, _quorum_server_create_org },
-  { "GET", "/api/v1/orgs", FALSE, _quorum_server_list_orgs },
-  { "POST", "/api/v1/orgs/{id}/members", FALSE, _quorum_server_add_org_member },
-  { "POST", "/api/v1/projects", FALSE, _quorum_server_create_project },
-  { "GET", "/api/v1/projects", FALSE, _quorum_server_list_projects },
-  { "GET", "/api/v1/projects/{id}", FALSE, _quorum_server_get_project },
-  { "GET", "/api/v1/projects/{id}/members", FALSE, _quorum_server_list_members },
-  { "PUT", "/api/v1/projects/{id}/members/{id}", FALSE, _quorum_server_set_member },
-  { "DELETE", "/api/v1/projects/{id}/members/{id}", FALSE, _quorum_server_remove_member },
-  { "GET", "/api/v1/projects/{id}/labels", FALSE, _quorum_server_get_labels },
-  { "PUT", "/api/v1/projects/{id}/labels", FALSE, _quorum_server_set_labels },
-  { "POST", "/api/v1/projects/{id}/credentials", FALSE, _quorum_server_create_credential },
-  { "GET", "/api/v1/projects/{id}/credentials", FALSE, _quorum_server_list_credentials },
-  { "POST", "/api/v1/credentials/{id}/grants", FALSE, _quorum_server_grant_credential },
-  { "DELETE", "/api/v1/credentials/{id}/grants/{id}", FALSE, _quorum_server_revoke_credential },
-  { "POST", "/api/v1/projects/{id}/files", FALSE, _quorum_server_upload_file },
-  { "GET", "/api/v1/projects/{id}/files", FALSE, _quorum_server_list_files },
-  { "GET", "/api/v1/files/{id}", FALSE, _quorum_server_get_file },
-  { "GET", "/api/v1/files/{id}/content", FALSE, _quorum_server_download_file },
-  { "GET", "/api/v1/files/{id}/existing", FALSE, _quorum_server_get_existing },
-  { "PUT", "/api/v1/files/{id}/existing", FALSE, _quorum_server_set_existing },
-  { "POST", "/api/v1/projects/{id}/import/coco", FALSE, _quorum_server_import_coco },
-  { "POST", "/api/v1/projects/{id}/guides", FALSE, _quorum_server_create_guide },
-  { "GET", "/api/v1/projects/{id}/guides", FALSE, _quorum_server_list_guides },
-  { "GET", "/api/v1/guides/{id}", FALSE, _quorum_server_get_guide },
-  { "PUT", "/api/v1/guides/{id}", FALSE, _quorum_server_update_guide },
-  { "POST", "/api/v1/projects/{id}/jobs", FALSE, _quorum_server_create_job },
-  { "GET", "/api/v1/projects/{id}/jobs", FALSE, _quorum_server_list_jobs },
-  { "GET", "/api/v1/jobs/{id}", FALSE, _quorum_server_get_job },
-  { "PUT", "/api/v1/jobs/{id}/files", FALSE, _quorum_server_change_job_files },
-  { "POST", "/api/v1/jobs/{id}/launch", FALSE, _quorum_server_launch_job },
-  { "POST", "/api/v1/jobs/{id}/cancel", FALSE, _quorum_server_cancel_job },
-  { "GET", "/api/v1/jobs/{id}/status", FALSE, _quorum_server_job_status },
-  { "POST", "/api/v1/jobs/{id}/next", FALSE, _quorum_server_next_task },
-  { "GET", "/api/v1/jobs/{id}/tasks", FALSE, _quorum_server_job_tasks },
-  { "GET", "/api/v1/me/tasks", FALSE, _quorum_server_my_tasks },
-  { "POST", "/api/v1/tasks/{id}/assign", FALSE, _quorum_server_assign_task },
-  { "POST", "/api/v1/tasks/{id}/release", FALSE, _quorum_server_release_task },
-  { "GET", "/api/v1/tasks/{id}", FALSE, _quorum_server_get_task },
-  { "PUT", "/api/v1/tasks/{id}/instances", FALSE, _quorum_server_save_task },
-  { "POST", "/api/v1/tasks/{id}/submit", FALSE, _quorum_server_submit_task },
-  { "POST", "/api/v1/tasks/{id}/accept", FALSE, _quorum_server_accept_task },
-  { "POST", "/api/v1/tasks/{id}/reject", FALSE, _quorum_server_reject_task },
-  { "PUT", "/api/v1/tasks/{id}/rating", FALSE, _quorum_server_rate_task },
-  { "POST", "/api/v1/tasks/{id}/consensus/best", FALSE, _quorum_server_consensus_best },
-  { "POST", "/api/v1/tasks/{id}/consensus/copy", FALSE, _quorum_server_consensus_copy },
-  { "POST", "/api/v1/tasks/{id}/consensus/clear", FALSE, _quorum_server_consensus_clear },
-  { "GET", "/api/v1/jobs/{id}/export", FALSE, _quorum_server_export_job },
-  { "POST", "/api/v1/jobs/{id}/apply", FALSE, _quorum_server_apply_exam },
-  { "GET", "/api/v1/jobs/{id}/results", FALSE, _quorum_server_exam_results },
-  { "POST", "/api/v1/jobs/{id}/results/{id}/pass", FALSE, _quorum_server_pass_exam },
-  { "POST", "/api/v1/jobs/{id}/results/{id}/fail", FALSE, _quorum_server_fail_exam },
-  { "GET", "/api/v1/jobs", FALSE, _quorum_server_list_reachable_jobs },
-  { "GET", "/api/v1/market", FALSE, _quorum_server_list_market },
-  { "POST", "/api/v1/jobs/{id}/applications", FALSE, _quorum_server_apply_to_job },
-  { "GET", "/api/v1/jobs/{id}/applications", FALSE, _quorum_server_list_applications },
-  { "POST", "/api/v1/jobs/{id}/applications/{id}/accept", FALSE, _quorum_server_accept_application },
-  { "POST", "/api/v1/jobs/{id}/applications/{id}/decline", FALSE, _quorum_server_decline_application },
-};
-
-/* ---- requests --------------------------------------------------------- */
-
-static void
-request_free (QuorumRequest *request)
-{
-  g_clear_pointer (&request->caller, json_object_unref);
-  g_free (request->token_hash);
-  g_object_unref (request->msg);
-  g_object_unref (request->server);
-  g_free (request);
-}
-
-void
-_quorum_request_reply (QuorumRequest *request,
-                       guint          status,
-                       JsonNode      *body)
-{
-  quorum_http_reply_json (request->msg, status, body);
-}
-
-void
-_quorum_request_reply_error (QuorumRequest *request,
-                             GError        *error)
-{
-  quorum_http_reply_gerror (request->msg, error);
-}
-
-void
-_quorum_request_reply_result (QuorumRequest *request,
-                              JsonNode      *result,
-                              GError       **error)
-{
-  if (result == NULL)
-    quorum_http_reply_gerror (request->msg, *error);
-  else
-    quorum_http_reply_json (request->msg, SOUP_STATUS_OK, result);
-}
-
-void
-_quorum_request_pause (QuorumRequest *request)
-{
-  request->paused = TRUE;
-  soup_server_message_pause (request->msg);
-}
 
 /* ---- group commit ----------------------------------------------------- */
 
@@ -249,9 +127,9 @@ open_batch (QuorumServer  *self,
  * thread's result) after the sync of batches still waiting for one, whose
  * changes it may have read; else at once, its own changes having been
  * committed durably one by one. */
-static void
-hold_until_commit (QuorumServer      *self,
-                   SoupServerMessage *msg)
+void
+_quorum_server_hold_until_commit (QuorumServer      *self,
+                                  SoupServerMessage *msg)
 {
   if (quorum_store_in_batch (self->store))
     g_ptr_array_add (self->held, g_object_ref (msg));
@@ -264,177 +142,6 @@ hold_until_commit (QuorumServer      *self,
     soup_server_message_unpause (msg);
 }
 
-void
-_quorum_request_finish (QuorumRequest *request)
-{
-  hold_until_commit (request->server, request->msg);
-  request_free (request);
-}
-
-JsonObject *
-_quorum_request_body (QuorumRequest *request)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *body = quorum_http_read_object (request->msg, &error);
-
-  if (body == NULL)
-    quorum_http_reply_gerror (request->msg, error);
-  return body;
-}
-
-/* By QuorumRole; QUORUM_ROLE_NONE has no name. */
-static const char * const role_names[] = { NULL, "viewer", "annotator", "reviewer", "editor", "admin" };
-
-gboolean
-quorum_role_from_string (const char *name,
-                         QuorumRole *role)
-{
-  for (guint i = 1; name != NULL && i < G_N_ELEMENTS (role_names); i++)
-    if (g_str_equal (role_names[i], name))
-      {
-        *role = (QuorumRole) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-const char *
-quorum_role_to_string (QuorumRole role)
-{
-  g_return_val_if_fail (role < G_N_ELEMENTS (role_names), NULL);
-
-  return role_names[role];
-}
-
-QuorumRole
-_quorum_server_project_role (QuorumServer *server,
-                             gint64        project_id,
-                             gint64        user_id,
-                             gboolean      admin)
-{
-  g_autofree char *name = NULL;
-  QuorumRole role = QUORUM_ROLE_NONE;
-
-  if (admin)
-    return QUORUM_ROLE_ADMIN;
-  if ((name = quorum_store_project_role (server->store, project_id, user_id)) != NULL)
-    quorum_role_from_string (name, &role);
-  return role;
-}
-
-gboolean
-_quorum_request_require_role (QuorumRequest *request,
-                              gint64         project_id,
-                              QuorumRole     needed,
-                              QuorumRole    *role)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) project = quorum_store_get_project (request->server->store, project_id, &error);
-  QuorumRole found;
-
-  if (project == NULL)
-    {
-      _quorum_request_reply_error (request, error);
-      return FALSE;
-    }
-  found = _quorum_server_project_role (request->server, project_id, request->caller_id, request->caller_admin);
-  if (found == QUORUM_ROLE_NONE)
-    {
-      g_autofree char *message = g_strdup_printf ("no project %" G_GINT64_FORMAT, project_id);
-      quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
-      return FALSE;
-    }
-  if (found < needed)
-    {
-      quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
-                               "your role in this project does not allow this");
-      return FALSE;
-    }
-  if (role != NULL)
-    *role = found;
-  return TRUE;
-}
-
-gboolean
-_quorum_request_require_admin (QuorumRequest *request)
-{
-  if (!request->caller_admin)
-    {
-      quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
-                               "only a server administrator may do this");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* ---- routing ---------------------------------------------------------- */
-
-/* Walks @pattern segment by segment against the path's @segments; every
- * request tries many routes, so the pattern is not split. */
-static gboolean
-match_route (const char *pattern,
-             char      **segments,
-             gint64     *ids)
-{
-  const char *part = pattern;
-  guint n_ids = 0;
-  guint i;
-
-  for (i = 0; segments[i] != NULL; i++)
-    {
-      const char *slash = strchr (part, '/');
-      gsize length = slash != NULL ? (gsize) (slash - part) : strlen (part);
-
-      if (length == 4 && strncmp (part, "{id}", 4) == 0)
-        {
-          char *end = NULL;
-          guint64 value;
-
-          if (!g_ascii_isdigit (segments[i][0]))
-            return FALSE;
-          value = g_ascii_strtoull (segments[i], &end, 10);
-          if (*end != '\0' || value == 0 || value > G_MAXINT64)
-            return FALSE;
-          ids[n_ids++] = (gint64) value;
-        }
-      else if (strlen (segments[i]) != length || strncmp (part, segments[i], length) != 0)
-        return FALSE;
-      if (slash == NULL)
-        return segments[i + 1] == NULL;
-      part = slash + 1;
-    }
-  return FALSE;
-}
-
-static gboolean
-authenticate (QuorumRequest *request)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
-  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
-  g_autoptr(GError) error = NULL;
-
-  if (authorization == NULL || !g_str_has_prefix (authorization, "Bearer ") ||
-      authorization[strlen ("Bearer ")] == '\0')
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
-                                    "WWW-Authenticate", "Bearer realm=\"quorum\"");
-      quorum_http_reply_error (request->msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
-                               "Authorization: sign in and send “Bearer TOKEN”");
-      return FALSE;
-    }
-  request->token_hash = quorum_token_hash (authorization + strlen ("Bearer "));
-  request->caller = quorum_store_user_for_token (request->server->store, request->token_hash,
-                                                 g_get_real_time () / G_USEC_PER_SEC, &error);
-  if (request->caller == NULL)
-    {
-      quorum_http_reply_gerror (request->msg, error);
-      return FALSE;
-    }
-  request->caller_id = json_object_get_int_member (request->caller, "id");
-  request->caller_admin = json_object_get_boolean_member (request->caller, "admin");
-  return TRUE;
-}
-
 static void
 dispatch (SoupServer        *soup,
           SoupServerMessage *msg,
@@ -444,37 +151,28 @@ dispatch (SoupServer        *soup,
 {
   QuorumServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
-  g_auto(GStrv) segments = g_strsplit (path, "/", -1);
+  gint64 ids[QUORUM_MAX_PATH_IDS] = { 0 };
   g_autoptr(GError) error = NULL;
   gboolean path_known = FALSE;
+  const QuorumRoute *route = _quorum_route_find (method, path, ids, &path_known);
 
-  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+  if (route != NULL)
     {
-      gint64 ids[QUORUM_MAX_PATH_IDS] = { 0 };
       QuorumRequest *request;
-
-      if (!match_route (routes[i].pattern, segments, ids))
-        continue;
-      path_known = TRUE;
-      if (!g_str_equal (routes[i].method, method))
-        continue;
 
       if (!open_batch (self, &error))
         {
           quorum_http_reply_gerror (msg, error);
           return;
         }
-      request = g_new0 (QuorumRequest, 1);
-      request->server = g_object_ref (self);
-      request->msg = g_object_ref (msg);
-      memcpy (request->ids, ids, sizeof ids);
-      if (routes[i].anonymous || authenticate (request))
-        routes[i].handler (request);
+      request = _quorum_request_new (self, msg, ids);
+      if (route->anonymous || _quorum_request_authenticate (request))
+        route->handler (request);
       if (!request->paused)
         {
           soup_server_message_pause (msg);
-          hold_until_commit (self, msg);
-          request_free (request);
+          _quorum_server_hold_until_commit (self, msg);
+          _quorum_request_free (request);
         }
       return;
     }
@@ -495,20 +193,14 @@ static gboolean
 is_upload (const char *method,
            const char *path)
 {
-  g_auto(GStrv) segments = g_strsplit (path, "/", -1);
-  gint64 ids[QUORUM_MAX_PATH_IDS];
-
-  return g_str_equal (method, "POST") && match_route ("/api/v1/projects/{id}/files", segments, ids);
+  return g_str_equal (method, "POST") && _quorum_route_matches ("/api/v1/projects/{id}/files", path);
 }
 
 static gboolean
 is_coco_import (const char *method,
                 const char *path)
 {
-  g_auto(GStrv) segments = g_strsplit (path, "/", -1);
-  gint64 ids[QUORUM_MAX_PATH_IDS];
-
-  return g_str_equal (method, "POST") && match_route ("/api/v1/projects/{id}/import/coco", segments, ids);
+  return g_str_equal (method, "POST") && _quorum_route_matches ("/api/v1/projects/{id}/import/coco", path);
 }
 
 /* Before the body is read: an upload is checked for its token and size and
@@ -531,7 +223,7 @@ check_early (SoupServer        *soup,
     {
       QuorumRequest request = { .server = self, .msg = msg };
 
-      if (!authenticate (&request))
+      if (!_quorum_request_authenticate (&request))
         {
           g_clear_pointer (&request.caller, json_object_unref);
           g_free (request.token_hash);
@@ -558,7 +250,7 @@ check_early (SoupServer        *soup,
 
       limit = QUORUM_SERVER_MAX_IMPORT_BODY;
       if (known_length && length > QUORUM_HTTP_MAX_JSON_BODY && length <= limit)
-        refused = !authenticate (&request);
+        refused = !_quorum_request_authenticate (&request);
       g_clear_pointer (&request.caller, json_object_unref);
       g_free (request.token_hash);
       if (refused)
@@ -642,16 +334,6 @@ reap_connections (gpointer user_data)
         }
     }
   return G_SOURCE_CONTINUE;
-}
-
-static void
-handle_version (QuorumRequest *request)
-{
-  JsonObject *body = json_object_new ();
-
-  json_object_set_string_member (body, "name", "quorum-server");
-  json_object_set_string_member (body, "version", PACKAGE_VERSION);
-  _quorum_request_reply (request, SOUP_STATUS_OK, quorum_http_object_node (body));
 }
 
 /* ---- the server ------------------------------------------------------- */

@@ -27,6 +27,9 @@ void          quorum_server_set_idle_release (QuorumServer *self,
                                               gint64        seconds);
 void          quorum_server_set_max_upload (QuorumServer *self,
                                             gint64        bytes);
+/* Every route as lines of “METHOD PATTERN anonymous|token”, for tests that
+ * must cover each one. */
+char         *quorum_server_describe_routes (void);
 /* The first-run bootstrap: a server administrator. */
 gboolean      quorum_server_create_admin (QuorumServer  *self,
                                           const char    *name,

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "quorum-request.h"
+
+G_BEGIN_DECLS
+
+typedef void (*QuorumRouteHandler) (QuorumRequest *request);
+
+typedef struct {
+  const char         *method;
+  const char         *pattern;   /* "{id}" matches a positive whole number */
+  gboolean            anonymous;
+  QuorumRouteHandler  handler;
+} QuorumRoute;
+
+/* The route for @method on @path with its ids in @ids, or NULL; @path_known
+ * says whether another method would have matched (405 rather than 404). */
+const QuorumRoute *_quorum_route_find    (const char *method,
+                                          const char *path,
+                                          gint64     *ids,
+                                          gboolean   *path_known);
+gboolean           _quorum_route_matches (const char *pattern,
+                                          const char *path);
+/* Every route, in the order they are tried. */
+const QuorumRoute *_quorum_routes        (guint      *n_routes);
+
+G_END_DECLS
