@@ -15,16 +15,11 @@
 #include "quorum-job-item.h"
 #include "quorum-label-list.h"
 #include "quorum-review-panel.h"
-#include "quorum-server-address.h"
+#include "quorum-sign-in-page.h"
 #include "quorum-sync-indicator.h"
-#include "quorum-task-item.h"
-#include "quorum-task-row.h"
+#include "quorum-task-list.h"
 #include "quorum-window.h"
 #include "quorum-wire.h"
-
-/* The size thumbnails are made at, in pixels. */
-#define THUMBNAIL_WIDTH  96
-#define THUMBNAIL_HEIGHT 72
 
 struct _QuorumWindow
 {
@@ -41,15 +36,8 @@ struct _QuorumWindow
   GtkWidget            *submit_button;
   QuorumSyncIndicator  *sync_indicator;
   GtkStack             *stack;
-  AdwStatusPage        *start_page;
-  AdwEntryRow          *server_row;
-  GtkMenuButton        *servers_button;
-  AdwEntryRow          *user_row;
-  AdwPasswordEntryRow  *password_row;
-  GtkLabel             *sign_in_error;
-  GtkButton            *sign_in_button;
-  GtkStack             *task_list_stack;
-  GtkListView          *task_list;
+  QuorumSignInPage     *sign_in_page;
+  QuorumTaskList       *tasks;
   GtkStack             *canvas_stack;
   GtkSpinner           *canvas_spinner;
   AdwStatusPage        *canvas_error_page;
@@ -67,16 +55,8 @@ struct _QuorumWindow
   /* the session */
   QuorumSession        *session;
   GCancellable         *cancellable;     /* of everything the session started */
-  gboolean              signing_in;
   gint64                open_next;       /* --open-next */
   GtkWindow            *sign_in_dialog;  /* after QuorumSync::signed-out */
-
-  /* the task list */
-  GListStore           *jobs;            /* of QuorumJobItem */
-  GtkTreeListModel     *tree;
-  GtkSingleSelection   *selection;
-  JsonNode             *jobs_reply;      /* GET /jobs, while GET /me/tasks is on its way */
-  gboolean              selecting;
 
   /* the open task */
   gint64                task_id;
@@ -159,143 +139,7 @@ object_member (JsonObject *object,
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
-/* ---- the sign-in form ------------------------------------------------------ */
-
-static gboolean
-form_is_filled (QuorumWindow *self)
-{
-  const char *server = gtk_editable_get_text (GTK_EDITABLE (self->server_row));
-  const char *user = gtk_editable_get_text (GTK_EDITABLE (self->user_row));
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
-
-  return *server != '\0' && *user != '\0' && *password != '\0';
-}
-
-static void
-show_sign_in_error (QuorumWindow *self,
-                    const char   *message)
-{
-  gtk_label_set_label (self->sign_in_error, message);
-  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), message != NULL);
-}
-
-/* The first field left to fill takes the keyboard. */
-static void
-focus_form (QuorumWindow *self)
-{
-  GtkWidget *rows[] = { GTK_WIDGET (self->server_row), GTK_WIDGET (self->user_row),
-                        GTK_WIDGET (self->password_row) };
-
-  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    if (*gtk_editable_get_text (GTK_EDITABLE (rows[i])) == '\0' || i == G_N_ELEMENTS (rows) - 1)
-      {
-        gtk_widget_grab_focus (rows[i]);
-        return;
-      }
-}
-
-static void
-on_row_changed (QuorumWindow *self)
-{
-  gtk_widget_remove_css_class (GTK_WIDGET (self->server_row), "error");
-  show_sign_in_error (self, NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-in",
-                                 form_is_filled (self) && !self->signing_in);
-}
-
-static void
-on_row_activated (QuorumWindow *self)
-{
-  if (form_is_filled (self))
-    quorum_window_sign_in (self);
-}
-
-static void
-set_signing_in (QuorumWindow *self,
-                gboolean      signing_in)
-{
-  /* The rows stay sensitive (one has the focus); the action waits. */
-  self->signing_in = signing_in;
-  gtk_button_set_label (self->sign_in_button, signing_in ? _("Signing In…") : _("_Sign In"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-in",
-                                 form_is_filled (self) && !signing_in);
-}
-
-/* What a user can do about a failed sign-in. */
-static char *
-describe_sign_in_error (const GError *error)
-{
-  if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED))
-    return g_strdup (_("The user name or the password is wrong."));
-  if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE))
-    return g_strdup_printf (_("The server cannot be reached: %s"), error->message);
-  return g_strdup (error->message);
-}
-
 /* ---- the session ----------------------------------------------------------- */
-
-static void update_known_servers (QuorumWindow *self);
-
-static void
-remember_server (QuorumWindow *self)
-{
-  g_autoptr(GSettingsSchema) schema = NULL;
-  const char *server = quorum_session_get_server (self->session);
-
-  g_settings_set_string (self->settings, "last-server", server);
-  g_settings_set_string (self->settings, "last-user", quorum_session_get_user (self->session));
-
-  /* known-servers lists every address signed in to, newest first (when the
-   * schema installed has it). */
-  g_object_get (self->settings, "settings-schema", &schema, NULL);
-  if (g_settings_schema_has_key (schema, "known-servers"))
-    {
-      g_auto(GStrv) known = g_settings_get_strv (self->settings, "known-servers");
-      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-      g_auto(GStrv) updated = NULL;
-
-      g_strv_builder_add (builder, server);
-      for (guint i = 0; known[i] != NULL; i++)
-        if (g_strcmp0 (known[i], server) != 0)
-          g_strv_builder_add (builder, known[i]);
-      updated = g_strv_builder_end (builder);
-      g_settings_set_strv (self->settings, "known-servers", (const char * const *) updated);
-      update_known_servers (self);
-    }
-}
-
-/* The server row's menu: every address signed in to before, newest first. */
-static void
-update_known_servers (QuorumWindow *self)
-{
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GMenu) menu = g_menu_new ();
-  g_auto(GStrv) known = NULL;
-
-  g_object_get (self->settings, "settings-schema", &schema, NULL);
-  if (g_settings_schema_has_key (schema, "known-servers"))
-    known = g_settings_get_strv (self->settings, "known-servers");
-  for (guint i = 0; known != NULL && known[i] != NULL; i++)
-    {
-      g_autoptr(GMenuItem) item = g_menu_item_new (known[i], NULL);
-
-      g_menu_item_set_action_and_target_value (item, "win.use-server", g_variant_new_string (known[i]));
-      g_menu_append_item (menu, item);
-    }
-  gtk_menu_button_set_menu_model (self->servers_button, G_MENU_MODEL (menu));
-  gtk_widget_set_visible (GTK_WIDGET (self->servers_button), known != NULL && known[0] != NULL);
-}
-
-static void
-use_server_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  QuorumWindow *self = QUORUM_WINDOW (widget);
-
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row), g_variant_get_string (parameter, NULL));
-  gtk_widget_grab_focus (GTK_WIDGET (self->user_row));
-}
 
 static void
 update_title (QuorumWindow *self)
@@ -341,18 +185,18 @@ start_session (QuorumWindow  *self,
 
   g_set_object (&self->session, session);
   apply_sync_settings (self);
-  remember_server (self);
+  quorum_sign_in_page_remember (self->sign_in_page, session);
   g_signal_connect_object (sync, "conflict", G_CALLBACK (on_conflict), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "signed-out", G_CALLBACK (on_signed_out), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::pending", G_CALLBACK (check_submitted), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (check_submitted), self, G_CONNECT_SWAPPED);
   quorum_sync_indicator_set_sync (self->sync_indicator, sync);
 
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   gtk_stack_set_visible_child_name (self->stack, "work");
   gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
   update_title (self);
   update_actions (self);
+  quorum_task_list_set_session (self->tasks, session);
   refresh_tasks (self);
   if (self->open_next > 0)
     {
@@ -362,26 +206,9 @@ start_session (QuorumWindow  *self,
 }
 
 static void
-signed_in (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_signed_in (QuorumWindow  *self,
+              QuorumSession *session)
 {
-  g_autoptr(QuorumWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QuorumSession) session = quorum_session_sign_in_finish (result, &error);
-
-  set_signing_in (self, FALSE);
-  if (session == NULL)
-    {
-      g_autofree char *message = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      message = describe_sign_in_error (error);
-      show_sign_in_error (self, message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
-      return;
-    }
   start_session (self, session);
 }
 
@@ -394,51 +221,8 @@ signed_in (GObject      *source,
 void
 quorum_window_sign_in (QuorumWindow *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
-
   g_return_if_fail (QUORUM_IS_WINDOW (self));
-  if (!form_is_filled (self) || self->signing_in)
-    return;
-  address = quorum_server_address_normalize (gtk_editable_get_text (GTK_EDITABLE (self->server_row)),
-                                             &error);
-  if (address == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("This is not a server address: %s"),
-                                                  error->message);
-
-      gtk_widget_add_css_class (GTK_WIDGET (self->server_row), "error");
-      show_sign_in_error (self, message);
-      return;
-    }
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row), address);
-  g_settings_set_string (self->settings, "last-server", address);
-  g_settings_set_string (self->settings, "last-user",
-                         gtk_editable_get_text (GTK_EDITABLE (self->user_row)));
-  set_signing_in (self, TRUE);
-  quorum_session_sign_in_async (address, gtk_editable_get_text (GTK_EDITABLE (self->user_row)),
-                                gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
-                                self->cancellable, signed_in, g_object_ref (self));
-}
-
-static void
-restored (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(QuorumWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QuorumSession) session = quorum_session_restore_finish (result, &error);
-
-  set_signing_in (self, FALSE);
-  if (session == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("Not signed in at once: %s", error->message);
-      focus_form (self);
-      return;
-    }
-  start_session (self, session);
+  quorum_sign_in_page_sign_in (self->sign_in_page);
 }
 
 void
@@ -446,16 +230,8 @@ quorum_window_restore_session (QuorumWindow *self,
                                const char   *server,
                                const char   *user)
 {
-  g_autofree char *address = NULL;
-
   g_return_if_fail (QUORUM_IS_WINDOW (self));
-  address = quorum_server_address_normalize (server, NULL);
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row), address != NULL ? address : server);
-  gtk_editable_set_text (GTK_EDITABLE (self->user_row), user);
-  if (address == NULL)
-    return;
-  set_signing_in (self, TRUE);
-  quorum_session_restore_async (address, user, self->cancellable, restored, g_object_ref (self));
+  quorum_sign_in_page_restore (self->sign_in_page, server, user);
 }
 
 void
@@ -507,14 +283,13 @@ sign_out (QuorumWindow *self)
   quorum_session_sign_out_async (session, NULL, signed_out, g_object_ref (self));
 
   close_task (self);
-  g_list_store_remove_all (self->jobs);
+  quorum_task_list_set_session (self->tasks, NULL);
   quorum_sync_indicator_set_sync (self->sync_indicator, NULL);
   g_clear_pointer (&self->sign_in_dialog, gtk_window_destroy);
   self->submit_task = 0;
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row), quorum_session_get_server (session));
-  gtk_editable_set_text (GTK_EDITABLE (self->user_row), quorum_session_get_user (session));
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   gtk_stack_set_visible_child_name (self->stack, "start");
+  quorum_sign_in_page_reset (self->sign_in_page, quorum_session_get_server (session),
+                             quorum_session_get_user (session));
   update_title (self);
   update_actions (self);
   if (pending > 0)
@@ -526,328 +301,29 @@ sign_out (QuorumWindow *self)
                                       pending), pending);
       show_toast (self, message);
     }
-  gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
 }
 
 /* ---- the task list --------------------------------------------------------- */
 
-static GListModel *
-create_job_children (gpointer item,
-                     gpointer user_data)
+static void
+on_task_activated (QuorumWindow *self,
+                   gint64        task_id)
 {
-  if (QUORUM_IS_JOB_ITEM (item))
-    return g_object_ref (G_LIST_MODEL (quorum_job_item_get_tasks (item)));
-  return NULL;
+  if (task_id != self->task_id)
+    quorum_window_open_task (self, task_id);
 }
 
 static void
-setup_row (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item,
-           gpointer                  user_data)
+on_task_list_message (QuorumWindow *self,
+                      const char   *message)
 {
-  gtk_list_item_set_child (list_item, quorum_task_row_new ());
+  show_toast (self, message);
 }
 
-static void
-bind_row (GtkSignalListItemFactory *factory,
-          GtkListItem              *list_item,
-          gpointer                  user_data)
-{
-  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
-  gpointer item = gtk_tree_list_row_get_item (row);
-  gboolean is_task = QUORUM_IS_TASK_ITEM (item);
-
-  gtk_list_item_set_selectable (list_item, is_task);
-  gtk_list_item_set_activatable (list_item, is_task);
-  quorum_task_row_set_list_row (QUORUM_TASK_ROW (gtk_list_item_get_child (list_item)), row);
-  g_object_unref (item);
-}
-
-static void
-unbind_row (GtkSignalListItemFactory *factory,
-            GtkListItem              *list_item,
-            gpointer                  user_data)
-{
-  quorum_task_row_set_list_row (QUORUM_TASK_ROW (gtk_list_item_get_child (list_item)), NULL);
-}
-
-static QuorumJobItem *
-find_job (QuorumWindow *self,
-          gint64        job_id)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->jobs)); i++)
-    {
-      g_autoptr(QuorumJobItem) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
-
-      if (quorum_job_item_get_id (job) == job_id)
-        return job;  /* the store keeps its reference */
-    }
-  return NULL;
-}
-
-static QuorumTaskItem *
-find_task (QuorumWindow *self,
-           gint64        task_id,
-           guint        *position)
-{
-  GListModel *rows = G_LIST_MODEL (self->tree);
-
-  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
-    {
-      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
-      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
-
-      if (QUORUM_IS_TASK_ITEM (item) && quorum_task_item_get_id (QUORUM_TASK_ITEM (item)) == task_id)
-        {
-          if (position != NULL)
-            *position = i;
-          return QUORUM_TASK_ITEM (item);  /* its job's store keeps it */
-        }
-    }
-  return NULL;
-}
-
-static void
-select_open_task (QuorumWindow *self)
-{
-  guint position = GTK_INVALID_LIST_POSITION;
-
-  self->selecting = TRUE;
-  if (self->task_id == 0 || find_task (self, self->task_id, &position) == NULL)
-    position = GTK_INVALID_LIST_POSITION;
-  gtk_single_selection_set_selected (self->selection, position);
-  self->selecting = FALSE;
-}
-
-static void
-on_selection_changed (QuorumWindow *self)
-{
-  g_autoptr(GObject) item = NULL;
-  GtkTreeListRow *row;
-
-  if (self->selecting)
-    return;
-  row = gtk_single_selection_get_selected_item (self->selection);
-  if (row == NULL)
-    return;
-  item = gtk_tree_list_row_get_item (row);
-  if (QUORUM_IS_TASK_ITEM (item) && quorum_task_item_get_id (QUORUM_TASK_ITEM (item)) != self->task_id)
-    quorum_window_open_task (self, quorum_task_item_get_id (QUORUM_TASK_ITEM (item)));
-}
-
-typedef struct {
-  QuorumTaskItem *item;
-  char           *path;
-} Thumbnail;
-
-static void
-thumbnail_free (Thumbnail *thumbnail)
-{
-  g_clear_object (&thumbnail->item);
-  g_free (thumbnail->path);
-  g_free (thumbnail);
-}
-
-static void
-thumbnail_in_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  Thumbnail *thumbnail = task_data;
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-
-  if (!g_file_test (thumbnail->path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_task_return_pointer (task, NULL, NULL);
-      return;
-    }
-  pixbuf = gdk_pixbuf_new_from_file_at_scale (thumbnail->path, THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT,
-                                              TRUE, NULL);
-  g_task_return_pointer (task, pixbuf != NULL ? gdk_texture_new_for_pixbuf (pixbuf) : NULL,
-                         g_object_unref);
-}
-
-static void
-thumbnail_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Thumbnail *thumbnail = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
-
-  if (texture != NULL)
-    quorum_task_item_set_thumbnail (thumbnail->item, GDK_PAINTABLE (texture));
-}
-
-/* Thumbnails come only from media already in the cache: the list never
- * downloads every file. */
-static void
-load_thumbnail (QuorumWindow   *self,
-                QuorumTaskItem *item)
-{
-  g_autoptr(GTask) task = NULL;
-  Thumbnail *thumbnail;
-
-  if (cache_of (self) == NULL || quorum_task_item_get_thumbnail (item) != NULL)
-    return;
-  thumbnail = g_new0 (Thumbnail, 1);
-  thumbnail->item = g_object_ref (item);
-  thumbnail->path = quorum_cache_get_media_path (cache_of (self), quorum_task_item_get_file (item));
-  task = g_task_new (NULL, self->cancellable, thumbnail_done, NULL);
-  g_task_set_task_data (task, thumbnail, (GDestroyNotify) thumbnail_free);
-  g_task_run_in_thread (task, thumbnail_in_thread);
-}
-
-static QuorumJobItem *
-add_job (QuorumWindow *self,
-         gint64        id,
-         const char   *name,
-         const char   *role)
-{
-  QuorumJobItem *job = find_job (self, id);
-
-  if (job == NULL)
-    {
-      g_autoptr(QuorumJobItem) created = quorum_job_item_new (id, name, role);
-
-      g_list_store_append (self->jobs, created);
-      job = created;
-    }
-  return job;
-}
-
-/* Builds the list from GET /jobs (nullable: offline) and GET /me/tasks. */
-static void
-fill_task_list (QuorumWindow *self,
-                JsonNode     *jobs,
-                JsonNode     *tasks)
-{
-  g_autoptr(GHashTable) thumbnails = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                                            g_object_unref);
-
-  /* Keep the thumbnails made already. */
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->jobs)); i++)
-    {
-      g_autoptr(QuorumJobItem) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
-      GListModel *list = G_LIST_MODEL (quorum_job_item_get_tasks (job));
-
-      for (guint j = 0; j < g_list_model_get_n_items (list); j++)
-        {
-          g_autoptr(QuorumTaskItem) task = g_list_model_get_item (list, j);
-          GdkPaintable *thumbnail = quorum_task_item_get_thumbnail (task);
-
-          if (thumbnail != NULL)
-            g_hash_table_replace (thumbnails, g_memdup2 (&(gint64) { quorum_task_item_get_file (task) },
-                                                         sizeof (gint64)),
-                                  g_object_ref (thumbnail));
-        }
-    }
-
-  g_list_store_remove_all (self->jobs);
-  if (jobs != NULL && JSON_NODE_HOLDS_ARRAY (jobs))
-    {
-      JsonArray *array = json_node_get_array (jobs);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-          JsonObject *job = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-
-          if (job == NULL ||
-              g_strcmp0 (json_object_get_string_member_with_default (job, "state", ""), "launched") != 0)
-            continue;
-          add_job (self, json_object_get_int_member_with_default (job, "id", 0),
-                   json_object_get_string_member_with_default (job, "name", ""),
-                   json_object_get_string_member_with_default (job, "role", NULL));
-        }
-    }
-  if (tasks != NULL && JSON_NODE_HOLDS_ARRAY (tasks))
-    {
-      JsonArray *array = json_node_get_array (tasks);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-          g_autoptr(QuorumTaskItem) task = NULL;
-          QuorumJobItem *job;
-          GdkPaintable *thumbnail;
-          gint64 file;
-
-          if (!JSON_NODE_HOLDS_OBJECT (element))
-            continue;
-          task = quorum_task_item_new (json_node_get_object (element));
-          job = add_job (self, quorum_task_item_get_job (task), quorum_task_item_get_job_name (task), NULL);
-          file = quorum_task_item_get_file (task);
-          thumbnail = g_hash_table_lookup (thumbnails, &file);
-          if (thumbnail != NULL)
-            quorum_task_item_set_thumbnail (task, thumbnail);
-          else
-            load_thumbnail (self, task);
-          g_list_store_append (quorum_job_item_get_tasks (job), task);
-        }
-    }
-  gtk_stack_set_visible_child_name (self->task_list_stack,
-                                    g_list_model_get_n_items (G_LIST_MODEL (self->jobs)) > 0 ? "list" : "empty");
-  select_open_task (self);
-}
-
-static void
-got_my_tasks (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(QuorumWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) tasks = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
-  g_autoptr(JsonNode) jobs = NULL;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->session == NULL)
-    return;
-  jobs = g_steal_pointer (&self->jobs_reply);
-  if (tasks != NULL)
-    {
-      g_autoptr(GError) cache_error = NULL;
-
-      if (!quorum_cache_store_my_tasks (cache_of (self), tasks, &cache_error))
-        g_warning ("The task list could not be kept for offline work: %s", cache_error->message);
-    }
-  else
-    {
-      /* Offline (or refused): the list as it was last seen. */
-      if (!g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE) &&
-          !g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED))
-        show_toast (self, error->message);
-      tasks = quorum_cache_get_my_tasks (cache_of (self), NULL);
-    }
-  fill_task_list (self, jobs, tasks);
-}
-
-static void
-got_jobs (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(QuorumWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) jobs = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->session == NULL)
-    return;
-  g_clear_pointer (&self->jobs_reply, json_node_unref);
-  self->jobs_reply = g_steal_pointer (&jobs);
-  quorum_client_call_async (client_of (self), "GET", "/me/tasks", NULL, self->cancellable,
-                            got_my_tasks, g_object_ref (self));
-}
-
-/* GET /jobs, then GET /me/tasks; offline, the cached task list. */
 static void
 refresh_tasks (QuorumWindow *self)
 {
-  if (self->session == NULL)
-    return;
-  quorum_client_call_async (client_of (self), "GET", "/jobs", NULL, self->cancellable,
-                            got_jobs, g_object_ref (self));
+  quorum_task_list_refresh (self->tasks);
 }
 
 /* ---- the guide's images ------------------------------------------------------ */
@@ -1152,7 +628,7 @@ on_review_decided (QuorumWindow *self,
                    gint64        job,
                    gboolean      accepted)
 {
-  QuorumTaskItem *item = find_task (self, task, NULL);
+  QuorumTaskItem *item = quorum_task_list_find_task (self->tasks, task);
 
   if (item != NULL)
     quorum_task_item_set_state (item, accepted ? "complete" : "rejected");
@@ -1169,6 +645,7 @@ close_task (QuorumWindow *self)
   g_clear_object (&self->open_cancellable);
   self->task_id = 0;
   self->job_id = 0;
+  quorum_task_list_select_task (self->tasks, 0);
   g_clear_pointer (&self->schema, quorum_label_schema_free);
   g_clear_pointer (&self->guide_files, json_object_unref);
   g_clear_handle_id (&self->guide_render_id, g_source_remove);
@@ -1371,7 +848,7 @@ show_opened_task (Opening *opening)
                                   guide != NULL ? json_object_get_string_member_with_default (guide, "markdown", "")
                                                 : "");
 
-  item = find_task (self, opening->task, NULL);
+  item = quorum_task_list_find_task (self->tasks, opening->task);
   if (item != NULL && opening->thumbnail != NULL)
     quorum_task_item_set_thumbnail (item, GDK_PAINTABLE (opening->thumbnail));
   title = g_strdup (file_info != NULL ? json_object_get_string_member_with_default (file_info, "name", _("Task"))
@@ -1402,7 +879,7 @@ image_in_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  small = gdk_pixbuf_new_from_file_at_scale (opening->path, THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT, TRUE, NULL);
+  small = gdk_pixbuf_new_from_file_at_scale (opening->path, QUORUM_THUMBNAIL_WIDTH, QUORUM_THUMBNAIL_HEIGHT, TRUE, NULL);
   if (small != NULL)
     opening->thumbnail = gdk_texture_new_for_pixbuf (small);
   g_task_return_boolean (task, TRUE);
@@ -1585,7 +1062,7 @@ quorum_window_open_task (QuorumWindow *self,
   close_task (self);
   self->task_id = task_id;
   self->open_cancellable = g_cancellable_new ();
-  select_open_task (self);
+  quorum_task_list_select_task (self->tasks, task_id);
   gtk_stack_set_visible_child_name (self->canvas_stack, "loading");
   gtk_spinner_start (self->canvas_spinner);
 
@@ -1672,7 +1149,7 @@ on_instances_changed (QuorumWindow *self)
       show_toast (self, message);
       return;
     }
-  item = find_task (self, self->task_id, NULL);
+  item = quorum_task_list_find_task (self->tasks, self->task_id);
   if (item != NULL && g_strcmp0 (quorum_task_item_get_state (item), "assigned") == 0)
     quorum_task_item_set_state (item, "in_progress");
 }
@@ -1740,7 +1217,7 @@ submit (QuorumWindow *self)
   quorum_sync_retry_now (sync_of (self));
   self->submit_task = self->task_id;
   self->submit_job = self->job_id;
-  item = find_task (self, self->task_id, NULL);
+  item = quorum_task_list_find_task (self->tasks, self->task_id);
   if (item != NULL)
     quorum_task_item_set_state (item, "submitted");
   gtk_widget_set_sensitive (GTK_WIDGET (self->canvas), FALSE);
@@ -1858,7 +1335,7 @@ reauthenticated (GObject      *source,
 
   if (!quorum_session_reauthenticate_finish (QUORUM_SESSION (source), result, &error))
     {
-      g_autofree char *message = describe_sign_in_error (error);
+      g_autofree char *message = quorum_sign_in_page_describe_error (error);
 
       if (self->session == QUORUM_SESSION (source))
         show_sign_in_dialog (self, message);
@@ -1979,7 +1456,7 @@ static void
 download_job (QuorumWindow *self,
               gint64        job_id)
 {
-  QuorumJobItem *job = find_job (self, job_id);
+  QuorumJobItem *job = quorum_task_list_find_job (self->tasks, job_id);
 
   if (job == NULL || self->session == NULL || quorum_job_item_get_progress (job) >= 0)
     return;
@@ -2158,9 +1635,6 @@ quorum_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (quorum_session_get_sync (self->session), self);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (object), QUORUM_TYPE_WINDOW);
-  g_clear_object (&self->selection);
-  g_clear_object (&self->tree);
-  g_clear_object (&self->jobs);
   G_OBJECT_CLASS (quorum_window_parent_class)->dispose (object);
 }
 
@@ -2172,7 +1646,6 @@ quorum_window_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->open_cancellable);
-  g_clear_pointer (&self->jobs_reply, json_node_unref);
   g_clear_pointer (&self->schema, quorum_label_schema_free);
   g_clear_pointer (&self->guide_files, json_object_unref);
   g_clear_pointer (&self->guide_images, g_hash_table_unref);
@@ -2210,6 +1683,8 @@ quorum_window_class_init (QuorumWindowClass *klass)
   g_type_ensure (QUORUM_TYPE_ATTRIBUTE_EDITOR);
   g_type_ensure (QUORUM_TYPE_SYNC_INDICATOR);
   g_type_ensure (QUORUM_TYPE_REVIEW_PANEL);
+  g_type_ensure (QUORUM_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (QUORUM_TYPE_TASK_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/quorum/Quorum/ui/quorum-window.ui");
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, toast_overlay);
@@ -2220,15 +1695,8 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, submit_button);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, start_page);
-  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, server_row);
-  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, servers_button);
-  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, user_row);
-  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, password_row);
-  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, sign_in_error);
-  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, sign_in_button);
-  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, task_list_stack);
-  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, task_list);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, tasks);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas_stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas_spinner);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas_error_page);
@@ -2242,12 +1710,12 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, review_panel);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, decision_bar);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_switcher);
-  gtk_widget_class_bind_template_callback (widget_class, on_row_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_signed_in);
+  gtk_widget_class_bind_template_callback (widget_class, on_task_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_task_list_message);
   gtk_widget_class_bind_template_callback (widget_class, on_instances_changed);
 
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, window_action);
-  gtk_widget_class_install_action (widget_class, "win.use-server", "s", use_server_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.next-task", "x", job_action);
@@ -2281,10 +1749,6 @@ quorum_window_class_init (QuorumWindowClass *klass)
 static void
 quorum_window_init (QuorumWindow *self)
 {
-  g_autofree char *server = NULL;
-  g_autofree char *user = NULL;
-  g_autoptr(GtkListItemFactory) factory = NULL;
-
   self->tool = g_strdup ("select");
   self->cancellable = g_cancellable_new ();
   self->guide_images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
@@ -2299,21 +1763,6 @@ quorum_window_init (QuorumWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-
-  /* The task list: jobs with the user's tasks under them. */
-  self->jobs = g_list_store_new (QUORUM_TYPE_JOB_ITEM);
-  self->tree = gtk_tree_list_model_new (G_LIST_MODEL (g_object_ref (self->jobs)), FALSE, TRUE,
-                                        create_job_children, NULL, NULL);
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->tree)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
-  gtk_list_view_set_factory (self->task_list, factory);
-  gtk_list_view_set_model (self->task_list, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect_object (self->canvas, "notify::tool", G_CALLBACK (on_canvas_tool), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "notify::current-label", G_CALLBACK (on_canvas_label), self,
@@ -2334,14 +1783,8 @@ quorum_window_init (QuorumWindow *self)
   quorum_guide_view_set_image_resolver (self->guide_view, resolve_guide_image, self, NULL);
   gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
 
-  server = g_settings_get_string (self->settings, "last-server");
-  user = g_settings_get_string (self->settings, "last-user");
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
-  gtk_editable_set_text (GTK_EDITABLE (self->user_row), user);
-  update_known_servers (self);
-  on_row_changed (self);
   update_actions (self);
-  focus_form (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->sign_in_page));
 }
 
 QuorumWindow *
@@ -2357,6 +1800,5 @@ quorum_window_set_server (QuorumWindow *self,
 {
   g_return_if_fail (QUORUM_IS_WINDOW (self));
 
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row), address);
-  focus_form (self);
+  quorum_sign_in_page_set_server (self->sign_in_page, address);
 }

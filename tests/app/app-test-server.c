@@ -12,6 +12,8 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "quorum-sign-in-page.h"
+#include "quorum-task-list.h"
 #include "quorum-wire.h"
 
 #include "app-test-server.h"
@@ -212,8 +214,20 @@ gpointer
 app_test_child (QuorumWindow *window,
                 const char   *name)
 {
+  /* The window composes pages; each has its own template. */
   GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), QUORUM_TYPE_WINDOW, name);
+  GtkWidget *page;
 
+  if (object == NULL)
+    {
+      page = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), QUORUM_TYPE_WINDOW, "sign_in_page"));
+      object = gtk_widget_get_template_child (page, QUORUM_TYPE_SIGN_IN_PAGE, name);
+    }
+  if (object == NULL)
+    {
+      page = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), QUORUM_TYPE_WINDOW, "tasks"));
+      object = gtk_widget_get_template_child (page, QUORUM_TYPE_TASK_LIST, name);
+    }
   g_assert_nonnull (object);
   return object;
 }

@@ -7,6 +7,8 @@
 #include <locale.h>
 
 #include "quorum-application.h"
+#include "quorum-sign-in-page.h"
+#include "quorum-task-list.h"
 #include "quorum-window.h"
 
 /* The application all tests share, registered once without D-Bus
@@ -69,8 +71,20 @@ static gpointer
 template_child (QuorumWindow *window,
                 const char   *name)
 {
+  /* The window composes pages; each has its own template. */
   GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), QUORUM_TYPE_WINDOW, name);
+  GtkWidget *page;
 
+  if (child == NULL)
+    {
+      page = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), QUORUM_TYPE_WINDOW, "sign_in_page"));
+      child = gtk_widget_get_template_child (page, QUORUM_TYPE_SIGN_IN_PAGE, name);
+    }
+  if (child == NULL)
+    {
+      page = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), QUORUM_TYPE_WINDOW, "tasks"));
+      child = gtk_widget_get_template_child (page, QUORUM_TYPE_TASK_LIST, name);
+    }
   g_assert_nonnull (child);
   return child;
 }
@@ -97,11 +111,12 @@ test_start_page (void)
 {
   QuorumWindow *window = open_window ();
   GtkStack *stack = template_child (window, "stack");
+  GtkWidget *page = template_child (window, "sign_in_page");
   GtkWidget *start = template_child (window, "start_page");
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Quorum");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "start");
-  g_assert_true (gtk_stack_get_visible_child (stack) == start);
+  g_assert_true (gtk_stack_get_visible_child (stack) == page);
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (start)), ==,
                    "Sign in to a Quorum server");
   g_assert_true (gtk_widget_get_mapped (start));
@@ -136,7 +151,7 @@ test_known_servers (void)
   g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
   g_assert_true (g_menu_model_get_item_attribute (menu, 1, G_MENU_ATTRIBUTE_LABEL, "s", &second));
   g_assert_cmpstr (second, ==, "http://127.0.0.1:8080");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.use-server", "s", second));
+  g_assert_true (gtk_widget_activate_action (server, "sign-in.use-server", "s", second));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (server)), ==, "http://127.0.0.1:8080");
   g_settings_set_strv (settings, "known-servers", none);
   close_window (window);

@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-app"
+
+#include "config.h"
+
+#include "quorum-error.h"
+#include "quorum-task-list.h"
+#include "quorum-task-row.h"
+
+struct _QuorumTaskList
+{
+  GtkWidget           parent_instance;
+
+  GtkStack           *task_list_stack;
+  GtkListView        *task_list;
+
+  QuorumSession      *session;
+  GCancellable       *cancellable;     /* of the session's calls */
+  GListStore         *jobs;            /* of QuorumJobItem */
+  GtkTreeListModel   *tree;
+  GtkSingleSelection *selection;
+  JsonNode           *jobs_reply;      /* GET /jobs, while GET /me/tasks is on its way */
+  gint64              selected_task;
+  gboolean            selecting;
+};
+
+G_DEFINE_FINAL_TYPE (QuorumTaskList, quorum_task_list, GTK_TYPE_WIDGET)
+
+enum {
+  TASK_ACTIVATED,
+  MESSAGE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static GListModel *
+create_job_children (gpointer item,
+                     gpointer user_data)
+{
+  if (QUORUM_IS_JOB_ITEM (item))
+    return g_object_ref (G_LIST_MODEL (quorum_job_item_get_tasks (item)));
+  return NULL;
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           gpointer                  user_data)
+{
+  gtk_list_item_set_child (list_item, quorum_task_row_new ());
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          gpointer                  user_data)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  gpointer item = gtk_tree_list_row_get_item (row);
+  gboolean is_task = QUORUM_IS_TASK_ITEM (item);
+
+  gtk_list_item_set_selectable (list_item, is_task);
+  gtk_list_item_set_activatable (list_item, is_task);
+  quorum_task_row_set_list_row (QUORUM_TASK_ROW (gtk_list_item_get_child (list_item)), row);
+  g_object_unref (item);
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            gpointer                  user_data)
+{
+  quorum_task_row_set_list_row (QUORUM_TASK_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+QuorumJobItem *
+quorum_task_list_find_job (QuorumTaskList *self,
+                           gint64          job_id)
+{
+  g_return_val_if_fail (QUORUM_IS_TASK_LIST (self), NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->jobs)); i++)
+    {
+      g_autoptr(QuorumJobItem) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+
+      if (quorum_job_item_get_id (job) == job_id)
+        return job;  /* the store keeps its reference */
+    }
+  return NULL;
+}
+
+static QuorumTaskItem *
+find_task_row (QuorumTaskList *self,
+               gint64          task_id,
+               guint          *position)
+{
+  GListModel *rows = G_LIST_MODEL (self->tree);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+      if (QUORUM_IS_TASK_ITEM (item) && quorum_task_item_get_id (QUORUM_TASK_ITEM (item)) == task_id)
+        {
+          if (position != NULL)
+            *position = i;
+          return QUORUM_TASK_ITEM (item);  /* its job's store keeps it */
+        }
+    }
+  return NULL;
+}
+
+QuorumTaskItem *
+quorum_task_list_find_task (QuorumTaskList *self,
+                            gint64          task_id)
+{
+  g_return_val_if_fail (QUORUM_IS_TASK_LIST (self), NULL);
+  return find_task_row (self, task_id, NULL);
+}
+
+void
+quorum_task_list_select_task (QuorumTaskList *self,
+                              gint64          task_id)
+{
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  g_return_if_fail (QUORUM_IS_TASK_LIST (self));
+  self->selected_task = task_id;
+  self->selecting = TRUE;
+  if (task_id == 0 || find_task_row (self, task_id, &position) == NULL)
+    position = GTK_INVALID_LIST_POSITION;
+  gtk_single_selection_set_selected (self->selection, position);
+  self->selecting = FALSE;
+}
+
+static void
+on_selection_changed (QuorumTaskList *self)
+{
+  g_autoptr(GObject) item = NULL;
+  GtkTreeListRow *row;
+  gint64 task_id;
+
+  if (self->selecting)
+    return;
+  row = gtk_single_selection_get_selected_item (self->selection);
+  if (row == NULL)
+    return;
+  item = gtk_tree_list_row_get_item (row);
+  if (!QUORUM_IS_TASK_ITEM (item))
+    return;
+  task_id = quorum_task_item_get_id (QUORUM_TASK_ITEM (item));
+  if (task_id != self->selected_task)
+    {
+      self->selected_task = task_id;
+      g_signal_emit (self, signals[TASK_ACTIVATED], 0, task_id);
+    }
+}
+
+/* ---- thumbnails ----------------------------------------------------------------- */
+
+typedef struct {
+  QuorumTaskItem *item;
+  char           *path;
+} Thumbnail;
+
+static void
+thumbnail_free (Thumbnail *thumbnail)
+{
+  g_clear_object (&thumbnail->item);
+  g_free (thumbnail->path);
+  g_free (thumbnail);
+}
+
+static void
+thumbnail_in_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  Thumbnail *thumbnail = task_data;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+
+  if (!g_file_test (thumbnail->path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  pixbuf = gdk_pixbuf_new_from_file_at_scale (thumbnail->path, QUORUM_THUMBNAIL_WIDTH,
+                                              QUORUM_THUMBNAIL_HEIGHT, TRUE, NULL);
+  g_task_return_pointer (task, pixbuf != NULL ? gdk_texture_new_for_pixbuf (pixbuf) : NULL,
+                         g_object_unref);
+}
+
+static void
+thumbnail_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Thumbnail *thumbnail = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (texture != NULL)
+    quorum_task_item_set_thumbnail (thumbnail->item, GDK_PAINTABLE (texture));
+}
+
+/* Thumbnails come only from media already in the cache: the list never
+ * downloads every file. */
+static void
+load_thumbnail (QuorumTaskList *self,
+                QuorumTaskItem *item)
+{
+  g_autoptr(GTask) task = NULL;
+  Thumbnail *thumbnail;
+
+  if (self->session == NULL || quorum_task_item_get_thumbnail (item) != NULL)
+    return;
+  thumbnail = g_new0 (Thumbnail, 1);
+  thumbnail->item = g_object_ref (item);
+  thumbnail->path = quorum_cache_get_media_path (quorum_session_get_cache (self->session),
+                                                 quorum_task_item_get_file (item));
+  task = g_task_new (NULL, self->cancellable, thumbnail_done, NULL);
+  g_task_set_task_data (task, thumbnail, (GDestroyNotify) thumbnail_free);
+  g_task_run_in_thread (task, thumbnail_in_thread);
+}
+
+/* ---- filling the list ------------------------------------------------------------ */
+
+static QuorumJobItem *
+add_job (QuorumTaskList *self,
+         gint64          id,
+         const char     *name,
+         const char     *role)
+{
+  QuorumJobItem *job = quorum_task_list_find_job (self, id);
+
+  if (job == NULL)
+    {
+      g_autoptr(QuorumJobItem) created = quorum_job_item_new (id, name, role);
+
+      g_list_store_append (self->jobs, created);
+      job = created;
+    }
+  return job;
+}
+
+/* Builds the list from GET /jobs (nullable: offline) and GET /me/tasks. */
+static void
+fill (QuorumTaskList *self,
+      JsonNode       *jobs,
+      JsonNode       *tasks)
+{
+  g_autoptr(GHashTable) thumbnails = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                            g_object_unref);
+
+  /* Keep the thumbnails made already. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->jobs)); i++)
+    {
+      g_autoptr(QuorumJobItem) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+      GListModel *list = G_LIST_MODEL (quorum_job_item_get_tasks (job));
+
+      for (guint j = 0; j < g_list_model_get_n_items (list); j++)
+        {
+          g_autoptr(QuorumTaskItem) task = g_list_model_get_item (list, j);
+          GdkPaintable *thumbnail = quorum_task_item_get_thumbnail (task);
+
+          if (thumbnail != NULL)
+            g_hash_table_replace (thumbnails, g_memdup2 (&(gint64) { quorum_task_item_get_file (task) },
+                                                         sizeof (gint64)),
+                                  g_object_ref (thumbnail));
+        }
+    }
+
+  g_list_store_remove_all (self->jobs);
+  if (jobs != NULL && JSON_NODE_HOLDS_ARRAY (jobs))
+    {
+      JsonArray *array = json_node_get_array (jobs);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          JsonObject *job = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+
+          if (job == NULL ||
+              g_strcmp0 (json_object_get_string_member_with_default (job, "state", ""), "launched") != 0)
+            continue;
+          add_job (self, json_object_get_int_member_with_default (job, "id", 0),
+                   json_object_get_string_member_with_default (job, "name", ""),
+                   json_object_get_string_member_with_default (job, "role", NULL));
+        }
+    }
+  if (tasks != NULL && JSON_NODE_HOLDS_ARRAY (tasks))
+    {
+      JsonArray *array = json_node_get_array (tasks);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          g_autoptr(QuorumTaskItem) task = NULL;
+          QuorumJobItem *job;
+          GdkPaintable *thumbnail;
+          gint64 file;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            continue;
+          task = quorum_task_item_new (json_node_get_object (element));
+          job = add_job (self, quorum_task_item_get_job (task), quorum_task_item_get_job_name (task), NULL);
+          file = quorum_task_item_get_file (task);
+          thumbnail = g_hash_table_lookup (thumbnails, &file);
+          if (thumbnail != NULL)
+            quorum_task_item_set_thumbnail (task, thumbnail);
+          else
+            load_thumbnail (self, task);
+          g_list_store_append (quorum_job_item_get_tasks (job), task);
+        }
+    }
+  gtk_stack_set_visible_child_name (self->task_list_stack,
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->jobs)) > 0 ? "list" : "empty");
+  quorum_task_list_select_task (self, self->selected_task);
+}
+
+static void
+got_my_tasks (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(QuorumTaskList) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) tasks = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+  g_autoptr(JsonNode) jobs = NULL;
+  QuorumCache *cache;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->session == NULL)
+    return;
+  cache = quorum_session_get_cache (self->session);
+  jobs = g_steal_pointer (&self->jobs_reply);
+  if (tasks != NULL)
+    {
+      g_autoptr(GError) cache_error = NULL;
+
+      if (!quorum_cache_store_my_tasks (cache, tasks, &cache_error))
+        g_warning ("The task list could not be kept for offline work: %s", cache_error->message);
+    }
+  else
+    {
+      /* Offline (or refused): the list as it was last seen. */
+      if (!g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE) &&
+          !g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED))
+        g_signal_emit (self, signals[MESSAGE], 0, error->message);
+      tasks = quorum_cache_get_my_tasks (cache, NULL);
+    }
+  fill (self, jobs, tasks);
+}
+
+static void
+got_jobs (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(QuorumTaskList) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) jobs = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->session == NULL)
+    return;
+  g_clear_pointer (&self->jobs_reply, json_node_unref);
+  self->jobs_reply = g_steal_pointer (&jobs);
+  quorum_client_call_async (quorum_session_get_client (self->session), "GET", "/me/tasks", NULL,
+                            self->cancellable, got_my_tasks, g_object_ref (self));
+}
+
+/* GET /jobs, then GET /me/tasks; offline, the cached task list. */
+void
+quorum_task_list_refresh (QuorumTaskList *self)
+{
+  g_return_if_fail (QUORUM_IS_TASK_LIST (self));
+  if (self->session == NULL)
+    return;
+  quorum_client_call_async (quorum_session_get_client (self->session), "GET", "/jobs", NULL,
+                            self->cancellable, got_jobs, g_object_ref (self));
+}
+
+void
+quorum_task_list_set_session (QuorumTaskList *self,
+                              QuorumSession  *session)
+{
+  g_return_if_fail (QUORUM_IS_TASK_LIST (self));
+  if (self->session == session)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_pointer (&self->jobs_reply, json_node_unref);
+  g_set_object (&self->session, session);
+  self->selected_task = 0;
+  g_list_store_remove_all (self->jobs);
+}
+
+/* ---- the widget ------------------------------------------------------------------ */
+
+static void
+quorum_task_list_dispose (GObject *object)
+{
+  QuorumTaskList *self = QUORUM_TASK_LIST (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (object), QUORUM_TYPE_TASK_LIST);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->tree);
+  g_clear_object (&self->jobs);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (quorum_task_list_parent_class)->dispose (object);
+}
+
+static void
+quorum_task_list_finalize (GObject *object)
+{
+  QuorumTaskList *self = QUORUM_TASK_LIST (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->jobs_reply, json_node_unref);
+  G_OBJECT_CLASS (quorum_task_list_parent_class)->finalize (object);
+}
+
+static void
+quorum_task_list_class_init (QuorumTaskListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = quorum_task_list_dispose;
+  object_class->finalize = quorum_task_list_finalize;
+
+  /**
+   * QuorumTaskList::task-activated:
+   * @task_id: the task the user picked
+   */
+  signals[TASK_ACTIVATED] =
+    g_signal_new ("task-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
+  /**
+   * QuorumTaskList::message:
+   * @message: a sentence for the user, such as why the list could not be read
+   */
+  signals[MESSAGE] =
+    g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/quorum/Quorum/ui/quorum-task-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, task_list_stack);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, task_list);
+}
+
+static void
+quorum_task_list_init (QuorumTaskList *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->jobs = g_list_store_new (QUORUM_TYPE_JOB_ITEM);
+  self->tree = gtk_tree_list_model_new (G_LIST_MODEL (g_object_ref (self->jobs)), FALSE, TRUE,
+                                        create_job_children, NULL, NULL);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->tree)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
+  gtk_list_view_set_factory (self->task_list, factory);
+  gtk_list_view_set_model (self->task_list, GTK_SELECTION_MODEL (self->selection));
+}
