@@ -10,6 +10,7 @@
 #include "quorum-attribute-editor.h"
 #include "quorum-canvas-private.h"
 #include "quorum-error.h"
+#include "quorum-guide-images.h"
 #include "quorum-guide-view.h"
 #include "quorum-instance-list.h"
 #include "quorum-job-item.h"
@@ -70,11 +71,8 @@ struct _QuorumWindow
   gint64                submit_task;
   gint64                submit_job;
 
-  /* the guide's images, by name, for the open task */
-  GHashTable           *guide_images;    /* name → GdkTexture */
-  GHashTable           *guide_pending;   /* names being fetched */
-  JsonObject           *guide_files;     /* the task view's guide.images: name → file id */
-  guint                 guide_render_id; /* images arrived: the guide drawn again once */
+  /* the pictures of the open task's guide */
+  QuorumGuideImages    *guide_images;
 
   /* QUORUM_TIMING=1 */
   gboolean              timing;
@@ -326,196 +324,6 @@ refresh_tasks (QuorumWindow *self)
   quorum_task_list_refresh (self->tasks);
 }
 
-/* ---- the guide's images ------------------------------------------------------ */
-
-static void
-queue_guide_render (QuorumWindow *self);
-
-typedef struct {
-  QuorumWindow *window;
-  char         *name;
-  gint64        file;
-  char         *path;
-  gint64        task;
-} GuideImage;
-
-static void
-guide_image_free (GuideImage *image)
-{
-  g_clear_object (&image->window);
-  g_free (image->name);
-  g_free (image->path);
-  g_free (image);
-}
-
-static void
-guide_image_failed (GuideImage   *image,
-                    const GError *error)
-{
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("guide image %s: %s", image->name, error->message);
-}
-
-static void
-texture_in_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  const char *path = task_data;
-  GError *error = NULL;
-  GdkTexture *texture = gdk_texture_new_from_filename (path, &error);
-
-  if (texture == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, texture, g_object_unref);
-}
-
-static void
-guide_texture_loaded (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  GuideImage *image = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (texture != NULL && image->task == image->window->task_id)
-    {
-      g_hash_table_replace (image->window->guide_images, g_strdup (image->name), g_object_ref (texture));
-      queue_guide_render (image->window);
-    }
-  else
-    guide_image_failed (image, error);
-  guide_image_free (image);
-}
-
-static void
-load_guide_texture (GuideImage *image)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, image->window->open_cancellable, guide_texture_loaded, image);
-
-  g_task_set_task_data (task, g_strdup (image->path), g_free);
-  g_task_run_in_thread (task, texture_in_thread);
-}
-
-static void
-guide_media_added (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GuideImage *image = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!quorum_cache_add_media_finish (QUORUM_CACHE (source), result, &error))
-    {
-      guide_image_failed (image, error);
-      guide_image_free (image);
-      return;
-    }
-  load_guide_texture (image);
-}
-
-static void
-guide_media_downloaded (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  GuideImage *image = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *temp = NULL;
-
-  if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error) ||
-      cache_of (image->window) == NULL)
-    {
-      guide_image_failed (image, error);
-      guide_image_free (image);
-      return;
-    }
-  temp = quorum_cache_get_media_temp_path (cache_of (image->window), image->file);
-  quorum_cache_add_media_async (cache_of (image->window), image->file, temp,
-                                image->window->open_cancellable, guide_media_added, image);
-}
-
-static void
-fetch_guide_image (QuorumWindow *self,
-                   const char   *name)
-{
-  GuideImage *image;
-  gint64 file = 0;
-
-  if (self->guide_files != NULL)
-    {
-      /* cmark-gfm hands targets over percent-encoded; the server records
-       * them as the guide's author wrote them. */
-      g_autofree char *written = g_uri_unescape_string (name, NULL);
-      const char *key = written != NULL ? written : name;
-
-      file = json_object_get_int_member_with_default (self->guide_files, key, 0);
-    }
-  if (file == 0)
-    return;
-
-  image = g_new0 (GuideImage, 1);
-  image->window = g_object_ref (self);
-  image->name = g_strdup (name);
-  image->file = file;
-  image->task = self->task_id;
-  image->path = quorum_cache_get_media_path (cache_of (self), file);
-  if (g_file_test (image->path, G_FILE_TEST_IS_REGULAR))
-    load_guide_texture (image);
-  else
-    {
-      g_autofree char *api_path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/content", file);
-      g_autofree char *temp = quorum_cache_get_media_temp_path (cache_of (self), file);
-
-      quorum_client_download_async (client_of (self), api_path, temp, self->open_cancellable,
-                                    guide_media_downloaded, image);
-    }
-}
-
-/* The guide's images: a name the task view's guide maps to one of the
- * project's files, downloaded into the media cache. Never a
- * remote address, and never on the main thread: an image not here yet is
- * fetched and the guide drawn again when it arrives. */
-static GdkPaintable *
-resolve_guide_image (const char *name,
-                     gpointer    user_data)
-{
-  QuorumWindow *self = user_data;
-  GdkTexture *texture = g_hash_table_lookup (self->guide_images, name);
-
-  if (texture != NULL)
-    return GDK_PAINTABLE (g_object_ref (texture));
-  if (self->session == NULL || self->guide_files == NULL ||
-      g_hash_table_contains (self->guide_pending, name))
-    return NULL;
-  g_hash_table_add (self->guide_pending, g_strdup (name));
-  fetch_guide_image (self, name);
-  return NULL;
-}
-
-static gboolean
-render_guide (gpointer data)
-{
-  QuorumWindow *self = data;
-
-  self->guide_render_id = 0;
-  /* Setting the resolver again renders the guide again. */
-  quorum_guide_view_set_image_resolver (self->guide_view, resolve_guide_image, self, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-/* Images that arrive together are drawn in one rendering of the guide,
- * not one each. */
-static void
-queue_guide_render (QuorumWindow *self)
-{
-  if (self->guide_render_id == 0)
-    self->guide_render_id = g_idle_add (render_guide, self);
-}
-
 /* ---- QUORUM_TIMING=1: launch to the first frame of a task ---------------- */
 
 static void
@@ -647,10 +455,7 @@ close_task (QuorumWindow *self)
   self->job_id = 0;
   quorum_task_list_select_task (self->tasks, 0);
   g_clear_pointer (&self->schema, quorum_label_schema_free);
-  g_clear_pointer (&self->guide_files, json_object_unref);
-  g_clear_handle_id (&self->guide_render_id, g_source_remove);
-  g_hash_table_remove_all (self->guide_images);
-  g_hash_table_remove_all (self->guide_pending);
+  quorum_guide_images_clear (self->guide_images);
   self->loading = TRUE;
   quorum_canvas_set_instances (self->canvas, NULL);
   quorum_canvas_set_image (self->canvas, NULL);
@@ -840,9 +645,8 @@ show_opened_task (Opening *opening)
     set_tool (self, tool);
   }
 
-  g_clear_pointer (&self->guide_files, json_object_unref);
-  if (object_member (guide, "images") != NULL)
-    self->guide_files = json_object_ref (object_member (guide, "images"));
+  quorum_guide_images_set_task (self->guide_images, self->session, opening->task,
+                                object_member (guide, "images"), self->open_cancellable);
   /* Rendered with the images the map above names; close_task() left it empty. */
   quorum_guide_view_set_markdown (self->guide_view,
                                   guide != NULL ? json_object_get_string_member_with_default (guide, "markdown", "")
@@ -1629,12 +1433,12 @@ quorum_window_dispose (GObject *object)
   g_cancellable_cancel (self->open_cancellable);
   g_clear_signal_handler (&self->after_paint_id, self->timing_clock);
   g_clear_object (&self->timing_clock);
-  g_clear_handle_id (&self->guide_render_id, g_source_remove);
   g_clear_pointer (&self->sign_in_dialog, gtk_window_destroy);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (quorum_session_get_sync (self->session), self);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (object), QUORUM_TYPE_WINDOW);
+  g_clear_object (&self->guide_images);
   G_OBJECT_CLASS (quorum_window_parent_class)->dispose (object);
 }
 
@@ -1647,9 +1451,6 @@ quorum_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->open_cancellable);
   g_clear_pointer (&self->schema, quorum_label_schema_free);
-  g_clear_pointer (&self->guide_files, json_object_unref);
-  g_clear_pointer (&self->guide_images, g_hash_table_unref);
-  g_clear_pointer (&self->guide_pending, g_hash_table_unref);
   g_free (self->tool);
   G_OBJECT_CLASS (quorum_window_parent_class)->finalize (object);
 }
@@ -1751,8 +1552,6 @@ quorum_window_init (QuorumWindow *self)
 {
   self->tool = g_strdup ("select");
   self->cancellable = g_cancellable_new ();
-  self->guide_images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->guide_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->timing = g_strcmp0 (g_getenv ("QUORUM_TIMING"), "1") == 0;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1780,7 +1579,7 @@ quorum_window_init (QuorumWindow *self)
   quorum_instance_list_bind_canvas (self->instance_list, self->canvas);
   quorum_attribute_editor_bind_canvas (self->attribute_editor, self->canvas);
   setup_review (self);
-  quorum_guide_view_set_image_resolver (self->guide_view, resolve_guide_image, self, NULL);
+  self->guide_images = quorum_guide_images_new (self->guide_view);
   gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
 
   update_actions (self);
