@@ -958,6 +958,62 @@ test_sync_offline (void)
   g_array_unref (watch.seen);
 }
 
+static guint
+head_attempts (QuorumCache *cache)
+{
+  g_autoptr(GPtrArray) ops = quorum_cache_list_outbox (cache, NULL);
+
+  return ops->len > 0 ? ((QuorumCacheOp *) g_ptr_array_index (ops, 0))->attempts : 0;
+}
+
+/* The server is down while the annotator works and comes back later: the
+ * engine's own retry timer sends the outbox, in order, with no "retry now"
+ * and no restart. */
+static void
+test_sync_retry_timer (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(QuorumSync) sync = sync_for (server, &cache);
+  g_autofree char *ids = NULL;
+  OrderWatch watch = { g_array_new (FALSE, FALSE, sizeof (gint64)), 0 };
+  gint64 a = server->tasks[0], b = server->tasks[1];
+  Download download;
+
+  download_job (sync, server->jobs[0], &download);
+  download_job (sync, server->jobs[1], &download);
+  g_assert_true (wait_until (is_synced, sync, 10));
+
+  server_stop (server);
+  save (cache, a, "t1", 1);
+  save (cache, b, "t2", 2);
+  save (cache, a, "t3", 3);
+  check_order (cache, &watch);
+  g_signal_connect (cache, "outbox-changed", G_CALLBACK (check_order), &watch);
+  g_assert_true (wait_until (is_offline, sync, 10));
+  g_assert_cmpuint (quorum_sync_get_retry_delay (sync), ==, QUORUM_SYNC_FIRST_RETRY);
+  /* The timer tries again by itself, fails again, and the wait doubles. */
+  g_assert_true (wait_until (retries_in_two, sync, 10));
+  g_assert_cmpuint (head_attempts (cache), >=, 2);
+  g_assert_cmpuint (quorum_sync_get_state (sync), ==, QUORUM_SYNC_OFFLINE);
+  g_assert_cmpuint (quorum_sync_get_pending (sync), ==, 2);
+
+  /* The server comes back; nobody calls quorum_sync_retry_now(). */
+  server_start (server, NULL);
+  g_assert_true (wait_until (is_synced, sync, 20));
+  g_assert_cmpuint (watch.sent, ==, 3);
+  ids = server_instance_ids (server, a);
+  g_assert_cmpstr (ids, ==, "t3");
+  g_clear_pointer (&ids, g_free);
+  ids = server_instance_ids (server, b);
+  g_assert_cmpstr (ids, ==, "t2");
+  g_assert_cmpint (server_version (server, a), ==, server->versions[0] + 1);
+  g_assert_cmpint (server_version (server, b), ==, server->versions[1] + 1);
+
+  g_signal_handlers_disconnect_by_data (cache, &watch);
+  g_array_unref (watch.seen);
+}
+
 /* With a send delay (the app's autosave interval) a burst of edits waits
  * in the cache and goes out as one save; a retry sends at once. */
 static void
@@ -1261,6 +1317,7 @@ main (int   argc,
   g_test_add_func ("/client/cache/outbox", test_cache_outbox);
   g_test_add_func ("/client/cache/media", test_cache_media);
   g_test_add_func ("/client/sync/offline", test_sync_offline);
+  g_test_add_func ("/client/sync/retry-timer", test_sync_retry_timer);
   g_test_add_func ("/client/sync/send-delay", test_sync_send_delay);
   g_test_add_func ("/client/sync/conflict", test_sync_conflict);
   g_test_add_func ("/client/sync/signed-out", test_sync_signed_out);
