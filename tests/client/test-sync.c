@@ -1014,6 +1014,63 @@ test_sync_retry_timer (void)
   g_array_unref (watch.seen);
 }
 
+static gboolean
+retry_planned (gpointer data)
+{
+  return quorum_sync_get_retry_delay (data) > 0;
+}
+
+/* The network comes back: the engine tries at once instead of waiting out
+ * its backoff. The signal is the one GNetworkMonitor sends when a
+ * connection comes up. */
+static void
+test_sync_network_changed (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(QuorumSync) sync = sync_for (server, &cache);
+  g_autofree char *ids = NULL;
+  GNetworkMonitor *monitor = g_network_monitor_get_default ();
+  gint64 a = server->tasks[0];
+  Download download;
+  guint attempts;
+  gint64 start;
+
+  download_job (sync, server->jobs[0], &download);
+  g_assert_true (wait_until (is_synced, sync, 10));
+
+  server_stop (server);
+  save (cache, a, "n1", 1);
+  g_assert_true (wait_until (is_offline, sync, 10));
+  /* Failed tries while the server is down push the backoff far past the
+   * time this test waits below, so that only the signal can send. */
+  while (quorum_sync_get_retry_delay (sync) < 16)
+    {
+      quorum_sync_retry_now (sync);
+      g_assert_true (wait_until (retry_planned, sync, 5));
+    }
+  attempts = head_attempts (cache);
+
+  /* A network going away is no reason to try. */
+  g_signal_emit_by_name (monitor, "network-changed", FALSE);
+  start = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - start < G_USEC_PER_SEC / 2)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+  g_assert_cmpuint (head_attempts (cache), ==, attempts);
+
+  /* The server is back, and so is the network: the edit goes out now, long
+   * before the planned retry. */
+  server_start (server, NULL);
+  start = g_get_monotonic_time ();
+  g_signal_emit_by_name (monitor, "network-changed", TRUE);
+  g_assert_true (wait_until (is_synced, sync, 5));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  ids = server_instance_ids (server, a);
+  g_assert_cmpstr (ids, ==, "n1");
+  g_assert_cmpint (server_version (server, a), ==, server->versions[0] + 1);
+  g_assert_cmpuint (quorum_sync_get_retry_delay (sync), ==, 0);
+}
+
 /* With a send delay (the app's autosave interval) a burst of edits waits
  * in the cache and goes out as one save; a retry sends at once. */
 static void
@@ -1318,6 +1375,7 @@ main (int   argc,
   g_test_add_func ("/client/cache/media", test_cache_media);
   g_test_add_func ("/client/sync/offline", test_sync_offline);
   g_test_add_func ("/client/sync/retry-timer", test_sync_retry_timer);
+  g_test_add_func ("/client/sync/network-changed", test_sync_network_changed);
   g_test_add_func ("/client/sync/send-delay", test_sync_send_delay);
   g_test_add_func ("/client/sync/conflict", test_sync_conflict);
   g_test_add_func ("/client/sync/signed-out", test_sync_signed_out);
