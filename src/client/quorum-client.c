@@ -111,7 +111,7 @@ static void
 quorum_client_init (QuorumClient *self)
 {
   self->session = soup_session_new_with_options ("user-agent", "quorum/" PACKAGE_VERSION,
-                                                 "timeout", 0, NULL);
+                                                 "timeout", QUORUM_CLIENT_DEFAULT_TIMEOUT, NULL);
 }
 
 QuorumClient *
@@ -149,6 +149,22 @@ quorum_client_set_token (QuorumClient *client,
   g_free (client->token);
   client->token = g_strdup (token);
   g_object_notify_by_pspec (G_OBJECT (client), properties[PROP_TOKEN]);
+}
+
+guint
+quorum_client_get_timeout (QuorumClient *client)
+{
+  g_return_val_if_fail (QUORUM_IS_CLIENT (client), 0);
+  return soup_session_get_timeout (client->session);
+}
+
+/* Applies to the connections made from now on. */
+void
+quorum_client_set_timeout (QuorumClient *client,
+                           guint         seconds)
+{
+  g_return_if_fail (QUORUM_IS_CLIENT (client));
+  soup_session_set_timeout (client->session, seconds);
 }
 
 /* ---- messages and replies --------------------------------------------- */

@@ -24,6 +24,15 @@ const char   *quorum_client_get_token       (QuorumClient         *client);
 void          quorum_client_set_token       (QuorumClient         *client,
                                              const char           *token);
 
+/* Seconds a request may wait on the server (to connect, to take the next
+ * bytes of the request, to send the next bytes of the reply) before it
+ * fails as QUORUM_ERROR_UNREACHABLE: a server that accepts the connection
+ * and never answers must not hang its caller. 0: wait for ever. */
+#define QUORUM_CLIENT_DEFAULT_TIMEOUT 30
+guint         quorum_client_get_timeout     (QuorumClient         *client);
+void          quorum_client_set_timeout     (QuorumClient         *client,
+                                             guint                 seconds);
+
 /* One API call. @path is under /api/v1 ("/projects/1"); @body (nullable) is
  * sent as JSON. The reply is the server's JSON, a JSON null for an empty
  * reply (204). Errors are QUORUM_ERROR with the server's message, code by

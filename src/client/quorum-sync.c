@@ -20,6 +20,8 @@ struct _QuorumSync
   QuorumClient    *client;
   QuorumCache     *cache;
   gulong           changed_id;
+  GNetworkMonitor *monitor;
+  gulong           network_id;
 
   QuorumSyncState  state;
   guint            pending;
@@ -479,6 +481,20 @@ outbox_changed (QuorumCache *cache,
     schedule_run (self);
 }
 
+/* A network coming up (a cable, Wi-Fi back, a VPN) is the moment to try
+ * again: waiting out a backoff of up to a minute would leave the work unsent
+ * for no reason. A network going away changes nothing. */
+static void
+network_changed (GNetworkMonitor *monitor,
+                 gboolean         available,
+                 QuorumSync      *self)
+{
+  if (!available || self->retry_id == 0)
+    return;
+  g_debug ("the network changed: trying %s again now", quorum_client_get_server (self->client));
+  quorum_sync_retry_now (self);
+}
+
 /* ---- the object ---------------------------------------------------------- */
 
 static void
@@ -489,6 +505,8 @@ quorum_sync_constructed (GObject *object)
   G_OBJECT_CLASS (quorum_sync_parent_class)->constructed (object);
 
   self->changed_id = g_signal_connect (self->cache, "outbox-changed", G_CALLBACK (outbox_changed), self);
+  self->monitor = g_object_ref (g_network_monitor_get_default ());
+  self->network_id = g_signal_connect (self->monitor, "network-changed", G_CALLBACK (network_changed), self);
   update_state (self);
   /* Work left from an earlier session goes out first. */
   schedule_run (self);
@@ -503,6 +521,9 @@ quorum_sync_dispose (GObject *object)
   g_clear_handle_id (&self->run_id, g_source_remove);
   if (self->cache != NULL)
     g_clear_signal_handler (&self->changed_id, self->cache);
+  if (self->monitor != NULL)
+    g_clear_signal_handler (&self->network_id, self->monitor);
+  g_clear_object (&self->monitor);
   g_clear_object (&self->cache);
   g_clear_object (&self->client);
   G_OBJECT_CLASS (quorum_sync_parent_class)->dispose (object);

@@ -11,9 +11,9 @@ G_BEGIN_DECLS
 /*
  * The sync engine (docs/offline.md): sends a QuorumCache's outbox to the
  * server in order, on the caller's main context, whenever the server answers.
- * It never drops the user's work: a network failure is retried with backoff,
- * a stale version becomes a conflict copy the user resolves, an expired
- * session waits for a new token.
+ * It never drops the user's work: a network failure is retried with backoff
+ * (and at once when a network comes up), a stale version becomes a conflict
+ * copy the user resolves, an expired session waits for a new token.
  */
 
 #define QUORUM_TYPE_SYNC (quorum_sync_get_type ())

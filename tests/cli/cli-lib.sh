@@ -1,7 +1,8 @@
 # What the quorumctl tests share, sourced by each with $ctl and $server_bin
 # set: a temporary folder to work in (removed on exit, with the server),
 # no keyring and no inherited server or token, TAP counters and checks, and
-# start_server. Each test ends with `finish`.
+# start_server (need_server when the test cannot go on without it). Each
+# test ends with `finish`.
 
 dir=$(mktemp -d)
 server_pid=
@@ -36,16 +37,29 @@ sys.exit(0 if eval(" ".join(sys.argv[1].split())) else 1)' "$2" <<<"$out" 2>/dev
 json_get () { python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1" <<<"$out"; }
 
 # A fresh server in ./data with the administrator root ("root password") on
-# a free loopback port; sets $url. Fails when it does not start.
+# a free loopback port; sets $url. Fails when it does not start within 10 s.
 start_server () {
   mkdir data
-  echo "root password" | "$server_bin" --data data --create-admin root >/dev/null 2>&1
+  echo "root password" | "$server_bin" --data data --create-admin root >/dev/null 2>server.err || return 1
   "$server_bin" --data data --listen 127.0.0.1:0 >server.out 2>server.err &
   server_pid=$!
-  for _ in $(seq 50); do grep -q 'listening on port' server.out 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 100); do
+    grep -q 'listening on port' server.out 2>/dev/null && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
   port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' server.out)
   [ -n "$port" ] || return 1
   url=http://127.0.0.1:$port
+}
+
+# start_server, or end the test as failed: every check after it needs the
+# server, and a server that does not start is a failure, never a skip.
+need_server () {
+  start_server && return 0
+  fail "the server starts: $(tr '\n' ' ' <server.err)"
+  finish
+  exit 1
 }
 
 finish () {

@@ -13,10 +13,7 @@ server_bin=$2
 
 # ---- a fresh server with an administrator -----------------------------------
 
-if ! start_server; then
-  echo "1..0 # SKIP the server did not start: $(cat server.err)"
-  exit 0
-fi
+need_server
 echo "root password" | "$ctl" login --server "$url" root >/dev/null 2>&1
 
 # ---- the demo -----------------------------------------------------------------

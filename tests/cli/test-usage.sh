@@ -62,11 +62,7 @@ expect 1 "cannot reach" "the server is down: file upload" \
 
 # ---- a running server ----------------------------------------------------------
 
-if ! start_server; then
-  fail "the server starts: $(cat server.err)"
-  finish
-  exit
-fi
+need_server
 
 "$ctl" login --server "$url" root <<<"wrong password" >/dev/null 2>stderr; status=$?
 out=$(cat stderr)

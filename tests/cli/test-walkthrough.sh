@@ -14,10 +14,7 @@ helpers=${QUORUM_SOURCE_ROOT:-$(dirname "$0")/../..}/tests/server
 
 # ---- a server with an administrator ----------------------------------------
 
-if ! start_server; then
-  echo "1..0 # SKIP the server did not start: $(cat server.err)"
-  exit 0
-fi
+need_server
 
 # ---- sign in ------------------------------------------------------------------
 

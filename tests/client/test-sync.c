@@ -958,6 +958,323 @@ test_sync_offline (void)
   g_array_unref (watch.seen);
 }
 
+static guint
+head_attempts (QuorumCache *cache)
+{
+  g_autoptr(GPtrArray) ops = quorum_cache_list_outbox (cache, NULL);
+
+  return ops->len > 0 ? ((QuorumCacheOp *) g_ptr_array_index (ops, 0))->attempts : 0;
+}
+
+/* The server is down while the annotator works and comes back later: the
+ * engine's own retry timer sends the outbox, in order, with no "retry now"
+ * and no restart. */
+static void
+test_sync_retry_timer (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(QuorumSync) sync = sync_for (server, &cache);
+  g_autofree char *ids = NULL;
+  OrderWatch watch = { g_array_new (FALSE, FALSE, sizeof (gint64)), 0 };
+  gint64 a = server->tasks[0], b = server->tasks[1];
+  Download download;
+
+  download_job (sync, server->jobs[0], &download);
+  download_job (sync, server->jobs[1], &download);
+  g_assert_true (wait_until (is_synced, sync, 10));
+
+  server_stop (server);
+  save (cache, a, "t1", 1);
+  save (cache, b, "t2", 2);
+  save (cache, a, "t3", 3);
+  check_order (cache, &watch);
+  g_signal_connect (cache, "outbox-changed", G_CALLBACK (check_order), &watch);
+  g_assert_true (wait_until (is_offline, sync, 10));
+  g_assert_cmpuint (quorum_sync_get_retry_delay (sync), ==, QUORUM_SYNC_FIRST_RETRY);
+  /* The timer tries again by itself, fails again, and the wait doubles. */
+  g_assert_true (wait_until (retries_in_two, sync, 10));
+  g_assert_cmpuint (head_attempts (cache), >=, 2);
+  g_assert_cmpuint (quorum_sync_get_state (sync), ==, QUORUM_SYNC_OFFLINE);
+  g_assert_cmpuint (quorum_sync_get_pending (sync), ==, 2);
+
+  /* The server comes back; nobody calls quorum_sync_retry_now(). */
+  server_start (server, NULL);
+  g_assert_true (wait_until (is_synced, sync, 20));
+  g_assert_cmpuint (watch.sent, ==, 3);
+  ids = server_instance_ids (server, a);
+  g_assert_cmpstr (ids, ==, "t3");
+  g_clear_pointer (&ids, g_free);
+  ids = server_instance_ids (server, b);
+  g_assert_cmpstr (ids, ==, "t2");
+  g_assert_cmpint (server_version (server, a), ==, server->versions[0] + 1);
+  g_assert_cmpint (server_version (server, b), ==, server->versions[1] + 1);
+
+  g_signal_handlers_disconnect_by_data (cache, &watch);
+  g_array_unref (watch.seen);
+}
+
+static gboolean
+retry_planned (gpointer data)
+{
+  return quorum_sync_get_retry_delay (data) > 0;
+}
+
+/* The network comes back: the engine tries at once instead of waiting out
+ * its backoff. The signal is the one GNetworkMonitor sends when a
+ * connection comes up. */
+static void
+test_sync_network_changed (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(QuorumSync) sync = sync_for (server, &cache);
+  g_autofree char *ids = NULL;
+  GNetworkMonitor *monitor = g_network_monitor_get_default ();
+  gint64 a = server->tasks[0];
+  Download download;
+  guint attempts;
+  gint64 start;
+
+  download_job (sync, server->jobs[0], &download);
+  g_assert_true (wait_until (is_synced, sync, 10));
+
+  server_stop (server);
+  save (cache, a, "n1", 1);
+  g_assert_true (wait_until (is_offline, sync, 10));
+  /* Failed tries while the server is down push the backoff far past the
+   * time this test waits below, so that only the signal can send. */
+  while (quorum_sync_get_retry_delay (sync) < 16)
+    {
+      quorum_sync_retry_now (sync);
+      g_assert_true (wait_until (retry_planned, sync, 5));
+    }
+  attempts = head_attempts (cache);
+
+  /* A network going away is no reason to try. */
+  g_signal_emit_by_name (monitor, "network-changed", FALSE);
+  start = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - start < G_USEC_PER_SEC / 2)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+  g_assert_cmpuint (head_attempts (cache), ==, attempts);
+
+  /* The server is back, and so is the network: the edit goes out now, long
+   * before the planned retry. */
+  server_start (server, NULL);
+  start = g_get_monotonic_time ();
+  g_signal_emit_by_name (monitor, "network-changed", TRUE);
+  g_assert_true (wait_until (is_synced, sync, 5));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  ids = server_instance_ids (server, a);
+  g_assert_cmpstr (ids, ==, "n1");
+  g_assert_cmpint (server_version (server, a), ==, server->versions[0] + 1);
+  g_assert_cmpuint (quorum_sync_get_retry_delay (sync), ==, 0);
+}
+
+/* A server that takes connections, reads what comes and never answers,
+ * on the real server's address while that one is down. */
+typedef struct {
+  GSocketService *service;
+  GCancellable   *cancellable;
+  GPtrArray      *connections;
+  GString        *received;
+  guint           reading;     /* reads in flight */
+  char            buffer[4096];
+} HungServer;
+
+static void
+hung_read (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  HungServer *hung = user_data;
+  gssize size = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (size <= 0)
+    {
+      hung->reading--;
+      return;
+    }
+  g_string_append_len (hung->received, hung->buffer, size);
+  g_input_stream_read_async (G_INPUT_STREAM (source), hung->buffer, sizeof hung->buffer, G_PRIORITY_DEFAULT,
+                             hung->cancellable, hung_read, hung);
+}
+
+static gboolean
+hung_incoming (GSocketService    *service,
+               GSocketConnection *connection,
+               GObject           *source,
+               HungServer        *hung)
+{
+  g_ptr_array_add (hung->connections, g_object_ref (connection));
+  hung->reading++;
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (connection)), hung->buffer,
+                             sizeof hung->buffer, G_PRIORITY_DEFAULT, hung->cancellable, hung_read, hung);
+  return TRUE;
+}
+
+static HungServer *
+hung_server_new (guint port)
+{
+  HungServer *hung = g_new0 (HungServer, 1);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GError) error = NULL;
+
+  hung->service = g_socket_service_new ();
+  hung->cancellable = g_cancellable_new ();
+  hung->connections = g_ptr_array_new_with_free_func (g_object_unref);
+  hung->received = g_string_new (NULL);
+  /* The real server's port may take a moment to be free. */
+  for (guint attempt = 0; attempt < 50; attempt++)
+    {
+      g_clear_error (&error);
+      if (g_socket_listener_add_address (G_SOCKET_LISTENER (hung->service), address, G_SOCKET_TYPE_STREAM,
+                                         G_SOCKET_PROTOCOL_TCP, NULL, NULL, &error))
+        break;
+      g_usleep (100 * 1000);
+    }
+  g_assert_no_error (error);
+  g_signal_connect (hung->service, "incoming", G_CALLBACK (hung_incoming), hung);
+  g_socket_service_start (hung->service);
+  return hung;
+}
+
+static gboolean
+hung_idle (gpointer data)
+{
+  return ((HungServer *) data)->reading == 0;
+}
+
+/* Closes every connection taken so far. */
+static void
+hung_server_drop (HungServer *hung)
+{
+  g_cancellable_cancel (hung->cancellable);
+  g_assert_true (wait_until (hung_idle, hung, 5));
+  for (guint i = 0; i < hung->connections->len; i++)
+    g_io_stream_close (g_ptr_array_index (hung->connections, i), NULL, NULL);
+  g_ptr_array_set_size (hung->connections, 0);
+  g_string_truncate (hung->received, 0);
+  g_clear_object (&hung->cancellable);
+  hung->cancellable = g_cancellable_new ();
+}
+
+static void
+hung_server_free (HungServer *hung)
+{
+  g_socket_service_stop (hung->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (hung->service));
+  hung_server_drop (hung);
+  g_ptr_array_unref (hung->connections);
+  g_clear_object (&hung->service);
+  g_clear_object (&hung->cancellable);
+  g_string_free (hung->received, TRUE);
+  g_free (hung);
+}
+
+static gboolean
+hung_heard_version (gpointer data)
+{
+  return strstr (((HungServer *) data)->received->str, "GET /api/v1/version") != NULL;
+}
+
+static gboolean
+hung_took_two (gpointer data)
+{
+  return ((HungServer *) data)->connections->len >= 2;
+}
+
+typedef struct {
+  gboolean  done;
+  JsonNode *reply;
+  GError   *error;
+} Probe;
+
+static void
+probe_answered (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Probe *probe = user_data;
+
+  probe->reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &probe->error);
+  probe->done = TRUE;
+}
+
+static gboolean
+probe_done (gpointer data)
+{
+  return ((Probe *) data)->done;
+}
+
+/* A server that accepts and never answers holds neither a call nor the
+ * outbox for ever: the request times out, the engine goes offline and
+ * retries, and the work reaches the real server once it is back. */
+static void
+test_sync_hung_server (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(QuorumSync) sync = sync_for (server, &cache);
+  g_autoptr(QuorumClient) probe = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ids = NULL;
+  Probe answer = { 0 };
+  QuorumClient *client;
+  HungServer *hung;
+  gint64 a = server->tasks[0];
+  Download download;
+  QuorumCacheOp *op;
+  gint64 start;
+
+  download_job (sync, server->jobs[0], &download);
+  g_assert_true (wait_until (is_synced, sync, 10));
+  client = quorum_sync_get_client (sync);
+  g_assert_cmpuint (quorum_client_get_timeout (client), ==, QUORUM_CLIENT_DEFAULT_TIMEOUT);
+  quorum_client_set_timeout (client, 2);
+
+  server_stop (server);
+  hung = hung_server_new (server->port);
+
+  /* A plain call gives up after the client's time limit. */
+  probe = quorum_client_new (server->address, &error);
+  g_assert_no_error (error);
+  quorum_client_set_timeout (probe, 1);
+  g_assert_cmpuint (quorum_client_get_timeout (probe), ==, 1);
+  start = g_get_monotonic_time ();
+  quorum_client_call_async (probe, "GET", "/version", NULL, NULL, probe_answered, &answer);
+  g_assert_true (wait_until (probe_done, &answer, 10));
+  g_assert_null (answer.reply);
+  g_assert_error (answer.error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC - 100000);
+  g_clear_error (&answer.error);
+  g_assert_true (wait_until (hung_heard_version, hung, 5));
+  hung_server_drop (hung);
+
+  save (cache, a, "h1", 1);
+  /* The request reached the hung server, which took it and said nothing. */
+  g_assert_true (wait_until (is_offline, sync, 10));
+  g_assert_cmpuint (hung->connections->len, >=, 1);
+  g_assert_nonnull (strstr (hung->received->str, "PUT /api/v1/tasks/"));
+  ops = quorum_cache_list_outbox (cache, NULL);
+  op = g_ptr_array_index (ops, 0);
+  g_assert_cmpuint (op->attempts, >=, 1);
+  g_assert_nonnull (op->last_error);
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  /* It keeps trying by itself; an edit meanwhile waits in the outbox. */
+  g_assert_true (wait_until (hung_took_two, hung, 10));
+  save (cache, a, "h2", 2);
+
+  g_clear_pointer (&hung, hung_server_free);
+  server_start (server, NULL);
+  g_assert_true (wait_until (is_synced, sync, 30));
+  ids = server_instance_ids (server, a);
+  g_assert_cmpstr (ids, ==, "h2");
+  g_assert_cmpint (server_version (server, a), ==, server->versions[0] + 1);
+}
+
 /* With a send delay (the app's autosave interval) a burst of edits waits
  * in the cache and goes out as one save; a retry sends at once. */
 static void
@@ -1261,6 +1578,9 @@ main (int   argc,
   g_test_add_func ("/client/cache/outbox", test_cache_outbox);
   g_test_add_func ("/client/cache/media", test_cache_media);
   g_test_add_func ("/client/sync/offline", test_sync_offline);
+  g_test_add_func ("/client/sync/retry-timer", test_sync_retry_timer);
+  g_test_add_func ("/client/sync/network-changed", test_sync_network_changed);
+  g_test_add_func ("/client/sync/hung-server", test_sync_hung_server);
   g_test_add_func ("/client/sync/send-delay", test_sync_send_delay);
   g_test_add_func ("/client/sync/conflict", test_sync_conflict);
   g_test_add_func ("/client/sync/signed-out", test_sync_signed_out);

@@ -39,8 +39,8 @@ reference_available (char **reason)
                      NULL, NULL, NULL, &err, &status, &error) ||
       !g_spawn_check_wait_status (status, &error))
     {
-      *reason = g_strdup_printf (REFERENCE_PYTHON " lacks shapely or scipy "
-                                 "(install python3-shapely python3-scipy): %s",
+      *reason = g_strdup_printf (REFERENCE_PYTHON " lacks shapely, scipy or numpy (build-aux/install-deps "
+                                 "installs python3-shapely python3-scipy python3-numpy): %s",
                                  err != NULL && *err != '\0' ? err : error->message);
       return FALSE;
     }
