@@ -1072,8 +1072,8 @@ quorum_media_probe (const char       *path,
         {
           g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_TOO_LARGE,
                        "body: “%s” has frames of %" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " pixels, "
-                       "over this server's limit of %.1f megapixels (--max-image-pixels)", name, info->width, info->height,
-                       (double) max_pixels / 1e6);
+                       "over this server's limit of %.1f megapixels (--max-image-pixels)",
+                       name, info->width, info->height, (double) max_pixels / 1e6);
           return FALSE;
         }
       return TRUE;

@@ -33,6 +33,19 @@ JPEG = base64.b64decode(
     "AAAAAAAAABP/xAAXAQEBAQEAAAAAAAAAAAAAAAAABwYF/8QAFhEAAwAAAAAAAAAAAAAAAAAAABVh/9oADAMBAAIRAxEAPwDN"
     "aFElCjmrIXdhSuhRJQoLIGFK6FElCgsgYUroUSUKCyBhSWhRJQooSyGFYUroUSUKCyBhSuhRJQoLIGFK6FElCgsgYUkoUS0K"
     "KGshhWFKqFEtCgsgYUqoUS0KCyBhSqhRLQoLIGFP/9k=")
+# The same, progressive with 4:4:4 colour (ImageMagick -interlace JPEG).
+PROGRESSIVE = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDREN"
+    "Dg8QEBEQCgwSExIQEw8QEBD/2wBDAQMDAwQDBAgEBAgQCwkLEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ"
+    "EBAQEBAQEBAQEBAQEBD/wgARCAAwAEADAREAAhEBAxEB/8QAFgABAQEAAAAAAAAAAAAAAAAAAAQH/8QAFgEBAQEAAAAAAAAA"
+    "AAAAAAAAAAYI/9oADAMBAAIQAxAAAAHNZbTYAAAkp50AAASU88AAAJaadAAAElPOgAACSnngAAB//8QAFRABAQAAAAAAAAAA"
+    "AAAAAAAAABL/2gAIAQEAAQUCpSlKUpSlKUpSlKUpSlKUpSlKUpSlKUpSlKUpSlKU/8QAFREBAQAAAAAAAAAAAAAAAAAAABT/"
+    "2gAIAQMBAT8BpUqVKlSpUqlSpUqVKlSlSpUqVKlSpUqVKlSpUqVKlSpUqVKlSpUqVKlS/8QAFREBAQAAAAAAAAAAAAAAAAAA"
+    "ABT/2gAIAQIBAT8BkSJEiRIkSJEiRIkSJEiRIkSJEiRIkSJEiRIkSJEiRIkSJEiRIkSJEiRI/8QAFBABAAAAAAAAAAAAAAAA"
+    "AAAAUP/aAAgBAQAGPwJD/8QAFBABAAAAAAAAAAAAAAAAAAAAUP/aAAgBAQABPyFAAAAAAAAD/9oADAMBAAIAAwAAABBJJJK2"
+    "222SSSRtttv/AP8A/wCSSST/xAAVEQEBAAAAAAAAAAAAAAAAAAAAcf/aAAgBAwEBPxC1rWta1qUpSlKUta1rWta1rWta1rWt"
+    "a1rWta1rWtb/xAAVEQEBAAAAAAAAAAAAAAAAAAAAcf/aAAgBAgEBPxCEIQhCEIQhCEIQhCEIQhCEIQhCEIQhCEIQhCEIQhD/"
+    "xAAVEAEBAAAAAAAAAAAAAAAAAAAAcf/aAAgBAQABPxC1rWta1rWta1rWta1rWta1rWta1rWta1rWta1rWtb/2Q==")
 # A 1 × 1 GIF89a: a two-colour table, one frame, the trailer.
 GIF = bytes.fromhex("474946383961" "01000100" "800000" "000000ffffff"
                     "2c" "00000000" "01000100" "00" "02" "02" "4401" "00" "3b")
@@ -50,8 +63,8 @@ def chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def png_header(width, height, depth=8, color=2):
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, color, 0, 0, 0))
+def png_header(width, height, depth=8, color=2, interlace=0):
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, color, 0, 0, interlace))
 
 
 def huge_png(side):
@@ -63,10 +76,35 @@ def huge_png(side):
     return png_header(side, side, 1, 0) + chunk(b"IDAT", b"".join(parts)) + chunk(b"IEND", b"")
 
 
+def rows_png(width, height, rows, interlace=0):
+    """A grey RGB PNG of these raw rows (each with its filter byte)."""
+    return png_header(width, height, interlace=interlace) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def adam7_rows(width, height):
+    """The raw rows of an interlaced RGB image, pass after pass."""
+    rows = b""
+    for x0, y0, dx, dy in ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
+                           (0, 1, 1, 2)):
+        pass_width, pass_height = (width - x0 + dx - 1) // dx, (height - y0 + dy - 1) // dy
+        if pass_width and pass_height:
+            rows += (b"\x00" + b"\x20" * (3 * pass_width)) * pass_height
+    return rows
+
+
 def noisy_png(width, height):
     """A PNG whose pixel data does not compress, so that half of it is half of the image."""
     rows = b"".join(b"\x00" + os.urandom(3 * width) for _ in range(height))
     return png_header(width, height) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def resized_jpeg(jpeg, width, height):
+    """The JPEG with its frame header claiming another size: its scans then
+    end early, which libjpeg fills in."""
+    data = bytearray(jpeg)
+    frame = min(i for i in (data.find(b"\xff\xc0"), data.find(b"\xff\xc2")) if i >= 0)
+    data[frame + 5:frame + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
 
 
 def bmp(width, height):
@@ -167,6 +205,27 @@ try:
     status, body = s.call("POST", "/projects/1/files?name=zero.png", s.root, raw=zero, content_type="image/png")
     check("a PNG 0 pixels wide: 400", status == 400 and "0" in message_of(body), (status, body))
 
+    grey = b"\x00" + b"\x10" * 60
+    bad_crc = bytearray(rows_png(20, 20, grey * 20))
+    bad_crc[-13] ^= 0xff   # the last byte of the IDAT checksum
+    for name, data, fault in (("short-rows.png", rows_png(20, 20, grey * 10), "Not enough image data"),
+                              ("bad-filter.png", rows_png(20, 20, (b"\x09" + grey[1:]) * 20), "filter"),
+                              ("bad-crc.png", bytes(bad_crc), "CRC"),
+                              ("bad-lzw.gif", GIF[:-5] + b"\x01\x07\x00\x3b", "LZW")):
+        status, body = s.call("POST", "/projects/1/files?name=" + name, s.root, raw=data,
+                              content_type="application/octet-stream")
+        check("%s: 400, corrupt, %s" % (name, fault),
+              status == 400 and "corrupt" in message_of(body) and fault in message_of(body), (status, body))
+
+    tiff = b"II*\x00\x08\x00\x00\x00" + b"\x00" * 64
+    status, body = s.call("POST", "/projects/1/files?name=scan.tif", s.root, raw=tiff, content_type="image/tiff")
+    check("a TIFF: 400 naming the formats taken",
+          status == 400 and "image/tiff" in message_of(body) and "PNG, JPEG, GIF" in message_of(body), (status, body))
+    status, body = s.call("POST", "/projects/1/files?name=x.png", s.root, raw=b"this is not an image\n",
+                          content_type="image/png")
+    check("text named .png: 400, neither an image nor a video",
+          status == 400 and "neither an image nor a video" in message_of(body), (status, body))
+
     listed = files(s)
     check("nothing refused was stored", [f["name"] for f in listed] == ["warm.png"],
           [f["name"] for f in listed])
@@ -180,10 +239,30 @@ try:
     check("an ordinary JPEG is kept with its size",
           status == 201 and (body["width"], body["height"], body["media_type"]) == (64, 48, "image/jpeg"),
           (status, body))
+    status, body = s.call("POST", "/projects/1/files?name=prog.jpg", s.root, raw=PROGRESSIVE,
+                          content_type="image/jpeg")
+    check("a small progressive JPEG is kept with its size",
+          status == 201 and (body["width"], body["height"]) == (64, 48), (status, body))
+    status, body, seconds, peak = measured(s, "POST", "/projects/1/files?name=huge-prog.jpg",
+                                           resized_jpeg(PROGRESSIVE, 10000, 10000))
+    report("progressive JPEG header claiming 10000x10000", seconds, peak)
+    check("a progressive JPEG of 10,000 × 10,000 (600 MB of coefficients): 413 saying so",
+          status == 413 and "progressive" in message_of(body) and "600 MB" in message_of(body), (status, body))
+    check("... without the server's memory growing 200 MB", peak < BUDGET, peak)
+    status, body, seconds, peak = measured(s, "POST", "/projects/1/files?name=huge.jpg",
+                                           resized_jpeg(JPEG, 10000, 10000))
+    report("baseline JPEG header claiming 10000x10000 (at the limit)", seconds, peak)
+    check("a baseline JPEG of 10,000 × 10,000 is within the limit: decoded at 1/8 and kept",
+          status == 201 and (body["width"], body["height"]) == (10000, 10000), (status, body))
+    check("... without the server's memory growing 200 MB", peak < BUDGET, peak)
     status, body = s.call("POST", "/projects/1/files?name=dot.gif", s.root, raw=GIF, content_type="image/gif")
     check("an ordinary GIF is kept with its size",
           status == 201 and (body["width"], body["height"], body["media_type"]) == (1, 1, "image/gif"),
           (status, body))
+    status, body = s.call("POST", "/projects/1/files?name=adam7.png", s.root,
+                          raw=rows_png(20, 20, adam7_rows(20, 20), interlace=1), content_type="image/png")
+    check("an interlaced PNG is kept with its size",
+          status == 201 and (body["width"], body["height"]) == (20, 20), (status, body))
     status, body = s.call("POST", "/projects/1/files?name=tile.bmp", s.root, raw=bmp(5, 3),
                           content_type="image/bmp")
     check("an ordinary BMP is kept with its size",
@@ -193,7 +272,8 @@ try:
                           content_type="image/bmp")
     check("a BMP short of its rows: 400", status == 400, (status, body))
     check("exactly the good images were stored",
-          sorted(f["name"] for f in files(s)) == ["dot.gif", "street.jpg", "street.png", "tile.bmp", "warm.png"],
+          sorted(f["name"] for f in files(s)) == ["adam7.png", "dot.gif", "huge.jpg", "prog.jpg", "street.jpg",
+                                                  "street.png", "tile.bmp", "warm.png"],
           [f["name"] for f in files(s)])
 finally:
     server.close()
