@@ -86,6 +86,7 @@ main (int    argc,
   g_autofree char *admin = NULL;
   gint64 token_lifetime = 0;
   gint64 max_upload = 0;
+  gint64 max_image_pixels = 0;
   gint64 idle_release = -1;
   gboolean version = FALSE;
   gboolean routes = FALSE;
@@ -107,6 +108,8 @@ main (int    argc,
       "Give an assigned draw task nobody touched for SECONDS back to everyone (default: 7200)", "SECONDS" },
     { "max-upload", 0, 0, G_OPTION_ARG_INT64, &max_upload,
       "Refuse media uploads over BYTES (default: 2 GiB)", "BYTES" },
+    { "max-image-pixels", 0, 0, G_OPTION_ARG_INT64, &max_image_pixels,
+      "Refuse uploaded images of more than PIXELS, width × height (default: 100000000)", "PIXELS" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
       "Serve HTTPS with this PEM certificate (needs --tls-key)", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
@@ -155,6 +158,11 @@ main (int    argc,
       fprintf (stderr, "quorum-server: --max-upload: must be 1 byte or more\n");
       return 2;
     }
+  if (max_image_pixels < 0)
+    {
+      fprintf (stderr, "quorum-server: --max-image-pixels: must be 1 pixel or more\n");
+      return 2;
+    }
   if (token_lifetime < 0)
     {
       fprintf (stderr, "quorum-server: --token-lifetime: must be 1 second or more\n");
@@ -173,6 +181,8 @@ main (int    argc,
     quorum_server_set_token_lifetime (server, token_lifetime);
   if (max_upload > 0)
     quorum_server_set_max_upload (server, max_upload);
+  if (max_image_pixels > 0)
+    quorum_server_set_max_image_pixels (server, max_image_pixels);
   if (idle_release >= 0)
     quorum_server_set_idle_release (server, idle_release);
   if (tls_cert != NULL && !quorum_server_set_tls (server, tls_cert, tls_key, &error))

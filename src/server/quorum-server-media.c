@@ -85,6 +85,7 @@ _quorum_server_begin_upload (QuorumServer      *server,
 typedef struct {
   QuorumUpload    *upload;   /* owned by the message */
   char            *name;
+  gint64           max_pixels;
   QuorumMediaInfo  info;
   char            *sha256;
 } ProbeJob;
@@ -106,7 +107,7 @@ probe_in_thread (GTask        *task,
   ProbeJob *job = data;
   GError *error = NULL;
 
-  if (quorum_media_probe (job->upload->temp_path, job->name, &job->info, &error))
+  if (quorum_media_probe (job->upload->temp_path, job->name, job->max_pixels, &job->info, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -194,6 +195,7 @@ _quorum_server_upload_file (QuorumRequest *request)
   job = g_new0 (ProbeJob, 1);
   job->upload = upload;
   job->name = g_strdup (name);
+  job->max_pixels = request->server->max_image_pixels;
   job->sha256 = g_strdup (g_checksum_get_string (upload->checksum));
   _quorum_request_pause (request);
   task = g_task_new (NULL, NULL, probe_done, request);

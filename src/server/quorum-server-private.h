@@ -19,6 +19,7 @@ struct _QuorumServer
   SoupServer  *soup;
   gint64       token_lifetime;   /* seconds */
   gint64       max_upload;       /* bytes */
+  gint64       max_image_pixels; /* width × height of an uploaded image */
   gint64       idle_release;     /* seconds an assigned, untouched task stays assigned */
   GHashTable  *scoring;          /* consensus task ids whose agreement is being computed */
   gboolean     tls;

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "quorum-error.h"
+#include "quorum-media.h"
 #include "quorum-password.h"
 #include "quorum-routes.h"
 #include "quorum-server-private.h"
@@ -380,6 +381,7 @@ quorum_server_init (QuorumServer *self)
 {
   self->token_lifetime = DEFAULT_TOKEN_LIFETIME;
   self->max_upload = DEFAULT_MAX_UPLOAD;
+  self->max_image_pixels = QUORUM_MEDIA_DEFAULT_MAX_PIXELS;
   self->idle_release = DEFAULT_IDLE_RELEASE;
   self->scoring = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
@@ -424,6 +426,13 @@ quorum_server_set_max_upload (QuorumServer *self,
                               gint64        bytes)
 {
   self->max_upload = bytes;
+}
+
+void
+quorum_server_set_max_image_pixels (QuorumServer *self,
+                                    gint64        pixels)
+{
+  self->max_image_pixels = pixels;
 }
 
 void

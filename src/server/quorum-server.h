@@ -27,6 +27,9 @@ void          quorum_server_set_idle_release (QuorumServer *self,
                                               gint64        seconds);
 void          quorum_server_set_max_upload (QuorumServer *self,
                                             gint64        bytes);
+/* Uploaded images over this many pixels are refused from their header. */
+void          quorum_server_set_max_image_pixels (QuorumServer *self,
+                                                  gint64        pixels);
 /* Every route as lines of “METHOD PATTERN anonymous|token”, for tests that
  * must cover each one. */
 char         *quorum_server_describe_routes (void);
