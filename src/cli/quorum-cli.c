@@ -12,7 +12,7 @@ static const QuorumCliCommand commands[] = {
   { "login", "Sign in to a server and keep the token", quorum_cli_login },
   { "logout", "End the stored sign-in", quorum_cli_logout },
   { "org", "Create and list organizations, add members", quorum_cli_org },
-  { "user", "Create and list users", quorum_cli_user },
+  { "user", "Create, list and disable users, set passwords", quorum_cli_user },
   { "project", "Create and list projects, manage members", quorum_cli_project },
   { "label", "Add and list a project's labels", quorum_cli_label },
   { "file", "Upload and list images and videos", quorum_cli_file },

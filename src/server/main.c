@@ -75,6 +75,84 @@ create_admin (QuorumServer *server,
   return 0;
 }
 
+/* ---- sign-in limits and token purge ------------------------------------ */
+
+static gint login_attempts = -1;
+static gint login_address_attempts = -1;
+static gint64 login_delay = -1;
+static gint64 login_max_delay = -1;
+static gint password_threads = -1;
+static gint password_queue = -1;
+static gint64 token_purge_interval = -1;
+
+static const GOptionEntry login_entries[] = {
+  { "login-attempts", 0, 0, G_OPTION_ARG_INT, &login_attempts,
+    "Failed sign-ins in a row as one user name before each further one makes it wait "
+    "(default: 5; 0: no limit)", "N" },
+  { "login-address-attempts", 0, 0, G_OPTION_ARG_INT, &login_address_attempts,
+    "Failed sign-ins from one client address before each further one makes it wait "
+    "(default: 20; 0: no limit)", "N" },
+  { "login-delay", 0, 0, G_OPTION_ARG_INT64, &login_delay,
+    "The first wait after too many failed sign-ins, doubled at each further failure (default: 1)",
+    "SECONDS" },
+  { "login-max-delay", 0, 0, G_OPTION_ARG_INT64, &login_max_delay,
+    "The longest wait; failures are forgotten after this long without one (default: 300)", "SECONDS" },
+  { "password-threads", 0, 0, G_OPTION_ARG_INT, &password_threads,
+    "Threads that hash and check passwords, each using 64 MiB while it works (default: 2)", "N" },
+  { "password-queue", 0, 0, G_OPTION_ARG_INT, &password_queue,
+    "Password checks that may wait for a thread; beyond, sign-ins are answered 503 (default: 32)", "N" },
+  { "token-purge-interval", 0, 0, G_OPTION_ARG_INT64, &token_purge_interval,
+    "Remove expired sign-in tokens at start and every SECONDS (default: 3600)", "SECONDS" },
+  { NULL }
+};
+
+/* Checks the options of login_entries and gives them to @server; prints
+ * the error and returns FALSE (exit 2) when one is out of range. */
+static gboolean
+apply_login_options (QuorumServer *server)
+{
+  struct { const char *name; gint64 value; gint64 min; } checks[] = {
+    { "--login-attempts", login_attempts, 0 },
+    { "--login-address-attempts", login_address_attempts, 0 },
+    { "--login-delay", login_delay, 1 },
+    { "--login-max-delay", login_max_delay, 1 },
+    { "--password-threads", password_threads, 1 },
+    { "--password-queue", password_queue, 1 },
+    { "--token-purge-interval", token_purge_interval, 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+    if (checks[i].value != -1 && (checks[i].value < checks[i].min || checks[i].value > G_MAXINT32))
+      {
+        fprintf (stderr, "quorum-server: %s: must be a whole number from %" G_GINT64_FORMAT "\n",
+                 checks[i].name, checks[i].min);
+        return FALSE;
+      }
+  if (login_delay != -1 && login_max_delay != -1 && login_max_delay < login_delay)
+    {
+      fprintf (stderr, "quorum-server: --login-max-delay: must be at least --login-delay\n");
+      return FALSE;
+    }
+  if (login_delay == -1)
+    login_delay = QUORUM_SERVER_DEFAULT_LOGIN_DELAY;
+  if (login_max_delay == -1)
+    login_max_delay = MAX (QUORUM_SERVER_DEFAULT_LOGIN_MAX_DELAY, login_delay);
+  quorum_server_set_login_throttle (server,
+                                    login_attempts != -1 ? (guint) login_attempts
+                                                         : QUORUM_SERVER_DEFAULT_LOGIN_ATTEMPTS,
+                                    login_address_attempts != -1 ? (guint) login_address_attempts
+                                                                 : QUORUM_SERVER_DEFAULT_ADDRESS_ATTEMPTS,
+                                    login_delay, login_max_delay);
+  quorum_server_set_password_pool (server,
+                                   password_threads != -1 ? (guint) password_threads
+                                                          : QUORUM_SERVER_DEFAULT_PASSWORD_THREADS,
+                                   password_queue != -1 ? (guint) password_queue
+                                                        : QUORUM_SERVER_DEFAULT_PASSWORD_QUEUE);
+  if (token_purge_interval != -1)
+    quorum_server_set_token_purge_interval (server, token_purge_interval);
+  return TRUE;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -125,6 +203,7 @@ main (int    argc,
   g_option_context_set_summary (context, "The Quorum task server: accounts, projects, media, "
                                 "jobs, review, exams and consensus over HTTP.");
   g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, login_entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "quorum-server: %s\nTry “quorum-server --help”.\n", error->message);
@@ -185,6 +264,8 @@ main (int    argc,
     quorum_server_set_max_image_pixels (server, max_image_pixels);
   if (idle_release >= 0)
     quorum_server_set_idle_release (server, idle_release);
+  if (!apply_login_options (server))
+    return 2;
   if (tls_cert != NULL && !quorum_server_set_tls (server, tls_cert, tls_key, &error))
     {
       fprintf (stderr, "quorum-server: %s\n", error->message);

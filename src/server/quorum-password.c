@@ -24,18 +24,28 @@ fast_hashing (void)
   return g_strcmp0 (g_getenv ("QUORUM_PWHASH_FAST"), "1") == 0;
 }
 
+gboolean
+quorum_password_check (const char  *field,
+                       const char  *password,
+                       GError     **error)
+{
+  if (g_utf8_strlen (password, -1) < QUORUM_PASSWORD_MIN_LENGTH)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "%s: must be at least %d characters long", field, QUORUM_PASSWORD_MIN_LENGTH);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 char *
 quorum_password_hash (const char  *password,
                       GError     **error)
 {
   char hash[crypto_pwhash_STRBYTES];
 
-  if (g_utf8_strlen (password, -1) < QUORUM_PASSWORD_MIN_LENGTH)
-    {
-      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
-                   "password: must be at least %d characters long", QUORUM_PASSWORD_MIN_LENGTH);
-      return NULL;
-    }
+  if (!quorum_password_check ("password", password, error))
+    return NULL;
   if (crypto_pwhash_str (hash, password, strlen (password),
                          fast_hashing () ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE,
                          fast_hashing () ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)

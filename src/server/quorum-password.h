@@ -8,6 +8,10 @@ G_BEGIN_DECLS
 #define QUORUM_PASSWORD_MIN_LENGTH 8
 
 gboolean quorum_password_init   (GError     **error);
+/* Whether @password is long enough to be set; the error names @field. */
+gboolean quorum_password_check  (const char  *field,
+                                 const char  *password,
+                                 GError     **error);
 /* argon2id with libsodium's interactive limits; QUORUM_PWHASH_FAST=1 in the
  * environment uses the minimum limits so that tests stay fast. */
 char    *quorum_password_hash   (const char  *password,

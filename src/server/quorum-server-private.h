@@ -5,6 +5,8 @@
 #include <libsoup/soup.h>
 
 #include "quorum-http.h"
+#include "quorum-login-throttle.h"
+#include "quorum-password-pool.h"
 #include "quorum-request.h"
 #include "quorum-server.h"
 #include "quorum-store.h"
@@ -29,6 +31,14 @@ struct _QuorumServer
   gboolean     syncing;
   GHashTable  *connections;      /* GSocket → busy, of the keep-alive connections */
   guint        reaper;
+
+  /* sign-in (quorum-server-accounts.c) */
+  QuorumPasswordPool  *password_pool;
+  QuorumLoginThrottle *name_throttle;     /* failed sign-ins by user name */
+  QuorumLoginThrottle *address_throttle;  /* failed sign-ins by client address */
+  char                *dummy_hash;        /* what an unknown user's password is checked against */
+  gint64               token_purge_interval; /* seconds */
+  guint                token_purge;
 };
 
 typedef struct _QuorumUpload QuorumUpload;
@@ -39,6 +49,11 @@ void _quorum_server_hold_until_commit (QuorumServer      *server,
                                        SoupServerMessage *msg);
 
 /* quorum-server-accounts.c */
+/* The password pool, the sign-in throttles and the purge of expired
+ * tokens: made with the server, ended with it. */
+gboolean _quorum_server_accounts_start (QuorumServer  *server,
+                                        GError       **error);
+void     _quorum_server_accounts_stop  (QuorumServer  *server);
 void _quorum_server_login           (QuorumRequest *request);
 void _quorum_server_logout          (QuorumRequest *request);
 void _quorum_server_me              (QuorumRequest *request);
@@ -48,6 +63,11 @@ void _quorum_server_create_org      (QuorumRequest *request);
 void _quorum_server_list_orgs       (QuorumRequest *request);
 void _quorum_server_add_org_member  (QuorumRequest *request);
 void _quorum_server_user_credentials (QuorumRequest *request);
+void _quorum_server_change_password (QuorumRequest *request);
+void _quorum_server_set_password    (QuorumRequest *request);
+void _quorum_server_disable_user    (QuorumRequest *request);
+void _quorum_server_enable_user     (QuorumRequest *request);
+void _quorum_server_revoke_tokens   (QuorumRequest *request);
 
 /* quorum-server-media.c */
 void _quorum_server_begin_upload   (QuorumServer      *server,

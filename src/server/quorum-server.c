@@ -361,6 +361,7 @@ quorum_server_finalize (GObject *object)
   g_clear_pointer (&self->committed, g_ptr_array_unref);
   g_clear_pointer (&self->held, g_ptr_array_unref);
   g_clear_handle_id (&self->reaper, g_source_remove);
+  _quorum_server_accounts_stop (self);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_pointer (&self->connections, g_hash_table_unref);
@@ -398,7 +399,8 @@ quorum_server_new (const char  *data_dir,
   if (!quorum_password_init (error))
     return NULL;
   self->store = quorum_store_open (data_dir, error);
-  if (self->store == NULL || !quorum_store_scan_guide_images (self->store, error))
+  if (self->store == NULL || !quorum_store_scan_guide_images (self->store, error) ||
+      !_quorum_server_accounts_start (self, error))
     return NULL;
   self->soup = soup_server_new ("server-header", "quorum-server/" PACKAGE_VERSION, NULL);
   /* Both at the default path: libsoup keeps early and normal handlers of one

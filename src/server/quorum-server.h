@@ -30,6 +30,30 @@ void          quorum_server_set_max_upload (QuorumServer *self,
 /* Uploaded images over this many pixels are refused from their header. */
 void          quorum_server_set_max_image_pixels (QuorumServer *self,
                                                   gint64        pixels);
+#define QUORUM_SERVER_DEFAULT_LOGIN_ATTEMPTS   5
+#define QUORUM_SERVER_DEFAULT_ADDRESS_ATTEMPTS 20
+#define QUORUM_SERVER_DEFAULT_LOGIN_DELAY      1
+#define QUORUM_SERVER_DEFAULT_LOGIN_MAX_DELAY  300
+#define QUORUM_SERVER_DEFAULT_PASSWORD_THREADS 2
+#define QUORUM_SERVER_DEFAULT_PASSWORD_QUEUE   32
+
+/* Failed sign-ins: after @name_attempts in a row for one user name (known
+ * or not), or @address_attempts from one client address, each further
+ * failure makes it wait @delay seconds, doubled at each failure up to
+ * @max_delay; 0 attempts: no limit. */
+void          quorum_server_set_login_throttle (QuorumServer *self,
+                                                guint         name_attempts,
+                                                guint         address_attempts,
+                                                gint64        delay,
+                                                gint64        max_delay);
+/* Passwords are hashed and checked by @threads threads; past @max_queued
+ * waiting, sign-ins are answered 503 at once. */
+void          quorum_server_set_password_pool (QuorumServer *self,
+                                               guint         threads,
+                                               guint         max_queued);
+/* Expired tokens are removed at start and every @seconds. */
+void          quorum_server_set_token_purge_interval (QuorumServer *self,
+                                                      gint64        seconds);
 /* Every route as lines of “METHOD PATTERN anonymous|token”, for tests that
  * must cover each one. */
 char         *quorum_server_describe_routes (void);

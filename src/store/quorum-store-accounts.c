@@ -4,16 +4,28 @@
 #include "quorum-error.h"
 #include "quorum-store-private.h"
 
-#define USER_COLUMNS "id, name, admin = 1 AS admin_flag, created"
+#define USER_COLUMNS "id, name, admin = 1 AS admin_flag, disabled = 1 AS disabled_flag, created"
 
 /* SQLite has no boolean; the API says true or false. */
+static void
+flag_to_boolean (JsonObject *row,
+                 const char *flag,
+                 const char *member)
+{
+  if (json_object_has_member (row, flag))
+    {
+      json_object_set_boolean_member (row, member, json_object_get_int_member (row, flag) != 0);
+      json_object_remove_member (row, flag);
+    }
+}
+
 static JsonObject *
 user_object (JsonObject *row)
 {
-  if (row != NULL && json_object_has_member (row, "admin_flag"))
+  if (row != NULL)
     {
-      json_object_set_boolean_member (row, "admin", json_object_get_int_member (row, "admin_flag") != 0);
-      json_object_remove_member (row, "admin_flag");
+      flag_to_boolean (row, "admin_flag", "admin");
+      flag_to_boolean (row, "disabled_flag", "disabled");
     }
   return row;
 }
@@ -108,9 +120,10 @@ quorum_store_user_for_token (QuorumStore  *store,
   g_autoptr(GError) local_error = NULL;
   JsonObject *row = _quorum_store_row (store, "", &local_error,
                                       "SELECT users.id AS id, users.name AS name, "
-                                      "users.admin = 1 AS admin_flag, users.created AS created "
+                                      "users.admin = 1 AS admin_flag, users.disabled = 1 AS disabled_flag, "
+                                      "users.created AS created "
                                       "FROM tokens JOIN users ON users.id = tokens.user_id "
-                                      "WHERE tokens.hash = ? AND tokens.expires > ?",
+                                      "WHERE tokens.hash = ? AND tokens.expires > ? AND users.disabled = 0",
                                       "si", token_hash, now);
 
   if (row == NULL)
@@ -132,6 +145,111 @@ quorum_store_remove_token (QuorumStore  *store,
 {
   return _quorum_store_write (store, NULL, error, "DELETE FROM tokens WHERE hash = ?",
                               "s", token_hash) >= 0;
+}
+
+char *
+quorum_store_user_password_hash (QuorumStore  *store,
+                                 gint64        user_id,
+                                 GError      **error)
+{
+  g_autofree char *what = g_strdup_printf ("no user %" G_GINT64_FORMAT, user_id);
+  g_autoptr(JsonObject) row = _quorum_store_row (store, what, error,
+                                                 "SELECT password_hash FROM users WHERE id = ?",
+                                                 "i", user_id);
+
+  return row != NULL ? g_strdup (json_object_get_string_member (row, "password_hash")) : NULL;
+}
+
+gint64
+quorum_store_revoke_tokens (QuorumStore  *store,
+                            gint64        user_id,
+                            const char   *keep_token_hash,
+                            GError      **error)
+{
+  /* “IS NOT” so that a NULL @keep_token_hash keeps nothing. */
+  if (_quorum_store_write (store, NULL, error, "DELETE FROM tokens WHERE user_id = ? AND hash IS NOT ?",
+                           "is", user_id, keep_token_hash) < 0)
+    return -1;
+  return _quorum_store_changes (store);
+}
+
+gboolean
+quorum_store_set_password (QuorumStore  *store,
+                           gint64        user_id,
+                           const char   *password_hash,
+                           const char   *keep_token_hash,
+                           gint64       *revoked,
+                           GError      **error)
+{
+  g_autoptr(JsonObject) user = NULL;
+
+  if (!_quorum_store_begin (store, error))
+    return FALSE;
+  if ((user = quorum_store_get_user (store, user_id, error)) == NULL ||
+      _quorum_store_write (store, NULL, error, "UPDATE users SET password_hash = ? WHERE id = ?",
+                           "si", password_hash, user_id) < 0 ||
+      (*revoked = quorum_store_revoke_tokens (store, user_id, keep_token_hash, error)) < 0)
+    {
+      _quorum_store_rollback (store);
+      return FALSE;
+    }
+  return _quorum_store_commit (store, error);
+}
+
+gboolean
+quorum_store_set_user_disabled (QuorumStore  *store,
+                                gint64        user_id,
+                                gboolean      disabled,
+                                gint64       *released,
+                                gint64       *revoked,
+                                GError      **error)
+{
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(JsonNode) held = NULL;
+  JsonArray *tasks;
+
+  *released = *revoked = 0;
+  if (!_quorum_store_begin (store, error))
+    return FALSE;
+  if ((user = quorum_store_get_user (store, user_id, error)) == NULL ||
+      _quorum_store_write (store, NULL, error, "UPDATE users SET disabled = ? WHERE id = ?",
+                           "ii", (gint64) (disabled ? 1 : 0), user_id) < 0)
+    goto failed;
+  if (!disabled)
+    return _quorum_store_commit (store, error);
+  if ((*revoked = quorum_store_revoke_tokens (store, user_id, NULL, error)) < 0)
+    goto failed;
+  /* What quorum_store_release_task may give back; an exam's draw tasks stay
+   * with their taker, and a submitted or rejected draw waits for its review
+   * or its fix as it would for anyone. */
+  held = _quorum_store_rows (store, error,
+                             "SELECT id FROM tasks WHERE assignee = ? "
+                             "AND state IN ('waiting', 'assigned', 'in_progress') "
+                             "AND NOT (kind = 'draw' AND taker IS NOT NULL) ORDER BY id", "i", user_id);
+  if (held == NULL)
+    goto failed;
+  tasks = json_node_get_array (held);
+  for (guint i = 0; i < json_array_get_length (tasks); i++)
+    if (!_quorum_store_release_task_in_transaction (
+            store, json_object_get_int_member (json_array_get_object_element (tasks, i), "id"), error))
+      goto failed;
+  *released = json_array_get_length (tasks);
+  return _quorum_store_commit (store, error);
+
+failed:
+  _quorum_store_rollback (store);
+  *released = *revoked = 0;
+  return FALSE;
+}
+
+gint64
+quorum_store_purge_tokens (QuorumStore  *store,
+                           gint64        now,
+                           GError      **error)
+{
+  if (_quorum_store_write (store, NULL, error, "DELETE FROM tokens WHERE expires <= ?", "i", now) < 0)
+    return -1;
+  return _quorum_store_changes (store);
 }
 
 gint64

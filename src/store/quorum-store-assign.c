@@ -172,18 +172,16 @@ quorum_store_assign_task (QuorumStore  *store,
 }
 
 gboolean
-quorum_store_release_task (QuorumStore  *store,
-                           gint64        task_id,
-                           GError      **error)
+_quorum_store_release_task_in_transaction (QuorumStore  *store,
+                                           gint64        task_id,
+                                           GError      **error)
 {
   g_autoptr(JsonObject) task = NULL;
   const char *state;
   JsonNode *taker;
 
-  if (!_quorum_store_begin (store, error))
-    return FALSE;
   if ((task = quorum_store_get_task (store, task_id, error)) == NULL)
-    return fail_rollback (store);
+    return FALSE;
   state = json_object_get_string_member (task, "state");
   taker = json_object_get_member (task, "taker");
   if (g_str_equal (json_object_get_string_member (task, "kind"), "draw") &&
@@ -191,18 +189,18 @@ quorum_store_release_task (QuorumStore  *store,
     {
       g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                            "the draw tasks of an exam belong to the taker who applied");
-      return fail_rollback (store);
+      return FALSE;
     }
   if (JSON_NODE_HOLDS_NULL (json_object_get_member (task, "assignee")))
     {
       g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "assignee: the task is not assigned");
-      return fail_rollback (store);
+      return FALSE;
     }
   if (!g_str_equal (state, "waiting") && !g_str_equal (state, "assigned") && !g_str_equal (state, "in_progress"))
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                    "state: the task is %s; only a task not yet submitted can be released", state);
-      return fail_rollback (store);
+      return FALSE;
     }
   /* Blind labelling: the next annotator of a released draw starts from
    * nothing; what the last one saved is kept aside, not lost. */
@@ -213,13 +211,25 @@ quorum_store_release_task (QuorumStore  *store,
                             "WHERE id = ? AND instances_json != '[]'", "i", task_id) < 0 ||
        _quorum_store_write (store, NULL, error,
                             "UPDATE tasks SET instances_json = '[]' WHERE id = ?", "i", task_id) < 0))
-    return fail_rollback (store);
+    return FALSE;
   if (_quorum_store_write (store, NULL, error,
                            "UPDATE tasks SET assignee = NULL, assigned_at = NULL, updated_at = " NOW ", "
                            "state = CASE WHEN state = 'waiting' THEN 'waiting' ELSE 'available' END, "
                            "version = version + 1 WHERE id = ?", "i", task_id) < 0 ||
       !_quorum_store_update_open_file (store, json_object_get_int_member (task, "job"),
                                        json_object_get_int_member (task, "file"), error))
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+quorum_store_release_task (QuorumStore  *store,
+                           gint64        task_id,
+                           GError      **error)
+{
+  if (!_quorum_store_begin (store, error))
+    return FALSE;
+  if (!_quorum_store_release_task_in_transaction (store, task_id, error))
     return fail_rollback (store);
   return _quorum_store_commit (store, error);
 }

@@ -82,6 +82,10 @@ gboolean      _quorum_store_update_open_file (QuorumStore  *store,
                                               gint64        job_id,
                                               gint64        file_id,
                                               GError      **error);
+/* What quorum_store_release_task does, inside the caller's transaction. */
+gboolean      _quorum_store_release_task_in_transaction (QuorumStore  *store,
+                                                         gint64        task_id,
+                                                         GError      **error);
 void          _quorum_store_set_error (QuorumStore  *store,
                                        GError      **error,
                                        const char   *context);

@@ -193,6 +193,12 @@ static const char * const migrations[] = {
    * or the server's tasks; a project's jobs, for the guides they show */
   "CREATE INDEX tasks_by_taker ON tasks (taker, job_id, file_id) WHERE taker IS NOT NULL;"
   "CREATE INDEX jobs_by_project ON jobs (project_id);",
+
+  /* 12: accounts a server administrator disabled (no sign-in, no token),
+   * and tokens found by user (revoking them all) and by expiry (purging) */
+  "ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX tokens_by_user ON tokens (user_id);"
+  "CREATE INDEX tokens_by_expiry ON tokens (expires);",
 };
 
 void

@@ -51,7 +51,8 @@ gint64      quorum_store_create_user      (QuorumStore  *store,
                                            const char   *password_hash,
                                            gboolean      admin,
                                            GError      **error);
-/* {id, name, admin, created}; with @password_hash also the stored hash. */
+/* {id, name, admin, disabled, created}; with @password_hash also the
+ * stored hash. */
 JsonObject *quorum_store_find_user        (QuorumStore  *store,
                                            const char   *name,
                                            char        **password_hash,
@@ -67,13 +68,46 @@ gboolean    quorum_store_add_token        (QuorumStore  *store,
                                            gint64        user_id,
                                            gint64        expires,
                                            GError      **error);
-/* The user a live token belongs to, or NULL (QUORUM_ERROR_UNAUTHORIZED). */
+/* The user a live token belongs to, or NULL (QUORUM_ERROR_UNAUTHORIZED);
+ * a disabled user's tokens are not live. */
 JsonObject *quorum_store_user_for_token   (QuorumStore  *store,
                                            const char   *token_hash,
                                            gint64        now,
                                            GError      **error);
 gboolean    quorum_store_remove_token     (QuorumStore  *store,
                                            const char   *token_hash,
+                                           GError      **error);
+/* The stored password hash of @user_id. */
+char       *quorum_store_user_password_hash (QuorumStore *store,
+                                             gint64       user_id,
+                                             GError     **error);
+/* Sets @user_id's password hash and revokes their tokens but
+ * @keep_token_hash (nullable), in one transaction; *@revoked is how many. */
+gboolean    quorum_store_set_password     (QuorumStore  *store,
+                                           gint64        user_id,
+                                           const char   *password_hash,
+                                           const char   *keep_token_hash,
+                                           gint64       *revoked,
+                                           GError      **error);
+/* Revokes every token of @user_id but @keep_token_hash (nullable); returns
+ * how many, or -1. */
+gint64      quorum_store_revoke_tokens    (QuorumStore  *store,
+                                           gint64        user_id,
+                                           const char   *keep_token_hash,
+                                           GError      **error);
+/* Disabling revokes every token of @user_id and gives back the tasks they
+ * hold that may be released (waiting, assigned or in progress; not the draw
+ * tasks of an exam they take), in one transaction; *@released and
+ * *@revoked say how many. Enabling only lets them sign in again. */
+gboolean    quorum_store_set_user_disabled (QuorumStore *store,
+                                            gint64       user_id,
+                                            gboolean     disabled,
+                                            gint64      *released,
+                                            gint64      *revoked,
+                                            GError     **error);
+/* Removes the tokens expired at @now (seconds); returns how many, or -1. */
+gint64      quorum_store_purge_tokens     (QuorumStore  *store,
+                                           gint64        now,
                                            GError      **error);
 gint64      quorum_store_create_org       (QuorumStore  *store,
                                            const char   *name,

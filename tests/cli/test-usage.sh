@@ -90,9 +90,49 @@ out=$(QUORUM_TOKEN=$(python3 -c 'import json,sys,urllib.request as u; r=u.urlope
 check "QUORUM_TOKEN signs in as someone else, whom the server refuses: exit 1" \
   "[ $status -eq 1 ] && grep -q 'administrator' <<<\"\$out\""
 
+# ---- accounts: passwords, disabled users, tokens ---------------------------------
+
+token_for () {
+  python3 -c 'import json,sys,urllib.request as u; r=u.urlopen(u.Request(sys.argv[1]+"/api/v1/login", json.dumps({"user":sys.argv[2],"password":sys.argv[3]}).encode(), {"Content-Type":"application/json"})); print(json.load(r)["token"])' "$url" "$1" "$2"
+}
+out=$("$ctl" user set-password ann --password-stdin <<<"ann-reset-pw" 2>&1); status=$?
+check "user set-password: exit 0 and says so" "[ $status -eq 0 ] && grep -q 'Password of ann set; ' <<<\"\$out\""
+ann_token=$(token_for ann ann-reset-pw)
+check "the reset password signs in" "[ -n \"\$ann_token\" ]"
+out=$(QUORUM_TOKEN=$ann_token "$ctl" user passwd --password-stdin <<<$'wrong-current\nann-third-pw' 2>&1); status=$?
+check "user passwd with a wrong current password: exit 1 naming it" \
+  "[ $status -eq 1 ] && grep -q 'current_password' <<<\"\$out\""
+out=$(QUORUM_TOKEN=$ann_token "$ctl" user passwd --password-stdin <<<$'ann-reset-pw\nshort' 2>&1); status=$?
+check "user passwd with a short new password: exit 1 naming it" \
+  "[ $status -eq 1 ] && grep -q 'password: must be at least 8' <<<\"\$out\""
+out=$(QUORUM_TOKEN=$ann_token "$ctl" user passwd --password-stdin <<<$'ann-reset-pw\nann-third-pw' 2>&1); status=$?
+check "user passwd: exit 0 and says so" "[ $status -eq 0 ] && grep -q 'Password changed; ' <<<\"\$out\""
+out=$(QUORUM_TOKEN=$ann_token "$ctl" user set-password 1 --password-stdin <<<"root-new-pw" 2>&1); status=$?
+check "user set-password by someone who is no admin: exit 1" \
+  "[ $status -eq 1 ] && grep -q 'only a server administrator' <<<\"\$out\""
+out=$(QUORUM_TOKEN=$ann_token "$ctl" user disable 1 2>&1); status=$?
+check "user disable by someone who is no admin: exit 1" "[ $status -eq 1 ] && grep -q 'administrator' <<<\"\$out\""
+expect 1 'own account' "user disable of oneself" user disable root
+out=$("$ctl" user disable ann 2>&1); status=$?
+check "user disable: exit 0, her sign-ins ended" "[ $status -eq 0 ] && grep -q 'ann disabled; 1 sign-in ended, 0 tasks released.' <<<\"\$out\""
+out=$(QUORUM_TOKEN=$ann_token "$ctl" project list 2>&1); status=$?
+check "a disabled user's token is refused: exit 1" "[ $status -eq 1 ]"
+out=$("$ctl" user list --json 2>&1)
+json_check "user list --json shows her disabled" '[u["disabled"] for u in d if u["name"] == "ann"] == [True]'
+out=$("$ctl" user enable ann 2>&1); status=$?
+check "user enable: exit 0" "[ $status -eq 0 ] && grep -q 'ann enabled.' <<<\"\$out\""
+token_for ann ann-third-pw >/dev/null; token_for ann ann-third-pw >/dev/null
+out=$("$ctl" user revoke-tokens ann --json 2>&1); status=$?
+json_check "user revoke-tokens USER --json: her 2 sign-ins ended" 'd == {"revoked": 2}'
+out=$("$ctl" user revoke-tokens 2>&1); status=$?
+check "user revoke-tokens: exit 0, one's own sign-in ended" "[ $status -eq 0 ] && grep -q '1 sign-in of yours ended.' <<<\"\$out\""
+out=$("$ctl" user list 2>&1); status=$?
+check "then this machine is signed out: exit 1" "[ $status -eq 1 ]"
+
 # ---- --help --------------------------------------------------------------------
 
 for command in "" login logout "org create" "org list" "org add-member" "user create" "user list" \
+               "user passwd" "user set-password" "user disable" "user enable" "user revoke-tokens" \
                "project create" "project list" "project members" "label add" "label list" \
                "file upload" "file list" "guide new" "guide update" "guide list" \
                "credential new" "credential grant" "credential revoke" "credential list" \

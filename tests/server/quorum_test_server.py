@@ -21,11 +21,15 @@ def png(width, height, shade):
 
 
 class Server:
-    def __init__(self, binary, *options):
+    def __init__(self, binary, *options, fast_hashing=True):
+        """fast_hashing=False hashes passwords at their real cost, for tests
+        where that cost is what is measured."""
         self.binary = binary
         self.options = list(options)
         self.data = tempfile.mkdtemp(prefix="quorum-test-")
         self.env = dict(os.environ, QUORUM_PWHASH_FAST="1")
+        if not fast_hashing:
+            del self.env["QUORUM_PWHASH_FAST"]
         subprocess.run([binary, "--data", self.data, "--create-admin", "root"],
                        input="root password\n", text=True, env=self.env, check=True, capture_output=True)
         self.start()
