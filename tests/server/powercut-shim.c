@@ -80,7 +80,6 @@ typedef struct {
 typedef struct {
   dev_t  dev;
   ino_t  ino;
-  int    watched;        /* under the data folder and not the -shm */
   int    fd;             /* the shim's own read-write descriptor */
   off_t  durable_size;
   Saved *saved;
@@ -272,7 +271,12 @@ node_for_fd (int fd)
     return NULL;
   for (size_t i = 0; i < n_nodes; i++)
     if (nodes[i].dev == st.st_dev && nodes[i].ino == st.st_ino)
-      return nodes[i].watched ? &nodes[i] : NULL;
+      return &nodes[i];
+  /* Only watched files are remembered: the shim's descriptor keeps their
+   * inode from being reused, and another file's may be, by one of ours. */
+  if (fd_path (fd, path) != 0 || !under_data_dir (path) ||
+      (strlen (path) > 4 && strcmp (path + strlen (path) - 4, "-shm") == 0))
+    return NULL;
   if (n_nodes == nodes_allocated)
     {
       nodes_allocated = nodes_allocated ? nodes_allocated * 2 : 64;
@@ -282,13 +286,7 @@ node_for_fd (int fd)
   memset (node, 0, sizeof *node);
   node->dev = st.st_dev;
   node->ino = st.st_ino;
-  node->fd = -1;
-  if (fd_path (fd, path) != 0)
-    return NULL;
   snprintf (node->path, sizeof node->path, "%s", path);
-  node->watched = under_data_dir (path) && !(strlen (path) > 4 && strcmp (path + strlen (path) - 4, "-shm") == 0);
-  if (!node->watched)
-    return NULL;
   /* A description of our own, never closed: closing any descriptor of a
    * file drops the process's POSIX locks on it, which SQLite relies on. */
   snprintf (own, sizeof own, "/proc/self/fd/%d", fd);
@@ -526,7 +524,7 @@ power_cut (const char *why)
       struct stat st;
       off_t size;
 
-      if (!node->watched || node->fd < 0 || fstat (node->fd, &st) != 0)
+      if (fstat (node->fd, &st) != 0)
         continue;
       if (node->n_saved == 0 && st.st_size == node->durable_size)
         continue;
@@ -861,8 +859,7 @@ everything_durable (void)
 {
   pthread_mutex_lock (&lock);
   for (size_t i = 0; i < n_nodes; i++)
-    if (nodes[i].watched && nodes[i].fd >= 0)
-      make_durable (&nodes[i]);
+    make_durable (&nodes[i]);
   for (size_t i = 0; i < n_ops; i++)
     if (!ops[i].durable)
       make_names_durable (ops[i].parent_dev, ops[i].parent_ino);

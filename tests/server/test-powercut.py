@@ -5,15 +5,18 @@ The server runs with powercut-shim.so preloaded: every write to the data
 folder that no fsync or fdatasync has made durable yet (and every new name no
 folder sync has) is thrown away at the cut, and the process is killed. While
 annotators save their tasks, an administrator creates projects and uploads
-images, the server is cut at a random moment (a random write, or SIGUSR2 at
-a random time), restarted on the same data, and checked: every save,
-project and upload that was answered 200/201 is there with its content,
-the blobs are whole, and the database passes PRAGMA integrity_check and
-foreign_key_check. Half the cuts throw away every unsynced write; the other
-half keep a random part of them, torn and out of order, as a disk may.
+images and an annotator signs in again and again, the server is cut at a
+random moment (a random write, or SIGUSR2 at a random time), restarted on
+the same data, and checked: every save, project, upload and login that was
+answered 200/201 is there with its content, the blobs are whole, and the
+database passes PRAGMA integrity_check and foreign_key_check. Half the cuts
+throw away every unsynced write; the other half keep a random part of them,
+torn and out of order, as a disk may.
 
 Prints TAP and the figures. Arguments: the quorum-server binary and the
-shim. QUORUM_POWERCUT_CUTS sets the number of cuts (100)."""
+shim. QUORUM_POWERCUT_CUTS sets the number of cuts (100),
+QUORUM_POWERCUT_SEED the random choices (from the clock by default, and
+printed)."""
 import hashlib
 import http.client
 import json
@@ -37,7 +40,8 @@ SHIM = os.path.abspath(sys.argv[2])
 CUTS = int(os.environ.get("QUORUM_POWERCUT_CUTS", "100"))
 ANNOTATORS = 4
 results = []
-rng = random.Random(int(os.environ.get("QUORUM_POWERCUT_SEED", str(int(time.time())))))
+SEED = int(os.environ.get("QUORUM_POWERCUT_SEED", str(int(time.time()))))
+rng = random.Random(SEED)
 
 
 def check(name, condition, detail=""):
@@ -64,7 +68,7 @@ class State:
         self.projects = {}       # id -> name
         self.pending_projects = set()
         self.files = {}          # id -> sha256
-        self.pending_uploads = 0
+        self.tokens = []         # (cut, token) of answered logins
         self.acknowledged = 0    # answers 200/201 to writes, over the whole test
         self.errors = []
 
@@ -116,6 +120,23 @@ def creator(server, state, stop, cycle):
             state.acknowledged += 1
 
 
+def signer(server, state, stop, cycle):
+    """Logins: the password check runs in a worker thread, and its token is
+    answered outside the batches."""
+    while not stop.is_set():
+        try:
+            status, body = server.call("POST", "/login", body={"user": "annotator-0",
+                                                               "password": "annotator-0-password"}, timeout=10)
+        except (OSError, http.client.HTTPException):
+            return
+        with state.lock:
+            if status != 200 or not body.get("token"):
+                state.errors.append(("login", status, body))
+                return
+            state.tokens.append((cycle, body["token"]))
+            state.acknowledged += 1
+
+
 def uploader(server, state, stop, cycle, counter):
     while not stop.is_set():
         counter[0] += 1
@@ -141,11 +162,13 @@ def verify(server, state, cycle):
     try:
         integrity = db.execute("PRAGMA integrity_check").fetchall()
         foreign = db.execute("PRAGMA foreign_key_check").fetchall()
+        stored = {row[0] for row in db.execute("SELECT hash FROM tokens")}
     finally:
         db.close()
-    if not check("cut %d: PRAGMA integrity_check is ok" % cycle, integrity == [("ok",)], integrity):
+    where = "after cut %d" % cycle if cycle else "before the first cut"
+    if not check("%s: PRAGMA integrity_check is ok" % where, integrity == [("ok",)], integrity):
         return None
-    if not check("cut %d: PRAGMA foreign_key_check finds nothing" % cycle, not foreign, foreign):
+    if not check("%s: PRAGMA foreign_key_check finds nothing" % where, not foreign, foreign):
         return None
 
     lost = []
@@ -162,6 +185,17 @@ def verify(server, state, cycle):
             state.tasks[task_id] = [pending[0], pending[1], None]
         else:
             lost.append(("task", task_id, "answered", version, "found", got))
+        checked += 1
+
+    # Every answered login's token is stored; those of the last run also
+    # sign in.
+    for token_cycle, token in state.tokens:
+        if hashlib.sha256(token.encode()).hexdigest() not in stored:
+            lost.append(("token", token_cycle, token))
+        elif token_cycle == cycle - 1:
+            status, me = server.call("GET", "/me", token)
+            if status != 200:
+                lost.append(("token refused", token_cycle, status, me))
         checked += 1
 
     status, projects = server.call("GET", "/projects", server.root)
@@ -194,7 +228,7 @@ def verify(server, state, cycle):
     for file_id, sha in by_id.items():
         if file_id not in state.files:
             state.files[file_id] = sha   # answered too late, but it is whole: check it from now on
-    if not check("cut %d: every answered write is there after the restart" % cycle, not lost, lost):
+    if not check("%s: every answered write is there after the restart" % where, not lost, lost):
         return None
     return checked
 
@@ -273,6 +307,7 @@ try:
                    for task_id, token in tokens.items()]
         threads.append(threading.Thread(target=creator, args=(s, state, stop, cycle)))
         threads.append(threading.Thread(target=uploader, args=(s, state, stop, cycle, uploads)))
+        threads.append(threading.Thread(target=signer, args=(s, state, stop, cycle)))
         t2 = time.monotonic()
         for t in threads:
             t.start()
@@ -292,9 +327,9 @@ try:
         phases[2] += time.monotonic() - t2
         if code == -signal.SIGKILL:
             died_by_cut += 1
-        if not check("cut %d: the server died by the cut" % cycle, code == -signal.SIGKILL, code):
+        if not check("cut %d: the server died by the cut" % (cycle + 1), code == -signal.SIGKILL, code):
             break
-        if not check("cut %d: every write was answered as expected" % cycle, not state.errors, state.errors):
+        if not check("cut %d: every write was answered as expected" % (cycle + 1), not state.errors, state.errors):
             break
 
     with open(log) as f:
@@ -308,34 +343,37 @@ try:
     check("%d power cuts were made" % CUTS, died_by_cut == CUTS and len(cut_lines) == CUTS,
           (died_by_cut, len(cut_lines)))
     check("most cuts threw away unsynced writes", losing >= CUTS // 2, losing)
+    print("# seed %d (QUORUM_POWERCUT_SEED repeats the choices, not the timing)" % SEED)
     print("# %d cuts (%d at a random write, %d by signal; %d threw something away): %d blocks "
           "reverted, %d appended bytes dropped, %d names undone"
           % (len(cut_lines), by_writes, len(cut_lines) - by_writes, losing, blocks, tail, names))
     print("# %d writes answered 200/201; %d answered items checked after the restarts "
-          "(%d task saves, %d projects, %d uploads at the end); %.1f s (%.1f starting the server, "
+          "(%d task saves, %d projects, %d uploads, %d logins at the end); %.1f s (%.1f starting the server, "
           "%.1f checking, %.1f running until the cuts)"
           % (state.acknowledged, checked_total, len(state.tasks), len(state.projects), len(state.files),
-             time.monotonic() - began, phases[0], phases[1], phases[2]))
+             len(state.tokens), time.monotonic() - began, phases[0], phases[1], phases[2]))
 finally:
     server.close()
     os.unlink(log)
 
-failed = 0
-for number, (name, ok, detail) in enumerate(results, 1):
-    if not ok:
-        failed += 1
+
+def per_cut(name):
+    return name.startswith(("cut ", "after cut ", "before the first cut"))
+
+
+failed = sum(1 for r in results if not r[1])
 # Only failures and a summary of the passing checks: one line per check of
 # every cut would drown the output.
 passed = [r for r in results if r[1]]
 number = 0
 for name, ok, detail in results:
-    if ok and name.startswith("cut "):
+    if ok and per_cut(name):
         continue
     number += 1
     print("%s %d - %s" % ("ok" if ok else "not ok", number, name))
     if not ok:
         print("# " + json.dumps(detail, default=str)[:3000])
 number += 1
-print("ok %d - %d per-cut checks passed" % (number, sum(1 for r in passed if r[0].startswith("cut "))))
+print("ok %d - %d per-cut checks passed" % (number, sum(1 for r in passed if per_cut(r[0]))))
 print("1..%d" % number)
 sys.exit(1 if failed else 0)
