@@ -215,6 +215,9 @@ def verify(server, state, cycle):
 
     status, files = server.call("GET", "/projects/1/files", server.root)
     by_id = {f["id"]: f["sha256"] for f in (files if status == 200 else [])}
+    for file_id, sha in by_id.items():
+        if file_id not in state.files:
+            state.files[file_id] = sha   # answered too late, but its blob must be whole all the same
     for file_id, sha in state.files.items():
         path = os.path.join(server.data, "blobs", sha[:2], sha)
         try:
@@ -225,9 +228,6 @@ def verify(server, state, cycle):
         if by_id.get(file_id) != sha or not whole:
             lost.append(("file", file_id, sha, by_id.get(file_id), "blob whole" if whole else "blob missing"))
         checked += 1
-    for file_id, sha in by_id.items():
-        if file_id not in state.files:
-            state.files[file_id] = sha   # answered too late, but it is whole: check it from now on
     if not check("%s: every answered write is there after the restart" % where, not lost, lost):
         return None
     return checked
@@ -283,7 +283,9 @@ try:
             # and its name must be made durable too.
             subprocess.run([SERVER, "--data", s.data, "--create-admin", "admin-%d" % cycle],
                            input="admin password\n", text=True, env=s.env, check=True, capture_output=True)
-        env = dict(s.env, LD_PRELOAD=SHIM, QUORUM_POWERCUT_DIR=s.data, QUORUM_POWERCUT_LOG=log,
+        # verify_asan_link_order: a server built with AddressSanitizer
+        # still runs with the shim preloaded first.
+        env = dict(s.env, LD_PRELOAD=SHIM, ASAN_OPTIONS="verify_asan_link_order=0", QUORUM_POWERCUT_DIR=s.data, QUORUM_POWERCUT_LOG=log,
                    QUORUM_POWERCUT_SEED=str(rng.randrange(1 << 30)),
                    QUORUM_POWERCUT_MODE="torn" if cycle % 2 else "drop",
                    QUORUM_POWERCUT_SYNC_US=str(rng.choice([0, 1000, 3000])))
@@ -342,7 +344,7 @@ try:
                  or int(f["names_undone"]))
     check("%d power cuts were made" % CUTS, died_by_cut == CUTS and len(cut_lines) == CUTS,
           (died_by_cut, len(cut_lines)))
-    check("most cuts threw away unsynced writes", losing >= CUTS // 2, losing)
+    check("a third of the cuts or more threw away unsynced writes", losing >= CUTS // 3, losing)
     print("# seed %d (QUORUM_POWERCUT_SEED repeats the choices, not the timing)" % SEED)
     print("# %d cuts (%d at a random write, %d by signal; %d threw something away): %d blocks "
           "reverted, %d appended bytes dropped, %d names undone"
