@@ -59,12 +59,14 @@ quorum_store_adopt_blob (QuorumStore  *store,
 {
   g_autofree char *path = quorum_store_blob_path (store, sha256);
   g_autofree char *dir = g_path_get_dirname (path);
+  gboolean new_dir;
 
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_unlink (temp_path);
       return TRUE;
     }
+  new_dir = !g_file_test (dir, G_FILE_TEST_IS_DIR);
   if (g_mkdir_with_parents (dir, 0700) != 0 || !fsync_path (temp_path, O_RDONLY, error))
     {
       if (error != NULL && *error == NULL)
@@ -78,8 +80,11 @@ quorum_store_adopt_blob (QuorumStore  *store,
                    g_strerror (saved_errno));
       return FALSE;
     }
-  /* The rename is durable only once its directory is. */
-  return fsync_path (dir, O_RDONLY | O_DIRECTORY, error);
+  /* The rename is durable only once its directory is, and a new directory
+   * only once the one that holds it is: else a power cut may take the
+   * folder, and the blob in it, away from under the file's row. */
+  return fsync_path (dir, O_RDONLY | O_DIRECTORY, error) &&
+         (!new_dir || fsync_path (store->blob_dir, O_RDONLY | O_DIRECTORY, error));
 }
 
 gint64
