@@ -581,6 +581,19 @@ on_signal (int number)
   errno = saved_errno;
 }
 
+/* A thread that reads a file through a mapping (an upload being checked)
+ * while the cut shortens that file gets SIGBUS: after a power cut nothing
+ * would have run at all, so it waits for the SIGKILL under way. */
+static void
+on_bus_error (int number)
+{
+  if (__atomic_load_n (&cutting, __ATOMIC_SEQ_CST))
+    for (;;)
+      pause ();
+  signal (SIGBUS, SIG_DFL);
+  raise (SIGBUS);
+}
+
 static void *
 wait_for_signal (void *data)
 {
@@ -618,8 +631,10 @@ powercut_init (void)
       pthread_create (&thread, NULL, wait_for_signal, NULL) == 0)
     {
       struct sigaction action = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+      struct sigaction bus = { .sa_handler = on_bus_error };
 
       sigaction (SIGUSR2, &action, NULL);
+      sigaction (SIGBUS, &bus, NULL);
     }
 }
 
