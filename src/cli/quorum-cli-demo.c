@@ -46,7 +46,7 @@ static const DemoPerson people[N_PEOPLE] = {
   [CAT]  = { "cat", "annotator", 2, "in between" },
   [DAN]  = { "dan", "annotator", 2, "took the exam; a draw task in progress" },
   [RITA] = { "rita", "reviewer", 0, "reviews draw tasks, brings files to consensus" },
-  [TOM]  = { "tom", "editor", 0, "the trainer: reviews the exam, passes or fails its takers" },
+  [TOM]  = { "tom", "admin", 0, "the trainer: reviews the exam, passes or fails its takers" },
   [OLGA] = { "olga", NULL, 2, "of " DEMO_ORG ", no project role: the contractors' job" },
 };
 

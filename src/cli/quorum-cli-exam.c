@@ -86,8 +86,10 @@ decide (int      argc,
   gint64 job, user;
 
   if (!quorum_cli_session_parse (&session, pass ? "exam pass" : "exam fail", "JOB USER",
-                                 pass ? "Pass an exam taker: they get the credentials the exam awards (editors)."
-                                      : "Fail an exam taker; they may apply again (editors).",
+                                 pass ? "Pass an exam taker: they get the credentials the exam awards "
+                                        "(project admins who do not take the exam)."
+                                      : "Fail an exam taker; they may apply again (project admins who do "
+                                        "not take the exam).",
                                  "USER is a name or an id. --json prints {\"job\", \"user\", \"decision\"}.",
                                  NULL, 2, 2, &argc, &argv))
     return QUORUM_CLI_USAGE;

@@ -10,8 +10,9 @@ quorum_uuid_new (void)
   return g_uuid_string_random ();
 }
 
-/* A copy of @instance as the reviewer's: a new id, copied_from pointing at
- * the source; label, kind, points, attributes, frame and track kept. */
+/* A copy of @instance: a new id, copied_from pointing at the source; label,
+ * kind, points, attributes, frame and track kept; authored by @reviewer, or
+ * with a NULL @reviewer by the source's author. */
 static QuorumInstance *
 copy_for (const QuorumInstance *instance,
           const char           *reviewer)
@@ -22,8 +23,11 @@ copy_for (const QuorumInstance *instance,
   copy->id = quorum_uuid_new ();
   g_free (copy->copied_from);
   copy->copied_from = g_strdup (instance->id);
-  g_free (copy->author);
-  copy->author = g_strdup (reviewer);
+  if (reviewer != NULL)
+    {
+      g_free (copy->author);
+      copy->author = g_strdup (reviewer);
+    }
   return copy;
 }
 

@@ -6,7 +6,8 @@
 G_BEGIN_DECLS
 
 /* Best Annotator: the output is the chosen version, each instance given a
- * new id with copied_from pointing at the original, authored by @reviewer. */
+ * new id with copied_from pointing at the original, authored by @reviewer.
+ * Here and below, a NULL @reviewer keeps each copied instance's author. */
 QuorumAnnotationSet *quorum_merge_from_version (const QuorumAnnotationSet *version,
                                                 const char                *reviewer);
 

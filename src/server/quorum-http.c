@@ -53,16 +53,22 @@ quorum_http_reply_gerror (SoupServerMessage *msg,
     [QUORUM_ERROR_FAILED] = { SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal" },
   };
 
-  if (error->domain == QUORUM_ERROR && (guint) error->code < G_N_ELEMENTS (map))
+  /* What failed inside the server (a database or disk message, a path) is
+   * for its log, not for the client, who can do nothing with it. */
+  static const char internal[] = "the server could not do this; its log says why";
+
+  if (error == NULL)
     {
-      if (error->code == QUORUM_ERROR_FAILED)
-        g_warning ("%s", error->message);
-      quorum_http_reply_error (msg, map[error->code].status, map[error->code].code, error->message);
+      g_critical ("a failure was replied without an error");
+      quorum_http_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", internal);
     }
+  else if (error->domain == QUORUM_ERROR && (guint) error->code < G_N_ELEMENTS (map) &&
+           error->code != QUORUM_ERROR_FAILED)
+    quorum_http_reply_error (msg, map[error->code].status, map[error->code].code, error->message);
   else
     {
-      g_warning ("unexpected error: %s", error->message);
-      quorum_http_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", error->message);
+      g_warning ("%s%s", error->domain == QUORUM_ERROR ? "" : "unexpected error: ", error->message);
+      quorum_http_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", internal);
     }
 }
 

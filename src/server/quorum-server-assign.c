@@ -7,8 +7,9 @@
 /* The task and the project its job belongs to; replies on failure. An
  * unknown task is 404. */
 static JsonObject *
-find_task (QuorumRequest *request,
-           gint64        *project_id)
+find_task (QuorumRequest  *request,
+           gint64         *project_id,
+           JsonObject    **job_out)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) task = quorum_store_get_task_state (request->server->store, request->ids[0], &error);
@@ -22,6 +23,8 @@ find_task (QuorumRequest *request,
       return NULL;
     }
   *project_id = json_object_get_int_member (job, "project");
+  if (job_out != NULL)
+    *job_out = g_steal_pointer (&job);
   return g_steal_pointer (&task);
 }
 
@@ -80,7 +83,7 @@ _quorum_server_assign_task (QuorumRequest *request)
   QuorumRole needed;
   gint64 project_id, user_id;
 
-  if ((task = find_task (request, &project_id)) == NULL ||
+  if ((task = find_task (request, &project_id, NULL)) == NULL ||
       !_quorum_request_require_role (request, project_id, QUORUM_ROLE_ADMIN, NULL) ||
       (body = _quorum_request_body (request)) == NULL)
     return;
@@ -119,16 +122,27 @@ _quorum_server_release_task (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) task = NULL;
+  g_autoptr(JsonObject) job = NULL;
   JsonNode *assignee;
   gint64 project_id;
 
-  if ((task = find_task (request, &project_id)) == NULL)
+  if ((task = find_task (request, &project_id, &job)) == NULL)
     return;
   assignee = json_object_get_member (task, "assignee");
-  /* The assignee may give their task back; anyone else must be a project
-   * admin (a non-member is told there is no such project). */
-  if ((JSON_NODE_HOLDS_NULL (assignee) || json_node_get_int (assignee) != request->caller_id) &&
-      !_quorum_request_require_role (request, project_id, QUORUM_ROLE_ADMIN, NULL))
+  /* The assignee may give their task back while they still reach its job
+   * (a removed member or a worker whose share ended writes no more); anyone
+   * else must be a project admin (a non-member is told there is no such
+   * project). */
+  if (!JSON_NODE_HOLDS_NULL (assignee) && json_node_get_int (assignee) == request->caller_id)
+    {
+      if (_quorum_request_job_role (request, job) == QUORUM_ROLE_NONE)
+        {
+          g_autofree char *message = g_strdup_printf ("no task %" G_GINT64_FORMAT, request->ids[0]);
+          quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+          return;
+        }
+    }
+  else if (!_quorum_request_require_role (request, project_id, QUORUM_ROLE_ADMIN, NULL))
     return;
   if (!quorum_store_release_task (request->server->store, request->ids[0], &error))
     {

@@ -222,30 +222,19 @@ _quorum_server_score_consensus (QuorumServer *server)
  * Mark as best, Copy & edit / Copy to Ground Truth, and a new version from
  * scratch, done by the server with the core's merging so that clients do not
  * copy instances themselves. Each is a versioned save of the consensus
- * task's instances, like PUT /tasks/{id}/instances.
+ * task's instances, like PUT /tasks/{id}/instances. A copy keeps the author
+ * of the instance it copies, who drew it, and names it in copied_from.
  */
 
-/* The caller's own consensus task; someone else's task does not exist for
- * them (404), another kind of task is 422. */
+/* The caller's own consensus task, in a job they still reach; someone
+ * else's task does not exist for them (404), another kind of task is 422. */
 static JsonObject *
 require_own_consensus (QuorumRequest *request)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) task = quorum_store_get_task (request->server->store, request->ids[0], &error);
-  JsonNode *assignee;
+  g_autoptr(JsonObject) task = _quorum_request_own_task (request, TRUE, NULL);
 
   if (task == NULL)
-    {
-      _quorum_request_reply_error (request, error);
-      return NULL;
-    }
-  assignee = json_object_get_member (task, "assignee");
-  if (JSON_NODE_HOLDS_NULL (assignee) || json_node_get_int (assignee) != request->caller_id)
-    {
-      g_autofree char *message = g_strdup_printf ("no task %" G_GINT64_FORMAT, request->ids[0]);
-      quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
-      return NULL;
-    }
+    return NULL;
   if (!g_str_equal (json_object_get_string_member (task, "kind"), "consensus"))
     {
       g_autofree char *message = g_strdup_printf ("kind: task %" G_GINT64_FORMAT " is a %s task, not a "
@@ -341,20 +330,10 @@ begin_step (QuorumRequest  *request,
 {
   g_autoptr(JsonObject) task = require_own_consensus (request);
   g_autoptr(JsonObject) body = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (task == NULL || (body = _quorum_request_body (request)) == NULL)
+  if (task == NULL || (body = _quorum_request_body (request)) == NULL ||
+      !_quorum_request_read_version (request, body, TRUE, version))
     return NULL;
-  if (!quorum_http_member_integer (body, "version", TRUE, version, &error))
-    {
-      _quorum_request_reply_error (request, error);
-      return NULL;
-    }
-  if (*version < 1)
-    {
-      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "version: must be at least 1");
-      return NULL;
-    }
   *body_out = g_steal_pointer (&body);
   return g_steal_pointer (&task);
 }
@@ -380,7 +359,7 @@ _quorum_server_consensus_best (QuorumRequest *request)
       _quorum_request_reply_error (request, error);
       return;
     }
-  output = quorum_merge_from_version (version_set, json_object_get_string_member (request->caller, "name"));
+  output = quorum_merge_from_version (version_set, NULL);
   reply = json_object_new ();
   json_object_set_int_member (reply, "best", json_object_get_int_member (draw, "id"));
   save_output (request, version, output, json_object_get_int_member (draw, "id"), reply);
@@ -397,7 +376,6 @@ _quorum_server_consensus_copy (QuorumRequest *request)
   g_autoptr(QuorumAnnotationSet) source = NULL;
   g_autoptr(QuorumAnnotationSet) output = NULL;
   g_autoptr(GError) error = NULL;
-  const char *reviewer = json_object_get_string_member (request->caller, "name");
   JsonNode *wanted;
   JsonObject *reply;
   gint64 version;
@@ -413,7 +391,7 @@ _quorum_server_consensus_copy (QuorumRequest *request)
     }
   wanted = json_object_get_member (body, "instances");
   if (wanted == NULL || JSON_NODE_HOLDS_NULL (wanted))
-    copied = quorum_merge_copy_set (output, source, reviewer);
+    copied = quorum_merge_copy_set (output, source, NULL);
   else
     {
       JsonArray *ids;
@@ -437,7 +415,7 @@ _quorum_server_consensus_copy (QuorumRequest *request)
           else if ((instance = quorum_annotation_set_find (source, json_node_get_string (item))) == NULL)
             message = g_strdup_printf ("instances[%u]: task %" G_GINT64_FORMAT " has no instance “%s”", i,
                                        json_object_get_int_member (draw, "id"), json_node_get_string (item));
-          else if (quorum_merge_copy_instance (output, instance, reviewer, NULL) == NULL)
+          else if (quorum_merge_copy_instance (output, instance, NULL, NULL) == NULL)
             message = g_strdup_printf ("instances[%u]: “%s” is in the consensus output already", i,
                                        instance->id);
           if (message != NULL)

@@ -48,6 +48,31 @@ _quorum_server_is_exam (JsonObject *job)
                     "exam") == 0;
 }
 
+gboolean
+_quorum_request_takes_exam (QuorumRequest *request,
+                            JsonObject    *job)
+{
+  return _quorum_server_is_exam (job) &&
+         quorum_store_is_exam_taker (request->server->store, json_object_get_int_member (job, "id"),
+                                     request->caller_id);
+}
+
+/* Replies 403 and returns TRUE when the caller takes the exam @job: a
+ * candidate is no trainer of their own exam, whatever their role. */
+static gboolean
+refuse_taker (QuorumRequest *request,
+              JsonObject    *job,
+              const char    *what)
+{
+  g_autofree char *message = NULL;
+
+  if (!_quorum_request_takes_exam (request, job))
+    return FALSE;
+  message = g_strdup_printf ("you take this exam; %s", what);
+  quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden", message);
+  return TRUE;
+}
+
 void
 _quorum_server_apply_exam (QuorumRequest *request)
 {
@@ -204,7 +229,7 @@ void
 _quorum_server_rate_task (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) review = quorum_store_get_task (request->server->store, request->ids[0], &error);
+  g_autoptr(JsonObject) review = _quorum_request_own_task (request, FALSE, NULL);
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(QuorumAnnotationSet) candidate = NULL;
   g_autoptr(QuorumAnnotationSet) gold = NULL;
@@ -216,21 +241,19 @@ _quorum_server_rate_task (QuorumRequest *request)
   g_autofree char *text = NULL;
   JsonObject *star_map;
   JsonArray *missing_list;
+  gint64 version;
 
+  /* The caller's review task, in a job they still reach. */
   if (review == NULL)
-    {
-      _quorum_request_reply_error (request, error);
-      return;
-    }
-  if (!g_str_equal (json_object_get_string_member (review, "kind"), "review") ||
-      JSON_NODE_HOLDS_NULL (json_object_get_member (review, "assignee")) ||
-      json_object_get_int_member (review, "assignee") != request->caller_id)
+    return;
+  if (!g_str_equal (json_object_get_string_member (review, "kind"), "review"))
     {
       g_autofree char *message = g_strdup_printf ("no review task %" G_GINT64_FORMAT " of yours", request->ids[0]);
       quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
       return;
     }
-  if ((body = _quorum_request_body (request)) == NULL)
+  if ((body = _quorum_request_body (request)) == NULL ||
+      !_quorum_request_read_version (request, body, FALSE, &version))
     return;
   if (!exam_sets (request->server, review, &candidate, &gold, NULL, &error))
     {
@@ -299,9 +322,9 @@ _quorum_server_rate_task (QuorumRequest *request)
                                   rating_object (candidate, gold, stars, missing, match->score));
   json_object_unref (json_node_get_object (stored));
   text = quorum_wire_to_string (stored, FALSE);
-  if (!quorum_store_rate_task (request->server->store, request->ids[0], request->caller_id, text, &error))
+  if (!quorum_store_rate_task (request->server->store, request->ids[0], request->caller_id, version, text, &error))
     {
-      _quorum_request_reply_error (request, error);
+      _quorum_request_reply_task_error (request, error);
       return;
     }
   _quorum_request_reply (request, SOUP_STATUS_OK, g_steal_pointer (&stored));
@@ -320,7 +343,7 @@ _quorum_server_exam_results (QuorumRequest *request)
   JsonArray *array;
   guint start = 0;
 
-  if (job == NULL)
+  if (job == NULL || refuse_taker (request, job, "its results are for its trainers"))
     return;
   settings = quorum_wire_read_job_settings (json_object_get_member (job, "settings"), "settings", NULL);
   if ((rows = quorum_store_exam_tasks (request->server->store, request->ids[0], &error)) == NULL)
@@ -416,18 +439,70 @@ _quorum_server_exam_results (QuorumRequest *request)
   }
 }
 
+/* Whether the taker of the path has an attempt at the exam whose every
+ * review is complete; replies 404 (no such user, no attempt) or 422 and
+ * returns FALSE otherwise. */
+static gboolean
+require_reviewed_attempt (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) user = quorum_store_get_user (request->server->store, request->ids[1], &error);
+  g_autoptr(JsonNode) rows = NULL;
+  const char *name;
+  guint n_tasks = 0, n_reviewed = 0;
+  JsonArray *array;
+
+  if (user == NULL ||
+      (rows = quorum_store_exam_tasks (request->server->store, request->ids[0], &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return FALSE;
+    }
+  name = json_object_get_string_member (user, "name");
+  array = json_node_get_array (rows);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *row = json_array_get_object_element (array, i);
+
+      if (json_object_get_int_member (row, "taker") != request->ids[1])
+        continue;
+      n_tasks++;
+      if (g_str_equal (json_object_get_string_member (row, "review_state"), "complete"))
+        n_reviewed++;
+    }
+  if (n_tasks == 0)
+    {
+      g_autofree char *message = g_strdup_printf ("%s has no attempt at this exam", name);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+      return FALSE;
+    }
+  if (n_reviewed < n_tasks)
+    {
+      g_autofree char *message = g_strdup_printf ("state: %s's attempt is not reviewed yet (%u of %u tasks)",
+                                                  name, n_reviewed, n_tasks);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Pass grants the exam's credentials: the caller needs the right to grant
+ * them (project admin, as POST /credentials/{id}/grants), takes no part in
+ * the exam, and decides a reviewed attempt only. Fail, which ends an
+ * attempt, is held to the same. */
 static void
 decide_exam (QuorumRequest *request,
              gboolean       pass)
 {
-  g_autoptr(JsonObject) job = exam_job (request, QUORUM_ROLE_EDITOR);
+  g_autoptr(JsonObject) job = exam_job (request, QUORUM_ROLE_ADMIN);
   g_autoptr(QuorumJobSettings) settings = NULL;
   g_autoptr(JsonNode) credentials = NULL;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GError) error = NULL;
   gint64 project;
 
-  if (job == NULL)
+  if (job == NULL || refuse_taker (request, job, "its decisions are for its trainers") ||
+      !require_reviewed_attempt (request))
     return;
   project = json_object_get_int_member (job, "project");
   settings = quorum_wire_read_job_settings (json_object_get_member (job, "settings"), "settings", &error);

@@ -203,6 +203,13 @@ _quorum_server_export_job (QuorumRequest *request)
     }
   if (!_quorum_request_require_role (request, json_object_get_int_member (job, "project"), QUORUM_ROLE_EDITOR, NULL))
     return;
+  /* The other takers' accepted answers are next to the gold. */
+  if (_quorum_request_takes_exam (request, job))
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
+                               "you take this exam; its export is for its trainers");
+      return;
+    }
   if (format == NULL)
     format = "quorum";
   if (versions == NULL)

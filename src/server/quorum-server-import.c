@@ -369,6 +369,13 @@ imported (GObject      *source,
       g_autoptr(GPtrArray) instances = NULL;
       g_autoptr(JsonNode) written = NULL;
 
+      /* A taker may not make the gold their answer (nor learn its ids). */
+      if (quorum_store_takes_exam_on_file (request->server->store, request->caller_id, file->file_id))
+        {
+          g_set_error (&error, QUORUM_ERROR, QUORUM_ERROR_FORBIDDEN,
+                       "images: “%s” is in an exam you take; its gold is not yours to change", file->name);
+          goto failed;
+        }
       if (import->mode == IMPORT_APPEND)
         {
           if ((instances = append_to_existing (request->server, file, &error)) == NULL)

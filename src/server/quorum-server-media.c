@@ -10,6 +10,9 @@
 #include "quorum-server-private.h"
 #include "quorum-wire.h"
 
+/* A file name's longest, in bytes: what file systems keep. */
+#define QUORUM_MAX_FILE_NAME 255
+
 /*
  * Uploads stream to a temporary file beside the blobs as their chunks arrive
  * (the body is never held in memory), hashed on the way; the handler then
@@ -142,15 +145,83 @@ probe_done (GObject      *source,
   _quorum_request_finish (request);
 }
 
+/* Why @name, decoded from the query, is no file name, or NULL when it is
+ * one: text a person reads in lists, exports and guides. */
+static char *
+file_name_problem (const char *name,
+                   gsize       length)
+{
+  const char *end = NULL;
+
+  if (length == 0)
+    return g_strdup ("name: give the file's name as ?name=…");
+  if (memchr (name, '\0', length) != NULL)
+    return g_strdup ("name: must not contain a NUL byte (%00)");
+  if (!g_utf8_validate (name, length, &end))
+    return g_strdup_printf ("name: must be UTF-8 text; byte %" G_GSIZE_FORMAT " is not",
+                            (gsize) (end - name));
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return g_strdup_printf ("name: must not contain control characters (U+%04X)", g_utf8_get_char (p));
+  if (length > QUORUM_MAX_FILE_NAME)
+    return g_strdup_printf ("name: %" G_GSIZE_FORMAT " bytes is over the limit of %d", length,
+                            QUORUM_MAX_FILE_NAME);
+  if (strchr (name, '/') != NULL)
+    return g_strdup ("name: give the file's name without “/”");
+  return NULL;
+}
+
+/* The upload's ?name=, decoded whole (%XX, and + for a space as forms send
+ * it), or replies 400 naming it and returns NULL. soup_form_decode would
+ * cut a name at an encoded NUL and keep the rest silently. */
+static char *
+read_file_name (QuorumRequest *request)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (request->msg));
+  g_auto(GStrv) pairs = g_strsplit (query != NULL ? query : "", "&", -1);
+  g_autofree char *raw = NULL;
+  g_autofree char *problem = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize length = 0;
+  const char *data = NULL;
+
+  for (guint i = 0; pairs[i] != NULL; i++)
+    if (g_str_has_prefix (pairs[i], "name=") || g_str_equal (pairs[i], "name"))
+      {
+        if (raw != NULL)
+          {
+            problem = g_strdup ("name: give it once");
+            break;
+          }
+        raw = g_strdup (pairs[i][4] == '=' ? pairs[i] + 5 : "");
+      }
+  if (problem == NULL && raw != NULL)
+    {
+      g_strdelimit (raw, "+", ' ');
+      bytes = g_uri_unescape_bytes (raw, -1, NULL, NULL);
+      if (bytes == NULL)
+        problem = g_strdup ("name: is not valid percent-encoding");
+    }
+  if (problem == NULL)
+    {
+      data = bytes != NULL ? g_bytes_get_data (bytes, &length) : NULL;
+      problem = file_name_problem (data != NULL ? data : "", data != NULL ? length : 0);
+    }
+  if (problem != NULL)
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", problem);
+      return NULL;
+    }
+  return g_strndup (data, length);
+}
+
 void
 _quorum_server_upload_file (QuorumRequest *request)
 {
   QuorumUpload *upload = g_object_get_data (G_OBJECT (request->msg), "quorum-upload");
-  const char *query = g_uri_get_query (soup_server_message_get_uri (request->msg));
-  g_autoptr(GHashTable) params = query != NULL ? soup_form_decode (query) : NULL;
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  const char *name = params != NULL ? g_hash_table_lookup (params, "name") : NULL;
+  g_autofree char *name = NULL;
   ProbeJob *job;
 
   if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_EDITOR, NULL))
@@ -175,12 +246,8 @@ _quorum_server_upload_file (QuorumRequest *request)
       _quorum_request_reply_error (request, error);
       return;
     }
-  if (name == NULL || *name == '\0' || strchr (name, '/') != NULL)
-    {
-      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
-                               "name: give the file's name as ?name=…, without “/”");
-      return;
-    }
+  if ((name = read_file_name (request)) == NULL)
+    return;
   if (upload->size == 0)
     {
       quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "body: the file is empty");
@@ -194,7 +261,7 @@ _quorum_server_upload_file (QuorumRequest *request)
 
   job = g_new0 (ProbeJob, 1);
   job->upload = upload;
-  job->name = g_strdup (name);
+  job->name = g_steal_pointer (&name);
   job->max_pixels = request->server->max_image_pixels;
   job->sha256 = g_strdup (g_checksum_get_string (upload->checksum));
   _quorum_request_pause (request);
@@ -259,13 +326,32 @@ require_file (QuorumRequest *request,
   return g_steal_pointer (&file);
 }
 
+/* Whether the caller may read @file's existing instances, the project's
+ * ground truth and the gold standard of its exams (DESIGN §2): project
+ * members from reviewer up (exam reviewers need it) and server
+ * administrators; never a viewer, an annotator or a share worker, and never
+ * anyone who takes an exam on the file, whatever their role. */
+static gboolean
+may_read_gold (QuorumRequest *request,
+               JsonObject    *file)
+{
+  if (quorum_store_takes_exam_on_file (request->server->store, request->caller_id,
+                                       json_object_get_int_member (file, "id")))
+    return FALSE;
+  return _quorum_server_project_role (request->server, json_object_get_int_member (file, "project"),
+                                      request->caller_id, request->caller_admin) >= QUORUM_ROLE_REVIEWER;
+}
+
 void
 _quorum_server_get_file (QuorumRequest *request)
 {
   g_autoptr(JsonObject) file = require_file (request, QUORUM_ROLE_VIEWER);
 
-  if (file != NULL)
-    _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), file));
+  if (file == NULL)
+    return;
+  if (!may_read_gold (request, file))
+    json_object_remove_member (file, "existing");
+  _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), file));
 }
 
 void
@@ -350,6 +436,13 @@ _quorum_server_set_existing (QuorumRequest *request)
 
   if (file == NULL || (body = _quorum_request_body (request)) == NULL)
     return;
+  /* Nor may a taker make the gold their own answer. */
+  if (quorum_store_takes_exam_on_file (request->server->store, request->caller_id, request->ids[0]))
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
+                               "you take an exam on this file; its gold is not yours to change");
+      return;
+    }
   list = json_object_get_member (body, "instances");
   if (list == NULL)
     {
@@ -396,8 +489,7 @@ _quorum_server_get_existing (QuorumRequest *request)
   if (file == NULL)
     return;
   /* An exam taker never receives the gold, whatever their role. */
-  if (!request->caller_admin &&
-      quorum_store_takes_exam_on_file (request->server->store, request->caller_id, request->ids[0]))
+  if (!may_read_gold (request, file))
     {
       g_autofree char *message = g_strdup_printf ("no file %" G_GINT64_FORMAT, request->ids[0]);
       quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);

@@ -107,6 +107,11 @@ void _quorum_server_import_coco      (QuorumRequest *request);
 
 /* quorum-server-exams.c */
 gboolean _quorum_server_is_exam          (JsonObject    *job);
+/* Whether the caller takes the exam @job (any attempt, whatever their
+ * role): its gold, its reviews, results and export are not for them. FALSE
+ * for a job that is no exam. */
+gboolean _quorum_request_takes_exam      (QuorumRequest *request,
+                                          JsonObject    *job);
 gboolean _quorum_server_add_exam_view    (QuorumServer  *server,
                                           JsonObject    *view,
                                           GError       **error);
@@ -128,6 +133,21 @@ void _quorum_server_save_task        (QuorumRequest *request);
 void _quorum_server_submit_task      (QuorumRequest *request);
 void _quorum_server_accept_task      (QuorumRequest *request);
 void _quorum_server_reject_task      (QuorumRequest *request);
+/* The body's "version", the task version a write is based on: a whole
+ * number of at least 1, else replies 400 naming it and returns FALSE. When
+ * not @required and left out, *@version is 0: not checked. */
+gboolean    _quorum_request_read_version (QuorumRequest  *request,
+                                          JsonObject     *body,
+                                          gboolean        required,
+                                          gint64         *version);
+/* For a write on the task of the path: the task (with its instances when
+ * @with_instances) and its job, when the caller holds the task and still
+ * reaches the job (project role or share) with a role that may do its kind
+ * of work. Replies 404 “no task N” (403 for a role too low) and returns
+ * NULL otherwise. An exam's review task is never its takers'. */
+JsonObject *_quorum_request_own_task    (QuorumRequest  *request,
+                                         gboolean        with_instances,
+                                         JsonObject    **job);
 /* Store errors of task writes on the task of the path: a conflict is 409
  * carrying the current version, so the client can keep its copy and offer a
  * choice; someone else's task (FORBIDDEN) is 404, as if it did not exist. */

@@ -5,41 +5,117 @@
 #include "quorum-server-private.h"
 #include "quorum-wire.h"
 
-/* What a task's viewer may see of it. The assignee sees their task while
- * they reach its job (by project role or share); editors and admins of the
- * project see any task; anyone else is told there is no such task. An annotator never receives another pass's instances: a draw
- * task carries only its own; a review task its draw task's; a consensus task
- * every pass of its file, which only a non-annotator of the file gets. */
+static void
+reply_no_task (QuorumRequest *request)
+{
+  g_autofree char *message = g_strdup_printf ("no task %" G_GINT64_FORMAT, request->ids[0]);
+
+  quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+}
+
+/* Whether @task is the caller's. */
+static gboolean
+holds_task (QuorumRequest *request,
+            JsonObject    *task)
+{
+  JsonNode *assignee = json_object_get_member (task, "assignee");
+
+  return !JSON_NODE_HOLDS_NULL (assignee) && json_node_get_int (assignee) == request->caller_id;
+}
+
+/* The task of the path and its job, or replies and returns NULL. */
 static JsonObject *
-require_task (QuorumRequest *request,
-              gboolean       with_instances,
-              JsonObject   **job_out)
+find_task (QuorumRequest  *request,
+           gboolean        with_instances,
+           JsonObject    **job)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) task = with_instances
                                ? quorum_store_get_task (request->server->store, request->ids[0], &error)
                                : quorum_store_get_task_state (request->server->store, request->ids[0], &error);
-  g_autoptr(JsonObject) job = NULL;
-  JsonNode *assignee;
-  QuorumRole role;
 
   if (task == NULL ||
-      (job = quorum_store_get_job (request->server->store, json_object_get_int_member (task, "job"),
-                                   FALSE, &error)) == NULL)
+      (*job = quorum_store_get_job (request->server->store, json_object_get_int_member (task, "job"),
+                                    FALSE, &error)) == NULL)
     {
       _quorum_request_reply_error (request, error);
       return NULL;
     }
-  assignee = json_object_get_member (task, "assignee");
+  return g_steal_pointer (&task);
+}
+
+/* An exam's review tasks show its gold: none is for a taker of the exam,
+ * whatever their role, even one who held it before applying. */
+static gboolean
+is_exam_review (JsonObject *task,
+                JsonObject *job)
+{
+  return _quorum_server_is_exam (job) && g_str_equal (json_object_get_string_member (task, "kind"), "review");
+}
+
+/* What a task's viewer may see of it. The assignee sees their task while
+ * they reach its job (by project role or share); editors and admins of the
+ * project see any task, unless they take the exam it belongs to; anyone else
+ * is told there is no such task. An annotator never receives another pass's
+ * instances: a draw task carries only its own; a review task its draw
+ * task's; a consensus task every pass of its file, which only a
+ * non-annotator of the file gets. */
+static JsonObject *
+require_task (QuorumRequest *request,
+              gboolean       with_instances,
+              JsonObject   **job_out)
+{
+  g_autoptr(JsonObject) job = NULL;
+  g_autoptr(JsonObject) task = find_task (request, with_instances, &job);
+  QuorumRole role;
+  gboolean taker;
+
+  if (task == NULL)
+    return NULL;
   /* Even its assignee reaches a task only while they reach its job: an org
    * or market worker whose share ended sees it no more. */
   role = _quorum_request_job_role (request, job);
-  if (role == QUORUM_ROLE_NONE ||
-      ((JSON_NODE_HOLDS_NULL (assignee) || json_node_get_int (assignee) != request->caller_id) &&
-       role < QUORUM_ROLE_EDITOR))
+  /* An exam's taker, whatever their role, reaches only their own draw
+   * tasks of it. */
+  taker = role != QUORUM_ROLE_NONE && _quorum_request_takes_exam (request, job);
+  if (role == QUORUM_ROLE_NONE || (taker && is_exam_review (task, job)) ||
+      (!holds_task (request, task) && (role < QUORUM_ROLE_EDITOR || taker)))
     {
-      g_autofree char *message = g_strdup_printf ("no task %" G_GINT64_FORMAT, request->ids[0]);
-      quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+      reply_no_task (request);
+      return NULL;
+    }
+  if (job_out != NULL)
+    *job_out = g_steal_pointer (&job);
+  return g_steal_pointer (&task);
+}
+
+JsonObject *
+_quorum_request_own_task (QuorumRequest  *request,
+                          gboolean        with_instances,
+                          JsonObject    **job_out)
+{
+  g_autoptr(JsonObject) job = NULL;
+  g_autoptr(JsonObject) task = find_task (request, with_instances, &job);
+  const char *kind;
+  QuorumRole role;
+
+  if (task == NULL)
+    return NULL;
+  /* Holding a task is not enough: a member removed from the project, or a
+   * worker whose share ended, writes no more. */
+  role = _quorum_request_job_role (request, job);
+  if (role == QUORUM_ROLE_NONE || !holds_task (request, task) ||
+      (is_exam_review (task, job) && _quorum_request_takes_exam (request, job)))
+    {
+      reply_no_task (request);
+      return NULL;
+    }
+  kind = json_object_get_string_member (task, "kind");
+  if (role < (g_str_equal (kind, "draw") ? QUORUM_ROLE_ANNOTATOR : QUORUM_ROLE_REVIEWER))
+    {
+      g_autofree char *message = g_strdup_printf ("your role in this project, %s, may not work on a %s task",
+                                                  quorum_role_to_string (role), kind);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden", message);
       return NULL;
     }
   if (job_out != NULL)
@@ -144,16 +220,28 @@ _quorum_server_get_task (QuorumRequest *request)
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), task));
 }
 
-static gboolean
-read_version (QuorumRequest *request,
-              JsonObject    *body,
-              gint64        *version)
+gboolean
+_quorum_request_read_version (QuorumRequest *request,
+                              JsonObject    *body,
+                              gboolean       required,
+                              gint64        *version)
 {
   g_autoptr(GError) error = NULL;
+  JsonNode *node;
 
-  if (!quorum_http_member_integer (body, "version", TRUE, version, &error))
+  *version = 0;
+  if (!quorum_http_member_integer (body, "version", required, version, &error))
     {
       _quorum_request_reply_error (request, error);
+      return FALSE;
+    }
+  /* Versions start at 1: 0 or less would match no task, and the store
+   * must never be asked to skip the check. */
+  node = json_object_get_member (body, "version");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node) && *version < 1)
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                               "version: must be a whole number of at least 1, the task's current version");
       return FALSE;
     }
   return TRUE;
@@ -187,16 +275,50 @@ _quorum_request_reply_task_error (QuorumRequest *request,
   _quorum_request_reply_error (request, error);
 }
 
+/* The stored instances of @task by id, to keep who drew them. */
+static GHashTable *
+stored_instances (JsonObject *task)
+{
+  GHashTable *by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonNode *stored = json_object_get_member (task, "instances");
+
+  if (stored != NULL && JSON_NODE_HOLDS_ARRAY (stored))
+    {
+      JsonArray *array = json_node_get_array (stored);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonObject *instance = json_array_get_object_element (array, i);
+          const char *id = instance != NULL ? json_object_get_string_member_with_default (instance, "id", NULL)
+                                            : NULL;
+
+          if (id != NULL)
+            g_hash_table_insert (by_id, (gpointer) id, instance);
+        }
+    }
+  return by_id;
+}
+
+static char *
+nullable_string (JsonObject *object,
+                 const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? g_strdup (json_node_get_string (node)) : NULL;
+}
+
 void
 _quorum_server_save_task (QuorumRequest *request)
 {
   g_autoptr(JsonObject) job = NULL;
-  g_autoptr(JsonObject) task = require_task (request, FALSE, &job);
+  g_autoptr(JsonObject) task = _quorum_request_own_task (request, TRUE, &job);
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) project = NULL;
   g_autoptr(JsonObject) file = NULL;
   g_autoptr(QuorumLabelSchema) schema = NULL;
   g_autoptr(GPtrArray) instances = NULL;
+  g_autoptr(GHashTable) stored = NULL;
   g_autoptr(JsonNode) written = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -204,7 +326,8 @@ _quorum_server_save_task (QuorumRequest *request)
   JsonNode *list;
   gint64 version, saved;
 
-  if (task == NULL || (body = _quorum_request_body (request)) == NULL || !read_version (request, body, &version))
+  if (task == NULL || (body = _quorum_request_body (request)) == NULL ||
+      !_quorum_request_read_version (request, body, TRUE, &version))
     return;
   if ((list = json_object_get_member (body, "instances")) == NULL)
     {
@@ -219,9 +342,11 @@ _quorum_server_save_task (QuorumRequest *request)
       _quorum_request_reply_error (request, error);
       return;
     }
+  stored = stored_instances (task);
   for (guint i = 0; i < instances->len; i++)
     {
       QuorumInstance *instance = g_ptr_array_index (instances, i);
+      JsonObject *before = g_hash_table_lookup (stored, instance->id);
 
       if (instance->frame >= (guint) json_object_get_int_member (file, "frames"))
         {
@@ -230,9 +355,22 @@ _quorum_server_save_task (QuorumRequest *request)
           quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
           return;
         }
-      /* Authorship is the server's to say. */
-      if (instance->author == NULL && instance->copied_from == NULL)
-        instance->author = g_strdup (json_object_get_string_member (request->caller, "name"));
+      /* Authorship is the server's to say, whatever the client sends: an
+       * instance the task holds already keeps its author and its source
+       * (a consensus copy stays its annotator's); a new one is the
+       * caller's, copied from nothing (copies are made by the server). */
+      g_free (instance->author);
+      g_free (instance->copied_from);
+      if (before != NULL)
+        {
+          instance->author = nullable_string (before, "author");
+          instance->copied_from = nullable_string (before, "copied_from");
+        }
+      else
+        {
+          instance->author = g_strdup (json_object_get_string_member (request->caller, "name"));
+          instance->copied_from = NULL;
+        }
     }
   written = quorum_wire_write_instances (instances);
   text = quorum_wire_to_string (written, FALSE);
@@ -252,13 +390,14 @@ _quorum_server_save_task (QuorumRequest *request)
 void
 _quorum_server_submit_task (QuorumRequest *request)
 {
-  g_autoptr(JsonObject) task = require_task (request, FALSE, NULL);
+  g_autoptr(JsonObject) task = _quorum_request_own_task (request, FALSE, NULL);
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) after = NULL;
   g_autoptr(GError) error = NULL;
   gint64 version;
 
-  if (task == NULL || (body = _quorum_request_body (request)) == NULL || !read_version (request, body, &version))
+  if (task == NULL || (body = _quorum_request_body (request)) == NULL ||
+      !_quorum_request_read_version (request, body, TRUE, &version))
     return;
   if (!quorum_store_submit_task (request->server->store, request->ids[0], request->caller_id, version, &error) ||
       (after = quorum_store_get_task_state (request->server->store, request->ids[0], &error)) == NULL)
@@ -275,13 +414,15 @@ decide (QuorumRequest *request,
         gboolean       accept)
 {
   g_autoptr(JsonObject) job = NULL;
-  g_autoptr(JsonObject) task = require_task (request, FALSE, &job);
+  g_autoptr(JsonObject) task = _quorum_request_own_task (request, FALSE, &job);
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) after = NULL;
   g_autoptr(GError) error = NULL;
   const char *comments = NULL;
+  gint64 version;
 
-  if (task == NULL || (body = _quorum_request_body (request)) == NULL)
+  if (task == NULL || (body = _quorum_request_body (request)) == NULL ||
+      !_quorum_request_read_version (request, body, FALSE, &version))
     return;
   comments = quorum_http_member_string (body, "comments", !accept, &error);
   if (error != NULL)
@@ -295,20 +436,24 @@ decide (QuorumRequest *request,
       _quorum_request_reply_error (request, error);
       return;
     }
-  /* An exam review accepted without a rating keeps the suggested one. */
+  /* An exam review accepted without a rating keeps the suggested one; that
+   * is a write of its own, which the decision's version then follows. */
   if (accept && g_str_equal (json_object_get_string_member (task, "kind"), "review") &&
       _quorum_server_is_exam (job) && JSON_NODE_HOLDS_NULL (json_object_get_member (task, "rating")))
     {
       g_autofree char *rating = _quorum_server_suggested_rating (request->server, task, &error);
 
       if (rating == NULL ||
-          !quorum_store_rate_task (request->server->store, request->ids[0], request->caller_id, rating, &error))
+          !quorum_store_rate_task (request->server->store, request->ids[0], request->caller_id, version, rating,
+                                   &error))
         {
           _quorum_request_reply_task_error (request, error);
           return;
         }
+      if (version > 0)
+        version++;
     }
-  if (!quorum_store_review_task (request->server->store, request->ids[0], request->caller_id, accept,
+  if (!quorum_store_review_task (request->server->store, request->ids[0], request->caller_id, version, accept,
                                  comments, &error) ||
       (after = quorum_store_get_task_state (request->server->store, request->ids[0], &error)) == NULL)
     {

@@ -119,6 +119,14 @@ quorum_store_assign_task (QuorumStore  *store,
                        "nobody reviews their own work", user_id);
           return fail_rollback (store);
         }
+      /* Blind labelling: a reviewer has seen a pass of the file. */
+      if (holds_on_file (store, task, user_id, "review", task_id))
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                       "user: user %" G_GINT64_FORMAT " reviews a pass of this file; "
+                       "nobody draws a file whose work they have seen", user_id);
+          return fail_rollback (store);
+        }
     }
   if (g_str_equal (kind, "review"))
     {

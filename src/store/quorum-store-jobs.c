@@ -13,6 +13,21 @@ fail_rollback (QuorumStore *store)
   return FALSE;
 }
 
+/* The version of a write that gives none (see check_task). */
+#define NO_VERSION 0
+
+/* For the writes that must say which version they are based on. */
+static gboolean
+require_version (gint64   version,
+                 GError **error)
+{
+  if (version >= 1)
+    return TRUE;
+  g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+               "version: must be a whole number of at least 1, not %" G_GINT64_FORMAT, version);
+  return FALSE;
+}
+
 static gboolean check_task (JsonObject  *task,
                             gint64       user_id,
                             gint64       version,
@@ -220,6 +235,7 @@ gboolean
 quorum_store_rate_task (QuorumStore  *store,
                         gint64        task_id,
                         gint64        user_id,
+                        gint64        version,
                         const char   *rating_json,
                         GError      **error)
 {
@@ -227,8 +243,8 @@ quorum_store_rate_task (QuorumStore  *store,
 
   if (!_quorum_store_begin (store, error))
     return FALSE;
-  if ((task = quorum_store_get_task (store, task_id, error)) == NULL ||
-      !check_task (task, user_id, 0, "assigned,in_progress", error) ||
+  if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
+      !check_task (task, user_id, version, "assigned,in_progress", error) ||
       _quorum_store_write (store, NULL, error,
                            "UPDATE tasks SET rating_json = ?, state = 'in_progress', updated_at = " NOW ", "
                            "version = version + 1 WHERE id = ?", "si", rating_json, task_id) < 0)
@@ -448,14 +464,14 @@ first_task (QuorumStore  *store,
   "NOT EXISTS (SELECT 1 FROM tasks d WHERE d.job_id = t.job_id AND d.file_id = t.file_id " \
   "  AND d.kind = 'draw' AND d.assignee = ?2) "
 
-/* A draw task t for ?2: never a second pass of the file, never the draw
- * their own review (chosen by hand while it waits) reviews, never a file
- * they bring to consensus. */
+/* A draw task t for ?2: never a second pass of the file, never a file
+ * whose passes they review (blind: a reviewer has seen a pass; a review
+ * chosen by hand while it waits counts too), never a file they bring to
+ * consensus. */
 #define MAY_DRAW \
   NOT_A_DRAWER_OF_THE_FILE \
-  "AND NOT EXISTS (SELECT 1 FROM tasks r WHERE r.reviews = t.id AND r.assignee = ?2) " \
-  "AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.job_id = t.job_id AND c.file_id = t.file_id " \
-  "  AND c.kind = 'consensus' AND c.assignee = ?2) "
+  "AND NOT EXISTS (SELECT 1 FROM tasks r WHERE r.job_id = t.job_id AND r.file_id = t.file_id " \
+  "  AND r.kind IN ('review', 'consensus') AND r.assignee = ?2) "
 
 gint64
 quorum_store_next_task (QuorumStore  *store,
@@ -609,7 +625,11 @@ quorum_store_file_draws (QuorumStore  *store,
                              "ii", job_id, file_id);
 }
 
-/* Checks that @task is @user_id's, at @version, in one of @states. */
+/* Checks that @task is @user_id's, at @version, in one of @states. A
+ * @version of NO_VERSION is not checked: for the writes whose version is
+ * optional (a review's decision and rating; the others call
+ * require_version first); any other below 1 is refused, never taken as
+ * "do not check". */
 static gboolean
 check_task (JsonObject  *task,
             gint64       user_id,
@@ -620,12 +640,18 @@ check_task (JsonObject  *task,
   g_auto(GStrv) allowed = g_strsplit (states, ",", -1);
   JsonNode *assignee = json_object_get_member (task, "assignee");
 
+  if (version != NO_VERSION && version < 1)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "version: must be a whole number of at least 1, not %" G_GINT64_FORMAT, version);
+      return FALSE;
+    }
   if (JSON_NODE_HOLDS_NULL (assignee) || json_node_get_int (assignee) != user_id)
     {
       g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_FORBIDDEN, "the task is not assigned to you");
       return FALSE;
     }
-  if (version > 0 && json_object_get_int_member (task, "version") != version)
+  if (version != NO_VERSION && json_object_get_int_member (task, "version") != version)
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT,
                    "version: the task is at version %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT,
@@ -651,7 +677,7 @@ quorum_store_save_task (QuorumStore  *store,
 {
   g_autoptr(JsonObject) task = NULL;
 
-  if (!_quorum_store_begin (store, error))
+  if (!require_version (version, error) || !_quorum_store_begin (store, error))
     return -1;
   if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
       !check_task (task, user_id, version, "assigned,in_progress,rejected", error) ||
@@ -664,7 +690,8 @@ quorum_store_save_task (QuorumStore  *store,
 }
 
 /* After a draw task is accepted: a file whose draws are all accepted opens
- * its consensus task; a job with nothing left open is complete. */
+ * its consensus task; a job with nothing left open is complete, but for an
+ * exam, which stays open to new takers until its owner closes it. */
 static gboolean
 after_accept (QuorumStore  *store,
               gint64        job_id,
@@ -680,6 +707,7 @@ after_accept (QuorumStore  *store,
                               "ii", job_id, file_id) >= 0 &&
          _quorum_store_write (store, NULL, error,
                               "UPDATE jobs SET state = 'complete' WHERE id = ?1 AND state = 'launched' "
+                              "AND json_extract(settings_json, '$.type') IS NOT 'exam' "
                               "AND NOT EXISTS (SELECT 1 FROM tasks WHERE job_id = ?1 AND state IN "
                               "  ('waiting', 'available', 'assigned', 'in_progress', 'submitted', 'rejected'))",
                               "i", job_id) >= 0;
@@ -696,7 +724,7 @@ quorum_store_submit_task (QuorumStore  *store,
   g_autoptr(JsonObject) review = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  if (!_quorum_store_begin (store, error))
+  if (!require_version (version, error) || !_quorum_store_begin (store, error))
     return FALSE;
   if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
       !check_task (task, user_id, version, "assigned,in_progress,rejected", error))
@@ -734,6 +762,7 @@ gboolean
 quorum_store_review_task (QuorumStore  *store,
                           gint64        review_task_id,
                           gint64        user_id,
+                          gint64        version,
                           gboolean      accept,
                           const char   *comments,
                           GError      **error)
@@ -744,7 +773,7 @@ quorum_store_review_task (QuorumStore  *store,
   if (!_quorum_store_begin (store, error))
     return FALSE;
   if ((review = quorum_store_get_task_state (store, review_task_id, error)) == NULL ||
-      !check_task (review, user_id, 0, "assigned,in_progress", error))
+      !check_task (review, user_id, version, "assigned,in_progress", error))
     return fail_rollback (store);
   if (g_str_equal (json_object_get_string_member (review, "kind"), "consensus"))
     {
@@ -930,7 +959,7 @@ quorum_store_save_consensus (QuorumStore  *store,
 {
   g_autoptr(JsonObject) task = NULL;
 
-  if (!_quorum_store_begin (store, error))
+  if (!require_version (version, error) || !_quorum_store_begin (store, error))
     return -1;
   if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
       !check_task (task, user_id, version, "assigned,in_progress", error))

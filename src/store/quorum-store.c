@@ -209,9 +209,13 @@ _quorum_store_set_error (QuorumStore  *store,
   int code = sqlite3_extended_errcode (store->db);
   const char *message = sqlite3_errmsg (store->db);
 
+  /* SQLite's words name tables and columns: they go to the log, never into
+   * a message a client may read. */
   if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
-    g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT, "%s: already exists (%s)",
-                 context, message);
+    {
+      g_debug ("%s: %s", context, message);
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT, "%s: already exists", context);
+    }
   else if (code == SQLITE_CONSTRAINT_FOREIGNKEY)
     g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND, "%s: refers to something that does not exist",
                  context);

@@ -317,8 +317,9 @@ JsonNode   *quorum_store_file_draws      (QuorumStore   *store,
                                           gint64         job_id,
                                           gint64         file_id,
                                           GError       **error);
-/* Saves @instances_json when @version is current; returns the new version,
- * or -1 with QUORUM_ERROR_CONFLICT naming the current one. */
+/* Saves @instances_json when @version (at least 1) is current; returns the
+ * new version, or -1 with QUORUM_ERROR_CONFLICT naming the current one
+ * (QUORUM_ERROR_INVALID for a version below 1). */
 gint64      quorum_store_save_task       (QuorumStore   *store,
                                           gint64         task_id,
                                           gint64         user_id,
@@ -330,10 +331,12 @@ gboolean    quorum_store_submit_task     (QuorumStore   *store,
                                           gint64         user_id,
                                           gint64         version,
                                           GError       **error);
-/* A reviewer's decision on the draw task their review task reviews. */
+/* A reviewer's decision on the draw task their review task reviews (or on
+ * their consensus task); with a @version (0: none given), only at it. */
 gboolean    quorum_store_review_task     (QuorumStore   *store,
                                           gint64         review_task_id,
                                           gint64         user_id,
+                                          gint64         version,
                                           gboolean       accept,
                                           const char    *comments,
                                           GError       **error);
@@ -347,10 +350,12 @@ gboolean    quorum_store_apply_exam      (QuorumStore   *store,
                                           gint64         taker,
                                           GArray        *plan,
                                           GError       **error);
-/* Stores a reviewer's stars and Missing flags on their review task. */
+/* Stores a reviewer's stars and Missing flags on their review task; with
+ * a @version (0: none given), only at it. */
 gboolean    quorum_store_rate_task       (QuorumStore   *store,
                                           gint64         task_id,
                                           gint64         user_id,
+                                          gint64         version,
                                           const char    *rating_json,
                                           GError       **error);
 /* Every applicant's draw and review tasks with ratings and decisions. */

@@ -24,7 +24,7 @@ echo "$out" > demo.json
 json_check "it created the project and seven accounts with their roles and passwords" \
   'd["created"] and d["project"]["name"] == "Street scenes" and d["organization"]["name"] == "Northwind Labeling"
    and sorted((a["name"], a["role"]) for a in d["accounts"]) == [("ann", "annotator"), ("ben", "annotator"),
-       ("cat", "annotator"), ("dan", "annotator"), ("olga", "org member"), ("rita", "reviewer"), ("tom", "editor")]
+       ("cat", "annotator"), ("dan", "annotator"), ("olga", "org member"), ("rita", "reviewer"), ("tom", "admin")]
    and all(len(a["password"]) >= 8 for a in d["accounts"]) and len({a["password"] for a in d["accounts"]}) == 7'
 project=$(json_get 'd["project"]["id"]')
 

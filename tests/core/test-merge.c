@@ -105,6 +105,24 @@ test_copy_to_ground_truth (void)
   g_assert_cmpuint (truth->instances->len, ==, 4);
 }
 
+/* The server copies for a consensus reviewer keeping who drew each
+ * instance: a NULL reviewer keeps the source's author. */
+static void
+test_copies_keep_author (void)
+{
+  g_autoptr(QuorumAnnotationSet) bob = version_of ("bob");
+  g_autoptr(QuorumAnnotationSet) output = quorum_merge_from_version (bob, NULL);
+  g_autoptr(QuorumAnnotationSet) truth = quorum_annotation_set_new (NULL, &bob->file);
+  QuorumInstance *copy;
+
+  assert_copied (g_ptr_array_index (output->instances, 0), g_ptr_array_index (bob->instances, 0), "bob");
+  assert_copied (g_ptr_array_index (output->instances, 1), g_ptr_array_index (bob->instances, 1), "bob");
+  copy = quorum_merge_copy_instance (truth, g_ptr_array_index (bob->instances, 0), NULL, NULL);
+  assert_copied (copy, g_ptr_array_index (bob->instances, 0), "bob");
+  g_assert_cmpuint (quorum_merge_copy_set (truth, bob, NULL), ==, 1);
+  assert_copied (g_ptr_array_index (truth->instances, 1), g_ptr_array_index (bob->instances, 1), "bob");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -112,5 +130,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/merge/from-version", test_from_version);
   g_test_add_func ("/merge/copy-to-ground-truth", test_copy_to_ground_truth);
+  g_test_add_func ("/merge/copies-keep-author", test_copies_keep_author);
   return g_test_run ();
 }

@@ -189,8 +189,11 @@ try:
     check("the admin cannot give rev2 the draw task rev2 will review (422)",
           status == 422 and "reviews their own work" in error_message(body), body)
     status, task = s.call("POST", "/jobs/%d/next" % job["id"], rev2)
-    check("nor does next: rev2 gets the other pass",
-          status == 200 and task["id"] == cd2, task)
+    check("nor does next give rev2 any pass of the file they review (blind): 204",
+          status == 204, task)
+    status, body = s.call("POST", "/tasks/%d/assign" % cd2, s.root, {"user": rev2_id})
+    check("nor the admin the other pass (422)",
+          status == 422 and "reviews a pass of this file" in error_message(body), body)
     status, task = s.call("POST", "/tasks/%d/assign" % cc, s.root, {"user": rev_id})
     check("the waiting consensus task is given to rev by hand", status == 200 and task["state"] == "waiting", task)
     status, task = s.call("POST", "/jobs/%d/next" % job["id"], rev)
