@@ -439,6 +439,12 @@ ROWS = [
     Row("POST /login", "/login", everyone(200), body={"user": "spare", "password": "spare" + PASSWORD}),
     Row("POST /logout", "/logout", signed_in(204), fresh_token=True),
     Row("GET /me", "/me", signed_in(200)),
+    # A wrong current password: every caller is let in to be told so, and no token ends.
+    Row("PUT /me/password", "/me/password", signed_in(403), body={"current_password": "not it", "password": "a new long password"}),
+    Row("PUT /users/{id}/password", "/users/{target_id}/password", server_admin(200), body={"password": "a reset long password"}),
+    Row("POST /users/{id}/disable", "/users/{target_id}/disable", server_admin(200)),
+    Row("POST /users/{id}/enable", "/users/{target_id}/enable", server_admin(200)),
+    Row("DELETE /users/{id}/tokens", "/users/{target_id}/tokens", server_admin(200)),
     Row("POST /users", "/users", server_admin(201), body=lambda c, ids: {"name": unique(c, ids), "password": "a long password"}),
     Row("GET /users", "/users", server_admin(200)),
     Row("GET /users/{id}/credentials", "/users/{taker_id}/credentials", server_admin(200, taker=200)),
