@@ -15,27 +15,36 @@ credential_new (int    argc,
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) reply = NULL;
   g_autofree char *project_text = NULL;
+  g_autofree char *org_text = NULL;
   g_autofree char *description = NULL;
   const GOptionEntry entries[] = {
-    { "project", 0, 0, G_OPTION_ARG_STRING, &project_text, "The project", "ID" },
+    { "project", 0, 0, G_OPTION_ARG_STRING, &project_text, "The project that issues it", "ID" },
+    { "org", 0, 0, G_OPTION_ARG_STRING, &org_text,
+      "Or the organization that issues it, for its clients' projects (administrators)", "ID" },
     { "description", 0, 0, G_OPTION_ARG_STRING, &description, "What holding it means", "TEXT" },
     { NULL }
   };
-  gint64 project;
+  gint64 owner;
 
-  if (!quorum_cli_session_parse (&session, "credential new", "--project ID NAME",
-                                 "Create a credential (a named qualification) in a project (project admins).",
-                                 "Prints its id; --json prints {\"id\", \"project\", \"name\", \"description\"}.",
+  if (!quorum_cli_session_parse (&session, "credential new", "--project ID|--org ID NAME",
+                                 "Create a credential (a named qualification) issued by a project (project "
+                                 "admins) or by an organization (administrators).",
+                                 "A job of any project may require an organization's credential as ORG/NAME.\n"
+                                 "Prints its id; --json prints {\"id\", \"project\", \"org\", \"name\", "
+                                 "\"description\"}.",
                                  entries, 1, 1, &argc, &argv))
     return QUORUM_CLI_USAGE;
-  if (!quorum_cli_parse_id (project_text, "--project", &project, &error))
+  if ((project_text == NULL) == (org_text == NULL))
+    return quorum_cli_session_usage (&session, "give either --project or --org");
+  if (!quorum_cli_parse_id (project_text != NULL ? project_text : org_text,
+                            project_text != NULL ? "--project" : "--org", &owner, &error))
     return quorum_cli_session_fail (&session, error);
   json_object_set_string_member (object, "name", argv[1]);
   if (description != NULL)
     json_object_set_string_member (object, "description", description);
   body = quorum_cli_object_node (object);
-  if ((reply = quorum_cli_call (&session, "POST", body, &error, "/projects/%" G_GINT64_FORMAT "/credentials",
-                                project)) == NULL)
+  if ((reply = quorum_cli_call (&session, "POST", body, &error, "/%s/%" G_GINT64_FORMAT "/credentials",
+                                project_text != NULL ? "projects" : "orgs", owner)) == NULL)
     return quorum_cli_session_fail (&session, error);
   return quorum_cli_session_print_id (&session, reply);
 }
@@ -123,7 +132,7 @@ credential_list (int    argc,
 }
 
 static const QuorumCliAction actions[] = {
-  { "new", "--project ID NAME", "Create a credential", credential_new },
+  { "new", "--project ID|--org ID NAME", "Create a credential", credential_new },
   { "grant", "ID USER", "Grant a credential by hand", credential_grant },
   { "revoke", "ID USER", "Revoke a credential", credential_revoke },
   { "list", "--project ID", "List a project's credentials", credential_list },

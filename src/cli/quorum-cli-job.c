@@ -130,10 +130,10 @@ job_new (int    argc,
   g_autoptr(JsonNode) known = NULL;
   g_autofree char *project_text = NULL, *passes = NULL, *frequency = NULL, *consensus = NULL;
   g_autofree char *share = NULL, *type = NULL, *guide = NULL, *review_guide = NULL, *threshold = NULL;
-  g_autofree char *min_stars = NULL, *max_missed = NULL;
+  g_autofree char *min_stars = NULL, *max_missed = NULL, *max_attempts = NULL, *retake_wait = NULL;
   g_auto(GStrv) requires = NULL;
   g_auto(GStrv) awards = NULL;
-  gboolean launch = FALSE, not_blind = FALSE;
+  gboolean launch = FALSE, not_blind = FALSE, show_answers = FALSE;
   const GOptionEntry entries[] = {
     { "project", 0, 0, G_OPTION_ARG_STRING, &project_text, "The project", "ID" },
     { "passes", 0, 0, G_OPTION_ARG_STRING, &passes, "Annotators per file, P ≥ 1 (default 1)", "N" },
@@ -145,7 +145,8 @@ job_new (int    argc,
     { "share", 0, 0, G_OPTION_ARG_STRING, &share, "Who sees the job: project (default), org or market",
       "SHARE" },
     { "requires", 0, 0, G_OPTION_ARG_STRING_ARRAY, &requires,
-      "A credential (id or name) workers must hold; repeat for several", "CRED" },
+      "A credential workers must hold (id, name, or ORG/NAME for an organization's); repeat for several",
+      "CRED" },
     { "awards", 0, 0, G_OPTION_ARG_STRING_ARRAY, &awards,
       "A credential (id or name) passing this exam grants; repeat for several", "CRED" },
     { "type", 0, 0, G_OPTION_ARG_STRING, &type, "normal (default) or exam", "TYPE" },
@@ -156,6 +157,11 @@ job_new (int    argc,
       "S" },
     { "max-missed", 0, 0, G_OPTION_ARG_STRING, &max_missed, "Exam pass rule: most missed instances (default 0)",
       "M" },
+    { "max-attempts", 0, 0, G_OPTION_ARG_STRING, &max_attempts, "Exam: attempts per person (default 3)", "N" },
+    { "retake-wait", 0, 0, G_OPTION_ARG_STRING, &retake_wait,
+      "Exam: seconds between a decided attempt and the next (default 0)", "SECONDS" },
+    { "show-answers", 0, 0, G_OPTION_ARG_NONE, &show_answers,
+      "Exam: a taker sees the gold once their attempt is decided", NULL },
     { "launch", 0, 0, G_OPTION_ARG_NONE, &launch, "Launch the job at once", NULL },
     { NULL }
   };
@@ -234,6 +240,20 @@ job_new (int    argc,
           json_object_set_int_member (rule, "max_missed", number);
         }
     }
+  if (max_attempts != NULL)
+    {
+      if (!parse_count (max_attempts, "--max-attempts", 1, &number, &error))
+        return quorum_cli_session_fail (&session, error);
+      json_object_set_int_member (settings, "max_attempts", number);
+    }
+  if (retake_wait != NULL)
+    {
+      if (!parse_count (retake_wait, "--retake-wait", 0, &number, &error))
+        return quorum_cli_session_fail (&session, error);
+      json_object_set_int_member (settings, "retake_wait", number);
+    }
+  if (show_answers)
+    json_object_set_boolean_member (settings, "show_answers", TRUE);
   if (guide != NULL)
     {
       if (!quorum_cli_parse_id (guide, "--guide", &number, &error))

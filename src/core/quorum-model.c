@@ -370,6 +370,9 @@ quorum_job_settings_new (const char *name)
   settings->threshold = 0.5;
   settings->pass_rule.min_average_stars = 3.0;
   settings->pass_rule.max_missed = 0;
+  settings->max_attempts = 3;
+  settings->retake_wait = 0;
+  settings->show_answers = FALSE;
   settings->required_credentials = g_new0 (char *, 1);
   settings->awarded_credentials = g_new0 (char *, 1);
   return settings;
@@ -436,6 +439,18 @@ quorum_job_settings_check (const QuorumJobSettings *settings,
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
                    "pass_rule.min_average_stars: must be between 1 and 5");
+      return FALSE;
+    }
+  if (settings->max_attempts < 1)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "max_attempts: must be at least 1, not %d", settings->max_attempts);
+      return FALSE;
+    }
+  if (settings->retake_wait < 0)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "retake_wait: must be 0 seconds or more");
       return FALSE;
     }
   if (settings->type == QUORUM_JOB_EXAM && g_strv_length (settings->awarded_credentials) == 0)

@@ -214,6 +214,11 @@ typedef struct {
   GStrv                awarded_credentials;   /* never NULL */
   char                *draw_guide;            /* nullable guide id */
   char                *review_guide;          /* nullable guide id */
+  /* exams: attempts per person, seconds between a decided attempt and the
+   * next, and whether a taker sees the gold once their attempt is decided */
+  gint                 max_attempts;
+  gint64               retake_wait;
+  gboolean             show_answers;
 } QuorumJobSettings;
 
 QuorumJobSettings *quorum_job_settings_new   (const char              *name);

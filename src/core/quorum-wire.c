@@ -1589,7 +1589,7 @@ quorum_wire_write_label_schema (const QuorumLabelSchema *schema)
 static const char * const job_members[] = {
   "name", "type", "share", "passes_per_file", "review_frequency", "consensus", "blind",
   "threshold", "pass_rule", "required_credentials", "awarded_credentials", "draw_guide",
-  "review_guide", NULL
+  "review_guide", "max_attempts", "retake_wait", "show_answers", NULL
 };
 static const char * const pass_rule_members[] = { "min_average_stars", "max_missed", NULL };
 
@@ -1604,7 +1604,7 @@ quorum_wire_read_job_settings (JsonNode   *node,
   JsonNode *rule_node;
   const char *name, *draw_guide, *review_guide;
   int type, share, consensus;
-  gint64 passes, review_frequency, max_missed;
+  gint64 passes, review_frequency, max_missed, max_attempts;
   GStrv required, awarded;
 
   if ((object = expect_object (node, path_prefix, "job settings", error)) == NULL ||
@@ -1619,6 +1619,7 @@ quorum_wire_read_job_settings (JsonNode   *node,
   passes = settings->passes_per_file;
   review_frequency = settings->review_frequency;
   max_missed = settings->pass_rule.max_missed;
+  max_attempts = settings->max_attempts;
   if (!read_enum (object, path_prefix, "type", TRUE, "job type",
                   ENUM_ARGS (quorum_job_type, 2), &type, error) ||
       !read_enum (object, path_prefix, "share", TRUE, "share",
@@ -1629,6 +1630,10 @@ quorum_wire_read_job_settings (JsonNode   *node,
       !read_enum (object, path_prefix, "consensus", TRUE, "consensus mode",
                   ENUM_ARGS (quorum_consensus_mode, 2), &consensus, error) ||
       !read_boolean (object, path_prefix, "blind", &settings->blind, error) ||
+      !read_integer (object, path_prefix, "max_attempts", 1, 1000, &max_attempts, error) ||
+      !read_integer (object, path_prefix, "retake_wait", 0, 10 * 366 * 24 * 3600, &settings->retake_wait,
+                     error) ||
+      !read_boolean (object, path_prefix, "show_answers", &settings->show_answers, error) ||
       !read_number (object, path_prefix, "threshold", -G_MAXDOUBLE, G_MAXDOUBLE,
                     &settings->threshold, error) ||
       !read_string (object, path_prefix, "draw_guide", TRUE, &draw_guide, error) ||
@@ -1661,6 +1666,7 @@ quorum_wire_read_job_settings (JsonNode   *node,
   settings->passes_per_file = (gint) passes;
   settings->review_frequency = (gint) review_frequency;
   settings->pass_rule.max_missed = (guint) max_missed;
+  settings->max_attempts = (gint) max_attempts;
   settings->draw_guide = g_strdup (draw_guide);
   settings->review_guide = g_strdup (review_guide);
 
@@ -1697,5 +1703,8 @@ quorum_wire_write_job_settings (const QuorumJobSettings *settings)
                                 string_array ((const char * const *) settings->awarded_credentials));
   json_object_set_member (object, "draw_guide", nullable_string_node (settings->draw_guide));
   json_object_set_member (object, "review_guide", nullable_string_node (settings->review_guide));
+  json_object_set_int_member (object, "max_attempts", settings->max_attempts);
+  json_object_set_int_member (object, "retake_wait", settings->retake_wait);
+  json_object_set_boolean_member (object, "show_answers", settings->show_answers);
   return json_node_init_object (json_node_alloc (), object);
 }

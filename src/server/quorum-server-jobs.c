@@ -254,45 +254,23 @@ _quorum_server_job_status (QuorumRequest *request)
 
 /* ---- assignment ------------------------------------------------------- */
 
-/* Every credential the job requires, held now by the caller in the job's
- * project. Replies 403 naming the first one missing. */
+/* Every credential the job requires, held now by the caller as the job's
+ * project means it (its own, its organization's, or "Org/Name"). Replies
+ * 403 naming the first one missing. */
 static gboolean
 holds_credentials (QuorumRequest     *request,
                    gint64             project_id,
                    QuorumJobSettings *settings)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) held = NULL;
-
-  if (g_strv_length (settings->required_credentials) == 0)
-    return TRUE;
-  held = quorum_store_user_credentials (request->server->store, request->caller_id, &error);
-  if (held == NULL)
-    {
-      _quorum_request_reply_error (request, error);
-      return FALSE;
-    }
   for (guint i = 0; settings->required_credentials[i] != NULL; i++)
-    {
-      JsonArray *array = json_node_get_array (held);
-      gboolean found = FALSE;
-
-      for (guint k = 0; k < json_array_get_length (array) && !found; k++)
-        {
-          JsonObject *credential = json_array_get_object_element (array, k);
-
-          found = json_object_get_int_member (credential, "project") == project_id &&
-                  g_str_equal (json_object_get_string_member (credential, "name"),
-                               settings->required_credentials[i]);
-        }
-      if (!found)
-        {
-          g_autofree char *message = g_strdup_printf ("this job requires the credential “%s”",
-                                                      settings->required_credentials[i]);
-          quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden", message);
-          return FALSE;
-        }
-    }
+    if (!_quorum_server_holds_credential (request->server, project_id, request->caller_id,
+                                          settings->required_credentials[i]))
+      {
+        g_autofree char *message = g_strdup_printf ("this job requires the credential “%s”",
+                                                    settings->required_credentials[i]);
+        quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden", message);
+        return FALSE;
+      }
   return TRUE;
 }
 

@@ -118,11 +118,18 @@ gboolean _quorum_server_add_exam_view    (QuorumServer  *server,
 char    *_quorum_server_suggested_rating (QuorumServer  *server,
                                           JsonObject    *review,
                                           GError       **error);
-void     _quorum_server_apply_exam       (QuorumRequest *request);
 void     _quorum_server_rate_task        (QuorumRequest *request);
+
+/* quorum-server-attempts.c: standing exams, attempts, results, decisions */
+void     _quorum_server_apply_exam       (QuorumRequest *request);
 void     _quorum_server_exam_results     (QuorumRequest *request);
 void     _quorum_server_pass_exam        (QuorumRequest *request);
 void     _quorum_server_fail_exam        (QuorumRequest *request);
+void     _quorum_server_pass_attempt     (QuorumRequest *request);
+void     _quorum_server_fail_attempt     (QuorumRequest *request);
+void     _quorum_server_close_exam       (QuorumRequest *request);
+void     _quorum_server_list_exams       (QuorumRequest *request);
+void     _quorum_server_get_attempt      (QuorumRequest *request);
 
 /* quorum-server-export.c */
 void     _quorum_server_export_job       (QuorumRequest *request);
@@ -199,5 +206,18 @@ void _quorum_server_create_credential (QuorumRequest *request);
 void _quorum_server_list_credentials  (QuorumRequest *request);
 void _quorum_server_grant_credential  (QuorumRequest *request);
 void _quorum_server_revoke_credential (QuorumRequest *request);
+void _quorum_server_create_org_credential (QuorumRequest *request);
+void _quorum_server_list_org_credentials  (QuorumRequest *request);
+/* Whether @user_id holds what @spec (a job's required credential) means in
+ * @project_id: the project's own, its organization's, or "Org/Name". */
+gboolean _quorum_server_holds_credential  (QuorumServer  *server,
+                                           gint64         project_id,
+                                           gint64         user_id,
+                                           const char    *spec);
+/* Releases @user_id's held tasks of jobs whose required credentials they no
+ * longer hold (after a revocation): at once, not at their next request. */
+gboolean _quorum_server_release_unqualified (QuorumServer  *server,
+                                             gint64         user_id,
+                                             GError       **error);
 
 G_END_DECLS

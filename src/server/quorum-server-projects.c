@@ -218,7 +218,8 @@ _quorum_server_list_credentials (QuorumRequest *request)
   _quorum_request_reply_result (request, quorum_store_list_credentials (request->server->store, request->ids[0], &error), &error);
 }
 
-/* Grants and revocations are for the admins of the credential's project. */
+/* Grants and revocations are for the admins of the credential's project;
+ * an organization's credentials, for server administrators. */
 static gboolean
 require_credential_admin (QuorumRequest *request)
 {
@@ -231,6 +232,8 @@ require_credential_admin (QuorumRequest *request)
       _quorum_request_reply_error (request, error);
       return FALSE;
     }
+  if (JSON_NODE_HOLDS_NULL (json_object_get_member (credential, "project")))
+    return _quorum_request_require_admin (request);
   return _quorum_request_require_role (request, json_object_get_int_member (credential, "project"),
                                        QUORUM_ROLE_ADMIN, NULL);
 }
@@ -263,7 +266,8 @@ _quorum_server_revoke_credential (QuorumRequest *request)
 
   if (!require_credential_admin (request))
     return;
-  if (!quorum_store_revoke_credential (request->server->store, request->ids[0], request->ids[1], &error))
+  if (!quorum_store_revoke_credential (request->server->store, request->ids[0], request->ids[1], &error) ||
+      !_quorum_server_release_unqualified (request->server, request->ids[1], &error))
     _quorum_request_reply_error (request, error);
   else
     soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);

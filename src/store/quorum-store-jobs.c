@@ -159,15 +159,14 @@ quorum_store_change_job_files (QuorumStore  *store,
   return TRUE;
 }
 
-/* Inserts the tasks of @plan; with a @taker (an exam's applicant) the draw
- * tasks go straight to them. */
-static gboolean
-insert_plan (QuorumStore  *store,
-             gint64        job_id,
-             JsonNode     *files,
-             GArray       *plan,
-             gint64        taker,
-             GError      **error)
+gboolean
+_quorum_store_insert_plan (QuorumStore  *store,
+                           gint64        job_id,
+                           JsonNode     *files,
+                           GArray       *plan,
+                           gint64        taker,
+                           gint64        attempt,
+                           GError      **error)
 {
   JsonArray *array = json_node_get_array (files);
   g_autofree gint64 *task_ids = g_new0 (gint64, MAX (plan->len, 1));
@@ -182,53 +181,19 @@ insert_plan (QuorumStore  *store,
       file_id = json_object_get_int_member (json_array_get_object_element (array, task->file_index), "file_id");
       task_ids[i] = _quorum_store_write (store, NULL, error,
                                          "INSERT INTO tasks (job_id, file_id, position, kind, pass, draw_number, "
-                                         "reviews, state, taker, assignee, assigned_at, updated_at) "
+                                         "reviews, state, taker, attempt, assignee, assigned_at, updated_at) "
                                          "VALUES (?, ?, ?, ?, ?, ?, nullif(?, 0), ?, nullif(?, 0), nullif(?, 0), "
-                                         "CASE WHEN ? THEN " NOW " END, " NOW ")",
-                                         "iiisiiisiii", job_id, file_id, (gint64) i,
+                                         "nullif(?, 0), CASE WHEN ? THEN " NOW " END, " NOW ")",
+                                         "iiisiiisiiii", job_id, file_id, (gint64) i,
                                          quorum_task_kind_to_string (task->kind), (gint64) task->pass,
                                          (gint64) task->draw_number,
                                          task->reviews >= 0 ? task_ids[task->reviews] : (gint64) 0,
                                          assigned ? "assigned" : quorum_task_state_to_string (task->state),
-                                         taker, assigned ? taker : (gint64) 0, (gint64) assigned);
+                                         taker, attempt, assigned ? taker : (gint64) 0, (gint64) assigned);
       if (task_ids[i] < 0)
         return FALSE;
     }
   return TRUE;
-}
-
-gboolean
-quorum_store_apply_exam (QuorumStore  *store,
-                         gint64        job_id,
-                         gint64        taker,
-                         GArray       *plan,
-                         GError      **error)
-{
-  g_autoptr(JsonNode) files = NULL;
-  g_autoptr(JsonObject) open_instance = NULL;
-
-  if (!_quorum_store_begin (store, error))
-    return FALSE;
-  open_instance = _quorum_store_row (store, "", NULL,
-                                     "SELECT 1 AS open FROM tasks WHERE job_id = ?1 AND taker = ?2 "
-                                     "AND NOT EXISTS (SELECT 1 FROM exam_decisions WHERE job_id = ?1 "
-                                     "AND user_id = ?2 AND decision = 'fail') LIMIT 1", "ii", job_id, taker);
-  if (open_instance != NULL)
-    {
-      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT,
-                           "you have applied to this exam already");
-      return fail_rollback (store);
-    }
-  /* A failed attempt makes way for a new one; its tasks stay, unattributed. */
-  if (_quorum_store_write (store, NULL, error,
-                           "DELETE FROM exam_decisions WHERE job_id = ? AND user_id = ?", "ii", job_id, taker) < 0 ||
-      _quorum_store_write (store, NULL, error,
-                           "UPDATE tasks SET taker = NULL WHERE job_id = ? AND taker = ?", "ii", job_id, taker) < 0 ||
-      (files = _quorum_store_rows (store, error, "SELECT file_id FROM job_files WHERE job_id = ? ORDER BY position",
-                                   "i", job_id)) == NULL ||
-      !insert_plan (store, job_id, files, plan, taker, error))
-    return fail_rollback (store);
-  return _quorum_store_commit (store, error);
 }
 
 gboolean
@@ -249,50 +214,6 @@ quorum_store_rate_task (QuorumStore  *store,
                            "UPDATE tasks SET rating_json = ?, state = 'in_progress', updated_at = " NOW ", "
                            "version = version + 1 WHERE id = ?", "si", rating_json, task_id) < 0)
     return fail_rollback (store);
-  return _quorum_store_commit (store, error);
-}
-
-JsonNode *
-quorum_store_exam_tasks (QuorumStore  *store,
-                         gint64        job_id,
-                         GError      **error)
-{
-  return _quorum_store_rows (store, error,
-                             "SELECT r.id AS review, d.id AS draw, d.file_id AS file, d.taker AS taker, "
-                             "users.name AS taker_name, d.state AS draw_state, r.state AS review_state, "
-                             "r.rating_json AS rating_json, "
-                             "(SELECT decision FROM exam_decisions e WHERE e.job_id = d.job_id "
-                             " AND e.user_id = d.taker) AS decision "
-                             "FROM tasks d JOIN tasks r ON r.reviews = d.id "
-                             "JOIN users ON users.id = d.taker "
-                             "WHERE d.job_id = ? AND d.kind = 'draw' AND d.taker > 0 "
-                             "ORDER BY d.taker, d.position", "i", job_id);
-}
-
-gboolean
-quorum_store_decide_exam (QuorumStore  *store,
-                          gint64        job_id,
-                          gint64        taker,
-                          gboolean      pass,
-                          gint64        decided_by,
-                          const gint64 *credential_ids,
-                          guint         n_credentials,
-                          GError      **error)
-{
-  if (!_quorum_store_begin (store, error))
-    return FALSE;
-  if (_quorum_store_write (store, NULL, error,
-                           "INSERT OR REPLACE INTO exam_decisions (job_id, user_id, decision, decided_by, decided) "
-                           "VALUES (?, ?, ?, ?, " NOW ")", "iisi", job_id, taker, pass ? "pass" : "fail",
-                           decided_by) < 0)
-    return fail_rollback (store);
-  for (guint i = 0; pass && i < n_credentials; i++)
-    if (_quorum_store_write (store, NULL, error,
-                             "INSERT INTO user_credentials (credential_id, user_id, granted_by, granted) "
-                             "VALUES (?, ?, ?, " NOW ") ON CONFLICT (credential_id, user_id) DO UPDATE SET "
-                             "granted_by = excluded.granted_by, granted = excluded.granted, revoked = NULL",
-                             "iii", credential_ids[i], taker, decided_by) < 0)
-      return fail_rollback (store);
   return _quorum_store_commit (store, error);
 }
 
@@ -320,7 +241,7 @@ quorum_store_launch_job (QuorumStore  *store,
                               "SELECT file_id FROM job_files WHERE job_id = ? ORDER BY position", "i", job_id);
   if (files == NULL)
     return fail_rollback (store);
-  if (!insert_plan (store, job_id, files, plan, 0, error))
+  if (!_quorum_store_insert_plan (store, job_id, files, plan, 0, 0, error))
     return fail_rollback (store);
   return _quorum_store_commit (store, error);
 }

@@ -86,6 +86,15 @@ gboolean      _quorum_store_update_open_file (QuorumStore  *store,
 gboolean      _quorum_store_release_task_in_transaction (QuorumStore  *store,
                                                          gint64        task_id,
                                                          GError      **error);
+/* Inserts the tasks of @plan; with a @taker (an exam's applicant) the draw
+ * tasks go straight to them, and belong to their @attempt. */
+gboolean      _quorum_store_insert_plan (QuorumStore  *store,
+                                         gint64        job_id,
+                                         JsonNode     *files,
+                                         GArray       *plan,
+                                         gint64        taker,
+                                         gint64        attempt,
+                                         GError      **error);
 void          _quorum_store_set_error (QuorumStore  *store,
                                        GError      **error,
                                        const char   *context);

@@ -154,7 +154,7 @@ quorum_store_get_credential (QuorumStore  *store,
   g_autofree char *what = g_strdup_printf ("no credential %" G_GINT64_FORMAT, credential_id);
 
   return _quorum_store_row (store, what, error,
-                            "SELECT id, project_id AS project, name, description FROM credentials "
+                            "SELECT id, project_id AS project, org_id AS org, name, description FROM credentials "
                             "WHERE id = ?", "i", credential_id);
 }
 
@@ -214,10 +214,13 @@ quorum_store_user_credentials (QuorumStore  *store,
 {
   return _quorum_store_rows (store, error,
                              "SELECT credentials.id AS id, credentials.name AS name, "
-                             "credentials.project_id AS project, user_credentials.granted AS granted, "
-                             "user_credentials.granted_by AS granted_by "
+                             "credentials.project_id AS project, credentials.org_id AS org, "
+                             "orgs.name AS org_name, projects.name AS project_name, "
+                             "user_credentials.granted AS granted, user_credentials.granted_by AS granted_by "
                              "FROM user_credentials JOIN credentials "
                              "ON credentials.id = user_credentials.credential_id "
+                             "LEFT JOIN orgs ON orgs.id = credentials.org_id "
+                             "LEFT JOIN projects ON projects.id = credentials.project_id "
                              "WHERE user_credentials.user_id = ? AND user_credentials.revoked IS NULL "
                              "ORDER BY credentials.name",
                              "i", user_id);

@@ -199,6 +199,49 @@ static const char * const migrations[] = {
   "ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;"
   "CREATE INDEX tokens_by_user ON tokens (user_id);"
   "CREATE INDEX tokens_by_expiry ON tokens (expires);",
+
+  /* 13: standing exams: every attempt of a person at an exam keeps its own
+   * tasks and decision; credentials are issued by a project or by an
+   * organization (for its clients' projects) */
+  "CREATE TABLE exam_attempts ("
+  "  id INTEGER PRIMARY KEY,"
+  "  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+  "  user_id INTEGER NOT NULL REFERENCES users(id),"
+  "  number INTEGER NOT NULL,"
+  "  started INTEGER NOT NULL,"
+  "  decision TEXT CHECK (decision IN ('pass', 'fail')),"
+  "  decided_by INTEGER REFERENCES users(id),"
+  "  decided INTEGER,"
+  "  UNIQUE (job_id, user_id, number));"
+  "CREATE INDEX attempts_by_user ON exam_attempts (user_id, job_id);"
+  "ALTER TABLE tasks ADD COLUMN attempt INTEGER REFERENCES exam_attempts(id);"
+  "INSERT INTO exam_attempts (job_id, user_id, number, started, decision, decided_by, decided) "
+  "  SELECT t.job_id, t.taker, 1, min(coalesce(t.assigned_at, t.updated_at, 0)), d.decision, "
+  "    d.decided_by, d.decided "
+  "  FROM tasks t LEFT JOIN exam_decisions d ON d.job_id = t.job_id AND d.user_id = t.taker "
+  "  WHERE t.taker IS NOT NULL GROUP BY t.job_id, t.taker;"
+  "UPDATE tasks SET attempt = (SELECT a.id FROM exam_attempts a WHERE a.job_id = tasks.job_id "
+  "  AND a.user_id = tasks.taker) WHERE taker IS NOT NULL;"
+  "CREATE INDEX tasks_by_attempt ON tasks (attempt) WHERE attempt IS NOT NULL;"
+  "DROP TABLE exam_decisions;"
+  /* Exams closed themselves once their takers were done; none was closed
+   * by its owner, who had no way to: they open again. */
+  "UPDATE jobs SET state = 'launched' WHERE state = 'complete' "
+  "  AND json_extract(settings_json, '$.type') = 'exam';"
+  "CREATE TABLE credentials_owned ("
+  "  id INTEGER PRIMARY KEY,"
+  "  project_id INTEGER REFERENCES projects(id) ON DELETE CASCADE,"
+  "  org_id INTEGER REFERENCES orgs(id) ON DELETE CASCADE,"
+  "  name TEXT NOT NULL,"
+  "  description TEXT NOT NULL DEFAULT '',"
+  "  CHECK ((project_id IS NULL) != (org_id IS NULL)),"
+  "  UNIQUE (project_id, name),"
+  "  UNIQUE (org_id, name));"
+  "INSERT INTO credentials_owned (id, project_id, name, description) "
+  "  SELECT id, project_id, name, description FROM credentials;"
+  "DROP TABLE credentials;"
+  "ALTER TABLE credentials_owned RENAME TO credentials;"
+  "CREATE INDEX credentials_by_name ON credentials (name);",
 };
 
 void
@@ -644,6 +687,28 @@ quorum_store_schema_version (QuorumStore *store)
 }
 
 static gboolean
+check_foreign_keys (QuorumStore  *store,
+                    guint         migration,
+                    GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean broken;
+
+  if (sqlite3_prepare_v2 (store->db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _quorum_store_set_error (store, error, "migration");
+      return FALSE;
+    }
+  broken = sqlite3_step (stmt) == SQLITE_ROW;
+  if (broken)
+    g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
+                 "%s: migration %u leaves a row of %s referring to nothing; the database is left "
+                 "as it was", store->path, migration, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return !broken;
+}
+
+static gboolean
 migrate (QuorumStore  *store,
          GError      **error)
 {
@@ -661,14 +726,18 @@ migrate (QuorumStore  *store,
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u;", i + 1);
 
-      if (!exec_script (store, "BEGIN IMMEDIATE;", error))
+      /* A migration may rebuild a table others refer to (SQLite's way of
+       * changing a column): the references are checked once it is done,
+       * not while the old table is dropped, which would cascade. */
+      if (!exec_script (store, "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE;", error))
         return FALSE;
-      if (!exec_script (store, migrations[i], error) || !exec_script (store, bump, error))
+      if (!exec_script (store, migrations[i], error) || !exec_script (store, bump, error) ||
+          !check_foreign_keys (store, i + 1, error))
         {
-          exec_script (store, "ROLLBACK;", NULL);
+          exec_script (store, "ROLLBACK; PRAGMA foreign_keys = ON;", NULL);
           return FALSE;
         }
-      if (!exec_script (store, "COMMIT;", error))
+      if (!exec_script (store, "COMMIT; PRAGMA foreign_keys = ON;", error))
         return FALSE;
     }
   return TRUE;

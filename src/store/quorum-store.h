@@ -343,12 +343,19 @@ gboolean    quorum_store_review_task     (QuorumStore   *store,
 
 /* ---- exams (quorum-store-jobs.c) ---- */
 
-/* Gives @taker their own instance of an exam: the tasks of @plan, the draw
- * tasks assigned to them. 409 while an earlier attempt is open or passed. */
-gboolean    quorum_store_apply_exam      (QuorumStore   *store,
+/* ---- exams (quorum-store-exams.c, docs/exams.md) ---- */
+
+/* Gives @taker a new attempt at an exam: the tasks of @plan, the draw
+ * tasks assigned to them. Returns the attempt's id and sets @number (1, 2,
+ * …); 409 while their last attempt is undecided, 422 past @max_attempts or
+ * within @retake_wait seconds of the last decision. */
+gint64      quorum_store_apply_exam      (QuorumStore   *store,
                                           gint64         job_id,
                                           gint64         taker,
                                           GArray        *plan,
+                                          gint           max_attempts,
+                                          gint64         retake_wait,
+                                          gint64        *number,
                                           GError       **error);
 /* Stores a reviewer's stars and Missing flags on their review task; with
  * a @version (0: none given), only at it. */
@@ -358,17 +365,62 @@ gboolean    quorum_store_rate_task       (QuorumStore   *store,
                                           gint64         version,
                                           const char    *rating_json,
                                           GError       **error);
-/* Every applicant's draw and review tasks with ratings and decisions. */
+/* Every attempt's draw and review tasks with ratings and decisions, by attempt. */
 JsonNode   *quorum_store_exam_tasks      (QuorumStore   *store,
                                           gint64         job_id,
                                           GError       **error);
-gboolean    quorum_store_decide_exam     (QuorumStore   *store,
+/* {"id", "job", "user", "user_name", "number", "started", "decision",
+ * "decided_by", "decided", "state": in_progress|submitted|reviewed|passed|failed} */
+JsonObject *quorum_store_get_attempt     (QuorumStore   *store,
+                                          gint64         attempt_id,
+                                          GError       **error);
+/* The attempt's draws with their reviews: ratings, comments, instances. */
+JsonNode   *quorum_store_attempt_tasks   (QuorumStore   *store,
+                                          gint64         attempt_id,
+                                          GError       **error);
+JsonNode   *quorum_store_user_attempts   (QuorumStore   *store,
+                                          gint64         user_id,
+                                          GError       **error);
+/* The id of @user_id's latest attempt at @job_id, 0 when none. */
+gint64      quorum_store_latest_attempt  (QuorumStore   *store,
                                           gint64         job_id,
-                                          gint64         taker,
+                                          gint64         user_id);
+/* Pass or fail a reviewed, undecided attempt; pass grants @credential_ids. */
+gboolean    quorum_store_decide_attempt  (QuorumStore   *store,
+                                          gint64         attempt_id,
                                           gboolean       pass,
                                           gint64         decided_by,
                                           const gint64  *credential_ids,
                                           guint          n_credentials,
+                                          GError       **error);
+/* An exam stays open for new takers until its owner closes it. */
+gboolean    quorum_store_close_exam      (QuorumStore   *store,
+                                          gint64         job_id,
+                                          GError       **error);
+/* Launched exams with their project's organization and settings. */
+JsonNode   *quorum_store_list_open_exams (QuorumStore   *store,
+                                          GError       **error);
+gint64      quorum_store_create_org_credential (QuorumStore *store,
+                                                gint64       org_id,
+                                                const char  *name,
+                                                const char  *description,
+                                                GError     **error);
+JsonNode   *quorum_store_list_org_credentials  (QuorumStore *store,
+                                                gint64       org_id,
+                                                GError     **error);
+/* The credential a job of @project_id means by @spec: the project's own of
+ * that name, else its organization's, else "Org/Name" of another
+ * organization; 0 when none. */
+gint64      quorum_store_find_credential (QuorumStore   *store,
+                                          gint64         project_id,
+                                          const char    *spec);
+gboolean    quorum_store_user_holds      (QuorumStore   *store,
+                                          gint64         user_id,
+                                          gint64         credential_id);
+/* @user_id's assigned, unsubmitted tasks of launched jobs (not exam
+ * attempts) with the job's project and settings. */
+JsonNode   *quorum_store_held_tasks      (QuorumStore   *store,
+                                          gint64         user_id,
                                           GError       **error);
 
 /* Whether @user_id is or was assigned a task on @file_id. */
