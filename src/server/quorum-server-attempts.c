@@ -536,7 +536,8 @@ _quorum_server_get_attempt (QuorumRequest *request)
     job = quorum_store_get_job (request->server->store, json_object_get_int_member (attempt, "job"), FALSE, NULL);
   if (attempt == NULL || job == NULL ||
       (json_object_get_int_member (attempt, "user") != request->caller_id &&
-       _quorum_request_job_role (request, job) < QUORUM_ROLE_EDITOR))
+       (_quorum_request_job_role (request, job) < QUORUM_ROLE_EDITOR ||
+        _quorum_request_takes_exam (request, job))))
     {
       g_autofree char *message = g_strdup_printf ("no attempt %" G_GINT64_FORMAT, request->ids[0]);
       quorum_http_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", message);

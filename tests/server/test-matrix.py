@@ -339,7 +339,7 @@ def build_world():
     W["exam"] = job("Exam", [W["g1"], W["g2"]], by="trainer", type="exam",
                     awarded_credentials=["Certified"])
     launch(W["exam"], by="trainer")
-    as_user("taker", "POST", "/jobs/%d/apply" % W["exam"])
+    W["taker_attempt"] = as_user("taker", "POST", "/jobs/%d/apply" % W["exam"])["attempt"]
     tasks = tasks_of(W["exam"])
     exam_draw = {name: find(tasks, "draw", W[name]) for name in ("g1", "g2")}
     save("taker", exam_draw["g2"], [box("taker-g2")])
@@ -410,6 +410,30 @@ def spare_holds_offline(caller, ids):
     return {}
 
 
+def reviewed_attempt(caller, ids):
+    """A new candidate's attempt at the exam, drawn and reviewed, for each
+    caller to decide."""
+    name = "candidate-" + uuid.uuid4().hex[:8]
+    user = make_user(name, "annotator")
+    TOKENS[name] = login(name)
+    attempt = as_user(name, "POST", "/jobs/%d/apply" % W["exam"])["attempt"]
+    draws = [t["id"] for t in tasks_of(W["exam"]) if t["kind"] == "draw" and t["assignee"] == user]
+    for draw in draws:
+        submit(name, draw)
+    for task in tasks_of(W["exam"]):
+        if task["kind"] == "review" and task["reviews"] in draws:
+            assign(task["id"], W["rev2_id"])
+            as_user("rev2", "POST", "/tasks/%d/accept" % task["id"], {})
+    return {"fresh_attempt": attempt, "fresh_taker": user}
+
+
+def fresh_exam(caller, ids):
+    """An open exam of the trainer's for each caller to close."""
+    exam = job("Exam to close " + caller, [W["g3"]], by="trainer", type="exam", awarded_credentials=["Closed"])
+    launch(exam, by="trainer")
+    return {"fresh_exam": exam}
+
+
 # ---- the table ----------------------------------------------------------
 
 class Row:
@@ -451,6 +475,8 @@ ROWS = [
     Row("POST /orgs", "/orgs", server_admin(201), body=lambda c, ids: {"name": unique(c, ids)}),
     Row("GET /orgs", "/orgs", server_admin(200)),
     Row("POST /orgs/{id}/members", "/orgs/{Gamma}/members", server_admin(204), body=lambda c, ids: {"user": W["spare_id"]}),
+    Row("POST /orgs/{id}/credentials", "/orgs/{Gamma}/credentials", server_admin(201), body=lambda c, ids: {"name": unique(c, ids)}),
+    Row("GET /orgs/{id}/credentials", "/orgs/{Gamma}/credentials", signed_in(200)),
     Row("POST /projects", "/projects", server_admin(201), body=lambda c, ids: {"name": unique(c, ids)}),
     Row("GET /projects", "/projects", signed_in(200)),
     Row("GET /projects/{id}", "/projects/{project}", member("viewer", 200)),
@@ -505,11 +531,17 @@ ROWS = [
     Row("GET /jobs/{id}/export", "/jobs/{normal}/export?format=quorum", member("editor", 200)),
     Row("POST /jobs/{id}/apply", "/jobs/{exam2}/apply", member("annotator", 201), late=2),
     Row("GET /jobs/{id}/results", "/jobs/{exam}/results", member("editor", 200)),
-    # Pass for someone who never took the exam: there is no result to decide,
-    # 404 as for an application that was never made; else an editor would
-    # grant the exam's credentials to anyone.
-    Row("POST /jobs/{id}/results/{id}/pass", "/jobs/{exam}/results/{bystander_id}/pass", member("editor", 404), late=2),
-    Row("POST /jobs/{id}/results/{id}/fail", "/jobs/{exam}/results/{taker_id}/fail", member("editor", 204), late=2),
+    # Deciding grants credentials: project admins who take no part in the exam.
+    # Pass for someone who never took the exam: there is no attempt to decide,
+    # 404 as for an application that was never made.
+    Row("POST /jobs/{id}/results/{id}/pass", "/jobs/{exam}/results/{bystander_id}/pass", member("admin", 404), late=2),
+    Row("POST /jobs/{id}/results/{id}/fail", "/jobs/{exam}/results/{fresh_taker}/fail", member("admin", 204), before=reviewed_attempt, late=2),
+    Row("POST /jobs/{id}/attempts/{id}/pass", "/jobs/{exam}/attempts/{fresh_attempt}/pass", member("admin", 204), before=reviewed_attempt, late=2),
+    Row("POST /jobs/{id}/attempts/{id}/fail", "/jobs/{exam}/attempts/{fresh_attempt}/fail", member("admin", 204), before=reviewed_attempt, late=2),
+    Row("POST /jobs/{id}/close", "/jobs/{fresh_exam}/close", member("editor", 204), before=fresh_exam),
+    Row("GET /exams", "/exams", signed_in(200)),
+    # An attempt's result: its taker's, and the exam's trainers'.
+    Row("GET /attempts/{id}", "/attempts/{taker_attempt}", signed_in(404, taker=200, trainer=200, padmin=200, admin=200)),
     Row("GET /jobs", "/jobs", signed_in(200)),
     Row("GET /market", "/market", signed_in(200)),
     Row("POST /jobs/{id}/applications", "/jobs/{market_job2}/applications", signed_in(403, org=201, market=201, admin=201), body=lambda c, ids: {"org": ids["apply_org"]}),
