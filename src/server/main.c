@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -75,6 +76,88 @@ create_admin (QuorumServer *server,
   return 0;
 }
 
+/* ---- limits: what one client may hold of the server ------------------- */
+
+/* docs/server.md, “Limits”. -1: not given, the server's default. */
+static gint64 limit_options[7] = { -1, -1, -1, -1, -1, -1, -1 };
+
+static GOptionEntry limit_entries[] = {
+  { "max-connections", 0, 0, G_OPTION_ARG_INT64, &limit_options[0],
+    "Serve at most N connections at once; more are refused (default: 256)", "N" },
+  { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT64, &limit_options[1],
+    "Serve at most N connections from one address (default: 64)", "N" },
+  { "header-timeout", 0, 0, G_OPTION_ARG_INT64, &limit_options[2],
+    "Close a connection whose request headers take over SECONDS (default: 10)", "SECONDS" },
+  { "body-timeout", 0, 0, G_OPTION_ARG_INT64, &limit_options[3],
+    "Close a connection whose request body sends nothing for SECONDS (default: 30)", "SECONDS" },
+  { "keepalive-timeout", 0, 0, G_OPTION_ARG_INT64, &limit_options[4],
+    "Close a connection idle between requests for SECONDS (default: 60)", "SECONDS" },
+  { "max-json-body", 0, 0, G_OPTION_ARG_INT64, &limit_options[5],
+    "Refuse a signed-in caller's JSON bodies over BYTES (default: 1 MiB)", "BYTES" },
+  { "max-anonymous-body", 0, 0, G_OPTION_ARG_INT64, &limit_options[6],
+    "Refuse bodies over BYTES from callers without a valid token (default: 64 KiB)", "BYTES" },
+  { NULL }
+};
+
+/* Descriptors beyond two a connection (its socket and an upload's file):
+ * the database, its log, worker threads' wake-ups. */
+#define SPARE_DESCRIPTORS 256
+
+/* Raises the descriptor limit to the hard one, and checks and applies the
+ * limit options. */
+static gboolean
+apply_limits (QuorumServer  *server,
+              GError       **error)
+{
+  QuorumServerLimits limits;
+  gint64 *fields[] = { &limits.max_connections, &limits.max_connections_per_address,
+                       &limits.header_timeout, &limits.body_timeout, &limits.keepalive_timeout,
+                       &limits.max_json_body, &limits.max_anonymous_body };
+  struct rlimit files;
+  gint64 room;
+
+  quorum_server_get_limits (server, &limits);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      if (limit_options[i] == -1)
+        continue;
+      if (limit_options[i] < 1)
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "--%s: must be 1 or more",
+                       limit_entries[i].long_name);
+          return FALSE;
+        }
+      *fields[i] = limit_options[i];
+    }
+  if (getrlimit (RLIMIT_NOFILE, &files) != 0)
+    files.rlim_cur = files.rlim_max = 1024;
+  else if (files.rlim_cur < files.rlim_max)
+    {
+      files.rlim_cur = files.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &files);
+      getrlimit (RLIMIT_NOFILE, &files);
+    }
+  room = ((gint64) MIN (files.rlim_cur, (rlim_t) G_MAXINT32) - SPARE_DESCRIPTORS) / 2;
+  if (limits.max_connections > room)
+    {
+      if (limit_options[0] != -1 || room < 1)
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                       "--max-connections: %" G_GINT64_FORMAT " connections need %" G_GINT64_FORMAT
+                       " file descriptors and this process may open %llu (raise “ulimit -Hn”)",
+                       limits.max_connections, 2 * limits.max_connections + SPARE_DESCRIPTORS,
+                       (unsigned long long) files.rlim_cur);
+          return FALSE;
+        }
+      fprintf (stderr, "quorum-server: serving at most %" G_GINT64_FORMAT " connections: this process "
+               "may open %llu file descriptors (raise “ulimit -Hn” for the default of %" G_GINT64_FORMAT ")\n",
+               room, (unsigned long long) files.rlim_cur, limits.max_connections);
+      limits.max_connections = room;
+    }
+  quorum_server_set_limits (server, &limits);
+  return TRUE;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -122,6 +205,7 @@ main (int    argc,
   g_option_context_set_summary (context, "The Quorum task server: accounts, projects, media, "
                                 "jobs, review, exams and consensus over HTTP.");
   g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, limit_entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "quorum-server: %s\nTry “quorum-server --help”.\n", error->message);
@@ -175,6 +259,11 @@ main (int    argc,
     quorum_server_set_max_upload (server, max_upload);
   if (idle_release >= 0)
     quorum_server_set_idle_release (server, idle_release);
+  if (!apply_limits (server, &error))
+    {
+      fprintf (stderr, "quorum-server: %s\n", error->message);
+      return 2;
+    }
   if (tls_cert != NULL && !quorum_server_set_tls (server, tls_cert, tls_key, &error))
     {
       fprintf (stderr, "quorum-server: %s\n", error->message);
