@@ -532,6 +532,8 @@ refuse_connection (QuorumServer *self,
   g_socket_shutdown (socket, TRUE, TRUE, NULL);
 }
 
+static gboolean reap_connections (gpointer user_data);
+
 static void
 request_started (SoupServer        *soup,
                  SoupServerMessage *msg,
@@ -552,6 +554,14 @@ request_started (SoupServer        *soup,
       if (address == NULL)
         address = "";
       from_address = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
+      /* Clients that open a connection per request leave closed ones that
+       * the reaper has not seen yet: it runs now, before refusing. */
+      if (g_hash_table_size (self->connections) >= (guint) self->limits.max_connections ||
+          from_address >= (guint) self->limits.max_connections_per_address)
+        {
+          reap_connections (self);
+          from_address = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
+        }
       if (g_hash_table_size (self->connections) >= (guint) self->limits.max_connections)
         {
           refuse_connection (self, socket, "the server has as many connections as it takes; try again shortly");
