@@ -316,7 +316,7 @@ linger_read (GObject      *source,
   if (g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL) > 0 &&
       !g_cancellable_is_cancelled (linger->cancellable))
     g_input_stream_read_async (G_INPUT_STREAM (source), linger->buffer, sizeof linger->buffer,
-                               G_PRIORITY_LOW, linger->cancellable, linger_read, linger);
+                               G_PRIORITY_DEFAULT, linger->cancellable, linger_read, linger);
   else
     linger_free (linger);
 }
@@ -339,7 +339,7 @@ linger_written (GObject      *source,
     g_socket_shutdown (linger->socket, FALSE, TRUE, NULL);
   linger->timeout = g_timeout_add_seconds (LINGER_SECONDS, linger_expired, linger);
   g_input_stream_read_async (g_io_stream_get_input_stream (linger->stream), linger->buffer,
-                             sizeof linger->buffer, G_PRIORITY_LOW, linger->cancellable,
+                             sizeof linger->buffer, G_PRIORITY_DEFAULT, linger->cancellable,
                              linger_read, linger);
 }
 
@@ -534,6 +534,41 @@ refuse_connection (QuorumServer *self,
 
 static gboolean reap_connections (gpointer user_data);
 
+/* At the cap a new connection takes the place of the one that has waited
+ * longest, at least this long, for its next request or its headers: slow
+ * connections cannot then keep everyone else out, and requests under way
+ * are never cut. */
+#define EVICT_AFTER_US (G_USEC_PER_SEC / 2)
+
+static gboolean
+evict_longest_waiting (QuorumServer *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  QuorumConnection *oldest = NULL;
+  GHashTableIter iter;
+  QuorumConnection *connection;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &connection))
+    if (!connection->closing && now - connection->since >= EVICT_AFTER_US &&
+        (connection->state == CONNECTION_IDLE || connection->state == CONNECTION_HEADERS) &&
+        (oldest == NULL || connection->since < oldest->since))
+      oldest = connection;
+  if (oldest == NULL)
+    return FALSE;
+  if (oldest->state == CONNECTION_IDLE)
+    {
+      /* libsoup 3.2 would not notice a shutdown between requests. */
+      g_socket_shutdown (oldest->socket, TRUE, TRUE, NULL);
+      g_socket_close (oldest->socket, NULL);
+      forget_connection (self, oldest);
+      g_hash_table_remove (self->connections, oldest->socket);
+    }
+  else
+    drop_connection (oldest);
+  return TRUE;
+}
+
 static void
 request_started (SoupServer        *soup,
                  SoupServerMessage *msg,
@@ -562,14 +597,15 @@ request_started (SoupServer        *soup,
           reap_connections (self);
           from_address = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
         }
-      if (g_hash_table_size (self->connections) >= (guint) self->limits.max_connections)
-        {
-          refuse_connection (self, socket, "the server has as many connections as it takes; try again shortly");
-          return;
-        }
       if (from_address >= (guint) self->limits.max_connections_per_address)
         {
           refuse_connection (self, socket, "too many connections from your address; close some");
+          return;
+        }
+      if (g_hash_table_size (self->connections) >= (guint) self->limits.max_connections &&
+          !evict_longest_waiting (self))
+        {
+          refuse_connection (self, socket, "the server has as many connections as it takes; try again shortly");
           return;
         }
       connection = g_new0 (QuorumConnection, 1);

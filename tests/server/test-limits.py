@@ -322,6 +322,10 @@ try:
         latencies.append(time.monotonic() - begun)
         answered += reply.status == 200
     opened, held, errors = ours.recv()
+    time.sleep(0.5)
+    status, _ = a.call("GET", "/me", a.root)
+    check("2,000 slow connections: a new signed-in connection is served, in a slow one's place", status == 200,
+          status)
     peak = status_kb(pid, "VmHWM")
     figures.append("2,000 slow connections (opened in %.1f s): %d held, %d refused; %d GET /me meanwhile, "
                    "p50 %.1f ms, p99 %.1f ms, max %.1f ms; peak memory +%d MB"
@@ -388,6 +392,12 @@ try:
     time.sleep(0.5)
     held = [s for s in others if not readable(s)]
     check("over --max-connections (40): connections beyond it are refused", len(held) == 40, len(held))
+    time.sleep(0.5)
+    status, _ = b.call("GET", "/version")
+    time.sleep(1)
+    evicted = [s for s in held if readable(s)]
+    check("at the cap, a new connection takes the place of one that waited longest for its headers",
+          status == 200 and len(evicted) == 1, (status, len(evicted)))
     for s in others:
         s.close()
     time.sleep(1.5)
