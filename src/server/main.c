@@ -78,12 +78,15 @@ create_admin (QuorumServer *server,
 
 /* ---- limits: what one client may hold of the server ------------------- */
 
-/* docs/server.md, “Limits”. -1: not given, the server's default. */
-static gint64 limit_options[7] = { -1, -1, -1, -1, -1, -1, -1 };
+#define LIMIT_NOT_GIVEN G_MININT64
+
+/* docs/server.md, “Limits”. */
+static gint64 limit_options[7] = { LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN,
+                                   LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN };
 
 static GOptionEntry limit_entries[] = {
   { "max-connections", 0, 0, G_OPTION_ARG_INT64, &limit_options[0],
-    "Serve at most N connections at once; more are refused (default: 256)", "N" },
+    "Serve at most N connections at once (default: 256)", "N" },
   { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT64, &limit_options[1],
     "Serve at most N connections from one address (default: 64)", "N" },
   { "header-timeout", 0, 0, G_OPTION_ARG_INT64, &limit_options[2],
@@ -103,32 +106,23 @@ static GOptionEntry limit_entries[] = {
  * the database, its log, worker threads' wake-ups. */
 #define SPARE_DESCRIPTORS 256
 
-/* Raises the descriptor limit to the hard one, and checks and applies the
- * limit options. */
-static gboolean
-apply_limits (QuorumServer  *server,
-              GError       **error)
-{
-  QuorumServerLimits limits;
-  gint64 *fields[] = { &limits.max_connections, &limits.max_connections_per_address,
-                       &limits.header_timeout, &limits.body_timeout, &limits.keepalive_timeout,
-                       &limits.max_json_body, &limits.max_anonymous_body };
-  struct rlimit files;
-  gint64 room;
+/* How many connections the descriptor limit leaves room for. */
+static gint64 connection_room;
 
-  quorum_server_get_limits (server, &limits);
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      if (limit_options[i] == -1)
-        continue;
-      if (limit_options[i] < 1)
-        {
-          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "--%s: must be 1 or more",
-                       limit_entries[i].long_name);
-          return FALSE;
-        }
-      *fields[i] = limit_options[i];
-    }
+/* Before anything is opened: checks the limit options and raises the
+ * descriptor limit to the hard one. */
+static gboolean
+check_limits (GError **error)
+{
+  struct rlimit files;
+
+  for (guint i = 0; i < G_N_ELEMENTS (limit_options); i++)
+    if (limit_options[i] != LIMIT_NOT_GIVEN && limit_options[i] < 1)
+      {
+        g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "--%s: must be 1 or more",
+                     limit_entries[i].long_name);
+        return FALSE;
+      }
   if (getrlimit (RLIMIT_NOFILE, &files) != 0)
     files.rlim_cur = files.rlim_max = 1024;
   else if (files.rlim_cur < files.rlim_max)
@@ -137,25 +131,39 @@ apply_limits (QuorumServer  *server,
       setrlimit (RLIMIT_NOFILE, &files);
       getrlimit (RLIMIT_NOFILE, &files);
     }
-  room = ((gint64) MIN (files.rlim_cur, (rlim_t) G_MAXINT32) - SPARE_DESCRIPTORS) / 2;
-  if (limits.max_connections > room)
+  connection_room = ((gint64) MIN (files.rlim_cur, (rlim_t) G_MAXINT32) - SPARE_DESCRIPTORS) / 2;
+  if (limit_options[0] != LIMIT_NOT_GIVEN && limit_options[0] > connection_room)
     {
-      if (limit_options[0] != -1 || room < 1)
-        {
-          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
-                       "--max-connections: %" G_GINT64_FORMAT " connections need %" G_GINT64_FORMAT
-                       " file descriptors and this process may open %llu (raise “ulimit -Hn”)",
-                       limits.max_connections, 2 * limits.max_connections + SPARE_DESCRIPTORS,
-                       (unsigned long long) files.rlim_cur);
-          return FALSE;
-        }
-      fprintf (stderr, "quorum-server: serving at most %" G_GINT64_FORMAT " connections: this process "
-               "may open %llu file descriptors (raise “ulimit -Hn” for the default of %" G_GINT64_FORMAT ")\n",
-               room, (unsigned long long) files.rlim_cur, limits.max_connections);
-      limits.max_connections = room;
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "--max-connections: %" G_GINT64_FORMAT " connections need %" G_GINT64_FORMAT
+                   " file descriptors and this process may open %llu (raise “ulimit -Hn”)",
+                   limit_options[0], 2 * limit_options[0] + SPARE_DESCRIPTORS,
+                   (unsigned long long) files.rlim_cur);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+apply_limits (QuorumServer *server)
+{
+  QuorumServerLimits limits;
+  gint64 *fields[] = { &limits.max_connections, &limits.max_connections_per_address,
+                       &limits.header_timeout, &limits.body_timeout, &limits.keepalive_timeout,
+                       &limits.max_json_body, &limits.max_anonymous_body };
+
+  quorum_server_get_limits (server, &limits);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (limit_options[i] != LIMIT_NOT_GIVEN)
+      *fields[i] = limit_options[i];
+  if (limits.max_connections > connection_room)
+    {
+      fprintf (stderr, "quorum-server: serving at most %" G_GINT64_FORMAT " connections, for the "
+               "limit of open files (raise “ulimit -Hn” for the default of %" G_GINT64_FORMAT ")\n",
+               MAX (connection_room, 1), limits.max_connections);
+      limits.max_connections = MAX (connection_room, 1);
     }
   quorum_server_set_limits (server, &limits);
-  return TRUE;
 }
 
 int
@@ -244,6 +252,11 @@ main (int    argc,
       fprintf (stderr, "quorum-server: --token-lifetime: must be 1 second or more\n");
       return 2;
     }
+  if (!check_limits (&error))
+    {
+      fprintf (stderr, "quorum-server: %s\n", error->message);
+      return 2;
+    }
 
   server = quorum_server_new (data_dir != NULL ? data_dir : "quorum-data", &error);
   if (server == NULL)
@@ -259,11 +272,7 @@ main (int    argc,
     quorum_server_set_max_upload (server, max_upload);
   if (idle_release >= 0)
     quorum_server_set_idle_release (server, idle_release);
-  if (!apply_limits (server, &error))
-    {
-      fprintf (stderr, "quorum-server: %s\n", error->message);
-      return 2;
-    }
+  apply_limits (server);
   if (tls_cert != NULL && !quorum_server_set_tls (server, tls_cert, tls_key, &error))
     {
       fprintf (stderr, "quorum-server: %s\n", error->message);

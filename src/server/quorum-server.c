@@ -591,18 +591,18 @@ request_started (SoupServer        *soup,
       from_address = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
       /* Clients that open a connection per request leave closed ones that
        * the reaper has not seen yet: it runs now, before refusing. */
-      if (g_hash_table_size (self->connections) >= (guint) self->limits.max_connections ||
-          from_address >= (guint) self->limits.max_connections_per_address)
+      if ((gint64) g_hash_table_size (self->connections) >= self->limits.max_connections ||
+          (gint64) from_address >= self->limits.max_connections_per_address)
         {
           reap_connections (self);
           from_address = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
         }
-      if (from_address >= (guint) self->limits.max_connections_per_address)
+      if ((gint64) from_address >= self->limits.max_connections_per_address)
         {
           refuse_connection (self, socket, "too many connections from your address; close some");
           return;
         }
-      if (g_hash_table_size (self->connections) >= (guint) self->limits.max_connections &&
+      if ((gint64) g_hash_table_size (self->connections) >= self->limits.max_connections &&
           !evict_longest_waiting (self))
         {
           refuse_connection (self, socket, "the server has as many connections as it takes; try again shortly");

@@ -416,10 +416,11 @@ try:
 
     for option, value in (("--max-connections", "0"), ("--header-timeout", "-3"),
                           ("--max-connections", "100000000")):
-        result = subprocess.run([SERVER, "--data", b.data, "--listen", "127.0.0.1:0", option, value],
-                                              capture_output=True, text=True, timeout=30)
-        check("%s %s is refused with exit status 2 naming the option" % (option, value),
-              result.returncode == 2 and option in result.stderr, result.stderr)
+        fresh = os.path.join(b.data, "never-made")
+        result = subprocess.run([SERVER, "--data", fresh, "--listen", "127.0.0.1:0", option, value],
+                                capture_output=True, text=True, timeout=30)
+        check("%s %s is refused with exit status 2 naming the option, making nothing" % (option, value),
+              result.returncode == 2 and option in result.stderr and not os.path.exists(fresh), result.stderr)
 except Exception as error:
     check("the checks on server B ran to their end", False, repr(error))
 finally:
