@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -153,6 +154,96 @@ apply_login_options (QuorumServer *server)
   return TRUE;
 }
 
+/* ---- limits: what one client may hold of the server ------------------- */
+
+#define LIMIT_NOT_GIVEN G_MININT64
+
+/* docs/server.md, “Limits”. */
+static gint64 limit_options[7] = { LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN,
+                                   LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN };
+
+static GOptionEntry limit_entries[] = {
+  { "max-connections", 0, 0, G_OPTION_ARG_INT64, &limit_options[0],
+    "Serve at most N connections at once (default: 256)", "N" },
+  { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT64, &limit_options[1],
+    "Serve at most N connections from one address (default: 64)", "N" },
+  { "header-timeout", 0, 0, G_OPTION_ARG_INT64, &limit_options[2],
+    "Close a connection whose request headers take over SECONDS (default: 10)", "SECONDS" },
+  { "body-timeout", 0, 0, G_OPTION_ARG_INT64, &limit_options[3],
+    "Close a connection whose request body sends nothing for SECONDS (default: 30)", "SECONDS" },
+  { "keepalive-timeout", 0, 0, G_OPTION_ARG_INT64, &limit_options[4],
+    "Close a connection idle between requests for SECONDS (default: 60)", "SECONDS" },
+  { "max-json-body", 0, 0, G_OPTION_ARG_INT64, &limit_options[5],
+    "Refuse a signed-in caller's JSON bodies over BYTES (default: 1 MiB)", "BYTES" },
+  { "max-anonymous-body", 0, 0, G_OPTION_ARG_INT64, &limit_options[6],
+    "Refuse bodies over BYTES from callers without a valid token (default: 64 KiB)", "BYTES" },
+  { NULL }
+};
+
+/* Descriptors beyond two a connection (its socket and an upload's file):
+ * the database, its log, worker threads' wake-ups. */
+#define SPARE_DESCRIPTORS 256
+
+/* How many connections the descriptor limit leaves room for. */
+static gint64 connection_room;
+
+/* Before anything is opened: checks the limit options and raises the
+ * descriptor limit to the hard one. */
+static gboolean
+check_limits (GError **error)
+{
+  struct rlimit files;
+
+  for (guint i = 0; i < G_N_ELEMENTS (limit_options); i++)
+    if (limit_options[i] != LIMIT_NOT_GIVEN && limit_options[i] < 1)
+      {
+        g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "--%s: must be 1 or more",
+                     limit_entries[i].long_name);
+        return FALSE;
+      }
+  if (getrlimit (RLIMIT_NOFILE, &files) != 0)
+    files.rlim_cur = files.rlim_max = 1024;
+  else if (files.rlim_cur < files.rlim_max)
+    {
+      files.rlim_cur = files.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &files);
+      getrlimit (RLIMIT_NOFILE, &files);
+    }
+  connection_room = ((gint64) MIN (files.rlim_cur, (rlim_t) G_MAXINT32) - SPARE_DESCRIPTORS) / 2;
+  if (limit_options[0] != LIMIT_NOT_GIVEN && limit_options[0] > connection_room)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "--max-connections: %" G_GINT64_FORMAT " connections need %" G_GINT64_FORMAT
+                   " file descriptors and this process may open %llu (raise “ulimit -Hn”)",
+                   limit_options[0], 2 * limit_options[0] + SPARE_DESCRIPTORS,
+                   (unsigned long long) files.rlim_cur);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+apply_limits (QuorumServer *server)
+{
+  QuorumServerLimits limits;
+  gint64 *fields[] = { &limits.max_connections, &limits.max_connections_per_address,
+                       &limits.header_timeout, &limits.body_timeout, &limits.keepalive_timeout,
+                       &limits.max_json_body, &limits.max_anonymous_body };
+
+  quorum_server_get_limits (server, &limits);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (limit_options[i] != LIMIT_NOT_GIVEN)
+      *fields[i] = limit_options[i];
+  if (limits.max_connections > connection_room)
+    {
+      fprintf (stderr, "quorum-server: serving at most %" G_GINT64_FORMAT " connections, for the "
+               "limit of open files (raise “ulimit -Hn” for the default of %" G_GINT64_FORMAT ")\n",
+               MAX (connection_room, 1), limits.max_connections);
+      limits.max_connections = MAX (connection_room, 1);
+    }
+  quorum_server_set_limits (server, &limits);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -204,6 +295,7 @@ main (int    argc,
                                 "jobs, review, exams and consensus over HTTP.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_add_main_entries (context, login_entries, NULL);
+  g_option_context_add_main_entries (context, limit_entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "quorum-server: %s\nTry “quorum-server --help”.\n", error->message);
@@ -247,6 +339,11 @@ main (int    argc,
       fprintf (stderr, "quorum-server: --token-lifetime: must be 1 second or more\n");
       return 2;
     }
+  if (!check_limits (&error))
+    {
+      fprintf (stderr, "quorum-server: %s\n", error->message);
+      return 2;
+    }
 
   server = quorum_server_new (data_dir != NULL ? data_dir : "quorum-data", &error);
   if (server == NULL)
@@ -266,6 +363,7 @@ main (int    argc,
     quorum_server_set_idle_release (server, idle_release);
   if (!apply_login_options (server))
     return 2;
+  apply_limits (server);
   if (tls_cert != NULL && !quorum_server_set_tls (server, tls_cert, tls_key, &error))
     {
       fprintf (stderr, "quorum-server: %s\n", error->message);

@@ -6,6 +6,7 @@
 
 G_BEGIN_DECLS
 
+/* The default of --max-json-body. */
 #define QUORUM_HTTP_MAX_JSON_BODY (1024 * 1024)
 
 /* Sends @body (taken) with @status as application/json. */
@@ -21,7 +22,7 @@ void        quorum_http_reply_error  (SoupServerMessage *msg,
 void        quorum_http_reply_gerror (SoupServerMessage *msg,
                                       const GError      *error);
 /* The request body as a JSON object, or NULL with a QUORUM_ERROR_INVALID
- * (or _TOO_LARGE) error naming what is wrong. */
+ * error naming what is wrong. */
 JsonObject *quorum_http_read_object  (SoupServerMessage *msg,
                                       GError           **error);
 

@@ -393,7 +393,12 @@ _quorum_server_download_file (QuorumRequest *request)
     }
   bytes = g_mapped_file_get_bytes (mapped);
   length = g_bytes_get_size (bytes);
-  if (soup_message_headers_get_ranges (request_headers, length, &ranges, &n_ranges) && n_ranges == 1)
+  /* libsoup's parser leaves a range starting past the end as it is (only
+   * its end is cut to the file's): that one is unsatisfiable. */
+  if (soup_message_headers_get_ranges (request_headers, length, &ranges, &n_ranges) && n_ranges == 1 &&
+      (ranges[0].start >= (goffset) length || ranges[0].start > ranges[0].end))
+    n_ranges = 0;
+  if (n_ranges == 1)
     {
       g_autoptr(GBytes) part = g_bytes_new_from_bytes (bytes, ranges[0].start,
                                                        ranges[0].end - ranges[0].start + 1);

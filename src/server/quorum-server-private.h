@@ -29,7 +29,9 @@ struct _QuorumServer
   guint        commit_source;
   GPtrArray   *committed;        /* paused messages of committed batches, awaiting a sync */
   gboolean     syncing;
-  GHashTable  *connections;      /* GSocket → busy, of the keep-alive connections */
+  QuorumServerLimits limits;
+  GHashTable  *connections;      /* GSocket → QuorumConnection, of every open connection */
+  GHashTable  *per_address;      /* remote address → its number of connections */
   guint        reaper;
 
   /* sign-in (quorum-server-accounts.c) */

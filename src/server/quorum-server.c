@@ -17,6 +17,13 @@ G_DEFINE_FINAL_TYPE (QuorumServer, quorum_server, G_TYPE_OBJECT)
 #define DEFAULT_TOKEN_LIFETIME (30 * 24 * 3600)
 #define DEFAULT_IDLE_RELEASE   (2 * 3600)
 #define DEFAULT_MAX_UPLOAD     ((gint64) 2 * 1024 * 1024 * 1024)
+#define DEFAULT_MAX_CONNECTIONS              256
+#define DEFAULT_MAX_CONNECTIONS_PER_ADDRESS  64
+#define DEFAULT_HEADER_TIMEOUT               10
+#define DEFAULT_BODY_TIMEOUT                 30
+#define DEFAULT_KEEPALIVE_TIMEOUT            60
+#define DEFAULT_MAX_ANONYMOUS_BODY           (64 * 1024)
+#define QUORUM_SERVER_TLS_PRIORITY           "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
 /* ---- group commit ----------------------------------------------------- */
 
@@ -190,6 +197,210 @@ dispatch (SoupServer        *soup,
     }
 }
 
+/* ---- connections ------------------------------------------------------ */
+
+/* libsoup 3.2 reads whatever body a request announces, even after an early
+ * handler has answered it, and keeps any number of connections however
+ * slowly they send. So the server follows every connection itself: where
+ * its current request stands, since when, and how much body it has sent.
+ *
+ * libsoup emits SoupServer::request-started when it accepts a connection,
+ * before the TLS handshake and before reading a byte, and then when the
+ * first byte of each later request on it arrives; the time a connection
+ * waits between requests belongs to no request. */
+
+typedef enum {
+  CONNECTION_IDLE,      /* between requests */
+  CONNECTION_HEADERS,   /* reading a request's headers (or the TLS handshake) */
+  CONNECTION_BODY,      /* reading a request's body */
+  CONNECTION_BUSY,      /* handling the request and writing its reply */
+} ConnectionState;
+
+typedef struct {
+  GSocket        *socket;
+  char           *address;
+  ConnectionState state;
+  gint64          since;        /* monotonic µs: when the state began, or the body's last bytes */
+  gint64          body_read;    /* bytes of the current request's body */
+  gint64          body_limit;
+  gboolean        closing;      /* answered and being closed by the server */
+} QuorumConnection;
+
+static void
+connection_free (QuorumConnection *connection)
+{
+  g_object_unref (connection->socket);
+  g_free (connection->address);
+  g_free (connection);
+}
+
+static QuorumConnection *
+connection_of (QuorumServer      *self,
+               SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  return socket != NULL ? g_hash_table_lookup (self->connections, socket) : NULL;
+}
+
+static void
+forget_connection (QuorumServer     *self,
+                   QuorumConnection *connection)
+{
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, connection->address));
+
+  if (count > 1)
+    g_hash_table_insert (self->per_address, g_strdup (connection->address), GUINT_TO_POINTER (count - 1));
+  else
+    g_hash_table_remove (self->per_address, connection->address);
+}
+
+/* Ends a connection the server no longer serves. Shutting the socket down
+ * wakes libsoup wherever it waits on it (a read, the TLS handshake), and
+ * libsoup then closes it; the reaper forgets it once closed. */
+static void
+drop_connection (QuorumConnection *connection)
+{
+  connection->closing = TRUE;
+  connection->since = g_get_monotonic_time ();
+  g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
+}
+
+/* ---- refusing a request and closing its connection ---------------------- */
+
+/* A reply that must not wait for the body (too large, or from a caller
+ * whose body the server will not read) is written by the server itself on
+ * the connection taken from libsoup, which would otherwise read the whole
+ * body first. Then, as HTTP servers do, the connection reads and discards
+ * for a short while before closing, so that a client still sending gets
+ * the reply rather than a reset. */
+#define LINGER_SECONDS 2
+
+typedef struct {
+  GIOStream    *stream;
+  GSocket      *socket;
+  GCancellable *cancellable;
+  guint         timeout;
+  GBytes       *reply;
+  char          buffer[8192];
+} Linger;
+
+static void
+linger_free (Linger *linger)
+{
+  g_clear_handle_id (&linger->timeout, g_source_remove);
+  g_io_stream_close (linger->stream, NULL, NULL);
+  g_object_unref (linger->stream);
+  g_clear_object (&linger->socket);
+  g_object_unref (linger->cancellable);
+  g_bytes_unref (linger->reply);
+  g_free (linger);
+}
+
+static gboolean
+linger_expired (gpointer user_data)
+{
+  Linger *linger = user_data;
+
+  linger->timeout = 0;
+  g_cancellable_cancel (linger->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+linger_read (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Linger *linger = user_data;
+
+  if (g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL) > 0 &&
+      !g_cancellable_is_cancelled (linger->cancellable))
+    g_input_stream_read_async (G_INPUT_STREAM (source), linger->buffer, sizeof linger->buffer,
+                               G_PRIORITY_DEFAULT, linger->cancellable, linger_read, linger);
+  else
+    linger_free (linger);
+}
+
+static void
+linger_written (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Linger *linger = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    {
+      linger_free (linger);
+      return;
+    }
+  /* Over plain TCP the end of the reply is marked at once; under TLS
+   * (no socket here) the close sends it. */
+  if (linger->socket != NULL)
+    g_socket_shutdown (linger->socket, FALSE, TRUE, NULL);
+  linger->timeout = g_timeout_add_seconds (LINGER_SECONDS, linger_expired, linger);
+  g_input_stream_read_async (g_io_stream_get_input_stream (linger->stream), linger->buffer,
+                             sizeof linger->buffer, G_PRIORITY_DEFAULT, linger->cancellable,
+                             linger_read, linger);
+}
+
+/* Sends @msg's reply (status and body already set) with “Connection: close”
+ * without reading the rest of its request, and closes the connection. */
+static void
+reply_and_close (QuorumServer      *self,
+                 SoupServerMessage *msg)
+{
+  QuorumConnection *connection = connection_of (self, msg);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  guint status = soup_server_message_get_status (msg);
+  GString *reply = g_string_new (NULL);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  GIOStream *stream;
+  Linger *linger;
+
+  g_string_append_printf (reply, "HTTP/1.1 %u %s\r\n", status, soup_status_get_phrase (status));
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (g_ascii_strcasecmp (name, "Content-Length") != 0 && g_ascii_strcasecmp (name, "Connection") != 0 &&
+        g_ascii_strcasecmp (name, "Transfer-Encoding") != 0)
+      g_string_append_printf (reply, "%s: %s\r\n", name, value);
+  g_string_append_printf (reply, "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
+                          g_bytes_get_size (body));
+  g_string_append_len (reply, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body));
+  if (connection != NULL)
+    {
+      connection->closing = TRUE;
+      connection->since = g_get_monotonic_time ();
+    }
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    {
+      g_string_free (reply, TRUE);
+      return;
+    }
+  linger = g_new0 (Linger, 1);
+  linger->stream = stream;
+  linger->socket = connection != NULL && !self->tls ? g_object_ref (connection->socket) : NULL;
+  linger->cancellable = g_cancellable_new ();
+  linger->reply = g_string_free_to_bytes (reply);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream),
+                                   g_bytes_get_data (linger->reply, NULL), g_bytes_get_size (linger->reply),
+                                   G_PRIORITY_DEFAULT, linger->cancellable, linger_written, linger);
+}
+
+static void
+reply_too_large (SoupServerMessage *msg,
+                 gint64             limit)
+{
+  g_autofree char *message = g_strdup_printf ("body: over the limit of %" G_GINT64_FORMAT " bytes", limit);
+
+  quorum_http_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message);
+}
+
+/* ---- before the body ---------------------------------------------------- */
+
 static gboolean
 is_upload (const char *method,
            const char *path)
@@ -204,9 +415,12 @@ is_coco_import (const char *method,
   return g_str_equal (method, "POST") && _quorum_route_matches ("/api/v1/projects/{id}/import/coco", path);
 }
 
-/* Before the body is read: an upload is checked for its token and size and
- * set to stream to disk; any other oversized body is refused from its
- * headers. */
+/* Once the headers are read and before the body is: a route that needs a
+ * token checks it now, so that nobody without one gets a body read beyond
+ * the anonymous limit; the body's limit follows from the route and the
+ * caller, and a body announced over it is refused from its headers. A
+ * chunked body is counted as it comes (body_chunk). An upload is set to
+ * stream to disk. */
 static void
 check_early (SoupServer        *soup,
              SoupServerMessage *msg,
@@ -215,91 +429,233 @@ check_early (SoupServer        *soup,
              gpointer           user_data)
 {
   QuorumServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  goffset length = soup_message_headers_get_content_length (headers);
   gboolean known_length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH;
-  gint64 limit = QUORUM_HTTP_MAX_JSON_BODY;
+  goffset length = known_length ? soup_message_headers_get_content_length (headers) : 0;
+  QuorumConnection *connection = connection_of (self, msg);
+  gint64 limit = self->limits.max_anonymous_body;
+  gint64 ids[QUORUM_MAX_PATH_IDS];
+  gboolean path_known;
+  gboolean signed_in = FALSE;
+  const QuorumRoute *route = _quorum_route_find (method, path, ids, &path_known);
 
-  if (is_upload (soup_server_message_get_method (msg), path))
+  if (route != NULL && !route->anonymous)
     {
       QuorumRequest request = { .server = self, .msg = msg };
 
-      if (!_quorum_request_authenticate (&request))
-        {
-          g_clear_pointer (&request.caller, json_object_unref);
-          g_free (request.token_hash);
-          return;
-        }
+      /* On failure the 401 is set, and answers once a body of at most
+       * the anonymous limit is read. */
+      signed_in = _quorum_request_authenticate (&request);
       g_clear_pointer (&request.caller, json_object_unref);
       g_free (request.token_hash);
-      if (known_length && length > self->max_upload)
-        {
-          g_autofree char *message = g_strdup_printf ("body: %" G_GOFFSET_FORMAT " bytes is over the upload "
-                                                      "limit of %" G_GINT64_FORMAT, length, self->max_upload);
-          quorum_http_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message);
-          return;
-        }
-      _quorum_server_begin_upload (self, msg);
-      return;
+      if (signed_in)
+        limit = is_upload (method, path) ? self->max_upload
+              : is_coco_import (method, path) ? QUORUM_SERVER_MAX_IMPORT_BODY
+              : self->limits.max_json_body;
     }
-  /* A COCO import may be larger than other JSON bodies, from a signed-in
-   * caller only. */
-  if (is_coco_import (soup_server_message_get_method (msg), path))
+  if (connection != NULL)
     {
-      QuorumRequest request = { .server = self, .msg = msg };
-      gboolean refused = FALSE;
-
-      limit = QUORUM_SERVER_MAX_IMPORT_BODY;
-      if (known_length && length > QUORUM_HTTP_MAX_JSON_BODY && length <= limit)
-        refused = !_quorum_request_authenticate (&request);
-      g_clear_pointer (&request.caller, json_object_unref);
-      g_free (request.token_hash);
-      if (refused)
-        return;
+      connection->body_limit = limit;
+      connection->body_read = 0;
     }
   if (known_length && length > limit)
     {
-      g_autofree char *message = g_strdup_printf ("body: %" G_GOFFSET_FORMAT " bytes is over the "
-                                                  "limit of %" G_GINT64_FORMAT, length, limit);
-      quorum_http_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message);
+      if (soup_server_message_get_status (msg) == SOUP_STATUS_NONE)
+        reply_too_large (msg, limit);
+      reply_and_close (self, msg);
+      return;
+    }
+  if (signed_in && is_upload (method, path))
+    _quorum_server_begin_upload (self, msg);
+}
+
+/* ---- following each connection ----------------------------------------- */
+
+static void
+body_started (SoupServerMessage *msg,
+              gpointer           user_data)
+{
+  QuorumConnection *connection = connection_of (user_data, msg);
+
+  if (connection != NULL && !connection->closing)
+    {
+      connection->state = CONNECTION_BODY;
+      connection->since = g_get_monotonic_time ();
     }
 }
 
-/* ---- idle connections --------------------------------------------------- */
+static void
+body_chunk (SoupServerMessage *msg,
+            GBytes            *chunk,
+            gpointer           user_data)
+{
+  QuorumServer *self = user_data;
+  QuorumConnection *connection = connection_of (self, msg);
 
-/* libsoup 3.2 (Debian 12) never notices that a client closed an idle
+  if (connection == NULL || connection->closing)
+    return;
+  connection->since = g_get_monotonic_time ();
+  connection->body_read += (gint64) g_bytes_get_size (chunk);
+  if (connection->body_read > connection->body_limit)
+    {
+      if (soup_server_message_get_status (msg) == SOUP_STATUS_NONE)
+        reply_too_large (msg, connection->body_limit);
+      reply_and_close (self, msg);
+    }
+}
+
+static void
+body_done (SoupServerMessage *msg,
+           gpointer           user_data)
+{
+  QuorumConnection *connection = connection_of (user_data, msg);
+
+  if (connection != NULL && !connection->closing)
+    connection->state = CONNECTION_BUSY;
+}
+
+/* Over plain HTTP the refused client gets a 503 when the socket takes it at
+ * once; either way the connection ends before anything is read. */
+static void
+refuse_connection (QuorumServer *self,
+                   GSocket      *socket,
+                   const char   *why)
+{
+  g_autofree char *body = g_strdup_printf ("{\"error\":{\"code\":\"unavailable\",\"message\":\"%s\"}}", why);
+  g_autofree char *reply = g_strdup_printf ("HTTP/1.1 503 Service Unavailable\r\n"
+                                            "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+                                            "Retry-After: 10\r\nConnection: close\r\n\r\n%s",
+                                            strlen (body), body);
+
+  if (!self->tls)
+    g_socket_send_with_blocking (socket, reply, strlen (reply), FALSE, NULL, NULL);
+  g_socket_shutdown (socket, TRUE, TRUE, NULL);
+}
+
+static gboolean reap_connections (gpointer user_data);
+
+/* At the cap a new connection takes the place of the one that has waited
+ * longest, at least this long, for its next request or its headers: slow
+ * connections cannot then keep everyone else out, and requests under way
+ * are never cut. */
+#define EVICT_AFTER_US (G_USEC_PER_SEC / 2)
+
+static gboolean
+evict_longest_waiting (QuorumServer *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  QuorumConnection *oldest = NULL;
+  GHashTableIter iter;
+  QuorumConnection *connection;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &connection))
+    if (!connection->closing && now - connection->since >= EVICT_AFTER_US &&
+        (connection->state == CONNECTION_IDLE || connection->state == CONNECTION_HEADERS) &&
+        (oldest == NULL || connection->since < oldest->since))
+      oldest = connection;
+  if (oldest == NULL)
+    return FALSE;
+  if (oldest->state == CONNECTION_IDLE)
+    {
+      /* libsoup 3.2 would not notice a shutdown between requests. */
+      g_socket_shutdown (oldest->socket, TRUE, TRUE, NULL);
+      g_socket_close (oldest->socket, NULL);
+      forget_connection (self, oldest);
+      g_hash_table_remove (self->connections, oldest->socket);
+    }
+  else
+    drop_connection (oldest);
+  return TRUE;
+}
+
+static void
+request_started (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  QuorumServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  QuorumConnection *connection;
+
+  if (socket == NULL)
+    return;
+  connection = g_hash_table_lookup (self->connections, socket);
+  if (connection == NULL)
+    {
+      const char *address = soup_server_message_get_remote_host (msg);
+      guint from_address;
+
+      if (address == NULL)
+        address = "";
+      from_address = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
+      /* Clients that open a connection per request leave closed ones that
+       * the reaper has not seen yet: it runs now, before refusing. */
+      if ((gint64) g_hash_table_size (self->connections) >= self->limits.max_connections ||
+          (gint64) from_address >= self->limits.max_connections_per_address)
+        {
+          reap_connections (self);
+          from_address = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
+        }
+      if ((gint64) from_address >= self->limits.max_connections_per_address)
+        {
+          refuse_connection (self, socket, "too many connections from your address; close some");
+          return;
+        }
+      if ((gint64) g_hash_table_size (self->connections) >= self->limits.max_connections &&
+          !evict_longest_waiting (self))
+        {
+          refuse_connection (self, socket, "the server has as many connections as it takes; try again shortly");
+          return;
+        }
+      connection = g_new0 (QuorumConnection, 1);
+      connection->socket = g_object_ref (socket);
+      connection->address = g_strdup (address);
+      g_hash_table_insert (self->connections, connection->socket, connection);
+      g_hash_table_insert (self->per_address, g_strdup (address), GUINT_TO_POINTER (from_address + 1));
+    }
+  connection->state = CONNECTION_HEADERS;
+  connection->since = g_get_monotonic_time ();
+  connection->body_read = 0;
+  connection->body_limit = self->limits.max_anonymous_body;
+  g_signal_connect (msg, "got-headers", G_CALLBACK (body_started), self);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (body_chunk), self);
+  g_signal_connect (msg, "got-body", G_CALLBACK (body_done), self);
+}
+
+static void
+request_ended (SoupServer        *soup,
+               SoupServerMessage *msg,
+               gpointer           user_data)
+{
+  QuorumConnection *connection = connection_of (user_data, msg);
+
+  if (connection != NULL && !connection->closing)
+    {
+      connection->state = CONNECTION_IDLE;
+      connection->since = g_get_monotonic_time ();
+    }
+}
+
+/* ---- the reaper ---------------------------------------------------------- */
+
+/* Once a second: forgets the connections that are closed, and ends those
+ * over a timeout: headers not complete in time, a body that stopped
+ * coming, a connection left waiting between requests too long.
+ *
+ * libsoup 3.2 (Debian 12) also never notices that a client closed an idle
  * keep-alive connection, and keeps its socket open for good (fixed upstream
  * in 3.3): one descriptor lost per client that goes away, until the server
  * can accept no more. Closing every connection after its response would
  * avoid it at the price of a new connection per request, which halves what
  * the server can answer. So the server keeps the connections alive and
- * watches their sockets itself: once a second, a socket that is between
- * requests and whose client has hung up is closed. */
+ * closes itself a socket that is between requests and whose client has
+ * hung up (or that the server shut down while it was idle). */
 #define REAP_INTERVAL_MS 1000
-
-static void
-connection_busy (SoupServer        *soup,
-                 SoupServerMessage *msg,
-                 gpointer           user_data)
-{
-  QuorumServer *self = user_data;
-  GSocket *socket = soup_server_message_get_socket (msg);
-
-  if (socket != NULL)
-    g_hash_table_insert (self->connections, g_object_ref (socket), GINT_TO_POINTER (TRUE));
-}
-
-static void
-connection_idle (SoupServer        *soup,
-                 SoupServerMessage *msg,
-                 gpointer           user_data)
-{
-  QuorumServer *self = user_data;
-  GSocket *socket = soup_server_message_get_socket (msg);
-
-  if (socket != NULL && g_hash_table_contains (self->connections, socket))
-    g_hash_table_insert (self->connections, g_object_ref (socket), GINT_TO_POINTER (FALSE));
-}
+/* What libsoup or a lingering reply gets to close a connection the server
+ * ended, before the reaper closes it. */
+#define CLOSING_SECONDS  30
 
 static gboolean
 client_hung_up (GSocket *socket)
@@ -319,24 +675,41 @@ static gboolean
 reap_connections (gpointer user_data)
 {
   QuorumServer *self = user_data;
+  gint64 now = g_get_monotonic_time ();
   GHashTableIter iter;
-  gpointer socket, busy;
+  QuorumConnection *connection;
 
   g_hash_table_iter_init (&iter, self->connections);
-  while (g_hash_table_iter_next (&iter, &socket, &busy))
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &connection))
     {
-      if (g_socket_is_closed (socket))
-        g_hash_table_iter_remove (&iter);
-      else if (!GPOINTER_TO_INT (busy) && client_hung_up (socket))
+      gint64 waited = (now - connection->since) / G_USEC_PER_SEC;
+
+      if (g_socket_is_closed (connection->socket))
         {
-          g_socket_shutdown (socket, TRUE, TRUE, NULL);
-          g_socket_close (socket, NULL);
+          forget_connection (self, connection);
           g_hash_table_iter_remove (&iter);
         }
+      else if (connection->state == CONNECTION_IDLE &&
+               (waited >= self->limits.keepalive_timeout || client_hung_up (connection->socket)))
+        {
+          g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
+          g_socket_close (connection->socket, NULL);
+          forget_connection (self, connection);
+          g_hash_table_iter_remove (&iter);
+        }
+      else if (connection->closing && waited >= CLOSING_SECONDS)
+        {
+          g_socket_close (connection->socket, NULL);
+          forget_connection (self, connection);
+          g_hash_table_iter_remove (&iter);
+        }
+      else if (!connection->closing &&
+               ((connection->state == CONNECTION_HEADERS && waited >= self->limits.header_timeout) ||
+                (connection->state == CONNECTION_BODY && waited >= self->limits.body_timeout)))
+        drop_connection (connection);
     }
   return G_SOURCE_CONTINUE;
 }
-
 /* ---- the server ------------------------------------------------------- */
 
 static void
@@ -365,6 +738,7 @@ quorum_server_finalize (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->per_address, g_hash_table_unref);
   g_clear_object (&self->soup);
   g_clear_pointer (&self->store, quorum_store_close);
   g_clear_pointer (&self->scoring, g_hash_table_unref);
@@ -385,7 +759,17 @@ quorum_server_init (QuorumServer *self)
   self->max_image_pixels = QUORUM_MEDIA_DEFAULT_MAX_PIXELS;
   self->idle_release = DEFAULT_IDLE_RELEASE;
   self->scoring = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->limits = (QuorumServerLimits) {
+    .max_connections = DEFAULT_MAX_CONNECTIONS,
+    .max_connections_per_address = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    .header_timeout = DEFAULT_HEADER_TIMEOUT,
+    .body_timeout = DEFAULT_BODY_TIMEOUT,
+    .keepalive_timeout = DEFAULT_KEEPALIVE_TIMEOUT,
+    .max_json_body = QUORUM_HTTP_MAX_JSON_BODY,
+    .max_anonymous_body = DEFAULT_MAX_ANONYMOUS_BODY,
+  };
+  self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
+  self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->held = g_ptr_array_new_with_free_func (g_object_unref);
   self->committed = g_ptr_array_new_with_free_func (g_object_unref);
 }
@@ -396,6 +780,11 @@ quorum_server_new (const char  *data_dir,
 {
   g_autoptr(QuorumServer) self = g_object_new (QUORUM_TYPE_SERVER, NULL);
 
+  /* TLS 1.2 and 1.3 only. GLib 2.74 has no setting for the protocol
+   * versions; glib-networking's GnuTLS backend reads its priority string
+   * from this variable once, when the first TLS connection is made, and
+   * no thread runs yet to read the environment meanwhile. */
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", QUORUM_SERVER_TLS_PRIORITY, TRUE);
   if (!quorum_password_init (error))
     return NULL;
   self->store = quorum_store_open (data_dir, error);
@@ -407,9 +796,9 @@ quorum_server_new (const char  *data_dir,
    * path together, and a path with only an early handler answers 500. */
   soup_server_add_early_handler (self->soup, NULL, check_early, self, NULL);
   soup_server_add_handler (self->soup, NULL, dispatch, self, NULL);
-  g_signal_connect (self->soup, "request-started", G_CALLBACK (connection_busy), self);
-  g_signal_connect (self->soup, "request-finished", G_CALLBACK (connection_idle), self);
-  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (connection_idle), self);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_ended), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_ended), self);
   self->reaper = g_timeout_add (REAP_INTERVAL_MS, reap_connections, self);
   /* Catch up on what a previous run did not finish scoring. */
   _quorum_server_score_consensus (self);
@@ -435,6 +824,20 @@ quorum_server_set_max_image_pixels (QuorumServer *self,
                                     gint64        pixels)
 {
   self->max_image_pixels = pixels;
+}
+
+void
+quorum_server_get_limits (QuorumServer       *self,
+                          QuorumServerLimits *limits)
+{
+  *limits = self->limits;
+}
+
+void
+quorum_server_set_limits (QuorumServer             *self,
+                          const QuorumServerLimits *limits)
+{
+  self->limits = *limits;
 }
 
 void

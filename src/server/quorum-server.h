@@ -54,6 +54,23 @@ void          quorum_server_set_password_pool (QuorumServer *self,
 /* Expired tokens are removed at start and every @seconds. */
 void          quorum_server_set_token_purge_interval (QuorumServer *self,
                                                       gint64        seconds);
+
+/* What one client may hold of the server (docs/server.md, “Limits”). */
+typedef struct {
+  gint64 max_connections;              /* open connections in all */
+  gint64 max_connections_per_address;  /* open connections from one remote address */
+  gint64 header_timeout;               /* seconds from a request's first byte to its last header */
+  gint64 body_timeout;                 /* seconds a request body may send nothing */
+  gint64 keepalive_timeout;            /* seconds a connection may wait between requests */
+  gint64 max_json_body;                /* bytes of a signed-in caller's JSON body */
+  gint64 max_anonymous_body;           /* bytes of any body without a valid token */
+} QuorumServerLimits;
+
+void          quorum_server_get_limits (QuorumServer             *self,
+                                        QuorumServerLimits       *limits);
+/* Before quorum_server_listen(). */
+void          quorum_server_set_limits (QuorumServer             *self,
+                                        const QuorumServerLimits *limits);
 /* Every route as lines of “METHOD PATTERN anonymous|token”, for tests that
  * must cover each one. */
 char         *quorum_server_describe_routes (void);
