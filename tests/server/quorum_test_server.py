@@ -1,6 +1,7 @@
 """A real quorum-server process for the Python tests: a temporary data
 folder, an administrator "root", a free loopback port, JSON calls."""
 import json
+import sys
 import os
 import shutil
 import struct
@@ -73,3 +74,34 @@ class Server:
             self.process.terminate()
             self.process.wait()
         shutil.rmtree(self.data)
+
+
+# ---- TAP ------------------------------------------------------------------
+
+RESULTS = []
+
+
+def check(name, condition, detail=""):
+    """Records one check of the test; returns whether it held."""
+    RESULTS.append((name, bool(condition), detail))
+    return bool(condition)
+
+
+def error_message(body):
+    """The message of an {"error": …} reply, or ""."""
+    return body["error"]["message"] if isinstance(body, dict) and "error" in body else ""
+
+
+def report(figures=()):
+    """Prints the checks as TAP, with @figures as comments, and exits 1 when
+    one failed."""
+    failed = 0
+    for number, (name, ok, detail) in enumerate(RESULTS, 1):
+        print("%s %d - %s" % ("ok" if ok else "not ok", number, name))
+        if not ok:
+            failed += 1
+            print("# " + json.dumps(detail, default=str)[:2000])
+    for figure in figures:
+        print("# " + figure)
+    print("1..%d" % len(RESULTS))
+    sys.exit(1 if failed else 0)

@@ -17,19 +17,10 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quorum_test_server import Server, png  # noqa: E402
+from quorum_test_server import Server, check, error_message, png, report  # noqa: E402
 
 SERVER = sys.argv[1]
-results = []
 figures = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition), detail))
-
-
-def error_message(body):
-    return body["error"]["message"] if isinstance(body, dict) and "error" in body else ""
 
 
 def port_of(server):
@@ -440,13 +431,4 @@ try:
 finally:
     server.close()
 
-failed = 0
-for number, (name, ok, detail) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", number, name))
-    if not ok:
-        failed += 1
-        print("# " + json.dumps(detail, default=str)[:2000])
-for figure in figures:
-    print("# " + figure)
-print("1..%d" % len(results))
-sys.exit(1 if failed else 0)
+report(figures)

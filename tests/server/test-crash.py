@@ -13,15 +13,10 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quorum_test_server import Server, png  # noqa: E402
+from quorum_test_server import Server, check, png, report  # noqa: E402
 
 SERVER = sys.argv[1]
 N = 50
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition), detail))
 
 
 server = Server(SERVER)
@@ -111,11 +106,4 @@ try:
 finally:
     server.close()
 
-failed = 0
-for number, (name, ok, detail) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", number, name))
-    if not ok:
-        failed += 1
-        print("# " + json.dumps(detail)[:2000])
-print("1..%d" % len(results))
-sys.exit(1 if failed else 0)
+report()

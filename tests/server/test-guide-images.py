@@ -12,14 +12,9 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quorum_test_server import Server, png  # noqa: E402
+from quorum_test_server import Server, check, png, report  # noqa: E402
 
 SERVER = sys.argv[1]
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition), detail))
 
 
 def content(server, file_id, token):
@@ -162,11 +157,4 @@ try:
 finally:
     server.close()
 
-failed = 0
-for number, (name, ok, detail) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", number, name))
-    if not ok:
-        failed += 1
-        print("# " + json.dumps(detail, default=str)[:2000])
-print("1..%d" % len(results))
-sys.exit(1 if failed else 0)
+report()

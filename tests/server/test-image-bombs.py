@@ -18,12 +18,11 @@ import time
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quorum_test_server import Server, png  # noqa: E402
+from quorum_test_server import Server, check, png, report  # noqa: E402
 
 SERVER = sys.argv[1]
 MB = 1024 * 1024
 BUDGET = 200 * MB
-results = []
 
 # A 64 × 48 baseline JPEG (ImageMagick, a red-to-blue gradient).
 JPEG = base64.b64decode(
@@ -49,10 +48,6 @@ PROGRESSIVE = base64.b64decode(
 # A 1 × 1 GIF89a: a two-colour table, one frame, the trailer.
 GIF = bytes.fromhex("474946383961" "01000100" "800000" "000000ffffff"
                     "2c" "00000000" "01000100" "00" "02" "02" "4401" "00" "3b")
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition), detail))
 
 
 def message_of(body):
@@ -142,7 +137,7 @@ def files(server):
     return body
 
 
-def report(name, seconds, peak):
+def figure(name, seconds, peak):
     print("# %s: %.3f s, peak %.1f MB above idle" % (name, seconds, peak / MB))
 
 
@@ -159,7 +154,7 @@ try:
     bomb = png_header(50000, 50000) + chunk(b"IEND", b"")
     check("the bomb is the 45-byte header of the trial", len(bomb) == 45, len(bomb))
     status, body, seconds, peak = measured(s, "POST", "/projects/1/files?name=bomb.png", bomb)
-    report("45-byte 50000x50000 PNG header", seconds, peak)
+    figure("45-byte 50000x50000 PNG header", seconds, peak)
     check("a 45-byte PNG header claiming 50,000 × 50,000 pixels: 413", status == 413, (status, body))
     message = message_of(body)
     check("the message names the image's size and the limit",
@@ -171,7 +166,7 @@ try:
     big = huge_png(20000)
     check("the 20,000² PNG is small", len(big) < 200 * 1024, len(big))
     status, body, seconds, peak = measured(s, "POST", "/projects/1/files?name=big.png", big)
-    report("real 20000x20000 PNG, default limit", seconds, peak)
+    figure("real 20000x20000 PNG, default limit", seconds, peak)
     check("a real 20,000 × 20,000 PNG over the limit: 413 naming its size",
           status == 413 and "20000 × 20000" in message_of(body), (status, body))
     check("... without the server's memory growing 200 MB", peak < BUDGET, peak)
@@ -179,13 +174,13 @@ try:
     normal = noisy_png(300, 200)
     half = normal[:len(normal) // 2]
     status, body, seconds, peak = measured(s, "POST", "/projects/1/files?name=half.png", half)
-    report("PNG cut in half", seconds, peak)
+    figure("PNG cut in half", seconds, peak)
     check("a PNG cut in half: 400, the image is truncated or corrupt",
           status == 400 and "the image is truncated or corrupt" in message_of(body), (status, body))
 
     short = JPEG[:300]
     status, body, seconds, peak = measured(s, "POST", "/projects/1/files?name=short.jpg", short)
-    report("JPEG cut short", seconds, peak)
+    figure("JPEG cut short", seconds, peak)
     check("a JPEG cut short (no EOI): 400, the image is truncated or corrupt",
           status == 400 and "the image is truncated or corrupt" in message_of(body), (status, body))
 
@@ -231,7 +226,7 @@ try:
           [f["name"] for f in listed])
 
     status, body, seconds, peak = measured(s, "POST", "/projects/1/files?name=street.png", normal)
-    report("ordinary 300x200 PNG", seconds, peak)
+    figure("ordinary 300x200 PNG", seconds, peak)
     check("an ordinary PNG is kept with its size",
           status == 201 and (body["width"], body["height"], body["media_type"]) == (300, 200, "image/png"),
           (status, body))
@@ -245,13 +240,13 @@ try:
           status == 201 and (body["width"], body["height"]) == (64, 48), (status, body))
     status, body, seconds, peak = measured(s, "POST", "/projects/1/files?name=huge-prog.jpg",
                                            resized_jpeg(PROGRESSIVE, 10000, 10000))
-    report("progressive JPEG header claiming 10000x10000", seconds, peak)
+    figure("progressive JPEG header claiming 10000x10000", seconds, peak)
     check("a progressive JPEG of 10,000 × 10,000 (600 MB of coefficients): 413 saying so",
           status == 413 and "progressive" in message_of(body) and "600 MB" in message_of(body), (status, body))
     check("... without the server's memory growing 200 MB", peak < BUDGET, peak)
     status, body, seconds, peak = measured(s, "POST", "/projects/1/files?name=huge.jpg",
                                            resized_jpeg(JPEG, 10000, 10000))
-    report("baseline JPEG header claiming 10000x10000 (at the limit)", seconds, peak)
+    figure("baseline JPEG header claiming 10000x10000 (at the limit)", seconds, peak)
     check("a baseline JPEG of 10,000 × 10,000 is within the limit: decoded at 1/8 and kept",
           status == 201 and (body["width"], body["height"]) == (10000, 10000), (status, body))
     check("... without the server's memory growing 200 MB", peak < BUDGET, peak)
@@ -292,7 +287,7 @@ if server is not None:
                               content_type="image/png")
         assert status == 201, body
         status, body, seconds, peak = measured(s, "POST", "/projects/1/files?name=big.png", huge_png(20000))
-        report("real 20000x20000 PNG, --max-image-pixels 400000000", seconds, peak)
+        figure("real 20000x20000 PNG, --max-image-pixels 400000000", seconds, peak)
         check("under --max-image-pixels 400000000 the 20,000² PNG is kept with its size",
               status == 201 and (body["width"], body["height"]) == (20000, 20000), (status, body))
         check("... checked without the server's memory growing 200 MB", peak < BUDGET, peak)
@@ -303,11 +298,4 @@ if server is not None:
     finally:
         server.close()
 
-failed = 0
-for number, (name, ok, detail) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", number, name))
-    if not ok:
-        failed += 1
-        print("# " + json.dumps(detail, default=str)[:2000])
-print("1..%d" % len(results))
-sys.exit(1 if failed else 0)
+report()

@@ -17,17 +17,12 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quorum_test_server import Server, png  # noqa: E402
+from quorum_test_server import Server, check, png, report  # noqa: E402
 
 SERVER = sys.argv[1]
 MB = 1024 * 1024
 MEMORY_BUDGET_KB = 200 * 1024      # what one attack may add to the server's idle size
-results = []
 figures = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition), detail))
 
 
 def status_kb(pid, field):
@@ -430,10 +425,4 @@ with open(log.name, errors="replace") as text:
     criticals = [line for line in text if "CRITICAL" in line or "WARNING" in line]
 check("the server logged no GLib warning or critical", not criticals, criticals[:3])
 
-print("1..%d" % len(results))
-for number, (name, ok, detail) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", number, name))
-    if not ok:
-        print("# %s" % (detail,))
-for figure in figures:
-    print("# " + figure)
+report(figures)

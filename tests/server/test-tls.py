@@ -15,13 +15,10 @@ import urllib.error
 import urllib.request
 import warnings
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from quorum_test_server import check, report  # noqa: E402
+
 SERVER = sys.argv[1]
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition), detail))
-
 
 folder = tempfile.mkdtemp(prefix="quorum-tls-")
 process = None
@@ -116,8 +113,4 @@ finally:
         process.wait()
     shutil.rmtree(folder)
 
-print("1..%d" % len(results))
-for number, (name, ok, detail) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", number, name))
-    if not ok:
-        print("# %s" % detail)
+report()

@@ -8,18 +8,9 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quorum_test_server import Server, png  # noqa: E402
+from quorum_test_server import Server, check, error_message, png, report  # noqa: E402
 
 SERVER = sys.argv[1]
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition), detail))
-
-
-def error_message(body):
-    return body["error"]["message"] if body and "error" in body else ""
 
 
 def settings(name, passes, review_frequency, **extra):
@@ -364,11 +355,4 @@ try:
 finally:
     server.close()
 
-failed = 0
-for number, (name, ok, detail) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", number, name))
-    if not ok:
-        failed += 1
-        print("# " + json.dumps(detail)[:2000])
-print("1..%d" % len(results))
-sys.exit(1 if failed else 0)
+report()
