@@ -39,13 +39,6 @@ quorum_store_user_tasks (QuorumStore  *store,
                              "ORDER BY tasks.job_id, tasks.position", "i", user_id);
 }
 
-static gboolean
-fail_rollback (QuorumStore *store)
-{
-  _quorum_store_rollback (store);
-  return FALSE;
-}
-
 /* Whether @user_id holds a task of @kinds on the task's file in its job,
  * other than @except. */
 static gboolean
@@ -78,7 +71,7 @@ quorum_store_assign_task (QuorumStore  *store,
   if (!_quorum_store_begin (store, error))
     return FALSE;
   if ((task = quorum_store_get_task (store, task_id, error)) == NULL)
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   kind = json_object_get_string_member (task, "kind");
   state = json_object_get_string_member (task, "state");
   taker = json_object_get_member (task, "taker");
@@ -86,14 +79,14 @@ quorum_store_assign_task (QuorumStore  *store,
     {
       g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                            "the draw tasks of an exam belong to the taker who applied");
-      return fail_rollback (store);
+      return _quorum_store_fail (store);
     }
   if (!g_str_equal (state, "waiting") && !g_str_equal (state, "available") &&
       !g_str_equal (state, "assigned") && !g_str_equal (state, "in_progress"))
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "state: the task is %s; only a task not yet "
                    "submitted can be assigned", state);
-      return fail_rollback (store);
+      return _quorum_store_fail (store);
     }
   /* The rules of DESIGN §2 that hold even for an admin's hand. */
   if (g_str_equal (kind, "draw") &&
@@ -103,7 +96,7 @@ quorum_store_assign_task (QuorumStore  *store,
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                    "user: user %" G_GINT64_FORMAT " already works on this file; one person never draws two "
                    "passes of a file nor draws a file they bring to consensus", user_id);
-      return fail_rollback (store);
+      return _quorum_store_fail (store);
     }
   if (g_str_equal (kind, "draw"))
     {
@@ -117,7 +110,7 @@ quorum_store_assign_task (QuorumStore  *store,
           g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                        "user: user %" G_GINT64_FORMAT " reviews this draw task; "
                        "nobody reviews their own work", user_id);
-          return fail_rollback (store);
+          return _quorum_store_fail (store);
         }
       /* Blind labelling: a reviewer has seen a pass of the file. */
       if (holds_on_file (store, task, user_id, "review", task_id))
@@ -125,7 +118,7 @@ quorum_store_assign_task (QuorumStore  *store,
           g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                        "user: user %" G_GINT64_FORMAT " reviews a pass of this file; "
                        "nobody draws a file whose work they have seen", user_id);
-          return fail_rollback (store);
+          return _quorum_store_fail (store);
         }
     }
   if (g_str_equal (kind, "review"))
@@ -135,14 +128,14 @@ quorum_store_assign_task (QuorumStore  *store,
       JsonNode *drawer;
 
       if (draw == NULL)
-        return fail_rollback (store);
+        return _quorum_store_fail (store);
       drawer = json_object_get_member (draw, "assignee");
       if (!JSON_NODE_HOLDS_NULL (drawer) && json_node_get_int (drawer) == user_id)
         {
           g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                        "user: user %" G_GINT64_FORMAT " drew the task this review reviews; "
                        "nobody reviews their own work", user_id);
-          return fail_rollback (store);
+          return _quorum_store_fail (store);
         }
       /* A review shows another annotator's pass of the file: not to one of
        * its annotators, whom blind labelling keeps from seeing it. */
@@ -151,13 +144,13 @@ quorum_store_assign_task (QuorumStore  *store,
           g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                        "user: user %" G_GINT64_FORMAT " draws a pass of this file; nobody reviews "
                        "a file they annotate", user_id);
-          return fail_rollback (store);
+          return _quorum_store_fail (store);
         }
       if (quorum_store_is_exam_taker (store, json_object_get_int_member (task, "job"), user_id))
         {
           g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                        "user: user %" G_GINT64_FORMAT " takes this exam; its reviews show the gold", user_id);
-          return fail_rollback (store);
+          return _quorum_store_fail (store);
         }
     }
   if (g_str_equal (kind, "consensus") && holds_on_file (store, task, user_id, "draw", task_id))
@@ -165,7 +158,7 @@ quorum_store_assign_task (QuorumStore  *store,
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                    "user: user %" G_GINT64_FORMAT " is one of the file's annotators; "
                    "a consensus reviewer never is", user_id);
-      return fail_rollback (store);
+      return _quorum_store_fail (store);
     }
   /* A task still waiting for its inputs keeps waiting, with its assignee
    * already chosen; it opens to them (see submit). */
@@ -175,7 +168,7 @@ quorum_store_assign_task (QuorumStore  *store,
                            "version = version + 1 WHERE id = ?", "ii", user_id, task_id) < 0 ||
       !_quorum_store_update_open_file (store, json_object_get_int_member (task, "job"),
                                        json_object_get_int_member (task, "file"), error))
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   return _quorum_store_commit (store, error);
 }
 
@@ -238,6 +231,6 @@ quorum_store_release_task (QuorumStore  *store,
   if (!_quorum_store_begin (store, error))
     return FALSE;
   if (!_quorum_store_release_task_in_transaction (store, task_id, error))
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   return _quorum_store_commit (store, error);
 }

@@ -11,13 +11,6 @@
 
 #define NOW "CAST(strftime('%s', 'now') AS INTEGER)"
 
-static gboolean
-fail_rollback (QuorumStore *store)
-{
-  _quorum_store_rollback (store);
-  return FALSE;
-}
-
 /* An attempt with where it stands: its draws still being drawn, its
  * reviews not yet done. */
 #define ATTEMPT_COLUMNS \
@@ -59,13 +52,13 @@ quorum_store_apply_exam (QuorumStore  *store,
           g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT,
                        "your attempt %" G_GINT64_FORMAT " at this exam is not decided yet; "
                        "finish it and wait for the trainer's decision", done);
-          return fail_rollback (store), -1;
+          return _quorum_store_fail (store), -1;
         }
       if (done >= max_attempts)
         {
           g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                        "max_attempts: you have made all %d attempts this exam allows", max_attempts);
-          return fail_rollback (store), -1;
+          return _quorum_store_fail (store), -1;
         }
       if (json_object_get_int_member (last, "decided") + retake_wait > json_object_get_int_member (last, "now"))
         {
@@ -75,7 +68,7 @@ quorum_store_apply_exam (QuorumStore  *store,
           g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                        "retake_wait: you may try again in %" G_GINT64_FORMAT " minute%s", (left + 59) / 60,
                        (left + 59) / 60 == 1 ? "" : "s");
-          return fail_rollback (store), -1;
+          return _quorum_store_fail (store), -1;
         }
       next = done + 1;
     }
@@ -86,7 +79,7 @@ quorum_store_apply_exam (QuorumStore  *store,
                                    "i", job_id)) == NULL ||
       !_quorum_store_insert_plan (store, job_id, files, plan, taker, attempt, error) ||
       !_quorum_store_commit (store, error))
-    return fail_rollback (store), -1;
+    return _quorum_store_fail (store), -1;
   if (number != NULL)
     *number = next;
   return attempt;
@@ -170,25 +163,25 @@ quorum_store_decide_attempt (QuorumStore  *store,
   if (!_quorum_store_begin (store, error))
     return FALSE;
   if ((attempt = quorum_store_get_attempt (store, attempt_id, error)) == NULL)
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   if (!JSON_NODE_HOLDS_NULL (json_object_get_member (attempt, "decision")))
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                    "decision: attempt %" G_GINT64_FORMAT " was decided already (%s)", attempt_id,
                    json_object_get_string_member (attempt, "state"));
-      return fail_rollback (store);
+      return _quorum_store_fail (store);
     }
   if (!g_str_equal (json_object_get_string_member (attempt, "state"), "reviewed"))
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                    "state: attempt %" G_GINT64_FORMAT " is not reviewed yet; decide once every task "
                    "of it is reviewed", attempt_id);
-      return fail_rollback (store);
+      return _quorum_store_fail (store);
     }
   if (_quorum_store_write (store, NULL, error,
                            "UPDATE exam_attempts SET decision = ?, decided_by = ?, decided = " NOW " "
                            "WHERE id = ?", "sii", pass ? "pass" : "fail", decided_by, attempt_id) < 0)
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   for (guint i = 0; pass && i < n_credentials; i++)
     if (_quorum_store_write (store, NULL, error,
                              "INSERT INTO user_credentials (credential_id, user_id, granted_by, granted) "
@@ -196,7 +189,7 @@ quorum_store_decide_attempt (QuorumStore  *store,
                              "granted_by = excluded.granted_by, granted = excluded.granted, revoked = NULL",
                              "iii", credential_ids[i], json_object_get_int_member (attempt, "user"),
                              decided_by) < 0)
-      return fail_rollback (store);
+      return _quorum_store_fail (store);
   return _quorum_store_commit (store, error);
 }
 

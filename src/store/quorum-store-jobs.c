@@ -6,13 +6,6 @@
 
 #define NOW "CAST(strftime('%s', 'now') AS INTEGER)"
 
-static gboolean
-fail_rollback (QuorumStore *store)
-{
-  _quorum_store_rollback (store);
-  return FALSE;
-}
-
 /* The version of a write that gives none (see check_task). */
 #define NO_VERSION 0
 
@@ -145,17 +138,17 @@ quorum_store_change_job_files (QuorumStore  *store,
     {
       if (_quorum_store_write (store, NULL, error, "DELETE FROM job_files WHERE job_id = ? AND file_id = ?",
                                "ii", job_id, remove[i]) < 0)
-        return fail_rollback (store);
+        return _quorum_store_fail (store);
       if (_quorum_store_changes (store) == 0)
         {
           g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
                        "remove[%u]: file %" G_GINT64_FORMAT " is not in the job", i, remove[i]);
-          return fail_rollback (store);
+          return _quorum_store_fail (store);
         }
     }
   if (!add_files (store, job_id, project_id, add, n_add, "add", error) ||
       !_quorum_store_commit (store, error))
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   return TRUE;
 }
 
@@ -213,7 +206,7 @@ quorum_store_rate_task (QuorumStore  *store,
       _quorum_store_write (store, NULL, error,
                            "UPDATE tasks SET rating_json = ?, state = 'in_progress', updated_at = " NOW ", "
                            "version = version + 1 WHERE id = ?", "si", rating_json, task_id) < 0)
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   return _quorum_store_commit (store, error);
 }
 
@@ -230,19 +223,19 @@ quorum_store_launch_job (QuorumStore  *store,
   if (_quorum_store_write (store, NULL, error,
                            "UPDATE jobs SET state = 'launched' WHERE id = ? AND state = 'draft'",
                            "i", job_id) < 0)
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   if (_quorum_store_changes (store) == 0)
     {
       g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                            "state: only a draft job can be launched");
-      return fail_rollback (store);
+      return _quorum_store_fail (store);
     }
   files = _quorum_store_rows (store, error,
                               "SELECT file_id FROM job_files WHERE job_id = ? ORDER BY position", "i", job_id);
   if (files == NULL)
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   if (!_quorum_store_insert_plan (store, job_id, files, plan, 0, 0, error))
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   return _quorum_store_commit (store, error);
 }
 
@@ -411,7 +404,7 @@ quorum_store_next_task (QuorumStore  *store,
   if (!_quorum_store_begin (store, error))
     return -1;
   if (!release_idle (store, job_id, idle_seconds, error))
-    return fail_rollback (store), -1;
+    return _quorum_store_fail (store), -1;
 
   /* First the user's own unfinished task. */
   own = _quorum_store_row (store, "", &local_error,
@@ -441,7 +434,7 @@ quorum_store_next_task (QuorumStore  *store,
                        "AND NOT EXISTS (SELECT 1 FROM tasks x WHERE x.job_id = t.job_id AND x.taker = ?2) "
                        "ORDER BY t.position LIMIT 1", job_id, user_id);
       if (id < 0)
-        return fail_rollback (store), -1;
+        return _quorum_store_fail (store), -1;
     }
   {
     gint64 draw_position = G_MAXINT64, draw_file = 0;
@@ -454,7 +447,7 @@ quorum_store_next_task (QuorumStore  *store,
                               "ORDER BY f.position, t.position LIMIT 1", job_id, user_id);
 
     if (draw < 0)
-      return fail_rollback (store), -1;
+      return _quorum_store_fail (store), -1;
     if (draw > 0 && draw_position < position)
       id = draw, position = draw_position, file_id = draw_file;
   }
@@ -466,7 +459,7 @@ quorum_store_next_task (QuorumStore  *store,
                      "AND " MAY_DRAW
                      "ORDER BY t.position LIMIT 1", job_id, user_id);
   if (id < 0)
-    return fail_rollback (store), -1;
+    return _quorum_store_fail (store), -1;
   if (id == 0)
     return _quorum_store_commit (store, error) ? 0 : -1;
   /* Taking a pass opens its file, or closes it when it was the last one. */
@@ -475,7 +468,7 @@ quorum_store_next_task (QuorumStore  *store,
                            "updated_at = " NOW ", version = version + 1 WHERE id = ?",
                            "ii", user_id, id) < 0 ||
       (file_id > 0 && !_quorum_store_update_open_file (store, job_id, file_id, error)))
-    return fail_rollback (store), -1;
+    return _quorum_store_fail (store), -1;
   return _quorum_store_commit (store, error) ? id : -1;
 }
 
@@ -606,7 +599,7 @@ quorum_store_save_task (QuorumStore  *store,
                            "UPDATE tasks SET instances_json = ?, version = version + 1, updated_at = " NOW ", "
                            "state = 'in_progress' WHERE id = ?", "si", instances_json, task_id) < 0 ||
       !_quorum_store_commit (store, error))
-    return fail_rollback (store), -1;
+    return _quorum_store_fail (store), -1;
   return version + 1;
 }
 
@@ -649,12 +642,12 @@ quorum_store_submit_task (QuorumStore  *store,
     return FALSE;
   if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
       !check_task (task, user_id, version, "assigned,in_progress,rejected", error))
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   if (!g_str_equal (json_object_get_string_member (task, "kind"), "draw"))
     {
       g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
                            "kind: a review is accepted or rejected, not submitted");
-      return fail_rollback (store);
+      return _quorum_store_fail (store);
     }
   review = _quorum_store_row (store, "", &local_error,
                               "SELECT id, assignee FROM tasks WHERE reviews = ?", "i", task_id);
@@ -668,14 +661,14 @@ quorum_store_submit_task (QuorumStore  *store,
                                "UPDATE tasks SET state = CASE WHEN assignee IS NULL THEN 'available' "
                                "ELSE 'assigned' END, updated_at = " NOW ", version = version + 1 WHERE id = ?",
                                "i", json_object_get_int_member (review, "id")) < 0)
-        return fail_rollback (store);
+        return _quorum_store_fail (store);
     }
   else if (_quorum_store_write (store, NULL, error,
                                 "UPDATE tasks SET state = 'accepted', submitted_at = " NOW ", updated_at = " NOW ", "
                                 "version = version + 1 WHERE id = ?", "i", task_id) < 0 ||
            !after_accept (store, json_object_get_int_member (task, "job"),
                           json_object_get_int_member (task, "file"), error))
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   return _quorum_store_commit (store, error);
 }
 
@@ -695,7 +688,7 @@ quorum_store_review_task (QuorumStore  *store,
     return FALSE;
   if ((review = quorum_store_get_task_state (store, review_task_id, error)) == NULL ||
       !check_task (review, user_id, version, "assigned,in_progress", error))
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   if (g_str_equal (json_object_get_string_member (review, "kind"), "consensus"))
     {
       gint64 job_id = json_object_get_int_member (review, "job");
@@ -708,7 +701,7 @@ quorum_store_review_task (QuorumStore  *store,
                                    "UPDATE tasks SET state = 'complete', comments = ?, updated_at = " NOW ", "
                                    "version = version + 1 WHERE id = ?", "si", comments, review_task_id) < 0 ||
               !after_accept (store, job_id, file_id, error))
-            return fail_rollback (store);
+            return _quorum_store_fail (store);
         }
       /* Rejecting a consensus task sends the file back to all its
        * annotators; the agreement is computed again when they are done. */
@@ -721,13 +714,13 @@ quorum_store_review_task (QuorumStore  *store,
                                     "sii", comments, job_id, file_id) < 0 ||
                _quorum_store_write (store, NULL, error, "DELETE FROM consensus_scores WHERE task_id = ?",
                                     "i", review_task_id) < 0)
-        return fail_rollback (store);
+        return _quorum_store_fail (store);
       return _quorum_store_commit (store, error);
     }
   if (!g_str_equal (json_object_get_string_member (review, "kind"), "review"))
     {
       g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "kind: a draw task is submitted, not reviewed");
-      return fail_rollback (store);
+      return _quorum_store_fail (store);
     }
   draw_id = json_object_get_int_member (review, "reviews");
   if (accept)
@@ -740,7 +733,7 @@ quorum_store_review_task (QuorumStore  *store,
                                "i", draw_id) < 0 ||
           !after_accept (store, json_object_get_int_member (review, "job"),
                          json_object_get_int_member (review, "file"), error))
-        return fail_rollback (store);
+        return _quorum_store_fail (store);
     }
   else
     {
@@ -752,7 +745,7 @@ quorum_store_review_task (QuorumStore  *store,
           _quorum_store_write (store, NULL, error,
                                "UPDATE tasks SET state = 'rejected', comments = ?, updated_at = " NOW ", "
                                "version = version + 1 WHERE id = ?", "si", comments, draw_id) < 0)
-        return fail_rollback (store);
+        return _quorum_store_fail (store);
     }
   return _quorum_store_commit (store, error);
 }
@@ -781,14 +774,14 @@ quorum_store_set_consensus_scores (QuorumStore  *store,
   if (_quorum_store_write (store, NULL, error,
                            "INSERT OR REPLACE INTO consensus_scores (task_id, scores_json, computed) "
                            "VALUES (?, ?, " NOW ")", "is", task_id, scores_json) < 0)
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   /* Best Annotator starts from the best version, unless the reviewer has
    * already begun a version of their own. */
   if (preselected_json != NULL &&
       _quorum_store_write (store, NULL, error,
                            "UPDATE tasks SET instances_json = ?, version = version + 1 "
                            "WHERE id = ? AND instances_json = '[]'", "si", preselected_json, task_id) < 0)
-    return fail_rollback (store);
+    return _quorum_store_fail (store);
   return _quorum_store_commit (store, error);
 }
 
@@ -884,19 +877,19 @@ quorum_store_save_consensus (QuorumStore  *store,
     return -1;
   if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
       !check_task (task, user_id, version, "assigned,in_progress", error))
-    return fail_rollback (store), -1;
+    return _quorum_store_fail (store), -1;
   if (!g_str_equal (json_object_get_string_member (task, "kind"), "consensus"))
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "kind: task %" G_GINT64_FORMAT " is a %s task, "
                    "not a consensus task", task_id, json_object_get_string_member (task, "kind"));
-      return fail_rollback (store), -1;
+      return _quorum_store_fail (store), -1;
     }
   if ((best_task_id > 0 && !mark_best (store, task_id, best_task_id, error)) ||
       _quorum_store_write (store, NULL, error,
                            "UPDATE tasks SET instances_json = ?, version = version + 1, updated_at = " NOW ", "
                            "state = 'in_progress' WHERE id = ?", "si", instances_json, task_id) < 0 ||
       !_quorum_store_commit (store, error))
-    return fail_rollback (store), -1;
+    return _quorum_store_fail (store), -1;
   return version + 1;
 }
 
@@ -914,6 +907,6 @@ quorum_store_import_existing (QuorumStore  *store,
   for (guint i = 0; i < n_files; i++)
     if (_quorum_store_write (store, NULL, error, "UPDATE files SET existing_json = ? WHERE id = ?",
                              "si", instances_json[i], file_ids[i]) < 0)
-      return fail_rollback (store);
+      return _quorum_store_fail (store);
   return _quorum_store_commit (store, error);
 }

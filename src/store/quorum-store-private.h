@@ -76,6 +76,8 @@ gboolean      _quorum_store_begin    (QuorumStore  *store,
 gboolean      _quorum_store_commit   (QuorumStore  *store,
                                       GError      **error);
 void          _quorum_store_rollback (QuorumStore  *store);
+/* Rolls back and returns FALSE, for `return _quorum_store_fail (store);`. */
+gboolean      _quorum_store_fail     (QuorumStore  *store);
 /* Recomputes whether a file of a job is open: some of its draw tasks taken,
  * some still available. After every change between the two. */
 gboolean      _quorum_store_update_open_file (QuorumStore  *store,

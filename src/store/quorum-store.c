@@ -584,6 +584,13 @@ _quorum_store_rollback (QuorumStore *store)
 }
 
 gboolean
+_quorum_store_fail (QuorumStore *store)
+{
+  _quorum_store_rollback (store);
+  return FALSE;
+}
+
+gboolean
 quorum_store_batch_begin (QuorumStore  *store,
                           GError      **error)
 {
