@@ -282,12 +282,25 @@ fill (QuorumTaskList *self,
           JsonNode *element = json_array_get_element (array, i);
           JsonObject *job = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
 
-          if (job == NULL ||
-              g_strcmp0 (json_object_get_string_member_with_default (job, "state", ""), "launched") != 0)
+          const char *state, *role, *type;
+          QuorumJobItem *item;
+
+          if (job == NULL)
             continue;
-          add_job (self, json_object_get_int_member_with_default (job, "id", 0),
-                   json_object_get_string_member_with_default (job, "name", ""),
-                   json_object_get_string_member_with_default (job, "role", NULL));
+          state = json_object_get_string_member_with_default (job, "state", "");
+          role = json_object_get_string_member_with_default (job, "role", NULL);
+          type = json_object_get_string_member_with_default (job, "type", "normal");
+          /* A closed exam stays for its trainers: its attempts are still
+           * reviewed and decided. */
+          if (g_strcmp0 (state, "launched") != 0 &&
+              !(g_strcmp0 (state, "complete") == 0 && g_strcmp0 (type, "exam") == 0 &&
+                (g_strcmp0 (role, "editor") == 0 || g_strcmp0 (role, "admin") == 0)))
+            continue;
+          item = add_job (self, json_object_get_int_member_with_default (job, "id", 0),
+                          json_object_get_string_member_with_default (job, "name", ""), role);
+          quorum_job_item_set_project (item, json_object_get_int_member_with_default (job, "project", 0),
+                                       json_object_get_string_member_with_default (job, "project_name", NULL));
+          quorum_job_item_set_job_type (item, type);
         }
     }
   if (tasks != NULL && JSON_NODE_HOLDS_ARRAY (tasks))
