@@ -227,11 +227,14 @@ load_thumbnail (QuorumTaskList *self,
 
 /* ---- filling the list ------------------------------------------------------------ */
 
+/* @listed: the job's entry of GET /jobs, or %NULL for a job known from its
+ * tasks only. */
 static QuorumJobItem *
 add_job (QuorumTaskList *self,
          gint64          id,
          const char     *name,
-         const char     *role)
+         const char     *role,
+         JsonObject     *listed)
 {
   QuorumJobItem *job = quorum_task_list_find_job (self, id);
 
@@ -239,6 +242,14 @@ add_job (QuorumTaskList *self,
     {
       g_autoptr(QuorumJobItem) created = quorum_job_item_new (id, name, role);
 
+      /* Before the list shows it: its row builds the job's menu from them. */
+      if (listed != NULL)
+        {
+          quorum_job_item_set_project (created, json_object_get_int_member_with_default (listed, "project", 0),
+                                       json_object_get_string_member_with_default (listed, "project_name", NULL));
+          quorum_job_item_set_job_type (created, json_object_get_string_member_with_default (listed, "type",
+                                                                                              "normal"));
+        }
       g_list_store_append (self->jobs, created);
       job = created;
     }
@@ -283,7 +294,6 @@ fill (QuorumTaskList *self,
           JsonObject *job = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
 
           const char *state, *role, *type;
-          QuorumJobItem *item;
 
           if (job == NULL)
             continue;
@@ -296,11 +306,8 @@ fill (QuorumTaskList *self,
               !(g_strcmp0 (state, "complete") == 0 && g_strcmp0 (type, "exam") == 0 &&
                 (g_strcmp0 (role, "editor") == 0 || g_strcmp0 (role, "admin") == 0)))
             continue;
-          item = add_job (self, json_object_get_int_member_with_default (job, "id", 0),
-                          json_object_get_string_member_with_default (job, "name", ""), role);
-          quorum_job_item_set_project (item, json_object_get_int_member_with_default (job, "project", 0),
-                                       json_object_get_string_member_with_default (job, "project_name", NULL));
-          quorum_job_item_set_job_type (item, type);
+          add_job (self, json_object_get_int_member_with_default (job, "id", 0),
+                   json_object_get_string_member_with_default (job, "name", ""), role, job);
         }
     }
   if (tasks != NULL && JSON_NODE_HOLDS_ARRAY (tasks))
@@ -318,7 +325,7 @@ fill (QuorumTaskList *self,
           if (!JSON_NODE_HOLDS_OBJECT (element))
             continue;
           task = quorum_task_item_new (json_node_get_object (element));
-          job = add_job (self, quorum_task_item_get_job (task), quorum_task_item_get_job_name (task), NULL);
+          job = add_job (self, quorum_task_item_get_job (task), quorum_task_item_get_job_name (task), NULL, NULL);
           file = quorum_task_item_get_file (task);
           thumbnail = g_hash_table_lookup (thumbnails, &file);
           if (thumbnail != NULL)

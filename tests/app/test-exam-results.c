@@ -409,12 +409,61 @@ check_table (void)
     }
 }
 
+/* Whether @menu (or a section of it) has @action with @job as its target. */
+static gboolean
+menu_has (GMenuModel *menu,
+          const char *action,
+          gint64      job)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autofree char *name = NULL;
+      g_autoptr(GVariant) target = NULL;
+
+      if (section != NULL && menu_has (section, action, job))
+        return TRUE;
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action) &&
+          (target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET,
+                                                           G_VARIANT_TYPE_INT64)) != NULL &&
+          g_variant_get_int64 (target) == job)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The menu the task list shows for @job: the one of its menu buttons whose
+ * Next Task takes @job. */
+static GMenuModel *
+shown_job_menu (GtkWidget *widget,
+                gint64     job)
+{
+  GMenuModel *menu;
+
+  if (GTK_IS_MENU_BUTTON (widget) && (menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget))) != NULL &&
+      menu_has (menu, "win.next-task", job))
+    return menu;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if ((menu = shown_job_menu (child, job)) != NULL)
+      return menu;
+  return NULL;
+}
+
+static gboolean
+menus_shown (gpointer data)
+{
+  app_test_iterate (20);
+  return shown_job_menu (app_test_child (server.real.window, "tasks"), server.exam) != NULL;
+}
+
 /* ---- the tests -------------------------------------------------------------------- */
 
 static void
 test_results_table (void)
 {
   QuorumJobItem *job;
+  GMenuModel *menu;
   GtkColumnView *view;
   GListModel *column_list;
   GListModel *rows;
@@ -429,6 +478,16 @@ test_results_table (void)
   g_assert_cmpint (quorum_job_item_get_project (job), ==, server.project);
   g_assert_false (quorum_job_item_is_exam (quorum_task_list_find_job (app_test_child (server.real.window, "tasks"),
                                                                       job_id ("Street scenes — consensus"))));
+
+  /* The exam's menu offers its results to the trainer; not the project's
+   * credentials (he is no admin), and a normal job offers neither. */
+  g_assert_true (app_test_wait_until (menus_shown, NULL));
+  menu = shown_job_menu (app_test_child (server.real.window, "tasks"), server.exam);
+  g_assert_true (menu_has (menu, "win.exam-results", server.exam));
+  g_assert_false (menu_has (menu, "win.credential-grants", server.exam));
+  menu = shown_job_menu (app_test_child (server.real.window, "tasks"), job_id ("Street scenes — consensus"));
+  g_assert_nonnull (menu);
+  g_assert_false (menu_has (menu, "win.exam-results", job_id ("Street scenes — consensus")));
 
   g_assert_null (results_window ());
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "win.exam-results", "x", server.exam));
@@ -784,6 +843,13 @@ test_grant_revoke_undo (void)
   array = json_node_get_array (credentials);
   g_assert_cmpuint (json_array_get_length (array), >, 0);
   grants.credential = json_object_get_int_member (json_array_get_object_element (array, 0), "id");
+
+  /* A project admin's exam menu offers both windows. */
+  g_assert_true (app_test_wait_until (menus_shown, NULL));
+  g_assert_true (menu_has (shown_job_menu (app_test_child (server.real.window, "tasks"), server.exam),
+                           "win.credential-grants", server.exam));
+  g_assert_true (menu_has (shown_job_menu (app_test_child (server.real.window, "tasks"), server.exam),
+                           "win.exam-results", server.exam));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "win.credential-grants", "x",
                                              server.exam));
