@@ -18,6 +18,7 @@ struct _QuorumCredentialGrants
   GtkStack             *stack;
   GtkSpinner           *spinner;
   AdwStatusPage        *error_page;
+  AdwPreferencesGroup  *credential_group;
   AdwComboRow          *credential_row;
   AdwComboRow          *member_row;
   AdwPreferencesGroup  *holders_group;
@@ -254,8 +255,9 @@ load_grants (QuorumCredentialGrants *self)
 
   if (id == 0)
     return;
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->credential_row),
-                               json_object_get_string_member_with_default (credential, "description", ""));
+  /* The description under the row: as the row's subtitle it would squeeze the name. */
+  adw_preferences_group_set_description (self->credential_group,
+                                         json_object_get_string_member_with_default (credential, "description", ""));
   self->loading++;
   update_actions (self);
   path = g_strdup_printf ("/credentials/%" G_GINT64_FORMAT "/grants", id);
@@ -596,6 +598,7 @@ quorum_credential_grants_class_init (QuorumCredentialGrantsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumCredentialGrants, stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumCredentialGrants, spinner);
   gtk_widget_class_bind_template_child (widget_class, QuorumCredentialGrants, error_page);
+  gtk_widget_class_bind_template_child (widget_class, QuorumCredentialGrants, credential_group);
   gtk_widget_class_bind_template_child (widget_class, QuorumCredentialGrants, credential_row);
   gtk_widget_class_bind_template_child (widget_class, QuorumCredentialGrants, member_row);
   gtk_widget_class_bind_template_child (widget_class, QuorumCredentialGrants, holders_group);

@@ -245,9 +245,11 @@ show_rule (QuorumExamResults *self)
                                     "To pass: at least %.1f stars on average and at most %" G_GINT64_FORMAT
                                     " missed instances.", (gulong) self->max_missed),
                           self->min_stars, self->max_missed);
-  text = g_strdup_printf ("%s %s %s", rule, _("The decision is yours: an attempt that misses the rule may still pass."),
-                          self->open ? _("The exam is open to new takers.") : _("The exam is closed to new takers."));
-  gtk_label_set_label (self->rule_label, text);
+  text = g_markup_printf_escaped ("<b>%s</b> %s %s", rule,
+                                  _("The decision is yours: an attempt that misses the rule may still pass."),
+                                  self->open ? _("The exam is open to new takers.")
+                                             : _("The exam is closed to new takers."));
+  gtk_label_set_markup (self->rule_label, text);
 }
 
 static void

@@ -505,7 +505,7 @@ test_results_table (void)
   expected_rule = g_strdup_printf ("To pass: at least %.1f stars on average and at most %" G_GINT64_FORMAT
                                    " missed instances.", json_object_get_double_member (rule, "min_average_stars"),
                                    json_object_get_int_member (rule, "max_missed"));
-  g_assert_true (g_str_has_prefix (gtk_label_get_label (results_child ("rule_label")), expected_rule));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (results_child ("rule_label")), expected_rule));
 
   /* ben drew nothing, so nothing of his was rated: words, not a number. */
   {
@@ -717,7 +717,7 @@ test_close_exam (void)
   respond ("Close the Exam?", "close");
   g_assert_true (app_test_wait_until (exam_closed, NULL));
   g_assert_true (app_test_wait_until (close_button_hidden, NULL));
-  g_assert_true (g_str_has_suffix (gtk_label_get_label (results_child ("rule_label")),
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (results_child ("rule_label")),
                                    "The exam is closed to new takers."));
   gtk_window_destroy (GTK_WINDOW (results_window ()));
 
