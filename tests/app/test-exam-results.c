@@ -242,13 +242,13 @@ server_start (void)
       review_with (server.tom, json_node_get_object (task), 1);
     }
 
-  /* ben's attempt: every draw submitted, the review of its second file
-   * done, so the one to open is the first. */
+  /* ben's attempt: every draw submitted, the review of its first file
+   * done, so the one to open is the second. */
   server.ben_attempt = take_exam ("ben");
   {
     g_autoptr(JsonObject) now = results ();
     JsonArray *tasks = json_object_get_array_member (attempt_entry (now, server.ben_attempt), "tasks");
-    gint64 review = json_object_get_int_member (json_array_get_object_element (tasks, 1), "review");
+    gint64 review = json_object_get_int_member (json_array_get_object_element (tasks, 0), "review");
     g_autofree char *body = g_strdup_printf ("{\"user\": %" G_GINT64_FORMAT "}", user_id ("tom"));
     g_autoptr(JsonNode) view = NULL;
 
@@ -554,12 +554,12 @@ test_open_review (void)
   g_autoptr(JsonObject) reply = results ();
   JsonArray *tasks = json_object_get_array_member (attempt_entry (reply, server.ben_attempt), "tasks");
 
-  /* ben's second review is done: his row opens the first, still to do. */
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (tasks, 1), "review_state"), ==,
+  /* ben's first review is done: his row opens the second, still to do. */
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (tasks, 0), "review_state"), ==,
                    "complete");
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (tasks, 0), "review_state"), !=,
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (tasks, 1), "review_state"), !=,
                    "complete");
-  expected_task = json_object_get_int_member (json_array_get_object_element (tasks, 0), "review");
+  expected_task = json_object_get_int_member (json_array_get_object_element (tasks, 1), "review");
   g_assert_cmpint (quorum_window_get_task (server.real.window), !=, expected_task);
   g_signal_emit_by_name (results_child ("columns"), "activate", row_of (server.ben_attempt));
   g_assert_true (app_test_wait_until (review_open, NULL));
