@@ -12,6 +12,9 @@ struct _QuorumJobItem
   gint64      id;
   char       *name;
   char       *role;
+  gint64      project;
+  char       *project_name;
+  gboolean    exam;
   GListStore *tasks;
   double      progress;
 };
@@ -35,6 +38,7 @@ quorum_job_item_finalize (GObject *object)
 
   g_free (self->name);
   g_free (self->role);
+  g_free (self->project_name);
   g_clear_object (&self->tasks);
   G_OBJECT_CLASS (quorum_job_item_parent_class)->finalize (object);
 }
@@ -152,4 +156,44 @@ quorum_job_item_set_progress (QuorumJobItem *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
   if (was_downloading != (progress >= 0))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOWNLOADING]);
+}
+
+void
+quorum_job_item_set_project (QuorumJobItem *self,
+                             gint64         project,
+                             const char    *project_name)
+{
+  g_return_if_fail (QUORUM_IS_JOB_ITEM (self));
+  self->project = project;
+  g_free (self->project_name);
+  self->project_name = g_strdup (project_name);
+}
+
+gint64
+quorum_job_item_get_project (QuorumJobItem *self)
+{
+  g_return_val_if_fail (QUORUM_IS_JOB_ITEM (self), 0);
+  return self->project;
+}
+
+const char *
+quorum_job_item_get_project_name (QuorumJobItem *self)
+{
+  g_return_val_if_fail (QUORUM_IS_JOB_ITEM (self), NULL);
+  return self->project_name;
+}
+
+void
+quorum_job_item_set_job_type (QuorumJobItem *self,
+                              const char    *type)
+{
+  g_return_if_fail (QUORUM_IS_JOB_ITEM (self));
+  self->exam = g_strcmp0 (type, "exam") == 0;
+}
+
+gboolean
+quorum_job_item_is_exam (QuorumJobItem *self)
+{
+  g_return_val_if_fail (QUORUM_IS_JOB_ITEM (self), FALSE);
+  return self->exam;
 }

@@ -18,6 +18,15 @@ QuorumJobItem *quorum_job_item_new          (gint64         id,
 gint64         quorum_job_item_get_id       (QuorumJobItem *self);
 const char    *quorum_job_item_get_name     (QuorumJobItem *self);
 const char    *quorum_job_item_get_role     (QuorumJobItem *self);
+/* From GET /jobs; 0, %NULL and "normal" for a job known from its tasks only. */
+void           quorum_job_item_set_project  (QuorumJobItem *self,
+                                             gint64         project,
+                                             const char    *project_name);
+gint64         quorum_job_item_get_project  (QuorumJobItem *self);
+const char    *quorum_job_item_get_project_name (QuorumJobItem *self);
+void           quorum_job_item_set_job_type (QuorumJobItem *self,
+                                             const char    *type);
+gboolean       quorum_job_item_is_exam      (QuorumJobItem *self);
 /* Of QuorumTaskItem. */
 GListStore    *quorum_job_item_get_tasks    (QuorumJobItem *self);
 /* Of "Download for offline", 0 to 1; -1 when none is running. */

@@ -227,11 +227,14 @@ load_thumbnail (QuorumTaskList *self,
 
 /* ---- filling the list ------------------------------------------------------------ */
 
+/* @listed: the job's entry of GET /jobs, or %NULL for a job known from its
+ * tasks only. */
 static QuorumJobItem *
 add_job (QuorumTaskList *self,
          gint64          id,
          const char     *name,
-         const char     *role)
+         const char     *role,
+         JsonObject     *listed)
 {
   QuorumJobItem *job = quorum_task_list_find_job (self, id);
 
@@ -239,6 +242,14 @@ add_job (QuorumTaskList *self,
     {
       g_autoptr(QuorumJobItem) created = quorum_job_item_new (id, name, role);
 
+      /* Before the list shows it: its row builds the job's menu from them. */
+      if (listed != NULL)
+        {
+          quorum_job_item_set_project (created, json_object_get_int_member_with_default (listed, "project", 0),
+                                       json_object_get_string_member_with_default (listed, "project_name", NULL));
+          quorum_job_item_set_job_type (created, json_object_get_string_member_with_default (listed, "type",
+                                                                                              "normal"));
+        }
       g_list_store_append (self->jobs, created);
       job = created;
     }
@@ -282,12 +293,21 @@ fill (QuorumTaskList *self,
           JsonNode *element = json_array_get_element (array, i);
           JsonObject *job = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
 
-          if (job == NULL ||
-              g_strcmp0 (json_object_get_string_member_with_default (job, "state", ""), "launched") != 0)
+          const char *state, *role, *type;
+
+          if (job == NULL)
+            continue;
+          state = json_object_get_string_member_with_default (job, "state", "");
+          role = json_object_get_string_member_with_default (job, "role", NULL);
+          type = json_object_get_string_member_with_default (job, "type", "normal");
+          /* A closed exam stays for its trainers: its attempts are still
+           * reviewed and decided. */
+          if (g_strcmp0 (state, "launched") != 0 &&
+              !(g_strcmp0 (state, "complete") == 0 && g_strcmp0 (type, "exam") == 0 &&
+                (g_strcmp0 (role, "editor") == 0 || g_strcmp0 (role, "admin") == 0)))
             continue;
           add_job (self, json_object_get_int_member_with_default (job, "id", 0),
-                   json_object_get_string_member_with_default (job, "name", ""),
-                   json_object_get_string_member_with_default (job, "role", NULL));
+                   json_object_get_string_member_with_default (job, "name", ""), role, job);
         }
     }
   if (tasks != NULL && JSON_NODE_HOLDS_ARRAY (tasks))
@@ -305,7 +325,7 @@ fill (QuorumTaskList *self,
           if (!JSON_NODE_HOLDS_OBJECT (element))
             continue;
           task = quorum_task_item_new (json_node_get_object (element));
-          job = add_job (self, quorum_task_item_get_job (task), quorum_task_item_get_job_name (task), NULL);
+          job = add_job (self, quorum_task_item_get_job (task), quorum_task_item_get_job_name (task), NULL, NULL);
           file = quorum_task_item_get_file (task);
           thumbnail = g_hash_table_lookup (thumbnails, &file);
           if (thumbnail != NULL)

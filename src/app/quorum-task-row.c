@@ -36,6 +36,36 @@ unbind (QuorumTaskRow *self)
   g_ptr_array_set_size (self->bindings, 0);
 }
 
+/* An exam's results for its trainers (editors and admins); the project's
+ * credentials for its admins. */
+static void
+append_trainer_items (GMenu         *menu,
+                      QuorumJobItem *job)
+{
+  const char *role = quorum_job_item_get_role (job);
+  gboolean admin = g_strcmp0 (role, "admin") == 0;
+  g_autoptr(GMenu) section = g_menu_new ();
+
+  if (quorum_job_item_is_exam (job) && (admin || g_strcmp0 (role, "editor") == 0))
+    {
+      g_autoptr(GMenuItem) results = g_menu_item_new (_("Exam _Results"), NULL);
+
+      g_menu_item_set_action_and_target_value (results, "win.exam-results",
+                                               g_variant_new_int64 (quorum_job_item_get_id (job)));
+      g_menu_append_item (section, results);
+    }
+  if (admin && quorum_job_item_get_project (job) != 0)
+    {
+      g_autoptr(GMenuItem) credentials = g_menu_item_new (_("Project _Credentials"), NULL);
+
+      g_menu_item_set_action_and_target_value (credentials, "win.credential-grants",
+                                               g_variant_new_int64 (quorum_job_item_get_id (job)));
+      g_menu_append_item (section, credentials);
+    }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (section)) > 0)
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+}
+
 static GMenuModel *
 job_menu (QuorumJobItem *job)
 {
@@ -49,6 +79,7 @@ job_menu (QuorumJobItem *job)
                                            g_variant_new_int64 (quorum_job_item_get_id (job)));
   g_menu_append_item (menu, next);
   g_menu_append_item (menu, download);
+  append_trainer_items (menu, job);
   return G_MENU_MODEL (menu);
 }
 

@@ -9,7 +9,9 @@
 
 #include "quorum-attribute-editor.h"
 #include "quorum-canvas-private.h"
+#include "quorum-credential-grants.h"
 #include "quorum-error.h"
+#include "quorum-exam-results.h"
 #include "quorum-guide-images.h"
 #include "quorum-guide-view.h"
 #include "quorum-instance-list.h"
@@ -1287,6 +1289,8 @@ update_actions (QuorumWindow *self)
   gtk_widget_action_set_enabled (widget, "win.refresh", signed_in);
   gtk_widget_action_set_enabled (widget, "win.next-task", signed_in);
   gtk_widget_action_set_enabled (widget, "win.download-job", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.exam-results", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.credential-grants", signed_in);
   gtk_widget_action_set_enabled (widget, "win.tool", editable);
   gtk_widget_action_set_enabled (widget, "win.zoom-in", task_shown);
   gtk_widget_action_set_enabled (widget, "win.zoom-out", task_shown);
@@ -1333,6 +1337,28 @@ job_action (GtkWidget  *widget,
     take_next_task (self, g_variant_get_int64 (parameter));
   else
     download_job (self, g_variant_get_int64 (parameter));
+}
+
+/* win.exam-results and win.credential-grants, with the job's id: the
+ * trainer's windows, each of its own. */
+static void
+trainer_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  QuorumWindow *self = QUORUM_WINDOW (widget);
+  QuorumJobItem *job = quorum_task_list_find_job (self->tasks, g_variant_get_int64 (parameter));
+  GtkWindow *window;
+
+  if (job == NULL || self->session == NULL)
+    return;
+  if (g_str_equal (action_name, "win.exam-results"))
+    window = GTK_WINDOW (quorum_exam_results_new (self, quorum_job_item_get_id (job),
+                                                  quorum_job_item_get_name (job)));
+  else
+    window = GTK_WINDOW (quorum_credential_grants_new (self, quorum_job_item_get_project (job),
+                                                       quorum_job_item_get_project_name (job)));
+  gtk_window_present (window);
 }
 
 static void
@@ -1521,6 +1547,8 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.next-task", "x", job_action);
   gtk_widget_class_install_action (widget_class, "win.download-job", "x", job_action);
+  gtk_widget_class_install_action (widget_class, "win.exam-results", "x", trainer_action);
+  gtk_widget_class_install_action (widget_class, "win.credential-grants", "x", trainer_action);
   gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);

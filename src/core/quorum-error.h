@@ -34,6 +34,7 @@ typedef enum {
   QUORUM_ERROR_FAILED,
 } QuorumError;
 
-GQuark quorum_error_quark (void);
+GQuark quorum_error_quark       (void);
+char  *quorum_error_to_sentence (const char *message);
 
 G_END_DECLS

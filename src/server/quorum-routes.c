@@ -52,6 +52,7 @@ static const QuorumRoute route_table[] = {
   { "PUT", "/api/v1/projects/{id}/labels", FALSE, _quorum_server_set_labels },
   { "POST", "/api/v1/projects/{id}/credentials", FALSE, _quorum_server_create_credential },
   { "GET", "/api/v1/projects/{id}/credentials", FALSE, _quorum_server_list_credentials },
+  { "GET", "/api/v1/credentials/{id}/grants", FALSE, _quorum_server_list_grants },
   { "POST", "/api/v1/credentials/{id}/grants", FALSE, _quorum_server_grant_credential },
   { "DELETE", "/api/v1/credentials/{id}/grants/{id}", FALSE, _quorum_server_revoke_credential },
   { "POST", "/api/v1/projects/{id}/files", FALSE, _quorum_server_upload_file },

@@ -206,6 +206,7 @@ void _quorum_server_get_labels        (QuorumRequest *request);
 void _quorum_server_set_labels        (QuorumRequest *request);
 void _quorum_server_create_credential (QuorumRequest *request);
 void _quorum_server_list_credentials  (QuorumRequest *request);
+void _quorum_server_list_grants       (QuorumRequest *request);
 void _quorum_server_grant_credential  (QuorumRequest *request);
 void _quorum_server_revoke_credential (QuorumRequest *request);
 void _quorum_server_create_org_credential (QuorumRequest *request);

@@ -260,6 +260,17 @@ _quorum_server_grant_credential (QuorumRequest *request)
 }
 
 void
+_quorum_server_list_grants (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!require_credential_admin (request))
+    return;
+  _quorum_request_reply_result (request, quorum_store_list_grants (request->server->store, request->ids[0], &error),
+                                &error);
+}
+
+void
 _quorum_server_revoke_credential (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;

@@ -136,6 +136,8 @@ _quorum_server_list_reachable_jobs (QuorumRequest *request)
       json_object_set_string_member (job, "project_name", json_object_get_string_member (row, "project_name"));
       json_object_set_string_member (job, "state", json_object_get_string_member (row, "state"));
       json_object_set_string_member (job, "share", json_object_get_string_member (row, "share"));
+      json_object_set_string_member (job, "type", json_object_get_null_member (row, "type") ? "normal" :
+                                     json_object_get_string_member (row, "type"));
       json_object_set_string_member (job, "role", quorum_role_to_string (role));
       json_array_add_object_element (reply, job);
     }

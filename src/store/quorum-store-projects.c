@@ -208,6 +208,20 @@ quorum_store_revoke_credential (QuorumStore  *store,
 }
 
 JsonNode *
+quorum_store_list_grants (QuorumStore  *store,
+                          gint64        credential_id,
+                          GError      **error)
+{
+  return _quorum_store_rows (store, error,
+                             "SELECT users.id AS user, users.name AS name, "
+                             "user_credentials.granted AS granted, user_credentials.granted_by AS granted_by "
+                             "FROM user_credentials JOIN users ON users.id = user_credentials.user_id "
+                             "WHERE user_credentials.credential_id = ? AND user_credentials.revoked IS NULL "
+                             "ORDER BY users.name",
+                             "i", credential_id);
+}
+
+JsonNode *
 quorum_store_user_credentials (QuorumStore  *store,
                                gint64        user_id,
                                GError      **error)

@@ -70,7 +70,7 @@ quorum_store_list_reachable_jobs (QuorumStore  *store,
     return _quorum_store_rows (store, error,
                                "SELECT jobs.id AS id, json_extract (jobs.settings_json, '$.name') AS name, "
                                "jobs.project_id AS project, projects.name AS project_name, "
-                               "jobs.state AS state, json_extract (jobs.settings_json, '$.share') AS share, "
+                               "jobs.state AS state, json_extract (jobs.settings_json, '$.share') AS share, json_extract (jobs.settings_json, '$.type') AS type, "
                                "'admin' AS project_role, 0 AS shared "
                                "FROM jobs JOIN projects ON projects.id = jobs.project_id ORDER BY jobs.id",
                                NULL);
@@ -78,7 +78,7 @@ quorum_store_list_reachable_jobs (QuorumStore  *store,
                              "SELECT * FROM ("
                              "  SELECT jobs.id AS id, json_extract (jobs.settings_json, '$.name') AS name, "
                              "  jobs.project_id AS project, projects.name AS project_name, "
-                             "  jobs.state AS state, json_extract (jobs.settings_json, '$.share') AS share, "
+                             "  jobs.state AS state, json_extract (jobs.settings_json, '$.share') AS share, json_extract (jobs.settings_json, '$.type') AS type, "
                              "  (SELECT role FROM project_members WHERE project_members.project_id = jobs.project_id "
                              "   AND project_members.user_id = ?1) AS project_role, "
                              "  " SHARED_WITH_USER " AS shared "

@@ -173,6 +173,10 @@ gboolean    quorum_store_revoke_credential (QuorumStore *store,
                                             gint64       credential_id,
                                             gint64       user_id,
                                             GError     **error);
+/* The current holders of @credential_id, by name. */
+JsonNode   *quorum_store_list_grants      (QuorumStore  *store,
+                                           gint64        credential_id,
+                                           GError      **error);
 JsonNode   *quorum_store_user_credentials (QuorumStore  *store,
                                            gint64        user_id,
                                            GError      **error);

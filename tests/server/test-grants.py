@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""GET /credentials/{id}/grants, the current holders of a credential, against a
+real quorum-server: who may read them (a project admin for a project's
+credential, a server administrator for an organization's), what a grant, a
+revocation and a grant again after it do to the list, and that GET /jobs says
+each job's type. Prints TAP. Argument: the quorum-server binary."""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from quorum_test_server import Server  # noqa: E402
+
+SERVER = sys.argv[1]
+results = []
+
+
+def check(name, condition, detail=""):
+    results.append((name, bool(condition), detail))
+
+
+def error_message(body):
+    return body["error"]["message"] if body and "error" in body else ""
+
+
+server = Server(SERVER)
+try:
+    s = server
+    status, project = s.call("POST", "/projects", s.root, {"name": "Academy"})
+    assert status == 201, project
+    academy = project["id"]
+    status, project = s.call("POST", "/projects", s.root, {"name": "Elsewhere"})
+    assert status == 201, project
+    elsewhere = project["id"]
+
+    admin_id, admin = s.user("paula", "admin", academy)
+    editor_id, editor = s.user("tom", "editor", academy)
+    ann_id, ann = s.user("ann", "annotator", academy)
+    ben_id, ben = s.user("ben", "annotator", academy)
+    other_admin_id, other_admin = s.user("olaf", "admin", elsewhere)
+
+    status, credential = s.call("POST", "/projects/%d/credentials" % academy, admin, {"name": "Street annotator"})
+    assert status == 201, credential
+    path = "/credentials/%d/grants" % credential["id"]
+
+    status, body = s.call("GET", path, admin)
+    check("a credential nobody holds lists no holder", status == 200 and body == [], body)
+
+    # Grants, listed by name with who granted them and when.
+    for user_id in (ben_id, ann_id):
+        status, body = s.call("POST", path, admin, {"user": user_id})
+        assert status == 204, body
+    status, body = s.call("GET", path, admin)
+    check("the holders are listed by name",
+          status == 200 and [h["name"] for h in body] == ["ann", "ben"]
+          and [h["user"] for h in body] == [ann_id, ben_id], body)
+    check("each with who granted it and when",
+          status == 200 and all(h["granted_by"] == admin_id and isinstance(h["granted"], int) and h["granted"] > 0
+                                for h in body)
+          and all(sorted(h) == ["granted", "granted_by", "name", "user"] for h in body), body)
+
+    # Revoking takes a holder off the list; granting again brings them back.
+    status, body = s.call("DELETE", "%s/%d" % (path, ben_id), admin)
+    check("the admin revokes ben's", status == 204, body)
+    status, body = s.call("GET", path, admin)
+    check("a revoked grant is no longer listed", status == 200 and [h["name"] for h in body] == ["ann"], body)
+    status, body = s.call("GET", "/projects/%d/credentials" % academy, admin)
+    check("and the credential counts one holder", status == 200 and body[0]["holders"] == 1, body)
+    status, body = s.call("POST", path, s.root, {"user": ben_id})
+    check("the server admin grants it again", status == 204, body)
+    status, body = s.call("GET", path, admin)
+    check("the grant again is listed, with its new granter",
+          status == 200 and [(h["name"], h["granted_by"]) for h in body] == [("ann", admin_id), ("ben", 1)], body)
+
+    # The same rights as granting.
+    for who, token in (("an editor", editor), ("an annotator", ann), ("another project's admin", other_admin)):
+        status, body = s.call("GET", path, token)
+        check("%s cannot list the holders (403 or 404)" % who, status in (403, 404), body)
+    status, body = s.call("GET", path, editor)
+    check("an editor of the project gets 403", status == 403, body)
+    status, body = s.call("GET", path, other_admin)
+    check("another project's admin gets 404, as for the project", status == 404, body)
+    status, body = s.call("GET", "/credentials/999/grants", admin)
+    check("an unknown credential is 404 naming it",
+          status == 404 and error_message(body) == "no credential 999", body)
+    status, body = s.call("GET", path)
+    check("without a token: 401", status == 401, body)
+
+    # An organization's credential: server administrators only.
+    status, org = s.call("POST", "/orgs", s.root, {"name": "Trainers"})
+    assert status == 201, org
+    status, org_credential = s.call("POST", "/orgs/%d/credentials" % org["id"], s.root, {"name": "Certified"})
+    assert status == 201, org_credential
+    org_path = "/credentials/%d/grants" % org_credential["id"]
+    status, body = s.call("POST", org_path, s.root, {"user": ann_id})
+    assert status == 204, body
+    status, body = s.call("GET", org_path, admin)
+    check("a project admin cannot list an organization's holders (403)", status == 403, body)
+    status, body = s.call("GET", org_path, s.root)
+    check("the server admin lists them",
+          status == 200 and [(h["user"], h["name"]) for h in body] == [(ann_id, "ann")], body)
+    status, body = s.call("GET", path, s.root)
+    check("one credential's holders are not another's",
+          status == 200 and [h["name"] for h in body] == ["ann", "ben"], body)
+
+    # GET /jobs says each job's type, so that the app knows an exam.
+    status, job = s.call("POST", "/projects/%d/jobs" % academy, s.root,
+                         {"settings": {"name": "Basics", "type": "exam", "awarded_credentials": ["Street annotator"]},
+                          "files": []})
+    check("an exam job is created", status == 201, job)
+    status, job2 = s.call("POST", "/projects/%d/jobs" % academy, s.root, {"settings": {"name": "Work"}, "files": []})
+    check("a normal job is created", status == 201, job2)
+    status, body = s.call("GET", "/jobs", editor)
+    types = {j["id"]: j.get("type") for j in body} if status == 200 else {}
+    check("GET /jobs gives the exam's type", types.get(job.get("id")) == "exam", body)
+    check("and a normal job's", types.get(job2.get("id")) == "normal", body)
+    status, body = s.call("GET", "/jobs", s.root)
+    types = {j["id"]: j.get("type") for j in body} if status == 200 else {}
+    check("for an administrator too", types.get(job.get("id")) == "exam" and types.get(job2.get("id")) == "normal",
+          body)
+finally:
+    server.close()
+
+failed = 0
+for number, (name, ok, detail) in enumerate(results, 1):
+    print("%s %d - %s" % ("ok" if ok else "not ok", number, name))
+    if not ok:
+        failed += 1
+        print("# " + json.dumps(detail)[:2000])
+print("1..%d" % len(results))
+sys.exit(1 if failed else 0)
