@@ -9,18 +9,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quorum_test_server import Server  # noqa: E402
+from quorum_test_server import Server, check, error_message, report  # noqa: E402
 
 SERVER = sys.argv[1]
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition), detail))
-
-
-def error_message(body):
-    return body["error"]["message"] if body and "error" in body else ""
 
 
 server = Server(SERVER)
@@ -121,11 +112,4 @@ try:
 finally:
     server.close()
 
-failed = 0
-for number, (name, ok, detail) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", number, name))
-    if not ok:
-        failed += 1
-        print("# " + json.dumps(detail)[:2000])
-print("1..%d" % len(results))
-sys.exit(1 if failed else 0)
+report()

@@ -488,6 +488,7 @@ ROWS = [
     Row("POST /projects/{id}/credentials", "/projects/{project}/credentials", member("admin", 201), body=lambda c, ids: {"name": unique(c, ids)}),
     Row("GET /projects/{id}/credentials", "/projects/{project}/credentials", member("viewer", 200)),
     Row("POST /credentials/{id}/grants", "/credentials/{offline}/grants", member("admin", 204), body=lambda c, ids: {"user": W["spare_id"]}),
+    Row("GET /credentials/{id}/grants", "/credentials/{offline}/grants", member("admin", 200)),
     Row("DELETE /credentials/{id}/grants/{id}", "/credentials/{offline}/grants/{spare_id}", member("admin", 204), before=spare_holds_offline),
     Row("POST /projects/{id}/files", "/projects/{project}/files?name=up.png", member("editor", 201), raw=lambda c, ids: png(16, 8 + KEYS.index(c), 200)),
     Row("GET /projects/{id}/files", "/projects/{project}/files", member("viewer", 200)),
