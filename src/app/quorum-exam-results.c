@@ -24,6 +24,7 @@ struct _QuorumExamResults
   GtkLabel           *selection_label;
   GtkWidget          *pass_button;
   GtkWidget          *fail_button;
+  gboolean            can_decide;
 
   QuorumWindow       *window;       /* weak */
   QuorumSession      *session;
@@ -214,7 +215,8 @@ static void
 update_actions (QuorumExamResults *self)
 {
   QuorumAttemptItem *item = quorum_exam_results_get_selected (self);
-  gboolean decidable = item != NULL && !self->busy && quorum_attempt_item_get_decidable (item);
+  gboolean decidable = self->can_decide && item != NULL && !self->busy &&
+                       quorum_attempt_item_get_decidable (item);
   g_autofree char *text = NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.pass", decidable);
@@ -666,7 +668,8 @@ quorum_exam_results_init (QuorumExamResults *self)
 QuorumExamResults *
 quorum_exam_results_new (QuorumWindow *window,
                          gint64        job_id,
-                         const char   *job_name)
+                         const char   *job_name,
+                         gboolean      can_decide)
 {
   QuorumExamResults *self;
 
@@ -679,6 +682,7 @@ quorum_exam_results_new (QuorumWindow *window,
   self->session = g_object_ref (quorum_window_get_session (window));
   self->job_id = job_id;
   self->job_name = g_strdup (job_name);
+  self->can_decide = can_decide;
   adw_window_title_set_subtitle (self->window_title, job_name);
   quorum_exam_results_refresh (self);
   return self;

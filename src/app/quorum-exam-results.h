@@ -16,9 +16,12 @@ G_BEGIN_DECLS
 #define QUORUM_TYPE_EXAM_RESULTS (quorum_exam_results_get_type ())
 G_DECLARE_FINAL_TYPE (QuorumExamResults, quorum_exam_results, QUORUM, EXAM_RESULTS, AdwWindow)
 
+/* @can_decide: whether the caller may pass and fail attempts (the project's
+ * admins: a pass grants credentials); editors read the results only. */
 QuorumExamResults *quorum_exam_results_new          (QuorumWindow      *window,
                                                      gint64             job_id,
-                                                     const char        *job_name);
+                                                     const char        *job_name,
+                                                     gboolean           can_decide);
 gint64             quorum_exam_results_get_job      (QuorumExamResults *self);
 void               quorum_exam_results_refresh      (QuorumExamResults *self);
 /* Of QuorumAttemptItem, in the order the table shows them. */

@@ -1354,7 +1354,8 @@ trainer_action (GtkWidget  *widget,
     return;
   if (g_str_equal (action_name, "win.exam-results"))
     window = GTK_WINDOW (quorum_exam_results_new (self, quorum_job_item_get_id (job),
-                                                  quorum_job_item_get_name (job)));
+                                                  quorum_job_item_get_name (job),
+                                                  g_strcmp0 (quorum_job_item_get_role (job), "admin") == 0));
   else
     window = GTK_WINDOW (quorum_credential_grants_new (self, quorum_job_item_get_project (job),
                                                        quorum_job_item_get_project_name (job)));

@@ -474,17 +474,17 @@ test_results_table (void)
   sign_in ("tom", password_of ("tom"));
   job = quorum_task_list_find_job (app_test_child (server.real.window, "tasks"), server.exam);
   g_assert_true (quorum_job_item_is_exam (job));
-  g_assert_cmpstr (quorum_job_item_get_role (job), ==, "editor");
+  g_assert_cmpstr (quorum_job_item_get_role (job), ==, "admin");
   g_assert_cmpint (quorum_job_item_get_project (job), ==, server.project);
   g_assert_false (quorum_job_item_is_exam (quorum_task_list_find_job (app_test_child (server.real.window, "tasks"),
                                                                       job_id ("Street scenes — consensus"))));
 
-  /* The exam's menu offers its results to the trainer; not the project's
-   * credentials (he is no admin), and a normal job offers neither. */
+  /* The exam's menu offers its results and the project's credentials to
+   * the trainer, a project admin; a normal job offers no results. */
   g_assert_true (app_test_wait_until (menus_shown, NULL));
   menu = shown_job_menu (app_test_child (server.real.window, "tasks"), server.exam);
   g_assert_true (menu_has (menu, "win.exam-results", server.exam));
-  g_assert_false (menu_has (menu, "win.credential-grants", server.exam));
+  g_assert_true (menu_has (menu, "win.credential-grants", server.exam));
   menu = shown_job_menu (app_test_child (server.real.window, "tasks"), job_id ("Street scenes — consensus"));
   g_assert_nonnull (menu);
   g_assert_false (menu_has (menu, "win.exam-results", job_id ("Street scenes — consensus")));
