@@ -974,19 +974,15 @@ required_credential (const char *message)
   return end != NULL ? g_strndup (start, end - start) : NULL;
 }
 
+/* Go to Exam: the catalogue, where the taker reads the exam's rule before
+ * applying. */
 static void
 credential_dialog_response (AdwMessageDialog *dialog,
                             const char       *response,
                             QuorumWindow     *self)
 {
-  gint64 exam = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "exam"));
-
-  if (g_strcmp0 (response, "exam") != 0 || self->session == NULL)
-    return;
-  show_exams (self);
-  /* Straight to the attempt when the exam takes one now. */
-  if (exam > 0 && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "can-apply")))
-    quorum_exam_catalogue_apply (self->exam_catalogue, exam);
+  if (g_strcmp0 (response, "exam") == 0)
+    show_exams (self);
 }
 
 typedef struct {
@@ -1026,10 +1022,6 @@ show_credential_dialog (CredentialRefusal *refusal,
       adw_message_dialog_add_response (dialog, "exam", _("_Go to Exam"));
       adw_message_dialog_set_response_appearance (dialog, "exam", ADW_RESPONSE_SUGGESTED);
       adw_message_dialog_set_default_response (dialog, "exam");
-      g_object_set_data (G_OBJECT (dialog), "exam",
-                         GSIZE_TO_POINTER ((gsize) json_object_get_int_member_with_default (exam, "id", 0)));
-      g_object_set_data (G_OBJECT (dialog), "can-apply",
-                         GINT_TO_POINTER (json_object_get_boolean_member_with_default (exam, "can_apply", FALSE)));
     }
   adw_message_dialog_set_close_response (dialog, "close");
   g_signal_connect_object (dialog, "response", G_CALLBACK (credential_dialog_response), self, 0);
