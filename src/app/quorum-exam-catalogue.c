@@ -155,12 +155,19 @@ attempt_row (QuorumExamCatalogue *self,
   g_autofree char *started = format_date (json_object_get_int_member_with_default (attempt, "started", 0));
   /* Translators: an exam attempt's title, "Attempt 2" */
   g_autofree char *title = g_strdup_printf (_("Attempt %d"), (int) number);
-  /* Translators: an attempt's state and start, "Waiting for review · started 4 December 2026" */
-  g_autofree char *subtitle = g_strdup_printf (_("%s · started %s"), words, started);
+  /* Translators: when an exam attempt began, "Started 4 December 2026" */
+  g_autofree char *subtitle = g_strdup_printf (_("Started %s"), started);
+  const char *state = json_object_get_string_member_with_default (attempt, "state", "");
   GtkWidget *row = adw_action_row_new ();
+  GtkWidget *state_label = gtk_label_new (words);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  /* The state stands out: it is what the taker opens the list for. */
+  gtk_widget_add_css_class (state_label, g_str_equal (state, "passed") ? "success"
+                                         : g_str_equal (state, "failed") ? "error" : "accent");
+  gtk_widget_add_css_class (state_label, "heading");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), state_label);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "exams.show-result");

@@ -32,8 +32,10 @@ struct _QuorumExamResult
   AdwStatusPage  *canvas_error_page;
   QuorumCanvas   *canvas;
 
+  GSettings      *settings;
   QuorumSession  *session;
   gint64          attempt;
+  JsonNode       *labels;            /* the project's, from a task's view */
   GCancellable   *cancellable;       /* of the reply */
   GCancellable   *image_cancellable; /* of the image shown */
   JsonNode       *reply;
@@ -107,18 +109,25 @@ kind_title (QuorumKind kind)
     }
 }
 
+/* "★★★☆☆" and "3 stars" for a rating of three, "Not rated" without one. */
 static char *
-describe_stars (gint64 stars)
+draw_stars (gint64 stars)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
   if (stars < 1 || stars > 5)
-    return g_strdup (_("Not rated"));
+    return g_strdup ("");
   for (gint64 i = 1; i <= 5; i++)
     g_string_append (text, i <= stars ? "★" : "☆");
-  g_string_append_c (text, ' ');
-  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%d star", "%d stars", (gulong) stars), (int) stars);
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static char *
+describe_stars (gint64 stars)
+{
+  if (stars < 1 || stars > 5)
+    return g_strdup (_("Not rated"));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d star", "%d stars", (gulong) stars), (int) stars);
 }
 
 /* ---- the canvas --------------------------------------------------------------- */
@@ -142,19 +151,14 @@ read_instances (JsonObject *task,
   return instances;
 }
 
-/* The labels' colours from the draw task's view, which the taker opened
- * and so is in the cache; without it the canvas's own colours. */
+/* The labels' colours, as the taker drew with them. */
 static void
-apply_label_colors (QuorumExamResult *self,
-                    gint64            draw)
+push_colors (QuorumExamResult *self)
 {
-  g_autoptr(JsonNode) view = quorum_cache_get_task (quorum_session_get_cache (self->session), draw, NULL);
   g_autoptr(QuorumLabelSchema) schema = NULL;
-  JsonNode *labels;
 
-  if (view == NULL || !JSON_NODE_HOLDS_OBJECT (view) ||
-      (labels = json_object_get_member (json_node_get_object (view), "labels")) == NULL ||
-      (schema = quorum_wire_read_label_schema (labels, "labels", NULL)) == NULL)
+  if (self->labels == NULL || self->canvas == NULL ||
+      (schema = quorum_wire_read_label_schema (self->labels, "labels", NULL)) == NULL)
     return;
   for (guint i = 0; i < schema->labels->len; i++)
     {
@@ -164,6 +168,59 @@ apply_label_colors (QuorumExamResult *self,
       if (gdk_rgba_parse (&color, label->color))
         quorum_canvas_set_label_color (self->canvas, label->name, &color);
     }
+}
+
+static gboolean
+take_labels (QuorumExamResult *self,
+             JsonNode         *view)
+{
+  JsonNode *labels;
+
+  if (view == NULL || !JSON_NODE_HOLDS_OBJECT (view) ||
+      (labels = json_object_get_member (json_node_get_object (view), "labels")) == NULL)
+    return FALSE;
+  g_clear_pointer (&self->labels, json_node_unref);
+  self->labels = json_node_copy (labels);
+  push_colors (self);
+  return TRUE;
+}
+
+static void
+got_draw_view (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(QuorumExamResult) self = user_data;
+  g_autoptr(JsonNode) view = quorum_client_call_finish (QUORUM_CLIENT (source), result, NULL);
+
+  take_labels (self, view);
+}
+
+/* From a draw task's view: in the cache when the taker drew here, else
+ * asked of the server (the taker may read their own task). */
+static void
+find_labels (QuorumExamResult *self,
+             JsonArray        *tasks)
+{
+  g_autofree char *path = NULL;
+  gint64 draw = 0;
+
+  if (self->labels != NULL || tasks == NULL)
+    return;
+  for (guint i = 0; i < json_array_get_length (tasks); i++)
+    {
+      g_autoptr(JsonNode) view = NULL;
+
+      draw = json_object_get_int_member_with_default (json_array_get_object_element (tasks, i), "draw", 0);
+      view = quorum_cache_get_task (quorum_session_get_cache (self->session), draw, NULL);
+      if (take_labels (self, view))
+        return;
+    }
+  if (draw <= 0)
+    return;
+  path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT, draw);
+  quorum_client_call_async (quorum_session_get_client (self->session), "GET", path, NULL, self->cancellable,
+                            got_draw_view, g_object_ref (self));
 }
 
 static void
@@ -177,7 +234,7 @@ show_on_canvas (QuorumExamResult *self,
   if (task == NULL || self->canvas == NULL)  /* closed meanwhile */
     return;
   instances = read_instances (task, "instances");
-  apply_label_colors (self, json_object_get_int_member_with_default (task, "draw", 0));
+  push_colors (self);
   quorum_canvas_clear_layers (self->canvas);
   quorum_canvas_set_image (self->canvas, texture);
   quorum_canvas_set_instances (self->canvas, instances);
@@ -359,6 +416,24 @@ show_task (QuorumExamResult *self,
     }
 }
 
+/* The chosen instance's row is the one selected among every task's. */
+static void
+mark_row (QuorumExamResult *self,
+          guint             task,
+          guint             instance)
+{
+  for (guint i = 0; i < self->task_groups->len; i++)
+    {
+      GtkListBox *list = g_object_get_data (g_ptr_array_index (self->task_groups, i), "list");
+      GtkListBoxRow *row = i == task ? gtk_list_box_get_row_at_index (list, instance) : NULL;
+
+      if (row != NULL)
+        gtk_list_box_select_row (list, row);
+      else
+        gtk_list_box_unselect_all (list);
+    }
+}
+
 void
 quorum_exam_result_show_instance (QuorumExamResult *self,
                                   guint             task,
@@ -366,6 +441,7 @@ quorum_exam_result_show_instance (QuorumExamResult *self,
 {
   g_return_if_fail (QUORUM_IS_EXAM_RESULT (self));
 
+  mark_row (self, task, instance);
   self->wanted_instance = instance;
   if (self->shown_task == (int) task && g_strcmp0 (gtk_stack_get_visible_child_name (self->canvas_stack), "canvas") == 0)
     {
@@ -429,7 +505,7 @@ task_group (QuorumExamResult *self,
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), summary);
 
   list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_SINGLE);
   gtk_widget_add_css_class (list, "boxed-list");
   g_object_set_data (G_OBJECT (list), "task", GUINT_TO_POINTER (position));
   g_signal_connect_object (list, "row-activated", G_CALLBACK (instance_activated), self, G_CONNECT_SWAPPED);
@@ -439,11 +515,17 @@ task_group (QuorumExamResult *self,
       JsonNode *star = stars != NULL && instance->id != NULL ? json_object_get_member (stars, instance->id) : NULL;
       g_autofree char *title = g_strdup_printf ("%s · %s", kind_title (instance->kind),
                                                 instance->label != NULL ? instance->label : "");
-      g_autofree char *rating = describe_stars (star != NULL && JSON_NODE_HOLDS_VALUE (star) ? json_node_get_int (star) : 0);
+      gint64 n_stars = star != NULL && JSON_NODE_HOLDS_VALUE (star) ? json_node_get_int (star) : 0;
+      g_autofree char *rating = describe_stars (n_stars);
+      g_autofree char *drawn = draw_stars (n_stars);
       GtkWidget *row = adw_action_row_new ();
+      GtkWidget *stars_label = gtk_label_new (drawn);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), rating);
+      gtk_widget_add_css_class (stars_label, "warning");
+      gtk_widget_add_css_class (stars_label, "title-4");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), stars_label);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       gtk_widget_set_tooltip_text (row, _("Show it on the image"));
       g_object_set_data (G_OBJECT (row), "instance", GUINT_TO_POINTER (i));
@@ -455,7 +537,7 @@ task_group (QuorumExamResult *self,
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("You drew no instance on this image."));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_object_set_data (G_OBJECT (row), "instance", GUINT_TO_POINTER (G_MAXUINT));
+      g_object_set_data (G_OBJECT (row), "instance", GUINT_TO_POINTER (0));
       gtk_list_box_append (GTK_LIST_BOX (list), row);
     }
   if (json_object_has_member (task, "gold"))
@@ -469,9 +551,12 @@ task_group (QuorumExamResult *self,
       GtkWidget *row = adw_action_row_new ();
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
       gtk_list_box_append (GTK_LIST_BOX (list), row);
     }
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), list);
+  g_object_set_data (G_OBJECT (group), "list", list);
   return group;
 }
 
@@ -531,6 +616,7 @@ show_reply (QuorumExamResult *self)
       g_ptr_array_add (self->task_groups, group);
     }
   gtk_stack_set_visible_child_name (self->stack, "result");
+  find_labels (self, tasks);
   /* The image shown stays, with the new stars. */
   if (self->shown_task >= 0)
     show_task (self, self->shown_task);
@@ -695,8 +781,10 @@ quorum_exam_result_finalize (GObject *object)
   QuorumExamResult *self = QUORUM_EXAM_RESULT (object);
 
   g_clear_object (&self->session);
+  g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->image_cancellable);
+  g_clear_pointer (&self->labels, json_node_unref);
   g_clear_pointer (&self->reply, json_node_unref);
   g_clear_pointer (&self->task_groups, g_ptr_array_unref);
   g_clear_pointer (&self->textures, g_hash_table_unref);
@@ -744,6 +832,9 @@ quorum_exam_result_init (QuorumExamResult *self)
   self->shown_task = -1;
   self->wanted_instance = -1;
   quorum_canvas_set_editable (self->canvas, FALSE);
+  /* Drawn as the main window draws. */
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "fill-opacity", self->canvas, "fill-opacity", G_SETTINGS_BIND_GET);
 }
 
 QuorumExamResult *
