@@ -20,6 +20,7 @@ struct _QuorumExamCatalogue
   /* the template */
   AdwToastOverlay *toast_overlay;
   GtkStack        *stack;
+  AdwStatusPage   *empty_page;
   AdwStatusPage   *error_page;
   GtkLabel        *offline_label;
   GtkBox          *exam_box;
@@ -284,6 +285,10 @@ show_exams (QuorumExamCatalogue *self)
       gtk_box_append (self->exam_box, group);
       g_ptr_array_add (self->groups, group);
     }
+  adw_status_page_set_description (self->empty_page,
+                                   self->offline
+                                   ? _("None was open to you when the server last answered. It does not answer now.")
+                                   : _("None of your projects has an exam open to you. When a trainer opens one, it is listed here."));
   gtk_stack_set_visible_child_name (self->stack, self->groups->len > 0 ? "list" : "empty");
 }
 
@@ -602,6 +607,7 @@ quorum_exam_catalogue_class_init (QuorumExamCatalogueClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/quorum/Quorum/ui/quorum-exam-catalogue.ui");
   gtk_widget_class_bind_template_child (widget_class, QuorumExamCatalogue, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, QuorumExamCatalogue, stack);
+  gtk_widget_class_bind_template_child (widget_class, QuorumExamCatalogue, empty_page);
   gtk_widget_class_bind_template_child (widget_class, QuorumExamCatalogue, error_page);
   gtk_widget_class_bind_template_child (widget_class, QuorumExamCatalogue, offline_label);
   gtk_widget_class_bind_template_child (widget_class, QuorumExamCatalogue, exam_box);

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -28,7 +29,9 @@
  * review; the trainer tom reviews and passes it through the API; ben's
  * result window shows the same score as GET /jobs/{id}/results, My
  * Credentials lists the credential and the certified job opens to him.
- * The tests run in order and share one server and one window.
+ * olga, who reaches no exam, sees the empty states first; offline, last,
+ * the catalogue shows what it fetched. The tests run in order and share one
+ * server and one window.
  */
 
 #define ROOT_PASSWORD "correct horse battery"
@@ -589,20 +592,62 @@ credentials_empty (gpointer data)
 }
 
 /* olga reaches no exam and holds no credential: both windows say so, and
- * signing out closed ben's. */
+ * signing out closes them. */
 static void
 test_empty_states (void)
 {
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.sign-out", NULL));
-  g_assert_true (app_test_wait_until (start_shown, NULL));
-  g_assert_null (quorum_window_get_exam_catalogue (window ()));
-  g_assert_null (quorum_window_get_credentials_window (window ()));
   sign_in ("olga");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.exams", NULL));
   g_assert_true (app_test_wait_until (catalogue_empty, NULL));
   g_assert_cmpuint (quorum_exam_catalogue_get_n_exams (quorum_window_get_exam_catalogue (window ())), ==, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.credentials", NULL));
   g_assert_true (app_test_wait_until (credentials_empty, NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.sign-out", NULL));
+  g_assert_true (app_test_wait_until (start_shown, NULL));
+  g_assert_null (quorum_window_get_exam_catalogue (window ()));
+  g_assert_null (quorum_window_get_credentials_window (window ()));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.exams", NULL) &&
+                  quorum_window_get_exam_catalogue (window ()) != NULL);
+}
+
+static gboolean
+catalogue_offline (gpointer data)
+{
+  QuorumExamCatalogue *catalogue = quorum_window_get_exam_catalogue (window ());
+
+  return catalogue != NULL && quorum_exam_catalogue_is_offline (catalogue);
+}
+
+/* With the server gone, the catalogue shows ben's exams as last fetched and
+ * says so; Apply, which needs the server, opens nothing. */
+static void
+test_offline (void)
+{
+  QuorumExamCatalogue *catalogue;
+  GtkWidget *offline_label;
+  gint64 task = quorum_window_get_task (window ());
+
+  gtk_window_destroy (GTK_WINDOW (quorum_window_get_exam_catalogue (window ())));
+  g_assert_null (quorum_window_get_exam_catalogue (window ()));
+  g_subprocess_send_signal (server.real.process, SIGKILL);
+  g_subprocess_wait (server.real.process, NULL, NULL);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.exams", NULL));
+  g_assert_true (app_test_wait_until (catalogue_offline, NULL));
+  catalogue = quorum_window_get_exam_catalogue (window ());
+  offline_label = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (catalogue), QUORUM_TYPE_EXAM_CATALOGUE,
+                                                             "offline_label"));
+  g_assert_false (quorum_exam_catalogue_is_loaded (catalogue));
+  g_assert_cmpstr (catalogue_page (), ==, "list");
+  g_assert_true (gtk_widget_get_visible (offline_label));
+  g_assert_cmpuint (quorum_exam_catalogue_get_n_exams (catalogue), ==, 1);
+  g_assert_cmpstr (quorum_exam_catalogue_get_attempt_state (catalogue, server.attempt), ==, "Passed");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (catalogue), "exams.apply", "x", server.exam));
+  app_test_iterate (500);
+  g_assert_cmpint (quorum_window_get_task (window ()), ==, task);
+  g_assert_cmpstr (catalogue_page (), ==, "list");
 }
 
 int
@@ -627,12 +672,13 @@ main (int    argc,
 
   app_test_server_open_window (&server.real, 1200, 760);
 
+  g_test_add_func ("/exams/empty-states", test_empty_states);
   g_test_add_func ("/exams/credential-required", test_credential_required);
   g_test_add_func ("/exams/apply", test_apply);
   g_test_add_func ("/exams/draw-and-submit", test_draw_and_submit);
   g_test_add_func ("/exams/result", test_result);
   g_test_add_func ("/exams/credentials", test_credentials);
-  g_test_add_func ("/exams/empty-states", test_empty_states);
+  g_test_add_func ("/exams/offline", test_offline);
   status = g_test_run ();
 
   g_clear_object (&server.ben);
