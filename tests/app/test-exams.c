@@ -318,6 +318,25 @@ window_task_closed (gpointer data)
   return quorum_window_get_task (window ()) == 0 && synced (NULL);
 }
 
+/* Whether a label under @widget reads @text: a toast's title is one. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+toast_shown (gpointer text)
+{
+  return shows_text (app_test_child (window (), "toast_overlay"), text);
+}
+
 static gboolean
 attempt_waits_for_review (gpointer data)
 {
@@ -353,6 +372,8 @@ test_draw_and_submit (void)
       else
         g_assert_true (app_test_wait_until (window_task_closed, NULL));
     }
+  g_assert_true (app_test_wait_until (toast_shown, "Submitted — waiting for review"));
+  g_assert_false (toast_shown ("There is no more work for you in this job"));
 
   entry = exam_entry ();
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (entry,
