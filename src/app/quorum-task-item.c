@@ -14,6 +14,7 @@ struct _QuorumTaskItem
   gint64        id;
   gint64        job;
   char         *job_name;
+  gboolean      exam;
   gint64        file;
   char         *file_name;
   char         *kind;
@@ -95,7 +96,7 @@ quorum_task_item_init (QuorumTaskItem *self)
 {
 }
 
-/* @row: {"id", "job", "job_name", "file", "file_name", "kind", "state", …} */
+/* @row: {"id", "job", "job_name", "job_type", "file", "file_name", "kind", "state", …} */
 QuorumTaskItem *
 quorum_task_item_new (JsonObject *row)
 {
@@ -104,6 +105,7 @@ quorum_task_item_new (JsonObject *row)
   self->id = json_object_get_int_member_with_default (row, "id", 0);
   self->job = json_object_get_int_member_with_default (row, "job", 0);
   self->job_name = g_strdup (json_object_get_string_member_with_default (row, "job_name", ""));
+  self->exam = g_strcmp0 (json_object_get_string_member_with_default (row, "job_type", "normal"), "exam") == 0;
   self->file = json_object_get_int_member_with_default (row, "file", 0);
   self->file_name = g_strdup (json_object_get_string_member_with_default (row, "file_name", ""));
   self->kind = g_strdup (json_object_get_string_member_with_default (row, "kind", "draw"));
@@ -123,6 +125,13 @@ quorum_task_item_get_job (QuorumTaskItem *self)
 {
   g_return_val_if_fail (QUORUM_IS_TASK_ITEM (self), 0);
   return self->job;
+}
+
+gboolean
+quorum_task_item_is_exam (QuorumTaskItem *self)
+{
+  g_return_val_if_fail (QUORUM_IS_TASK_ITEM (self), FALSE);
+  return self->exam;
 }
 
 const char *
@@ -207,6 +216,9 @@ char *
 quorum_task_item_describe (QuorumTaskItem *self)
 {
   g_return_val_if_fail (QUORUM_IS_TASK_ITEM (self), NULL);
+  if (self->exam)
+    /* Translators: an exam's task in the task list, "Exam · Draw · In progress" */
+    return g_strdup_printf (_("Exam · %s · %s"), kind_title (self->kind), state_title (self->state));
   /* Translators: a task's kind and state in the task list, "Draw · In progress" */
   return g_strdup_printf (_("%s · %s"), kind_title (self->kind), state_title (self->state));
 }

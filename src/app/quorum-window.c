@@ -10,7 +10,9 @@
 #include "quorum-attribute-editor.h"
 #include "quorum-canvas-private.h"
 #include "quorum-credential-grants.h"
+#include "quorum-credentials-window.h"
 #include "quorum-error.h"
+#include "quorum-exam-catalogue.h"
 #include "quorum-exam-results.h"
 #include "quorum-guide-images.h"
 #include "quorum-guide-view.h"
@@ -54,6 +56,7 @@ struct _QuorumWindow
   QuorumReviewPanel    *review_panel;
   GtkWidget            *decision_bar;
   AdwViewSwitcher      *side_switcher;
+  GtkLabel             *exam_rule_label;
 
   /* the session */
   QuorumSession        *session;
@@ -72,6 +75,11 @@ struct _QuorumWindow
   /* submitting */
   gint64                submit_task;
   gint64                submit_job;
+
+  /* exams: the open windows (weak) and the exam of the open task, or 0 */
+  QuorumExamCatalogue  *exam_catalogue;
+  QuorumCredentialsWindow *credentials_window;
+  gint64                exam_job;
 
   /* the pictures of the open task's guide */
   QuorumGuideImages    *guide_images;
@@ -99,6 +107,7 @@ static void take_next_task      (QuorumWindow *self,
                                  gint64        job_id);
 static void update_actions      (QuorumWindow *self);
 static void close_task          (QuorumWindow *self);
+static void close_exam_windows  (QuorumWindow *self);
 
 static void
 show_toast (QuorumWindow *self,
@@ -283,6 +292,8 @@ sign_out (QuorumWindow *self)
   quorum_session_sign_out_async (session, NULL, signed_out, g_object_ref (self));
 
   close_task (self);
+  close_exam_windows (self);
+  self->exam_job = 0;
   quorum_task_list_set_session (self->tasks, NULL);
   quorum_sync_indicator_set_sync (self->sync_indicator, NULL);
   g_clear_pointer (&self->sign_in_dialog, gtk_window_destroy);
@@ -324,6 +335,11 @@ static void
 refresh_tasks (QuorumWindow *self)
 {
   quorum_task_list_refresh (self->tasks);
+  /* Exam results arrive with the rest. */
+  if (self->exam_catalogue != NULL)
+    quorum_exam_catalogue_refresh (self->exam_catalogue);
+  if (self->credentials_window != NULL)
+    quorum_credentials_window_refresh (self->credentials_window);
 }
 
 /* ---- QUORUM_TIMING=1: launch to the first frame of a task ---------------- */
@@ -463,6 +479,7 @@ close_task (QuorumWindow *self)
   quorum_canvas_set_image (self->canvas, NULL);
   self->loading = FALSE;
   quorum_guide_view_set_markdown (self->guide_view, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->exam_rule_label), FALSE);
   show_review (self, NULL);
   gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
   gtk_spinner_stop (self->canvas_spinner);
@@ -622,6 +639,20 @@ show_opened_task (Opening *opening)
     }
 
   self->job_id = json_object_get_int_member_with_default (view, "job", 0);
+  /* An exam's draw task keeps the rule the taker is judged by in sight. */
+  if (g_strcmp0 (json_object_get_string_member_with_default (view, "job_type", NULL), "exam") == 0)
+    {
+      self->exam_job = self->job_id;
+      if (g_strcmp0 (json_object_get_string_member_with_default (view, "kind", NULL), "draw") == 0)
+        {
+          g_autofree char *rule = quorum_exam_describe_pass_rule (object_member (view, "pass_rule"));
+          /* Translators: above the side panel of an exam's task */
+          g_autofree char *text = g_strdup_printf (_("Exam. %s"), rule);
+
+          gtk_label_set_label (self->exam_rule_label, text);
+          gtk_widget_set_visible (GTK_WIDGET (self->exam_rule_label), TRUE);
+        }
+    }
   g_clear_pointer (&self->schema, quorum_label_schema_free);
   if (json_object_has_member (view, "labels"))
     {
@@ -879,29 +910,199 @@ quorum_window_open_task (QuorumWindow *self,
   quorum_client_call_async (client_of (self), "GET", path, NULL, self->open_cancellable, got_task, opening);
 }
 
+/* ---- exams and credentials ---------------------------------------------------- */
+
+static void
+show_exams (QuorumWindow *self)
+{
+  if (self->session == NULL)
+    return;
+  if (self->exam_catalogue == NULL)
+    {
+      self->exam_catalogue = quorum_exam_catalogue_new (GTK_WINDOW (self), self->session);
+      g_object_add_weak_pointer (G_OBJECT (self->exam_catalogue), (gpointer *) &self->exam_catalogue);
+    }
+  gtk_window_present (GTK_WINDOW (self->exam_catalogue));
+}
+
+static void
+show_credentials (QuorumWindow *self)
+{
+  if (self->session == NULL)
+    return;
+  if (self->credentials_window == NULL)
+    {
+      self->credentials_window = quorum_credentials_window_new (GTK_WINDOW (self), self->session);
+      g_object_add_weak_pointer (G_OBJECT (self->credentials_window), (gpointer *) &self->credentials_window);
+    }
+  gtk_window_present (GTK_WINDOW (self->credentials_window));
+}
+
+static void
+close_exam_windows (QuorumWindow *self)
+{
+  if (self->exam_catalogue != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->exam_catalogue));
+  if (self->credentials_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->credentials_window));
+}
+
+QuorumExamCatalogue *
+quorum_window_get_exam_catalogue (QuorumWindow *self)
+{
+  g_return_val_if_fail (QUORUM_IS_WINDOW (self), NULL);
+  return self->exam_catalogue;
+}
+
+QuorumCredentialsWindow *
+quorum_window_get_credentials_window (QuorumWindow *self)
+{
+  g_return_val_if_fail (QUORUM_IS_WINDOW (self), NULL);
+  return self->credentials_window;
+}
+
+/* The credential a 403 of next names: “this job requires the credential
+ * “Name””, or NULL for any other refusal. */
+static char *
+required_credential (const char *message)
+{
+  const char *start = message != NULL ? strstr (message, "requires the credential “") : NULL;
+  const char *end;
+
+  if (start == NULL)
+    return NULL;
+  start += strlen ("requires the credential “");
+  end = strstr (start, "”");
+  return end != NULL ? g_strndup (start, end - start) : NULL;
+}
+
+/* Go to Exam: the catalogue, where the taker reads the exam's rule before
+ * applying. */
+static void
+credential_dialog_response (AdwMessageDialog *dialog,
+                            const char       *response,
+                            QuorumWindow     *self)
+{
+  if (g_strcmp0 (response, "exam") == 0)
+    show_exams (self);
+}
+
+typedef struct {
+  QuorumWindow *window;
+  char         *credential;
+} CredentialRefusal;
+
+static void
+credential_refusal_free (CredentialRefusal *refusal)
+{
+  g_clear_object (&refusal->window);
+  g_free (refusal->credential);
+  g_free (refusal);
+}
+
+static void
+show_credential_dialog (CredentialRefusal *refusal,
+                        JsonNode          *exams)
+{
+  QuorumWindow *self = refusal->window;
+  JsonObject *exam = quorum_exam_find_award (exams, refusal->credential);
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  if (exam != NULL)
+    body = g_strdup_printf (_("This job is for holders of the credential “%s”, which you do not hold. "
+                              "The exam “%s” awards it: pass it and the job opens to you."),
+                            refusal->credential, json_object_get_string_member_with_default (exam, "name", ""));
+  else
+    body = g_strdup_printf (_("This job is for holders of the credential “%s”, which you do not hold. "
+                              "No exam open to you awards it: ask the project’s admin how to earn it."),
+                            refusal->credential);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("A Credential Is Required"), body));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  if (exam != NULL)
+    {
+      adw_message_dialog_add_response (dialog, "exam", _("_Go to Exam"));
+      adw_message_dialog_set_response_appearance (dialog, "exam", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "exam");
+    }
+  adw_message_dialog_set_close_response (dialog, "close");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (credential_dialog_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+got_exams_for_refusal (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  CredentialRefusal *refusal = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) exams = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || refusal->window->session == NULL)
+    {
+      credential_refusal_free (refusal);
+      return;
+    }
+  if (exams == NULL)
+    exams = quorum_cache_get_document (cache_of (refusal->window), "exams", NULL, NULL);
+  show_credential_dialog (refusal, exams);
+  credential_refusal_free (refusal);
+}
+
 /* ---- next task ---------------------------------------------------------------- */
+
+typedef struct {
+  QuorumWindow *window;
+  gint64        job;
+} NextTask;
 
 static void
 got_next_task (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(QuorumWindow) self = user_data;
+  NextTask *next = user_data;
+  g_autoptr(QuorumWindow) self = next->window;
+  gint64 job = next->job;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) task = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
   g_autoptr(GError) cache_error = NULL;
   gint64 task_id;
 
+  g_free (next);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->session == NULL)
     return;
   if (task == NULL)
     {
+      g_autofree char *credential = g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_FORBIDDEN)
+                                    ? required_credential (error->message) : NULL;
+
+      if (credential != NULL)
+        {
+          /* Which exam awards it: the server's list now, the cached one offline. */
+          CredentialRefusal *refusal = g_new0 (CredentialRefusal, 1);
+
+          refusal->window = g_object_ref (self);
+          refusal->credential = g_steal_pointer (&credential);
+          quorum_client_call_async (client_of (self), "GET", "/exams", NULL, self->cancellable,
+                                    got_exams_for_refusal, refusal);
+          return;
+        }
       show_toast (self, error->message);
       return;
     }
   if (!JSON_NODE_HOLDS_OBJECT (task))
     {
-      show_toast (self, _("There is no more work for you in this job"));
+      /* An exam's last draw is in: the attempt waits for its reviewer. */
+      if (job != 0 && job == self->exam_job)
+        {
+          show_toast (self, _("Submitted — waiting for review"));
+          if (self->exam_catalogue != NULL)
+            quorum_exam_catalogue_refresh (self->exam_catalogue);
+        }
+      else
+        show_toast (self, _("There is no more work for you in this job"));
       refresh_tasks (self);
       return;
     }
@@ -923,11 +1124,14 @@ take_next_task (QuorumWindow *self,
                 gint64        job_id)
 {
   g_autofree char *path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", job_id);
+  NextTask *next;
 
   if (self->session == NULL)
     return;
-  quorum_client_call_async (client_of (self), "POST", path, NULL, self->cancellable,
-                            got_next_task, g_object_ref (self));
+  next = g_new0 (NextTask, 1);
+  next->window = g_object_ref (self);
+  next->job = job_id;
+  quorum_client_call_async (client_of (self), "POST", path, NULL, self->cancellable, got_next_task, next);
 }
 
 /* ---- editing: every change is saved locally at once ----------------------------- */
@@ -1287,6 +1491,8 @@ update_actions (QuorumWindow *self)
 
   gtk_widget_action_set_enabled (widget, "win.sign-out", signed_in);
   gtk_widget_action_set_enabled (widget, "win.refresh", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.exams", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.credentials", signed_in);
   gtk_widget_action_set_enabled (widget, "win.next-task", signed_in);
   gtk_widget_action_set_enabled (widget, "win.download-job", signed_in);
   gtk_widget_action_set_enabled (widget, "win.exam-results", signed_in);
@@ -1307,7 +1513,7 @@ update_actions (QuorumWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->sync_indicator), signed_in);
 }
 
-/* win.sign-in, win.sign-out, win.refresh and win.submit */
+/* win.sign-in, win.sign-out, win.refresh, win.exams, win.credentials and win.submit */
 static void
 window_action (GtkWidget  *widget,
                const char *action_name,
@@ -1321,6 +1527,10 @@ window_action (GtkWidget  *widget,
     sign_out (self);
   else if (g_str_equal (action_name, "win.refresh"))
     refresh_tasks (self);
+  else if (g_str_equal (action_name, "win.exams"))
+    show_exams (self);
+  else if (g_str_equal (action_name, "win.credentials"))
+    show_credentials (self);
   else
     submit (self);
 }
@@ -1461,6 +1671,7 @@ quorum_window_dispose (GObject *object)
   g_clear_signal_handler (&self->after_paint_id, self->timing_clock);
   g_clear_object (&self->timing_clock);
   g_clear_pointer (&self->sign_in_dialog, gtk_window_destroy);
+  close_exam_windows (self);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (quorum_session_get_sync (self->session), self);
   g_clear_object (&self->session);
@@ -1538,6 +1749,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, review_panel);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, decision_bar);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_switcher);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, exam_rule_label);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in);
   gtk_widget_class_bind_template_callback (widget_class, on_task_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_task_list_message);
@@ -1546,6 +1758,8 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.exams", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.credentials", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.next-task", "x", job_action);
   gtk_widget_class_install_action (widget_class, "win.download-job", "x", job_action);
   gtk_widget_class_install_action (widget_class, "win.exam-results", "x", trainer_action);
@@ -1573,6 +1787,9 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "win.submit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.exams", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.credentials", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.credentials", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 

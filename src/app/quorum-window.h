@@ -4,6 +4,8 @@
 #include <adwaita.h>
 
 #include "quorum-application.h"
+#include "quorum-credentials-window.h"
+#include "quorum-exam-catalogue.h"
 #include "quorum-session.h"
 
 G_BEGIN_DECLS
@@ -28,5 +30,9 @@ void           quorum_window_open_task       (QuorumWindow      *self,
                                               gint64             task_id);
 /* The task shown on the canvas, 0 when none. */
 gint64         quorum_window_get_task        (QuorumWindow      *self);
+/* The exam catalogue (win.exams) and My Credentials (win.credentials)
+ * while they are open, else NULL. */
+QuorumExamCatalogue     *quorum_window_get_exam_catalogue     (QuorumWindow *self);
+QuorumCredentialsWindow *quorum_window_get_credentials_window (QuorumWindow *self);
 
 G_END_DECLS

@@ -1177,41 +1177,77 @@ quorum_cache_get_guide (QuorumCache  *cache,
 }
 
 gboolean
-quorum_cache_store_my_tasks (QuorumCache  *cache,
-                             JsonNode     *list,
+quorum_cache_store_document (QuorumCache  *cache,
+                             const char   *name,
+                             JsonNode     *document,
                              GError      **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *text = NULL;
 
   g_return_val_if_fail (QUORUM_IS_CACHE (cache), FALSE);
-  g_return_val_if_fail (list != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (document != NULL, FALSE);
 
-  text = quorum_wire_to_string (list, FALSE);
+  text = quorum_wire_to_string (document, FALSE);
   if ((stmt = prepare (cache, "INSERT OR REPLACE INTO documents (name, json, fetched) "
-                              "VALUES ('me/tasks', ?1, ?2)", error)) == NULL)
+                              "VALUES (?1, ?2, ?3)", error)) == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, now_seconds ());
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, now_seconds ());
   return step_done (cache, stmt, error);
 }
 
 JsonNode *
-quorum_cache_get_my_tasks (QuorumCache  *cache,
+quorum_cache_get_document (QuorumCache  *cache,
+                           const char   *name,
+                           gint64       *fetched,
                            GError      **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (QUORUM_IS_CACHE (cache), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
 
-  if ((stmt = prepare (cache, "SELECT json FROM documents WHERE name = 'me/tasks'", error)) == NULL)
+  if ((stmt = prepare (cache, "SELECT json, fetched FROM documents WHERE name = ?1", error)) == NULL)
     return NULL;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
   if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    return parse_text ((const char *) sqlite3_column_text (stmt, 0), "the cached task list", error);
-  if (rc != SQLITE_DONE)
     {
-      set_sql_error (cache, error);
+      if (fetched != NULL)
+        *fetched = sqlite3_column_int64 (stmt, 1);
+      return parse_text ((const char *) sqlite3_column_text (stmt, 0), name, error);
+    }
+  if (rc != SQLITE_DONE)
+    set_sql_error (cache, error);
+  else
+    g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND, "“%s” is not in the local cache", name);
+  return NULL;
+}
+
+gboolean
+quorum_cache_store_my_tasks (QuorumCache  *cache,
+                             JsonNode     *list,
+                             GError      **error)
+{
+  g_return_val_if_fail (list != NULL, FALSE);
+  return quorum_cache_store_document (cache, "me/tasks", list, error);
+}
+
+JsonNode *
+quorum_cache_get_my_tasks (QuorumCache  *cache,
+                           GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *list = quorum_cache_get_document (cache, "me/tasks", NULL, &local_error);
+
+  if (list != NULL)
+    return list;
+  if (!g_error_matches (local_error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
   return json_node_init_array (json_node_alloc (), json_array_new ());

@@ -175,6 +175,18 @@ gboolean     quorum_cache_store_guide        (QuorumCache  *cache,
 JsonNode    *quorum_cache_get_guide          (QuorumCache  *cache,
                                               gint64        guide_id,
                                               GError      **error);
+/* A server's reply kept under @name ("exams", "credentials") to be shown
+ * offline; the last one stored replaces the one before. */
+gboolean     quorum_cache_store_document     (QuorumCache  *cache,
+                                              const char   *name,
+                                              JsonNode     *document,
+                                              GError      **error);
+/* The document and when it was stored (seconds since the epoch, nullable),
+ * or NULL with QUORUM_ERROR_NOT_FOUND when none was. */
+JsonNode    *quorum_cache_get_document       (QuorumCache  *cache,
+                                              const char   *name,
+                                              gint64       *fetched,
+                                              GError      **error);
 /* The last GET /me/tasks answer, for the task list offline. */
 gboolean     quorum_cache_store_my_tasks     (QuorumCache  *cache,
                                               JsonNode     *list,

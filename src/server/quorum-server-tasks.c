@@ -180,6 +180,11 @@ _quorum_server_get_task (QuorumRequest *request)
   json_object_set_object_member (task, "file_info", json_object_ref (file));
   json_object_set_member (task, "labels", json_node_copy (json_object_get_member (project, "labels")));
   json_object_set_string_member (task, "job_name", json_object_get_string_member (settings, "name"));
+  json_object_set_string_member (task, "job_type", json_object_get_string_member_with_default (settings, "type",
+                                                                                               "normal"));
+  /* The taker keeps the rule they are judged by in sight. */
+  if (_quorum_server_is_exam (job) && json_object_has_member (settings, "pass_rule"))
+    json_object_set_member (task, "pass_rule", json_node_copy (json_object_get_member (settings, "pass_rule")));
   add_guide (request->server, task, job, g_str_equal (kind, "draw") ? "draw_guide" : "review_guide");
 
   if (g_str_equal (kind, "review"))

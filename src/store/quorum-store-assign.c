@@ -29,6 +29,7 @@ quorum_store_user_tasks (QuorumStore  *store,
   return _quorum_store_rows (store, error,
                              "SELECT tasks.id AS id, tasks.job_id AS job, "
                              "json_extract(jobs.settings_json, '$.name') AS job_name, "
+                             "COALESCE(json_extract(jobs.settings_json, '$.type'), 'normal') AS job_type, "
                              "jobs.project_id AS project, tasks.file_id AS file, files.name AS file_name, "
                              "tasks.kind AS kind, tasks.pass AS pass, tasks.state AS state, "
                              "tasks.version AS version, tasks.updated_at AS updated "

@@ -143,6 +143,14 @@ try:
     status, first = s.call("POST", "/jobs/%d/apply" % exam_id, ann)
     check("apply answers the attempt and its number", status == 201 and first["number"] == 1 and first["tasks"] == 4,
           first)
+    status, rows = s.call("GET", "/me/tasks", ann)
+    check("the taker's task list marks the exam's tasks with job_type",
+          status == 200 and len(rows) == 2 and all(r.get("job_type") == "exam" and r["job"] == exam_id for r in rows),
+          rows)
+    status, view = s.call("GET", "/tasks/%d" % rows[0]["id"], ann)
+    check("an exam task's view names the job type and carries the exam's pass rule",
+          status == 200 and view.get("job_type") == "exam"
+          and view.get("pass_rule") == {"min_average_stars": 3, "max_missed": 1}, view)
     drawn = [{"id": "mine-1", "label": "car", "kind": "box", "points": [[0, 0], [10, 10]]}]
     count, _ = take(ann, exam_id, drawn)
     status, catalogue = s.call("GET", "/exams", ann)
@@ -212,6 +220,12 @@ try:
           status == 200 and [(c["name"], c["org_name"]) for c in held] == [("Street annotator", "Trainers")], held)
     status, task = s.call("POST", "/jobs/%d/next" % client_job, olga)
     check("the credential opens the client's job in another project", status == 200 and task["kind"] == "draw", task)
+    status, view = s.call("GET", "/tasks/%d" % task["id"], olga)
+    check("a normal job's task view says so and has no pass rule",
+          status == 200 and view.get("job_type") == "normal" and "pass_rule" not in view, view)
+    status, rows = s.call("GET", "/me/tasks", olga)
+    check("and so does the task list", status == 200 and [r.get("job_type") for r in rows if r["id"] == task["id"]] == ["normal"],
+          rows)
     status, body = s.call("DELETE", "/credentials/%d/grants/%d" % (credential["id"], org_id), trainer)
     check("a project admin cannot revoke an organization's credential (403)", status == 403, body)
     status, body = s.call("DELETE", "/credentials/%d/grants/%d" % (credential["id"], org_id), s.root)
