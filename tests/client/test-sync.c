@@ -1449,6 +1449,160 @@ test_sync_conflict (void)
   g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND);
 }
 
+/* The instance ids of a JSON array of instances as text. */
+static char *
+text_instance_ids (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = quorum_wire_parse_bytes (text, strlen (text), &error);
+
+  g_assert_no_error (error);
+  return instance_ids (json_node_get_array (node));
+}
+
+static void
+count_conflicts (QuorumSync *sync,
+                 gint64      task_id,
+                 GArray     *tasks)
+{
+  g_array_append_val (tasks, task_id);
+}
+
+/* Revoking a credential takes effect at once: the task the annotator holds
+ * in a job requiring it goes back to everyone, and the edit the app had not
+ * sent yet stays on their computer as a conflict copy: not thrown away, not
+ * sent again and again, and not written on the released task. */
+static void
+test_sync_revoked (void)
+{
+  g_autoptr(Server) server = server_new ();
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(QuorumSync) sync = sync_for (server, &cache);
+  g_autoptr(QuorumClient) ann = client_for (server, "ann", ANN_PASSWORD);
+  g_autoptr(GArray) conflicted = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) view = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *ids = NULL;
+  const char *unsent = "[{\"id\": \"kept1\", \"label\": \"car\", \"kind\": \"box\", \"points\": [[1, 2], [11, 20]]},"
+                       " {\"id\": \"kept2\", \"label\": \"car\", \"kind\": \"box\", \"points\": [[5, 6], [15, 22]]}]";
+  gint64 credential, job, task, released_version;
+  QuorumCacheConflict *copy;
+  JsonObject *object;
+  Download download;
+  gint64 start;
+
+  /* A job requiring "Car expert", which the admin grants ann by hand. */
+  credential = call_id (server->admin, "POST", "/projects/1/credentials", "{\"name\": \"Car expert\"}");
+  path = g_strdup_printf ("/credentials/%" G_GINT64_FORMAT "/grants", credential);
+  body = g_strdup_printf ("{\"user\": %" G_GINT64_FORMAT "}", server->ann_id);
+  json_node_unref (call (server->admin, "POST", path, body));
+  g_clear_pointer (&path, g_free);
+  g_clear_pointer (&body, g_free);
+  body = g_strdup_printf ("{\"settings\": {\"name\": \"Experts\", \"passes_per_file\": 1, \"review_frequency\": 0,"
+                          " \"required_credentials\": [\"Car expert\"]}, \"files\": [%" G_GINT64_FORMAT "]}",
+                          server->files[0]);
+  job = call_id (server->admin, "POST", "/projects/1/jobs", body);
+  path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/launch", job);
+  json_node_unref (call (server->admin, "POST", path, NULL));
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", job);
+  view = call (ann, "POST", path, NULL);
+  task = json_object_get_int_member (json_node_get_object (view), "id");
+
+  g_signal_connect (sync, "conflict", G_CALLBACK (count_conflicts), conflicted);
+  download_job (sync, job, &download);
+  g_assert_true (wait_until (is_synced, sync, 10));
+  /* A first edit goes out while ann still holds the credential. */
+  save (cache, task, "sent", 1);
+  g_assert_true (wait_until (is_synced, sync, 10));
+  ids = server_instance_ids (server, task);
+  g_assert_cmpstr (ids, ==, "sent");
+  g_clear_pointer (&ids, g_free);
+
+  /* The next edits wait for the autosave interval (once the engine's
+   * pending run after that save is done, or they would go at once)... */
+  for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+  quorum_sync_set_send_delay (sync, 2);
+  start = g_get_monotonic_time ();
+  save (cache, task, "superseded", 2);
+  quorum_cache_save_local (cache, task, unsent, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (quorum_sync_get_pending (sync), ==, 1);
+  g_assert_cmpuint (head_attempts (cache), ==, 0);
+
+  /* ...and meanwhile the admin revokes the credential: the task is released
+   * at once. */
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/credentials/%" G_GINT64_FORMAT "/grants/%" G_GINT64_FORMAT, credential, server->ann_id);
+  json_node_unref (call (server->admin, "DELETE", path, NULL));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  g_assert_cmpuint (quorum_sync_get_pending (sync), ==, 1);
+  g_assert_cmpuint (head_attempts (cache), ==, 0);
+  g_clear_pointer (&view, json_node_unref);
+  view = server_task (server, task);
+  object = json_node_get_object (view);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (object, "assignee")));
+  g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "available");
+  released_version = json_object_get_int_member (object, "version");
+  /* What ann had saved is kept aside, as on any release. */
+  ids = instance_ids (json_object_get_array_member (object, "instances"));
+  g_assert_cmpstr (ids, ==, "");
+  g_clear_pointer (&ids, g_free);
+
+  /* The engine sends the edit when the delay is over; the server refuses it
+   * and the engine holds the task as a conflict. */
+  g_assert_true (wait_until (is_in_conflict, sync, 10));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 2 * G_USEC_PER_SEC - 100000);
+  g_assert_cmpuint (conflicted->len, ==, 1);
+  g_assert_cmpint (g_array_index (conflicted, gint64, 0), ==, task);
+  g_assert_true (quorum_cache_in_conflict (cache, task));
+  conflicts = quorum_cache_list_conflicts (cache, task, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  copy = g_ptr_array_index (conflicts, 0);
+  g_assert_true (copy->open);
+  g_assert_cmpint (copy->task, ==, task);
+  /* The conflict copy is exactly the work that was not sent. */
+  ids = text_instance_ids (copy->instances);
+  g_assert_cmpstr (ids, ==, "kept1,kept2");
+  g_clear_pointer (&ids, g_free);
+  /* The server no longer gives the task to ann: it answers "no task". */
+  g_assert_nonnull (strstr (copy->reason, "no task"));
+  /* And it is still what the user works on. */
+  ids = local_instance_ids (cache, task);
+  g_assert_cmpstr (ids, ==, "kept1,kept2");
+  g_clear_pointer (&ids, g_free);
+
+  /* The edit is neither dropped nor sent again and again: three seconds
+   * later it waits, tried once, and no second conflict came. */
+  start = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - start < 3 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+  g_assert_cmpuint (quorum_sync_get_state (sync), ==, QUORUM_SYNC_CONFLICT);
+  g_assert_cmpuint (quorum_sync_get_pending (sync), ==, 1);
+  ops = quorum_cache_list_outbox (cache, NULL);
+  g_assert_cmpuint (ops->len, ==, 1);
+  g_assert_cmpint (((QuorumCacheOp *) g_ptr_array_index (ops, 0))->task, ==, task);
+  g_assert_cmpuint (((QuorumCacheOp *) g_ptr_array_index (ops, 0))->attempts, ==, 1);
+  g_assert_nonnull (strstr (((QuorumCacheOp *) g_ptr_array_index (ops, 0))->payload, "\"kept2\""));
+  g_assert_cmpuint (conflicted->len, ==, 1);
+
+  /* The released task does not hold the revoked user's edit. */
+  g_clear_pointer (&view, json_node_unref);
+  view = server_task (server, task);
+  object = json_node_get_object (view);
+  ids = instance_ids (json_object_get_array_member (object, "instances"));
+  g_assert_cmpstr (ids, ==, "");
+  g_assert_cmpint (json_object_get_int_member (object, "version"), ==, released_version);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (object, "assignee")));
+  g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "available");
+}
+
 static void
 count_signed_out (QuorumSync *sync,
                   guint      *count)
@@ -1583,6 +1737,7 @@ main (int   argc,
   g_test_add_func ("/client/sync/hung-server", test_sync_hung_server);
   g_test_add_func ("/client/sync/send-delay", test_sync_send_delay);
   g_test_add_func ("/client/sync/conflict", test_sync_conflict);
+  g_test_add_func ("/client/sync/revoked", test_sync_revoked);
   g_test_add_func ("/client/sync/signed-out", test_sync_signed_out);
   g_test_add_func ("/client/sync/download", test_sync_download);
   status = g_test_run ();
