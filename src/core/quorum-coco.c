@@ -258,10 +258,11 @@ fail (GError    **error,
 }
 
 static gboolean
-node_number (JsonNode   *node,
-             const char *path,
-             double     *value,
-             GError    **error)
+node_number_within (JsonNode   *node,
+                    const char *path,
+                    double      limit,
+                    double     *value,
+                    GError    **error)
 {
   GType type;
 
@@ -271,9 +272,18 @@ node_number (JsonNode   *node,
   if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
     return fail (error, path, "must be a number");
   *value = json_node_get_double (node);
-  if (!isfinite (*value) || fabs (*value) > QUORUM_WIRE_MAX_COORDINATE)
-    return fail (error, path, "must be a finite number within ±%g", QUORUM_WIRE_MAX_COORDINATE);
+  if (!isfinite (*value) || fabs (*value) > limit)
+    return fail (error, path, "must be a finite number within ±%g", limit);
   return TRUE;
+}
+
+static gboolean
+node_number (JsonNode   *node,
+             const char *path,
+             double     *value,
+             GError    **error)
+{
+  return node_number_within (node, path, QUORUM_WIRE_MAX_COORDINATE, value, error);
 }
 
 static gboolean
@@ -510,11 +520,18 @@ read_annotation (JsonObject *object,
       if (!JSON_NODE_HOLDS_ARRAY (bbox_node) || json_array_get_length (json_node_get_array (bbox_node)) != 4)
         return fail (error, where, "needs 4 numbers [x, y, width, height]");
       array = json_node_get_array (bbox_node);
+      /* A box may span the whole coordinate range: its width and height
+       * go up to twice the limit, its far corner stays within it (found
+       * by fuzzing: the export of a polygon from -1e9 to 10 did not import). */
       for (guint i = 0; i < 4; i++)
-        if (!node_number (json_array_get_element (array, i), where, &bbox[i], error))
+        if (!node_number_within (json_array_get_element (array, i), where,
+                                 i < 2 ? QUORUM_WIRE_MAX_COORDINATE : 2 * QUORUM_WIRE_MAX_COORDINATE,
+                                 &bbox[i], error))
           return FALSE;
       if (bbox[2] < 0 || bbox[3] < 0)
         return fail (error, where, "width and height must not be negative");
+      if (bbox[0] + bbox[2] > QUORUM_WIRE_MAX_COORDINATE || bbox[1] + bbox[3] > QUORUM_WIRE_MAX_COORDINATE)
+        return fail (error, where, "the box ends beyond %g", QUORUM_WIRE_MAX_COORDINATE);
       has_bbox = TRUE;
     }
 

@@ -421,6 +421,13 @@ quorum_job_settings_check (const QuorumJobSettings *settings,
                    "passes_per_file: must be at least 1, not %d", settings->passes_per_file);
       return FALSE;
     }
+  if (settings->passes_per_file > QUORUM_MAX_PASSES)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "passes_per_file: must be at most %d, not %d", QUORUM_MAX_PASSES,
+                   settings->passes_per_file);
+      return FALSE;
+    }
   if (settings->review_frequency < 0)
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,

@@ -160,6 +160,11 @@ double                quorum_file_info_diagonal    (const QuorumFileInfo      *f
 
 /* ---- jobs ------------------------------------------------------------- */
 
+/* The most passes a file may get: every pass is a task per file when the job
+ * starts, and the agreement compares every pair of them, so an unbounded
+ * count would let one job exhaust the server's memory. */
+#define QUORUM_MAX_PASSES 100
+
 typedef enum {
   QUORUM_JOB_NORMAL,
   QUORUM_JOB_EXAM,

@@ -497,16 +497,63 @@ quorum_wire_parse_bytes (const char *data,
   return json_node_copy (json_parser_get_root (parser));
 }
 
+/* json-glib 1.6 (Debian 12) appends ".0" to every double written without a
+ * '.', exponents included: 1e-300 becomes "1e-300.0", which is no JSON
+ * number, so a coordinate of 1e-300 made a document no reader takes back
+ * (found by fuzzing). Outside strings ".0" after an exponent's digits comes
+ * from nothing else; dropping it there leaves the number g_ascii_dtostr()
+ * wrote, which reads back bit for bit. */
+static void
+drop_fraction_after_exponent (char *text)
+{
+  const char *in = text;
+  char *out = text;
+  gboolean in_string = FALSE;
+
+  while (*in != '\0')
+    {
+      if (in_string)
+        {
+          if (*in == '\\' && in[1] != '\0')
+            *out++ = *in++;
+          else if (*in == '"')
+            in_string = FALSE;
+          *out++ = *in++;
+        }
+      else if (*in == '"')
+        {
+          in_string = TRUE;
+          *out++ = *in++;
+        }
+      else if ((*in == 'e' || *in == 'E') && out > text && g_ascii_isdigit (out[-1]))
+        {
+          *out++ = *in++;
+          if (*in == '+' || *in == '-')
+            *out++ = *in++;
+          while (g_ascii_isdigit (*in))
+            *out++ = *in++;
+          if (in[0] == '.' && in[1] == '0' && !g_ascii_isdigit (in[2]))
+            in += 2;
+        }
+      else
+        *out++ = *in++;
+    }
+  *out = '\0';
+}
+
 char *
 quorum_wire_to_string (JsonNode *node,
                        gboolean  pretty)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  char *text;
 
   json_generator_set_root (generator, node);
   json_generator_set_pretty (generator, pretty);
   json_generator_set_indent (generator, 2);
-  return json_generator_to_data (generator, NULL);
+  text = json_generator_to_data (generator, NULL);
+  drop_fraction_after_exponent (text);
+  return text;
 }
 
 /* ======================================================================

@@ -62,7 +62,9 @@ QuorumJobSettings   *quorum_wire_read_job_settings    (JsonNode                 
                                                        GError                  **error);
 JsonNode            *quorum_wire_write_job_settings   (const QuorumJobSettings  *settings);
 
-/* Serialize any node to UTF-8 (pretty or compact); never fails. */
+/* Serialize any node to UTF-8 (pretty or compact); never fails. Every
+ * number is valid JSON, which json_to_string() does not promise (see
+ * quorum-wire.c): write JSON with this. */
 char                *quorum_wire_to_string            (JsonNode                 *node,
                                                        gboolean                  pretty);
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "quorum-server"
 
+#include <string.h>
+
 #include "quorum-error.h"
 #include "quorum-http.h"
 #include "quorum-wire.h"
@@ -11,12 +13,9 @@ quorum_http_reply_json (SoupServerMessage *msg,
                         JsonNode          *body)
 {
   g_autoptr(JsonNode) owned = body;
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-  gsize length;
+  g_autofree char *text = quorum_wire_to_string (owned, FALSE);
+  gsize length = strlen (text);
 
-  json_generator_set_root (generator, owned);
-  text = json_generator_to_data (generator, &length);
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
                                     g_steal_pointer (&text), length);

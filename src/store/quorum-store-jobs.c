@@ -3,6 +3,7 @@
 
 #include "quorum-error.h"
 #include "quorum-store-private.h"
+#include "quorum-wire.h"
 
 #define NOW "CAST(strftime('%s', 'now') AS INTEGER)"
 
@@ -856,7 +857,7 @@ mark_best (QuorumStore  *store,
   if (!json_object_has_member (object, "scored_best"))
     json_object_set_member (object, "scored_best", json_node_copy (json_object_get_member (object, "best")));
   json_object_set_int_member (object, "best", best_task_id);
-  text = json_to_string (scores, FALSE);
+  text = quorum_wire_to_string (scores, FALSE);
   return _quorum_store_write (store, NULL, error,
                               "UPDATE consensus_scores SET scores_json = ? WHERE task_id = ?",
                               "si", text, task_id) >= 0;

@@ -98,6 +98,28 @@ import_text (const char  *text,
   return quorum_coco_import (root, error);
 }
 
+/* Found by fuzzing: a box across the whole coordinate range is wider than
+ * the range's limit, and its export did not import. */
+static void
+test_widest_box (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) images = import_text (
+    "{\"images\": [{\"id\": 1, \"file_name\": \"a\", \"width\": 10, \"height\": 10}],"
+    " \"categories\": [{\"id\": 1, \"name\": \"car\"}],"
+    " \"annotations\": [{\"id\": 1, \"image_id\": 1, \"category_id\": 1,"
+    " \"bbox\": [-1000000000, -1000000000, 2000000000, 1000000010]}]}", &error);
+  QuorumCocoImage *image;
+  const QuorumInstance *box;
+
+  g_assert_no_error (error);
+  image = g_ptr_array_index (images, 0);
+  box = g_ptr_array_index (image->set->instances, 0);
+  g_assert_cmpfloat (box->points[0].x, ==, -1e9);
+  g_assert_cmpfloat (box->points[1].x, ==, 1e9);
+  g_assert_cmpfloat (box->points[1].y, ==, 10);
+}
+
 static void
 test_round_trip (void)
 {
@@ -245,7 +267,9 @@ test_malformed (void)
     { "{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [0, \"0\", 1, 1]}",
       "annotations[0].bbox: must be a number" },
     { "{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [0, 0, 1, 1e300]}",
-      "annotations[0].bbox: must be a finite number within ±1e+09" },
+      "annotations[0].bbox: must be a finite number within ±2e+09" },
+    { "{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1e9, 0, 1, 1]}",
+      "annotations[0].bbox: the box ends beyond 1e+09" },
     { "{\"id\": 1, \"image_id\": 1, \"category_id\": 1}", "annotations[0].bbox: is missing" },
     { "{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"segmentation\": {\"counts\": [1], \"size\": [1, 1]}, \"iscrowd\": 1}",
       "annotations[0].segmentation: RLE masks (iscrowd regions) are not supported; give polygons or a bbox" },
@@ -318,6 +342,7 @@ main (int    argc,
   g_test_add_func ("/coco/export-fields", test_export_fields);
   g_test_add_func ("/coco/plain-coco", test_plain_coco);
   g_test_add_func ("/coco/malformed", test_malformed);
+  g_test_add_func ("/coco/widest-box", test_widest_box);
   g_test_add_func ("/coco/truncated", test_truncated);
   return g_test_run ();
 }

@@ -181,11 +181,21 @@ static void
 test_bad_settings (void)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) most = NULL;
 
   g_assert_null (plan (0, 1, QUORUM_JOB_NORMAL, 1, &error));
   g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID);
   g_assert_true (g_str_has_prefix (error->message, "passes_per_file:"));
   g_clear_error (&error);
+
+  /* Found by fuzzing: G_MAXINT passes planned billions of tasks. */
+  g_assert_null (plan (G_MAXINT, 0, QUORUM_JOB_NORMAL, 1, &error));
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "passes_per_file: must be at most 100, not 2147483647");
+  g_clear_error (&error);
+  most = plan (QUORUM_MAX_PASSES, 0, QUORUM_JOB_NORMAL, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (most->len, ==, QUORUM_MAX_PASSES + 1);
 
   g_assert_null (plan (1, -1, QUORUM_JOB_NORMAL, 1, &error));
   g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID);

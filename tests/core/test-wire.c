@@ -215,6 +215,36 @@ test_round_trip_instances (void)
   g_assert_nonnull (strstr (text, "\"track_id\" : null"));
 }
 
+/* Found by fuzzing: json-glib 1.6 wrote 1e-300 as "1e-300.0", which no
+ * reader takes back. */
+static void
+test_round_trip_exponent (void)
+{
+  g_autoptr(JsonNode) node = parse ("{\"id\": \"a\", \"label\": \"car\", \"kind\": \"box\","
+                                    " \"points\": [[1e-300, 3], [10, -1E-300]],"
+                                    " \"author\": \"1e-300.0 \\\"2e5.0\"}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumInstance) instance = quorum_wire_read_instance (node, NULL, "", &error);
+  g_autoptr(JsonNode) written = NULL;
+
+  g_assert_no_error (error);
+  written = quorum_wire_write_instance (instance);
+  for (int pretty = 0; pretty <= 1; pretty++)
+    {
+      g_autofree char *text = quorum_wire_to_string (written, pretty);
+      g_autoptr(JsonNode) again = quorum_wire_parse_bytes (text, strlen (text), &error);
+      g_autoptr(QuorumInstance) back = NULL;
+
+      g_assert_no_error (error);
+      back = quorum_wire_read_instance (again, NULL, "", &error);
+      g_assert_no_error (error);
+      g_assert_true (back->points[0].x == 1e-300);
+      g_assert_true (back->points[1].y == -1e-300);
+      /* Strings are left as they are. */
+      g_assert_cmpstr (back->author, ==, "1e-300.0 \"2e5.0");
+    }
+}
+
 static void
 test_instance_defaults (void)
 {
@@ -954,6 +984,7 @@ main (int    argc,
   g_test_add_func ("/wire/round-trip/instances", test_round_trip_instances);
   g_test_add_func ("/wire/round-trip/schema", test_round_trip_schema);
   g_test_add_func ("/wire/round-trip/job-settings", test_round_trip_job_settings);
+  g_test_add_func ("/wire/round-trip/exponent", test_round_trip_exponent);
   g_test_add_func ("/wire/instance/defaults", test_instance_defaults);
   g_test_add_func ("/wire/instance/point-counts", test_point_counts);
   g_test_add_func ("/wire/instance/rules", test_instance_rules);
