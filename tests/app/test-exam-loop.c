@@ -373,6 +373,40 @@ window_task_closed (gpointer data)
   return quorum_window_get_task (window ()) == 0 && synced (NULL);
 }
 
+/* The corners of a gold car of @task's file into @box, read by the
+ * administrator (the taker never reads the gold). */
+static gboolean
+gold_car (gint64  task,
+          double *box)
+{
+  g_autoptr(JsonObject) view = server_task (task);
+  g_autoptr(JsonNode) reply = call (server.real.admin, "GET", NULL, "/files/%" G_GINT64_FORMAT "/existing",
+                                    json_object_get_int_member (view, "file"));
+  JsonArray *gold = JSON_NODE_HOLDS_ARRAY (reply) ? json_node_get_array (reply)
+                    : json_object_get_array_member (json_node_get_object (reply), "instances");
+
+  for (guint i = 0; i < json_array_get_length (gold); i++)
+    {
+      JsonObject *instance = json_array_get_object_element (gold, i);
+      JsonArray *points = json_object_get_array_member (instance, "points");
+
+      if (!g_str_equal (json_object_get_string_member (instance, "label"), "car") ||
+          !g_str_equal (json_object_get_string_member (instance, "kind"), "box"))
+        continue;
+      for (guint p = 0; p < 2; p++)
+        {
+          JsonArray *point = json_array_get_array_element (points, p);
+
+          box[2 * p] = json_array_get_double_element (point, 0);
+          box[2 * p + 1] = json_array_get_double_element (point, 1);
+        }
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static guint n_gold_cars;
+
 static void
 test_take (void)
 {
@@ -417,19 +451,22 @@ test_take (void)
     }
   g_assert_cmpint (server.attempt, !=, 0);
 
-  /* Two boxes in the top-left corner of every image: most of the gold is
-   * elsewhere, so the matching flags some of it as missed. */
+  /* Two boxes on every image: one on a gold car where there is one (the
+   * box tool draws cars first), one in the top-left corner. The gold has
+   * three or more instances, so the matching flags some as missed. */
   for (guint i = 0; i < N_FILES; i++)
     {
       gint64 task = quorum_window_get_task (window ());
+      double boxes[2][4] = { { 20, 20, 110, 90 }, { 140, 20, 230, 90 } };
 
+      n_gold_cars += gold_car (task, boxes[0]);
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.tool", "s", "box"));
       for (guint b = 0; b < 2; b++)
         {
           double x0, y0, x1, y1;
 
-          quorum_canvas_image_to_widget (canvas (), 20 + 120 * b, 20, &x0, &y0);
-          quorum_canvas_image_to_widget (canvas (), 110 + 120 * b, 90, &x1, &y1);
+          quorum_canvas_image_to_widget (canvas (), boxes[b][0], boxes[b][1], &x0, &y0);
+          quorum_canvas_image_to_widget (canvas (), boxes[b][2], boxes[b][3], &x1, &y1);
           g_assert_true (_quorum_canvas_drag_begin (canvas (), GDK_BUTTON_PRIMARY, 0, x0, y0));
           _quorum_canvas_drag_update (canvas (), x1, y1);
           _quorum_canvas_drag_end (canvas (), x1, y1);
@@ -740,6 +777,10 @@ test_stored_rating (void)
     g_assert_cmpstr (table.missed_cell, ==, missed_text);
     g_assert_cmpstr (table.gold_cell, ==, gold);
   }
+  /* The boxes drawn on gold cars count. */
+  if (n_gold_cars > 0)
+    g_assert_cmpfloat (json_object_get_double_member (entry, "gold_score"), >, 0);
+  g_test_message ("%u of %u files had a gold car to draw on", n_gold_cars, N_FILES);
   g_test_message ("attempt %" G_GINT64_FORMAT ": average %.3f stars, %" G_GINT64_FORMAT " missed, gold score %.3f",
                   server.attempt, table.average, missed, json_object_get_double_member (entry, "gold_score"));
 }
