@@ -67,9 +67,37 @@ void
 _quorum_server_my_tasks (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  JsonNode *tasks = quorum_store_user_tasks (request->server->store, request->caller_id, &error);
+  g_autoptr(JsonNode) tasks = quorum_store_user_tasks (request->server->store, request->caller_id, &error);
+  g_autoptr(GHashTable) reached = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  JsonArray *kept;
 
-  _quorum_request_reply_result (request, tasks, &error);
+  if (tasks == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  /* Only the tasks of jobs the caller still reaches: a member removed from
+   * the project, or an organization declined, no longer sees their names. */
+  kept = json_array_new ();
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (tasks)); i++)
+    {
+      JsonObject *task = json_array_get_object_element (json_node_get_array (tasks), i);
+      gint64 job_id = json_object_get_int_member (task, "job");
+      gpointer known = g_hash_table_lookup (reached, &job_id);
+
+      if (known == NULL)
+        {
+          g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, job_id, FALSE, NULL);
+
+          known = GINT_TO_POINTER (job != NULL && _quorum_request_job_role (request, job) >= QUORUM_ROLE_ANNOTATOR
+                                   ? 1 : 2);
+          g_hash_table_insert (reached, g_memdup2 (&job_id, sizeof job_id), known);
+        }
+      if (GPOINTER_TO_INT (known) == 1)
+        json_array_add_object_element (kept, json_object_ref (task));
+    }
+  _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_array (json_node_alloc (), kept));
+  json_array_unref (kept);
 }
 
 void

@@ -386,6 +386,9 @@ try:
     check("and their accept", status == 404, body)
     status, body = call("POST", "/tasks/%d/release" % merge["id"], mia)
     check("and their release", status == 404, body)
+    status, body = call("GET", "/me/tasks", mia)
+    check("nor does their task list name the task, its job or its file any more",
+          status == 200 and all(t["id"] != merge["id"] for t in body), body)
     status, now = call("GET", "/tasks/%d" % merge["id"], s.root)
     check("the consensus output is as they left it",
           status == 200 and now["version"] == merge_version and len(now["instances"]) == 2
