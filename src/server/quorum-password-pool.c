@@ -58,8 +58,10 @@ quorum_password_pool_new (guint threads,
 {
   QuorumPasswordPool *pool = g_new0 (QuorumPasswordPool, 1);
 
-  /* Not exclusive: threads are made when needed and go when idle. */
-  pool->threads = g_thread_pool_new (run_job, pool, (gint) MAX (threads, 1), FALSE, NULL);
+  /* Exclusive: its threads run at a lower priority (lower_priority), and
+   * GLib hands the idle threads of shared pools to other pools, GTask's
+   * disk syncs among them, which must not inherit it. */
+  pool->threads = g_thread_pool_new (run_job, pool, (gint) MAX (threads, 1), TRUE, NULL);
   pool->max_queued = MAX (max_queued, 1);
   return pool;
 }

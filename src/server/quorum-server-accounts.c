@@ -329,6 +329,13 @@ _quorum_server_login (QuorumRequest *request)
       _quorum_request_reply_error (request, error);
       return;
     }
+  /* No account has a longer name; the throttle, which remembers the names
+   * that failed, is not made to hold kilobytes for each. */
+  if (strlen (name) > 4 * MAX_NAME_LENGTH || g_utf8_strlen (name, -1) > MAX_NAME_LENGTH)
+    {
+      reply_wrong_login (request);
+      return;
+    }
   /* A full queue is told so before anything else is done: under a flood
    * most sign-ins end here, and each must cost the main loop little. */
   if (quorum_password_pool_is_full (server->password_pool))

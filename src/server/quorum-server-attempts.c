@@ -310,12 +310,29 @@ decide_attempt (QuorumRequest *request,
                                "you cannot decide your own attempt; another trainer must");
       return;
     }
-  /* The awarded credentials by name, as a job of this project means them;
-   * one that exists nowhere is created in the project. */
+  /* Refused before anything is created for it (the store checks again, in
+   * its transaction, for a decision made meanwhile). */
+  if (!g_str_equal (json_object_get_string_member (attempt, "state"), "reviewed"))
+    {
+      const char *state = json_object_get_string_member (attempt, "state");
+      g_autofree char *message =
+        g_str_equal (state, "passed") || g_str_equal (state, "failed")
+        ? g_strdup_printf ("decision: attempt %" G_GINT64_FORMAT " was decided already (%s)", attempt_id, state)
+        : g_strdup_printf ("state: attempt %" G_GINT64_FORMAT " is not reviewed yet; decide once every task of "
+                           "it is reviewed", attempt_id);
+
+      quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
+      return;
+    }
+  /* The awarded credentials by name: the project's own or its
+   * organization's, never another organization's ("Org/Name"), which only
+   * that organization awards; one that exists nowhere is created in the
+   * project. */
   project = json_object_get_int_member (job, "project");
   for (guint i = 0; pass && settings->awarded_credentials[i] != NULL; i++)
     {
-      gint64 id = quorum_store_find_credential (request->server->store, project, settings->awarded_credentials[i]);
+      gint64 id = quorum_store_find_own_credential (request->server->store, project,
+                                                    settings->awarded_credentials[i]);
 
       if (id == 0 &&
           (id = quorum_store_create_credential (request->server->store, project, settings->awarded_credentials[i],
@@ -393,7 +410,7 @@ _quorum_server_close_exam (QuorumRequest *request)
   g_autoptr(JsonObject) job = reach_exam (request, request->ids[0], QUORUM_ROLE_EDITOR, &settings);
   g_autoptr(GError) error = NULL;
 
-  if (job == NULL)
+  if (job == NULL || refuse_taker (request, job, "closing it is for its trainers"))
     return;
   if (!quorum_store_close_exam (request->server->store, request->ids[0], &error))
     _quorum_request_reply_error (request, error);

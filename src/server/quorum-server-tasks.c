@@ -53,6 +53,19 @@ is_exam_review (JsonObject *task,
   return _quorum_server_is_exam (job) && g_str_equal (json_object_get_string_member (task, "kind"), "review");
 }
 
+/* An exam review shows its file's gold: not to someone taking this exam,
+ * nor another exam on the same file. */
+static gboolean
+gold_for_a_taker (QuorumRequest *request,
+                  JsonObject    *task,
+                  JsonObject    *job)
+{
+  return is_exam_review (task, job) &&
+         (_quorum_request_takes_exam (request, job) ||
+          quorum_store_takes_exam_on_file (request->server->store, request->caller_id,
+                                           json_object_get_int_member (task, "file")));
+}
+
 /* What a task's viewer may see of it. The assignee sees their task while
  * they reach its job (by project role or share); editors and admins of the
  * project see any task, unless they take the exam it belongs to; anyone else
@@ -78,7 +91,7 @@ require_task (QuorumRequest *request,
   /* An exam's taker, whatever their role, reaches only their own draw
    * tasks of it. */
   taker = role != QUORUM_ROLE_NONE && _quorum_request_takes_exam (request, job);
-  if (role == QUORUM_ROLE_NONE || (taker && is_exam_review (task, job)) ||
+  if (role == QUORUM_ROLE_NONE || gold_for_a_taker (request, task, job) ||
       (!holds_task (request, task) && (role < QUORUM_ROLE_EDITOR || taker)))
     {
       reply_no_task (request);
@@ -104,8 +117,7 @@ _quorum_request_own_task (QuorumRequest  *request,
   /* Holding a task is not enough: a member removed from the project, or a
    * worker whose share ended, writes no more. */
   role = _quorum_request_job_role (request, job);
-  if (role == QUORUM_ROLE_NONE || !holds_task (request, task) ||
-      (is_exam_review (task, job) && _quorum_request_takes_exam (request, job)))
+  if (role == QUORUM_ROLE_NONE || !holds_task (request, task) || gold_for_a_taker (request, task, job))
     {
       reply_no_task (request);
       return NULL;

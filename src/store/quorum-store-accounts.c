@@ -105,10 +105,20 @@ quorum_store_add_token (QuorumStore  *store,
                         gint64        expires,
                         GError      **error)
 {
-  return _quorum_store_write (store, NULL, error,
-                              "INSERT INTO tokens (hash, user_id, created, expires) "
-                              "VALUES (?, ?, strftime('%s', 'now'), ?)",
-                              "sii", token_hash, user_id, expires) >= 0;
+  /* One account signing in in a loop must not grow the table without end:
+   * past QUORUM_STORE_MAX_TOKENS a user's oldest sign-ins end. */
+  if (!_quorum_store_begin (store, error))
+    return FALSE;
+  if (_quorum_store_write (store, NULL, error,
+                           "INSERT INTO tokens (hash, user_id, created, expires) "
+                           "VALUES (?, ?, strftime('%s', 'now'), ?)",
+                           "sii", token_hash, user_id, expires) < 0 ||
+      _quorum_store_write (store, NULL, error,
+                           "DELETE FROM tokens WHERE user_id = ?1 AND hash NOT IN "
+                           "(SELECT hash FROM tokens WHERE user_id = ?1 ORDER BY created DESC, rowid DESC LIMIT ?2)",
+                           "ii", user_id, (gint64) QUORUM_STORE_MAX_TOKENS) < 0)
+    return _quorum_store_fail (store);
+  return _quorum_store_commit (store, error);
 }
 
 JsonObject *

@@ -253,19 +253,32 @@ quorum_store_list_org_credentials (QuorumStore  *store,
 }
 
 gint64
+quorum_store_find_own_credential (QuorumStore *store,
+                                  gint64       project_id,
+                                  const char  *name)
+{
+  /* The project's own, then its organization's. */
+  g_autoptr(JsonObject) row = _quorum_store_row (store, "", NULL,
+                                                 "SELECT id FROM credentials WHERE project_id = ?1 AND name = ?2 "
+                                                 "UNION ALL SELECT c.id FROM credentials c JOIN projects p "
+                                                 "ON p.org_id = c.org_id WHERE p.id = ?1 AND c.name = ?2 LIMIT 1",
+                                                 "is", project_id, name);
+
+  return row != NULL ? json_object_get_int_member (row, "id") : 0;
+}
+
+gint64
 quorum_store_find_credential (QuorumStore *store,
                               gint64       project_id,
                               const char  *spec)
 {
   g_autoptr(JsonObject) row = NULL;
   const char *slash = strchr (spec, '/');
+  gint64 own = quorum_store_find_own_credential (store, project_id, spec);
 
-  /* The project's own, then its organization's. */
-  row = _quorum_store_row (store, "", NULL,
-                           "SELECT id FROM credentials WHERE project_id = ?1 AND name = ?2 UNION ALL "
-                           "SELECT c.id FROM credentials c JOIN projects p ON p.org_id = c.org_id "
-                           "WHERE p.id = ?1 AND c.name = ?2 LIMIT 1", "is", project_id, spec);
-  if (row == NULL && slash != NULL)
+  if (own > 0)
+    return own;
+  if (slash != NULL)
     {
       g_autofree char *org = g_strndup (spec, (gsize) (slash - spec));
 

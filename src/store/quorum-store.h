@@ -63,6 +63,8 @@ JsonObject *quorum_store_get_user         (QuorumStore  *store,
 JsonNode   *quorum_store_list_users       (QuorumStore  *store,
                                            GError      **error);
 gint64      quorum_store_count_users      (QuorumStore  *store);
+/* Sign-ins one user keeps at once; a new one past it ends the oldest. */
+#define QUORUM_STORE_MAX_TOKENS 100
 gboolean    quorum_store_add_token        (QuorumStore  *store,
                                            const char   *token_hash,
                                            gint64        user_id,
@@ -418,6 +420,11 @@ JsonNode   *quorum_store_list_org_credentials  (QuorumStore *store,
 gint64      quorum_store_find_credential (QuorumStore   *store,
                                           gint64         project_id,
                                           const char    *spec);
+/* The project's own credential @name, else its organization's; 0 when
+ * none. What an exam of the project may award. */
+gint64      quorum_store_find_own_credential (QuorumStore *store,
+                                              gint64       project_id,
+                                              const char  *name);
 gboolean    quorum_store_user_holds      (QuorumStore   *store,
                                           gint64         user_id,
                                           gint64         credential_id);
