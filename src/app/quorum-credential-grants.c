@@ -337,12 +337,14 @@ got_credentials (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) credentials = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  gint64 selected = quorum_credential_grants_get_credential (self);
+  gint64 selected;
   g_autofree char *path = NULL;
   guint position = 0;
 
+  /* Cancelled when the window closed: its rows are gone. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  selected = quorum_credential_grants_get_credential (self);
   if (self->loading > 0)
     self->loading--;
   gtk_spinner_stop (self->spinner);

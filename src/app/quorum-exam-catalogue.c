@@ -27,7 +27,8 @@ struct _QuorumExamCatalogue
 
   GtkWindow       *parent;          /* weak */
   QuorumSession   *session;
-  GCancellable    *cancellable;
+  GCancellable    *cancellable;      /* the list's loads, cancelled by the next refresh */
+  GCancellable    *apply_cancellable; /* an Apply under way: only closing cancels it */
   JsonNode        *exams;           /* the reply shown */
   gboolean         loaded;          /* from the server, not the cache */
   gboolean         offline;
@@ -165,8 +166,8 @@ attempt_row (QuorumExamCatalogue *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   /* The state stands out: it is what the taker opens the list for. */
-  gtk_widget_add_css_class (state_label, g_str_equal (state, "passed") ? "success"
-                                         : g_str_equal (state, "failed") ? "error" : "accent");
+  gtk_widget_add_css_class (state_label, g_strcmp0 (state, "passed") == 0 ? "success"
+                                         : g_strcmp0 (state, "failed") == 0 ? "error" : "accent");
   gtk_widget_add_css_class (state_label, "heading");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), state_label);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
@@ -412,7 +413,7 @@ quorum_exam_catalogue_apply (QuorumExamCatalogue *self,
     }
   self->applying = job_id;
   path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/apply", job_id);
-  quorum_client_call_async (quorum_session_get_client (self->session), "POST", path, NULL, self->cancellable,
+  quorum_client_call_async (quorum_session_get_client (self->session), "POST", path, NULL, self->apply_cancellable,
                             applied, g_object_ref (self));
 }
 
@@ -571,6 +572,7 @@ quorum_exam_catalogue_dispose (GObject *object)
   QuorumExamCatalogue *self = QUORUM_EXAM_CATALOGUE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->apply_cancellable);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (quorum_session_get_sync (self->session), self);
   /* The result windows close with the list they were opened from. */
@@ -589,6 +591,7 @@ quorum_exam_catalogue_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->apply_cancellable);
   g_clear_pointer (&self->exams, json_node_unref);
   g_clear_pointer (&self->attempt_states, g_hash_table_unref);
   g_clear_pointer (&self->groups, g_ptr_array_unref);
@@ -626,6 +629,7 @@ quorum_exam_catalogue_init (QuorumExamCatalogue *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->apply_cancellable = g_cancellable_new ();
   self->attempt_states = g_hash_table_new (NULL, NULL);
   self->groups = g_ptr_array_new ();
   self->results = g_ptr_array_new ();

@@ -584,18 +584,18 @@ show_reply (QuorumExamResult *self)
   gtk_label_set_label (self->decision_label, quorum_exam_describe_state (state));
   gtk_widget_remove_css_class (GTK_WIDGET (self->decision_label), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->decision_label), "error");
-  if (g_str_equal (state, "passed"))
+  if (g_strcmp0 (state, "passed") == 0)
     gtk_widget_add_css_class (GTK_WIDGET (self->decision_label), "success");
-  else if (g_str_equal (state, "failed"))
+  else if (g_strcmp0 (state, "failed") == 0)
     gtk_widget_add_css_class (GTK_WIDGET (self->decision_label), "error");
 
-  if (g_str_equal (state, "passed") || g_str_equal (state, "failed"))
+  if (g_strcmp0 (state, "passed") == 0 || g_strcmp0 (state, "failed") == 0)
     verdict = meets ? _("The trainer decided. Your work met the pass rule.")
                     : _("The trainer decided. Your work did not meet the pass rule.");
-  else if (g_str_equal (state, "reviewed"))
+  else if (g_strcmp0 (state, "reviewed") == 0)
     verdict = meets ? _("Reviewed: your work meets the pass rule. The trainer decides next.")
                     : _("Reviewed: your work does not meet the pass rule. The trainer decides next.");
-  else if (g_str_equal (state, "submitted"))
+  else if (g_strcmp0 (state, "submitted") == 0)
     verdict = _("You submitted every task. A reviewer rates your work next.");
   else
     verdict = _("Some of this attempt’s tasks are not submitted yet: they are in your task list.");

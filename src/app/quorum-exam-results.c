@@ -263,13 +263,16 @@ got_results (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  QuorumAttemptItem *selected = quorum_exam_results_get_selected (self);
-  gint64 selected_id = selected != NULL ? quorum_attempt_item_get_id (selected) : 0;
+  QuorumAttemptItem *selected;
+  gint64 selected_id;
   JsonObject *object, *rule;
   JsonArray *takers;
 
+  /* Cancelled when the window closed: its table is gone. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  selected = quorum_exam_results_get_selected (self);
+  selected_id = selected != NULL ? quorum_attempt_item_get_id (selected) : 0;
   gtk_spinner_stop (self->spinner);
   if (reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
     {

@@ -185,13 +185,14 @@ signed_in (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(QuorumSession) session = quorum_session_sign_in_finish (result, &error);
 
+  /* Cancelled when the page went away: its widgets are gone too. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   set_signing_in (self, FALSE);
   if (session == NULL)
     {
       g_autofree char *message = NULL;
 
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
       message = quorum_sign_in_page_describe_error (error);
       show_error (self, message);
       gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
@@ -247,11 +248,12 @@ restored (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(QuorumSession) session = quorum_session_restore_finish (result, &error);
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   set_signing_in (self, FALSE);
   if (session == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("Not signed in at once: %s", error->message);
+      g_message ("Not signed in at once: %s", error->message);
       focus_form (self);
       return;
     }

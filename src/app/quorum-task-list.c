@@ -16,6 +16,7 @@ struct _QuorumTaskList
 
   QuorumSession      *session;
   GCancellable       *cancellable;     /* of the session's calls */
+  GCancellable       *refresh;         /* of the refresh under way: a new one replaces it */
   GListStore         *jobs;            /* of QuorumJobItem */
   GtkTreeListModel   *tree;
   GtkSingleSelection *selection;
@@ -387,7 +388,7 @@ got_jobs (GObject      *source,
   g_clear_pointer (&self->jobs_reply, json_node_unref);
   self->jobs_reply = g_steal_pointer (&jobs);
   quorum_client_call_async (quorum_session_get_client (self->session), "GET", "/me/tasks", NULL,
-                            self->cancellable, got_my_tasks, g_object_ref (self));
+                            self->refresh, got_my_tasks, g_object_ref (self));
 }
 
 /* GET /jobs, then GET /me/tasks; offline, the cached task list. */
@@ -397,8 +398,14 @@ quorum_task_list_refresh (QuorumTaskList *self)
   g_return_if_fail (QUORUM_IS_TASK_LIST (self));
   if (self->session == NULL)
     return;
+  /* Two refreshes at once would share jobs_reply, and the second would
+   * list the jobs without what GET /jobs says of them. */
+  g_cancellable_cancel (self->refresh);
+  g_clear_object (&self->refresh);
+  self->refresh = g_cancellable_new ();
+  g_clear_pointer (&self->jobs_reply, json_node_unref);
   quorum_client_call_async (quorum_session_get_client (self->session), "GET", "/jobs", NULL,
-                            self->cancellable, got_jobs, g_object_ref (self));
+                            self->refresh, got_jobs, g_object_ref (self));
 }
 
 void
@@ -411,6 +418,7 @@ quorum_task_list_set_session (QuorumTaskList *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  g_cancellable_cancel (self->refresh);
   g_clear_pointer (&self->jobs_reply, json_node_unref);
   g_set_object (&self->session, session);
   self->selected_task = 0;
@@ -425,6 +433,7 @@ quorum_task_list_dispose (GObject *object)
   QuorumTaskList *self = QUORUM_TASK_LIST (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->refresh);
   gtk_widget_dispose_template (GTK_WIDGET (object), QUORUM_TYPE_TASK_LIST);
   g_clear_object (&self->selection);
   g_clear_object (&self->tree);
@@ -439,6 +448,7 @@ quorum_task_list_finalize (GObject *object)
   QuorumTaskList *self = QUORUM_TASK_LIST (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->refresh);
   g_clear_pointer (&self->jobs_reply, json_node_unref);
   G_OBJECT_CLASS (quorum_task_list_parent_class)->finalize (object);
 }

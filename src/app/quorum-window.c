@@ -941,10 +941,25 @@ show_credentials (QuorumWindow *self)
 static void
 close_exam_windows (QuorumWindow *self)
 {
+  g_autoptr(GListModel) toplevels = NULL;
+  g_autoptr(GPtrArray) trainers = g_ptr_array_new_with_free_func (g_object_unref);
+
   if (self->exam_catalogue != NULL)
     gtk_window_destroy (GTK_WINDOW (self->exam_catalogue));
   if (self->credentials_window != NULL)
     gtk_window_destroy (GTK_WINDOW (self->credentials_window));
+  /* The trainer's windows act with the session that opened them. */
+  toplevels = g_object_ref (gtk_window_get_toplevels ());
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self) &&
+          g_object_get_data (G_OBJECT (window), "quorum-session-window") != NULL)
+        g_ptr_array_add (trainers, g_object_ref (window));
+    }
+  for (guint i = 0; i < trainers->len; i++)
+    gtk_window_destroy (g_ptr_array_index (trainers, i));
 }
 
 QuorumExamCatalogue *
@@ -1569,6 +1584,9 @@ trainer_action (GtkWidget  *widget,
   else
     window = GTK_WINDOW (quorum_credential_grants_new (self, quorum_job_item_get_project (job),
                                                        quorum_job_item_get_project_name (job)));
+  /* They act with this session: they close with it (close_exam_windows). */
+  g_object_set_data (G_OBJECT (window), "quorum-session-window", GINT_TO_POINTER (TRUE));
+  gtk_window_set_destroy_with_parent (window, TRUE);
   gtk_window_present (window);
 }
 

@@ -680,7 +680,7 @@ main (int    argc,
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
       g_printerr ("no display: run under xvfb-run (make test does)\n");
-      return 77;
+      return g_strcmp0 (g_getenv ("CI"), "true") == 0 ? 1 : 77;
     }
 
   app_test_server_make_home (&server.real, "quorum-exams-XXXXXX");
