@@ -451,6 +451,15 @@ try:
     status, body = upload("caf%C3%A9%201.png")
     check("a UTF-8 name with a space is taken", status == 201 and body["name"] == "café 1.png", body)
 
+    # ---- 12. One account signing in in a loop keeps 100 sign-ins, not all ----
+    _, first = s.user("looper", "viewer")
+    for _ in range(100):
+        last = s.login("looper", "looper-password")
+    status, body = call("GET", "/me", first)
+    check("a user's 101st sign-in ends the oldest (401)", status == 401, body)
+    status, body = call("GET", "/me", last)
+    check("and the newest works", status == 200 and body.get("name") == "looper", body)
+
     # ---- 2. The save that crashed the server (last: it stopped the rest) ----
     status, task = call("POST", "/jobs/%d/next" % new_job("Crash", [new_file("crash.png")]), ann)
     status, body = call("PUT", "/tasks/%d/instances" % task["id"], ann, {"version": -2, "instances": []})
