@@ -248,3 +248,91 @@ app_test_find_dialog (const char *heading)
     }
   return NULL;
 }
+
+JsonObject *
+app_test_server_run_demo (AppTestServer *server)
+{
+  g_autoptr(GSubprocessLauncher) launcher = app_test_server_launcher ();
+  g_autoptr(GSubprocess) demo = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *demo_out = NULL;
+  g_autofree char *demo_err = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "QUORUM_TOKEN", quorum_client_get_token (server->admin), TRUE);
+  g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  demo = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("QUORUMCTL_BIN"), "demo", "--server",
+                                      server->address, "--json", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (demo, NULL, NULL, &demo_out, &demo_err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (demo) != 0)
+    g_error ("quorumctl demo: %s", demo_err);
+  node = quorum_wire_parse_bytes (demo_out, strlen (demo_out), &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (node));
+}
+
+static JsonObject *
+demo_account (JsonObject *demo,
+              const char *user)
+{
+  JsonArray *accounts = json_object_get_array_member (demo, "accounts");
+
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    {
+      JsonObject *account = json_array_get_object_element (accounts, i);
+
+      if (g_str_equal (json_object_get_string_member (account, "name"), user))
+        return account;
+    }
+  g_error ("no demo account %s", user);
+  return NULL;
+}
+
+const char *
+app_test_demo_password (JsonObject *demo,
+                        const char *user)
+{
+  return json_object_get_string_member (demo_account (demo, user), "password");
+}
+
+gint64
+app_test_demo_user_id (JsonObject *demo,
+                       const char *user)
+{
+  return json_object_get_int_member (demo_account (demo, user), "id");
+}
+
+gint64
+app_test_demo_job_id (JsonObject *demo,
+                      const char *prefix)
+{
+  JsonArray *jobs = json_object_get_array_member (demo, "jobs");
+
+  for (guint i = 0; i < json_array_get_length (jobs); i++)
+    {
+      JsonObject *job = json_array_get_object_element (jobs, i);
+
+      if (g_str_has_prefix (json_object_get_string_member (job, "name"), prefix))
+        return json_object_get_int_member (job, "id");
+    }
+  g_error ("no demo job %s", prefix);
+  return 0;
+}
+
+JsonNode *
+app_test_callf (QuorumClient *client,
+                const char   *method,
+                const char   *body,
+                const char   *format,
+                ...)
+{
+  g_autofree char *path = NULL;
+  va_list args;
+
+  va_start (args, format);
+  path = g_strdup_vprintf (format, args);
+  va_end (args);
+  return app_test_call (client, method, path, body);
+}

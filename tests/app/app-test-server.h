@@ -39,6 +39,24 @@ QuorumClient        *app_test_server_sign_in   (AppTestServer *server,
                                                 const char    *user,
                                                 const char    *password);
 
+/* Fills the server with `quorumctl demo --json` (as its administrator)
+ * and returns what the demo printed: its accounts and jobs. */
+JsonObject          *app_test_server_run_demo  (AppTestServer *server);
+/* A demo account's password or id, a demo job's id by its name's start;
+ * a name the demo lacks ends the test. */
+const char          *app_test_demo_password    (JsonObject    *demo,
+                                                const char    *user);
+gint64               app_test_demo_user_id     (JsonObject    *demo,
+                                                const char    *user);
+gint64               app_test_demo_job_id      (JsonObject    *demo,
+                                                const char    *prefix);
+/* app_test_call with a printf-style path. */
+JsonNode            *app_test_callf            (QuorumClient  *client,
+                                                const char    *method,
+                                                const char    *body,
+                                                const char    *format,
+                                                ...) G_GNUC_PRINTF (4, 5);
+
 JsonNode            *app_test_call             (QuorumClient  *client,
                                                 const char    *method,
                                                 const char    *path,

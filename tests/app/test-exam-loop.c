@@ -75,66 +75,19 @@ static struct {
 
 /* ---- the server ---------------------------------------------------------------- */
 
-static JsonObject *
-demo_account (const char *user)
-{
-  JsonArray *accounts = json_object_get_array_member (server.demo, "accounts");
-
-  for (guint i = 0; i < json_array_get_length (accounts); i++)
-    {
-      JsonObject *account = json_array_get_object_element (accounts, i);
-
-      if (g_str_equal (json_object_get_string_member (account, "name"), user))
-        return account;
-    }
-  g_error ("no demo account %s", user);
-  return NULL;
-}
-
 static const char *
 password_of (const char *user)
 {
-  return json_object_get_string_member (demo_account (user), "password");
+  return app_test_demo_password (server.demo, user);
 }
 
 static gint64
 job_id (const char *prefix)
 {
-  JsonArray *jobs = json_object_get_array_member (server.demo, "jobs");
-
-  for (guint i = 0; i < json_array_get_length (jobs); i++)
-    {
-      JsonObject *job = json_array_get_object_element (jobs, i);
-
-      if (g_str_has_prefix (json_object_get_string_member (job, "name"), prefix))
-        return json_object_get_int_member (job, "id");
-    }
-  g_error ("no demo job %s", prefix);
-  return 0;
+  return app_test_demo_job_id (server.demo, prefix);
 }
 
-static JsonNode *
-call (QuorumClient *client,
-      const char   *method,
-      const char   *body,
-      const char   *format,
-      ...) G_GNUC_PRINTF (4, 5);
-
-static JsonNode *
-call (QuorumClient *client,
-      const char   *method,
-      const char   *body,
-      const char   *format,
-      ...)
-{
-  g_autofree char *path = NULL;
-  va_list args;
-
-  va_start (args, format);
-  path = g_strdup_vprintf (format, args);
-  va_end (args);
-  return app_test_call (client, method, path, body);
-}
+#define call app_test_callf
 
 static JsonObject *
 server_task (gint64 id)
@@ -181,26 +134,9 @@ review_dans_attempt (void)
 static void
 server_start (void)
 {
-  g_autoptr(GSubprocessLauncher) launcher = app_test_server_launcher ();
-  g_autoptr(GSubprocess) demo = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *demo_out = NULL;
-  g_autofree char *demo_err = NULL;
 
   app_test_server_start (&server.real, ROOT_PASSWORD);
-  g_subprocess_launcher_setenv (launcher, "QUORUM_TOKEN", quorum_client_get_token (server.real.admin), TRUE);
-  g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  demo = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("QUORUMCTL_BIN"), "demo", "--server",
-                                      server.real.address, "--json", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (demo, NULL, NULL, &demo_out, &demo_err, &error);
-  g_assert_no_error (error);
-  if (g_subprocess_get_exit_status (demo) != 0)
-    g_error ("quorumctl demo: %s", demo_err);
-  node = quorum_wire_parse_bytes (demo_out, strlen (demo_out), &error);
-  g_assert_no_error (error);
-  server.demo = json_object_ref (json_node_get_object (node));
+  server.demo = app_test_server_run_demo (&server.real);
   server.exam = job_id ("Street-scene basics");
   server.certified = job_id ("Street scenes — certified");
   server.tom = app_test_server_sign_in (&server.real, TRAINER, password_of (TRAINER));
@@ -861,7 +797,7 @@ test_taker_sees_pass (void)
 
     g_assert_cmpstr (json_object_get_string_member (view, "kind"), ==, "draw");
     g_assert_cmpint (json_object_get_int_member (view, "assignee"), ==,
-                     json_object_get_int_member (demo_account (TAKER), "id"));
+                     app_test_demo_user_id (server.demo, TAKER));
   }
   g_assert_nonnull (quorum_task_list_find_task (app_test_child (window (), "tasks"), task));
 }

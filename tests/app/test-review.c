@@ -37,77 +37,26 @@ static struct {
 static void
 server_start (void)
 {
-  g_autoptr(GSubprocessLauncher) launcher = app_test_server_launcher ();
-  g_autoptr(GSubprocess) demo = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *demo_out = NULL;
-  g_autofree char *demo_err = NULL;
-
   app_test_server_start (&server.real, ROOT_PASSWORD);
-
-  /* The demo: review, consensus and exam review tasks ready for rita and tom. */
-  g_subprocess_launcher_setenv (launcher, "QUORUM_TOKEN", quorum_client_get_token (server.real.admin), TRUE);
-  g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  demo = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("QUORUMCTL_BIN"), "demo", "--server",
-                                      server.real.address, "--json", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (demo, NULL, NULL, &demo_out, &demo_err, &error);
-  g_assert_no_error (error);
-  if (g_subprocess_get_exit_status (demo) != 0)
-    g_error ("quorumctl demo: %s", demo_err);
-  node = quorum_wire_parse_bytes (demo_out, strlen (demo_out), &error);
-  g_assert_no_error (error);
-  server.demo = json_object_ref (json_node_get_object (node));
+  server.demo = app_test_server_run_demo (&server.real);
 }
 
 static const char *
 password_of (const char *user)
 {
-  JsonArray *accounts = json_object_get_array_member (server.demo, "accounts");
-
-  for (guint i = 0; i < json_array_get_length (accounts); i++)
-    {
-      JsonObject *account = json_array_get_object_element (accounts, i);
-
-      if (g_str_equal (json_object_get_string_member (account, "name"), user))
-        return json_object_get_string_member (account, "password");
-    }
-  g_error ("no demo account %s", user);
-  return NULL;
+  return app_test_demo_password (server.demo, user);
 }
 
 static gint64
 user_id (const char *user)
 {
-  JsonArray *accounts = json_object_get_array_member (server.demo, "accounts");
-
-  for (guint i = 0; i < json_array_get_length (accounts); i++)
-    {
-      JsonObject *account = json_array_get_object_element (accounts, i);
-
-      if (g_str_equal (json_object_get_string_member (account, "name"), user))
-        return json_object_get_int_member (account, "id");
-    }
-  g_error ("no demo account %s", user);
-  return 0;
+  return app_test_demo_user_id (server.demo, user);
 }
 
-/* The demo job whose name starts with @prefix. */
 static gint64
 job_id (const char *prefix)
 {
-  JsonArray *jobs = json_object_get_array_member (server.demo, "jobs");
-
-  for (guint i = 0; i < json_array_get_length (jobs); i++)
-    {
-      JsonObject *job = json_array_get_object_element (jobs, i);
-
-      if (g_str_has_prefix (json_object_get_string_member (job, "name"), prefix))
-        return json_object_get_int_member (job, "id");
-    }
-  g_error ("no demo job %s", prefix);
-  return 0;
+  return app_test_demo_job_id (server.demo, prefix);
 }
 
 static JsonObject *
