@@ -6,6 +6,12 @@
 
 #include "quorum-core.h"
 
+/* Every document these tests give the tree path also goes through the
+ * streaming path, which must agree (wire-differential.h). */
+#define WIRE_DIFF_CHECK(condition, ...) \
+  G_STMT_START { if (!(condition)) g_error (__VA_ARGS__); } G_STMT_END
+#include "wire-differential.h"
+
 /* ---- helpers ------------------------------------------------------------ */
 
 static JsonNode *
@@ -16,6 +22,8 @@ parse (const char *json)
 
   g_assert_no_error (error);
   g_assert_nonnull (node);
+  wire_diff_annotation_set (json, strlen (json), NULL);
+  wire_diff_instances (json, strlen (json), NULL, "");
   return node;
 }
 
@@ -43,6 +51,8 @@ assert_parse_error (const char *json,
 
   g_assert_null (node);
   assert_message (error, prefix);
+  g_assert_false (wire_diff_annotation_set (json, length, NULL));
+  g_assert_false (wire_diff_instances (json, length, NULL, "instances"));
 }
 
 static void
@@ -57,6 +67,7 @@ assert_set_error (const char              *json,
   if (set != NULL)
     g_error ("accepted %s; expected “%s”", json, prefix);
   assert_message (error, prefix);
+  g_assert_false (wire_diff_annotation_set (json, strlen (json), schema));
 }
 
 /* A one-instance set document around @instance's JSON. */
