@@ -64,7 +64,6 @@ load_set (const char  *path,
 {
   g_autoptr(SetFile) file = g_new0 (SetFile, 1);
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *contents = NULL;
   GStatBuf st;
   gsize length;
@@ -97,9 +96,7 @@ load_set (const char  *path,
                    local_error->message);
       return NULL;
     }
-  if ((root = quorum_wire_parse_bytes (contents, length, error)) == NULL)
-    return NULL;
-  if ((file->set = quorum_wire_read_annotation_set (root, NULL, "", error)) == NULL)
+  if ((file->set = quorum_wire_parse_annotation_set (contents, length, NULL, error)) == NULL)
     return NULL;
   file->name = g_strdup (file->set->annotator != NULL ? file->set->annotator : path);
   return g_steal_pointer (&file);

@@ -375,6 +375,8 @@ fast_double (guint64  mantissa,
   return FALSE;
 }
 
+#define IS_DIGIT(c) ((guchar) ((c) - '0') < 10)
+
 /* Reads a number token at @p; on success *@next is past it. */
 static gboolean
 scan_number (const char *p,
@@ -398,20 +400,21 @@ scan_number (const char *p,
     }
   if (p < end && *p == '0')
     p++;
-  else if (p < end && g_ascii_isdigit (*p))
-    for (; p < end && g_ascii_isdigit (*p); p++)
-      {
-        if (digits < 19)
-          {
-            mantissa = mantissa * 10 + (guint64) (*p - '0');
-            digits++;
-          }
-        else
-          {
-            exact = FALSE;
-            exponent++;
-          }
-      }
+  else if (p < end && IS_DIGIT (*p))
+    {
+      const char *digits_start = p;
+
+      while (p < end && IS_DIGIT (*p) && p - digits_start < 19)
+        mantissa = mantissa * 10 + (guint64) (*p++ - '0');
+      digits = (int) (p - digits_start);
+      if (p < end && IS_DIGIT (*p))
+        {
+          /* Past 19 digits: strtod decides. */
+          exact = FALSE;
+          while (p < end && IS_DIGIT (*p))
+            p++;
+        }
+    }
   else
     return FALSE;
 
@@ -420,17 +423,20 @@ scan_number (const char *p,
       const char *fraction = ++p;
 
       *integer = FALSE;
-      for (; p < end && g_ascii_isdigit (*p); p++)
+      if (mantissa == 0)
+        while (p < end && *p == '0')
+          p++;
+      while (p < end && IS_DIGIT (*p) && digits < 19)
         {
-          if (digits < 19)
-            {
-              mantissa = mantissa * 10 + (guint64) (*p - '0');
-              if (mantissa > 0)
-                digits++;
-              exponent--;
-            }
-          else
-            exact = FALSE;
+          mantissa = mantissa * 10 + (guint64) (*p++ - '0');
+          digits++;
+        }
+      exponent -= (int) (p - fraction);
+      if (p < end && IS_DIGIT (*p))
+        {
+          exact = FALSE;
+          while (p < end && IS_DIGIT (*p))
+            p++;
         }
       if (p == fraction)
         return FALSE;
@@ -446,7 +452,7 @@ scan_number (const char *p,
       if (p < end && (*p == '+' || *p == '-'))
         exponent_negative = *p++ == '-';
       digits_start = p;
-      for (; p < end && g_ascii_isdigit (*p); p++)
+      for (; p < end && IS_DIGIT (*p); p++)
         if (explicit < 100000)
           explicit = explicit * 10 + (*p - '0');
       if (p == digits_start)

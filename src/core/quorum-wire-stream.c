@@ -309,12 +309,16 @@ instance_member (const char *name,
     }
 }
 
-/* @points: scratch space, reused from one instance to the next. */
+/* @points: scratch space, reused from one instance to the next.
+ * @no_attributes: an empty, sealed object, shared by every instance of the
+ * list that has no attributes (the model treats attributes as immutable;
+ * quorum_instance_copy() shares them the same way). */
 static QuorumInstance *
 pull_instance (QuorumJsonReader        *reader,
                const QuorumLabelSchema *schema,
                guint                    n_frames,
-               GArray                  *points)
+               GArray                  *points,
+               JsonObject              *no_attributes)
 {
   g_autoptr(QuorumInstance) instance = NULL;
   g_autoptr(JsonObject) attributes = NULL;
@@ -387,7 +391,8 @@ pull_instance (QuorumJsonReader        *reader,
   instance->n_points = points->len;
   instance->points = points->len > 0 ? g_memdup2 (points->data, points->len * sizeof (QuorumPoint))
                                      : NULL;
-  instance->attributes = attributes != NULL ? g_steal_pointer (&attributes) : json_object_new ();
+  instance->attributes = attributes != NULL && json_object_get_size (attributes) > 0
+                         ? g_steal_pointer (&attributes) : json_object_ref (no_attributes);
   instance->frame = (guint) frame;
   instance->track_id = g_steal_pointer (&track_id);
   instance->author = g_steal_pointer (&author);
@@ -408,6 +413,7 @@ pull_instance_list (QuorumJsonReader        *reader,
   g_autoptr(GPtrArray) instances = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GArray) points = g_array_sized_new (FALSE, FALSE, sizeof (QuorumPoint), 64);
+  g_autoptr(JsonObject) no_attributes = json_object_new ();
 
   if (quorum_json_reader_peek (reader) != QUORUM_JSON_ARRAY ||
       !quorum_json_reader_begin_array (reader))
@@ -415,9 +421,10 @@ pull_instance_list (QuorumJsonReader        *reader,
       quorum_json_reader_fail (reader);
       return NULL;
     }
+  json_object_seal (no_attributes);
   while (quorum_json_reader_next_element (reader))
     {
-      QuorumInstance *instance = pull_instance (reader, schema, n_frames, points);
+      QuorumInstance *instance = pull_instance (reader, schema, n_frames, points, no_attributes);
 
       if (instance == NULL)
         return NULL;
