@@ -711,18 +711,32 @@ quorum_cache_save_local (QuorumCache  *cache,
 {
   g_autoptr(JsonNode) parsed = NULL;
   g_autofree char *instances = NULL;
+  GString *compact;
+  gsize length;
 
   g_return_val_if_fail (QUORUM_IS_CACHE (cache), FALSE);
   g_return_val_if_fail (instances_json != NULL, FALSE);
 
-  if ((parsed = parse_text (instances_json, "instances", error)) == NULL)
-    return FALSE;
-  if (!JSON_NODE_HOLDS_ARRAY (parsed))
+  /* Kept compact, as the tree path would write it, but without the tree
+   * (a 10,000-polygon task is 5 MB); a refused text goes through the tree
+   * path for its message. */
+  length = strlen (instances_json);
+  compact = g_string_sized_new (length + 1);
+  if (length > 0 && instances_json[strspn (instances_json, " \t\r\n")] == '[' &&
+      quorum_wire_rewrite_compact (instances_json, length, compact))
+    instances = g_string_free (compact, FALSE);
+  else
     {
-      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "instances: must be an array");
-      return FALSE;
+      g_string_free (compact, TRUE);
+      if ((parsed = parse_text (instances_json, "instances", error)) == NULL)
+        return FALSE;
+      if (!JSON_NODE_HOLDS_ARRAY (parsed))
+        {
+          g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "instances: must be an array");
+          return FALSE;
+        }
+      instances = quorum_wire_to_string (parsed, FALSE);
     }
-  instances = quorum_wire_to_string (parsed, FALSE);
   if (!begin (cache, error) ||
       !finish_transaction (cache, save_in_transaction (cache, task_id, instances, error), error))
     return FALSE;

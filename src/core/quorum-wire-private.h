@@ -18,4 +18,12 @@ GPtrArray           *_quorum_wire_fast_parse_instances      (const char         
 QuorumAnnotationSet *_quorum_wire_pull_annotation_set       (QuorumJsonReader        *reader,
                                                              const QuorumLabelSchema *schema);
 
+/* Any node as compact text, as json-glib's generator writes it after
+ * quorum_wire_to_string()'s repairs; and that generator itself, which
+ * quorum_wire_to_string() uses for indented text, kept for the tests. */
+void                 _quorum_wire_append_node               (GString                 *out,
+                                                             JsonNode                *node);
+char                *_quorum_wire_generate                  (JsonNode                *node,
+                                                             gboolean                 pretty);
+
 G_END_DECLS

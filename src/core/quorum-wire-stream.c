@@ -859,32 +859,112 @@ append_coordinate (GString *out,
     g_string_append (out, ".0");
 }
 
-static void
-append_node (GString  *out,
-             JsonNode *node)
+/* Any node, compact, as json-glib's generator writes it (with the two
+ * repairs quorum_wire_to_string() makes: no ".0" after an exponent, U+001F
+ * escaped); without recursion, so a tree of any depth is written. */
+void
+_quorum_wire_append_node (GString  *out,
+                          JsonNode *root)
 {
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    append_string (out, json_node_get_string (node));
-  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-  else if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
+  typedef struct {
+    JsonNode       *container;
+    guint           index;    /* arrays */
+    JsonObjectIter  iter;     /* objects */
+  } Frame;
+  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (Frame));
+  JsonNode *node = root;
 
-      g_string_append_c (out, '[');
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          if (i > 0)
-            g_string_append_c (out, ',');
-          append_node (out, json_array_get_element (array, i));
-        }
-      g_string_append_c (out, ']');
-    }
-  else
+  for (;;)
     {
-      /* Never in a set read from the wire; the generator knows the rest. */
-      g_autofree char *text = quorum_wire_to_string (node, FALSE);
-      g_string_append (out, text);
+      /* Write @node, or open it. */
+      switch (node != NULL ? JSON_NODE_TYPE (node) : JSON_NODE_NULL)
+        {
+        case JSON_NODE_OBJECT:
+          {
+            Frame frame = { node, 0 };
+            g_string_append_c (out, '{');
+            json_object_iter_init_ordered (&frame.iter, json_node_get_object (node));
+            g_array_append_val (stack, frame);
+          }
+          break;
+        case JSON_NODE_ARRAY:
+          {
+            Frame frame = { node, 0 };
+            g_string_append_c (out, '[');
+            g_array_append_val (stack, frame);
+          }
+          break;
+        case JSON_NODE_VALUE:
+          switch (json_node_get_value_type (node))
+            {
+            case G_TYPE_STRING:
+              append_string (out, json_node_get_string (node));
+              break;
+            case G_TYPE_BOOLEAN:
+              g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+              break;
+            case G_TYPE_INT64:
+              append_integer (out, json_node_get_int (node));
+              break;
+            default:
+              {
+                char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+                double value = json_node_get_double (node);
+
+                if (!format_17g (value, buffer))
+                  g_ascii_dtostr (buffer, sizeof buffer, value);
+                g_string_append (out, buffer);
+                if (strpbrk (buffer, ".eE") == NULL)
+                  g_string_append (out, ".0");
+              }
+              break;
+            }
+          break;
+        case JSON_NODE_NULL:
+        default:
+          g_string_append (out, "null");
+          break;
+        }
+
+      /* The next node to write, closing what is complete. */
+      node = NULL;
+      while (stack->len > 0)
+        {
+          Frame *top = &g_array_index (stack, Frame, stack->len - 1);
+
+          if (JSON_NODE_HOLDS_ARRAY (top->container))
+            {
+              JsonArray *array = json_node_get_array (top->container);
+
+              if (top->index < json_array_get_length (array))
+                {
+                  if (top->index > 0)
+                    g_string_append_c (out, ',');
+                  node = json_array_get_element (array, top->index++);
+                  break;
+                }
+              g_string_append_c (out, ']');
+            }
+          else
+            {
+              const char *name;
+              JsonNode *value;
+
+              if (json_object_iter_next_ordered (&top->iter, &name, &value))
+                {
+                  if (top->index++ > 0)
+                    g_string_append_c (out, ',');
+                  append_string (out, name);
+                  g_string_append_c (out, ':');
+                  node = value;
+                  break;
+                }
+              g_string_append_c (out, '}');
+            }
+          g_array_set_size (stack, stack->len - 1);
+        }
+      if (node == NULL)
+        return;
     }
 }
 
@@ -923,7 +1003,7 @@ quorum_wire_append_instance (GString              *out,
       first = FALSE;
       append_string (out, name);
       g_string_append_c (out, ':');
-      append_node (out, value);
+      _quorum_wire_append_node (out, value);
     }
   g_string_append (out, "},\"frame\":");
   append_integer (out, instance->frame);
@@ -985,4 +1065,166 @@ quorum_wire_annotation_set_to_string (const QuorumAnnotationSet *set)
 
   quorum_wire_append_annotation_set (out, set);
   return g_string_free (out, FALSE);
+}
+
+/* ======================================================================
+ * Any document, rewritten compact without a tree
+ * ====================================================================== */
+
+static void
+append_number (GString *out,
+               double   value,
+               gboolean integer,
+               gint64   whole)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* json-glib keeps an integer as gint64 and writes it so; any other
+   * number as a double, written as the generator writes doubles. */
+  if (integer)
+    {
+      append_integer (out, whole);
+      return;
+    }
+  if (!format_17g (value, buffer))
+    g_ascii_dtostr (buffer, sizeof buffer, value);
+  g_string_append (out, buffer);
+  if (strpbrk (buffer, ".eE") == NULL)
+    g_string_append (out, ".0");
+}
+
+gboolean
+quorum_wire_rewrite_compact (const char *data,
+                             gsize       length,
+                             GString    *out)
+{
+  QuorumJsonReader reader;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+  guint64 objects = 0;      /* bit d: the container at depth d is an object */
+  guint64 started = 0;      /* bit d: it has had an element */
+  gsize start = out->len;
+  gboolean ok = TRUE;
+
+  if (length > QUORUM_WIRE_MAX_BYTES)
+    return FALSE;
+  quorum_json_reader_init (&reader, data, length);
+  while (ok)
+    {
+      double number;
+      gboolean flag, integer;
+      gint64 whole;
+      const char *text;
+
+      /* One value. */
+      switch (quorum_json_reader_peek (&reader))
+        {
+        case QUORUM_JSON_NULL:
+          ok = quorum_json_reader_read_null (&reader);
+          g_string_append (out, "null");
+          break;
+        case QUORUM_JSON_BOOLEAN:
+          ok = quorum_json_reader_read_boolean (&reader, &flag);
+          g_string_append (out, flag ? "true" : "false");
+          break;
+        case QUORUM_JSON_NUMBER:
+          ok = quorum_json_reader_read_number (&reader, &number, &integer, &whole);
+          if (ok)
+            append_number (out, number, integer, whole);
+          break;
+        case QUORUM_JSON_STRING:
+          ok = (text = quorum_json_reader_read_string (&reader, NULL)) != NULL;
+          if (ok)
+            append_string (out, text);
+          break;
+        case QUORUM_JSON_ARRAY:
+        case QUORUM_JSON_OBJECT:
+          {
+            gboolean object = quorum_json_reader_peek (&reader) == QUORUM_JSON_OBJECT;
+            guint64 bit;
+
+            ok = object ? quorum_json_reader_begin_object (&reader)
+                        : quorum_json_reader_begin_array (&reader);
+            if (!ok)
+              break;
+            bit = G_GUINT64_CONSTANT (1) << (reader.depth - 1);
+            objects = object ? objects | bit : objects & ~bit;
+            started &= ~bit;
+            g_string_append_c (out, object ? '{' : '[');
+            if (object)
+              {
+                while (names->len < reader.depth)
+                  g_ptr_array_add (names, g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL));
+                g_hash_table_remove_all (g_ptr_array_index (names, reader.depth - 1));
+              }
+            /* Its first element, or its end, comes next. */
+            goto next;
+          }
+        default:
+          ok = FALSE;
+          break;
+        }
+      if (!ok)
+        break;
+      if (reader.depth == 0)
+        break;
+
+    next:
+      /* After a value or an opening: the next element, or close. */
+      for (;;)
+        {
+          guint64 bit;
+
+          if (reader.depth == 0)
+            goto done;
+          bit = G_GUINT64_CONSTANT (1) << (reader.depth - 1);
+          if (objects & bit)
+            {
+              const char *name = quorum_json_reader_next_member (&reader, NULL);
+              GHashTable *seen = g_ptr_array_index (names, reader.depth - 1);
+
+              if (name != NULL)
+                {
+                  if (!g_hash_table_add (seen, g_strdup (name)))
+                    {
+                      ok = FALSE;
+                      goto done;
+                    }
+                  if (started & bit)
+                    g_string_append_c (out, ',');
+                  started |= bit;
+                  append_string (out, name);
+                  g_string_append_c (out, ':');
+                  break;
+                }
+              if (quorum_json_reader_failed (&reader))
+                {
+                  ok = FALSE;
+                  goto done;
+                }
+              g_string_append_c (out, '}');
+            }
+          else
+            {
+              if (quorum_json_reader_next_element (&reader))
+                {
+                  if (started & bit)
+                    g_string_append_c (out, ',');
+                  started |= bit;
+                  break;
+                }
+              if (quorum_json_reader_failed (&reader))
+                {
+                  ok = FALSE;
+                  goto done;
+                }
+              g_string_append_c (out, ']');
+            }
+        }
+    }
+done:
+  ok = ok && quorum_json_reader_end (&reader);
+  quorum_json_reader_clear (&reader);
+  if (!ok)
+    g_string_truncate (out, start);
+  return ok;
 }

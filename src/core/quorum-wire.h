@@ -95,6 +95,14 @@ void                 quorum_wire_append_annotation_set (GString                 
 char                *quorum_wire_instances_to_string   (GPtrArray                 *instances);
 char                *quorum_wire_annotation_set_to_string (const QuorumAnnotationSet *set);
 
+/* Any document rewritten compact, byte for byte
+ * quorum_wire_to_string (quorum_wire_parse_bytes (…), FALSE), appended to
+ * @out, without a tree. FALSE (nothing appended) when parsing would fail:
+ * quorum_wire_parse_bytes() then says why. */
+gboolean             quorum_wire_rewrite_compact       (const char                *data,
+                                                        gsize                      length,
+                                                        GString                   *out);
+
 /* Serialize any node to UTF-8 (pretty or compact); never fails. Every
  * number is valid JSON, which json_to_string() does not promise (see
  * quorum-wire.c): write JSON with this. */

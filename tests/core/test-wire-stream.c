@@ -372,6 +372,103 @@ test_writer (void)
   g_rand_free (rand);
 }
 
+/* A random tree: every kind of node, strings of every byte, numbers of
+ * every size, infinities included (code can build them), deep nesting. */
+static JsonNode *
+random_node (GRand *rand,
+             guint  depth)
+{
+  guint kind = g_rand_int_range (rand, 0, depth > 40 ? 6 : 8);
+
+  switch (kind)
+    {
+    case 0:
+      return json_node_init_null (json_node_alloc ());
+    case 1:
+      return json_node_init_boolean (json_node_alloc (), g_rand_boolean (rand));
+    case 2:
+      return json_node_init_int (json_node_alloc (),
+                                 (gint64) (((guint64) g_rand_int (rand) << 32) | g_rand_int (rand)) >>
+                                 g_rand_int_range (rand, 0, 63));
+    case 3:
+      {
+        guint64 bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+        double value;
+
+        memcpy (&value, &bits, sizeof value);
+        if (g_rand_int_range (rand, 0, 3) == 0)
+          value = g_rand_double_range (rand, -1e6, 1e6) / exp10 (g_rand_int_range (rand, 0, 9));
+        if (isnan (value))
+          value = -INFINITY;
+        return json_node_init_double (json_node_alloc (), value);
+      }
+    case 4:
+    case 5:
+      {
+        char text[24];
+        guint n = g_rand_int_range (rand, 0, sizeof text);
+
+        for (guint i = 0; i < n; i++)
+          text[i] = (char) g_rand_int_range (rand, 1, 0x80);
+        text[n] = '\0';
+        return json_node_init_string (json_node_alloc (), text);
+      }
+    case 6:
+      {
+        JsonArray *array = json_array_new ();
+        guint n = g_rand_int_range (rand, 0, 4);
+
+        for (guint i = 0; i < n; i++)
+          json_array_add_element (array, random_node (rand, depth + 1));
+        JsonNode *node = json_node_init_array (json_node_alloc (), array);
+        json_array_unref (array);
+        return node;
+      }
+    default:
+      {
+        JsonObject *object = json_object_new ();
+        guint n = g_rand_int_range (rand, 0, 4);
+
+        for (guint i = 0; i < n; i++)
+          {
+            g_autofree char *name = g_strdup_printf ("%c\x1f\\%u", 'a' + i, g_rand_int (rand) % 5);
+            json_object_set_member (object, name, random_node (rand, depth + 1));
+          }
+        JsonNode *node = json_node_init_object (json_node_alloc (), object);
+        json_object_unref (object);
+        return node;
+      }
+    }
+}
+
+static void
+test_node_writer (void)
+{
+  GRand *rand = g_rand_new_with_seed (11);
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autoptr(JsonNode) node = random_node (rand, 0);
+      wire_diff_node_text (node);
+    }
+  /* Deeper than any recursion would like: the direct writer does not recurse. */
+  {
+    g_autoptr(JsonNode) root = json_node_init_array (json_node_alloc (), json_array_new ());
+    JsonNode *inner = root;
+    g_autofree char *text = NULL;
+
+    for (guint i = 0; i < 100000; i++)
+      {
+        JsonArray *array = json_array_new ();
+        json_array_add_array_element (json_node_get_array (inner), array);
+        inner = json_array_get_element (json_node_get_array (inner), 0);
+      }
+    text = quorum_wire_to_string (root, FALSE);
+    g_assert_cmpuint (strlen (text), ==, 2 * 100001);
+  }
+  g_rand_free (rand);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -383,6 +480,7 @@ main (int    argc,
   g_test_add_func ("/wire-stream/instance-lists", test_instance_lists);
   g_test_add_func ("/wire-stream/numbers", test_numbers);
   g_test_add_func ("/wire-stream/writer", test_writer);
+  g_test_add_func ("/wire-stream/node-writer", test_node_writer);
 
   return g_test_run ();
 }

@@ -107,6 +107,22 @@ wire_diff_same_error (const GError *tree,
                    what, tree->message, stream->message);
 }
 
+/* Any tree written compact by the direct writer and by json-glib's
+ * generator (with quorum_wire_to_string()'s repairs): the same bytes. */
+static inline void
+wire_diff_node_text (JsonNode *node)
+{
+  g_autofree char *generated = _quorum_wire_generate (node, FALSE);
+  g_autofree char *direct = quorum_wire_to_string (node, FALSE);
+  gsize at = 0;
+
+  while (generated[at] != '\0' && generated[at] == direct[at])
+    at++;
+  WIRE_DIFF_CHECK (generated[at] == direct[at],
+                   "the writers differ at byte %" G_GSIZE_FORMAT ": generator “%.60s”, direct “%.60s”",
+                   at, generated + (at > 20 ? at - 20 : 0), direct + (at > 20 ? at - 20 : 0));
+}
+
 /* Returns whether the tree path accepted the bytes as an annotation set. */
 static inline gboolean
 wire_diff_annotation_set (const char              *data,
@@ -120,8 +136,30 @@ wire_diff_annotation_set (const char              *data,
   g_autoptr(QuorumAnnotationSet) fast = _quorum_wire_fast_parse_annotation_set (data, length, schema);
   g_autoptr(QuorumAnnotationSet) stream = NULL;
 
+  {
+    /* The document rewritten without a tree, and through one. */
+    GString *rewritten = g_string_new ("~");
+    gboolean took = quorum_wire_rewrite_compact (data, length, rewritten);
+
+    WIRE_DIFF_CHECK (took == (node != NULL), "rewriting %s what parsing %s: %.*s",
+                     took ? "takes" : "refuses", node != NULL ? "takes" : "refuses",
+                     (int) MIN (length, 2000), data);
+    if (node != NULL)
+      {
+        g_autofree char *generated = _quorum_wire_generate (node, FALSE);
+
+        WIRE_DIFF_CHECK (strcmp (rewritten->str + 1, generated) == 0,
+                         "the rewrite differs:\n%.2000s\n%.2000s", generated, rewritten->str + 1);
+      }
+    else
+      WIRE_DIFF_CHECK (strcmp (rewritten->str, "~") == 0, "a refused rewrite appended text");
+    g_string_free (rewritten, TRUE);
+  }
   if (node != NULL)
-    tree = quorum_wire_read_annotation_set (node, schema, "", &tree_error);
+    {
+      wire_diff_node_text (node);
+      tree = quorum_wire_read_annotation_set (node, schema, "", &tree_error);
+    }
   WIRE_DIFF_CHECK ((tree == NULL) == (fast == NULL), "annotation set: the tree path %s (%s), the "
                    "streaming path %s: %.*s", tree != NULL ? "accepts" : "refuses",
                    tree_error != NULL ? tree_error->message : "", fast != NULL ? "accepts" : "refuses",
@@ -129,7 +167,7 @@ wire_diff_annotation_set (const char              *data,
   if (tree != NULL)
     {
       g_autoptr(JsonNode) written = quorum_wire_write_annotation_set (tree);
-      g_autofree char *tree_text = quorum_wire_to_string (written, FALSE);
+      g_autofree char *tree_text = _quorum_wire_generate (written, FALSE);
       g_autofree char *stream_text = quorum_wire_annotation_set_to_string (fast);
 
       WIRE_DIFF_CHECK (wire_diff_same_set (tree, fast), "annotation set: the models differ: %.*s",
@@ -166,7 +204,7 @@ wire_diff_instances (const char              *data,
   if (tree != NULL)
     {
       g_autoptr(JsonNode) written = quorum_wire_write_instances (tree);
-      g_autofree char *tree_text = quorum_wire_to_string (written, FALSE);
+      g_autofree char *tree_text = _quorum_wire_generate (written, FALSE);
       g_autofree char *stream_text = quorum_wire_instances_to_string (fast);
 
       WIRE_DIFF_CHECK (wire_diff_same_instances (tree, fast), "instance list: the models differ: %.*s",
@@ -180,3 +218,4 @@ wire_diff_instances (const char              *data,
   wire_diff_same_error (tree_error, stream_error, "instance list");
   return FALSE;
 }
+
