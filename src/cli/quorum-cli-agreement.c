@@ -64,7 +64,9 @@ load_set (const char  *path,
 {
   g_autoptr(SetFile) file = g_new0 (SetFile, 1);
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autofree char *copy = NULL;
+  const char *contents;
   GStatBuf st;
   gsize length;
 
@@ -90,13 +92,21 @@ load_set (const char  *path,
                    QUORUM_WIRE_MAX_BYTES / (1024 * 1024));
       return NULL;
     }
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
+  /* A regular file is mapped, not copied: the reader passes over the
+   * bytes once. A pipe (<(…)) is read. */
+  if (S_ISREG (st.st_mode))
+    mapped = g_mapped_file_new (path, FALSE, &local_error);
+  else
+    g_file_get_contents (path, &copy, &length, &local_error);
+  if (mapped == NULL && copy == NULL)
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND, "cannot read the file: %s",
                    local_error->message);
       return NULL;
     }
-  if ((file->set = quorum_wire_parse_annotation_set (contents, length, NULL, error)) == NULL)
+  contents = copy != NULL ? copy : g_mapped_file_get_contents (mapped);
+  length = copy != NULL ? length : g_mapped_file_get_length (mapped);
+  if ((file->set = quorum_wire_parse_annotation_set (contents != NULL ? contents : "", length, NULL, error)) == NULL)
     return NULL;
   file->name = g_strdup (file->set->annotator != NULL ? file->set->annotator : path);
   return g_steal_pointer (&file);
