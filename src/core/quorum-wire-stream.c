@@ -1180,10 +1180,13 @@ quorum_wire_rewrite_compact (const char *data,
           if (objects & bit)
             {
               const char *name = quorum_json_reader_next_member (&reader, NULL);
-              GHashTable *seen = g_ptr_array_index (names, reader.depth - 1);
 
+              /* (At the end of the object the depth has dropped: look the
+               * names up only for a member.) */
               if (name != NULL)
                 {
+                  GHashTable *seen = g_ptr_array_index (names, reader.depth - 1);
+
                   if (!g_hash_table_add (seen, g_strdup (name)))
                     {
                       ok = FALSE;
