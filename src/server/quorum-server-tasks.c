@@ -292,53 +292,52 @@ _quorum_request_reply_task_error (QuorumRequest *request,
   _quorum_request_reply_error (request, error);
 }
 
-/* The stored instances of @task by id, to keep who drew them. */
-static GHashTable *
-stored_instances (JsonObject *task)
+GPtrArray *
+_quorum_request_read_task_instances (QuorumRequest *request,
+                                     JsonObject    *task,
+                                     JsonObject    *job,
+                                     JsonNode      *list,
+                                     const char    *field)
 {
-  GHashTable *by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  JsonNode *stored = json_object_get_member (task, "instances");
+  g_autoptr(JsonObject) project = NULL;
+  g_autoptr(JsonObject) file = NULL;
+  g_autoptr(QuorumLabelSchema) schema = NULL;
+  g_autoptr(GPtrArray) instances = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 frames;
 
-  if (stored != NULL && JSON_NODE_HOLDS_ARRAY (stored))
+  if ((project = quorum_store_get_project (request->server->store, json_object_get_int_member (job, "project"), &error)) == NULL ||
+      (file = quorum_store_get_file (request->server->store, json_object_get_int_member (task, "file"), &error)) == NULL ||
+      (schema = quorum_wire_read_label_schema (json_object_get_member (project, "labels"), "", &error)) == NULL ||
+      (instances = quorum_wire_read_instances (list, schema, field, &error)) == NULL)
     {
-      JsonArray *array = json_node_get_array (stored);
+      _quorum_request_reply_error (request, error);
+      return NULL;
+    }
+  frames = json_object_get_int_member (file, "frames");
+  for (guint i = 0; i < instances->len; i++)
+    {
+      QuorumInstance *instance = g_ptr_array_index (instances, i);
 
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      if (instance->frame >= (guint) frames)
         {
-          JsonObject *instance = json_array_get_object_element (array, i);
-          const char *id = instance != NULL ? json_object_get_string_member_with_default (instance, "id", NULL)
-                                            : NULL;
-
-          if (id != NULL)
-            g_hash_table_insert (by_id, (gpointer) id, instance);
+          g_autofree char *message = g_strdup_printf ("%s[%u].frame: the file has %" G_GINT64_FORMAT " frame(s)",
+                                                      field, i, frames);
+          quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
+          return NULL;
         }
     }
-  return by_id;
-}
-
-static char *
-nullable_string (JsonObject *object,
-                 const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? g_strdup (json_node_get_string (node)) : NULL;
+  return g_steal_pointer (&instances);
 }
 
 void
 _quorum_server_save_task (QuorumRequest *request)
 {
   g_autoptr(JsonObject) job = NULL;
-  g_autoptr(JsonObject) task = _quorum_request_own_task (request, TRUE, &job);
+  g_autoptr(JsonObject) task = _quorum_request_own_task (request, FALSE, &job);
   g_autoptr(JsonObject) body = NULL;
-  g_autoptr(JsonObject) project = NULL;
-  g_autoptr(JsonObject) file = NULL;
-  g_autoptr(QuorumLabelSchema) schema = NULL;
   g_autoptr(GPtrArray) instances = NULL;
-  g_autoptr(GHashTable) stored = NULL;
-  g_autoptr(JsonNode) written = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
   JsonObject *reply;
   JsonNode *list;
   gint64 version, saved;
@@ -351,47 +350,11 @@ _quorum_server_save_task (QuorumRequest *request)
       quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "instances: is missing");
       return;
     }
-  if ((project = quorum_store_get_project (request->server->store, json_object_get_int_member (job, "project"), &error)) == NULL ||
-      (file = quorum_store_get_file (request->server->store, json_object_get_int_member (task, "file"), &error)) == NULL ||
-      (schema = quorum_wire_read_label_schema (json_object_get_member (project, "labels"), "", &error)) == NULL ||
-      (instances = quorum_wire_read_instances (list, schema, "instances", &error)) == NULL)
-    {
-      _quorum_request_reply_error (request, error);
-      return;
-    }
-  stored = stored_instances (task);
-  for (guint i = 0; i < instances->len; i++)
-    {
-      QuorumInstance *instance = g_ptr_array_index (instances, i);
-      JsonObject *before = g_hash_table_lookup (stored, instance->id);
-
-      if (instance->frame >= (guint) json_object_get_int_member (file, "frames"))
-        {
-          g_autofree char *message = g_strdup_printf ("instances[%u].frame: the file has %" G_GINT64_FORMAT
-                                                      " frame(s)", i, json_object_get_int_member (file, "frames"));
-          quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
-          return;
-        }
-      /* Authorship is the server's to say, whatever the client sends: an
-       * instance the task holds already keeps its author and its source
-       * (a consensus copy stays its annotator's); a new one is the
-       * caller's, copied from nothing (copies are made by the server). */
-      g_free (instance->author);
-      g_free (instance->copied_from);
-      if (before != NULL)
-        {
-          instance->author = nullable_string (before, "author");
-          instance->copied_from = nullable_string (before, "copied_from");
-        }
-      else
-        {
-          instance->author = g_strdup (json_object_get_string_member (request->caller, "name"));
-          instance->copied_from = NULL;
-        }
-    }
-  written = quorum_wire_write_instances (instances);
-  text = quorum_wire_to_string (written, FALSE);
-  saved = quorum_store_save_task (request->server->store, request->ids[0], request->caller_id, version, text, &error);
+  if ((instances = _quorum_request_read_task_instances (request, task, job, list, "instances")) == NULL)
+    return;
+  /* The store sets who drew each instance (quorum_store_save_task). */
+  saved = quorum_store_save_task (request->server->store, request->ids[0], request->caller_id, version, instances,
+                                  json_object_get_string_member (request->caller, "name"), &error);
   if (saved < 0)
     {
       _quorum_request_reply_task_error (request, error);
@@ -400,7 +363,7 @@ _quorum_server_save_task (QuorumRequest *request)
   reply = json_object_new ();
   json_object_set_int_member (reply, "id", request->ids[0]);
   json_object_set_int_member (reply, "version", saved);
-  json_object_set_member (reply, "instances", g_steal_pointer (&written));
+  json_object_set_member (reply, "instances", quorum_wire_write_instances (instances));
   _quorum_request_reply (request, SOUP_STATUS_OK, quorum_http_object_node (reply));
 }
 
