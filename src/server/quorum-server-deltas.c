@@ -83,6 +83,15 @@ read_delete (QuorumRequest *request,
 }
 
 void
+_quorum_request_set_server_timing (QuorumRequest *request,
+                                   gint64         started)
+{
+  g_autofree char *timing = g_strdup_printf ("app;dur=%.3f", (g_get_monotonic_time () - started) / 1000.0);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (request->msg), "Server-Timing", timing);
+}
+
+void
 _quorum_server_patch_task (QuorumRequest *request)
 {
   gint64 started = g_get_monotonic_time ();
@@ -93,7 +102,6 @@ _quorum_server_patch_task (QuorumRequest *request)
   g_autoptr(GPtrArray) delete_ids = NULL;
   g_autoptr(JsonNode) empty = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *timing = NULL;
   JsonNode *list;
   JsonObject *reply;
   gint64 version, saved;
@@ -119,9 +127,6 @@ _quorum_server_patch_task (QuorumRequest *request)
   json_object_set_int_member (reply, "version", saved);
   /* As stored: with the authorship the server kept. */
   json_object_set_member (reply, "upsert", quorum_wire_write_instances (upsert));
-  /* The handler's time, from the route found to the reply, commit
-   * included; bench/bigtask reads it. */
-  timing = g_strdup_printf ("app;dur=%.3f", (g_get_monotonic_time () - started) / 1000.0);
-  soup_message_headers_replace (soup_server_message_get_response_headers (request->msg), "Server-Timing", timing);
   _quorum_request_reply (request, SOUP_STATUS_OK, quorum_http_object_node (reply));
+  _quorum_request_set_server_timing (request, started);
 }

@@ -173,6 +173,11 @@ void _quorum_request_reply_task_error (QuorumRequest *request,
 
 /* quorum-server-deltas.c: saves of what changed in a task's instances */
 void _quorum_server_patch_task       (QuorumRequest *request);
+/* Says the handler's time since @started (g_get_monotonic_time), the store's
+ * commit and the reply's JSON included, in a Server-Timing header ("app;dur=MILLISECONDS"): for
+ * measuring saves apart from the transfer of their bodies. */
+void _quorum_request_set_server_timing (QuorumRequest *request,
+                                        gint64         started);
 
 /* quorum-server-shares.c: who reaches a job through its share (DESIGN §2) */
 /* The role the caller acts with on @job: their project role (admin for a

@@ -333,14 +333,16 @@ _quorum_request_read_task_instances (QuorumRequest *request,
 void
 _quorum_server_save_task (QuorumRequest *request)
 {
+  gint64 started = g_get_monotonic_time ();
   g_autoptr(JsonObject) job = NULL;
   g_autoptr(JsonObject) task = _quorum_request_own_task (request, FALSE, &job);
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GPtrArray) instances = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *reply;
+  GString *reply;
   JsonNode *list;
   gint64 version, saved;
+  gsize length;
 
   if (task == NULL || (body = _quorum_request_body (request)) == NULL ||
       !_quorum_request_read_version (request, body, TRUE, &version))
@@ -352,19 +354,26 @@ _quorum_server_save_task (QuorumRequest *request)
     }
   if ((instances = _quorum_request_read_task_instances (request, task, job, list, "instances")) == NULL)
     return;
-  /* The store sets who drew each instance (quorum_store_save_task). */
+  /* The store sets who drew each instance (quorum_store_save_task) and
+   * gives the instances as it wrote them, for the reply; a save it takes
+   * is always at version + 1. */
+  reply = g_string_new ("{\"id\":");
+  g_string_append_printf (reply, "%" G_GINT64_FORMAT ",\"version\":%" G_GINT64_FORMAT ",\"instances\":",
+                          request->ids[0], version + 1);
   saved = quorum_store_save_task (request->server->store, request->ids[0], request->caller_id, version, instances,
-                                  json_object_get_string_member (request->caller, "name"), &error);
+                                  json_object_get_string_member (request->caller, "name"), reply, &error);
   if (saved < 0)
     {
+      g_string_free (reply, TRUE);
       _quorum_request_reply_task_error (request, error);
       return;
     }
-  reply = json_object_new ();
-  json_object_set_int_member (reply, "id", request->ids[0]);
-  json_object_set_int_member (reply, "version", saved);
-  json_object_set_member (reply, "instances", quorum_wire_write_instances (instances));
-  _quorum_request_reply (request, SOUP_STATUS_OK, quorum_http_object_node (reply));
+  g_string_append_c (reply, '}');
+  length = reply->len;
+  soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (request->msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_string_free (reply, FALSE), length);
+  _quorum_request_set_server_timing (request, started);
 }
 
 void

@@ -76,11 +76,13 @@ _quorum_store_replace_instances (QuorumStore  *store,
                                  gint64        task_id,
                                  GPtrArray    *instances,
                                  const char   *author,
+                                 GString      *written,
                                  GError      **error)
 {
   g_autoptr(GHashTable) stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                          (GDestroyNotify) authorship_free);
   sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
   int rc;
 
   stmt = _quorum_store_prepare (store, error, "SELECT instance_id, author, copied_from FROM task_instances "
@@ -103,7 +105,14 @@ _quorum_store_replace_instances (QuorumStore  *store,
     }
   if (_quorum_store_write (store, NULL, error, "DELETE FROM task_instances WHERE task_id = ?", "i", task_id) < 0)
     return FALSE;
-  for (guint i = 0; i < instances->len; i++)
+  /* One statement for every row: a save may hold 100,000. */
+  stmt = _quorum_store_prepare (store, error, "INSERT INTO task_instances (task_id, position, instance_id, author, "
+                                "copied_from, body) VALUES (?, ?, ?, ?, ?, ?)", "i", task_id);
+  if (stmt == NULL)
+    return FALSE;
+  if (written != NULL)
+    g_string_append_c (written, '[');
+  for (guint i = 0; ok && i < instances->len; i++)
     {
       QuorumInstance *instance = g_ptr_array_index (instances, i);
       g_autofree char *body = NULL;
@@ -116,10 +125,32 @@ _quorum_store_replace_instances (QuorumStore  *store,
                           before != NULL ? before->copied_from : NULL, author);
         }
       body = instance_text (instance);
-      if (!insert_row (store, task_id, i, instance->id, instance->author, instance->copied_from, body, error))
-        return FALSE;
+      sqlite3_bind_int64 (stmt, 2, i);
+      sqlite3_bind_text (stmt, 3, instance->id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, instance->author, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, instance->copied_from, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, body, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          if (sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+            g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "instances[%u].id: “%s” is there twice",
+                         i, instance->id);
+          else
+            _quorum_store_set_error (store, error, "database");
+          ok = FALSE;
+        }
+      sqlite3_reset (stmt);
+      if (written != NULL)
+        {
+          if (i > 0)
+            g_string_append_c (written, ',');
+          g_string_append (written, body);
+        }
     }
-  return TRUE;
+  _quorum_store_release (store, stmt);
+  if (written != NULL)
+    g_string_append_c (written, ']');
+  return ok;
 }
 
 gboolean

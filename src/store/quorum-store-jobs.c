@@ -612,11 +612,12 @@ quorum_store_save_task (QuorumStore  *store,
                         gint64        version,
                         GPtrArray    *instances,
                         const char   *author,
+                        GString      *written,
                         GError      **error)
 {
   if (!begin_save (store, task_id, user_id, version, error))
     return -1;
-  if (!_quorum_store_replace_instances (store, task_id, instances, author, error) ||
+  if (!_quorum_store_replace_instances (store, task_id, instances, author, written, error) ||
       !_quorum_store_commit (store, error))
     return _quorum_store_fail (store), -1;
   return version + 1;

@@ -108,11 +108,13 @@ gboolean      _quorum_store_insert_plan (QuorumStore  *store,
 /* Replaces the task's instances with @instances, in their order. With an
  * @author, each instance's author and copied_from are set as the server
  * says (an instance the task holds keeps them, a new one is @author's);
- * without, they are stored as given (consensus copies). */
+ * without, they are stored as given (consensus copies). With @written,
+ * appends to it the instances as stored, a JSON array. */
 gboolean      _quorum_store_replace_instances (QuorumStore  *store,
                                                gint64        task_id,
                                                GPtrArray    *instances,
                                                const char   *author,
+                                               GString      *written,
                                                GError      **error);
 /* The same from a JSON array of instances whose authorship is set. */
 gboolean      _quorum_store_replace_instances_json (QuorumStore  *store,

@@ -327,13 +327,16 @@ JsonNode   *quorum_store_file_draws      (QuorumStore   *store,
  * returns the new version, or -1 with QUORUM_ERROR_CONFLICT naming the
  * current one (QUORUM_ERROR_INVALID for a version below 1). Sets each
  * instance's author and copied_from: an instance the task holds already
- * keeps its own, a new one is @author's, copied from nothing. */
+ * keeps its own, a new one is @author's, copied from nothing. With
+ * @written (nullable), appends the instances as stored to it, a JSON array
+ * (a reply need not write them again). */
 gint64      quorum_store_save_task       (QuorumStore   *store,
                                           gint64         task_id,
                                           gint64         user_id,
                                           gint64         version,
                                           GPtrArray     *instances,
                                           const char    *author,
+                                          GString       *written,
                                           GError       **error);
 /* The same for what changed: removes @delete_ids (QUORUM_ERROR_INVALID
  * naming "delete[i]" for an id the task does not hold), then replaces or
