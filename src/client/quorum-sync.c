@@ -159,6 +159,7 @@ typedef struct {
   QuorumCacheOp *op;         /* the operation sent, or NULL */
   gint64         task_id;
   char          *reason;     /* why the operation was refused */
+  JsonNode      *delta_of;   /* a save sent as a delta: the instances it saves */
 } Request;
 
 static void
@@ -168,6 +169,7 @@ request_free (Request *request)
   g_clear_object (&request->cancellable);
   g_clear_pointer (&request->op, quorum_cache_op_free);
   g_free (request->reason);
+  g_clear_pointer (&request->delta_of, json_node_unref);
   g_clear_object (&request->self);
   g_free (request);
 }
@@ -288,6 +290,206 @@ hold_as_conflict (Request *request,
   quorum_client_call_async (self->client, "GET", path, NULL, request->cancellable, conflict_fetched, request);
 }
 
+/* ---- saves: the whole set, or what changed ------------------------------- */
+
+static void op_sent (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data);
+
+static const char *
+instance_id (JsonNode *instance)
+{
+  return JSON_NODE_HOLDS_OBJECT (instance)
+         ? json_object_get_string_member_with_default (json_node_get_object (instance), "id", NULL) : NULL;
+}
+
+/* Whether @a and @b are the same instance but for who drew it and where
+ * from, which the server says, not the client. */
+static gboolean
+same_instance (JsonNode *a,
+               JsonNode *b)
+{
+  JsonObject *left = json_node_get_object (a);
+  JsonObject *right = JSON_NODE_HOLDS_OBJECT (b) ? json_node_get_object (b) : NULL;
+  guint compared = 0, others = 0;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  if (right == NULL)
+    return FALSE;
+  json_object_iter_init (&iter, left);
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      JsonNode *other;
+
+      if (g_str_equal (name, "author") || g_str_equal (name, "copied_from"))
+        continue;
+      if ((other = json_object_get_member (right, name)) == NULL || !json_node_equal (value, other))
+        return FALSE;
+      compared++;
+    }
+  json_object_iter_init (&iter, right);
+  while (json_object_iter_next (&iter, &name, &value))
+    if (!g_str_equal (name, "author") && !g_str_equal (name, "copied_from"))
+      others++;
+  return compared == others;
+}
+
+/* The delta that turns @saved (the server's instances at the save's base
+ * version) into @local: {"upsert": [changed or new…], "delete": [ids…]}, or
+ * NULL when none can say it. The server keeps the order of the instances it
+ * holds and adds new ones last, so @local must list the ones it keeps in
+ * the same order, and its new ones after them. */
+static JsonObject *
+make_delta (JsonArray *saved,
+            JsonArray *local)
+{
+  g_autoptr(GHashTable) position = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonObject) delta = json_object_new ();
+  JsonArray *upsert = json_array_new ();
+  JsonArray *removed = json_array_new ();
+  g_autofree gboolean *kept = g_new0 (gboolean, json_array_get_length (saved) + 1);
+  gint64 last = -1;
+  gboolean adding = FALSE;
+
+  json_object_set_array_member (delta, "upsert", upsert);
+  json_object_set_array_member (delta, "delete", removed);
+  for (guint i = 0; i < json_array_get_length (saved); i++)
+    {
+      const char *id = instance_id (json_array_get_element (saved, i));
+
+      if (id == NULL || g_hash_table_contains (position, id))
+        return NULL;
+      g_hash_table_insert (position, (gpointer) id, GUINT_TO_POINTER (i + 1));
+    }
+  for (guint i = 0; i < json_array_get_length (local); i++)
+    {
+      JsonNode *instance = json_array_get_element (local, i);
+      const char *id = instance_id (instance);
+      guint at;
+
+      if (id == NULL)
+        return NULL;
+      at = GPOINTER_TO_UINT (g_hash_table_lookup (position, id));
+      if (at == 0)
+        {
+          adding = TRUE;
+          json_array_add_element (upsert, json_node_copy (instance));
+          continue;
+        }
+      /* Kept after a new one, twice, or out of the server's order. */
+      if (adding || kept[at - 1] || (gint64) at - 1 < last)
+        return NULL;
+      kept[at - 1] = TRUE;
+      last = at - 1;
+      if (!same_instance (instance, json_array_get_element (saved, at - 1)))
+        json_array_add_element (upsert, json_node_copy (instance));
+    }
+  for (guint i = 0; i < json_array_get_length (saved); i++)
+    if (!kept[i])
+      json_array_add_string_element (removed, instance_id (json_array_get_element (saved, i)));
+  return g_steal_pointer (&delta);
+}
+
+/* The body of a delta from the cached task to @instances, when the cache
+ * holds the server's instances at the base version of @op and the delta is
+ * smaller than the whole set; else NULL. */
+static JsonNode *
+delta_body (QuorumSync    *self,
+            QuorumCacheOp *op,
+            JsonNode      *instances)
+{
+  g_autoptr(JsonNode) view = quorum_cache_get_task (self->cache, op->task, NULL);
+  g_autoptr(JsonObject) delta = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *object;
+  JsonNode *saved;
+
+  if (view == NULL || !JSON_NODE_HOLDS_OBJECT (view))
+    return NULL;
+  object = json_node_get_object (view);
+  saved = json_object_get_member (object, "instances");
+  if (json_object_get_int_member_with_default (object, "version", -1) != op->base_version ||
+      saved == NULL || !JSON_NODE_HOLDS_ARRAY (saved) ||
+      (delta = make_delta (json_node_get_array (saved), json_node_get_array (instances))) == NULL)
+    return NULL;
+  json_object_set_int_member (delta, "version", op->base_version);
+  body = json_node_init_object (json_node_alloc (), g_steal_pointer (&delta));
+  text = quorum_wire_to_string (body, FALSE);
+  return strlen (text) < strlen (op->payload) ? g_steal_pointer (&body) : NULL;
+}
+
+/* What a delta saved, as the reply of a whole save would say it: the
+ * instances sent, each changed one as the server stored it (with the
+ * authorship it keeps). */
+static JsonNode *
+delta_saved (JsonNode *sent,
+             JsonNode *reply)
+{
+  g_autoptr(GHashTable) stored = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
+  JsonNode *upsert = object != NULL ? json_object_get_member (object, "upsert") : NULL;
+  JsonObject *saved = json_object_new ();
+  JsonArray *instances = json_array_new ();
+  JsonArray *sent_array = json_node_get_array (sent);
+
+  for (guint i = 0; upsert != NULL && JSON_NODE_HOLDS_ARRAY (upsert) &&
+                    i < json_array_get_length (json_node_get_array (upsert)); i++)
+    {
+      JsonNode *instance = json_array_get_element (json_node_get_array (upsert), i);
+      const char *id = instance_id (instance);
+
+      if (id != NULL)
+        g_hash_table_insert (stored, (gpointer) id, instance);
+    }
+  for (guint i = 0; i < json_array_get_length (sent_array); i++)
+    {
+      JsonNode *instance = json_array_get_element (sent_array, i);
+      JsonNode *as_stored = g_hash_table_lookup (stored, instance_id (instance));
+
+      json_array_add_element (instances, json_node_copy (as_stored != NULL ? as_stored : instance));
+    }
+  if (object != NULL && json_object_has_member (object, "version"))
+    json_object_set_member (saved, "version", json_node_copy (json_object_get_member (object, "version")));
+  json_object_set_array_member (saved, "instances", instances);
+  return json_node_init_object (json_node_alloc (), saved);
+}
+
+/* Sends the save @op (taken): as a delta (PATCH) when the cache can say
+ * one and it is smaller, else the whole set (PUT). @instances is the
+ * parsed payload, or NULL to send it whole. */
+static void
+send_save (QuorumSync    *self,
+           QuorumCacheOp *op,
+           JsonNode      *instances)
+{
+  g_autofree char *path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/instances", op->task);
+  g_autoptr(JsonNode) body = instances != NULL ? delta_body (self, op, instances) : NULL;
+  Request *request = request_new (self, op->task);
+
+  request->op = op;
+  if (body != NULL)
+    {
+      request->delta_of = json_node_ref (instances);
+      quorum_client_call_async (self->client, "PATCH", path, body, request->cancellable, op_sent, request);
+      return;
+    }
+  body = json_node_init_object (json_node_alloc (), json_object_new ());
+  json_object_set_int_member (json_node_get_object (body), "version", op->base_version);
+  if (instances != NULL)
+    json_object_set_member (json_node_get_object (body), "instances", json_node_ref (instances));
+  else
+    {
+      JsonNode *parsed = quorum_wire_parse_bytes (op->payload, strlen (op->payload), NULL);
+
+      json_object_set_member (json_node_get_object (body), "instances",
+                              parsed != NULL ? parsed : json_node_init_array (json_node_alloc (), json_array_new ()));
+    }
+  quorum_client_call_async (self->client, "PUT", path, body, request->cancellable, op_sent, request);
+}
+
 static void
 op_sent (GObject      *source,
          GAsyncResult *result,
@@ -306,6 +508,13 @@ op_sent (GObject      *source,
       JsonNode *member;
 
       go_online (self);
+      if (request->delta_of != NULL)
+        {
+          JsonNode *saved = delta_saved (request->delta_of, reply);
+
+          json_node_unref (reply);
+          reply = saved;
+        }
       if (JSON_NODE_HOLDS_OBJECT (reply) &&
           (member = json_object_get_member (json_node_get_object (reply), "version")) != NULL &&
           JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_INT64)
@@ -317,6 +526,14 @@ op_sent (GObject      *source,
       return;
     }
 
+  /* A server from before deltas knows no PATCH: the whole set then. */
+  if (request->delta_of != NULL && g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND))
+    {
+      g_debug ("task %" G_GINT64_FORMAT ": %s; sending the whole set", op->task, error->message);
+      send_save (self, request->op, NULL);
+      request->op = NULL;
+      return;
+    }
   if (!quorum_cache_record_attempt (self->cache, op->id, error->message, &cache_error))
     g_warning ("%s", cache_error->message);
   if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED))
@@ -346,24 +563,25 @@ send_op (QuorumSync    *self,
   g_autofree char *path = NULL;
   Request *request;
 
-  json_object_set_int_member (body, "version", op->base_version);
   if (op->kind == QUORUM_CACHE_OP_SAVE)
     {
-      JsonNode *instances = quorum_wire_parse_bytes (op->payload, strlen (op->payload), NULL);
+      g_autoptr(JsonNode) instances = quorum_wire_parse_bytes (op->payload, strlen (op->payload), NULL);
 
-      json_object_set_member (body, "instances",
-                              instances != NULL ? instances : json_node_init_array (json_node_alloc (),
-                                                                                    json_array_new ()));
-      path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/instances", op->task);
+      if (instances == NULL || !JSON_NODE_HOLDS_ARRAY (instances))
+        {
+          g_clear_pointer (&instances, json_node_unref);
+          instances = json_node_init_array (json_node_alloc (), json_array_new ());
+        }
+      send_save (self, op, instances);
+      return;
     }
-  else
-    path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/submit", op->task);
+  json_object_set_int_member (body, "version", op->base_version);
+  path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/submit", op->task);
   node = json_node_init_object (json_node_alloc (), body);
 
   request = request_new (self, op->task);
   request->op = op;
-  quorum_client_call_async (self->client, op->kind == QUORUM_CACHE_OP_SAVE ? "PUT" : "POST", path, node,
-                            request->cancellable, op_sent, request);
+  quorum_client_call_async (self->client, "POST", path, node, request->cancellable, op_sent, request);
 }
 
 static void

@@ -159,8 +159,8 @@ apply_login_options (QuorumServer *server)
 #define LIMIT_NOT_GIVEN G_MININT64
 
 /* docs/server.md, “Limits”. */
-static gint64 limit_options[7] = { LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN,
-                                   LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN };
+static gint64 limit_options[8] = { LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN,
+                                   LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN };
 
 static GOptionEntry limit_entries[] = {
   { "max-connections", 0, 0, G_OPTION_ARG_INT64, &limit_options[0],
@@ -177,6 +177,8 @@ static GOptionEntry limit_entries[] = {
     "Refuse a signed-in caller's JSON bodies over BYTES (default: 1 MiB)", "BYTES" },
   { "max-anonymous-body", 0, 0, G_OPTION_ARG_INT64, &limit_options[6],
     "Refuse bodies over BYTES from callers without a valid token (default: 64 KiB)", "BYTES" },
+  { "max-instances-body", 0, 0, G_OPTION_ARG_INT64, &limit_options[7],
+    "Refuse a signed-in caller's save of a task's instances over BYTES (default: 128 MiB)", "BYTES" },
   { NULL }
 };
 
@@ -228,7 +230,7 @@ apply_limits (QuorumServer *server)
   QuorumServerLimits limits;
   gint64 *fields[] = { &limits.max_connections, &limits.max_connections_per_address,
                        &limits.header_timeout, &limits.body_timeout, &limits.keepalive_timeout,
-                       &limits.max_json_body, &limits.max_anonymous_body };
+                       &limits.max_json_body, &limits.max_anonymous_body, &limits.max_instances_body };
 
   quorum_server_get_limits (server, &limits);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)

@@ -8,6 +8,10 @@ G_BEGIN_DECLS
 
 /* The default of --max-json-body. */
 #define QUORUM_HTTP_MAX_JSON_BODY (1024 * 1024)
+/* The default of --max-instances-body: 100,000 polygons of 20 vertices
+ * with coordinates written to full double precision come to about 96 MB
+ * (docs/server.md, “Limits”). */
+#define QUORUM_HTTP_MAX_INSTANCES_BODY (128 * 1024 * 1024)
 
 /* Sends @body (taken) with @status as application/json. */
 void        quorum_http_reply_json   (SoupServerMessage *msg,

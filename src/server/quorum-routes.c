@@ -80,6 +80,7 @@ static const QuorumRoute route_table[] = {
   { "POST", "/api/v1/tasks/{id}/release", FALSE, _quorum_server_release_task },
   { "GET", "/api/v1/tasks/{id}", FALSE, _quorum_server_get_task },
   { "PUT", "/api/v1/tasks/{id}/instances", FALSE, _quorum_server_save_task },
+  { "PATCH", "/api/v1/tasks/{id}/instances", FALSE, _quorum_server_patch_task },
   { "POST", "/api/v1/tasks/{id}/submit", FALSE, _quorum_server_submit_task },
   { "POST", "/api/v1/tasks/{id}/accept", FALSE, _quorum_server_accept_task },
   { "POST", "/api/v1/tasks/{id}/reject", FALSE, _quorum_server_reject_task },

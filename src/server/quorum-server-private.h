@@ -157,11 +157,27 @@ gboolean    _quorum_request_read_version (QuorumRequest  *request,
 JsonObject *_quorum_request_own_task    (QuorumRequest  *request,
                                          gboolean        with_instances,
                                          JsonObject    **job);
+/* The instances of a save's @list (the body's member @field) for @task of
+ * @job: checked against the project's labels and the file's frames. Else
+ * replies 400 naming the field and returns NULL. */
+GPtrArray  *_quorum_request_read_task_instances (QuorumRequest *request,
+                                                 JsonObject    *task,
+                                                 JsonObject    *job,
+                                                 JsonNode      *list,
+                                                 const char    *field);
 /* Store errors of task writes on the task of the path: a conflict is 409
  * carrying the current version, so the client can keep its copy and offer a
  * choice; someone else's task (FORBIDDEN) is 404, as if it did not exist. */
 void _quorum_request_reply_task_error (QuorumRequest *request,
                                        GError        *error);
+
+/* quorum-server-deltas.c: saves of what changed in a task's instances */
+void _quorum_server_patch_task       (QuorumRequest *request);
+/* Says the handler's time since @started (g_get_monotonic_time), the store's
+ * commit and the reply's JSON included, in a Server-Timing header ("app;dur=MILLISECONDS"): for
+ * measuring saves apart from the transfer of their bodies. */
+void _quorum_request_set_server_timing (QuorumRequest *request,
+                                        gint64         started);
 
 /* quorum-server-shares.c: who reaches a job through its share (DESIGN §2) */
 /* The role the caller acts with on @job: their project role (admin for a

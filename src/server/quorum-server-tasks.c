@@ -294,37 +294,52 @@ _quorum_request_reply_task_error (QuorumRequest *request,
   _quorum_request_reply_error (request, error);
 }
 
-/* The stored instances of @task by id, to keep who drew them. */
-static GHashTable *
-stored_instances (JsonObject *task)
+/* Every instance on a frame the file has; otherwise a 400 naming the first
+ * that is not. */
+static gboolean
+check_frames (QuorumRequest *request,
+              GPtrArray     *instances,
+              gint64         frames,
+              const char    *field)
 {
-  GHashTable *by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  JsonNode *stored = json_object_get_member (task, "instances");
-
-  if (stored != NULL && JSON_NODE_HOLDS_ARRAY (stored))
+  for (guint i = 0; i < instances->len; i++)
     {
-      JsonArray *array = json_node_get_array (stored);
+      QuorumInstance *instance = g_ptr_array_index (instances, i);
 
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      if (instance->frame >= (guint) frames)
         {
-          JsonObject *instance = json_array_get_object_element (array, i);
-          const char *id = instance != NULL ? json_object_get_string_member_with_default (instance, "id", NULL)
-                                            : NULL;
-
-          if (id != NULL)
-            g_hash_table_insert (by_id, (gpointer) id, instance);
+          g_autofree char *message = g_strdup_printf ("%s[%u].frame: the file has %" G_GINT64_FORMAT " frame(s)",
+                                                      field, i, frames);
+          quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
+          return FALSE;
         }
     }
-  return by_id;
+  return TRUE;
 }
 
-static char *
-nullable_string (JsonObject *object,
-                 const char *member)
+GPtrArray *
+_quorum_request_read_task_instances (QuorumRequest *request,
+                                     JsonObject    *task,
+                                     JsonObject    *job,
+                                     JsonNode      *list,
+                                     const char    *field)
 {
-  JsonNode *node = json_object_get_member (object, member);
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? g_strdup (json_node_get_string (node)) : NULL;
+  g_autoptr(JsonObject) project = NULL;
+  g_autoptr(JsonObject) file = NULL;
+  g_autoptr(QuorumLabelSchema) schema = NULL;
+  g_autoptr(GPtrArray) instances = NULL;
+  g_autoptr(GError) error = NULL;
+  if ((project = quorum_store_get_project (request->server->store, json_object_get_int_member (job, "project"), &error)) == NULL ||
+      (file = quorum_store_get_file (request->server->store, json_object_get_int_member (task, "file"), &error)) == NULL ||
+      (schema = quorum_wire_read_label_schema (json_object_get_member (project, "labels"), "", &error)) == NULL ||
+      (instances = quorum_wire_read_instances (list, schema, field, &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return NULL;
+    }
+  if (!check_frames (request, instances, json_object_get_int_member (file, "frames"), field))
+    return NULL;
+  return g_steal_pointer (&instances);
 }
 
 /* The save body {"version": N, "instances": […]} read from its bytes
@@ -389,17 +404,16 @@ read_save_body (QuorumRequest           *request,
 void
 _quorum_server_save_task (QuorumRequest *request)
 {
+  gint64 started = g_get_monotonic_time ();
   g_autoptr(JsonObject) job = NULL;
-  g_autoptr(JsonObject) task = _quorum_request_own_task (request, TRUE, &job);
+  g_autoptr(JsonObject) task = _quorum_request_own_task (request, FALSE, &job);
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) project = NULL;
   g_autoptr(JsonObject) file = NULL;
   g_autoptr(QuorumLabelSchema) schema = NULL;
   g_autoptr(GPtrArray) instances = NULL;
-  g_autoptr(GHashTable) stored = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *reply = NULL;
+  GString *reply;
   JsonNode *list;
   gint64 version, saved;
   gsize length;
@@ -412,9 +426,6 @@ _quorum_server_save_task (QuorumRequest *request)
       !read_save_body (request, schema, &version, &instances))
     {
       /* The tree path, for its checks in their order and its messages. */
-      g_clear_pointer (&project, json_object_unref);
-      g_clear_pointer (&file, json_object_unref);
-      g_clear_pointer (&schema, quorum_label_schema_free);
       if ((body = _quorum_request_body (request)) == NULL ||
           !_quorum_request_read_version (request, body, TRUE, &version))
         return;
@@ -423,60 +434,31 @@ _quorum_server_save_task (QuorumRequest *request)
           quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "instances: is missing");
           return;
         }
-      if ((project = quorum_store_get_project (request->server->store, json_object_get_int_member (job, "project"), &error)) == NULL ||
-          (file = quorum_store_get_file (request->server->store, json_object_get_int_member (task, "file"), &error)) == NULL ||
-          (schema = quorum_wire_read_label_schema (json_object_get_member (project, "labels"), "", &error)) == NULL ||
-          (instances = quorum_wire_read_instances (list, schema, "instances", &error)) == NULL)
-        {
-          _quorum_request_reply_error (request, error);
-          return;
-        }
+      if ((instances = _quorum_request_read_task_instances (request, task, job, list, "instances")) == NULL)
+        return;
     }
-  stored = stored_instances (task);
-  for (guint i = 0; i < instances->len; i++)
-    {
-      QuorumInstance *instance = g_ptr_array_index (instances, i);
-      JsonObject *before = g_hash_table_lookup (stored, instance->id);
-
-      if (instance->frame >= (guint) json_object_get_int_member (file, "frames"))
-        {
-          g_autofree char *message = g_strdup_printf ("instances[%u].frame: the file has %" G_GINT64_FORMAT
-                                                      " frame(s)", i, json_object_get_int_member (file, "frames"));
-          quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
-          return;
-        }
-      /* Authorship is the server's to say, whatever the client sends: an
-       * instance the task holds already keeps its author and its source
-       * (a consensus copy stays its annotator's); a new one is the
-       * caller's, copied from nothing (copies are made by the server). */
-      g_free (instance->author);
-      g_free (instance->copied_from);
-      if (before != NULL)
-        {
-          instance->author = nullable_string (before, "author");
-          instance->copied_from = nullable_string (before, "copied_from");
-        }
-      else
-        {
-          instance->author = g_strdup (json_object_get_string_member (request->caller, "name"));
-          instance->copied_from = NULL;
-        }
-    }
-  text = quorum_wire_instances_to_string (instances);
-  saved = quorum_store_save_task (request->server->store, request->ids[0], request->caller_id, version, text, &error);
+  else if (!check_frames (request, instances, json_object_get_int_member (file, "frames"), "instances"))
+    return;
+  /* The store sets who drew each instance (quorum_store_save_task) and
+   * gives the instances as it wrote them, for the reply; a save it takes
+   * is always at version + 1. */
+  reply = g_string_new ("{\"id\":");
+  g_string_append_printf (reply, "%" G_GINT64_FORMAT ",\"version\":%" G_GINT64_FORMAT ",\"instances\":",
+                          request->ids[0], version + 1);
+  saved = quorum_store_save_task (request->server->store, request->ids[0], request->caller_id, version, instances,
+                                  json_object_get_string_member (request->caller, "name"), reply, &error);
   if (saved < 0)
     {
+      g_string_free (reply, TRUE);
       _quorum_request_reply_task_error (request, error);
       return;
     }
-  /* {"id", "version", "instances"} as the generator would write it, around
-   * the text already written for the store. */
-  reply = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"version\":%" G_GINT64_FORMAT ",\"instances\":%s}",
-                           request->ids[0], saved, text);
-  length = strlen (reply);
+  g_string_append_c (reply, '}');
+  length = reply->len;
   soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (request->msg, "application/json", SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&reply), length);
+                                    g_string_free (reply, FALSE), length);
+  _quorum_request_set_server_timing (request, started);
 }
 
 void

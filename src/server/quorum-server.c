@@ -408,6 +408,15 @@ is_upload (const char *method,
   return g_str_equal (method, "POST") && _quorum_route_matches ("/api/v1/projects/{id}/files", path);
 }
 
+/* A save of a task's instances, whole or a delta: a big task's. */
+static gboolean
+is_instances_save (const char *method,
+                   const char *path)
+{
+  return (g_str_equal (method, "PUT") || g_str_equal (method, "PATCH")) &&
+         _quorum_route_matches ("/api/v1/tasks/{id}/instances", path);
+}
+
 static gboolean
 is_coco_import (const char *method,
                 const char *path)
@@ -452,6 +461,7 @@ check_early (SoupServer        *soup,
       if (signed_in)
         limit = is_upload (method, path) ? self->max_upload
               : is_coco_import (method, path) ? QUORUM_SERVER_MAX_IMPORT_BODY
+              : is_instances_save (method, path) ? self->limits.max_instances_body
               : self->limits.max_json_body;
     }
   if (connection != NULL)
@@ -767,6 +777,7 @@ quorum_server_init (QuorumServer *self)
     .keepalive_timeout = DEFAULT_KEEPALIVE_TIMEOUT,
     .max_json_body = QUORUM_HTTP_MAX_JSON_BODY,
     .max_anonymous_body = DEFAULT_MAX_ANONYMOUS_BODY,
+    .max_instances_body = QUORUM_HTTP_MAX_INSTANCES_BODY,
   };
   self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
   self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

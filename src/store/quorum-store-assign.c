@@ -209,10 +209,11 @@ _quorum_store_release_task_in_transaction (QuorumStore  *store,
   if (g_str_equal (json_object_get_string_member (task, "kind"), "draw") &&
       (_quorum_store_write (store, NULL, error,
                             "INSERT INTO released_work (task_id, user_id, version, instances_json, released) "
-                            "SELECT id, assignee, version, instances_json, " NOW " FROM tasks "
-                            "WHERE id = ? AND instances_json != '[]'", "i", task_id) < 0 ||
+                            "SELECT id, assignee, version, " QUORUM_STORE_INSTANCES_JSON ("tasks.id") ", " NOW " "
+                            "FROM tasks WHERE id = ?1 AND EXISTS (SELECT 1 FROM task_instances WHERE task_id = ?1)",
+                            "i", task_id) < 0 ||
        _quorum_store_write (store, NULL, error,
-                            "UPDATE tasks SET instances_json = '[]' WHERE id = ?", "i", task_id) < 0))
+                            "DELETE FROM task_instances WHERE task_id = ?", "i", task_id) < 0))
     return FALSE;
   if (_quorum_store_write (store, NULL, error,
                            "UPDATE tasks SET assignee = NULL, assigned_at = NULL, updated_at = " NOW ", "

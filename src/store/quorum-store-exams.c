@@ -122,7 +122,7 @@ quorum_store_attempt_tasks (QuorumStore  *store,
   return _quorum_store_rows (store, error,
                              "SELECT d.id AS draw, r.id AS review, d.file_id AS file, files.name AS file_name, "
                              "d.state AS draw_state, r.state AS review_state, r.rating_json AS rating_json, "
-                             "d.instances_json AS instances_json, r.comments AS comments "
+                             QUORUM_STORE_INSTANCES_JSON ("d.id") ", r.comments AS comments "
                              "FROM tasks d JOIN tasks r ON r.reviews = d.id JOIN files ON files.id = d.file_id "
                              "WHERE d.attempt = ? AND d.kind = 'draw' ORDER BY d.position", "i", attempt_id);
 }

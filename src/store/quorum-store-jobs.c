@@ -511,7 +511,8 @@ quorum_store_get_task (QuorumStore  *store,
   g_autofree char *what = g_strdup_printf ("no task %" G_GINT64_FORMAT, task_id);
 
   return _quorum_store_row (store, what, error,
-                            "SELECT " TASK_STATE_COLUMNS ", instances_json FROM tasks WHERE id = ?",
+                            "SELECT " TASK_STATE_COLUMNS ", " QUORUM_STORE_INSTANCES_JSON ("tasks.id") " "
+                            "FROM tasks WHERE id = ?",
                             "i", task_id);
 }
 
@@ -534,7 +535,7 @@ quorum_store_file_draws (QuorumStore  *store,
 {
   return _quorum_store_rows (store, error,
                              "SELECT tasks.id AS id, pass, state, assignee, users.name AS annotator, "
-                             "submitted_at, version, instances_json FROM tasks "
+                             "submitted_at, version, " QUORUM_STORE_INSTANCES_JSON ("tasks.id") " FROM tasks "
                              "LEFT JOIN users ON users.id = tasks.assignee "
                              "WHERE job_id = ? AND file_id = ? AND kind = 'draw' ORDER BY pass",
                              "ii", job_id, file_id);
@@ -582,23 +583,59 @@ check_task (JsonObject  *task,
   return TRUE;
 }
 
+/* A save of the task's instances, whole or a delta: checks, then counts
+ * the write. */
+static gboolean
+begin_save (QuorumStore  *store,
+            gint64        task_id,
+            gint64        user_id,
+            gint64        version,
+            GError      **error)
+{
+  g_autoptr(JsonObject) task = NULL;
+
+  if (!require_version (version, error) || !_quorum_store_begin (store, error))
+    return FALSE;
+  if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
+      !check_task (task, user_id, version, "assigned,in_progress,rejected", error) ||
+      _quorum_store_write (store, NULL, error,
+                           "UPDATE tasks SET version = version + 1, updated_at = " NOW ", "
+                           "state = 'in_progress' WHERE id = ?", "i", task_id) < 0)
+    return _quorum_store_fail (store);
+  return TRUE;
+}
+
 gint64
 quorum_store_save_task (QuorumStore  *store,
                         gint64        task_id,
                         gint64        user_id,
                         gint64        version,
-                        const char   *instances_json,
+                        GPtrArray    *instances,
+                        const char   *author,
+                        GString      *written,
                         GError      **error)
 {
-  g_autoptr(JsonObject) task = NULL;
-
-  if (!require_version (version, error) || !_quorum_store_begin (store, error))
+  if (!begin_save (store, task_id, user_id, version, error))
     return -1;
-  if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
-      !check_task (task, user_id, version, "assigned,in_progress,rejected", error) ||
-      _quorum_store_write (store, NULL, error,
-                           "UPDATE tasks SET instances_json = ?, version = version + 1, updated_at = " NOW ", "
-                           "state = 'in_progress' WHERE id = ?", "si", instances_json, task_id) < 0 ||
+  if (!_quorum_store_replace_instances (store, task_id, instances, author, written, error) ||
+      !_quorum_store_commit (store, error))
+    return _quorum_store_fail (store), -1;
+  return version + 1;
+}
+
+gint64
+quorum_store_patch_task (QuorumStore         *store,
+                         gint64               task_id,
+                         gint64               user_id,
+                         gint64               version,
+                         GPtrArray           *upsert,
+                         const char * const  *delete_ids,
+                         const char          *author,
+                         GError             **error)
+{
+  if (!begin_save (store, task_id, user_id, version, error))
+    return -1;
+  if (!_quorum_store_apply_delta (store, task_id, upsert, delete_ids, author, error) ||
       !_quorum_store_commit (store, error))
     return _quorum_store_fail (store), -1;
   return version + 1;
@@ -778,10 +815,10 @@ quorum_store_set_consensus_scores (QuorumStore  *store,
     return _quorum_store_fail (store);
   /* Best Annotator starts from the best version, unless the reviewer has
    * already begun a version of their own. */
-  if (preselected_json != NULL &&
-      _quorum_store_write (store, NULL, error,
-                           "UPDATE tasks SET instances_json = ?, version = version + 1 "
-                           "WHERE id = ? AND instances_json = '[]'", "si", preselected_json, task_id) < 0)
+  if (preselected_json != NULL && !_quorum_store_task_has_instances (store, task_id) &&
+      (_quorum_store_write (store, NULL, error, "UPDATE tasks SET version = version + 1 WHERE id = ?",
+                            "i", task_id) < 0 ||
+       !_quorum_store_replace_instances_json (store, task_id, preselected_json, error)))
     return _quorum_store_fail (store);
   return _quorum_store_commit (store, error);
 }
@@ -806,7 +843,7 @@ quorum_store_job_outputs (QuorumStore  *store,
                              "SELECT tasks.id AS id, tasks.file_id AS file, files.name AS name, files.width AS width, "
                              "files.height AS height, files.frames AS frames, files.fps AS fps, tasks.kind AS kind, "
                              "tasks.pass AS pass, tasks.state AS state, users.name AS annotator, "
-                             "tasks.submitted_at AS submitted_at, tasks.instances_json AS instances_json, "
+                             "tasks.submitted_at AS submitted_at, " QUORUM_STORE_INSTANCES_JSON ("tasks.id") ", "
                              "consensus_scores.scores_json AS scores_json "
                              "FROM tasks JOIN files ON files.id = tasks.file_id "
                              "JOIN job_files ON job_files.job_id = tasks.job_id AND job_files.file_id = tasks.file_id "
@@ -887,8 +924,9 @@ quorum_store_save_consensus (QuorumStore  *store,
     }
   if ((best_task_id > 0 && !mark_best (store, task_id, best_task_id, error)) ||
       _quorum_store_write (store, NULL, error,
-                           "UPDATE tasks SET instances_json = ?, version = version + 1, updated_at = " NOW ", "
-                           "state = 'in_progress' WHERE id = ?", "si", instances_json, task_id) < 0 ||
+                           "UPDATE tasks SET version = version + 1, updated_at = " NOW ", "
+                           "state = 'in_progress' WHERE id = ?", "i", task_id) < 0 ||
+      !_quorum_store_replace_instances_json (store, task_id, instances_json, error) ||
       !_quorum_store_commit (store, error))
     return _quorum_store_fail (store), -1;
   return version + 1;

@@ -97,6 +97,42 @@ gboolean      _quorum_store_insert_plan (QuorumStore  *store,
                                          gint64        taker,
                                          gint64        attempt,
                                          GError      **error);
+/* ---- a task's instances, a row each (quorum-store-instances.c) ---- */
+
+/* The instances of the task whose id is @task (an SQL expression), as one
+ * JSON array column "instances_json", in their order. */
+#define QUORUM_STORE_INSTANCES_JSON(task) \
+  "(SELECT '[' || coalesce(group_concat(body, ','), '') || ']' FROM " \
+  "(SELECT body FROM task_instances WHERE task_id = " task " ORDER BY position)) AS instances_json"
+
+/* Replaces the task's instances with @instances, in their order. With an
+ * @author, each instance's author and copied_from are set as the server
+ * says (an instance the task holds keeps them, a new one is @author's);
+ * without, they are stored as given (consensus copies). With @written,
+ * appends to it the instances as stored, a JSON array. */
+gboolean      _quorum_store_replace_instances (QuorumStore  *store,
+                                               gint64        task_id,
+                                               GPtrArray    *instances,
+                                               const char   *author,
+                                               GString      *written,
+                                               GError      **error);
+/* The same from a JSON array of instances whose authorship is set. */
+gboolean      _quorum_store_replace_instances_json (QuorumStore  *store,
+                                                    gint64        task_id,
+                                                    const char   *instances_json,
+                                                    GError      **error);
+/* Removes @delete_ids (each must be there), then replaces or adds each of
+ * @upsert by id, with authorship as _quorum_store_replace_instances sets it;
+ * an added one comes last. */
+gboolean      _quorum_store_apply_delta (QuorumStore         *store,
+                                         gint64               task_id,
+                                         GPtrArray           *upsert,
+                                         const char * const  *delete_ids,
+                                         const char          *author,
+                                         GError             **error);
+gboolean      _quorum_store_task_has_instances (QuorumStore *store,
+                                                gint64       task_id);
+
 void          _quorum_store_set_error (QuorumStore  *store,
                                        GError      **error,
                                        const char   *context);

@@ -242,6 +242,24 @@ static const char * const migrations[] = {
   "DROP TABLE credentials;"
   "ALTER TABLE credentials_owned RENAME TO credentials;"
   "CREATE INDEX credentials_by_name ON credentials (name);",
+
+  /* 14: a task's instances a row each, so that a save of what changed
+   * (PATCH /tasks/{id}/instances) writes only that; the rows keep the
+   * order of the list they came from */
+  "CREATE TABLE task_instances ("
+  "  task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  instance_id TEXT NOT NULL,"
+  "  author TEXT,"
+  "  copied_from TEXT,"
+  "  body TEXT NOT NULL,"
+  "  PRIMARY KEY (task_id, instance_id));"
+  "CREATE INDEX task_instances_in_order ON task_instances (task_id, position);"
+  "INSERT INTO task_instances (task_id, position, instance_id, author, copied_from, body) "
+  "  SELECT tasks.id, instance.key, json_extract(instance.value, '$.id'), "
+  "    json_extract(instance.value, '$.author'), json_extract(instance.value, '$.copied_from'), instance.value "
+  "  FROM tasks, json_each(tasks.instances_json) AS instance WHERE tasks.instances_json != '[]';"
+  "ALTER TABLE tasks DROP COLUMN instances_json;",
 };
 
 void

@@ -323,15 +323,33 @@ JsonNode   *quorum_store_file_draws      (QuorumStore   *store,
                                           gint64         job_id,
                                           gint64         file_id,
                                           GError       **error);
-/* Saves @instances_json when @version (at least 1) is current; returns the
- * new version, or -1 with QUORUM_ERROR_CONFLICT naming the current one
- * (QUORUM_ERROR_INVALID for a version below 1). */
+/* Saves @instances as the task's when @version (at least 1) is current;
+ * returns the new version, or -1 with QUORUM_ERROR_CONFLICT naming the
+ * current one (QUORUM_ERROR_INVALID for a version below 1). Sets each
+ * instance's author and copied_from: an instance the task holds already
+ * keeps its own, a new one is @author's, copied from nothing. With
+ * @written (nullable), appends the instances as stored to it, a JSON array
+ * (a reply need not write them again). */
 gint64      quorum_store_save_task       (QuorumStore   *store,
                                           gint64         task_id,
                                           gint64         user_id,
                                           gint64         version,
-                                          const char    *instances_json,
+                                          GPtrArray     *instances,
+                                          const char    *author,
+                                          GString       *written,
                                           GError       **error);
+/* The same for what changed: removes @delete_ids (QUORUM_ERROR_INVALID
+ * naming "delete[i]" for an id the task does not hold), then replaces or
+ * adds each of @upsert by id (an added one last). Costs what changed, not
+ * the size of the task. */
+gint64      quorum_store_patch_task      (QuorumStore         *store,
+                                          gint64               task_id,
+                                          gint64               user_id,
+                                          gint64               version,
+                                          GPtrArray           *upsert,
+                                          const char * const  *delete_ids,
+                                          const char          *author,
+                                          GError             **error);
 gboolean    quorum_store_submit_task     (QuorumStore   *store,
                                           gint64         task_id,
                                           gint64         user_id,

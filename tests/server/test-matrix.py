@@ -457,6 +457,10 @@ def task_box(caller, ids):
     return {"version": version(ids["work"]), "instances": [box("matrix-" + caller)]}
 
 
+def task_delta(caller, ids):
+    return {"version": version(ids["work"]), "upsert": [box("matrix-delta-" + caller)]}
+
+
 P = "/api/v1"
 ROWS = [
     Row("GET /version", "/version", everyone(200)),
@@ -520,6 +524,7 @@ ROWS = [
     # Task routes: each caller on their own task, or on one held by a helper.
     Row("GET /tasks/{id}", "/tasks/{view}", signed_in(404, ann=200, rev=200, trainer=200, org=200, market=200, taker=200, padmin=200, admin=200)),
     Row("PUT /tasks/{id}/instances", "/tasks/{work}/instances", signed_in(404, ann=200, rev=200, org=200, market=200, taker=200), body=task_box),
+    Row("PATCH /tasks/{id}/instances", "/tasks/{work}/instances", signed_in(404, ann=200, rev=200, org=200, market=200, taker=200), body=task_delta),
     Row("POST /tasks/{id}/submit", "/tasks/{draw}/submit", signed_in(404, ann=200, org=200, market=200, taker=200), body=lambda c, ids: {"version": version(ids["draw"])}, late=1),
     Row("POST /tasks/{id}/accept", "/tasks/{review}/accept", signed_in(404, rev=200), body={"comments": "fine"}, late=1),
     Row("POST /tasks/{id}/reject", "/tasks/{review2}/reject", signed_in(404, rev=200), body={"comments": "tighter boxes"}, late=1),
