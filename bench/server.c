@@ -19,6 +19,7 @@
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int clients = 64;
 static int seconds = 5;
@@ -104,12 +105,13 @@ annotate (gpointer data)
       t0 = g_get_monotonic_time ();
       g_array_append_val (client->latencies, (gint64) { t0 - start });
       client->requests++;
-      if (status == 204 && client->job_index + 1 < client->jobs->len)
+      /* 204: nothing left for this client; 422: the job is complete */
+      if ((status == 204 || status == 422) && client->job_index + 1 < client->jobs->len)
         {
           client->job_index++;
           continue;
         }
-      if (status == 204)
+      if (status == 204 || status == 422)
         {
           client->ran_dry = TRUE;
           break;
@@ -206,6 +208,24 @@ status_kb (const char *pid,
   return g_ascii_strtoll (line + strlen (field) + 1, NULL, 10);
 }
 
+/* The processor time the process has used, user and system, in seconds. */
+static double
+cpu_seconds (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (after = strrchr (text, ')')) == NULL)
+    return 0;
+  /* after the name: state is field 3, utime 14, stime 15 */
+  fields = g_strsplit (after + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
 typedef struct {
   const char *pid;
   gint64      deadline;
@@ -291,6 +311,7 @@ run_clients (Client      *all,
   g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) cycles = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GHashTable) failed = g_hash_table_new (NULL, NULL);
+  double cpu_start = server_pid != NULL ? cpu_seconds (server_pid) : 0;
   gint64 start = g_get_monotonic_time ();
   MemoryWatch watch = { server_pid, start + (gint64) seconds * G_USEC_PER_SEC, 0 };
   GThread *watcher = server_pid != NULL ? g_thread_new ("memory", watch_memory, &watch) : NULL;
@@ -337,6 +358,9 @@ run_clients (Client      *all,
       printf ("\n");
       if (dry > 0)
         printf ("%-36s %u clients ran out of tasks: raise --files\n", "WARNING", dry);
+      printf ("%-36s %.0f µs of processor time per request (%.2f cores)\n", "server's work",
+              (cpu_seconds (server_pid) - cpu_start) * G_USEC_PER_SEC / MAX (latencies->len, 1),
+              (cpu_seconds (server_pid) - cpu_start) / elapsed);
       printf ("%-36s VmRSS %.1f MB at most (sampled every 100 ms), VmHWM %.1f MB\n", "server memory under the load",
               watch.max_rss / 1024.0, status_kb (server_pid, "VmHWM:") / 1024.0);
     }
@@ -521,6 +545,8 @@ main (int    argc,
       all[i].failed = g_hash_table_new (NULL, NULL);
     }
 
+  /* Its connection would count against the server's limit per address. */
+  soup_session_abort (session);
   printf ("%d annotators for %d s against quorum-server (next, fetch, save, submit):\n", clients, seconds);
   quorum_rate = run_clients (all, annotate, "all requests", g_subprocess_get_identifier (server));
 
