@@ -5,7 +5,9 @@
  * bench/server: 64 simulated annotators on loopback against a real
  * quorum-server (next task, fetch, save, submit), and the same number of
  * clients against a bare libsoup handler on this machine for comparison.
- * Prints requests per second and p50/p99 latencies.
+ * Prints requests and cycles per second, p50/p99 latencies, the failed
+ * requests, the server's memory under the load and the ratio to bare
+ * libsoup. See README.md.
  */
 
 #include "config.h"
@@ -17,20 +19,40 @@
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int clients = 64;
 static int seconds = 5;
+static int n_files = 2000;
+
+/* Jobs are launched until they hold this many cycles a second of the run:
+ * more than two cores can answer (bare libsoup does about 2,800 cycles of
+ * four requests a second), so that no client runs out of tasks. */
+#define CYCLES_PER_SECOND_PLANNED 6000
 
 typedef struct {
-  char    *base;
-  char    *token;
-  gint64   job;
-  gint64   deadline;
-  GArray  *latencies;   /* microseconds, of every request */
-  GArray  *cycles;      /* microseconds, of next + save */
-  guint    requests;
-  guint    failures;
+  char       *base;
+  char       *token;
+  GArray     *jobs;        /* gint64: the client moves to the next when one runs dry */
+  guint       job_index;
+  gint64      deadline;
+  GArray     *latencies;   /* microseconds, of every request */
+  GArray     *cycles;      /* microseconds, of next + save */
+  guint       requests;
+  guint       failures;
+  gboolean    ran_dry;
+  GHashTable *failed;      /* status → count */
 } Client;
+
+static void
+count_failure (Client *client,
+               guint   status)
+{
+  gpointer count = g_hash_table_lookup (client->failed, GUINT_TO_POINTER (status));
+
+  g_hash_table_insert (client->failed, GUINT_TO_POINTER (status), GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+  client->failures++;
+}
 
 static guint
 call (SoupSession *session,
@@ -66,10 +88,11 @@ annotate (gpointer data)
 {
   Client *client = data;
   g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 1, NULL);
-  g_autofree char *next = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", client->job);
 
   while (g_get_monotonic_time () < client->deadline)
     {
+      g_autofree char *next = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next",
+                                               g_array_index (client->jobs, gint64, client->job_index));
       g_autoptr(JsonNode) task = NULL;
       g_autoptr(JsonNode) saved = NULL;
       gint64 start = g_get_monotonic_time (), t0, t1;
@@ -82,19 +105,32 @@ annotate (gpointer data)
       t0 = g_get_monotonic_time ();
       g_array_append_val (client->latencies, (gint64) { t0 - start });
       client->requests++;
+      /* 204: nothing left for this client; 422: the job is complete */
+      if ((status == 204 || status == 422) && client->job_index + 1 < client->jobs->len)
+        {
+          client->job_index++;
+          continue;
+        }
+      if (status == 204 || status == 422)
+        {
+          client->ran_dry = TRUE;
+          break;
+        }
       if (status != 200 || task == NULL)
         {
-          client->failures += status != 204;
-          break;
+          count_failure (client, status);
+          continue;
         }
       id = json_object_get_int_member (json_node_get_object (task), "id");
       version = json_object_get_int_member (json_node_get_object (task), "version");
       path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT, id);
       t0 = g_get_monotonic_time ();
-      call (session, client->base, "GET", path, client->token, NULL, NULL);
+      status = call (session, client->base, "GET", path, client->token, NULL, NULL);
       t1 = g_get_monotonic_time ();
       g_array_append_val (client->latencies, (gint64) { t1 - t0 });
       client->requests++;
+      if (status != 200)
+        count_failure (client, status);
 
       g_free (path);
       path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/instances", id);
@@ -106,9 +142,9 @@ annotate (gpointer data)
       g_array_append_val (client->latencies, (gint64) { t1 - t0 });
       g_array_append_val (client->cycles, (gint64) { t1 - start });
       client->requests++;
-      if (status != 200)
+      if (status != 200 || saved == NULL)
         {
-          client->failures++;
+          count_failure (client, status);
           continue;
         }
       version = json_object_get_int_member (json_node_get_object (saved), "version");
@@ -121,7 +157,8 @@ annotate (gpointer data)
       t1 = g_get_monotonic_time ();
       g_array_append_val (client->latencies, (gint64) { t1 - t0 });
       client->requests++;
-      client->failures += status != 200;
+      if (status != 200)
+        count_failure (client, status);
     }
   return NULL;
 }
@@ -135,21 +172,78 @@ compare_gint64 (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
-static void
+/* Prints the rate and percentiles of @latencies; returns the rate. */
+static double
 report (const char *what,
+        const char *unit,
         GArray     *latencies,
         double      elapsed)
 {
   g_array_sort (latencies, compare_gint64);
   if (latencies->len == 0)
     {
-      printf ("%-34s no requests\n", what);
-      return;
+      printf ("%-36s no %s\n", what, unit);
+      return 0;
     }
-  printf ("%-34s %8.0f requests/s   p50 %6.2f ms   p99 %6.2f ms   (%u requests)\n", what,
-          latencies->len / elapsed,
+  printf ("%-36s %8.0f %s/s   p50 %6.2f ms   p99 %6.2f ms   (%u %s)\n", what,
+          latencies->len / elapsed, unit,
           g_array_index (latencies, gint64, latencies->len / 2) / 1000.0,
-          g_array_index (latencies, gint64, (guint) (latencies->len * 0.99)) / 1000.0, latencies->len);
+          g_array_index (latencies, gint64, (guint) (latencies->len * 0.99)) / 1000.0, latencies->len, unit);
+  return latencies->len / elapsed;
+}
+
+/* ---- the server's memory ------------------------------------------------ */
+
+/* A field of /proc/PID/status in kB, or -1. */
+static gint64
+status_kb (const char *pid,
+           const char *field)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (pid == NULL || !g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, field)) == NULL)
+    return -1;
+  return g_ascii_strtoll (line + strlen (field) + 1, NULL, 10);
+}
+
+/* The processor time the process has used, user and system, in seconds. */
+static double
+cpu_seconds (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (after = strrchr (text, ')')) == NULL)
+    return 0;
+  /* after the name: state is field 3, utime 14, stime 15 */
+  fields = g_strsplit (after + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
+typedef struct {
+  const char *pid;
+  gint64      deadline;
+  gint64      max_rss;
+} MemoryWatch;
+
+/* Samples VmRSS every 100 ms while the clients run. */
+static gpointer
+watch_memory (gpointer data)
+{
+  MemoryWatch *watch = data;
+
+  while (g_get_monotonic_time () < watch->deadline)
+    {
+      watch->max_rss = MAX (watch->max_rss, status_kb (watch->pid, "VmRSS:"));
+      g_usleep (100 * 1000);
+    }
+  return NULL;
 }
 
 /* ---- the bare libsoup handler ------------------------------------------ */
@@ -204,18 +298,25 @@ hammer (gpointer data)
   return NULL;
 }
 
-static void
+/* Runs the clients for the set time and prints their figures; returns
+ * the requests per second. @server_pid, if not NULL, is the process whose
+ * memory is reported. */
+static double
 run_clients (Client      *all,
              GThreadFunc  func,
              const char  *label,
-             const char  *cycle_label)
+             const char  *server_pid)
 {
   g_autoptr(GPtrArray) threads = g_ptr_array_new ();
   g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) cycles = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) failed = g_hash_table_new (NULL, NULL);
+  double cpu_start = server_pid != NULL ? cpu_seconds (server_pid) : 0;
   gint64 start = g_get_monotonic_time ();
-  double elapsed;
-  guint failures = 0;
+  MemoryWatch watch = { server_pid, start + (gint64) seconds * G_USEC_PER_SEC, 0 };
+  GThread *watcher = server_pid != NULL ? g_thread_new ("memory", watch_memory, &watch) : NULL;
+  double elapsed, rate;
+  guint failures = 0, dry = 0;
 
   for (int i = 0; i < clients; i++)
     {
@@ -225,71 +326,68 @@ run_clients (Client      *all,
   for (int i = 0; i < clients; i++)
     g_thread_join (g_ptr_array_index (threads, i));
   elapsed = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  if (watcher != NULL)
+    g_thread_join (watcher);
   for (int i = 0; i < clients; i++)
     {
+      GHashTableIter iter;
+      gpointer status, count;
+
       g_array_append_vals (latencies, all[i].latencies->data, all[i].latencies->len);
       if (all[i].cycles != NULL)
         g_array_append_vals (cycles, all[i].cycles->data, all[i].cycles->len);
       failures += all[i].failures;
+      dry += all[i].ran_dry;
+      g_hash_table_iter_init (&iter, all[i].failed);
+      while (g_hash_table_iter_next (&iter, &status, &count))
+        g_hash_table_insert (failed, status,
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (failed, status)) +
+                                               GPOINTER_TO_UINT (count)));
     }
-  report (label, latencies, elapsed);
-  if (cycle_label != NULL)
+  rate = report (label, "requests", latencies, elapsed);
+  if (server_pid != NULL)
     {
-      report (cycle_label, cycles, elapsed);
-      printf ("%-34s %u\n", "failed requests", failures);
+      GHashTableIter iter;
+      gpointer status, count;
+
+      report ("next + fetch + save cycles", "cycles", cycles, elapsed);
+      printf ("%-36s %u", "failed requests", failures);
+      g_hash_table_iter_init (&iter, failed);
+      while (g_hash_table_iter_next (&iter, &status, &count))
+        printf ("   %u × status %u", GPOINTER_TO_UINT (count), GPOINTER_TO_UINT (status));
+      printf ("\n");
+      if (dry > 0)
+        printf ("%-36s %u clients ran out of tasks: raise --files\n", "WARNING", dry);
+      printf ("%-36s %.0f µs of processor time per request (%.2f cores)\n", "server's work",
+              (cpu_seconds (server_pid) - cpu_start) * G_USEC_PER_SEC / MAX (latencies->len, 1),
+              (cpu_seconds (server_pid) - cpu_start) / elapsed);
+      printf ("%-36s VmRSS %.1f MB at most (sampled every 100 ms), VmHWM %.1f MB\n", "server memory under the load",
+              watch.max_rss / 1024.0, status_kb (server_pid, "VmHWM:") / 1024.0);
     }
+  return rate;
 }
 
-int
-main (int    argc,
-      char **argv)
+/* Uploads files [first, last) in a thread of its own. */
+typedef struct {
+  const char *base;
+  const char *token;
+  int         first;
+  int         last;
+} Upload;
+
+static gpointer
+upload_files (gpointer data)
 {
-  const char *binary = argc > 1 ? argv[1] : "src/server/quorum-server";
-  g_autofree char *data = g_dir_make_tmp ("quorum-bench-XXXXXX", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDIN_PIPE);
-  g_autoptr(GSubprocess) admin = NULL;
-  g_autoptr(GSubprocess) server = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
+  Upload *upload = data;
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(JsonNode) reply = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *root = NULL;
-  g_autofree Client *all = NULL;
-  g_autoptr(GString) files = g_string_new ("[");
-  guint bare_port = 0;
-  gint64 job;
-  int n_files;
+  g_autofree char *auth = g_strconcat ("Bearer ", upload->token, NULL);
 
-  if (argc > 2)
-    clients = atoi (argv[2]);
-  if (argc > 3)
-    seconds = atoi (argv[3]);
-  /* enough work for the run at well over the target rate */
-  n_files = argc > 4 ? atoi (argv[4]) : 4000;
-  g_subprocess_launcher_setenv (launcher, "QUORUM_PWHASH_FAST", "1", TRUE);
-  admin = g_subprocess_launcher_spawn (launcher, NULL, binary, "--data", data, "--create-admin", "root", NULL);
-  g_subprocess_communicate_utf8 (admin, "root password\n", NULL, NULL, NULL, NULL);
-  server = g_subprocess_launcher_spawn (launcher, NULL, binary, "--data", data, "--listen", "127.0.0.1:0", NULL);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL);
-  base = g_strdup_printf ("http://127.0.0.1:%s/api/v1", strstr (line, "port ") + 5);
-
-  call (session, base, "POST", "/login", NULL, "{\"user\": \"root\", \"password\": \"root password\"}", &reply);
-  root = g_strdup (json_object_get_string_member (json_node_get_object (reply), "token"));
-  call (session, base, "POST", "/projects", root, "{\"name\": \"Bench\"}", NULL);
-  call (session, base, "PUT", "/projects/1/labels", root,
-        "{\"labels\": [{\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\"}]}", NULL);
-  printf ("preparing %d files and %d annotators…\n", n_files, clients);
-  fflush (stdout);
-  for (int i = 0; i < n_files; i++)
+  for (int i = upload->first; i < upload->last; i++)
     {
       /* a small PNG, different every time so that none is deduplicated */
       g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 4, 4);
-      g_autofree char *uri = g_strdup_printf ("%s/projects/1/files?name=f%d.png", base, i);
+      g_autofree char *uri = g_strdup_printf ("%s/projects/1/files?name=f%d.png", upload->base, i);
       g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
-      g_autofree char *auth = g_strconcat ("Bearer ", root, NULL);
       g_autofree char *png = NULL;
       g_autoptr(GBytes) body = NULL;
       g_autoptr(GBytes) answer = NULL;
@@ -301,20 +399,133 @@ main (int    argc,
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
       soup_message_set_request_body_from_bytes (msg, "image/png", body);
       answer = soup_session_send_and_read (session, msg, NULL, NULL);
-      g_string_append_printf (files, "%s%d", i > 0 ? ", " : "", i + 1);
+      if (soup_message_get_status (msg) != 201)
+        g_error ("uploading file %d: status %u", i, soup_message_get_status (msg));
     }
+  return NULL;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *binary = NULL;
+  GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_FILENAME, &binary, "The quorum-server to run (default src/server/quorum-server)", "PATH" },
+    { "clients", 'c', 0, G_OPTION_ARG_INT, &clients, "Simulated annotators, each a thread with one connection (64)", "N" },
+    { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "How long each run lasts (5)", "S" },
+    { "files", 'f', 0, G_OPTION_ARG_INT, &n_files, "Images uploaded; jobs over them are launched until the run cannot exhaust them (2000)", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) options = g_option_context_new ("[SERVER [CLIENTS [SECONDS [FILES]]]]: quorum-server under simulated annotators, beside bare libsoup");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) admin = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GArray) jobs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *line = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *root = NULL;
+  g_autofree Client *all = NULL;
+  g_autoptr(GString) files = g_string_new ("[");
+  Upload uploads[4];
+  GThread *uploaders[G_N_ELEMENTS (uploads)];
+  guint bare_port = 0;
+  double quorum_rate, bare_rate;
+  int n_jobs;
+
+  g_option_context_add_main_entries (options, entries, NULL);
+  g_option_context_set_description (options,
+    "Starts SERVER with a fresh data folder, uploads FILES small PNGs, launches one-pass jobs over them\n"
+    "and lets CLIENTS annotators loop for SECONDS: next task, fetch it, save one box, submit. Then the\n"
+    "same clients against a bare libsoup handler in this process, with keep-alive and with\n"
+    "\"Connection: close\". The positional arguments are the options' older spelling.");
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 2;
+    }
+  if (argc > 1)
+    {
+      g_free (binary);
+      binary = g_strdup (argv[1]);
+    }
+  if (argc > 2)
+    clients = atoi (argv[2]);
+  if (argc > 3)
+    seconds = atoi (argv[3]);
+  if (argc > 4)
+    n_files = atoi (argv[4]);
+  if (binary == NULL)
+    binary = g_strdup ("src/server/quorum-server");
+  if (clients < 1 || seconds < 1 || n_files < 1 || argc > 5)
+    {
+      g_autofree char *help = g_option_context_get_help (options, TRUE, NULL);
+      fprintf (stderr, "CLIENTS, SECONDS and FILES must be whole numbers of at least 1\n\n%s", help);
+      return 2;
+    }
+  if (!g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      fprintf (stderr, "%s: no such program; give the quorum-server to run (--server PATH)\n", binary);
+      return 2;
+    }
+  /* Enough tasks for the run at well over what two cores answer. */
+  n_jobs = (int) ((gint64) seconds * CYCLES_PER_SECOND_PLANNED / n_files) + 1;
+
+  data = g_dir_make_tmp ("quorum-bench-XXXXXX", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  session = soup_session_new ();
+  g_subprocess_launcher_setenv (launcher, "QUORUM_PWHASH_FAST", "1", TRUE);
+  admin = g_subprocess_launcher_spawn (launcher, NULL, binary, "--data", data, "--create-admin", "root", NULL);
+  g_subprocess_communicate_utf8 (admin, "root password\n", NULL, NULL, NULL, NULL);
+  server = g_subprocess_launcher_spawn (launcher, NULL, binary, "--data", data, "--listen", "127.0.0.1:0", NULL);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL);
+  if (line == NULL || strstr (line, "port ") == NULL)
+    {
+      fprintf (stderr, "%s did not start\n", binary);
+      return 1;
+    }
+  base = g_strdup_printf ("http://127.0.0.1:%s/api/v1", strstr (line, "port ") + 5);
+
+  call (session, base, "POST", "/login", NULL, "{\"user\": \"root\", \"password\": \"root password\"}", &reply);
+  root = g_strdup (json_object_get_string_member (json_node_get_object (reply), "token"));
+  call (session, base, "POST", "/projects", root, "{\"name\": \"Bench\"}", NULL);
+  call (session, base, "PUT", "/projects/1/labels", root,
+        "{\"labels\": [{\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\"}]}", NULL);
+  printf ("preparing %d files, %d jobs over them (%d tasks) and %d annotators…\n", n_files, n_jobs,
+          n_files * n_jobs, clients);
+  fflush (stdout);
+  for (guint t = 0; t < G_N_ELEMENTS (uploads); t++)
+    {
+      uploads[t] = (Upload) { base, root, n_files * (int) t / 4, n_files * (int) (t + 1) / 4 };
+      uploaders[t] = g_thread_new ("upload", upload_files, &uploads[t]);
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (uploads); t++)
+    g_thread_join (uploaders[t]);
+  for (int i = 0; i < n_files; i++)
+    g_string_append_printf (files, "%s%d", i > 0 ? ", " : "", i + 1);
   g_string_append (files, "]");
-  {
-    g_autofree char *request = g_strdup_printf ("{\"settings\": {\"name\": \"Bench\", \"passes_per_file\": 1, "
-                                                "\"review_frequency\": 0}, \"files\": %s}", files->str);
-    g_clear_pointer (&reply, json_node_unref);
-    call (session, base, "POST", "/projects/1/jobs", root, request, &reply);
-    job = json_object_get_int_member (json_node_get_object (reply), "id");
-  }
-  {
-    g_autofree char *path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/launch", job);
-    call (session, base, "POST", path, root, NULL, NULL);
-  }
+  for (int j = 0; j < n_jobs; j++)
+    {
+      g_autofree char *request = g_strdup_printf ("{\"settings\": {\"name\": \"Bench %d\", \"passes_per_file\": 1, "
+                                                  "\"review_frequency\": 0}, \"files\": %s}", j + 1, files->str);
+      g_autofree char *path = NULL;
+      gint64 job;
+
+      g_clear_pointer (&reply, json_node_unref);
+      if (call (session, base, "POST", "/projects/1/jobs", root, request, &reply) != 201 || reply == NULL)
+        g_error ("cannot create job %d", j + 1);
+      job = json_object_get_int_member (json_node_get_object (reply), "id");
+      path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/launch", job);
+      if (call (session, base, "POST", path, root, NULL, NULL) != 200)
+        g_error ("cannot launch job %" G_GINT64_FORMAT, job);
+      g_array_append_val (jobs, job);
+    }
   all = g_new0 (Client, clients);
   for (int i = 0; i < clients; i++)
     {
@@ -328,13 +539,16 @@ main (int    argc,
       call (session, base, "POST", "/login", NULL, login, &token);
       all[i].base = base;
       all[i].token = g_strdup (json_object_get_string_member (json_node_get_object (token), "token"));
-      all[i].job = job;
+      all[i].jobs = jobs;
       all[i].latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
       all[i].cycles = g_array_new (FALSE, FALSE, sizeof (gint64));
+      all[i].failed = g_hash_table_new (NULL, NULL);
     }
 
+  /* Its connection would count against the server's limit per address. */
+  soup_session_abort (session);
   printf ("%d annotators for %d s against quorum-server (next, fetch, save, submit):\n", clients, seconds);
-  run_clients (all, annotate, "all requests", "next + fetch + save cycles");
+  quorum_rate = run_clients (all, annotate, "all requests", g_subprocess_get_identifier (server));
 
   g_thread_new ("bare", bare_server, &bare_port);
   while (g_atomic_int_get (&bare_port) == 0)
@@ -346,11 +560,12 @@ main (int    argc,
       all[i].base = g_strdup_printf ("http://127.0.0.1:%u", bare_port);
     }
   printf ("%d clients for %d s against a bare libsoup handler:\n", clients, seconds);
-  run_clients (all, hammer, "bare libsoup GET, keep-alive", NULL);
+  bare_rate = run_clients (all, hammer, "bare libsoup GET, keep-alive", NULL);
   for (int i = 0; i < clients; i++)
     g_array_set_size (all[i].latencies, 0);
   g_atomic_int_set (&bare_close, TRUE);
   run_clients (all, hammer, "bare libsoup GET, Connection: close", NULL);
+  printf ("%-36s %.2f× bare libsoup with keep-alive\n", "quorum-server", bare_rate > 0 ? quorum_rate / bare_rate : 0);
 
   g_subprocess_force_exit (server);
   return 0;

@@ -166,12 +166,64 @@ _quorum_request_require_admin (QuorumRequest *request)
   return TRUE;
 }
 
+/* The caller found from a message's headers, kept on the message until its
+ * handler runs: the token is looked up once per request. */
+typedef struct {
+  JsonObject *caller;
+  char       *token_hash;
+} SignedIn;
+
+static void
+signed_in_free (SignedIn *signed_in)
+{
+  g_clear_pointer (&signed_in->caller, json_object_unref);
+  g_free (signed_in->token_hash);
+  g_free (signed_in);
+}
+
+static GQuark
+signed_in_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("quorum-signed-in");
+  return quark;
+}
+
+void
+_quorum_request_keep_caller (QuorumRequest *request)
+{
+  SignedIn *signed_in = g_new0 (SignedIn, 1);
+
+  signed_in->caller = g_steal_pointer (&request->caller);
+  signed_in->token_hash = g_steal_pointer (&request->token_hash);
+  g_object_set_qdata_full (G_OBJECT (request->msg), signed_in_quark (), signed_in,
+                           (GDestroyNotify) signed_in_free);
+}
+
 gboolean
 _quorum_request_authenticate (QuorumRequest *request)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
   const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  SignedIn *signed_in = g_object_get_qdata (G_OBJECT (request->msg), signed_in_quark ());
   g_autoptr(GError) error = NULL;
+
+  /* A read from disk looks the token up there, not in the batch. */
+  if (signed_in != NULL && !request->from_disk)
+    {
+      request->caller = g_steal_pointer (&signed_in->caller);
+      request->token_hash = g_steal_pointer (&signed_in->token_hash);
+      g_object_set_qdata (G_OBJECT (request->msg), signed_in_quark (), NULL);
+      if (request->caller != NULL)
+        {
+          request->caller_id = json_object_get_int_member (request->caller, "id");
+          request->caller_admin = json_object_get_boolean_member (request->caller, "admin");
+          return TRUE;
+        }
+      g_clear_pointer (&request->token_hash, g_free);
+    }
 
   if (authorization == NULL || !g_str_has_prefix (authorization, "Bearer ") ||
       authorization[strlen ("Bearer ")] == '\0')

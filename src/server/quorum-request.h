@@ -20,6 +20,7 @@ typedef struct {
   gboolean           caller_admin;
   char              *token_hash;
   gboolean           paused;      /* answered later, from another thread's result */
+  gboolean           from_disk;   /* a read answered from what is on disk, outside the batch */
 } QuorumRequest;
 
 /* Project roles in rising order of what they may do. */
@@ -68,6 +69,10 @@ void           _quorum_request_free    (QuorumRequest     *request);
 /* Reads the bearer token and sets the caller, or replies 401 and returns
  * FALSE. */
 gboolean       _quorum_request_authenticate (QuorumRequest *request);
+/* Keeps the caller that _quorum_request_authenticate found before the body
+ * was read on the message, for the handler's own call to find: a request's
+ * token is looked up once, when its headers arrive. */
+void           _quorum_request_keep_caller  (QuorumRequest *request);
 /* For work off the main loop: pause the message now; _finish unpauses it
  * and frees the request once the reply is set. */
 void       _quorum_request_pause        (QuorumRequest *request);

@@ -78,8 +78,13 @@ synced (GObject      *source,
   self->syncing = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     g_warning ("%s; %u answer(s) withdrawn", error->message, messages->len);
+  quorum_store_snapshot_settle (self->store, error == NULL);
   answer (messages, error);
   start_sync (self);
+  /* Everything committed is on disk: reads take a new snapshot each, and
+   * the log may be checkpointed and started over. */
+  if (!self->syncing)
+    quorum_store_snapshot_drop (self->store);
 }
 
 static void
@@ -93,6 +98,9 @@ start_sync (QuorumServer *self)
   task = g_task_new (self, NULL, synced, g_steal_pointer (&self->committed));
   g_task_set_source_tag (task, start_sync);
   self->committed = g_ptr_array_new_with_free_func (g_object_unref);
+  /* What the sync makes durable, for the reads that come meanwhile and
+   * after it (answer_from_disk). */
+  quorum_store_snapshot_take (self->store);
   g_task_run_in_thread (task, sync_in_thread);
 }
 
@@ -105,6 +113,10 @@ commit_batch (gpointer user_data)
 
   self->held = g_ptr_array_new_with_free_func (g_object_unref);
   self->commit_source = 0;
+  /* Until the batch is synced, reads are answered from what is on disk
+   * now, all of it durable. */
+  if (!self->syncing && self->committed->len == 0)
+    quorum_store_snapshot_hold (self->store);
   if (!quorum_store_batch_commit (self->store, &error))
     {
       g_warning ("%s; %u answer(s) withdrawn", error->message, held->len);
@@ -150,6 +162,35 @@ _quorum_server_hold_until_commit (QuorumServer      *self,
     soup_server_message_unpause (msg);
 }
 
+/* A read (GET) is answered at once from a read-only connection that sees
+ * only what is on disk: what was committed before the last sync that ended,
+ * or all that was committed when no commit waits for a sync. It never waits
+ * for a batch's sync, and never shows a change not yet acknowledged, which
+ * a read inside the open batch could. Returns FALSE when the store has no
+ * such snapshot (the log is being checkpointed): the read is then answered
+ * in the batch, after its sync. */
+static gboolean
+answer_from_disk (QuorumServer      *self,
+                  SoupServerMessage *msg,
+                  const QuorumRoute *route,
+                  const gint64      *ids)
+{
+  QuorumRequest *request;
+
+  if (!quorum_store_read_begin (self->store, !self->syncing && self->committed->len == 0))
+    return FALSE;
+  request = _quorum_request_new (self, msg, ids);
+  request->from_disk = TRUE;
+  if (route->anonymous || _quorum_request_authenticate (request))
+    route->handler (request);
+  quorum_store_read_end (self->store);
+  /* A handler that went on in a thread answers through
+   * _quorum_request_finish, after the syncs under way. */
+  if (!request->paused)
+    _quorum_request_free (request);
+  return TRUE;
+}
+
 static void
 dispatch (SoupServer        *soup,
           SoupServerMessage *msg,
@@ -168,6 +209,8 @@ dispatch (SoupServer        *soup,
     {
       QuorumRequest *request;
 
+      if (g_str_equal (method, "GET") && answer_from_disk (self, msg, route, ids))
+        return;
       if (!open_batch (self, &error))
         {
           quorum_http_reply_gerror (msg, error);
@@ -456,6 +499,8 @@ check_early (SoupServer        *soup,
       /* On failure the 401 is set, and answers once a body of at most
        * the anonymous limit is read. */
       signed_in = _quorum_request_authenticate (&request);
+      if (signed_in)
+        _quorum_request_keep_caller (&request);
       g_clear_pointer (&request.caller, json_object_unref);
       g_free (request.token_hash);
       if (signed_in)

@@ -8,16 +8,40 @@
 
 G_BEGIN_DECLS
 
-struct _QuorumStore
+/* One SQLite connection with its prepared statements. */
+typedef struct
 {
   sqlite3    *db;
-  char       *path;
-  char       *blob_dir;
   /* Prepared statements by their SQL, reused; those handed out and not yet
    * given back are in @in_use, and a second use of the same SQL meanwhile
    * gets a statement of its own. */
   GHashTable *statements;
   GHashTable *in_use;
+  /* The statements of @statements, by pointer, with the members their
+   * columns make in a row (StatementColumns), found without hashing the SQL. */
+  GHashTable *columns;
+  gboolean    reading;     /* a reader: in a read transaction */
+} QuorumStoreLink;
+
+struct _QuorumStore
+{
+  /* The connection every statement goes to: @writer, or a reader between
+   * quorum_store_read_begin and quorum_store_read_end. */
+  QuorumStoreLink *link;
+  QuorumStoreLink  writer;
+  /* Read-only connections for answering reads with what is on disk
+   * (quorum_store_read_begin): @durable holds a read transaction on a state
+   * that is durable, @pending one on the state a sync under way will make
+   * durable, @fresh none. Any of them may be NULL. */
+  QuorumStoreLink *readers[3];
+  QuorumStoreLink *durable;
+  QuorumStoreLink *pending;
+  gint64           wal_frames;  /* in the log after the last commit */
+  char       *path;
+  char       *blob_dir;
+  /* Parsed "_json" columns by their text, so that the same settings or
+   * labels read again and again are copied rather than parsed again. */
+  GHashTable *parsed;
   /* Inside a batch (quorum_store_batch_begin), a function's transaction is
    * a savepoint of the batch's; @savepoints counts those open. */
   gboolean    in_batch;

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "quorum-store"
 
 #include <errno.h>
+#include <string.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -267,8 +268,8 @@ _quorum_store_set_error (QuorumStore  *store,
                          GError      **error,
                          const char   *context)
 {
-  int code = sqlite3_extended_errcode (store->db);
-  const char *message = sqlite3_errmsg (store->db);
+  int code = sqlite3_extended_errcode (store->link->db);
+  const char *message = sqlite3_errmsg (store->link->db);
 
   /* SQLite's words name tables and columns: they go to the log, never into
    * a message a client may read. */
@@ -284,6 +285,41 @@ _quorum_store_set_error (QuorumStore  *store,
     g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s", context, message);
 }
 
+/* What a cached statement's columns make in a row: each column's member
+ * name, and whether its text is JSON to inline (a name ending in "_json",
+ * inlined without it). Computed once per statement. */
+typedef struct {
+  int       n_columns;
+  char    **members;
+  gboolean *is_json;
+} StatementColumns;
+
+static void
+statement_columns_free (StatementColumns *columns)
+{
+  g_strfreev (columns->members);
+  g_free (columns->is_json);
+  g_free (columns);
+}
+
+static StatementColumns *
+statement_columns_new (sqlite3_stmt *stmt)
+{
+  StatementColumns *columns = g_new0 (StatementColumns, 1);
+
+  columns->n_columns = sqlite3_column_count (stmt);
+  columns->members = g_new0 (char *, columns->n_columns + 1);
+  columns->is_json = g_new0 (gboolean, columns->n_columns);
+  for (int i = 0; i < columns->n_columns; i++)
+    {
+      const char *name = sqlite3_column_name (stmt, i);
+
+      columns->is_json[i] = g_str_has_suffix (name, "_json");
+      columns->members[i] = columns->is_json[i] ? g_strndup (name, strlen (name) - 5) : g_strdup (name);
+    }
+  return columns;
+}
+
 static sqlite3_stmt *
 prepare_valist (QuorumStore  *store,
                 GError      **error,
@@ -291,24 +327,27 @@ prepare_valist (QuorumStore  *store,
                 const char   *types,
                 va_list       args)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (store->statements, sql);
+  sqlite3_stmt *stmt = g_hash_table_lookup (store->link->statements, sql);
 
-  if (stmt == NULL || g_hash_table_contains (store->in_use, stmt))
+  if (stmt == NULL || g_hash_table_contains (store->link->in_use, stmt))
     {
       gboolean cache = stmt == NULL;
 
-      if (sqlite3_prepare_v3 (store->db, sql, -1, cache ? SQLITE_PREPARE_PERSISTENT : 0,
+      if (sqlite3_prepare_v3 (store->link->db, sql, -1, cache ? SQLITE_PREPARE_PERSISTENT : 0,
                               &stmt, NULL) != SQLITE_OK)
         {
           /* A statement that does not prepare is a bug in Quorum, not bad input. */
-          g_critical ("cannot prepare “%s”: %s", sql, sqlite3_errmsg (store->db));
+          g_critical ("cannot prepare “%s”: %s", sql, sqlite3_errmsg (store->link->db));
           _quorum_store_set_error (store, error, "database");
           return NULL;
         }
       if (cache)
-        g_hash_table_insert (store->statements, g_strdup (sql), stmt);
+        {
+          g_hash_table_insert (store->link->statements, g_strdup (sql), stmt);
+          g_hash_table_insert (store->link->columns, stmt, statement_columns_new (stmt));
+        }
     }
-  g_hash_table_add (store->in_use, stmt);
+  g_hash_table_add (store->link->in_use, stmt);
   for (int i = 0; types != NULL && types[i] != '\0'; i++)
     {
       switch (types[i])
@@ -341,8 +380,8 @@ _quorum_store_release (QuorumStore  *store,
 {
   if (stmt == NULL)
     return;
-  g_hash_table_remove (store->in_use, stmt);
-  if (g_hash_table_lookup (store->statements, sqlite3_sql (stmt)) == stmt)
+  g_hash_table_remove (store->link->in_use, stmt);
+  if (g_hash_table_contains (store->link->columns, stmt))
     {
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);
@@ -412,9 +451,9 @@ _quorum_store_write (QuorumStore  *store,
     return -1;
   rc = sqlite3_step (statement.stmt);
   if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-    return sqlite3_last_insert_rowid (store->db);
-  if (conflict != NULL && (sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_UNIQUE ||
-                           sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_PRIMARYKEY))
+    return sqlite3_last_insert_rowid (store->link->db);
+  if (conflict != NULL && (sqlite3_extended_errcode (store->link->db) == SQLITE_CONSTRAINT_UNIQUE ||
+                           sqlite3_extended_errcode (store->link->db) == SQLITE_CONSTRAINT_PRIMARYKEY))
     g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT, conflict);
   else
     _quorum_store_set_error (store, error, "database");
@@ -424,7 +463,7 @@ _quorum_store_write (QuorumStore  *store,
 gint64
 _quorum_store_changes (QuorumStore *store)
 {
-  return sqlite3_changes64 (store->db);
+  return sqlite3_changes64 (store->link->db);
 }
 
 gboolean
@@ -443,8 +482,76 @@ _quorum_store_exec (QuorumStore  *store,
   return statement.stmt != NULL && _quorum_store_step (store, statement.stmt, error);
 }
 
+/* A deep copy: json_node_copy shares objects and arrays, and rows are
+ * changed by their callers. */
 static JsonNode *
-column_value (sqlite3_stmt *stmt,
+copy_tree (JsonNode *node)
+{
+  JsonNode *copy;
+
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_object_new ();
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          json_object_set_member (object, name, copy_tree (member));
+        copy = json_node_init_object (json_node_alloc (), object);
+        json_object_unref (object);
+        return copy;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *source = json_node_get_array (node);
+        guint length = json_array_get_length (source);
+        JsonArray *array = json_array_sized_new (length);
+
+        for (guint i = 0; i < length; i++)
+          json_array_add_element (array, copy_tree (json_array_get_element (source, i)));
+        copy = json_node_init_array (json_node_alloc (), array);
+        json_array_unref (array);
+        return copy;
+      }
+    default:
+      return json_node_copy (node);
+    }
+}
+
+/* Parsed "_json" texts up to this size are kept for the next read of the
+ * same text (a job's settings, a project's labels), and at most this many. */
+#define PARSED_MAX_TEXT    8192
+#define PARSED_MAX_ENTRIES 256
+
+static JsonNode *
+parse_stored (QuorumStore *store,
+              const char  *text,
+              int          length)
+{
+  JsonNode *node;
+
+  if (length > PARSED_MAX_TEXT)
+    return json_from_string (text, NULL);
+  node = g_hash_table_lookup (store->parsed, text);
+  if (node == NULL)
+    {
+      node = json_from_string (text, NULL);
+      if (node == NULL)
+        return NULL;
+      if (g_hash_table_size (store->parsed) >= PARSED_MAX_ENTRIES)
+        g_hash_table_remove_all (store->parsed);
+      g_hash_table_insert (store->parsed, g_strndup (text, length), node);
+    }
+  return copy_tree (node);
+}
+
+static JsonNode *
+column_value (QuorumStore  *store,
+              sqlite3_stmt *stmt,
               int           column,
               gboolean      is_json)
 {
@@ -464,7 +571,8 @@ column_value (sqlite3_stmt *stmt,
       if (is_json)
         {
           /* Stored by Quorum after validation, so it parses. */
-          node = json_from_string ((const char *) sqlite3_column_text (stmt, column), NULL);
+          node = parse_stored (store, (const char *) sqlite3_column_text (stmt, column),
+                               sqlite3_column_bytes (stmt, column));
           if (node != NULL)
             return node;
         }
@@ -486,24 +594,24 @@ rows_valist (QuorumStore  *store,
   g_auto(Statement) statement = { store, prepare_valist (store, error, sql, types, args) };
   sqlite3_stmt *stmt = statement.stmt;
   g_autoptr(JsonArray) rows = json_array_new ();
+  StatementColumns *columns;
+  StatementColumns *own = NULL;
   int rc;
 
   if (stmt == NULL)
     return NULL;
+  columns = g_hash_table_lookup (store->link->columns, stmt);
+  if (columns == NULL)
+    columns = own = statement_columns_new (stmt);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       JsonObject *row = json_object_new ();
 
-      for (int i = 0; i < sqlite3_column_count (stmt); i++)
-        {
-          const char *name = sqlite3_column_name (stmt, i);
-          gboolean is_json = g_str_has_suffix (name, "_json");
-          g_autofree char *member = is_json ? g_strndup (name, strlen (name) - 5) : g_strdup (name);
-
-          json_object_set_member (row, member, column_value (stmt, i, is_json));
-        }
+      for (int i = 0; i < columns->n_columns; i++)
+        json_object_set_member (row, columns->members[i], column_value (store, stmt, i, columns->is_json[i]));
       json_array_add_object_element (rows, row);
     }
+  g_clear_pointer (&own, statement_columns_free);
   if (rc != SQLITE_DONE)
     {
       _quorum_store_set_error (store, error, "database");
@@ -593,12 +701,12 @@ _quorum_store_rollback (QuorumStore *store)
       if (store->savepoints > 0)
         {
           store->savepoints--;
-          sqlite3_exec (store->db, "ROLLBACK TO quorum_change; RELEASE quorum_change", NULL, NULL, NULL);
+          sqlite3_exec (store->link->db, "ROLLBACK TO quorum_change; RELEASE quorum_change", NULL, NULL, NULL);
         }
       return;
     }
-  if (!sqlite3_get_autocommit (store->db))
-    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+  if (!sqlite3_get_autocommit (store->link->db))
+    sqlite3_exec (store->link->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 gboolean
@@ -649,13 +757,13 @@ quorum_store_batch_commit (QuorumStore  *store,
   /* SQLite ends a transaction by itself on some errors (a full disk, an I/O
    * error): then part of the batch may be gone, and nothing in it is
    * acknowledged. */
-  if (sqlite3_get_autocommit (store->db))
+  if (sqlite3_get_autocommit (store->link->db))
     g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
                          "database: the transaction was rolled back by an error");
   else if (_quorum_store_exec (store, error, "COMMIT", NULL))
     committed = TRUE;
   else
-    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec (store->link->db, "ROLLBACK", NULL, NULL, NULL);
   /* Changes made outside a batch are durable when they return, as before. */
   _quorum_store_exec (store, NULL, "PRAGMA synchronous = FULL", NULL);
   return committed;
@@ -688,7 +796,7 @@ exec_script (QuorumStore  *store,
 {
   char *message = NULL;
 
-  if (sqlite3_exec (store->db, sql, NULL, NULL, &message) != SQLITE_OK)
+  if (sqlite3_exec (store->link->db, sql, NULL, NULL, &message) != SQLITE_OK)
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
                    "%s: %s", store->path, message != NULL ? message : "unknown SQLite error");
@@ -704,7 +812,7 @@ quorum_store_schema_version (QuorumStore *store)
   sqlite3_stmt *stmt = NULL;
   int version = -1;
 
-  if (sqlite3_prepare_v2 (store->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+  if (sqlite3_prepare_v2 (store->link->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
     version = sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
@@ -719,7 +827,7 @@ check_foreign_keys (QuorumStore  *store,
   sqlite3_stmt *stmt = NULL;
   gboolean broken;
 
-  if (sqlite3_prepare_v2 (store->db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (store->link->db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
     {
       _quorum_store_set_error (store, error, "migration");
       return FALSE;
@@ -774,6 +882,51 @@ finalize_statement (gpointer stmt)
   sqlite3_finalize (stmt);
 }
 
+static void
+link_init (QuorumStoreLink *link)
+{
+  link->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  link->in_use = g_hash_table_new (NULL, NULL);
+  link->columns = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) statement_columns_free);
+}
+
+static void
+link_clear (QuorumStoreLink *link)
+{
+  if (link == NULL)
+    return;
+  g_clear_pointer (&link->columns, g_hash_table_unref);
+  g_clear_pointer (&link->statements, g_hash_table_unref);
+  g_clear_pointer (&link->in_use, g_hash_table_unref);
+  if (link->db != NULL)
+    sqlite3_close (link->db);
+  link->db = NULL;
+}
+
+/* SQLite checkpoints the log into the database once it holds this many
+ * frames (its own default), and starts it over from the beginning when the
+ * next transaction writes and no reader still uses it. */
+#define CHECKPOINT_FRAMES 1000
+
+/* Replaces SQLite's automatic checkpoint, which runs after a commit once the
+ * log holds CHECKPOINT_FRAMES: not while a reader holds a snapshot, which
+ * would keep the checkpoint from finishing (and each try syncs both files
+ * on the caller's thread). quorum_store_snapshot_take stops taking
+ * snapshots meanwhile, so that the next commit finds none. */
+static int
+wal_committed (void       *data,
+               sqlite3    *db,
+               const char *name,
+               int         frames)
+{
+  QuorumStore *store = data;
+
+  store->wal_frames = frames;
+  if (frames >= CHECKPOINT_FRAMES && store->durable == NULL && store->pending == NULL)
+    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  return SQLITE_OK;
+}
+
 QuorumStore *
 quorum_store_open (const char  *data_dir,
                    GError     **error)
@@ -781,8 +934,9 @@ quorum_store_open (const char  *data_dir,
   g_autoptr(QuorumStore) store = g_new0 (QuorumStore, 1);
 
   store->wal_fd = -1;
-  store->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
-  store->in_use = g_hash_table_new (NULL, NULL);
+  store->link = &store->writer;
+  link_init (&store->writer);
+  store->parsed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_node_unref);
 
   store->blob_dir = g_build_filename (data_dir, "blobs", NULL);
   if (g_mkdir_with_parents (store->blob_dir, 0700) != 0)
@@ -793,22 +947,23 @@ quorum_store_open (const char  *data_dir,
       return NULL;
     }
   store->path = g_build_filename (data_dir, "quorum.sqlite", NULL);
-  if (sqlite3_open_v2 (store->path, &store->db,
+  if (sqlite3_open_v2 (store->path, &store->writer.db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                        NULL) != SQLITE_OK)
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s", store->path,
-                   store->db != NULL ? sqlite3_errmsg (store->db) : "out of memory");
+                   store->writer.db != NULL ? sqlite3_errmsg (store->writer.db) : "out of memory");
       return NULL;
     }
-  sqlite3_busy_timeout (store->db, 5000);
-  sqlite3_extended_result_codes (store->db, 1);
+  sqlite3_busy_timeout (store->writer.db, 5000);
+  sqlite3_extended_result_codes (store->writer.db, 1);
   /* An acknowledged write must survive a killed process or a power cut. */
   if (!exec_script (store, "PRAGMA journal_mode = WAL;"
                            "PRAGMA synchronous = FULL;"
                            "PRAGMA foreign_keys = ON;", error) ||
       !migrate (store, error))
     return NULL;
+  sqlite3_wal_hook (store->writer.db, wal_committed, store);
   /* The log exists from the connection's first read on, and stays while the
    * connection is open. */
   {
@@ -822,6 +977,26 @@ quorum_store_open (const char  *data_dir,
         return NULL;
       }
   }
+  /* The readers, once the schema is there. They only read, but are set up
+   * like the writer so that no connection of the process is ever laxer. */
+  for (guint i = 0; i < G_N_ELEMENTS (store->readers); i++)
+    {
+      QuorumStoreLink *reader = g_new0 (QuorumStoreLink, 1);
+
+      link_init (reader);
+      store->readers[i] = reader;
+      if (sqlite3_open_v2 (store->path, &reader->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX,
+                           NULL) != SQLITE_OK ||
+          sqlite3_exec (reader->db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                        NULL, NULL, NULL) != SQLITE_OK)
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s", store->path,
+                       reader->db != NULL ? sqlite3_errmsg (reader->db) : "out of memory");
+          return NULL;
+        }
+      sqlite3_busy_timeout (reader->db, 5000);
+      sqlite3_extended_result_codes (reader->db, 1);
+    }
   return g_steal_pointer (&store);
 }
 
@@ -832,13 +1007,128 @@ quorum_store_close (QuorumStore *store)
     return;
   if (store->wal_fd >= 0)
     close (store->wal_fd);
-  g_clear_pointer (&store->statements, g_hash_table_unref);
-  g_clear_pointer (&store->in_use, g_hash_table_unref);
-  if (store->db != NULL)
-    sqlite3_close (store->db);
+  for (guint i = 0; i < G_N_ELEMENTS (store->readers); i++)
+    {
+      link_clear (store->readers[i]);
+      g_free (store->readers[i]);
+    }
+  link_clear (&store->writer);
+  g_clear_pointer (&store->parsed, g_hash_table_unref);
   g_free (store->path);
   g_free (store->blob_dir);
   g_free (store);
+}
+
+/* ---- reads from what is on disk ---------------------------------------- */
+
+static gboolean
+reader_begin (QuorumStoreLink *reader)
+{
+  /* BEGIN is deferred: the first read takes the snapshot. */
+  if (sqlite3_exec (reader->db, "BEGIN; SELECT count(*) FROM meta;", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      g_warning ("a reader cannot begin: %s", sqlite3_errmsg (reader->db));
+      sqlite3_exec (reader->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  reader->reading = TRUE;
+  return TRUE;
+}
+
+static void
+reader_end (QuorumStoreLink *reader)
+{
+  if (reader == NULL || !reader->reading)
+    return;
+  sqlite3_exec (reader->db, "COMMIT", NULL, NULL, NULL);
+  reader->reading = FALSE;
+}
+
+static QuorumStoreLink *
+idle_reader (QuorumStore *store)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (store->readers); i++)
+    if (store->readers[i] != store->durable && store->readers[i] != store->pending)
+      return store->readers[i];
+  return NULL;
+}
+
+gboolean
+quorum_store_snapshot_take (QuorumStore *store)
+{
+  g_return_val_if_fail (store->pending == NULL, FALSE);
+
+  /* Past the checkpoint's size no snapshot is taken, so that the log can be
+   * checkpointed and started over; reads meanwhile wait for the sync. */
+  if (store->wal_frames >= CHECKPOINT_FRAMES)
+    return FALSE;
+  store->pending = idle_reader (store);
+  if (!reader_begin (store->pending))
+    store->pending = NULL;
+  return store->pending != NULL;
+}
+
+void
+quorum_store_snapshot_hold (QuorumStore *store)
+{
+  if (store->durable != NULL || store->wal_frames >= CHECKPOINT_FRAMES)
+    return;
+  store->durable = idle_reader (store);
+  if (!reader_begin (store->durable))
+    store->durable = NULL;
+}
+
+void
+quorum_store_snapshot_settle (QuorumStore *store,
+                              gboolean     synced)
+{
+  if (!synced)
+    {
+      reader_end (store->pending);
+      store->pending = NULL;
+      return;
+    }
+  reader_end (store->durable);
+  store->durable = g_steal_pointer (&store->pending);
+}
+
+void
+quorum_store_snapshot_drop (QuorumStore *store)
+{
+  reader_end (store->durable);
+  store->durable = NULL;
+}
+
+gboolean
+quorum_store_read_begin (QuorumStore *store,
+                         gboolean     all_durable)
+{
+  QuorumStoreLink *reader;
+
+  g_return_val_if_fail (store->link == &store->writer, FALSE);
+
+  if (all_durable)
+    {
+      reader = idle_reader (store);
+      if (!reader_begin (reader))
+        return FALSE;
+    }
+  else if ((reader = store->durable) == NULL)
+    return FALSE;
+  store->link = reader;
+  return TRUE;
+}
+
+void
+quorum_store_read_end (QuorumStore *store)
+{
+  QuorumStoreLink *reader = store->link;
+
+  g_return_if_fail (reader != &store->writer);
+
+  store->link = &store->writer;
+  if (reader != store->durable)
+    reader_end (reader);
 }
 
 const char *

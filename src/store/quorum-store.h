@@ -43,6 +43,31 @@ gboolean     quorum_store_batch_commit   (QuorumStore  *store,
                                           GError      **error);
 gboolean     quorum_store_sync           (QuorumStore  *store,
                                           GError      **error);
+/* Reads that never wait for a write. The store keeps read-only connections
+ * beside its writer: quorum_store_read_begin sends every statement to one of
+ * them until quorum_store_read_end, so that what is read is on disk, never
+ * a change not yet acknowledged. With @all_durable (the caller knows that
+ * nothing is committed without being synced: no batch waits for a sync) a
+ * new read transaction sees the last commit; otherwise the reads see the
+ * durable snapshot, if the store holds one. Returns FALSE when it cannot:
+ * read inside the batch then, and answer after its sync.
+ *
+ * The snapshots: before a commit, while all that is committed is durable,
+ * quorum_store_snapshot_hold keeps that as the durable snapshot; when a
+ * sync starts, quorum_store_snapshot_take opens a read transaction on all
+ * that is committed (what the sync will make durable), and
+ * quorum_store_snapshot_settle, when the sync has ended, makes it the
+ * durable one (or drops it if the sync failed). quorum_store_snapshot_drop
+ * lets the durable one go when nothing waits for a sync, so that the log can
+ * be checkpointed and started over. */
+void         quorum_store_snapshot_hold  (QuorumStore  *store);
+gboolean     quorum_store_snapshot_take  (QuorumStore  *store);
+void         quorum_store_snapshot_settle (QuorumStore *store,
+                                          gboolean      synced);
+void         quorum_store_snapshot_drop  (QuorumStore  *store);
+gboolean     quorum_store_read_begin     (QuorumStore  *store,
+                                          gboolean      all_durable);
+void         quorum_store_read_end       (QuorumStore  *store);
 
 /* ---- accounts (quorum-store-accounts.c) ------------------------------- */
 
