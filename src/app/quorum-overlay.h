@@ -125,6 +125,9 @@ void                  quorum_overlay_render             (QuorumOverlay          
                                                          const QuorumView         *view,
                                                          int                       width,
                                                          int                       height);
+void                  quorum_overlay_render_image       (QuorumOverlay            *overlay,
+                                                         cairo_surface_t          *surface,
+                                                         const QuorumView         *view);
 void                  quorum_overlay_draw_instance      (QuorumOverlay            *overlay,
                                                          cairo_t                  *cr,
                                                          const QuorumView         *view,
