@@ -120,6 +120,8 @@ struct _QuorumOverlay
   GCancellable       *job;       /* while a job draws in the background */
   gboolean            job_stale; /* the scene changed since it started */
 
+  guint               zoom_settle; /* idle: a frame to see whether the zoom stopped */
+
   gboolean            have_frame;
   QuorumView          frame_view;
   int                 frame_width;
@@ -926,6 +928,7 @@ quorum_overlay_free (QuorumOverlay *overlay)
   if (overlay->job != NULL)
     g_cancellable_cancel (overlay->job);
   g_clear_object (&overlay->job);
+  g_clear_handle_id (&overlay->zoom_settle, g_source_remove);
   g_ptr_array_unref (overlay->items);
   quorum_spatial_index_free (overlay->index);
   g_hash_table_unref (overlay->colors);
@@ -1702,6 +1705,16 @@ evict_tiles (QuorumOverlay   *overlay,
       g_hash_table_iter_remove (&iter);
 }
 
+static gboolean
+zoom_settled (gpointer user_data)
+{
+  QuorumOverlay *overlay = user_data;
+
+  overlay->zoom_settle = 0;
+  changed (overlay);
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * quorum_overlay_frame:
  * @view: the view in output (device) pixels
@@ -1711,7 +1724,9 @@ evict_tiles (QuorumOverlay   *overlay,
  * once only tiles that an edit made wrong, and asks a background job for
  * what is missing — the view's tiles at a new zoom, then a margin of one
  * tile around the view so that panning finds them ready. While the zoom
- * differs from the tiles' scale, the tiles are shown scaled.
+ * differs from the tiles' scale, the tiles are shown scaled; the view's
+ * tiles at the new scale are asked for once two frames in a row have the
+ * same scale (the overlay's changed function asks for the second).
  */
 void
 quorum_overlay_frame (QuorumOverlay         *overlay,
@@ -1724,6 +1739,7 @@ quorum_overlay_frame (QuorumOverlay         *overlay,
   TileRange visible;
   g_autoptr(Job) wanted = NULL;
   g_autoptr(Job) dirty = NULL;
+  double previous_scale = overlay->have_frame ? overlay->frame_view.scale : 0;
 
   overlay->have_frame = TRUE;
   overlay->frame_missing = 0;
@@ -1744,8 +1760,13 @@ quorum_overlay_frame (QuorumOverlay         *overlay,
         if (tile->tx >= visible.x0 && tile->tx <= visible.x1
             && tile->ty >= visible.y0 && tile->ty <= visible.y1)
           emit_tile (overlay, tile, view, func, user_data);
-      if (overlay->job == NULL)
+      /* While the zoom moves every frame, tiles drawn at one step's scale
+       * are thrown away at the next, and drawing them takes both cores from
+       * the frames: draw once it has held still for a frame. */
+      if (overlay->job == NULL && view->scale == previous_scale)
         job_start (overlay, job_for_view (overlay, view, width, height));
+      else if (overlay->job == NULL && overlay->zoom_settle == 0)
+        overlay->zoom_settle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, zoom_settled, overlay, NULL);
       return;
     }
 
@@ -1825,6 +1846,28 @@ gboolean
 quorum_overlay_is_rendering (QuorumOverlay *overlay)
 {
   return overlay->job != NULL;
+}
+
+/* Whether the last frame showed every tile in its view drawn at its own
+ * scale and up to date (the margin around it may still be missing). */
+gboolean
+quorum_overlay_is_sharp (QuorumOverlay *overlay)
+{
+  TileRange visible;
+
+  if (!overlay->have_frame || overlay->level != overlay->frame_view.scale)
+    return FALSE;
+  visible = visible_tiles (overlay->level, overlay->origin_x, overlay->origin_y,
+                           &overlay->frame_view, overlay->frame_width, overlay->frame_height);
+  for (int ty = visible.y0; ty <= visible.y1; ty++)
+    for (int tx = visible.x0; tx <= visible.x1; tx++)
+      {
+        Tile *tile = lookup_tile (overlay, tx, ty);
+
+        if (tile == NULL || tile->dirty || tile->outdated)
+          return FALSE;
+      }
+  return TRUE;
 }
 
 /* Whether the last frame's view and its margin are drawn at its own scale. */

@@ -148,6 +148,7 @@ void                  quorum_overlay_frame              (QuorumOverlay          
                                                          gpointer                  user_data);
 guint                 quorum_overlay_get_frame_missing  (QuorumOverlay            *overlay);
 gboolean              quorum_overlay_is_rendering       (QuorumOverlay            *overlay);
+gboolean              quorum_overlay_is_sharp           (QuorumOverlay            *overlay);
 gboolean              quorum_overlay_is_complete        (QuorumOverlay            *overlay);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuorumOverlay, quorum_overlay_free)
