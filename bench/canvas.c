@@ -239,8 +239,64 @@ main (int   argc,
         g_array_append_val (times, ms);
         cairo_destroy (cr);
       }
-    report ("full redraw, one thread", times, "(quorum_overlay_render; not on the interactive path)");
+    report ("full redraw, one thread", times, "(quorum_overlay_render: cairo alone, the reference)");
     g_array_set_size (times, 0);
+
+    for (int run = 0; run < 7; run++)
+      {
+        gint64 start;
+        double ms;
+        cairo_t *cr = cairo_create (surface);
+
+        cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
+        cairo_paint (cr);
+        cairo_destroy (cr);
+        start = g_get_monotonic_time ();
+        quorum_overlay_render_image (overlay, surface, &view);
+        ms = (g_get_monotonic_time () - start) / 1000.0;
+        g_array_append_val (times, ms);
+      }
+    report ("full redraw, one thread, fast", times, "(quorum_overlay_render_image: as the tiles)");
+    g_array_set_size (times, 0);
+
+    /* The same by tiles of the cache's size, one thread, both ways: a tile
+     * fits the processor's cache, which the whole view does not. */
+    for (int fast = 0; fast <= 1; fast++)
+      {
+        cairo_surface_t *tile = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                            QUORUM_OVERLAY_TILE_SIZE,
+                                                            QUORUM_OVERLAY_TILE_SIZE);
+
+        for (int run = 0; run < 7; run++)
+          {
+            gint64 start = g_get_monotonic_time ();
+            double ms;
+
+            for (int ty = 0; ty * QUORUM_OVERLAY_TILE_SIZE < VIEW_HEIGHT; ty++)
+              for (int tx = 0; tx * QUORUM_OVERLAY_TILE_SIZE < VIEW_WIDTH; tx++)
+                {
+                  QuorumView at = { view.scale, view.x - tx * QUORUM_OVERLAY_TILE_SIZE,
+                                    view.y - ty * QUORUM_OVERLAY_TILE_SIZE };
+                  cairo_t *cr = cairo_create (tile);
+
+                  cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
+                  cairo_paint (cr);
+                  cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
+                  if (fast)
+                    quorum_overlay_render_image (overlay, tile, &at);
+                  else
+                    quorum_overlay_render (overlay, cr, &at, QUORUM_OVERLAY_TILE_SIZE,
+                                           QUORUM_OVERLAY_TILE_SIZE);
+                  cairo_destroy (cr);
+                }
+            ms = (g_get_monotonic_time () - start) / 1000.0;
+            g_array_append_val (times, ms);
+          }
+        report (fast ? "tiles, one thread, fast" : "tiles, one thread, cairo", times,
+                fast ? "(as the canvas draws them)" : "(cairo alone)");
+        g_array_set_size (times, 0);
+        cairo_surface_destroy (tile);
+      }
     cairo_surface_destroy (surface);
   }
 
@@ -254,6 +310,8 @@ main (int   argc,
 
       zoomed.scale *= (run % 2) ? 1.0 : 1.0001;
       start = g_get_monotonic_time ();
+      /* The overlay draws a new scale once it holds for a frame. */
+      frame (overlay, &zoomed);
       frame (overlay, &zoomed);
       wait_until_idle (overlay);
       ms = (g_get_monotonic_time () - start) / 1000.0;

@@ -125,6 +125,9 @@ void                  quorum_overlay_render             (QuorumOverlay          
                                                          const QuorumView         *view,
                                                          int                       width,
                                                          int                       height);
+void                  quorum_overlay_render_image       (QuorumOverlay            *overlay,
+                                                         cairo_surface_t          *surface,
+                                                         const QuorumView         *view);
 void                  quorum_overlay_draw_instance      (QuorumOverlay            *overlay,
                                                          cairo_t                  *cr,
                                                          const QuorumView         *view,
@@ -145,6 +148,7 @@ void                  quorum_overlay_frame              (QuorumOverlay          
                                                          gpointer                  user_data);
 guint                 quorum_overlay_get_frame_missing  (QuorumOverlay            *overlay);
 gboolean              quorum_overlay_is_rendering       (QuorumOverlay            *overlay);
+gboolean              quorum_overlay_is_sharp           (QuorumOverlay            *overlay);
 gboolean              quorum_overlay_is_complete        (QuorumOverlay            *overlay);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuorumOverlay, quorum_overlay_free)

@@ -664,10 +664,12 @@ show_opened_task (Opening *opening)
   self->loading = TRUE;
   /* The label list gives the canvas the labels' colours. */
   quorum_label_list_set_schema (self->label_list, self->schema);
-  quorum_instance_list_set_schema (self->instance_list, self->schema);
   quorum_attribute_editor_set_schema (self->attribute_editor, self->schema);
   quorum_canvas_set_image (self->canvas, opening->texture);
   quorum_canvas_set_instances (self->canvas, instances);
+  /* After the instances: the list is rebuilt from the canvas's instances
+   * here, as setting them is not an edit and emits no instances-changed. */
+  quorum_instance_list_set_schema (self->instance_list, self->schema);
   quorum_canvas_set_current_label (self->canvas, NULL);
   self->loading = FALSE;
   {

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-test"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "quorum-overlay.h"
+
+/* The canvas's tiles draw small shapes straight into their pixels rather
+ * than with cairo (quorum_overlay_render_image()). These tests hold that
+ * drawing to cairo's drawing of the same scene (quorum_overlay_render()),
+ * and show that the measure used would catch a shape left out. */
+
+#define SIDE  384
+#define BLOCK 8
+
+static const char *labels[] = { "car", "person", "bicycle" };
+static const GdkRGBA colors[] = {
+  { 0.21f, 0.52f, 0.89f, 1 }, { 0.90f, 0.38f, 0.0f, 1 }, { 0.15f, 0.64f, 0.41f, 1 },
+};
+
+/* Star-shaped polygons with boxes, polylines and points among them, of
+ * radius @min_radius to @max_radius, over a @extent square. */
+static QuorumOverlay *
+make_scene (guint  n,
+            double extent,
+            double min_radius,
+            double max_radius,
+            guint  seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GPtrArray) instances = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
+  QuorumOverlay *overlay = quorum_overlay_new ();
+  QuorumPoint points[20];
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("s%u", i);
+      QuorumKind kind = i % 10 == 7 ? QUORUM_KIND_BOX
+                        : i % 10 == 8 ? QUORUM_KIND_POLYLINE
+                        : i % 10 == 9 ? QUORUM_KIND_POINT
+                        : QUORUM_KIND_POLYGON;
+      QuorumInstance *instance = quorum_instance_new (id, labels[i % 3], kind);
+      double radius = g_rand_double_range (rand, min_radius, max_radius);
+      double cx = g_rand_double_range (rand, 0, extent);
+      double cy = g_rand_double_range (rand, 0, extent);
+      guint n_points = G_N_ELEMENTS (points);
+
+      if (kind == QUORUM_KIND_BOX)
+        {
+          points[0] = (QuorumPoint) { cx - radius, cy - radius * 0.6 };
+          points[1] = (QuorumPoint) { cx + radius, cy + radius * 0.6 };
+          n_points = 2;
+        }
+      else if (kind == QUORUM_KIND_POINT)
+        {
+          points[0] = (QuorumPoint) { cx, cy };
+          n_points = 1;
+        }
+      else
+        for (guint v = 0; v < n_points; v++)
+          {
+            double angle = 2 * G_PI * v / n_points;
+            double r = radius * g_rand_double_range (rand, 0.55, 1.0);
+
+            points[v] = (QuorumPoint) { cx + r * cos (angle), cy + r * sin (angle) };
+          }
+      quorum_instance_set_points (instance, points, n_points);
+      g_ptr_array_add (instances, instance);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    quorum_overlay_set_label_color (overlay, labels[i], &colors[i]);
+  quorum_overlay_set_extent (overlay, extent, extent);
+  quorum_overlay_set_instances (overlay, instances);
+  return overlay;
+}
+
+static cairo_surface_t *
+render_cairo (QuorumOverlay    *overlay,
+              const QuorumView *view)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, SIDE, SIDE);
+  cairo_t *cr = cairo_create (surface);
+
+  quorum_overlay_render (overlay, cr, view, SIDE, SIDE);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static cairo_surface_t *
+render_fast (QuorumOverlay    *overlay,
+             const QuorumView *view)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, SIDE, SIDE);
+
+  quorum_overlay_render_image (overlay, surface, view);
+  return surface;
+}
+
+typedef struct
+{
+  double mean;        /* mean difference of a channel, 0–255 */
+  double worst_block; /* the largest mean signed difference of a channel in a BLOCK² block */
+  guint  painted;     /* pixels the reference paints */
+} Difference;
+
+static Difference
+compare (cairo_surface_t *a,
+         cairo_surface_t *b)
+{
+  const guint8 *pa = cairo_image_surface_get_data (a), *pb = cairo_image_surface_get_data (b);
+  int stride = cairo_image_surface_get_stride (a);
+  Difference result = { 0 };
+  double total = 0;
+
+  g_assert_cmpint (stride, ==, cairo_image_surface_get_stride (b));
+  for (int by = 0; by < SIDE; by += BLOCK)
+    for (int bx = 0; bx < SIDE; bx += BLOCK)
+      {
+        double block[4] = { 0 };
+
+        for (int y = by; y < by + BLOCK; y++)
+          for (int x = bx; x < bx + BLOCK; x++)
+            {
+              const guint8 *qa = pa + y * stride + 4 * x, *qb = pb + y * stride + 4 * x;
+
+              if (qa[3] > 0)
+                result.painted++;
+              for (int c = 0; c < 4; c++)
+                {
+                  total += abs (qa[c] - qb[c]);
+                  block[c] += qa[c] - qb[c];
+                }
+            }
+        /* Signed: an edge anti-aliased a little differently gains on one
+         * side what it loses on the other; a shape left out does not. */
+        for (int c = 0; c < 4; c++)
+          result.worst_block = MAX (result.worst_block, fabs (block[c]) / (BLOCK * BLOCK));
+      }
+  result.mean = total / (SIDE * SIDE * 4);
+  return result;
+}
+
+/* Bounds that the differences of anti-aliasing stay within (measured: mean
+ * 6, blocks 12 at an overview, where most pixels are near an outline); a
+ * shape left out or drawn in the wrong place exceeds them
+ * (test_catches_a_missing_shape: a block of 65). */
+#define MEAN_BOUND  8.0
+#define BLOCK_BOUND 30.0
+
+static void
+check_scene (guint  n,
+             double extent,
+             double min_radius,
+             double max_radius,
+             double scale)
+{
+  g_autoptr(QuorumOverlay) overlay = make_scene (n, extent, min_radius, max_radius, 7);
+  QuorumView view = { scale, -0.3 * SIDE, -0.2 * SIDE };
+  cairo_surface_t *reference = render_cairo (overlay, &view);
+  cairo_surface_t *fast = render_fast (overlay, &view);
+  Difference difference = compare (reference, fast);
+
+  g_test_message ("%u shapes at scale %.2f: %u pixels painted, mean difference %.3f, worst "
+                  "block %.2f", n, scale, difference.painted, difference.mean,
+                  difference.worst_block);
+  /* The scene fills much of the tile, or the comparison proves little. */
+  g_assert_cmpuint (difference.painted, >, SIDE * SIDE / 4);
+  g_assert_cmpfloat (difference.mean, <, MEAN_BOUND);
+  g_assert_cmpfloat (difference.worst_block, <, BLOCK_BOUND);
+  cairo_surface_destroy (reference);
+  cairo_surface_destroy (fast);
+}
+
+/* An overview: hundreds of polygons 5–40 px across, all drawn the fast way. */
+static void
+test_overview (void)
+{
+  check_scene (3000, 4000, 25, 120, 0.192);
+}
+
+/* Shapes of a few pixels, drawn as small rectangles. */
+static void
+test_dots (void)
+{
+  check_scene (20000, 20000, 20, 60, 0.04);
+}
+
+/* Closer in: small shapes the fast way, large ones with cairo, in one
+ * stacking order. */
+static void
+test_mixed_sizes (void)
+{
+  check_scene (400, 1200, 10, 120, 0.6);
+}
+
+/* The measure sees a single small polygon left out, or the tests above
+ * would prove nothing. */
+static void
+test_catches_a_missing_shape (void)
+{
+  g_autoptr(QuorumOverlay) overlay = make_scene (3000, 4000, 25, 120, 7);
+  QuorumView view = { 0.192, -0.3 * SIDE, -0.2 * SIDE };
+  cairo_surface_t *reference = render_cairo (overlay, &view);
+  double ix, iy;
+  int position;
+  QuorumInstance *stolen;
+  cairo_surface_t *fast;
+  Difference difference;
+
+  /* The topmost shape under the tile's centre. */
+  quorum_view_to_image (&view, SIDE / 2.0, SIDE / 2.0, &ix, &iy);
+  position = quorum_overlay_hit_test (overlay, ix, iy, 30);
+  g_assert_cmpint (position, >=, 0);
+  stolen = quorum_overlay_steal (overlay, position);
+  fast = render_fast (overlay, &view);
+  difference = compare (reference, fast);
+  g_test_message ("one shape left out: mean difference %.3f, worst block %.2f",
+                  difference.mean, difference.worst_block);
+  g_assert_cmpfloat (difference.worst_block, >=, BLOCK_BOUND);
+  quorum_instance_free (stolen);
+  cairo_surface_destroy (reference);
+  cairo_surface_destroy (fast);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/overlay/fast/overview", test_overview);
+  g_test_add_func ("/overlay/fast/dots", test_dots);
+  g_test_add_func ("/overlay/fast/mixed-sizes", test_mixed_sizes);
+  g_test_add_func ("/overlay/fast/catches-a-missing-shape", test_catches_a_missing_shape);
+  return g_test_run ();
+}
