@@ -178,6 +178,22 @@ full_in_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* Decoding errors as a sentence for the user. */
+static void
+return_decode_error (GTask  *task,
+                     GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, error);
+  else
+    {
+      /* Translators: the reason follows */
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_INVALID, _("The image cannot be shown: %s"),
+                               error->message);
+      g_error_free (error);
+    }
+}
+
 static void
 full_decoded (GObject      *source,
               GAsyncResult *result,
@@ -190,7 +206,7 @@ full_decoded (GObject      *source,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_task_return_error (task, error);
+      return_decode_error (task, error);
       return;
     }
   if (load->tiles != NULL)
@@ -244,7 +260,7 @@ preview_decoded (GObject      *source,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_task_return_error (task, error);
+      return_decode_error (task, error);
       return;
     }
   self->width = load->scale.width;

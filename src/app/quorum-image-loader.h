@@ -28,6 +28,8 @@ G_DECLARE_FINAL_TYPE (QuorumImageLoader, quorum_image_loader, QUORUM, IMAGE_LOAD
  * #QuorumImageLoader:tiles for an image too big for one texture), and
  * completes. An image no bigger than a preview is complete at once.
  */
+/* Errors are sentences a user can read as they are ("The image could not
+ * be downloaded: …", "The image cannot be shown: …"). */
 QuorumImageLoader *quorum_image_loader_new           (QuorumCache        *cache,
                                                       QuorumClient       *client,
                                                       gint64              file_id);

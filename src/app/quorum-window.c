@@ -758,11 +758,7 @@ image_loaded (GObject      *source,
   if (!quorum_image_loader_load_finish (loader, result, &error))
     {
       if (opening_is_current (opening) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf (_("Its image cannot be shown: %s"), error->message);
-
-          show_task_error (opening->window, message);
-        }
+        show_task_error (opening->window, error->message);
     }
   else if (opening_is_current (opening) && opening->shown)
     quorum_canvas_show_image (opening->window->canvas, quorum_image_loader_get_best (loader),

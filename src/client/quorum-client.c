@@ -636,6 +636,21 @@ etag_sha256 (const char *etag)
 static void download_read (GTask *task);
 static void download_write (GTask *task, GBytes *block);
 
+static void download_complete (GTask *task);
+
+static void
+download_closed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Download *download = g_task_get_task_data (task);
+
+  g_input_stream_close_finish (G_INPUT_STREAM (source), result, NULL);
+  g_clear_object (&download->body);
+  download_complete (task);
+}
+
 /* Every byte is in the temporary file: checked, then renamed into place. */
 static void
 download_complete (GTask *task)
@@ -644,11 +659,13 @@ download_complete (GTask *task)
   guint8 digest[SHA256_DIGEST_SIZE];
   char hex[SHA256_DIGEST_SIZE * 2 + 1];
 
-  /* Let go of the body here, in the caller's main context, where libsoup
-   * completes the message. */
+  /* Let go of the body first, in the caller's main context, where libsoup
+   * completes the message and gives the connection back. */
   if (download->body != NULL)
-    g_input_stream_close (download->body, NULL, NULL);
-  g_clear_object (&download->body);
+    {
+      g_input_stream_close_async (download->body, G_PRIORITY_DEFAULT, NULL, download_closed, g_object_ref (task));
+      return;
+    }
   if (download->error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&download->error));
