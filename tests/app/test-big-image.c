@@ -27,6 +27,8 @@
 
 static AppTestServer server;
 static gint64 big_task, big_file, damaged_task, damaged_file;
+
+static void screenshot (int width, int height);
 static char *damaged_sha256;
 
 static gint64
@@ -144,6 +146,39 @@ test_preview_then_full (void)
   app_test_iterate (200);
   cached = quorum_cache_lookup_media (quorum_session_get_cache (quorum_window_get_session (server.window)), big_file);
   g_assert_nonnull (cached);
+  screenshot (1024, 600);
+  screenshot (1920, 1080);
+  gtk_window_set_default_size (GTK_WINDOW (server.window), 1024, 600);
+}
+
+/* With QUORUM_SCREENSHOT_DIR set: the window as GTK renders it, at
+ * @width × @height, into big-image-WIDTHxHEIGHT.png there. */
+static void
+screenshot (int width,
+            int height)
+{
+  const char *dir = g_getenv ("QUORUM_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  gtk_window_set_default_size (GTK_WINDOW (server.window), width, height);
+  app_test_iterate (1500);
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (server.window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (GTK_WIDGET (server.window)),
+                          gtk_widget_get_height (GTK_WIDGET (server.window)));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (server.window)), node, NULL);
+  name = g_strdup_printf ("big-image-%dx%d.png", width, height);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
 static gboolean
