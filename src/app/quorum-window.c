@@ -399,6 +399,18 @@ time_first_task (QuorumWindow *self)
 
 /* ---- opening a task ---------------------------------------------------------- */
 
+/* QUORUM_TIMING=1: a step of opening the task, from launch. */
+static void
+time_step (QuorumWindow *self,
+           const char   *step)
+{
+  QuorumApplication *application = QUORUM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (self->timing && !self->timed && application != NULL)
+    fprintf (stderr, "quorum: launch to %s: %.0f ms\n", step,
+             (g_get_monotonic_time () - quorum_application_get_launch_time (application)) / 1000.0);
+}
+
 static void
 show_task_error (QuorumWindow *self,
                  const char   *message)
@@ -742,6 +754,7 @@ on_preview (QuorumImageLoader *loader,
             GParamSpec        *pspec,
             Opening           *opening)
 {
+  time_step (opening->window, "image preview decoded");
   if (opening_is_current (opening) && !opening->shown)
     show_opened_task (opening);
 }
@@ -755,6 +768,7 @@ image_loaded (GObject      *source,
   QuorumImageLoader *loader = QUORUM_IMAGE_LOADER (source);
   g_autoptr(GError) error = NULL;
 
+  time_step (opening->window, "image loaded");
   if (!quorum_image_loader_load_finish (loader, result, &error))
     {
       if (opening_is_current (opening) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -786,6 +800,7 @@ open_view (Opening *opening)
       opening_free (opening);
       return;
     }
+  time_step (self, "task view received");
   opening->loader = quorum_image_loader_new (cache_of (self), client_of (self), opening->file);
   g_signal_connect (opening->loader, "notify::progress", G_CALLBACK (on_progress), opening);
   g_signal_connect (opening->loader, "notify::preview", G_CALLBACK (on_preview), opening);
@@ -863,6 +878,7 @@ quorum_window_open_task (QuorumWindow *self,
     return;
   close_task (self);
   self->task_id = task_id;
+  time_step (self, "task opening");
   self->open_cancellable = g_cancellable_new ();
   quorum_task_list_select_task (self->tasks, task_id);
   gtk_stack_set_visible_child_name (self->canvas_stack, "loading");
