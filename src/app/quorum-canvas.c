@@ -833,6 +833,13 @@ quorum_canvas_get_image_detail (QuorumCanvas *self)
   return (double) gdk_texture_get_width (self->image) / self->image_width;
 }
 
+QuorumTiledImage *
+_quorum_canvas_get_tiles (QuorumCanvas *self)
+{
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), NULL);
+  return self->tiles;
+}
+
 int
 quorum_canvas_get_image_width (QuorumCanvas *self)
 {

@@ -7,7 +7,7 @@
 
 #include <glib/gstdio.h>
 
-#include "quorum-canvas.h"
+#include "quorum-canvas-private.h"
 #include "quorum-image-loader.h"
 #include "quorum-session.h"
 #include "quorum-window.h"
@@ -18,7 +18,9 @@
  * A big image against a real quorum-server: the task opens on a preview
  * (the canvas's image-detail below 1) and the full resolution follows
  * (image-detail 1, the image's own size); a download that does not match
- * the file's SHA-256 is refused with a sentence and kept nowhere.
+ * the file's SHA-256 is refused with a sentence and kept nowhere; a
+ * 20000 × 2500 image is drawn from its overview when fitted and from the
+ * tiles in view, only those, at 1:1.
  */
 
 #define ROOT_PASSWORD "correct horse battery"
@@ -26,7 +28,7 @@
 #define BIG_HEIGHT 4000
 
 static AppTestServer server;
-static gint64 big_task, big_file, damaged_task, damaged_file;
+static gint64 big_task, big_file, damaged_task, damaged_file, wide_task;
 
 static void screenshot (int width, int height);
 static char *damaged_sha256;
@@ -89,6 +91,8 @@ setup (void)
   json_node_unref (app_test_call (server.admin, "POST", "/projects", "{\"name\": \"Big images\"}"));
   big_file = upload ("big.jpg", BIG_WIDTH, BIG_HEIGHT, NULL);
   damaged_file = upload ("damaged.jpg", 640, 480, &damaged_sha256);
+  /* 50 megapixels, wider than a GPU texture may be. */
+  wide_task = task_of (upload ("wide.jpg", 20000, 2500, NULL));
   big_task = task_of (big_file);
   damaged_task = task_of (damaged_file);
 
@@ -227,6 +231,66 @@ test_damaged_download_refused (void)
     }
 }
 
+static gboolean
+wide_open (gpointer data)
+{
+  return quorum_window_get_task (server.window) == wide_task &&
+         quorum_canvas_get_image_width (canvas ()) == 20000 && quorum_canvas_get_image_detail (canvas ()) >= 1;
+}
+
+static gboolean
+canvas_drawn (gpointer data)
+{
+  return _quorum_canvas_get_frame_count (canvas ()) > GPOINTER_TO_UINT (data);
+}
+
+static void
+draw_canvas (void)
+{
+  guint frames = _quorum_canvas_get_frame_count (canvas ());
+
+  gtk_widget_queue_draw (GTK_WIDGET (canvas ()));
+  g_assert_true (app_test_wait_until (canvas_drawn, GUINT_TO_POINTER (frames)));
+}
+
+/* Past 16,384 pixels a side: drawn from the overview when fitted, from the
+ * full-resolution tiles in view (and only those) at 1:1. */
+static void
+test_tiled (void)
+{
+  QuorumTiledImage *tiles;
+  int width, height;
+  guint in_view;
+
+  quorum_window_open_task (server.window, wide_task);
+  g_assert_true (app_test_wait_until (wide_open, NULL));
+  {
+    /* The canvas draws the tiled image: its texture is the overview. */
+    GdkTexture *image = quorum_canvas_get_image (canvas ());
+
+    g_assert_cmpint (gdk_texture_get_width (image), ==, 4096);
+    g_assert_cmpint (gdk_texture_get_height (image), ==, 512);
+  }
+  draw_canvas ();
+  tiles = _quorum_canvas_get_tiles (canvas ());
+  g_assert_nonnull (tiles);
+  g_assert_cmpuint (quorum_tiled_image_get_n_tiles (tiles), ==, 0);
+
+  quorum_canvas_set_zoom_1_1 (canvas ());
+  draw_canvas ();
+  width = gtk_widget_get_width (GTK_WIDGET (canvas ()));
+  height = gtk_widget_get_height (GTK_WIDGET (canvas ()));
+  /* 2048-pixel tiles: at most one more than fit across and down. */
+  in_view = (width / 2048 + 2) * (height / 2048 + 2);
+  g_assert_cmpuint (quorum_tiled_image_get_n_tiles (tiles), >, 0);
+  g_assert_cmpuint (quorum_tiled_image_get_n_tiles (tiles), <=, in_view);
+  g_assert_cmpuint (quorum_tiled_image_get_n_tiles (tiles), <, 20);  /* of 10 × 2 */
+
+  quorum_canvas_fit (canvas ());
+  draw_canvas ();
+  g_assert_cmpuint (quorum_tiled_image_get_n_tiles (tiles), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -244,6 +308,7 @@ main (int   argc,
   setup ();
   g_test_add_func ("/big-image/preview-then-full", test_preview_then_full);
   g_test_add_func ("/big-image/damaged-download-refused", test_damaged_download_refused);
+  g_test_add_func ("/big-image/tiled", test_tiled);
   status = g_test_run ();
   app_test_server_stop (&server);
   return status;
