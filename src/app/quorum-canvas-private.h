@@ -42,5 +42,7 @@ gboolean       _quorum_canvas_scroll         (QuorumCanvas    *self,
 QuorumOverlay *_quorum_canvas_get_overlay    (QuorumCanvas    *self);
 gboolean       _quorum_canvas_is_drafting    (QuorumCanvas    *self);
 guint          _quorum_canvas_get_frame_count (QuorumCanvas   *self);
+/* The tiled image drawn, if any. */
+QuorumTiledImage *_quorum_canvas_get_tiles   (QuorumCanvas   *self);
 
 G_END_DECLS

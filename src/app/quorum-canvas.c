@@ -7,6 +7,7 @@
 
 #include "quorum-canvas-private.h"
 #include "quorum-overlay.h"
+#include "quorum-tiled-image.h"
 
 #define MIN_ZOOM      0.01
 #define MAX_ZOOM      64.0
@@ -48,6 +49,11 @@ struct _QuorumCanvas
   GtkWidget         parent_instance;
 
   GdkTexture       *image;
+  /* The image's extent in image pixels: @image is drawn stretched over it
+   * (a preview is smaller), or @tiles are drawn instead. */
+  int               image_width;
+  int               image_height;
+  QuorumTiledImage *tiles;
   QuorumOverlay    *overlay;
   QuorumView        view;         /* widget pixels */
   gboolean          fit_pending;
@@ -122,6 +128,7 @@ static void on_overlay_changed (gpointer overlay,
 enum {
   PROP_0,
   PROP_IMAGE,
+  PROP_IMAGE_DETAIL,
   PROP_TOOL,
   PROP_CURRENT_LABEL,
   PROP_FILL_OPACITY,
@@ -239,8 +246,8 @@ content_size (QuorumCanvas *self,
               double       *width,
               double       *height)
 {
-  *width = self->image ? gdk_texture_get_width (self->image) : 0;
-  *height = self->image ? gdk_texture_get_height (self->image) : 0;
+  *width = self->image_width;
+  *height = self->image_height;
 }
 
 /* The whole image in view, centred. */
@@ -760,19 +767,91 @@ quorum_canvas_set_image (QuorumCanvas *self,
 {
   g_return_if_fail (QUORUM_IS_CANVAS (self));
   g_return_if_fail (image == NULL || GDK_IS_TEXTURE (image));
-  if (!g_set_object (&self->image, image))
+  quorum_canvas_show_image (self, image, NULL, image != NULL ? gdk_texture_get_width (image) : 0,
+                            image != NULL ? gdk_texture_get_height (image) : 0);
+}
+
+/**
+ * quorum_canvas_show_image:
+ * @image: (nullable): drawn stretched over @width × @height: the image, or
+ *   a smaller preview of it
+ * @tiles: (nullable): drawn instead of @image when given
+ *
+ * Shows an image of @width × @height image pixels. The view is fitted
+ * unless the extent stays the same (a preview replaced by the full
+ * resolution keeps the user's zoom).
+ */
+void
+quorum_canvas_show_image (QuorumCanvas     *self,
+                          GdkTexture       *image,
+                          QuorumTiledImage *tiles,
+                          int               width,
+                          int               height)
+{
+  gboolean same_extent;
+  double detail_before;
+
+  g_return_if_fail (QUORUM_IS_CANVAS (self));
+  g_return_if_fail (image == NULL || GDK_IS_TEXTURE (image));
+  g_return_if_fail (tiles == NULL || QUORUM_IS_TILED_IMAGE (tiles));
+  if (tiles != NULL && image == NULL)
+    image = quorum_tiled_image_get_overview (tiles);
+  if (image == NULL)
+    width = height = 0;
+  if (image == self->image && tiles == self->tiles && width == self->image_width && height == self->image_height)
     return;
-  if (image != NULL)
+  detail_before = quorum_canvas_get_image_detail (self);
+  same_extent = self->image != NULL && image != NULL && width == self->image_width && height == self->image_height;
+  g_set_object (&self->image, image);
+  g_set_object (&self->tiles, tiles);
+  self->image_width = width;
+  self->image_height = height;
+  if (image != NULL && !same_extent)
     {
-      quorum_overlay_set_extent (self->overlay, gdk_texture_get_width (image),
-                                 gdk_texture_get_height (image));
+      quorum_overlay_set_extent (self->overlay, width, height);
       for (guint i = 0; i < self->layers->len; i++)
-        quorum_overlay_set_extent (((Layer *) g_ptr_array_index (self->layers, i))->overlay,
-                                   gdk_texture_get_width (image), gdk_texture_get_height (image));
+        quorum_overlay_set_extent (((Layer *) g_ptr_array_index (self->layers, i))->overlay, width, height);
     }
-  quorum_canvas_fit (self);
+  if (!same_extent)
+    quorum_canvas_fit (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE]);
+  if (detail_before != quorum_canvas_get_image_detail (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE_DETAIL]);
+}
+
+/* Drawn pixels per image pixel: below 1 while a preview stands in for the
+ * image, 1 at full resolution (tiles included), 0 without an image. */
+double
+quorum_canvas_get_image_detail (QuorumCanvas *self)
+{
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), 0);
+  if (self->image == NULL || self->image_width == 0)
+    return 0;
+  if (self->tiles != NULL)
+    return 1;
+  return (double) gdk_texture_get_width (self->image) / self->image_width;
+}
+
+QuorumTiledImage *
+_quorum_canvas_get_tiles (QuorumCanvas *self)
+{
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), NULL);
+  return self->tiles;
+}
+
+int
+quorum_canvas_get_image_width (QuorumCanvas *self)
+{
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), 0);
+  return self->image_width;
+}
+
+int
+quorum_canvas_get_image_height (QuorumCanvas *self)
+{
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), 0);
+  return self->image_height;
 }
 
 /* ---- hit-testing ------------------------------------------------------- */
@@ -1050,8 +1129,7 @@ quorum_canvas_set_layer (QuorumCanvas  *self,
   quorum_overlay_set_changed_func (layer->overlay, on_overlay_changed, self);
   quorum_overlay_set_style (layer->overlay, quorum_overlay_get_style (self->overlay));
   if (self->image != NULL)
-    quorum_overlay_set_extent (layer->overlay, gdk_texture_get_width (self->image),
-                               gdk_texture_get_height (self->image));
+    quorum_overlay_set_extent (layer->overlay, self->image_width, self->image_height);
   layer->has_color = color != NULL;
   if (color != NULL)
     layer->color = *color;
@@ -1954,11 +2032,22 @@ quorum_canvas_snapshot (GtkWidget   *widget,
     return;
   self->frames++;
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (self->image != NULL)
+  if (self->tiles != NULL)
+    {
+      /* Only the tiles in view, at the zoom in use. */
+      graphene_rect_t visible = GRAPHENE_RECT_INIT (-self->view.x / self->view.scale, -self->view.y / self->view.scale,
+                                                    width / self->view.scale, height / self->view.scale);
+
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (self->view.x, self->view.y));
+      quorum_tiled_image_snapshot (self->tiles, snapshot, &visible, self->view.scale * scale_factor);
+      gtk_snapshot_restore (snapshot);
+    }
+  else if (self->image != NULL)
     gtk_snapshot_append_texture (snapshot, self->image,
                                  &GRAPHENE_RECT_INIT (self->view.x, self->view.y,
-                                                      gdk_texture_get_width (self->image) * self->view.scale,
-                                                      gdk_texture_get_height (self->image) * self->view.scale));
+                                                      self->image_width * self->view.scale,
+                                                      self->image_height * self->view.scale));
 
   /* The overlay works in device pixels, so that it is sharp on HiDPI. */
   gtk_snapshot_save (snapshot);
@@ -2020,6 +2109,9 @@ quorum_canvas_get_property (GObject    *object,
     {
     case PROP_IMAGE:
       g_value_set_object (value, self->image);
+      break;
+    case PROP_IMAGE_DETAIL:
+      g_value_set_double (value, quorum_canvas_get_image_detail (self));
       break;
     case PROP_TOOL:
       g_value_set_enum (value, self->tool);
@@ -2095,6 +2187,7 @@ quorum_canvas_dispose (GObject *object)
   QuorumCanvas *self = QUORUM_CANVAS (object);
 
   g_clear_object (&self->image);
+  g_clear_object (&self->tiles);
   G_OBJECT_CLASS (quorum_canvas_parent_class)->dispose (object);
 }
 
@@ -2131,6 +2224,9 @@ quorum_canvas_class_init (QuorumCanvasClass *klass)
   properties[PROP_IMAGE] =
     g_param_spec_object ("image", NULL, NULL, GDK_TYPE_TEXTURE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IMAGE_DETAIL] =
+    g_param_spec_double ("image-detail", NULL, NULL, 0, G_MAXDOUBLE, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_TOOL] =
     g_param_spec_enum ("tool", NULL, NULL, QUORUM_TYPE_CANVAS_TOOL, QUORUM_CANVAS_TOOL_SELECT,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "quorum-model.h"
+#include "quorum-tiled-image.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,14 @@ GtkWidget            *quorum_canvas_new                 (void);
 GdkTexture           *quorum_canvas_get_image           (QuorumCanvas     *self);
 void                  quorum_canvas_set_image           (QuorumCanvas     *self,
                                                          GdkTexture       *image);
+void                  quorum_canvas_show_image          (QuorumCanvas     *self,
+                                                         GdkTexture       *image,
+                                                         QuorumTiledImage *tiles,
+                                                         int               width,
+                                                         int               height);
+double                quorum_canvas_get_image_detail    (QuorumCanvas     *self);
+int                   quorum_canvas_get_image_width     (QuorumCanvas     *self);
+int                   quorum_canvas_get_image_height    (QuorumCanvas     *self);
 
 void                  quorum_canvas_set_instances       (QuorumCanvas     *self,
                                                          GPtrArray        *instances);

@@ -8,6 +8,7 @@
 #include "quorum-error.h"
 #include "quorum-exam-catalogue.h"
 #include "quorum-exam-result.h"
+#include "quorum-image-loader.h"
 #include "quorum-wire.h"
 
 /* The gold, when the exam shows answers, as a layer under the taker's own. */
@@ -42,7 +43,7 @@ struct _QuorumExamResult
   gboolean        loaded;
   QuorumSyncState sync_state;
   GPtrArray      *task_groups;       /* of the tasks' AdwPreferencesGroups */
-  GHashTable     *textures;          /* file id → GdkTexture */
+  GHashTable     *textures;          /* file id → its loaded QuorumImageLoader */
   int             shown_task;
   int             wanted_instance;   /* to select once the image is shown */
 };
@@ -224,9 +225,9 @@ find_labels (QuorumExamResult *self,
 }
 
 static void
-show_on_canvas (QuorumExamResult *self,
-                guint             position,
-                GdkTexture       *texture)
+show_on_canvas (QuorumExamResult  *self,
+                guint              position,
+                QuorumImageLoader *image)
 {
   JsonObject *task = task_at (self, position);
   g_autoptr(GPtrArray) instances = NULL;
@@ -236,7 +237,8 @@ show_on_canvas (QuorumExamResult *self,
   instances = read_instances (task, "instances");
   push_colors (self);
   quorum_canvas_clear_layers (self->canvas);
-  quorum_canvas_set_image (self->canvas, texture);
+  quorum_canvas_show_image (self->canvas, quorum_image_loader_get_best (image), quorum_image_loader_get_tiles (image),
+                            quorum_image_loader_get_width (image), quorum_image_loader_get_height (image));
   quorum_canvas_set_instances (self->canvas, instances);
   /* The gold only when the server sent it: never otherwise. */
   if (json_object_has_member (task, "gold"))
@@ -256,15 +258,12 @@ show_on_canvas (QuorumExamResult *self,
 typedef struct {
   QuorumExamResult *self;
   guint             position;
-  gint64            file;
-  char             *path;
 } ImageLoad;
 
 static void
 image_load_free (ImageLoad *load)
 {
   g_clear_object (&load->self);
-  g_free (load->path);
   g_free (load);
 }
 
@@ -279,97 +278,26 @@ show_image_error (QuorumExamResult *self,
 }
 
 static void
-texture_in_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  ImageLoad *load = task_data;
-  GError *error = NULL;
-  GdkTexture *texture = gdk_texture_new_from_filename (load->path, &error);
-
-  if (texture == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, texture, g_object_unref);
-}
-
-static void
-texture_loaded (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+image_loaded (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   ImageLoad *load = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (texture == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf (_("The image cannot be shown: %s"), error->message);
-
-          show_image_error (load->self, message);
-        }
-    }
-  else
-    {
-      g_hash_table_insert (load->self->textures, GSIZE_TO_POINTER ((gsize) load->file), g_object_ref (texture));
-      show_on_canvas (load->self, load->position, texture);
-    }
-  image_load_free (load);
-}
-
-static void
-load_texture (ImageLoad *load)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, load->self->image_cancellable, texture_loaded, load);
-
-  g_task_set_task_data (task, load, NULL);
-  g_task_run_in_thread (task, texture_in_thread);
-}
-
-static void
-media_added (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  ImageLoad *load = user_data;
+  QuorumImageLoader *image = QUORUM_IMAGE_LOADER (source);
   g_autoptr(GError) error = NULL;
 
-  if (!quorum_cache_add_media_finish (QUORUM_CACHE (source), result, &error))
+  if (!quorum_image_loader_load_finish (image, result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_image_error (load->self, error->message);
-      image_load_free (load);
-      return;
     }
-  load_texture (load);
-}
-
-static void
-media_downloaded (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  ImageLoad *load = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *temp = NULL;
-  QuorumCache *cache = quorum_session_get_cache (load->self->session);
-
-  if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error))
+  else
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf (_("The image could not be downloaded: %s"), error->message);
-
-          show_image_error (load->self, message);
-        }
-      image_load_free (load);
-      return;
+      g_hash_table_insert (load->self->textures,
+                           GSIZE_TO_POINTER ((gsize) quorum_image_loader_get_file (image)), g_object_ref (image));
+      show_on_canvas (load->self, load->position, image);
     }
-  temp = quorum_cache_get_media_temp_path (cache, load->file);
-  quorum_cache_add_media_async (cache, load->file, temp, load->self->image_cancellable, media_added, load);
+  image_load_free (load);
 }
 
 /* The task's image from the media cache, downloaded first when it is not
@@ -379,9 +307,8 @@ show_task (QuorumExamResult *self,
            guint             position)
 {
   JsonObject *task = task_at (self, position);
-  QuorumCache *cache = quorum_session_get_cache (self->session);
-  g_autofree char *path = NULL;
-  GdkTexture *texture;
+  g_autoptr(QuorumImageLoader) image = NULL;
+  QuorumImageLoader *loaded;
   ImageLoad *load;
   gint64 file;
 
@@ -391,29 +318,19 @@ show_task (QuorumExamResult *self,
   g_clear_object (&self->image_cancellable);
   self->image_cancellable = g_cancellable_new ();
   file = json_object_get_int_member_with_default (task, "file", 0);
-  texture = g_hash_table_lookup (self->textures, GSIZE_TO_POINTER ((gsize) file));
-  if (texture != NULL)
+  loaded = g_hash_table_lookup (self->textures, GSIZE_TO_POINTER ((gsize) file));
+  if (loaded != NULL)
     {
-      show_on_canvas (self, position, texture);
+      show_on_canvas (self, position, loaded);
       return;
     }
   gtk_stack_set_visible_child_name (self->canvas_stack, "loading");
   load = g_new0 (ImageLoad, 1);
   load->self = g_object_ref (self);
   load->position = position;
-  load->file = file;
-  load->path = quorum_cache_get_media_path (cache, file);
-  path = quorum_cache_lookup_media (cache, file);
-  if (path != NULL)
-    load_texture (load);
-  else
-    {
-      g_autofree char *api_path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/content", file);
-      g_autofree char *temp = quorum_cache_get_media_temp_path (cache, file);
-
-      quorum_client_download_async (quorum_session_get_client (self->session), api_path, temp,
-                                    self->image_cancellable, media_downloaded, load);
-    }
+  image = quorum_image_loader_new (quorum_session_get_cache (self->session),
+                                   quorum_session_get_client (self->session), file);
+  quorum_image_loader_load_async (image, self->image_cancellable, image_loaded, load);
 }
 
 /* The chosen instance's row is the one selected among every task's. */

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "quorum-guide-images.h"
+#include "quorum-image-loader.h"
 
 struct _QuorumGuideImages
 {
@@ -26,8 +27,6 @@ static void queue_render (QuorumGuideImages *self);
 typedef struct {
   QuorumGuideImages *owner;
   char              *name;
-  gint64             file;
-  char              *path;
   gint64             task;
 } GuideImage;
 
@@ -36,105 +35,34 @@ guide_image_free (GuideImage *image)
 {
   g_clear_object (&image->owner);
   g_free (image->name);
-  g_free (image->path);
   g_free (image);
 }
 
 static void
-guide_image_failed (GuideImage   *image,
-                    const GError *error)
-{
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("guide image %s: %s", image->name, error->message);
-}
-
-static void
-texture_in_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  const char *path = task_data;
-  GError *error = NULL;
-  GdkTexture *texture = gdk_texture_new_from_filename (path, &error);
-
-  if (texture == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, texture, g_object_unref);
-}
-
-static void
-texture_loaded (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+image_loaded (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   GuideImage *image = user_data;
+  QuorumImageLoader *loader = QUORUM_IMAGE_LOADER (source);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (texture != NULL && image->task == image->owner->task)
+  if (quorum_image_loader_load_finish (loader, result, &error) && image->task == image->owner->task)
     {
-      g_hash_table_replace (image->owner->textures, g_strdup (image->name), g_object_ref (texture));
+      g_hash_table_replace (image->owner->textures, g_strdup (image->name),
+                            g_object_ref (quorum_image_loader_get_best (loader)));
       queue_render (image->owner);
     }
-  else
-    guide_image_failed (image, error);
+  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("guide image %s: %s", image->name, error->message);
   guide_image_free (image);
-}
-
-static void
-load_texture (GuideImage *image)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, image->owner->cancellable, texture_loaded, image);
-
-  g_task_set_task_data (task, g_strdup (image->path), g_free);
-  g_task_run_in_thread (task, texture_in_thread);
-}
-
-static void
-media_added (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GuideImage *image = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!quorum_cache_add_media_finish (QUORUM_CACHE (source), result, &error))
-    {
-      guide_image_failed (image, error);
-      guide_image_free (image);
-      return;
-    }
-  load_texture (image);
-}
-
-static void
-media_downloaded (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  GuideImage *image = user_data;
-  QuorumSession *session = image->owner->session;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *temp = NULL;
-
-  if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error) || session == NULL)
-    {
-      guide_image_failed (image, error);
-      guide_image_free (image);
-      return;
-    }
-  temp = quorum_cache_get_media_temp_path (quorum_session_get_cache (session), image->file);
-  quorum_cache_add_media_async (quorum_session_get_cache (session), image->file, temp,
-                                image->owner->cancellable, media_added, image);
 }
 
 static void
 fetch (QuorumGuideImages *self,
        const char        *name)
 {
-  QuorumCache *cache = quorum_session_get_cache (self->session);
+  g_autoptr(QuorumImageLoader) loader = NULL;
   g_autofree char *written = NULL;
   GuideImage *image;
   gint64 file;
@@ -149,19 +77,10 @@ fetch (QuorumGuideImages *self,
   image = g_new0 (GuideImage, 1);
   image->owner = g_object_ref (self);
   image->name = g_strdup (name);
-  image->file = file;
   image->task = self->task;
-  image->path = quorum_cache_get_media_path (cache, file);
-  if (g_file_test (image->path, G_FILE_TEST_IS_REGULAR))
-    load_texture (image);
-  else
-    {
-      g_autofree char *api_path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/content", file);
-      g_autofree char *temp = quorum_cache_get_media_temp_path (cache, file);
-
-      quorum_client_download_async (quorum_session_get_client (self->session), api_path, temp,
-                                    self->cancellable, media_downloaded, image);
-    }
+  loader = quorum_image_loader_new (quorum_session_get_cache (self->session),
+                                    quorum_session_get_client (self->session), file);
+  quorum_image_loader_load_async (loader, self->cancellable, image_loaded, image);
 }
 
 static GdkPaintable *

@@ -16,6 +16,7 @@
 #include "quorum-exam-results.h"
 #include "quorum-guide-images.h"
 #include "quorum-guide-view.h"
+#include "quorum-image-loader.h"
 #include "quorum-instance-list.h"
 #include "quorum-job-item.h"
 #include "quorum-label-list.h"
@@ -45,6 +46,7 @@ struct _QuorumWindow
   QuorumTaskList       *tasks;
   GtkStack             *canvas_stack;
   GtkSpinner           *canvas_spinner;
+  GtkProgressBar       *canvas_progress;
   AdwStatusPage        *canvas_error_page;
   QuorumCanvas         *canvas;
   GtkWidget            *side_panel;
@@ -87,6 +89,7 @@ struct _QuorumWindow
   /* QUORUM_TIMING=1 */
   gboolean              timing;
   gboolean              timed;
+  gboolean              timed_first;
   guint                 timing_frames;
   gulong                after_paint_id;
   GdkFrameClock        *timing_clock;
@@ -349,19 +352,31 @@ after_paint (GdkFrameClock *clock,
              QuorumWindow  *self)
 {
   QuorumOverlay *overlay = _quorum_canvas_get_overlay (self->canvas);
-  QuorumApplication *application;
+  QuorumApplication *application = QUORUM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  guint frames = _quorum_canvas_get_frame_count (self->canvas);
+  gboolean full = quorum_canvas_get_image_detail (self->canvas) >= 1;
+  double elapsed;
 
   /* The first frame after the task was set in which the image was drawn
-   * and no tile of the instances was missing. */
-  if (_quorum_canvas_get_frame_count (self->canvas) == self->timing_frames ||
-      quorum_overlay_get_frame_missing (overlay) > 0 ||
-      !gtk_widget_get_mapped (GTK_WIDGET (self->canvas)))
+   * and no tile of the instances was missing; then, for a big image shown
+   * by its preview first, the first frame at full resolution. */
+  if (frames == self->timing_frames || quorum_overlay_get_frame_missing (overlay) > 0 ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self->canvas)) || application == NULL)
     return;
-  application = QUORUM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  if (application != NULL)
-    fprintf (stderr, "quorum: launch to first task drawn: %.0f ms (task %" G_GINT64_FORMAT ", %u instances)\n",
-             (g_get_monotonic_time () - quorum_application_get_launch_time (application)) / 1000.0,
-             self->task_id, quorum_canvas_get_n_instances (self->canvas));
+  self->timing_frames = frames;
+  elapsed = (g_get_monotonic_time () - quorum_application_get_launch_time (application)) / 1000.0;
+  if (!self->timed_first)
+    {
+      fprintf (stderr, "quorum: launch to first task drawn: %.0f ms (task %" G_GINT64_FORMAT ", %u instances, %s)\n",
+               elapsed, self->task_id, quorum_canvas_get_n_instances (self->canvas),
+               full ? "at full resolution" : "a preview");
+      self->timed_first = TRUE;
+    }
+  else if (full)
+    fprintf (stderr, "quorum: launch to full resolution drawn: %.0f ms (task %" G_GINT64_FORMAT ")\n",
+             elapsed, self->task_id);
+  if (!full)
+    return;
   self->timed = TRUE;
   g_clear_signal_handler (&self->after_paint_id, self->timing_clock);
   g_clear_object (&self->timing_clock);
@@ -383,6 +398,18 @@ time_first_task (QuorumWindow *self)
 }
 
 /* ---- opening a task ---------------------------------------------------------- */
+
+/* QUORUM_TIMING=1: a step of opening the task, from launch. */
+static void
+time_step (QuorumWindow *self,
+           const char   *step)
+{
+  QuorumApplication *application = QUORUM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (self->timing && !self->timed && application != NULL)
+    fprintf (stderr, "quorum: launch to %s: %.0f ms\n", step,
+             (g_get_monotonic_time () - quorum_application_get_launch_time (application)) / 1000.0);
+}
 
 static void
 show_task_error (QuorumWindow *self,
@@ -579,9 +606,8 @@ typedef struct {
   gint64        task;
   JsonNode     *view;
   gint64        file;
-  char         *path;
-  GdkTexture   *texture;
-  GdkTexture   *thumbnail;
+  QuorumImageLoader *loader;
+  gboolean      shown;         /* on the canvas, by its preview or whole */
 } Opening;
 
 static void
@@ -589,9 +615,9 @@ opening_free (Opening *opening)
 {
   g_clear_object (&opening->window);
   g_clear_pointer (&opening->view, json_node_unref);
-  g_free (opening->path);
-  g_clear_object (&opening->texture);
-  g_clear_object (&opening->thumbnail);
+  if (opening->loader != NULL)
+    g_signal_handlers_disconnect_by_data (opening->loader, opening);
+  g_clear_object (&opening->loader);
   g_free (opening);
 }
 
@@ -665,7 +691,11 @@ show_opened_task (Opening *opening)
   /* The label list gives the canvas the labels' colours. */
   quorum_label_list_set_schema (self->label_list, self->schema);
   quorum_attribute_editor_set_schema (self->attribute_editor, self->schema);
-  quorum_canvas_set_image (self->canvas, opening->texture);
+  quorum_canvas_show_image (self->canvas, quorum_image_loader_get_best (opening->loader),
+                            quorum_image_loader_get_tiles (opening->loader),
+                            quorum_image_loader_get_width (opening->loader),
+                            quorum_image_loader_get_height (opening->loader));
+  opening->shown = TRUE;
   quorum_canvas_set_instances (self->canvas, instances);
   /* After the instances: the list is rebuilt from the canvas's instances
    * here, as setting them is not an edit and emits no instances-changed. */
@@ -688,8 +718,8 @@ show_opened_task (Opening *opening)
                                                 : "");
 
   item = quorum_task_list_find_task (self->tasks, opening->task);
-  if (item != NULL && opening->thumbnail != NULL)
-    quorum_task_item_set_thumbnail (item, GDK_PAINTABLE (opening->thumbnail));
+  if (item != NULL && quorum_image_loader_get_thumbnail (opening->loader) != NULL)
+    quorum_task_item_set_thumbnail (item, GDK_PAINTABLE (quorum_image_loader_get_thumbnail (opening->loader)));
   title = g_strdup (file_info != NULL ? json_object_get_string_member_with_default (file_info, "name", _("Task"))
                                        : _("Task"));
   adw_window_title_set_title (self->window_title, title);
@@ -702,26 +732,33 @@ show_opened_task (Opening *opening)
   time_first_task (self);
 }
 
+/* The download's progress under the spinner, once it has taken a second. */
 static void
-image_in_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+on_progress (QuorumImageLoader *loader,
+             GParamSpec        *pspec,
+             Opening           *opening)
 {
-  Opening *opening = task_data;
-  g_autoptr(GdkPixbuf) small = NULL;
-  GError *error = NULL;
+  QuorumWindow *self = opening->window;
+  double progress = quorum_image_loader_get_progress (loader);
+  gboolean slow = g_get_monotonic_time () - quorum_image_loader_get_download_start (loader) > G_USEC_PER_SEC;
 
-  opening->texture = gdk_texture_new_from_filename (opening->path, &error);
-  if (opening->texture == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  small = gdk_pixbuf_new_from_file_at_scale (opening->path, QUORUM_THUMBNAIL_WIDTH, QUORUM_THUMBNAIL_HEIGHT, TRUE, NULL);
-  if (small != NULL)
-    opening->thumbnail = gdk_texture_new_for_pixbuf (small);
-  g_task_return_boolean (task, TRUE);
+  if (!opening_is_current (opening))
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->canvas_progress), progress >= 0 && slow);
+  if (progress >= 0)
+    gtk_progress_bar_set_fraction (self->canvas_progress, progress);
+}
+
+/* A big image's preview: the task can be worked on while the full
+ * resolution decodes. */
+static void
+on_preview (QuorumImageLoader *loader,
+            GParamSpec        *pspec,
+            Opening           *opening)
+{
+  time_step (opening->window, "image preview decoded");
+  if (opening_is_current (opening) && !opening->shown)
+    show_opened_task (opening);
 }
 
 static void
@@ -730,73 +767,24 @@ image_loaded (GObject      *source,
               gpointer      user_data)
 {
   Opening *opening = user_data;
+  QuorumImageLoader *loader = QUORUM_IMAGE_LOADER (source);
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  time_step (opening->window, "image loaded");
+  if (!quorum_image_loader_load_finish (loader, result, &error))
     {
-      if (opening_is_current (opening))
-        {
-          g_autofree char *message = g_strdup_printf (_("Its image cannot be shown: %s"), error->message);
-
-          show_task_error (opening->window, message);
-        }
+      if (opening_is_current (opening) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_task_error (opening->window, error->message);
     }
+  else if (opening_is_current (opening) && opening->shown)
+    quorum_canvas_show_image (opening->window->canvas, quorum_image_loader_get_best (loader),
+                              quorum_image_loader_get_tiles (loader), quorum_image_loader_get_width (loader),
+                              quorum_image_loader_get_height (loader));
   else if (opening_is_current (opening))
     show_opened_task (opening);
+  if (opening_is_current (opening))
+    gtk_widget_set_visible (GTK_WIDGET (opening->window->canvas_progress), FALSE);
   opening_free (opening);
-}
-
-static void
-load_image (Opening *opening)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, opening->window->open_cancellable, image_loaded, opening);
-
-  g_task_set_task_data (task, opening, NULL);
-  g_task_run_in_thread (task, image_in_thread);
-}
-
-static void
-media_added (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Opening *opening = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!quorum_cache_add_media_finish (QUORUM_CACHE (source), result, &error))
-    {
-      if (opening_is_current (opening))
-        show_task_error (opening->window, error->message);
-      opening_free (opening);
-      return;
-    }
-  load_image (opening);
-}
-
-static void
-media_downloaded (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Opening *opening = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *temp = NULL;
-  QuorumCache *cache;
-
-  if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error) || !opening_is_current (opening))
-    {
-      if (opening_is_current (opening))
-        {
-          g_autofree char *message = g_strdup_printf (_("Its image could not be downloaded: %s"), error->message);
-
-          show_task_error (opening->window, message);
-        }
-      opening_free (opening);
-      return;
-    }
-  cache = cache_of (opening->window);
-  temp = quorum_cache_get_media_temp_path (cache, opening->file);
-  quorum_cache_add_media_async (cache, opening->file, temp, opening->window->open_cancellable, media_added, opening);
 }
 
 /* With the task's view: its file from the media cache, downloading it
@@ -805,7 +793,6 @@ static void
 open_view (Opening *opening)
 {
   QuorumWindow *self = opening->window;
-  g_autofree char *path = NULL;
 
   /* A task without a file is said so on the canvas rather than read as file 0. */
   opening->file = json_object_get_int_member_with_default (json_node_get_object (opening->view), "file", 0);
@@ -815,18 +802,11 @@ open_view (Opening *opening)
       opening_free (opening);
       return;
     }
-  path = quorum_cache_lookup_media (cache_of (self), opening->file);
-  opening->path = quorum_cache_get_media_path (cache_of (self), opening->file);
-  if (path != NULL)
-    load_image (opening);
-  else
-    {
-      g_autofree char *api_path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/content", opening->file);
-      g_autofree char *temp = quorum_cache_get_media_temp_path (cache_of (self), opening->file);
-
-      quorum_client_download_async (client_of (self), api_path, temp, self->open_cancellable,
-                                    media_downloaded, opening);
-    }
+  time_step (self, "task view received");
+  opening->loader = quorum_image_loader_new (cache_of (self), client_of (self), opening->file);
+  g_signal_connect (opening->loader, "notify::progress", G_CALLBACK (on_progress), opening);
+  g_signal_connect (opening->loader, "notify::preview", G_CALLBACK (on_preview), opening);
+  quorum_image_loader_load_async (opening->loader, self->open_cancellable, image_loaded, opening);
 }
 
 static void
@@ -900,6 +880,7 @@ quorum_window_open_task (QuorumWindow *self,
     return;
   close_task (self);
   self->task_id = task_id;
+  time_step (self, "task opening");
   self->open_cancellable = g_cancellable_new ();
   quorum_task_list_select_task (self->tasks, task_id);
   gtk_stack_set_visible_child_name (self->canvas_stack, "loading");
@@ -1758,6 +1739,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, tasks);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas_stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas_spinner);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas_progress);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas_error_page);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_panel);

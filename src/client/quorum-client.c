@@ -3,9 +3,14 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <nettle/sha2.h>
 
 #include "quorum-client.h"
 #include "quorum-error.h"
@@ -566,18 +571,178 @@ quorum_client_upload_finish (QuorumClient  *client,
 
 /* ---- downloads -------------------------------------------------------- */
 
+/* Reads of the body in blocks this large: a few main-loop turns per
+ * megabyte rather than one per 8 KiB. */
+#define DOWNLOAD_BLOCK (1024 * 1024)
+
+/* A download streams the body into a temporary file beside @destination:
+ * the main loop reads block N+1 while a worker thread writes and hashes
+ * block N. The file is renamed into place only when every byte arrived and,
+ * when the server gave the content's SHA-256 as its ETag, the hash matches. */
+typedef struct {
+  SoupMessage          *msg;
+  char                 *api_path;
+  char                 *destination;
+  char                 *temp_path;
+  GInputStream         *body;
+  int                   fd;
+  struct sha256_ctx     hash;        /* touched only by the writer */
+  char                 *expected;    /* the ETag's SHA-256, or NULL */
+  goffset               total;       /* Content-Length, or -1 */
+  goffset               received;
+  guint8               *buffer;
+  GBytes               *pending;     /* read, waiting for the writer */
+  gboolean              reading;
+  gboolean              writing;
+  gboolean              eof;
+  GError               *error;
+  QuorumClientProgress  progress;
+  gpointer              progress_data;
+} Download;
+
 static void
-download_error_read (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+download_free (Download *download)
+{
+  if (download->fd >= 0)
+    close (download->fd);
+  if (download->temp_path != NULL)
+    g_unlink (download->temp_path);
+  g_clear_object (&download->msg);
+  g_clear_object (&download->body);
+  g_free (download->api_path);
+  g_free (download->destination);
+  g_free (download->temp_path);
+  g_free (download->expected);
+  g_free (download->buffer);
+  g_clear_pointer (&download->pending, g_bytes_unref);
+  g_clear_error (&download->error);
+  g_free (download);
+}
+
+/* The SHA-256 of an ETag such as "\"3f…\"", or NULL for any other tag. */
+static char *
+etag_sha256 (const char *etag)
+{
+  gsize length = etag != NULL ? strlen (etag) : 0;
+
+  if (length != 66 || etag[0] != '"' || etag[65] != '"')
+    return NULL;
+  for (guint i = 1; i < 65; i++)
+    if (!g_ascii_isxdigit (etag[i]))
+      return NULL;
+  return g_ascii_strdown (etag + 1, 64);
+}
+
+static void download_read (GTask *task);
+static void download_write (GTask *task, GBytes *block);
+
+static void download_complete (GTask *task);
+
+static void
+download_closed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  CallData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
-  g_autoptr(GError) error = NULL;
+  Download *download = g_task_get_task_data (task);
 
-  set_status_error (&error, data->msg, body);
-  g_task_return_error (task, g_steal_pointer (&error));
+  g_input_stream_close_finish (G_INPUT_STREAM (source), result, NULL);
+  g_clear_object (&download->body);
+  download_complete (task);
+}
+
+/* Every byte is in the temporary file: checked, then renamed into place. */
+static void
+download_complete (GTask *task)
+{
+  Download *download = g_task_get_task_data (task);
+  guint8 digest[SHA256_DIGEST_SIZE];
+  char hex[SHA256_DIGEST_SIZE * 2 + 1];
+
+  /* Let go of the body first, in the caller's main context, where libsoup
+   * completes the message and gives the connection back. */
+  if (download->body != NULL)
+    {
+      g_input_stream_close_async (download->body, G_PRIORITY_DEFAULT, NULL, download_closed, g_object_ref (task));
+      return;
+    }
+  if (download->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&download->error));
+      return;
+    }
+  if (download->total >= 0 && download->received != download->total)
+    {
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_FAILED,
+                               "the server sent %" G_GOFFSET_FORMAT " of its %" G_GOFFSET_FORMAT
+                               " bytes: the download was cut short", download->received, download->total);
+      return;
+    }
+  sha256_digest (&download->hash, sizeof digest, digest);
+  for (guint i = 0; i < sizeof digest; i++)
+    g_snprintf (hex + i * 2, 3, "%02x", digest[i]);
+  if (download->expected != NULL && strcmp (hex, download->expected) != 0)
+    {
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_FAILED,
+                               "the %" G_GOFFSET_FORMAT " bytes received do not match the file's checksum "
+                               "(SHA-256 %.12s…, received %.12s…): it was damaged on the way",
+                               download->received, download->expected, hex);
+      return;
+    }
+  if (close (download->fd) != 0)
+    {
+      int saved_errno = errno;
+
+      download->fd = -1;
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: cannot write the file: %s",
+                               download->temp_path, g_strerror (saved_errno));
+      return;
+    }
+  download->fd = -1;
+  if (g_rename (download->temp_path, download->destination) != 0)
+    {
+      int saved_errno = errno;
+
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: cannot move it into place: %s",
+                               download->destination, g_strerror (saved_errno));
+      return;
+    }
+  g_clear_pointer (&download->temp_path, g_free);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* In a worker thread: one block into the file and the hash. */
+static void
+download_write_thread (GTask        *write_task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  GTask *task = source_object;
+  Download *download = g_task_get_task_data (task);
+  GBytes *block = task_data;
+  gsize length;
+  const guint8 *data = g_bytes_get_data (block, &length);
+  gsize done = 0;
+
+  sha256_update (&download->hash, length, data);
+  while (done < length)
+    {
+      gssize n = write (download->fd, data + done, length - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          g_task_return_new_error (write_task, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: cannot write the file: %s",
+                                   download->temp_path, g_strerror (saved_errno));
+          return;
+        }
+      done += n;
+    }
+  g_task_return_boolean (write_task, TRUE);
 }
 
 static void
@@ -585,46 +750,126 @@ download_written (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  CallData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  GTask *task = G_TASK (source);
+  Download *download = g_task_get_task_data (task);
+  GError *error = NULL;
 
-  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0)
-    g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s",
-                             g_file_peek_path (data->file), error->message);
+  download->writing = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error) && download->error == NULL)
+    download->error = error;
   else
-    g_task_return_boolean (task, TRUE);
-}
-
-typedef struct {
-  GTask        *task;
-  GInputStream *body;
-} DownloadOpen;
-
-static void
-download_target_opened (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  DownloadOpen *open = user_data;
-  g_autoptr(GTask) task = open->task;
-  g_autoptr(GInputStream) body = open->body;
-  CallData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFileOutputStream) out = g_file_replace_finish (G_FILE (source), result, &error);
-
-  GCancellable *cancellable = g_task_get_cancellable (task);
-
-  g_free (open);
-  if (out == NULL)
+    g_clear_error (&error);
+  if (download->error != NULL)
     {
-      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_INVALID, "%s: cannot write the file: %s",
-                               g_file_peek_path (data->file), error->message);
+      if (!download->reading)
+        download_complete (task);
+      g_object_unref (task);
       return;
     }
-  g_output_stream_splice_async (G_OUTPUT_STREAM (out), body,
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, cancellable, download_written, g_steal_pointer (&task));
+  if (download->pending != NULL)
+    {
+      g_autoptr(GBytes) block = g_steal_pointer (&download->pending);
+
+      download_write (task, block);
+      if (!download->eof)
+        download_read (task);
+    }
+  else if (download->eof && !download->reading)
+    download_complete (task);
+  g_object_unref (task);
+}
+
+static void
+download_write (GTask  *task,
+                GBytes *block)
+{
+  Download *download = g_task_get_task_data (task);
+  /* The write task's source object is the download task: its callback
+   * runs with the download's state at hand. */
+  g_autoptr(GTask) write_task = g_task_new (task, NULL, download_written, g_object_ref (task));
+
+  download->writing = TRUE;
+  g_task_set_task_data (write_task, g_bytes_ref (block), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (write_task, download_write_thread);
+}
+
+static void
+download_block_read (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Download *download = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) block = NULL;
+  gsize n = 0;
+
+  download->reading = FALSE;
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), result, &n, &error))
+    {
+      if (download->error == NULL)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            download->error = g_steal_pointer (&error);
+          else
+            download->error = g_error_new (QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE,
+                                           "the download broke off after %" G_GOFFSET_FORMAT " bytes: %s",
+                                           download->received, error->message);
+        }
+      if (!download->writing)
+        download_complete (task);
+      return;
+    }
+  if (n < DOWNLOAD_BLOCK)
+    download->eof = TRUE;
+  if (n > 0)
+    {
+      block = g_bytes_new_take (g_steal_pointer (&download->buffer), n);
+      download->received += n;
+      if (download->progress != NULL)
+        download->progress (download->received, download->total, download->progress_data);
+    }
+  if (download->error != NULL)
+    {
+      if (!download->writing)
+        download_complete (task);
+      return;
+    }
+  if (block != NULL && !download->writing)
+    {
+      download_write (task, block);
+      if (!download->eof)
+        download_read (task);
+    }
+  else if (block != NULL)
+    download->pending = g_steal_pointer (&block);   /* read on once the writer takes it */
+  else if (!download->writing)
+    download_complete (task);
+}
+
+static void
+download_read (GTask *task)
+{
+  Download *download = g_task_get_task_data (task);
+
+  download->reading = TRUE;
+  download->buffer = g_malloc (DOWNLOAD_BLOCK);
+  g_input_stream_read_all_async (download->body, download->buffer, DOWNLOAD_BLOCK, G_PRIORITY_DEFAULT,
+                                 g_task_get_cancellable (task), download_block_read, g_object_ref (task));
+}
+
+static void
+download_error_read (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Download *download = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  g_autoptr(GError) error = NULL;
+
+  set_status_error (&error, download->msg, body);
+  g_task_return_error (task, g_steal_pointer (&error));
 }
 
 static void
@@ -633,31 +878,79 @@ download_sent (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  CallData *data = g_task_get_task_data (task);
+  Download *download = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GInputStream) body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  DownloadOpen *open;
+  SoupMessageHeaders *headers;
 
   if (body == NULL)
     {
       return_transport_error (task, error);
       return;
     }
-  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (data->msg)))
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (download->msg)))
     {
-      GCancellable *cancellable = g_task_get_cancellable (task);
-
-      g_input_stream_read_bytes_async (body, MAX_ERROR_BODY, G_PRIORITY_DEFAULT, cancellable,
+      g_input_stream_read_bytes_async (body, MAX_ERROR_BODY, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
                                        download_error_read, g_steal_pointer (&task));
       return;
     }
-  /* g_file_replace writes beside the target and renames on close, so a
-   * failed download leaves an earlier file as it was. */
-  open = g_new0 (DownloadOpen, 1);
-  open->task = g_steal_pointer (&task);
-  open->body = g_steal_pointer (&body);
-  g_file_replace_async (data->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, G_PRIORITY_DEFAULT,
-                        g_task_get_cancellable (open->task), download_target_opened, open);
+  headers = soup_message_get_response_headers (download->msg);
+  download->expected = etag_sha256 (soup_message_headers_get_one (headers, "ETag"));
+  download->total = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+                    ? soup_message_headers_get_content_length (headers) : -1;
+  /* One small file creation on the main loop; the writes are threaded. */
+  download->temp_path = g_strconcat (download->destination, ".XXXXXX", NULL);
+  download->fd = g_mkstemp_full (download->temp_path, O_WRONLY | O_CLOEXEC, 0644);
+  if (download->fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_clear_pointer (&download->temp_path, g_free);
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_INVALID, "%s: cannot write the file: %s",
+                               download->destination, g_strerror (saved_errno));
+      return;
+    }
+  download->body = g_steal_pointer (&body);
+  sha256_init (&download->hash);
+  if (download->progress != NULL)
+    download->progress (0, download->total, download->progress_data);
+  download_read (task);
+}
+
+void
+quorum_client_download_with_progress_async (QuorumClient         *client,
+                                             const char           *api_path,
+                                             const char           *destination,
+                                             QuorumClientProgress  progress,
+                                             gpointer              progress_data,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data)
+{
+  g_autoptr(GError) error = NULL;
+  Download *download;
+  GTask *task;
+
+  g_return_if_fail (QUORUM_IS_CLIENT (client));
+  g_return_if_fail (api_path != NULL && destination != NULL);
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, quorum_client_download_async);
+  download = g_new0 (Download, 1);
+  download->fd = -1;
+  download->total = -1;
+  download->api_path = g_strdup (api_path);
+  download->destination = g_strdup (destination);
+  download->progress = progress;
+  download->progress_data = progress_data;
+  g_task_set_task_data (task, download, (GDestroyNotify) download_free);
+  if ((download->msg = new_message (client, "GET", api_path, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  soup_session_send_async (client->session, download->msg, G_PRIORITY_DEFAULT, cancellable, download_sent, task);
 }
 
 void
@@ -668,25 +961,8 @@ quorum_client_download_async (QuorumClient        *client,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GError) error = NULL;
-  CallData *data;
-  GTask *task;
-
-  g_return_if_fail (QUORUM_IS_CLIENT (client));
-  g_return_if_fail (api_path != NULL && destination != NULL);
-
-  task = g_task_new (client, cancellable, callback, user_data);
-  g_task_set_source_tag (task, quorum_client_download_async);
-  data = g_new0 (CallData, 1);
-  data->file = g_file_new_for_path (destination);
-  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
-  if ((data->msg = new_message (client, "GET", api_path, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  soup_session_send_async (client->session, data->msg, G_PRIORITY_DEFAULT, cancellable, download_sent, task);
+  quorum_client_download_with_progress_async (client, api_path, destination, NULL, NULL, cancellable,
+                                              callback, user_data);
 }
 
 gboolean

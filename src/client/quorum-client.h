@@ -97,13 +97,27 @@ JsonNode     *quorum_client_upload_sync     (QuorumClient         *client,
                                              GError              **error);
 
 /* GET @api_path (under /api/v1, e.g. "/files/3/content") into the file at
- * @destination, replaced whole only once every byte has arrived. */
+ * @destination, replaced whole only once every byte has arrived. The body
+ * streams to a temporary file beside it in 1 MiB blocks, written and hashed
+ * in a worker thread; when the server's ETag is the content's SHA-256 (as
+ * for /files/{id}/content) a body that does not match it is refused, as is
+ * one shorter than its Content-Length, and nothing is left behind. */
 void          quorum_client_download_async  (QuorumClient         *client,
                                              const char           *api_path,
                                              const char           *destination,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
                                              gpointer              user_data);
+/* The same, with @progress called on the main loop after each block with
+ * the bytes received and the total (-1 when the server did not say). */
+void          quorum_client_download_with_progress_async (QuorumClient         *client,
+                                                          const char           *api_path,
+                                                          const char           *destination,
+                                                          QuorumClientProgress  progress,
+                                                          gpointer              progress_data,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
 gboolean      quorum_client_download_finish (QuorumClient         *client,
                                              GAsyncResult         *result,
                                              GError              **error);

@@ -1,0 +1,661 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-app"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gi18n.h>
+
+#include "quorum-error.h"
+#include "quorum-image-loader.h"
+#include "quorum-task-list.h"
+
+/* The decoder is fed in blocks of this size. */
+#define DECODE_BLOCK (256 * 1024)
+
+struct _QuorumImageLoader
+{
+  GObject           parent_instance;
+
+  QuorumCache      *cache;
+  QuorumClient     *client;
+  gint64            file;
+  double            progress;
+  gint64            download_start;
+  int               width;
+  int               height;
+  GdkTexture       *preview;
+  GdkTexture       *image;
+  QuorumTiledImage *tiles;
+  GdkTexture       *thumbnail;
+};
+
+G_DEFINE_FINAL_TYPE (QuorumImageLoader, quorum_image_loader, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_FILE,
+  PROP_PROGRESS,
+  PROP_WIDTH,
+  PROP_HEIGHT,
+  PROP_PREVIEW,
+  PROP_IMAGE,
+  PROP_TILES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- decoding ----------------------------------------------------------- */
+
+typedef struct {
+  int max_width;    /* 0: whole */
+  int max_height;
+  int width;        /* the image's own size, from its header */
+  int height;
+} Scale;
+
+static void
+size_prepared (GdkPixbufLoader *loader,
+               int              width,
+               int              height,
+               Scale           *scale)
+{
+  double factor;
+
+  scale->width = width;
+  scale->height = height;
+  if (scale->max_width <= 0 || (width <= scale->max_width && height <= scale->max_height))
+    return;
+  factor = MIN ((double) scale->max_width / width, (double) scale->max_height / height);
+  /* JPEG then decodes at 1/2, 1/4 or 1/8 of its size before scaling. */
+  gdk_pixbuf_loader_set_size (loader, MAX (1, (int) round (width * factor)), MAX (1, (int) round (height * factor)));
+}
+
+/* @bytes decoded, at most @scale's maximum when it has one. */
+static GdkPixbuf *
+decode (GBytes  *bytes,
+        Scale   *scale,
+        GError **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  gsize length;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+  GdkPixbuf *pixbuf;
+
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared), scale);
+  for (gsize offset = 0; offset < length; offset += DECODE_BLOCK)
+    if (!gdk_pixbuf_loader_write (loader, data + offset, MIN (DECODE_BLOCK, length - offset), error))
+      {
+        gdk_pixbuf_loader_close (loader, NULL);
+        return NULL;
+      }
+  if (!gdk_pixbuf_loader_close (loader, error))
+    return NULL;
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL)
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, _("the file holds no image"));
+      return NULL;
+    }
+  return g_object_ref (pixbuf);
+}
+
+static GdkTexture *
+thumbnail_of (GdkPixbuf *pixbuf)
+{
+  int width = gdk_pixbuf_get_width (pixbuf), height = gdk_pixbuf_get_height (pixbuf);
+  double factor = MIN (1.0, MIN ((double) QUORUM_THUMBNAIL_WIDTH / width, (double) QUORUM_THUMBNAIL_HEIGHT / height));
+  g_autoptr(GdkPixbuf) small = gdk_pixbuf_scale_simple (pixbuf, MAX (1, (int) round (width * factor)),
+                                                        MAX (1, (int) round (height * factor)), GDK_INTERP_BILINEAR);
+
+  return gdk_texture_new_for_pixbuf (small);
+}
+
+/* ---- loading -------------------------------------------------------------- */
+
+typedef struct {
+  GBytes           *bytes;      /* the file, mapped */
+  gboolean          adding;     /* the download is moving into the cache */
+  gboolean          decoded;
+  GError           *add_error;
+  /* from the worker threads */
+  GdkTexture       *texture;
+  GdkTexture       *thumbnail;
+  QuorumTiledImage *tiles;
+  gboolean          full;
+  Scale             scale;
+} Load;
+
+static void
+load_free (Load *load)
+{
+  g_clear_pointer (&load->bytes, g_bytes_unref);
+  g_clear_error (&load->add_error);
+  g_clear_object (&load->texture);
+  g_clear_object (&load->thumbnail);
+  g_clear_object (&load->tiles);
+  g_free (load);
+}
+
+/* Completes once the image is decoded and the download is in the cache. */
+static void
+maybe_complete (GTask *task)
+{
+  Load *load = g_task_get_task_data (task);
+
+  if (!load->decoded || load->adding)
+    return;
+  if (load->add_error != NULL)
+    g_warning ("The image is shown but not kept: %s", load->add_error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+full_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Load *load = task_data;
+  GError *error = NULL;
+
+  if (quorum_tiled_image_needed (load->scale.width, load->scale.height))
+    {
+      Scale whole = { 0 };
+      g_autoptr(GdkPixbuf) pixbuf = decode (load->bytes, &whole, &error);
+
+      if (pixbuf != NULL)
+        load->tiles = quorum_tiled_image_new (pixbuf);
+    }
+  else
+    load->texture = gdk_texture_new_from_bytes (load->bytes, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Decoding errors as a sentence for the user. */
+static void
+return_decode_error (GTask  *task,
+                     GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, error);
+  else
+    {
+      /* Translators: the reason follows */
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_INVALID, _("The image cannot be shown: %s"),
+                               error->message);
+      g_error_free (error);
+    }
+}
+
+static void
+full_decoded (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QuorumImageLoader *self = g_task_get_source_object (task);
+  Load *load = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      return_decode_error (task, error);
+      return;
+    }
+  if (load->tiles != NULL)
+    {
+      self->tiles = g_steal_pointer (&load->tiles);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TILES]);
+    }
+  else
+    {
+      self->image = g_steal_pointer (&load->texture);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE]);
+    }
+  load->decoded = TRUE;
+  maybe_complete (task);
+}
+
+static void
+preview_in_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  Load *load = task_data;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  GError *error = NULL;
+
+  load->scale.max_width = load->scale.max_height = QUORUM_IMAGE_LOADER_PREVIEW_SIZE;
+  pixbuf = decode (load->bytes, &load->scale, &error);
+  if (pixbuf == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  load->full = gdk_pixbuf_get_width (pixbuf) == load->scale.width &&
+               gdk_pixbuf_get_height (pixbuf) == load->scale.height;
+  load->texture = gdk_texture_new_for_pixbuf (pixbuf);
+  load->thumbnail = thumbnail_of (pixbuf);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+preview_decoded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QuorumImageLoader *self = g_task_get_source_object (task);
+  Load *load = g_task_get_task_data (task);
+  g_autoptr(GTask) full = NULL;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      return_decode_error (task, error);
+      return;
+    }
+  self->width = load->scale.width;
+  self->height = load->scale.height;
+  self->thumbnail = g_steal_pointer (&load->thumbnail);
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WIDTH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEIGHT]);
+  if (load->full)
+    {
+      /* No bigger than a preview: this is the image. */
+      self->image = g_steal_pointer (&load->texture);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE]);
+      g_object_thaw_notify (G_OBJECT (self));
+      load->decoded = TRUE;
+      maybe_complete (task);
+      return;
+    }
+  self->preview = g_steal_pointer (&load->texture);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREVIEW]);
+  g_object_thaw_notify (G_OBJECT (self));
+  full = g_task_new (self, g_task_get_cancellable (task), full_decoded, g_object_ref (task));
+  g_task_set_task_data (full, load, NULL);
+  g_task_run_in_thread (full, full_in_thread);
+}
+
+/* Decodes the file at @path: mapped once, read by both decoding passes
+ * (and still readable after the cache renames it). */
+static void
+decode_file (GTask      *task,
+             const char *path)
+{
+  QuorumImageLoader *self = g_task_get_source_object (task);
+  Load *load = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
+  g_autoptr(GTask) preview = NULL;
+
+  if (mapped == NULL)
+    {
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s", error->message);
+      return;
+    }
+  load->bytes = g_mapped_file_get_bytes (mapped);
+  preview = g_task_new (self, g_task_get_cancellable (task), preview_decoded, g_object_ref (task));
+  g_task_set_task_data (preview, load, NULL);
+  g_task_run_in_thread (preview, preview_in_thread);
+}
+
+static void
+media_added (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Load *load = g_task_get_task_data (task);
+
+  load->adding = FALSE;
+  quorum_cache_add_media_finish (QUORUM_CACHE (source), result, &load->add_error);
+  if (!g_task_had_error (task))
+    maybe_complete (task);
+}
+
+static void
+set_progress (QuorumImageLoader *self,
+              double             progress)
+{
+  if (self->progress == progress)
+    return;
+  self->progress = progress;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+}
+
+static void
+download_progress (goffset  received,
+                   goffset  total,
+                   gpointer user_data)
+{
+  QuorumImageLoader *self = user_data;
+
+  set_progress (self, total > 0 ? (double) received / total : 0);
+}
+
+static void
+downloaded (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QuorumImageLoader *self = g_task_get_source_object (task);
+  Load *load = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *temp = quorum_cache_get_media_temp_path (self->cache, self->file);
+
+  set_progress (self, -1);
+  if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        /* Translators: the reason follows */
+        g_task_return_new_error (task, error->domain, error->code, _("The image could not be downloaded: %s"),
+                                 error->message);
+      return;
+    }
+  /* Shown at once; kept in the cache (fsynced, renamed) meanwhile. */
+  decode_file (task, temp);
+  if (g_task_had_error (task))
+    return;
+  load->adding = TRUE;
+  quorum_cache_add_media_async (self->cache, self->file, temp, NULL, media_added, g_object_ref (task));
+}
+
+void
+quorum_image_loader_load_async (QuorumImageLoader  *self,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (QUORUM_IS_IMAGE_LOADER (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, quorum_image_loader_load_async);
+  g_task_set_task_data (task, g_new0 (Load, 1), (GDestroyNotify) load_free);
+  path = quorum_cache_lookup_media (self->cache, self->file);
+  if (path != NULL)
+    decode_file (task, path);
+  else if (self->client == NULL)
+    g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE,
+                             _("The image is not on this computer"));
+  else
+    {
+      g_autofree char *api_path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/content", self->file);
+      g_autofree char *temp = quorum_cache_get_media_temp_path (self->cache, self->file);
+
+      self->download_start = g_get_monotonic_time ();
+      set_progress (self, 0);
+      quorum_client_download_with_progress_async (self->client, api_path, temp, download_progress, self,
+                                                  cancellable, downloaded, g_object_ref (task));
+    }
+}
+
+gboolean
+quorum_image_loader_load_finish (QuorumImageLoader  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == quorum_image_loader_load_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- scaled, for thumbnails ------------------------------------------------- */
+
+typedef struct {
+  char *path;
+  Scale scale;
+} Scaled;
+
+static void
+scaled_free (Scaled *scaled)
+{
+  g_free (scaled->path);
+  g_free (scaled);
+}
+
+static void
+scaled_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Scaled *scaled = task_data;
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  GError *error = NULL;
+
+  mapped = g_mapped_file_new (scaled->path, FALSE, &error);
+  if (mapped != NULL)
+    {
+      bytes = g_mapped_file_get_bytes (mapped);
+      pixbuf = decode (bytes, &scaled->scale, &error);
+    }
+  if (pixbuf == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, gdk_texture_new_for_pixbuf (pixbuf), g_object_unref);
+}
+
+void
+quorum_image_loader_load_scaled_async (const char         *path,
+                                       int                 width,
+                                       int                 height,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  Scaled *scaled = g_new0 (Scaled, 1);
+
+  g_task_set_source_tag (task, quorum_image_loader_load_scaled_async);
+  scaled->path = g_strdup (path);
+  scaled->scale.max_width = width;
+  scaled->scale.max_height = height;
+  g_task_set_task_data (task, scaled, (GDestroyNotify) scaled_free);
+  g_task_run_in_thread (task, scaled_in_thread);
+}
+
+GdkTexture *
+quorum_image_loader_load_scaled_finish (GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- the object ---------------------------------------------------------------- */
+
+static void
+quorum_image_loader_finalize (GObject *object)
+{
+  QuorumImageLoader *self = QUORUM_IMAGE_LOADER (object);
+
+  g_clear_object (&self->cache);
+  g_clear_object (&self->client);
+  g_clear_object (&self->preview);
+  g_clear_object (&self->image);
+  g_clear_object (&self->tiles);
+  g_clear_object (&self->thumbnail);
+  G_OBJECT_CLASS (quorum_image_loader_parent_class)->finalize (object);
+}
+
+static void
+quorum_image_loader_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  QuorumImageLoader *self = QUORUM_IMAGE_LOADER (object);
+
+  switch (prop_id)
+    {
+    case PROP_FILE:
+      g_value_set_int64 (value, self->file);
+      break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, self->progress);
+      break;
+    case PROP_WIDTH:
+      g_value_set_int (value, self->width);
+      break;
+    case PROP_HEIGHT:
+      g_value_set_int (value, self->height);
+      break;
+    case PROP_PREVIEW:
+      g_value_set_object (value, self->preview);
+      break;
+    case PROP_IMAGE:
+      g_value_set_object (value, self->image);
+      break;
+    case PROP_TILES:
+      g_value_set_object (value, self->tiles);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quorum_image_loader_class_init (QuorumImageLoaderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = quorum_image_loader_finalize;
+  object_class->get_property = quorum_image_loader_get_property;
+
+  properties[PROP_FILE] =
+    g_param_spec_int64 ("file", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL, -1, 1, -1,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WIDTH] =
+    g_param_spec_int ("width", NULL, NULL, 0, G_MAXINT, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HEIGHT] =
+    g_param_spec_int ("height", NULL, NULL, 0, G_MAXINT, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PREVIEW] =
+    g_param_spec_object ("preview", NULL, NULL, GDK_TYPE_TEXTURE,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IMAGE] =
+    g_param_spec_object ("image", NULL, NULL, GDK_TYPE_TEXTURE,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TILES] =
+    g_param_spec_object ("tiles", NULL, NULL, QUORUM_TYPE_TILED_IMAGE,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+quorum_image_loader_init (QuorumImageLoader *self)
+{
+  self->progress = -1;
+}
+
+QuorumImageLoader *
+quorum_image_loader_new (QuorumCache  *cache,
+                         QuorumClient *client,
+                         gint64        file_id)
+{
+  QuorumImageLoader *self;
+
+  g_return_val_if_fail (QUORUM_IS_CACHE (cache), NULL);
+  g_return_val_if_fail (client == NULL || QUORUM_IS_CLIENT (client), NULL);
+  self = g_object_new (QUORUM_TYPE_IMAGE_LOADER, NULL);
+  self->cache = g_object_ref (cache);
+  self->client = client != NULL ? g_object_ref (client) : NULL;
+  self->file = file_id;
+  return self;
+}
+
+gint64
+quorum_image_loader_get_file (QuorumImageLoader *self)
+{
+  g_return_val_if_fail (QUORUM_IS_IMAGE_LOADER (self), 0);
+  return self->file;
+}
+
+double
+quorum_image_loader_get_progress (QuorumImageLoader *self)
+{
+  g_return_val_if_fail (QUORUM_IS_IMAGE_LOADER (self), -1);
+  return self->progress;
+}
+
+gint64
+quorum_image_loader_get_download_start (QuorumImageLoader *self)
+{
+  g_return_val_if_fail (QUORUM_IS_IMAGE_LOADER (self), 0);
+  return self->download_start;
+}
+
+int
+quorum_image_loader_get_width (QuorumImageLoader *self)
+{
+  g_return_val_if_fail (QUORUM_IS_IMAGE_LOADER (self), 0);
+  return self->width;
+}
+
+int
+quorum_image_loader_get_height (QuorumImageLoader *self)
+{
+  g_return_val_if_fail (QUORUM_IS_IMAGE_LOADER (self), 0);
+  return self->height;
+}
+
+GdkTexture *
+quorum_image_loader_get_preview (QuorumImageLoader *self)
+{
+  g_return_val_if_fail (QUORUM_IS_IMAGE_LOADER (self), NULL);
+  return self->preview;
+}
+
+GdkTexture *
+quorum_image_loader_get_image (QuorumImageLoader *self)
+{
+  g_return_val_if_fail (QUORUM_IS_IMAGE_LOADER (self), NULL);
+  return self->image;
+}
+
+QuorumTiledImage *
+quorum_image_loader_get_tiles (QuorumImageLoader *self)
+{
+  g_return_val_if_fail (QUORUM_IS_IMAGE_LOADER (self), NULL);
+  return self->tiles;
+}
+
+GdkTexture *
+quorum_image_loader_get_thumbnail (QuorumImageLoader *self)
+{
+  g_return_val_if_fail (QUORUM_IS_IMAGE_LOADER (self), NULL);
+  return self->thumbnail;
+}
+
+GdkTexture *
+quorum_image_loader_get_best (QuorumImageLoader *self)
+{
+  g_return_val_if_fail (QUORUM_IS_IMAGE_LOADER (self), NULL);
+  if (self->image != NULL)
+    return self->image;
+  if (self->tiles != NULL)
+    return quorum_tiled_image_get_overview (self->tiles);
+  return self->preview;
+}

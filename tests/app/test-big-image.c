@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-test"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "quorum-canvas-private.h"
+#include "quorum-image-loader.h"
+#include "quorum-session.h"
+#include "quorum-window.h"
+
+#include "app-test-server.h"
+
+/*
+ * A big image against a real quorum-server: the task opens on a preview
+ * (the canvas's image-detail below 1) and the full resolution follows
+ * (image-detail 1, the image's own size); a download that does not match
+ * the file's SHA-256 is refused with a sentence and kept nowhere; a
+ * 20000 × 2500 image is drawn from its overview when fitted and from the
+ * tiles in view, only those, at 1:1.
+ */
+
+#define ROOT_PASSWORD "correct horse battery"
+#define BIG_WIDTH  6000
+#define BIG_HEIGHT 4000
+
+static AppTestServer server;
+static gint64 big_task, big_file, damaged_task, damaged_file, wide_task;
+
+static void screenshot (int width, int height);
+static char *damaged_sha256;
+
+static gint64
+upload (const char *name,
+        int         width,
+        int         height,
+        char      **sha256)
+{
+  g_autofree char *path = g_build_filename (server.home, name, NULL);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) file = NULL;
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *p = pixels + (gsize) y * stride + x * 3;
+
+        p[0] = x * 255 / width;
+        p[1] = y * 255 / height;
+        p[2] = ((x / 50) ^ (y / 50)) & 1 ? 200 : 40;
+      }
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "jpeg", &error, "quality", "90", NULL));
+  file = quorum_client_upload_sync (server.admin, 1, path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (sha256 != NULL)
+    *sha256 = g_strdup (json_object_get_string_member (json_node_get_object (file), "sha256"));
+  return json_object_get_int_member (json_node_get_object (file), "id");
+}
+
+/* A launched job of one file, its task given to root. */
+static gint64
+task_of (gint64 file)
+{
+  g_autoptr(JsonNode) task = NULL;
+  gint64 job;
+
+  job = app_test_call_id (server.admin, "POST", "/projects/1/jobs",
+                          g_strdup_printf ("{\"settings\": {\"name\": \"Job %" G_GINT64_FORMAT "\", \"passes_per_file\": 1,"
+                                           " \"review_frequency\": 0}, \"files\": [%" G_GINT64_FORMAT "]}", file, file));
+  json_node_unref (app_test_callf (server.admin, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/launch", job));
+  task = app_test_callf (server.admin, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/next", job);
+  return json_object_get_int_member (json_node_get_object (task), "id");
+}
+
+static gboolean
+work_shown (gpointer window)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (app_test_child (window, "stack")), "work") == 0;
+}
+
+static void
+setup (void)
+{
+  app_test_server_start (&server, ROOT_PASSWORD);
+  json_node_unref (app_test_call (server.admin, "POST", "/projects", "{\"name\": \"Big images\"}"));
+  big_file = upload ("big.jpg", BIG_WIDTH, BIG_HEIGHT, NULL);
+  damaged_file = upload ("damaged.jpg", 640, 480, &damaged_sha256);
+  /* 50 megapixels, wider than a GPU texture may be. */
+  wide_task = task_of (upload ("wide.jpg", 20000, 2500, NULL));
+  big_task = task_of (big_file);
+  damaged_task = task_of (damaged_file);
+
+  app_test_server_open_window (&server, 1024, 600);
+  gtk_editable_set_text (app_test_child (server.window, "server_row"), server.address);
+  gtk_editable_set_text (app_test_child (server.window, "user_row"), "root");
+  gtk_editable_set_text (app_test_child (server.window, "password_row"), ROOT_PASSWORD);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.sign-in", NULL));
+  g_assert_true (app_test_wait_until (work_shown, server.window));
+}
+
+static QuorumCanvas *
+canvas (void)
+{
+  return app_test_child (server.window, "canvas");
+}
+
+static void
+detail_changed (QuorumCanvas *canvas,
+                GParamSpec   *pspec,
+                GArray       *details)
+{
+  double detail = quorum_canvas_get_image_detail (canvas);
+
+  g_array_append_val (details, detail);
+}
+
+static gboolean
+full_resolution (gpointer data)
+{
+  return quorum_canvas_get_image_detail (canvas ()) >= 1;
+}
+
+static void
+test_preview_then_full (void)
+{
+  g_autoptr(GArray) details = g_array_new (FALSE, FALSE, sizeof (double));
+  gulong handler = g_signal_connect (canvas (), "notify::image-detail", G_CALLBACK (detail_changed), details);
+  g_autofree char *cached = NULL;
+
+  quorum_window_open_task (server.window, big_task);
+  g_assert_true (app_test_wait_until (full_resolution, NULL));
+  g_signal_handler_disconnect (canvas (), handler);
+
+  /* First a preview at most 2048 pixels wide over the whole extent... */
+  g_assert_cmpuint (details->len, >=, 2);
+  g_assert_cmpfloat (g_array_index (details, double, 0), >, 0);
+  g_assert_cmpfloat_with_epsilon (g_array_index (details, double, 0),
+                                  (double) QUORUM_IMAGE_LOADER_PREVIEW_SIZE / BIG_WIDTH, 0.01);
+  /* ... then the image itself, in the same coordinates. */
+  g_assert_cmpfloat (g_array_index (details, double, details->len - 1), ==, 1);
+  g_assert_cmpint (quorum_canvas_get_image_width (canvas ()), ==, BIG_WIDTH);
+  g_assert_cmpint (quorum_canvas_get_image_height (canvas ()), ==, BIG_HEIGHT);
+  g_assert_cmpint (gdk_texture_get_width (quorum_canvas_get_image (canvas ())), ==, BIG_WIDTH);
+  app_test_iterate (200);
+  cached = quorum_cache_lookup_media (quorum_session_get_cache (quorum_window_get_session (server.window)), big_file);
+  g_assert_nonnull (cached);
+  screenshot (1024, 600);
+  screenshot (1920, 1080);
+  gtk_window_set_default_size (GTK_WINDOW (server.window), 1024, 600);
+}
+
+/* With QUORUM_SCREENSHOT_DIR set: the window as GTK renders it, at
+ * @width × @height, into big-image-WIDTHxHEIGHT.png there. */
+static void
+screenshot (int width,
+            int height)
+{
+  const char *dir = g_getenv ("QUORUM_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  gtk_window_set_default_size (GTK_WINDOW (server.window), width, height);
+  app_test_iterate (1500);
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (server.window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (GTK_WIDGET (server.window)),
+                          gtk_widget_get_height (GTK_WIDGET (server.window)));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (server.window)), node, NULL);
+  name = g_strdup_printf ("big-image-%dx%d.png", width, height);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static gboolean
+error_shown (gpointer data)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (app_test_child (server.window, "canvas_stack")), "error") == 0;
+}
+
+static void
+test_damaged_download_refused (void)
+{
+  g_autofree char *blob = g_build_filename (server.home, "server", "blobs", (char[]) { damaged_sha256[0], damaged_sha256[1], 0 },
+                                            damaged_sha256, NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *cached = NULL;
+  g_autofree char *media = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *description, *name;
+  gsize length;
+
+  /* The server's copy loses its second half: it still names the
+   * original's SHA-256 as its ETag. */
+  g_assert_true (g_file_get_contents (blob, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_chmod (blob, 0600);
+  g_assert_true (g_file_set_contents (blob, contents, length / 2, &error));
+  g_assert_no_error (error);
+
+  quorum_window_open_task (server.window, damaged_task);
+  g_assert_true (app_test_wait_until (error_shown, NULL));
+  description = adw_status_page_get_description (app_test_child (server.window, "canvas_error_page"));
+  g_assert_nonnull (strstr (description, "do not match the file's checksum"));
+  g_assert_nonnull (strstr (description, "damaged on the way"));
+  cached = quorum_cache_lookup_media (quorum_session_get_cache (quorum_window_get_session (server.window)), damaged_file);
+  g_assert_null (cached);
+  /* Nor any part of it beside the cache. */
+  media = g_strdup (quorum_cache_get_media_dir (quorum_session_get_cache (quorum_window_get_session (server.window))));
+  dir = g_dir_open (media, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *part = g_strdup_printf (".%" G_GINT64_FORMAT ".part", damaged_file);
+
+      g_assert_false (g_str_has_prefix (name, part));
+    }
+}
+
+static gboolean
+wide_open (gpointer data)
+{
+  return quorum_window_get_task (server.window) == wide_task &&
+         quorum_canvas_get_image_width (canvas ()) == 20000 && quorum_canvas_get_image_detail (canvas ()) >= 1;
+}
+
+static gboolean
+canvas_drawn (gpointer data)
+{
+  return _quorum_canvas_get_frame_count (canvas ()) > GPOINTER_TO_UINT (data);
+}
+
+static void
+draw_canvas (void)
+{
+  guint frames = _quorum_canvas_get_frame_count (canvas ());
+
+  gtk_widget_queue_draw (GTK_WIDGET (canvas ()));
+  g_assert_true (app_test_wait_until (canvas_drawn, GUINT_TO_POINTER (frames)));
+}
+
+/* Past 16,384 pixels a side: drawn from the overview when fitted, from the
+ * full-resolution tiles in view (and only those) at 1:1. */
+static void
+test_tiled (void)
+{
+  QuorumTiledImage *tiles;
+  int width, height;
+  guint in_view;
+
+  quorum_window_open_task (server.window, wide_task);
+  g_assert_true (app_test_wait_until (wide_open, NULL));
+  {
+    /* The canvas draws the tiled image: its texture is the overview. */
+    GdkTexture *image = quorum_canvas_get_image (canvas ());
+
+    g_assert_cmpint (gdk_texture_get_width (image), ==, 4096);
+    g_assert_cmpint (gdk_texture_get_height (image), ==, 512);
+  }
+  draw_canvas ();
+  tiles = _quorum_canvas_get_tiles (canvas ());
+  g_assert_nonnull (tiles);
+  g_assert_cmpuint (quorum_tiled_image_get_n_tiles (tiles), ==, 0);
+
+  quorum_canvas_set_zoom_1_1 (canvas ());
+  draw_canvas ();
+  width = gtk_widget_get_width (GTK_WIDGET (canvas ()));
+  height = gtk_widget_get_height (GTK_WIDGET (canvas ()));
+  /* 2048-pixel tiles: at most one more than fit across and down. */
+  in_view = (width / 2048 + 2) * (height / 2048 + 2);
+  g_assert_cmpuint (quorum_tiled_image_get_n_tiles (tiles), >, 0);
+  g_assert_cmpuint (quorum_tiled_image_get_n_tiles (tiles), <=, in_view);
+  g_assert_cmpuint (quorum_tiled_image_get_n_tiles (tiles), <, 20);  /* of 10 × 2 */
+
+  quorum_canvas_fit (canvas ());
+  draw_canvas ();
+  g_assert_cmpuint (quorum_tiled_image_get_n_tiles (tiles), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_printerr ("no display: run under xvfb-run (make test does)\n");
+      return g_strcmp0 (g_getenv ("CI"), "true") == 0 ? 1 : 77;
+    }
+  app_test_server_make_home (&server, "quorum-big-image-XXXXXX");
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  setup ();
+  g_test_add_func ("/big-image/preview-then-full", test_preview_then_full);
+  g_test_add_func ("/big-image/damaged-download-refused", test_damaged_download_refused);
+  g_test_add_func ("/big-image/tiled", test_tiled);
+  status = g_test_run ();
+  app_test_server_stop (&server);
+  return status;
+}
