@@ -132,7 +132,7 @@ _quorum_store_replace_instances (QuorumStore  *store,
       sqlite3_bind_text (stmt, 6, body, -1, SQLITE_STATIC);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
-          if (sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+          if (sqlite3_extended_errcode (store->link->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
             g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "instances[%u].id: “%s” is there twice",
                          i, instance->id);
           else
