@@ -48,7 +48,7 @@ drawn_line () {
 }
 drawn=$(drawn_line "$work/app.log")
 case $drawn in
-  *"(task $task, 0 instances)") ;;
+  *"(task $task, 0 instances,"*) ;;
   *) bail "the task is drawn, without instances (QUORUM_TIMING: ${drawn:-nothing})" ;;
 esac
 find_image "$work/before.png" || bail "the task's image is drawn on the canvas"
@@ -215,7 +215,7 @@ fi
 # of the first frame, and the box's edges are in the label's colour on screen.
 drawn=$(drawn_line "$work/app-2.log")
 case $drawn in
-  *"(task $task, 1 instances)") ok "the app shows task $task with the box: $drawn" ;;
+  *"(task $task, 1 instances,"*) ok "the app shows task $task with the box: $drawn" ;;
   *) not_ok "the app shows task $task with the box (QUORUM_TIMING: ${drawn:-nothing})" ;;
 esac
 
