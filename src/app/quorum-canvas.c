@@ -57,6 +57,7 @@ struct _QuorumCanvas
   QuorumOverlay    *overlay;
   QuorumView        view;         /* widget pixels */
   gboolean          fit_pending;
+  gboolean          fitted;       /* the view is the fit, untouched since: refit on resize */
 
   QuorumCanvasTool  tool;
   char             *current_label;
@@ -208,6 +209,7 @@ set_view (QuorumCanvas     *self,
 {
   gboolean zoomed = view->scale != self->view.scale;
 
+  self->fitted = FALSE;
   self->view = *view;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   if (zoomed)
@@ -272,6 +274,7 @@ quorum_canvas_fit (QuorumCanvas *self)
   view.x = (width - content_width * view.scale) / 2;
   view.y = (height - content_height * view.scale) / 2;
   set_view (self, &view);
+  self->fitted = TRUE;
 }
 
 /* One image pixel per widget pixel, around the middle of the widget. */
@@ -2093,7 +2096,7 @@ quorum_canvas_size_allocate (GtkWidget *widget,
 {
   QuorumCanvas *self = QUORUM_CANVAS (widget);
 
-  if (self->fit_pending)
+  if (self->fit_pending || self->fitted)
     quorum_canvas_fit (self);
 }
 

@@ -492,6 +492,48 @@ assert_fixed (Fixture           *fixture,
   g_assert_cmpfloat (fabs (wy - y), <=, 0.5);
 }
 
+/* Resizes the window and waits until the canvas has the new width. */
+static void
+resize (Fixture *fixture,
+        int      width,
+        int      height)
+{
+  int before = gtk_widget_get_width (GTK_WIDGET (fixture->canvas));
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  gtk_window_set_default_size (fixture->window, width, height);
+  while (gtk_widget_get_width (GTK_WIDGET (fixture->canvas)) == before)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  iterate (20);
+}
+
+/* A fitted view is fitted again when the window changes size; a view the
+ * user zoomed stays as it is. */
+static void
+test_refit_on_resize (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  double zoom = quorum_canvas_get_zoom (fixture->canvas);
+  double width, height, x, y;
+
+  resize (fixture, 1400, 1000);
+  width = gtk_widget_get_width (GTK_WIDGET (fixture->canvas));
+  height = gtk_widget_get_height (GTK_WIDGET (fixture->canvas));
+  g_assert_cmpfloat (quorum_canvas_get_zoom (fixture->canvas), >, zoom);
+  g_assert_cmpfloat_with_epsilon (quorum_canvas_get_zoom (fixture->canvas),
+                                  MIN (width / IMAGE_WIDTH, height / IMAGE_HEIGHT), 1e-9);
+  quorum_canvas_image_to_widget (fixture->canvas, IMAGE_WIDTH / 2.0, IMAGE_HEIGHT / 2.0, &x, &y);
+  g_assert_cmpfloat_with_epsilon (x, width / 2, 1e-9);
+
+  quorum_canvas_zoom_at (fixture->canvas, 2.0, 100, 100);
+  zoom = quorum_canvas_get_zoom (fixture->canvas);
+  resize (fixture, 900, 700);
+  g_assert_cmpfloat (quorum_canvas_get_zoom (fixture->canvas), ==, zoom);
+}
+
 static void
 test_zoom_at_point (Fixture       *fixture,
                     gconstpointer  data)
@@ -734,6 +776,7 @@ main (int    argc,
 #define ADD(path, func) \
   g_test_add ("/canvas/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("fit", test_fit);
+  ADD ("refit-on-resize", test_refit_on_resize);
   ADD ("draw-box", test_draw_box);
   ADD ("draw-polygon", test_draw_polygon);
   ADD ("move-vertex-undo-redo", test_move_vertex_undo_redo);
