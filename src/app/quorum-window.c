@@ -35,6 +35,7 @@ struct _QuorumWindow
 
   /* the template */
   AdwToastOverlay      *toast_overlay;
+  AdwToast             *toast;          /* the last shown; weak */
   AdwWindowTitle       *window_title;
   GtkWidget            *tool_box;
   GtkWidget            *zoom_box;
@@ -113,12 +114,29 @@ static void close_task          (QuorumWindow *self);
 static void close_exam_windows  (QuorumWindow *self);
 
 static void
+toast_dismissed (AdwToast     *toast,
+                 QuorumWindow *self)
+{
+  if (self->toast == toast)
+    g_clear_weak_pointer (&self->toast);
+}
+
+/* The newest message replaces the one on screen: an overlay queues toasts
+ * of equal priority, so four quick submissions would keep the last word
+ * ("Submitted — waiting for review") waiting 16 s behind three stale ones.
+ * Only a toast not yet dismissed is dismissed: libadwaita 1.2 frees a toast
+ * dismissed twice twice. */
+static void
 show_toast (QuorumWindow *self,
             const char   *message)
 {
   AdwToast *toast = adw_toast_new (message);
 
   adw_toast_set_timeout (toast, 4);
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+  g_set_weak_pointer (&self->toast, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -1671,6 +1689,7 @@ quorum_window_dispose (GObject *object)
   g_cancellable_cancel (self->open_cancellable);
   g_clear_signal_handler (&self->after_paint_id, self->timing_clock);
   g_clear_object (&self->timing_clock);
+  g_clear_weak_pointer (&self->toast);
   g_clear_pointer (&self->sign_in_dialog, gtk_window_destroy);
   close_exam_windows (self);
   if (self->session != NULL)
