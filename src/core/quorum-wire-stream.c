@@ -841,22 +841,29 @@ format_17g (double value,
 /* As coordinate_node() then the generator: whole values as integers,
  * others as g_ascii_dtostr() with ".0" when it wrote neither '.' nor an
  * exponent. */
+/* A double as json-glib's generator writes one: %.17g, with ".0" when that
+ * wrote neither '.' nor an exponent. */
 static void
-append_coordinate (GString *out,
-                   double   value)
+append_double (GString *out,
+               double   value)
 {
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
-  if (value == floor (value) && fabs (value) < 1e15 && !(value == 0 && signbit (value)))
-    {
-      append_integer (out, (gint64) value);
-      return;
-    }
   if (!format_17g (value, buffer))
     g_ascii_dtostr (buffer, sizeof buffer, value);
   g_string_append (out, buffer);
   if (strpbrk (buffer, ".eE") == NULL)
     g_string_append (out, ".0");
+}
+
+static void
+append_coordinate (GString *out,
+                   double   value)
+{
+  if (value == floor (value) && fabs (value) < 1e15 && !(value == 0 && signbit (value)))
+    append_integer (out, (gint64) value);
+  else
+    append_double (out, value);
 }
 
 /* Any node, compact, as json-glib's generator writes it (with the two
@@ -907,16 +914,7 @@ _quorum_wire_append_node (GString  *out,
               append_integer (out, json_node_get_int (node));
               break;
             default:
-              {
-                char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-                double value = json_node_get_double (node);
-
-                if (!format_17g (value, buffer))
-                  g_ascii_dtostr (buffer, sizeof buffer, value);
-                g_string_append (out, buffer);
-                if (strpbrk (buffer, ".eE") == NULL)
-                  g_string_append (out, ".0");
-              }
+              append_double (out, json_node_get_double (node));
               break;
             }
           break;
@@ -1077,20 +1075,12 @@ append_number (GString *out,
                gboolean integer,
                gint64   whole)
 {
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
   /* json-glib keeps an integer as gint64 and writes it so; any other
    * number as a double, written as the generator writes doubles. */
   if (integer)
-    {
-      append_integer (out, whole);
-      return;
-    }
-  if (!format_17g (value, buffer))
-    g_ascii_dtostr (buffer, sizeof buffer, value);
-  g_string_append (out, buffer);
-  if (strpbrk (buffer, ".eE") == NULL)
-    g_string_append (out, ".0");
+    append_integer (out, whole);
+  else
+    append_double (out, value);
 }
 
 gboolean

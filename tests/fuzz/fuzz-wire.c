@@ -14,36 +14,7 @@
 #include "quorum-wire.h"
 
 #include "fuzz-common.h"
-
-/* A schema with every kind and attribute type, for the checks that need one. */
-static const char schema_text[] =
-  "{\"labels\": ["
-  " {\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\", \"attributes\": ["
-  "   {\"name\": \"occluded\", \"type\": \"boolean\"},"
-  "   {\"name\": \"color\", \"type\": \"single_choice\", \"options\": [\"red\", \"blue\"]},"
-  "   {\"name\": \"parts\", \"type\": \"multiple_choice\", \"options\": [\"wheel\", \"door\"]},"
-  "   {\"name\": \"note\", \"type\": \"text\"}]},"
-  " {\"name\": \"lake\", \"kind\": \"polygon\"},"
-  " {\"name\": \"road\", \"kind\": \"polyline\"},"
-  " {\"name\": \"pole\", \"kind\": \"point\"},"
-  " {\"name\": \"night\", \"kind\": \"tag\", \"attributes\": [{\"name\": \"rain\", \"type\": \"boolean\"}]}]}";
-
-static QuorumLabelSchema *
-fixed_schema (void)
-{
-  static QuorumLabelSchema *schema;
-
-  if (schema == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) node = quorum_wire_parse_bytes (schema_text, strlen (schema_text), &error);
-
-      FUZZ_CHECK (node != NULL, "the fixed schema does not parse: %s", error->message);
-      schema = quorum_wire_read_label_schema (node, "", &error);
-      FUZZ_CHECK (schema != NULL, "the fixed schema does not read: %s", error->message);
-    }
-  return schema;
-}
+#include "fuzz-schema.h"
 
 /* Writes @written out, reads it back with @read and writes that again: the
  * two documents must be equal, number for number (json_node_equal(): the
@@ -215,10 +186,10 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     }
 
   fuzz_set (root, NULL);
-  fuzz_set (root, fixed_schema ());
+  fuzz_set (root, fuzz_fixed_schema ());
   fuzz_list (root, NULL);
-  fuzz_list (root, fixed_schema ());
+  fuzz_list (root, fuzz_fixed_schema ());
   fuzz_instance (root, NULL);
-  fuzz_instance (root, fixed_schema ());
+  fuzz_instance (root, fuzz_fixed_schema ());
   return 0;
 }
