@@ -16,6 +16,7 @@ struct _QuorumLabelList
   GtkWidget           parent_instance;
 
   GtkListBox         *list_box;
+  GtkLabel           *placeholder;
 
   QuorumLabelSchema  *schema;
   char               *current_label;
@@ -212,6 +213,11 @@ set_schema_take (QuorumLabelList   *self,
     if (label_index (self, name) < 0)
       g_hash_table_iter_remove (&iter);
 
+  /* No task, or a task of a project without labels: the empty list says which. */
+  gtk_label_set_label (self->placeholder,
+                       schema == NULL ? _("Open a task to see its labels")
+                                      : _("This project has no labels yet: a project admin adds them "
+                                          "with “quorumctl label add”"));
   for (guint i = 0; schema != NULL && i < schema->labels->len; i++)
     {
       GtkWidget *row = row_new (self, g_ptr_array_index (schema->labels, i), i);
@@ -532,6 +538,7 @@ quorum_label_list_class_init (QuorumLabelListClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/quorum/Quorum/ui/quorum-label-list.ui");
   gtk_widget_class_bind_template_child (widget_class, QuorumLabelList, list_box);
+  gtk_widget_class_bind_template_child (widget_class, QuorumLabelList, placeholder);
   gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "labellist");

@@ -236,6 +236,26 @@ test_label_list (Fixture       *fixture,
   g_assert_true (gtk_list_box_get_selected_row (list_box) == GTK_LIST_BOX_ROW (label_row (fixture, 0)));
 }
 
+/* The empty list says why it is empty: no task open, or a project that has
+ * no labels yet. */
+static void
+test_label_list_empty (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(QuorumLabelSchema) none = quorum_label_schema_new ();
+  GtkListBox *list_box = find_widget (GTK_WIDGET (fixture->labels), GTK_TYPE_LIST_BOX, NULL);
+  GtkLabel *placeholder;
+
+  quorum_label_list_set_schema (fixture->labels, none);
+  g_assert_null (gtk_list_box_get_row_at_index (list_box, 0));
+  placeholder = find_widget (GTK_WIDGET (list_box), GTK_TYPE_LABEL, NULL);
+  g_assert_nonnull (placeholder);
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (placeholder), "This project has no labels yet"));
+
+  quorum_label_list_set_schema (fixture->labels, NULL);
+  g_assert_cmpstr (gtk_label_get_label (placeholder), ==, "Open a task to see its labels");
+}
+
 static void
 test_label_visibility (Fixture       *fixture,
                        gconstpointer  data)
@@ -480,6 +500,7 @@ main (int    argc,
 #define ADD(path, func) \
   g_test_add ("/side-panel/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("label-list", test_label_list);
+  ADD ("label-list-empty", test_label_list_empty);
   ADD ("label-visibility", test_label_visibility);
   ADD ("instance-list", test_instance_list);
   ADD ("attribute-editor", test_attribute_editor);
