@@ -57,6 +57,7 @@ struct _QuorumReviewPanel
   GPtrArray           *rows;           /* of GtkWidget: the legend, in order */
 
   /* exam review: the rating as the reviewer left it */
+  GHashTable          *pass_colors;    /* "JOB/USER" → index in pass_colors[]: one colour per annotator of a job */
   GHashTable          *stars;          /* candidate instance id → 1…5 */
   GHashTable          *missing;        /* gold ids */
   double               gold_score;
@@ -208,12 +209,49 @@ pass_score (QuorumReviewPanel *self,
   return FALSE;
 }
 
+/* The pass the job's method calls best; none in a Manual Merge job, whose
+ * scores still name one. */
 static gint64
 best_pass (QuorumReviewPanel *self)
 {
   JsonObject *scores = scores_of (self);
 
+  if (self->view == NULL ||
+      g_strcmp0 (json_object_get_string_member_with_default (self->view, "consensus", "best_annotator"),
+                 "best_annotator") != 0)
+    return 0;
   return scores != NULL ? json_object_get_int_member_with_default (scores, "best", 0) : 0;
+}
+
+/* An annotator's colour, the same on every file of the job: the palette
+ * entry their user id points at, or the next one no other annotator of the
+ * job has taken in this window. */
+static const char *
+pass_color (QuorumReviewPanel *self,
+            JsonObject        *pass)
+{
+  JsonNode *assignee = json_object_get_member (pass, "assignee");
+  gint64 user = assignee != NULL && JSON_NODE_HOLDS_VALUE (assignee)
+                ? json_node_get_int (assignee) : -json_object_get_int_member_with_default (pass, "id", 0);
+  g_autofree char *prefix = g_strdup_printf ("%" G_GINT64_FORMAT "/", self->job_id);
+  g_autofree char *key = g_strdup_printf ("%s%" G_GINT64_FORMAT, prefix, user);
+  gpointer found;
+  GHashTableIter iter;
+  gpointer other_key, other_index;
+  guint used = 0;
+  guint index;
+
+  if (g_hash_table_lookup_extended (self->pass_colors, key, NULL, &found))
+    return pass_colors[GPOINTER_TO_UINT (found)];
+  g_hash_table_iter_init (&iter, self->pass_colors);
+  while (g_hash_table_iter_next (&iter, &other_key, &other_index))
+    if (g_str_has_prefix (other_key, prefix))
+      used |= 1u << GPOINTER_TO_UINT (other_index);
+  index = (guint) (ABS (user) % G_N_ELEMENTS (pass_colors));
+  for (guint tried = 0; tried < G_N_ELEMENTS (pass_colors) && (used & (1u << index)) != 0; tried++)
+    index = (index + 1) % G_N_ELEMENTS (pass_colors);
+  g_hash_table_insert (self->pass_colors, g_steal_pointer (&key), GUINT_TO_POINTER (index));
+  return pass_colors[index];
 }
 
 /* ---- the legend --------------------------------------------------------------- */
@@ -326,7 +364,9 @@ add_legend_row (QuorumReviewPanel *self,
   if (buttons != NULL)
     gtk_box_append (GTK_BOX (box), buttons);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  g_object_set_data_full (G_OBJECT (row), "description", g_strdup_printf ("%s — %s", title, subtitle), g_free);
+  g_object_set_data_full (G_OBJECT (row), "description",
+                          g_strdup_printf ("%s — %s%s", title, subtitle, best ? " · Best" : ""), g_free);
+  g_object_set_data_full (G_OBJECT (row), "color", g_strdup (color), g_free);
   gtk_list_box_append (self->legend, row);
   g_ptr_array_add (self->rows, row);
   return row;
@@ -385,7 +425,7 @@ fill_consensus_legend (QuorumReviewPanel *self)
                                                        g_variant_new_int64 (id)));
       gtk_box_append (GTK_BOX (buttons), small_button (_("Copy to _Ground Truth"), "review.copy-set",
                                                        g_variant_new_int64 (id)));
-      add_legend_row (self, pass_colors[i % G_N_ELEMENTS (pass_colors)],
+      add_legend_row (self, pass_color (self, pass),
                       json_object_get_string_member_with_default (pass, "annotator", "?"),
                       subtitle, layer, id == best, buttons);
     }
@@ -1214,7 +1254,7 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
             g_autoptr(GPtrArray) instances = read_instances (pass, "instances");
             g_autofree char *layer = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                       json_object_get_int_member_with_default (pass, "id", 0));
-            GdkRGBA color = parse_color (pass_colors[i % G_N_ELEMENTS (pass_colors)]);
+            GdkRGBA color = parse_color (pass_color (self, pass));
 
             quorum_canvas_set_layer (self->canvas, layer, instances, &color);
           }
@@ -1260,7 +1300,8 @@ quorum_review_panel_get_n_sets (QuorumReviewPanel *self)
   return self->rows->len;
 }
 
-/* What row @index says: "ann — Score 0.88 · 11 instances". */
+/* What row @index says: "ann — Score 0.88 · 11 instances", and " · Best"
+ * on the best annotator's row of a Best Annotator job. */
 char *
 quorum_review_panel_describe_set (QuorumReviewPanel *self,
                                   guint              index)
@@ -1268,6 +1309,17 @@ quorum_review_panel_describe_set (QuorumReviewPanel *self,
   g_return_val_if_fail (QUORUM_IS_REVIEW_PANEL (self), NULL);
   g_return_val_if_fail (index < self->rows->len, NULL);
   return g_strdup (g_object_get_data (g_ptr_array_index (self->rows, index), "description"));
+}
+
+/* The colour of row @index's set ("#1c71d8"), or %NULL: drawn in the
+ * label colours. */
+const char *
+quorum_review_panel_get_set_color (QuorumReviewPanel *self,
+                                   guint              index)
+{
+  g_return_val_if_fail (QUORUM_IS_REVIEW_PANEL (self), NULL);
+  g_return_val_if_fail (index < self->rows->len, NULL);
+  return g_object_get_data (g_ptr_array_index (self->rows, index), "color");
 }
 
 /* The stars of a candidate instance as the reviewer leaves them, 0: none. */
@@ -1348,6 +1400,7 @@ quorum_review_panel_finalize (GObject *object)
   g_clear_pointer (&self->view, json_object_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->stars, g_hash_table_unref);
+  g_clear_pointer (&self->pass_colors, g_hash_table_unref);
   g_clear_pointer (&self->missing, g_hash_table_unref);
   g_free (self->comments);
   G_OBJECT_CLASS (quorum_review_panel_parent_class)->finalize (object);
@@ -1407,6 +1460,7 @@ quorum_review_panel_init (QuorumReviewPanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rows = g_ptr_array_new ();
   self->stars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pass_colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), entries, G_N_ELEMENTS (entries), self);

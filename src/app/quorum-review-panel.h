@@ -45,6 +45,8 @@ gint64            quorum_review_panel_get_task           (QuorumReviewPanel *sel
 guint             quorum_review_panel_get_n_sets         (QuorumReviewPanel *self);
 char             *quorum_review_panel_describe_set       (QuorumReviewPanel *self,
                                                           guint              index);
+const char       *quorum_review_panel_get_set_color      (QuorumReviewPanel *self,
+                                                          guint              index);
 int               quorum_review_panel_get_stars          (QuorumReviewPanel *self,
                                                           const char        *instance_id);
 gboolean          quorum_review_panel_get_missing        (QuorumReviewPanel *self,

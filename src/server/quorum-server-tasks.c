@@ -233,6 +233,10 @@ _quorum_server_get_task (QuorumRequest *request)
           return;
         }
       json_object_set_member (task, "passes", passes);
+      /* The client shows "Best" only where the job picks a best annotator. */
+      json_object_set_string_member (task, "consensus",
+                                     json_object_get_string_member_with_default (settings, "consensus",
+                                                                                 "best_annotator"));
       scores = quorum_store_get_consensus_scores (request->server->store, request->ids[0]);
       json_object_set_member (task, "scores", scores != NULL ? scores : json_node_new (JSON_NODE_NULL));
     }

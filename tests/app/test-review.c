@@ -412,7 +412,59 @@ test_consensus (void)
       g_assert_nonnull (strstr (description, score));
       g_assert_cmpuint (quorum_canvas_get_layer_n_instances (canvas (), pass_layer), ==,
                         json_array_get_length (json_object_get_array_member (pass, "instances")));
+      /* "Best" on the best annotator's row only: this is a Best Annotator job. */
+      g_assert_cmpstr (json_object_get_string_member (view, "consensus"), ==, "best_annotator");
+      g_assert_cmpint (g_str_has_suffix (description, " · Best"), ==, json_object_get_int_member (pass, "id") == best);
     }
+
+  /* Each annotator keeps their colour whatever the order of the file's
+   * passes (another file of the job lists them otherwise), in this window
+   * and in another panel; a Manual Merge job shows no "Best". */
+  {
+    g_autoptr(GHashTable) colors = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    g_autoptr(JsonObject) other = json_object_new ();
+    g_autoptr(GList) members = json_object_get_members (view);
+    g_autoptr(JsonArray) reversed = json_array_new ();
+    QuorumReviewPanel *second = g_object_ref_sink (g_object_new (QUORUM_TYPE_REVIEW_PANEL, NULL));
+    GtkWidget *second_canvas = g_object_ref_sink (quorum_canvas_new ());
+    guint n = json_array_get_length (passes);
+
+    for (guint i = 0; i < n; i++)
+      {
+        const char *color = quorum_review_panel_get_set_color (panel (), i);
+
+        g_assert_nonnull (color);
+        for (guint j = 0; j < i; j++)
+          g_assert_cmpstr (quorum_review_panel_get_set_color (panel (), j), !=, color);
+        g_hash_table_insert (colors, GINT_TO_POINTER (json_object_get_int_member (json_array_get_object_element (passes, i),
+                                                                                  "assignee")),
+                             g_strdup (color));
+      }
+    for (GList *member = members; member != NULL; member = member->next)
+      json_object_set_member (other, member->data, json_node_copy (json_object_get_member (view, member->data)));
+    for (guint i = n; i > 0; i--)
+      json_array_add_element (reversed, json_node_copy (json_array_get_element (passes, i - 1)));
+    json_object_set_array_member (other, "passes", json_array_ref (reversed));
+    json_object_set_string_member (other, "consensus", "manual_merge");
+    quorum_review_panel_bind_canvas (second, QUORUM_CANVAS (second_canvas));
+    for (int round = 0; round < 2; round++)
+      {
+        quorum_review_panel_set_task (second, quorum_window_get_session (server.real.window), round == 0 ? view : other);
+        for (guint i = 0; i < n; i++)
+          {
+            JsonObject *pass = json_array_get_object_element (round == 0 ? passes : reversed, i);
+            g_autofree char *description = quorum_review_panel_describe_set (second, i);
+
+            g_assert_cmpstr (quorum_review_panel_get_set_color (second, i), ==,
+                             g_hash_table_lookup (colors, GINT_TO_POINTER (json_object_get_int_member (pass, "assignee"))));
+            if (round == 1)
+              g_assert_false (g_str_has_suffix (description, " · Best"));
+          }
+      }
+    quorum_review_panel_bind_canvas (second, NULL);
+    g_object_unref (second);
+    g_object_unref (second_canvas);
+  }
 
   /* Mark as Best on another pass: the output becomes a copy of its set. */
   consensus.pass_ids = g_hash_table_new (g_str_hash, g_str_equal);
