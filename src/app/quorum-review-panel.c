@@ -1174,6 +1174,39 @@ parse_color (const char *text)
   return color;
 }
 
+/* A draw task of a job that is not blind: the file's other passes as
+ * read-only layers in their annotators' colours, with a legend to hide
+ * them. The panel stays a draw task's (kind none): nothing to decide. */
+static void
+show_others (QuorumReviewPanel *self,
+             JsonObject        *view)
+{
+  JsonNode *node = json_object_get_member (view, "others");
+  JsonArray *others = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  if (others == NULL || json_array_get_length (others) == 0)
+    return;
+  self->job_id = json_object_get_int_member_with_default (view, "job", 0);
+  adw_preferences_group_set_title (self->summary_group, _("Other Annotators"));
+  adw_preferences_group_set_description (self->summary_group,
+                                         _("This job is not blind: the other annotators’ work on this file, "
+                                           "read-only, each in their own colour."));
+  for (guint i = 0; i < json_array_get_length (others); i++)
+    {
+      JsonObject *pass = json_array_get_object_element (others, i);
+      g_autoptr(GPtrArray) instances = read_instances (pass, "instances");
+      g_autofree char *layer = g_strdup_printf ("other-%" G_GINT64_FORMAT,
+                                                json_object_get_int_member_with_default (pass, "id", 0));
+      g_autofree char *count = count_instances (instances->len);
+      const char *color = pass_color (self, pass);
+      GdkRGBA rgba = parse_color (color);
+
+      quorum_canvas_set_layer (self->canvas, layer, instances, &rgba);
+      add_legend_row (self, color, json_object_get_string_member_with_default (pass, "annotator", "?"), count, layer,
+                      FALSE, NULL);
+    }
+}
+
 /**
  * quorum_review_panel_set_task:
  * @session: (nullable): the session the task came from
@@ -1194,6 +1227,8 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
   reset (self);
   if (quorum_review_kind_of_view (view) == QUORUM_REVIEW_NONE || session == NULL || self->canvas == NULL)
     {
+      if (view != NULL && session != NULL && self->canvas != NULL)
+        show_others (self, view);
       update_actions (self);
       return;
     }

@@ -455,7 +455,8 @@ show_review (QuorumWindow *self,
   gboolean reviewing = kind != QUORUM_REVIEW_NONE;
 
   quorum_review_panel_set_task (self->review_panel, self->session, view);
-  adw_view_stack_page_set_visible (page, reviewing);
+  /* A draw task of a job that is not blind shows the other passes there. */
+  adw_view_stack_page_set_visible (page, reviewing || quorum_review_panel_get_n_sets (self->review_panel) > 0);
   /* A review's own instances are none: only consensus edits a set. */
   if (instances != NULL)
     adw_view_stack_page_set_visible (instances, !reviewing || kind == QUORUM_REVIEW_CONSENSUS);

@@ -201,6 +201,33 @@ _quorum_server_get_task (QuorumRequest *request)
     json_object_set_member (task, "pass_rule", json_node_copy (json_object_get_member (settings, "pass_rule")));
   add_guide (request->server, task, job, g_str_equal (kind, "draw") ? "draw_guide" : "review_guide");
 
+  /* A job that is not blind shows a draw task's annotator the file's other
+   * passes, read-only, as far as they are drawn; an exam never does. */
+  if (g_str_equal (kind, "draw") && !_quorum_server_is_exam (job) &&
+      !json_object_get_boolean_member_with_default (settings, "blind", TRUE))
+    {
+      g_autoptr(JsonNode) passes = quorum_store_file_draws (request->server->store,
+                                                            json_object_get_int_member (task, "job"),
+                                                            json_object_get_int_member (task, "file"), &error);
+      JsonArray *others;
+
+      if (passes == NULL)
+        {
+          _quorum_request_reply_error (request, error);
+          return;
+        }
+      others = json_array_new ();
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (passes)); i++)
+        {
+          JsonObject *pass = json_array_get_object_element (json_node_get_array (passes), i);
+
+          if (json_object_get_int_member (pass, "id") != request->ids[0] &&
+              !json_object_get_null_member (pass, "assignee"))
+            json_array_add_object_element (others, json_object_ref (pass));
+        }
+      json_object_set_array_member (task, "others", others);
+    }
+
   if (g_str_equal (kind, "review"))
     {
       g_autoptr(JsonObject) draw = quorum_store_get_task (request->server->store,

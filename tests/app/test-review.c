@@ -704,6 +704,71 @@ test_canvas_layers (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gint64 open_task_id;
+
+static gboolean
+others_shown (gpointer data)
+{
+  return quorum_window_get_task (server.real.window) == open_task_id &&
+         quorum_review_panel_get_n_sets (panel ()) == 1;
+}
+
+/* A job with blind=false: rita's pass shows ann's work on the same file as
+ * a read-only layer in ann's colour, with a legend row, while rita draws;
+ * there is nothing to decide. */
+static void
+test_not_blind (void)
+{
+  gint64 any_job = job_id ("Street scenes");
+  g_autoptr(JsonNode) job = app_test_callf (server.real.admin, "GET", NULL, "/jobs/%" G_GINT64_FORMAT, any_job);
+  gint64 project = json_object_get_int_member (json_node_get_object (job), "project");
+  g_autoptr(JsonNode) files = app_test_callf (server.real.admin, "GET", NULL, "/projects/%" G_GINT64_FORMAT "/files",
+                                              project);
+  gint64 file = json_object_get_int_member (json_array_get_object_element (json_node_get_array (files), 0), "id");
+  g_autofree char *body = g_strdup_printf ("{\"settings\": {\"name\": \"Open pass\", \"passes_per_file\": 2, "
+                                           "\"review_frequency\": 0, \"blind\": false}, \"files\": [%" G_GINT64_FORMAT "]}",
+                                           file);
+  g_autofree char *jobs_path = g_strdup_printf ("/projects/%" G_GINT64_FORMAT "/jobs", project);
+  gint64 open_job = app_test_call_id (server.real.admin, "POST", jobs_path, body);
+  g_autoptr(QuorumClient) ann = app_test_server_sign_in (&server.real, "ann", password_of ("ann"));
+  g_autoptr(JsonNode) taken = NULL;
+  g_autoptr(JsonNode) saved = NULL;
+  JsonArray *labels;
+  const char *box_label = NULL;
+  gint64 ann_task;
+  g_autofree char *save = NULL;
+  g_autofree char *layer = NULL;
+  g_autofree char *description = NULL;
+
+  json_node_unref (app_test_callf (server.real.admin, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/launch", open_job));
+  taken = app_test_callf (ann, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/next", open_job);
+  ann_task = json_object_get_int_member (json_node_get_object (taken), "id");
+  labels = json_object_get_array_member (json_object_get_object_member (json_node_get_object (taken), "labels"), "labels");
+  for (guint i = 0; i < json_array_get_length (labels) && box_label == NULL; i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (labels, i), "kind"), "box"))
+      box_label = json_object_get_string_member (json_array_get_object_element (labels, i), "name");
+  g_assert_nonnull (box_label);
+  save = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT ", \"instances\": [{\"id\": \"ann-open-1\", "
+                          "\"label\": \"%s\", \"kind\": \"box\", \"points\": [[10, 10], [60, 50]]}]}",
+                          json_object_get_int_member (json_node_get_object (taken), "version"), box_label);
+  saved = app_test_callf (ann, "PUT", save, "/tasks/%" G_GINT64_FORMAT "/instances", ann_task);
+
+  open_task_id = assign_task (open_job, "draw", "available", NULL, "rita");
+  quorum_window_open_task (server.real.window, open_task_id);
+  g_assert_true (app_test_wait_until (others_shown, NULL));
+
+  layer = g_strdup_printf ("other-%" G_GINT64_FORMAT, ann_task);
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (canvas (), layer), ==, 1);
+  description = quorum_review_panel_describe_set (panel (), 0);
+  g_assert_true (g_str_has_prefix (description, "ann — 1 instance"));
+  g_assert_nonnull (quorum_review_panel_get_set_color (panel (), 0));
+  g_assert_cmpint (quorum_review_panel_get_kind (panel ()), ==, QUORUM_REVIEW_NONE);
+  g_assert_true (quorum_canvas_get_editable (canvas ()));
+  g_assert_true (adw_view_stack_page_get_visible (adw_view_stack_get_page (app_test_child (server.real.window, "side_stack"),
+                                                                           GTK_WIDGET (panel ()))));
+  g_assert_false (gtk_widget_get_visible (app_test_child (server.real.window, "decision_bar")));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -730,6 +795,7 @@ main (int    argc,
   g_test_add_func ("/review/reject", test_reject);
   g_test_add_func ("/review/consensus", test_consensus);
   g_test_add_func ("/review/exam", test_exam);
+  g_test_add_func ("/review/not-blind", test_not_blind);
   status = g_test_run ();
 
   g_clear_pointer (&server.demo, json_object_unref);

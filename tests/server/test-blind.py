@@ -2,7 +2,8 @@
 """Blind labelling and exam gold against a real quorum-server: a released
 draw task reaches its next annotator empty (the saved work kept aside), a
 reviewer never reviews a pass of a file they draw, and an exam taker never
-reads the gold, whatever their project role. Prints TAP. Argument: the
+reads the gold, whatever their project role. A job with blind=false shows
+a draw's annotator the file's other passes, read-only. Prints TAP. Argument: the
 quorum-server binary."""
 import json
 import os
@@ -26,7 +27,7 @@ try:
     s.call("PUT", "/projects/1/labels", s.root,
            {"labels": [{"name": "car", "color": "#e01b24", "kind": "box", "attributes": []}]})
     files = []
-    for i in range(3):
+    for i in range(4):
         status, body = s.call("POST", "/projects/1/files?name=blind-%d.png" % i, s.root,
                               raw=png(32, 24, 40 + i), content_type="image/png")
         files.append(body["id"])
@@ -102,6 +103,33 @@ try:
     status, body = s.call("POST", "/tasks/%d/submit" % mine["id"], rev, {"version": mine["version"]})
     status, body = s.call("POST", "/jobs/%d/next" % exam["id"], rev)
     check("nor given by next task once their own draw is in", status == 204, body)
+
+    # Not blind: each annotator sees the file's other passes, never an
+    # untaken one, never their own among them, and cannot write them.
+    status, job = s.call("POST", "/projects/1/jobs", s.root,
+                         {"settings": {"name": "Open", "passes_per_file": 3, "review_frequency": 0,
+                                       "blind": False}, "files": [files[3]]})
+    s.call("POST", "/jobs/%d/launch" % job["id"], s.root)
+    status, first = s.call("POST", "/jobs/%d/next" % job["id"], ann)
+    check("a draw of a job that is not blind lists no other pass while nobody else draws",
+          status == 200 and first.get("others") == [], first)
+    s.call("PUT", "/tasks/%d/instances" % first["id"], ann,
+           {"version": first["version"], "instances": [box("open-ann", 1)]})
+    status, second = s.call("POST", "/jobs/%d/next" % job["id"], ben)
+    others = second.get("others")
+    check("ben's pass lists ann's, with her instances and name, and not his own",
+          status == 200 and len(others) == 1 and others[0]["id"] == first["id"] and
+          others[0]["annotator"] == "ann" and [i["id"] for i in others[0]["instances"]] == ["open-ann"], second)
+    status, body = s.call("PUT", "/tasks/%d/instances" % first["id"], ben,
+                          {"version": others[0]["version"] if "version" in others[0] else 2,
+                           "instances": []})
+    check("ben cannot write ann's pass (404)", status == 404, body)
+    status, body = s.call("GET", "/tasks/%d" % first["id"], ann)
+    check("and ann's own view lists ben's pass, empty so far",
+          status == 200 and [o["id"] for o in body["others"]] == [second["id"]] and
+          body["others"][0]["instances"] == [], body)
+    status, body = s.call("GET", "/tasks/%d" % again["id"], ben)
+    check("a blind job's draw lists no other pass", status == 200 and "others" not in body, body)
 finally:
     server.close()
 
