@@ -14,6 +14,9 @@
 /* Gold instances are drawn in gold, whatever their label. */
 #define GOLD_COLOR "#d4a017"
 
+/* As many review steps as the server keeps for Undo (src/store). */
+#define CONSENSUS_UNDO_DEPTH 50
+
 /* One colour per annotator of a consensus task, told apart from each other
  * and from the usual label colours at a glance. */
 static const char * const pass_colors[] = {
@@ -58,6 +61,12 @@ struct _QuorumReviewPanel
 
   /* exam review: the rating as the reviewer left it */
   GHashTable          *pass_colors;    /* "JOB/USER" → index in pass_colors[]: one colour per annotator of a job */
+
+  /* consensus: the steps taken here that the server can undo (it keeps
+   * the output before each), and the step on its way */
+  guint                undo_steps;
+  char                *step_name;      /* "best", "copy", "clear" or "undo" */
+  gboolean             output_edited;  /* the reviewer edited the ground truth since it was last set */
   GHashTable          *stars;          /* candidate instance id → 1…5 */
   GHashTable          *missing;        /* gold ids */
   double               gold_score;
@@ -101,9 +110,12 @@ quorum_review_kind_of_view (JsonObject *view)
   return QUORUM_REVIEW_NONE;
 }
 
+/* A toast in the window; with @undo_action, an Undo button for it, shown
+ * at once rather than queued behind the window's own messages. */
 static void
-show_toast (QuorumReviewPanel *self,
-            const char        *message)
+show_toast_with_undo (QuorumReviewPanel *self,
+                      const char        *message,
+                      const char        *undo_action)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   AdwToast *toast;
@@ -114,8 +126,21 @@ show_toast (QuorumReviewPanel *self,
       return;
     }
   toast = adw_toast_new (message);
-  adw_toast_set_timeout (toast, 4);
+  adw_toast_set_timeout (toast, undo_action != NULL ? 8 : 4);
+  if (undo_action != NULL)
+    {
+      adw_toast_set_button_label (toast, _("_Undo"));
+      adw_toast_set_action_name (toast, undo_action);
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+    }
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+static void
+show_toast (QuorumReviewPanel *self,
+            const char        *message)
+{
+  show_toast_with_undo (self, message, NULL);
 }
 
 static GAction *
@@ -759,6 +784,7 @@ update_actions (QuorumReviewPanel *self)
   enable (self, "mark-best", consensus && idle);
   enable (self, "copy-set", consensus && idle);
   enable (self, "clear", consensus && idle);
+  enable (self, "undo-step", consensus && idle && self->undo_steps > 0);
   enable (self, "focus", open);
   update_selection (self);
 }
@@ -791,6 +817,7 @@ take_output (QuorumReviewPanel *self,
     g_warning ("Task %" G_GINT64_FORMAT " could not be cached: %s", self->task_id, error->message);
   instances = read_instances (self->view, "instances");
   quorum_canvas_set_instances (self->canvas, instances);
+  self->output_edited = FALSE;
   fill_consensus_legend (self);
   update_selection (self);
 }
@@ -801,8 +828,47 @@ on_instances_changed (QuorumReviewPanel *self)
 {
   if (self->kind != QUORUM_REVIEW_CONSENSUS)
     return;
+  self->output_edited = TRUE;
   fill_consensus_legend (self);
   update_selection (self);
+}
+
+/* What a step did, with Undo (an Undo itself only says so): the output
+ * before the step goes on the stack that review.undo-step takes from. */
+static void
+announce_step (QuorumReviewPanel *self,
+               JsonObject        *reply)
+{
+  g_autofree char *message = NULL;
+  const char *step = self->step_name != NULL ? self->step_name : "";
+
+  if (g_str_equal (step, "undo"))
+    {
+      self->undo_steps = self->undo_steps > 0 ? self->undo_steps - 1 : 0;
+      show_toast (self, _("The ground truth is back as it was"));
+      update_actions (self);
+      return;
+    }
+  self->undo_steps = MIN (self->undo_steps + 1, CONSENSUS_UNDO_DEPTH);
+  if (g_str_equal (step, "best"))
+    {
+      JsonObject *pass = find_pass (self, json_object_get_int_member_with_default (reply, "best", 0));
+
+      message = g_strdup_printf (_("The ground truth is now a copy of %s’s set"),
+                                 pass != NULL ? json_object_get_string_member_with_default (pass, "annotator", "?")
+                                              : "?");
+    }
+  else if (g_str_equal (step, "copy"))
+    {
+      guint copied = (guint) json_object_get_int_member_with_default (reply, "copied", 0);
+
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u instance copied to the ground truth",
+                                              "%u instances copied to the ground truth", copied), copied);
+    }
+  else
+    message = g_strdup (_("The ground truth starts over, empty"));
+  show_toast_with_undo (self, message, "review.undo-step");
+  update_actions (self);
 }
 
 static void
@@ -833,6 +899,7 @@ consensus_done (GObject      *source,
       return;
     }
   take_output (self, json_node_get_object (reply));
+  announce_step (self, json_node_get_object (reply));
 }
 
 /* POST /tasks/{id}/consensus/@step with the task's version; @body has the
@@ -859,31 +926,155 @@ consensus_step (QuorumReviewPanel *self,
   json_object_set_int_member (body, "version", quorum_cache_get_server_version (cache, self->task_id));
   node = json_node_init_object (json_node_alloc (), body);
   path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/consensus/%s", self->task_id, step);
+  g_free (self->step_name);
+  self->step_name = g_strdup (step);
   set_busy (self, TRUE);
   quorum_client_call_async (quorum_session_get_client (self->session), "POST", path, node, self->cancellable,
                             consensus_done, g_object_ref (self));
 }
 
+/* Whether the ground truth holds work of the reviewer's own: edited since
+ * a step set it, or holding an instance that is nobody's copy. */
+static gboolean
+output_is_edited (QuorumReviewPanel *self)
+{
+  g_autoptr(GPtrArray) output = NULL;
+
+  if (self->output_edited)
+    return TRUE;
+  output = quorum_canvas_get_instances (self->canvas);
+  for (guint i = 0; i < output->len; i++)
+    if (((QuorumInstance *) g_ptr_array_index (output, i))->copied_from == NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+consensus_response (AdwMessageDialog  *dialog,
+                    const char        *response,
+                    QuorumReviewPanel *self)
+{
+  gint64 task = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "task"));
+  gint64 pass = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "pass"));
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  if (task != self->task_id)
+    return;
+  if (g_str_equal (response, "best"))
+    {
+      json_object_set_int_member (body, "pass", pass);
+      consensus_step (self, "best", body);
+    }
+  else if (g_str_equal (response, "add") || g_str_equal (response, "replace"))
+    {
+      json_object_set_int_member (body, "from", pass);
+      if (g_str_equal (response, "replace"))
+        json_object_set_boolean_member (body, "replace", TRUE);
+      consensus_step (self, "copy", body);
+    }
+}
+
+static AdwMessageDialog *
+consensus_dialog (QuorumReviewPanel *self,
+                  gint64             pass,
+                  const char        *heading,
+                  const char        *body)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                                         heading, body));
+
+  g_object_set_data (G_OBJECT (dialog), "task", GSIZE_TO_POINTER (self->task_id));
+  g_object_set_data (G_OBJECT (dialog), "pass", GSIZE_TO_POINTER (pass));
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (consensus_response), self, 0);
+  return dialog;
+}
+
+static const char *
+annotator_of (QuorumReviewPanel *self,
+              gint64             pass_id)
+{
+  JsonObject *pass = find_pass (self, pass_id);
+
+  return pass != NULL ? json_object_get_string_member_with_default (pass, "annotator", "?") : "?";
+}
+
+/* Mark as Best replaces the ground truth: over the reviewer's own edits it
+ * asks first. */
 static void
 mark_best_activated (GSimpleAction *simple,
                      GVariant      *parameter,
                      gpointer       user_data)
 {
+  QuorumReviewPanel *self = user_data;
   g_autoptr(JsonObject) body = json_object_new ();
+  gint64 pass = g_variant_get_int64 (parameter);
+  g_autofree char *text = NULL;
+  AdwMessageDialog *dialog;
 
-  json_object_set_int_member (body, "pass", g_variant_get_int64 (parameter));
-  consensus_step (user_data, "best", body);
+  if (self->canvas == NULL || quorum_canvas_get_n_instances (self->canvas) == 0 || !output_is_edited (self))
+    {
+      json_object_set_int_member (body, "pass", pass);
+      consensus_step (self, "best", body);
+      return;
+    }
+  text = g_strdup_printf (_("The ground truth holds your edits. Marking %s’s set as best replaces it with a "
+                            "copy of that set; Undo brings your edits back."), annotator_of (self, pass));
+  dialog = consensus_dialog (self, pass, _("Replace Your Edited Ground Truth?"), text);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "best", _("_Mark as Best"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "best", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Copy to Ground Truth over a ground truth that holds instances asks
+ * whether to add the set to them or to put it in their place. */
 static void
 copy_set_activated (GSimpleAction *simple,
                     GVariant      *parameter,
                     gpointer       user_data)
 {
+  QuorumReviewPanel *self = user_data;
+  g_autoptr(JsonObject) body = json_object_new ();
+  gint64 pass = g_variant_get_int64 (parameter);
+  g_autofree char *text = NULL;
+  AdwMessageDialog *dialog;
+  guint n;
+
+  if (self->canvas == NULL || (n = quorum_canvas_get_n_instances (self->canvas)) == 0)
+    {
+      json_object_set_int_member (body, "from", pass);
+      consensus_step (self, "copy", body);
+      return;
+    }
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "The ground truth already holds %u instance. Add %s’s set to it, or "
+                                       "replace it with that set?",
+                                       "The ground truth already holds %u instances. Add %s’s set to them, or "
+                                       "replace them with that set?", n),
+                          n, annotator_of (self, pass));
+  dialog = consensus_dialog (self, pass, _("Add or Replace?"), text);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "replace", _("_Replace"), "add", _("_Add"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "replace", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "add");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Undo of the last consensus step: the server brings back the output (and
+ * the best) from before it, as a new version; authors and sources stay
+ * the server's. */
+static void
+undo_step_activated (GSimpleAction *simple,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  QuorumReviewPanel *self = user_data;
   g_autoptr(JsonObject) body = json_object_new ();
 
-  json_object_set_int_member (body, "from", g_variant_get_int64 (parameter));
-  consensus_step (user_data, "copy", body);
+  if (self->undo_steps == 0 || self->busy)
+    return;
+  consensus_step (self, "undo", body);
 }
 
 static void
@@ -1223,8 +1414,14 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
 {
   const char *comments;
 
+  gint64 previous = self->task_id;
+
   g_return_if_fail (QUORUM_IS_REVIEW_PANEL (self));
   reset (self);
+  self->output_edited = FALSE;
+  /* The consensus steps to undo are this task's: another task starts none. */
+  if (view == NULL || json_object_get_int_member_with_default (view, "id", 0) != previous)
+    self->undo_steps = 0;
   if (quorum_review_kind_of_view (view) == QUORUM_REVIEW_NONE || session == NULL || self->canvas == NULL)
     {
       if (view != NULL && session != NULL && self->canvas != NULL)
@@ -1357,6 +1554,14 @@ quorum_review_panel_get_set_color (QuorumReviewPanel *self,
   return g_object_get_data (g_ptr_array_index (self->rows, index), "color");
 }
 
+/* Whether a consensus step can be undone (review.undo-step is enabled). */
+gboolean
+quorum_review_panel_can_undo (QuorumReviewPanel *self)
+{
+  g_return_val_if_fail (QUORUM_IS_REVIEW_PANEL (self), FALSE);
+  return g_action_get_enabled (action (self, "undo-step"));
+}
+
 /* The stars of a candidate instance as the reviewer leaves them, 0: none. */
 int
 quorum_review_panel_get_stars (QuorumReviewPanel *self,
@@ -1436,6 +1641,7 @@ quorum_review_panel_finalize (GObject *object)
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->stars, g_hash_table_unref);
   g_clear_pointer (&self->pass_colors, g_hash_table_unref);
+  g_clear_pointer (&self->step_name, g_free);
   g_clear_pointer (&self->missing, g_hash_table_unref);
   g_free (self->comments);
   G_OBJECT_CLASS (quorum_review_panel_parent_class)->finalize (object);
@@ -1487,6 +1693,7 @@ quorum_review_panel_init (QuorumReviewPanel *self)
     { "copy-set", copy_set_activated, "x", NULL, NULL },
     { "copy-instance", copy_instance_activated, NULL, NULL, NULL },
     { "clear", clear_activated, NULL, NULL, NULL },
+    { "undo-step", undo_step_activated, NULL, NULL, NULL },
     { "focus", NULL, NULL, "false", focus_changed },
     { "rate", rate_activated, "i", NULL, NULL },
     { "missing", NULL, NULL, "false", missing_changed },

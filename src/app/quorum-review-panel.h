@@ -47,6 +47,7 @@ char             *quorum_review_panel_describe_set       (QuorumReviewPanel *sel
                                                           guint              index);
 const char       *quorum_review_panel_get_set_color      (QuorumReviewPanel *self,
                                                           guint              index);
+gboolean          quorum_review_panel_can_undo           (QuorumReviewPanel *self);
 int               quorum_review_panel_get_stars          (QuorumReviewPanel *self,
                                                           const char        *instance_id);
 gboolean          quorum_review_panel_get_missing        (QuorumReviewPanel *self,

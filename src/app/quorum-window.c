@@ -487,6 +487,9 @@ setup_review (QuorumWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "notify::editable", G_CALLBACK (update_actions), self,
                            G_CONNECT_SWAPPED);
+  /* Ctrl+Z reaches the consensus steps once the canvas has nothing to undo. */
+  g_signal_connect_object (quorum_review_panel_get_action_group (self->review_panel),
+                           "action-enabled-changed::undo-step", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   /* The review page is the stack's first and shows only for a review task:
    * until one opens, the labels. */
   adw_view_stack_page_set_visible (adw_view_stack_get_page (self->side_stack, GTK_WIDGET (self->review_panel)),
@@ -1519,7 +1522,8 @@ update_actions (QuorumWindow *self)
   gtk_widget_action_set_enabled (widget, "win.zoom-out", task_shown);
   gtk_widget_action_set_enabled (widget, "win.zoom-fit", task_shown);
   gtk_widget_action_set_enabled (widget, "win.zoom-1-1", task_shown);
-  gtk_widget_action_set_enabled (widget, "win.undo", editable && quorum_canvas_can_undo (self->canvas));
+  gtk_widget_action_set_enabled (widget, "win.undo", editable && (quorum_canvas_can_undo (self->canvas) ||
+                                                                  quorum_review_panel_can_undo (self->review_panel)));
   gtk_widget_action_set_enabled (widget, "win.redo", editable && quorum_canvas_can_redo (self->canvas));
   gtk_widget_action_set_enabled (widget, "win.submit", editable && !reviewing);
 
@@ -1619,8 +1623,15 @@ history_action (GtkWidget  *widget,
 {
   QuorumWindow *self = QUORUM_WINDOW (widget);
 
+  /* On a consensus task the hand edits come off first, then the consensus
+   * steps before them (copy, mark as best, start over). */
   if (g_str_equal (action_name, "win.undo"))
-    quorum_canvas_undo (self->canvas);
+    {
+      if (quorum_canvas_can_undo (self->canvas))
+        quorum_canvas_undo (self->canvas);
+      else if (quorum_review_panel_can_undo (self->review_panel))
+        gtk_widget_activate_action (GTK_WIDGET (self->review_panel), "review.undo-step", NULL);
+    }
   else
     quorum_canvas_redo (self->canvas);
 }

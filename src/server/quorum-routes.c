@@ -88,6 +88,7 @@ static const QuorumRoute route_table[] = {
   { "POST", "/api/v1/tasks/{id}/consensus/best", FALSE, _quorum_server_consensus_best },
   { "POST", "/api/v1/tasks/{id}/consensus/copy", FALSE, _quorum_server_consensus_copy },
   { "POST", "/api/v1/tasks/{id}/consensus/clear", FALSE, _quorum_server_consensus_clear },
+  { "POST", "/api/v1/tasks/{id}/consensus/undo", FALSE, _quorum_server_consensus_undo },
   { "GET", "/api/v1/jobs/{id}/export", FALSE, _quorum_server_export_job },
   { "POST", "/api/v1/jobs/{id}/apply", FALSE, _quorum_server_apply_exam },
   { "GET", "/api/v1/jobs/{id}/results", FALSE, _quorum_server_exam_results },

@@ -366,10 +366,12 @@ _quorum_server_consensus_best (QuorumRequest *request)
 }
 
 /* Copy & edit, Copy to Ground Truth: appends copies of some or all of a
- * pass's instances. */
+ * pass's instances; with "replace": true a whole set takes the place of
+ * whatever the output held, in one versioned save. */
 void
 _quorum_server_consensus_copy (QuorumRequest *request)
 {
+  static const QuorumFileInfo unknown = { 0 };
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) task = NULL;
   g_autoptr(JsonObject) draw = NULL;
@@ -377,6 +379,7 @@ _quorum_server_consensus_copy (QuorumRequest *request)
   g_autoptr(QuorumAnnotationSet) output = NULL;
   g_autoptr(GError) error = NULL;
   JsonNode *wanted;
+  JsonNode *replace;
   JsonObject *reply;
   gint64 version;
   guint copied = 0;
@@ -384,12 +387,30 @@ _quorum_server_consensus_copy (QuorumRequest *request)
   if ((task = begin_step (request, &body, &version)) == NULL ||
       (draw = read_pass (request, task, body, "from")) == NULL)
     return;
+  wanted = json_object_get_member (body, "instances");
+  replace = json_object_get_member (body, "replace");
+  if (replace != NULL &&
+      (!JSON_NODE_HOLDS_VALUE (replace) || json_node_get_value_type (replace) != G_TYPE_BOOLEAN))
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "replace: must be true or false");
+      return;
+    }
+  if (replace != NULL && json_node_get_boolean (replace) && wanted != NULL && !JSON_NODE_HOLDS_NULL (wanted))
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                               "replace: only a whole set replaces the output; leave out instances");
+      return;
+    }
   if ((source = task_set (draw, &error)) == NULL || (output = task_set (task, &error)) == NULL)
     {
       _quorum_request_reply_error (request, error);
       return;
     }
-  wanted = json_object_get_member (body, "instances");
+  if (replace != NULL && json_node_get_boolean (replace))
+    {
+      quorum_annotation_set_free (output);
+      output = quorum_annotation_set_new (NULL, &unknown);
+    }
   if (wanted == NULL || JSON_NODE_HOLDS_NULL (wanted))
     copied = quorum_merge_copy_set (output, source, NULL);
   else
@@ -429,6 +450,37 @@ _quorum_server_consensus_copy (QuorumRequest *request)
   reply = json_object_new ();
   json_object_set_int_member (reply, "copied", copied);
   save_output (request, version, output, 0, reply);
+}
+
+/* Undo: the output (and the best) as before the last review step. */
+void
+_quorum_server_consensus_undo (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) task = NULL;
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(JsonNode) scores = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *reply;
+  gint64 version;
+
+  if ((task = begin_step (request, &body, &version)) == NULL)
+    return;
+  version = quorum_store_undo_consensus (request->server->store, request->ids[0], request->caller_id, version, &error);
+  if (version < 0 || (saved = quorum_store_get_task (request->server->store, request->ids[0], &error)) == NULL)
+    {
+      _quorum_request_reply_task_error (request, error);
+      return;
+    }
+  reply = json_object_new ();
+  json_object_set_int_member (reply, "id", request->ids[0]);
+  json_object_set_int_member (reply, "version", version);
+  json_object_set_member (reply, "instances", json_node_copy (json_object_get_member (saved, "instances")));
+  scores = quorum_store_get_consensus_scores (request->server->store, request->ids[0]);
+  if (scores != NULL && JSON_NODE_HOLDS_OBJECT (scores))
+    json_object_set_int_member (reply, "best",
+                                json_object_get_int_member_with_default (json_node_get_object (scores), "best", 0));
+  _quorum_request_reply (request, SOUP_STATUS_OK, quorum_http_object_node (reply));
 }
 
 /* Create a new version: the working output starts again, empty. */

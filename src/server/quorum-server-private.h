@@ -101,6 +101,7 @@ void _quorum_server_score_consensus  (QuorumServer  *server);
 void _quorum_server_consensus_best   (QuorumRequest *request);
 void _quorum_server_consensus_copy   (QuorumRequest *request);
 void _quorum_server_consensus_clear  (QuorumRequest *request);
+void _quorum_server_consensus_undo   (QuorumRequest *request);
 
 /* quorum-server-import.c: COCO into a project's existing instances; its
  * body may exceed QUORUM_HTTP_MAX_JSON_BODY up to this */

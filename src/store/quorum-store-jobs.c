@@ -9,6 +9,8 @@
 
 /* The version of a write that gives none (see check_task). */
 #define NO_VERSION 0
+/* How many review steps of a consensus task Undo can take back. */
+#define CONSENSUS_UNDO_DEPTH 50
 
 /* For the writes that must say which version they are based on. */
 static gboolean
@@ -922,11 +924,74 @@ quorum_store_save_consensus (QuorumStore  *store,
                    "not a consensus task", task_id, json_object_get_string_member (task, "kind"));
       return _quorum_store_fail (store), -1;
     }
-  if ((best_task_id > 0 && !mark_best (store, task_id, best_task_id, error)) ||
+  /* What Undo brings back: the output and the scores before this step;
+   * the newest CONSENSUS_UNDO_DEPTH steps are kept. */
+  if (_quorum_store_write (store, NULL, error,
+                           "INSERT INTO consensus_undo (task_id, instances_json, scores_json) "
+                           "SELECT ?, " QUORUM_STORE_INSTANCES_JSON ("?") ", "
+                           "(SELECT scores_json FROM consensus_scores WHERE task_id = ?)",
+                           "iii", task_id, task_id, task_id) < 0 ||
+      _quorum_store_write (store, NULL, error,
+                           "DELETE FROM consensus_undo WHERE task_id = ? AND id NOT IN "
+                           "(SELECT id FROM consensus_undo WHERE task_id = ? ORDER BY id DESC LIMIT ?)",
+                           "iii", task_id, task_id, (gint64) CONSENSUS_UNDO_DEPTH) < 0 ||
+      (best_task_id > 0 && !mark_best (store, task_id, best_task_id, error)) ||
       _quorum_store_write (store, NULL, error,
                            "UPDATE tasks SET version = version + 1, updated_at = " NOW ", "
                            "state = 'in_progress' WHERE id = ?", "i", task_id) < 0 ||
       !_quorum_store_replace_instances_json (store, task_id, instances_json, error) ||
+      !_quorum_store_commit (store, error))
+    return _quorum_store_fail (store), -1;
+  return version + 1;
+}
+
+/* Undo of the last review step of a consensus task: its output and scores
+ * as they were before it, as a new version (the version checked as for a
+ * save). What was saved by hand since the step goes with it. */
+gint64
+quorum_store_undo_consensus (QuorumStore  *store,
+                             gint64        task_id,
+                             gint64        user_id,
+                             gint64        version,
+                             GError      **error)
+{
+  g_autoptr(JsonObject) task = NULL;
+  g_autoptr(JsonObject) row = NULL;
+  JsonNode *scores;
+  g_autofree char *scores_text = NULL;
+
+  if (!require_version (version, error) || !_quorum_store_begin (store, error))
+    return -1;
+  if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
+      !check_task (task, user_id, version, "assigned,in_progress", error))
+    return _quorum_store_fail (store), -1;
+  if (!g_str_equal (json_object_get_string_member (task, "kind"), "consensus"))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "kind: task %" G_GINT64_FORMAT " is a %s task, "
+                   "not a consensus task", task_id, json_object_get_string_member (task, "kind"));
+      return _quorum_store_fail (store), -1;
+    }
+  row = _quorum_store_row (store, "", NULL,
+                           "SELECT id, instances_json AS instances_text, scores_json FROM consensus_undo WHERE task_id = ? "
+                           "ORDER BY id DESC LIMIT 1", "i", task_id);
+  if (row == NULL)
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "undo: there is no review step to undo");
+      return _quorum_store_fail (store), -1;
+    }
+  scores = json_object_get_member (row, "scores");
+  if (scores != NULL && !JSON_NODE_HOLDS_NULL (scores))
+    scores_text = quorum_wire_to_string (scores, FALSE);
+  if ((scores_text != NULL &&
+       _quorum_store_write (store, NULL, error, "UPDATE consensus_scores SET scores_json = ? WHERE task_id = ?",
+                            "si", scores_text, task_id) < 0) ||
+      _quorum_store_write (store, NULL, error,
+                           "UPDATE tasks SET version = version + 1, updated_at = " NOW ", "
+                           "state = 'in_progress' WHERE id = ?", "i", task_id) < 0 ||
+      !_quorum_store_replace_instances_json (store, task_id,
+                                             json_object_get_string_member (row, "instances_text"), error) ||
+      _quorum_store_write (store, NULL, error, "DELETE FROM consensus_undo WHERE id = ?", "i",
+                           json_object_get_int_member (row, "id")) < 0 ||
       !_quorum_store_commit (store, error))
     return _quorum_store_fail (store), -1;
   return version + 1;

@@ -261,6 +261,15 @@ static const char * const migrations[] = {
   "    json_extract(instance.value, '$.author'), json_extract(instance.value, '$.copied_from'), instance.value "
   "  FROM tasks, json_each(tasks.instances_json) AS instance WHERE tasks.instances_json != '[]';"
   "ALTER TABLE tasks DROP COLUMN instances_json;",
+
+  /* 15: a consensus task's output (and its scores, whose best a step may
+   * change) as it was before each review step, newest last, for Undo */
+  "CREATE TABLE consensus_undo ("
+  "  id INTEGER PRIMARY KEY,"
+  "  task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+  "  instances_json TEXT NOT NULL,"
+  "  scores_json TEXT);"
+  "CREATE INDEX consensus_undo_by_task ON consensus_undo (task_id, id);",
 };
 
 void

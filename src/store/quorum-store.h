@@ -566,6 +566,11 @@ gint64      quorum_store_save_consensus  (QuorumStore   *store,
                                           const char    *instances_json,
                                           gint64         best_task_id,
                                           GError       **error);
+gint64      quorum_store_undo_consensus  (QuorumStore   *store,
+                                          gint64         task_id,
+                                          gint64         user_id,
+                                          gint64         version,
+                                          GError       **error);
 
 /* COCO import: sets the existing instances of every file in one
  * transaction (all or none). */

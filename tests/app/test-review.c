@@ -354,6 +354,18 @@ output_is_pass (gpointer data)
 }
 
 static gboolean
+dialog_shown (gpointer heading)
+{
+  return app_test_find_dialog (heading) != NULL;
+}
+
+static gboolean
+undo_ready (gpointer data)
+{
+  return quorum_review_panel_can_undo (panel ());
+}
+
+static gboolean
 instance_copied (gpointer data)
 {
   g_autoptr(JsonObject) task = server_task (consensus.task);
@@ -509,6 +521,48 @@ test_consensus (void)
 
     g_assert_cmpint (quorum_cache_get_server_version (quorum_session_get_cache (session), consensus.task), ==,
                      json_object_get_int_member (view, "version") + 2);
+  }
+
+  /* Copy to Ground Truth over a ground truth that holds instances asks;
+   * Replace leaves the pass's set there once, in one step that Ctrl+Z
+   * takes back. */
+  g_assert_null (app_test_find_dialog ("Add or Replace?"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.copy-set", "x", consensus.pass));
+  g_assert_true (app_test_wait_until (dialog_shown, "Add or Replace?"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (app_test_find_dialog ("Add or Replace?")), "replace");
+  g_assert_true (wait_for_server (output_is_pass, NULL));
+  g_assert_true (app_test_wait_until (undo_ready, NULL));
+  g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, g_hash_table_size (consensus.pass_ids));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "win.undo", NULL));
+  g_assert_true (wait_for_server (instance_copied, NULL));
+  app_test_iterate (200);
+  g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, g_hash_table_size (consensus.pass_ids) + 1);
+  /* Mark as Best and Copy Instance above are still there to undo. */
+  g_assert_true (app_test_wait_until (undo_ready, NULL));
+
+  /* Mark as Best over a ground truth the reviewer edited asks first;
+   * Cancel keeps it. */
+  {
+    double x0, y0, x1, y1;
+    guint n = quorum_canvas_get_n_instances (canvas ());
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "win.tool", "s", "box"));
+    quorum_canvas_image_to_widget (canvas (), 5, 5, &x0, &y0);
+    quorum_canvas_image_to_widget (canvas (), 25, 20, &x1, &y1);
+    g_assert_true (_quorum_canvas_drag_begin (canvas (), GDK_BUTTON_PRIMARY, 0, x0, y0));
+    _quorum_canvas_drag_update (canvas (), x1, y1);
+    _quorum_canvas_drag_end (canvas (), x1, y1);
+    g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, n + 1);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.mark-best", "x", consensus.pass));
+    g_assert_true (app_test_wait_until (dialog_shown, "Replace Your Edited Ground Truth?"));
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (app_test_find_dialog ("Replace Your Edited Ground Truth?")),
+                                 "cancel");
+    app_test_iterate (300);
+    g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, n + 1);
+    /* The hand edit comes off first with Ctrl+Z. */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "win.undo", NULL));
+    g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, n);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "win.tool", "s", "select"));
   }
   g_clear_pointer (&consensus.pass_ids, g_hash_table_unref);
 }

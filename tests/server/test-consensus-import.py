@@ -294,6 +294,36 @@ try:
                            {"version": whole["version"], "from": draws["ben"]})
     check("copying a whole set again skips what is there", status == 200 and again["copied"] == 0
           and len(again["instances"]) == 3, again)
+    extra = [name for name in draws if name != "ben"][0]
+    before_added = again["instances"]
+    status, added = s.call("POST", "/tasks/%d/consensus/copy" % cid, rev,
+                           {"version": again["version"], "from": draws[extra]})
+    check("another whole set is added to it", status == 200 and
+          len(added["instances"]) == 3 + len(sets[extra]), added)
+    for bad, message in (({"replace": "yes"}, "replace: must be true or false"),
+                         ({"replace": True, "instances": [sets[extra][0]["id"]]},
+                          "replace: only a whole set replaces the output; leave out instances")):
+        body = {"version": added["version"], "from": draws[extra]}
+        body.update(bad)
+        status, refused = s.call("POST", "/tasks/%d/consensus/copy" % cid, rev, body)
+        check("a bad replace is refused naming it: " + message,
+              status == 400 and error_message(refused) == message, refused)
+    status, replaced = s.call("POST", "/tasks/%d/consensus/copy" % cid, rev,
+                              {"version": added["version"], "from": draws["ben"], "replace": True})
+    check("replace: the set takes the place of everything the output held, in one save",
+          status == 200 and replaced["version"] == added["version"] + 1 and replaced["copied"] == 3
+          and shape(replaced["instances"]) == shape(sets["ben"]), replaced)
+    status, undone = s.call("POST", "/tasks/%d/consensus/undo" % cid, rev, {"version": replaced["version"]})
+    check("undo brings back the output before the last step, authors and sources kept, as a new version",
+          status == 200 and undone["version"] == replaced["version"] + 1 and
+          undone["instances"] == added["instances"], undone)
+    status, body = s.call("POST", "/tasks/%d/consensus/undo" % cid, rev, {"version": replaced["version"]})
+    check("a stale undo gets 409", status == 409, body)
+    status, body = s.call("POST", "/tasks/%d/consensus/undo" % cid, ann, {"version": undone["version"]})
+    check("an annotator of the file cannot undo (404)", status == 404, body)
+    status, again = s.call("POST", "/tasks/%d/consensus/undo" % cid, rev, {"version": undone["version"]})
+    check("undo again takes back the step before (the set added)",
+          status == 200 and again["instances"] == before_added, again)
 
     status, marked = s.call("POST", "/tasks/%d/consensus/best" % cid, rev,
                             {"version": again["version"], "pass": draws[other]})

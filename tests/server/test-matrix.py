@@ -534,6 +534,7 @@ ROWS = [
     Row("POST /tasks/{id}/consensus/best", "/tasks/{consensus}/consensus/best", signed_in(404, rev=200), body=lambda c, ids: {"version": version(ids["consensus"]), "pass": PASSES[ids["consensus"]]}),
     Row("POST /tasks/{id}/consensus/copy", "/tasks/{consensus}/consensus/copy", signed_in(404, rev=200), body=lambda c, ids: {"version": version(ids["consensus"]), "from": PASSES[ids["consensus"]]}),
     Row("POST /tasks/{id}/consensus/clear", "/tasks/{consensus}/consensus/clear", signed_in(404, rev=200), body=lambda c, ids: {"version": version(ids["consensus"])}),
+    Row("POST /tasks/{id}/consensus/undo", "/tasks/{consensus}/consensus/undo", signed_in(404, rev=200), body=lambda c, ids: {"version": version(ids["consensus"])}),
     Row("GET /jobs/{id}/export", "/jobs/{normal}/export?format=quorum", member("editor", 200)),
     Row("POST /jobs/{id}/apply", "/jobs/{exam2}/apply", member("annotator", 201), late=2),
     Row("GET /jobs/{id}/results", "/jobs/{exam}/results", member("editor", 200)),
