@@ -160,8 +160,9 @@ apply_login_options (QuorumServer *server)
 #define LIMIT_NOT_GIVEN G_MININT64
 
 /* docs/server.md, “Limits”. */
-static gint64 limit_options[8] = { LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN,
-                                   LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN };
+static gint64 limit_options[9] = { LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN,
+                                   LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN, LIMIT_NOT_GIVEN,
+                                   LIMIT_NOT_GIVEN };
 
 static GOptionEntry limit_entries[] = {
   { "max-connections", 0, 0, G_OPTION_ARG_INT64, &limit_options[0],
@@ -180,6 +181,9 @@ static GOptionEntry limit_entries[] = {
     "Refuse bodies over BYTES from callers without a valid token (default: 64 KiB)", "BYTES" },
   { "max-instances-body", 0, 0, G_OPTION_ARG_INT64, &limit_options[7],
     "Refuse a signed-in caller's save of a task's instances over BYTES (default: 128 MiB)", "BYTES" },
+  { "max-instances-in-flight", 0, 0, G_OPTION_ARG_INT64, &limit_options[8],
+    "Answer 503 to saves of instances while their bodies held at once would pass BYTES (default: 512 MiB)",
+    "BYTES" },
   { NULL }
 };
 
@@ -225,13 +229,15 @@ check_limits (GError **error)
   return TRUE;
 }
 
-static void
+/* FALSE, having said why, when the limits contradict each other. */
+static gboolean
 apply_limits (QuorumServer *server)
 {
   QuorumServerLimits limits;
   gint64 *fields[] = { &limits.max_connections, &limits.max_connections_per_address,
                        &limits.header_timeout, &limits.body_timeout, &limits.keepalive_timeout,
-                       &limits.max_json_body, &limits.max_anonymous_body, &limits.max_instances_body };
+                       &limits.max_json_body, &limits.max_anonymous_body, &limits.max_instances_body,
+                       &limits.max_instances_in_flight };
 
   quorum_server_get_limits (server, &limits);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -244,7 +250,16 @@ apply_limits (QuorumServer *server)
                MAX (connection_room, 1), limits.max_connections);
       limits.max_connections = MAX (connection_room, 1);
     }
+  /* Else a save within its own limit could never be taken. */
+  if (limits.max_instances_in_flight < limits.max_instances_body)
+    {
+      fprintf (stderr, "quorum-server: --max-instances-in-flight (%" G_GINT64_FORMAT " bytes) must be at least "
+               "--max-instances-body (%" G_GINT64_FORMAT " bytes)\n", limits.max_instances_in_flight,
+               limits.max_instances_body);
+      return FALSE;
+    }
   quorum_server_set_limits (server, &limits);
+  return TRUE;
 }
 
 int
@@ -373,9 +388,8 @@ main (int    argc,
     quorum_server_set_max_image_pixels (server, max_image_pixels);
   if (idle_release >= 0)
     quorum_server_set_idle_release (server, idle_release);
-  if (!apply_login_options (server))
+  if (!apply_login_options (server) || !apply_limits (server))
     return 2;
-  apply_limits (server);
   if (tls_cert != NULL && !quorum_server_set_tls (server, tls_cert, tls_key, &error))
     {
       fprintf (stderr, "quorum-server: %s\n", error->message);

@@ -103,8 +103,9 @@ _quorum_server_patch_task (QuorumRequest *request)
   g_autoptr(JsonNode) empty = NULL;
   g_autoptr(GError) error = NULL;
   JsonNode *list;
-  JsonObject *reply;
+  GString *reply;
   gint64 version, saved;
+  gsize length;
 
   if (task == NULL || (body = _quorum_request_body (request)) == NULL || !check_members (request, body) ||
       !_quorum_request_read_version (request, body, TRUE, &version))
@@ -122,11 +123,15 @@ _quorum_server_patch_task (QuorumRequest *request)
       _quorum_request_reply_task_error (request, error);
       return;
     }
-  reply = json_object_new ();
-  json_object_set_int_member (reply, "id", request->ids[0]);
-  json_object_set_int_member (reply, "version", saved);
+  reply = g_string_new (NULL);
+  g_string_append_printf (reply, "{\"id\":%" G_GINT64_FORMAT ",\"version\":%" G_GINT64_FORMAT ",\"upsert\":",
+                          request->ids[0], saved);
   /* As stored: with the authorship the server kept. */
-  json_object_set_member (reply, "upsert", quorum_wire_write_instances (upsert));
-  _quorum_request_reply (request, SOUP_STATUS_OK, quorum_http_object_node (reply));
+  quorum_wire_append_instances (reply, upsert);
+  g_string_append_c (reply, '}');
+  length = reply->len;
+  soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (request->msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_string_free (reply, FALSE), length);
   _quorum_request_set_server_timing (request, started);
 }

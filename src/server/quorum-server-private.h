@@ -30,6 +30,7 @@ struct _QuorumServer
   GPtrArray   *committed;        /* paused messages of committed batches, awaiting a sync */
   gboolean     syncing;
   QuorumServerLimits limits;
+  gint64       instances_in_flight; /* bytes claimed by instance saves' bodies (quorum-server-bodies.c) */
   GHashTable  *connections;      /* GSocket → QuorumConnection, of every open connection */
   GHashTable  *per_address;      /* remote address → its number of connections */
   guint        reaper;
@@ -49,6 +50,20 @@ typedef struct _QuorumUpload QuorumUpload;
  * durable (the group commit of quorum-server.c). */
 void _quorum_server_hold_until_commit (QuorumServer      *server,
                                        SoupServerMessage *msg);
+
+/* Sends @msg's reply (status and body already set) and closes its
+ * connection without reading the rest of the request. */
+void _quorum_server_reply_and_close (QuorumServer      *server,
+                                     SoupServerMessage *msg);
+
+/* quorum-server-bodies.c: the bytes of instance saves' bodies held at once,
+ * all callers together (--max-instances-in-flight). */
+#define QUORUM_SERVER_MAX_INSTANCES_IN_FLIGHT ((gint64) 512 * 1024 * 1024)
+/* Claims @announced bytes (-1: a chunked body, claimed as it comes) for
+ * @msg until it is freed; FALSE with a 503 set on @msg over the budget. */
+gboolean _quorum_server_claim_instances_body (QuorumServer      *server,
+                                              SoupServerMessage *msg,
+                                              gint64             announced);
 
 /* quorum-server-accounts.c */
 /* The password pool, the sign-in throttles and the purge of expired

@@ -473,7 +473,9 @@ _quorum_server_save_task (QuorumRequest *request)
   /* The store sets who drew each instance (quorum_store_save_task) and
    * gives the instances as it wrote them, for the reply; a save it takes
    * is always at version + 1. */
-  reply = g_string_new ("{\"id\":");
+  /* The reply is about the body's size: sized once, not doubled up to it. */
+  reply = g_string_sized_new (soup_server_message_get_request_body (request->msg)->length + 256);
+  g_string_append (reply, "{\"id\":");
   g_string_append_printf (reply, "%" G_GINT64_FORMAT ",\"version\":%" G_GINT64_FORMAT ",\"instances\":",
                           request->ids[0], version + 1);
   saved = quorum_store_save_task (request->server->store, request->ids[0], request->caller_id, version, instances,

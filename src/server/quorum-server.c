@@ -457,6 +457,13 @@ reply_and_close (QuorumServer      *self,
                                    G_PRIORITY_DEFAULT, linger->cancellable, linger_written, linger);
 }
 
+void
+_quorum_server_reply_and_close (QuorumServer      *self,
+                                SoupServerMessage *msg)
+{
+  reply_and_close (self, msg);
+}
+
 static void
 reply_too_large (SoupServerMessage *msg,
                  gint64             limit)
@@ -542,6 +549,13 @@ check_early (SoupServer        *soup,
     {
       if (soup_server_message_get_status (msg) == SOUP_STATUS_NONE)
         reply_too_large (msg, limit);
+      reply_and_close (self, msg);
+      return;
+    }
+  /* The bytes of all instance saves held at once (quorum-server-bodies.c). */
+  if (signed_in && is_instances_save (method, path) &&
+      !_quorum_server_claim_instances_body (self, msg, known_length ? length : -1))
+    {
       reply_and_close (self, msg);
       return;
     }
@@ -847,6 +861,7 @@ quorum_server_init (QuorumServer *self)
     .max_json_body = QUORUM_HTTP_MAX_JSON_BODY,
     .max_anonymous_body = DEFAULT_MAX_ANONYMOUS_BODY,
     .max_instances_body = QUORUM_HTTP_MAX_INSTANCES_BODY,
+    .max_instances_in_flight = QUORUM_SERVER_MAX_INSTANCES_IN_FLIGHT,
   };
   self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
   self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

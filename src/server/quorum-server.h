@@ -65,6 +65,7 @@ typedef struct {
   gint64 max_json_body;                /* bytes of a signed-in caller's JSON body */
   gint64 max_anonymous_body;           /* bytes of any body without a valid token */
   gint64 max_instances_body;           /* bytes of a signed-in caller's save of a task's instances */
+  gint64 max_instances_in_flight;      /* bytes of all instance saves' bodies held at once */
 } QuorumServerLimits;
 
 void          quorum_server_get_limits (QuorumServer             *self,

@@ -18,9 +18,10 @@
 static char *
 instance_text (const QuorumInstance *instance)
 {
-  g_autoptr(JsonNode) node = quorum_wire_write_instance (instance);
+  GString *text = g_string_sized_new (512);
 
-  return quorum_wire_to_string (node, FALSE);
+  quorum_wire_append_instance (text, instance);
+  return g_string_free (text, FALSE);
 }
 
 static gboolean
@@ -58,19 +59,53 @@ set_authorship (QuorumInstance *instance,
   instance->copied_from = stored ? g_strdup (stored_copied_from) : NULL;
 }
 
-typedef struct {
-  char *author;
-  char *copied_from;
-} Authorship;
+/* What a whole save does to the row of one instance of the new list. */
+typedef enum {
+  ROW_INSERT,     /* the task holds no instance of its id: a new row */
+  ROW_MOVE,       /* it does, in another place: the row moved and rewritten */
+  ROW_REWRITE,    /* it does, in this place, with another text */
+  ROW_KEEP,       /* it does, in this place, with this very text: nothing */
+} RowChange;
 
-static void
-authorship_free (Authorship *authorship)
+/* The statements of each change but ROW_KEEP. Their parameters have the
+ * same numbers, all bound for each row (those a statement lacks are unused). */
+static const char * const row_sql[] = {
+  [ROW_INSERT] = "INSERT INTO task_instances (task_id, position, instance_id, author, copied_from, body) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [ROW_MOVE] = "UPDATE task_instances SET position = ?2, author = ?4, copied_from = ?5, body = ?6 "
+               "WHERE rowid = ?7 AND task_id = ?1",
+  /* Without the position, so that its index is left alone. */
+  [ROW_REWRITE] = "UPDATE task_instances SET author = ?4, copied_from = ?5, body = ?6 "
+                  "WHERE rowid = ?7 AND task_id = ?1",
+};
+
+typedef struct {
+  RowChange change;
+  gint64    rowid;
+} RowPlan;
+
+/* Steps @stmt once, and resets it for the next row. */
+static gboolean
+step_once (QuorumStore   *store,
+           sqlite3_stmt  *stmt,
+           GError       **error)
 {
-  g_free (authorship->author);
-  g_free (authorship->copied_from);
-  g_free (authorship);
+  gboolean done = sqlite3_step (stmt) == SQLITE_DONE;
+
+  if (!done)
+    _quorum_store_set_error (store, error, "database");
+  sqlite3_reset (stmt);
+  return done;
 }
 
+/*
+ * A whole save of 100,000 polygons must not cost 100,000 deletes and
+ * 100,000 inserts when most are as they were: the stored rows are compared
+ * with the new list, by id, and only what differs is written. Two reads of
+ * the task's rows, the first without their bodies (for authorship, which
+ * the bodies' text depends on), the second comparing each body in place
+ * with the text the new list gives; no row is copied out or parsed.
+ */
 gboolean
 _quorum_store_replace_instances (QuorumStore  *store,
                                  gint64        task_id,
@@ -79,23 +114,51 @@ _quorum_store_replace_instances (QuorumStore  *store,
                                  GString      *written,
                                  GError      **error)
 {
-  g_autoptr(GHashTable) stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                         (GDestroyNotify) authorship_free);
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree RowPlan *plan = g_new0 (RowPlan, instances->len);
+  g_autofree gsize *offsets = g_new (gsize, instances->len + 1);
+  g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GString) own_text = NULL;
+  GString *text = written;
   sqlite3_stmt *stmt;
   gboolean ok = TRUE;
   int rc;
 
-  stmt = _quorum_store_prepare (store, error, "SELECT instance_id, author, copied_from FROM task_instances "
-                                "WHERE task_id = ?", "i", task_id);
+  /* Each id once; the list's index by id (+ 1, so that none is NULL). */
+  for (guint i = 0; i < instances->len; i++)
+    {
+      QuorumInstance *instance = g_ptr_array_index (instances, i);
+
+      if (!g_hash_table_insert (wanted, instance->id, GUINT_TO_POINTER (i + 1)))
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "instances[%u].id: “%s” is there twice",
+                       i, instance->id);
+          return FALSE;
+        }
+    }
+
+  /* What the task holds: kept, moved or rewritten if the list has its id,
+   * deleted if not. */
+  stmt = _quorum_store_prepare (store, error, "SELECT rowid, instance_id, position, author, copied_from "
+                                "FROM task_instances WHERE task_id = ? ORDER BY position", "i", task_id);
   if (stmt == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      Authorship *authorship = g_new0 (Authorship, 1);
+      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (wanted, sqlite3_column_text (stmt, 1)));
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
 
-      authorship->author = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      authorship->copied_from = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      g_hash_table_insert (stored, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), authorship);
+      if (index == 0)
+        {
+          g_array_append_val (gone, rowid);
+          continue;
+        }
+      index--;
+      plan[index].rowid = rowid;
+      plan[index].change = sqlite3_column_int64 (stmt, 2) == index ? ROW_KEEP : ROW_MOVE;
+      if (author != NULL)
+        set_authorship (g_ptr_array_index (instances, index), TRUE, (const char *) sqlite3_column_text (stmt, 3),
+                        (const char *) sqlite3_column_text (stmt, 4), NULL);
     }
   _quorum_store_release (store, stmt);
   if (rc != SQLITE_DONE)
@@ -103,54 +166,90 @@ _quorum_store_replace_instances (QuorumStore  *store,
       _quorum_store_set_error (store, error, "database");
       return FALSE;
     }
-  if (_quorum_store_write (store, NULL, error, "DELETE FROM task_instances WHERE task_id = ?", "i", task_id) < 0)
-    return FALSE;
-  /* One statement for every row: a save may hold 100,000. */
-  stmt = _quorum_store_prepare (store, error, "INSERT INTO task_instances (task_id, position, instance_id, author, "
-                                "copied_from, body) VALUES (?, ?, ?, ?, ?, ?)", "i", task_id);
-  if (stmt == NULL)
-    return FALSE;
-  if (written != NULL)
-    g_string_append_c (written, '[');
-  for (guint i = 0; ok && i < instances->len; i++)
+
+  /* Each instance's text, written once: the row's body and the reply's. */
+  if (text == NULL)
+    text = own_text = g_string_new (NULL);
+  g_string_append_c (text, '[');
+  for (guint i = 0; i < instances->len; i++)
     {
       QuorumInstance *instance = g_ptr_array_index (instances, i);
-      g_autofree char *body = NULL;
 
-      if (author != NULL)
-        {
-          Authorship *before = g_hash_table_lookup (stored, instance->id);
+      if (author != NULL && plan[i].rowid == 0)
+        set_authorship (instance, FALSE, NULL, NULL, author);
+      if (i > 0)
+        g_string_append_c (text, ',');
+      offsets[i] = text->len;
+      quorum_wire_append_instance (text, instance);
+    }
+  offsets[instances->len] = text->len + 1;   /* past the ',' that would follow */
+  g_string_append_c (text, ']');
 
-          set_authorship (instance, before != NULL, before != NULL ? before->author : NULL,
-                          before != NULL ? before->copied_from : NULL, author);
-        }
-      body = instance_text (instance);
-      sqlite3_bind_int64 (stmt, 2, i);
-      sqlite3_bind_text (stmt, 3, instance->id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, instance->author, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, instance->copied_from, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, body, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        {
-          if (sqlite3_extended_errcode (store->link->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
-            g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "instances[%u].id: “%s” is there twice",
-                         i, instance->id);
-          else
-            _quorum_store_set_error (store, error, "database");
-          ok = FALSE;
-        }
-      sqlite3_reset (stmt);
-      if (written != NULL)
-        {
-          if (i > 0)
-            g_string_append_c (written, ',');
-          g_string_append (written, body);
-        }
+  /* A row in its place whose text is the same stays as it is. */
+  stmt = _quorum_store_prepare (store, error, "SELECT instance_id, body FROM task_instances WHERE task_id = ? "
+                                "ORDER BY position", "i", task_id);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (wanted, sqlite3_column_text (stmt, 0)));
+      const char *body;
+      gsize length;
+
+      if (index == 0 || plan[--index].change != ROW_KEEP)
+        continue;
+      body = (const char *) sqlite3_column_text (stmt, 1);
+      length = offsets[index + 1] - 1 - offsets[index];
+      if ((gsize) sqlite3_column_bytes (stmt, 1) != length || memcmp (body, text->str + offsets[index], length) != 0)
+        plan[index].change = ROW_REWRITE;
     }
   _quorum_store_release (store, stmt);
-  if (written != NULL)
-    g_string_append_c (written, ']');
-  return ok;
+  if (rc != SQLITE_DONE)
+    {
+      _quorum_store_set_error (store, error, "database");
+      return FALSE;
+    }
+
+  /* The writes, one prepared statement each for any number of rows. */
+  if (gone->len > 0)
+    {
+      stmt = _quorum_store_prepare (store, error, "DELETE FROM task_instances WHERE rowid = ? AND task_id = ?",
+                                    "ii", (gint64) 0, task_id);
+      if (stmt == NULL)
+        return FALSE;
+      for (guint i = 0; ok && i < gone->len; i++)
+        {
+          sqlite3_bind_int64 (stmt, 1, g_array_index (gone, gint64, i));
+          ok = step_once (store, stmt, error);
+        }
+      _quorum_store_release (store, stmt);
+      if (!ok)
+        return FALSE;
+    }
+  for (RowChange change = ROW_INSERT; change < ROW_KEEP; change++)
+    {
+      stmt = _quorum_store_prepare (store, error, row_sql[change], "i", task_id);
+      if (stmt == NULL)
+        return FALSE;
+      for (guint i = 0; ok && i < instances->len; i++)
+        {
+          QuorumInstance *instance = g_ptr_array_index (instances, i);
+
+          if (plan[i].change != change)
+            continue;
+          sqlite3_bind_int64 (stmt, 2, i);
+          sqlite3_bind_text (stmt, 3, instance->id, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 4, instance->author, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 5, instance->copied_from, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 6, text->str + offsets[i], offsets[i + 1] - 1 - offsets[i], SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 7, plan[i].rowid);
+          ok = step_once (store, stmt, error);
+        }
+      _quorum_store_release (store, stmt);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

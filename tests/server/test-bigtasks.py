@@ -33,7 +33,8 @@ def big_set(count):
 
 def setup(server):
     """A project with a polygon label, one file, and a draw task held by
-    "ann"; returns (task, ann's token, ben's token)."""
+    "ann" and another held by "ben"; returns (ann's task, ann's token, ben's
+    token, the file's id, ben's task)."""
     s = server
     s.call("POST", "/projects", s.root, {"name": "Big"})
     s.call("PUT", "/projects/1/labels", s.root,
@@ -51,7 +52,7 @@ def setup(server):
     assert status == 200, task
     status, other = s.call("POST", "/jobs/%d/next" % job["id"], ben)
     assert status == 200, other
-    return task, ann, ben, file["id"]
+    return task, ann, ben, file["id"], other
 
 
 def patch(server, token, task, body):
@@ -78,7 +79,7 @@ def instances(server, task, token):
 server = Server(SERVER)
 try:
     s = server
-    task, ann, ben, file_id = setup(s)
+    task, ann, ben, file_id, _ = setup(s)
     tid = task["id"]
 
     # ---- a 10,000-polygon save --------------------------------------
@@ -178,7 +179,7 @@ finally:
 small = Server(SERVER, "--max-instances-body", "1000000")
 try:
     s = small
-    task, ann, ben, file_id = setup(s)
+    task, ann, ben, file_id, ben_task = setup(s)
     body = json.dumps({"version": task["version"], "instances": big_set(10000)}).encode()
     status, reply = s.call("PUT", "/tasks/%d/instances" % task["id"], ann, raw=body)
     check("over --max-instances-body a save is 413, saying the limit",
@@ -210,6 +211,74 @@ try:
     check("with authors", all(i["author"] == "ann" for i in migrated), migrated[0])
     status, reply, _ = patch(s, ann, tid, {"version": version, "delete": [stored[0]["id"]]})
     check("and deltas work on it", status == 200 and len(instances(s, tid, ann)[0]) == 999, reply)
+
+    # ---- a whole save writes only the rows that change -------------------
+    # Triggers of the test's own log every row written.
+    s.process.terminate()
+    s.process.wait()
+    db = sqlite3.connect(os.path.join(s.data, "quorum.sqlite"))
+    db.executescript("CREATE TABLE written (what TEXT, instance_id TEXT);"
+                     "CREATE TRIGGER log_insert AFTER INSERT ON task_instances BEGIN "
+                     " INSERT INTO written VALUES ('insert', new.instance_id); END;"
+                     "CREATE TRIGGER log_update AFTER UPDATE ON task_instances BEGIN "
+                     " INSERT INTO written VALUES ('update', new.instance_id); END;"
+                     "CREATE TRIGGER log_delete AFTER DELETE ON task_instances BEGIN "
+                     " INSERT INTO written VALUES ('delete', old.instance_id); END;")
+    db.close()
+    s.start()
+
+    def written_since(save):
+        """The rows @save() writes: sorted (what, instance id) pairs."""
+        db = sqlite3.connect(os.path.join(s.data, "quorum.sqlite"))
+        db.execute("DELETE FROM written")
+        db.commit()
+        result = save()
+        rows = sorted(db.execute("SELECT what, instance_id FROM written").fetchall())
+        db.close()
+        return result, rows
+
+    btid = ben_task["id"]
+    a, b, c, d = polygon(1), polygon(2), polygon(3), polygon(4)
+    status, saved = s.call("PUT", "/tasks/%d/instances" % btid, ben,
+                           body={"version": ben_task["version"], "instances": [a, b, c, d]})
+    check("ben saves four polygons", status == 200, (status, error_message(saved)))
+    ben_version = saved["version"]
+    changed_a = polygon(1, 2.5)
+    e = dict(polygon(5), author="mallory", copied_from="p-00001")
+    (status, saved), rows = written_since(lambda: s.call(
+        "PUT", "/tasks/%d/instances" % btid, ben,
+        body={"version": ben_version, "instances": [c, changed_a, e, d]}))
+    check("a save of [c, a changed, e new, d] over [a, b, c, d] is taken", status == 200,
+          (status, error_message(saved)))
+    check("it writes what changed alone: b deleted, e inserted, c and a (moved) updated, d (same place, "
+          "same text) left alone",
+          rows == [("delete", "p-00002"), ("insert", "p-00005"), ("update", "p-00001"), ("update", "p-00003")],
+          rows)
+    now, ben_version = instances(s, btid, ben)
+    check("the task holds them in the order sent", [i["id"] for i in now] == ["p-00003", "p-00001", "p-00005",
+                                                                              "p-00004"], [i["id"] for i in now])
+    check("a's new points are stored", now[1]["points"] == changed_a["points"], now[1])
+    check("e is ben's, copied from nothing, whatever the body says",
+          now[2]["author"] == "ben" and now[2].get("copied_from") is None, now[2])
+    check("the reply is the instances as stored", saved["instances"] == now, saved["instances"][:1])
+    (status, saved), rows = written_since(lambda: s.call(
+        "PUT", "/tasks/%d/instances" % btid, ben, body={"version": ben_version, "instances": now}))
+    check("the same set saved again writes no row, and is still a new version",
+          status == 200 and rows == [] and saved["version"] == ben_version + 1, (status, rows))
+    ben_version = saved["version"]
+    (status, saved), rows = written_since(lambda: s.call(
+        "PUT", "/tasks/%d/instances" % btid, ben, body={"version": ben_version, "instances": [a, b, a]}))
+    check("an id twice is 400 naming the second, and nothing is written",
+          status == 400 and "instances[2].id" in error_message(saved)
+          and rows == [] and instances(s, btid, ben) == (now, ben_version), (status, saved, rows))
+    (status, saved), rows = written_since(lambda: s.call(
+        "PUT", "/tasks/%d/instances" % btid, ben, body={"version": ben_version - 1, "instances": [a]}))
+    check("a stale version is 409 and nothing is written",
+          status == 409 and saved["error"].get("version") == ben_version and rows == [], (status, saved, rows))
+    (status, saved), rows = written_since(lambda: s.call(
+        "PUT", "/tasks/%d/instances" % btid, ben, body={"version": ben_version, "instances": []}))
+    check("an empty set deletes every row", status == 200 and len(rows) == 4
+          and all(what == "delete" for what, _ in rows) and instances(s, btid, ben)[0] == [], (status, rows))
 finally:
     small.close()
 
