@@ -357,10 +357,12 @@ after_paint (GdkFrameClock *clock,
   gboolean full = quorum_canvas_get_image_detail (self->canvas) >= 1;
   double elapsed;
 
-  /* The first frame after the task was set in which the image was drawn
-   * and no tile of the instances was missing; then, for a big image shown
-   * by its preview first, the first frame at full resolution. */
-  if (frames == self->timing_frames || quorum_overlay_get_frame_missing (overlay) > 0 ||
+  /* The first frame after the task was set in which the image and every
+   * instance were drawn (every tile in view at its scale: a frame before
+   * the first tiles arrive misses none, as none was asked for yet); then,
+   * for a big image shown by its preview first, the first frame at full
+   * resolution. */
+  if (frames == self->timing_frames || !quorum_overlay_is_sharp (overlay) ||
       !gtk_widget_get_mapped (GTK_WIDGET (self->canvas)) || application == NULL)
     return;
   self->timing_frames = frames;
