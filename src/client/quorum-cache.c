@@ -585,7 +585,7 @@ quorum_cache_get_server_version (QuorumCache *cache,
 
 /* Walks a stored task view with the streaming reader, to its "instances":
  * read into the model when @model is not NULL, else its bytes located
- * (@span, @span_length; NULL when the view has no array there). FALSE when
+ * (@span, @span_length); NULL either way when the view has no array there. FALSE when
  * the reader refuses any byte of the view, which the tree path then words. */
 static gboolean
 walk_view (const char  *view,
@@ -627,8 +627,7 @@ walk_view (const char  *view,
   if (!ok)
     return FALSE;
   if (model != NULL)
-    *model = instances != NULL ? g_steal_pointer (&instances)
-                               : g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
+    *model = g_steal_pointer (&instances);
   else
     {
       *span = start;
@@ -743,7 +742,7 @@ local_model (const char  *text,
   if (!is_view)
     return quorum_wire_parse_instances (text, length, NULL, "instances", error);
   if (walk_view (text, length, &model, NULL, NULL))
-    return model;
+    return model != NULL ? model : g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
   if ((view = view_instances_by_tree (text, &instances, error)) == NULL)
     return NULL;
   if (instances == NULL)
@@ -767,6 +766,54 @@ quorum_cache_read_local_instances (QuorumCache  *cache,
 {
   g_return_val_if_fail (QUORUM_IS_CACHE (cache), NULL);
   return with_local_text (cache, task_id, local_model, error);
+}
+
+GPtrArray *
+quorum_cache_read_server_instances (QuorumCache  *cache,
+                                    gint64        task_id,
+                                    gint64       *version,
+                                    GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (QUORUM_IS_CACHE (cache), NULL);
+
+  if ((stmt = prepare (cache, "SELECT version, view FROM tasks WHERE id = ?1", error)) == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, task_id);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *view = (const char *) sqlite3_column_text (stmt, 1);
+      gsize length = sqlite3_column_bytes (stmt, 1);
+      g_autoptr(JsonNode) tree = NULL;
+      JsonNode *instances = NULL;
+      GPtrArray *model = NULL;
+
+      if (version != NULL)
+        *version = sqlite3_column_int64 (stmt, 0);
+      if (walk_view (view, length, &model, NULL, NULL))
+        {
+          if (model == NULL)
+            g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "the cached task has no instances");
+          return model;
+        }
+      if ((tree = view_instances_by_tree (view, &instances, error)) == NULL)
+        return NULL;
+      if (instances == NULL)
+        {
+          g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "the cached task has no instances");
+          return NULL;
+        }
+      return quorum_wire_read_instances (instances, NULL, "instances", error);
+    }
+  if (rc != SQLITE_DONE)
+    set_sql_error (cache, error);
+  else
+    g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND,
+                 "task %" G_GINT64_FORMAT " is not in the local cache; open it once while online",
+                 task_id);
+  return NULL;
 }
 
 /* The version the user's work on @task_id is based on, or -1 (with

@@ -103,6 +103,13 @@ char        *quorum_cache_get_local_instances (QuorumCache *cache,
 GPtrArray   *quorum_cache_read_local_instances (QuorumCache *cache,
                                                 gint64       task_id,
                                                 GError     **error);
+/* The server's instances as the cache last had them (the stored view's),
+ * read into the model without a tree, and the view's @version; an error
+ * when the view has no instance list. */
+GPtrArray   *quorum_cache_read_server_instances (QuorumCache *cache,
+                                                 gint64       task_id,
+                                                 gint64      *version,
+                                                 GError     **error);
 /* Writes the user's edit and queues a save in one transaction, durable when
  * it returns. Called on every edit. */
 gboolean     quorum_cache_save_local         (QuorumCache  *cache,

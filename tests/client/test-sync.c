@@ -747,7 +747,7 @@ test_cache_local_instances (void)
   g_clear_pointer (&written, g_free);
   g_clear_pointer (&text, g_free);
 
-  /* An edit: its text, as saved. */
+  /* An edit: its text, as saved; the server's instances stay the view's. */
   save (cache, 4, "edited", 9);
   model = quorum_cache_read_local_instances (cache, 4, &error);
   g_assert_no_error (error);
@@ -755,6 +755,19 @@ test_cache_local_instances (void)
   g_assert_cmpstr (((QuorumInstance *) g_ptr_array_index (model, 0))->id, ==, "edited");
   g_assert_cmpfloat (((QuorumInstance *) g_ptr_array_index (model, 0))->points[1].x, ==, 19);
   g_clear_pointer (&model, g_ptr_array_unref);
+  {
+    gint64 version = 0;
+
+    model = quorum_cache_read_server_instances (cache, 4, &version, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (version, ==, 3);
+    written = quorum_wire_instances_to_string (model);
+    stored = quorum_wire_instances_to_string (expected_model);
+    g_assert_cmpstr (written, ==, stored);
+    g_clear_pointer (&stored, g_free);
+    g_clear_pointer (&written, g_free);
+    g_clear_pointer (&model, g_ptr_array_unref);
+  }
 
   /* An edit the cache takes (it only asks for an array) but no instance
    * list can hold: refused in the wire format's words, as before. */
@@ -792,6 +805,10 @@ test_cache_local_instances (void)
   text = quorum_cache_get_local_instances (cache, 5, &error);
   g_assert_cmpstr (text, ==, "[]");
   g_clear_pointer (&text, g_free);
+  /* No list to make a delta from. */
+  g_assert_null (quorum_cache_read_server_instances (cache, 5, NULL, &error));
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID);
+  g_clear_error (&error);
   overwrite_view (cache, 5, "{\"id\": 5, \"instances\": {\"a\": 1}}");
   model = quorum_cache_read_local_instances (cache, 5, &error);
   g_assert_no_error (error);
