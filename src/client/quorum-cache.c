@@ -583,34 +583,237 @@ quorum_cache_get_server_version (QuorumCache *cache,
   return query_int (cache, "SELECT version FROM tasks WHERE id = ?1", 1, task_id, 0, -1);
 }
 
+/* Walks a stored task view with the streaming reader, to its "instances":
+ * read into the model when @model is not NULL, else its bytes located
+ * (@span, @span_length); NULL either way when the view has no array there. FALSE when
+ * the reader refuses any byte of the view, which the tree path then words. */
+static gboolean
+walk_view (const char  *view,
+           gsize        length,
+           GPtrArray  **model,
+           const char **span,
+           gsize       *span_length)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) instances = NULL;
+  const char *start = NULL, *end = NULL;
+  QuorumJsonReader reader;
+  const char *name;
+  gboolean ok;
+
+  if (length > QUORUM_WIRE_MAX_BYTES)
+    return FALSE;
+  quorum_json_reader_init (&reader, view, length);
+  ok = quorum_json_reader_begin_object (&reader);
+  while (ok && (name = quorum_json_reader_next_member (&reader, NULL)) != NULL)
+    {
+      /* The reader leaves repeated members to its caller; the tree path
+       * refuses them. */
+      if (!g_hash_table_add (seen, g_strdup (name)))
+        ok = quorum_json_reader_fail (&reader);
+      else if (strcmp (name, "instances") != 0 || quorum_json_reader_peek (&reader) != QUORUM_JSON_ARRAY)
+        ok = quorum_json_reader_skip (&reader);
+      else if (model != NULL)
+        ok = (instances = quorum_wire_reader_read_instances (&reader, NULL)) != NULL;
+      else
+        {
+          start = reader.p;
+          ok = quorum_json_reader_skip (&reader);
+          end = reader.p;
+        }
+    }
+  ok = ok && quorum_json_reader_end (&reader);
+  quorum_json_reader_clear (&reader);
+  if (!ok)
+    return FALSE;
+  if (model != NULL)
+    *model = g_steal_pointer (&instances);
+  else
+    {
+      *span = start;
+      *span_length = end - start;
+    }
+  return TRUE;
+}
+
+/* Runs @func on the text of the task's working instances (@is_view FALSE),
+ * or on its stored view when it has none (@is_view TRUE), without copying
+ * it out of the database. */
+typedef gpointer (*LocalFunc) (const char  *text,
+                               gsize        length,
+                               gboolean     is_view,
+                               GError     **error);
+
+static gpointer
+with_local_text (QuorumCache  *self,
+                 gint64        task_id,
+                 LocalFunc     func,
+                 GError      **error)
+{
+  g_autoptr(sqlite3_stmt) working = NULL;
+  g_autoptr(sqlite3_stmt) task = NULL;
+  int rc;
+
+  if ((working = prepare (self, "SELECT instances FROM working WHERE task = ?1", error)) == NULL)
+    return NULL;
+  sqlite3_bind_int64 (working, 1, task_id);
+  if ((rc = sqlite3_step (working)) == SQLITE_ROW)
+    return func ((const char *) sqlite3_column_text (working, 0), sqlite3_column_bytes (working, 0),
+                 FALSE, error);
+  if (rc != SQLITE_DONE)
+    {
+      set_sql_error (self, error);
+      return NULL;
+    }
+  if ((task = prepare (self, "SELECT view FROM tasks WHERE id = ?1", error)) == NULL)
+    return NULL;
+  sqlite3_bind_int64 (task, 1, task_id);
+  if ((rc = sqlite3_step (task)) == SQLITE_ROW)
+    return func ((const char *) sqlite3_column_text (task, 0), sqlite3_column_bytes (task, 0),
+                 TRUE, error);
+  if (rc != SQLITE_DONE)
+    set_sql_error (self, error);
+  else
+    g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND,
+                 "task %" G_GINT64_FORMAT " is not in the local cache; open it once while online",
+                 task_id);
+  return NULL;
+}
+
+/* The "instances" array of a stored view through the tree path: for a
+ * view the streaming reader refused, so that the error is worded as
+ * before. */
+static JsonNode *
+view_instances_by_tree (const char  *view,
+                        JsonNode   **instances,
+                        GError     **error)
+{
+  JsonNode *node = parse_text (view, "the cached task", error);
+  JsonNode *member;
+
+  if (node == NULL)
+    return NULL;
+  member = JSON_NODE_HOLDS_OBJECT (node) ? json_object_get_member (json_node_get_object (node), "instances")
+                                         : NULL;
+  *instances = member != NULL && JSON_NODE_HOLDS_ARRAY (member) ? member : NULL;
+  return node;
+}
+
+static gpointer
+local_text (const char  *text,
+            gsize        length,
+            gboolean     is_view,
+            GError     **error)
+{
+  g_autoptr(JsonNode) view = NULL;
+  JsonNode *instances;
+  const char *span;
+  gsize span_length;
+  GString *compact;
+
+  if (!is_view)
+    return g_strndup (text, length);
+  /* The view as stored is compact: its instances are written again
+   * compact, byte for byte what the tree path wrote, without the tree. */
+  if (walk_view (text, length, NULL, &span, &span_length))
+    {
+      if (span == NULL)
+        return g_strdup ("[]");
+      compact = g_string_sized_new (span_length + 1);
+      if (quorum_wire_rewrite_compact (span, span_length, compact))
+        return g_string_free (compact, FALSE);
+      g_string_free (compact, TRUE);
+    }
+  if ((view = view_instances_by_tree (text, &instances, error)) == NULL)
+    return NULL;
+  return instances != NULL ? quorum_wire_to_string (instances, FALSE) : g_strdup ("[]");
+}
+
+static gpointer
+local_model (const char  *text,
+             gsize        length,
+             gboolean     is_view,
+             GError     **error)
+{
+  g_autoptr(JsonNode) view = NULL;
+  GPtrArray *model = NULL;
+  JsonNode *instances;
+
+  if (!is_view)
+    return quorum_wire_parse_instances (text, length, NULL, "instances", error);
+  if (walk_view (text, length, &model, NULL, NULL))
+    return model != NULL ? model : g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
+  if ((view = view_instances_by_tree (text, &instances, error)) == NULL)
+    return NULL;
+  if (instances == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
+  return quorum_wire_read_instances (instances, NULL, "instances", error);
+}
+
 char *
 quorum_cache_get_local_instances (QuorumCache  *cache,
                                   gint64        task_id,
                                   GError      **error)
 {
+  g_return_val_if_fail (QUORUM_IS_CACHE (cache), NULL);
+  return with_local_text (cache, task_id, local_text, error);
+}
+
+GPtrArray *
+quorum_cache_read_local_instances (QuorumCache  *cache,
+                                   gint64        task_id,
+                                   GError      **error)
+{
+  g_return_val_if_fail (QUORUM_IS_CACHE (cache), NULL);
+  return with_local_text (cache, task_id, local_model, error);
+}
+
+GPtrArray *
+quorum_cache_read_server_instances (QuorumCache  *cache,
+                                    gint64        task_id,
+                                    gint64       *version,
+                                    GError      **error)
+{
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonNode) view = NULL;
-  JsonNode *instances;
   int rc;
 
   g_return_val_if_fail (QUORUM_IS_CACHE (cache), NULL);
 
-  if ((stmt = prepare (cache, "SELECT instances FROM working WHERE task = ?1", error)) == NULL)
+  if ((stmt = prepare (cache, "SELECT version, view FROM tasks WHERE id = ?1", error)) == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, task_id);
   if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    return column_dup (stmt, 0);
-  if (rc != SQLITE_DONE)
     {
-      set_sql_error (cache, error);
-      return NULL;
+      const char *view = (const char *) sqlite3_column_text (stmt, 1);
+      gsize length = sqlite3_column_bytes (stmt, 1);
+      g_autoptr(JsonNode) tree = NULL;
+      JsonNode *instances = NULL;
+      GPtrArray *model = NULL;
+
+      if (version != NULL)
+        *version = sqlite3_column_int64 (stmt, 0);
+      if (walk_view (view, length, &model, NULL, NULL))
+        {
+          if (model == NULL)
+            g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "the cached task has no instances");
+          return model;
+        }
+      if ((tree = view_instances_by_tree (view, &instances, error)) == NULL)
+        return NULL;
+      if (instances == NULL)
+        {
+          g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "the cached task has no instances");
+          return NULL;
+        }
+      return quorum_wire_read_instances (instances, NULL, "instances", error);
     }
-  if ((view = quorum_cache_get_task (cache, task_id, error)) == NULL)
-    return NULL;
-  instances = json_object_get_member (json_node_get_object (view), "instances");
-  if (instances == NULL || !JSON_NODE_HOLDS_ARRAY (instances))
-    return g_strdup ("[]");
-  return quorum_wire_to_string (instances, FALSE);
+  if (rc != SQLITE_DONE)
+    set_sql_error (cache, error);
+  else
+    g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND,
+                 "task %" G_GINT64_FORMAT " is not in the local cache; open it once while online",
+                 task_id);
+  return NULL;
 }
 
 /* The version the user's work on @task_id is based on, or -1 (with

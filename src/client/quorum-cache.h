@@ -96,6 +96,20 @@ gint64       quorum_cache_get_server_version (QuorumCache  *cache,
 char        *quorum_cache_get_local_instances (QuorumCache *cache,
                                                gint64       task_id,
                                                GError     **error);
+/* The same instances read into the model (of QuorumInstance), straight
+ * from the database's bytes without a tree of JSON nodes: what opening a
+ * task shows. Not checked against the labels (submitting does that); bad
+ * text gets the wire format's words ("instances[3].points: …"). */
+GPtrArray   *quorum_cache_read_local_instances (QuorumCache *cache,
+                                                gint64       task_id,
+                                                GError     **error);
+/* The server's instances as the cache last had them (the stored view's),
+ * read into the model without a tree, and the view's @version; an error
+ * when the view has no instance list. */
+GPtrArray   *quorum_cache_read_server_instances (QuorumCache *cache,
+                                                 gint64       task_id,
+                                                 gint64      *version,
+                                                 GError     **error);
 /* Writes the user's edit and queues a save in one transaction, durable when
  * it returns. Called on every edit. */
 gboolean     quorum_cache_save_local         (QuorumCache  *cache,

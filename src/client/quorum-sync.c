@@ -159,7 +159,7 @@ typedef struct {
   QuorumCacheOp *op;         /* the operation sent, or NULL */
   gint64         task_id;
   char          *reason;     /* why the operation was refused */
-  JsonNode      *delta_of;   /* a save sent as a delta: the instances it saves */
+  GPtrArray     *delta_of;   /* a save sent as a delta: the instances it saves */
 } Request;
 
 static void
@@ -169,7 +169,7 @@ request_free (Request *request)
   g_clear_object (&request->cancellable);
   g_clear_pointer (&request->op, quorum_cache_op_free);
   g_free (request->reason);
-  g_clear_pointer (&request->delta_of, json_node_unref);
+  g_clear_pointer (&request->delta_of, g_ptr_array_unref);
   g_clear_object (&request->self);
   g_free (request);
 }
@@ -303,37 +303,34 @@ instance_id (JsonNode *instance)
          ? json_object_get_string_member_with_default (json_node_get_object (instance), "id", NULL) : NULL;
 }
 
-/* Whether @a and @b are the same instance but for who drew it and where
- * from, which the server says, not the client. */
 static gboolean
-same_instance (JsonNode *a,
-               JsonNode *b)
+same_string (const char *a,
+             const char *b)
 {
-  JsonObject *left = json_node_get_object (a);
-  JsonObject *right = JSON_NODE_HOLDS_OBJECT (b) ? json_node_get_object (b) : NULL;
-  guint compared = 0, others = 0;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
+  return g_strcmp0 (a, b) == 0;
+}
 
-  if (right == NULL)
+/* Whether @a and @b are the same instance but for who drew it and where
+ * from, which the server says, not the client. Numbers compare by value,
+ * as json_node_equal() compares them. */
+static gboolean
+same_instance (const QuorumInstance *a,
+               const QuorumInstance *b)
+{
+  g_autoptr(JsonNode) left = NULL;
+  g_autoptr(JsonNode) right = NULL;
+
+  if (!same_string (a->id, b->id) || !same_string (a->label, b->label) || a->kind != b->kind ||
+      a->n_points != b->n_points || a->frame != b->frame || !same_string (a->track_id, b->track_id))
     return FALSE;
-  json_object_iter_init (&iter, left);
-  while (json_object_iter_next (&iter, &name, &value))
-    {
-      JsonNode *other;
-
-      if (g_str_equal (name, "author") || g_str_equal (name, "copied_from"))
-        continue;
-      if ((other = json_object_get_member (right, name)) == NULL || !json_node_equal (value, other))
-        return FALSE;
-      compared++;
-    }
-  json_object_iter_init (&iter, right);
-  while (json_object_iter_next (&iter, &name, &value))
-    if (!g_str_equal (name, "author") && !g_str_equal (name, "copied_from"))
-      others++;
-  return compared == others;
+  for (guint i = 0; i < a->n_points; i++)
+    if (a->points[i].x != b->points[i].x || a->points[i].y != b->points[i].y)
+      return FALSE;
+  if (json_object_get_size (a->attributes) == 0 && json_object_get_size (b->attributes) == 0)
+    return TRUE;
+  left = json_node_init_object (json_node_alloc (), a->attributes);
+  right = json_node_init_object (json_node_alloc (), b->attributes);
+  return json_node_equal (left, right);
 }
 
 /* The delta that turns @saved (the server's instances at the save's base
@@ -342,40 +339,36 @@ same_instance (JsonNode *a,
  * holds and adds new ones last, so @local must list the ones it keeps in
  * the same order, and its new ones after them. */
 static JsonObject *
-make_delta (JsonArray *saved,
-            JsonArray *local)
+make_delta (GPtrArray *saved,
+            GPtrArray *local)
 {
   g_autoptr(GHashTable) position = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(JsonObject) delta = json_object_new ();
   JsonArray *upsert = json_array_new ();
   JsonArray *removed = json_array_new ();
-  g_autofree gboolean *kept = g_new0 (gboolean, json_array_get_length (saved) + 1);
+  g_autofree gboolean *kept = g_new0 (gboolean, saved->len + 1);
   gint64 last = -1;
   gboolean adding = FALSE;
 
   json_object_set_array_member (delta, "upsert", upsert);
   json_object_set_array_member (delta, "delete", removed);
-  for (guint i = 0; i < json_array_get_length (saved); i++)
+  for (guint i = 0; i < saved->len; i++)
     {
-      const char *id = instance_id (json_array_get_element (saved, i));
+      const char *id = ((QuorumInstance *) g_ptr_array_index (saved, i))->id;
 
-      if (id == NULL || g_hash_table_contains (position, id))
+      if (g_hash_table_contains (position, id))
         return NULL;
       g_hash_table_insert (position, (gpointer) id, GUINT_TO_POINTER (i + 1));
     }
-  for (guint i = 0; i < json_array_get_length (local); i++)
+  for (guint i = 0; i < local->len; i++)
     {
-      JsonNode *instance = json_array_get_element (local, i);
-      const char *id = instance_id (instance);
-      guint at;
+      const QuorumInstance *instance = g_ptr_array_index (local, i);
+      guint at = GPOINTER_TO_UINT (g_hash_table_lookup (position, instance->id));
 
-      if (id == NULL)
-        return NULL;
-      at = GPOINTER_TO_UINT (g_hash_table_lookup (position, id));
       if (at == 0)
         {
           adding = TRUE;
-          json_array_add_element (upsert, json_node_copy (instance));
+          json_array_add_element (upsert, quorum_wire_write_instance (instance));
           continue;
         }
       /* Kept after a new one, twice, or out of the server's order. */
@@ -383,37 +376,52 @@ make_delta (JsonArray *saved,
         return NULL;
       kept[at - 1] = TRUE;
       last = at - 1;
-      if (!same_instance (instance, json_array_get_element (saved, at - 1)))
-        json_array_add_element (upsert, json_node_copy (instance));
+      if (!same_instance (instance, g_ptr_array_index (saved, at - 1)))
+        json_array_add_element (upsert, quorum_wire_write_instance (instance));
     }
-  for (guint i = 0; i < json_array_get_length (saved); i++)
+  for (guint i = 0; i < saved->len; i++)
     if (!kept[i])
-      json_array_add_string_element (removed, instance_id (json_array_get_element (saved, i)));
+      json_array_add_string_element (removed, ((QuorumInstance *) g_ptr_array_index (saved, i))->id);
   return g_steal_pointer (&delta);
+}
+
+/* The instances of a save's payload, read without a tree; NULL when the
+ * streaming reader refuses them (the whole set then goes as before, and
+ * the server says what is wrong). */
+static GPtrArray *
+read_payload (const char *payload)
+{
+  gsize length = strlen (payload);
+  QuorumJsonReader reader;
+  GPtrArray *instances;
+
+  if (length > QUORUM_WIRE_MAX_BYTES)
+    return NULL;
+  quorum_json_reader_init (&reader, payload, length);
+  instances = quorum_wire_reader_read_instances (&reader, NULL);
+  if (instances != NULL && !quorum_json_reader_end (&reader))
+    g_clear_pointer (&instances, g_ptr_array_unref);
+  quorum_json_reader_clear (&reader);
+  return instances;
 }
 
 /* The body of a delta from the cached task to @instances, when the cache
  * holds the server's instances at the base version of @op and the delta is
- * smaller than the whole set; else NULL. */
+ * smaller than the whole set; else NULL. Both sides are read into the
+ * model without a tree: a 10,000-polygon task is 8 MB of JSON each. */
 static JsonNode *
 delta_body (QuorumSync    *self,
             QuorumCacheOp *op,
-            JsonNode      *instances)
+            GPtrArray     *instances)
 {
-  g_autoptr(JsonNode) view = quorum_cache_get_task (self->cache, op->task, NULL);
+  g_autoptr(GPtrArray) saved = NULL;
   g_autoptr(JsonObject) delta = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *text = NULL;
-  JsonObject *object;
-  JsonNode *saved;
+  gint64 version = -1;
 
-  if (view == NULL || !JSON_NODE_HOLDS_OBJECT (view))
-    return NULL;
-  object = json_node_get_object (view);
-  saved = json_object_get_member (object, "instances");
-  if (json_object_get_int_member_with_default (object, "version", -1) != op->base_version ||
-      saved == NULL || !JSON_NODE_HOLDS_ARRAY (saved) ||
-      (delta = make_delta (json_node_get_array (saved), json_node_get_array (instances))) == NULL)
+  if ((saved = quorum_cache_read_server_instances (self->cache, op->task, &version, NULL)) == NULL ||
+      version != op->base_version || (delta = make_delta (saved, instances)) == NULL)
     return NULL;
   json_object_set_int_member (delta, "version", op->base_version);
   body = json_node_init_object (json_node_alloc (), g_steal_pointer (&delta));
@@ -425,15 +433,14 @@ delta_body (QuorumSync    *self,
  * instances sent, each changed one as the server stored it (with the
  * authorship it keeps). */
 static JsonNode *
-delta_saved (JsonNode *sent,
-             JsonNode *reply)
+delta_saved (GPtrArray *sent,
+             JsonNode  *reply)
 {
   g_autoptr(GHashTable) stored = g_hash_table_new (g_str_hash, g_str_equal);
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
   JsonNode *upsert = object != NULL ? json_object_get_member (object, "upsert") : NULL;
   JsonObject *saved = json_object_new ();
-  JsonArray *instances = json_array_new ();
-  JsonArray *sent_array = json_node_get_array (sent);
+  JsonArray *instances = json_array_sized_new (sent->len);
 
   for (guint i = 0; upsert != NULL && JSON_NODE_HOLDS_ARRAY (upsert) &&
                     i < json_array_get_length (json_node_get_array (upsert)); i++)
@@ -444,12 +451,13 @@ delta_saved (JsonNode *sent,
       if (id != NULL)
         g_hash_table_insert (stored, (gpointer) id, instance);
     }
-  for (guint i = 0; i < json_array_get_length (sent_array); i++)
+  for (guint i = 0; i < sent->len; i++)
     {
-      JsonNode *instance = json_array_get_element (sent_array, i);
-      JsonNode *as_stored = g_hash_table_lookup (stored, instance_id (instance));
+      const QuorumInstance *instance = g_ptr_array_index (sent, i);
+      JsonNode *as_stored = g_hash_table_lookup (stored, instance->id);
 
-      json_array_add_element (instances, json_node_copy (as_stored != NULL ? as_stored : instance));
+      json_array_add_element (instances, as_stored != NULL ? json_node_copy (as_stored)
+                                                           : quorum_wire_write_instance (instance));
     }
   if (object != NULL && json_object_has_member (object, "version"))
     json_object_set_member (saved, "version", json_node_copy (json_object_get_member (object, "version")));
@@ -459,34 +467,32 @@ delta_saved (JsonNode *sent,
 
 /* Sends the save @op (taken): as a delta (PATCH) when the cache can say
  * one and it is smaller, else the whole set (PUT). @instances is the
- * parsed payload, or NULL to send it whole. */
+ * payload read into the model, or NULL to send it whole. */
 static void
 send_save (QuorumSync    *self,
            QuorumCacheOp *op,
-           JsonNode      *instances)
+           GPtrArray     *instances)
 {
   g_autofree char *path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/instances", op->task);
   g_autoptr(JsonNode) body = instances != NULL ? delta_body (self, op, instances) : NULL;
   Request *request = request_new (self, op->task);
+  JsonNode *parsed;
 
   request->op = op;
   if (body != NULL)
     {
-      request->delta_of = json_node_ref (instances);
+      request->delta_of = g_ptr_array_ref (instances);
       quorum_client_call_async (self->client, "PATCH", path, body, request->cancellable, op_sent, request);
       return;
     }
+  /* The whole set goes as the payload says it, the way it always did. */
   body = json_node_init_object (json_node_alloc (), json_object_new ());
   json_object_set_int_member (json_node_get_object (body), "version", op->base_version);
-  if (instances != NULL)
-    json_object_set_member (json_node_get_object (body), "instances", json_node_ref (instances));
-  else
-    {
-      JsonNode *parsed = quorum_wire_parse_bytes (op->payload, strlen (op->payload), NULL);
-
-      json_object_set_member (json_node_get_object (body), "instances",
-                              parsed != NULL ? parsed : json_node_init_array (json_node_alloc (), json_array_new ()));
-    }
+  parsed = quorum_wire_parse_bytes (op->payload, strlen (op->payload), NULL);
+  if (parsed != NULL && !JSON_NODE_HOLDS_ARRAY (parsed))
+    g_clear_pointer (&parsed, json_node_unref);
+  json_object_set_member (json_node_get_object (body), "instances",
+                          parsed != NULL ? parsed : json_node_init_array (json_node_alloc (), json_array_new ()));
   quorum_client_call_async (self->client, "PUT", path, body, request->cancellable, op_sent, request);
 }
 
@@ -565,13 +571,8 @@ send_op (QuorumSync    *self,
 
   if (op->kind == QUORUM_CACHE_OP_SAVE)
     {
-      g_autoptr(JsonNode) instances = quorum_wire_parse_bytes (op->payload, strlen (op->payload), NULL);
+      g_autoptr(GPtrArray) instances = read_payload (op->payload);
 
-      if (instances == NULL || !JSON_NODE_HOLDS_ARRAY (instances))
-        {
-          g_clear_pointer (&instances, json_node_unref);
-          instances = json_node_init_array (json_node_alloc (), json_array_new ());
-        }
       send_save (self, op, instances);
       return;
     }

@@ -295,6 +295,49 @@ instance_item (Fixture *fixture,
   return item;
 }
 
+/* The row of the instance list that shows the id starting @short_id. */
+static GtkWidget *
+find_row (GtkWidget  *root,
+          const char *short_id)
+{
+  GtkWidget *id = g_object_get_data (G_OBJECT (root), "id");
+
+  if (id != NULL && GTK_IS_LABEL (id) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (id)), short_id) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, short_id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A row and its kind icon have tooltips, worded when the pointer rests on
+ * them (the tests run without an accessibility backend to read the
+ * description screen readers get). */
+static void
+check_row_tooltips (Fixture    *fixture,
+                    const char *short_id)
+{
+  GtkWidget *row = find_row (GTK_WIDGET (fixture->instances), short_id);
+  GtkWidget *kind;
+  g_autoptr(GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  gboolean shown = FALSE;
+
+  g_assert_nonnull (row);
+  kind = g_object_get_data (G_OBJECT (row), "kind");
+  g_assert_true (gtk_widget_get_has_tooltip (row));
+  g_assert_true (gtk_widget_get_has_tooltip (kind));
+  g_signal_emit_by_name (row, "query-tooltip", 1, 1, FALSE, tooltip, &shown);
+  g_assert_true (shown);
+  shown = FALSE;
+  g_signal_emit_by_name (kind, "query-tooltip", 1, 1, FALSE, tooltip, &shown);
+  g_assert_true (shown);
+}
+
 static void
 test_instance_list (Fixture       *fixture,
                     gconstpointer  data)
@@ -310,6 +353,8 @@ test_instance_list (Fixture       *fixture,
   g_assert_cmpstr (quorum_instance_item_get_color (instance_item (fixture, 1)), ==, "#3584e4");
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, GTK_INVALID_LIST_POSITION);
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (label_combo)));
+  check_row_tooltips (fixture, "b2c3d4e5");
+  check_row_tooltips (fixture, "a1b2c3d4");
 
   /* Canvas to list… */
   quorum_canvas_select (fixture->canvas, 2);

@@ -665,6 +665,195 @@ test_cache_outbox (void)
   g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND);
 }
 
+/* Sets a cached task's view text as a damaged or foreign file would hold it. */
+static void
+overwrite_view (QuorumCache *cache,
+                gint64       task_id,
+                const char  *text)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (quorum_cache_get_path (cache), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE tasks SET view = ?2 WHERE id = ?1", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, task_id);
+  sqlite3_bind_text (stmt, 2, text, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* What the tree path makes of @view_text's instances: their compact text
+ * (NULL when the view cannot be parsed) and the model, or its error. */
+static char *
+instances_by_tree (const char  *view_text,
+                   GPtrArray  **model,
+                   GError     **error)
+{
+  g_autoptr(JsonNode) view = quorum_wire_parse_bytes (view_text, strlen (view_text), error);
+  JsonNode *instances;
+
+  if (view == NULL)
+    return NULL;
+  instances = json_object_get_member (json_node_get_object (view), "instances");
+  *model = quorum_wire_read_instances (instances, NULL, "instances", error);
+  return quorum_wire_to_string (instances, FALSE);
+}
+
+/* Opening a task reads its instances from the cache into the model without
+ * a tree; they are the tree path's, and so are the words of a refusal. */
+static void
+test_cache_local_instances (void)
+{
+  const char *view_text =
+    "{\"id\": 4, \"job\": 1, \"file\": 14, \"version\": 3, \"file_info\": {\"name\": \"a.png\"},"
+    " \"instances\": [{\"id\": \"p\", \"label\": \"car\", \"kind\": \"polygon\", \"points\":"
+    " [[1.50, 2e1], [30.25, 2.0], [0.1, 7]], \"attributes\": {\"z\": \"1\", \"a\": [\"x\", \"\\u00e9\"], \"occluded\": true}},"
+    " {\"id\": \"b\", \"label\": \"person\", \"kind\": \"box\", \"points\": [[0, 0], [10, 10]],"
+    " \"author\": \"ann\"}], \"state\": \"assigned\"}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumCache) cache = quorum_cache_open ("localhost:7", "ann", &error);
+  g_autoptr(JsonNode) view = NULL;
+  g_autoptr(GPtrArray) expected_model = NULL;
+  g_autoptr(GPtrArray) model = NULL;
+  g_autoptr(GError) expected_error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *stored = NULL;
+
+  g_assert_no_error (error);
+  view = quorum_wire_parse_bytes (view_text, strlen (view_text), &error);
+  g_assert_no_error (error);
+  quorum_cache_store_task (cache, view, &error);
+  g_assert_no_error (error);
+  expected = instances_by_tree (view_text, &expected_model, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (expected_model->len, ==, 2);
+
+  /* No edit yet: the server's instances, from the stored view. */
+  text = quorum_cache_get_local_instances (cache, 4, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, expected);
+  model = quorum_cache_read_local_instances (cache, 4, &error);
+  g_assert_no_error (error);
+  written = quorum_wire_instances_to_string (model);
+  stored = quorum_wire_instances_to_string (expected_model);
+  g_assert_cmpstr (written, ==, stored);
+  g_clear_pointer (&stored, g_free);
+  g_assert_cmpfloat (((QuorumInstance *) g_ptr_array_index (model, 0))->points[0].x, ==, 1.5);
+  g_clear_pointer (&model, g_ptr_array_unref);
+  g_clear_pointer (&written, g_free);
+  g_clear_pointer (&text, g_free);
+
+  /* An edit: its text, as saved; the server's instances stay the view's. */
+  save (cache, 4, "edited", 9);
+  model = quorum_cache_read_local_instances (cache, 4, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (model->len, ==, 1);
+  g_assert_cmpstr (((QuorumInstance *) g_ptr_array_index (model, 0))->id, ==, "edited");
+  g_assert_cmpfloat (((QuorumInstance *) g_ptr_array_index (model, 0))->points[1].x, ==, 19);
+  g_clear_pointer (&model, g_ptr_array_unref);
+  {
+    gint64 version = 0;
+
+    model = quorum_cache_read_server_instances (cache, 4, &version, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (version, ==, 3);
+    written = quorum_wire_instances_to_string (model);
+    stored = quorum_wire_instances_to_string (expected_model);
+    g_assert_cmpstr (written, ==, stored);
+    g_clear_pointer (&stored, g_free);
+    g_clear_pointer (&written, g_free);
+    g_clear_pointer (&model, g_ptr_array_unref);
+  }
+
+  /* An edit the cache takes (it only asks for an array) but no instance
+   * list can hold: refused in the wire format's words, as before. */
+  quorum_cache_save_local (cache, 4, "[{\"id\": \"x\", \"label\": \"car\", \"kind\": \"box\", \"points\": [[1, 2]]}]",
+                           &error);
+  g_assert_no_error (error);
+  stored = quorum_cache_get_local_instances (cache, 4, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(JsonNode) node = quorum_wire_parse_bytes (stored, strlen (stored), &error);
+
+    g_assert_no_error (error);
+    g_assert_null (quorum_wire_read_instances (node, NULL, "instances", &expected_error));
+  }
+  g_assert_true (g_str_has_prefix (expected_error->message, "instances[0].points"));
+  g_assert_null (quorum_cache_read_local_instances (cache, 4, &error));
+  g_assert_error (error, expected_error->domain, expected_error->code);
+  g_assert_cmpstr (error->message, ==, expected_error->message);
+  g_clear_error (&error);
+  g_clear_error (&expected_error);
+
+  /* A task the cache never saw. */
+  g_assert_null (quorum_cache_read_local_instances (cache, 99, &error));
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Views without work on them: no instances member, one that is not an
+   * array, and views no strict reader takes. */
+  store_view (cache, 5, 15, 1);
+  overwrite_view (cache, 5, "{\"id\": 5, \"version\": 1, \"state\": \"assigned\"}");
+  model = quorum_cache_read_local_instances (cache, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (model->len, ==, 0);
+  g_clear_pointer (&model, g_ptr_array_unref);
+  text = quorum_cache_get_local_instances (cache, 5, &error);
+  g_assert_cmpstr (text, ==, "[]");
+  g_clear_pointer (&text, g_free);
+  /* No list to make a delta from. */
+  g_assert_null (quorum_cache_read_server_instances (cache, 5, NULL, &error));
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID);
+  g_clear_error (&error);
+  overwrite_view (cache, 5, "{\"id\": 5, \"instances\": {\"a\": 1}}");
+  model = quorum_cache_read_local_instances (cache, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (model->len, ==, 0);
+  g_clear_pointer (&model, g_ptr_array_unref);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *refused[] = {
+        "{\"id\": 5, \"instances\": [], \"instances\": []}",
+        "{\"id\": 5, \"instances\": [{\"id\": \"a\", \"label\": \"car\"}",
+        "{\"id\": 5, \"instances\": []} []",
+        "{\"id\": 5, \"x\": [1, 2,], \"instances\": []}",
+      };
+      g_autoptr(GError) tree_error = NULL;
+      g_autoptr(JsonNode) parsed = quorum_wire_parse_bytes (refused[i], strlen (refused[i]), &tree_error);
+      g_autofree char *words = NULL;
+
+      g_assert_null (parsed);
+      words = g_strdup_printf ("the cached task: %s", tree_error->message);
+      overwrite_view (cache, 5, refused[i]);
+      g_assert_null (quorum_cache_read_local_instances (cache, 5, &error));
+      g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==, words);
+      g_clear_error (&error);
+      g_assert_null (quorum_cache_get_local_instances (cache, 5, &error));
+      g_assert_cmpstr (error->message, ==, words);
+      g_clear_error (&error);
+    }
+
+  /* A view whose instances are bad: the text is handed out as it is, the
+   * model is refused in the tree path's words. */
+  overwrite_view (cache, 5, "{\"id\": 5, \"instances\": [{\"id\": \"a\", \"label\": \"car\", \"kind\": \"oval\"}]}");
+  g_clear_pointer (&expected, g_free);
+  g_clear_pointer (&expected_model, g_ptr_array_unref);
+  expected = instances_by_tree ("{\"id\": 5, \"instances\": [{\"id\": \"a\", \"label\": \"car\", \"kind\": \"oval\"}]}",
+                                &expected_model, &expected_error);
+  g_assert_null (expected_model);
+  text = quorum_cache_get_local_instances (cache, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_null (quorum_cache_read_local_instances (cache, 5, &error));
+  g_assert_cmpstr (error->message, ==, expected_error->message);
+}
+
 /* A process killed right after save_local returned loses nothing. */
 static void
 test_cache_killed (void)
@@ -1730,6 +1919,7 @@ main (int   argc,
   g_test_add_func ("/client/cache/place", test_cache_place);
   g_test_add_func ("/client/cache/killed", test_cache_killed);
   g_test_add_func ("/client/cache/outbox", test_cache_outbox);
+  g_test_add_func ("/client/cache/local-instances", test_cache_local_instances);
   g_test_add_func ("/client/cache/media", test_cache_media);
   g_test_add_func ("/client/sync/offline", test_sync_offline);
   g_test_add_func ("/client/sync/retry-timer", test_sync_retry_timer);
