@@ -148,6 +148,14 @@ _quorum_server_job_stats (QuorumRequest *request)
                                      NULL))
     return;
   settings = quorum_wire_read_job_settings (json_object_get_member (job, "settings"), "settings", &error);
+  /* As for the results: a taker's agreement with the gold is their trainers' to see. */
+  if (settings != NULL && settings->type == QUORUM_JOB_EXAM &&
+      quorum_store_is_exam_taker (request->server->store, request->ids[0], request->caller_id))
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
+                               "you take this exam; its overview is for its trainers");
+      return;
+    }
   if (settings == NULL ||
       (stats = quorum_store_job_stats (request->server->store, request->ids[0],
                                        settings->type == QUORUM_JOB_EXAM, &error)) == NULL ||

@@ -274,6 +274,12 @@ try:
     tom = server.login("tom", passwords["tom"])
     status, body = server.call("GET", "/jobs/%d/stats" % merge, tom)
     check("the trainer (a project admin) gets the overview", status == 200 and body["job"] == merge, body)
+    exam = by_name["Street-scene basics"]["id"]
+    status, body = server.call("POST", "/jobs/%d/apply" % exam, tom)
+    check("the trainer applies to the exam", status == 201, body)
+    status, body = server.call("GET", "/jobs/%d/stats" % exam, tom)
+    check("an exam's taker, a project admin, gets 403 for its overview",
+          status == 403 and body["error"]["message"] == "you take this exam; its overview is for its trainers", body)
     out = ctl("job", "stats", str(merge), "--json", "--csv")
     check("--json with --csv is a usage error (exit 2)", out.returncode == 2, out.stderr)
 finally:
