@@ -146,7 +146,7 @@ quorum_store_job_stats (QuorumStore  *store,
     return NULL;
   json_object_set_member (stats, "files", g_steal_pointer (&files));
 
-  /* Everyone who holds or held a draw task of the job, and an exam's takers. */
+  /* Everyone a draw task of the job is assigned to, and an exam's takers. */
   people = _quorum_store_rows (store, error,
                                "SELECT users.id AS user, users.name AS name, "
                                "(SELECT count(*) FROM tasks t WHERE t.job_id = ?1 AND t.kind = 'draw' "
