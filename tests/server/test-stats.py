@@ -73,6 +73,21 @@ try:
         status, body = server.call("POST", "/tasks/%d/submit" % held["id"], ann, {"version": held["version"]})
         check("and submits it %g s later" % HELD_SECONDS, status == 200, body)
 
+    # tom, the trainer, reviews dan's exam and passes him: a decided attempt.
+    tom = server.login("tom", passwords["tom"])
+    exam = by_name["Street-scene basics"]["id"]
+    reviewed = 0
+    while True:
+        status, review = server.call("POST", "/jobs/%d/next" % exam, tom)
+        if status != 200:
+            break
+        status, body = server.call("POST", "/tasks/%d/accept" % review["id"], tom, {"comments": "fine"})
+        reviewed += status == 200
+    _, results = server.call("GET", "/jobs/%d/results" % exam, root)
+    dan = results["takers"][0]["user"]
+    status, body = server.call("POST", "/jobs/%d/results/%d/pass" % (exam, dan), tom)
+    check("tom reviews dan's four exam tasks and passes him", reviewed == 4 and status == 204, [reviewed, body])
+
     def all_scored(job_id):
         _, tasks = server.call("GET", "/jobs/%d/tasks" % job_id, root)
         for t in tasks:
@@ -113,7 +128,7 @@ try:
     for job in jobs:
         job_id = job["id"]
         label = job["settings"]["name"]
-        exam = job["settings"]["type"] == "exam"
+        is_exam = job["settings"]["type"] == "exam"
         threshold = job["settings"]["threshold"]
         status, stats = server.call("GET", "/jobs/%d/stats" % job_id, root)
         if not check("%s: the stats answer 200" % label, status == 200, stats):
@@ -159,7 +174,7 @@ try:
         # ---- per annotator ----
         people = {t["assignee"] for t in draws if t["assignee"] is not None}
         results = {}
-        if exam:
+        if is_exam:
             _, reply = server.call("GET", "/jobs/%d/results" % job_id, root)
             for attempt in reply["takers"]:
                 results.setdefault(attempt["user"], []).append(attempt["decision"])
@@ -194,7 +209,7 @@ try:
                 truth_scores.append(truth_score(t, truth, {k: info[k] for k in ("width", "height", "frames", "fps")},
                                                 threshold))
             exam_result = None
-            if exam and user in results:
+            if is_exam and user in results:
                 decisions = results[user]
                 exam_result = {"attempts": len(decisions),
                                "passed": True if "pass" in decisions else (None if None in decisions else False)}
@@ -229,10 +244,11 @@ try:
                   == [0.0, 1.0, 1.0] and all(a["agreement_with_truth"] is not None and a["agreement_with_others"]
                                              is not None for a in stats["annotators"] if a["tasks_done"] > 0),
                   stats["annotators"])
-        if exam:
-            check("the exam's taker has an attempt and a ground-truth agreement",
-                  any(a["exam"] and a["exam"]["attempts"] >= 1 and a["agreement_with_truth"] is not None
-                      for a in stats["annotators"]), stats["annotators"])
+        if job_id == exam:
+            check("the exam's taker: one attempt, passed, four tasks accepted in review, a ground-truth agreement",
+                  [(a["user"], a["exam"], a["reviewed"], a["acceptance_rate"]) for a in stats["annotators"]]
+                  == [(dan, {"attempts": 1, "passed": True}, 4, 1.0)]
+                  and stats["annotators"][0]["agreement_with_truth"] is not None, stats["annotators"])
 
         # ---- quorumctl ----
         out = ctl("job", "stats", str(job_id), "--json")
@@ -271,10 +287,8 @@ try:
           out.returncode == 1 and "no job 9999" in out.stderr, out.stderr)
     status, body = server.call("GET", "/jobs/%d/stats" % merge, ann)
     check("an annotator of the project gets 403", status == 403, body)
-    tom = server.login("tom", passwords["tom"])
     status, body = server.call("GET", "/jobs/%d/stats" % merge, tom)
     check("the trainer (a project admin) gets the overview", status == 200 and body["job"] == merge, body)
-    exam = by_name["Street-scene basics"]["id"]
     status, body = server.call("POST", "/jobs/%d/apply" % exam, tom)
     check("the trainer applies to the exam", status == 201, body)
     status, body = server.call("GET", "/jobs/%d/stats" % exam, tom)
