@@ -161,6 +161,7 @@ quorum_store_job_stats (QuorumStore  *store,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *annotator = json_array_get_object_element (array, i);
+      gint64 user = json_object_get_int_member (annotator, "user");
 
       json_object_set_int_member (annotator, "timed_tasks", 0);
       json_object_set_null_member (annotator, "median_seconds");
@@ -172,8 +173,7 @@ quorum_store_job_stats (QuorumStore  *store,
       json_object_set_int_member (annotator, "truth_files", 0);
       json_object_set_null_member (annotator, "agreement_with_truth");
       json_object_set_null_member (annotator, "exam");
-      g_hash_table_insert (by_user, g_memdup2 (&(gint64) { json_object_get_int_member (annotator, "user") },
-                                               sizeof (gint64)), annotator);
+      g_hash_table_insert (by_user, g_memdup2 (&user, sizeof user), annotator);
     }
 
   if (!add_times (store, job_id, by_user, error))
