@@ -367,16 +367,12 @@ job_launch (int    argc,
   return QUORUM_CLI_OK;
 }
 
+/* The task counts per kind and state of GET /jobs/{id}/status, a row a kind. */
 static void
-print_status (JsonObject *status)
+print_task_counts (JsonObject *tasks)
 {
-  static const char * const file_columns[] = { "file:File", "name:Name", "done:Done", "tasks:Tasks", NULL };
-  JsonObject *tasks = json_object_get_object_member (status, "tasks");
-  g_autofree char *job = quorum_cli_format_member (status, "job");
-  g_autofree char *state = quorum_cli_format_member (status, "state");
   guint width = strlen ("consensus");
 
-  printf ("Job %s: %s\n\n", job, state);
   printf ("%-*s", width + 2, "Tasks");
   for (guint s = 0; task_states[s] != NULL; s++)
     printf ("%*s", (int) strlen (task_states[s]) + 2, task_states[s]);
@@ -397,6 +393,17 @@ print_status (JsonObject *status)
         }
       printf ("%*" G_GINT64_FORMAT "\n", 7, total);
     }
+}
+
+static void
+print_status (JsonObject *status)
+{
+  static const char * const file_columns[] = { "file:File", "name:Name", "done:Done", "tasks:Tasks", NULL };
+  g_autofree char *job = quorum_cli_format_member (status, "job");
+  g_autofree char *state = quorum_cli_format_member (status, "state");
+
+  printf ("Job %s: %s\n\n", job, state);
+  print_task_counts (json_object_get_object_member (status, "tasks"));
   printf ("\n");
   quorum_cli_print_table (json_object_get_member (status, "files"), file_columns);
 }
@@ -426,6 +433,202 @@ job_status (int    argc,
     return quorum_cli_session_fail (&session, error);
   else
     print_status (json_node_get_object (reply));
+  return QUORUM_CLI_OK;
+}
+
+/* ---- job stats ---------------------------------------------------------- */
+
+/* The per-annotator columns of --csv, in order; "exam_attempts" and
+ * "exam_passed" come from the row's "exam". */
+static const char * const csv_columns[] = {
+  "user", "name", "tasks_done", "timed_tasks", "median_seconds", "reviewed", "accepted_in_review",
+  "acceptance_rate", "scored_pairs", "agreement_with_others", "truth_files", "agreement_with_truth",
+  "exam_attempts", "exam_passed", NULL
+};
+
+/* An annotator row with its exam result as two plain members, for tables. */
+static void
+flatten_exam (JsonObject *annotator)
+{
+  JsonNode *exam = json_object_get_member (annotator, "exam");
+
+  if (exam != NULL && JSON_NODE_HOLDS_OBJECT (exam))
+    {
+      JsonObject *result = json_node_get_object (exam);
+
+      json_object_set_member (annotator, "exam_attempts",
+                              json_node_copy (json_object_get_member (result, "attempts")));
+      json_object_set_member (annotator, "exam_passed", json_node_copy (json_object_get_member (result, "passed")));
+    }
+  else
+    {
+      json_object_set_null_member (annotator, "exam_attempts");
+      json_object_set_null_member (annotator, "exam_passed");
+    }
+}
+
+/* A CSV field (RFC 4180): numbers in full, null empty, text quoted when it
+ * holds a comma, a quote or a line break. */
+static void
+print_csv_field (JsonObject *row,
+                 const char *member)
+{
+  JsonNode *node = json_object_get_member (row, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node) || !JSON_NODE_HOLDS_VALUE (node))
+    return;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+      break;
+    case G_TYPE_DOUBLE:
+      {
+        char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+        fputs (g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (node)), stdout);
+      }
+      break;
+    case G_TYPE_BOOLEAN:
+      fputs (json_node_get_boolean (node) ? "true" : "false", stdout);
+      break;
+    case G_TYPE_STRING:
+      {
+        const char *text = json_node_get_string (node);
+
+        if (strpbrk (text, ",\"\r\n") == NULL)
+          fputs (text, stdout);
+        else
+          {
+            fputc ('"', stdout);
+            for (const char *c = text; *c != '\0'; c++)
+              {
+                if (*c == '"')
+                  fputc ('"', stdout);
+                fputc (*c, stdout);
+              }
+            fputc ('"', stdout);
+          }
+      }
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+print_stats_csv (JsonArray *annotators)
+{
+  for (guint c = 0; csv_columns[c] != NULL; c++)
+    printf ("%s%s", c > 0 ? "," : "", csv_columns[c]);
+  fputs ("\r\n", stdout);
+  for (guint i = 0; i < json_array_get_length (annotators); i++)
+    {
+      JsonNode *element = json_array_get_element (annotators, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      for (guint c = 0; csv_columns[c] != NULL; c++)
+        {
+          if (c > 0)
+            fputc (',', stdout);
+          print_csv_field (json_node_get_object (element), csv_columns[c]);
+        }
+      fputs ("\r\n", stdout);
+    }
+}
+
+static void
+print_stats (JsonObject *stats,
+             gboolean    exam)
+{
+  static const char * const file_columns[] = {
+    "file:File", "name:Name", "passes_done:Passes done", "passes:Passes", "agreement:Agreement", NULL
+  };
+  static const char * const annotator_columns[] = {
+    "user:User", "name:Name", "tasks_done:Done", "median_seconds:Median s", "acceptance_rate:Accepted",
+    "agreement_with_others:With others", "agreement_with_truth:With truth", NULL
+  };
+  static const char * const exam_columns[] = {
+    "user:User", "name:Name", "tasks_done:Done", "median_seconds:Median s", "agreement_with_truth:With truth",
+    "exam_attempts:Attempts", "exam_passed:Passed", NULL
+  };
+  JsonObject *progress = json_object_get_object_member (stats, "progress");
+  g_autofree char *job = quorum_cli_format_member (stats, "job");
+  g_autofree char *name = quorum_cli_format_member (stats, "name");
+  g_autofree char *type = quorum_cli_format_member (stats, "type");
+  g_autofree char *state = quorum_cli_format_member (stats, "state");
+  JsonNode *fraction = json_object_get_member (progress, "fraction");
+
+  printf ("Job %s “%s” (%s, %s)\n", job, name, type, state);
+  printf ("Progress: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " draw passes accepted",
+          json_object_get_int_member_with_default (progress, "accepted", 0),
+          json_object_get_int_member_with_default (progress, "passes", 0));
+  if (fraction != NULL && !JSON_NODE_HOLDS_NULL (fraction))
+    printf (" (%.1f %%)", 100.0 * json_node_get_double (fraction));
+  printf ("\n\n");
+  print_task_counts (json_object_get_object_member (stats, "tasks"));
+  printf ("\n");
+  quorum_cli_print_table (json_object_get_member (stats, "files"), file_columns);
+  printf ("\n");
+  quorum_cli_print_table (json_object_get_member (stats, "annotators"), exam ? exam_columns : annotator_columns);
+}
+
+static int
+job_stats (int    argc,
+           char **argv)
+{
+  g_auto(QuorumCliSession) session = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  gboolean csv = FALSE;
+  const GOptionEntry entries[] = {
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print the per-annotator table as CSV", NULL },
+    { NULL }
+  };
+  JsonNode *annotators;
+  gint64 job;
+
+  if (!quorum_cli_session_parse (&session, "job stats", "JOB [--csv]",
+                                 "Show a job's overview (editors and admins of its project): progress, each\n"
+                                 "file's agreement, and per annotator the tasks done, the median time per\n"
+                                 "task, the acceptance rate in review, the agreement with the others and\n"
+                                 "with the ground truth, and exam results. docs/api.md defines each figure.",
+                                 "--json prints the reply of GET /jobs/{id}/stats. --csv prints the\n"
+                                 "per-annotator table, a row per annotator, with a header line:\n"
+                                 "user,name,tasks_done,timed_tasks,median_seconds,reviewed,accepted_in_review,\n"
+                                 "acceptance_rate,scored_pairs,agreement_with_others,truth_files,\n"
+                                 "agreement_with_truth,exam_attempts,exam_passed (an empty field is null).",
+                                 entries, 1, 1, &argc, &argv))
+    return QUORUM_CLI_USAGE;
+  if (csv && session.json)
+    return quorum_cli_session_usage (&session, "give --json or --csv, not both");
+  if (!quorum_cli_parse_id (argv[1], "JOB", &job, &error))
+    return quorum_cli_session_fail (&session, error);
+  if ((reply = quorum_cli_call (&session, "GET", NULL, &error, "/jobs/%" G_GINT64_FORMAT "/stats", job)) == NULL)
+    return quorum_cli_session_fail (&session, error);
+  if (session.json)
+    {
+      quorum_cli_print_json (reply);
+      return QUORUM_CLI_OK;
+    }
+  if ((annotators = quorum_cli_reply_member (reply, "annotators", JSON_NODE_ARRAY, &error)) == NULL ||
+      quorum_cli_reply_member (reply, "tasks", JSON_NODE_OBJECT, &error) == NULL ||
+      quorum_cli_reply_member (reply, "progress", JSON_NODE_OBJECT, &error) == NULL)
+    return quorum_cli_session_fail (&session, error);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (annotators)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (annotators), i);
+
+      if (JSON_NODE_HOLDS_OBJECT (element))
+        flatten_exam (json_node_get_object (element));
+    }
+  if (csv)
+    print_stats_csv (json_node_get_array (annotators));
+  else
+    print_stats (json_node_get_object (reply),
+                 g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (reply), "type", ""),
+                            "exam") == 0);
   return QUORUM_CLI_OK;
 }
 
@@ -492,6 +695,7 @@ static const QuorumCliAction actions[] = {
   { "files", "add|remove JOB FILE_ID…", "Change a draft job's files", job_files },
   { "launch", "JOB", "Launch a draft job", job_launch },
   { "status", "JOB", "Show a job's progress", job_status },
+  { "stats", "JOB [--json|--csv]", "Show a job's overview: progress, agreement, annotators", job_stats },
   { "list", "--project ID", "List a project's jobs", job_list },
 };
 

@@ -73,6 +73,7 @@ static const QuorumRoute route_table[] = {
   { "POST", "/api/v1/jobs/{id}/launch", FALSE, _quorum_server_launch_job },
   { "POST", "/api/v1/jobs/{id}/cancel", FALSE, _quorum_server_cancel_job },
   { "GET", "/api/v1/jobs/{id}/status", FALSE, _quorum_server_job_status },
+  { "GET", "/api/v1/jobs/{id}/stats", FALSE, _quorum_server_job_stats },
   { "POST", "/api/v1/jobs/{id}/next", FALSE, _quorum_server_next_task },
   { "GET", "/api/v1/jobs/{id}/tasks", FALSE, _quorum_server_job_tasks },
   { "GET", "/api/v1/me/tasks", FALSE, _quorum_server_my_tasks },

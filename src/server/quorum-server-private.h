@@ -110,6 +110,9 @@ void _quorum_server_cancel_job       (QuorumRequest *request);
 void _quorum_server_job_status       (QuorumRequest *request);
 void _quorum_server_next_task        (QuorumRequest *request);
 
+/* quorum-server-stats.c: the job overview */
+void _quorum_server_job_stats        (QuorumRequest *request);
+
 /* quorum-server-consensus.c: computes what opened consensus tasks lack,
  * and the review steps of a consensus task */
 void _quorum_server_score_consensus  (QuorumServer  *server);

@@ -319,6 +319,24 @@ JsonObject *quorum_store_job_status      (QuorumStore   *store,
                                           gint64         job_id,
                                           GError       **error);
 
+/* ---- the job overview (quorum-store-stats.c) --------------------------- */
+
+/* The figures of GET /jobs/{id}/stats (docs/api.md) that the store counts:
+ * the status's task counts, progress, per file and per annotator, with the
+ * exam results when @exam. "agreement_with_truth" is left null for the
+ * server, which computes it from quorum_store_job_truth_pairs. */
+JsonObject *quorum_store_job_stats       (QuorumStore   *store,
+                                          gint64         job_id,
+                                          gboolean       exam,
+                                          GError       **error);
+/* Every done draw task (submitted or accepted) of the job whose file has a
+ * ground truth: its gold, else the consensus result once complete. Each row
+ * has the task, user, file, the file's width, height, frames and fps, the
+ * task's "instances", "truth_source" ("gold" or "consensus") and "truth". */
+JsonNode   *quorum_store_job_truth_pairs (QuorumStore   *store,
+                                          gint64         job_id,
+                                          GError       **error);
+
 /* The assignment protocol of DESIGN §2 in one transaction: returns the task
  * id given to @user_id, or 0 when there is nothing for them. */
 gint64      quorum_store_next_task       (QuorumStore   *store,

@@ -514,6 +514,8 @@ ROWS = [
     Row("POST /jobs/{id}/launch", "/jobs/{fresh}/launch", member("editor", 200), before=fresh_draft),
     Row("POST /jobs/{id}/cancel", "/jobs/{fresh}/cancel", member("editor", 200), before=fresh_draft),
     Row("GET /jobs/{id}/status", "/jobs/{market_job}/status", member("viewer", 200)),
+    # The job overview: project editors (trainers) and admins; shares give no way in.
+    Row("GET /jobs/{id}/stats", "/jobs/{normal}/stats", member("editor", 200)),
     # Each caller asks for work where they hold some and get it back; the
     # others ask the org job, which has nothing left for them.
     Row("POST /jobs/{id}/next", "/jobs/{job}/next", member("annotator", 204, ann=200, rev=200, taker=200, org=200, market=200)),
