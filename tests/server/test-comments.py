@@ -182,6 +182,10 @@ try:
     run = ctl(rev, "task", "reject", str(review2["id"]), "--pin", "b1:too wide", "--pin", "30,20:missed one")
     check("quorumctl task reject without --comment is a usage error (2) and sends nothing",
           run.returncode == 2 and "--comment" in run.stderr, run.stderr)
+    for pin in ("b1", "b1:", "3,x:a point?"):
+        run = ctl(rev, "task", "reject", str(review2["id"]), "--comment", "see pins", "--pin", pin)
+        check("quorumctl task reject --pin %s is bad input (2)" % pin,
+              run.returncode == 2 and "--pin" in run.stderr, run.stderr)
     run = ctl(rev, "task", "reject", str(review2["id"]), "--comment", "see pins", "--pin", "zz:nope")
     check("quorumctl task reject with an unknown instance exits 1 with the server's message",
           run.returncode == 1 and "pins[0].instance: no instance “zz”" in run.stderr, run.stderr)
@@ -199,6 +203,45 @@ try:
           and "the task" in run.stdout and "rev" in run.stdout, run.stdout)
     run = ctl(ben, "task", "comments", str(draw2["id"]))
     check("quorumctl task comments as another annotator exits 1", run.returncode == 1, run.stderr)
+
+    # Consensus: rejecting sends the file back to both annotators; the task
+    # comment and the point pin reach both, a pin on ann's instance only ann
+    # (blind: ben never learns of ann's instances).
+    status, merge = s.call("POST", "/projects/1/jobs", s.root,
+                           {"settings": {"name": "Two readers", "passes_per_file": 2, "review_frequency": 0},
+                            "files": [files[0]]})
+    s.call("POST", "/jobs/%d/launch" % merge["id"], s.root)
+    passes = {}
+    for name, token in (("ann", ann), ("ben", ben)):
+        status, task = s.call("POST", "/jobs/%d/next" % merge["id"], token)
+        status, saved = s.call("PUT", "/tasks/%d/instances" % task["id"], token,
+                               {"version": task["version"], "instances": [box("c-%s-1" % name, 3, 3, 20, 20)]})
+        s.call("POST", "/tasks/%d/submit" % task["id"], token, {"version": saved["version"]})
+        passes[name] = task["id"]
+    status, consensus = s.call("POST", "/jobs/%d/next" % merge["id"], rev)
+    check("the reviewer gets the consensus task", status == 200 and consensus["kind"] == "consensus", consensus)
+    status, reply = s.call("POST", "/tasks/%d/reject" % consensus["id"], rev,
+                           {"comment": "again", "pins": [{"text": "?", "instance": "c-cat-1"}]})
+    check("a consensus pin must name an instance of one of the passes",
+          status == 400 and error_message(reply) == "pins[0].instance: no instance “c-cat-1” in this task", reply)
+    status, reply = s.call("POST", "/tasks/%d/reject" % consensus["id"], rev,
+                           {"comment": "Both missed the truck",
+                            "pins": [{"text": "too big", "instance": "c-ann-1"}, {"text": "truck", "x": 10, "y": 10}]})
+    check("reject a consensus task with pins", status == 200, reply)
+    seen = {}
+    for name, token in (("ann", ann), ("ben", ben)):
+        status, view = s.call("GET", "/tasks/%d" % passes[name], token)
+        seen[name] = (view["state"], texts(view["review_comments"]))
+    check("each annotator gets the task comment and the point; only ann the pin on her instance",
+          seen == {"ann": ("rejected", ["Both missed the truck", "too big", "truck"]),
+                   "ben": ("rejected", ["Both missed the truck", "truck"])}, seen)
+    status, listed = s.call("GET", "/tasks/%d/comments" % consensus["id"], rev)
+    check("the consensus task's comments route lists what its decision wrote on each pass",
+          status == 200 and sorted((c["task"], c["text"]) for c in listed["comments"])
+          == sorted([(passes["ann"], "Both missed the truck"), (passes["ann"], "too big"), (passes["ann"], "truck"),
+                     (passes["ben"], "Both missed the truck"), (passes["ben"], "truck")]), listed)
+    status, reply = s.call("GET", "/tasks/%d/comments" % passes["ann"], ben)
+    check("ben cannot read ann's pass's comments", status == 404, reply)
 
     # An exam: the taker sees the comments once the attempt is decided, and
     # the point pin (maybe a gold instance's place) not at all without
