@@ -279,6 +279,15 @@ _quorum_server_read_decision_comments (QuorumRequest  *request,
 
 /* ---- reading them ------------------------------------------------------ */
 
+static gboolean
+holds_task (QuorumRequest *request,
+            JsonObject    *task)
+{
+  JsonNode *assignee = json_object_get_member (task, "assignee");
+
+  return assignee != NULL && !JSON_NODE_HOLDS_NULL (assignee) && json_node_get_int (assignee) == request->caller_id;
+}
+
 /* What of @comments (of the draw task @draw_id) the caller may see. An
  * exam's taker sees the comments on their attempt once it is decided, as
  * its result (docs/exams.md), and a point pin, which may mark where a gold
@@ -329,7 +338,7 @@ add_comments (QuorumRequest  *request,
   g_autoptr(GError) local_error = NULL;
   JsonObject *changed;
   JsonNode *comments;
-  gint64 draw_id;
+  gint64 draw_id, annotator = 0;
 
   if (g_str_equal (kind, "consensus"))
     {
@@ -341,12 +350,18 @@ add_comments (QuorumRequest  *request,
     }
   draw_id = g_str_equal (kind, "draw") ? json_object_get_int_member (task, "id")
                                        : json_object_get_int_member (task, "reviews");
-  if ((comments = quorum_store_draw_comments (request->server->store, draw_id, error)) == NULL)
+  /* The draw task's holder, when that is all they are, reads the rounds
+   * that judged their own work: a task released and taken by someone else
+   * starts blind, its comments on the previous holder's set included. */
+  if (g_str_equal (kind, "draw") && holds_task (request, task) &&
+      (_quorum_request_job_role (request, job) < QUORUM_ROLE_EDITOR || _quorum_request_takes_exam (request, job)))
+    annotator = request->caller_id;
+  if ((comments = quorum_store_draw_comments (request->server->store, draw_id, annotator, error)) == NULL)
     return FALSE;
   json_object_set_member (view, member, visible_comments (request, job, draw_id, comments));
   if (g_str_equal (kind, "draw") && !own_changes)
     return TRUE;
-  changed = quorum_store_changed_since (request->server->store, draw_id, &local_error);
+  changed = quorum_store_changed_since (request->server->store, draw_id, annotator, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -388,8 +403,7 @@ _quorum_server_task_comments (QuorumRequest *request)
     job = quorum_store_get_job (request->server->store, json_object_get_int_member (task, "job"), FALSE, NULL);
   if (job != NULL && (role = _quorum_request_job_role (request, job)) != QUORUM_ROLE_NONE)
     {
-      JsonNode *assignee = json_object_get_member (task, "assignee");
-      gboolean holds = !JSON_NODE_HOLDS_NULL (assignee) && json_node_get_int (assignee) == request->caller_id;
+      gboolean holds = holds_task (request, task);
 
       kind = json_object_get_string_member (task, "kind");
       /* An exam's taker reaches only their own draw tasks of it. */

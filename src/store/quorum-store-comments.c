@@ -81,8 +81,9 @@ add_round (QuorumStore  *store,
 {
   *round_id = _quorum_store_write (store, NULL, error,
                                    "INSERT INTO review_rounds (draw_task_id, review_task_id, number, decision, "
-                                   "reviewer, decided) VALUES (?1, ?2, (SELECT coalesce(max(number), 0) + 1 "
-                                   "FROM review_rounds WHERE draw_task_id = ?1), ?3, ?4, " NOW ")",
+                                   "reviewer, annotator, decided) VALUES (?1, ?2, (SELECT coalesce(max(number), 0) "
+                                   "+ 1 FROM review_rounds WHERE draw_task_id = ?1), ?3, ?4, "
+                                   "(SELECT assignee FROM tasks WHERE id = ?1), " NOW ")",
                                    "iisi", draw_id, review_task_id, accept ? "accept" : "reject", user_id);
   if (*round_id < 0)
     return FALSE;
@@ -167,10 +168,12 @@ quorum_store_decide_review (QuorumStore  *store,
 JsonNode *
 quorum_store_draw_comments (QuorumStore  *store,
                             gint64        draw_task_id,
+                            gint64        annotator,
                             GError      **error)
 {
-  return _quorum_store_rows (store, error, COMMENT_COLUMNS "WHERE c.draw_task_id = ? ORDER BY c.id",
-                             "i", draw_task_id);
+  return _quorum_store_rows (store, error,
+                             COMMENT_COLUMNS "WHERE c.draw_task_id = ?1 AND (?2 = 0 OR r.annotator = ?2) "
+                             "ORDER BY c.id", "ii", draw_task_id, annotator);
 }
 
 JsonNode *
@@ -198,6 +201,7 @@ id_list (JsonNode *rows)
 JsonObject *
 quorum_store_changed_since (QuorumStore  *store,
                             gint64        draw_task_id,
+                            gint64        annotator,
                             GError      **error)
 {
   g_autoptr(GError) local_error = NULL;
@@ -209,8 +213,9 @@ quorum_store_changed_since (QuorumStore  *store,
   gint64 round_id;
 
   round = _quorum_store_row (store, "", &local_error,
-                             "SELECT id, number, decided FROM review_rounds WHERE draw_task_id = ? "
-                             "AND decision = 'reject' ORDER BY number DESC LIMIT 1", "i", draw_task_id);
+                             "SELECT id, number, decided FROM review_rounds WHERE draw_task_id = ?1 "
+                             "AND decision = 'reject' AND (?2 = 0 OR annotator = ?2) "
+                             "ORDER BY number DESC LIMIT 1", "ii", draw_task_id, annotator);
   if (round == NULL)
     {
       if (!g_error_matches (local_error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND))

@@ -273,6 +273,7 @@ static const char * const migrations[] = {
   "  number INTEGER NOT NULL,"
   "  decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject')),"
   "  reviewer INTEGER REFERENCES users(id),"
+  "  annotator INTEGER REFERENCES users(id),"
   "  decided INTEGER NOT NULL,"
   "  UNIQUE (draw_task_id, number));"
   "CREATE TABLE review_round_instances ("

@@ -614,21 +614,25 @@ gboolean    quorum_store_decide_review   (QuorumStore   *store,
                                           const char    *comments,
                                           JsonArray     *notes,
                                           GError       **error);
-/* The comments on a draw task, or written with decisions on a review or
- * consensus task, oldest first: [{"id", "task", "review_task", "round",
- * "decision", "text", "pin": {"instance"} | {"x", "y"} | null, "author",
- * "author_name", "created"}]. */
+/* The comments on a draw task (with an @annotator, only those of the
+ * rounds that decided on that user's work), or written with decisions on a
+ * review or consensus task, oldest first: [{"id", "task", "review_task",
+ * "round", "decision", "text", "pin": {"instance"} | {"x", "y"} | null,
+ * "author", "author_name", "created"}]. */
 JsonNode   *quorum_store_draw_comments   (QuorumStore   *store,
                                           gint64         draw_task_id,
+                                          gint64         annotator,
                                           GError       **error);
 JsonNode   *quorum_store_review_comments (QuorumStore   *store,
                                           gint64         review_task_id,
                                           GError       **error);
-/* What changed in a draw task's instances since its last rejection:
- * {"round", "rejected", "added", "removed", "changed"} (instance ids), or
- * NULL (and no error) when it was never rejected. */
+/* What changed in a draw task's instances since its last rejection (with
+ * an @annotator, the last of that user's work): {"round", "rejected",
+ * "added", "removed", "changed"} (instance ids), or NULL (and no error)
+ * when there is none. */
 JsonObject *quorum_store_changed_since   (QuorumStore   *store,
                                           gint64         draw_task_id,
+                                          gint64         annotator,
                                           GError       **error);
 /* Whether @user_id holds the review task of @draw_task_id, or the
  * consensus task of its file. */

@@ -204,6 +204,20 @@ try:
     run = ctl(ben, "task", "comments", str(draw2["id"]))
     check("quorumctl task comments as another annotator exits 1", run.returncode == 1, run.stderr)
 
+    # ann gives the returned task back; ben, who takes it, starts blind:
+    # the comments on ann's set are not for him.
+    status, held = s.call("GET", "/tasks/%d" % draw2["id"], ann)
+    s.call("PUT", "/tasks/%d/instances" % draw2["id"], ann, {"version": held["version"], "instances": []})
+    status, reply = s.call("POST", "/tasks/%d/release" % draw2["id"], ann)
+    check("ann gives back the returned task once at work on it", status == 200, reply)
+    status, taken = s.call("POST", "/jobs/%d/next" % job["id"], ben)
+    status2, listed = s.call("GET", "/tasks/%d/comments" % draw2["id"], ben)
+    check("the next holder of a released task sees none of the comments on the previous holder's work",
+          status == 200 and taken["id"] == draw2["id"] and taken["review_comments"] == []
+          and status2 == 200 and listed["comments"] == [] and listed["changed_since"] is None, [taken, listed])
+    status, listed = s.call("GET", "/tasks/%d/comments" % draw2["id"], s.root)
+    check("a project admin still sees them", status == 200 and len(listed["comments"]) == 3, listed)
+
     # Consensus: rejecting sends the file back to both annotators; the task
     # comment and the point pin reach both, a pin on ann's instance only ann
     # (blind: ben never learns of ann's instances).
