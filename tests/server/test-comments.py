@@ -92,6 +92,10 @@ try:
         status, reply = s.call("POST", "/tasks/%d/reject" % review["id"], rev, body)
         check("refused with 400 naming the field: " + name,
               status == 400 and error_message(reply).startswith(field), reply)
+    status, reply = s.call("POST", "/tasks/%d/reject" % review["id"], rev,
+                           {"comment": "stale", "pins": [good_pin], "version": review["version"] + 7})
+    check("a valid rejection at a stale version is 409 with the current version",
+          status == 409 and reply["error"]["version"] == review["version"], reply)
     status, after = s.call("GET", "/tasks/%d" % review["id"], s.root)
     status, drawn = s.call("GET", "/tasks/%d" % draw["id"], ann)
     check("refused rejections changed nothing",
