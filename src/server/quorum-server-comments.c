@@ -18,6 +18,16 @@
 #define MAX_COMMENT_CHARS 4000
 #define MAX_PINS 200
 
+/* A node that takes @array. */
+static JsonNode *
+array_node (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
 static void
 reply_invalid (QuorumRequest *request,
                const char    *format,
@@ -138,10 +148,10 @@ decided_draws (QuorumRequest  *request,
         return NULL;
       array = json_array_new ();
       json_array_add_object_element (array, draw);
-      return json_node_init_array (json_node_alloc (), array);
+      return array_node (array);
     }
   /* A draw task is not decided; the store says so in its words. */
-  return json_node_init_array (json_node_alloc (), json_array_new ());
+  return array_node (json_array_new ());
 }
 
 static JsonObject *
@@ -317,7 +327,7 @@ visible_comments (QuorumRequest *request,
         json_array_add_object_element (kept, json_object_ref (comment));
       }
   json_node_unref (comments);
-  return json_node_init_array (json_node_alloc (), kept);
+  return array_node (kept);
 }
 
 /* Adds to @view the comments about @task (a task row: a draw task's own, a

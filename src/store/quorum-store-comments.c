@@ -14,6 +14,16 @@
  * about, its author is the reviewer who decided.
  */
 
+/* A node that takes @array. */
+static JsonNode *
+array_node (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
 /* The decision and its rounds and comments are one change: inside the
  * server's batch a savepoint of it, outside a batch of its own, made
  * durable before returning. */
@@ -195,7 +205,7 @@ id_list (JsonNode *rows)
   for (guint i = 0; i < json_array_get_length (array); i++)
     json_array_add_string_element (ids, json_object_get_string_member (json_array_get_object_element (array, i),
                                                                        "instance_id"));
-  return json_node_init_array (json_node_alloc (), ids);
+  return array_node (ids);
 }
 
 JsonObject *
