@@ -262,6 +262,11 @@ task_comments (int    argc,
         on = g_strdup ("the task");
       else if (json_object_has_member (json_node_get_object (pin), "instance"))
         on = g_strdup_printf ("instance %s", json_object_get_string_member (json_node_get_object (pin), "instance"));
+      else if (json_object_has_member (json_node_get_object (pin), "frame"))
+        on = g_strdup_printf ("point %g,%g on frame %" G_GINT64_FORMAT,
+                              json_object_get_double_member (json_node_get_object (pin), "x"),
+                              json_object_get_double_member (json_node_get_object (pin), "y"),
+                              json_object_get_int_member (json_node_get_object (pin), "frame"));
       else
         on = g_strdup_printf ("point %g,%g", json_object_get_double_member (json_node_get_object (pin), "x"),
                               json_object_get_double_member (json_node_get_object (pin), "y"));

@@ -106,6 +106,29 @@ read_coordinate (QuorumRequest *request,
   return TRUE;
 }
 
+/* A point pin's optional "frame", for a video: one the file has. */
+static gboolean
+read_frame (QuorumRequest *request,
+            JsonObject    *pin,
+            guint          index,
+            gint64         frames,
+            gint64        *frame)
+{
+  JsonNode *node = json_object_get_member (pin, "frame");
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+      json_node_get_int (node) < 0 || json_node_get_int (node) >= frames)
+    {
+      reply_invalid (request, "pins[%u].frame: a frame number from 0, and the file has %" G_GINT64_FORMAT
+                     " frame(s)", index, frames);
+      return FALSE;
+    }
+  *frame = json_node_get_int (node);
+  return TRUE;
+}
+
 /* The draw task of @draws (rows with "id" and "instances") whose set holds
  * the instance @id, or 0. */
 static gint64
@@ -247,8 +270,11 @@ _quorum_server_read_decision_comments (QuorumRequest  *request,
         {
           double x, y;
 
+          gint64 frame = -1;
+
           if (!read_coordinate (request, pin, "x", i, json_object_get_int_member (file, "width"), &x) ||
-              !read_coordinate (request, pin, "y", i, json_object_get_int_member (file, "height"), &y))
+              !read_coordinate (request, pin, "y", i, json_object_get_int_member (file, "height"), &y) ||
+              !read_frame (request, pin, i, json_object_get_int_member (file, "frames"), &frame))
             return NULL;
           /* A point of the image is on every set of it. */
           for (guint j = 0; j < json_array_get_length (draws); j++)
@@ -258,6 +284,8 @@ _quorum_server_read_decision_comments (QuorumRequest  *request,
 
               json_object_set_double_member (note, "x", x);
               json_object_set_double_member (note, "y", y);
+              if (frame >= 0)
+                json_object_set_int_member (note, "frame", frame);
               json_array_add_object_element (notes, note);
             }
         }

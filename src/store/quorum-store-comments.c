@@ -120,10 +120,11 @@ add_note (QuorumStore  *store,
   if (json_object_has_member (note, "x"))
     return _quorum_store_write (store, NULL, error,
                                 "INSERT INTO review_comments (round_id, draw_task_id, review_task_id, author, "
-                                "created, text, x, y) VALUES (?, ?, ?, ?, " NOW ", ?, ?, ?)",
-                                "iiiisdd", round_id, draw_id, review_task_id, user_id, text,
+                                "created, text, x, y, frame) VALUES (?, ?, ?, ?, " NOW ", ?, ?, ?, nullif(?, -1))",
+                                "iiiisddi", round_id, draw_id, review_task_id, user_id, text,
                                 json_object_get_double_member (note, "x"),
-                                json_object_get_double_member (note, "y")) >= 0;
+                                json_object_get_double_member (note, "y"),
+                                json_object_get_int_member_with_default (note, "frame", -1)) >= 0;
   return _quorum_store_write (store, NULL, error,
                               "INSERT INTO review_comments (round_id, draw_task_id, review_task_id, author, "
                               "created, text, instance_id) VALUES (?, ?, ?, ?, " NOW ", ?, ?)",
@@ -171,6 +172,7 @@ quorum_store_decide_review (QuorumStore  *store,
   "SELECT c.id AS id, c.draw_task_id AS task, c.review_task_id AS review_task, r.number AS round, " \
   "r.decision AS decision, c.text AS text, " \
   "CASE WHEN c.instance_id IS NOT NULL THEN json_object('instance', c.instance_id) " \
+  "  WHEN c.frame IS NOT NULL THEN json_object('x', c.x, 'y', c.y, 'frame', c.frame) " \
   "  WHEN c.x IS NOT NULL THEN json_object('x', c.x, 'y', c.y) END AS pin_json, " \
   "c.author AS author, u.name AS author_name, c.created AS created " \
   "FROM review_comments c JOIN review_rounds r ON r.id = c.round_id LEFT JOIN users u ON u.id = c.author "

@@ -293,7 +293,8 @@ static const char * const migrations[] = {
   "  instance_id TEXT,"
   "  x REAL,"
   "  y REAL,"
-  "  CHECK ((x IS NULL) = (y IS NULL) AND (instance_id IS NULL OR x IS NULL)));"
+  "  frame INTEGER,"
+  "  CHECK ((x IS NULL) = (y IS NULL) AND (instance_id IS NULL OR x IS NULL) AND (frame IS NULL OR x IS NOT NULL)));"
   "CREATE INDEX review_comments_by_draw ON review_comments (draw_task_id, id);"
   "CREATE INDEX review_comments_by_review ON review_comments (review_task_id, id);",
 };

@@ -75,6 +75,8 @@ try:
          {"comment": "loose", "pins": [{"text": "here", "x": WIDTH + 1, "y": 3}]}, "pins[0].x"),
         ("a point at a negative y",
          {"comment": "loose", "pins": [{"text": "here", "x": 3, "y": -0.5}]}, "pins[0].y"),
+        ("a point on a frame the image has not",
+         {"comment": "loose", "pins": [{"text": "here", "x": 3, "y": 3, "frame": 1}]}, "pins[0].frame"),
         ("a pin with empty text", {"comment": "loose", "pins": [{"text": "  ", "instance": "a1"}]},
          "pins[0].text"),
         ("a pin with no text", {"comment": "loose", "pins": [{"instance": "a1"}]}, "pins[0].text"),
@@ -244,15 +246,17 @@ try:
           status == 400 and error_message(reply) == "pins[0].instance: no instance “c-cat-1” in this task", reply)
     status, reply = s.call("POST", "/tasks/%d/reject" % consensus["id"], rev,
                            {"comment": "Both missed the truck",
-                            "pins": [{"text": "too big", "instance": "c-ann-1"}, {"text": "truck", "x": 10, "y": 10}]})
+                            "pins": [{"text": "too big", "instance": "c-ann-1"}, {"text": "truck", "x": 10, "y": 10, "frame": 0}]})
     check("reject a consensus task with pins", status == 200, reply)
     seen = {}
     for name, token in (("ann", ann), ("ben", ben)):
         status, view = s.call("GET", "/tasks/%d" % passes[name], token)
         seen[name] = (view["state"], texts(view["review_comments"]))
+        seen[name + " pin"] = [c["pin"] for c in view["review_comments"] if c["text"] == "truck"]
     check("each annotator gets the task comment and the point; only ann the pin on her instance",
           seen == {"ann": ("rejected", ["Both missed the truck", "too big", "truck"]),
-                   "ben": ("rejected", ["Both missed the truck", "truck"])}, seen)
+                   "ben": ("rejected", ["Both missed the truck", "truck"]),
+                   "ann pin": [{"x": 10, "y": 10, "frame": 0}], "ben pin": [{"x": 10, "y": 10, "frame": 0}]}, seen)
     status, listed = s.call("GET", "/tasks/%d/comments" % consensus["id"], rev)
     check("the consensus task's comments route lists what its decision wrote on each pass",
           status == 200 and sorted((c["task"], c["text"]) for c in listed["comments"])
