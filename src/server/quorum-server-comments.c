@@ -388,14 +388,21 @@ add_comments (QuorumRequest  *request,
     }
   draw_id = g_str_equal (kind, "draw") ? json_object_get_int_member (task, "id")
                                        : json_object_get_int_member (task, "reviews");
+  if ((comments = quorum_store_draw_comments (request->server->store, draw_id, 0, error)) == NULL)
+    return FALSE;
   /* The draw task's holder, when that is all they are, reads the rounds
    * that judged their own work: a task released and taken by someone else
-   * starts blind, its comments on the previous holder's set included. */
-  if (g_str_equal (kind, "draw") && holds_task (request, task) &&
+   * starts blind, its comments on the previous holder's set included.
+   * (Asked only when there are comments: every fetch of a task comes here.) */
+  if (json_array_get_length (json_node_get_array (comments)) > 0 && g_str_equal (kind, "draw") &&
+      holds_task (request, task) &&
       (_quorum_request_job_role (request, job) < QUORUM_ROLE_EDITOR || _quorum_request_takes_exam (request, job)))
-    annotator = request->caller_id;
-  if ((comments = quorum_store_draw_comments (request->server->store, draw_id, annotator, error)) == NULL)
-    return FALSE;
+    {
+      annotator = request->caller_id;
+      json_node_unref (comments);
+      if ((comments = quorum_store_draw_comments (request->server->store, draw_id, annotator, error)) == NULL)
+        return FALSE;
+    }
   json_object_set_member (view, member, visible_comments (request, job, draw_id, comments));
   if (g_str_equal (kind, "draw") && !own_changes)
     return TRUE;
