@@ -19,7 +19,7 @@ static const QuorumCliCommand commands[] = {
   { "guide", "Save, update and list Markdown guides", quorum_cli_guide },
   { "credential", "Create, grant, revoke and list credentials", quorum_cli_credential },
   { "job", "Create, launch and follow jobs", quorum_cli_job },
-  { "task", "List, assign and release tasks", quorum_cli_task },
+  { "task", "List, assign, release and review tasks", quorum_cli_task },
   { "exam", "Apply to exams, see results, pass or fail takers", quorum_cli_exam },
   { "export", "Export a job as COCO or Quorum JSON", quorum_cli_export },
   { "import", "Import COCO into a project's existing instances", quorum_cli_import },

@@ -85,6 +85,7 @@ static const QuorumRoute route_table[] = {
   { "POST", "/api/v1/tasks/{id}/submit", FALSE, _quorum_server_submit_task },
   { "POST", "/api/v1/tasks/{id}/accept", FALSE, _quorum_server_accept_task },
   { "POST", "/api/v1/tasks/{id}/reject", FALSE, _quorum_server_reject_task },
+  { "GET", "/api/v1/tasks/{id}/comments", FALSE, _quorum_server_task_comments },
   { "PUT", "/api/v1/tasks/{id}/rating", FALSE, _quorum_server_rate_task },
   { "POST", "/api/v1/tasks/{id}/consensus/best", FALSE, _quorum_server_consensus_best },
   { "POST", "/api/v1/tasks/{id}/consensus/copy", FALSE, _quorum_server_consensus_copy },

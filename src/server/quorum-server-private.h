@@ -190,6 +190,26 @@ GPtrArray  *_quorum_request_read_task_instances (QuorumRequest *request,
 void _quorum_request_reply_task_error (QuorumRequest *request,
                                        GError        *error);
 
+/* quorum-server-comments.c: review comments, a row each */
+/* The comments of an accept or reject @body on @task (a review or
+ * consensus task): the task comment ("comment", or the older "comments";
+ * required when rejecting) as *@comment, and the notes to store with the
+ * decision (quorum_store_decide_review), pins checked against the sets the
+ * decision is about and the image. Else replies 400 naming the field and
+ * returns NULL. */
+JsonArray *_quorum_server_read_decision_comments (QuorumRequest  *request,
+                                                  JsonObject     *task,
+                                                  JsonObject     *body,
+                                                  gboolean        accept,
+                                                  const char    **comment);
+/* Adds "review_comments" (and for a review task "changed_since") to the
+ * task @view of GET /tasks/{id}. */
+gboolean   _quorum_server_add_comments_view      (QuorumRequest  *request,
+                                                  JsonObject     *view,
+                                                  JsonObject     *job,
+                                                  GError        **error);
+void       _quorum_server_task_comments          (QuorumRequest  *request);
+
 /* quorum-server-deltas.c: saves of what changed in a task's instances */
 void _quorum_server_patch_task       (QuorumRequest *request);
 /* Says the handler's time since @started (g_get_monotonic_time), the store's

@@ -267,6 +267,11 @@ _quorum_server_get_task (QuorumRequest *request)
       scores = quorum_store_get_consensus_scores (request->server->store, request->ids[0]);
       json_object_set_member (task, "scores", scores != NULL ? scores : json_node_new (JSON_NODE_NULL));
     }
+  if (!_quorum_server_add_comments_view (request, task, job, &error))
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), task));
 }
 
@@ -525,24 +530,16 @@ decide (QuorumRequest *request,
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) after = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) notes = NULL;
   const char *comments = NULL;
   gint64 version;
 
   if (task == NULL || (body = _quorum_request_body (request)) == NULL ||
       !_quorum_request_read_version (request, body, FALSE, &version))
     return;
-  comments = quorum_http_member_string (body, "comments", !accept, &error);
-  if (error != NULL)
-    {
-      if (!accept && g_str_has_suffix (error->message, "is missing"))
-        {
-          g_clear_error (&error);
-          g_set_error_literal (&error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
-                               "comments: say what to change when rejecting");
-        }
-      _quorum_request_reply_error (request, error);
-      return;
-    }
+  /* The task comment and the pinned ones (quorum-server-comments.c). */
+  if ((notes = _quorum_server_read_decision_comments (request, task, body, accept, &comments)) == NULL)
+    return;
   /* An exam review accepted without a rating keeps the suggested one; that
    * is a write of its own, which the decision's version then follows. */
   if (accept && g_str_equal (json_object_get_string_member (task, "kind"), "review") &&
@@ -560,8 +557,8 @@ decide (QuorumRequest *request,
       if (version > 0)
         version++;
     }
-  if (!quorum_store_review_task (request->server->store, request->ids[0], request->caller_id, version, accept,
-                                 comments, &error) ||
+  if (!quorum_store_decide_review (request->server->store, request->ids[0], request->caller_id, version, accept,
+                                   comments, notes, &error) ||
       (after = quorum_store_get_task_state (request->server->store, request->ids[0], &error)) == NULL)
     {
       _quorum_request_reply_task_error (request, error);

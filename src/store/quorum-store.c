@@ -262,7 +262,43 @@ static const char * const migrations[] = {
   "  FROM tasks, json_each(tasks.instances_json) AS instance WHERE tasks.instances_json != '[]';"
   "ALTER TABLE tasks DROP COLUMN instances_json;",
 
-  /* 15: a consensus task's output (and its scores, whose best a step may
+  /* 15: review comments that land: each decision on a draw task is a
+   * round, and a rejection keeps a copy of the set it rejected, so that the
+   * reviewer sees what changed since; each comment is a row, on the task or
+   * pinned to one of its instances or to a point of the image */
+  "CREATE TABLE review_rounds ("
+  "  id INTEGER PRIMARY KEY,"
+  "  draw_task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+  "  review_task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+  "  number INTEGER NOT NULL,"
+  "  decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject')),"
+  "  reviewer INTEGER REFERENCES users(id),"
+  "  annotator INTEGER REFERENCES users(id),"
+  "  decided INTEGER NOT NULL,"
+  "  UNIQUE (draw_task_id, number));"
+  "CREATE TABLE review_round_instances ("
+  "  round_id INTEGER NOT NULL REFERENCES review_rounds(id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  instance_id TEXT NOT NULL,"
+  "  body TEXT NOT NULL,"
+  "  PRIMARY KEY (round_id, instance_id));"
+  "CREATE TABLE review_comments ("
+  "  id INTEGER PRIMARY KEY,"
+  "  round_id INTEGER NOT NULL REFERENCES review_rounds(id) ON DELETE CASCADE,"
+  "  draw_task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+  "  review_task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+  "  author INTEGER NOT NULL REFERENCES users(id),"
+  "  created INTEGER NOT NULL,"
+  "  text TEXT NOT NULL CHECK (length(text) > 0),"
+  "  instance_id TEXT,"
+  "  x REAL,"
+  "  y REAL,"
+  "  frame INTEGER,"
+  "  CHECK ((x IS NULL) = (y IS NULL) AND (instance_id IS NULL OR x IS NULL) AND (frame IS NULL OR x IS NOT NULL)));"
+  "CREATE INDEX review_comments_by_draw ON review_comments (draw_task_id, id);"
+  "CREATE INDEX review_comments_by_review ON review_comments (review_task_id, id);",
+
+  /* 16: a consensus task's output (and its scores, whose best a step may
    * change) as it was before each review step, newest last, for Undo */
   "CREATE TABLE consensus_undo ("
   "  id INTEGER PRIMARY KEY,"

@@ -622,6 +622,50 @@ gboolean    quorum_store_release_task    (QuorumStore   *store,
                                           gint64         task_id,
                                           GError       **error);
 
+/* ---- review comments (quorum-store-comments.c) ------------------------ */
+
+/* quorum_store_review_task with its comments, in one change: each draw
+ * task the decision is about (a review's, every pass of a consensus task's
+ * file) gets a round, and a rejection keeps a copy of the set it rejected.
+ * @notes are objects {"task": draw task id, "text", and "instance" or "x"
+ * and "y"}, checked by the caller, written as @user_id's. */
+gboolean    quorum_store_decide_review   (QuorumStore   *store,
+                                          gint64         review_task_id,
+                                          gint64         user_id,
+                                          gint64         version,
+                                          gboolean       accept,
+                                          const char    *comments,
+                                          JsonArray     *notes,
+                                          GError       **error);
+/* The comments on a draw task (with an @annotator, only those of the
+ * rounds that decided on that user's work), or written with decisions on a
+ * review or consensus task, oldest first: [{"id", "task", "review_task",
+ * "round", "decision", "text", "pin": {"instance"} | {"x", "y"} | null,
+ * "author", "author_name", "created"}]. */
+JsonNode   *quorum_store_draw_comments   (QuorumStore   *store,
+                                          gint64         draw_task_id,
+                                          gint64         annotator,
+                                          GError       **error);
+JsonNode   *quorum_store_review_comments (QuorumStore   *store,
+                                          gint64         review_task_id,
+                                          GError       **error);
+/* What changed in a draw task's instances since its last rejection (with
+ * an @annotator, the last of that user's work): {"round", "rejected",
+ * "added", "removed", "changed"} (instance ids), or NULL (and no error)
+ * when there is none. */
+JsonObject *quorum_store_changed_since   (QuorumStore   *store,
+                                          gint64         draw_task_id,
+                                          gint64         annotator,
+                                          GError       **error);
+/* Whether @user_id holds the review task of @draw_task_id, or the
+ * consensus task of its file. */
+gboolean    quorum_store_reviews_draw    (QuorumStore   *store,
+                                          gint64         draw_task_id,
+                                          gint64         user_id);
+/* FALSE for a task of an exam attempt not yet decided. */
+gboolean    quorum_store_task_attempt_decided (QuorumStore *store,
+                                               gint64       task_id);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuorumStore, quorum_store_close)
 
 G_END_DECLS

@@ -530,6 +530,10 @@ ROWS = [
     Row("POST /tasks/{id}/submit", "/tasks/{draw}/submit", signed_in(404, ann=200, org=200, market=200, taker=200), body=lambda c, ids: {"version": version(ids["draw"])}, late=1),
     Row("POST /tasks/{id}/accept", "/tasks/{review}/accept", signed_in(404, rev=200), body={"comments": "fine"}, late=1),
     Row("POST /tasks/{id}/reject", "/tasks/{review2}/reject", signed_in(404, rev=200), body={"comments": "tighter boxes"}, late=1),
+    # A task's review comments: who reads the task reads them (the reviewer
+    # holds an exam review; the taker sees their own draw, its comments
+    # withheld until the attempt is decided).
+    Row("GET /tasks/{id}/comments", "/tasks/{view}/comments", signed_in(404, ann=200, rev=200, trainer=200, org=200, market=200, taker=200, padmin=200, admin=200)),
     Row("PUT /tasks/{id}/rating", "/tasks/{exam_review}/rating", signed_in(404, rev=200), body={"stars": {"taker-g2": 4}, "missing": []}),
     # The former member calls on their own consensus task: leaving the project
     # ends their access to it, as for GET /tasks/{id} (404).
