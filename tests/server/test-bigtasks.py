@@ -201,7 +201,10 @@ try:
                      "UPDATE tasks SET instances_json = (SELECT '[' || group_concat(body, ',') || ']' FROM "
                      " (SELECT body FROM task_instances WHERE task_id = tasks.id ORDER BY position DESC)) "
                      "WHERE EXISTS (SELECT 1 FROM task_instances WHERE task_id = tasks.id);"
-                     "DROP TABLE task_instances; PRAGMA user_version = 13;")
+                     "DROP TABLE task_instances;"
+                     # what later migrations made goes too, as in a database of schema 13
+                     "DROP TABLE review_comments; DROP TABLE review_round_instances; DROP TABLE review_rounds;"
+                     "DROP TABLE consensus_undo; PRAGMA user_version = 13;")
     db.close()
     s.start()
     migrated, migrated_version = instances(s, tid, ann)
