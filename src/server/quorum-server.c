@@ -166,28 +166,14 @@ _quorum_server_hold_until_commit (QuorumServer      *self,
  * only what is on disk: what was committed before the last sync that ended,
  * or all that was committed when no commit waits for a sync. It never waits
  * for a batch's sync, and never shows a change not yet acknowledged, which
- * a read inside the open batch could. Returns FALSE when the store has no
- * such snapshot (the log is being checkpointed): the read is then answered
- * in the batch, after its sync. */
-/* Whether the caller's token is known in the snapshot a read would use. A
- * token signed in moments ago may not be there yet; such a read goes the
- * batch's way, which sees it, rather than being refused. */
-static gboolean
-token_on_disk (QuorumServer      *self,
-               SoupServerMessage *msg)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
-  g_autofree char *hash = NULL;
-  g_autoptr(JsonObject) caller = NULL;
-
-  if (authorization == NULL || !g_str_has_prefix (authorization, "Bearer "))
-    return TRUE;   /* refused the same way on either path */
-  hash = quorum_token_hash (authorization + strlen ("Bearer "));
-  caller = quorum_store_user_for_token (self->store, hash, g_get_real_time () / G_USEC_PER_SEC, NULL);
-  return caller != NULL;
-}
-
+ * a read inside the open batch could. Returns FALSE when the read is to be
+ * answered in the batch, after its sync: the store has no such snapshot
+ * (the log is being checkpointed), or the caller's token is not in it yet.
+ *
+ * The token is looked up once, on the reader. One it does not know may have
+ * been signed in moments ago, after the snapshot: the writer, which sees
+ * every commit, then tells a token to refuse at once (401, as the batch
+ * would) from one to serve the batch's way, with the caller it found. */
 static gboolean
 answer_from_disk (QuorumServer      *self,
                   SoupServerMessage *msg,
@@ -198,15 +184,33 @@ answer_from_disk (QuorumServer      *self,
 
   if (!quorum_store_read_begin (self->store, !self->syncing && self->committed->len == 0))
     return FALSE;
-  if (!route->anonymous && !token_on_disk (self, msg))
-    {
-      quorum_store_read_end (self->store);
-      return FALSE;
-    }
   request = _quorum_request_new (self, msg, ids);
   request->from_disk = TRUE;
-  if (route->anonymous || _quorum_request_authenticate (request))
-    route->handler (request);
+  if (!route->anonymous)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!_quorum_request_find_caller (request, &error))
+        {
+          gboolean refused;
+
+          quorum_store_read_end (self->store);
+          request->from_disk = FALSE;
+          refused = g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED);
+          g_clear_error (&error);
+          if (refused && !_quorum_request_find_caller (request, &error))
+            {
+              _quorum_request_reply_unauthorized (request, error);
+              _quorum_request_free (request);
+              return TRUE;
+            }
+          if (request->caller != NULL)
+            _quorum_request_keep_caller (request);
+          _quorum_request_free (request);
+          return FALSE;
+        }
+    }
+  route->handler (request);
   quorum_store_read_end (self->store);
   /* A handler that went on in a thread answers through
    * _quorum_request_finish, after the syncs under way. */
@@ -233,16 +237,22 @@ dispatch (SoupServer        *soup,
     {
       QuorumRequest *request;
 
-      if (g_str_equal (method, "GET") && answer_from_disk (self, msg, route, ids))
+      if (strcmp (method, "GET") == 0 && answer_from_disk (self, msg, route, ids))
         return;
+      request = _quorum_request_new (self, msg, ids);
+      /* A refused token is answered at once, without a batch. */
+      if (!route->anonymous && !_quorum_request_authenticate (request))
+        {
+          _quorum_request_free (request);
+          return;
+        }
       if (!open_batch (self, &error))
         {
           quorum_http_reply_gerror (msg, error);
+          _quorum_request_free (request);
           return;
         }
-      request = _quorum_request_new (self, msg, ids);
-      if (route->anonymous || _quorum_request_authenticate (request))
-        route->handler (request);
+      route->handler (request);
       if (!request->paused)
         {
           soup_server_message_pause (msg);
@@ -468,35 +478,19 @@ reply_too_large (SoupServerMessage *msg,
 
 /* ---- before the body ---------------------------------------------------- */
 
-static gboolean
-is_upload (const char *method,
-           const char *path)
-{
-  return g_str_equal (method, "POST") && _quorum_route_matches ("/api/v1/projects/{id}/files", path);
-}
-
-/* A save of a task's instances, whole or a delta: a big task's. */
-static gboolean
-is_instances_save (const char *method,
-                   const char *path)
-{
-  return (g_str_equal (method, "PUT") || g_str_equal (method, "PATCH")) &&
-         _quorum_route_matches ("/api/v1/tasks/{id}/instances", path);
-}
-
-static gboolean
-is_coco_import (const char *method,
-                const char *path)
-{
-  return g_str_equal (method, "POST") && _quorum_route_matches ("/api/v1/projects/{id}/import/coco", path);
-}
+static void body_chunk (SoupServerMessage *msg,
+                        GBytes            *chunk,
+                        gpointer           user_data);
 
 /* Once the headers are read and before the body is: a route that needs a
  * token checks it now, so that nobody without one gets a body read beyond
  * the anonymous limit; the body's limit follows from the route and the
  * caller, and a body announced over it is refused from its headers. A
  * chunked body is counted as it comes (body_chunk). An upload is set to
- * stream to disk. */
+ * stream to disk.
+ *
+ * A request without a body (a GET, mostly) has no limit to choose: its
+ * token is looked up once, by its handler (on a reader for a GET). */
 static void
 check_early (SoupServer        *soup,
              SoupServerMessage *msg,
@@ -507,8 +501,10 @@ check_early (SoupServer        *soup,
   QuorumServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  gboolean known_length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH;
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  gboolean known_length = encoding == SOUP_ENCODING_CONTENT_LENGTH;
   goffset length = known_length ? soup_message_headers_get_content_length (headers) : 0;
+  gboolean has_body = encoding != SOUP_ENCODING_NONE && (!known_length || length > 0);
   QuorumConnection *connection = connection_of (self, msg);
   gint64 limit = self->limits.max_anonymous_body;
   gint64 ids[QUORUM_MAX_PATH_IDS];
@@ -516,7 +512,7 @@ check_early (SoupServer        *soup,
   gboolean signed_in = FALSE;
   const QuorumRoute *route = _quorum_route_find (method, path, ids, &path_known);
 
-  if (route != NULL && !route->anonymous)
+  if (route != NULL && !route->anonymous && has_body)
     {
       QuorumRequest request = { .server = self, .msg = msg };
 
@@ -528,10 +524,22 @@ check_early (SoupServer        *soup,
       g_clear_pointer (&request.caller, json_object_unref);
       g_free (request.token_hash);
       if (signed_in)
-        limit = is_upload (method, path) ? self->max_upload
-              : is_coco_import (method, path) ? QUORUM_SERVER_MAX_IMPORT_BODY
-              : is_instances_save (method, path) ? self->limits.max_instances_body
-              : self->limits.max_json_body;
+        switch (route->body)
+          {
+          case QUORUM_ROUTE_BODY_UPLOAD:
+            limit = self->max_upload;
+            break;
+          case QUORUM_ROUTE_BODY_IMPORT:
+            limit = QUORUM_SERVER_MAX_IMPORT_BODY;
+            break;
+          case QUORUM_ROUTE_BODY_INSTANCES:
+            limit = self->limits.max_instances_body;
+            break;
+          case QUORUM_ROUTE_BODY_JSON:
+          default:
+            limit = self->limits.max_json_body;
+            break;
+          }
     }
   if (connection != NULL)
     {
@@ -545,24 +553,19 @@ check_early (SoupServer        *soup,
       reply_and_close (self, msg);
       return;
     }
-  if (signed_in && is_upload (method, path))
-    _quorum_server_begin_upload (self, msg);
-}
-
-/* ---- following each connection ----------------------------------------- */
-
-static void
-body_started (SoupServerMessage *msg,
-              gpointer           user_data)
-{
-  QuorumConnection *connection = connection_of (user_data, msg);
-
   if (connection != NULL && !connection->closing)
     {
       connection->state = CONNECTION_BODY;
       connection->since = g_get_monotonic_time ();
     }
+  /* Only a body comes in chunks; a request without one costs no handler. */
+  if (has_body)
+    g_signal_connect (msg, "got-chunk", G_CALLBACK (body_chunk), self);
+  if (signed_in && route->body == QUORUM_ROUTE_BODY_UPLOAD)
+    _quorum_server_begin_upload (self, msg);
 }
+
+/* ---- following each connection ----------------------------------------- */
 
 static void
 body_chunk (SoupServerMessage *msg,
@@ -584,8 +587,10 @@ body_chunk (SoupServerMessage *msg,
     }
 }
 
+/* SoupServer::request-read: the body is in, the handler comes next. */
 static void
-body_done (SoupServerMessage *msg,
+body_done (SoupServer        *soup,
+           SoupServerMessage *msg,
            gpointer           user_data)
 {
   QuorumConnection *connection = connection_of (user_data, msg);
@@ -698,9 +703,6 @@ request_started (SoupServer        *soup,
   connection->since = g_get_monotonic_time ();
   connection->body_read = 0;
   connection->body_limit = self->limits.max_anonymous_body;
-  g_signal_connect (msg, "got-headers", G_CALLBACK (body_started), self);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (body_chunk), self);
-  g_signal_connect (msg, "got-body", G_CALLBACK (body_done), self);
 }
 
 static void
@@ -877,6 +879,7 @@ quorum_server_new (const char  *data_dir,
   soup_server_add_early_handler (self->soup, NULL, check_early, self, NULL);
   soup_server_add_handler (self->soup, NULL, dispatch, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
+  g_signal_connect (self->soup, "request-read", G_CALLBACK (body_done), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_ended), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_ended), self);
   self->reaper = g_timeout_add (REAP_INTERVAL_MS, reap_connections, self);
