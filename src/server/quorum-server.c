@@ -738,18 +738,42 @@ request_ended (SoupServer        *soup,
  * ended, before the reaper closes it. */
 #define CLOSING_SECONDS  30
 
-static gboolean
-client_hung_up (GSocket *socket)
+/* The connections between requests whose client has hung up (or that the
+ * server shut down), asked of the kernel with one poll() for all of them:
+ * the reaper runs for every new connection once the caps are reached, which
+ * clients that open a connection per request make frequent. */
+static GHashTable *
+hung_up_connections (QuorumServer *self)
 {
-  GIOCondition condition = g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR);
-  char byte;
+  GHashTable *hung_up = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) fds = g_array_new (FALSE, FALSE, sizeof (GPollFD));
+  g_autoptr(GPtrArray) polled = g_ptr_array_new ();
+  GHashTableIter iter;
+  QuorumConnection *connection;
 
-  if (condition & (G_IO_HUP | G_IO_ERR))
-    return TRUE;
-  /* Readable with nothing to read is the end of the stream; readable with
-   * bytes is the next request, libsoup's to read. */
-  return (condition & G_IO_IN) &&
-         recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &connection))
+    if (connection->state == CONNECTION_IDLE && !g_socket_is_closed (connection->socket))
+      {
+        GPollFD fd = { g_socket_get_fd (connection->socket), G_IO_IN | G_IO_HUP | G_IO_ERR, 0 };
+
+        g_array_append_val (fds, fd);
+        g_ptr_array_add (polled, connection);
+      }
+  if (fds->len == 0 || g_poll ((GPollFD *) (gpointer) fds->data, fds->len, 0) <= 0)
+    return hung_up;
+  for (guint i = 0; i < fds->len; i++)
+    {
+      GPollFD *fd = &g_array_index (fds, GPollFD, i);
+      char byte;
+
+      /* Readable with nothing to read is the end of the stream; readable
+       * with bytes is the next request, libsoup's to read. */
+      if ((fd->revents & (G_IO_HUP | G_IO_ERR)) ||
+          ((fd->revents & G_IO_IN) && recv (fd->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0))
+        g_hash_table_add (hung_up, g_ptr_array_index (polled, i));
+    }
+  return hung_up;
 }
 
 static gboolean
@@ -757,6 +781,7 @@ reap_connections (gpointer user_data)
 {
   QuorumServer *self = user_data;
   gint64 now = g_get_monotonic_time ();
+  g_autoptr(GHashTable) hung_up = hung_up_connections (self);
   GHashTableIter iter;
   QuorumConnection *connection;
 
@@ -771,7 +796,7 @@ reap_connections (gpointer user_data)
           g_hash_table_iter_remove (&iter);
         }
       else if (connection->state == CONNECTION_IDLE &&
-               (waited >= self->limits.keepalive_timeout || client_hung_up (connection->socket)))
+               (waited >= self->limits.keepalive_timeout || g_hash_table_contains (hung_up, connection)))
         {
           g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
           g_socket_close (connection->socket, NULL);
