@@ -121,10 +121,20 @@ commit_batch (gpointer user_data)
     {
       g_warning ("%s; %u answer(s) withdrawn", error->message, held->len);
       answer (held, error);
-      return G_SOURCE_REMOVE;
     }
-  g_ptr_array_extend_and_steal (self->committed, g_steal_pointer (&held));
-  start_sync (self);
+  else
+    {
+      g_ptr_array_extend_and_steal (self->committed, g_steal_pointer (&held));
+      start_sync (self);
+    }
+  /* No sync started: the batch had no reply to hold (every request of it
+   * went on in a thread, as sign-ins do), or it failed. The snapshot taken
+   * above is let go, as at the end of a sync. Kept, it stayed held with no
+   * sync under way, and the next sync's reads were answered from it: without
+   * what had been answered since, such as a token signed in meanwhile (a
+   * 401 under a flood of sign-ins), or an upload. */
+  if (!self->syncing)
+    quorum_store_snapshot_drop (self->store);
   return G_SOURCE_REMOVE;
 }
 
