@@ -499,8 +499,9 @@ static void body_chunk (SoupServerMessage *msg,
  * chunked body is counted as it comes (body_chunk). An upload is set to
  * stream to disk.
  *
- * A request without a body (a GET, mostly) has no limit to choose: its
- * token is looked up once, by its handler (on a reader for a GET). */
+ * A request without a body (a GET, mostly; not an upload) has no limit to
+ * choose: its token is looked up once, by its handler (on a reader for a
+ * GET). */
 static void
 check_early (SoupServer        *soup,
              SoupServerMessage *msg,
@@ -522,7 +523,9 @@ check_early (SoupServer        *soup,
   gboolean signed_in = FALSE;
   const QuorumRoute *route = _quorum_route_find (method, path, ids, &path_known);
 
-  if (route != NULL && !route->anonymous && has_body)
+  /* An upload is set up here whatever its size: its handler reads what
+   * streamed to disk, and an empty one is refused there. */
+  if (route != NULL && !route->anonymous && (has_body || route->body == QUORUM_ROUTE_BODY_UPLOAD))
     {
       QuorumRequest request = { .server = self, .msg = msg };
 
