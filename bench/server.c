@@ -24,6 +24,10 @@
 static int clients = 64;
 static int seconds = 5;
 static int n_files = 2000;
+/* libsoup sends a POST on a new connection unless the message says it may
+ * be repeated (SOUP_MESSAGE_IDEMPOTENT): with one connection per client, a
+ * new connection, and the old one closed, for every next task and submit. */
+static gboolean new_connection_per_post = FALSE;
 
 /* Jobs are launched until they hold this many cycles a second of the run:
  * more than two cores can answer (bare libsoup does about 2,800 cycles of
@@ -66,6 +70,10 @@ call (SoupSession *session,
   g_autofree char *uri = g_strconcat (base, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
   g_autoptr(GBytes) bytes = NULL;
+
+  /* Each simulated annotator keeps its one connection for all its requests. */
+  if (!new_connection_per_post)
+    soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
 
   if (token != NULL)
     {
@@ -415,6 +423,8 @@ main (int    argc,
     { "clients", 'c', 0, G_OPTION_ARG_INT, &clients, "Simulated annotators, each a thread with one connection (64)", "N" },
     { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "How long each run lasts (5)", "S" },
     { "files", 'f', 0, G_OPTION_ARG_INT, &n_files, "Images uploaded; jobs over them are launched until the run cannot exhaust them (2000)", "N" },
+    { "new-connection-per-post", 0, 0, G_OPTION_ARG_NONE, &new_connection_per_post,
+      "Send each POST on a new connection, as libsoup does by default (the app's client does), instead of the client's kept one", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) options = g_option_context_new ("[SERVER [CLIENTS [SECONDS [FILES]]]]: quorum-server under simulated annotators, beside bare libsoup");

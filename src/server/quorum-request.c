@@ -202,11 +202,56 @@ _quorum_request_keep_caller (QuorumRequest *request)
                            (GDestroyNotify) signed_in_free);
 }
 
+/* The token of "Authorization: Bearer TOKEN", or NULL. */
+static const char *
+bearer_token (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+
+  if (authorization == NULL || !g_str_has_prefix (authorization, "Bearer ") ||
+      authorization[strlen ("Bearer ")] == '\0')
+    return NULL;
+  return authorization + strlen ("Bearer ");
+}
+
+gboolean
+_quorum_request_find_caller (QuorumRequest  *request,
+                             GError        **error)
+{
+  const char *token = bearer_token (request->msg);
+
+  g_clear_pointer (&request->caller, json_object_unref);
+  if (token == NULL)
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED,
+                           "Authorization: sign in and send “Bearer TOKEN”");
+      return FALSE;
+    }
+  if (request->token_hash == NULL)
+    request->token_hash = quorum_token_hash (token);
+  request->caller = quorum_store_user_for_token (request->server->store, request->token_hash,
+                                                 g_get_real_time () / G_USEC_PER_SEC, error);
+  if (request->caller == NULL)
+    return FALSE;
+  request->caller_id = json_object_get_int_member (request->caller, "id");
+  request->caller_admin = json_object_get_boolean_member (request->caller, "admin");
+  return TRUE;
+}
+
+void
+_quorum_request_reply_unauthorized (QuorumRequest *request,
+                                    GError        *error)
+{
+  if (bearer_token (request->msg) == NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
+                                  "WWW-Authenticate", "Bearer realm=\"quorum\"");
+  quorum_http_reply_gerror (request->msg, error);
+}
+
 gboolean
 _quorum_request_authenticate (QuorumRequest *request)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
-  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
   SignedIn *signed_in = g_object_get_qdata (G_OBJECT (request->msg), signed_in_quark ());
   g_autoptr(GError) error = NULL;
 
@@ -224,27 +269,10 @@ _quorum_request_authenticate (QuorumRequest *request)
         }
       g_clear_pointer (&request->token_hash, g_free);
     }
-
-  if (authorization == NULL || !g_str_has_prefix (authorization, "Bearer ") ||
-      authorization[strlen ("Bearer ")] == '\0')
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
-                                    "WWW-Authenticate", "Bearer realm=\"quorum\"");
-      quorum_http_reply_error (request->msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
-                               "Authorization: sign in and send “Bearer TOKEN”");
-      return FALSE;
-    }
-  request->token_hash = quorum_token_hash (authorization + strlen ("Bearer "));
-  request->caller = quorum_store_user_for_token (request->server->store, request->token_hash,
-                                                 g_get_real_time () / G_USEC_PER_SEC, &error);
-  if (request->caller == NULL)
-    {
-      quorum_http_reply_gerror (request->msg, error);
-      return FALSE;
-    }
-  request->caller_id = json_object_get_int_member (request->caller, "id");
-  request->caller_admin = json_object_get_boolean_member (request->caller, "admin");
-  return TRUE;
+  if (_quorum_request_find_caller (request, &error))
+    return TRUE;
+  _quorum_request_reply_unauthorized (request, error);
+  return FALSE;
 }
 
 

@@ -69,6 +69,14 @@ void           _quorum_request_free    (QuorumRequest     *request);
 /* Reads the bearer token and sets the caller, or replies 401 and returns
  * FALSE. */
 gboolean       _quorum_request_authenticate (QuorumRequest *request);
+/* Looks the bearer token up on the store's connection in use and sets the
+ * caller, replying nothing: FALSE with QUORUM_ERROR_UNAUTHORIZED for a
+ * missing, unknown or expired token, or another error of the store. */
+gboolean       _quorum_request_find_caller  (QuorumRequest  *request,
+                                             GError        **error);
+/* The 401 (or other error) of a failed _quorum_request_find_caller. */
+void           _quorum_request_reply_unauthorized (QuorumRequest *request,
+                                                   GError        *error);
 /* Keeps the caller that _quorum_request_authenticate found before the body
  * was read on the message, for the handler's own call to find: a request's
  * token is looked up once, when its headers arrive. */

@@ -55,13 +55,13 @@ static const QuorumRoute route_table[] = {
   { "GET", "/api/v1/credentials/{id}/grants", FALSE, _quorum_server_list_grants },
   { "POST", "/api/v1/credentials/{id}/grants", FALSE, _quorum_server_grant_credential },
   { "DELETE", "/api/v1/credentials/{id}/grants/{id}", FALSE, _quorum_server_revoke_credential },
-  { "POST", "/api/v1/projects/{id}/files", FALSE, _quorum_server_upload_file },
+  { "POST", "/api/v1/projects/{id}/files", FALSE, _quorum_server_upload_file, QUORUM_ROUTE_BODY_UPLOAD },
   { "GET", "/api/v1/projects/{id}/files", FALSE, _quorum_server_list_files },
   { "GET", "/api/v1/files/{id}", FALSE, _quorum_server_get_file },
   { "GET", "/api/v1/files/{id}/content", FALSE, _quorum_server_download_file },
   { "GET", "/api/v1/files/{id}/existing", FALSE, _quorum_server_get_existing },
   { "PUT", "/api/v1/files/{id}/existing", FALSE, _quorum_server_set_existing },
-  { "POST", "/api/v1/projects/{id}/import/coco", FALSE, _quorum_server_import_coco },
+  { "POST", "/api/v1/projects/{id}/import/coco", FALSE, _quorum_server_import_coco, QUORUM_ROUTE_BODY_IMPORT },
   { "POST", "/api/v1/projects/{id}/guides", FALSE, _quorum_server_create_guide },
   { "GET", "/api/v1/projects/{id}/guides", FALSE, _quorum_server_list_guides },
   { "GET", "/api/v1/guides/{id}", FALSE, _quorum_server_get_guide },
@@ -80,8 +80,8 @@ static const QuorumRoute route_table[] = {
   { "POST", "/api/v1/tasks/{id}/assign", FALSE, _quorum_server_assign_task },
   { "POST", "/api/v1/tasks/{id}/release", FALSE, _quorum_server_release_task },
   { "GET", "/api/v1/tasks/{id}", FALSE, _quorum_server_get_task },
-  { "PUT", "/api/v1/tasks/{id}/instances", FALSE, _quorum_server_save_task },
-  { "PATCH", "/api/v1/tasks/{id}/instances", FALSE, _quorum_server_patch_task },
+  { "PUT", "/api/v1/tasks/{id}/instances", FALSE, _quorum_server_save_task, QUORUM_ROUTE_BODY_INSTANCES },
+  { "PATCH", "/api/v1/tasks/{id}/instances", FALSE, _quorum_server_patch_task, QUORUM_ROUTE_BODY_INSTANCES },
   { "POST", "/api/v1/tasks/{id}/submit", FALSE, _quorum_server_submit_task },
   { "POST", "/api/v1/tasks/{id}/accept", FALSE, _quorum_server_accept_task },
   { "POST", "/api/v1/tasks/{id}/reject", FALSE, _quorum_server_reject_task },
@@ -109,41 +109,54 @@ static const QuorumRoute route_table[] = {
   { "POST", "/api/v1/jobs/{id}/applications/{id}/decline", FALSE, _quorum_server_decline_application },
 };
 
-/* Walks @pattern segment by segment against the path's @segments; every
- * request tries many routes, so the pattern is not split. */
+/* Walks @pattern and @path segment by segment, side by side: every request
+ * tries many routes, so neither is split or copied. A "{id}" segment takes
+ * digits only, of a value from 1 to G_MAXINT64. */
 static gboolean
 match_route (const char *pattern,
-             char      **segments,
+             const char *path,
              gint64     *ids)
 {
   const char *part = pattern;
+  const char *segment = path;
   guint n_ids = 0;
-  guint i;
 
-  for (i = 0; segments[i] != NULL; i++)
+  for (;;)
     {
-      const char *slash = strchr (part, '/');
-      gsize length = slash != NULL ? (gsize) (slash - part) : strlen (part);
+      const char *part_end = part;
+      const char *segment_end = segment;
 
-      if (length == 4 && strncmp (part, "{id}", 4) == 0)
+      while (*part_end != '\0' && *part_end != '/')
+        part_end++;
+      while (*segment_end != '\0' && *segment_end != '/')
+        segment_end++;
+      if (part_end - part == 4 && memcmp (part, "{id}", 4) == 0)
         {
-          char *end = NULL;
-          guint64 value;
+          guint64 value = 0;
 
-          if (!g_ascii_isdigit (segments[i][0]))
+          if (segment == segment_end)
             return FALSE;
-          value = g_ascii_strtoull (segments[i], &end, 10);
-          if (*end != '\0' || value == 0 || value > G_MAXINT64)
+          for (const char *digit = segment; digit < segment_end; digit++)
+            {
+              if (!g_ascii_isdigit (*digit) ||
+                  value > ((guint64) G_MAXINT64 - (guint64) (*digit - '0')) / 10)
+                return FALSE;
+              value = value * 10 + (guint64) (*digit - '0');
+            }
+          if (value == 0)
             return FALSE;
           ids[n_ids++] = (gint64) value;
         }
-      else if (strlen (segments[i]) != length || strncmp (part, segments[i], length) != 0)
+      else if (part_end - part != segment_end - segment ||
+               memcmp (part, segment, (gsize) (part_end - part)) != 0)
         return FALSE;
-      if (slash == NULL)
-        return segments[i + 1] == NULL;
-      part = slash + 1;
+      if (*part_end == '\0')
+        return *segment_end == '\0';
+      if (*segment_end == '\0')
+        return FALSE;
+      part = part_end + 1;
+      segment = segment_end + 1;
     }
-  return FALSE;
 }
 
 
@@ -153,16 +166,22 @@ _quorum_route_find (const char *method,
                     gint64     *ids,
                     gboolean   *path_known)
 {
-  g_auto(GStrv) segments = g_strsplit (path, "/", -1);
-
-  *path_known = FALSE;
+  /* The method first: it is compared at once, and only the routes of the
+   * method are matched against the path. The first match is the one the
+   * table's order gives, as if every route were tried in turn. */
   for (guint i = 0; i < G_N_ELEMENTS (route_table); i++)
-    {
-      if (!match_route (route_table[i].pattern, segments, ids))
-        continue;
-      *path_known = TRUE;
-      if (g_str_equal (route_table[i].method, method))
+    if (strcmp (route_table[i].method, method) == 0 && match_route (route_table[i].pattern, path, ids))
+      {
+        *path_known = TRUE;
         return &route_table[i];
+      }
+  /* No route: whether another method has one (405 rather than 404). */
+  *path_known = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (route_table) && !*path_known; i++)
+    {
+      gint64 unused[QUORUM_MAX_PATH_IDS];
+
+      *path_known = match_route (route_table[i].pattern, path, unused);
     }
   return NULL;
 }
@@ -171,10 +190,9 @@ gboolean
 _quorum_route_matches (const char *pattern,
                        const char *path)
 {
-  g_auto(GStrv) segments = g_strsplit (path, "/", -1);
   gint64 ids[QUORUM_MAX_PATH_IDS];
 
-  return match_route (pattern, segments, ids);
+  return match_route (pattern, path, ids);
 }
 
 const QuorumRoute *

@@ -121,10 +121,20 @@ commit_batch (gpointer user_data)
     {
       g_warning ("%s; %u answer(s) withdrawn", error->message, held->len);
       answer (held, error);
-      return G_SOURCE_REMOVE;
     }
-  g_ptr_array_extend_and_steal (self->committed, g_steal_pointer (&held));
-  start_sync (self);
+  else
+    {
+      g_ptr_array_extend_and_steal (self->committed, g_steal_pointer (&held));
+      start_sync (self);
+    }
+  /* No sync started: the batch had no reply to hold (every request of it
+   * went on in a thread, as sign-ins do), or it failed. The snapshot taken
+   * above is let go, as at the end of a sync. Kept, it stayed held with no
+   * sync under way, and the next sync's reads were answered from it: without
+   * what had been answered since, such as a token signed in meanwhile (a
+   * 401 under a flood of sign-ins), or an upload. */
+  if (!self->syncing)
+    quorum_store_snapshot_drop (self->store);
   return G_SOURCE_REMOVE;
 }
 
@@ -166,28 +176,14 @@ _quorum_server_hold_until_commit (QuorumServer      *self,
  * only what is on disk: what was committed before the last sync that ended,
  * or all that was committed when no commit waits for a sync. It never waits
  * for a batch's sync, and never shows a change not yet acknowledged, which
- * a read inside the open batch could. Returns FALSE when the store has no
- * such snapshot (the log is being checkpointed): the read is then answered
- * in the batch, after its sync. */
-/* Whether the caller's token is known in the snapshot a read would use. A
- * token signed in moments ago may not be there yet; such a read goes the
- * batch's way, which sees it, rather than being refused. */
-static gboolean
-token_on_disk (QuorumServer      *self,
-               SoupServerMessage *msg)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
-  g_autofree char *hash = NULL;
-  g_autoptr(JsonObject) caller = NULL;
-
-  if (authorization == NULL || !g_str_has_prefix (authorization, "Bearer "))
-    return TRUE;   /* refused the same way on either path */
-  hash = quorum_token_hash (authorization + strlen ("Bearer "));
-  caller = quorum_store_user_for_token (self->store, hash, g_get_real_time () / G_USEC_PER_SEC, NULL);
-  return caller != NULL;
-}
-
+ * a read inside the open batch could. Returns FALSE when the read is to be
+ * answered in the batch, after its sync: the store has no such snapshot
+ * (the log is being checkpointed), or the caller's token is not in it yet.
+ *
+ * The token is looked up once, on the reader. One it does not know may have
+ * been signed in moments ago, after the snapshot: the writer, which sees
+ * every commit, then tells a token to refuse at once (401, as the batch
+ * would) from one to serve the batch's way, with the caller it found. */
 static gboolean
 answer_from_disk (QuorumServer      *self,
                   SoupServerMessage *msg,
@@ -198,15 +194,33 @@ answer_from_disk (QuorumServer      *self,
 
   if (!quorum_store_read_begin (self->store, !self->syncing && self->committed->len == 0))
     return FALSE;
-  if (!route->anonymous && !token_on_disk (self, msg))
-    {
-      quorum_store_read_end (self->store);
-      return FALSE;
-    }
   request = _quorum_request_new (self, msg, ids);
   request->from_disk = TRUE;
-  if (route->anonymous || _quorum_request_authenticate (request))
-    route->handler (request);
+  if (!route->anonymous)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!_quorum_request_find_caller (request, &error))
+        {
+          gboolean refused;
+
+          quorum_store_read_end (self->store);
+          request->from_disk = FALSE;
+          refused = g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED);
+          g_clear_error (&error);
+          if (refused && !_quorum_request_find_caller (request, &error))
+            {
+              _quorum_request_reply_unauthorized (request, error);
+              _quorum_request_free (request);
+              return TRUE;
+            }
+          if (request->caller != NULL)
+            _quorum_request_keep_caller (request);
+          _quorum_request_free (request);
+          return FALSE;
+        }
+    }
+  route->handler (request);
   quorum_store_read_end (self->store);
   /* A handler that went on in a thread answers through
    * _quorum_request_finish, after the syncs under way. */
@@ -233,16 +247,22 @@ dispatch (SoupServer        *soup,
     {
       QuorumRequest *request;
 
-      if (g_str_equal (method, "GET") && answer_from_disk (self, msg, route, ids))
+      if (strcmp (method, "GET") == 0 && answer_from_disk (self, msg, route, ids))
         return;
+      request = _quorum_request_new (self, msg, ids);
+      /* A refused token is answered at once, without a batch. */
+      if (!route->anonymous && !_quorum_request_authenticate (request))
+        {
+          _quorum_request_free (request);
+          return;
+        }
       if (!open_batch (self, &error))
         {
           quorum_http_reply_gerror (msg, error);
+          _quorum_request_free (request);
           return;
         }
-      request = _quorum_request_new (self, msg, ids);
-      if (route->anonymous || _quorum_request_authenticate (request))
-        route->handler (request);
+      route->handler (request);
       if (!request->paused)
         {
           soup_server_message_pause (msg);
@@ -475,35 +495,20 @@ reply_too_large (SoupServerMessage *msg,
 
 /* ---- before the body ---------------------------------------------------- */
 
-static gboolean
-is_upload (const char *method,
-           const char *path)
-{
-  return g_str_equal (method, "POST") && _quorum_route_matches ("/api/v1/projects/{id}/files", path);
-}
-
-/* A save of a task's instances, whole or a delta: a big task's. */
-static gboolean
-is_instances_save (const char *method,
-                   const char *path)
-{
-  return (g_str_equal (method, "PUT") || g_str_equal (method, "PATCH")) &&
-         _quorum_route_matches ("/api/v1/tasks/{id}/instances", path);
-}
-
-static gboolean
-is_coco_import (const char *method,
-                const char *path)
-{
-  return g_str_equal (method, "POST") && _quorum_route_matches ("/api/v1/projects/{id}/import/coco", path);
-}
+static void body_chunk (SoupServerMessage *msg,
+                        GBytes            *chunk,
+                        gpointer           user_data);
 
 /* Once the headers are read and before the body is: a route that needs a
  * token checks it now, so that nobody without one gets a body read beyond
  * the anonymous limit; the body's limit follows from the route and the
  * caller, and a body announced over it is refused from its headers. A
  * chunked body is counted as it comes (body_chunk). An upload is set to
- * stream to disk. */
+ * stream to disk.
+ *
+ * A request without a body (a GET, mostly; not an upload) has no limit to
+ * choose: its token is looked up once, by its handler (on a reader for a
+ * GET). */
 static void
 check_early (SoupServer        *soup,
              SoupServerMessage *msg,
@@ -514,8 +519,10 @@ check_early (SoupServer        *soup,
   QuorumServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  gboolean known_length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH;
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  gboolean known_length = encoding == SOUP_ENCODING_CONTENT_LENGTH;
   goffset length = known_length ? soup_message_headers_get_content_length (headers) : 0;
+  gboolean has_body = encoding != SOUP_ENCODING_NONE && (!known_length || length > 0);
   QuorumConnection *connection = connection_of (self, msg);
   gint64 limit = self->limits.max_anonymous_body;
   gint64 ids[QUORUM_MAX_PATH_IDS];
@@ -523,7 +530,9 @@ check_early (SoupServer        *soup,
   gboolean signed_in = FALSE;
   const QuorumRoute *route = _quorum_route_find (method, path, ids, &path_known);
 
-  if (route != NULL && !route->anonymous)
+  /* An upload is set up here whatever its size: its handler reads what
+   * streamed to disk, and an empty one is refused there. */
+  if (route != NULL && !route->anonymous && (has_body || route->body == QUORUM_ROUTE_BODY_UPLOAD))
     {
       QuorumRequest request = { .server = self, .msg = msg };
 
@@ -535,10 +544,22 @@ check_early (SoupServer        *soup,
       g_clear_pointer (&request.caller, json_object_unref);
       g_free (request.token_hash);
       if (signed_in)
-        limit = is_upload (method, path) ? self->max_upload
-              : is_coco_import (method, path) ? QUORUM_SERVER_MAX_IMPORT_BODY
-              : is_instances_save (method, path) ? self->limits.max_instances_body
-              : self->limits.max_json_body;
+        switch (route->body)
+          {
+          case QUORUM_ROUTE_BODY_UPLOAD:
+            limit = self->max_upload;
+            break;
+          case QUORUM_ROUTE_BODY_IMPORT:
+            limit = QUORUM_SERVER_MAX_IMPORT_BODY;
+            break;
+          case QUORUM_ROUTE_BODY_INSTANCES:
+            limit = self->limits.max_instances_body;
+            break;
+          case QUORUM_ROUTE_BODY_JSON:
+          default:
+            limit = self->limits.max_json_body;
+            break;
+          }
     }
   if (connection != NULL)
     {
@@ -553,30 +574,25 @@ check_early (SoupServer        *soup,
       return;
     }
   /* The bytes of all instance saves held at once (quorum-server-bodies.c). */
-  if (signed_in && is_instances_save (method, path) &&
+  if (signed_in && route->body == QUORUM_ROUTE_BODY_INSTANCES &&
       !_quorum_server_claim_instances_body (self, msg, known_length ? length : -1))
     {
       reply_and_close (self, msg);
       return;
     }
-  if (signed_in && is_upload (method, path))
-    _quorum_server_begin_upload (self, msg);
-}
-
-/* ---- following each connection ----------------------------------------- */
-
-static void
-body_started (SoupServerMessage *msg,
-              gpointer           user_data)
-{
-  QuorumConnection *connection = connection_of (user_data, msg);
-
   if (connection != NULL && !connection->closing)
     {
       connection->state = CONNECTION_BODY;
       connection->since = g_get_monotonic_time ();
     }
+  /* Only a body comes in chunks; a request without one costs no handler. */
+  if (has_body)
+    g_signal_connect (msg, "got-chunk", G_CALLBACK (body_chunk), self);
+  if (signed_in && route->body == QUORUM_ROUTE_BODY_UPLOAD)
+    _quorum_server_begin_upload (self, msg);
 }
+
+/* ---- following each connection ----------------------------------------- */
 
 static void
 body_chunk (SoupServerMessage *msg,
@@ -598,8 +614,10 @@ body_chunk (SoupServerMessage *msg,
     }
 }
 
+/* SoupServer::request-read: the body is in, the handler comes next. */
 static void
-body_done (SoupServerMessage *msg,
+body_done (SoupServer        *soup,
+           SoupServerMessage *msg,
            gpointer           user_data)
 {
   QuorumConnection *connection = connection_of (user_data, msg);
@@ -712,9 +730,6 @@ request_started (SoupServer        *soup,
   connection->since = g_get_monotonic_time ();
   connection->body_read = 0;
   connection->body_limit = self->limits.max_anonymous_body;
-  g_signal_connect (msg, "got-headers", G_CALLBACK (body_started), self);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (body_chunk), self);
-  g_signal_connect (msg, "got-body", G_CALLBACK (body_done), self);
 }
 
 static void
@@ -750,18 +765,42 @@ request_ended (SoupServer        *soup,
  * ended, before the reaper closes it. */
 #define CLOSING_SECONDS  30
 
-static gboolean
-client_hung_up (GSocket *socket)
+/* The connections between requests whose client has hung up (or that the
+ * server shut down), asked of the kernel with one poll() for all of them:
+ * the reaper runs for every new connection once the caps are reached, which
+ * clients that open a connection per request make frequent. */
+static GHashTable *
+hung_up_connections (QuorumServer *self)
 {
-  GIOCondition condition = g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR);
-  char byte;
+  GHashTable *hung_up = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) fds = g_array_new (FALSE, FALSE, sizeof (GPollFD));
+  g_autoptr(GPtrArray) polled = g_ptr_array_new ();
+  GHashTableIter iter;
+  QuorumConnection *connection;
 
-  if (condition & (G_IO_HUP | G_IO_ERR))
-    return TRUE;
-  /* Readable with nothing to read is the end of the stream; readable with
-   * bytes is the next request, libsoup's to read. */
-  return (condition & G_IO_IN) &&
-         recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &connection))
+    if (connection->state == CONNECTION_IDLE && !g_socket_is_closed (connection->socket))
+      {
+        GPollFD fd = { g_socket_get_fd (connection->socket), G_IO_IN | G_IO_HUP | G_IO_ERR, 0 };
+
+        g_array_append_val (fds, fd);
+        g_ptr_array_add (polled, connection);
+      }
+  if (fds->len == 0 || g_poll ((GPollFD *) (gpointer) fds->data, fds->len, 0) <= 0)
+    return hung_up;
+  for (guint i = 0; i < fds->len; i++)
+    {
+      GPollFD *fd = &g_array_index (fds, GPollFD, i);
+      char byte;
+
+      /* Readable with nothing to read is the end of the stream; readable
+       * with bytes is the next request, libsoup's to read. */
+      if ((fd->revents & (G_IO_HUP | G_IO_ERR)) ||
+          ((fd->revents & G_IO_IN) && recv (fd->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0))
+        g_hash_table_add (hung_up, g_ptr_array_index (polled, i));
+    }
+  return hung_up;
 }
 
 static gboolean
@@ -769,6 +808,7 @@ reap_connections (gpointer user_data)
 {
   QuorumServer *self = user_data;
   gint64 now = g_get_monotonic_time ();
+  g_autoptr(GHashTable) hung_up = hung_up_connections (self);
   GHashTableIter iter;
   QuorumConnection *connection;
 
@@ -783,7 +823,7 @@ reap_connections (gpointer user_data)
           g_hash_table_iter_remove (&iter);
         }
       else if (connection->state == CONNECTION_IDLE &&
-               (waited >= self->limits.keepalive_timeout || client_hung_up (connection->socket)))
+               (waited >= self->limits.keepalive_timeout || g_hash_table_contains (hung_up, connection)))
         {
           g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
           g_socket_close (connection->socket, NULL);
@@ -892,6 +932,7 @@ quorum_server_new (const char  *data_dir,
   soup_server_add_early_handler (self->soup, NULL, check_early, self, NULL);
   soup_server_add_handler (self->soup, NULL, dispatch, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
+  g_signal_connect (self->soup, "request-read", G_CALLBACK (body_done), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_ended), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_ended), self);
   self->reaper = g_timeout_add (REAP_INTERVAL_MS, reap_connections, self);

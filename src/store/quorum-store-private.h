@@ -20,7 +20,14 @@ typedef struct
   /* The statements of @statements, by pointer, with the members their
    * columns make in a row (StatementColumns), found without hashing the SQL. */
   GHashTable *columns;
+  /* The statements of @statements by the address of the SQL text they were
+   * asked for with (most are literals), tried before hashing the text. */
+  GHashTable *by_address;
   gboolean    reading;     /* a reader: in a read transaction */
+  /* A reader's own: BEGIN, the first read that takes its snapshot, COMMIT. */
+  sqlite3_stmt *begin;
+  sqlite3_stmt *first_read;
+  sqlite3_stmt *end;
 } QuorumStoreLink;
 
 struct _QuorumStore

@@ -372,8 +372,16 @@ prepare_valist (QuorumStore  *store,
                 const char   *types,
                 va_list       args)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (store->link->statements, sql);
+  sqlite3_stmt *stmt = g_hash_table_lookup (store->link->by_address, sql);
 
+  /* The same address may hold other text by now (a string built and freed):
+   * the statement's own text says whether it is this one. */
+  if (stmt == NULL || strcmp (sqlite3_sql (stmt), sql) != 0)
+    {
+      stmt = g_hash_table_lookup (store->link->statements, sql);
+      if (stmt != NULL)
+        g_hash_table_insert (store->link->by_address, (gpointer) sql, stmt);
+    }
   if (stmt == NULL || g_hash_table_contains (store->link->in_use, stmt))
     {
       gboolean cache = stmt == NULL;
@@ -389,6 +397,7 @@ prepare_valist (QuorumStore  *store,
       if (cache)
         {
           g_hash_table_insert (store->link->statements, g_strdup (sql), stmt);
+          g_hash_table_insert (store->link->by_address, (gpointer) sql, stmt);
           g_hash_table_insert (store->link->columns, stmt, statement_columns_new (stmt));
         }
     }
@@ -629,8 +638,24 @@ column_value (QuorumStore  *store,
     }
 }
 
+/* The row @stmt stands on, as an object named by its columns. */
+static JsonObject *
+row_object (QuorumStore      *store,
+            sqlite3_stmt     *stmt,
+            StatementColumns *columns)
+{
+  JsonObject *row = json_object_new ();
+
+  for (int i = 0; i < columns->n_columns; i++)
+    json_object_set_member (row, columns->members[i], column_value (store, stmt, i, columns->is_json[i]));
+  return row;
+}
+
+/* Steps @stmt for its rows: all of them into an array, or with @first_only
+ * the first as an object (the array then holds it alone). */
 static JsonNode *
 rows_valist (QuorumStore  *store,
+             gboolean      first_only,
              GError      **error,
              const char   *sql,
              const char   *types,
@@ -638,7 +663,7 @@ rows_valist (QuorumStore  *store,
 {
   g_auto(Statement) statement = { store, prepare_valist (store, error, sql, types, args) };
   sqlite3_stmt *stmt = statement.stmt;
-  g_autoptr(JsonArray) rows = json_array_new ();
+  g_autoptr(JsonArray) rows = NULL;
   StatementColumns *columns;
   StatementColumns *own = NULL;
   int rc;
@@ -648,13 +673,15 @@ rows_valist (QuorumStore  *store,
   columns = g_hash_table_lookup (store->link->columns, stmt);
   if (columns == NULL)
     columns = own = statement_columns_new (stmt);
+  rows = json_array_new ();
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      JsonObject *row = json_object_new ();
-
-      for (int i = 0; i < columns->n_columns; i++)
-        json_object_set_member (row, columns->members[i], column_value (store, stmt, i, columns->is_json[i]));
-      json_array_add_object_element (rows, row);
+      json_array_add_object_element (rows, row_object (store, stmt, columns));
+      if (first_only)
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
     }
   g_clear_pointer (&own, statement_columns_free);
   if (rc != SQLITE_DONE)
@@ -676,7 +703,7 @@ _quorum_store_rows (QuorumStore  *store,
   va_list args;
 
   va_start (args, types);
-  rows = rows_valist (store, error, sql, types, args);
+  rows = rows_valist (store, FALSE, error, sql, types, args);
   va_end (args);
   return rows;
 }
@@ -694,7 +721,7 @@ _quorum_store_row (QuorumStore  *store,
   va_list args;
 
   va_start (args, types);
-  rows = rows_valist (store, error, sql, types, args);
+  rows = rows_valist (store, TRUE, error, sql, types, args);
   va_end (args);
   if (rows == NULL)
     return NULL;
@@ -933,6 +960,7 @@ link_init (QuorumStoreLink *link)
   link->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
   link->in_use = g_hash_table_new (NULL, NULL);
   link->columns = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) statement_columns_free);
+  link->by_address = g_hash_table_new (NULL, NULL);
 }
 
 static void
@@ -941,8 +969,12 @@ link_clear (QuorumStoreLink *link)
   if (link == NULL)
     return;
   g_clear_pointer (&link->columns, g_hash_table_unref);
+  g_clear_pointer (&link->by_address, g_hash_table_unref);
   g_clear_pointer (&link->statements, g_hash_table_unref);
   g_clear_pointer (&link->in_use, g_hash_table_unref);
+  g_clear_pointer (&link->begin, sqlite3_finalize);
+  g_clear_pointer (&link->first_read, sqlite3_finalize);
+  g_clear_pointer (&link->end, sqlite3_finalize);
   if (link->db != NULL)
     sqlite3_close (link->db);
   link->db = NULL;
@@ -1041,6 +1073,15 @@ quorum_store_open (const char  *data_dir,
         }
       sqlite3_busy_timeout (reader->db, 5000);
       sqlite3_extended_result_codes (reader->db, 1);
+      if (sqlite3_prepare_v3 (reader->db, "BEGIN", -1, SQLITE_PREPARE_PERSISTENT, &reader->begin, NULL) != SQLITE_OK ||
+          sqlite3_prepare_v3 (reader->db, "SELECT count(*) FROM meta", -1, SQLITE_PREPARE_PERSISTENT,
+                              &reader->first_read, NULL) != SQLITE_OK ||
+          sqlite3_prepare_v3 (reader->db, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT, &reader->end, NULL) != SQLITE_OK)
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s", store->path,
+                       sqlite3_errmsg (reader->db));
+          return NULL;
+        }
     }
   return g_steal_pointer (&store);
 }
@@ -1066,11 +1107,23 @@ quorum_store_close (QuorumStore *store)
 
 /* ---- reads from what is on disk ---------------------------------------- */
 
+/* Steps a statement of a reader's own to its end and resets it. */
+static gboolean
+reader_step (sqlite3_stmt *stmt)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    ;
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE;
+}
+
 static gboolean
 reader_begin (QuorumStoreLink *reader)
 {
   /* BEGIN is deferred: the first read takes the snapshot. */
-  if (sqlite3_exec (reader->db, "BEGIN; SELECT count(*) FROM meta;", NULL, NULL, NULL) != SQLITE_OK)
+  if (!reader_step (reader->begin) || !reader_step (reader->first_read))
     {
       g_warning ("a reader cannot begin: %s", sqlite3_errmsg (reader->db));
       sqlite3_exec (reader->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1085,7 +1138,8 @@ reader_end (QuorumStoreLink *reader)
 {
   if (reader == NULL || !reader->reading)
     return;
-  sqlite3_exec (reader->db, "COMMIT", NULL, NULL, NULL);
+  if (!reader_step (reader->end))
+    sqlite3_exec (reader->db, "ROLLBACK", NULL, NULL, NULL);
   reader->reading = FALSE;
 }
 

@@ -450,6 +450,10 @@ try:
     check("a name of 255 bytes is taken", status == 201 and body["name"] == "y" * 251 + ".png", body)
     status, body = upload("caf%C3%A9%201.png")
     check("a UTF-8 name with a space is taken", status == 201 and body["name"] == "café 1.png", body)
+    status, body = call("POST", "/projects/1/files?name=empty.png", s.root, raw=b"", content_type="image/png")
+    check("an empty upload is 400 naming the body", status == 400 and error_message(body).startswith("body:"), body)
+    status, body = call("POST", "/projects/1/files?name=empty.png", "not-a-token", raw=b"", content_type="image/png")
+    check("and 401 without a valid token", status == 401, body)
 
     # ---- 12. One account signing in in a loop keeps 100 sign-ins, not all ----
     _, first = s.user("looper", "viewer")

@@ -114,6 +114,39 @@ try:
     status, reply, took = timed("PUT", "/tasks/%d/instances" % task_id, ann,
                                 {"version": saved_reply["body"]["version"], "instances": []})
     check("a write is still answered only after its sync", status == 200 and took >= SYNC * 0.9, (status, took))
+    version = reply["version"]
+
+    # What is answered from a thread's work with no sync under way (an upload,
+    # a sign-in: their batches hold no reply) is read back during the next
+    # write's sync. The server used to keep the snapshot taken for such a
+    # batch, with no sync to end it, and answered the next sync's reads from
+    # it: the upload was not listed, and the new token not known (401, or the
+    # read sent the batch's way, after the sync).
+    status, uploaded = server.call("POST", "/projects/1/files?name=b.png", root, raw=png(8, 8, 2),
+                                   content_type="image/png")
+    assert status == 201
+    fresh = server.login("ann", "ann-password")
+    later = {}
+
+    def save_again():
+        later["status"], later["body"], later["took"] = timed(
+            "PUT", "/tasks/%d/instances" % task_id, ann, {"version": version, "instances": []})
+
+    saver = threading.Thread(target=save_again)
+    started = time.monotonic()
+    saver.start()
+    time.sleep(0.2)
+    status_files, files, took_files = timed("GET", "/projects/1/files", root)
+    files_during = time.monotonic() - started < SYNC * 0.8
+    status, me, took = timed("GET", "/me", fresh)
+    me_during = time.monotonic() - started < SYNC * 0.8
+    saver.join()
+    check("during a write's sync, an upload answered before it is listed (%.0f ms)" % (1000 * took_files),
+          status_files == 200 and uploaded["id"] in [f["id"] for f in files] and took_files < FAST and files_during,
+          (status_files, [f["id"] for f in files], took_files, files_during))
+    check("and a token signed in before it reads at once (%.0f ms)" % (1000 * took),
+          status == 200 and me["name"] == "ann" and took < FAST and me_during, (status, me, took, me_during))
+    check("the write itself waited for its sync", later["status"] == 200 and later["took"] >= SYNC * 0.9, later)
 finally:
     server.close()
 report()
