@@ -65,6 +65,8 @@ struct _QuorumReviewPanel
   /* consensus: the steps taken here that the server can undo (it keeps
    * the output before each), and the step on its way */
   guint                undo_steps;
+
+  GPtrArray           *comment_rows;   /* AdwActionRow: the review comments of the task, in order */
   char                *step_name;      /* "best", "copy", "clear" or "undo" */
   gboolean             output_edited;  /* the reviewer edited the ground truth since it was last set */
   GHashTable          *stars;          /* candidate instance id → 1…5 */
@@ -1354,6 +1356,10 @@ reset (QuorumReviewPanel *self)
       quorum_canvas_set_editable (self->canvas, TRUE);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->comments_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->comments_label), TRUE);
+  for (guint i = 0; i < self->comment_rows->len; i++)
+    adw_preferences_group_remove (self->comments_group, g_ptr_array_index (self->comment_rows, i));
+  g_ptr_array_set_size (self->comment_rows, 0);
 }
 
 static GdkRGBA
@@ -1363,6 +1369,90 @@ parse_color (const char *text)
 
   gdk_rgba_parse (&color, text);
   return color;
+}
+
+/* Choosing a comment pinned to an instance selects the instance: the
+ * task's own (a returned draw) or the reviewed draw's layer. */
+static void
+on_comment_activated (AdwActionRow      *row,
+                      QuorumReviewPanel *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "instance");
+  g_autoptr(GPtrArray) own = NULL;
+
+  if (id == NULL || self->canvas == NULL)
+    return;
+  if (self->kind == QUORUM_REVIEW_DRAW)
+    {
+      quorum_canvas_select_layer_instance (self->canvas, QUORUM_REVIEW_LAYER_DRAW, id);
+      return;
+    }
+  own = quorum_canvas_get_instances (self->canvas);
+  for (guint i = 0; i < own->len; i++)
+    if (g_strcmp0 (((QuorumInstance *) g_ptr_array_index (own, i))->id, id) == 0)
+      {
+        quorum_canvas_select (self->canvas, (int) i);
+        return;
+      }
+  show_toast (self, _("That instance is no longer in the task"));
+}
+
+/* The review comments of every round, oldest first: the text, who wrote it
+ * in which round, and what it is pinned to. A returned draw task opens with
+ * them; a review shows those of earlier rounds. */
+static void
+show_review_comments (QuorumReviewPanel *self,
+                      JsonObject        *view)
+{
+  JsonNode *node = json_object_get_member (view, "review_comments");
+  JsonArray *comments = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  if (comments == NULL || json_array_get_length (comments) == 0)
+    return;
+  adw_preferences_group_set_title (self->comments_group, _("Review Comments"));
+  /* The rows say it all; the old single text would repeat the task comment. */
+  gtk_widget_set_visible (GTK_WIDGET (self->comments_label), FALSE);
+  for (guint i = 0; i < json_array_get_length (comments); i++)
+    {
+      JsonObject *comment = json_array_get_object_element (comments, i);
+      JsonNode *pin_node = json_object_get_member (comment, "pin");
+      JsonObject *pin = pin_node != NULL && JSON_NODE_HOLDS_OBJECT (pin_node) ? json_node_get_object (pin_node) : NULL;
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *where = NULL;
+      g_autofree char *subtitle = NULL;
+      g_autofree char *title = g_markup_escape_text (json_object_get_string_member_with_default (comment, "text", ""),
+                                                     -1);
+
+      if (pin != NULL && json_object_has_member (pin, "instance"))
+        {
+          const char *id = json_object_get_string_member_with_default (pin, "instance", "");
+
+          where = g_strdup (_("on an instance: choose to select it"));
+          g_object_set_data_full (G_OBJECT (row), "instance", g_strdup (id), g_free);
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+          g_signal_connect_object (row, "activated", G_CALLBACK (on_comment_activated), self, 0);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("find-location-symbolic"));
+        }
+      else if (pin != NULL && json_object_has_member (pin, "x"))
+        /* Translators: where a review comment is pinned, in image pixels */
+        where = g_strdup_printf (_("at %.0f, %.0f on the image"), json_object_get_double_member_with_default (pin, "x", 0),
+                                 json_object_get_double_member_with_default (pin, "y", 0));
+      else
+        where = g_strdup (_("on the task"));
+      /* Translators: "Round 2 · rita rejected · on the task" */
+      subtitle = g_strdup_printf (_("Round %d · %s %s · %s"),
+                                  (int) json_object_get_int_member_with_default (comment, "round", 0),
+                                  json_object_get_string_member_with_default (comment, "author_name", "?"),
+                                  g_strcmp0 (json_object_get_string_member_with_default (comment, "decision", ""),
+                                             "accept") == 0 ? _("accepted") : _("rejected"),
+                                  where);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_preferences_group_add (self->comments_group, row);
+      g_ptr_array_add (self->comment_rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
 }
 
 /* A draw task of a job that is not blind: the file's other passes as
@@ -1425,7 +1515,10 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
   if (quorum_review_kind_of_view (view) == QUORUM_REVIEW_NONE || session == NULL || self->canvas == NULL)
     {
       if (view != NULL && session != NULL && self->canvas != NULL)
-        show_others (self, view);
+        {
+          show_others (self, view);
+          show_review_comments (self, view);
+        }
       update_actions (self);
       return;
     }
@@ -1506,6 +1599,7 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
       gtk_label_set_label (self->comments_label, comments);
       gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
     }
+  show_review_comments (self, view);
   update_actions (self);
 }
 
@@ -1552,6 +1646,24 @@ quorum_review_panel_get_set_color (QuorumReviewPanel *self,
   g_return_val_if_fail (QUORUM_IS_REVIEW_PANEL (self), NULL);
   g_return_val_if_fail (index < self->rows->len, NULL);
   return g_object_get_data (g_ptr_array_index (self->rows, index), "color");
+}
+
+/* How many review comments the task shows. */
+guint
+quorum_review_panel_get_n_comments (QuorumReviewPanel *self)
+{
+  g_return_val_if_fail (QUORUM_IS_REVIEW_PANEL (self), 0);
+  return self->comment_rows->len;
+}
+
+/* Chooses comment @index, as a click on its row does. */
+void
+quorum_review_panel_choose_comment (QuorumReviewPanel *self,
+                                    guint              index)
+{
+  g_return_if_fail (QUORUM_IS_REVIEW_PANEL (self));
+  g_return_if_fail (index < self->comment_rows->len);
+  g_signal_emit_by_name (g_ptr_array_index (self->comment_rows, index), "activated");
 }
 
 /* Whether a consensus step can be undone (review.undo-step is enabled). */
@@ -1642,6 +1754,7 @@ quorum_review_panel_finalize (GObject *object)
   g_clear_pointer (&self->stars, g_hash_table_unref);
   g_clear_pointer (&self->pass_colors, g_hash_table_unref);
   g_clear_pointer (&self->step_name, g_free);
+  g_clear_pointer (&self->comment_rows, g_ptr_array_unref);
   g_clear_pointer (&self->missing, g_hash_table_unref);
   g_free (self->comments);
   G_OBJECT_CLASS (quorum_review_panel_parent_class)->finalize (object);
@@ -1703,6 +1816,7 @@ quorum_review_panel_init (QuorumReviewPanel *self)
   self->rows = g_ptr_array_new ();
   self->stars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pass_colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->comment_rows = g_ptr_array_new ();
   self->missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), entries, G_N_ELEMENTS (entries), self);

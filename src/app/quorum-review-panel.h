@@ -48,6 +48,9 @@ char             *quorum_review_panel_describe_set       (QuorumReviewPanel *sel
 const char       *quorum_review_panel_get_set_color      (QuorumReviewPanel *self,
                                                           guint              index);
 gboolean          quorum_review_panel_can_undo           (QuorumReviewPanel *self);
+guint             quorum_review_panel_get_n_comments     (QuorumReviewPanel *self);
+void              quorum_review_panel_choose_comment     (QuorumReviewPanel *self,
+                                                          guint              index);
 int               quorum_review_panel_get_stars          (QuorumReviewPanel *self,
                                                           const char        *instance_id);
 gboolean          quorum_review_panel_get_missing        (QuorumReviewPanel *self,

@@ -457,8 +457,10 @@ show_review (QuorumWindow *self,
   gboolean reviewing = kind != QUORUM_REVIEW_NONE;
 
   quorum_review_panel_set_task (self->review_panel, self->session, view);
-  /* A draw task of a job that is not blind shows the other passes there. */
-  adw_view_stack_page_set_visible (page, reviewing || quorum_review_panel_get_n_sets (self->review_panel) > 0);
+  /* A draw task of a job that is not blind shows the other passes there,
+   * and a returned one the reviewer's comments, which it opens with. */
+  adw_view_stack_page_set_visible (page, reviewing || quorum_review_panel_get_n_sets (self->review_panel) > 0 ||
+                                         quorum_review_panel_get_n_comments (self->review_panel) > 0);
   /* A review's own instances are none: only consensus edits a set. */
   if (instances != NULL)
     adw_view_stack_page_set_visible (instances, !reviewing || kind == QUORUM_REVIEW_CONSENSUS);
@@ -466,7 +468,7 @@ show_review (QuorumWindow *self,
   adw_view_switcher_set_policy (self->side_switcher, kind == QUORUM_REVIEW_CONSENSUS ? ADW_VIEW_SWITCHER_POLICY_NARROW
                                                                                     : ADW_VIEW_SWITCHER_POLICY_WIDE);
   gtk_widget_set_visible (self->decision_bar, reviewing);
-  if (reviewing)
+  if (reviewing || quorum_review_panel_get_n_comments (self->review_panel) > 0)
     adw_view_stack_set_visible_child (self->side_stack, GTK_WIDGET (self->review_panel));
   else if (adw_view_stack_get_visible_child (self->side_stack) == GTK_WIDGET (self->review_panel))
     adw_view_stack_set_visible_child_name (self->side_stack, "labels");

@@ -320,6 +320,46 @@ test_reject (void)
   draw = server_task (json_object_get_int_member (review, "reviews"));
   g_assert_cmpstr (json_object_get_string_member (draw, "comments"), ==, "The truck on the left is missing.");
 
+  /* The annotator's returned task lists the comment, with one pinned to an
+   * instance beside it; choosing that one selects the instance. (A panel of
+   * its own, as the annotator's window would have it.) */
+  {
+    QuorumReviewPanel *theirs = g_object_ref_sink (g_object_new (QUORUM_TYPE_REVIEW_PANEL, NULL));
+    QuorumCanvas *their_canvas = QUORUM_CANVAS (g_object_ref_sink (quorum_canvas_new ()));
+    JsonArray *listed = json_object_get_array_member (draw, "review_comments");
+    g_autoptr(GPtrArray) instances = quorum_wire_read_instances (json_object_get_member (draw, "instances"), NULL,
+                                                                 "instances", NULL);
+    JsonObject *pinned = json_object_new ();
+    JsonObject *pin = json_object_new ();
+    const QuorumInstance *target;
+
+    g_assert_cmpuint (json_array_get_length (listed), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (listed, 0), "text"), ==,
+                     "The truck on the left is missing.");
+    g_assert_nonnull (instances);
+    g_assert_cmpuint (instances->len, >=, 2);
+    target = g_ptr_array_index (instances, 1);
+    json_object_set_string_member (pin, "instance", target->id);
+    json_object_set_int_member (pinned, "round", 1);
+    json_object_set_string_member (pinned, "decision", "reject");
+    json_object_set_string_member (pinned, "text", "This box is too loose.");
+    json_object_set_object_member (pinned, "pin", pin);
+    json_object_set_string_member (pinned, "author_name", "rita");
+    json_array_add_object_element (listed, pinned);
+
+    quorum_canvas_set_instances (their_canvas, instances);
+    quorum_review_panel_bind_canvas (theirs, their_canvas);
+    quorum_review_panel_set_task (theirs, quorum_window_get_session (server.real.window), draw);
+    g_assert_cmpint (quorum_review_panel_get_kind (theirs), ==, QUORUM_REVIEW_NONE);
+    g_assert_cmpuint (quorum_review_panel_get_n_comments (theirs), ==, 2);
+    g_assert_cmpint (quorum_canvas_get_selected (their_canvas), ==, -1);
+    quorum_review_panel_choose_comment (theirs, 1);
+    g_assert_cmpint (quorum_canvas_get_selected (their_canvas), ==, 1);
+    quorum_review_panel_bind_canvas (theirs, NULL);
+    g_object_unref (theirs);
+    g_object_unref (their_canvas);
+  }
+
   /* And rita's next task of the job opens. */
   accepted_review = rejected_review;
   g_assert_true (app_test_wait_until (moved_on, NULL));
