@@ -5,6 +5,7 @@
 
 #include <locale.h>
 #include <math.h>
+#include <time.h>
 
 #include "quorum-canvas-private.h"
 
@@ -115,6 +116,8 @@ typedef struct
   int           measure;      /* of M_*, or -1 */
   GArray       *work[N_MEASURES];      /* input → after-paint, ms */
   GArray       *intervals[N_MEASURES]; /* after-paint → after-paint, ms */
+  GArray       *cpu[N_MEASURES];       /* processor time, every thread, after-paint → after-paint */
+  double        last_cpu;
   GArray       *sharp;                 /* zoom → after-paint of the first sharp frame, ms */
   gint64        open_start;
   double        open_ms;
@@ -311,6 +314,17 @@ tick (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
+/* Processor time of the whole process in ms: GTK's, the renderer's threads
+ * (Mesa's llvmpipe) and the tile workers'. */
+static double
+cpu_ms (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &now);
+  return now.tv_sec * 1000.0 + now.tv_nsec / 1e6;
+}
+
 static void
 after_paint (GdkFrameClock *clock,
              gpointer       user_data)
@@ -318,6 +332,7 @@ after_paint (GdkFrameClock *clock,
   Bench *bench = user_data;
   QuorumOverlay *overlay = _quorum_canvas_get_overlay (bench->canvas);
   gint64 now = g_get_monotonic_time ();
+  double cpu = cpu_ms ();
   guint frames = _quorum_canvas_get_frame_count (bench->canvas);
   gboolean painted = frames != bench->frames_painted;
 
@@ -335,10 +350,13 @@ after_paint (GdkFrameClock *clock,
       if (bench->last_paint != 0)
         {
           double interval = (now - bench->last_paint) / 1000.0;
+          double frame_cpu = cpu - bench->last_cpu;
 
           g_array_append_val (bench->intervals[bench->measure], interval);
+          g_array_append_val (bench->cpu[bench->measure], frame_cpu);
         }
       bench->last_paint = now;
+      bench->last_cpu = cpu;
     }
   else
     bench->last_paint = 0;
@@ -433,6 +451,7 @@ main (int   argc,
     {
       bench.work[i] = g_array_new (FALSE, FALSE, sizeof (double));
       bench.intervals[i] = g_array_new (FALSE, FALSE, sizeof (double));
+      bench.cpu[i] = g_array_new (FALSE, FALSE, sizeof (double));
     }
   bench.sharp = g_array_new (FALSE, FALSE, sizeof (double));
   bench.loop = g_main_loop_new (NULL, FALSE);
@@ -490,9 +509,11 @@ main (int   argc,
     {
       g_autofree char *work = g_strdup_printf ("%s: input → painted", names[i]);
       g_autofree char *interval = g_strdup_printf ("%s: frame interval", names[i]);
+      g_autofree char *cpu = g_strdup_printf ("%s: CPU per frame", names[i]);
 
       report (work, bench.work[i], "(tick callback's input → the frame clock's after-paint)");
       report (interval, bench.intervals[i], "(after-paint → after-paint)");
+      report (cpu, bench.cpu[i], "(processor time of every thread between after-paints)");
     }
   report ("sharp redraw after a zoom", bench.sharp,
           "(zoom at fit → after-paint of the first frame with every tile at the new scale)");
