@@ -5,6 +5,9 @@
 
 #include <math.h>
 #include <string.h>
+#if defined (__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "quorum-overlay-private.h"
 
@@ -82,7 +85,9 @@ blend_pixel (guint32 *pixel,
   *pixel = source + scale_bytes (*pixel, 255 - alpha);
 }
 
-/* OVER of one colour on @n pixels: a fill's row, most of its pixels. */
+/* OVER of one colour on @n pixels: a fill's row, most of its pixels. Four
+ * pixels at a time with SSE2 (every x86-64 processor has it), else two;
+ * the arithmetic is scale_bytes()'s in each case. */
 static void
 blend_span (guint32 *line,
             int      n,
@@ -92,6 +97,26 @@ blend_span (guint32 *line,
   guint64 sources = (guint64) source << 32 | source;
   int x = 0;
 
+#if defined (__SSE2__)
+  {
+    const __m128i zero = _mm_setzero_si128 ();
+    const __m128i inverse = _mm_set1_epi16 ((short) (255 - alpha));
+    const __m128i half = _mm_set1_epi16 (0x80);
+    const __m128i color = _mm_set1_epi32 ((int) source);
+
+    for (; x + 3 < n; x += 4)
+      {
+        __m128i pixels = _mm_loadu_si128 ((const __m128i *) (line + x));
+        __m128i low = _mm_add_epi16 (_mm_mullo_epi16 (_mm_unpacklo_epi8 (pixels, zero), inverse), half);
+        __m128i high = _mm_add_epi16 (_mm_mullo_epi16 (_mm_unpackhi_epi8 (pixels, zero), inverse), half);
+
+        low = _mm_srli_epi16 (_mm_add_epi16 (low, _mm_srli_epi16 (low, 8)), 8);
+        high = _mm_srli_epi16 (_mm_add_epi16 (high, _mm_srli_epi16 (high, 8)), 8);
+        pixels = _mm_add_epi8 (_mm_packus_epi16 (low, high), color);
+        _mm_storeu_si128 ((__m128i *) (line + x), pixels);
+      }
+  }
+#endif
   for (; x + 1 < n; x += 2)
     {
       guint64 pair;
@@ -281,8 +306,33 @@ raster_outline (QuorumRaster *raster,
             float fx = col0 + 0.5f - (float) xa, fy = (float) (yc - ya);
             float fdx = (float) dx, fdy = (float) dy, fstep = (float) step;
             float along = (fx * fdx + fy * fdy) * fstep, along_step = fdx * fstep;
+            int col = col0;
 
-            for (int col = col0; col < col1; col++, fx += 1, along += along_step)
+#if defined (__SSE2__)
+            {
+              const __m128 ramp = _mm_set_ps (3, 2, 1, 0);
+              const __m128 zero = _mm_setzero_ps (), one = _mm_set1_ps (1);
+              const __m128 vdx = _mm_set1_ps (fdx), vdy = _mm_set1_ps (fdy), vy = _mm_set1_ps (fy);
+              __m128 vx = _mm_add_ps (_mm_set1_ps (fx), ramp);
+              __m128 valong = _mm_add_ps (_mm_set1_ps (along), _mm_mul_ps (ramp, _mm_set1_ps (along_step)));
+              const __m128 four = _mm_set1_ps (4), along_four = _mm_set1_ps (4 * along_step);
+
+              for (; col + 3 < col1; col += 4)
+                {
+                  __m128 t = _mm_min_ps (_mm_max_ps (valong, zero), one);
+                  __m128 ex = _mm_sub_ps (_mm_mul_ps (t, vdx), vx);
+                  __m128 ey = _mm_sub_ps (_mm_mul_ps (t, vdy), vy);
+                  __m128 d2 = _mm_add_ps (_mm_mul_ps (ex, ex), _mm_mul_ps (ey, ey));
+
+                  _mm_storeu_ps (distance + col, _mm_min_ps (d2, _mm_loadu_ps (distance + col)));
+                  vx = _mm_add_ps (vx, four);
+                  valong = _mm_add_ps (valong, along_four);
+                }
+              fx += col - col0;
+              along = (fx * fdx + fy * fdy) * fstep;
+            }
+#endif
+            for (; col < col1; col++, fx += 1, along += along_step)
               {
                 float t = along < 0 ? 0 : along > 1 ? 1 : along;
                 float ex = t * fdx - fx, ey = t * fdy - fy;
@@ -298,8 +348,34 @@ raster_outline (QuorumRaster *raster,
     {
       float *distance = raster->distance + (gsize) (row - top) * box_width - left;
       guint32 *line = raster->pixels + (gsize) row * raster->stride;
+      int col = row_first[row - top], end = row_last[row - top];
 
-      for (int col = row_first[row - top]; col < row_last[row - top]; col++)
+#if defined (__SSE2__)
+      {
+        /* Four coverages at a time: reach − distance, within 0 and 1. */
+        const __m128 zero = _mm_setzero_ps (), one = _mm_set1_ps (1), far = _mm_set1_ps (FAR);
+        const __m128 vreach = _mm_set1_ps (freach), full = _mm_set1_ps (255), half_step = _mm_set1_ps (0.5f);
+
+        for (; col + 3 < end; col += 4)
+          {
+            __m128 d2 = _mm_loadu_ps (distance + col);
+            __m128 coverage = _mm_min_ps (_mm_max_ps (_mm_sub_ps (vreach, _mm_sqrt_ps (d2)), zero), one);
+            int values[4];
+
+            _mm_storeu_ps (distance + col, far);
+            _mm_storeu_si128 ((__m128i *) values,
+                              _mm_cvttps_epi32 (_mm_add_ps (_mm_mul_ps (coverage, full), half_step)));
+            for (int k = 0; k < 4; k++)
+              {
+                if (values[k] == 255)
+                  line[col + k] = color;
+                else if (values[k] > 0)
+                  blend_pixel (&line[col + k], scale_bytes (color, values[k]), values[k]);
+              }
+          }
+      }
+#endif
+      for (; col < end; col++)
         {
           float d2 = distance[col];
           guint value;

@@ -1093,12 +1093,24 @@ job_worker (gpointer data)
   return NULL;
 }
 
-/* Draws the job's tiles on two cores: this thread and one more. */
+static int
+compare_tile_work (gconstpointer a,
+                   gconstpointer b)
+{
+  const JobTile *x = *(const JobTile * const *) a, *y = *(const JobTile * const *) b;
+
+  return (int) y->items->len - (int) x->items->len;
+}
+
+/* Draws the job's tiles on two cores: this thread and one more. The busiest
+ * tiles go first, so that the two threads end close together rather than
+ * one drawing a full tile while the other waits. */
 static void
 job_run (Job *job)
 {
   GThread *helper = NULL;
 
+  g_ptr_array_sort (job->tiles, compare_tile_work);
   if (job->tiles->len > 1)
     helper = g_thread_new ("quorum-tiles", job_worker, job);
   job_worker (job);
