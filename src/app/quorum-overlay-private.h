@@ -27,9 +27,11 @@ typedef struct
   gsize    distance_size;
   int     *spans;     /* the first and last column + 1 of each row's outline */
   guint    spans_size;
-  double  *crossings; /* x of a fill's edges on one row */
+  double  *crossings; /* x of a fill's edges on its rows, row by row */
   int     *windings;
   guint    crossings_size;
+  int     *row_starts; /* where each row's crossings start in @crossings */
+  guint    row_starts_size;
   double  *points;    /* a shape's outline in output pixels, x y x y … */
   guint    points_size;
 } QuorumRaster;

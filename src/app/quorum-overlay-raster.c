@@ -45,6 +45,7 @@ _quorum_raster_clear (QuorumRaster *raster)
   g_free (raster->spans);
   g_free (raster->crossings);
   g_free (raster->windings);
+  g_free (raster->row_starts);
   g_free (raster->points);
 }
 
@@ -137,8 +138,24 @@ opaque_pixel (guint r,
   return 0xff000000u | r << 16 | g << 8 | b;
 }
 
+/* The rows whose pixel centres the edge from @ya to @yb crosses, within
+ * @row0 and @row1: yc = row + ½ with min ≤ yc < max, as raster_fill() counts. */
+static inline void
+edge_rows (double  ya,
+           double  yb,
+           int     row0,
+           int     row1,
+           int    *first,
+           int    *last)
+{
+  *first = MAX (row0, (int) ceil (MIN (ya, yb) - 0.5));
+  *last = MIN (row1, (int) ceil (MAX (ya, yb) - 0.5) - 1);
+}
+
 /* Fills the polygon @xy of @n points (non-zero winding, as cairo's default)
- * where it covers pixel centres, with @source premultiplied at @alpha. */
+ * where it covers pixel centres, with @source premultiplied at @alpha. Each
+ * edge's crossings go straight to the rows it spans (a counting sort by
+ * row), rather than every row testing every edge. */
 static void
 raster_fill (QuorumRaster *raster,
              const double *xy,
@@ -147,60 +164,92 @@ raster_fill (QuorumRaster *raster,
              guint         alpha)
 {
   double y0 = xy[1], y1 = xy[1];
-  int row0, row1;
+  int row0, row1, rows, total = 0;
+  int *starts;
 
   if (n < 3 || alpha == 0)
     return;
   for (guint i = 1; i < n; i++)
     y0 = MIN (y0, xy[2 * i + 1]), y1 = MAX (y1, xy[2 * i + 1]);
-  if (raster->crossings_size < n)
+  row0 = MAX (0, (int) ceil (y0 - 0.5));
+  row1 = MIN (raster->height - 1, (int) ceil (y1 - 0.5) - 1);
+  if (row1 < row0)
+    return;
+  rows = row1 - row0 + 1;
+  if (raster->row_starts_size < (guint) rows + 1)
     {
-      raster->crossings_size = MAX (n, 2 * raster->crossings_size);
+      raster->row_starts_size = MAX ((guint) rows + 1, 2 * raster->row_starts_size);
+      raster->row_starts = g_renew (int, raster->row_starts, raster->row_starts_size);
+    }
+  starts = raster->row_starts;
+  memset (starts, 0, sizeof (int) * (rows + 1));
+  for (guint i = 0, j = n - 1; i < n; j = i++)
+    {
+      int first, last;
+
+      edge_rows (xy[2 * j + 1], xy[2 * i + 1], row0, row1, &first, &last);
+      for (int row = first; row <= last; row++)
+        starts[row - row0 + 1]++;
+    }
+  for (int r = 0; r < rows; r++)
+    starts[r + 1] += starts[r];
+  total = starts[rows];
+  if (raster->crossings_size < (guint) total)
+    {
+      raster->crossings_size = MAX ((guint) total, 2 * raster->crossings_size);
       raster->crossings = g_renew (double, raster->crossings, raster->crossings_size);
       raster->windings = g_renew (int, raster->windings, raster->crossings_size);
     }
-  row0 = MAX (0, (int) ceil (y0 - 0.5));
-  row1 = MIN (raster->height - 1, (int) ceil (y1 - 0.5) - 1);
-  for (int row = row0; row <= row1; row++)
+  /* In edge order within each row, as a row testing every edge would
+   * find them; @starts moves on to each row's end meanwhile. */
+  for (guint i = 0, j = n - 1; i < n; j = i++)
     {
-      double yc = row + 0.5;
+      double xa = xy[2 * j], ya = xy[2 * j + 1], xb = xy[2 * i], yb = xy[2 * i + 1];
+      int dir = yb > ya ? 1 : -1, first, last;
+
+      edge_rows (ya, yb, row0, row1, &first, &last);
+      for (int row = first; row <= last; row++)
+        {
+          int k = starts[row - row0]++;
+
+          raster->crossings[k] = xa + (row + 0.5 - ya) * (xb - xa) / (yb - ya);
+          raster->windings[k] = dir;
+        }
+    }
+  for (int row = row1; row >= row0; row--)
+    {
       guint32 *line = raster->pixels + (gsize) row * raster->stride;
-      guint count = 0;
-      int winding = 0;
+      int begin = row > row0 ? starts[row - row0 - 1] : 0, end = starts[row - row0];
+      double *crossings = raster->crossings + begin;
+      int *windings = raster->windings + begin;
+      int count = end - begin, winding = 0;
       double start = 0;
 
-      for (guint i = 0, j = n - 1; i < n; j = i++)
+      /* Insertion sort, stable: a row of a small shape crosses few edges. */
+      for (int k = 1; k < count; k++)
         {
-          double xa = xy[2 * j], ya = xy[2 * j + 1], xb = xy[2 * i], yb = xy[2 * i + 1];
-          double x;
-          int dir;
-          guint k;
+          double x = crossings[k];
+          int dir = windings[k], m;
 
-          if ((ya <= yc) == (yb <= yc))
-            continue;
-          x = xa + (yc - ya) * (xb - xa) / (yb - ya);
-          dir = yb > ya ? 1 : -1;
-          /* Insertion sort: a row of a small shape crosses few edges. */
-          for (k = count; k > 0 && raster->crossings[k - 1] > x; k--)
+          for (m = k; m > 0 && crossings[m - 1] > x; m--)
             {
-              raster->crossings[k] = raster->crossings[k - 1];
-              raster->windings[k] = raster->windings[k - 1];
+              crossings[m] = crossings[m - 1];
+              windings[m] = windings[m - 1];
             }
-          raster->crossings[k] = x;
-          raster->windings[k] = dir;
-          count++;
+          crossings[m] = x;
+          windings[m] = dir;
         }
-      for (guint k = 0; k < count; k++)
+      for (int k = 0; k < count; k++)
         {
           int was = winding;
 
-          winding += raster->windings[k];
+          winding += windings[k];
           if (was == 0 && winding != 0)
-            start = raster->crossings[k];
+            start = crossings[k];
           else if (was != 0 && winding == 0)
             {
               int from = MAX (0, (int) ceil (start - 0.5));
-              int to = MIN (raster->width, (int) ceil (raster->crossings[k] - 0.5));
+              int to = MIN (raster->width, (int) ceil (crossings[k] - 0.5));
 
               if (to > from)
                 blend_span (line + from, to - from, source, alpha);
