@@ -363,7 +363,8 @@ raster_outline (QuorumRaster *raster,
               const __m128 zero = _mm_setzero_ps (), one = _mm_set1_ps (1);
               const __m128 vdx = _mm_set1_ps (fdx), vdy = _mm_set1_ps (fdy), vy = _mm_set1_ps (fy);
               __m128 vx = _mm_add_ps (_mm_set1_ps (fx), ramp);
-              __m128 valong = _mm_add_ps (_mm_set1_ps (along), _mm_mul_ps (ramp, _mm_set1_ps (along_step)));
+              __m128 valong = _mm_add_ps (_mm_set1_ps (along),
+                                          _mm_mul_ps (ramp, _mm_set1_ps (along_step)));
               const __m128 four = _mm_set1_ps (4), along_four = _mm_set1_ps (4 * along_step);
 
               for (; col + 3 < col1; col += 4)
@@ -403,7 +404,8 @@ raster_outline (QuorumRaster *raster,
       {
         /* Four coverages at a time: reach − distance, within 0 and 1. */
         const __m128 zero = _mm_setzero_ps (), one = _mm_set1_ps (1), far = _mm_set1_ps (FAR);
-        const __m128 vreach = _mm_set1_ps (freach), full = _mm_set1_ps (255), half_step = _mm_set1_ps (0.5f);
+        const __m128 vreach = _mm_set1_ps (freach), full = _mm_set1_ps (255);
+        const __m128 half_step = _mm_set1_ps (0.5f);
 
         for (; col + 3 < end; col += 4)
           {

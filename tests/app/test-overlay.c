@@ -283,11 +283,13 @@ test_pan_reuses_tiles (void)
   for (guint i = 0; i < before.textures->len; i++)
     {
       const graphene_rect_t *was = &g_array_index (before.bounds, graphene_rect_t, i);
+      const graphene_rect_t *now;
       guint j;
 
       g_assert_true (g_ptr_array_find (after.textures, g_ptr_array_index (before.textures, i), &j));
-      g_assert_cmpfloat (g_array_index (after.bounds, graphene_rect_t, j).origin.x, ==, was->origin.x - 24);
-      g_assert_cmpfloat (g_array_index (after.bounds, graphene_rect_t, j).origin.y, ==, was->origin.y - 8);
+      now = &g_array_index (after.bounds, graphene_rect_t, j);
+      g_assert_cmpfloat (now->origin.x, ==, was->origin.x - 24);
+      g_assert_cmpfloat (now->origin.y, ==, was->origin.y - 8);
     }
 
   while (quorum_overlay_is_rendering (overlay))
