@@ -86,6 +86,16 @@ blend_pixel (guint32 *pixel,
   *pixel = source + scale_bytes (*pixel, 255 - alpha);
 }
 
+#if defined (__SSE2__)
+/* x / 255 rounded in each 16-bit lane, as scale_bytes(). */
+static inline __m128i
+div_255 (__m128i x)
+{
+  x = _mm_add_epi16 (x, _mm_set1_epi16 (0x80));
+  return _mm_srli_epi16 (_mm_add_epi16 (x, _mm_srli_epi16 (x, 8)), 8);
+}
+#endif
+
 /* OVER of one colour on @n pixels: a fill's row, most of its pixels. Four
  * pixels at a time with SSE2 (every x86-64 processor has it), else two;
  * the arithmetic is scale_bytes()'s in each case. */
@@ -402,27 +412,38 @@ raster_outline (QuorumRaster *raster,
 
 #if defined (__SSE2__)
       {
-        /* Four coverages at a time: reach − distance, within 0 and 1. */
+        /* Four coverages at a time: reach − distance, within 0 and 1; then
+         * the four pixels blended at once, each with its own coverage. */
         const __m128 zero = _mm_setzero_ps (), one = _mm_set1_ps (1), far = _mm_set1_ps (FAR);
         const __m128 vreach = _mm_set1_ps (freach), full = _mm_set1_ps (255);
         const __m128 half_step = _mm_set1_ps (0.5f);
+        const __m128i zero_i = _mm_setzero_si128 (), all = _mm_set1_epi16 (255);
+        const __m128i colors = _mm_unpacklo_epi8 (_mm_set1_epi32 ((int) color), zero_i);
 
         for (; col + 3 < end; col += 4)
           {
             __m128 d2 = _mm_loadu_ps (distance + col);
             __m128 coverage = _mm_min_ps (_mm_max_ps (_mm_sub_ps (vreach, _mm_sqrt_ps (d2)), zero), one);
-            int values[4];
+            __m128i values = _mm_cvttps_epi32 (_mm_add_ps (_mm_mul_ps (coverage, full), half_step));
+            __m128i pairs, alpha_low, alpha_high, pixels, low, high;
 
             _mm_storeu_ps (distance + col, far);
-            _mm_storeu_si128 ((__m128i *) values,
-                              _mm_cvttps_epi32 (_mm_add_ps (_mm_mul_ps (coverage, full), half_step)));
-            for (int k = 0; k < 4; k++)
-              {
-                if (values[k] == 255)
-                  line[col + k] = color;
-                else if (values[k] > 0)
-                  blend_pixel (&line[col + k], scale_bytes (color, values[k]), values[k]);
-              }
+            if (_mm_movemask_epi8 (_mm_cmpeq_epi32 (values, zero_i)) == 0xffff)
+              continue;
+            /* Each pixel's coverage in its four 16-bit channels. */
+            pairs = _mm_packs_epi32 (values, values);
+            pairs = _mm_unpacklo_epi16 (pairs, pairs);
+            alpha_low = _mm_unpacklo_epi32 (pairs, pairs);
+            alpha_high = _mm_unpackhi_epi32 (pairs, pairs);
+            pixels = _mm_loadu_si128 ((const __m128i *) (line + col));
+            low = div_255 (_mm_mullo_epi16 (_mm_unpacklo_epi8 (pixels, zero_i),
+                                            _mm_sub_epi16 (all, alpha_low)));
+            high = div_255 (_mm_mullo_epi16 (_mm_unpackhi_epi8 (pixels, zero_i),
+                                             _mm_sub_epi16 (all, alpha_high)));
+            pixels = _mm_add_epi8 (_mm_packus_epi16 (div_255 (_mm_mullo_epi16 (colors, alpha_low)),
+                                                     div_255 (_mm_mullo_epi16 (colors, alpha_high))),
+                                   _mm_packus_epi16 (low, high));
+            _mm_storeu_si128 ((__m128i *) (line + col), pixels);
           }
       }
 #endif
