@@ -5,6 +5,7 @@
 
 #include <locale.h>
 #include <math.h>
+#include <time.h>
 
 #include "quorum-canvas-private.h"
 
@@ -115,6 +116,8 @@ typedef struct
   int           measure;      /* of M_*, or -1 */
   GArray       *work[N_MEASURES];      /* input → after-paint, ms */
   GArray       *intervals[N_MEASURES]; /* after-paint → after-paint, ms */
+  GArray       *cpu[N_MEASURES];       /* processor time, every thread, after-paint → after-paint */
+  double        last_cpu;
   GArray       *sharp;                 /* zoom → after-paint of the first sharp frame, ms */
   gint64        open_start;
   double        open_ms;
@@ -180,6 +183,14 @@ begin_drag (Bench *bench)
 }
 
 static gboolean
+pyramid_building (QuorumCanvas *canvas)
+{
+  QuorumImagePyramid *pyramid = _quorum_canvas_get_pyramid (canvas);
+
+  return pyramid != NULL && quorum_image_pyramid_is_building (pyramid);
+}
+
+static gboolean
 tick (GtkWidget     *widget,
       GdkFrameClock *clock,
       gpointer       user_data)
@@ -196,8 +207,9 @@ tick (GtkWidget     *widget,
       break;
 
     case PHASE_SETTLE:
-      /* The view and its margin drawn, and a few quiet frames. */
-      if (quorum_overlay_is_complete (overlay) && ++bench->step > 10)
+      /* The view and its margin drawn, the image's levels made, and a few
+       * quiet frames. */
+      if (quorum_overlay_is_complete (overlay) && !pyramid_building (canvas) && ++bench->step > 10)
         start_phase (bench, bench->after_settle);
       break;
 
@@ -302,6 +314,17 @@ tick (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
+/* Processor time of the whole process in ms: GTK's, the renderer's threads
+ * (Mesa's llvmpipe) and the tile workers'. */
+static double
+cpu_ms (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &now);
+  return now.tv_sec * 1000.0 + now.tv_nsec / 1e6;
+}
+
 static void
 after_paint (GdkFrameClock *clock,
              gpointer       user_data)
@@ -309,6 +332,7 @@ after_paint (GdkFrameClock *clock,
   Bench *bench = user_data;
   QuorumOverlay *overlay = _quorum_canvas_get_overlay (bench->canvas);
   gint64 now = g_get_monotonic_time ();
+  double cpu = cpu_ms ();
   guint frames = _quorum_canvas_get_frame_count (bench->canvas);
   gboolean painted = frames != bench->frames_painted;
 
@@ -326,10 +350,13 @@ after_paint (GdkFrameClock *clock,
       if (bench->last_paint != 0)
         {
           double interval = (now - bench->last_paint) / 1000.0;
+          double frame_cpu = cpu - bench->last_cpu;
 
           g_array_append_val (bench->intervals[bench->measure], interval);
+          g_array_append_val (bench->cpu[bench->measure], frame_cpu);
         }
       bench->last_paint = now;
+      bench->last_cpu = cpu;
     }
   else
     bench->last_paint = 0;
@@ -399,6 +426,8 @@ main (int   argc,
   GdkFrameClock *clock;
   GskRenderer *renderer;
   Bench bench = { 0 };
+  gint64 levels_start;
+  double levels_ms;
   static const char *names[N_MEASURES] = { "pan", "pan, instances hidden", "zoom", "vertex drag" };
 
   setlocale (LC_ALL, "");
@@ -422,6 +451,7 @@ main (int   argc,
     {
       bench.work[i] = g_array_new (FALSE, FALSE, sizeof (double));
       bench.intervals[i] = g_array_new (FALSE, FALSE, sizeof (double));
+      bench.cpu[i] = g_array_new (FALSE, FALSE, sizeof (double));
     }
   bench.sharp = g_array_new (FALSE, FALSE, sizeof (double));
   bench.loop = g_main_loop_new (NULL, FALSE);
@@ -432,6 +462,7 @@ main (int   argc,
   gtk_window_set_default_size (window, VIEW_WIDTH, VIEW_HEIGHT);
   bench.canvas = QUORUM_CANVAS (quorum_canvas_new ());
   gtk_window_set_child (window, GTK_WIDGET (bench.canvas));
+  levels_start = g_get_monotonic_time ();
   quorum_canvas_set_image (bench.canvas, image);
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     quorum_canvas_set_label_color (bench.canvas, labels[i], &colors[i]);
@@ -441,6 +472,9 @@ main (int   argc,
     g_main_context_iteration (NULL, TRUE);
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
+  while (pyramid_building (bench.canvas))
+    g_main_context_iteration (NULL, TRUE);
+  levels_ms = (g_get_monotonic_time () - levels_start) / 1000.0;
 
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench.canvas));
   renderer = gtk_native_get_renderer (GTK_NATIVE (window));
@@ -456,6 +490,12 @@ main (int   argc,
            G_OBJECT_TYPE_NAME (renderer), g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "unset",
            g_get_num_processors ());
 
+  if (_quorum_canvas_get_pyramid (bench.canvas) != NULL)
+    g_print ("%-30s %8.2f ms   (%u levels down to %d px, made in a worker while the window opened)\n\n",
+             "image levels", levels_ms,
+             quorum_image_pyramid_get_n_levels (_quorum_canvas_get_pyramid (bench.canvas)),
+             QUORUM_IMAGE_PYRAMID_MIN_SIDE);
+
   /* The instances arrive on a canvas already showing the image, as when
    * the window opens a task: to the first frame with every one drawn. */
   bench.phase = PHASE_OPEN;
@@ -469,9 +509,11 @@ main (int   argc,
     {
       g_autofree char *work = g_strdup_printf ("%s: input → painted", names[i]);
       g_autofree char *interval = g_strdup_printf ("%s: frame interval", names[i]);
+      g_autofree char *cpu = g_strdup_printf ("%s: CPU per frame", names[i]);
 
       report (work, bench.work[i], "(tick callback's input → the frame clock's after-paint)");
       report (interval, bench.intervals[i], "(after-paint → after-paint)");
+      report (cpu, bench.cpu[i], "(processor time of every thread between after-paints)");
     }
   report ("sharp redraw after a zoom", bench.sharp,
           "(zoom at fit → after-paint of the first frame with every tile at the new scale)");

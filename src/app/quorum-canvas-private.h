@@ -2,6 +2,7 @@
 #pragma once
 
 #include "quorum-canvas.h"
+#include "quorum-image-pyramid.h"
 #include "quorum-overlay.h"
 
 G_BEGIN_DECLS
@@ -44,5 +45,7 @@ gboolean       _quorum_canvas_is_drafting    (QuorumCanvas    *self);
 guint          _quorum_canvas_get_frame_count (QuorumCanvas   *self);
 /* The tiled image drawn, if any. */
 QuorumTiledImage *_quorum_canvas_get_tiles   (QuorumCanvas   *self);
+/* The image and its smaller levels, when it is drawn from one texture. */
+QuorumImagePyramid *_quorum_canvas_get_pyramid (QuorumCanvas *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "quorum-canvas-private.h"
+#include "quorum-image-pyramid.h"
 #include "quorum-overlay.h"
 #include "quorum-tiled-image.h"
 
@@ -54,6 +55,7 @@ struct _QuorumCanvas
   int               image_width;
   int               image_height;
   QuorumTiledImage *tiles;
+  QuorumImagePyramid *pyramid;    /* @image and its smaller levels, without @tiles */
   QuorumOverlay    *overlay;
   QuorumView        view;         /* widget pixels */
   gboolean          fit_pending;
@@ -125,6 +127,13 @@ G_DEFINE_FINAL_TYPE (QuorumCanvas, quorum_canvas, GTK_TYPE_WIDGET)
 
 static void on_overlay_changed (gpointer overlay,
                                 gpointer user_data);
+
+static void
+on_pyramid_ready (gpointer pyramid,
+                  gpointer user_data)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (user_data));
+}
 
 enum {
   PROP_0,
@@ -805,6 +814,12 @@ quorum_canvas_show_image (QuorumCanvas     *self,
     return;
   detail_before = quorum_canvas_get_image_detail (self);
   same_extent = self->image != NULL && image != NULL && width == self->image_width && height == self->image_height;
+  if (image != self->image || tiles != self->tiles)
+    {
+      g_clear_pointer (&self->pyramid, quorum_image_pyramid_free);
+      if (image != NULL && tiles == NULL)
+        self->pyramid = quorum_image_pyramid_new (image, on_pyramid_ready, self);
+    }
   g_set_object (&self->image, image);
   g_set_object (&self->tiles, tiles);
   self->image_width = width;
@@ -841,6 +856,13 @@ _quorum_canvas_get_tiles (QuorumCanvas *self)
 {
   g_return_val_if_fail (QUORUM_IS_CANVAS (self), NULL);
   return self->tiles;
+}
+
+QuorumImagePyramid *
+_quorum_canvas_get_pyramid (QuorumCanvas *self)
+{
+  g_return_val_if_fail (QUORUM_IS_CANVAS (self), NULL);
+  return self->pyramid;
 }
 
 int
@@ -2046,11 +2068,15 @@ quorum_canvas_snapshot (GtkWidget   *widget,
       quorum_tiled_image_snapshot (self->tiles, snapshot, &visible, self->view.scale * scale_factor);
       gtk_snapshot_restore (snapshot);
     }
-  else if (self->image != NULL)
-    gtk_snapshot_append_texture (snapshot, self->image,
-                                 &GRAPHENE_RECT_INIT (self->view.x, self->view.y,
-                                                      self->image_width * self->view.scale,
-                                                      self->image_height * self->view.scale));
+  else if (self->pyramid != NULL)
+    /* Far from 1:1, a smaller copy of the image: the renderer then samples
+     * about a screenful of pixels rather than the whole image. */
+    quorum_image_pyramid_snapshot (self->pyramid, snapshot,
+                                   &GRAPHENE_RECT_INIT (self->view.x, self->view.y,
+                                                        self->image_width * self->view.scale,
+                                                        self->image_height * self->view.scale),
+                                   self->view.scale * scale_factor * self->image_width
+                                   / gdk_texture_get_width (self->image));
 
   /* The overlay works in device pixels, so that it is sharp on HiDPI. */
   gtk_snapshot_save (snapshot);
@@ -2191,6 +2217,7 @@ quorum_canvas_dispose (GObject *object)
 
   g_clear_object (&self->image);
   g_clear_object (&self->tiles);
+  g_clear_pointer (&self->pyramid, quorum_image_pyramid_free);
   G_OBJECT_CLASS (quorum_canvas_parent_class)->dispose (object);
 }
 

@@ -6,16 +6,12 @@
 #include <math.h>
 #include <string.h>
 
-#include "quorum-overlay.h"
+#include "quorum-overlay-private.h"
 #include "quorum-spatial-index.h"
 
 #define TILE QUORUM_OVERLAY_TILE_SIZE
 /* Tiles kept beyond this many are dropped when far from the view. */
 #define MAX_TILES 400
-/* Shapes whose bounds are smaller than this on screen, in output pixels, are
- * drawn as their bounding rectangle: at that size a 20-vertex outline is a
- * blob anyway, and it costs a twentieth. */
-#define DETAIL_MIN 3.0
 
 void
 quorum_view_to_image (const QuorumView *view,
@@ -47,9 +43,7 @@ typedef struct
 {
   QuorumInstance *instance;
   QuorumRect      bounds;
-  double          red;
-  double          green;
-  double          blue;
+  double          rgb[3];
 } Item;
 
 static void
@@ -211,9 +205,9 @@ item_new (QuorumOverlay  *overlay,
   item->instance = instance;
   quorum_instance_bounds (instance, &item->bounds);
   quorum_overlay_get_label_color (overlay, instance->label, &color);
-  item->red = color.red;
-  item->green = color.green;
-  item->blue = color.blue;
+  item->rgb[0] = color.red;
+  item->rgb[1] = color.green;
+  item->rgb[2] = color.blue;
   return item;
 }
 
@@ -311,7 +305,7 @@ draw_shape (cairo_t                  *cr,
       double w = (bounds->x1 - bounds->x0) * view->scale;
       double h = (bounds->y1 - bounds->y0) * view->scale;
 
-      if (w < DETAIL_MIN && h < DETAIL_MIN)
+      if (w < QUORUM_OVERLAY_DETAIL_MIN && h < QUORUM_OVERLAY_DETAIL_MIN)
         {
           /* Level of detail: a rectangle (at least a pixel) in the outline's colour. */
           double x = bounds->x0 * view->scale + view->x, y = bounds->y0 * view->scale + view->y;
@@ -355,425 +349,13 @@ draw_shape (cairo_t                  *cr,
   cairo_stroke (cr);
 }
 
-/* ---- small shapes without cairo ---------------------------------------- */
-
-/* A tile holds hundreds of shapes a few dozen pixels across at an overview.
- * For those cairo's per-shape setup and its stroker cost far more than the
- * pixels: 10,000 polygons of 20 vertices took 99 ms on two threads. Shapes
- * up to SMALL_MAX output pixels a side are therefore drawn straight into the
- * tile's pixels: the fill aliased at pixel centres (its edge lies under the
- * outline, as with cairo's drawing), the outline anti-aliased by each pixel
- * centre's distance to the nearest segment, which is exact for straight
- * edges and gives round joins. tests/app/test-overlay.c holds the result to
- * cairo's drawing of the same scene. */
-#define SMALL_MAX       64.0
-#define SMALL_MAX_WIDTH 6.0
-
-typedef struct
-{
-  guint32 *pixels;    /* premultiplied ARGB, native endian, as cairo's ARGB32 */
-  int      stride;    /* in pixels */
-  int      width;
-  int      height;
-  guint8  *cover;     /* one outline's coverage, all zero between outlines */
-  gsize    cover_size;
-  int     *spans;     /* the first and last column + 1 of each row's coverage */
-  guint    spans_size;
-  double  *crossings; /* x of a fill's edges on one row */
-  int     *windings;
-  guint    crossings_size;
-  double  *points;    /* a shape's outline in output pixels, x y x y … */
-  guint    points_size;
-} Raster;
-
-static void
-raster_init (Raster          *raster,
-             cairo_surface_t *surface)
-{
-  *raster = (Raster) {
-    .pixels = (guint32 *) cairo_image_surface_get_data (surface),
-    .stride = cairo_image_surface_get_stride (surface) / 4,
-    .width = cairo_image_surface_get_width (surface),
-    .height = cairo_image_surface_get_height (surface),
-  };
-}
-
-static void
-raster_clear (Raster *raster)
-{
-  g_free (raster->cover);
-  g_free (raster->spans);
-  g_free (raster->crossings);
-  g_free (raster->windings);
-  g_free (raster->points);
-}
-
-/* Each byte of @x times @a / 255, rounded, two bytes at a time (as pixman). */
-static inline guint32
-scale_bytes (guint32 x,
-             guint   a)
-{
-  guint32 even = (x & 0xff00ff) * a + 0x800080;
-  guint32 odd = ((x >> 8) & 0xff00ff) * a + 0x800080;
-
-  even = ((even + ((even >> 8) & 0xff00ff)) >> 8) & 0xff00ff;
-  odd = (odd + ((odd >> 8) & 0xff00ff)) & 0xff00ff00;
-  return odd | even;
-}
-
-/* OVER: @source is premultiplied with alpha @alpha (0–255). */
-static inline void
-blend_pixel (guint32 *pixel,
-             guint32  source,
-             guint    alpha)
-{
-  *pixel = source + scale_bytes (*pixel, 255 - alpha);
-}
-
-static inline guint32
-opaque_pixel (guint r,
-              guint g,
-              guint b)
-{
-  return 0xff000000u | r << 16 | g << 8 | b;
-}
-
-/* Fills the polygon @xy of @n points (non-zero winding, as cairo's default)
- * where it covers pixel centres, with @source premultiplied at @alpha. */
-static void
-raster_fill (Raster       *raster,
-             const double *xy,
-             guint         n,
-             guint32       source,
-             guint         alpha)
-{
-  double y0 = xy[1], y1 = xy[1];
-  int row0, row1;
-
-  if (n < 3 || alpha == 0)
-    return;
-  for (guint i = 1; i < n; i++)
-    y0 = MIN (y0, xy[2 * i + 1]), y1 = MAX (y1, xy[2 * i + 1]);
-  if (raster->crossings_size < n)
-    {
-      raster->crossings_size = MAX (n, 2 * raster->crossings_size);
-      raster->crossings = g_renew (double, raster->crossings, raster->crossings_size);
-      raster->windings = g_renew (int, raster->windings, raster->crossings_size);
-    }
-  row0 = MAX (0, (int) ceil (y0 - 0.5));
-  row1 = MIN (raster->height - 1, (int) ceil (y1 - 0.5) - 1);
-  for (int row = row0; row <= row1; row++)
-    {
-      double yc = row + 0.5;
-      guint32 *line = raster->pixels + (gsize) row * raster->stride;
-      guint count = 0;
-      int winding = 0;
-      double start = 0;
-
-      for (guint i = 0, j = n - 1; i < n; j = i++)
-        {
-          double xa = xy[2 * j], ya = xy[2 * j + 1], xb = xy[2 * i], yb = xy[2 * i + 1];
-          double x;
-          int dir;
-          guint k;
-
-          if ((ya <= yc) == (yb <= yc))
-            continue;
-          x = xa + (yc - ya) * (xb - xa) / (yb - ya);
-          dir = yb > ya ? 1 : -1;
-          /* Insertion sort: a row of a small shape crosses few edges. */
-          for (k = count; k > 0 && raster->crossings[k - 1] > x; k--)
-            {
-              raster->crossings[k] = raster->crossings[k - 1];
-              raster->windings[k] = raster->windings[k - 1];
-            }
-          raster->crossings[k] = x;
-          raster->windings[k] = dir;
-          count++;
-        }
-      for (guint k = 0; k < count; k++)
-        {
-          int was = winding;
-
-          winding += raster->windings[k];
-          if (was == 0 && winding != 0)
-            start = raster->crossings[k];
-          else if (was != 0 && winding == 0)
-            {
-              int from = MAX (0, (int) ceil (start - 0.5));
-              int to = MIN (raster->width, (int) ceil (raster->crossings[k] - 0.5));
-
-              for (int x = from; x < to; x++)
-                blend_pixel (&line[x], source, alpha);
-            }
-        }
-    }
-}
-
-/* Strokes the outline @xy of @n points, @width output pixels wide, opaque.
- * The coverage of every segment is kept per pixel (the largest) and blended
- * once, so that joins are not drawn twice. */
-static void
-raster_outline (Raster       *raster,
-                const double *xy,
-                guint         n,
-                gboolean      closed,
-                double        width,
-                guint         r,
-                guint         g,
-                guint         b)
-{
-  double half = width / 2, reach = half + 0.5;
-  double reach2 = reach * reach, solid2 = half > 0.5 ? (half - 0.5) * (half - 0.5) : -1;
-  double x0 = xy[0], y0 = xy[1], x1 = xy[0], y1 = xy[1];
-  int left, top, right, bottom, cover_width, rows;
-  guint n_segments = closed && n > 2 ? n : MAX (n, 2) - 1;
-  int *row_first, *row_last;
-  guint32 color = opaque_pixel (r, g, b);
-
-  for (guint i = 1; i < n; i++)
-    {
-      x0 = MIN (x0, xy[2 * i]), x1 = MAX (x1, xy[2 * i]);
-      y0 = MIN (y0, xy[2 * i + 1]), y1 = MAX (y1, xy[2 * i + 1]);
-    }
-  left = MAX (0, (int) floor (x0 - reach));
-  top = MAX (0, (int) floor (y0 - reach));
-  right = MIN (raster->width, (int) ceil (x1 + reach));
-  bottom = MIN (raster->height, (int) ceil (y1 + reach));
-  if (left >= right || top >= bottom)
-    return;
-  cover_width = right - left;
-  rows = bottom - top;
-  /* The blending clears what it reads, so the buffer stays zero. */
-  if (raster->cover_size < (gsize) cover_width * rows)
-    {
-      raster->cover_size = (gsize) cover_width * rows;
-      g_free (raster->cover);
-      raster->cover = g_malloc0 (raster->cover_size);
-    }
-  if (raster->spans_size < 2 * (guint) rows)
-    {
-      raster->spans_size = 2 * rows;
-      raster->spans = g_renew (int, raster->spans, raster->spans_size);
-    }
-  row_first = raster->spans;
-  row_last = row_first + rows;
-  for (int row = 0; row < rows; row++)
-    row_first[row] = right, row_last[row] = left;
-
-  for (guint s = 0; s < n_segments; s++)
-    {
-      guint a = s, e = n == 1 ? 0 : (s + 1) % n;
-      double xa = xy[2 * a], ya = xy[2 * a + 1], dx = xy[2 * e] - xa, dy = xy[2 * e + 1] - ya;
-      double length2 = dx * dx + dy * dy, step = length2 > 0 ? 1 / length2 : 0;
-      double inverse_dy = fabs (dy) < 1e-9 ? 0 : 1 / dy;
-      int row0 = MAX (top, (int) floor (MIN (ya, ya + dy) - reach));
-      int row1 = MIN (bottom, (int) ceil (MAX (ya, ya + dy) + reach));
-
-      for (int row = row0; row < row1; row++)
-        {
-          double yc = row + 0.5, sx0, sx1;
-          guint8 *cover = raster->cover + (gsize) (row - top) * cover_width - left;
-          int col0, col1;
-
-          /* The columns near the part of the segment within reach of this row. */
-          if (fabs (dy) < 1e-9)
-            sx0 = MIN (xa, xa + dx), sx1 = MAX (xa, xa + dx);
-          else
-            {
-              double t0 = CLAMP ((yc - reach - ya) * inverse_dy, 0.0, 1.0);
-              double t1 = CLAMP ((yc + reach - ya) * inverse_dy, 0.0, 1.0);
-
-              sx0 = xa + MIN (t0, t1) * dx, sx1 = xa + MAX (t0, t1) * dx;
-              if (sx0 > sx1)
-                {
-                  double swap = sx0;
-
-                  sx0 = sx1, sx1 = swap;
-                }
-            }
-          col0 = MAX (left, (int) floor (sx0 - reach));
-          col1 = MIN (right, (int) ceil (sx1 + reach));
-          row_first[row - top] = MIN (row_first[row - top], col0);
-          row_last[row - top] = MAX (row_last[row - top], col1);
-          /* Along the row, t and the offset from the pixel centre change by
-           * fixed steps. */
-          {
-            float fx = col0 + 0.5f - (float) xa, fy = (float) (yc - ya);
-            float fdx = (float) dx, fdy = (float) dy, fstep = (float) step;
-            float along = (fx * fdx + fy * fdy) * fstep, along_step = fdx * fstep;
-            float freach = (float) reach, freach2 = (float) reach2, fsolid2 = (float) solid2;
-
-            for (int col = col0; col < col1; col++, fx += 1, along += along_step)
-              {
-                float t = along < 0 ? 0 : along > 1 ? 1 : along;
-                float ex = t * fdx - fx, ey = t * fdy - fy;
-                float d2 = ex * ex + ey * ey;
-                guint value;
-
-                if (d2 >= freach2)
-                  continue;
-                if (d2 <= fsolid2)
-                  value = 255;
-                else
-                  {
-                    float coverage = freach - sqrtf (d2);
-
-                    value = coverage >= 1 ? 255 : (guint) (coverage * 255 + 0.5f);
-                  }
-                if (value > cover[col])
-                  cover[col] = value;
-              }
-          }
-        }
-    }
-
-  for (int row = top; row < bottom; row++)
-    {
-      guint8 *cover = raster->cover + (gsize) (row - top) * cover_width - left;
-      guint32 *line = raster->pixels + (gsize) row * raster->stride;
-
-      for (int col = row_first[row - top]; col < row_last[row - top]; col++)
-        if (cover[col] > 0)
-          {
-            blend_pixel (&line[col], scale_bytes (color, cover[col]), cover[col]);
-            cover[col] = 0;
-          }
-    }
-}
-
-/* A rectangle with its edges' partial pixels, for shapes too small to show
- * their outline. */
-static void
-raster_rect (Raster *raster,
-             double  x,
-             double  y,
-             double  w,
-             double  h,
-             guint   r,
-             guint   g,
-             guint   b)
-{
-  int col0 = MAX (0, (int) floor (x)), col1 = MIN (raster->width, (int) ceil (x + w));
-  int row0 = MAX (0, (int) floor (y)), row1 = MIN (raster->height, (int) ceil (y + h));
-
-  for (int row = row0; row < row1; row++)
-    {
-      double cover_y = MIN (row + 1, y + h) - MAX (row, y);
-      guint32 *line = raster->pixels + (gsize) row * raster->stride;
-
-      for (int col = col0; col < col1; col++)
-        {
-          double coverage = cover_y * (MIN (col + 1, x + w) - MAX (col, x));
-
-          guint alpha = (guint) (MIN (coverage, 1.0) * 255 + 0.5);
-
-          if (coverage > 0)
-            blend_pixel (&line[col], scale_bytes (opaque_pixel (r, g, b), alpha), alpha);
-        }
-    }
-}
-
-/* The outline of @instance in output pixels, vertices closer than
- * @tolerance to the last one kept dropped, as path_decimated(). */
-static guint
-raster_points (Raster               *raster,
-               const QuorumView     *view,
-               const QuorumInstance *instance,
-               double                tolerance)
-{
-  double s = view->scale, vx = view->x, vy = view->y, t2 = tolerance * tolerance;
-  const QuorumPoint *p = instance->points;
-  guint n = 0;
-
-  if (raster->points_size < 2 * MAX (instance->n_points, 4))
-    {
-      raster->points_size = 2 * MAX (instance->n_points, 4);
-      raster->points = g_renew (double, raster->points, raster->points_size);
-    }
-  if (instance->kind == QUORUM_KIND_BOX)
-    {
-      double bx0 = MIN (p[0].x, p[1].x) * s + vx, by0 = MIN (p[0].y, p[1].y) * s + vy;
-      double bx1 = MAX (p[0].x, p[1].x) * s + vx, by1 = MAX (p[0].y, p[1].y) * s + vy;
-      double corners[8] = { bx0, by0, bx1, by0, bx1, by1, bx0, by1 };
-
-      memcpy (raster->points, corners, sizeof corners);
-      return 4;
-    }
-  for (guint i = 0; i < instance->n_points; i++)
-    {
-      double x = p[i].x * s + vx, y = p[i].y * s + vy;
-
-      if (n > 0 && i + 1 < instance->n_points)
-        {
-          double dx = x - raster->points[2 * n - 2], dy = y - raster->points[2 * n - 1];
-
-          if (dx * dx + dy * dy < t2)
-            continue;
-        }
-      raster->points[2 * n] = x;
-      raster->points[2 * n + 1] = y;
-      n++;
-    }
-  return n;
-}
-
-/* A colour channel as cairo makes it: 16 bits, then the high 8. */
-static inline guint
-color_byte (double value)
-{
-  return ((guint) (CLAMP (value, 0, 1) * 65535 + 0.5)) >> 8;
-}
-
-/* Draws @item into @raster if it is small enough; FALSE leaves it to cairo. */
-static gboolean
-raster_item (Raster                   *raster,
-             const QuorumView         *view,
-             const Item               *item,
-             const QuorumOverlayStyle *style)
-{
-  const QuorumInstance *instance = item->instance;
-  double w = (item->bounds.x1 - item->bounds.x0) * view->scale;
-  double h = (item->bounds.y1 - item->bounds.y0) * view->scale;
-  guint r = color_byte (item->red), g = color_byte (item->green), b = color_byte (item->blue);
-  guint n;
-
-  if (instance->kind == QUORUM_KIND_POINT || instance->kind == QUORUM_KIND_TAG
-      || instance->n_points == 0 || (instance->kind == QUORUM_KIND_BOX && instance->n_points < 2)
-      || !(w <= SMALL_MAX && h <= SMALL_MAX) || style->line_width > SMALL_MAX_WIDTH)
-    return FALSE;
-
-  if (w < DETAIL_MIN && h < DETAIL_MIN)
-    {
-      double x = item->bounds.x0 * view->scale + view->x, y = item->bounds.y0 * view->scale + view->y;
-
-      raster_rect (raster, x + w / 2 - MAX (w, 1.5) / 2, y + h / 2 - MAX (h, 1.5) / 2,
-                   MAX (w, 1.5), MAX (h, 1.5), r, g, b);
-      return TRUE;
-    }
-
-  n = raster_points (raster, view, instance, 2.0);
-  if (instance->kind != QUORUM_KIND_POLYLINE)
-    {
-      double opacity = CLAMP (style->fill_opacity, 0, 1);
-
-      raster_fill (raster, raster->points, n,
-                   color_byte (opacity) << 24 | color_byte (item->red * opacity) << 16
-                   | color_byte (item->green * opacity) << 8 | color_byte (item->blue * opacity),
-                   color_byte (opacity));
-    }
-  raster_outline (raster, raster->points, n, instance->kind != QUORUM_KIND_POLYLINE,
-                  style->line_width, r, g, b);
-  return TRUE;
-}
-
 static void
 draw_items (cairo_t                  *cr,
             const QuorumView         *view,
             Item * const             *items,
             guint                     n_items,
             const QuorumOverlayStyle *style,
-            Raster                   *raster)
+            QuorumRaster             *raster)
 {
   gboolean raster_owns = FALSE;   /* cairo's pending drawing flushed to the pixels */
 
@@ -790,7 +372,7 @@ draw_items (cairo_t                  *cr,
         {
           if (!raster_owns)
             cairo_surface_flush (cairo_get_target (cr));
-          if (raster_item (raster, view, item, style))
+          if (_quorum_raster_draw (raster, view, item->instance, &item->bounds, item->rgb, style))
             {
               raster_owns = TRUE;
               continue;
@@ -799,7 +381,7 @@ draw_items (cairo_t                  *cr,
             cairo_surface_mark_dirty (cairo_get_target (cr));
           raster_owns = FALSE;
         }
-      draw_shape (cr, view, item->instance, &item->bounds, item->red, item->green, item->blue,
+      draw_shape (cr, view, item->instance, &item->bounds, item->rgb[0], item->rgb[1], item->rgb[2],
                   style, style->fill_opacity, FALSE);
     }
   if (raster_owns)
@@ -1423,7 +1005,7 @@ quorum_overlay_render_image (QuorumOverlay    *overlay,
   int width = cairo_image_surface_get_width (surface);
   int height = cairo_image_surface_get_height (surface);
   QuorumRect area;
-  Raster raster;
+  QuorumRaster raster;
   cairo_t *cr;
 
   g_return_if_fail (cairo_image_surface_get_format (surface) == CAIRO_FORMAT_ARGB32);
@@ -1431,12 +1013,12 @@ quorum_overlay_render_image (QuorumOverlay    *overlay,
   quorum_view_to_image (view, width, height, &area.x1, &area.y1);
   area.x0 -= margin, area.y0 -= margin, area.x1 += margin, area.y1 += margin;
   items = collect_items (overlay, &area, TRUE);
-  raster_init (&raster, surface);
+  _quorum_raster_init (&raster, surface);
   cr = cairo_create (surface);
   draw_items (cr, view, (Item * const *) items->pdata, items->len, &overlay->style, &raster);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
-  raster_clear (&raster);
+  _quorum_raster_clear (&raster);
 }
 
 /* ---- tiles ------------------------------------------------------------- */
@@ -1486,18 +1068,18 @@ draw_job_tile (Job     *job,
     job->scale, job->origin_x - tile->tx * (double) TILE, job->origin_y - tile->ty * (double) TILE,
   };
   cairo_t *cr;
-  Raster raster;
+  QuorumRaster raster;
 
   if (tile->items->len == 0)
     return;
   tile->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, TILE, TILE);
-  raster_init (&raster, tile->surface);
+  _quorum_raster_init (&raster, tile->surface);
   cr = cairo_create (tile->surface);
   draw_items (cr, &view, (Item * const *) tile->items->pdata, tile->items->len, &job->style,
               &raster);
   cairo_destroy (cr);
   cairo_surface_flush (tile->surface);
-  raster_clear (&raster);
+  _quorum_raster_clear (&raster);
 }
 
 static gpointer
@@ -1511,12 +1093,24 @@ job_worker (gpointer data)
   return NULL;
 }
 
-/* Draws the job's tiles on two cores: this thread and one more. */
+static int
+compare_tile_work (gconstpointer a,
+                   gconstpointer b)
+{
+  const JobTile *x = *(const JobTile * const *) a, *y = *(const JobTile * const *) b;
+
+  return (int) y->items->len - (int) x->items->len;
+}
+
+/* Draws the job's tiles on two cores: this thread and one more. The busiest
+ * tiles go first, so that the two threads end close together rather than
+ * one drawing a full tile while the other waits. */
 static void
 job_run (Job *job)
 {
   GThread *helper = NULL;
 
+  g_ptr_array_sort (job->tiles, compare_tile_work);
   if (job->tiles->len > 1)
     helper = g_thread_new ("quorum-tiles", job_worker, job);
   job_worker (job);

@@ -712,6 +712,188 @@ test_draws (Fixture       *fixture,
   g_assert_cmpuint (pixel[1], ==, 0x80);
 }
 
+/* The texture of the first texture node under @node: the image's. */
+static GdkTexture *
+first_texture (GskRenderNode *node)
+{
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_TEXTURE_NODE:
+      return gsk_texture_node_get_texture (node);
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        {
+          GdkTexture *texture = first_texture (gsk_container_node_get_child (node, i));
+
+          if (texture != NULL)
+            return texture;
+        }
+      return NULL;
+    case GSK_CLIP_NODE:
+      return first_texture (gsk_clip_node_get_child (node));
+    case GSK_TRANSFORM_NODE:
+      return first_texture (gsk_transform_node_get_child (node));
+    default:
+      return NULL;
+    }
+}
+
+static GdkTexture *
+drawn_image (Fixture *fixture)
+{
+  GtkWidget *widget = GTK_WIDGET (fixture->canvas);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  GdkTexture *texture;
+
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = first_texture (node);
+  g_assert_nonnull (texture);
+  return g_object_ref (texture);
+}
+
+static void
+wait_for_levels (QuorumImagePyramid *pyramid)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (quorum_image_pyramid_is_building (pyramid))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+    }
+}
+
+/* Far from 1:1 the canvas draws a smaller copy of the image; from a zoom of
+ * one half, and at 1:1, the image itself. */
+static void
+test_image_levels (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  QuorumImagePyramid *pyramid = _quorum_canvas_get_pyramid (fixture->canvas);
+  GdkTexture *image = quorum_canvas_get_image (fixture->canvas);
+  g_autoptr(GdkTexture) drawn = NULL;
+
+  g_assert_nonnull (pyramid);
+  wait_for_levels (pyramid);
+  /* 1000 × 800: one level of 500 × 400, the next would be under 512 a side. */
+  g_assert_cmpuint (quorum_image_pyramid_get_n_levels (pyramid), ==, 1);
+
+  quorum_canvas_set_zoom_1_1 (fixture->canvas);
+  drawn = drawn_image (fixture);
+  g_assert_true (drawn == image);
+  g_clear_object (&drawn);
+
+  quorum_canvas_zoom_at (fixture->canvas, 0.4, 100, 100);
+  drawn = drawn_image (fixture);
+  g_assert_true (drawn != image);
+  g_assert_cmpint (gdk_texture_get_width (drawn), ==, IMAGE_WIDTH / 2);
+  g_assert_cmpint (gdk_texture_get_height (drawn), ==, IMAGE_HEIGHT / 2);
+  g_clear_object (&drawn);
+
+  quorum_canvas_zoom_at (fixture->canvas, 1.5, 100, 100);   /* 0.6: more than a half */
+  drawn = drawn_image (fixture);
+  g_assert_true (drawn == image);
+  g_clear_object (&drawn);
+
+  /* Another image: its own levels, the old ones never drawn again. */
+  quorum_canvas_set_image (fixture->canvas, NULL);
+  g_assert_null (_quorum_canvas_get_pyramid (fixture->canvas));
+}
+
+/* An RGB image whose every pixel differs from its neighbours. */
+static GdkTexture *
+pattern_image (int width,
+               int height)
+{
+  gsize stride = (gsize) width * 3;
+  guchar *pixels = g_malloc (stride * height);
+  g_autoptr(GBytes) bytes = NULL;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guchar *p = pixels + y * stride + 3 * x;
+
+        p[0] = (x * 7 + y * 3) & 0xff, p[1] = (x * 13) & 0xff, p[2] = (y * 11 + x) & 0xff;
+      }
+  bytes = g_bytes_new_take (pixels, stride * height);
+  return gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, bytes, stride);
+}
+
+static void
+assert_mean (const guchar *image,
+             int           width,
+             int           height,
+             const guchar *level,
+             int           level_width,
+             int           x,
+             int           y)
+{
+  int x0 = 2 * x, x1 = MIN (2 * x + 1, width - 1);
+  int y0 = 2 * y, y1 = MIN (2 * y + 1, height - 1);
+
+  for (int c = 0; c < 4; c++)
+    {
+      guint sum = image[((gsize) y0 * width + x0) * 4 + c] + image[((gsize) y0 * width + x1) * 4 + c]
+                  + image[((gsize) y1 * width + x0) * 4 + c] + image[((gsize) y1 * width + x1) * 4 + c];
+
+      g_assert_cmpuint (level[((gsize) y * level_width + x) * 4 + c], ==, (sum + 2) / 4);
+    }
+}
+
+/* Each level pixel is the mean of a 2 × 2 block, odd edges included, and
+ * the level drawn is the smallest with a pixel per output pixel. */
+static void
+test_pyramid (void)
+{
+  int width = 1101, height = 603;
+  g_autoptr(GdkTexture) texture = pattern_image (width, height);
+  g_autoptr(QuorumImagePyramid) pyramid = quorum_image_pyramid_new (texture, NULL, NULL);
+  g_autoptr(QuorumImagePyramid) small = NULL;
+  g_autoptr(GdkTexture) tiny = pattern_image (300, 200);
+  g_autofree guchar *image = g_malloc ((gsize) width * height * 4);
+  g_autofree guchar *level = NULL;
+  GdkTexture *half, *quarter;
+
+  g_assert_true (quorum_image_pyramid_is_building (pyramid));
+  g_assert_true (quorum_image_pyramid_pick (pyramid, 0.1) == texture);   /* until the levels come */
+  wait_for_levels (pyramid);
+  /* 1101 → 551 → 276, the first under 512 a side. */
+  g_assert_cmpuint (quorum_image_pyramid_get_n_levels (pyramid), ==, 2);
+  half = quorum_image_pyramid_pick (pyramid, 0.5);
+  quarter = quorum_image_pyramid_pick (pyramid, 0.25);
+  g_assert_cmpint (gdk_texture_get_width (half), ==, 551);
+  g_assert_cmpint (gdk_texture_get_height (half), ==, 302);
+  g_assert_cmpint (gdk_texture_get_width (quarter), ==, 276);
+  g_assert_cmpint (gdk_texture_get_height (quarter), ==, 151);
+
+  g_assert_true (quorum_image_pyramid_pick (pyramid, 1.0) == texture);
+  g_assert_true (quorum_image_pyramid_pick (pyramid, 0.51) == texture);
+  g_assert_true (quorum_image_pyramid_pick (pyramid, 0.3) == half);
+  g_assert_true (quorum_image_pyramid_pick (pyramid, 0.01) == quarter);
+
+  gdk_texture_download (texture, image, (gsize) width * 4);
+  level = g_malloc ((gsize) 551 * 302 * 4);
+  gdk_texture_download (half, level, (gsize) 551 * 4);
+  for (int y = 0; y < 302; y += 7)
+    for (int x = 0; x < 551; x += 5)
+      assert_mean (image, width, height, level, 551, x, y);
+  assert_mean (image, width, height, level, 551, 550, 301);   /* the odd corner */
+  assert_mean (image, width, height, level, 551, 550, 0);
+
+  /* Small enough: no level, nothing to wait for. */
+  small = quorum_image_pyramid_new (tiny, NULL, NULL);
+  g_assert_false (quorum_image_pyramid_is_building (small));
+  g_assert_true (quorum_image_pyramid_pick (small, 0.1) == tiny);
+
+  /* Freed while its worker runs: the worker's end touches nothing. */
+  quorum_image_pyramid_free (quorum_image_pyramid_new (texture, NULL, NULL));
+  iterate (300);
+}
+
 /* Instances as a broken file or server might send them: no points, NaN and
  * infinite coordinates, coordinates far outside the image. None may crash,
  * warn, or stop the others from being hit and drawn. */
@@ -786,6 +968,8 @@ main (int    argc,
   ADD ("hit-test", test_hit_test);
   ADD ("draws", test_draws);
   ADD ("bad-input", test_bad_input);
+  ADD ("image-levels", test_image_levels);
 #undef ADD
+  g_test_add_func ("/canvas/pyramid", test_pyramid);
   return g_test_run ();
 }

@@ -225,6 +225,81 @@ test_catches_a_missing_shape (void)
   cairo_surface_destroy (fast);
 }
 
+typedef struct
+{
+  GPtrArray *textures;
+  GArray    *bounds;   /* of graphene_rect_t */
+} Shown;
+
+static void
+collect_tile (GdkTexture            *texture,
+              const graphene_rect_t *bounds,
+              gpointer               user_data)
+{
+  Shown *shown = user_data;
+
+  g_ptr_array_add (shown->textures, texture);
+  g_array_append_val (shown->bounds, *bounds);
+}
+
+static void
+show_frame (QuorumOverlay    *overlay,
+            const QuorumView *view,
+            Shown            *shown)
+{
+  g_ptr_array_set_size (shown->textures, 0);
+  g_array_set_size (shown->bounds, 0);
+  quorum_overlay_frame (overlay, view, 1920, 1080, collect_tile, shown);
+}
+
+/* A pan shows the tiles already drawn, moved: the same textures, no redraw;
+ * the column that comes into view was drawn beforehand as the margin. */
+static void
+test_pan_reuses_tiles (void)
+{
+  g_autoptr(QuorumOverlay) overlay = make_scene (3000, 4000, 25, 120, 7);
+  QuorumView view = { 0.6, -100, -50 };   /* the scene covers the view and more */
+  Shown before = { g_ptr_array_new (), g_array_new (FALSE, FALSE, sizeof (graphene_rect_t)) };
+  Shown after = { g_ptr_array_new (), g_array_new (FALSE, FALSE, sizeof (graphene_rect_t)) };
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  /* The view and the margin around it drawn at the view's scale. */
+  do
+    {
+      show_frame (overlay, &view, &before);
+      while (quorum_overlay_is_rendering (overlay))
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+    }
+  while (!quorum_overlay_is_complete (overlay));
+  show_frame (overlay, &view, &before);
+  /* The grid starts at the view's corner: 5 × 3 tiles of 384 px. */
+  g_assert_cmpuint (before.textures->len, ==, 15);
+
+  view.x -= 24, view.y -= 8;
+  show_frame (overlay, &view, &after);
+  g_assert_cmpuint (quorum_overlay_get_frame_missing (overlay), ==, 0);
+  g_assert_cmpuint (after.textures->len, ==, 18);
+  for (guint i = 0; i < before.textures->len; i++)
+    {
+      const graphene_rect_t *was = &g_array_index (before.bounds, graphene_rect_t, i);
+      const graphene_rect_t *now;
+      guint j;
+
+      g_assert_true (g_ptr_array_find (after.textures, g_ptr_array_index (before.textures, i), &j));
+      now = &g_array_index (after.bounds, graphene_rect_t, j);
+      g_assert_cmpfloat (now->origin.x, ==, was->origin.x - 24);
+      g_assert_cmpfloat (now->origin.y, ==, was->origin.y - 8);
+    }
+
+  while (quorum_overlay_is_rendering (overlay))
+    g_main_context_iteration (NULL, TRUE);
+  g_ptr_array_unref (before.textures);
+  g_array_unref (before.bounds);
+  g_ptr_array_unref (after.textures);
+  g_array_unref (after.bounds);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -234,5 +309,6 @@ main (int   argc,
   g_test_add_func ("/overlay/fast/dots", test_dots);
   g_test_add_func ("/overlay/fast/mixed-sizes", test_mixed_sizes);
   g_test_add_func ("/overlay/fast/catches-a-missing-shape", test_catches_a_missing_shape);
+  g_test_add_func ("/overlay/pan-reuses-tiles", test_pan_reuses_tiles);
   return g_test_run ();
 }
