@@ -44,6 +44,7 @@ struct _QuorumReviewPanel
   GtkWidget           *stars_box;
   AdwActionRow        *missing_row;
   GtkWidget           *copy_button;
+  GtkWidget           *pin_button;
   AdwActionRow        *focus_row;
   AdwPreferencesGroup *comments_group;
   GtkLabel            *comments_label;
@@ -67,6 +68,7 @@ struct _QuorumReviewPanel
   guint                undo_steps;
 
   GPtrArray           *comment_rows;   /* AdwActionRow: the review comments of the task, in order */
+  JsonArray           *pins;           /* review: comments pinned to instances, sent with the decision */
   char                *step_name;      /* "best", "copy", "clear" or "undo" */
   gboolean             output_edited;  /* the reviewer edited the ground truth since it was last set */
   GHashTable          *stars;          /* candidate instance id → 1…5 */
@@ -766,6 +768,9 @@ update_selection (QuorumReviewPanel *self)
   g_simple_action_set_state (G_SIMPLE_ACTION (action (self, "missing")),
                              g_variant_new_boolean (gold && g_hash_table_contains (self->missing, instance->id)));
   gtk_widget_set_visible (self->copy_button, pass);
+  gtk_widget_set_visible (self->pin_button, self->kind == QUORUM_REVIEW_DRAW && instance != NULL);
+  enable (self, "pin-comment", self->kind == QUORUM_REVIEW_DRAW && instance != NULL && !self->busy &&
+                               self->decision == 0);
 
   enable (self, "rate", candidate && !self->busy);
   enable (self, "missing", gold && !self->busy);
@@ -1169,7 +1174,9 @@ send_decision (QuorumReviewPanel *self)
   g_autoptr(JsonNode) node = NULL;
 
   if (self->comments != NULL)
-    json_object_set_string_member (body, "comments", self->comments);
+    json_object_set_string_member (body, "comment", self->comments);
+  if (json_array_get_length (self->pins) > 0)
+    json_object_set_array_member (body, "pins", json_array_ref (self->pins));
   node = json_node_init_object (json_node_alloc (), body);
   set_busy (self, TRUE);
   quorum_client_call_async (quorum_session_get_client (self->session), "POST", path, node, self->cancellable,
@@ -1259,6 +1266,21 @@ update_reject_response (GtkTextBuffer    *buffer,
   adw_message_dialog_set_response_enabled (dialog, "reject", *g_strstrip (text) != '\0');
 }
 
+static void on_comment_activated (AdwActionRow      *row,
+                                  QuorumReviewPanel *self);
+
+static void
+update_pin_response (GtkTextBuffer    *buffer,
+                     AdwMessageDialog *dialog)
+{
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  adw_message_dialog_set_response_enabled (dialog, "add", *g_strstrip (text) != '\0');
+}
+
 static void
 reject_response (AdwMessageDialog  *dialog,
                  const char        *response,
@@ -1283,6 +1305,94 @@ reject_response (AdwMessageDialog  *dialog,
   decide (self, -1, text);
 }
 
+/* A comment pinned to the selected instance of the reviewed draw: listed
+ * under "Review Comments" and sent with the decision. */
+static void
+pin_response (AdwMessageDialog  *dialog,
+              const char        *response,
+              QuorumReviewPanel *self)
+{
+  GtkTextBuffer *buffer = g_object_get_data (G_OBJECT (dialog), "comments");
+  const char *id = g_object_get_data (G_OBJECT (dialog), "instance");
+  gint64 task = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "task"));
+  g_autoptr(JsonObject) pin = NULL;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *row;
+
+  if (g_strcmp0 (response, "add") != 0 || task != self->task_id || self->decision != 0)
+    return;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_strstrip (text);
+  if (*text == '\0')
+    return;
+  pin = json_object_new ();
+  json_object_set_string_member (pin, "text", text);
+  json_object_set_string_member (pin, "instance", id);
+  json_array_add_object_element (self->pins, json_object_ref (pin));
+
+  row = adw_action_row_new ();
+  title = g_markup_escape_text (text, -1);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Yours, sent with your decision · on an instance: choose to "
+                                                       "select it"));
+  g_object_set_data_full (G_OBJECT (row), "instance", g_strdup (id), g_free);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_signal_connect_object (row, "activated", G_CALLBACK (on_comment_activated), self, 0);
+  adw_preferences_group_set_title (self->comments_group, _("Review Comments"));
+  adw_preferences_group_add (self->comments_group, row);
+  g_ptr_array_add (self->comment_rows, row);
+  gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
+}
+
+static void
+pin_comment_activated (GSimpleAction *simple,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  QuorumReviewPanel *self = user_data;
+  const char *layer = NULL;
+  const QuorumInstance *instance;
+  GtkWidget *text_view, *scrolled;
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+  GtkTextBuffer *buffer;
+
+  if (self->kind != QUORUM_REVIEW_DRAW || self->canvas == NULL || self->decision != 0 ||
+      (instance = quorum_canvas_get_selected_layer_instance (self->canvas, &layer)) == NULL)
+    return;
+  /* Translators: the label of the instance a comment is pinned to */
+  body = g_strdup_printf (_("What should change about this “%s”? The annotator sees it pinned to the instance."),
+                          instance->label);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                       _("Comment on This Instance"), body));
+  text_view = gtk_text_view_new ();
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (text_view), GTK_WRAP_WORD_CHAR);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (text_view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Comment"), -1);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), text_view);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 72);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_add_css_class (scrolled, "card");
+  gtk_widget_set_overflow (scrolled, GTK_OVERFLOW_HIDDEN);
+  adw_message_dialog_set_extra_child (dialog, scrolled);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "add", _("_Add Comment"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (dialog, "add", FALSE);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text_view));
+  g_object_set_data (G_OBJECT (dialog), "comments", buffer);
+  g_object_set_data_full (G_OBJECT (dialog), "instance", g_strdup (instance->id), g_free);
+  g_object_set_data (G_OBJECT (dialog), "task", GSIZE_TO_POINTER (self->task_id));
+  g_signal_connect_object (buffer, "changed", G_CALLBACK (update_pin_response), dialog, 0);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (pin_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (text_view);
+}
+
 static void
 reject_activated (GSimpleAction *simple,
                   GVariant      *parameter,
@@ -1298,6 +1408,9 @@ reject_activated (GSimpleAction *simple,
     return;
   body = self->kind == QUORUM_REVIEW_CONSENSUS
          ? _("Every pass of this file goes back to its annotator with your comments. Say what to change.")
+         : json_array_get_length (self->pins) > 0
+         ? _("The task goes back to its annotator with your comments, the pinned ones too. Say what to change "
+             "overall.")
          : _("The task goes back to its annotator with your comments. Say what to change.");
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                        _("Reject the Work?"), body));
@@ -1360,6 +1473,8 @@ reset (QuorumReviewPanel *self)
   for (guint i = 0; i < self->comment_rows->len; i++)
     adw_preferences_group_remove (self->comments_group, g_ptr_array_index (self->comment_rows, i));
   g_ptr_array_set_size (self->comment_rows, 0);
+  json_array_unref (self->pins);
+  self->pins = json_array_new ();
 }
 
 static GdkRGBA
@@ -1755,6 +1870,7 @@ quorum_review_panel_finalize (GObject *object)
   g_clear_pointer (&self->pass_colors, g_hash_table_unref);
   g_clear_pointer (&self->step_name, g_free);
   g_clear_pointer (&self->comment_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->pins, json_array_unref);
   g_clear_pointer (&self->missing, g_hash_table_unref);
   g_free (self->comments);
   G_OBJECT_CLASS (quorum_review_panel_parent_class)->finalize (object);
@@ -1790,6 +1906,7 @@ quorum_review_panel_class_init (QuorumReviewPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, stars_box);
   gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, missing_row);
   gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, pin_button);
   gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, focus_row);
   gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, comments_group);
   gtk_widget_class_bind_template_child (widget_class, QuorumReviewPanel, comments_label);
@@ -1807,6 +1924,7 @@ quorum_review_panel_init (QuorumReviewPanel *self)
     { "copy-instance", copy_instance_activated, NULL, NULL, NULL },
     { "clear", clear_activated, NULL, NULL, NULL },
     { "undo-step", undo_step_activated, NULL, NULL, NULL },
+    { "pin-comment", pin_comment_activated, NULL, NULL, NULL },
     { "focus", NULL, NULL, "false", focus_changed },
     { "rate", rate_activated, "i", NULL, NULL },
     { "missing", NULL, NULL, "false", missing_changed },
@@ -1817,6 +1935,7 @@ quorum_review_panel_init (QuorumReviewPanel *self)
   self->stars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pass_colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->comment_rows = g_ptr_array_new ();
+  self->pins = json_array_new ();
   self->missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), entries, G_N_ELEMENTS (entries), self);

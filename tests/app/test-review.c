@@ -284,6 +284,7 @@ test_reject (void)
   gint64 job = job_id ("Street scenes — consensus");
   g_autoptr(JsonObject) review = NULL;
   g_autoptr(JsonObject) draw = NULL;
+  g_autofree char *pinned_id = NULL;
   GtkTextBuffer *comments;
   GtkWidget *dialog;
 
@@ -305,6 +306,19 @@ test_reject (void)
   draw = server_task (json_object_get_int_member (review, "reviews"));
   g_assert_cmpstr (json_object_get_string_member (draw, "state"), ==, "submitted");
   g_assert_cmpint (quorum_window_get_task (server.real.window), ==, rejected_review);
+
+  /* A comment pinned to one of the draw's instances goes with the decision. */
+  pinned_id = g_strdup (quorum_canvas_get_layer_instance (canvas (), QUORUM_REVIEW_LAYER_DRAW, 0)->id);
+  g_assert_true (quorum_canvas_select_layer_instance (canvas (), QUORUM_REVIEW_LAYER_DRAW, pinned_id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.pin-comment", NULL));
+  dialog = app_test_find_dialog ("Comment on This Instance");
+  g_assert_nonnull (dialog);
+  comments = g_object_get_data (G_OBJECT (dialog), "comments");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
+  gtk_text_buffer_set_text (comments, "Too loose: hug the edges.", -1);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "add");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpuint (quorum_review_panel_get_n_comments (panel ()), ==, 1);
 
   /* With comments: the draw goes back to its annotator with them. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.reject", NULL));
@@ -333,9 +347,17 @@ test_reject (void)
     JsonObject *pin = json_object_new ();
     const QuorumInstance *target;
 
-    g_assert_cmpuint (json_array_get_length (listed), ==, 1);
+    /* The server holds both, the second pinned where the reviewer put it. */
+    g_assert_cmpuint (json_array_get_length (listed), ==, 2);
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (listed, 0), "text"), ==,
                      "The truck on the left is missing.");
+    g_assert_true (json_object_get_null_member (json_array_get_object_element (listed, 0), "pin"));
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (listed, 1), "text"), ==,
+                     "Too loose: hug the edges.");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_array_get_object_element (listed,
+                                                                                                                  1),
+                                                                                   "pin"), "instance"), ==, pinned_id);
+    json_array_remove_element (listed, 1);
     g_assert_nonnull (instances);
     g_assert_cmpuint (instances->len, >=, 2);
     target = g_ptr_array_index (instances, 1);
@@ -352,6 +374,8 @@ test_reject (void)
     quorum_review_panel_set_task (theirs, quorum_window_get_session (server.real.window), draw);
     g_assert_cmpint (quorum_review_panel_get_kind (theirs), ==, QUORUM_REVIEW_NONE);
     g_assert_cmpuint (quorum_review_panel_get_n_comments (theirs), ==, 2);
+    g_assert_cmpint (quorum_canvas_get_selected (their_canvas), ==, -1);
+    quorum_review_panel_choose_comment (theirs, 0);
     g_assert_cmpint (quorum_canvas_get_selected (their_canvas), ==, -1);
     quorum_review_panel_choose_comment (theirs, 1);
     g_assert_cmpint (quorum_canvas_get_selected (their_canvas), ==, 1);
