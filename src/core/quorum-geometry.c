@@ -30,22 +30,32 @@ struct _QuorumGeometry
   guint                n_params_allocated;
 };
 
+/* A shape is one block: the struct, then its ring and edge lengths or its
+ * samples. Matching prepares tens of thousands of them; one allocation each
+ * (and no per-edge bounds, cheaper to recompute than to fetch) keeps the
+ * preparation out of malloc and the page-fault handler. */
 struct _QuorumShape
 {
+  QuorumKind            kind;
+  guint                 n_ring;
+  gboolean              simple;
+  double                area;
+  QuorumRect            bounds;
   QuorumGeometry       *geometry;
   const QuorumInstance *instance;
-  QuorumRect            bounds;
-  double                area;
   /* Polygons: the ring without repeated points, counter-clockwise. */
   QuorumPoint          *ring;     /* n_ring + 1 points: ring[n_ring] repeats ring[0] */
   double               *lengths;  /* lengths[i]: the edge from ring[i] to ring[i + 1] */
-  QuorumRect           *edges;    /* edges[i]: the bounds of that edge */
-  guint                 n_ring;
-  gboolean              simple;
   GEOSGeometry         *geos;     /* lazily built; the repaired region */
   /* Polylines: the 32 samples equally spaced along the line. */
   QuorumPoint          *samples;
 };
+
+/* Shapes may be compared from several threads at once, each with its own
+ * QuorumGeometry. The GEOS path, rare in matching (invalid rings, touching
+ * edges), builds a shape's geometry on first use and reads geometries that
+ * another thread may read too: it runs under this lock. */
+static GMutex geos_lock;
 
 static void
 geos_message (const char *message,
@@ -79,6 +89,13 @@ quorum_geometry_free (QuorumGeometry *geometry)
 }
 
 /* ---- small exact-enough primitives ------------------------------------ */
+
+static inline QuorumRect
+edge_bounds (QuorumPoint p,
+             QuorumPoint q)
+{
+  return (QuorumRect) { MIN (p.x, q.x), MIN (p.y, q.y), MAX (p.x, q.x), MAX (p.y, q.y) };
+}
 
 static inline double
 cross3 (QuorumPoint o,
@@ -207,15 +224,15 @@ polygonal_part (GEOSContextHandle_t  ctx,
 }
 
 static GEOSGeometry *
-build_geos (QuorumShape *shape)
+build_geos (QuorumShape    *shape,
+            QuorumGeometry *geometry)
 {
-  GEOSContextHandle_t ctx = shape->geometry->ctx;
-  const QuorumInstance *instance = shape->instance;
+  GEOSContextHandle_t ctx = geometry->ctx;
   GEOSCoordSequence *sequence;
   GEOSGeometry *shell;
   GEOSGeometry *polygon;
 
-  if (instance->kind == QUORUM_KIND_BOX)
+  if (shape->kind == QUORUM_KIND_BOX)
     return GEOSGeom_createRectangle_r (ctx, shape->bounds.x0, shape->bounds.y0,
                                        shape->bounds.x1, shape->bounds.y1);
 
@@ -244,11 +261,13 @@ build_geos (QuorumShape *shape)
   return polygon;
 }
 
+/* Built with @geometry's GEOS handle: the calling thread's. */
 static GEOSGeometry *
-shape_geos (QuorumShape *shape)
+shape_geos (QuorumShape    *shape,
+            QuorumGeometry *geometry)
 {
   if (shape->geos == NULL)
-    shape->geos = build_geos (shape);
+    shape->geos = build_geos (shape, geometry);
   return shape->geos;
 }
 
@@ -300,8 +319,18 @@ QuorumShape *
 quorum_shape_new (QuorumGeometry       *geometry,
                   const QuorumInstance *instance)
 {
-  QuorumShape *shape = g_new0 (QuorumShape, 1);
+  gsize size = sizeof (QuorumShape);
+  QuorumShape *shape;
 
+  /* QuorumPoint and double share an alignment: the arrays follow the struct. */
+  G_STATIC_ASSERT (sizeof (QuorumShape) % sizeof (double) == 0);
+  if (instance->kind == QUORUM_KIND_POLYGON)
+    size += sizeof (QuorumPoint) * (instance->n_points + 1) + sizeof (double) * instance->n_points;
+  else if (instance->kind == QUORUM_KIND_POLYLINE)
+    size += sizeof (QuorumPoint) * QUORUM_POLYLINE_SAMPLES;
+  shape = g_malloc0 (size);
+
+  shape->kind = instance->kind;
   shape->geometry = geometry;
   shape->instance = instance;
   quorum_instance_bounds (instance, &shape->bounds);
@@ -316,7 +345,8 @@ quorum_shape_new (QuorumGeometry       *geometry,
       {
         guint n = 0;
 
-        shape->ring = g_new (QuorumPoint, instance->n_points + 1);
+        shape->ring = (QuorumPoint *) (shape + 1);
+        shape->lengths = (double *) (shape->ring + instance->n_points + 1);
         for (guint i = 0; i < instance->n_points; i++)
           {
             QuorumPoint p = instance->points[i];
@@ -345,29 +375,26 @@ quorum_shape_new (QuorumGeometry       *geometry,
               }
             shape->area = fabs (signed_area);
             shape->ring[n] = shape->ring[0];
-            shape->lengths = g_new (double, n);
-            shape->edges = g_new (QuorumRect, n);
             for (guint i = 0; i < n; i++)
               {
                 QuorumPoint p = shape->ring[i], q = shape->ring[i + 1];
 
                 shape->lengths[i] = hypot (q.x - p.x, q.y - p.y);
-                shape->edges[i] = (QuorumRect) { MIN (p.x, q.x), MIN (p.y, q.y),
-                                                 MAX (p.x, q.x), MAX (p.y, q.y) };
               }
           }
         else if (n >= 3)
           {
             double area = 0;
 
-            if (GEOSArea_r (geometry->ctx, shape_geos (shape), &area) == 1)
+            /* The shape is this thread's alone until it is returned. */
+            if (GEOSArea_r (geometry->ctx, shape_geos (shape, geometry), &area) == 1)
               shape->area = area;
           }
       }
       break;
 
     case QUORUM_KIND_POLYLINE:
-      shape->samples = g_new (QuorumPoint, QUORUM_POLYLINE_SAMPLES);
+      shape->samples = (QuorumPoint *) (shape + 1);
       resample_polyline (instance, shape->samples);
       break;
 
@@ -386,10 +413,6 @@ quorum_shape_free (QuorumShape *shape)
     return;
   if (shape->geos != NULL)
     GEOSGeom_destroy_r (shape->geometry->ctx, shape->geos);
-  g_free (shape->ring);
-  g_free (shape->lengths);
-  g_free (shape->edges);
-  g_free (shape->samples);
   g_free (shape);
 }
 
@@ -441,8 +464,9 @@ quorum_geometry_intersection_area_geos (QuorumGeometry *geometry,
                                         QuorumShape    *a,
                                         QuorumShape    *b)
 {
-  GEOSGeometry *ga = shape_geos (a);
-  GEOSGeometry *gb = shape_geos (b);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&geos_lock);
+  GEOSGeometry *ga = shape_geos (a, geometry);
+  GEOSGeometry *gb = shape_geos (b, geometry);
   GEOSGeometry *intersection;
   double area = 0;
 
@@ -475,7 +499,8 @@ ring_locate (const QuorumShape *shape,
   for (guint i = 0; i < n; i++)
     {
       QuorumPoint a = ring[i], b = ring[i + 1];
-      const QuorumRect *e = &shape->edges[i];
+      QuorumRect edge = edge_bounds (a, b);
+      const QuorumRect *e = &edge;
 
       if (p.x >= e->x0 - tolerance && p.x <= e->x1 + tolerance &&
           p.y >= e->y0 - tolerance && p.y <= e->y1 + tolerance &&
@@ -508,22 +533,21 @@ find_crossings (QuorumGeometry    *geometry,
     {
       QuorumPoint p = a->ring[i], q = a->ring[i + 1];
       double length = a->lengths[i];
-      double px0 = a->edges[i].x0 - tolerance, px1 = a->edges[i].x1 + tolerance;
-      double py0 = a->edges[i].y0 - tolerance, py1 = a->edges[i].y1 + tolerance;
+      QuorumRect edge = edge_bounds (p, q);
+      double px0 = edge.x0 - tolerance, px1 = edge.x1 + tolerance;
+      double py0 = edge.y0 - tolerance, py1 = edge.y1 + tolerance;
 
       if (px1 < b->bounds.x0 || px0 > b->bounds.x1 || py1 < b->bounds.y0 || py0 > b->bounds.y1)
         continue;
       for (guint j = 0; j < b->n_ring; j++)
         {
-          const QuorumRect *e = &b->edges[j];
-          QuorumPoint r, s;
+          QuorumPoint r = b->ring[j], s = b->ring[j + 1];
           double other_length;
           double d1, d2, d3, d4;
 
-          if (e->x1 < px0 || e->x0 > px1 || e->y1 < py0 || e->y0 > py1)
+          if (MAX (r.x, s.x) < px0 || MIN (r.x, s.x) > px1 ||
+              MAX (r.y, s.y) < py0 || MIN (r.y, s.y) > py1)
             continue;
-          r = b->ring[j];
-          s = b->ring[j + 1];
           other_length = b->lengths[j];
           d1 = cross3 (r, s, p);
           d2 = cross3 (r, s, q);
@@ -739,7 +763,7 @@ quorum_geometry_intersection_area (QuorumGeometry *geometry,
       b = swap;
     }
 
-  if (a->instance->kind == QUORUM_KIND_BOX && b->instance->kind == QUORUM_KIND_BOX)
+  if (a->kind == QUORUM_KIND_BOX && b->kind == QUORUM_KIND_BOX)
     return overlap;
   if (overlap <= 0 || a->area <= 0 || b->area <= 0)
     return 0;
@@ -792,10 +816,10 @@ quorum_geometry_similarity (QuorumGeometry *geometry,
   const QuorumInstance *ia = a->instance;
   const QuorumInstance *ib = b->instance;
 
-  if (ia->kind != ib->kind)
+  if (a->kind != b->kind)
     return 0;
 
-  switch (ia->kind)
+  switch (a->kind)
     {
     case QUORUM_KIND_BOX:
     case QUORUM_KIND_POLYGON:
@@ -806,7 +830,7 @@ quorum_geometry_similarity (QuorumGeometry *geometry,
         /* Zero-area shapes: 1 when they are the same shape, else 0. */
         if (union_area <= 0)
           {
-            if (ia->kind == QUORUM_KIND_BOX)
+            if (a->kind == QUORUM_KIND_BOX)
               return memcmp (&a->bounds, &b->bounds, sizeof (QuorumRect)) == 0 ? 1 : 0;
             return rings_equal (a, b) ? 1 : 0;
           }
