@@ -4,10 +4,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "quorum-agreement.h"
 #include "quorum-agreement-private.h"
 #include "quorum-error.h"
+#include "quorum-geometry-private.h"
 
 /*
  * Matching (DESIGN §4). Instances are bucketed by (frame, label, kind); in a
@@ -50,7 +52,9 @@ typedef struct {
 /* A set prepared once: its shapes and its buckets. */
 typedef struct {
   const QuorumAnnotationSet *set;
-  QuorumShape              **shapes;   /* by instance index */
+  QuorumShape              **shapes;   /* by instance index, all in @block */
+  guint8                    *block;
+  gsize                     *offsets;  /* while preparing: where each shape goes in @block */
   GHashTable                *buckets;  /* BucketKey → Bucket */
   GPtrArray                 *order;    /* of Bucket, in order of first appearance */
 } PreparedSet;
@@ -304,8 +308,36 @@ run_prepare_task (Worker   *worker,
       return;
     }
   for (guint i = task->start; i < task->end; i++)
-    prepared->shapes[i] = quorum_shape_new (worker->geometry,
-                                            g_ptr_array_index (prepared->set->instances, i));
+    prepared->shapes[i] = _quorum_shape_init (prepared->block + prepared->offsets[i], worker->geometry,
+                                              g_ptr_array_index (prepared->set->instances, i));
+}
+
+#define HUGE_PAGE_SIZE (2 * 1024 * 1024)
+
+/* The shapes of a set take megabytes, each byte written once: asked for in
+ * huge pages where the kernel offers them (Linux's transparent huge pages
+ * "madvise" setting), they cost a few page faults instead of thousands,
+ * and a page fault is dear on a virtual machine. */
+static guint8 *
+shape_block_new (gsize size)
+{
+  void *block = NULL;
+
+#ifdef MADV_HUGEPAGE
+  if (size >= HUGE_PAGE_SIZE / 2)
+    {
+      size = (size + HUGE_PAGE_SIZE - 1) / HUGE_PAGE_SIZE * HUGE_PAGE_SIZE;
+      if (posix_memalign (&block, HUGE_PAGE_SIZE, size) == 0)
+        {
+          madvise (block, size, MADV_HUGEPAGE);
+          return block;
+        }
+    }
+#endif
+  block = malloc (MAX (size, 1));
+  if (block == NULL)
+    g_error ("%s: failed to allocate %" G_GSIZE_FORMAT " bytes", G_STRLOC, size);
+  return block;
 }
 
 static void
@@ -324,6 +356,17 @@ prepare_sets (PreparedSet                       *prepared,
 
       prepared[s].set = sets[s];
       prepared[s].shapes = g_new0 (QuorumShape *, MAX (sets[s]->instances->len, 1));
+      prepared[s].offsets = g_new (gsize, MAX (sets[s]->instances->len, 1));
+      {
+        gsize size = 0;
+
+        for (guint i = 0; i < sets[s]->instances->len; i++)
+          {
+            prepared[s].offsets[i] = size;
+            size += _quorum_shape_size (g_ptr_array_index (sets[s]->instances, i));
+          }
+        prepared[s].block = shape_block_new (size);
+      }
       prepared[s].buckets = g_hash_table_new_full (bucket_key_hash, bucket_key_equal, NULL,
                                                    (GDestroyNotify) bucket_free);
       prepared[s].order = g_ptr_array_new ();
@@ -340,6 +383,8 @@ prepare_sets (PreparedSet                       *prepared,
         g_ptr_array_add (tasks, task);
       }
   run_tasks (workers, n_workers, tasks->pdata, tasks->len, run_prepare_task, (gpointer) context);
+  for (guint s = 0; s < n_sets; s++)
+    g_clear_pointer (&prepared[s].offsets, g_free);
 }
 
 static void
@@ -347,8 +392,9 @@ prepared_set_clear (PreparedSet *prepared)
 {
   if (prepared->shapes != NULL)
     for (guint i = 0; i < prepared->set->instances->len; i++)
-      quorum_shape_free (prepared->shapes[i]);
+      _quorum_shape_clear (prepared->shapes[i]);
   g_clear_pointer (&prepared->shapes, g_free);
+  g_clear_pointer (&prepared->block, free);
   g_clear_pointer (&prepared->order, g_ptr_array_unref);
   g_clear_pointer (&prepared->buckets, g_hash_table_unref);
 }

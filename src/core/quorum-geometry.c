@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "quorum-geometry.h"
+#include "quorum-geometry-private.h"
 
 /* Rings longer than this skip the quadratic simplicity test and go to GEOS. */
 #define FAST_PATH_MAX_POINTS 64
@@ -315,21 +316,37 @@ resample_polyline (const QuorumInstance *instance,
     }
 }
 
-QuorumShape *
-quorum_shape_new (QuorumGeometry       *geometry,
-                  const QuorumInstance *instance)
+gsize
+_quorum_shape_size (const QuorumInstance *instance)
 {
   gsize size = sizeof (QuorumShape);
-  QuorumShape *shape;
 
-  /* QuorumPoint and double share an alignment: the arrays follow the struct. */
+  /* QuorumPoint and double share an alignment: the arrays follow the struct,
+   * and the next shape of a block follows them. */
   G_STATIC_ASSERT (sizeof (QuorumShape) % sizeof (double) == 0);
+  G_STATIC_ASSERT (sizeof (QuorumPoint) % sizeof (double) == 0);
   if (instance->kind == QUORUM_KIND_POLYGON)
     size += sizeof (QuorumPoint) * (instance->n_points + 1) + sizeof (double) * instance->n_points;
   else if (instance->kind == QUORUM_KIND_POLYLINE)
     size += sizeof (QuorumPoint) * QUORUM_POLYLINE_SAMPLES;
-  shape = g_malloc0 (size);
+  return size;
+}
 
+QuorumShape *
+quorum_shape_new (QuorumGeometry       *geometry,
+                  const QuorumInstance *instance)
+{
+  return _quorum_shape_init (g_malloc (_quorum_shape_size (instance)), geometry, instance);
+}
+
+QuorumShape *
+_quorum_shape_init (gpointer              memory,
+                    QuorumGeometry       *geometry,
+                    const QuorumInstance *instance)
+{
+  QuorumShape *shape = memory;
+
+  *shape = (QuorumShape) { 0 };
   shape->kind = instance->kind;
   shape->geometry = geometry;
   shape->instance = instance;
@@ -411,9 +428,16 @@ quorum_shape_free (QuorumShape *shape)
 {
   if (shape == NULL)
     return;
+  _quorum_shape_clear (shape);
+  g_free (shape);
+}
+
+void
+_quorum_shape_clear (QuorumShape *shape)
+{
   if (shape->geos != NULL)
     GEOSGeom_destroy_r (shape->geometry->ctx, shape->geos);
-  g_free (shape);
+  shape->geos = NULL;
 }
 
 const QuorumInstance *
