@@ -38,9 +38,11 @@ typedef struct {
   const char *label;     /* borrowed from the set's first instance in the bucket */
 } BucketKey;
 
+/* What the sweep and the IoU bound need of a shape, side by side. */
 typedef struct {
-  double x0, x1, y0, y1;
-  guint  index;
+  QuorumRect bounds;     /* grown by the reach for points and polylines */
+  double     area;
+  guint      index;
 } SweepItem;
 
 typedef struct {
@@ -231,7 +233,7 @@ compare_sweep_items (gconstpointer a,
 {
   const SweepItem *x = a, *y = b;
 
-  return x->x0 < y->x0 ? -1 : x->x0 > y->x0 ? 1 : 0;
+  return x->bounds.x0 < y->bounds.x0 ? -1 : x->bounds.x0 > y->bounds.x0 ? 1 : 0;
 }
 
 typedef struct {
@@ -239,17 +241,23 @@ typedef struct {
   double diagonal;
 } PrepareContext;
 
+typedef enum {
+  PREPARE_BUCKETS,   /* which instances go in which bucket */
+  PREPARE_SHAPES,    /* the shapes start … end − 1 */
+  PREPARE_SWEEP,     /* the sweep order of @bucket, once the shapes are made */
+} PrepareStep;
+
 typedef struct {
+  PrepareStep  step;
   PreparedSet *prepared;
-  gboolean     buckets;   /* the buckets, else the shapes start … end − 1 */
   guint        start;
   guint        end;
+  Bucket      *bucket;
 } PrepareTask;
 
 /* The buckets need only the instances: they are built alongside the shapes. */
 static void
-prepare_buckets (PreparedSet          *prepared,
-                 const PrepareContext *context)
+prepare_buckets (PreparedSet *prepared)
 {
   const QuorumAnnotationSet *set = prepared->set;
 
@@ -269,29 +277,32 @@ prepare_buckets (PreparedSet          *prepared,
         }
       g_array_append_val (bucket->members, i);
     }
+}
 
-  /* The sweep order of each bucket, the same for every pair the set is in:
-   * sorted by x0, equal x0 in instance order (g_array_sort is stable). */
-  for (guint k = 0; k < prepared->order->len; k++)
+/* The sweep order of a bucket, the same for every pair the set is in:
+ * sorted by x0, equal x0 in instance order (g_array_sort is stable). */
+static void
+prepare_sweep (PreparedSet          *prepared,
+               Bucket               *bucket,
+               const PrepareContext *context)
+{
+  double reach = kind_reach (bucket->key.kind, context->threshold, context->diagonal);
+
+  bucket->items = g_array_sized_new (FALSE, FALSE, sizeof (SweepItem), bucket->members->len);
+  for (guint i = 0; i < bucket->members->len; i++)
     {
-      Bucket *bucket = g_ptr_array_index (prepared->order, k);
-      double reach = kind_reach (bucket->key.kind, context->threshold, context->diagonal);
+      guint index = g_array_index (bucket->members, guint, i);
+      const QuorumShape *shape = prepared->shapes[index];
+      SweepItem item = { .index = index, .area = quorum_shape_area (shape) };
 
-      if (bucket->key.kind == QUORUM_KIND_TAG)
-        continue;
-      bucket->items = g_array_sized_new (FALSE, FALSE, sizeof (SweepItem), bucket->members->len);
-      for (guint i = 0; i < bucket->members->len; i++)
-        {
-          guint index = g_array_index (bucket->members, guint, i);
-          QuorumRect r;
-          SweepItem item;
-
-          quorum_instance_bounds (g_ptr_array_index (set->instances, index), &r);
-          item = (SweepItem) { r.x0 - reach, r.x1 + reach, r.y0 - reach, r.y1 + reach, index };
-          g_array_append_val (bucket->items, item);
-        }
-      g_array_sort (bucket->items, compare_sweep_items);
+      quorum_shape_bounds (shape, &item.bounds);
+      item.bounds.x0 -= reach;
+      item.bounds.y0 -= reach;
+      item.bounds.x1 += reach;
+      item.bounds.y1 += reach;
+      g_array_append_val (bucket->items, item);
     }
+  g_array_sort (bucket->items, compare_sweep_items);
 }
 
 static void
@@ -302,14 +313,23 @@ run_prepare_task (Worker   *worker,
   PrepareTask *task = data;
   PreparedSet *prepared = task->prepared;
 
-  if (task->buckets)
+  switch (task->step)
     {
-      prepare_buckets (prepared, user_data);
-      return;
+    case PREPARE_BUCKETS:
+      prepare_buckets (prepared);
+      break;
+    case PREPARE_SHAPES:
+      for (guint i = task->start; i < task->end; i++)
+        prepared->shapes[i] = _quorum_shape_init (prepared->block + prepared->offsets[i],
+                                                  worker->geometry,
+                                                  g_ptr_array_index (prepared->set->instances, i));
+      break;
+    case PREPARE_SWEEP:
+      prepare_sweep (prepared, task->bucket, user_data);
+      break;
+    default:
+      g_assert_not_reached ();
     }
-  for (guint i = task->start; i < task->end; i++)
-    prepared->shapes[i] = _quorum_shape_init (prepared->block + prepared->offsets[i], worker->geometry,
-                                              g_ptr_array_index (prepared->set->instances, i));
 }
 
 #define HUGE_PAGE_SIZE (2 * 1024 * 1024)
@@ -370,7 +390,7 @@ prepare_sets (PreparedSet                       *prepared,
       prepared[s].buckets = g_hash_table_new_full (bucket_key_hash, bucket_key_equal, NULL,
                                                    (GDestroyNotify) bucket_free);
       prepared[s].order = g_ptr_array_new ();
-      *task = (PrepareTask) { &prepared[s], TRUE, 0, 0 };
+      *task = (PrepareTask) { PREPARE_BUCKETS, &prepared[s], 0, 0, NULL };
       g_ptr_array_add (tasks, task);
     }
   for (guint s = 0; s < n_sets; s++)
@@ -378,13 +398,29 @@ prepare_sets (PreparedSet                       *prepared,
       {
         PrepareTask *task = g_new0 (PrepareTask, 1);
 
-        *task = (PrepareTask) { &prepared[s], FALSE, start,
-                                MIN (start + SHAPES_PER_TASK, sets[s]->instances->len) };
+        *task = (PrepareTask) { PREPARE_SHAPES, &prepared[s], start,
+                                MIN (start + SHAPES_PER_TASK, sets[s]->instances->len), NULL };
         g_ptr_array_add (tasks, task);
       }
   run_tasks (workers, n_workers, tasks->pdata, tasks->len, run_prepare_task, (gpointer) context);
+
+  g_ptr_array_set_size (tasks, 0);
   for (guint s = 0; s < n_sets; s++)
-    g_clear_pointer (&prepared[s].offsets, g_free);
+    {
+      g_clear_pointer (&prepared[s].offsets, g_free);
+      for (guint k = 0; k < prepared[s].order->len; k++)
+        {
+          Bucket *bucket = g_ptr_array_index (prepared[s].order, k);
+          PrepareTask *task;
+
+          if (bucket->key.kind == QUORUM_KIND_TAG)
+            continue;   /* tags are compared all with all */
+          task = g_new0 (PrepareTask, 1);
+          *task = (PrepareTask) { PREPARE_SWEEP, &prepared[s], 0, 0, bucket };
+          g_ptr_array_add (tasks, task);
+        }
+    }
+  run_tasks (workers, n_workers, tasks->pdata, tasks->len, run_prepare_task, (gpointer) context);
 }
 
 static void
@@ -401,24 +437,26 @@ prepared_set_clear (PreparedSet *prepared)
 
 /* ---- candidates ------------------------------------------------------- */
 
+/* The IoU bound comes from the sweep items: a hopeless pair is dropped
+ * without a look at its shapes. */
 static inline void
-consider_pair (Worker      *worker,
-               QuorumKind   kind,
-               PreparedSet *a,
-               PreparedSet *b,
-               guint        ia,
-               guint        ib,
-               double       threshold,
-               double       diagonal)
+consider_pair (Worker          *worker,
+               QuorumKind       kind,
+               PreparedSet     *a,
+               PreparedSet     *b,
+               const SweepItem *item_a,
+               const SweepItem *item_b,
+               double           threshold,
+               double           diagonal)
 {
-  QuorumShape *sa = a->shapes[ia];
-  QuorumShape *sb = b->shapes[ib];
-  Edge edge = { ia, ib, 0 };
+  Edge edge = { item_a->index, item_b->index, 0 };
 
   if ((kind == QUORUM_KIND_BOX || kind == QUORUM_KIND_POLYGON) &&
-      quorum_shape_iou_upper_bound (sa, sb) < threshold)
+      _quorum_iou_upper_bound (item_a->area, &item_a->bounds,
+                               item_b->area, &item_b->bounds) < threshold)
     return;
-  edge.s = quorum_geometry_similarity (worker->geometry, sa, sb, diagonal);
+  edge.s = quorum_geometry_similarity (worker->geometry, a->shapes[edge.a], b->shapes[edge.b],
+                                       diagonal);
   if (edge.s >= threshold)
     g_array_append_val (worker->edges, edge);
 }
@@ -466,7 +504,8 @@ bucket_edges (Worker       *worker,
   active_b = g_array_new (FALSE, FALSE, sizeof (SweepItem));
   for (guint next_a = 0, next_b = 0; next_a < n_a || next_b < n_b;)
     {
-      gboolean from_a = next_b >= n_b || (next_a < n_a && items_a[next_a].x0 <= items_b[next_b].x0);
+      gboolean from_a = next_b >= n_b ||
+                        (next_a < n_a && items_a[next_a].bounds.x0 <= items_b[next_b].bounds.x0);
       const SweepItem *item = from_a ? &items_a[next_a++] : &items_b[next_b++];
       GArray *mine = from_a ? active_a : active_b;
       GArray *theirs = from_a ? active_b : active_a;
@@ -475,17 +514,17 @@ bucket_edges (Worker       *worker,
         {
           const SweepItem *other = &g_array_index (theirs, SweepItem, k);
 
-          if (other->x1 < item->x0)
+          if (other->bounds.x1 < item->bounds.x0)
             {
               g_array_remove_index_fast (theirs, k);
               continue;
             }
-          if (other->y0 <= item->y1 && item->y0 <= other->y1)
+          if (other->bounds.y0 <= item->bounds.y1 && item->bounds.y0 <= other->bounds.y1)
             {
               if (from_a)
-                consider_pair (worker, kind, a, b, item->index, other->index, threshold, diagonal);
+                consider_pair (worker, kind, a, b, item, other, threshold, diagonal);
               else
-                consider_pair (worker, kind, a, b, other->index, item->index, threshold, diagonal);
+                consider_pair (worker, kind, a, b, other, item, threshold, diagonal);
             }
           k++;
         }
@@ -583,15 +622,6 @@ find_root (guint *parent,
       x = parent[x];
     }
   return x;
-}
-
-static int
-compare_pairs (gconstpointer a,
-               gconstpointer b)
-{
-  const QuorumMatchPair *x = a, *y = b;
-
-  return x->a < y->a ? -1 : x->a > y->a ? 1 : 0;
 }
 
 typedef struct {
@@ -798,10 +828,29 @@ match_finish (GArray *pairs,
   QuorumMatch *match = g_new0 (QuorumMatch, 1);
   double denominator;
 
-  match->pairs = pairs;
   match->n_a = n_a;
   match->n_b = n_b;
-  g_array_sort (match->pairs, compare_pairs);
+
+  /* Ordered by a: each instance of A is in one pair at most, so every pair
+   * has its place, without a sort. */
+  {
+    g_autofree gint *place = g_new (gint, MAX (n_a, 1));
+    GArray *ordered = g_array_sized_new (FALSE, FALSE, sizeof (QuorumMatchPair), pairs->len);
+
+    memset (place, 0xff, sizeof (gint) * n_a);
+    for (guint i = 0; i < pairs->len; i++)
+      {
+        guint a = g_array_index (pairs, QuorumMatchPair, i).a;
+
+        g_assert (a < n_a && place[a] < 0);
+        place[a] = (gint) i;
+      }
+    for (guint a = 0; a < n_a; a++)
+      if (place[a] >= 0)
+        g_array_append_val (ordered, g_array_index (pairs, QuorumMatchPair, place[a]));
+    g_array_unref (pairs);
+    match->pairs = ordered;
+  }
 
   /* Summed in ascending order, the total does not depend on which set comes
    * first or on the order of the instances. */
@@ -818,6 +867,32 @@ match_finish (GArray *pairs,
                 0.5 * (match->n_b - match->pairs->len);
   match->score = denominator > 0 ? match->total / denominator : 1.0;
   return match;
+}
+
+typedef struct {
+  guint         pair;
+  GPtrArray    *tasks;      /* of MatchTask, in the order they were made */
+  guint         n_a;
+  guint         n_b;
+  QuorumMatch **match;      /* the result */
+} FinishTask;
+
+static void
+run_finish_task (Worker   *worker,
+                 gpointer  data,
+                 gpointer  user_data)
+{
+  FinishTask *finish = data;
+  GArray *pairs = g_array_new (FALSE, FALSE, sizeof (QuorumMatchPair));
+
+  for (guint t = 0; t < finish->tasks->len; t++)
+    {
+      const MatchTask *task = g_ptr_array_index (finish->tasks, t);
+
+      if (task->pair == finish->pair)
+        g_array_append_vals (pairs, task->pairs->data, task->pairs->len);
+    }
+  *finish->match = match_finish (pairs, finish->n_a, finish->n_b);
 }
 
 /*
@@ -869,22 +944,21 @@ match_all_pairs (const QuorumAnnotationSet * const *sets,
   g_ptr_array_sort (by_cost, compare_task_costs);
   run_tasks (workers, n_workers, by_cost->pdata, by_cost->len, run_match_task, &context);
 
-  /* Put each pair's buckets together in the order the tasks were made. */
-  pair = 0;
-  for (guint i = 0; i < n_sets; i++)
-    for (guint j = i + 1; j < n_sets; j++, pair++)
-      {
-        GArray *pairs = g_array_new (FALSE, FALSE, sizeof (QuorumMatchPair));
+  /* Each pair's buckets put together and scored, a pair a task. */
+  {
+    g_autofree FinishTask *finish = g_new0 (FinishTask, n_pairs);
+    g_autofree gpointer *finish_tasks = g_new (gpointer, n_pairs);
 
-        for (guint t = 0; t < tasks->len; t++)
-          {
-            const MatchTask *task = g_ptr_array_index (tasks, t);
-
-            if (task->pair == pair)
-              g_array_append_vals (pairs, task->pairs->data, task->pairs->len);
-          }
-        matches[pair] = match_finish (pairs, sets[i]->instances->len, sets[j]->instances->len);
-      }
+    pair = 0;
+    for (guint i = 0; i < n_sets; i++)
+      for (guint j = i + 1; j < n_sets; j++, pair++)
+        {
+          finish[pair] = (FinishTask) { pair, tasks, sets[i]->instances->len,
+                                        sets[j]->instances->len, &matches[pair] };
+          finish_tasks[pair] = &finish[pair];
+        }
+    run_tasks (workers, n_workers, finish_tasks, n_pairs, run_finish_task, NULL);
+  }
 
   for (guint i = 0; i < n_sets; i++)
     prepared_set_clear (&prepared[i]);

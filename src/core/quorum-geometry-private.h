@@ -15,4 +15,30 @@ QuorumShape *_quorum_shape_init  (gpointer              memory,
                                   const QuorumInstance *instance);
 void         _quorum_shape_clear (QuorumShape          *shape);
 
+static inline double
+_quorum_bounds_overlap_area (const QuorumRect *a,
+                             const QuorumRect *b)
+{
+  double w = MIN (a->x1, b->x1) - MAX (a->x0, b->x0);
+  double h = MIN (a->y1, b->y1) - MAX (a->y0, b->y0);
+
+  return (w > 0 && h > 0) ? w * h : 0;
+}
+
+/* quorum_shape_iou_upper_bound() from the areas and bounds alone, for a
+ * caller that keeps them next to each other. */
+static inline double
+_quorum_iou_upper_bound (double            area_a,
+                         const QuorumRect *a,
+                         double            area_b,
+                         const QuorumRect *b)
+{
+  double most = MIN (MIN (area_a, area_b), _quorum_bounds_overlap_area (a, b));
+  double union_least = area_a + area_b - most;
+
+  if (union_least <= 0)
+    return 1;   /* degenerate shapes: only the exact test can tell */
+  return MIN (1.0, most / union_least);
+}
+
 G_END_DECLS

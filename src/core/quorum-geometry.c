@@ -396,7 +396,8 @@ _quorum_shape_init (gpointer              memory,
               {
                 QuorumPoint p = shape->ring[i], q = shape->ring[i + 1];
 
-                shape->lengths[i] = hypot (q.x - p.x, q.y - p.y);
+                /* Only compared with a tolerance: no need for hypot's care. */
+                shape->lengths[i] = sqrt ((q.x - p.x) * (q.x - p.x) + (q.y - p.y) * (q.y - p.y));
               }
           }
         else if (n >= 3)
@@ -459,26 +460,13 @@ quorum_shape_bounds (const QuorumShape *shape,
   *bounds = shape->bounds;
 }
 
-static double
-bounds_overlap_area (const QuorumRect *a,
-                     const QuorumRect *b)
-{
-  double w = MIN (a->x1, b->x1) - MAX (a->x0, b->x0);
-  double h = MIN (a->y1, b->y1) - MAX (a->y0, b->y0);
-
-  return (w > 0 && h > 0) ? w * h : 0;
-}
+#define bounds_overlap_area _quorum_bounds_overlap_area
 
 double
 quorum_shape_iou_upper_bound (const QuorumShape *a,
                               const QuorumShape *b)
 {
-  double most = MIN (MIN (a->area, b->area), bounds_overlap_area (&a->bounds, &b->bounds));
-  double union_least = a->area + b->area - most;
-
-  if (union_least <= 0)
-    return 1;   /* degenerate shapes: only the exact test can tell */
-  return MIN (1.0, most / union_least);
+  return _quorum_iou_upper_bound (a->area, &a->bounds, b->area, &b->bounds);
 }
 
 /* ---- intersection ----------------------------------------------------- */
