@@ -539,6 +539,24 @@ find_crossings (QuorumGeometry    *geometry,
                 double             tolerance)
 {
   GArray *crossings = geometry->crossings;
+  guint m = b->n_ring;
+  /* b's edge bounds, four arrays, so that picking the edges near one of a's
+   * is a loop without branches (the bounds tests are a coin toss for the
+   * branch predictor, and most of the time of the fast path). */
+  double bx0[FAST_PATH_MAX_POINTS], bx1[FAST_PATH_MAX_POINTS];
+  double by0[FAST_PATH_MAX_POINTS], by1[FAST_PATH_MAX_POINTS];
+  guint near[FAST_PATH_MAX_POINTS];
+
+  g_assert (m <= FAST_PATH_MAX_POINTS);
+  for (guint j = 0; j < m; j++)
+    {
+      QuorumRect edge = edge_bounds (b->ring[j], b->ring[j + 1]);
+
+      bx0[j] = edge.x0;
+      by0[j] = edge.y0;
+      bx1[j] = edge.x1;
+      by1[j] = edge.y1;
+    }
 
   g_array_set_size (crossings, 0);
   for (guint i = 0; i < a->n_ring; i++)
@@ -548,18 +566,22 @@ find_crossings (QuorumGeometry    *geometry,
       QuorumRect edge = edge_bounds (p, q);
       double px0 = edge.x0 - tolerance, px1 = edge.x1 + tolerance;
       double py0 = edge.y0 - tolerance, py1 = edge.y1 + tolerance;
+      guint n_near = 0;
 
       if (px1 < b->bounds.x0 || px0 > b->bounds.x1 || py1 < b->bounds.y0 || py0 > b->bounds.y1)
         continue;
-      for (guint j = 0; j < b->n_ring; j++)
+      for (guint j = 0; j < m; j++)
         {
+          near[n_near] = j;
+          n_near += (bx1[j] >= px0) & (bx0[j] <= px1) & (by1[j] >= py0) & (by0[j] <= py1);
+        }
+      for (guint k = 0; k < n_near; k++)
+        {
+          guint j = near[k];
           QuorumPoint r = b->ring[j], s = b->ring[j + 1];
           double other_length;
           double d1, d2, d3, d4;
 
-          if (MAX (r.x, s.x) < px0 || MIN (r.x, s.x) > px1 ||
-              MAX (r.y, s.y) < py0 || MIN (r.y, s.y) > py1)
-            continue;
           other_length = b->lengths[j];
           d1 = cross3 (r, s, p);
           d2 = cross3 (r, s, q);
