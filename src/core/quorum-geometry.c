@@ -48,6 +48,10 @@ struct _QuorumShape
   QuorumPoint          *ring;     /* n_ring + 1 points: ring[n_ring] repeats ring[0] */
   double               *lengths;  /* lengths[i]: the edge from ring[i] to ring[i + 1] */
   GEOSGeometry         *geos;     /* lazily built; the repaired region */
+  /* An invalid ring: the repaired region's polygons as simple shapes, when
+   * they all are simple and without holes (else none). */
+  QuorumShape         **parts;
+  guint                 n_parts;
   /* Polylines: the 32 samples equally spaced along the line. */
   QuorumPoint          *samples;
 };
@@ -316,6 +320,49 @@ resample_polyline (const QuorumInstance *instance,
     }
 }
 
+/* Makes the parts of a repaired region (see QuorumShape): the intersection
+ * with it is then the sum over its parts, which do not overlap, each on the
+ * fast path, instead of a GEOS overlay. */
+static void
+split_parts (QuorumShape    *shape,
+             QuorumGeometry *geometry)
+{
+  GEOSContextHandle_t ctx = geometry->ctx;
+  const GEOSGeometry *region = shape->geos;
+  int type = region != NULL ? GEOSGeomTypeId_r (ctx, region) : -1;
+  int n = type == GEOS_POLYGON ? 1 : type == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r (ctx, region) : 0;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_shape_free);
+
+  for (int k = 0; k < n; k++)
+    {
+      const GEOSGeometry *polygon = type == GEOS_POLYGON ? region : GEOSGetGeometryN_r (ctx, region, k);
+      const GEOSGeometry *shell = GEOSGetExteriorRing_r (ctx, polygon);
+      const GEOSCoordSequence *sequence = shell != NULL ? GEOSGeom_getCoordSeq_r (ctx, shell) : NULL;
+      unsigned int size = 0;
+      g_autofree QuorumPoint *points = NULL;
+      QuorumInstance ring = { .kind = QUORUM_KIND_POLYGON };
+      QuorumShape *part;
+
+      if (sequence == NULL || GEOSGetNumInteriorRings_r (ctx, polygon) != 0 ||
+          GEOSCoordSeq_getSize_r (ctx, sequence, &size) == 0 || size < 4 ||
+          size > FAST_PATH_MAX_POINTS + 1)
+        return;
+      points = g_new (QuorumPoint, size);
+      for (unsigned int i = 0; i < size; i++)
+        if (GEOSCoordSeq_getXY_r (ctx, sequence, i, &points[i].x, &points[i].y) == 0)
+          return;
+      ring.points = points;
+      ring.n_points = size;
+      part = quorum_shape_new (geometry, &ring);
+      part->instance = shape->instance;
+      g_ptr_array_add (parts, part);
+      if (!part->simple)
+        return;
+    }
+  shape->n_parts = parts->len;
+  shape->parts = (QuorumShape **) g_ptr_array_free (g_steal_pointer (&parts), FALSE);
+}
+
 gsize
 _quorum_shape_size (const QuorumInstance *instance)
 {
@@ -407,6 +454,7 @@ _quorum_shape_init (gpointer              memory,
             /* The shape is this thread's alone until it is returned. */
             if (GEOSArea_r (geometry->ctx, shape_geos (shape, geometry), &area) == 1)
               shape->area = area;
+            split_parts (shape, geometry);
           }
       }
       break;
@@ -439,6 +487,10 @@ _quorum_shape_clear (QuorumShape *shape)
   if (shape->geos != NULL)
     GEOSGeom_destroy_r (shape->geometry->ctx, shape->geos);
   shape->geos = NULL;
+  for (guint k = 0; k < shape->n_parts; k++)
+    quorum_shape_free (shape->parts[k]);
+  g_clear_pointer (&shape->parts, g_free);
+  shape->n_parts = 0;
 }
 
 const QuorumInstance *
@@ -782,6 +834,42 @@ shape_comes_after (const QuorumShape *a,
   return a->n_ring > b->n_ring;
 }
 
+/* The intersection of two shapes of which one at least is a repaired region
+ * split into simple parts: the sum over the pairs of parts. */
+static gboolean
+parts_intersection (QuorumGeometry *geometry,
+                    QuorumShape    *a,
+                    QuorumShape    *b,
+                    double         *area)
+{
+  QuorumShape **parts_a = a->n_parts > 0 ? a->parts : &a;
+  QuorumShape **parts_b = b->n_parts > 0 ? b->parts : &b;
+  guint n_a = a->n_parts > 0 ? a->n_parts : 1;
+  guint n_b = b->n_parts > 0 ? b->n_parts : 1;
+  double sum = 0;
+
+  for (guint i = 0; i < n_a; i++)
+    for (guint j = 0; j < n_b; j++)
+      {
+        QuorumShape *x = parts_a[i], *y = parts_b[j];
+        double part = 0;
+
+        if (bounds_overlap_area (&x->bounds, &y->bounds) <= 0)
+          continue;
+        if (shape_comes_after (x, y))
+          {
+            QuorumShape *swap = x;
+            x = y;
+            y = swap;
+          }
+        if (!fast_polygon_intersection (geometry, x, y, &part))
+          return FALSE;
+        sum += part;
+      }
+  *area = CLAMP (sum, 0.0, MIN (a->area, b->area));
+  return TRUE;
+}
+
 double
 quorum_geometry_intersection_area (QuorumGeometry *geometry,
                                    QuorumShape    *a,
@@ -802,6 +890,9 @@ quorum_geometry_intersection_area (QuorumGeometry *geometry,
   if (overlap <= 0 || a->area <= 0 || b->area <= 0)
     return 0;
   if (a->simple && b->simple && fast_polygon_intersection (geometry, a, b, &area))
+    return area;
+  if ((a->simple || a->n_parts > 0) && (b->simple || b->n_parts > 0) &&
+      parts_intersection (geometry, a, b, &area))
     return area;
   return quorum_geometry_intersection_area_geos (geometry, a, b);
 }
