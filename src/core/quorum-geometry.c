@@ -320,6 +320,129 @@ resample_polyline (const QuorumInstance *instance,
     }
 }
 
+static int ring_locate (const QuorumShape *shape,
+                        QuorumPoint        p,
+                        double             tolerance);
+
+/* The loop of @ring from @x through ring[first … last] (indexes mod n) as a
+ * shape of its own; NULL unless it is a simple ring. */
+static QuorumShape *
+loop_shape (QuorumShape       *shape,
+            QuorumGeometry    *geometry,
+            QuorumPoint        x,
+            guint              first,
+            guint              count)
+{
+  QuorumPoint points[FAST_PATH_MAX_POINTS + 1];
+  QuorumInstance loop = { .kind = QUORUM_KIND_POLYGON, .points = points, .n_points = count + 1 };
+  QuorumShape *part;
+
+  points[0] = x;
+  for (guint k = 0; k < count; k++)
+    points[k + 1] = shape->ring[(first + k) % shape->n_ring];
+  part = quorum_shape_new (geometry, &loop);
+  part->instance = shape->instance;
+  if (!part->simple || part->area <= 0)
+    g_clear_pointer (&part, quorum_shape_free);
+  return part;
+}
+
+/*
+ * A ring whose one flaw is a proper crossing of two of its edges (two
+ * neighbouring vertices swapped, the usual slip) is two simple loops
+ * meeting at the crossing. When neither loop lies inside the other, the
+ * repaired region — GEOS MakeValid's, by the even-odd rule — is the two
+ * loops: made here, without GEOS (MakeValid was most of the preparation of
+ * such a ring). Any other flaw returns FALSE and goes to GEOS.
+ */
+static gboolean
+split_single_crossing (QuorumShape    *shape,
+                       QuorumGeometry *geometry)
+{
+  const QuorumPoint *ring = shape->ring;
+  guint n = shape->n_ring;
+  guint first = 0, second = 0, n_crossings = 0;
+  QuorumPoint p, q, r, s, x;
+  double d1, d2, d3, d4, denominator, t, scale, tolerance;
+  QuorumShape *loops[2] = { NULL, NULL };
+
+  if (n < 4 || n > FAST_PATH_MAX_POINTS)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 1; j < n; j++)
+      {
+        gboolean adjacent = (j == i + 1) || (i == 0 && j == n - 1);
+
+        if (adjacent)
+          {
+            QuorumPoint shared = (j == i + 1) ? ring[i + 1] : ring[i];
+            QuorumPoint a = (j == i + 1) ? ring[i] : ring[(i + 1) % n];
+            QuorumPoint b = (j == i + 1) ? ring[(j + 1) % n] : ring[j];
+
+            if (cross3 (shared, a, b) == 0)
+              return FALSE;   /* collinear neighbours: not this case */
+          }
+        else if (segments_touch (ring[i], ring[(i + 1) % n], ring[j], ring[(j + 1) % n]))
+          {
+            if (n_crossings++ > 0)
+              return FALSE;
+            first = i;
+            second = j;
+          }
+      }
+  if (n_crossings != 1)
+    return FALSE;
+
+  p = ring[first];
+  q = ring[(first + 1) % n];
+  r = ring[second];
+  s = ring[(second + 1) % n];
+  d1 = cross3 (r, s, p);
+  d2 = cross3 (r, s, q);
+  d3 = cross3 (p, q, r);
+  d4 = cross3 (p, q, s);
+  if (!((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) || !((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)))
+    return FALSE;   /* they touch at an end: not a proper crossing */
+  denominator = (q.x - p.x) * (s.y - r.y) - (q.y - p.y) * (s.x - r.x);
+  t = ((r.x - p.x) * (s.y - r.y) - (r.y - p.y) * (s.x - r.x)) / denominator;
+  x = (QuorumPoint) { p.x + t * (q.x - p.x), p.y + t * (q.y - p.y) };
+
+  /* One loop runs from the crossing over ring[first + 1 … second], the
+   * other over ring[second + 1 … first]. */
+  loops[0] = loop_shape (shape, geometry, x, first + 1, second - first);
+  loops[1] = loop_shape (shape, geometry, x, second + 1, n - (second - first));
+  scale = MAX (MAX (fabs (shape->bounds.x0), fabs (shape->bounds.x1)),
+               MAX (fabs (shape->bounds.y0), fabs (shape->bounds.y1)));
+  tolerance = MAX (scale, 1.0) * 1e-9;
+  if (loops[0] != NULL && loops[1] != NULL)
+    for (guint k = 0; k < 2; k++)
+      {
+        /* A vertex of one loop other than the crossing: outside the other,
+         * else the region has a hole and GEOS makes it. */
+        const QuorumShape *inner = loops[k];
+        QuorumPoint probe = inner->ring[0].x == x.x && inner->ring[0].y == x.y ? inner->ring[1]
+                                                                               : inner->ring[0];
+
+        if (ring_locate (loops[1 - k], probe, tolerance) != 0)
+          {
+            g_clear_pointer (&loops[0], quorum_shape_free);
+            break;
+          }
+      }
+  if (loops[0] == NULL || loops[1] == NULL)
+    {
+      g_clear_pointer (&loops[0], quorum_shape_free);
+      g_clear_pointer (&loops[1], quorum_shape_free);
+      return FALSE;
+    }
+  shape->parts = g_new (QuorumShape *, 2);
+  shape->parts[0] = loops[0];
+  shape->parts[1] = loops[1];
+  shape->n_parts = 2;
+  shape->area = loops[0]->area + loops[1]->area;
+  return TRUE;
+}
+
 /* Makes the parts of a repaired region (see QuorumShape): the intersection
  * with it is then the sum over its parts, which do not overlap, each on the
  * fast path, instead of a GEOS overlay. */
@@ -447,6 +570,8 @@ _quorum_shape_init (gpointer              memory,
                 shape->lengths[i] = sqrt ((q.x - p.x) * (q.x - p.x) + (q.y - p.y) * (q.y - p.y));
               }
           }
+        else if (n >= 3 && split_single_crossing (shape, geometry))
+          ;
         else if (n >= 3)
           {
             double area = 0;
