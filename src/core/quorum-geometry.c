@@ -151,41 +151,59 @@ segments_touch (QuorumPoint p1,
   return FALSE;
 }
 
+/* Do the edges shared → p and shared → q run along each other? */
+static inline gboolean
+folds_back (QuorumPoint shared,
+            QuorumPoint p,
+            QuorumPoint q)
+{
+  return cross3 (shared, p, q) == 0 &&
+         (p.x - shared.x) * (q.x - shared.x) + (p.y - shared.y) * (q.y - shared.y) > 0;
+}
+
 /* A ring is simple when no two non-adjacent edges touch and adjacent edges
- * meet only at their shared vertex. */
+ * meet only at their shared vertex. The edges whose bounds meet are picked
+ * without branches first (see find_crossings); n ≤ FAST_PATH_MAX_POINTS. */
 static gboolean
 ring_is_simple (const QuorumPoint *ring,
                 guint              n)
 {
-  if (n < 3)
+  double ex0[FAST_PATH_MAX_POINTS], ex1[FAST_PATH_MAX_POINTS];
+  double ey0[FAST_PATH_MAX_POINTS], ey1[FAST_PATH_MAX_POINTS];
+  guint near[FAST_PATH_MAX_POINTS];
+
+  if (n < 3 || n > FAST_PATH_MAX_POINTS)
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
+      QuorumRect edge = edge_bounds (ring[i], ring[(i + 1) % n]);
+
+      ex0[i] = edge.x0;
+      ey0[i] = edge.y0;
+      ex1[i] = edge.x1;
+      ey1[i] = edge.y1;
+    }
+  for (guint i = 0; i < n; i++)
+    {
       QuorumPoint a1 = ring[i], a2 = ring[(i + 1) % n];
+      /* Non-adjacent: i + 2 … n − 1, without n − 1 when i = 0. */
+      guint last = i == 0 ? n - 1 : n;
+      guint n_near = 0;
 
-      for (guint j = i + 1; j < n; j++)
+      /* Edge i and the next one, and edge 0 and edge n − 1, fold back onto
+       * each other when collinear and pointing in opposite directions. */
+      if (i + 1 < n && folds_back (a2, a1, ring[(i + 2) % n]))
+        return FALSE;
+      if (i == 0 && folds_back (a1, a2, ring[n - 1]))
+        return FALSE;
+      for (guint j = i + 2; j < last; j++)
         {
-          QuorumPoint b1 = ring[j], b2 = ring[(j + 1) % n];
-          gboolean adjacent = (j == i + 1) || (i == 0 && j == n - 1);
-
-          if (!adjacent)
-            {
-              if (segments_touch (a1, a2, b1, b2))
-                return FALSE;
-            }
-          else
-            {
-              /* Adjacent edges fold back onto each other when collinear and
-               * pointing in opposite directions. */
-              QuorumPoint shared = (j == i + 1) ? a2 : a1;
-              QuorumPoint p = (j == i + 1) ? a1 : a2;
-              QuorumPoint q = (j == i + 1) ? b2 : b1;
-
-              if (cross3 (shared, p, q) == 0 &&
-                  (p.x - shared.x) * (q.x - shared.x) + (p.y - shared.y) * (q.y - shared.y) > 0)
-                return FALSE;
-            }
+          near[n_near] = j;
+          n_near += (ex1[i] >= ex0[j]) & (ex1[j] >= ex0[i]) & (ey1[i] >= ey0[j]) & (ey1[j] >= ey0[i]);
         }
+      for (guint k = 0; k < n_near; k++)
+        if (segments_touch (a1, a2, ring[near[k]], ring[(near[k] + 1) % n]))
+          return FALSE;
     }
   return TRUE;
 }
