@@ -475,8 +475,8 @@ bucket_edges (Worker       *worker,
   QuorumKind kind = bucket_a->key.kind;
   const SweepItem *items_a, *items_b;
   guint n_a, n_b;
-  g_autoptr(GArray) active_a = NULL;
-  g_autoptr(GArray) active_b = NULL;
+  g_autoptr(GPtrArray) active_a = NULL;   /* of const SweepItem *, into the buckets' items */
+  g_autoptr(GPtrArray) active_b = NULL;
 
   g_array_set_size (worker->edges, 0);
   if (kind == QUORUM_KIND_TAG)
@@ -500,23 +500,23 @@ bucket_edges (Worker       *worker,
   items_b = (const SweepItem *) bucket_b->items->data;
   n_a = bucket_a->items->len;
   n_b = bucket_b->items->len;
-  active_a = g_array_new (FALSE, FALSE, sizeof (SweepItem));
-  active_b = g_array_new (FALSE, FALSE, sizeof (SweepItem));
+  active_a = g_ptr_array_sized_new (64);
+  active_b = g_ptr_array_sized_new (64);
   for (guint next_a = 0, next_b = 0; next_a < n_a || next_b < n_b;)
     {
       gboolean from_a = next_b >= n_b ||
                         (next_a < n_a && items_a[next_a].bounds.x0 <= items_b[next_b].bounds.x0);
       const SweepItem *item = from_a ? &items_a[next_a++] : &items_b[next_b++];
-      GArray *mine = from_a ? active_a : active_b;
-      GArray *theirs = from_a ? active_b : active_a;
+      GPtrArray *mine = from_a ? active_a : active_b;
+      GPtrArray *theirs = from_a ? active_b : active_a;
 
       for (guint k = 0; k < theirs->len;)
         {
-          const SweepItem *other = &g_array_index (theirs, SweepItem, k);
+          const SweepItem *other = g_ptr_array_index (theirs, k);
 
           if (other->bounds.x1 < item->bounds.x0)
             {
-              g_array_remove_index_fast (theirs, k);
+              g_ptr_array_remove_index_fast (theirs, k);
               continue;
             }
           if (other->bounds.y0 <= item->bounds.y1 && item->bounds.y0 <= other->bounds.y1)
@@ -528,7 +528,7 @@ bucket_edges (Worker       *worker,
             }
           k++;
         }
-      g_array_append_val (mine, *item);
+      g_ptr_array_add (mine, (gpointer) item);
     }
 }
 
