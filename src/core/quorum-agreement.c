@@ -20,10 +20,11 @@
  * component of that graph is solved exactly as an assignment problem.
  *
  * The work splits into independent tasks run on a few threads: first the
- * shapes of each set, in chunks, and each set's buckets; then every bucket
- * of every pair of sets. Each task writes only its own results, and the
- * results are put together in a fixed order, so the scores do not depend on
- * the number of threads or on which thread ran what.
+ * shapes of each set, in chunks, and each set's buckets; then each bucket's
+ * sweep order; then every bucket of every pair of sets; then each pair's
+ * score. Each task writes only its own results, and the results are put
+ * together in a fixed order, so the scores do not depend on the number of
+ * threads or on which thread ran what.
  */
 
 /* Instances prepared in one task: enough to outweigh the task's overhead. */
