@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "quorum-agreement.h"
+#include "quorum-agreement-private.h"
 #include "quorum-error.h"
 #include "reference-run.h"
 #include "synthetic-sets.h"
@@ -22,6 +23,7 @@ static char    *opt_emit;
 static gboolean opt_json;
 static gboolean opt_reference;
 static gboolean opt_all_kinds;
+static int      opt_threads;
 
 static const GOptionEntry entries[] = {
   { "n", 'n', 0, G_OPTION_ARG_INT, &opt_n,
@@ -33,6 +35,8 @@ static const GOptionEntry entries[] = {
   { "frames", 0, 0, G_OPTION_ARG_INT, &opt_frames, "Video frames (default 1: an image)", "F" },
   { "all-kinds", 0, 0, G_OPTION_ARG_NONE, &opt_all_kinds,
     "Also points, polylines and tags (default: boxes and polygons)", NULL },
+  { "threads", 'j', 0, G_OPTION_ARG_INT, &opt_threads,
+    "Threads for the agreement (default 0: as quorum_agreement_compute, every core)", "J" },
   { "emit", 0, 0, G_OPTION_ARG_FILENAME, &opt_emit,
     "Write the sets as DIR/annotator-1.json … and exit", "DIR" },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
@@ -58,8 +62,8 @@ time_agreement (GPtrArray  *sets,
 
       g_clear_pointer (&agreement, quorum_agreement_free);
       start = g_get_monotonic_time ();
-      agreement = quorum_agreement_compute ((const QuorumAnnotationSet * const *) sets->pdata,
-                                            sets->len, opt_threshold, error);
+      agreement = _quorum_agreement_compute_threads ((const QuorumAnnotationSet * const *) sets->pdata,
+                                                     sets->len, opt_threshold, opt_threads, error);
       elapsed = g_get_monotonic_time () - start;
       if (agreement == NULL)
         return NULL;
@@ -137,8 +141,12 @@ run_one (guint    n,
   for (guint i = 0; i < sets->len; i++)
     total += ((QuorumAnnotationSet *) g_ptr_array_index (sets, i))->instances->len;
   synthetic_image_size (n, &width, &height);
-  g_print ("N=%-6u annotators=%u  instances %u on %u×%u  agreement %.6f  time %.1f ms (best of %d)\n",
+  g_print ("N=%-6u annotators=%u  instances %u on %u×%u  agreement %.6f  time %.1f ms (best of %d, ",
            n, sets->len, total, width, height, agreement->agreement, seconds * 1000, RUNS);
+  if (opt_threads == 0)
+    g_print ("every core)\n");
+  else
+    g_print ("%d thread%s)\n", opt_threads, opt_threads == 1 ? "" : "s");
 
   if (reference != NULL)
     {
@@ -172,11 +180,11 @@ main (int    argc,
       g_printerr ("agreement: %s\n", error->message);
       return 2;
     }
-  if (opt_n < 0 || opt_annotators < 2 || opt_frames < 1 ||
+  if (opt_n < 0 || opt_annotators < 2 || opt_frames < 1 || opt_threads < 0 ||
       !(opt_threshold > 0 && opt_threshold <= 1))
     {
       g_printerr ("agreement: --n must be positive, --annotators at least 2, "
-                  "--frames at least 1 and --threshold above 0 and at most 1\n");
+                  "--frames at least 1, --threads 0 or more and --threshold above 0 and at most 1\n");
       return 2;
     }
   if (opt_reference)

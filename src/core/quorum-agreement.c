@@ -4,9 +4,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "quorum-agreement.h"
+#include "quorum-agreement-private.h"
 #include "quorum-error.h"
+#include "quorum-geometry-private.h"
 
 /*
  * Matching (DESIGN §4). Instances are bucketed by (frame, label, kind); in a
@@ -15,13 +18,48 @@
  * distance at which s can still reach τ), the IoU upper bound drops the
  * hopeless ones, and the pairs with s ≥ τ form a graph. Every connected
  * component of that graph is solved exactly as an assignment problem.
+ *
+ * The work splits into independent tasks run on a few threads: first the
+ * shapes of each set, in chunks, and each set's buckets; then each bucket's
+ * sweep order; then every bucket of every pair of sets; then each pair's
+ * score. Each task writes only its own results, and the results are put
+ * together in a fixed order, so the scores do not depend on the number of
+ * threads or on which thread ran what.
  */
+
+/* Instances prepared in one task: enough to outweigh the task's overhead. */
+#define SHAPES_PER_TASK 1024
+/* Below this many instances in all, threads cost more than they save. */
+#define MIN_INSTANCES_FOR_THREADS 2000
+#define MAX_THREADS 8
+
+typedef struct {
+  guint       frame;
+  QuorumKind  kind;
+  const char *label;     /* borrowed from the set's first instance in the bucket */
+} BucketKey;
+
+/* What the sweep and the IoU bound need of a shape, side by side. */
+typedef struct {
+  QuorumRect bounds;     /* grown by the reach for points and polylines */
+  double     area;
+  guint      index;
+} SweepItem;
+
+typedef struct {
+  BucketKey  key;
+  GArray    *members;    /* of guint: instance indexes, ascending */
+  GArray    *items;      /* of SweepItem: bounds (grown by the reach), sorted by x0 */
+} Bucket;
 
 /* A set prepared once: its shapes and its buckets. */
 typedef struct {
   const QuorumAnnotationSet *set;
-  GPtrArray                 *shapes;   /* of QuorumShape, by instance index */
-  GHashTable                *buckets;  /* key → GArray of guint instance indexes */
+  QuorumShape              **shapes;   /* by instance index, all in @block */
+  guint8                    *block;
+  gsize                     *offsets;  /* while preparing: where each shape goes in @block */
+  GHashTable                *buckets;  /* BucketKey → Bucket */
+  GPtrArray                 *order;    /* of Bucket, in order of first appearance */
 } PreparedSet;
 
 typedef struct {
@@ -29,6 +67,15 @@ typedef struct {
   guint  b;        /* instance index in B */
   double s;
 } Edge;
+
+/* What one thread owns: its GEOS handle and scratch space. */
+typedef struct {
+  QuorumGeometry *geometry;
+  gboolean        owns_geometry;
+  guint          *slot;     /* n_slots entries, all G_MAXUINT between tasks */
+  gsize           n_slots;
+  GArray         *edges;    /* of Edge */
+} Worker;
 
 /* The weight of a matching compared lexicographically: the total similarity
  * first, then the number of pairs — DESIGN's tie rule, kept exact instead of
@@ -46,60 +93,140 @@ weight_less (Weight x, Weight y)
   return x.total < y.total || (x.total == y.total && x.pairs < y.pairs);
 }
 
-/* Writes the bucket key of @instance — its frame, kind and label — into
- * @key, reused from one instance to the next so that only a new bucket
- * allocates. */
-static void
-bucket_key (const QuorumInstance *instance,
-            GString              *key)
-{
-  g_string_truncate (key, 0);
-  g_string_append_printf (key, "%u\x1f%d\x1f", instance->frame, instance->kind);
-  g_string_append (key, instance->label);
-}
+/* ---- running tasks on threads ----------------------------------------- */
+
+typedef void (*TaskFunc) (Worker   *worker,
+                          gpointer  task,
+                          gpointer  user_data);
+
+typedef struct {
+  gpointer *tasks;
+  guint     n_tasks;
+  gint      next;        /* the next task to take, atomically */
+  TaskFunc  func;
+  gpointer  user_data;
+} TaskQueue;
+
+typedef struct {
+  TaskQueue *queue;
+  Worker    *worker;
+} TaskThread;
 
 static void
-prepared_set_init (PreparedSet               *prepared,
-                   QuorumGeometry            *geometry,
-                   const QuorumAnnotationSet *set)
+task_queue_drain (TaskQueue *queue,
+                  Worker    *worker)
 {
-  g_autoptr(GString) key = g_string_sized_new (64);
-
-  prepared->set = set;
-  prepared->shapes = g_ptr_array_new_full (set->instances->len, (GDestroyNotify) quorum_shape_free);
-  prepared->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify) g_array_unref);
-  for (guint i = 0; i < set->instances->len; i++)
+  for (;;)
     {
-      const QuorumInstance *instance = g_ptr_array_index (set->instances, i);
-      GArray *bucket;
+      guint k = (guint) g_atomic_int_add (&queue->next, 1);
 
-      bucket_key (instance, key);
-      bucket = g_hash_table_lookup (prepared->buckets, key->str);
-      g_ptr_array_add (prepared->shapes, quorum_shape_new (geometry, instance));
-      if (bucket == NULL)
-        {
-          bucket = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_hash_table_insert (prepared->buckets, g_strdup (key->str), bucket);
-        }
-      g_array_append_val (bucket, i);
+      if (k >= queue->n_tasks)
+        return;
+      queue->func (worker, queue->tasks[k], queue->user_data);
     }
 }
 
-static void
-prepared_set_clear (PreparedSet *prepared)
+static gpointer
+task_thread_main (gpointer data)
 {
-  g_clear_pointer (&prepared->shapes, g_ptr_array_unref);
-  g_clear_pointer (&prepared->buckets, g_hash_table_unref);
+  TaskThread *thread = data;
+
+  task_queue_drain (thread->queue, thread->worker);
+  return NULL;
 }
 
-/* ---- candidates ------------------------------------------------------- */
+/* Runs @tasks, in their order, on @n_workers threads: this one and
+ * n_workers − 1 new ones. A thread that cannot start leaves its share to
+ * the others. */
+static void
+run_tasks (Worker    *workers,
+           guint      n_workers,
+           gpointer  *tasks,
+           guint      n_tasks,
+           TaskFunc   func,
+           gpointer   user_data)
+{
+  TaskQueue queue = { tasks, n_tasks, 0, func, user_data };
+  g_autofree TaskThread *threads = g_new0 (TaskThread, n_workers);
+  g_autofree GThread **handles = g_new0 (GThread *, n_workers);
 
-typedef struct {
-  double x0, x1, y0, y1;
-  guint  index;
-  gboolean from_a;
-} SweepItem;
+  n_workers = MIN (n_workers, MAX (n_tasks, 1));
+  for (guint w = 1; w < n_workers; w++)
+    {
+      threads[w] = (TaskThread) { &queue, &workers[w] };
+      handles[w] = g_thread_try_new ("quorum-agreement", task_thread_main, &threads[w], NULL);
+    }
+  task_queue_drain (&queue, &workers[0]);
+  for (guint w = 1; w < n_workers; w++)
+    if (handles[w] != NULL)
+      g_thread_join (handles[w]);
+}
+
+static void
+worker_init (Worker         *worker,
+             QuorumGeometry *geometry,
+             gsize           n_slots)
+{
+  worker->owns_geometry = geometry == NULL;
+  worker->geometry = geometry != NULL ? geometry : quorum_geometry_new ();
+  worker->n_slots = n_slots;
+  worker->slot = g_new (guint, n_slots);
+  memset (worker->slot, 0xff, sizeof (guint) * n_slots);
+  worker->edges = g_array_new (FALSE, FALSE, sizeof (Edge));
+}
+
+/* After the shapes the workers prepared: a shape frees its GEOS geometry
+ * with the handle that built it. */
+static void
+worker_clear (Worker *worker)
+{
+  if (worker->owns_geometry)
+    g_clear_pointer (&worker->geometry, quorum_geometry_free);
+  g_clear_pointer (&worker->slot, g_free);
+  g_clear_pointer (&worker->edges, g_array_unref);
+}
+
+/* ---- prepared sets ---------------------------------------------------- */
+
+static guint
+bucket_key_hash (gconstpointer key)
+{
+  const BucketKey *k = key;
+
+  return (k->label != NULL ? g_str_hash (k->label) : 0) * 31u + k->frame * 7u + (guint) k->kind;
+}
+
+static gboolean
+bucket_key_equal (gconstpointer a,
+                  gconstpointer b)
+{
+  const BucketKey *x = a, *y = b;
+
+  return x->frame == y->frame && x->kind == y->kind && g_strcmp0 (x->label, y->label) == 0;
+}
+
+static void
+bucket_free (Bucket *bucket)
+{
+  g_array_unref (bucket->members);
+  g_clear_pointer (&bucket->items, g_array_unref);
+  g_free (bucket);
+}
+
+/* How far beyond its bounds an instance of @kind can still reach s ≥ τ:
+ * s = exp(−d²/(2(σD)²)) ≥ τ exactly when d ≤ σD·√(−2 ln τ); the mean sample
+ * distance of two polylines is at least the gap between their bounds, so
+ * bounds grown by that reach cannot miss a candidate. Boxes and polygons
+ * must overlap. */
+static double
+kind_reach (QuorumKind kind,
+            double     threshold,
+            double     diagonal)
+{
+  if (kind == QUORUM_KIND_POINT || kind == QUORUM_KIND_POLYLINE)
+    return QUORUM_SIMILARITY_SIGMA * diagonal * sqrt (-2 * log (threshold)) * (1 + 1e-9) + 1e-9;
+  return 0;
+}
 
 static int
 compare_sweep_items (gconstpointer a,
@@ -107,122 +234,302 @@ compare_sweep_items (gconstpointer a,
 {
   const SweepItem *x = a, *y = b;
 
-  if (x->x0 < y->x0) return -1;
-  if (x->x0 > y->x0) return 1;
-  return (int) y->from_a - (int) x->from_a;
+  return x->bounds.x0 < y->bounds.x0 ? -1 : x->bounds.x0 > y->bounds.x0 ? 1 : 0;
+}
+
+typedef struct {
+  double threshold;
+  double diagonal;
+} PrepareContext;
+
+typedef enum {
+  PREPARE_BUCKETS,   /* which instances go in which bucket */
+  PREPARE_SHAPES,    /* the shapes start … end − 1 */
+  PREPARE_SWEEP,     /* the sweep order of @bucket, once the shapes are made */
+} PrepareStep;
+
+typedef struct {
+  PrepareStep  step;
+  PreparedSet *prepared;
+  guint        start;
+  guint        end;
+  Bucket      *bucket;
+} PrepareTask;
+
+/* The buckets need only the instances: they are built alongside the shapes. */
+static void
+prepare_buckets (PreparedSet *prepared)
+{
+  const QuorumAnnotationSet *set = prepared->set;
+
+  for (guint i = 0; i < set->instances->len; i++)
+    {
+      const QuorumInstance *instance = g_ptr_array_index (set->instances, i);
+      BucketKey key = { instance->frame, instance->kind, instance->label };
+      Bucket *bucket = g_hash_table_lookup (prepared->buckets, &key);
+
+      if (bucket == NULL)
+        {
+          bucket = g_new0 (Bucket, 1);
+          bucket->key = key;
+          bucket->members = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (prepared->buckets, &bucket->key, bucket);
+          g_ptr_array_add (prepared->order, bucket);
+        }
+      g_array_append_val (bucket->members, i);
+    }
+}
+
+/* The sweep order of a bucket, the same for every pair the set is in:
+ * sorted by x0, equal x0 in instance order (g_array_sort is stable). */
+static void
+prepare_sweep (PreparedSet          *prepared,
+               Bucket               *bucket,
+               const PrepareContext *context)
+{
+  double reach = kind_reach (bucket->key.kind, context->threshold, context->diagonal);
+
+  bucket->items = g_array_sized_new (FALSE, FALSE, sizeof (SweepItem), bucket->members->len);
+  for (guint i = 0; i < bucket->members->len; i++)
+    {
+      guint index = g_array_index (bucket->members, guint, i);
+      const QuorumShape *shape = prepared->shapes[index];
+      SweepItem item = { .index = index, .area = quorum_shape_area (shape) };
+
+      quorum_shape_bounds (shape, &item.bounds);
+      item.bounds.x0 -= reach;
+      item.bounds.y0 -= reach;
+      item.bounds.x1 += reach;
+      item.bounds.y1 += reach;
+      g_array_append_val (bucket->items, item);
+    }
+  g_array_sort (bucket->items, compare_sweep_items);
 }
 
 static void
-consider_pair (QuorumGeometry *geometry,
-               PreparedSet    *a,
-               PreparedSet    *b,
-               guint           ia,
-               guint           ib,
-               double          threshold,
-               double          diagonal,
-               GArray         *edges)
+run_prepare_task (Worker   *worker,
+                  gpointer  data,
+                  gpointer  user_data)
 {
-  QuorumShape *sa = g_ptr_array_index (a->shapes, ia);
-  QuorumShape *sb = g_ptr_array_index (b->shapes, ib);
-  QuorumKind kind = quorum_shape_get_instance (sa)->kind;
-  Edge edge = { ia, ib, 0 };
+  PrepareTask *task = data;
+  PreparedSet *prepared = task->prepared;
+
+  switch (task->step)
+    {
+    case PREPARE_BUCKETS:
+      prepare_buckets (prepared);
+      break;
+    case PREPARE_SHAPES:
+      for (guint i = task->start; i < task->end; i++)
+        prepared->shapes[i] = _quorum_shape_init (prepared->block + prepared->offsets[i],
+                                                  worker->geometry,
+                                                  g_ptr_array_index (prepared->set->instances, i));
+      break;
+    case PREPARE_SWEEP:
+      prepare_sweep (prepared, task->bucket, user_data);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+#define HUGE_PAGE_SIZE (2 * 1024 * 1024)
+
+/* The shapes of a set take megabytes, each byte written once: asked for in
+ * huge pages where the kernel offers them (Linux's transparent huge pages
+ * "madvise" setting), they cost a few page faults instead of thousands,
+ * and a page fault is dear on a virtual machine. */
+static guint8 *
+shape_block_new (gsize size)
+{
+  void *block = NULL;
+
+#ifdef MADV_HUGEPAGE
+  if (size >= HUGE_PAGE_SIZE / 2)
+    {
+      size = (size + HUGE_PAGE_SIZE - 1) / HUGE_PAGE_SIZE * HUGE_PAGE_SIZE;
+      if (posix_memalign (&block, HUGE_PAGE_SIZE, size) == 0)
+        {
+          madvise (block, size, MADV_HUGEPAGE);
+          return block;
+        }
+    }
+#endif
+  block = malloc (MAX (size, 1));
+  if (block == NULL)
+    g_error ("%s: failed to allocate %" G_GSIZE_FORMAT " bytes", G_STRLOC, size);
+  return block;
+}
+
+static void
+prepare_sets (PreparedSet                       *prepared,
+              const QuorumAnnotationSet * const *sets,
+              guint                              n_sets,
+              const PrepareContext              *context,
+              Worker                            *workers,
+              guint                              n_workers)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint s = 0; s < n_sets; s++)
+    {
+      PrepareTask *task = g_new0 (PrepareTask, 1);
+
+      prepared[s].set = sets[s];
+      prepared[s].shapes = g_new0 (QuorumShape *, MAX (sets[s]->instances->len, 1));
+      prepared[s].offsets = g_new (gsize, MAX (sets[s]->instances->len, 1));
+      {
+        gsize size = 0;
+
+        for (guint i = 0; i < sets[s]->instances->len; i++)
+          {
+            prepared[s].offsets[i] = size;
+            size += _quorum_shape_size (g_ptr_array_index (sets[s]->instances, i));
+          }
+        prepared[s].block = shape_block_new (size);
+      }
+      prepared[s].buckets = g_hash_table_new_full (bucket_key_hash, bucket_key_equal, NULL,
+                                                   (GDestroyNotify) bucket_free);
+      prepared[s].order = g_ptr_array_new ();
+      *task = (PrepareTask) { PREPARE_BUCKETS, &prepared[s], 0, 0, NULL };
+      g_ptr_array_add (tasks, task);
+    }
+  for (guint s = 0; s < n_sets; s++)
+    for (guint start = 0; start < sets[s]->instances->len; start += SHAPES_PER_TASK)
+      {
+        PrepareTask *task = g_new0 (PrepareTask, 1);
+
+        *task = (PrepareTask) { PREPARE_SHAPES, &prepared[s], start,
+                                MIN (start + SHAPES_PER_TASK, sets[s]->instances->len), NULL };
+        g_ptr_array_add (tasks, task);
+      }
+  run_tasks (workers, n_workers, tasks->pdata, tasks->len, run_prepare_task, (gpointer) context);
+
+  g_ptr_array_set_size (tasks, 0);
+  for (guint s = 0; s < n_sets; s++)
+    {
+      g_clear_pointer (&prepared[s].offsets, g_free);
+      for (guint k = 0; k < prepared[s].order->len; k++)
+        {
+          Bucket *bucket = g_ptr_array_index (prepared[s].order, k);
+          PrepareTask *task;
+
+          if (bucket->key.kind == QUORUM_KIND_TAG)
+            continue;   /* tags are compared all with all */
+          task = g_new0 (PrepareTask, 1);
+          *task = (PrepareTask) { PREPARE_SWEEP, &prepared[s], 0, 0, bucket };
+          g_ptr_array_add (tasks, task);
+        }
+    }
+  run_tasks (workers, n_workers, tasks->pdata, tasks->len, run_prepare_task, (gpointer) context);
+}
+
+static void
+prepared_set_clear (PreparedSet *prepared)
+{
+  if (prepared->shapes != NULL)
+    for (guint i = 0; i < prepared->set->instances->len; i++)
+      _quorum_shape_clear (prepared->shapes[i]);
+  g_clear_pointer (&prepared->shapes, g_free);
+  g_clear_pointer (&prepared->block, free);
+  g_clear_pointer (&prepared->order, g_ptr_array_unref);
+  g_clear_pointer (&prepared->buckets, g_hash_table_unref);
+}
+
+/* ---- candidates ------------------------------------------------------- */
+
+/* The IoU bound comes from the sweep items: a hopeless pair is dropped
+ * without a look at its shapes. */
+static inline void
+consider_pair (Worker          *worker,
+               QuorumKind       kind,
+               PreparedSet     *a,
+               PreparedSet     *b,
+               const SweepItem *item_a,
+               const SweepItem *item_b,
+               double           threshold,
+               double           diagonal)
+{
+  Edge edge = { item_a->index, item_b->index, 0 };
 
   if ((kind == QUORUM_KIND_BOX || kind == QUORUM_KIND_POLYGON) &&
-      quorum_shape_iou_upper_bound (sa, sb) < threshold)
+      _quorum_iou_upper_bound (item_a->area, &item_a->bounds,
+                               item_b->area, &item_b->bounds) < threshold)
     return;
-  edge.s = quorum_geometry_similarity (geometry, sa, sb, diagonal);
+  edge.s = quorum_geometry_similarity (worker->geometry, a->shapes[edge.a], b->shapes[edge.b],
+                                       diagonal);
   if (edge.s >= threshold)
-    g_array_append_val (edges, edge);
+    g_array_append_val (worker->edges, edge);
 }
 
-/* Appends to @edges every pair of the bucket with s ≥ τ (tags: every pair). */
+/* Sets @worker's edges to every pair of the two buckets with s ≥ τ (tags:
+ * every pair). */
 static void
-bucket_edges (QuorumGeometry *geometry,
-              PreparedSet    *a,
-              GArray         *bucket_a,
-              PreparedSet    *b,
-              GArray         *bucket_b,
-              double          threshold,
-              double          diagonal,
-              GArray         *edges)
+bucket_edges (Worker       *worker,
+              PreparedSet  *a,
+              const Bucket *bucket_a,
+              PreparedSet  *b,
+              const Bucket *bucket_b,
+              double        threshold,
+              double        diagonal)
 {
-  guint first = g_array_index (bucket_a, guint, 0);
-  QuorumKind kind = ((const QuorumInstance *) g_ptr_array_index (a->set->instances, first))->kind;
-  double reach = 0;
-  g_autoptr(GArray) items = NULL;
-  g_autoptr(GArray) active_a = NULL;
-  g_autoptr(GArray) active_b = NULL;
+  QuorumKind kind = bucket_a->key.kind;
+  const SweepItem *items_a, *items_b;
+  guint n_a, n_b;
+  g_autoptr(GPtrArray) active_a = NULL;   /* of const SweepItem *, into the buckets' items */
+  g_autoptr(GPtrArray) active_b = NULL;
 
+  g_array_set_size (worker->edges, 0);
   if (kind == QUORUM_KIND_TAG)
     {
-      for (guint i = 0; i < bucket_a->len; i++)
-        for (guint j = 0; j < bucket_b->len; j++)
+      for (guint i = 0; i < bucket_a->members->len; i++)
+        for (guint j = 0; j < bucket_b->members->len; j++)
           {
-            guint ia = g_array_index (bucket_a, guint, i);
-            guint ib = g_array_index (bucket_b, guint, j);
-            Edge edge = { ia, ib, quorum_geometry_similarity (geometry,
-                                                              g_ptr_array_index (a->shapes, ia),
-                                                              g_ptr_array_index (b->shapes, ib),
-                                                              diagonal) };
-            g_array_append_val (edges, edge);
+            guint ia = g_array_index (bucket_a->members, guint, i);
+            guint ib = g_array_index (bucket_b->members, guint, j);
+            Edge edge = { ia, ib, quorum_geometry_similarity (worker->geometry, a->shapes[ia],
+                                                              b->shapes[ib], diagonal) };
+            g_array_append_val (worker->edges, edge);
           }
       return;
     }
 
-  /* s = exp(−d²/(2(σD)²)) ≥ τ exactly when d ≤ σD·√(−2 ln τ); the mean
-   * sample distance of two polylines is at least the gap between their
-   * bounds, so bounds grown by that reach cannot miss a candidate. */
-  if (kind == QUORUM_KIND_POINT || kind == QUORUM_KIND_POLYLINE)
-    reach = QUORUM_SIMILARITY_SIGMA * diagonal * sqrt (-2 * log (threshold)) * (1 + 1e-9) + 1e-9;
-
-  items = g_array_sized_new (FALSE, FALSE, sizeof (SweepItem), bucket_a->len + bucket_b->len);
-  for (guint side = 0; side < 2; side++)
+  /* Sweep from left to right over both sets' items in x0 order (A's first
+   * on a tie) keeping the items whose x extent is still open; each new item
+   * meets only the open items of the other set. */
+  items_a = (const SweepItem *) bucket_a->items->data;
+  items_b = (const SweepItem *) bucket_b->items->data;
+  n_a = bucket_a->items->len;
+  n_b = bucket_b->items->len;
+  active_a = g_ptr_array_sized_new (64);
+  active_b = g_ptr_array_sized_new (64);
+  for (guint next_a = 0, next_b = 0; next_a < n_a || next_b < n_b;)
     {
-      PreparedSet *prepared = side == 0 ? a : b;
-      GArray *bucket = side == 0 ? bucket_a : bucket_b;
-
-      for (guint i = 0; i < bucket->len; i++)
-        {
-          guint index = g_array_index (bucket, guint, i);
-          QuorumRect r;
-          SweepItem item;
-
-          quorum_shape_bounds (g_ptr_array_index (prepared->shapes, index), &r);
-          item = (SweepItem) { r.x0 - reach, r.x1 + reach, r.y0 - reach, r.y1 + reach, index, side == 0 };
-          g_array_append_val (items, item);
-        }
-    }
-  g_array_sort (items, compare_sweep_items);
-
-  /* Sweep from left to right keeping the items whose x extent is still open;
-   * each new item meets only the open items of the other set. */
-  active_a = g_array_new (FALSE, FALSE, sizeof (SweepItem));
-  active_b = g_array_new (FALSE, FALSE, sizeof (SweepItem));
-  for (guint i = 0; i < items->len; i++)
-    {
-      const SweepItem *item = &g_array_index (items, SweepItem, i);
-      GArray *mine = item->from_a ? active_a : active_b;
-      GArray *theirs = item->from_a ? active_b : active_a;
+      gboolean from_a = next_b >= n_b ||
+                        (next_a < n_a && items_a[next_a].bounds.x0 <= items_b[next_b].bounds.x0);
+      const SweepItem *item = from_a ? &items_a[next_a++] : &items_b[next_b++];
+      GPtrArray *mine = from_a ? active_a : active_b;
+      GPtrArray *theirs = from_a ? active_b : active_a;
 
       for (guint k = 0; k < theirs->len;)
         {
-          const SweepItem *other = &g_array_index (theirs, SweepItem, k);
+          const SweepItem *other = g_ptr_array_index (theirs, k);
 
-          if (other->x1 < item->x0)
+          if (other->bounds.x1 < item->bounds.x0)
             {
-              g_array_remove_index_fast (theirs, k);
+              g_ptr_array_remove_index_fast (theirs, k);
               continue;
             }
-          if (other->y0 <= item->y1 && item->y0 <= other->y1)
+          if (other->bounds.y0 <= item->bounds.y1 && item->bounds.y0 <= other->bounds.y1)
             {
-              if (item->from_a)
-                consider_pair (geometry, a, b, item->index, other->index, threshold, diagonal, edges);
+              if (from_a)
+                consider_pair (worker, kind, a, b, item, other, threshold, diagonal);
               else
-                consider_pair (geometry, a, b, other->index, item->index, threshold, diagonal, edges);
+                consider_pair (worker, kind, a, b, other, item, threshold, diagonal);
             }
           k++;
         }
-      g_array_append_val (mine, *item);
+      g_ptr_array_add (mine, (gpointer) item);
     }
 }
 
@@ -316,15 +623,6 @@ find_root (guint *parent,
       x = parent[x];
     }
   return x;
-}
-
-static int
-compare_pairs (gconstpointer a,
-               gconstpointer b)
-{
-  const QuorumMatchPair *x = a, *y = b;
-
-  return x->a < y->a ? -1 : x->a > y->a ? 1 : 0;
 }
 
 typedef struct {
@@ -466,6 +764,7 @@ match_edges (GArray *edges,
 }
 
 /* ---- pair score ------------------------------------------------------- */
+/* ---- pair score ------------------------------------------------------- */
 
 static int
 compare_doubles (const void *a,
@@ -476,38 +775,83 @@ compare_doubles (const void *a,
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/* One bucket of one pair of sets. */
+typedef struct {
+  guint         pair;       /* which pair of sets */
+  PreparedSet  *a;
+  const Bucket *bucket_a;
+  PreparedSet  *b;
+  const Bucket *bucket_b;
+  guint64       cost;       /* a guess, to start the big tasks first */
+  GArray       *pairs;      /* of QuorumMatchPair: the result */
+} MatchTask;
+
+typedef struct {
+  double threshold;
+  double diagonal;
+} MatchContext;
+
+static void
+run_match_task (Worker   *worker,
+                gpointer  data,
+                gpointer  user_data)
+{
+  MatchTask *task = data;
+  const MatchContext *context = user_data;
+
+  bucket_edges (worker, task->a, task->bucket_a, task->b, task->bucket_b,
+                context->threshold, context->diagonal);
+  match_edges (worker->edges, task->a->set->instances->len, worker->slot, task->pairs);
+}
+
+static void
+match_task_free (MatchTask *task)
+{
+  g_array_unref (task->pairs);
+  g_free (task);
+}
+
+static int
+compare_task_costs (gconstpointer a,
+                    gconstpointer b)
+{
+  const MatchTask *x = *(MatchTask * const *) a, *y = *(MatchTask * const *) b;
+
+  return x->cost > y->cost ? -1 : x->cost < y->cost ? 1 : 0;
+}
+
+/* The score of a matching from its pairs, found bucket by bucket in any order. */
 static QuorumMatch *
-match_prepared (QuorumGeometry *geometry,
-                PreparedSet    *a,
-                PreparedSet    *b,
-                double          threshold)
+match_finish (GArray *pairs,
+              guint   n_a,
+              guint   n_b)
 {
   QuorumMatch *match = g_new0 (QuorumMatch, 1);
-  g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (Edge));
-  double diagonal = quorum_file_info_diagonal (&a->set->file);
-  GHashTableIter iter;
-  gpointer key, value;
   double denominator;
-  g_autofree guint *slot = NULL;
 
-  match->pairs = g_array_new (FALSE, FALSE, sizeof (QuorumMatchPair));
-  match->n_a = a->set->instances->len;
-  match->n_b = b->set->instances->len;
-  slot = g_new (guint, match->n_a + match->n_b + 1);
-  memset (slot, 0xff, sizeof (guint) * (match->n_a + match->n_b + 1));
+  match->n_a = n_a;
+  match->n_b = n_b;
 
-  g_hash_table_iter_init (&iter, a->buckets);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      GArray *bucket_b = g_hash_table_lookup (b->buckets, key);
+  /* Ordered by a: each instance of A is in one pair at most, so every pair
+   * has its place, without a sort. */
+  {
+    g_autofree gint *place = g_new (gint, MAX (n_a, 1));
+    GArray *ordered = g_array_sized_new (FALSE, FALSE, sizeof (QuorumMatchPair), pairs->len);
 
-      if (bucket_b == NULL)
-        continue;
-      g_array_set_size (edges, 0);
-      bucket_edges (geometry, a, value, b, bucket_b, threshold, diagonal, edges);
-      match_edges (edges, match->n_a, slot, match->pairs);
-    }
-  g_array_sort (match->pairs, compare_pairs);
+    memset (place, 0xff, sizeof (gint) * n_a);
+    for (guint i = 0; i < pairs->len; i++)
+      {
+        guint a = g_array_index (pairs, QuorumMatchPair, i).a;
+
+        g_assert (a < n_a && place[a] < 0);
+        place[a] = (gint) i;
+      }
+    for (guint a = 0; a < n_a; a++)
+      if (place[a] >= 0)
+        g_array_append_val (ordered, g_array_index (pairs, QuorumMatchPair, place[a]));
+    g_array_unref (pairs);
+    match->pairs = ordered;
+  }
 
   /* Summed in ascending order, the total does not depend on which set comes
    * first or on the order of the instances. */
@@ -526,20 +870,129 @@ match_prepared (QuorumGeometry *geometry,
   return match;
 }
 
+typedef struct {
+  guint         pair;
+  GPtrArray    *tasks;      /* of MatchTask, in the order they were made */
+  guint         n_a;
+  guint         n_b;
+  QuorumMatch **match;      /* the result */
+} FinishTask;
+
+static void
+run_finish_task (Worker   *worker,
+                 gpointer  data,
+                 gpointer  user_data)
+{
+  FinishTask *finish = data;
+  GArray *pairs = g_array_new (FALSE, FALSE, sizeof (QuorumMatchPair));
+
+  for (guint t = 0; t < finish->tasks->len; t++)
+    {
+      const MatchTask *task = g_ptr_array_index (finish->tasks, t);
+
+      if (task->pair == finish->pair)
+        g_array_append_vals (pairs, task->pairs->data, task->pairs->len);
+    }
+  *finish->match = match_finish (pairs, finish->n_a, finish->n_b);
+}
+
+/*
+ * Matches every pair i < j of @sets, in the order (0, 1), (0, 2) … (1, 2) …,
+ * on @n_workers threads. Returns the matches, n_sets × (n_sets − 1) / 2.
+ */
+static QuorumMatch **
+match_all_pairs (const QuorumAnnotationSet * const *sets,
+                 guint                              n_sets,
+                 double                             threshold,
+                 Worker                            *workers,
+                 guint                              n_workers)
+{
+  g_autofree PreparedSet *prepared = g_new0 (PreparedSet, n_sets);
+  guint n_pairs = n_sets * (n_sets - 1) / 2;
+  QuorumMatch **matches = g_new0 (QuorumMatch *, MAX (n_pairs, 1));
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) match_task_free);
+  g_autoptr(GPtrArray) by_cost = NULL;
+  MatchContext context = { threshold, quorum_file_info_diagonal (&sets[0]->file) };
+  PrepareContext prepare_context = { context.threshold, context.diagonal };
+  guint pair = 0;
+
+  if (n_pairs == 0)
+    return matches;
+  prepare_sets (prepared, sets, n_sets, &prepare_context, workers, n_workers);
+
+  for (guint i = 0; i < n_sets; i++)
+    for (guint j = i + 1; j < n_sets; j++, pair++)
+      for (guint k = 0; k < prepared[i].order->len; k++)
+        {
+          const Bucket *bucket_a = g_ptr_array_index (prepared[i].order, k);
+          const Bucket *bucket_b = g_hash_table_lookup (prepared[j].buckets, &bucket_a->key);
+          MatchTask *task;
+
+          if (bucket_b == NULL)
+            continue;
+          task = g_new0 (MatchTask, 1);
+          *task = (MatchTask) { pair, &prepared[i], bucket_a, &prepared[j], bucket_b, 0,
+                                g_array_new (FALSE, FALSE, sizeof (QuorumMatchPair)) };
+          task->cost = bucket_a->key.kind == QUORUM_KIND_TAG
+                         ? (guint64) bucket_a->members->len * bucket_b->members->len
+                         : (guint64) bucket_a->members->len + bucket_b->members->len;
+          g_ptr_array_add (tasks, task);
+        }
+
+  by_cost = g_ptr_array_sized_new (tasks->len);
+  for (guint t = 0; t < tasks->len; t++)
+    g_ptr_array_add (by_cost, g_ptr_array_index (tasks, t));
+  g_ptr_array_sort (by_cost, compare_task_costs);
+  run_tasks (workers, n_workers, by_cost->pdata, by_cost->len, run_match_task, &context);
+
+  /* Each pair's buckets put together and scored, a pair a task. */
+  {
+    g_autofree FinishTask *finish = g_new0 (FinishTask, n_pairs);
+    g_autofree gpointer *finish_tasks = g_new (gpointer, n_pairs);
+
+    pair = 0;
+    for (guint i = 0; i < n_sets; i++)
+      for (guint j = i + 1; j < n_sets; j++, pair++)
+        {
+          finish[pair] = (FinishTask) { pair, tasks, sets[i]->instances->len,
+                                        sets[j]->instances->len, &matches[pair] };
+          finish_tasks[pair] = &finish[pair];
+        }
+    run_tasks (workers, n_workers, finish_tasks, n_pairs, run_finish_task, NULL);
+  }
+
+  for (guint i = 0; i < n_sets; i++)
+    prepared_set_clear (&prepared[i]);
+  return matches;
+}
+
+static guint
+max_instances (const QuorumAnnotationSet * const *sets,
+               guint                              n_sets)
+{
+  guint most = 0;
+
+  for (guint i = 0; i < n_sets; i++)
+    most = MAX (most, sets[i]->instances->len);
+  return most;
+}
+
 QuorumMatch *
 quorum_match_sets (QuorumGeometry            *geometry,
                    const QuorumAnnotationSet *a,
                    const QuorumAnnotationSet *b,
                    double                     threshold)
 {
-  PreparedSet pa, pb;
+  const QuorumAnnotationSet *sets[] = { a, b };
+  Worker worker;
+  QuorumMatch **matches;
   QuorumMatch *match;
 
-  prepared_set_init (&pa, geometry, a);
-  prepared_set_init (&pb, geometry, b);
-  match = match_prepared (geometry, &pa, &pb, threshold);
-  prepared_set_clear (&pa);
-  prepared_set_clear (&pb);
+  worker_init (&worker, geometry, (gsize) a->instances->len + b->instances->len + 1);
+  matches = match_all_pairs (sets, 2, threshold, &worker, 1);
+  worker_clear (&worker);
+  match = matches[0];
+  g_free (matches);
   return match;
 }
 
@@ -555,15 +1008,18 @@ quorum_match_free (QuorumMatch *match)
 /* ---- file agreement --------------------------------------------------- */
 
 QuorumAgreement *
-quorum_agreement_compute (const QuorumAnnotationSet * const *sets,
-                          guint                              n_sets,
-                          double                             threshold,
-                          GError                           **error)
+_quorum_agreement_compute_threads (const QuorumAnnotationSet * const *sets,
+                                   guint                              n_sets,
+                                   double                             threshold,
+                                   guint                              n_threads,
+                                   GError                           **error)
 {
-  g_autoptr(QuorumGeometry) geometry = NULL;
-  g_autofree PreparedSet *prepared = NULL;
+  g_autofree Worker *workers = NULL;
+  QuorumMatch **matches;
   QuorumAgreement *agreement;
+  guint64 n_instances = 0;
   double sum = 0;
+  guint pair = 0;
 
   if (n_sets == 0)
     {
@@ -589,10 +1045,18 @@ quorum_agreement_compute (const QuorumAnnotationSet * const *sets,
         return NULL;
       }
 
-  geometry = quorum_geometry_new ();
-  prepared = g_new0 (PreparedSet, n_sets);
   for (guint i = 0; i < n_sets; i++)
-    prepared_set_init (&prepared[i], geometry, sets[i]);
+    n_instances += sets[i]->instances->len;
+  if (n_threads == 0)
+    n_threads = n_instances < MIN_INSTANCES_FOR_THREADS ? 1 : g_get_num_processors ();
+  n_threads = CLAMP (n_threads, 1, MAX_THREADS);
+
+  workers = g_new0 (Worker, n_threads);
+  for (guint w = 0; w < n_threads; w++)
+    worker_init (&workers[w], NULL, 2 * (gsize) max_instances (sets, n_sets) + 1);
+  matches = match_all_pairs (sets, n_sets, threshold, workers, n_threads);
+  for (guint w = 0; w < n_threads; w++)
+    worker_clear (&workers[w]);
 
   agreement = g_new0 (QuorumAgreement, 1);
   agreement->n_sets = n_sets;
@@ -603,17 +1067,18 @@ quorum_agreement_compute (const QuorumAnnotationSet * const *sets,
     {
       agreement->pair_scores[i * n_sets + i] = 1.0;
       agreement->pair_matched[i * n_sets + i] = sets[i]->instances->len;
-      for (guint j = i + 1; j < n_sets; j++)
+      for (guint j = i + 1; j < n_sets; j++, pair++)
         {
-          g_autoptr(QuorumMatch) match = match_prepared (geometry, &prepared[i], &prepared[j],
-                                                         threshold);
+          QuorumMatch *match = matches[pair];
 
           agreement->pair_scores[i * n_sets + j] = agreement->pair_scores[j * n_sets + i] = match->score;
           agreement->pair_matched[i * n_sets + j] = agreement->pair_matched[j * n_sets + i] =
             match->pairs->len;
           sum += match->score;
+          quorum_match_free (match);
         }
     }
+  g_free (matches);
 
   /* With a single set there is nobody to disagree with: its score and the
    * file agreement are 1. */
@@ -629,10 +1094,16 @@ quorum_agreement_compute (const QuorumAnnotationSet * const *sets,
       if (agreement->annotator_scores[i] > agreement->annotator_scores[agreement->best])
         agreement->best = i;   /* strictly greater: ties stay with the earliest */
     }
-
-  for (guint i = 0; i < n_sets; i++)
-    prepared_set_clear (&prepared[i]);
   return agreement;
+}
+
+QuorumAgreement *
+quorum_agreement_compute (const QuorumAnnotationSet * const *sets,
+                          guint                              n_sets,
+                          double                             threshold,
+                          GError                           **error)
+{
+  return _quorum_agreement_compute_threads (sets, n_sets, threshold, 0, error);
 }
 
 void

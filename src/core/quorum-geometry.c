@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "quorum-geometry.h"
+#include "quorum-geometry-private.h"
 
 /* Rings longer than this skip the quadratic simplicity test and go to GEOS. */
 #define FAST_PATH_MAX_POINTS 64
@@ -30,22 +31,36 @@ struct _QuorumGeometry
   guint                n_params_allocated;
 };
 
+/* A shape is one block: the struct, then its ring and edge lengths or its
+ * samples. Matching prepares tens of thousands of them; one allocation each
+ * (and no per-edge bounds, cheaper to recompute than to fetch) keeps the
+ * preparation out of malloc and the page-fault handler. */
 struct _QuorumShape
 {
+  QuorumKind            kind;
+  guint                 n_ring;
+  gboolean              simple;
+  double                area;
+  QuorumRect            bounds;
   QuorumGeometry       *geometry;
   const QuorumInstance *instance;
-  QuorumRect            bounds;
-  double                area;
   /* Polygons: the ring without repeated points, counter-clockwise. */
   QuorumPoint          *ring;     /* n_ring + 1 points: ring[n_ring] repeats ring[0] */
   double               *lengths;  /* lengths[i]: the edge from ring[i] to ring[i + 1] */
-  QuorumRect           *edges;    /* edges[i]: the bounds of that edge */
-  guint                 n_ring;
-  gboolean              simple;
   GEOSGeometry         *geos;     /* lazily built; the repaired region */
+  /* An invalid ring: the repaired region's polygons as simple shapes, when
+   * they all are simple and without holes (else none). */
+  QuorumShape         **parts;
+  guint                 n_parts;
   /* Polylines: the 32 samples equally spaced along the line. */
   QuorumPoint          *samples;
 };
+
+/* Shapes may be compared from several threads at once, each with its own
+ * QuorumGeometry. The GEOS path, rare in matching (invalid rings, touching
+ * edges), builds a shape's geometry on first use and reads geometries that
+ * another thread may read too: it runs under this lock. */
+static GMutex geos_lock;
 
 static void
 geos_message (const char *message,
@@ -79,6 +94,13 @@ quorum_geometry_free (QuorumGeometry *geometry)
 }
 
 /* ---- small exact-enough primitives ------------------------------------ */
+
+static inline QuorumRect
+edge_bounds (QuorumPoint p,
+             QuorumPoint q)
+{
+  return (QuorumRect) { MIN (p.x, q.x), MIN (p.y, q.y), MAX (p.x, q.x), MAX (p.y, q.y) };
+}
 
 static inline double
 cross3 (QuorumPoint o,
@@ -129,41 +151,59 @@ segments_touch (QuorumPoint p1,
   return FALSE;
 }
 
+/* Do the edges shared → p and shared → q run along each other? */
+static inline gboolean
+folds_back (QuorumPoint shared,
+            QuorumPoint p,
+            QuorumPoint q)
+{
+  return cross3 (shared, p, q) == 0 &&
+         (p.x - shared.x) * (q.x - shared.x) + (p.y - shared.y) * (q.y - shared.y) > 0;
+}
+
 /* A ring is simple when no two non-adjacent edges touch and adjacent edges
- * meet only at their shared vertex. */
+ * meet only at their shared vertex. The edges whose bounds meet are picked
+ * without branches first (see find_crossings); n ≤ FAST_PATH_MAX_POINTS. */
 static gboolean
 ring_is_simple (const QuorumPoint *ring,
                 guint              n)
 {
-  if (n < 3)
+  double ex0[FAST_PATH_MAX_POINTS], ex1[FAST_PATH_MAX_POINTS];
+  double ey0[FAST_PATH_MAX_POINTS], ey1[FAST_PATH_MAX_POINTS];
+  guint near[FAST_PATH_MAX_POINTS];
+
+  if (n < 3 || n > FAST_PATH_MAX_POINTS)
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
+      QuorumRect edge = edge_bounds (ring[i], ring[(i + 1) % n]);
+
+      ex0[i] = edge.x0;
+      ey0[i] = edge.y0;
+      ex1[i] = edge.x1;
+      ey1[i] = edge.y1;
+    }
+  for (guint i = 0; i < n; i++)
+    {
       QuorumPoint a1 = ring[i], a2 = ring[(i + 1) % n];
+      /* Non-adjacent: i + 2 … n − 1, without n − 1 when i = 0. */
+      guint last = i == 0 ? n - 1 : n;
+      guint n_near = 0;
 
-      for (guint j = i + 1; j < n; j++)
+      /* Edge i and the next one, and edge 0 and edge n − 1, fold back onto
+       * each other when collinear and pointing in opposite directions. */
+      if (i + 1 < n && folds_back (a2, a1, ring[(i + 2) % n]))
+        return FALSE;
+      if (i == 0 && folds_back (a1, a2, ring[n - 1]))
+        return FALSE;
+      for (guint j = i + 2; j < last; j++)
         {
-          QuorumPoint b1 = ring[j], b2 = ring[(j + 1) % n];
-          gboolean adjacent = (j == i + 1) || (i == 0 && j == n - 1);
-
-          if (!adjacent)
-            {
-              if (segments_touch (a1, a2, b1, b2))
-                return FALSE;
-            }
-          else
-            {
-              /* Adjacent edges fold back onto each other when collinear and
-               * pointing in opposite directions. */
-              QuorumPoint shared = (j == i + 1) ? a2 : a1;
-              QuorumPoint p = (j == i + 1) ? a1 : a2;
-              QuorumPoint q = (j == i + 1) ? b2 : b1;
-
-              if (cross3 (shared, p, q) == 0 &&
-                  (p.x - shared.x) * (q.x - shared.x) + (p.y - shared.y) * (q.y - shared.y) > 0)
-                return FALSE;
-            }
+          near[n_near] = j;
+          n_near += (ex1[i] >= ex0[j]) & (ex1[j] >= ex0[i]) & (ey1[i] >= ey0[j]) & (ey1[j] >= ey0[i]);
         }
+      for (guint k = 0; k < n_near; k++)
+        if (segments_touch (a1, a2, ring[near[k]], ring[(near[k] + 1) % n]))
+          return FALSE;
     }
   return TRUE;
 }
@@ -207,15 +247,15 @@ polygonal_part (GEOSContextHandle_t  ctx,
 }
 
 static GEOSGeometry *
-build_geos (QuorumShape *shape)
+build_geos (QuorumShape    *shape,
+            QuorumGeometry *geometry)
 {
-  GEOSContextHandle_t ctx = shape->geometry->ctx;
-  const QuorumInstance *instance = shape->instance;
+  GEOSContextHandle_t ctx = geometry->ctx;
   GEOSCoordSequence *sequence;
   GEOSGeometry *shell;
   GEOSGeometry *polygon;
 
-  if (instance->kind == QUORUM_KIND_BOX)
+  if (shape->kind == QUORUM_KIND_BOX)
     return GEOSGeom_createRectangle_r (ctx, shape->bounds.x0, shape->bounds.y0,
                                        shape->bounds.x1, shape->bounds.y1);
 
@@ -244,11 +284,13 @@ build_geos (QuorumShape *shape)
   return polygon;
 }
 
+/* Built with @geometry's GEOS handle: the calling thread's. */
 static GEOSGeometry *
-shape_geos (QuorumShape *shape)
+shape_geos (QuorumShape    *shape,
+            QuorumGeometry *geometry)
 {
   if (shape->geos == NULL)
-    shape->geos = build_geos (shape);
+    shape->geos = build_geos (shape, geometry);
   return shape->geos;
 }
 
@@ -296,12 +338,204 @@ resample_polyline (const QuorumInstance *instance,
     }
 }
 
+static int ring_locate (const QuorumShape *shape,
+                        QuorumPoint        p,
+                        double             tolerance);
+
+/* The loop of @ring from @x through ring[first … last] (indexes mod n) as a
+ * shape of its own; NULL unless it is a simple ring. */
+static QuorumShape *
+loop_shape (QuorumShape       *shape,
+            QuorumGeometry    *geometry,
+            QuorumPoint        x,
+            guint              first,
+            guint              count)
+{
+  QuorumPoint points[FAST_PATH_MAX_POINTS + 1];
+  QuorumInstance loop = { .kind = QUORUM_KIND_POLYGON, .points = points, .n_points = count + 1 };
+  QuorumShape *part;
+
+  points[0] = x;
+  for (guint k = 0; k < count; k++)
+    points[k + 1] = shape->ring[(first + k) % shape->n_ring];
+  part = quorum_shape_new (geometry, &loop);
+  part->instance = shape->instance;
+  if (!part->simple || part->area <= 0)
+    g_clear_pointer (&part, quorum_shape_free);
+  return part;
+}
+
+/*
+ * A ring whose one flaw is a proper crossing of two of its edges (two
+ * neighbouring vertices swapped, the usual slip) is two simple loops
+ * meeting at the crossing. When neither loop lies inside the other, the
+ * repaired region — GEOS MakeValid's, by the even-odd rule — is the two
+ * loops: made here, without GEOS (MakeValid was most of the preparation of
+ * such a ring). Any other flaw returns FALSE and goes to GEOS.
+ */
+static gboolean
+split_single_crossing (QuorumShape    *shape,
+                       QuorumGeometry *geometry)
+{
+  const QuorumPoint *ring = shape->ring;
+  guint n = shape->n_ring;
+  guint first = 0, second = 0, n_crossings = 0;
+  QuorumPoint p, q, r, s, x;
+  double d1, d2, d3, d4, denominator, t, scale, tolerance;
+  QuorumShape *loops[2] = { NULL, NULL };
+
+  if (n < 4 || n > FAST_PATH_MAX_POINTS)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 1; j < n; j++)
+      {
+        gboolean adjacent = (j == i + 1) || (i == 0 && j == n - 1);
+
+        if (adjacent)
+          {
+            QuorumPoint shared = (j == i + 1) ? ring[i + 1] : ring[i];
+            QuorumPoint a = (j == i + 1) ? ring[i] : ring[(i + 1) % n];
+            QuorumPoint b = (j == i + 1) ? ring[(j + 1) % n] : ring[j];
+
+            if (cross3 (shared, a, b) == 0)
+              return FALSE;   /* collinear neighbours: not this case */
+          }
+        else if (segments_touch (ring[i], ring[(i + 1) % n], ring[j], ring[(j + 1) % n]))
+          {
+            if (n_crossings++ > 0)
+              return FALSE;
+            first = i;
+            second = j;
+          }
+      }
+  if (n_crossings != 1)
+    return FALSE;
+
+  p = ring[first];
+  q = ring[(first + 1) % n];
+  r = ring[second];
+  s = ring[(second + 1) % n];
+  d1 = cross3 (r, s, p);
+  d2 = cross3 (r, s, q);
+  d3 = cross3 (p, q, r);
+  d4 = cross3 (p, q, s);
+  if (!((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) || !((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)))
+    return FALSE;   /* they touch at an end: not a proper crossing */
+  denominator = (q.x - p.x) * (s.y - r.y) - (q.y - p.y) * (s.x - r.x);
+  t = ((r.x - p.x) * (s.y - r.y) - (r.y - p.y) * (s.x - r.x)) / denominator;
+  x = (QuorumPoint) { p.x + t * (q.x - p.x), p.y + t * (q.y - p.y) };
+
+  /* One loop runs from the crossing over ring[first + 1 … second], the
+   * other over ring[second + 1 … first]. */
+  loops[0] = loop_shape (shape, geometry, x, first + 1, second - first);
+  loops[1] = loop_shape (shape, geometry, x, second + 1, n - (second - first));
+  scale = MAX (MAX (fabs (shape->bounds.x0), fabs (shape->bounds.x1)),
+               MAX (fabs (shape->bounds.y0), fabs (shape->bounds.y1)));
+  tolerance = MAX (scale, 1.0) * 1e-9;
+  if (loops[0] != NULL && loops[1] != NULL)
+    for (guint k = 0; k < 2; k++)
+      {
+        /* A vertex of one loop other than the crossing: outside the other,
+         * else the region has a hole and GEOS makes it. */
+        const QuorumShape *inner = loops[k];
+        QuorumPoint probe = inner->ring[0].x == x.x && inner->ring[0].y == x.y ? inner->ring[1]
+                                                                               : inner->ring[0];
+
+        if (ring_locate (loops[1 - k], probe, tolerance) != 0)
+          {
+            g_clear_pointer (&loops[0], quorum_shape_free);
+            break;
+          }
+      }
+  if (loops[0] == NULL || loops[1] == NULL)
+    {
+      g_clear_pointer (&loops[0], quorum_shape_free);
+      g_clear_pointer (&loops[1], quorum_shape_free);
+      return FALSE;
+    }
+  shape->parts = g_new (QuorumShape *, 2);
+  shape->parts[0] = loops[0];
+  shape->parts[1] = loops[1];
+  shape->n_parts = 2;
+  shape->area = loops[0]->area + loops[1]->area;
+  return TRUE;
+}
+
+/* Makes the parts of a repaired region (see QuorumShape): the intersection
+ * with it is then the sum over its parts, which do not overlap, each on the
+ * fast path, instead of a GEOS overlay. */
+static void
+split_parts (QuorumShape    *shape,
+             QuorumGeometry *geometry)
+{
+  GEOSContextHandle_t ctx = geometry->ctx;
+  const GEOSGeometry *region = shape->geos;
+  int type = region != NULL ? GEOSGeomTypeId_r (ctx, region) : -1;
+  int n = type == GEOS_POLYGON ? 1 : type == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r (ctx, region) : 0;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_shape_free);
+
+  for (int k = 0; k < n; k++)
+    {
+      const GEOSGeometry *polygon = type == GEOS_POLYGON ? region : GEOSGetGeometryN_r (ctx, region, k);
+      const GEOSGeometry *shell = GEOSGetExteriorRing_r (ctx, polygon);
+      const GEOSCoordSequence *sequence = shell != NULL ? GEOSGeom_getCoordSeq_r (ctx, shell) : NULL;
+      unsigned int size = 0;
+      g_autofree QuorumPoint *points = NULL;
+      QuorumInstance ring = { .kind = QUORUM_KIND_POLYGON };
+      QuorumShape *part;
+
+      if (sequence == NULL || GEOSGetNumInteriorRings_r (ctx, polygon) != 0 ||
+          GEOSCoordSeq_getSize_r (ctx, sequence, &size) == 0 || size < 4 ||
+          size > FAST_PATH_MAX_POINTS + 1)
+        return;
+      points = g_new (QuorumPoint, size);
+      for (unsigned int i = 0; i < size; i++)
+        if (GEOSCoordSeq_getXY_r (ctx, sequence, i, &points[i].x, &points[i].y) == 0)
+          return;
+      ring.points = points;
+      ring.n_points = size;
+      part = quorum_shape_new (geometry, &ring);
+      part->instance = shape->instance;
+      g_ptr_array_add (parts, part);
+      if (!part->simple)
+        return;
+    }
+  shape->n_parts = parts->len;
+  shape->parts = (QuorumShape **) g_ptr_array_free (g_steal_pointer (&parts), FALSE);
+}
+
+gsize
+_quorum_shape_size (const QuorumInstance *instance)
+{
+  gsize size = sizeof (QuorumShape);
+
+  /* QuorumPoint and double share an alignment: the arrays follow the struct,
+   * and the next shape of a block follows them. */
+  G_STATIC_ASSERT (sizeof (QuorumShape) % sizeof (double) == 0);
+  G_STATIC_ASSERT (sizeof (QuorumPoint) % sizeof (double) == 0);
+  if (instance->kind == QUORUM_KIND_POLYGON)
+    size += sizeof (QuorumPoint) * (instance->n_points + 1) + sizeof (double) * instance->n_points;
+  else if (instance->kind == QUORUM_KIND_POLYLINE)
+    size += sizeof (QuorumPoint) * QUORUM_POLYLINE_SAMPLES;
+  return size;
+}
+
 QuorumShape *
 quorum_shape_new (QuorumGeometry       *geometry,
                   const QuorumInstance *instance)
 {
-  QuorumShape *shape = g_new0 (QuorumShape, 1);
+  return _quorum_shape_init (g_malloc (_quorum_shape_size (instance)), geometry, instance);
+}
 
+QuorumShape *
+_quorum_shape_init (gpointer              memory,
+                    QuorumGeometry       *geometry,
+                    const QuorumInstance *instance)
+{
+  QuorumShape *shape = memory;
+
+  *shape = (QuorumShape) { 0 };
+  shape->kind = instance->kind;
   shape->geometry = geometry;
   shape->instance = instance;
   quorum_instance_bounds (instance, &shape->bounds);
@@ -316,7 +550,8 @@ quorum_shape_new (QuorumGeometry       *geometry,
       {
         guint n = 0;
 
-        shape->ring = g_new (QuorumPoint, instance->n_points + 1);
+        shape->ring = (QuorumPoint *) (shape + 1);
+        shape->lengths = (double *) (shape->ring + instance->n_points + 1);
         for (guint i = 0; i < instance->n_points; i++)
           {
             QuorumPoint p = instance->points[i];
@@ -345,29 +580,30 @@ quorum_shape_new (QuorumGeometry       *geometry,
               }
             shape->area = fabs (signed_area);
             shape->ring[n] = shape->ring[0];
-            shape->lengths = g_new (double, n);
-            shape->edges = g_new (QuorumRect, n);
             for (guint i = 0; i < n; i++)
               {
                 QuorumPoint p = shape->ring[i], q = shape->ring[i + 1];
 
-                shape->lengths[i] = hypot (q.x - p.x, q.y - p.y);
-                shape->edges[i] = (QuorumRect) { MIN (p.x, q.x), MIN (p.y, q.y),
-                                                 MAX (p.x, q.x), MAX (p.y, q.y) };
+                /* Only compared with a tolerance: no need for hypot's care. */
+                shape->lengths[i] = sqrt ((q.x - p.x) * (q.x - p.x) + (q.y - p.y) * (q.y - p.y));
               }
           }
+        else if (n >= 3 && split_single_crossing (shape, geometry))
+          ;
         else if (n >= 3)
           {
             double area = 0;
 
-            if (GEOSArea_r (geometry->ctx, shape_geos (shape), &area) == 1)
+            /* The shape is this thread's alone until it is returned. */
+            if (GEOSArea_r (geometry->ctx, shape_geos (shape, geometry), &area) == 1)
               shape->area = area;
+            split_parts (shape, geometry);
           }
       }
       break;
 
     case QUORUM_KIND_POLYLINE:
-      shape->samples = g_new (QuorumPoint, QUORUM_POLYLINE_SAMPLES);
+      shape->samples = (QuorumPoint *) (shape + 1);
       resample_polyline (instance, shape->samples);
       break;
 
@@ -384,13 +620,20 @@ quorum_shape_free (QuorumShape *shape)
 {
   if (shape == NULL)
     return;
+  _quorum_shape_clear (shape);
+  g_free (shape);
+}
+
+void
+_quorum_shape_clear (QuorumShape *shape)
+{
   if (shape->geos != NULL)
     GEOSGeom_destroy_r (shape->geometry->ctx, shape->geos);
-  g_free (shape->ring);
-  g_free (shape->lengths);
-  g_free (shape->edges);
-  g_free (shape->samples);
-  g_free (shape);
+  shape->geos = NULL;
+  for (guint k = 0; k < shape->n_parts; k++)
+    quorum_shape_free (shape->parts[k]);
+  g_clear_pointer (&shape->parts, g_free);
+  shape->n_parts = 0;
 }
 
 const QuorumInstance *
@@ -412,26 +655,13 @@ quorum_shape_bounds (const QuorumShape *shape,
   *bounds = shape->bounds;
 }
 
-static double
-bounds_overlap_area (const QuorumRect *a,
-                     const QuorumRect *b)
-{
-  double w = MIN (a->x1, b->x1) - MAX (a->x0, b->x0);
-  double h = MIN (a->y1, b->y1) - MAX (a->y0, b->y0);
-
-  return (w > 0 && h > 0) ? w * h : 0;
-}
+#define bounds_overlap_area _quorum_bounds_overlap_area
 
 double
 quorum_shape_iou_upper_bound (const QuorumShape *a,
                               const QuorumShape *b)
 {
-  double most = MIN (MIN (a->area, b->area), bounds_overlap_area (&a->bounds, &b->bounds));
-  double union_least = a->area + b->area - most;
-
-  if (union_least <= 0)
-    return 1;   /* degenerate shapes: only the exact test can tell */
-  return MIN (1.0, most / union_least);
+  return _quorum_iou_upper_bound (a->area, &a->bounds, b->area, &b->bounds);
 }
 
 /* ---- intersection ----------------------------------------------------- */
@@ -441,8 +671,9 @@ quorum_geometry_intersection_area_geos (QuorumGeometry *geometry,
                                         QuorumShape    *a,
                                         QuorumShape    *b)
 {
-  GEOSGeometry *ga = shape_geos (a);
-  GEOSGeometry *gb = shape_geos (b);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&geos_lock);
+  GEOSGeometry *ga = shape_geos (a, geometry);
+  GEOSGeometry *gb = shape_geos (b, geometry);
   GEOSGeometry *intersection;
   double area = 0;
 
@@ -475,7 +706,8 @@ ring_locate (const QuorumShape *shape,
   for (guint i = 0; i < n; i++)
     {
       QuorumPoint a = ring[i], b = ring[i + 1];
-      const QuorumRect *e = &shape->edges[i];
+      QuorumRect edge = edge_bounds (a, b);
+      const QuorumRect *e = &edge;
 
       if (p.x >= e->x0 - tolerance && p.x <= e->x1 + tolerance &&
           p.y >= e->y0 - tolerance && p.y <= e->y1 + tolerance &&
@@ -502,28 +734,49 @@ find_crossings (QuorumGeometry    *geometry,
                 double             tolerance)
 {
   GArray *crossings = geometry->crossings;
+  guint m = b->n_ring;
+  /* b's edge bounds, four arrays, so that picking the edges near one of a's
+   * is a loop without branches (the bounds tests are a coin toss for the
+   * branch predictor, and most of the time of the fast path). */
+  double bx0[FAST_PATH_MAX_POINTS], bx1[FAST_PATH_MAX_POINTS];
+  double by0[FAST_PATH_MAX_POINTS], by1[FAST_PATH_MAX_POINTS];
+  guint near[FAST_PATH_MAX_POINTS];
+
+  g_assert (m <= FAST_PATH_MAX_POINTS);
+  for (guint j = 0; j < m; j++)
+    {
+      QuorumRect edge = edge_bounds (b->ring[j], b->ring[j + 1]);
+
+      bx0[j] = edge.x0;
+      by0[j] = edge.y0;
+      bx1[j] = edge.x1;
+      by1[j] = edge.y1;
+    }
 
   g_array_set_size (crossings, 0);
   for (guint i = 0; i < a->n_ring; i++)
     {
       QuorumPoint p = a->ring[i], q = a->ring[i + 1];
       double length = a->lengths[i];
-      double px0 = a->edges[i].x0 - tolerance, px1 = a->edges[i].x1 + tolerance;
-      double py0 = a->edges[i].y0 - tolerance, py1 = a->edges[i].y1 + tolerance;
+      QuorumRect edge = edge_bounds (p, q);
+      double px0 = edge.x0 - tolerance, px1 = edge.x1 + tolerance;
+      double py0 = edge.y0 - tolerance, py1 = edge.y1 + tolerance;
+      guint n_near = 0;
 
       if (px1 < b->bounds.x0 || px0 > b->bounds.x1 || py1 < b->bounds.y0 || py0 > b->bounds.y1)
         continue;
-      for (guint j = 0; j < b->n_ring; j++)
+      for (guint j = 0; j < m; j++)
         {
-          const QuorumRect *e = &b->edges[j];
-          QuorumPoint r, s;
+          near[n_near] = j;
+          n_near += (bx1[j] >= px0) & (bx0[j] <= px1) & (by1[j] >= py0) & (by0[j] <= py1);
+        }
+      for (guint k = 0; k < n_near; k++)
+        {
+          guint j = near[k];
+          QuorumPoint r = b->ring[j], s = b->ring[j + 1];
           double other_length;
           double d1, d2, d3, d4;
 
-          if (e->x1 < px0 || e->x0 > px1 || e->y1 < py0 || e->y0 > py1)
-            continue;
-          r = b->ring[j];
-          s = b->ring[j + 1];
           other_length = b->lengths[j];
           d1 = cross3 (r, s, p);
           d2 = cross3 (r, s, q);
@@ -724,6 +977,42 @@ shape_comes_after (const QuorumShape *a,
   return a->n_ring > b->n_ring;
 }
 
+/* The intersection of two shapes of which one at least is a repaired region
+ * split into simple parts: the sum over the pairs of parts. */
+static gboolean
+parts_intersection (QuorumGeometry *geometry,
+                    QuorumShape    *a,
+                    QuorumShape    *b,
+                    double         *area)
+{
+  QuorumShape **parts_a = a->n_parts > 0 ? a->parts : &a;
+  QuorumShape **parts_b = b->n_parts > 0 ? b->parts : &b;
+  guint n_a = a->n_parts > 0 ? a->n_parts : 1;
+  guint n_b = b->n_parts > 0 ? b->n_parts : 1;
+  double sum = 0;
+
+  for (guint i = 0; i < n_a; i++)
+    for (guint j = 0; j < n_b; j++)
+      {
+        QuorumShape *x = parts_a[i], *y = parts_b[j];
+        double part = 0;
+
+        if (bounds_overlap_area (&x->bounds, &y->bounds) <= 0)
+          continue;
+        if (shape_comes_after (x, y))
+          {
+            QuorumShape *swap = x;
+            x = y;
+            y = swap;
+          }
+        if (!fast_polygon_intersection (geometry, x, y, &part))
+          return FALSE;
+        sum += part;
+      }
+  *area = CLAMP (sum, 0.0, MIN (a->area, b->area));
+  return TRUE;
+}
+
 double
 quorum_geometry_intersection_area (QuorumGeometry *geometry,
                                    QuorumShape    *a,
@@ -739,11 +1028,14 @@ quorum_geometry_intersection_area (QuorumGeometry *geometry,
       b = swap;
     }
 
-  if (a->instance->kind == QUORUM_KIND_BOX && b->instance->kind == QUORUM_KIND_BOX)
+  if (a->kind == QUORUM_KIND_BOX && b->kind == QUORUM_KIND_BOX)
     return overlap;
   if (overlap <= 0 || a->area <= 0 || b->area <= 0)
     return 0;
   if (a->simple && b->simple && fast_polygon_intersection (geometry, a, b, &area))
+    return area;
+  if ((a->simple || a->n_parts > 0) && (b->simple || b->n_parts > 0) &&
+      parts_intersection (geometry, a, b, &area))
     return area;
   return quorum_geometry_intersection_area_geos (geometry, a, b);
 }
@@ -792,10 +1084,10 @@ quorum_geometry_similarity (QuorumGeometry *geometry,
   const QuorumInstance *ia = a->instance;
   const QuorumInstance *ib = b->instance;
 
-  if (ia->kind != ib->kind)
+  if (a->kind != b->kind)
     return 0;
 
-  switch (ia->kind)
+  switch (a->kind)
     {
     case QUORUM_KIND_BOX:
     case QUORUM_KIND_POLYGON:
@@ -806,7 +1098,7 @@ quorum_geometry_similarity (QuorumGeometry *geometry,
         /* Zero-area shapes: 1 when they are the same shape, else 0. */
         if (union_area <= 0)
           {
-            if (ia->kind == QUORUM_KIND_BOX)
+            if (a->kind == QUORUM_KIND_BOX)
               return memcmp (&a->bounds, &b->bounds, sizeof (QuorumRect)) == 0 ? 1 : 0;
             return rings_equal (a, b) ? 1 : 0;
           }

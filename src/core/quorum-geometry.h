@@ -19,7 +19,9 @@ typedef struct _QuorumGeometry QuorumGeometry;
  * An instance prepared for similarity: its bounds, its exact area and, for
  * polygons, whether its ring is simple (so the fast exact path applies) or
  * its GEOS geometry (repaired with GEOSMakeValid when the ring is invalid).
- * Preparing once and comparing many times keeps matching cheap.
+ * Preparing once and comparing many times keeps matching cheap. Prepared
+ * shapes can be compared from several threads at once, each thread with its
+ * own #QuorumGeometry.
  */
 typedef struct _QuorumShape QuorumShape;
 
