@@ -78,6 +78,7 @@ static const QuorumRoute route_table[] = {
   { "GET", "/api/v1/jobs/{id}/tasks", FALSE, _quorum_server_job_tasks },
   { "GET", "/api/v1/me/tasks", FALSE, _quorum_server_my_tasks },
   { "POST", "/api/v1/tasks/{id}/assign", FALSE, _quorum_server_assign_task },
+  { "POST", "/api/v1/jobs/{id}/files/{id}/readers", FALSE, _quorum_server_add_reader },
   { "POST", "/api/v1/tasks/{id}/release", FALSE, _quorum_server_release_task },
   { "GET", "/api/v1/tasks/{id}", FALSE, _quorum_server_get_task },
   { "PUT", "/api/v1/tasks/{id}/instances", FALSE, _quorum_server_save_task, QUORUM_ROUTE_BODY_INSTANCES },

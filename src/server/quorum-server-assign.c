@@ -145,6 +145,71 @@ _quorum_server_assign_task (QuorumRequest *request)
   reply_task (request);
 }
 
+/* More readers than the minimum: an admin adds a labeller to a file of a
+ * consensus job beyond its passes per file; the consensus waits for them. */
+void
+_quorum_server_add_reader (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) job = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(JsonObject) task = NULL;
+  JsonObject *settings;
+  const char *message = NULL;
+  QuorumRole role;
+  gint64 project_id, user_id, task_id;
+
+  if ((job = quorum_store_get_job (request->server->store, request->ids[0], FALSE, &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  project_id = json_object_get_int_member (job, "project");
+  if (!_quorum_request_require_role (request, project_id, QUORUM_ROLE_ADMIN, NULL) ||
+      (body = _quorum_request_body (request)) == NULL)
+    return;
+  settings = json_object_get_object_member (job, "settings");
+  if (_quorum_server_is_exam (job))
+    message = "type: an exam's passes belong to the takers who apply";
+  else if (json_object_get_int_member_with_default (settings, "passes_per_file", 1) < 2)
+    message = "passes_per_file: this job draws each file once, without a consensus to add readers to";
+  else if (!g_str_equal (json_object_get_string_member (job, "state"), "launched"))
+    message = "state: readers are added to a launched job";
+  if (message != NULL)
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
+      return;
+    }
+  if (!quorum_http_member_integer (body, "user", TRUE, &user_id, &error) ||
+      (user = quorum_store_get_user (request->server->store, user_id, &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  role = _quorum_server_project_role (request->server, project_id, user_id,
+                                      json_object_get_boolean_member_with_default (user, "admin", FALSE));
+  if (role < QUORUM_ROLE_ANNOTATOR)
+    {
+      g_autofree char *refusal =
+        role == QUORUM_ROLE_NONE
+        ? g_strdup_printf ("user: %s is not a member of this project", json_object_get_string_member (user, "name"))
+        : g_strdup_printf ("user: %s's role, %s, may not take a draw task", json_object_get_string_member (user, "name"),
+                           quorum_role_to_string (role));
+      quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", refusal);
+      return;
+    }
+  if ((task_id = quorum_store_add_reader (request->server->store, request->ids[0], request->ids[1], user_id,
+                                          &error)) == 0 ||
+      (task = quorum_store_get_task_state (request->server->store, task_id, &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  json_object_remove_member (task, "rating");
+  _quorum_request_reply (request, SOUP_STATUS_CREATED, json_node_init_object (json_node_alloc (), task));
+}
+
 void
 _quorum_server_release_task (QuorumRequest *request)
 {

@@ -248,6 +248,7 @@ void _quorum_server_decline_application  (QuorumRequest *request);
 void _quorum_server_job_tasks        (QuorumRequest *request);
 void _quorum_server_my_tasks         (QuorumRequest *request);
 void _quorum_server_assign_task      (QuorumRequest *request);
+void _quorum_server_add_reader      (QuorumRequest *request);
 void _quorum_server_release_task     (QuorumRequest *request);
 
 /* quorum-server-projects.c */

@@ -173,6 +173,69 @@ quorum_store_assign_task (QuorumStore  *store,
   return _quorum_store_commit (store, error);
 }
 
+/* More readers than the minimum: a draw task (a pass) of @file_id in
+ * @job_id added for @user_id by hand, while the file's consensus still
+ * waits for its passes, so that it waits for this one too and scores it
+ * with the rest. The rules of DESIGN §2 hold as for any assignment. An
+ * added pass is not reviewed: the review frequency counts the planned
+ * passes. Returns the new task's id, or 0 and an error. */
+gint64
+quorum_store_add_reader (QuorumStore  *store,
+                         gint64        job_id,
+                         gint64        file_id,
+                         gint64        user_id,
+                         GError      **error)
+{
+  g_autoptr(JsonObject) consensus = NULL;
+  g_autoptr(JsonObject) place = json_object_new ();
+  gint64 id;
+
+  if (!_quorum_store_begin (store, error))
+    return 0;
+  consensus = _quorum_store_row (store, "", NULL,
+                                 "SELECT id, state FROM tasks WHERE job_id = ? AND file_id = ? AND kind = 'consensus'",
+                                 "ii", job_id, file_id);
+  if (consensus == NULL)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND, "file: no file %" G_GINT64_FORMAT " with a "
+                   "consensus in job %" G_GINT64_FORMAT, file_id, job_id);
+      return _quorum_store_fail (store), 0;
+    }
+  if (!g_str_equal (json_object_get_string_member (consensus, "state"), "waiting"))
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                           "state: the file's consensus has begun; readers are added while its passes are drawn");
+      return _quorum_store_fail (store), 0;
+    }
+  json_object_set_int_member (place, "job", job_id);
+  json_object_set_int_member (place, "file", file_id);
+  if (holds_on_file (store, place, user_id, "draw", 0) || holds_on_file (store, place, user_id, "consensus", 0))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                   "user: user %" G_GINT64_FORMAT " already works on this file; one person never draws two "
+                   "passes of a file nor draws a file they bring to consensus", user_id);
+      return _quorum_store_fail (store), 0;
+    }
+  if (holds_on_file (store, place, user_id, "review", 0))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                   "user: user %" G_GINT64_FORMAT " reviews a pass of this file; "
+                   "nobody draws a file whose work they have seen", user_id);
+      return _quorum_store_fail (store), 0;
+    }
+  id = _quorum_store_write (store, NULL, error,
+                            "INSERT INTO tasks (job_id, file_id, position, kind, pass, draw_number, state, assignee, "
+                            "assigned_at, updated_at) VALUES (?1, ?2, "
+                            "(SELECT max(position) + 1 FROM tasks WHERE job_id = ?1), 'draw', "
+                            "(SELECT max(pass) + 1 FROM tasks WHERE job_id = ?1 AND file_id = ?2 AND kind = 'draw'), "
+                            "0, 'assigned', ?3, " NOW ", " NOW ")",
+                            "iii", job_id, file_id, user_id);
+  if (id < 0 || !_quorum_store_update_open_file (store, job_id, file_id, error) ||
+      !_quorum_store_commit (store, error))
+    return _quorum_store_fail (store), 0;
+  return id;
+}
+
 gboolean
 _quorum_store_release_task_in_transaction (QuorumStore  *store,
                                            gint64        task_id,

@@ -617,6 +617,11 @@ gboolean    quorum_store_assign_task     (QuorumStore   *store,
                                           gint64         task_id,
                                           gint64         user_id,
                                           GError       **error);
+gint64      quorum_store_add_reader      (QuorumStore   *store,
+                                          gint64         job_id,
+                                          gint64         file_id,
+                                          gint64         user_id,
+                                          GError       **error);
 /* Back to available (a waiting task stays waiting), assignee cleared. */
 gboolean    quorum_store_release_task    (QuorumStore   *store,
                                           gint64         task_id,

@@ -137,7 +137,7 @@ for command in "" login logout "org create" "org list" "org add-member" "user cr
                "file upload" "file list" "guide new" "guide update" "guide list" \
                "credential new" "credential grant" "credential revoke" "credential list" \
                "job new" "job files" "job launch" "job status" "job stats" "job list" \
-               "task list" "task assign" "task release" \
+               "task list" "task assign" "task add-reader" "task release" \
                "exam apply" "exam results" "exam pass" "exam fail" export import agreement \
                org user project label file guide credential job task exam; do
   # shellcheck disable=SC2086

@@ -317,6 +317,9 @@ def build_world():
             time.sleep(0.05)
     PASSES.update({consensus["f9"]: passes["f9"][0], consensus["f10"]: passes["f10"][0]})
     root("DELETE", "/projects/%d/members/%d" % (W["project"], W["former_id"]))
+    # A consensus job whose file nobody draws yet: readers may be added.
+    W["readers_job"] = job("Readers", [W["f9"]], passes_per_file=2, review_frequency=0)
+    launch(W["readers_job"])
 
     # Shares: the org job and the market job both hold the gold file g1, so
     # that the contractors' own file is one with gold.
@@ -522,6 +525,7 @@ ROWS = [
     Row("GET /jobs/{id}/tasks", "/jobs/{normal}/tasks", member("editor", 200)),
     Row("GET /me/tasks", "/me/tasks", signed_in(200)),
     Row("POST /tasks/{id}/assign", "/tasks/{free_draw}/assign", member("admin", 200), body=lambda c, ids: {"user": W["ann2_id"]}, before=free_task),
+    Row("POST /jobs/{id}/files/{id}/readers", "/jobs/{readers_job}/files/{f9}/readers", member("admin", 201), body=lambda c, ids: {"user": W["ann2_id"] if c == "padmin" else W["ann3_id"]}),
     Row("POST /tasks/{id}/release", "/tasks/{held_draw}/release", member("admin", 200), before=hold_task),
     # Task routes: each caller on their own task, or on one held by a helper.
     Row("GET /tasks/{id}", "/tasks/{view}", signed_in(404, ann=200, rev=200, trainer=200, org=200, market=200, taker=200, padmin=200, admin=200)),
