@@ -35,7 +35,8 @@ struct _QuorumWindow
 
   /* the template */
   AdwToastOverlay      *toast_overlay;
-  AdwToast             *toast;          /* the last shown; weak */
+  AdwToast             *toast;          /* the one on screen or waiting for it; weak */
+  guint                 toast_timeout_id;
   AdwWindowTitle       *window_title;
   GtkWidget            *tool_box;
   GtkWidget            *zoom_box;
@@ -117,27 +118,48 @@ static void
 toast_dismissed (AdwToast     *toast,
                  QuorumWindow *self)
 {
-  if (self->toast == toast)
-    g_clear_weak_pointer (&self->toast);
+  if (self->toast != toast)
+    return;
+  g_clear_weak_pointer (&self->toast);
+  g_clear_handle_id (&self->toast_timeout_id, g_source_remove);
 }
 
-/* The newest message replaces the one on screen: an overlay queues toasts
- * of equal priority, so four quick submissions would keep the last word
- * ("Submitted — waiting for review") waiting 16 s behind three stale ones.
- * Only a toast not yet dismissed is dismissed: libadwaita 1.2 frees a toast
- * dismissed twice twice. */
+static gboolean
+toast_expired (gpointer data)
+{
+  QuorumWindow *self = data;
+  AdwToast *toast = self->toast;
+
+  self->toast_timeout_id = 0;
+  g_clear_weak_pointer (&self->toast);
+  if (toast != NULL)
+    adw_toast_dismiss (toast);
+  return G_SOURCE_REMOVE;
+}
+
+/* The newest message takes the place of the one on screen, at once: an
+ * overlay queues toasts of equal priority, so four quick submissions kept
+ * the last word ("Submitted — waiting for review") 16 s behind three stale
+ * ones. The toast's own timeout is off and the window dismisses it, once,
+ * 4 s after its last message: libadwaita 1.2 frees a toast dismissed while
+ * it is still sliding in twice. */
 static void
 show_toast (QuorumWindow *self,
             const char   *message)
 {
-  AdwToast *toast = adw_toast_new (message);
-
-  adw_toast_set_timeout (toast, 4);
   if (self->toast != NULL)
-    adw_toast_dismiss (self->toast);
-  g_set_weak_pointer (&self->toast, toast);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed), self, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    adw_toast_set_title (self->toast, message);
+  else
+    {
+      AdwToast *toast = adw_toast_new (message);
+
+      adw_toast_set_timeout (toast, 0);
+      g_set_weak_pointer (&self->toast, toast);
+      g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed), self, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+  g_clear_handle_id (&self->toast_timeout_id, g_source_remove);
+  self->toast_timeout_id = g_timeout_add_seconds (4, toast_expired, self);
 }
 
 static QuorumCache *
@@ -1698,6 +1720,7 @@ quorum_window_dispose (GObject *object)
   g_cancellable_cancel (self->open_cancellable);
   g_clear_signal_handler (&self->after_paint_id, self->timing_clock);
   g_clear_object (&self->timing_clock);
+  g_clear_handle_id (&self->toast_timeout_id, g_source_remove);
   g_clear_weak_pointer (&self->toast);
   g_clear_pointer (&self->sign_in_dialog, gtk_window_destroy);
   close_exam_windows (self);
