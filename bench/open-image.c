@@ -14,7 +14,7 @@
  *     QUORUM_TIMING=1 and an empty cache each run): launch to the first frame
  *     of the task (the preview for a big image) and launch to the frame at
  *     full resolution, as the app prints them.
- * Run under a display: xvfb-run -a _build/bench/open-image [RUNS]
+ * Run under a display: xvfb-run -a _build/bench/open-image [RUNS] [NAME…]
  * See bench/README.md.
  */
 
@@ -380,6 +380,21 @@ bench_app (const char *app_bin,
     g_print ("app, empty cache %-20s first frame %7.0f ms (best of %u)\n", image->name, best_first, runs);
 }
 
+/* Arguments after RUNS name the images to run, by a part of their name
+ * ("png", "50mp"); none: all of them. */
+static gboolean
+wanted (const Image *image,
+        int          argc,
+        char        *argv[])
+{
+  if (argc <= 2)
+    return TRUE;
+  for (int i = 2; i < argc; i++)
+    if (strstr (image->name, argv[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -420,17 +435,20 @@ main (int   argc,
   server_start (server_bin);
   json_node_unref (call ("POST", "/projects", "{\"name\": \"Big images\"}"));
   for (guint i = 0; i < G_N_ELEMENTS (images); i++)
-    add_image (&images[i], 1);
+    if (wanted (&images[i], argc, argv))
+      add_image (&images[i], 1);
   if (!quorum_credentials_store_save (address, "root", quorum_client_get_token (admin), &error))
     g_error ("cannot store the sign-in: %s", error->message);
 
   for (guint i = 0; i < G_N_ELEMENTS (images); i++)
-    bench_download (&images[i], runs);
+    if (wanted (&images[i], argc, argv))
+      bench_download (&images[i], runs);
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     g_print ("no display: the app is not run (use xvfb-run -a)\n");
   else
     for (guint i = 0; i < G_N_ELEMENTS (images); i++)
-      bench_app (app_bin, &images[i], runs);
+      if (wanted (&images[i], argc, argv))
+        bench_app (app_bin, &images[i], runs);
 
   g_subprocess_send_signal (server, SIGKILL);
   g_subprocess_wait (server, NULL, NULL);

@@ -293,6 +293,84 @@ test_restore (void)
 }
 
 static void
+restored (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  QuorumSession **session = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *session = quorum_session_restore_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_set (gpointer pointer)
+{
+  return *(gpointer *) pointer != NULL;
+}
+
+static gboolean
+task_open (gpointer window)
+{
+  return quorum_window_get_task (window) != 0 && canvas_shown (window);
+}
+
+/* `quorum --server URL --user ann --open-next JOB`: the next task is asked
+ * for by the restore itself, beside the token's check, and taken once. */
+static void
+test_restore_open_next (void)
+{
+  g_autoptr(QuorumSession) session = NULL;
+  g_autoptr(JsonNode) task = NULL;
+  g_autoptr(GError) error = NULL;
+  QuorumWindow *other;
+
+  quorum_session_restore_async (server.real.address, "ann", server.job, NULL, restored, &session);
+  g_assert_true (app_test_wait_until (is_set, &session));
+  /* Only for the job asked about. */
+  g_assert_false (quorum_session_take_next_task (session, server.job + 1, &task, &error));
+  g_assert_true (quorum_session_take_next_task (session, server.job, &task, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (task);
+  /* ann's unfinished task comes first. */
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (task), "id"), ==, server.task);
+  g_clear_pointer (&task, json_node_unref);
+  g_assert_false (quorum_session_take_next_task (session, server.job, &task, &error));
+  g_assert_null (task);
+
+  /* A job ann may not work in: the server's refusal is kept as the answer. */
+  g_clear_object (&session);
+  quorum_session_restore_async (server.real.address, "ann", 999, NULL, restored, &session);
+  g_assert_true (app_test_wait_until (is_set, &session));
+  g_assert_true (quorum_session_take_next_task (session, 999, &task, &error));
+  g_assert_null (task);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* The window opens the task the restore was given. */
+  other = quorum_window_new (server.real.application);
+  gtk_window_present (GTK_WINDOW (other));
+  quorum_window_set_open_next (other, server.job);
+  quorum_window_restore_session (other, server.real.address, "ann");
+  g_assert_true (app_test_wait_until (task_open, other));
+  g_assert_cmpint (quorum_window_get_task (other), ==, server.task);
+  gtk_window_close (GTK_WINDOW (other));
+  app_test_iterate (50);
+}
+
+/* GTK 4.8 would draw with OpenGL on these; the app chooses cairo. */
+static void
+test_software_gl (void)
+{
+  g_assert_true (quorum_application_is_software_gl ("llvmpipe (LLVM 15.0.6, 256 bits)"));
+  g_assert_true (quorum_application_is_software_gl ("softpipe"));
+  g_assert_false (quorum_application_is_software_gl ("Mesa Intel(R) UHD Graphics 620 (KBL GT2)"));
+  g_assert_false (quorum_application_is_software_gl ("AMD Radeon RX 6600 (navi23, LLVM 15.0.6, DRM 3.49)"));
+  g_assert_false (quorum_application_is_software_gl (NULL));
+}
+
+static void
 test_open_task (void)
 {
   QuorumWindow *window = server.real.window;
@@ -495,6 +573,8 @@ main (int    argc,
   g_test_add_func ("/session/unreachable", test_unreachable);
   g_test_add_func ("/session/sign-in", test_sign_in);
   g_test_add_func ("/session/restore", test_restore);
+  g_test_add_func ("/session/restore-open-next", test_restore_open_next);
+  g_test_add_func ("/session/software-gl", test_software_gl);
   g_test_add_func ("/session/open-task", test_open_task);
   g_test_add_func ("/session/draw-saves-and-syncs", test_draw_saves_and_syncs);
   g_test_add_func ("/session/submit-refused", test_submit_refused);
