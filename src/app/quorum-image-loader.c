@@ -116,17 +116,29 @@ thumbnail_of (GdkPixbuf *pixbuf)
 
 /* ---- loading -------------------------------------------------------------- */
 
+/* A file is decoded once, and a JPEG bigger than a preview twice at the same
+ * time on two threads: at a fraction of its size (libjpeg decodes at 1/2, 1/4
+ * or 1/8 of the size, the preview) and whole. Other formats (PNG) cannot be
+ * decoded smaller: decoded once, whole, with no preview. The load completes
+ * once the image is decoded; the download goes on into the cache (fsynced,
+ * renamed) without the task waiting for it. */
 typedef struct {
   GBytes           *bytes;      /* the file, mapped */
   gboolean          adding;     /* the download is moving into the cache */
-  gboolean          decoded;
+  gboolean          returned;   /* the task has completed */
   GError           *add_error;
-  /* from the worker threads */
-  GdkTexture       *texture;
-  GdkTexture       *thumbnail;
-  QuorumTiledImage *tiles;
-  gboolean          full;
+  int               width;      /* the image's own size, from its header */
+  int               height;
+  gboolean          scaled_preview;  /* a preview thread runs beside the full one */
+  /* from the preview thread */
   Scale             scale;
+  GdkTexture       *preview;
+  GdkTexture       *preview_thumbnail;
+  gboolean          preview_full;    /* the preview is the whole image */
+  /* from the full-resolution thread */
+  GdkTexture       *image;
+  QuorumTiledImage *tiles;
+  GdkTexture       *thumbnail;
 } Load;
 
 static void
@@ -134,23 +146,30 @@ load_free (Load *load)
 {
   g_clear_pointer (&load->bytes, g_bytes_unref);
   g_clear_error (&load->add_error);
-  g_clear_object (&load->texture);
-  g_clear_object (&load->thumbnail);
+  g_clear_object (&load->preview);
+  g_clear_object (&load->preview_thumbnail);
+  g_clear_object (&load->image);
   g_clear_object (&load->tiles);
+  g_clear_object (&load->thumbnail);
   g_free (load);
 }
 
-/* Completes once the image is decoded and the download is in the cache. */
 static void
-maybe_complete (GTask *task)
+complete (GTask  *task,
+          GError *error)
 {
   Load *load = g_task_get_task_data (task);
 
-  if (!load->decoded || load->adding)
-    return;
-  if (load->add_error != NULL)
-    g_warning ("The image is shown but not kept: %s", load->add_error->message);
-  g_task_return_boolean (task, TRUE);
+  if (load->returned)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  load->returned = TRUE;
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -160,38 +179,50 @@ full_in_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   Load *load = task_data;
+  Scale whole = { 0 };
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
   GError *error = NULL;
 
-  if (quorum_tiled_image_needed (load->scale.width, load->scale.height))
+  pixbuf = decode (load->bytes, &whole, &error);
+  if (pixbuf == NULL)
     {
-      Scale whole = { 0 };
-      g_autoptr(GdkPixbuf) pixbuf = decode (load->bytes, &whole, &error);
-
-      if (pixbuf != NULL)
-        load->tiles = quorum_tiled_image_new (pixbuf);
+      g_task_return_error (task, error);
+      return;
     }
+  if (quorum_tiled_image_needed (whole.width, whole.height))
+    load->tiles = quorum_tiled_image_new (pixbuf);
   else
-    load->texture = gdk_texture_new_from_bytes (load->bytes, &error);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+    load->image = gdk_texture_new_for_pixbuf (pixbuf);
+  if (!load->scaled_preview)
+    load->thumbnail = thumbnail_of (pixbuf);
+  g_task_return_boolean (task, TRUE);
 }
 
 /* Decoding errors as a sentence for the user. */
-static void
-return_decode_error (GTask  *task,
-                     GError *error)
+static GError *
+decode_error (GError *error)
 {
+  GError *sentence;
+
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_task_return_error (task, error);
-  else
-    {
-      /* Translators: the reason follows */
-      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_INVALID, _("The image cannot be shown: %s"),
-                               error->message);
-      g_error_free (error);
-    }
+    return error;
+  /* Translators: the reason follows */
+  sentence = g_error_new (QUORUM_ERROR, QUORUM_ERROR_INVALID, _("The image cannot be shown: %s"), error->message);
+  g_error_free (error);
+  return sentence;
+}
+
+static void
+set_size (QuorumImageLoader *self,
+          int                width,
+          int                height)
+{
+  if (self->width == width && self->height == height)
+    return;
+  self->width = width;
+  self->height = height;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WIDTH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEIGHT]);
 }
 
 static void
@@ -206,9 +237,15 @@ full_decoded (GObject      *source,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      return_decode_error (task, error);
+      complete (task, decode_error (error));
       return;
     }
+  if (load->returned)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  set_size (self, load->width, load->height);
+  if (self->thumbnail == NULL)
+    self->thumbnail = g_steal_pointer (&load->thumbnail);
   if (load->tiles != NULL)
     {
       self->tiles = g_steal_pointer (&load->tiles);
@@ -216,11 +253,11 @@ full_decoded (GObject      *source,
     }
   else
     {
-      self->image = g_steal_pointer (&load->texture);
+      self->image = g_steal_pointer (&load->image);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE]);
     }
-  load->decoded = TRUE;
-  maybe_complete (task);
+  g_object_thaw_notify (G_OBJECT (self));
+  complete (task, NULL);
 }
 
 static void
@@ -240,10 +277,10 @@ preview_in_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  load->full = gdk_pixbuf_get_width (pixbuf) == load->scale.width &&
-               gdk_pixbuf_get_height (pixbuf) == load->scale.height;
-  load->texture = gdk_texture_new_for_pixbuf (pixbuf);
-  load->thumbnail = thumbnail_of (pixbuf);
+  load->preview_full = gdk_pixbuf_get_width (pixbuf) == load->scale.width &&
+                       gdk_pixbuf_get_height (pixbuf) == load->scale.height;
+  load->preview = gdk_texture_new_for_pixbuf (pixbuf);
+  load->preview_thumbnail = thumbnail_of (pixbuf);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -255,59 +292,80 @@ preview_decoded (GObject      *source,
   g_autoptr(GTask) task = user_data;
   QuorumImageLoader *self = g_task_get_source_object (task);
   Load *load = g_task_get_task_data (task);
-  g_autoptr(GTask) full = NULL;
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      return_decode_error (task, error);
+      complete (task, decode_error (error));
       return;
     }
-  self->width = load->scale.width;
-  self->height = load->scale.height;
-  self->thumbnail = g_steal_pointer (&load->thumbnail);
+  /* The full resolution came first: no use for a preview. */
+  if (load->returned || self->image != NULL || self->tiles != NULL)
+    {
+      if (self->thumbnail == NULL)
+        self->thumbnail = g_steal_pointer (&load->preview_thumbnail);
+      return;
+    }
   g_object_freeze_notify (G_OBJECT (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WIDTH]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEIGHT]);
-  if (load->full)
+  set_size (self, load->scale.width, load->scale.height);
+  self->thumbnail = g_steal_pointer (&load->preview_thumbnail);
+  if (load->preview_full)
     {
       /* No bigger than a preview: this is the image. */
-      self->image = g_steal_pointer (&load->texture);
+      self->image = g_steal_pointer (&load->preview);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE]);
       g_object_thaw_notify (G_OBJECT (self));
-      load->decoded = TRUE;
-      maybe_complete (task);
+      complete (task, NULL);
       return;
     }
-  self->preview = g_steal_pointer (&load->texture);
+  self->preview = g_steal_pointer (&load->preview);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREVIEW]);
   g_object_thaw_notify (G_OBJECT (self));
-  full = g_task_new (self, g_task_get_cancellable (task), full_decoded, g_object_ref (task));
-  g_task_set_task_data (full, load, NULL);
-  g_task_run_in_thread (full, full_in_thread);
 }
 
-/* Decodes the file at @path: mapped once, read by both decoding passes
+static void
+run_decode (GTask          *task,
+            GTaskThreadFunc thread_func,
+            GAsyncReadyCallback done)
+{
+  g_autoptr(GTask) decode_task = g_task_new (g_task_get_source_object (task), g_task_get_cancellable (task),
+                                             done, g_object_ref (task));
+
+  g_task_set_task_data (decode_task, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (decode_task, thread_func);
+}
+
+/* Decodes the file at @path: mapped once, read by the decoding threads
  * (and still readable after the cache renames it). */
 static void
 decode_file (GTask      *task,
              const char *path)
 {
-  QuorumImageLoader *self = g_task_get_source_object (task);
   Load *load = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
-  g_autoptr(GTask) preview = NULL;
+  GdkPixbufFormat *format;
 
   if (mapped == NULL)
     {
-      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s", error->message);
+      complete (task, g_error_new (QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s", error->message));
       return;
     }
   load->bytes = g_mapped_file_get_bytes (mapped);
-  preview = g_task_new (self, g_task_get_cancellable (task), preview_decoded, g_object_ref (task));
-  g_task_set_task_data (preview, load, NULL);
-  g_task_run_in_thread (preview, preview_in_thread);
+  /* The header says the size and the format; an unknown one goes the
+   * preview's way, whose decoder says what is wrong. */
+  format = gdk_pixbuf_get_file_info (path, &load->width, &load->height);
+  if (format == NULL ||
+      (load->width <= QUORUM_IMAGE_LOADER_PREVIEW_SIZE && load->height <= QUORUM_IMAGE_LOADER_PREVIEW_SIZE))
+    run_decode (task, preview_in_thread, preview_decoded);
+  else if (g_strcmp0 (gdk_pixbuf_format_get_name (format), "jpeg") == 0)
+    {
+      load->scaled_preview = TRUE;
+      run_decode (task, preview_in_thread, preview_decoded);
+      run_decode (task, full_in_thread, full_decoded);
+    }
+  else
+    run_decode (task, full_in_thread, full_decoded);
 }
 
 static void
@@ -319,9 +377,9 @@ media_added (GObject      *source,
   Load *load = g_task_get_task_data (task);
 
   load->adding = FALSE;
-  quorum_cache_add_media_finish (QUORUM_CACHE (source), result, &load->add_error);
-  if (!g_task_had_error (task))
-    maybe_complete (task);
+  if (!quorum_cache_add_media_finish (QUORUM_CACHE (source), result, &load->add_error) &&
+      !g_error_matches (load->add_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("The image is shown but not kept: %s", load->add_error->message);
 }
 
 static void
@@ -368,7 +426,7 @@ downloaded (GObject      *source,
     }
   /* Shown at once; kept in the cache (fsynced, renamed) meanwhile. */
   decode_file (task, temp);
-  if (g_task_had_error (task))
+  if (load->returned)
     return;
   load->adding = TRUE;
   quorum_cache_add_media_async (self->cache, self->file, temp, NULL, media_added, g_object_ref (task));

@@ -316,6 +316,15 @@ task_open (gpointer window)
   return quorum_window_get_task (window) != 0 && canvas_shown (window);
 }
 
+static gboolean
+first_file_cached (gpointer window)
+{
+  g_autofree char *path = quorum_cache_lookup_media (quorum_session_get_cache (quorum_window_get_session (window)),
+                                                     server.files[0]);
+
+  return path != NULL;
+}
+
 /* `quorum --server URL --user ann --open-next JOB`: the next task is asked
  * for by the restore itself, beside the token's check, and taken once. */
 static void
@@ -389,7 +398,9 @@ test_open_task (void)
   g_assert_cmpstr (box->id, ==, "first-car");
   g_assert_cmpfloat (box->points[1].x, ==, 20);
 
-  /* The file is in the media cache now, and the guide beside the task. */
+  /* The file is in the media cache now (once fsynced: the image does not
+   * wait for it), and the guide beside the task. */
+  g_assert_true (app_test_wait_until (first_file_cached, window));
   cached = quorum_cache_lookup_media (quorum_session_get_cache (quorum_window_get_session (window)), server.files[0]);
   g_assert_nonnull (cached);
   g_assert_cmpstr (quorum_guide_view_get_markdown (app_test_child (window, "guide_view")), ==, "# Cars\nBox every car.");
