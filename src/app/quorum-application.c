@@ -10,6 +10,7 @@
 
 #include "quorum-application.h"
 #include "quorum-preferences-window.h"
+#include "quorum-session.h"
 #include "quorum-window.h"
 
 struct _QuorumApplication
@@ -179,7 +180,11 @@ quorum_application_startup (GApplication *application)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  QuorumApplication *self = QUORUM_APPLICATION (application);
 
+  /* The stored sign-in and the next task are fetched while GTK starts. */
+  if (self->server != NULL && self->user != NULL)
+    quorum_session_prepare_restore (self->server, self->user, self->open_next);
   G_APPLICATION_CLASS (quorum_application_parent_class)->startup (application);
   choose_renderer ();
   quorum_application_time_step ("GTK started");

@@ -7,6 +7,7 @@
 
 #include "quorum-credentials-store.h"
 #include "quorum-error.h"
+#include "quorum-server-address.h"
 #include "quorum-session.h"
 
 struct _QuorumSession
@@ -312,6 +313,69 @@ restored (GObject      *source,
   g_task_return_pointer (task, session, g_object_unref);
 }
 
+/* The restore quorum_session_prepare_restore() started, until a
+ * quorum_session_restore_async() with the same arguments takes it. */
+static struct {
+  GTask    *thread_task;  /* running, or done */
+  gboolean  done;
+  GTask    *taker;
+  char     *server;
+  char     *user;
+  gint64    next_job;
+} prepared;
+
+static void
+take_prepared (void)
+{
+  g_autoptr(GTask) thread_task = g_steal_pointer (&prepared.thread_task);
+
+  g_clear_pointer (&prepared.server, g_free);
+  g_clear_pointer (&prepared.user, g_free);
+  restored (NULL, G_ASYNC_RESULT (thread_task), g_steal_pointer (&prepared.taker));
+}
+
+static void
+prepared_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  prepared.done = TRUE;
+  if (prepared.taker != NULL)
+    take_prepared ();
+}
+
+/**
+ * quorum_session_prepare_restore:
+ *
+ * Starts the work of quorum_session_restore_async() at once, for a program
+ * that knows at its start whom it restores (`quorum --server --user`):
+ * it runs beside GTK's start, and the first quorum_session_restore_async()
+ * with the same arguments takes it over instead of starting again.
+ */
+void
+quorum_session_prepare_restore (const char *server,
+                                const char *user,
+                                gint64      next_job)
+{
+  g_autofree char *address = quorum_server_address_normalize (server, NULL);
+  Restore *restore;
+
+  g_return_if_fail (user != NULL);
+  if (address == NULL || prepared.thread_task != NULL)
+    return;
+  restore = g_new0 (Restore, 1);
+  restore->client = quorum_client_new (address, NULL);
+  restore->user = g_strdup (user);
+  restore->next_job = next_job;
+  prepared.server = g_steal_pointer (&address);
+  prepared.user = g_strdup (user);
+  prepared.next_job = next_job;
+  prepared.done = FALSE;
+  prepared.thread_task = g_task_new (NULL, NULL, prepared_done, NULL);
+  g_task_set_task_data (prepared.thread_task, restore, (GDestroyNotify) restore_free);
+  g_task_run_in_thread (prepared.thread_task, restore_in_thread);
+}
+
 void
 quorum_session_restore_async (const char          *server,
                               const char          *user,
@@ -327,6 +391,19 @@ quorum_session_restore_async (const char          *server,
   Restore *restore;
 
   g_task_set_source_tag (task, quorum_session_restore_async);
+  if (prepared.thread_task != NULL && prepared.taker == NULL && g_strcmp0 (prepared.user, user) == 0 &&
+      prepared.next_job == next_job)
+    {
+      g_autofree char *address = quorum_server_address_normalize (server, NULL);
+
+      if (g_strcmp0 (address, prepared.server) == 0)
+        {
+          prepared.taker = g_steal_pointer (&task);
+          if (prepared.done)
+            take_prepared ();
+          return;
+        }
+    }
   client = quorum_client_new (server, &error);
   if (client == NULL)
     {

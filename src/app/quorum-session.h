@@ -44,6 +44,9 @@ void           quorum_session_restore_async         (const char           *serve
                                                      gpointer              user_data);
 QuorumSession *quorum_session_restore_finish        (GAsyncResult         *result,
                                                      GError              **error);
+void           quorum_session_prepare_restore       (const char           *server,
+                                                     const char           *user,
+                                                     gint64                next_job);
 gboolean       quorum_session_take_next_task        (QuorumSession        *self,
                                                      gint64                job_id,
                                                      JsonNode            **task,

@@ -304,6 +304,16 @@ restored (GObject      *source,
   g_assert_no_error (error);
 }
 
+static void
+restore_failed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(QuorumSession) session = quorum_session_restore_finish (result, user_data);
+
+  g_assert_null (session);
+}
+
 static gboolean
 is_set (gpointer pointer)
 {
@@ -333,6 +343,7 @@ test_restore_open_next (void)
   g_autoptr(QuorumSession) session = NULL;
   g_autoptr(JsonNode) task = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
   QuorumWindow *other;
 
   quorum_session_restore_async (server.real.address, "ann", server.job, NULL, restored, &session);
@@ -356,6 +367,29 @@ test_restore_open_next (void)
   g_assert_null (task);
   g_assert_nonnull (error);
   g_clear_error (&error);
+
+  /* Prepared ahead (as `quorum` does before GTK starts), then taken over by
+   * the restore asking the same; another user's restore is its own. */
+  g_clear_object (&session);
+  token = quorum_credentials_store_lookup (server.real.address, NULL);
+  g_assert_nonnull (token);
+  quorum_session_prepare_restore (server.real.address, "ann", server.job);
+  quorum_session_restore_async (server.real.address, "bob", server.job, NULL, restore_failed, &error);
+  g_assert_true (app_test_wait_until (is_set, &error));
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  /* The prepared restore read the stored token at once: forgotten since,
+   * a restore started now would find none. */
+  app_test_iterate (500);
+  g_assert_true (quorum_credentials_store_forget (server.real.address, &error));
+  g_assert_no_error (error);
+  quorum_session_restore_async (server.real.address, "ann", server.job, NULL, restored, &session);
+  g_assert_true (app_test_wait_until (is_set, &session));
+  g_assert_true (quorum_session_take_next_task (session, server.job, &task, &error));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (task), "id"), ==, server.task);
+  g_clear_pointer (&task, json_node_unref);
+  g_assert_true (quorum_credentials_store_save (server.real.address, "ann", token, &error));
+  g_assert_no_error (error);
 
   /* The window opens the task the restore was given. */
   other = quorum_window_new (server.real.application);
