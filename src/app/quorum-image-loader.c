@@ -183,6 +183,12 @@ full_in_thread (GTask        *task,
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   GError *error = NULL;
 
+  /* Decoded ahead (quorum_image_loader_preload()). */
+  if (load->image != NULL || load->tiles != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   pixbuf = decode (load->bytes, &whole, &error);
   if (pixbuf == NULL)
     {
@@ -270,6 +276,11 @@ preview_in_thread (GTask        *task,
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   GError *error = NULL;
 
+  if (load->preview != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   load->scale.max_width = load->scale.max_height = QUORUM_IMAGE_LOADER_PREVIEW_SIZE;
   pixbuf = decode (load->bytes, &load->scale, &error);
   if (pixbuf == NULL)
@@ -335,6 +346,89 @@ run_decode (GTask          *task,
   g_task_run_in_thread (decode_task, thread_func);
 }
 
+/* ---- decoded ahead ---------------------------------------------------------- */
+
+/* What quorum_image_loader_preload() decoded, by path, until a load of the
+ * same file takes it. */
+static GMutex preloaded_lock;
+static GHashTable *preloaded;
+
+static void
+preload_free (Load *load)
+{
+  load_free (load);
+}
+
+/* The first frame's decoding of the file at @path, done now, in the
+ * calling (worker) thread, for a load of it that will come: the whole image
+ * when it is small or cannot be decoded smaller (PNG), else the preview;
+ * the full resolution of a big JPEG is left to the load. */
+void
+quorum_image_loader_preload (const char *path)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  GdkPixbufFormat *format;
+  Load *load;
+  int width, height;
+
+  g_return_if_fail (path != NULL);
+  format = gdk_pixbuf_get_file_info (path, &width, &height);
+  mapped = format != NULL ? g_mapped_file_new (path, FALSE, NULL) : NULL;
+  if (mapped == NULL)
+    return;
+  load = g_new0 (Load, 1);
+  load->bytes = g_mapped_file_get_bytes (mapped);
+  load->width = load->scale.width = width;
+  load->height = load->scale.height = height;
+  if ((width > QUORUM_IMAGE_LOADER_PREVIEW_SIZE || height > QUORUM_IMAGE_LOADER_PREVIEW_SIZE) &&
+      g_strcmp0 (gdk_pixbuf_format_get_name (format), "jpeg") == 0)
+    {
+      load->scale.max_width = load->scale.max_height = QUORUM_IMAGE_LOADER_PREVIEW_SIZE;
+      pixbuf = decode (load->bytes, &load->scale, NULL);
+      if (pixbuf != NULL)
+        {
+          load->preview = gdk_texture_new_for_pixbuf (pixbuf);
+          load->preview_thumbnail = thumbnail_of (pixbuf);
+        }
+    }
+  else
+    {
+      Scale whole = { 0 };
+
+      pixbuf = decode (load->bytes, &whole, NULL);
+      if (pixbuf != NULL && quorum_tiled_image_needed (width, height))
+        load->tiles = quorum_tiled_image_new (pixbuf);
+      else if (pixbuf != NULL)
+        load->image = gdk_texture_new_for_pixbuf (pixbuf);
+      if (pixbuf != NULL)
+        load->thumbnail = thumbnail_of (pixbuf);
+    }
+  /* A file that does not decode is left to the load, which says why. */
+  if (pixbuf == NULL)
+    {
+      load_free (load);
+      return;
+    }
+  g_mutex_lock (&preloaded_lock);
+  if (preloaded == NULL)
+    preloaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) preload_free);
+  g_hash_table_replace (preloaded, g_strdup (path), load);
+  g_mutex_unlock (&preloaded_lock);
+}
+
+static Load *
+take_preloaded (const char *path)
+{
+  gpointer key = NULL, load = NULL;
+
+  g_mutex_lock (&preloaded_lock);
+  if (preloaded != NULL && g_hash_table_steal_extended (preloaded, path, &key, &load))
+    g_free (key);
+  g_mutex_unlock (&preloaded_lock);
+  return load;
+}
+
 /* Decodes the file at @path: mapped once, read by the decoding threads
  * (and still readable after the cache renames it). */
 static void
@@ -343,9 +437,32 @@ decode_file (GTask      *task,
 {
   Load *load = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
+  g_autoptr(GMappedFile) mapped = NULL;
   GdkPixbufFormat *format;
+  Load *ahead = take_preloaded (path);
 
+  if (ahead != NULL)
+    {
+      /* The first frame's part is decoded: the threads hand it over at once. */
+      load->bytes = g_steal_pointer (&ahead->bytes);
+      load->width = ahead->width;
+      load->height = ahead->height;
+      load->scale = ahead->scale;
+      load->preview = g_steal_pointer (&ahead->preview);
+      load->preview_thumbnail = g_steal_pointer (&ahead->preview_thumbnail);
+      load->image = g_steal_pointer (&ahead->image);
+      load->tiles = g_steal_pointer (&ahead->tiles);
+      load->thumbnail = g_steal_pointer (&ahead->thumbnail);
+      load_free (ahead);
+      if (load->preview != NULL)
+        {
+          load->scaled_preview = TRUE;
+          run_decode (task, preview_in_thread, preview_decoded);
+        }
+      run_decode (task, full_in_thread, full_decoded);
+      return;
+    }
+  mapped = g_mapped_file_new (path, FALSE, &error);
   if (mapped == NULL)
     {
       complete (task, g_error_new (QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s", error->message));

@@ -7,6 +7,7 @@
 
 #include "quorum-credentials-store.h"
 #include "quorum-error.h"
+#include "quorum-image-loader.h"
 #include "quorum-server-address.h"
 #include "quorum-session.h"
 
@@ -225,7 +226,7 @@ quorum_session_sign_in_finish (GAsyncResult  *result,
 /* The whole restore runs in one worker thread, so that it goes on while the
  * main thread starts GTK and draws the first frames: the stored token, the
  * token's check (GET /me), the cache and, for `quorum --open-next`, the
- * next task (POST /jobs/{id}/next). The client's session is only sent
+ * next task (POST /jobs/{id}/next) and its file. The client's session is only sent
  * requests from here (libsoup ≥ 3.2 allows it from any thread). */
 typedef struct {
   QuorumClient *client;
@@ -245,6 +246,58 @@ restore_free (Restore *restore)
   g_clear_pointer (&restore->next_task, json_node_unref);
   g_clear_error (&restore->next_error);
   g_free (restore);
+}
+
+static void
+media_added (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The next task's file into the media cache, if it is not there, and the
+ * part of it the first frame shows decoded: beside GTK's start too; the
+ * image loader finds both. Not fatal: the loader downloads and decodes it
+ * again and says what went wrong. */
+static void
+fetch_media (Restore      *restore,
+             GCancellable *cancellable)
+{
+  gint64 file = json_object_get_int_member_with_default (json_node_get_object (restore->next_task), "file", 0);
+  g_autofree char *cached = NULL;
+  g_autofree char *api_path = NULL;
+  g_autofree char *temp = NULL;
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (file <= 0)
+    return;
+  if ((cached = quorum_cache_lookup_media (restore->cache, file)) != NULL)
+    {
+      quorum_image_loader_preload (cached);
+      return;
+    }
+  api_path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/content", file);
+  temp = quorum_cache_get_media_temp_path (restore->cache, file);
+  if (!quorum_client_download_sync (restore->client, api_path, temp, cancellable, &error))
+    {
+      g_debug ("File %" G_GINT64_FORMAT " not fetched ahead: %s", file, error->message);
+      return;
+    }
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  quorum_cache_add_media_async (restore->cache, file, temp, cancellable, media_added, &added);
+  while (added == NULL)
+    g_main_context_iteration (context, TRUE);
+  if (!quorum_cache_add_media_finish (restore->cache, added, &error))
+    g_debug ("File %" G_GINT64_FORMAT " not kept ahead: %s", file, error->message);
+  g_main_context_pop_thread_default (context);
+  g_clear_pointer (&cached, g_free);
+  cached = quorum_cache_lookup_media (restore->cache, file);
+  if (cached != NULL)
+    quorum_image_loader_preload (cached);
 }
 
 static void
@@ -287,6 +340,8 @@ restore_in_thread (GTask        *task,
 
       restore->next_task = quorum_client_call_sync (restore->client, "POST", path, NULL, cancellable,
                                                     &restore->next_error);
+      if (restore->next_task != NULL && JSON_NODE_HOLDS_OBJECT (restore->next_task))
+        fetch_media (restore, cancellable);
     }
   g_task_return_boolean (task, TRUE);
 }

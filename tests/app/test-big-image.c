@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "quorum-canvas-private.h"
+#include "quorum-error.h"
 #include "quorum-image-loader.h"
 #include "quorum-session.h"
 #include "quorum-window.h"
@@ -401,6 +402,51 @@ test_big_png_decoded_once (void)
   g_assert_nonnull (quorum_image_loader_get_thumbnail (loader));
 }
 
+static void
+load_failed (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_assert_false (quorum_image_loader_load_finish (QUORUM_IMAGE_LOADER (source), result, user_data));
+}
+
+static gboolean
+error_set (gpointer error)
+{
+  return *(GError **) error != NULL;
+}
+
+/* Decoded ahead (as `quorum --open-next` does while GTK starts): the next
+ * load of the file takes what was decoded, once, without decoding again. */
+static void
+test_preloaded (void)
+{
+  QuorumCache *cache = quorum_session_get_cache (quorum_window_get_session (server.window));
+  g_autofree char *path = quorum_cache_lookup_media (cache, png_file);
+  g_autoptr(QuorumImageLoader) first = quorum_image_loader_new (cache, NULL, png_file);
+  g_autoptr(QuorumImageLoader) second = quorum_image_loader_new (cache, NULL, png_file);
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+
+  g_assert_nonnull (path);
+  quorum_image_loader_preload (path);
+  /* The file is replaced by one that is no image: only what was decoded
+   * ahead can show it now. */
+  g_assert_true (g_file_set_contents (path, "not an image", -1, &error));
+  g_assert_no_error (error);
+
+  quorum_image_loader_load_async (first, NULL, loaded, &done);
+  g_assert_true (app_test_wait_until (is_true, &done));
+  g_assert_nonnull (quorum_image_loader_get_tiles (first));
+  g_assert_cmpint (quorum_image_loader_get_width (first), ==, 5000);
+  g_assert_nonnull (quorum_image_loader_get_thumbnail (first));
+
+  /* Taken once: the next load decodes the file as it is now. */
+  quorum_image_loader_load_async (second, NULL, load_failed, &error);
+  g_assert_true (app_test_wait_until (error_set, &error));
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -420,6 +466,7 @@ main (int   argc,
   g_test_add_func ("/big-image/damaged-download-refused", test_damaged_download_refused);
   g_test_add_func ("/big-image/tiled", test_tiled);
   g_test_add_func ("/big-image/big-png-decoded-once", test_big_png_decoded_once);
+  g_test_add_func ("/big-image/preloaded", test_preloaded);
   status = g_test_run ();
   app_test_server_stop (&server);
   return status;

@@ -344,6 +344,7 @@ test_restore_open_next (void)
   g_autoptr(JsonNode) task = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *cached = NULL;
   QuorumWindow *other;
 
   quorum_session_restore_async (server.real.address, "ann", server.job, NULL, restored, &session);
@@ -353,9 +354,12 @@ test_restore_open_next (void)
   g_assert_true (quorum_session_take_next_task (session, server.job, &task, &error));
   g_assert_no_error (error);
   g_assert_nonnull (task);
-  /* ann's unfinished task comes first. */
+  /* ann's unfinished task comes first, and its file is in the media cache
+   * already, fetched by the restore. */
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (task), "id"), ==, server.task);
   g_clear_pointer (&task, json_node_unref);
+  cached = quorum_cache_lookup_media (quorum_session_get_cache (session), server.files[0]);
+  g_assert_nonnull (cached);
   g_assert_false (quorum_session_take_next_task (session, server.job, &task, &error));
   g_assert_null (task);
 
