@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (QuorumTiledImage, quorum_tiled_image, QUORUM, TILED_IMAGE, GObject)
 
-/* Past 4096 pixels a side an image is drawn from levels and tiles: a GPU
+/* Past 2048 pixels a side an image is drawn from levels and tiles: a GPU
  * texture may not hold it, and a frame should not draw it whole. */
 gboolean          quorum_tiled_image_needed       (int               width,
                                                    int               height);
@@ -18,7 +18,7 @@ gboolean          quorum_tiled_image_needed       (int               width,
 QuorumTiledImage *quorum_tiled_image_new          (GdkPixbuf        *pixbuf);
 int               quorum_tiled_image_get_width    (QuorumTiledImage *self);
 int               quorum_tiled_image_get_height   (QuorumTiledImage *self);
-/* The whole image at the smallest level, at most 4096 pixels a side. */
+/* The whole image at the smallest level, at most 2048 pixels a side. */
 GdkTexture       *quorum_tiled_image_get_overview (QuorumTiledImage *self);
 /* Draws the part of the image in @visible (image pixels) at @scale (widget
  * pixels per image pixel), at the image's origin in @snapshot's

@@ -160,7 +160,7 @@ test_preview_then_full (void)
   g_assert_cmpfloat (g_array_index (details, double, 0), >, 0);
   g_assert_cmpfloat_with_epsilon (g_array_index (details, double, 0),
                                   (double) QUORUM_IMAGE_LOADER_PREVIEW_SIZE / BIG_WIDTH, 0.01);
-  /* ... then the image itself, in the same coordinates: past 4096 pixels
+  /* ... then the image itself, in the same coordinates: past 2048 pixels
    * a side, its levels and tiles. */
   g_assert_cmpfloat (g_array_index (details, double, details->len - 1), ==, 1);
   g_assert_cmpint (quorum_canvas_get_image_width (canvas ()), ==, BIG_WIDTH);
@@ -168,15 +168,15 @@ test_preview_then_full (void)
   tiles = _quorum_canvas_get_tiles (canvas ());
   g_assert_nonnull (tiles);
   g_assert_cmpint (quorum_tiled_image_get_width (tiles), ==, BIG_WIDTH);
-  /* 6000 → 3000 a side: two levels. */
-  g_assert_cmpuint (quorum_tiled_image_get_n_levels (tiles), ==, 2);
-  g_assert_cmpint (gdk_texture_get_width (quorum_tiled_image_get_overview (tiles)), ==, BIG_WIDTH / 2);
-  /* Fitted in 1024 × 600, a frame draws the half-size level (a pixel of it
-   * for every screen pixel still), not the 24-megapixel image; at 1:1 the
-   * full-resolution tiles. */
+  /* 6000 → 3000 → 1500 a side: three levels. */
+  g_assert_cmpuint (quorum_tiled_image_get_n_levels (tiles), ==, 3);
+  g_assert_cmpint (gdk_texture_get_width (quorum_tiled_image_get_overview (tiles)), ==, BIG_WIDTH / 4);
+  /* Fitted in 1024 × 600, a frame draws the quarter-size level (a pixel of
+   * it for every screen pixel still), not the 24-megapixel image; at 1:1
+   * the full-resolution tiles. */
   draw_canvas ();
-  g_assert_cmpfloat (quorum_canvas_get_zoom (canvas ()), <=, 0.5);
-  g_assert_cmpint (quorum_tiled_image_get_drawn_level (tiles), ==, 1);
+  g_assert_cmpfloat (quorum_canvas_get_zoom (canvas ()), <=, 0.25);
+  g_assert_cmpint (quorum_tiled_image_get_drawn_level (tiles), ==, 2);
   quorum_canvas_set_zoom_1_1 (canvas ());
   draw_canvas ();
   g_assert_cmpint (quorum_tiled_image_get_drawn_level (tiles), ==, 0);
@@ -289,7 +289,7 @@ draw_canvas (void)
   g_assert_true (app_test_wait_until (canvas_drawn, GUINT_TO_POINTER (frames)));
 }
 
-/* Past 16,384 pixels a side: drawn from the overview when fitted, from the
+/* Past 2048 pixels a side: drawn from the overview when fitted, from the
  * full-resolution tiles in view (and only those) at 1:1. */
 static void
 test_tiled (void)
@@ -304,9 +304,10 @@ test_tiled (void)
     /* The canvas draws the tiled image: its texture is the overview. */
     GdkTexture *image = quorum_canvas_get_image (canvas ());
 
-    /* 20000 → 10000 → 5000 → 2500: the first level at most 4096 a side. */
-    g_assert_cmpint (gdk_texture_get_width (image), ==, 2500);
-    g_assert_cmpint (gdk_texture_get_height (image), ==, 312);
+    /* 20000 → 10000 → 5000 → 2500 → 1250: the first level at most 2048
+     * a side. */
+    g_assert_cmpint (gdk_texture_get_width (image), ==, 1250);
+    g_assert_cmpint (gdk_texture_get_height (image), ==, 156);
   }
   draw_canvas ();
   tiles = _quorum_canvas_get_tiles (canvas ());
@@ -317,11 +318,11 @@ test_tiled (void)
   draw_canvas ();
   width = gtk_widget_get_width (GTK_WIDGET (canvas ()));
   height = gtk_widget_get_height (GTK_WIDGET (canvas ()));
-  /* 2048-pixel tiles: at most one more than fit across and down. */
-  in_view = (width / 2048 + 2) * (height / 2048 + 2);
+  /* 1024-pixel tiles: at most one more than fit across and down. */
+  in_view = (width / 1024 + 2) * (height / 1024 + 2);
   g_assert_cmpuint (quorum_tiled_image_get_n_tiles (tiles), >, 0);
   g_assert_cmpuint (quorum_tiled_image_get_n_tiles (tiles), <=, in_view);
-  g_assert_cmpuint (quorum_tiled_image_get_n_tiles (tiles), <, 20);  /* of 10 × 2 */
+  g_assert_cmpuint (quorum_tiled_image_get_n_tiles (tiles), <, 20);  /* of 20 × 3 */
 
   quorum_canvas_fit (canvas ());
   draw_canvas ();
