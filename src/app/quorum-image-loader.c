@@ -130,6 +130,7 @@ typedef struct {
   int               width;      /* the image's own size, from its header */
   int               height;
   gboolean          scaled_preview;  /* a preview thread runs beside the full one */
+  GThread          *full_ahead;      /* decoding the full resolution, from a preload */
   /* from the preview thread */
   Scale             scale;
   GdkTexture       *preview;
@@ -141,9 +142,20 @@ typedef struct {
   GdkTexture       *thumbnail;
 } Load;
 
+typedef struct {
+  GBytes           *bytes;
+  GdkTexture       *image;
+  QuorumTiledImage *tiles;
+  GError           *error;
+} FullAhead;
+
+static void full_ahead_free (FullAhead *ahead);
+
 static void
 load_free (Load *load)
 {
+  if (load->full_ahead != NULL)
+    full_ahead_free (g_thread_join (load->full_ahead));
   g_clear_pointer (&load->bytes, g_bytes_unref);
   g_clear_error (&load->add_error);
   g_clear_object (&load->preview);
@@ -183,7 +195,21 @@ full_in_thread (GTask        *task,
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   GError *error = NULL;
 
-  /* Decoded ahead (quorum_image_loader_preload()). */
+  /* Decoded ahead (quorum_image_loader_preload()), or on its way. */
+  if (load->full_ahead != NULL)
+    {
+      FullAhead *ahead = g_thread_join (g_steal_pointer (&load->full_ahead));
+
+      load->image = g_steal_pointer (&ahead->image);
+      load->tiles = g_steal_pointer (&ahead->tiles);
+      error = g_steal_pointer (&ahead->error);
+      full_ahead_free (ahead);
+      if (error != NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
   if (load->image != NULL || load->tiles != NULL)
     {
       g_task_return_boolean (task, TRUE);
@@ -359,10 +385,36 @@ preload_free (Load *load)
   load_free (load);
 }
 
+static void
+full_ahead_free (FullAhead *ahead)
+{
+  g_clear_pointer (&ahead->bytes, g_bytes_unref);
+  g_clear_object (&ahead->image);
+  g_clear_object (&ahead->tiles);
+  g_clear_error (&ahead->error);
+  g_free (ahead);
+}
+
+/* A big JPEG's full resolution, in a thread of its own. */
+static gpointer
+decode_full_ahead (gpointer data)
+{
+  FullAhead *ahead = data;
+  Scale whole = { 0 };
+  g_autoptr(GdkPixbuf) pixbuf = decode (ahead->bytes, &whole, &ahead->error);
+
+  if (pixbuf != NULL && quorum_tiled_image_needed (whole.width, whole.height))
+    ahead->tiles = quorum_tiled_image_new (pixbuf);
+  else if (pixbuf != NULL)
+    ahead->image = gdk_texture_new_for_pixbuf (pixbuf);
+  return ahead;
+}
+
 /* The first frame's decoding of the file at @path, done now, in the
  * calling (worker) thread, for a load of it that will come: the whole image
- * when it is small or cannot be decoded smaller (PNG), else the preview;
- * the full resolution of a big JPEG is left to the load. */
+ * when it is small or cannot be decoded smaller (PNG), else the preview,
+ * and then the full resolution of a big JPEG goes on in a thread of its
+ * own, which the load waits for. */
 void
 quorum_image_loader_preload (const char *path)
 {
@@ -388,8 +440,14 @@ quorum_image_loader_preload (const char *path)
       pixbuf = decode (load->bytes, &load->scale, NULL);
       if (pixbuf != NULL)
         {
+          FullAhead *ahead = g_new0 (FullAhead, 1);
+
           load->preview = gdk_texture_new_for_pixbuf (pixbuf);
           load->preview_thumbnail = thumbnail_of (pixbuf);
+          /* The full resolution goes on in a thread of its own (after the
+           * preview, which the first frame needs, so as not to slow it). */
+          ahead->bytes = g_bytes_ref (load->bytes);
+          load->full_ahead = g_thread_new ("quorum-decode", decode_full_ahead, ahead);
         }
     }
   else
@@ -453,6 +511,7 @@ decode_file (GTask      *task,
       load->image = g_steal_pointer (&ahead->image);
       load->tiles = g_steal_pointer (&ahead->tiles);
       load->thumbnail = g_steal_pointer (&ahead->thumbnail);
+      load->full_ahead = g_steal_pointer (&ahead->full_ahead);
       load_free (ahead);
       if (load->preview != NULL)
         {

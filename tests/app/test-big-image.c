@@ -446,6 +446,30 @@ test_preloaded (void)
   quorum_image_loader_load_async (second, NULL, load_failed, &error);
   g_assert_true (app_test_wait_until (error_set, &error));
   g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* A big JPEG: its preview handed over from what was decoded ahead, then
+   * its full resolution (decoded ahead too, in a thread of its own that
+   * the load waits for). */
+  {
+    g_autofree char *jpeg = quorum_cache_lookup_media (cache, big_file);
+    g_autoptr(QuorumImageLoader) loader = quorum_image_loader_new (cache, NULL, big_file);
+    guint previews = 0;
+
+    g_assert_nonnull (jpeg);
+    quorum_image_loader_preload (jpeg);
+    g_assert_true (g_file_set_contents (jpeg, "not an image either", -1, &error));
+    g_assert_no_error (error);
+    g_signal_connect (loader, "notify::preview", G_CALLBACK (count_previews), &previews);
+    done = FALSE;
+    quorum_image_loader_load_async (loader, NULL, loaded, &done);
+    g_assert_true (app_test_wait_until (is_true, &done));
+    g_assert_cmpuint (previews, ==, 1);
+    g_assert_cmpint (gdk_texture_get_width (quorum_image_loader_get_preview (loader)), ==,
+                     QUORUM_IMAGE_LOADER_PREVIEW_SIZE);
+    g_assert_nonnull (quorum_image_loader_get_tiles (loader));
+    g_assert_cmpint (quorum_tiled_image_get_width (quorum_image_loader_get_tiles (loader)), ==, BIG_WIDTH);
+  }
 }
 
 int
