@@ -410,13 +410,15 @@ decode_full_ahead (gpointer data)
   return ahead;
 }
 
-/* The first frame's decoding of the file at @path, done now, in the
+/* The first frame's decoding of the file at @path (kept for loads of
+ * @cache_path, where the cache keeps it; %NULL: @path), done now, in the
  * calling (worker) thread, for a load of it that will come: the whole image
  * when it is small or cannot be decoded smaller (PNG), else the preview,
  * and then the full resolution of a big JPEG goes on in a thread of its
  * own, which the load waits for. */
 void
-quorum_image_loader_preload (const char *path)
+quorum_image_loader_preload (const char *path,
+                             const char *cache_path)
 {
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
@@ -471,7 +473,7 @@ quorum_image_loader_preload (const char *path)
   g_mutex_lock (&preloaded_lock);
   if (preloaded == NULL)
     preloaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) preload_free);
-  g_hash_table_replace (preloaded, g_strdup (path), load);
+  g_hash_table_replace (preloaded, g_strdup (cache_path != NULL ? cache_path : path), load);
   g_mutex_unlock (&preloaded_lock);
 }
 

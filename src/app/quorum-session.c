@@ -276,7 +276,7 @@ fetch_media (Restore      *restore,
     return;
   if ((cached = quorum_cache_lookup_media (restore->cache, file)) != NULL)
     {
-      quorum_image_loader_preload (cached);
+      quorum_image_loader_preload (cached, NULL);
       return;
     }
   api_path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/content", file);
@@ -286,18 +286,18 @@ fetch_media (Restore      *restore,
       g_debug ("File %" G_GINT64_FORMAT " not fetched ahead: %s", file, error->message);
       return;
     }
+  /* Decoded from the download while the cache fsyncs and renames it (the
+   * mapping outlives the rename), kept under the path it moves to. */
   context = g_main_context_new ();
   g_main_context_push_thread_default (context);
   quorum_cache_add_media_async (restore->cache, file, temp, cancellable, media_added, &added);
+  cached = quorum_cache_get_media_path (restore->cache, file);
+  quorum_image_loader_preload (temp, cached);
   while (added == NULL)
     g_main_context_iteration (context, TRUE);
   if (!quorum_cache_add_media_finish (restore->cache, added, &error))
     g_debug ("File %" G_GINT64_FORMAT " not kept ahead: %s", file, error->message);
   g_main_context_pop_thread_default (context);
-  g_clear_pointer (&cached, g_free);
-  cached = quorum_cache_lookup_media (restore->cache, file);
-  if (cached != NULL)
-    quorum_image_loader_preload (cached);
 }
 
 static void

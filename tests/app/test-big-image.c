@@ -430,7 +430,7 @@ test_preloaded (void)
   gboolean done = FALSE;
 
   g_assert_nonnull (path);
-  quorum_image_loader_preload (path);
+  quorum_image_loader_preload (path, NULL);
   /* The file is replaced by one that is no image: only what was decoded
    * ahead can show it now. */
   g_assert_true (g_file_set_contents (path, "not an image", -1, &error));
@@ -457,7 +457,7 @@ test_preloaded (void)
     guint previews = 0;
 
     g_assert_nonnull (jpeg);
-    quorum_image_loader_preload (jpeg);
+    quorum_image_loader_preload (jpeg, NULL);
     g_assert_true (g_file_set_contents (jpeg, "not an image either", -1, &error));
     g_assert_no_error (error);
     g_signal_connect (loader, "notify::preview", G_CALLBACK (count_previews), &previews);
