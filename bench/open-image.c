@@ -13,7 +13,8 @@
  *   - the real app (`quorum --server … --user root --open-next JOB` with
  *     QUORUM_TIMING=1 and an empty cache each run): launch to the first frame
  *     of the task (the preview for a big image) and launch to the frame at
- *     full resolution, as the app prints them.
+ *     full resolution, as the app prints them, and the app's CPU time
+ *     (/proc/PID/stat, all threads) at both.
  * Run under a display: xvfb-run -a _build/bench/open-image [RUNS] [NAME…]
  * See bench/README.md.
  */
