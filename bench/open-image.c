@@ -13,8 +13,9 @@
  *   - the real app (`quorum --server … --user root --open-next JOB` with
  *     QUORUM_TIMING=1 and an empty cache each run): launch to the first frame
  *     of the task (the preview for a big image) and launch to the frame at
- *     full resolution, as the app prints them.
- * Run under a display: xvfb-run -a _build/bench/open-image [RUNS]
+ *     full resolution, as the app prints them, and the app's CPU time
+ *     (/proc/PID/stat, all threads) at both.
+ * Run under a display: xvfb-run -a _build/bench/open-image [RUNS] [NAME…]
  * See bench/README.md.
  */
 
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
@@ -252,15 +254,37 @@ bench_download (Image *image,
 }
 
 typedef struct {
-  double first;  /* launch to the first frame of the task */
-  double full;   /* launch to the frame at full resolution, or -1 */
+  double first;      /* launch to the first frame of the task */
+  double full;       /* launch to the frame at full resolution, or -1 */
+  double first_cpu;  /* the app's CPU time (all threads) by then */
+  double full_cpu;
 } AppRun;
 
 typedef struct {
   GMainLoop        *loop;
   GDataInputStream *err;
   AppRun           *result;
+  const char       *pid;
 } Watch;
+
+/* The CPU time of process @pid so far (user + system, all threads), in
+ * ms: on a shared machine it moves less than the wall clock. */
+static double
+cpu_ms (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (pid == NULL || !g_file_get_contents (path, &text, NULL, NULL) || (after = strrchr (text, ')')) == NULL)
+    return -1;
+  /* After "pid (comm)": state is field 3, utime 14 and stime 15. */
+  fields = g_strsplit (after + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return -1;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) * 1000.0 / sysconf (_SC_CLK_TCK);
+}
 
 static void read_app_line (Watch *watch);
 
@@ -279,9 +303,15 @@ app_line_read (GObject      *source,
       return;
     }
   if ((at = strstr (line, "launch to first task drawn: ")) != NULL)
-    watch->result->first = g_ascii_strtod (at + strlen ("launch to first task drawn: "), NULL);
+    {
+      watch->result->first = g_ascii_strtod (at + strlen ("launch to first task drawn: "), NULL);
+      watch->result->first_cpu = cpu_ms (watch->pid);
+    }
   else if ((at = strstr (line, "launch to full resolution drawn: ")) != NULL)
-    watch->result->full = g_ascii_strtod (at + strlen ("launch to full resolution drawn: "), NULL);
+    {
+      watch->result->full = g_ascii_strtod (at + strlen ("launch to full resolution drawn: "), NULL);
+      watch->result->full_cpu = cpu_ms (watch->pid);
+    }
   else if (g_getenv ("BENCH_VERBOSE") != NULL || strstr (line, "CRITICAL") != NULL || strstr (line, "WARNING") != NULL)
     g_printerr ("  app: %s\n", line);
   /* The full-resolution line follows the first, or the first frame was at
@@ -289,7 +319,10 @@ app_line_read (GObject      *source,
   if (watch->result->full >= 0 || (watch->result->first >= 0 && strstr (line, "at full resolution") != NULL))
     {
       if (watch->result->full < 0)
-        watch->result->full = watch->result->first;
+        {
+          watch->result->full = watch->result->first;
+          watch->result->full_cpu = watch->result->first_cpu;
+        }
       g_main_loop_quit (watch->loop);
       return;
     }
@@ -336,7 +369,7 @@ run_app (const char *app_bin,
                                      "--open-next", job, NULL);
   g_assert_no_error (error);
   err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (app));
-  watch = (Watch) { loop, err, result };
+  watch = (Watch) { loop, err, result, g_subprocess_get_identifier (app) };
   read_app_line (&watch);
   timeout = g_timeout_add_seconds (120, app_timeout, loop);
   g_main_loop_run (loop);
@@ -355,6 +388,7 @@ bench_app (const char *app_bin,
            guint       runs)
 {
   double best_first = G_MAXDOUBLE, best_full = G_MAXDOUBLE;
+  double cpu_first = G_MAXDOUBLE, cpu_full = G_MAXDOUBLE;
   gboolean any_full = FALSE;
 
   for (guint i = 0; i < runs; i++)
@@ -367,17 +401,35 @@ bench_app (const char *app_bin,
           return;
         }
       best_first = MIN (best_first, run.first);
+      cpu_first = MIN (cpu_first, run.first_cpu);
       if (run.full >= 0)
         {
           any_full = TRUE;
           best_full = MIN (best_full, run.full);
+          cpu_full = MIN (cpu_full, run.full_cpu);
         }
     }
   if (any_full)
-    g_print ("app, empty cache %-20s first frame %7.0f ms  full resolution %7.0f ms (best of %u)\n",
-             image->name, best_first, best_full, runs);
+    g_print ("app, empty cache %-20s first frame %7.0f ms  full resolution %7.0f ms (best of %u)"
+             "  CPU %5.0f / %5.0f ms\n", image->name, best_first, best_full, runs, cpu_first, cpu_full);
   else
-    g_print ("app, empty cache %-20s first frame %7.0f ms (best of %u)\n", image->name, best_first, runs);
+    g_print ("app, empty cache %-20s first frame %7.0f ms (best of %u)  CPU %5.0f ms\n", image->name, best_first,
+             runs, cpu_first);
+}
+
+/* Arguments after RUNS name the images to run, by a part of their name
+ * ("png", "50mp"); none: all of them. */
+static gboolean
+wanted (const Image *image,
+        int          argc,
+        char        *argv[])
+{
+  if (argc <= 2)
+    return TRUE;
+  for (int i = 2; i < argc; i++)
+    if (strstr (image->name, argv[i]) != NULL)
+      return TRUE;
+  return FALSE;
 }
 
 int
@@ -420,17 +472,20 @@ main (int   argc,
   server_start (server_bin);
   json_node_unref (call ("POST", "/projects", "{\"name\": \"Big images\"}"));
   for (guint i = 0; i < G_N_ELEMENTS (images); i++)
-    add_image (&images[i], 1);
+    if (wanted (&images[i], argc, argv))
+      add_image (&images[i], 1);
   if (!quorum_credentials_store_save (address, "root", quorum_client_get_token (admin), &error))
     g_error ("cannot store the sign-in: %s", error->message);
 
   for (guint i = 0; i < G_N_ELEMENTS (images); i++)
-    bench_download (&images[i], runs);
+    if (wanted (&images[i], argc, argv))
+      bench_download (&images[i], runs);
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     g_print ("no display: the app is not run (use xvfb-run -a)\n");
   else
     for (guint i = 0; i < G_N_ELEMENTS (images); i++)
-      bench_app (app_bin, &images[i], runs);
+      if (wanted (&images[i], argc, argv))
+        bench_app (app_bin, &images[i], runs);
 
   g_subprocess_send_signal (server, SIGKILL);
   g_subprocess_wait (server, NULL, NULL);

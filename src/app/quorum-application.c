@@ -3,11 +3,14 @@
 
 #include "config.h"
 
+#include <epoxy/gl.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "quorum-application.h"
 #include "quorum-preferences-window.h"
+#include "quorum-session.h"
 #include "quorum-window.h"
 
 struct _QuorumApplication
@@ -76,6 +79,7 @@ quorum_application_activate (GApplication *application)
         quorum_window_restore_session (QUORUM_WINDOW (window), self->server, self->user);
     }
   gtk_window_present (window);
+  quorum_application_time_step ("window presented");
 }
 
 static void
@@ -131,13 +135,59 @@ static const GActionEntry app_actions[] = {
   { "quit", quit },
 };
 
+/* Whether @renderer (GL_RENDERER) names a rasterizer that runs on the CPU. */
+gboolean
+quorum_application_is_software_gl (const char *renderer)
+{
+  static const char *software[] = { "llvmpipe", "softpipe", "swrast", "SwiftShader" };
+
+  for (guint i = 0; renderer != NULL && i < G_N_ELEMENTS (software); i++)
+    if (strstr (renderer, software[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* GTK 4.8 draws with OpenGL whatever the driver. On a rasterizer that runs on
+ * the CPU (llvmpipe under Xvfb, in a VM, without a GPU driver) its renderer
+ * compiles its shaders for a second or more at start and draws every frame on
+ * the CPU; cairo draws the same frames faster there. GTK 4.14 makes the same
+ * choice itself. GSK_RENDERER, when set, is left to decide. */
+static void
+choose_renderer (void)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  g_autoptr(GdkGLContext) context = NULL;
+  const char *renderer;
+
+  if (g_getenv ("GSK_RENDERER") != NULL || display == NULL)
+    return;
+  context = gdk_display_create_gl_context (display, NULL);
+  /* Without OpenGL GTK falls back to cairo by itself. */
+  if (context == NULL || !gdk_gl_context_realize (context, NULL))
+    return;
+  gdk_gl_context_make_current (context);
+  renderer = (const char *) glGetString (GL_RENDERER);
+  if (quorum_application_is_software_gl (renderer))
+    {
+      g_debug ("OpenGL runs on the CPU here (%s): drawing with cairo", renderer);
+      g_setenv ("GSK_RENDERER", "cairo", TRUE);
+    }
+  gdk_gl_context_clear_current ();
+}
+
 static void
 quorum_application_startup (GApplication *application)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  QuorumApplication *self = QUORUM_APPLICATION (application);
 
+  /* The stored sign-in and the next task are fetched while GTK starts. */
+  if (self->server != NULL && self->user != NULL)
+    quorum_session_prepare_restore (self->server, self->user, self->open_next);
   G_APPLICATION_CLASS (quorum_application_parent_class)->startup (application);
+  choose_renderer ();
+  quorum_application_time_step ("GTK started");
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
@@ -200,4 +250,19 @@ quorum_application_get_launch_time (QuorumApplication *self)
 {
   g_return_val_if_fail (QUORUM_IS_APPLICATION (self), 0);
   return self->launched;
+}
+
+/* QUORUM_TIMING=1: "quorum: launch to STEP: N ms" on stderr. */
+void
+quorum_application_time_step (const char *step)
+{
+  GApplication *application = g_application_get_default ();
+  static int timing = -1;
+
+  if (timing < 0)
+    timing = g_strcmp0 (g_getenv ("QUORUM_TIMING"), "1") == 0;
+  if (!timing || !QUORUM_IS_APPLICATION (application))
+    return;
+  fprintf (stderr, "quorum: launch to %s: %.0f ms\n", step,
+           (g_get_monotonic_time () - QUORUM_APPLICATION (application)->launched) / 1000.0);
 }

@@ -116,41 +116,72 @@ thumbnail_of (GdkPixbuf *pixbuf)
 
 /* ---- loading -------------------------------------------------------------- */
 
+/* A file is decoded once, and a JPEG bigger than a preview twice at the same
+ * time on two threads: at a fraction of its size (libjpeg decodes at 1/2, 1/4
+ * or 1/8 of the size, the preview) and whole. Other formats (PNG) cannot be
+ * decoded smaller: decoded once, whole, with no preview. The load completes
+ * once the image is decoded; the download goes on into the cache (fsynced,
+ * renamed) without the task waiting for it. */
 typedef struct {
   GBytes           *bytes;      /* the file, mapped */
   gboolean          adding;     /* the download is moving into the cache */
-  gboolean          decoded;
+  gboolean          returned;   /* the task has completed */
   GError           *add_error;
-  /* from the worker threads */
-  GdkTexture       *texture;
-  GdkTexture       *thumbnail;
-  QuorumTiledImage *tiles;
-  gboolean          full;
+  int               width;      /* the image's own size, from its header */
+  int               height;
+  gboolean          scaled_preview;  /* a preview thread runs beside the full one */
+  GThread          *full_ahead;      /* decoding the full resolution, from a preload */
+  /* from the preview thread */
   Scale             scale;
+  GdkTexture       *preview;
+  GdkTexture       *preview_thumbnail;
+  gboolean          preview_full;    /* the preview is the whole image */
+  /* from the full-resolution thread */
+  GdkTexture       *image;
+  QuorumTiledImage *tiles;
+  GdkTexture       *thumbnail;
 } Load;
+
+typedef struct {
+  GBytes           *bytes;
+  GdkTexture       *image;
+  QuorumTiledImage *tiles;
+  GError           *error;
+} FullAhead;
+
+static void full_ahead_free (FullAhead *ahead);
 
 static void
 load_free (Load *load)
 {
+  if (load->full_ahead != NULL)
+    full_ahead_free (g_thread_join (load->full_ahead));
   g_clear_pointer (&load->bytes, g_bytes_unref);
   g_clear_error (&load->add_error);
-  g_clear_object (&load->texture);
-  g_clear_object (&load->thumbnail);
+  g_clear_object (&load->preview);
+  g_clear_object (&load->preview_thumbnail);
+  g_clear_object (&load->image);
   g_clear_object (&load->tiles);
+  g_clear_object (&load->thumbnail);
   g_free (load);
 }
 
-/* Completes once the image is decoded and the download is in the cache. */
 static void
-maybe_complete (GTask *task)
+complete (GTask  *task,
+          GError *error)
 {
   Load *load = g_task_get_task_data (task);
 
-  if (!load->decoded || load->adding)
-    return;
-  if (load->add_error != NULL)
-    g_warning ("The image is shown but not kept: %s", load->add_error->message);
-  g_task_return_boolean (task, TRUE);
+  if (load->returned)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  load->returned = TRUE;
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -160,38 +191,70 @@ full_in_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   Load *load = task_data;
+  Scale whole = { 0 };
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
   GError *error = NULL;
 
-  if (quorum_tiled_image_needed (load->scale.width, load->scale.height))
+  /* Decoded ahead (quorum_image_loader_preload()), or on its way. */
+  if (load->full_ahead != NULL)
     {
-      Scale whole = { 0 };
-      g_autoptr(GdkPixbuf) pixbuf = decode (load->bytes, &whole, &error);
+      FullAhead *ahead = g_thread_join (g_steal_pointer (&load->full_ahead));
 
-      if (pixbuf != NULL)
-        load->tiles = quorum_tiled_image_new (pixbuf);
+      load->image = g_steal_pointer (&ahead->image);
+      load->tiles = g_steal_pointer (&ahead->tiles);
+      error = g_steal_pointer (&ahead->error);
+      full_ahead_free (ahead);
+      if (error != NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
     }
+  if (load->image != NULL || load->tiles != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  pixbuf = decode (load->bytes, &whole, &error);
+  if (pixbuf == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (quorum_tiled_image_needed (whole.width, whole.height))
+    load->tiles = quorum_tiled_image_new (pixbuf);
   else
-    load->texture = gdk_texture_new_from_bytes (load->bytes, &error);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+    load->image = gdk_texture_new_for_pixbuf (pixbuf);
+  if (!load->scaled_preview)
+    load->thumbnail = thumbnail_of (pixbuf);
+  g_task_return_boolean (task, TRUE);
 }
 
 /* Decoding errors as a sentence for the user. */
-static void
-return_decode_error (GTask  *task,
-                     GError *error)
+static GError *
+decode_error (GError *error)
 {
+  GError *sentence;
+
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_task_return_error (task, error);
-  else
-    {
-      /* Translators: the reason follows */
-      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_INVALID, _("The image cannot be shown: %s"),
-                               error->message);
-      g_error_free (error);
-    }
+    return error;
+  /* Translators: the reason follows */
+  sentence = g_error_new (QUORUM_ERROR, QUORUM_ERROR_INVALID, _("The image cannot be shown: %s"), error->message);
+  g_error_free (error);
+  return sentence;
+}
+
+static void
+set_size (QuorumImageLoader *self,
+          int                width,
+          int                height)
+{
+  if (self->width == width && self->height == height)
+    return;
+  self->width = width;
+  self->height = height;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WIDTH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEIGHT]);
 }
 
 static void
@@ -206,9 +269,15 @@ full_decoded (GObject      *source,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      return_decode_error (task, error);
+      complete (task, decode_error (error));
       return;
     }
+  if (load->returned)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  set_size (self, load->width, load->height);
+  if (self->thumbnail == NULL)
+    self->thumbnail = g_steal_pointer (&load->thumbnail);
   if (load->tiles != NULL)
     {
       self->tiles = g_steal_pointer (&load->tiles);
@@ -216,11 +285,11 @@ full_decoded (GObject      *source,
     }
   else
     {
-      self->image = g_steal_pointer (&load->texture);
+      self->image = g_steal_pointer (&load->image);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE]);
     }
-  load->decoded = TRUE;
-  maybe_complete (task);
+  g_object_thaw_notify (G_OBJECT (self));
+  complete (task, NULL);
 }
 
 static void
@@ -233,6 +302,11 @@ preview_in_thread (GTask        *task,
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   GError *error = NULL;
 
+  if (load->preview != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   load->scale.max_width = load->scale.max_height = QUORUM_IMAGE_LOADER_PREVIEW_SIZE;
   pixbuf = decode (load->bytes, &load->scale, &error);
   if (pixbuf == NULL)
@@ -240,10 +314,10 @@ preview_in_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  load->full = gdk_pixbuf_get_width (pixbuf) == load->scale.width &&
-               gdk_pixbuf_get_height (pixbuf) == load->scale.height;
-  load->texture = gdk_texture_new_for_pixbuf (pixbuf);
-  load->thumbnail = thumbnail_of (pixbuf);
+  load->preview_full = gdk_pixbuf_get_width (pixbuf) == load->scale.width &&
+                       gdk_pixbuf_get_height (pixbuf) == load->scale.height;
+  load->preview = gdk_texture_new_for_pixbuf (pixbuf);
+  load->preview_thumbnail = thumbnail_of (pixbuf);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -255,59 +329,221 @@ preview_decoded (GObject      *source,
   g_autoptr(GTask) task = user_data;
   QuorumImageLoader *self = g_task_get_source_object (task);
   Load *load = g_task_get_task_data (task);
-  g_autoptr(GTask) full = NULL;
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      return_decode_error (task, error);
+      complete (task, decode_error (error));
       return;
     }
-  self->width = load->scale.width;
-  self->height = load->scale.height;
-  self->thumbnail = g_steal_pointer (&load->thumbnail);
+  /* The full resolution came first: no use for a preview. */
+  if (load->returned || self->image != NULL || self->tiles != NULL)
+    {
+      if (self->thumbnail == NULL)
+        self->thumbnail = g_steal_pointer (&load->preview_thumbnail);
+      return;
+    }
   g_object_freeze_notify (G_OBJECT (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WIDTH]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEIGHT]);
-  if (load->full)
+  set_size (self, load->scale.width, load->scale.height);
+  self->thumbnail = g_steal_pointer (&load->preview_thumbnail);
+  if (load->preview_full)
     {
       /* No bigger than a preview: this is the image. */
-      self->image = g_steal_pointer (&load->texture);
+      self->image = g_steal_pointer (&load->preview);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE]);
       g_object_thaw_notify (G_OBJECT (self));
-      load->decoded = TRUE;
-      maybe_complete (task);
+      complete (task, NULL);
       return;
     }
-  self->preview = g_steal_pointer (&load->texture);
+  self->preview = g_steal_pointer (&load->preview);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREVIEW]);
   g_object_thaw_notify (G_OBJECT (self));
-  full = g_task_new (self, g_task_get_cancellable (task), full_decoded, g_object_ref (task));
-  g_task_set_task_data (full, load, NULL);
-  g_task_run_in_thread (full, full_in_thread);
 }
 
-/* Decodes the file at @path: mapped once, read by both decoding passes
+static void
+run_decode (GTask          *task,
+            GTaskThreadFunc thread_func,
+            GAsyncReadyCallback done)
+{
+  g_autoptr(GTask) decode_task = g_task_new (g_task_get_source_object (task), g_task_get_cancellable (task),
+                                             done, g_object_ref (task));
+
+  g_task_set_task_data (decode_task, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (decode_task, thread_func);
+}
+
+/* ---- decoded ahead ---------------------------------------------------------- */
+
+/* What quorum_image_loader_preload() decoded, by path, until a load of the
+ * same file takes it. */
+static GMutex preloaded_lock;
+static GHashTable *preloaded;
+
+static void
+preload_free (Load *load)
+{
+  load_free (load);
+}
+
+static void
+full_ahead_free (FullAhead *ahead)
+{
+  g_clear_pointer (&ahead->bytes, g_bytes_unref);
+  g_clear_object (&ahead->image);
+  g_clear_object (&ahead->tiles);
+  g_clear_error (&ahead->error);
+  g_free (ahead);
+}
+
+/* A big JPEG's full resolution, in a thread of its own. */
+static gpointer
+decode_full_ahead (gpointer data)
+{
+  FullAhead *ahead = data;
+  Scale whole = { 0 };
+  g_autoptr(GdkPixbuf) pixbuf = decode (ahead->bytes, &whole, &ahead->error);
+
+  if (pixbuf != NULL && quorum_tiled_image_needed (whole.width, whole.height))
+    ahead->tiles = quorum_tiled_image_new (pixbuf);
+  else if (pixbuf != NULL)
+    ahead->image = gdk_texture_new_for_pixbuf (pixbuf);
+  return ahead;
+}
+
+/* The first frame's decoding of the file at @path (kept for loads of
+ * @cache_path, where the cache keeps it; %NULL: @path), done now, in the
+ * calling (worker) thread, for a load of it that will come: the whole image
+ * when it is small or cannot be decoded smaller (PNG), else the preview,
+ * and then the full resolution of a big JPEG goes on in a thread of its
+ * own, which the load waits for. */
+void
+quorum_image_loader_preload (const char *path,
+                             const char *cache_path)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  GdkPixbufFormat *format;
+  Load *load;
+  int width, height;
+
+  g_return_if_fail (path != NULL);
+  format = gdk_pixbuf_get_file_info (path, &width, &height);
+  mapped = format != NULL ? g_mapped_file_new (path, FALSE, NULL) : NULL;
+  if (mapped == NULL)
+    return;
+  load = g_new0 (Load, 1);
+  load->bytes = g_mapped_file_get_bytes (mapped);
+  load->width = load->scale.width = width;
+  load->height = load->scale.height = height;
+  if ((width > QUORUM_IMAGE_LOADER_PREVIEW_SIZE || height > QUORUM_IMAGE_LOADER_PREVIEW_SIZE) &&
+      g_strcmp0 (gdk_pixbuf_format_get_name (format), "jpeg") == 0)
+    {
+      load->scale.max_width = load->scale.max_height = QUORUM_IMAGE_LOADER_PREVIEW_SIZE;
+      pixbuf = decode (load->bytes, &load->scale, NULL);
+      if (pixbuf != NULL)
+        {
+          FullAhead *ahead = g_new0 (FullAhead, 1);
+
+          load->preview = gdk_texture_new_for_pixbuf (pixbuf);
+          load->preview_thumbnail = thumbnail_of (pixbuf);
+          /* The full resolution goes on in a thread of its own (after the
+           * preview, which the first frame needs, so as not to slow it). */
+          ahead->bytes = g_bytes_ref (load->bytes);
+          load->full_ahead = g_thread_new ("quorum-decode", decode_full_ahead, ahead);
+        }
+    }
+  else
+    {
+      Scale whole = { 0 };
+
+      pixbuf = decode (load->bytes, &whole, NULL);
+      if (pixbuf != NULL && quorum_tiled_image_needed (width, height))
+        load->tiles = quorum_tiled_image_new (pixbuf);
+      else if (pixbuf != NULL)
+        load->image = gdk_texture_new_for_pixbuf (pixbuf);
+      if (pixbuf != NULL)
+        load->thumbnail = thumbnail_of (pixbuf);
+    }
+  /* A file that does not decode is left to the load, which says why. */
+  if (pixbuf == NULL)
+    {
+      load_free (load);
+      return;
+    }
+  g_mutex_lock (&preloaded_lock);
+  if (preloaded == NULL)
+    preloaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) preload_free);
+  g_hash_table_replace (preloaded, g_strdup (cache_path != NULL ? cache_path : path), load);
+  g_mutex_unlock (&preloaded_lock);
+}
+
+static Load *
+take_preloaded (const char *path)
+{
+  gpointer key = NULL, load = NULL;
+
+  g_mutex_lock (&preloaded_lock);
+  if (preloaded != NULL && g_hash_table_steal_extended (preloaded, path, &key, &load))
+    g_free (key);
+  g_mutex_unlock (&preloaded_lock);
+  return load;
+}
+
+/* Decodes the file at @path: mapped once, read by the decoding threads
  * (and still readable after the cache renames it). */
 static void
 decode_file (GTask      *task,
              const char *path)
 {
-  QuorumImageLoader *self = g_task_get_source_object (task);
   Load *load = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
-  g_autoptr(GTask) preview = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
+  GdkPixbufFormat *format;
+  Load *ahead = take_preloaded (path);
 
+  if (ahead != NULL)
+    {
+      /* The first frame's part is decoded: the threads hand it over at once. */
+      load->bytes = g_steal_pointer (&ahead->bytes);
+      load->width = ahead->width;
+      load->height = ahead->height;
+      load->scale = ahead->scale;
+      load->preview = g_steal_pointer (&ahead->preview);
+      load->preview_thumbnail = g_steal_pointer (&ahead->preview_thumbnail);
+      load->image = g_steal_pointer (&ahead->image);
+      load->tiles = g_steal_pointer (&ahead->tiles);
+      load->thumbnail = g_steal_pointer (&ahead->thumbnail);
+      load->full_ahead = g_steal_pointer (&ahead->full_ahead);
+      load_free (ahead);
+      if (load->preview != NULL)
+        {
+          load->scaled_preview = TRUE;
+          run_decode (task, preview_in_thread, preview_decoded);
+        }
+      run_decode (task, full_in_thread, full_decoded);
+      return;
+    }
+  mapped = g_mapped_file_new (path, FALSE, &error);
   if (mapped == NULL)
     {
-      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s", error->message);
+      complete (task, g_error_new (QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s", error->message));
       return;
     }
   load->bytes = g_mapped_file_get_bytes (mapped);
-  preview = g_task_new (self, g_task_get_cancellable (task), preview_decoded, g_object_ref (task));
-  g_task_set_task_data (preview, load, NULL);
-  g_task_run_in_thread (preview, preview_in_thread);
+  /* The header says the size and the format; an unknown one goes the
+   * preview's way, whose decoder says what is wrong. */
+  format = gdk_pixbuf_get_file_info (path, &load->width, &load->height);
+  if (format == NULL ||
+      (load->width <= QUORUM_IMAGE_LOADER_PREVIEW_SIZE && load->height <= QUORUM_IMAGE_LOADER_PREVIEW_SIZE))
+    run_decode (task, preview_in_thread, preview_decoded);
+  else if (g_strcmp0 (gdk_pixbuf_format_get_name (format), "jpeg") == 0)
+    {
+      load->scaled_preview = TRUE;
+      run_decode (task, preview_in_thread, preview_decoded);
+      run_decode (task, full_in_thread, full_decoded);
+    }
+  else
+    run_decode (task, full_in_thread, full_decoded);
 }
 
 static void
@@ -319,9 +555,9 @@ media_added (GObject      *source,
   Load *load = g_task_get_task_data (task);
 
   load->adding = FALSE;
-  quorum_cache_add_media_finish (QUORUM_CACHE (source), result, &load->add_error);
-  if (!g_task_had_error (task))
-    maybe_complete (task);
+  if (!quorum_cache_add_media_finish (QUORUM_CACHE (source), result, &load->add_error) &&
+      !g_error_matches (load->add_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("The image is shown but not kept: %s", load->add_error->message);
 }
 
 static void
@@ -368,7 +604,7 @@ downloaded (GObject      *source,
     }
   /* Shown at once; kept in the cache (fsynced, renamed) meanwhile. */
   decode_file (task, temp);
-  if (g_task_had_error (task))
+  if (load->returned)
     return;
   load->adding = TRUE;
   quorum_cache_add_media_async (self->cache, self->file, temp, NULL, media_added, g_object_ref (task));

@@ -47,6 +47,8 @@ GdkTexture        *quorum_image_loader_get_thumbnail (QuorumImageLoader  *self);
 /* The best picture there is: full resolution, else the preview. */
 GdkTexture        *quorum_image_loader_get_best      (QuorumImageLoader  *self);
 
+void               quorum_image_loader_preload       (const char         *path,
+                                                      const char         *cache_path);
 void               quorum_image_loader_load_async    (QuorumImageLoader  *self,
                                                       GCancellable       *cancellable,
                                                       GAsyncReadyCallback callback,

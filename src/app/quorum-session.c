@@ -7,6 +7,8 @@
 
 #include "quorum-credentials-store.h"
 #include "quorum-error.h"
+#include "quorum-image-loader.h"
+#include "quorum-server-address.h"
 #include "quorum-session.h"
 
 struct _QuorumSession
@@ -18,6 +20,11 @@ struct _QuorumSession
   QuorumClient *client;
   QuorumCache  *cache;
   QuorumSync   *sync;
+
+  /* POST /jobs/{next_job}/next, asked while restoring (--open-next) */
+  gint64        next_job;
+  JsonNode     *next_task;
+  GError       *next_error;
 };
 
 G_DEFINE_FINAL_TYPE (QuorumSession, quorum_session, G_TYPE_OBJECT)
@@ -40,6 +47,8 @@ quorum_session_finalize (GObject *object)
 
   g_free (self->server);
   g_free (self->user);
+  g_clear_pointer (&self->next_task, json_node_unref);
+  g_clear_error (&self->next_error);
   G_OBJECT_CLASS (quorum_session_parent_class)->finalize (object);
 }
 
@@ -214,91 +223,255 @@ quorum_session_sign_in_finish (GAsyncResult  *result,
 
 /* ---- restoring ------------------------------------------------------------ */
 
-static void
-checked_token (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) me = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+/* The whole restore runs in one worker thread, so that it goes on while the
+ * main thread starts GTK and draws the first frames: the stored token, the
+ * token's check (GET /me), the cache and, for `quorum --open-next`, the
+ * next task (POST /jobs/{id}/next) and its file. The client's session is only sent
+ * requests from here (libsoup ≥ 3.2 allows it from any thread). */
+typedef struct {
+  QuorumClient *client;
+  char         *user;
+  gint64        next_job;
+  QuorumCache  *cache;
+  JsonNode     *next_task;
+  GError       *next_error;
+} Restore;
 
+static void
+restore_free (Restore *restore)
+{
+  g_clear_object (&restore->client);
+  g_free (restore->user);
+  g_clear_object (&restore->cache);
+  g_clear_pointer (&restore->next_task, json_node_unref);
+  g_clear_error (&restore->next_error);
+  g_free (restore);
+}
+
+static void
+media_added (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The next task's file into the media cache, if it is not there, and the
+ * part of it the first frame shows decoded: beside GTK's start too; the
+ * image loader finds both. Not fatal: the loader downloads and decodes it
+ * again and says what went wrong. */
+static void
+fetch_media (Restore      *restore,
+             GCancellable *cancellable)
+{
+  gint64 file = json_object_get_int_member_with_default (json_node_get_object (restore->next_task), "file", 0);
+  g_autofree char *cached = NULL;
+  g_autofree char *api_path = NULL;
+  g_autofree char *temp = NULL;
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (file <= 0)
+    return;
+  if ((cached = quorum_cache_lookup_media (restore->cache, file)) != NULL)
+    {
+      quorum_image_loader_preload (cached, NULL);
+      return;
+    }
+  api_path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/content", file);
+  temp = quorum_cache_get_media_temp_path (restore->cache, file);
+  if (!quorum_client_download_sync (restore->client, api_path, temp, cancellable, &error))
+    {
+      g_debug ("File %" G_GINT64_FORMAT " not fetched ahead: %s", file, error->message);
+      return;
+    }
+  /* Decoded from the download while the cache fsyncs and renames it (the
+   * mapping outlives the rename), kept under the path it moves to. */
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  quorum_cache_add_media_async (restore->cache, file, temp, cancellable, media_added, &added);
+  cached = quorum_cache_get_media_path (restore->cache, file);
+  quorum_image_loader_preload (temp, cached);
+  while (added == NULL)
+    g_main_context_iteration (context, TRUE);
+  if (!quorum_cache_add_media_finish (restore->cache, added, &error))
+    g_debug ("File %" G_GINT64_FORMAT " not kept ahead: %s", file, error->message);
+  g_main_context_pop_thread_default (context);
+}
+
+static void
+restore_in_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  Restore *restore = task_data;
+  const char *server = quorum_client_get_server (restore->client);
+  g_autofree char *stored_user = NULL;
+  g_autofree char *token = quorum_credentials_store_lookup (server, &stored_user);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) me = NULL;
+
+  if (token == NULL || g_strcmp0 (stored_user, restore->user) != 0)
+    {
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED,
+                               _("You are not signed in to %s as %s"), server, restore->user);
+      return;
+    }
+  quorum_client_set_token (restore->client, token);
+  me = quorum_client_call_sync (restore->client, "GET", "/me", NULL, cancellable, &error);
   if (me == NULL && !g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  open_session (task, g_object_get_data (G_OBJECT (task), "user"), FALSE);
-}
-
-static void
-lookup_in_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  QuorumClient *client = task_data;
-  g_autofree char *stored_user = NULL;
-  g_autofree char *token = quorum_credentials_store_lookup (quorum_client_get_server (client),
-                                                            &stored_user);
-
-  if (token == NULL || g_strcmp0 (stored_user, g_object_get_data (G_OBJECT (task), "user")) != 0)
+  g_clear_error (&error);
+  restore->cache = quorum_cache_open (server, restore->user, &error);
+  if (restore->cache == NULL)
     {
-      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED,
-                               _("You are not signed in to %s as %s"),
-                               quorum_client_get_server (client),
-                               (const char *) g_object_get_data (G_OBJECT (task), "user"));
+      g_prefix_error (&error, _("Your work cache could not be opened: "));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_task_return_pointer (task, g_steal_pointer (&token), g_free);
+  if (restore->next_job > 0)
+    {
+      g_autofree char *path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", restore->next_job);
+
+      restore->next_task = quorum_client_call_sync (restore->client, "POST", path, NULL, cancellable,
+                                                    &restore->next_error);
+      if (restore->next_task != NULL && JSON_NODE_HOLDS_OBJECT (restore->next_task))
+        fetch_media (restore, cancellable);
+    }
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
-looked_up (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+restored (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  QuorumClient *client = g_task_get_task_data (task);
+  Restore *restore = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autofree char *token = g_task_propagate_pointer (G_TASK (result), &error);
+  QuorumSession *session;
 
-  if (token == NULL)
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  quorum_client_set_token (client, token);
-  quorum_client_call_async (client, "GET", "/me", NULL, g_task_get_cancellable (task),
-                            checked_token, g_object_ref (task));
+  session = session_new (restore->client, restore->user, restore->cache);
+  session->next_job = restore->next_job;
+  session->next_task = g_steal_pointer (&restore->next_task);
+  session->next_error = g_steal_pointer (&restore->next_error);
+  g_task_return_pointer (task, session, g_object_unref);
+}
+
+/* The restore quorum_session_prepare_restore() started, until a
+ * quorum_session_restore_async() with the same arguments takes it. */
+static struct {
+  GTask    *thread_task;  /* running, or done */
+  gboolean  done;
+  GTask    *taker;
+  char     *server;
+  char     *user;
+  gint64    next_job;
+} prepared;
+
+static void
+take_prepared (void)
+{
+  g_autoptr(GTask) thread_task = g_steal_pointer (&prepared.thread_task);
+
+  g_clear_pointer (&prepared.server, g_free);
+  g_clear_pointer (&prepared.user, g_free);
+  restored (NULL, G_ASYNC_RESULT (thread_task), g_steal_pointer (&prepared.taker));
+}
+
+static void
+prepared_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  prepared.done = TRUE;
+  if (prepared.taker != NULL)
+    take_prepared ();
+}
+
+/**
+ * quorum_session_prepare_restore:
+ *
+ * Starts the work of quorum_session_restore_async() at once, for a program
+ * that knows at its start whom it restores (`quorum --server --user`):
+ * it runs beside GTK's start, and the first quorum_session_restore_async()
+ * with the same arguments takes it over instead of starting again.
+ */
+void
+quorum_session_prepare_restore (const char *server,
+                                const char *user,
+                                gint64      next_job)
+{
+  g_autofree char *address = quorum_server_address_normalize (server, NULL);
+  Restore *restore;
+
+  g_return_if_fail (user != NULL);
+  if (address == NULL || prepared.thread_task != NULL)
+    return;
+  restore = g_new0 (Restore, 1);
+  restore->client = quorum_client_new (address, NULL);
+  restore->user = g_strdup (user);
+  restore->next_job = next_job;
+  prepared.server = g_steal_pointer (&address);
+  prepared.user = g_strdup (user);
+  prepared.next_job = next_job;
+  prepared.done = FALSE;
+  prepared.thread_task = g_task_new (NULL, NULL, prepared_done, NULL);
+  g_task_set_task_data (prepared.thread_task, restore, (GDestroyNotify) restore_free);
+  g_task_run_in_thread (prepared.thread_task, restore_in_thread);
 }
 
 void
 quorum_session_restore_async (const char          *server,
                               const char          *user,
+                              gint64               next_job,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  g_autoptr(GTask) lookup = NULL;
+  g_autoptr(GTask) thread_task = NULL;
   g_autoptr(GError) error = NULL;
   QuorumClient *client;
+  Restore *restore;
 
   g_task_set_source_tag (task, quorum_session_restore_async);
+  if (prepared.thread_task != NULL && prepared.taker == NULL && g_strcmp0 (prepared.user, user) == 0 &&
+      prepared.next_job == next_job)
+    {
+      g_autofree char *address = quorum_server_address_normalize (server, NULL);
+
+      if (g_strcmp0 (address, prepared.server) == 0)
+        {
+          prepared.taker = g_steal_pointer (&task);
+          if (prepared.done)
+            take_prepared ();
+          return;
+        }
+    }
   client = quorum_client_new (server, &error);
   if (client == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_task_set_task_data (task, client, g_object_unref);
-  g_object_set_data_full (G_OBJECT (task), "user", g_strdup (user), g_free);
-
-  lookup = g_task_new (NULL, cancellable, looked_up, g_object_ref (task));
-  g_task_set_task_data (lookup, g_object_ref (client), g_object_unref);
-  g_object_set_data_full (G_OBJECT (lookup), "user", g_strdup (user), g_free);
-  g_task_run_in_thread (lookup, lookup_in_thread);
+  restore = g_new0 (Restore, 1);
+  restore->client = client;
+  restore->user = g_strdup (user);
+  restore->next_job = next_job;
+  thread_task = g_task_new (NULL, cancellable, restored, g_object_ref (task));
+  g_task_set_task_data (thread_task, restore, (GDestroyNotify) restore_free);
+  g_task_run_in_thread (thread_task, restore_in_thread);
 }
 
 QuorumSession *
@@ -307,6 +480,36 @@ quorum_session_restore_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == quorum_session_restore_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * quorum_session_take_next_task:
+ * @task: (out) (transfer full): the server's answer (a task, or null when
+ *   the job has no more work for the user)
+ *
+ * The answer to POST /jobs/{@job_id}/next asked while the session was
+ * restored, once. Returns %FALSE when none was asked for @job_id (or it was
+ * taken already): the caller asks itself. Otherwise %TRUE, with @task set
+ * or @error set to why the server gave none.
+ */
+gboolean
+quorum_session_take_next_task (QuorumSession  *self,
+                               gint64          job_id,
+                               JsonNode      **task,
+                               GError        **error)
+{
+  g_return_val_if_fail (QUORUM_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (task != NULL && *task == NULL, FALSE);
+  if (job_id <= 0 || job_id != self->next_job)
+    return FALSE;
+  self->next_job = 0;
+  if (self->next_task == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->next_error));
+      return TRUE;
+    }
+  *task = g_steal_pointer (&self->next_task);
+  return TRUE;
 }
 
 /* ---- signing in again ----------------------------------------------------- */

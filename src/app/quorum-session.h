@@ -34,13 +34,22 @@ QuorumSession *quorum_session_sign_in_finish        (GAsyncResult         *resul
 /* Resumes the session the credentials store holds for @server and @user:
  * fails with QUORUM_ERROR_UNAUTHORIZED when it holds none or the server
  * refuses the token. A server that does not answer is no failure: the
- * session opens offline on the cache. */
+ * session opens offline on the cache. With @next_job > 0 the next task of
+ * that job is asked for at once (quorum_session_take_next_task()). */
 void           quorum_session_restore_async         (const char           *server,
                                                      const char           *user,
+                                                     gint64                next_job,
                                                      GCancellable         *cancellable,
                                                      GAsyncReadyCallback   callback,
                                                      gpointer              user_data);
 QuorumSession *quorum_session_restore_finish        (GAsyncResult         *result,
+                                                     GError              **error);
+void           quorum_session_prepare_restore       (const char           *server,
+                                                     const char           *user,
+                                                     gint64                next_job);
+gboolean       quorum_session_take_next_task        (QuorumSession        *self,
+                                                     gint64                job_id,
+                                                     JsonNode            **task,
                                                      GError              **error);
 
 /* Signs in again after the server ended the session (QuorumSync::signed-out):

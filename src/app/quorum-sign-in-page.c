@@ -263,7 +263,8 @@ restored (GObject      *source,
 void
 quorum_sign_in_page_restore (QuorumSignInPage *self,
                              const char       *server,
-                             const char       *user)
+                             const char       *user,
+                             gint64            next_job)
 {
   g_autofree char *address = NULL;
 
@@ -274,7 +275,7 @@ quorum_sign_in_page_restore (QuorumSignInPage *self,
   if (address == NULL)
     return;
   set_signing_in (self, TRUE);
-  quorum_session_restore_async (address, user, self->cancellable, restored, g_object_ref (self));
+  quorum_session_restore_async (address, user, next_job, self->cancellable, restored, g_object_ref (self));
 }
 
 void

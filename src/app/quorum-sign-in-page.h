@@ -17,10 +17,12 @@ G_DECLARE_FINAL_TYPE (QuorumSignInPage, quorum_sign_in_page, QUORUM, SIGN_IN_PAG
 /* Signs in with the form; errors are shown on it. */
 void  quorum_sign_in_page_sign_in        (QuorumSignInPage *self);
 /* Signs in with the token stored for @server and @user; without one the
- * form stays, filled in. */
+ * form stays, filled in. @next_job > 0: its next task is asked for at once
+ * (quorum_session_take_next_task()). */
 void  quorum_sign_in_page_restore        (QuorumSignInPage *self,
                                           const char       *server,
-                                          const char       *user);
+                                          const char       *user,
+                                          gint64            next_job);
 /* Offers @address, as `quorum --server` does. */
 void  quorum_sign_in_page_set_server     (QuorumSignInPage *self,
                                           const char       *address);

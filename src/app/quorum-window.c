@@ -108,6 +108,10 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void refresh_tasks       (QuorumWindow *self);
+static void show_next_task      (QuorumWindow *self,
+                                 gint64        job,
+                                 JsonNode     *task,
+                                 GError       *error);
 static void take_next_task      (QuorumWindow *self,
                                  gint64        job_id);
 static void update_actions      (QuorumWindow *self);
@@ -235,6 +239,7 @@ start_session (QuorumWindow  *self,
 {
   QuorumSync *sync = quorum_session_get_sync (session);
 
+  quorum_application_time_step ("session started");
   g_set_object (&self->session, session);
   apply_sync_settings (self);
   quorum_sign_in_page_remember (self->sign_in_page, session);
@@ -252,7 +257,14 @@ start_session (QuorumWindow  *self,
   refresh_tasks (self);
   if (self->open_next > 0)
     {
-      take_next_task (self, self->open_next);
+      g_autoptr(JsonNode) task = NULL;
+      g_autoptr(GError) error = NULL;
+
+      /* Asked for while the session was restored, when it was. */
+      if (quorum_session_take_next_task (session, self->open_next, &task, &error))
+        show_next_task (self, self->open_next, task, error);
+      else
+        take_next_task (self, self->open_next);
       self->open_next = 0;
     }
 }
@@ -283,7 +295,7 @@ quorum_window_restore_session (QuorumWindow *self,
                                const char   *user)
 {
   g_return_if_fail (QUORUM_IS_WINDOW (self));
-  quorum_sign_in_page_restore (self->sign_in_page, server, user);
+  quorum_sign_in_page_restore (self->sign_in_page, server, user, self->open_next);
 }
 
 void
@@ -1096,20 +1108,16 @@ typedef struct {
   gint64        job;
 } NextTask;
 
+/* The answer to POST /jobs/{@job}/next: @task, or %NULL and @error. */
 static void
-got_next_task (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+show_next_task (QuorumWindow *self,
+                gint64        job,
+                JsonNode     *task,
+                GError       *error)
 {
-  NextTask *next = user_data;
-  g_autoptr(QuorumWindow) self = next->window;
-  gint64 job = next->job;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) task = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
   g_autoptr(GError) cache_error = NULL;
   gint64 task_id;
 
-  g_free (next);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->session == NULL)
     return;
   if (task == NULL)
@@ -1155,6 +1163,21 @@ got_next_task (GObject      *source,
     g_warning ("The task could not be cached: %s", cache_error->message);
   quorum_window_open_task (self, task_id);
   refresh_tasks (self);
+}
+
+static void
+got_next_task (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  NextTask *next = user_data;
+  g_autoptr(QuorumWindow) self = next->window;
+  gint64 job = next->job;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) task = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  g_free (next);
+  show_next_task (self, job, task, error);
 }
 
 /* POST /jobs/{id}/next, then opens what it gave. */

@@ -293,6 +293,131 @@ test_restore (void)
 }
 
 static void
+restored (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  QuorumSession **session = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *session = quorum_session_restore_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+restore_failed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(QuorumSession) session = quorum_session_restore_finish (result, user_data);
+
+  g_assert_null (session);
+}
+
+static gboolean
+is_set (gpointer pointer)
+{
+  return *(gpointer *) pointer != NULL;
+}
+
+static gboolean
+task_open (gpointer window)
+{
+  return quorum_window_get_task (window) != 0 && canvas_shown (window);
+}
+
+static gboolean
+first_file_cached (gpointer window)
+{
+  g_autofree char *path = quorum_cache_lookup_media (quorum_session_get_cache (quorum_window_get_session (window)),
+                                                     server.files[0]);
+
+  return path != NULL;
+}
+
+/* `quorum --server URL --user ann --open-next JOB`: the next task is asked
+ * for by the restore itself, beside the token's check, and taken once. */
+static void
+test_restore_open_next (void)
+{
+  g_autoptr(QuorumSession) session = NULL;
+  g_autoptr(JsonNode) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *cached = NULL;
+  QuorumWindow *other;
+
+  quorum_session_restore_async (server.real.address, "ann", server.job, NULL, restored, &session);
+  g_assert_true (app_test_wait_until (is_set, &session));
+  /* Only for the job asked about. */
+  g_assert_false (quorum_session_take_next_task (session, server.job + 1, &task, &error));
+  g_assert_true (quorum_session_take_next_task (session, server.job, &task, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (task);
+  /* ann's unfinished task comes first, and its file is in the media cache
+   * already, fetched by the restore. */
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (task), "id"), ==, server.task);
+  g_clear_pointer (&task, json_node_unref);
+  cached = quorum_cache_lookup_media (quorum_session_get_cache (session), server.files[0]);
+  g_assert_nonnull (cached);
+  g_assert_false (quorum_session_take_next_task (session, server.job, &task, &error));
+  g_assert_null (task);
+
+  /* A job ann may not work in: the server's refusal is kept as the answer. */
+  g_clear_object (&session);
+  quorum_session_restore_async (server.real.address, "ann", 999, NULL, restored, &session);
+  g_assert_true (app_test_wait_until (is_set, &session));
+  g_assert_true (quorum_session_take_next_task (session, 999, &task, &error));
+  g_assert_null (task);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* Prepared ahead (as `quorum` does before GTK starts), then taken over by
+   * the restore asking the same; another user's restore is its own. */
+  g_clear_object (&session);
+  token = quorum_credentials_store_lookup (server.real.address, NULL);
+  g_assert_nonnull (token);
+  quorum_session_prepare_restore (server.real.address, "ann", server.job);
+  quorum_session_restore_async (server.real.address, "bob", server.job, NULL, restore_failed, &error);
+  g_assert_true (app_test_wait_until (is_set, &error));
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  /* The prepared restore read the stored token at once: forgotten since,
+   * a restore started now would find none. */
+  app_test_iterate (500);
+  g_assert_true (quorum_credentials_store_forget (server.real.address, &error));
+  g_assert_no_error (error);
+  quorum_session_restore_async (server.real.address, "ann", server.job, NULL, restored, &session);
+  g_assert_true (app_test_wait_until (is_set, &session));
+  g_assert_true (quorum_session_take_next_task (session, server.job, &task, &error));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (task), "id"), ==, server.task);
+  g_clear_pointer (&task, json_node_unref);
+  g_assert_true (quorum_credentials_store_save (server.real.address, "ann", token, &error));
+  g_assert_no_error (error);
+
+  /* The window opens the task the restore was given. */
+  other = quorum_window_new (server.real.application);
+  gtk_window_present (GTK_WINDOW (other));
+  quorum_window_set_open_next (other, server.job);
+  quorum_window_restore_session (other, server.real.address, "ann");
+  g_assert_true (app_test_wait_until (task_open, other));
+  g_assert_cmpint (quorum_window_get_task (other), ==, server.task);
+  gtk_window_close (GTK_WINDOW (other));
+  app_test_iterate (50);
+}
+
+/* GTK 4.8 would draw with OpenGL on these; the app chooses cairo. */
+static void
+test_software_gl (void)
+{
+  g_assert_true (quorum_application_is_software_gl ("llvmpipe (LLVM 15.0.6, 256 bits)"));
+  g_assert_true (quorum_application_is_software_gl ("softpipe"));
+  g_assert_false (quorum_application_is_software_gl ("Mesa Intel(R) UHD Graphics 620 (KBL GT2)"));
+  g_assert_false (quorum_application_is_software_gl ("AMD Radeon RX 6600 (navi23, LLVM 15.0.6, DRM 3.49)"));
+  g_assert_false (quorum_application_is_software_gl (NULL));
+}
+
+static void
 test_open_task (void)
 {
   QuorumWindow *window = server.real.window;
@@ -311,7 +436,9 @@ test_open_task (void)
   g_assert_cmpstr (box->id, ==, "first-car");
   g_assert_cmpfloat (box->points[1].x, ==, 20);
 
-  /* The file is in the media cache now, and the guide beside the task. */
+  /* The file is in the media cache now (once fsynced: the image does not
+   * wait for it), and the guide beside the task. */
+  g_assert_true (app_test_wait_until (first_file_cached, window));
   cached = quorum_cache_lookup_media (quorum_session_get_cache (quorum_window_get_session (window)), server.files[0]);
   g_assert_nonnull (cached);
   g_assert_cmpstr (quorum_guide_view_get_markdown (app_test_child (window, "guide_view")), ==, "# Cars\nBox every car.");
@@ -495,6 +622,8 @@ main (int    argc,
   g_test_add_func ("/session/unreachable", test_unreachable);
   g_test_add_func ("/session/sign-in", test_sign_in);
   g_test_add_func ("/session/restore", test_restore);
+  g_test_add_func ("/session/restore-open-next", test_restore_open_next);
+  g_test_add_func ("/session/software-gl", test_software_gl);
   g_test_add_func ("/session/open-task", test_open_task);
   g_test_add_func ("/session/draw-saves-and-syncs", test_draw_saves_and_syncs);
   g_test_add_func ("/session/submit-refused", test_submit_refused);
