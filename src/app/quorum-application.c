@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <epoxy/gl.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
@@ -135,46 +134,6 @@ static const GActionEntry app_actions[] = {
   { "quit", quit },
 };
 
-/* Whether @renderer (GL_RENDERER) names a rasterizer that runs on the CPU. */
-gboolean
-quorum_application_is_software_gl (const char *renderer)
-{
-  static const char *software[] = { "llvmpipe", "softpipe", "swrast", "SwiftShader" };
-
-  for (guint i = 0; renderer != NULL && i < G_N_ELEMENTS (software); i++)
-    if (strstr (renderer, software[i]) != NULL)
-      return TRUE;
-  return FALSE;
-}
-
-/* GTK 4.8 draws with OpenGL whatever the driver. On a rasterizer that runs on
- * the CPU (llvmpipe under Xvfb, in a VM, without a GPU driver) its renderer
- * compiles its shaders for a second or more at start and draws every frame on
- * the CPU; cairo draws the same frames faster there. GTK 4.14 makes the same
- * choice itself. GSK_RENDERER, when set, is left to decide. */
-static void
-choose_renderer (void)
-{
-  GdkDisplay *display = gdk_display_get_default ();
-  g_autoptr(GdkGLContext) context = NULL;
-  const char *renderer;
-
-  if (g_getenv ("GSK_RENDERER") != NULL || display == NULL)
-    return;
-  context = gdk_display_create_gl_context (display, NULL);
-  /* Without OpenGL GTK falls back to cairo by itself. */
-  if (context == NULL || !gdk_gl_context_realize (context, NULL))
-    return;
-  gdk_gl_context_make_current (context);
-  renderer = (const char *) glGetString (GL_RENDERER);
-  if (quorum_application_is_software_gl (renderer))
-    {
-      g_debug ("OpenGL runs on the CPU here (%s): drawing with cairo", renderer);
-      g_setenv ("GSK_RENDERER", "cairo", TRUE);
-    }
-  gdk_gl_context_clear_current ();
-}
-
 static void
 quorum_application_startup (GApplication *application)
 {
@@ -186,7 +145,6 @@ quorum_application_startup (GApplication *application)
   if (self->server != NULL && self->user != NULL)
     quorum_session_prepare_restore (self->server, self->user, self->open_next);
   G_APPLICATION_CLASS (quorum_application_parent_class)->startup (application);
-  choose_renderer ();
   quorum_application_time_step ("GTK started");
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);

@@ -13,6 +13,5 @@ void               quorum_application_set_launch_time (QuorumApplication *self,
                                                        gint64             monotonic_time);
 gint64             quorum_application_get_launch_time (QuorumApplication *self);
 void               quorum_application_time_step       (const char        *step);
-gboolean           quorum_application_is_software_gl  (const char        *renderer);
 
 G_END_DECLS

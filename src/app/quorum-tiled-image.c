@@ -15,9 +15,9 @@
  * the smallest level that still has a pixel for every device pixel: a
  * fitted 50-megapixel photograph costs a 2-megapixel texture, not the
  * whole image, and 1:1 stays sharp from level 0. GTK 4.8's cairo renderer
- * (chosen on a software rasterizer) converts every texture it draws, whole,
- * each frame: the tiles are small enough that what a frame converts stays
- * near the screen's own size. */
+ * (GSK_RENDERER=cairo) converts every texture it draws, whole, each frame:
+ * the tiles are small enough that what a frame converts stays near the
+ * screen's own size. */
 #define TILE_SIZE     1024
 #define OVERVIEW_SIZE 2048
 

@@ -406,17 +406,6 @@ test_restore_open_next (void)
   app_test_iterate (50);
 }
 
-/* GTK 4.8 would draw with OpenGL on these; the app chooses cairo. */
-static void
-test_software_gl (void)
-{
-  g_assert_true (quorum_application_is_software_gl ("llvmpipe (LLVM 15.0.6, 256 bits)"));
-  g_assert_true (quorum_application_is_software_gl ("softpipe"));
-  g_assert_false (quorum_application_is_software_gl ("Mesa Intel(R) UHD Graphics 620 (KBL GT2)"));
-  g_assert_false (quorum_application_is_software_gl ("AMD Radeon RX 6600 (navi23, LLVM 15.0.6, DRM 3.49)"));
-  g_assert_false (quorum_application_is_software_gl (NULL));
-}
-
 static void
 test_open_task (void)
 {
@@ -623,7 +612,6 @@ main (int    argc,
   g_test_add_func ("/session/sign-in", test_sign_in);
   g_test_add_func ("/session/restore", test_restore);
   g_test_add_func ("/session/restore-open-next", test_restore_open_next);
-  g_test_add_func ("/session/software-gl", test_software_gl);
   g_test_add_func ("/session/open-task", test_open_task);
   g_test_add_func ("/session/draw-saves-and-syncs", test_draw_saves_and_syncs);
   g_test_add_func ("/session/submit-refused", test_submit_refused);
