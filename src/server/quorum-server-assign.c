@@ -100,6 +100,29 @@ _quorum_server_my_tasks (QuorumRequest *request)
   json_array_unref (kept);
 }
 
+/* Whether @user may be given a task of @kind in the project: a member whose
+ * role covers it (an administrator of the server always is); else 422. */
+static gboolean
+may_take (QuorumRequest *request,
+          gint64         project_id,
+          JsonObject    *user,
+          const char    *kind)
+{
+  QuorumRole needed = g_str_equal (kind, "draw") ? QUORUM_ROLE_ANNOTATOR : QUORUM_ROLE_REVIEWER;
+  QuorumRole role = _quorum_server_project_role (request->server, project_id, json_object_get_int_member (user, "id"),
+                                                 json_object_get_boolean_member_with_default (user, "admin", FALSE));
+  g_autofree char *message = NULL;
+
+  if (role >= needed)
+    return TRUE;
+  message = role == QUORUM_ROLE_NONE
+            ? g_strdup_printf ("user: %s is not a member of this project", json_object_get_string_member (user, "name"))
+            : g_strdup_printf ("user: %s's role, %s, may not take a %s task",
+                               json_object_get_string_member (user, "name"), quorum_role_to_string (role), kind);
+  quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
+  return FALSE;
+}
+
 void
 _quorum_server_assign_task (QuorumRequest *request)
 {
@@ -107,8 +130,6 @@ _quorum_server_assign_task (QuorumRequest *request)
   g_autoptr(JsonObject) task = NULL;
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) user = NULL;
-  QuorumRole role;
-  QuorumRole needed;
   gint64 project_id, user_id;
 
   if ((task = find_task (request, &project_id, NULL)) == NULL ||
@@ -121,22 +142,8 @@ _quorum_server_assign_task (QuorumRequest *request)
       _quorum_request_reply_error (request, error);
       return;
     }
-  /* The assignee must be able to do the work: a member whose role covers
-   * the task's kind (an administrator of the server always is). */
-  needed = g_str_equal (json_object_get_string_member (task, "kind"), "draw") ? QUORUM_ROLE_ANNOTATOR
-                                                                              : QUORUM_ROLE_REVIEWER;
-  role = _quorum_server_project_role (request->server, project_id, user_id,
-                                      json_object_get_boolean_member_with_default (user, "admin", FALSE));
-  if (role < needed)
-    {
-      g_autofree char *message =
-        role == QUORUM_ROLE_NONE
-        ? g_strdup_printf ("user: %s is not a member of this project", json_object_get_string_member (user, "name"))
-        : g_strdup_printf ("user: %s's role, %s, may not take a %s task", json_object_get_string_member (user, "name"),
-                           quorum_role_to_string (role), json_object_get_string_member (task, "kind"));
-      quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
-      return;
-    }
+  if (!may_take (request, project_id, user, json_object_get_string_member (task, "kind")))
+    return;
   if (!quorum_store_assign_task (request->server->store, request->ids[0], user_id, &error))
     {
       _quorum_request_reply_error (request, error);
@@ -157,7 +164,6 @@ _quorum_server_add_reader (QuorumRequest *request)
   g_autoptr(JsonObject) task = NULL;
   JsonObject *settings;
   const char *message = NULL;
-  QuorumRole role;
   gint64 project_id, user_id, task_id;
 
   if ((job = quorum_store_get_job (request->server->store, request->ids[0], FALSE, &error)) == NULL)
@@ -187,18 +193,8 @@ _quorum_server_add_reader (QuorumRequest *request)
       _quorum_request_reply_error (request, error);
       return;
     }
-  role = _quorum_server_project_role (request->server, project_id, user_id,
-                                      json_object_get_boolean_member_with_default (user, "admin", FALSE));
-  if (role < QUORUM_ROLE_ANNOTATOR)
-    {
-      g_autofree char *refusal =
-        role == QUORUM_ROLE_NONE
-        ? g_strdup_printf ("user: %s is not a member of this project", json_object_get_string_member (user, "name"))
-        : g_strdup_printf ("user: %s's role, %s, may not take a draw task", json_object_get_string_member (user, "name"),
-                           quorum_role_to_string (role));
-      quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", refusal);
-      return;
-    }
+  if (!may_take (request, project_id, user, "draw"))
+    return;
   if ((task_id = quorum_store_add_reader (request->server->store, request->ids[0], request->ids[1], user_id,
                                           &error)) == 0 ||
       (task = quorum_store_get_task_state (request->server->store, task_id, &error)) == NULL)

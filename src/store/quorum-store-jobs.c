@@ -902,6 +902,31 @@ mark_best (QuorumStore  *store,
                               "si", text, task_id) >= 0;
 }
 
+/* Opens the transaction of a write on a consensus task by its assignee at
+ * @version; on a refusal nothing is left open. */
+static gboolean
+begin_consensus_write (QuorumStore  *store,
+                       gint64        task_id,
+                       gint64        user_id,
+                       gint64        version,
+                       GError      **error)
+{
+  g_autoptr(JsonObject) task = NULL;
+
+  if (!require_version (version, error) || !_quorum_store_begin (store, error))
+    return FALSE;
+  if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
+      !check_task (task, user_id, version, "assigned,in_progress", error))
+    return _quorum_store_fail (store);
+  if (!g_str_equal (json_object_get_string_member (task, "kind"), "consensus"))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "kind: task %" G_GINT64_FORMAT " is a %s task, "
+                   "not a consensus task", task_id, json_object_get_string_member (task, "kind"));
+      return _quorum_store_fail (store);
+    }
+  return TRUE;
+}
+
 gint64
 quorum_store_save_consensus (QuorumStore  *store,
                              gint64        task_id,
@@ -911,19 +936,8 @@ quorum_store_save_consensus (QuorumStore  *store,
                              gint64        best_task_id,
                              GError      **error)
 {
-  g_autoptr(JsonObject) task = NULL;
-
-  if (!require_version (version, error) || !_quorum_store_begin (store, error))
+  if (!begin_consensus_write (store, task_id, user_id, version, error))
     return -1;
-  if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
-      !check_task (task, user_id, version, "assigned,in_progress", error))
-    return _quorum_store_fail (store), -1;
-  if (!g_str_equal (json_object_get_string_member (task, "kind"), "consensus"))
-    {
-      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "kind: task %" G_GINT64_FORMAT " is a %s task, "
-                   "not a consensus task", task_id, json_object_get_string_member (task, "kind"));
-      return _quorum_store_fail (store), -1;
-    }
   /* What Undo brings back: the output and the scores before this step;
    * the newest CONSENSUS_UNDO_DEPTH steps are kept. */
   if (_quorum_store_write (store, NULL, error,
@@ -955,22 +969,12 @@ quorum_store_undo_consensus (QuorumStore  *store,
                              gint64        version,
                              GError      **error)
 {
-  g_autoptr(JsonObject) task = NULL;
   g_autoptr(JsonObject) row = NULL;
   JsonNode *scores;
   g_autofree char *scores_text = NULL;
 
-  if (!require_version (version, error) || !_quorum_store_begin (store, error))
+  if (!begin_consensus_write (store, task_id, user_id, version, error))
     return -1;
-  if ((task = quorum_store_get_task_state (store, task_id, error)) == NULL ||
-      !check_task (task, user_id, version, "assigned,in_progress", error))
-    return _quorum_store_fail (store), -1;
-  if (!g_str_equal (json_object_get_string_member (task, "kind"), "consensus"))
-    {
-      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE, "kind: task %" G_GINT64_FORMAT " is a %s task, "
-                   "not a consensus task", task_id, json_object_get_string_member (task, "kind"));
-      return _quorum_store_fail (store), -1;
-    }
   row = _quorum_store_row (store, "", NULL,
                            "SELECT id, instances_json AS instances_text, scores_json FROM consensus_undo WHERE task_id = ? "
                            "ORDER BY id DESC LIMIT 1", "i", task_id);
