@@ -14,9 +14,6 @@
 /* Gold instances are drawn in gold, whatever their label. */
 #define GOLD_COLOR "#d4a017"
 
-/* As many review steps as the server keeps for Undo (src/store). */
-#define CONSENSUS_UNDO_DEPTH 50
-
 /* One colour per annotator of a consensus task, told apart from each other
  * and from the usual label colours at a glance. */
 static const char * const pass_colors[] = {
@@ -63,14 +60,12 @@ struct _QuorumReviewPanel
   /* exam review: the rating as the reviewer left it */
   GHashTable          *pass_colors;    /* "JOB/USER" → index in pass_colors[]: one colour per annotator of a job */
 
-  /* consensus: the steps taken here that the server can undo (it keeps
-   * the output before each), and the step on its way */
-  guint                undo_steps;
+  /* consensus: how many review steps the server can undo (it keeps the
+   * output before each and says how many with every answer) */
+  gint64               undo_steps;
 
   GPtrArray           *comment_rows;   /* AdwActionRow: the review comments of the task, in order */
   JsonArray           *pins;           /* review: comments pinned to instances, sent with the decision */
-  char                *step_name;      /* "best", "copy", "clear" or "undo" */
-  gboolean             output_edited;  /* the reviewer edited the ground truth since it was last set */
   GHashTable          *stars;          /* candidate instance id → 1…5 */
   GHashTable          *missing;        /* gold ids */
   double               gold_score;
@@ -824,7 +819,7 @@ take_output (QuorumReviewPanel *self,
     g_warning ("Task %" G_GINT64_FORMAT " could not be cached: %s", self->task_id, error->message);
   instances = read_instances (self->view, "instances");
   quorum_canvas_set_instances (self->canvas, instances);
-  self->output_edited = FALSE;
+  self->undo_steps = json_object_get_int_member_with_default (reply, "undo_steps", 0);
   fill_consensus_legend (self);
   update_selection (self);
 }
@@ -835,36 +830,30 @@ on_instances_changed (QuorumReviewPanel *self)
 {
   if (self->kind != QUORUM_REVIEW_CONSENSUS)
     return;
-  self->output_edited = TRUE;
   fill_consensus_legend (self);
   update_selection (self);
 }
 
 /* What a step did, with Undo (an Undo itself only says so): the output
  * before the step goes on the stack that review.undo-step takes from. */
+static const char *annotator_of (QuorumReviewPanel *self,
+                                 gint64             pass_id);
+
 static void
 announce_step (QuorumReviewPanel *self,
+               const char        *step,
                JsonObject        *reply)
 {
   g_autofree char *message = NULL;
-  const char *step = self->step_name != NULL ? self->step_name : "";
 
   if (g_str_equal (step, "undo"))
     {
-      self->undo_steps = self->undo_steps > 0 ? self->undo_steps - 1 : 0;
       show_toast (self, _("The ground truth is back as it was"));
-      update_actions (self);
       return;
     }
-  self->undo_steps = MIN (self->undo_steps + 1, CONSENSUS_UNDO_DEPTH);
   if (g_str_equal (step, "best"))
-    {
-      JsonObject *pass = find_pass (self, json_object_get_int_member_with_default (reply, "best", 0));
-
-      message = g_strdup_printf (_("The ground truth is now a copy of %s’s set"),
-                                 pass != NULL ? json_object_get_string_member_with_default (pass, "annotator", "?")
-                                              : "?");
-    }
+    message = g_strdup_printf (_("The ground truth is now a copy of %s’s set"),
+                               annotator_of (self, json_object_get_int_member_with_default (reply, "best", 0)));
   else if (g_str_equal (step, "copy"))
     {
       guint copied = (guint) json_object_get_int_member_with_default (reply, "copied", 0);
@@ -875,15 +864,30 @@ announce_step (QuorumReviewPanel *self,
   else
     message = g_strdup (_("The ground truth starts over, empty"));
   show_toast_with_undo (self, message, "review.undo-step");
-  update_actions (self);
 }
+
+typedef struct {
+  QuorumReviewPanel *panel;   /* owned */
+  char              *step;    /* "best", "copy", "clear" or "undo" */
+} ConsensusStep;
+
+static void
+consensus_step_free (ConsensusStep *step)
+{
+  g_object_unref (step->panel);
+  g_free (step->step);
+  g_free (step);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConsensusStep, consensus_step_free)
 
 static void
 consensus_done (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(QuorumReviewPanel) self = user_data;
+  g_autoptr(ConsensusStep) step = user_data;
+  QuorumReviewPanel *self = step->panel;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
 
@@ -906,7 +910,7 @@ consensus_done (GObject      *source,
       return;
     }
   take_output (self, json_node_get_object (reply));
-  announce_step (self, json_node_get_object (reply));
+  announce_step (self, step->step, json_node_get_object (reply));
 }
 
 /* POST /tasks/{id}/consensus/@step with the task's version; @body has the
@@ -919,6 +923,7 @@ consensus_step (QuorumReviewPanel *self,
   QuorumCache *cache;
   g_autofree char *path = NULL;
   g_autoptr(JsonNode) node = NULL;
+  ConsensusStep *on_its_way;
 
   if (self->session == NULL || self->kind != QUORUM_REVIEW_CONSENSUS || self->busy)
     return;
@@ -933,11 +938,12 @@ consensus_step (QuorumReviewPanel *self,
   json_object_set_int_member (body, "version", quorum_cache_get_server_version (cache, self->task_id));
   node = json_node_init_object (json_node_alloc (), body);
   path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/consensus/%s", self->task_id, step);
-  g_free (self->step_name);
-  self->step_name = g_strdup (step);
+  on_its_way = g_new0 (ConsensusStep, 1);
+  on_its_way->panel = g_object_ref (self);
+  on_its_way->step = g_strdup (step);
   set_busy (self, TRUE);
   quorum_client_call_async (quorum_session_get_client (self->session), "POST", path, node, self->cancellable,
-                            consensus_done, g_object_ref (self));
+                            consensus_done, on_its_way);
 }
 
 /* Whether the ground truth holds work of the reviewer's own: edited since
@@ -947,7 +953,9 @@ output_is_edited (QuorumReviewPanel *self)
 {
   g_autoptr(GPtrArray) output = NULL;
 
-  if (self->output_edited)
+  /* Each step sets the ground truth anew, with an empty history: what the
+   * canvas can undo is the reviewer's since. */
+  if (quorum_canvas_can_undo (self->canvas))
     return TRUE;
   output = quorum_canvas_get_instances (self->canvas);
   for (guint i = 0; i < output->len; i++)
@@ -1619,14 +1627,9 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
 {
   const char *comments;
 
-  gint64 previous = self->task_id;
-
   g_return_if_fail (QUORUM_IS_REVIEW_PANEL (self));
   reset (self);
-  self->output_edited = FALSE;
-  /* The consensus steps to undo are this task's: another task starts none. */
-  if (view == NULL || json_object_get_int_member_with_default (view, "id", 0) != previous)
-    self->undo_steps = 0;
+  self->undo_steps = view != NULL ? json_object_get_int_member_with_default (view, "undo_steps", 0) : 0;
   if (quorum_review_kind_of_view (view) == QUORUM_REVIEW_NONE || session == NULL || self->canvas == NULL)
     {
       if (view != NULL && session != NULL && self->canvas != NULL)
@@ -1868,7 +1871,6 @@ quorum_review_panel_finalize (GObject *object)
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->stars, g_hash_table_unref);
   g_clear_pointer (&self->pass_colors, g_hash_table_unref);
-  g_clear_pointer (&self->step_name, g_free);
   g_clear_pointer (&self->comment_rows, g_ptr_array_unref);
   g_clear_pointer (&self->pins, json_array_unref);
   g_clear_pointer (&self->missing, g_hash_table_unref);

@@ -319,6 +319,8 @@ save_output (QuorumRequest       *request,
   json_object_set_int_member (owned, "id", request->ids[0]);
   json_object_set_int_member (owned, "version", saved);
   json_object_set_member (owned, "instances", g_steal_pointer (&written));
+  json_object_set_int_member (owned, "undo_steps",
+                              quorum_store_consensus_undo_depth (request->server->store, request->ids[0]));
   _quorum_request_reply (request, SOUP_STATUS_OK, quorum_http_object_node (g_steal_pointer (&owned)));
 }
 
@@ -476,6 +478,8 @@ _quorum_server_consensus_undo (QuorumRequest *request)
   json_object_set_int_member (reply, "id", request->ids[0]);
   json_object_set_int_member (reply, "version", version);
   json_object_set_member (reply, "instances", json_node_copy (json_object_get_member (saved, "instances")));
+  json_object_set_int_member (reply, "undo_steps",
+                              quorum_store_consensus_undo_depth (request->server->store, request->ids[0]));
   scores = quorum_store_get_consensus_scores (request->server->store, request->ids[0]);
   if (scores != NULL && JSON_NODE_HOLDS_OBJECT (scores))
     json_object_set_int_member (reply, "best",

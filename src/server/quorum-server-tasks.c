@@ -260,6 +260,8 @@ _quorum_server_get_task (QuorumRequest *request)
           return;
         }
       json_object_set_member (task, "passes", passes);
+      json_object_set_int_member (task, "undo_steps",
+                                  quorum_store_consensus_undo_depth (request->server->store, request->ids[0]));
       /* The client shows "Best" only where the job picks a best annotator. */
       json_object_set_string_member (task, "consensus",
                                      json_object_get_string_member_with_default (settings, "consensus",

@@ -959,6 +959,18 @@ quorum_store_save_consensus (QuorumStore  *store,
   return version + 1;
 }
 
+/* How many review steps of the consensus task Undo can take back. */
+gint64
+quorum_store_consensus_undo_depth (QuorumStore *store,
+                                   gint64       task_id)
+{
+  g_autoptr(JsonObject) row = _quorum_store_row (store, "", NULL,
+                                                 "SELECT count(*) AS n FROM consensus_undo WHERE task_id = ?",
+                                                 "i", task_id);
+
+  return row != NULL ? json_object_get_int_member (row, "n") : 0;
+}
+
 /* Undo of the last review step of a consensus task: its output and scores
  * as they were before it, as a new version (the version checked as for a
  * save). What was saved by hand since the step goes with it. */

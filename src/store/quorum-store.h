@@ -584,6 +584,8 @@ gint64      quorum_store_save_consensus  (QuorumStore   *store,
                                           const char    *instances_json,
                                           gint64         best_task_id,
                                           GError       **error);
+gint64      quorum_store_consensus_undo_depth (QuorumStore *store,
+                                               gint64       task_id);
 gint64      quorum_store_undo_consensus  (QuorumStore   *store,
                                           gint64         task_id,
                                           gint64         user_id,

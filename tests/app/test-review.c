@@ -501,8 +501,6 @@ test_consensus (void)
     g_autoptr(JsonObject) other = json_object_new ();
     g_autoptr(GList) members = json_object_get_members (view);
     g_autoptr(JsonArray) reversed = json_array_new ();
-    QuorumReviewPanel *second = g_object_ref_sink (g_object_new (QUORUM_TYPE_REVIEW_PANEL, NULL));
-    GtkWidget *second_canvas = g_object_ref_sink (quorum_canvas_new ());
     guint n = json_array_get_length (passes);
 
     for (guint i = 0; i < n; i++)
@@ -522,9 +520,14 @@ test_consensus (void)
       json_array_add_element (reversed, json_node_copy (json_array_get_element (passes, i - 1)));
     json_object_set_array_member (other, "passes", json_array_ref (reversed));
     json_object_set_string_member (other, "consensus", "manual_merge");
-    quorum_review_panel_bind_canvas (second, QUORUM_CANVAS (second_canvas));
+    /* A panel of its own each time, which has seen no pass of the job yet:
+     * the colour comes from the annotator, not from what came first. */
     for (int round = 0; round < 2; round++)
       {
+        QuorumReviewPanel *second = g_object_ref_sink (g_object_new (QUORUM_TYPE_REVIEW_PANEL, NULL));
+        GtkWidget *second_canvas = g_object_ref_sink (quorum_canvas_new ());
+
+        quorum_review_panel_bind_canvas (second, QUORUM_CANVAS (second_canvas));
         quorum_review_panel_set_task (second, quorum_window_get_session (server.real.window), round == 0 ? view : other);
         for (guint i = 0; i < n; i++)
           {
@@ -536,10 +539,10 @@ test_consensus (void)
             if (round == 1)
               g_assert_false (g_str_has_suffix (description, " · Best"));
           }
+        quorum_review_panel_bind_canvas (second, NULL);
+        g_object_unref (second);
+        g_object_unref (second_canvas);
       }
-    quorum_review_panel_bind_canvas (second, NULL);
-    g_object_unref (second);
-    g_object_unref (second_canvas);
   }
 
   /* Mark as Best on another pass: the output becomes a copy of its set. */

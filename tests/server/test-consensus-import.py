@@ -317,6 +317,9 @@ try:
     check("undo brings back the output before the last step, authors and sources kept, as a new version",
           status == 200 and undone["version"] == replaced["version"] + 1 and
           undone["instances"] == added["instances"], undone)
+    check("each step says how many steps undo can take back",
+          replaced["undo_steps"] == added["undo_steps"] + 1 and undone["undo_steps"] == added["undo_steps"],
+          (added.get("undo_steps"), replaced.get("undo_steps"), undone.get("undo_steps")))
     status, body = s.call("POST", "/tasks/%d/consensus/undo" % cid, rev, {"version": replaced["version"]})
     check("a stale undo gets 409", status == 409, body)
     status, body = s.call("POST", "/tasks/%d/consensus/undo" % cid, ann, {"version": undone["version"]})
