@@ -326,31 +326,37 @@ holds_task (QuorumRequest *request,
   return assignee != NULL && !JSON_NODE_HOLDS_NULL (assignee) && json_node_get_int (assignee) == request->caller_id;
 }
 
-/* What of @comments (of the draw task @draw_id) the caller may see. An
- * exam's taker sees the comments on their attempt once it is decided, as
- * its result (docs/exams.md), and a point pin, which may mark where a gold
- * instance is, only when the exam shows its answers. */
+/* What of @comments (of the draw task @draw_id, on @file_id) the caller may
+ * see. An exam's taker sees the comments on their attempt once it is
+ * decided, as its result (docs/exams.md), and a point pin, which may mark
+ * where a gold instance is, only when the exam shows its answers; whoever
+ * takes an exam on the file, this job's or another's, reads no point pin. */
 static JsonNode *
 visible_comments (QuorumRequest *request,
                   JsonObject    *job,
                   gint64         draw_id,
+                  gint64         file_id,
                   JsonNode      *comments)
 {
   JsonObject *settings = json_object_get_object_member (job, "settings");
   JsonArray *array = json_node_get_array (comments);
+  gboolean taker, show_points;
   JsonArray *kept;
 
-  if (!_quorum_server_is_exam (job) || !_quorum_request_takes_exam (request, job))
+  if (json_array_get_length (array) == 0)
     return comments;
+  taker = _quorum_server_is_exam (job) && _quorum_request_takes_exam (request, job);
+  if (!taker && !quorum_store_takes_exam_on_file (request->server->store, request->caller_id, file_id))
+    return comments;
+  show_points = taker && json_object_get_boolean_member_with_default (settings, "show_answers", FALSE);
   kept = json_array_new ();
-  if (quorum_store_task_attempt_decided (request->server->store, draw_id))
+  if (!taker || quorum_store_task_attempt_decided (request->server->store, draw_id))
     for (guint i = 0; i < json_array_get_length (array); i++)
       {
         JsonObject *comment = json_array_get_object_element (array, i);
         JsonNode *pin = json_object_get_member (comment, "pin");
 
-        if (JSON_NODE_HOLDS_OBJECT (pin) && json_object_has_member (json_node_get_object (pin), "x") &&
-            !json_object_get_boolean_member_with_default (settings, "show_answers", FALSE))
+        if (JSON_NODE_HOLDS_OBJECT (pin) && json_object_has_member (json_node_get_object (pin), "x") && !show_points)
           json_object_set_null_member (comment, "pin");
         json_array_add_object_element (kept, json_object_ref (comment));
       }
@@ -403,7 +409,8 @@ add_comments (QuorumRequest  *request,
       if ((comments = quorum_store_draw_comments (request->server->store, draw_id, annotator, error)) == NULL)
         return FALSE;
     }
-  json_object_set_member (view, member, visible_comments (request, job, draw_id, comments));
+  json_object_set_member (view, member, visible_comments (request, job, draw_id,
+                                                                 json_object_get_int_member (task, "file"), comments));
   if (g_str_equal (kind, "draw") && !own_changes)
     return TRUE;
   changed = quorum_store_changed_since (request->server->store, draw_id, annotator, &local_error);

@@ -280,10 +280,14 @@ gboolean
 quorum_store_task_attempt_decided (QuorumStore *store,
                                    gint64       task_id)
 {
-  g_autoptr(JsonObject) row = _quorum_store_row (store, "", NULL,
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) row = _quorum_store_row (store, "", &error,
                                                  "SELECT a.decision AS decision FROM tasks t "
                                                  "JOIN exam_attempts a ON a.id = t.attempt WHERE t.id = ?",
                                                  "i", task_id);
 
-  return row == NULL || !JSON_NODE_HOLDS_NULL (json_object_get_member (row, "decision"));
+  /* No attempt: not an exam's task. A failed read shows nothing. */
+  if (row == NULL)
+    return g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND);
+  return !JSON_NODE_HOLDS_NULL (json_object_get_member (row, "decision"));
 }

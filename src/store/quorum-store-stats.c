@@ -66,7 +66,7 @@ add_times (QuorumStore  *store,
                                                  "FROM tasks WHERE job_id = ? AND kind = 'draw' AND state IN " DONE " "
                                                  "AND assignee IS NOT NULL AND assigned_at IS NOT NULL "
                                                  "AND submitted_at IS NOT NULL", "i", job_id);
-  g_autoptr(GHashTable) times = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+  g_autoptr(GHashTable) times = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                                        (GDestroyNotify) g_array_unref);
   GHashTableIter iter;
   gpointer key, value;

@@ -300,6 +300,25 @@ try:
     pins = {c["text"]: c["pin"] for c in listed.get("comments", [])}
     check("once decided the taker sees them, without the point pin (no show_answers)",
           status == 200 and pins == {"Close": None, "good": {"instance": "ben-1"}, "look here": None}, listed)
+
+    # An editor sees the point pin, until they take another exam on the same
+    # file: then no point pin of this one reaches them either.
+    eve_id, eve = s.user("eve", "editor")
+    status, listed = s.call("GET", "/tasks/%d/comments" % exam_draw["id"], eve)
+    pins = {c["text"]: c["pin"] for c in listed.get("comments", [])}
+    check("an editor who takes no exam sees the point pin",
+          status == 200 and pins.get("look here") == {"x": 15, "y": 15}, listed)
+    status, exam2 = s.call("POST", "/projects/1/jobs", s.root,
+                           {"settings": {"name": "Exam 2", "type": "exam", "awarded_credentials": ["Street annotator"]},
+                            "files": [files[1]]})
+    s.call("POST", "/jobs/%d/launch" % exam2["id"], s.root)
+    status, body = s.call("POST", "/jobs/%d/apply" % exam2["id"], eve)
+    assert status == 201, body
+    for route in ("/tasks/%d/comments", "/tasks/%d"):
+        status, listed = s.call("GET", route % exam_draw["id"], eve)
+        found = (listed["review_comments"] if "review_comments" in listed else listed.get("comments")) or []
+        check("taking another exam on the file, no point pin reaches them (%s)" % (route % exam_draw["id"]),
+              status in (200, 404) and '"x"' not in json.dumps([c.get("pin") for c in found]), listed)
 finally:
     server.close()
 report()
