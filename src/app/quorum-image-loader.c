@@ -322,6 +322,18 @@ preview_in_thread (GTask        *task,
 }
 
 static void
+run_decode (GTask          *task,
+            GTaskThreadFunc thread_func,
+            GAsyncReadyCallback done)
+{
+  g_autoptr(GTask) decode_task = g_task_new (g_task_get_source_object (task), g_task_get_cancellable (task),
+                                             done, g_object_ref (task));
+
+  g_task_set_task_data (decode_task, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (decode_task, thread_func);
+}
+
+static void
 preview_decoded (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -358,19 +370,18 @@ preview_decoded (GObject      *source,
   self->preview = g_steal_pointer (&load->preview);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREVIEW]);
   g_object_thaw_notify (G_OBJECT (self));
+  /* A file whose header said nothing (a preview was all that was asked
+   * for) but that holds more than a preview: its full resolution now. */
+  if (load->scaled_preview)
+    return;
+  if ((gint64) load->scale.width * load->scale.height > QUORUM_IMAGE_LOADER_MAX_PIXELS)
+    complete (task, g_error_new (QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                                 _("the image is %d × %d pixels, more than the %.0f megapixels the app shows"),
+                                 load->scale.width, load->scale.height, QUORUM_IMAGE_LOADER_MAX_PIXELS / 1e6));
+  else
+    run_decode (task, full_in_thread, full_decoded);
 }
 
-static void
-run_decode (GTask          *task,
-            GTaskThreadFunc thread_func,
-            GAsyncReadyCallback done)
-{
-  g_autoptr(GTask) decode_task = g_task_new (g_task_get_source_object (task), g_task_get_cancellable (task),
-                                             done, g_object_ref (task));
-
-  g_task_set_task_data (decode_task, g_task_get_task_data (task), NULL);
-  g_task_run_in_thread (decode_task, thread_func);
-}
 
 /* ---- decoded ahead ---------------------------------------------------------- */
 
@@ -428,7 +439,9 @@ quorum_image_loader_preload (const char *path,
 
   g_return_if_fail (path != NULL);
   format = gdk_pixbuf_get_file_info (path, &width, &height);
-  mapped = format != NULL ? g_mapped_file_new (path, FALSE, NULL) : NULL;
+  /* What the load would refuse is not decoded ahead either. */
+  mapped = format != NULL && (gint64) width * height <= QUORUM_IMAGE_LOADER_MAX_PIXELS
+           ? g_mapped_file_new (path, FALSE, NULL) : NULL;
   if (mapped == NULL)
     return;
   load = g_new0 (Load, 1);
@@ -533,6 +546,13 @@ decode_file (GTask      *task,
   /* The header says the size and the format; an unknown one goes the
    * preview's way, whose decoder says what is wrong. */
   format = gdk_pixbuf_get_file_info (path, &load->width, &load->height);
+  if (format != NULL && (gint64) load->width * load->height > QUORUM_IMAGE_LOADER_MAX_PIXELS)
+    {
+      complete (task, g_error_new (QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                                   _("the image is %d × %d pixels, more than the %.0f megapixels the app shows"),
+                                   load->width, load->height, QUORUM_IMAGE_LOADER_MAX_PIXELS / 1e6));
+      return;
+    }
   if (format == NULL ||
       (load->width <= QUORUM_IMAGE_LOADER_PREVIEW_SIZE && load->height <= QUORUM_IMAGE_LOADER_PREVIEW_SIZE))
     run_decode (task, preview_in_thread, preview_decoded);

@@ -11,6 +11,10 @@ G_BEGIN_DECLS
 
 /* A big image's preview fits in this many pixels a side. */
 #define QUORUM_IMAGE_LOADER_PREVIEW_SIZE 2048
+/* The most pixels an image may have to be decoded whole: four times the
+ * server's default upload limit; a header that says more is refused before
+ * anything is allocated for it. */
+#define QUORUM_IMAGE_LOADER_MAX_PIXELS ((gint64) 400 * 1000 * 1000)
 
 #define QUORUM_TYPE_IMAGE_LOADER (quorum_image_loader_get_type ())
 
