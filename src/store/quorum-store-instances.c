@@ -175,7 +175,7 @@ _quorum_store_replace_instances (QuorumStore  *store,
     {
       QuorumInstance *instance = g_ptr_array_index (instances, i);
 
-      if (author != NULL && plan[i].rowid == 0)
+      if (author != NULL && plan[i].change == ROW_INSERT)
         set_authorship (instance, FALSE, NULL, NULL, author);
       if (i > 0)
         g_string_append_c (text, ',');
