@@ -1262,31 +1262,65 @@ accept_activated (GSimpleAction *simple,
   decide (user_data, 1, NULL);
 }
 
-static void
-update_reject_response (GtkTextBuffer    *buffer,
-                        AdwMessageDialog *dialog)
-{
-  GtkTextIter start, end;
-  g_autofree char *text = NULL;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  adw_message_dialog_set_response_enabled (dialog, "reject", *g_strstrip (text) != '\0');
-}
-
 static void on_comment_activated (AdwActionRow      *row,
                                   QuorumReviewPanel *self);
 
+/* The dialog's @response is enabled once its text holds more than blanks. */
 static void
-update_pin_response (GtkTextBuffer    *buffer,
-                     AdwMessageDialog *dialog)
+update_text_response (GtkTextBuffer    *buffer,
+                      AdwMessageDialog *dialog)
 {
   GtkTextIter start, end;
   g_autofree char *text = NULL;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  adw_message_dialog_set_response_enabled (dialog, "add", *g_strstrip (text) != '\0');
+  adw_message_dialog_set_response_enabled (dialog, g_object_get_data (G_OBJECT (buffer), "response"),
+                                           *g_strstrip (text) != '\0');
+}
+
+/* A question over the work with a text to write (a comment): Cancel and
+ * @response, which the text enables; the buffer is the dialog's "comments",
+ * the task the dialog's "task". */
+static AdwMessageDialog *
+text_dialog (QuorumReviewPanel  *self,
+             const char         *heading,
+             const char         *body,
+             const char         *text_label,
+             int                 min_height,
+             const char         *response,
+             const char         *response_label,
+             AdwResponseAppearance appearance)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                                         heading, body));
+  GtkWidget *text_view = gtk_text_view_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text_view));
+
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (text_view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (text_view), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (text_view), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (text_view), 6);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (text_view), 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (text_view), GTK_ACCESSIBLE_PROPERTY_LABEL, text_label, -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), text_view);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), min_height);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_add_css_class (scrolled, "card");
+  gtk_widget_set_overflow (scrolled, GTK_OVERFLOW_HIDDEN);
+  adw_message_dialog_set_extra_child (dialog, scrolled);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), response, response_label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, appearance);
+  adw_message_dialog_set_response_enabled (dialog, response, FALSE);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (buffer), "response", g_strdup (response), g_free);
+  g_object_set_data (G_OBJECT (dialog), "comments", buffer);
+  g_object_set_data (G_OBJECT (dialog), "task", GSIZE_TO_POINTER (self->task_id));
+  g_signal_connect_object (buffer, "changed", G_CALLBACK (update_text_response), dialog, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (text_view);
+  return dialog;
 }
 
 static void
@@ -1364,10 +1398,8 @@ pin_comment_activated (GSimpleAction *simple,
   QuorumReviewPanel *self = user_data;
   const char *layer = NULL;
   const QuorumInstance *instance;
-  GtkWidget *text_view, *scrolled;
   AdwMessageDialog *dialog;
   g_autofree char *body = NULL;
-  GtkTextBuffer *buffer;
 
   if (self->kind != QUORUM_REVIEW_DRAW || self->canvas == NULL || self->decision != 0 ||
       (instance = quorum_canvas_get_selected_layer_instance (self->canvas, &layer)) == NULL)
@@ -1375,30 +1407,10 @@ pin_comment_activated (GSimpleAction *simple,
   /* Translators: the label of the instance a comment is pinned to */
   body = g_strdup_printf (_("What should change about this “%s”? The annotator sees it pinned to the instance."),
                           instance->label);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                       _("Comment on This Instance"), body));
-  text_view = gtk_text_view_new ();
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (text_view), GTK_WRAP_WORD_CHAR);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (text_view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Comment"), -1);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), text_view);
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 72);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_add_css_class (scrolled, "card");
-  gtk_widget_set_overflow (scrolled, GTK_OVERFLOW_HIDDEN);
-  adw_message_dialog_set_extra_child (dialog, scrolled);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "add", _("_Add Comment"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_response_enabled (dialog, "add", FALSE);
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text_view));
-  g_object_set_data (G_OBJECT (dialog), "comments", buffer);
+  dialog = text_dialog (self, _("Comment on This Instance"), body, _("Comment"), 72, "add", _("_Add Comment"),
+                        ADW_RESPONSE_SUGGESTED);
   g_object_set_data_full (G_OBJECT (dialog), "instance", g_strdup (instance->id), g_free);
-  g_object_set_data (G_OBJECT (dialog), "task", GSIZE_TO_POINTER (self->task_id));
-  g_signal_connect_object (buffer, "changed", G_CALLBACK (update_pin_response), dialog, 0);
   g_signal_connect_object (dialog, "response", G_CALLBACK (pin_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (text_view);
 }
 
 static void
@@ -1407,8 +1419,6 @@ reject_activated (GSimpleAction *simple,
                   gpointer       user_data)
 {
   QuorumReviewPanel *self = user_data;
-  GtkWidget *scrolled, *text_view;
-  GtkTextBuffer *buffer;
   AdwMessageDialog *dialog;
   const char *body;
 
@@ -1420,33 +1430,9 @@ reject_activated (GSimpleAction *simple,
          ? _("The task goes back to its annotator with your comments, the pinned ones too. Say what to change "
              "overall.")
          : _("The task goes back to its annotator with your comments. Say what to change.");
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                       _("Reject the Work?"), body));
-  text_view = gtk_text_view_new ();
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (text_view), GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (text_view), 6);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (text_view), 6);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (text_view), 6);
-  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (text_view), 6);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (text_view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Comments"), -1);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), text_view);
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 96);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_add_css_class (scrolled, "card");
-  gtk_widget_set_overflow (scrolled, GTK_OVERFLOW_HIDDEN);
-  adw_message_dialog_set_extra_child (dialog, scrolled);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "reject", _("_Reject"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "reject", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_enabled (dialog, "reject", FALSE);
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text_view));
-  g_object_set_data (G_OBJECT (dialog), "comments", buffer);
-  g_object_set_data (G_OBJECT (dialog), "task", GSIZE_TO_POINTER (self->task_id));
-  g_signal_connect_object (buffer, "changed", G_CALLBACK (update_reject_response), dialog, 0);
+  dialog = text_dialog (self, _("Reject the Work?"), body, _("Comments"), 96, "reject", _("_Reject"),
+                        ADW_RESPONSE_DESTRUCTIVE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (reject_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (text_view);
 }
 
 /* ---- the task ------------------------------------------------------------------ */
