@@ -50,6 +50,7 @@ static const QuorumRoute route_table[] = {
   { "DELETE", "/api/v1/projects/{id}/members/{id}", FALSE, _quorum_server_remove_member },
   { "GET", "/api/v1/projects/{id}/labels", FALSE, _quorum_server_get_labels },
   { "PUT", "/api/v1/projects/{id}/labels", FALSE, _quorum_server_set_labels },
+  { "GET", "/api/v1/projects/{id}/labels/usage", FALSE, _quorum_server_get_label_usage },
   { "POST", "/api/v1/projects/{id}/credentials", FALSE, _quorum_server_create_credential },
   { "GET", "/api/v1/projects/{id}/credentials", FALSE, _quorum_server_list_credentials },
   { "GET", "/api/v1/credentials/{id}/grants", FALSE, _quorum_server_list_grants },

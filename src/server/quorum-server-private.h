@@ -260,6 +260,7 @@ void _quorum_server_set_member        (QuorumRequest *request);
 void _quorum_server_remove_member     (QuorumRequest *request);
 void _quorum_server_get_labels        (QuorumRequest *request);
 void _quorum_server_set_labels        (QuorumRequest *request);
+void _quorum_server_get_label_usage   (QuorumRequest *request);
 void _quorum_server_create_credential (QuorumRequest *request);
 void _quorum_server_list_credentials  (QuorumRequest *request);
 void _quorum_server_list_grants       (QuorumRequest *request);

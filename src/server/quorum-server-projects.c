@@ -141,6 +141,22 @@ _quorum_server_get_labels (QuorumRequest *request)
                            json_node_copy (json_object_get_member (project, "labels")));
 }
 
+/* GET /projects/{id}/labels/usage: for the admin who edits the schema. */
+void
+_quorum_server_get_label_usage (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *usage;
+
+  if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_ADMIN, NULL))
+    return;
+  usage = quorum_store_label_usage (request->server->store, request->ids[0], &error);
+  if (usage == NULL)
+    _quorum_request_reply_error (request, error);
+  else
+    _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), usage));
+}
+
 void
 _quorum_server_set_labels (QuorumRequest *request)
 {

@@ -132,6 +132,43 @@ quorum_store_set_labels (QuorumStore  *store,
                               "si", schema_json, project_id) >= 0;
 }
 
+/* How a project's instances use its labels: per label and kind, and per
+ * label and attribute set, over every task of its jobs. What a label schema
+ * editor warns with before a change leaves instances behind. */
+JsonObject *
+quorum_store_label_usage (QuorumStore  *store,
+                          gint64        project_id,
+                          GError      **error)
+{
+  g_autoptr(JsonNode) labels = NULL;
+  g_autoptr(JsonNode) attributes = NULL;
+  JsonObject *usage;
+
+  labels = _quorum_store_rows (store, error,
+                               "SELECT json_extract(task_instances.body, '$.label') AS label, "
+                               "json_extract(task_instances.body, '$.kind') AS kind, count(*) AS instances "
+                               "FROM task_instances JOIN tasks ON tasks.id = task_instances.task_id "
+                               "JOIN jobs ON jobs.id = tasks.job_id WHERE jobs.project_id = ? "
+                               "GROUP BY 1, 2 ORDER BY 1, 2",
+                               "i", project_id);
+  if (labels == NULL)
+    return NULL;
+  attributes = _quorum_store_rows (store, error,
+                                   "SELECT json_extract(task_instances.body, '$.label') AS label, "
+                                   "attribute.key AS attribute, count(*) AS instances "
+                                   "FROM task_instances JOIN tasks ON tasks.id = task_instances.task_id "
+                                   "JOIN jobs ON jobs.id = tasks.job_id, "
+                                   "json_each(task_instances.body, '$.attributes') AS attribute "
+                                   "WHERE jobs.project_id = ? GROUP BY 1, 2 ORDER BY 1, 2",
+                                   "i", project_id);
+  if (attributes == NULL)
+    return NULL;
+  usage = json_object_new ();
+  json_object_set_member (usage, "labels", g_steal_pointer (&labels));
+  json_object_set_member (usage, "attributes", g_steal_pointer (&attributes));
+  return usage;
+}
+
 gint64
 quorum_store_create_credential (QuorumStore  *store,
                                 gint64        project_id,

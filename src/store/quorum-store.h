@@ -180,6 +180,9 @@ gboolean    quorum_store_set_labels       (QuorumStore  *store,
                                            gint64        project_id,
                                            const char   *schema_json,
                                            GError      **error);
+JsonObject *quorum_store_label_usage      (QuorumStore  *store,
+                                           gint64        project_id,
+                                           GError      **error);
 gint64      quorum_store_create_credential (QuorumStore *store,
                                             gint64       project_id,
                                             const char  *name,

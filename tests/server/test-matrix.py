@@ -492,6 +492,7 @@ ROWS = [
     Row("DELETE /projects/{id}/members/{id}", "/projects/{project}/members/{spare_member_id}", member("admin", 204), before=spare_is_member),
     Row("GET /projects/{id}/labels", "/projects/{project}/labels", member("viewer", 200)),
     Row("PUT /projects/{id}/labels", "/projects/{project}/labels", member("admin", 200), body=LABELS),
+    Row("GET /projects/{id}/labels/usage", "/projects/{project}/labels/usage", member("admin", 200)),
     Row("POST /projects/{id}/credentials", "/projects/{project}/credentials", member("admin", 201), body=lambda c, ids: {"name": unique(c, ids)}),
     Row("GET /projects/{id}/credentials", "/projects/{project}/credentials", member("viewer", 200)),
     Row("POST /credentials/{id}/grants", "/credentials/{offline}/grants", member("admin", 204), body=lambda c, ids: {"user": W["spare_id"]}),
