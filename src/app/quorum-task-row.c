@@ -37,7 +37,7 @@ unbind (QuorumTaskRow *self)
 }
 
 /* An exam's results for its trainers (editors and admins); the project's
- * credentials for its admins. */
+ * credentials and labels for its admins. */
 static void
 append_trainer_items (GMenu         *menu,
                       QuorumJobItem *job)
@@ -57,10 +57,14 @@ append_trainer_items (GMenu         *menu,
   if (admin && quorum_job_item_get_project (job) != 0)
     {
       g_autoptr(GMenuItem) credentials = g_menu_item_new (_("Project _Credentials"), NULL);
+      g_autoptr(GMenuItem) labels = g_menu_item_new (_("Project _Labels"), NULL);
 
       g_menu_item_set_action_and_target_value (credentials, "win.credential-grants",
                                                g_variant_new_int64 (quorum_job_item_get_id (job)));
       g_menu_append_item (section, credentials);
+      g_menu_item_set_action_and_target_value (labels, "win.label-schema",
+                                               g_variant_new_int64 (quorum_job_item_get_id (job)));
+      g_menu_append_item (section, labels);
     }
   if (g_menu_model_get_n_items (G_MENU_MODEL (section)) > 0)
     g_menu_append_section (menu, NULL, G_MENU_MODEL (section));

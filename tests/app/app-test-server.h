@@ -72,5 +72,8 @@ void                 app_test_iterate          (guint          milliseconds);
 gpointer             app_test_child            (QuorumWindow  *window,
                                                 const char    *name);
 GtkWidget           *app_test_find_dialog      (const char    *heading);
+/* With QUORUM_SCREENSHOT_DIR set, saves @window as GTK renders it there. */
+void                 app_test_screenshot       (GtkWindow     *window,
+                                                const char    *file_name);
 
 G_END_DECLS

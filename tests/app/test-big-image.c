@@ -197,28 +197,12 @@ static void
 screenshot (int width,
             int height)
 {
-  const char *dir = g_getenv ("QUORUM_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *name = g_strdup_printf ("big-image-%dx%d.png", width, height);
 
-  if (dir == NULL)
+  if (g_getenv ("QUORUM_SCREENSHOT_DIR") == NULL)
     return;
   gtk_window_set_default_size (GTK_WINDOW (server.window), width, height);
-  app_test_iterate (1500);
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (server.window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (GTK_WIDGET (server.window)),
-                          gtk_widget_get_height (GTK_WIDGET (server.window)));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (server.window)), node, NULL);
-  name = g_strdup_printf ("big-image-%dx%d.png", width, height);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  app_test_screenshot (GTK_WINDOW (server.window), name);
 }
 
 static gboolean
