@@ -37,7 +37,8 @@ unbind (QuorumTaskRow *self)
 }
 
 /* An exam's results for its trainers (editors and admins); the project's
- * credentials and labels for its admins. */
+ * guides for its editors and admins, its credentials and labels for its
+ * admins. */
 static void
 append_trainer_items (GMenu         *menu,
                       QuorumJobItem *job)
@@ -53,6 +54,14 @@ append_trainer_items (GMenu         *menu,
       g_menu_item_set_action_and_target_value (results, "win.exam-results",
                                                g_variant_new_int64 (quorum_job_item_get_id (job)));
       g_menu_append_item (section, results);
+    }
+  if ((admin || g_strcmp0 (role, "editor") == 0) && quorum_job_item_get_project (job) != 0)
+    {
+      g_autoptr(GMenuItem) guides = g_menu_item_new (_("Project _Guides"), NULL);
+
+      g_menu_item_set_action_and_target_value (guides, "win.guides",
+                                               g_variant_new_int64 (quorum_job_item_get_id (job)));
+      g_menu_append_item (section, guides);
     }
   if (admin && quorum_job_item_get_project (job) != 0)
     {

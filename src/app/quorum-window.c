@@ -19,6 +19,7 @@
 #include "quorum-image-loader.h"
 #include "quorum-instance-list.h"
 #include "quorum-job-item.h"
+#include "quorum-guide-editor.h"
 #include "quorum-label-editor.h"
 #include "quorum-label-list.h"
 #include "quorum-review-panel.h"
@@ -684,6 +685,7 @@ _quorum_window_update_actions (QuorumWindow *self)
   gtk_widget_action_set_enabled (widget, "win.exam-results", signed_in);
   gtk_widget_action_set_enabled (widget, "win.credential-grants", signed_in);
   gtk_widget_action_set_enabled (widget, "win.label-schema", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.guides", signed_in);
   gtk_widget_action_set_enabled (widget, "win.tool", editable);
   gtk_widget_action_set_enabled (widget, "win.zoom-in", task_shown);
   gtk_widget_action_set_enabled (widget, "win.zoom-out", task_shown);
@@ -737,8 +739,8 @@ job_action (GtkWidget  *widget,
     download_job (self, g_variant_get_int64 (parameter));
 }
 
-/* win.exam-results, win.credential-grants and win.label-schema, with the job's id: the
- * trainer's windows, each of its own. */
+/* win.exam-results, win.credential-grants, win.label-schema and win.guides,
+ * with the job's id: the trainer's windows, each of its own. */
 static void
 trainer_action (GtkWidget  *widget,
                 const char *action_name,
@@ -754,6 +756,9 @@ trainer_action (GtkWidget  *widget,
     window = GTK_WINDOW (quorum_exam_results_new (self, quorum_job_item_get_id (job),
                                                   quorum_job_item_get_name (job),
                                                   g_strcmp0 (quorum_job_item_get_role (job), "admin") == 0));
+  else if (g_str_equal (action_name, "win.guides"))
+    window = GTK_WINDOW (quorum_guide_editor_new (self, quorum_job_item_get_project (job),
+                                                  quorum_job_item_get_project_name (job)));
   else if (g_str_equal (action_name, "win.label-schema"))
     window = GTK_WINDOW (quorum_label_editor_new (self, quorum_job_item_get_project (job),
                                                   quorum_job_item_get_project_name (job)));
@@ -969,6 +974,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.exam-results", "x", trainer_action);
   gtk_widget_class_install_action (widget_class, "win.credential-grants", "x", trainer_action);
   gtk_widget_class_install_action (widget_class, "win.label-schema", "x", trainer_action);
+  gtk_widget_class_install_action (widget_class, "win.guides", "x", trainer_action);
   gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
