@@ -9,7 +9,7 @@
 #include "quorum-stats-item.h"
 
 #define MARGIN     12.0
-#define NAME_WIDTH 96.0
+#define NAME_WIDTH 120.0
 #define LEGEND     28.0
 #define BAR        12.0
 #define ROW        (2 * BAR + 14.0)
@@ -40,14 +40,14 @@ show_text (cairo_t    *cr,
            double      x,
            double      y,
            double      width,
-           gboolean    right)
+           PangoAlignment alignment)
 {
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
   int w, h;
 
   pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_alignment (layout, right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+  pango_layout_set_alignment (layout, alignment);
   pango_layout_get_pixel_size (layout, &w, &h);
   cairo_move_to (cr, x, y - h / 2.0);
   pango_cairo_show_layout (cr, layout);
@@ -63,7 +63,8 @@ draw (GtkDrawingArea *area,
   QuorumAgreementChart *self = QUORUM_AGREEMENT_CHART (area);
   GtkWidget *widget = GTK_WIDGET (area);
   guint n = self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
-  double left = MARGIN + NAME_WIDTH + 8, right = width - MARGIN - 36;
+  /* Bars wider than this read no better, and the eye travels. */
+  double left = MARGIN + NAME_WIDTH + 8, right = MIN (width - MARGIN - 36, left + 640);
   double span = MAX (right - left, 1), top = MARGIN + LEGEND, bottom = top + n * ROW;
   GdkRGBA fg;
 
@@ -80,7 +81,7 @@ draw (GtkDrawingArea *area,
       cairo_rectangle (cr, x, MARGIN + 4, BAR, BAR);
       cairo_fill (cr);
       gdk_cairo_set_source_rgba (cr, &fg);
-      show_text (cr, widget, _(series[s].label), x + BAR + 6, MARGIN + 4 + BAR / 2, span / 2 - BAR - 10, FALSE);
+      show_text (cr, widget, _(series[s].label), x + BAR + 6, MARGIN + 4 + BAR / 2, span / 2 - BAR - 10, PANGO_ALIGN_LEFT);
     }
 
   /* The scale: 0, 0.25 … 1. */
@@ -95,7 +96,7 @@ draw (GtkDrawingArea *area,
       cairo_line_to (cr, x, bottom);
       cairo_stroke (cr);
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-      show_text (cr, widget, tick, x - 20, bottom + 10, 40, FALSE);
+      show_text (cr, widget, tick, x - 20, bottom + 10, 40, PANGO_ALIGN_CENTER);
     }
 
   for (guint i = 0; i < n; i++)
@@ -104,7 +105,7 @@ draw (GtkDrawingArea *area,
       double y = top + i * ROW + 6;
 
       gdk_cairo_set_source_rgba (cr, &fg);
-      show_text (cr, widget, quorum_stats_item_get_name (item), MARGIN, y + BAR, NAME_WIDTH, FALSE);
+      show_text (cr, widget, quorum_stats_item_get_name (item), MARGIN, y + BAR, NAME_WIDTH, PANGO_ALIGN_LEFT);
       for (guint s = 0; s < G_N_ELEMENTS (series); s++)
         {
           double value, by = y + s * BAR;
@@ -114,7 +115,7 @@ draw (GtkDrawingArea *area,
             {
               /* No data is not zero: say so instead of drawing a bar. */
               cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.55);
-              show_text (cr, widget, _("no data"), left + 4, by + BAR / 2, span, FALSE);
+              show_text (cr, widget, _("no data"), left + 4, by + BAR / 2, span, PANGO_ALIGN_LEFT);
               continue;
             }
           value = CLAMP (value, 0, 1);
@@ -123,7 +124,7 @@ draw (GtkDrawingArea *area,
           cairo_fill (cr);
           gdk_cairo_set_source_rgba (cr, &fg);
           text = g_strdup_printf ("%.2f", value);
-          show_text (cr, widget, text, left + span * value + 4, by + BAR / 2, 40, FALSE);
+          show_text (cr, widget, text, left + span * value + 4, by + BAR / 2, 40, PANGO_ALIGN_LEFT);
         }
     }
 }

@@ -96,14 +96,27 @@ show_toast (QuorumJobOverview *self,
 
 /* ---- cells ------------------------------------------------------------------ */
 
-const char * const *
-quorum_job_overview_get_columns (void)
+/* Whether the annotators' table shows its column @index. */
+static gboolean
+column_shown (QuorumJobOverview *self,
+              guint              index)
 {
-  static const char *ids[G_N_ELEMENTS (annotator_specs) + 1];
+  g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (gtk_column_view_get_columns (self->annotator_columns),
+                                                                 index);
 
+  return gtk_column_view_column_get_visible (column);
+}
+
+GStrv
+quorum_job_overview_get_columns (QuorumJobOverview *self)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  g_return_val_if_fail (QUORUM_IS_JOB_OVERVIEW (self), NULL);
   for (guint i = 0; i < G_N_ELEMENTS (annotator_specs); i++)
-    ids[i] = annotator_specs[i].id;
-  return ids;
+    if (column_shown (self, i))
+      g_strv_builder_add (ids, annotator_specs[i].id);
+  return g_strv_builder_end (ids);
 }
 
 static char *
@@ -410,8 +423,29 @@ show_progress (QuorumJobOverview *self)
                                             (gulong) passes), accepted, passes, 100 * value);
       gtk_progress_bar_set_fraction (self->progress_bar, value);
     }
-  gtk_label_set_label (self->progress_label, headline);
+  {
+    /* TRANSLATORS: the job's name, then how far it is */
+    g_autofree char *titled = g_strdup_printf (_("%s: %s"), self->job_name, headline);
+
+    gtk_label_set_label (self->progress_label, titled);
+  }
   gtk_label_set_label (self->states_label, states_text);
+}
+
+/* Outside an exam the column would only ever say "no data". */
+static void
+show_exam_column (QuorumJobOverview *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->annotator_columns);
+  gboolean exam = g_strcmp0 (json_object_get_string_member_with_default (self->stats, "type", ""), "exam") == 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    if (g_str_equal (annotator_specs[i].id, "exam"))
+      {
+        g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+        gtk_column_view_column_set_visible (column, exam);
+      }
 }
 
 static void
@@ -473,6 +507,7 @@ got_stats (GObject      *source,
         gtk_single_selection_set_selected (self->file_selection, i);
     }
   show_progress (self);
+  show_exam_column (self);
   n_annotators = g_list_model_get_n_items (G_LIST_MODEL (self->annotators));
   n_files = g_list_model_get_n_items (G_LIST_MODEL (self->files));
   gtk_stack_set_visible_child_name (self->annotators_stack, n_annotators > 0 ? "table" : "none");
@@ -595,7 +630,8 @@ quorum_job_overview_to_csv (QuorumJobOverview *self)
   g_return_val_if_fail (QUORUM_IS_JOB_OVERVIEW (self), NULL);
   rows = G_LIST_MODEL (self->sorted_annotators);
   for (guint c = 0; c < G_N_ELEMENTS (annotator_specs); c++)
-    append_csv_cell (csv, _(annotator_specs[c].title), c == 0);
+    if (column_shown (self, c))
+      append_csv_cell (csv, _(annotator_specs[c].title), c == 0);
   g_string_append (csv, "\r\n");
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
@@ -603,7 +639,11 @@ quorum_job_overview_to_csv (QuorumJobOverview *self)
 
       for (guint c = 0; c < G_N_ELEMENTS (annotator_specs); c++)
         {
-          g_autofree char *text = quorum_job_overview_format_cell (item, annotator_specs[c].id);
+          g_autofree char *text = NULL;
+
+          if (!column_shown (self, c))
+            continue;
+          text = quorum_job_overview_format_cell (item, annotator_specs[c].id);
 
           append_csv_cell (csv, g_str_equal (text, NO_DATA) ? "" : text, c == 0);
         }

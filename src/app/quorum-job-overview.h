@@ -32,13 +32,15 @@ GListModel        *quorum_job_overview_get_annotators (QuorumJobOverview *self);
 GListModel        *quorum_job_overview_get_files     (QuorumJobOverview *self);
 void               quorum_job_overview_select_file   (QuorumJobOverview *self,
                                                       guint              position);
-/* The annotators' table's columns, by id, %NULL-terminated. */
-const char * const *quorum_job_overview_get_columns  (void);
+/* The ids of the columns the annotators' table shows, in order (the exam's
+ * only in an exam). */
+GStrv              quorum_job_overview_get_columns   (QuorumJobOverview *self);
 /* What the table shows in @column for @item; "—" when there is no data. */
 char              *quorum_job_overview_format_cell   (QuorumStatsItem   *item,
                                                       const char        *column);
-/* The annotators' table as CSV (RFC 4180): its titles, then its rows in the
- * order shown, each cell as shown, a cell without data empty. */
+/* The annotators' table as CSV (RFC 4180): the titles of the columns it
+ * shows, then its rows in the order shown, each cell as shown, a cell
+ * without data empty. */
 char              *quorum_job_overview_to_csv        (QuorumJobOverview *self);
 void               quorum_job_overview_save_csv_async  (QuorumJobOverview  *self,
                                                         GFile              *file,
