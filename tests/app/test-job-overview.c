@@ -819,6 +819,57 @@ test_fourth_reader (void)
   g_assert_cmpfloat_with_epsilon (shown, agreement->agreement, 1e-9);
 }
 
+static gboolean
+page_is (gpointer data)
+{
+  QuorumJobOverview *overview = g_object_get_data (G_OBJECT (data), "overview");
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (
+                      gtk_widget_get_template_child (GTK_WIDGET (overview), QUORUM_TYPE_JOB_OVERVIEW, "stack"))),
+                    g_object_get_data (G_OBJECT (data), "page")) == 0;
+}
+
+/* The overview of @job shows @page; returns the window, closed by the caller. */
+static QuorumJobOverview *
+overview_showing (gint64      job,
+                  gint64      project,
+                  const char *page)
+{
+  QuorumJobOverview *overview = quorum_job_overview_new (server.real.window, job, "Elsewhere", project, TRUE);
+  g_autoptr(GObject) probe = g_object_new (G_TYPE_OBJECT, NULL);
+
+  gtk_window_present (GTK_WINDOW (overview));
+  g_object_set_data (probe, "overview", overview);
+  g_object_set_data (probe, "page", (gpointer) page);
+  g_assert_true (app_test_wait_until (page_is, probe));
+  return overview;
+}
+
+static void
+test_empty_and_error (void)
+{
+  g_autoptr(JsonNode) job = call (server.real.admin, "GET", NULL, "/jobs/%" G_GINT64_FORMAT, server.job);
+  gint64 project = json_object_get_int_member (json_node_get_object (job), "project");
+  g_autofree char *path = g_strdup_printf ("/projects/%" G_GINT64_FORMAT "/jobs", project);
+  gint64 draft = app_test_call_id (server.real.admin, "POST", path,
+                                   "{\"settings\": {\"name\": \"Nothing yet\", \"passes_per_file\": 2}, \"files\": []}");
+  g_autofree char *expected = NULL;
+  QuorumJobOverview *overview;
+  AdwStatusPage *error_page;
+
+  /* A draft without files: the empty state, nothing to export. */
+  overview = overview_showing (draft, project, "empty");
+  gtk_window_destroy (GTK_WINDOW (overview));
+
+  /* A job that does not exist: the error page says so in a sentence. */
+  overview = overview_showing (draft + 1000, project, "error");
+  error_page = ADW_STATUS_PAGE (gtk_widget_get_template_child (GTK_WIDGET (overview), QUORUM_TYPE_JOB_OVERVIEW,
+                                                               "error_page"));
+  expected = g_strdup_printf ("No job %" G_GINT64_FORMAT ".", draft + 1000);
+  g_assert_cmpstr (adw_status_page_get_description (error_page), ==, expected);
+  gtk_window_destroy (GTK_WINDOW (overview));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -846,6 +897,7 @@ main (int    argc,
   g_test_add_func ("/job-overview/figures", test_figures);
   g_test_add_func ("/job-overview/sort-and-csv", test_sort_and_csv);
   g_test_add_func ("/job-overview/fourth-reader", test_fourth_reader);
+  g_test_add_func ("/job-overview/empty-and-error", test_empty_and_error);
   status = g_test_run ();
 
   g_clear_pointer (&server.demo, json_object_unref);
