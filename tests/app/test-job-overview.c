@@ -304,12 +304,21 @@ assert_figure (QuorumStatsItem *item,
   g_assert_cmpfloat_with_epsilon (shown, expected, 1e-9);
 }
 
+static gboolean
+sized (gpointer window)
+{
+  /* The surface holds the window and its resize borders, a few pixels. */
+  return ABS (gtk_widget_get_width (window) - GPOINTER_TO_INT (g_object_get_data (window, "wanted-width"))) <= 12 &&
+         ABS (gtk_widget_get_height (window) - GPOINTER_TO_INT (g_object_get_data (window, "wanted-height"))) <= 12;
+}
+
 /* With QUORUM_SCREENSHOT_DIR set (and an Xvfb screen of that size): the
- * overview at @width × @height, taken from the screen with ImageMagick's
- * import into job-overview-WIDTHxHEIGHT.png there. */
+ * overview's @page at @width × @height, taken from the screen with
+ * ImageMagick's import into job-overview[-PAGE]-WIDTHxHEIGHT.png there. */
 static void
-screenshot (int width,
-            int height)
+screenshot (const char *page,
+            int         width,
+            int         height)
 {
   const char *dir = g_getenv ("QUORUM_SCREENSHOT_DIR");
   g_autofree char *name = NULL;
@@ -319,11 +328,22 @@ screenshot (int width,
 
   if (dir == NULL)
     return;
-  gtk_window_set_default_size (GTK_WINDOW (overview_window ()), width, height);
-  gtk_window_present (GTK_WINDOW (overview_window ()));
-  /* A loaded machine draws late: give the resize and its frames time. */
-  app_test_iterate (4000);
-  name = g_strdup_printf ("job-overview-%dx%d.png", width, height);
+  GtkWidget *window = GTK_WIDGET (overview_window ());
+
+  adw_view_stack_set_visible_child_name (overview_child ("view_stack"), page);
+  /* A mapped window does not always follow a new default size: map it again. */
+  gtk_widget_set_visible (window, FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_set_data (G_OBJECT (window), "wanted-width", GINT_TO_POINTER (width));
+  g_object_set_data (G_OBJECT (window), "wanted-height", GINT_TO_POINTER (height));
+  if (!app_test_wait_until (sized, window))
+    g_error ("the overview is %d × %d, not %d × %d", gtk_widget_get_width (window), gtk_widget_get_height (window),
+             width, height);
+  /* A loaded machine draws late: give the frames time. */
+  app_test_iterate (2000);
+  name = g_str_equal (page, "annotators") ? g_strdup_printf ("job-overview-%dx%d.png", width, height)
+                                          : g_strdup_printf ("job-overview-%s-%dx%d.png", page, width, height);
   path = g_build_filename (dir, name, NULL);
   {
     const char *argv[] = { "import", "-window", "root", "-crop", NULL, path, NULL };
@@ -514,8 +534,10 @@ test_figures (void)
   /* The demo's figures are not all of one kind: a wrong reading would show. */
   g_assert_cmpuint (g_hash_table_size (expected), >=, 3);
 
-  screenshot (1920, 1080);
-  screenshot (1024, 600);
+  screenshot ("annotators", 1920, 1080);
+  screenshot ("annotators", 1024, 600);
+  screenshot ("files", 1024, 600);
+  adw_view_stack_set_visible_child_name (overview_child ("view_stack"), "annotators");
 }
 
 static void
