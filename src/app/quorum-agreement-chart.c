@@ -129,10 +129,38 @@ draw (GtkDrawingArea *area,
     }
 }
 
+/* What the bars show, in words, for a screen reader. */
+static char *
+describe (QuorumAgreementChart *self,
+          guint                 n)
+{
+  GString *text = g_string_new (_("Agreement per annotator."));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(QuorumStatsItem) item = g_list_model_get_item (self->model, i);
+
+      g_string_append_printf (text, " %s:", quorum_stats_item_get_name (item));
+      for (guint s = 0; s < G_N_ELEMENTS (series); s++)
+        {
+          double value;
+
+          if (quorum_stats_item_get_number (item, series[s].member, &value))
+            g_string_append_printf (text, " %s %.2f%s", _(series[s].label), value, s == 0 ? "," : ".");
+          else
+            g_string_append_printf (text, " %s %s%s", _(series[s].label), _("no data"), s == 0 ? "," : ".");
+        }
+    }
+  return g_string_free (text, FALSE);
+}
+
 static void
 update (QuorumAgreementChart *self)
 {
   guint n = self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
+  g_autofree char *description = describe (self, n);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
 
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self), (int) (2 * MARGIN + LEGEND + n * ROW + 24));
   gtk_widget_queue_draw (GTK_WIDGET (self));
