@@ -5,6 +5,7 @@
 
 #include <math.h>
 
+#include "quorum-canvas-pins.h"
 #include "quorum-canvas-private.h"
 #include "quorum-image-pyramid.h"
 #include "quorum-overlay.h"
@@ -1181,6 +1182,7 @@ quorum_canvas_clear_layers (QuorumCanvas *self)
   if (self->layer_selected >= 0)
     select_layer (self, -1, -1);
   g_ptr_array_set_size (self->layers, 0);
+  quorum_canvas_clear_pins (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -2098,6 +2100,7 @@ quorum_canvas_snapshot (GtkWidget   *widget,
   append_draft (self, snapshot, &device, device_width, device_height);
   gtk_snapshot_restore (snapshot);
   append_notes (self, snapshot, width, height);
+  _quorum_canvas_snapshot_pins (self, snapshot, width, height);
   gtk_snapshot_pop (snapshot);
 }
 

@@ -8,6 +8,7 @@
 
 #include "quorum-color-swatch.h"
 #include "quorum-error.h"
+#include "quorum-canvas-pins.h"
 #include "quorum-review-panel.h"
 #include "quorum-wire.h"
 
@@ -1561,6 +1562,7 @@ show_review_comments (QuorumReviewPanel *self,
       adw_preferences_group_add (self->comments_group, row);
       g_ptr_array_add (self->comment_rows, row);
     }
+  quorum_canvas_pin_comments (self->canvas, comments, self->comment_rows);
   gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
 }
 

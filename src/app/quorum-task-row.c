@@ -36,9 +36,9 @@ unbind (QuorumTaskRow *self)
   g_ptr_array_set_size (self->bindings, 0);
 }
 
-/* An exam's results for its trainers (editors and admins); the project's
- * guides for its editors and admins, its credentials and labels for its
- * admins. */
+/* The job overview and an exam's results for its trainers (editors and
+ * admins); the project's guides for its editors and admins, its
+ * credentials and labels for its admins. */
 static void
 append_trainer_items (GMenu         *menu,
                       QuorumJobItem *job)
@@ -47,6 +47,14 @@ append_trainer_items (GMenu         *menu,
   gboolean admin = g_strcmp0 (role, "admin") == 0;
   g_autoptr(GMenu) section = g_menu_new ();
 
+  if (admin || g_strcmp0 (role, "editor") == 0)
+    {
+      g_autoptr(GMenuItem) overview = g_menu_item_new (_("Job _Overview"), NULL);
+
+      g_menu_item_set_action_and_target_value (overview, "win.job-overview",
+                                               g_variant_new_int64 (quorum_job_item_get_id (job)));
+      g_menu_append_item (section, overview);
+    }
   if (quorum_job_item_is_exam (job) && (admin || g_strcmp0 (role, "editor") == 0))
     {
       g_autoptr(GMenuItem) results = g_menu_item_new (_("Exam _Results"), NULL);

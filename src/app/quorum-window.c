@@ -14,6 +14,7 @@
 #include "quorum-error.h"
 #include "quorum-exam-catalogue.h"
 #include "quorum-exam-results.h"
+#include "quorum-job-overview.h"
 #include "quorum-guide-images.h"
 #include "quorum-guide-view.h"
 #include "quorum-image-loader.h"
@@ -975,6 +976,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.credential-grants", "x", trainer_action);
   gtk_widget_class_install_action (widget_class, "win.label-schema", "x", trainer_action);
   gtk_widget_class_install_action (widget_class, "win.guides", "x", trainer_action);
+  quorum_job_overview_install_action (widget_class);
   gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);

@@ -26,6 +26,32 @@ task_list (int    argc,
   return quorum_cli_list (&list, argc, argv);
 }
 
+/* POST /jobs/{JOB}/files/{FILE}/readers for argv[1..3]: one more labeller. */
+static int
+add_reader (QuorumCliSession *session,
+            char            **argv)
+{
+  static const char * const fields[] = { "id:ID", "kind:Kind", "pass:Pass", "state:State", "assignee:Assignee",
+                                         "version:Version", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  gint64 job, file, user;
+
+  if (!quorum_cli_parse_id (argv[1], "JOB", &job, &error) ||
+      !quorum_cli_parse_id (argv[2], "FILE", &file, &error) ||
+      !quorum_cli_resolve_user (session, argv[3], &user, &error))
+    return quorum_cli_session_fail (session, error);
+  json_object_set_int_member (object, "user", user);
+  body = quorum_cli_object_node (object);
+  if ((reply = quorum_cli_call (session, "POST", body, &error,
+                                "/jobs/%" G_GINT64_FORMAT "/files/%" G_GINT64_FORMAT "/readers", job, file)) == NULL)
+    return quorum_cli_session_fail (session, error);
+  quorum_cli_session_print (session, reply, fields);
+  return QUORUM_CLI_OK;
+}
+
 static int
 task_assign (int    argc,
              char **argv)
@@ -39,14 +65,17 @@ task_assign (int    argc,
   g_autoptr(JsonNode) reply = NULL;
   gint64 task, user;
 
-  if (!quorum_cli_session_parse (&session, "task assign", "TASK USER",
-                                 "Give a task to a user by hand (project admins).",
-                                 "An admin may put more than P annotators on a file, but never gives one\n"
-                                 "person two passes of a file, nor a review or consensus task to one of\n"
-                                 "the file's annotators (the server refuses: exit status 1).\n"
-                                 "USER is a name or an id. --json prints the task.",
-                                 NULL, 2, 2, &argc, &argv))
+  if (!quorum_cli_session_parse (&session, "task assign", "TASK USER | JOB FILE USER",
+                                 "Give a task to a user by hand, or a file one more labeller (project admins).",
+                                 "TASK USER: an admin may put more than P annotators on a file, but never\n"
+                                 "gives one person two passes of a file, nor a review or consensus task to\n"
+                                 "one of the file's annotators (the server refuses: exit status 1).\n"
+                                 "JOB FILE USER: the same as task add-reader, one more pass of FILE given\n"
+                                 "to USER. USER is a name or an id. --json prints the task.",
+                                 NULL, 2, 3, &argc, &argv))
     return QUORUM_CLI_USAGE;
+  if (argc == 4)
+    return add_reader (&session, argv);
   if (!quorum_cli_parse_id (argv[1], "TASK", &task, &error) ||
       !quorum_cli_resolve_user (&session, argv[2], &user, &error))
     return quorum_cli_session_fail (&session, error);
@@ -63,34 +92,18 @@ static int
 task_add_reader (int    argc,
                  char **argv)
 {
-  static const char * const fields[] = { "id:ID", "kind:Kind", "pass:Pass", "state:State", "assignee:Assignee",
-                                         "version:Version", NULL };
   g_auto(QuorumCliSession) session = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) object = json_object_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-  gint64 job, file, user;
 
   if (!quorum_cli_session_parse (&session, "task add-reader", "JOB FILE USER",
                                  "Add one more labeller to a file of a consensus job (project admins).",
                                  "A new pass of FILE is given to USER beyond the job's passes per file;\n"
                                  "the file's consensus waits for it and scores every set. Refused once\n"
                                  "the consensus has begun, and under the rules of task assign.\n"
-                                 "USER is a name or an id. --json prints the new draw task.",
+                                 "USER is a name or an id. --json prints the new draw task.\n"
+                                 "“task assign JOB FILE USER” does the same.",
                                  NULL, 3, 3, &argc, &argv))
     return QUORUM_CLI_USAGE;
-  if (!quorum_cli_parse_id (argv[1], "JOB", &job, &error) ||
-      !quorum_cli_parse_id (argv[2], "FILE", &file, &error) ||
-      !quorum_cli_resolve_user (&session, argv[3], &user, &error))
-    return quorum_cli_session_fail (&session, error);
-  json_object_set_int_member (object, "user", user);
-  body = quorum_cli_object_node (object);
-  if ((reply = quorum_cli_call (&session, "POST", body, &error,
-                                "/jobs/%" G_GINT64_FORMAT "/files/%" G_GINT64_FORMAT "/readers", job, file)) == NULL)
-    return quorum_cli_session_fail (&session, error);
-  quorum_cli_session_print (&session, reply, fields);
-  return QUORUM_CLI_OK;
+  return add_reader (&session, argv);
 }
 
 static int
@@ -327,7 +340,7 @@ task_comments (int    argc,
 
 static const QuorumCliAction actions[] = {
   { "list", "--job ID", "List a job's tasks", task_list },
-  { "assign", "TASK USER", "Give a task to a user", task_assign },
+  { "assign", "TASK USER | JOB FILE USER", "Give a task to a user, or a file one more labeller", task_assign },
   { "add-reader", "JOB FILE USER", "Add a labeller to a consensus file", task_add_reader },
   { "release", "TASK", "Give a task back to everyone", task_release },
   { "accept", "TASK", "Accept a review or consensus task, with comments", task_accept },

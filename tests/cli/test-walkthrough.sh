@@ -191,6 +191,15 @@ json_check "job status: complete, every task accepted or complete" \
   'd["state"] == "complete" and d["tasks"] == {"draw": {"accepted": 8}, "review": {"complete": 4}, "consensus": {"complete": 4}}
    and all(f["done"] == f["tasks"] for f in d["files"])'
 
+# task assign JOB FILE USER is task add-reader: it reaches the readers route,
+# which takes no reader once the job is complete.
+file=$("$ctl" task list --job "$job" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["file"])')
+out=$("$ctl" task assign "$job" "$file" ann 2>&1); status=$?
+check "task assign JOB FILE USER asks the readers route: a complete job takes none (exit 1)" \
+  "[ $status -eq 1 ] && grep -q 'readers are added to a launched job' <<<\"\$out\""
+out=$("$ctl" task assign 1 2 3 4 2>&1); status=$?
+check "task assign with four arguments is a usage error (exit 2)" "[ $status -eq 2 ]"
+
 # ---- exports ------------------------------------------------------------------
 
 out=$("$ctl" export --job "$job" --format coco -o coco.json 2>&1); status=$?
