@@ -330,20 +330,34 @@ _quorum_store_set_error (QuorumStore  *store,
     g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s", context, message);
 }
 
+/* How a column's text goes into a row. */
+typedef enum {
+  COLUMN_VALUE,        /* as it is */
+  COLUMN_JSON,         /* JSON inlined, a tree of the row's own */
+  COLUMN_JSON_SHARED,  /* JSON inlined, the parsed tree shared and sealed */
+} ColumnKind;
+
 /* What a cached statement's columns make in a row: each column's member
  * name, and whether its text is JSON to inline (a name ending in "_json",
  * inlined without it). Computed once per statement. */
 typedef struct {
-  int       n_columns;
-  char    **members;
-  gboolean *is_json;
+  int         n_columns;
+  char      **members;
+  ColumnKind *kinds;
 } StatementColumns;
+
+/* Members whose JSON is only read by the server (a job's settings, a
+ * project's labels: read on nearly every task request): their parsed
+ * tree is shared between rows instead of copied, and sealed so that a
+ * change to it would be refused (a critical) rather than seen by the next
+ * request. */
+static const char *const shared_members[] = { "settings", "labels", NULL };
 
 static void
 statement_columns_free (StatementColumns *columns)
 {
   g_strfreev (columns->members);
-  g_free (columns->is_json);
+  g_free (columns->kinds);
   g_free (columns);
 }
 
@@ -354,13 +368,20 @@ statement_columns_new (sqlite3_stmt *stmt)
 
   columns->n_columns = sqlite3_column_count (stmt);
   columns->members = g_new0 (char *, columns->n_columns + 1);
-  columns->is_json = g_new0 (gboolean, columns->n_columns);
+  columns->kinds = g_new0 (ColumnKind, columns->n_columns);
   for (int i = 0; i < columns->n_columns; i++)
     {
       const char *name = sqlite3_column_name (stmt, i);
 
-      columns->is_json[i] = g_str_has_suffix (name, "_json");
-      columns->members[i] = columns->is_json[i] ? g_strndup (name, strlen (name) - 5) : g_strdup (name);
+      if (!g_str_has_suffix (name, "_json"))
+        {
+          columns->kinds[i] = COLUMN_VALUE;
+          columns->members[i] = g_strdup (name);
+          continue;
+        }
+      columns->members[i] = g_strndup (name, strlen (name) - 5);
+      columns->kinds[i] = g_strv_contains ((const char *const *) shared_members, columns->members[i])
+                            ? COLUMN_JSON_SHARED : COLUMN_JSON;
     }
   return columns;
 }
@@ -584,7 +605,8 @@ copy_tree (JsonNode *node)
 static JsonNode *
 parse_stored (QuorumStore *store,
               const char  *text,
-              int          length)
+              int          length,
+              gboolean     shared)
 {
   JsonNode *node;
 
@@ -600,6 +622,11 @@ parse_stored (QuorumStore *store,
         g_hash_table_remove_all (store->parsed);
       g_hash_table_insert (store->parsed, g_strndup (text, length), node);
     }
+  if (shared)
+    {
+      json_node_seal (node);
+      return json_node_ref (node);
+    }
   return copy_tree (node);
 }
 
@@ -607,7 +634,7 @@ static JsonNode *
 column_value (QuorumStore  *store,
               sqlite3_stmt *stmt,
               int           column,
-              gboolean      is_json)
+              ColumnKind    kind)
 {
   JsonNode *node;
 
@@ -622,11 +649,11 @@ column_value (QuorumStore  *store,
       json_node_set_double (node, sqlite3_column_double (stmt, column));
       return node;
     case SQLITE_TEXT:
-      if (is_json)
+      if (kind != COLUMN_VALUE)
         {
           /* Stored by Quorum after validation, so it parses. */
           node = parse_stored (store, (const char *) sqlite3_column_text (stmt, column),
-                               sqlite3_column_bytes (stmt, column));
+                               sqlite3_column_bytes (stmt, column), kind == COLUMN_JSON_SHARED);
           if (node != NULL)
             return node;
         }
@@ -647,7 +674,7 @@ row_object (QuorumStore      *store,
   JsonObject *row = json_object_new ();
 
   for (int i = 0; i < columns->n_columns; i++)
-    json_object_set_member (row, columns->members[i], column_value (store, stmt, i, columns->is_json[i]));
+    json_object_set_member (row, columns->members[i], column_value (store, stmt, i, columns->kinds[i]));
   return row;
 }
 
