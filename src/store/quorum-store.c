@@ -1025,10 +1025,68 @@ wal_committed (void       *data,
 {
   QuorumStore *store = data;
 
+  /* The log started over: nothing in it is copied yet. */
+  if (frames < store->wal_frames)
+    g_atomic_int_set (&store->backfilled, 0);
   store->wal_frames = frames;
-  if (frames >= CHECKPOINT_FRAMES && store->durable == NULL && store->pending == NULL)
-    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  if (frames < CHECKPOINT_FRAMES || store->durable != NULL || store->pending != NULL)
+    return SQLITE_OK;
+  /* Checkpointed elsewhere (quorum_store_checkpoint): only what its last run
+   * left, a few frames committed while it ran, is copied here, so that the
+   * checkpoint completes and the writer can start the log over. */
+  if (store->checkpoint_elsewhere &&
+      (g_atomic_int_get (&store->checkpointing) ||
+       frames - g_atomic_int_get (&store->backfilled) >= CHECKPOINT_FRAMES))
+    return SQLITE_OK;
+  sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
   return SQLITE_OK;
+}
+
+void
+quorum_store_checkpoint_elsewhere (QuorumStore *store)
+{
+  store->checkpoint_elsewhere = TRUE;
+}
+
+gboolean
+quorum_store_checkpoint_due (QuorumStore *store)
+{
+  return store->wal_frames >= CHECKPOINT_FRAMES;
+}
+
+gboolean
+quorum_store_checkpoint (QuorumStore  *store,
+                         GError      **error)
+{
+  int backfilled = 0;
+  int rc;
+
+  /* Opened on first use, in the thread that checkpoints; set up like the
+   * writer, so that the checkpoint syncs the log before copying it and the
+   * database after. */
+  if (store->checkpointer == NULL &&
+      (sqlite3_open_v2 (store->path, &store->checkpointer, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
+                        NULL) != SQLITE_OK ||
+       sqlite3_exec (store->checkpointer, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", NULL, NULL,
+                     NULL) != SQLITE_OK))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s", store->path,
+                   store->checkpointer != NULL ? sqlite3_errmsg (store->checkpointer) : "out of memory");
+      g_clear_pointer (&store->checkpointer, sqlite3_close);
+      return FALSE;
+    }
+  g_atomic_int_set (&store->checkpointing, TRUE);
+  rc = sqlite3_wal_checkpoint_v2 (store->checkpointer, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, &backfilled);
+  if (rc == SQLITE_OK)
+    g_atomic_int_set (&store->backfilled, backfilled);
+  g_atomic_int_set (&store->checkpointing, FALSE);
+  /* SQLITE_BUSY: another checkpoint (or a recovery) is under way, and will
+   * have done the work. */
+  if (rc == SQLITE_OK || rc == SQLITE_BUSY)
+    return TRUE;
+  g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: checkpoint: %s", store->path,
+               sqlite3_errmsg (store->checkpointer));
+  return FALSE;
 }
 
 QuorumStore *
@@ -1125,6 +1183,7 @@ quorum_store_close (QuorumStore *store)
       link_clear (store->readers[i]);
       g_free (store->readers[i]);
     }
+  g_clear_pointer (&store->checkpointer, sqlite3_close);
   link_clear (&store->writer);
   g_clear_pointer (&store->parsed, g_hash_table_unref);
   g_free (store->path);
