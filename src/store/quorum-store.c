@@ -350,7 +350,9 @@ typedef struct {
  * project's labels: read on nearly every task request): their parsed
  * tree is shared between rows instead of copied, and sealed so that a
  * change to it would be refused (a critical) rather than seen by the next
- * request. */
+ * request. json-glib counts an object's or array's references without
+ * atomics: a row holding them goes to another thread only as a copy of
+ * its own (as the export does, quorum-server-export.c). */
 static const char *const shared_members[] = { "settings", "labels", NULL };
 
 static void
