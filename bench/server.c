@@ -413,6 +413,25 @@ upload_files (gpointer data)
   return NULL;
 }
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          remove_tree (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -578,5 +597,8 @@ main (int    argc,
   printf ("%-36s %.2f× bare libsoup with keep-alive\n", "quorum-server", bare_rate > 0 ? quorum_rate / bare_rate : 0);
 
   g_subprocess_force_exit (server);
+  g_subprocess_wait (server, NULL, NULL);
+  /* Each run's data folder holds some 20 MB of uploads and database. */
+  remove_tree (data);
   return 0;
 }

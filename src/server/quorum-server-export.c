@@ -182,6 +182,15 @@ exported (GObject      *source,
   _quorum_request_finish (request);
 }
 
+/* A deep copy of @node, through its text. */
+static JsonNode *
+own_copy (JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  return json_from_string (text, NULL);
+}
+
 void
 _quorum_server_export_job (QuorumRequest *request)
 {
@@ -232,8 +241,16 @@ _quorum_server_export_job (QuorumRequest *request)
     }
   export = g_new0 (Export, 1);
   export->rows = rows;
-  export->labels = json_node_copy (json_object_get_member (project, "labels"));
-  export->job = json_node_init_object (json_node_alloc (), job);
+  /* The thread gets trees of its own, sharing nothing: the store shares a
+   * project's labels and a job's settings between the rows it reads (sealed),
+   * and json-glib counts an object's references without atomics, so a copy
+   * made or freed in the thread would race with the loop's. */
+  export->labels = own_copy (json_object_get_member (project, "labels"));
+  {
+    g_autoptr(JsonNode) job_node = json_node_init_object (json_node_alloc (), job);
+
+    export->job = own_copy (job_node);
+  }
   export->coco = g_str_equal (format, "coco");
   export->all_versions = g_str_equal (versions, "all");
   export->passes = json_object_get_int_member (json_object_get_object_member (job, "settings"), "passes_per_file");

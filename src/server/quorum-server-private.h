@@ -29,6 +29,7 @@ struct _QuorumServer
   guint        commit_source;
   GPtrArray   *committed;        /* paused messages of committed batches, awaiting a sync */
   gboolean     syncing;
+  gboolean     checkpointing;    /* a checkpoint of the store's log runs in a thread */
   QuorumServerLimits limits;
   gint64       instances_in_flight; /* bytes claimed by instance saves' bodies (quorum-server-bodies.c) */
   GHashTable  *connections;      /* GSocket → QuorumConnection, of every open connection */

@@ -35,6 +35,7 @@ G_DEFINE_FINAL_TYPE (QuorumServer, quorum_server, G_TYPE_OBJECT)
  * of requests, and still no answer before what it answers for is on disk. */
 
 static void start_sync (QuorumServer *self);
+static void start_checkpoint (QuorumServer *self);
 
 static void
 answer (GPtrArray    *messages,
@@ -85,6 +86,55 @@ synced (GObject      *source,
    * the log may be checkpointed and started over. */
   if (!self->syncing)
     quorum_store_snapshot_drop (self->store);
+  start_checkpoint (self);
+}
+
+static void
+checkpoint_in_thread (GTask        *task,
+                      gpointer      source,
+                      gpointer      data,
+                      GCancellable *cancellable)
+{
+  QuorumServer *self = source;
+  GError *error = NULL;
+
+  if (quorum_store_checkpoint (self->store, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+checkpointed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  QuorumServer *self = QUORUM_SERVER (source);
+  g_autoptr(GError) error = NULL;
+
+  self->checkpointing = FALSE;
+  /* Nothing is lost: the log keeps what was not copied, and the next
+   * checkpoint tries again. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("%s", error->message);
+}
+
+/* The log is copied into the database in a worker thread, not in the
+ * commit that brought it past its size: a big save's commit (100,000
+ * polygons, some 17,000 frames) checkpointed on the loop for half a second
+ * and more before the next replies could go. Started once what the log
+ * holds is on disk, so that the checkpoint's own syncs find little left. */
+static void
+start_checkpoint (QuorumServer *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->checkpointing || !quorum_store_checkpoint_due (self->store))
+    return;
+  self->checkpointing = TRUE;
+  task = g_task_new (self, NULL, checkpointed, NULL);
+  g_task_set_source_tag (task, start_checkpoint);
+  g_task_run_in_thread (task, checkpoint_in_thread);
 }
 
 static void
@@ -134,7 +184,12 @@ commit_batch (gpointer user_data)
    * what had been answered since, such as a token signed in meanwhile (a
    * 401 under a flood of sign-ins), or an upload. */
   if (!self->syncing)
-    quorum_store_snapshot_drop (self->store);
+    {
+      quorum_store_snapshot_drop (self->store);
+      /* Committed with no sync to wait for (sign-ins): nothing else would
+       * start the checkpoint. */
+      start_checkpoint (self);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -926,6 +981,7 @@ quorum_server_new (const char  *data_dir,
   if (self->store == NULL || !quorum_store_scan_guide_images (self->store, error) ||
       !_quorum_server_accounts_start (self, error))
     return NULL;
+  quorum_store_checkpoint_elsewhere (self->store);
   self->soup = soup_server_new ("server-header", "quorum-server/" PACKAGE_VERSION, NULL);
   /* Both at the default path: libsoup keeps early and normal handlers of one
    * path together, and a path with only an early handler answers 500. */

@@ -44,6 +44,12 @@ struct _QuorumStore
   QuorumStoreLink *durable;
   QuorumStoreLink *pending;
   gint64           wal_frames;  /* in the log after the last commit */
+  /* Set by quorum_store_checkpoint_elsewhere: commits leave the log to
+   * quorum_store_checkpoint, on a connection of its own. */
+  gboolean         checkpoint_elsewhere;
+  sqlite3         *checkpointer;
+  gint             checkpointing;    /* atomic: quorum_store_checkpoint runs */
+  gint             backfilled;       /* atomic: frames its last run left copied */
   char       *path;
   char       *blob_dir;
   /* Parsed "_json" columns by their text, so that the same settings or

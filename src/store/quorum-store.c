@@ -330,20 +330,36 @@ _quorum_store_set_error (QuorumStore  *store,
     g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s", context, message);
 }
 
+/* How a column's text goes into a row. */
+typedef enum {
+  COLUMN_VALUE,        /* as it is */
+  COLUMN_JSON,         /* JSON inlined, a tree of the row's own */
+  COLUMN_JSON_SHARED,  /* JSON inlined, the parsed tree shared and sealed */
+} ColumnKind;
+
 /* What a cached statement's columns make in a row: each column's member
  * name, and whether its text is JSON to inline (a name ending in "_json",
  * inlined without it). Computed once per statement. */
 typedef struct {
-  int       n_columns;
-  char    **members;
-  gboolean *is_json;
+  int         n_columns;
+  char      **members;
+  ColumnKind *kinds;
 } StatementColumns;
+
+/* Members whose JSON is only read by the server (a job's settings, a
+ * project's labels: read on nearly every task request): their parsed
+ * tree is shared between rows instead of copied, and sealed so that a
+ * change to it would be refused (a critical) rather than seen by the next
+ * request. json-glib counts an object's or array's references without
+ * atomics: a row holding them goes to another thread only as a copy of
+ * its own (as the export does, quorum-server-export.c). */
+static const char *const shared_members[] = { "settings", "labels", NULL };
 
 static void
 statement_columns_free (StatementColumns *columns)
 {
   g_strfreev (columns->members);
-  g_free (columns->is_json);
+  g_free (columns->kinds);
   g_free (columns);
 }
 
@@ -354,13 +370,20 @@ statement_columns_new (sqlite3_stmt *stmt)
 
   columns->n_columns = sqlite3_column_count (stmt);
   columns->members = g_new0 (char *, columns->n_columns + 1);
-  columns->is_json = g_new0 (gboolean, columns->n_columns);
+  columns->kinds = g_new0 (ColumnKind, columns->n_columns);
   for (int i = 0; i < columns->n_columns; i++)
     {
       const char *name = sqlite3_column_name (stmt, i);
 
-      columns->is_json[i] = g_str_has_suffix (name, "_json");
-      columns->members[i] = columns->is_json[i] ? g_strndup (name, strlen (name) - 5) : g_strdup (name);
+      if (!g_str_has_suffix (name, "_json"))
+        {
+          columns->kinds[i] = COLUMN_VALUE;
+          columns->members[i] = g_strdup (name);
+          continue;
+        }
+      columns->members[i] = g_strndup (name, strlen (name) - 5);
+      columns->kinds[i] = g_strv_contains ((const char *const *) shared_members, columns->members[i])
+                            ? COLUMN_JSON_SHARED : COLUMN_JSON;
     }
   return columns;
 }
@@ -584,7 +607,8 @@ copy_tree (JsonNode *node)
 static JsonNode *
 parse_stored (QuorumStore *store,
               const char  *text,
-              int          length)
+              int          length,
+              gboolean     shared)
 {
   JsonNode *node;
 
@@ -600,6 +624,11 @@ parse_stored (QuorumStore *store,
         g_hash_table_remove_all (store->parsed);
       g_hash_table_insert (store->parsed, g_strndup (text, length), node);
     }
+  if (shared)
+    {
+      json_node_seal (node);
+      return json_node_ref (node);
+    }
   return copy_tree (node);
 }
 
@@ -607,7 +636,7 @@ static JsonNode *
 column_value (QuorumStore  *store,
               sqlite3_stmt *stmt,
               int           column,
-              gboolean      is_json)
+              ColumnKind    kind)
 {
   JsonNode *node;
 
@@ -622,11 +651,11 @@ column_value (QuorumStore  *store,
       json_node_set_double (node, sqlite3_column_double (stmt, column));
       return node;
     case SQLITE_TEXT:
-      if (is_json)
+      if (kind != COLUMN_VALUE)
         {
           /* Stored by Quorum after validation, so it parses. */
           node = parse_stored (store, (const char *) sqlite3_column_text (stmt, column),
-                               sqlite3_column_bytes (stmt, column));
+                               sqlite3_column_bytes (stmt, column), kind == COLUMN_JSON_SHARED);
           if (node != NULL)
             return node;
         }
@@ -647,7 +676,7 @@ row_object (QuorumStore      *store,
   JsonObject *row = json_object_new ();
 
   for (int i = 0; i < columns->n_columns; i++)
-    json_object_set_member (row, columns->members[i], column_value (store, stmt, i, columns->is_json[i]));
+    json_object_set_member (row, columns->members[i], column_value (store, stmt, i, columns->kinds[i]));
   return row;
 }
 
@@ -998,10 +1027,68 @@ wal_committed (void       *data,
 {
   QuorumStore *store = data;
 
+  /* The log started over: nothing in it is copied yet. */
+  if (frames < store->wal_frames)
+    g_atomic_int_set (&store->backfilled, 0);
   store->wal_frames = frames;
-  if (frames >= CHECKPOINT_FRAMES && store->durable == NULL && store->pending == NULL)
-    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  if (frames < CHECKPOINT_FRAMES || store->durable != NULL || store->pending != NULL)
+    return SQLITE_OK;
+  /* Checkpointed elsewhere (quorum_store_checkpoint): only what its last run
+   * left, a few frames committed while it ran, is copied here, so that the
+   * checkpoint completes and the writer can start the log over. */
+  if (store->checkpoint_elsewhere &&
+      (g_atomic_int_get (&store->checkpointing) ||
+       frames - g_atomic_int_get (&store->backfilled) >= CHECKPOINT_FRAMES))
+    return SQLITE_OK;
+  sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
   return SQLITE_OK;
+}
+
+void
+quorum_store_checkpoint_elsewhere (QuorumStore *store)
+{
+  store->checkpoint_elsewhere = TRUE;
+}
+
+gboolean
+quorum_store_checkpoint_due (QuorumStore *store)
+{
+  return store->wal_frames >= CHECKPOINT_FRAMES;
+}
+
+gboolean
+quorum_store_checkpoint (QuorumStore  *store,
+                         GError      **error)
+{
+  int backfilled = 0;
+  int rc;
+
+  /* Opened on first use, in the thread that checkpoints; set up like the
+   * writer, so that the checkpoint syncs the log before copying it and the
+   * database after. */
+  if (store->checkpointer == NULL &&
+      (sqlite3_open_v2 (store->path, &store->checkpointer, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
+                        NULL) != SQLITE_OK ||
+       sqlite3_exec (store->checkpointer, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", NULL, NULL,
+                     NULL) != SQLITE_OK))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s", store->path,
+                   store->checkpointer != NULL ? sqlite3_errmsg (store->checkpointer) : "out of memory");
+      g_clear_pointer (&store->checkpointer, sqlite3_close);
+      return FALSE;
+    }
+  g_atomic_int_set (&store->checkpointing, TRUE);
+  rc = sqlite3_wal_checkpoint_v2 (store->checkpointer, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, &backfilled);
+  if (rc == SQLITE_OK)
+    g_atomic_int_set (&store->backfilled, backfilled);
+  g_atomic_int_set (&store->checkpointing, FALSE);
+  /* SQLITE_BUSY: another checkpoint (or a recovery) is under way, and will
+   * have done the work. */
+  if (rc == SQLITE_OK || rc == SQLITE_BUSY)
+    return TRUE;
+  g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: checkpoint: %s", store->path,
+               sqlite3_errmsg (store->checkpointer));
+  return FALSE;
 }
 
 QuorumStore *
@@ -1098,6 +1185,7 @@ quorum_store_close (QuorumStore *store)
       link_clear (store->readers[i]);
       g_free (store->readers[i]);
     }
+  g_clear_pointer (&store->checkpointer, sqlite3_close);
   link_clear (&store->writer);
   g_clear_pointer (&store->parsed, g_hash_table_unref);
   g_free (store->path);

@@ -65,6 +65,24 @@ gboolean     quorum_store_snapshot_take  (QuorumStore  *store);
 void         quorum_store_snapshot_settle (QuorumStore *store,
                                           gboolean      synced);
 void         quorum_store_snapshot_drop  (QuorumStore  *store);
+
+/*
+ * Checkpoints. By default a commit that leaves the log at 1,000 frames or
+ * more checkpoints it then and there, on the caller's thread, when no
+ * snapshot is held: copying the log into the database and syncing both
+ * files, which for a big save (100,000 polygons: 17,000 frames) takes a
+ * good part of a second. After quorum_store_checkpoint_elsewhere the
+ * caller does it instead: quorum_store_checkpoint_due says when, and
+ * quorum_store_checkpoint may run in another thread (one call at a time)
+ * while the store goes on: a passive checkpoint on a connection of its
+ * own, which never blocks the writer nor the readers and copies no frame
+ * a reader's snapshot still needs. The writer starts the log over at its
+ * next write once it is all copied.
+ */
+void         quorum_store_checkpoint_elsewhere (QuorumStore *store);
+gboolean     quorum_store_checkpoint_due (QuorumStore  *store);
+gboolean     quorum_store_checkpoint     (QuorumStore  *store,
+                                          GError      **error);
 gboolean     quorum_store_read_begin     (QuorumStore  *store,
                                           gboolean      all_durable);
 void         quorum_store_read_end       (QuorumStore  *store);

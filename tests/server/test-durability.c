@@ -164,6 +164,87 @@ test_store_after_batches (void)
   remove_tree (dir);
 }
 
+static gpointer
+checkpoint_thread (gpointer data)
+{
+  QuorumStore *store = data;
+  GError *error = NULL;
+
+  if (!quorum_store_checkpoint (store, &error))
+    return error;
+  return NULL;
+}
+
+static goffset
+file_size (const char *path)
+{
+  GStatBuf buf;
+
+  g_assert_cmpint (g_stat (path, &buf), ==, 0);
+  return buf.st_size;
+}
+
+/* With quorum_store_checkpoint_elsewhere (the server's way) a commit that
+ * leaves a big log does not copy it into the database itself: a thread
+ * does, on a connection of its own that is as durable as the others, and
+ * the writer starts the log over after it. */
+static void
+test_store_checkpoint_elsewhere (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *db = g_build_filename (dir, "quorum.sqlite", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumStore) store = NULL;
+  g_autoptr(GString) labels = g_string_new ("[");
+  GThread *thread;
+  gint64 user, project;
+  goffset before;
+
+  g_ptr_array_set_size (connections, 0);
+  store = quorum_store_open (dir, &error);
+  g_assert_no_error (error);
+  quorum_store_checkpoint_elsewhere (store);
+  user = quorum_store_create_user (store, "ann", "not a real hash", FALSE, &error);
+  g_assert_no_error (error);
+  project = quorum_store_create_project (store, "p", 0, user, &error);
+  g_assert_no_error (error);
+  /* About 6.5 MB: some 1,600 pages, past the checkpoint's 1,000 frames. */
+  for (int i = 0; i < 120000; i++)
+    g_string_append_printf (labels, "%s{\"name\": \"label %06d with some words to fill a page\"}", i ? "," : "", i);
+  g_string_append_c (labels, ']');
+  before = file_size (db);
+
+  g_assert_true (quorum_store_batch_begin (store, &error));
+  g_assert_true (quorum_store_set_labels (store, project, labels->str, &error));
+  g_assert_no_error (error);
+  g_assert_true (quorum_store_batch_commit (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (quorum_store_sync (store, &error));
+  g_assert_no_error (error);
+  /* In the log only: the commit did not checkpoint. */
+  g_assert_true (quorum_store_checkpoint_due (store));
+  g_assert_cmpint (file_size (db), <, before + 1024 * 1024);
+
+  /* Checkpointed in another thread while the writer commits again. */
+  thread = g_thread_new ("checkpoint", checkpoint_thread, store);
+  g_assert_cmpint (quorum_store_create_project (store, "q", 0, user, &error), >, 0);
+  g_assert_no_error (error);
+  error = g_thread_join (thread);
+  g_assert_no_error (error);
+  g_assert_cmpint (file_size (db), >, before + 5 * 1024 * 1024);
+  assert_durable_connections (TRUE);
+
+  /* The next commit copies what was committed while the thread ran (in
+   * the same commit if nothing was), and the write after it starts the log
+   * over. */
+  g_assert_cmpint (quorum_store_create_project (store, "r", 0, user, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (quorum_store_create_project (store, "s", 0, user, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_false (quorum_store_checkpoint_due (store));
+  remove_tree (dir);
+}
+
 static void
 test_cache (void)
 {
@@ -195,6 +276,7 @@ main (int    argc,
   sqlite3_auto_extension ((void (*) (void)) note_connection);
   g_test_add_func ("/durability/store/new-and-reopened", test_store_new_and_reopened);
   g_test_add_func ("/durability/store/after-batches", test_store_after_batches);
+  g_test_add_func ("/durability/store/checkpoint-elsewhere", test_store_checkpoint_elsewhere);
   g_test_add_func ("/durability/cache", test_cache);
   return g_test_run ();
 }
