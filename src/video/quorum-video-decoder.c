@@ -12,14 +12,17 @@
  * One pipeline per decoder, PLAYING with an unsynchronised appsink: the
  * streaming thread decodes ahead while the caller looks at a frame, bounded
  * by the appsink's queue, so the next step forward is usually already
- * decoded. A jump is a flushing seek to the keyframe before the target (its
+ * decoded. The appsink is not asynchronous: a flushing seek does not send
+ * the pipeline through a preroll and back to PLAYING. A jump is a flushing seek to the keyframe before the target (its
  * exact time from the index) and a walk forward; each sample is named by
  * its time in the index, never by counting, so a stale sample from before
  * a flush or a frame the demuxer skipped cannot be taken for another.
  */
 
-/* Decoded frames queued ahead of the caller: 3 × 8 MB at 1080p. */
-#define DECODE_AHEAD 3
+/* Decoded frames queued ahead of the caller (8 MB each at 1080p): one is
+ * enough for a step forward to be ready, and each more is decoded for
+ * nothing by every seek (a keyframe and the frames after it). */
+#define DECODE_AHEAD 1
 #define PULL_SLICE (50 * GST_MSECOND)
 #define STALL_TIMEOUT (10 * G_USEC_PER_SEC)
 
@@ -93,7 +96,7 @@ quorum_video_decoder_new (const char              *proxy_path,
   decoder->current = -1;
   description = g_strdup_printf ("filesrc name=source ! matroskademux ! %s name=decode ! "
                                  "videoconvert name=convert ! video/x-raw,format=BGRA ! "
-                                 "appsink name=sink sync=false enable-last-sample=false "
+                                 "appsink name=sink sync=false async=false enable-last-sample=false "
                                  "max-buffers=%d", codec, DECODE_AHEAD);
   decoder->pipeline = gst_parse_launch (description, &parse_error);
   if (decoder->pipeline == NULL)

@@ -26,6 +26,9 @@
 /* Bits per pixel and frame: about 12.4 Mbit/s at 1080p30. */
 #define PROXY_BITS_PER_PIXEL 0.2
 #define CHECK_TIMEOUT (20 * GST_SECOND)
+/* A preparation whose encoder gets no new frame for this long has stalled
+ * (a demuxer waiting forever on a damaged file). */
+#define STALL_TIMEOUT (30 * G_USEC_PER_SEC)
 
 void
 _quorum_video_init (void)
@@ -187,7 +190,7 @@ quorum_video_check_decodable (const char    *path,
 
 typedef struct
 {
-  guint     n_in;
+  gint      n_in;   /* atomic: the streaming thread counts */
   GstCaps  *caps;
   gboolean  missing_time;
 } Count;
@@ -203,7 +206,7 @@ count_frame (GstPad          *pad,
     {
       if (!GST_BUFFER_PTS_IS_VALID (GST_PAD_PROBE_INFO_BUFFER (info)))
         count->missing_time = TRUE;
-      count->n_in++;
+      g_atomic_int_inc (&count->n_in);
     }
   else if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM &&
            GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_CAPS)
@@ -280,7 +283,7 @@ index_proxy (const char  *proxy_path,
   if (!ok)
     return NULL;
 
-  if (pts->len != count->n_in)
+  if (pts->len != (guint) count->n_in)
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
                    "The proxy holds %u frames where the video has %u.", pts->len, count->n_in);
@@ -367,6 +370,8 @@ write_proxy (const char          *input_path,
   Front front = { .pipeline = pipeline };
   gboolean ok = FALSE, done = FALSE;
   double reported = -1;
+  gint last_count = 0;
+  gint64 last_change = g_get_monotonic_time ();
 
   if (!(queue = make ("queue", error)))
     return FALSE;
@@ -431,6 +436,18 @@ write_proxy (const char          *input_path,
       if (message != NULL)
         {
           ok = done = TRUE;
+          break;
+        }
+      if (g_atomic_int_get (&count->n_in) != last_count)
+        {
+          last_count = g_atomic_int_get (&count->n_in);
+          last_change = g_get_monotonic_time ();
+        }
+      else if (g_get_monotonic_time () - last_change > STALL_TIMEOUT)
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                       "The video could not be prepared: decoding stopped after %d frames.",
+                       last_count);
           break;
         }
       if (progress != NULL &&

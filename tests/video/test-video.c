@@ -256,10 +256,11 @@ test_not_a_video (void)
   g_autofree char *proxy = g_build_filename (dir, "proxy.webm", NULL);
   g_autofree char *index = g_build_filename (dir, "frames.json", NULL);
   g_autofree char *part = g_strconcat (proxy, ".part", NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (16);
   guint8 noise[4096];
 
   for (guint i = 0; i < sizeof noise; i++)
-    noise[i] = g_test_rand_int_range (0, 256);
+    noise[i] = g_rand_int_range (rand, 0, 256);
   memcpy (noise + 4, "ftypisom", 8);
   g_assert_true (g_file_set_contents (bad, (char *) noise, sizeof noise, &error));
 

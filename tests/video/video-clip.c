@@ -3,6 +3,7 @@
 
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
+#include <gst/video/video.h>
 #include <string.h>
 
 #include "video-clip.h"
@@ -12,9 +13,11 @@ pipeline_for (ClipKind kind)
 {
   switch (kind)
     {
+    /* A keyframe every 250 frames, each forced by the clip; the Gray-coded
+     * blocks change too little for a scene-cut one (x264's is off). */
     case CLIP_H264_MP4:
       return "x264enc key-int-max=250 bframes=3 b-adapt=false speed-preset=veryfast "
-             "bitrate=8000 ! mp4mux name=mux";
+             "bitrate=8000 option-string=scenecut=0 ! mp4mux name=mux";
     case CLIP_VP9_WEBM:
       return "vp9enc keyframe-max-dist=250 deadline=1 cpu-used=8 row-mt=true "
              "target-bitrate=8000000 ! webmmux name=mux";
@@ -70,6 +73,9 @@ draw (guint8 *y,
       guint   number)
 {
   int block = width / CLIP_BITS;
+  /* Gray code: one block changes from a frame to the next, as little as
+   * a real scene changes, so the encoder sees no scene cut. */
+  guint code = number ^ (number >> 1);
 
   for (int row = 0; row < height; row++)
     {
@@ -79,7 +85,7 @@ draw (guint8 *y,
           memset (line, 128, width);
           for (int bit = 0; bit < CLIP_BITS; bit++)
             {
-              gboolean on = (number >> (CLIP_BITS - 1 - bit)) & 1;
+              gboolean on = (code >> (CLIP_BITS - 1 - bit)) & 1;
               /* A margin around each block keeps blocks apart after coding. */
               if (row > height / 16 && row < height / 2 - height / 16)
                 memset (line + bit * block + block / 8, on ? 235 : 16, block - block / 4);
@@ -143,6 +149,9 @@ clip_make (ClipKind    kind,
       GST_BUFFER_DURATION (buffer) = frame_time (kind, fps_n, i + 1) - time;
       if (pts_out != NULL)
         pts_out[i] = time;
+      if (i % 250 == 0)
+        gst_element_send_event (source, gst_video_event_new_downstream_force_key_unit (
+                                  time, time, time, TRUE, i / 250));
       if (gst_app_src_push_buffer (GST_APP_SRC (source), buffer) != GST_FLOW_OK)
         break;
     }
@@ -179,5 +188,8 @@ clip_read_number (const guint8 *pixels,
         return -1;
       number = (number << 1) | (value >= 160);
     }
+  /* From Gray code. */
+  for (gint shift = number >> 1; shift != 0; shift >>= 1)
+    number ^= shift;
   return number;
 }
