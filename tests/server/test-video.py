@@ -10,6 +10,8 @@ make-clip (frames that show their own number). Arguments: quorum-server,
 quorumctl, make-clip."""
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -224,6 +226,24 @@ try:
     ready, _ = wait_prepared(server, file["id"])
     check("and the restarted server finishes it", ready["video"]["state"] == "ready" and ready["frames"] == 240,
           [during["video"], ready])
+
+    # ---- migration 17: videos of a database from before are prepared ----
+    server.process.terminate()
+    server.process.wait()
+    shutil.rmtree(os.path.join(server.data, "proxies"))
+    db = sqlite3.connect(os.path.join(server.data, "quorum.sqlite"))
+    db.executescript("ALTER TABLE files DROP COLUMN video_error; ALTER TABLE files DROP COLUMN video_progress;"
+                     "ALTER TABLE files DROP COLUMN video_state; UPDATE files SET frames = 7 WHERE id = %d;"
+                     "PRAGMA user_version = 16;" % file["id"])
+    db.close()
+    server.start()
+    server.root = server.login("root", "root password")
+    status, image_after = server.call("GET", "/files/%d" % image["id"], server.root)
+    check("after migration 17 an image has no video member", status == 200 and "video" not in image_after,
+          image_after)
+    ready, _ = wait_prepared(server, file["id"])
+    check("and a video of before is prepared at the start, its frames the index's",
+          ready["video"]["state"] == "ready" and ready["frames"] == 240, ready)
 finally:
     server.close()
     subprocess.run(["rm", "-rf", work])
