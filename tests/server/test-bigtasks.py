@@ -204,7 +204,9 @@ try:
                      "DROP TABLE task_instances;"
                      # what later migrations made goes too, as in a database of schema 13
                      "DROP TABLE review_comments; DROP TABLE review_round_instances; DROP TABLE review_rounds;"
-                     "DROP TABLE consensus_undo; PRAGMA user_version = 13;")
+                     "DROP TABLE consensus_undo; ALTER TABLE files DROP COLUMN video_error;"
+                     "ALTER TABLE files DROP COLUMN video_progress; ALTER TABLE files DROP COLUMN video_state;"
+                     "PRAGMA user_version = 13;")
     db.close()
     s.start()
     migrated, migrated_version = instances(s, tid, ann)
