@@ -392,6 +392,47 @@ quorum_canvas_show_image (QuorumCanvas     *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE_DETAIL]);
 }
 
+/**
+ * quorum_canvas_show_frame:
+ * @frame: (nullable): a video frame at its full size
+ *
+ * Shows @frame in place of the image, as fast as a video needs: the view
+ * is kept unless the size changes, and the frame is drawn as it is, with
+ * no smaller levels made for it (there is a new one every few ms).
+ */
+void
+quorum_canvas_show_frame (QuorumCanvas *self,
+                          GdkTexture   *frame)
+{
+  int width, height;
+  gboolean same_extent;
+
+  g_return_if_fail (QUORUM_IS_CANVAS (self));
+  g_return_if_fail (frame == NULL || GDK_IS_TEXTURE (frame));
+  if (frame == self->image && self->pyramid == NULL && self->tiles == NULL)
+    return;
+  width = frame != NULL ? gdk_texture_get_width (frame) : 0;
+  height = frame != NULL ? gdk_texture_get_height (frame) : 0;
+  same_extent = self->image != NULL && frame != NULL && width == self->image_width && height == self->image_height;
+  g_clear_pointer (&self->pyramid, quorum_image_pyramid_free);
+  g_clear_object (&self->tiles);
+  g_set_object (&self->image, frame);
+  self->image_width = width;
+  self->image_height = height;
+  if (frame != NULL && !same_extent)
+    {
+      quorum_overlay_set_extent (self->overlay, width, height);
+      for (guint i = 0; i < self->layers->len; i++)
+        quorum_overlay_set_extent (((Layer *) g_ptr_array_index (self->layers, i))->overlay, width, height);
+    }
+  if (!same_extent)
+    quorum_canvas_fit (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE]);
+  if (!same_extent)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE_DETAIL]);
+}
+
 /* Drawn pixels per image pixel: below 1 while a preview stands in for the
  * image, 1 at full resolution (tiles included), 0 without an image. */
 double
@@ -668,6 +709,12 @@ quorum_canvas_snapshot (GtkWidget   *widget,
                                                         self->image_height * self->view.scale),
                                    self->view.scale * scale_factor * self->image_width
                                    / gdk_texture_get_width (self->image));
+  else if (self->image != NULL)
+    /* A video frame (quorum_canvas_show_frame()). */
+    gtk_snapshot_append_texture (snapshot, self->image,
+                                 &GRAPHENE_RECT_INIT (self->view.x, self->view.y,
+                                                      self->image_width * self->view.scale,
+                                                      self->image_height * self->view.scale));
 
   /* The overlay works in device pixels, so that it is sharp on HiDPI. */
   gtk_snapshot_save (snapshot);
