@@ -18,8 +18,7 @@ struct _QuorumTimeline
   GtkButton         *play_button;
   GtkMenuButton     *position_button;
   GtkPopover        *go_popover;
-  GtkSpinButton     *go_spin;
-  GtkAdjustment     *go_adjustment;
+  GtkEntry          *go_entry;
   GtkLabel          *rate_label;
   GtkWidget         *thumbnail_box;
   GtkPicture        *thumbnail;
@@ -188,31 +187,42 @@ navigate (GtkWidget  *widget,
     quorum_video_source_set_loop (self->source, 1, 0);
   else if (g_str_equal (action_name, "timeline.go-to-frame"))
     {
-      gtk_adjustment_configure (self->go_adjustment, frame, 0,
-                                MAX (quorum_video_source_get_n_frames (self->source), 1) - 1, 1, 10, 0);
       gtk_menu_button_popup (self->position_button);
-      gtk_widget_grab_focus (GTK_WIDGET (self->go_spin));
+      gtk_widget_grab_focus (GTK_WIDGET (self->go_entry));
     }
 }
 
+/* A number out of the video's range stays in the field, marked. */
 static void
 on_go_activate (QuorumTimeline *self)
 {
-  gtk_spin_button_update (self->go_spin);
-  if (self->source != NULL)
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->go_entry))));
+  guint64 frame;
+
+  if (self->source == NULL)
+    return;
+  if (!g_ascii_string_to_unsigned (text, 10, 0,
+                                   MAX (quorum_video_source_get_n_frames (self->source), 1) - 1, &frame, NULL))
     {
-      quorum_video_source_set_playing (self->source, FALSE);
-      quorum_video_source_set_frame (self->source, gtk_spin_button_get_value_as_int (self->go_spin));
+      gtk_widget_add_css_class (GTK_WIDGET (self->go_entry), "error");
+      return;
     }
+  quorum_video_source_set_playing (self->source, FALSE);
+  quorum_video_source_set_frame (self->source, (guint) frame);
   gtk_popover_popdown (self->go_popover);
 }
 
 static void
 on_go_popover_show (QuorumTimeline *self)
 {
-  if (self->source != NULL)
-    gtk_adjustment_configure (self->go_adjustment, quorum_video_source_get_frame (self->source), 0,
-                              MAX (quorum_video_source_get_n_frames (self->source), 1) - 1, 1, 10, 0);
+  g_autofree char *text = NULL;
+
+  if (self->source == NULL)
+    return;
+  text = g_strdup_printf ("%u", quorum_video_source_get_frame (self->source));
+  gtk_editable_set_text (GTK_EDITABLE (self->go_entry), text);
+  gtk_editable_select_region (GTK_EDITABLE (self->go_entry), 0, -1);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->go_entry), "error");
 }
 
 /* ---- hover thumbnails --------------------------------------------------- */
@@ -476,6 +486,9 @@ quorum_timeline_dispose (GObject *object)
   g_clear_object (&self->thumbnail_texture);
   g_clear_object (&self->thumbnail_box);
   gtk_widget_dispose_template (GTK_WIDGET (self), QUORUM_TYPE_TIMELINE);
+  /* The buttons without a name in the template. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (quorum_timeline_parent_class)->dispose (object);
 }
 
@@ -509,6 +522,20 @@ static const struct {
   { GDK_KEY_g, GDK_CONTROL_MASK, "timeline.go-to-frame" },
 };
 
+static gboolean
+on_key (GtkWidget *widget,
+        GVariant  *args,
+        gpointer   user_data)
+{
+  QuorumTimeline *self = QUORUM_TIMELINE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = GTK_IS_WINDOW (root) ? gtk_window_get_focus (GTK_WINDOW (root)) : NULL;
+
+  if (self->source == NULL || !gtk_widget_get_mapped (widget) || GTK_IS_EDITABLE (focus))
+    return FALSE;
+  return gtk_widget_activate_action (widget, user_data, NULL);
+}
+
 static void
 quorum_timeline_class_init (QuorumTimelineClass *klass)
 {
@@ -531,8 +558,7 @@ quorum_timeline_class_init (QuorumTimelineClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumTimeline, play_button);
   gtk_widget_class_bind_template_child (widget_class, QuorumTimeline, position_button);
   gtk_widget_class_bind_template_child (widget_class, QuorumTimeline, go_popover);
-  gtk_widget_class_bind_template_child (widget_class, QuorumTimeline, go_spin);
-  gtk_widget_class_bind_template_child (widget_class, QuorumTimeline, go_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTimeline, go_entry);
   gtk_widget_class_bind_template_child (widget_class, QuorumTimeline, rate_label);
   gtk_widget_class_bind_template_child (widget_class, QuorumTimeline, thumbnail_box);
   gtk_widget_class_bind_template_child (widget_class, QuorumTimeline, thumbnail);
@@ -564,14 +590,17 @@ quorum_timeline_init (QuorumTimeline *self)
   g_signal_connect_swapped (self->adjustment, "value-changed", G_CALLBACK (on_value_changed), self);
   g_signal_connect_swapped (self->go_popover, "show", G_CALLBACK (on_go_popover_show), self);
 
-  /* The keys work wherever the focus is in the window (a text field keeps
-   * its own arrows), and only while there is a video. */
+  /* The keys work wherever the focus is in the window, and only while
+   * there is a video. Before the window's own arrow keys (which move the
+   * focus), so in the capture phase; a text field keeps its keys. */
   shortcuts = gtk_shortcut_controller_new ();
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
                                           gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].modifiers),
-                                                            gtk_named_action_new (keys[i].action)));
+                                                            gtk_callback_action_new (on_key, (gpointer) keys[i].action,
+                                                                                     NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   update_actions (self);
   update_rate (self);

@@ -127,13 +127,22 @@ post (Worker *worker,
       GError *error)
 {
   Delivery *delivery = g_new0 (Delivery, 1);
+  GSource *idle;
 
   delivery->link = g_atomic_rc_box_acquire (worker->link);
   delivery->frame = frame;
   delivery->pixels = pixels != NULL ? g_bytes_ref (pixels) : NULL;
   delivery->stride = stride;
   delivery->error = error;
-  g_main_context_invoke_full (worker->context, G_PRIORITY_HIGH_IDLE, deliver, delivery, delivery_free);
+  /* Always on the main loop: g_main_context_invoke() would run it here
+   * while the loop is not running. */
+  idle = g_idle_source_new ();
+
+  g_source_set_priority (idle, G_PRIORITY_HIGH_IDLE);
+  g_source_set_callback (idle, deliver, delivery, delivery_free);
+  g_source_set_static_name (idle, "[quorum] video frame");
+  g_source_attach (idle, worker->context);
+  g_source_unref (idle);
 }
 
 static void
