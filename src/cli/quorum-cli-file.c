@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "quorum-cli.h"
+#include "quorum-error.h"
 
 /* How many files go up at once. */
 #define PARALLEL_UPLOADS 4
@@ -308,7 +309,8 @@ file_list (int    argc,
     .command = "file list",
     .summary = "List a project's files in upload order.",
     .description = "--json prints [{\"id\", \"name\", \"sha256\", \"media_type\", \"size\", \"width\",\n"
-                   "\"height\", \"frames\", \"fps\", \"has_existing\", \"created\"}, …].",
+                   "\"height\", \"frames\", \"fps\", \"has_existing\", \"created\", and for a video\n"
+                   "\"video\": {\"state\", \"progress\", \"error\"}}, …].",
     .owner = "project",
     .path = "/files",
     .columns = columns,
@@ -317,9 +319,119 @@ file_list (int    argc,
   return quorum_cli_list (&list, argc, argv);
 }
 
+/* “preparing 42%”, “ready”, “failed”, or “-” for an image. */
+static char *
+video_state (JsonObject *file)
+{
+  JsonObject *video;
+  const char *state;
+
+  if (!json_object_has_member (file, "video") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (file, "video")))
+    return g_strdup ("-");
+  video = json_object_get_object_member (file, "video");
+  state = json_object_get_string_member_with_default (video, "state", "?");
+  if (g_str_equal (state, "preparing"))
+    return g_strdup_printf ("preparing %.0f%%",
+                            100 * json_object_get_double_member_with_default (video, "progress", 0));
+  return g_strdup (state);
+}
+
+static gboolean
+is_state (JsonObject *file,
+          const char *state)
+{
+  JsonNode *video = json_object_get_member (file, "video");
+
+  return video != NULL && JSON_NODE_HOLDS_OBJECT (video) &&
+         g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (video), "state",
+                                                                NULL), state) == 0;
+}
+
+static int
+file_status (int    argc,
+             char **argv)
+{
+  g_auto(QuorumCliSession) session = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) files = NULL;
+  g_autofree gint64 *ids = NULL;
+  gboolean wait = FALSE, failed = FALSE;
+  const GOptionEntry entries[] = {
+    { "wait", 0, 0, G_OPTION_ARG_NONE, &wait, "Wait until no video is being prepared", NULL },
+    { NULL },
+  };
+
+  if (!quorum_cli_session_parse (&session, "file status", "FILE_ID…",
+                                 "Show files and where their videos' preparation stands.",
+                                 "After an upload the server prepares each video in the background: a\n"
+                                 "frame-exact proxy and its frame index (docs/video.md). One line per file:\n"
+                                 "ID, name, type, frames, and the video's state (preparing with its\n"
+                                 "progress, ready, failed) with the reason of a failure. --wait polls\n"
+                                 "every second until none is preparing. --json prints the files as\n"
+                                 "GET /files/{id} answers them. Exit status 1 when a preparation failed.",
+                                 entries, 1, -1, &argc, &argv))
+    return QUORUM_CLI_USAGE;
+  ids = g_new0 (gint64, argc);
+  for (int i = 1; i < argc; i++)
+    if (!quorum_cli_parse_id (argv[i], "FILE_ID", &ids[i], &error))
+      return quorum_cli_session_fail (&session, error);
+
+  for (;;)
+    {
+      gboolean preparing = FALSE;
+
+      g_clear_pointer (&files, json_array_unref);
+      files = json_array_new ();
+      for (int i = 1; i < argc; i++)
+        {
+          g_autoptr(JsonNode) reply = quorum_cli_call (&session, "GET", NULL, &error,
+                                                       "/files/%" G_GINT64_FORMAT, ids[i]);
+          if (reply == NULL)
+            return quorum_cli_session_fail (&session, error);
+          if (!JSON_NODE_HOLDS_OBJECT (reply))
+            {
+              g_set_error (&error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
+                           "the server's reply for file %" G_GINT64_FORMAT " is not an object", ids[i]);
+              return quorum_cli_session_fail (&session, error);
+            }
+          preparing |= is_state (json_node_get_object (reply), "preparing");
+          json_array_add_element (files, g_steal_pointer (&reply));
+        }
+      if (!wait || !preparing)
+        break;
+      g_usleep (G_USEC_PER_SEC);
+    }
+
+  for (guint i = 0; i < json_array_get_length (files); i++)
+    failed |= is_state (json_array_get_object_element (files, i), "failed");
+  if (session.json)
+    {
+      g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), files);
+      quorum_cli_print_json (node);
+    }
+  else
+    for (guint i = 0; i < json_array_get_length (files); i++)
+      {
+        JsonObject *file = json_array_get_object_element (files, i);
+        g_autofree char *state = video_state (file);
+        JsonNode *video = json_object_get_member (file, "video");
+        const char *why = NULL;
+
+        if (video != NULL && JSON_NODE_HOLDS_OBJECT (video) && is_state (file, "failed"))
+          why = json_object_get_string_member_with_default (json_node_get_object (video), "error", NULL);
+        printf ("%" G_GINT64_FORMAT "\t%s\t%s\t%" G_GINT64_FORMAT "\t%s%s%s\n",
+                json_object_get_int_member (file, "id"), json_object_get_string_member (file, "name"),
+                json_object_get_string_member (file, "media_type"),
+                json_object_get_int_member (file, "frames"), state, why ? ": " : "", why ? why : "");
+      }
+  return failed ? QUORUM_CLI_REFUSED : QUORUM_CLI_OK;
+}
+
 static const QuorumCliAction actions[] = {
   { "upload", "--project ID PATH|FOLDER|PATTERN…", "Upload images and videos", file_upload },
   { "list", "--project ID", "List a project's files", file_list },
+  { "status", "FILE_ID… [--wait]", "Show where videos' preparation stands", file_status },
 };
 
 int

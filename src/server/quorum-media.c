@@ -1016,14 +1016,15 @@ probe_video (const char      *path,
   if (streams == NULL)
     return FALSE;
   video = streams->data;
-  if (gst_discoverer_video_info_is_image (video) ||
-      gst_discoverer_video_info_get_framerate_denom (video) == 0 ||
-      gst_discoverer_video_info_get_framerate_num (video) == 0)
+  if (gst_discoverer_video_info_is_image (video))
     {
       gst_discoverer_stream_info_list_free (streams);
       return FALSE;
     }
-  fps = (double) gst_discoverer_video_info_get_framerate_num (video) /
+  /* A variable rate (0/1) is a video too. Frames and rate are estimates
+   * until the video is prepared: then they are its frame index's. */
+  fps = gst_discoverer_video_info_get_framerate_denom (video) == 0 ? 0 :
+        (double) gst_discoverer_video_info_get_framerate_num (video) /
         gst_discoverer_video_info_get_framerate_denom (video);
   duration = gst_discoverer_info_get_duration (result);
   info->media_type = g_intern_string ("video");

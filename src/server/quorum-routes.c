@@ -59,6 +59,8 @@ static const QuorumRoute route_table[] = {
   { "GET", "/api/v1/projects/{id}/files", FALSE, _quorum_server_list_files },
   { "GET", "/api/v1/files/{id}", FALSE, _quorum_server_get_file },
   { "GET", "/api/v1/files/{id}/content", FALSE, _quorum_server_download_file },
+  { "GET", "/api/v1/files/{id}/proxy", FALSE, _quorum_server_get_proxy },
+  { "GET", "/api/v1/files/{id}/frames", FALSE, _quorum_server_get_frames },
   { "GET", "/api/v1/files/{id}/existing", FALSE, _quorum_server_get_existing },
   { "PUT", "/api/v1/files/{id}/existing", FALSE, _quorum_server_set_existing },
   { "POST", "/api/v1/projects/{id}/import/coco", FALSE, _quorum_server_import_coco, QUORUM_ROUTE_BODY_IMPORT },

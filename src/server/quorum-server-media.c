@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "quorum-server"
 
+#include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "quorum-error.h"
 #include "quorum-media.h"
 #include "quorum-server-private.h"
+#include "quorum-video.h"
 #include "quorum-wire.h"
 
 /* A file name's longest, in bytes: what file systems keep. */
@@ -110,10 +112,22 @@ probe_in_thread (GTask        *task,
   ProbeJob *job = data;
   GError *error = NULL;
 
-  if (quorum_media_probe (job->upload->temp_path, job->name, job->max_pixels, &job->info, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  if (!quorum_media_probe (job->upload->temp_path, job->name, job->max_pixels, &job->info, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The discoverer reads headers; a video is one only when its frames decode. */
+  if (g_strcmp0 (job->info.media_type, "video") == 0 &&
+      !quorum_video_check_decodable (job->upload->temp_path, cancellable, &error))
+    {
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                               "body: “%s” is a video GStreamer cannot decode here: %s", job->name,
+                               error->message);
+      g_error_free (error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -139,6 +153,8 @@ probe_done (GObject      *source,
   else
     {
       json_object_remove_member (file, "existing");
+      if (json_object_has_member (file, "video"))
+        _quorum_server_prepare_video (request->server, job->sha256);
       _quorum_request_reply (request, existed ? SOUP_STATUS_OK : SOUP_STATUS_CREATED,
                              json_node_init_object (json_node_alloc (), file));
     }
@@ -354,26 +370,24 @@ _quorum_server_get_file (QuorumRequest *request)
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), file));
 }
 
-void
-_quorum_server_download_file (QuorumRequest *request)
+/* Answers with the file at @path: whole, or the one byte range asked
+ * for, with an ETag that names its content. */
+static void
+serve_file (QuorumRequest *request,
+            const char    *path,
+            const char    *etag,
+            const char    *content_type)
 {
-  g_autoptr(JsonObject) file = require_file (request, QUORUM_ROLE_VIEWER);
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (request->msg);
   SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (request->msg);
   g_autoptr(GError) error = NULL;
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *etag = NULL;
   const char *if_none_match;
   SoupRange *ranges = NULL;
   int n_ranges = 0;
   gsize length;
 
-  if (file == NULL)
-    return;
-  path = quorum_store_blob_path (request->server->store, json_object_get_string_member (file, "sha256"));
-  etag = g_strdup_printf ("\"%s\"", json_object_get_string_member (file, "sha256"));
   soup_message_headers_replace (response_headers, "ETag", etag);
   soup_message_headers_replace (response_headers, "Accept-Ranges", "bytes");
   soup_message_headers_replace (response_headers, "Cache-Control", "private, max-age=31536000, immutable");
@@ -405,7 +419,7 @@ _quorum_server_download_file (QuorumRequest *request)
       soup_message_headers_set_content_range (response_headers, ranges[0].start, ranges[0].end, length);
       soup_message_headers_free_ranges (request_headers, ranges);
       soup_server_message_set_status (request->msg, SOUP_STATUS_PARTIAL_CONTENT, NULL);
-      soup_server_message_set_response (request->msg, json_object_get_string_member (file, "media_type"),
+      soup_server_message_set_response (request->msg, content_type,
                                         SOUP_MEMORY_COPY, g_bytes_get_data (part, NULL),
                                         g_bytes_get_size (part));
       return;
@@ -421,7 +435,356 @@ _quorum_server_download_file (QuorumRequest *request)
     }
   soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
   soup_message_body_append_bytes (soup_server_message_get_response_body (request->msg), bytes);
-  soup_message_headers_set_content_type (response_headers, json_object_get_string_member (file, "media_type"), NULL);
+  soup_message_headers_set_content_type (response_headers, content_type, NULL);
+}
+
+void
+_quorum_server_download_file (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) file = require_file (request, QUORUM_ROLE_VIEWER);
+  g_autofree char *path = NULL;
+  g_autofree char *etag = NULL;
+
+  if (file == NULL)
+    return;
+  path = quorum_store_blob_path (request->server->store, json_object_get_string_member (file, "sha256"));
+  etag = g_strdup_printf ("\"%s\"", json_object_get_string_member (file, "sha256"));
+  serve_file (request, path, etag, json_object_get_string_member (file, "media_type"));
+}
+
+/* The file, when the caller may read it and its video is prepared; else
+ * replies why not and returns NULL. */
+static JsonObject *
+require_prepared_video (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) file = require_file (request, QUORUM_ROLE_VIEWER);
+  g_autoptr(GError) error = NULL;
+  JsonObject *video;
+  const char *state;
+
+  if (file == NULL)
+    return NULL;
+  if (!json_object_has_member (file, "video"))
+    {
+      g_set_error (&error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                   "file %" G_GINT64_FORMAT " is an image: it has no video proxy", request->ids[0]);
+      _quorum_request_reply_error (request, error);
+      return NULL;
+    }
+  video = json_object_get_object_member (file, "video");
+  state = json_object_get_string_member (video, "state");
+  if (g_str_equal (state, "failed"))
+    g_set_error (&error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                 "file %" G_GINT64_FORMAT ": the video's preparation failed: %s", request->ids[0],
+                 json_object_get_string_member_with_default (video, "error", "no reason given"));
+  else if (!g_str_equal (state, "ready"))
+    g_set_error (&error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                 "file %" G_GINT64_FORMAT ": the video is being prepared (%.0f%%); try again later",
+                 request->ids[0], 100 * json_object_get_double_member (video, "progress"));
+  if (error != NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return NULL;
+    }
+  return g_steal_pointer (&file);
+}
+
+void
+_quorum_server_get_proxy (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) file = require_prepared_video (request);
+  g_autofree char *path = NULL;
+  g_autofree char *etag = NULL;
+  const char *sha256;
+
+  if (file == NULL)
+    return;
+  sha256 = json_object_get_string_member (file, "sha256");
+  path = quorum_store_proxy_path (request->server->store, sha256);
+  etag = g_strdup_printf ("\"proxy-%s\"", sha256);
+  serve_file (request, path, etag, "video/webm");
+}
+
+void
+_quorum_server_get_frames (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) file = require_prepared_video (request);
+  g_autofree char *path = NULL;
+  g_autofree char *etag = NULL;
+  const char *sha256;
+
+  if (file == NULL)
+    return;
+  sha256 = json_object_get_string_member (file, "sha256");
+  path = quorum_store_frames_path (request->server->store, sha256);
+  etag = g_strdup_printf ("\"frames-%s\"", sha256);
+  serve_file (request, path, etag, "application/json");
+}
+
+/* ---- video preparation ------------------------------------------------- */
+
+/*
+ * After an upload a video is prepared (docs/video.md) by a worker thread,
+ * never on the main loop, one video at a time: the encoder already uses
+ * every core. The worker tells the main loop how far it is (at most once
+ * a second) and how it ended; only the main loop writes to the store. A
+ * preparation under way when the server stops is cancelled and its files
+ * stay “preparing”: the next start prepares them again.
+ */
+#define VIDEO_WORKERS 1
+#define PROGRESS_INTERVAL (G_USEC_PER_SEC)
+
+struct _QuorumVideoWork
+{
+  gatomicrefcount  ref;
+  /* NULL once stopped: news arriving after that are dropped. Main loop. */
+  QuorumServer    *server;
+  GThreadPool     *pool;
+  GCancellable    *cancellable;
+  /* The content queued or being prepared. Main loop. */
+  GHashTable      *queued;
+  GMainContext    *context;
+};
+
+typedef struct
+{
+  QuorumVideoWork *work;
+  char            *sha256;
+  char            *input;
+  char            *proxy;
+  char            *frames;
+  double           reported;
+  gint64           reported_at;
+} VideoJob;
+
+typedef struct
+{
+  QuorumVideoWork *work;
+  char            *sha256;
+  double           progress;
+  gboolean         done;
+  gboolean         ok;
+  gboolean         cancelled;
+  gint64           frames;
+  double           fps;
+  char            *why;
+} VideoNews;
+
+static QuorumVideoWork *
+video_work_ref (QuorumVideoWork *work)
+{
+  g_atomic_ref_count_inc (&work->ref);
+  return work;
+}
+
+static void
+video_work_unref (QuorumVideoWork *work)
+{
+  if (!g_atomic_ref_count_dec (&work->ref))
+    return;
+  g_clear_object (&work->cancellable);
+  g_clear_pointer (&work->queued, g_hash_table_unref);
+  g_main_context_unref (work->context);
+  g_free (work);
+}
+
+static void
+video_job_free (VideoJob *job)
+{
+  video_work_unref (job->work);
+  g_free (job->sha256);
+  g_free (job->input);
+  g_free (job->proxy);
+  g_free (job->frames);
+  g_free (job);
+}
+
+static void
+video_news_free (VideoNews *news)
+{
+  video_work_unref (news->work);
+  g_free (news->sha256);
+  g_free (news->why);
+  g_free (news);
+}
+
+static gboolean
+video_news_arrived (gpointer data)
+{
+  VideoNews *news = data;
+  QuorumServer *server = news->work->server;
+  g_autoptr(GError) error = NULL;
+  gboolean written = TRUE;
+
+  if (server == NULL)
+    return G_SOURCE_REMOVE;
+  if (!news->done)
+    written = quorum_store_set_video_progress (server->store, news->sha256, news->progress, &error);
+  else
+    {
+      g_hash_table_remove (news->work->queued, news->sha256);
+      if (news->ok)
+        written = quorum_store_set_video_ready (server->store, news->sha256, news->frames, news->fps,
+                                                &error);
+      else if (!news->cancelled)
+        {
+          g_message ("video %s: %s", news->sha256, news->why);
+          written = quorum_store_set_video_failed (server->store, news->sha256, news->why, &error);
+        }
+    }
+  if (!written)
+    g_warning ("video %s: cannot record its preparation: %s", news->sha256, error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+send_news (VideoJob  *job,
+           VideoNews *news)
+{
+  news->work = video_work_ref (job->work);
+  news->sha256 = g_strdup (job->sha256);
+  g_main_context_invoke_full (job->work->context, G_PRIORITY_DEFAULT, video_news_arrived, news,
+                              (GDestroyNotify) video_news_free);
+}
+
+static void
+video_progress (double   fraction,
+                gpointer user_data)
+{
+  VideoJob *job = user_data;
+  gint64 now = g_get_monotonic_time ();
+  VideoNews *news;
+
+  if (fraction - job->reported < 0.01 || now - job->reported_at < PROGRESS_INTERVAL)
+    return;
+  job->reported = fraction;
+  job->reported_at = now;
+  news = g_new0 (VideoNews, 1);
+  news->progress = fraction;
+  send_news (job, news);
+}
+
+/* An index already on disk (the same content in another project, or a
+ * run stopped between writing it and recording it) is kept. */
+static QuorumVideoIndex *
+read_index (const char  *frames_path,
+            GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (frames_path, &text, &length, error))
+    return NULL;
+  bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+  return quorum_video_index_new_from_bytes (bytes, error);
+}
+
+static void
+prepare_in_thread (gpointer data,
+                   gpointer user_data)
+{
+  VideoJob *job = data;
+  QuorumVideoWork *work = user_data;
+  g_autoptr(QuorumVideoIndex) index = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (job->proxy);
+  VideoNews *news = g_new0 (VideoNews, 1);
+
+  news->done = TRUE;
+  if (g_file_test (job->proxy, G_FILE_TEST_IS_REGULAR))
+    index = read_index (job->frames, NULL);
+  if (index == NULL)
+    {
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        g_set_error (&error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s", dir, g_strerror (errno));
+      else if (quorum_video_prepare (job->input, job->proxy, job->frames, video_progress, job,
+                                     work->cancellable, &error))
+        index = read_index (job->frames, &error);
+    }
+  if (index != NULL)
+    {
+      int fps_n, fps_d;
+
+      quorum_video_index_get_rate (index, &fps_n, &fps_d);
+      news->ok = TRUE;
+      news->frames = quorum_video_index_get_n_frames (index);
+      news->fps = (double) fps_n / fps_d;
+    }
+  else
+    {
+      news->cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      news->why = g_strdup (error->message);
+    }
+  send_news (job, news);
+  video_job_free (job);
+}
+
+void
+_quorum_server_prepare_video (QuorumServer *server,
+                              const char   *sha256)
+{
+  QuorumVideoWork *work = server->videos;
+  g_autoptr(GError) error = NULL;
+  VideoJob *job;
+
+  if (work == NULL)
+    {
+      work = server->videos = g_new0 (QuorumVideoWork, 1);
+      g_atomic_ref_count_init (&work->ref);
+      work->server = server;
+      work->cancellable = g_cancellable_new ();
+      work->queued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      work->context = g_main_context_ref_thread_default ();
+      work->pool = g_thread_pool_new_full (prepare_in_thread, work, (GDestroyNotify) video_job_free,
+                                           VIDEO_WORKERS, FALSE, &error);
+      if (work->pool == NULL)
+        {
+          g_warning ("cannot start preparing videos: %s", error->message);
+          return;
+        }
+    }
+  if (work->pool == NULL || g_hash_table_contains (work->queued, sha256))
+    return;
+  g_hash_table_add (work->queued, g_strdup (sha256));
+  job = g_new0 (VideoJob, 1);
+  job->work = video_work_ref (work);
+  job->sha256 = g_strdup (sha256);
+  job->input = quorum_store_blob_path (server->store, sha256);
+  job->proxy = quorum_store_proxy_path (server->store, sha256);
+  job->frames = quorum_store_frames_path (server->store, sha256);
+  job->reported = -1;
+  g_thread_pool_push (work->pool, job, NULL);
+}
+
+gboolean
+_quorum_server_videos_start (QuorumServer  *server,
+                             GError       **error)
+{
+  g_auto(GStrv) pending = quorum_store_videos_to_prepare (server->store, error);
+
+  if (pending == NULL)
+    return FALSE;
+  for (guint i = 0; pending[i] != NULL; i++)
+    _quorum_server_prepare_video (server, pending[i]);
+  return TRUE;
+}
+
+void
+_quorum_server_videos_stop (QuorumServer *server)
+{
+  QuorumVideoWork *work = g_steal_pointer (&server->videos);
+
+  if (work == NULL)
+    return;
+  /* Queued jobs are dropped, the running one is cancelled and waited for:
+   * what was not finished stays “preparing” for the next start. */
+  g_cancellable_cancel (work->cancellable);
+  if (work->pool != NULL)
+    g_thread_pool_free (work->pool, TRUE, TRUE);
+  work->pool = NULL;
+  work->server = NULL;
+  video_work_unref (work);
 }
 
 /* The project's existing instances of one file: its ground truth, the gold

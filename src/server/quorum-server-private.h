@@ -13,6 +13,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _QuorumVideoWork QuorumVideoWork;
+
 struct _QuorumServer
 {
   GObject      parent_instance;
@@ -42,7 +44,19 @@ struct _QuorumServer
   char                *dummy_hash;        /* what an unknown user's password is checked against */
   gint64               token_purge_interval; /* seconds */
   guint                token_purge;
+
+  /* video preparation (quorum-server-media.c) */
+  QuorumVideoWork     *videos;
 };
+
+/* quorum-server-media.c: videos are prepared one at a time in a worker
+ * thread after their upload; start queues those a previous run left
+ * unfinished, stop cancels the one under way (it stays “preparing”). */
+void     _quorum_server_prepare_video (QuorumServer  *server,
+                                       const char    *sha256);
+gboolean _quorum_server_videos_start  (QuorumServer  *server,
+                                       GError       **error);
+void     _quorum_server_videos_stop   (QuorumServer  *server);
 
 typedef struct _QuorumUpload QuorumUpload;
 
@@ -93,6 +107,8 @@ void _quorum_server_upload_file    (QuorumRequest *request);
 void _quorum_server_list_files     (QuorumRequest *request);
 void _quorum_server_get_file       (QuorumRequest *request);
 void _quorum_server_download_file  (QuorumRequest *request);
+void _quorum_server_get_proxy      (QuorumRequest *request);
+void _quorum_server_get_frames     (QuorumRequest *request);
 void _quorum_server_set_existing   (QuorumRequest *request);
 void _quorum_server_get_existing   (QuorumRequest *request);
 void _quorum_server_create_guide   (QuorumRequest *request);

@@ -867,6 +867,7 @@ quorum_server_finalize (GObject *object)
   g_clear_pointer (&self->committed, g_ptr_array_unref);
   g_clear_pointer (&self->held, g_ptr_array_unref);
   g_clear_handle_id (&self->reaper, g_source_remove);
+  _quorum_server_videos_stop (self);
   _quorum_server_accounts_stop (self);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
@@ -936,8 +937,10 @@ quorum_server_new (const char  *data_dir,
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_ended), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_ended), self);
   self->reaper = g_timeout_add (REAP_INTERVAL_MS, reap_connections, self);
-  /* Catch up on what a previous run did not finish scoring. */
+  /* Catch up on what a previous run did not finish scoring or preparing. */
   _quorum_server_score_consensus (self);
+  if (!_quorum_server_videos_start (self, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 

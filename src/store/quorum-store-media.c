@@ -11,7 +11,8 @@
 #include "quorum-store-private.h"
 
 #define FILE_COLUMNS "id, project_id AS project, sha256, name, media_type, size, width, height, " \
-                     "frames, fps, existing_json IS NOT NULL AS has_existing, created"
+                     "frames, fps, existing_json IS NOT NULL AS has_existing, created, " \
+                     "video_state, video_progress, video_error"
 
 char *
 quorum_store_blob_path (QuorumStore *store,
@@ -20,6 +21,89 @@ quorum_store_blob_path (QuorumStore *store,
   char prefix[3] = { sha256[0], sha256[1], '\0' };
 
   return g_build_filename (store->blob_dir, prefix, sha256, NULL);
+}
+
+static char *
+proxy_file (QuorumStore *store,
+            const char  *sha256,
+            const char  *suffix)
+{
+  g_autofree char *data_dir = g_path_get_dirname (store->blob_dir);
+  char prefix[3] = { sha256[0], sha256[1], '\0' };
+  g_autofree char *name = g_strconcat (sha256, suffix, NULL);
+
+  return g_build_filename (data_dir, "proxies", prefix, name, NULL);
+}
+
+char *
+quorum_store_proxy_path (QuorumStore *store,
+                         const char  *sha256)
+{
+  return proxy_file (store, sha256, ".webm");
+}
+
+char *
+quorum_store_frames_path (QuorumStore *store,
+                          const char  *sha256)
+{
+  return proxy_file (store, sha256, ".frames.json");
+}
+
+GStrv
+quorum_store_videos_to_prepare (QuorumStore  *store,
+                                GError      **error)
+{
+  g_autoptr(JsonNode) rows = _quorum_store_rows (store, error,
+                                                 "SELECT sha256 FROM files WHERE video_state = 'preparing' "
+                                                 "GROUP BY sha256 ORDER BY MIN (id)", NULL);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array;
+
+  if (rows == NULL)
+    return NULL;
+  array = json_node_get_array (rows);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_strv_builder_add (builder,
+                        json_object_get_string_member (json_array_get_object_element (array, i), "sha256"));
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+quorum_store_set_video_progress (QuorumStore  *store,
+                                 const char   *sha256,
+                                 double        progress,
+                                 GError      **error)
+{
+  return _quorum_store_write (store, NULL, error,
+                              "UPDATE files SET video_progress = ? "
+                              "WHERE sha256 = ? AND video_state = 'preparing'",
+                              "ds", CLAMP (progress, 0, 1), sha256) >= 0;
+}
+
+gboolean
+quorum_store_set_video_ready (QuorumStore  *store,
+                              const char   *sha256,
+                              gint64        frames,
+                              double        fps,
+                              GError      **error)
+{
+  return _quorum_store_write (store, NULL, error,
+                              "UPDATE files SET video_state = 'ready', video_progress = 1, "
+                              "video_error = NULL, frames = ?, fps = ? "
+                              "WHERE sha256 = ? AND media_type = 'video'",
+                              "ids", frames, fps, sha256) >= 0;
+}
+
+gboolean
+quorum_store_set_video_failed (QuorumStore  *store,
+                               const char   *sha256,
+                               const char   *why,
+                               GError      **error)
+{
+  return _quorum_store_write (store, NULL, error,
+                              "UPDATE files SET video_state = 'failed', video_error = ? "
+                              "WHERE sha256 = ? AND media_type = 'video'",
+                              "ss", why, sha256) >= 0;
 }
 
 char *
@@ -104,10 +188,11 @@ quorum_store_add_file (QuorumStore           *store,
     return json_object_get_int_member (same, "id");
   return _quorum_store_write (store, NULL, error,
                               "INSERT INTO files (project_id, sha256, name, media_type, size, width, "
-                              "height, frames, fps, created) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%s', 'now'))",
-                              "isssiiiid", project_id, info->sha256, name, info->media_type,
-                              info->size, info->width, info->height, info->frames, info->fps);
+                              "height, frames, fps, video_state, created) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%s', 'now'))",
+                              "isssiiiids", project_id, info->sha256, name, info->media_type,
+                              info->size, info->width, info->height, info->frames, info->fps,
+                              g_strcmp0 (info->media_type, "video") == 0 ? "preparing" : NULL);
 }
 
 static JsonObject *
@@ -117,6 +202,25 @@ file_object (JsonObject *row)
     {
       json_object_set_boolean_member (row, "has_existing",
                                       json_object_get_int_member (row, "has_existing") != 0);
+      /* A video's preparation: {"state", "progress", "error"}; none for images. */
+      if (!json_object_get_null_member (row, "video_state"))
+        {
+          JsonObject *video = json_object_new ();
+
+          json_object_set_string_member (video, "state",
+                                         json_object_get_string_member (row, "video_state"));
+          json_object_set_double_member (video, "progress",
+                                         json_object_get_double_member (row, "video_progress"));
+          if (json_object_get_null_member (row, "video_error"))
+            json_object_set_null_member (video, "error");
+          else
+            json_object_set_string_member (video, "error",
+                                           json_object_get_string_member (row, "video_error"));
+          json_object_set_object_member (row, "video", video);
+        }
+      json_object_remove_member (row, "video_state");
+      json_object_remove_member (row, "video_progress");
+      json_object_remove_member (row, "video_error");
     }
   return row;
 }

@@ -306,6 +306,15 @@ static const char * const migrations[] = {
   "  instances_json TEXT NOT NULL,"
   "  scores_json TEXT);"
   "CREATE INDEX consensus_undo_by_task ON consensus_undo (task_id, id);",
+
+  /* 17: a video's frame-exact proxy, prepared in the background after its
+   * upload (docs/video.md): where that stands, how far, and why it failed.
+   * NULL for images. Videos uploaded before are prepared at the next start. */
+  "ALTER TABLE files ADD COLUMN video_state TEXT"
+  "  CHECK (video_state IN ('preparing', 'ready', 'failed'));"
+  "ALTER TABLE files ADD COLUMN video_progress REAL NOT NULL DEFAULT 0;"
+  "ALTER TABLE files ADD COLUMN video_error TEXT;"
+  "UPDATE files SET video_state = 'preparing' WHERE media_type = 'video';",
 };
 
 void

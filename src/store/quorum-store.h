@@ -239,6 +239,31 @@ gint64      quorum_store_add_file        (QuorumStore           *store,
                                           const QuorumMediaInfo *info,
                                           gboolean              *existed,
                                           GError               **error);
+/* Where a video's prepared proxy and its frame index live, by the
+ * original's content: proxies/ab/abcdef….webm and ….frames.json. */
+char       *quorum_store_proxy_path      (QuorumStore           *store,
+                                          const char            *sha256);
+char       *quorum_store_frames_path     (QuorumStore           *store,
+                                          const char            *sha256);
+/* The content of the videos whose preparation is unfinished, oldest first. */
+GStrv       quorum_store_videos_to_prepare (QuorumStore         *store,
+                                          GError               **error);
+/* Where the preparation of every file with this content stands. Ready
+ * also sets the files' frames and fps to the index's: frame N is the
+ * index's. */
+gboolean    quorum_store_set_video_progress (QuorumStore        *store,
+                                          const char            *sha256,
+                                          double                 progress,
+                                          GError               **error);
+gboolean    quorum_store_set_video_ready (QuorumStore           *store,
+                                          const char            *sha256,
+                                          gint64                 frames,
+                                          double                 fps,
+                                          GError               **error);
+gboolean    quorum_store_set_video_failed (QuorumStore          *store,
+                                          const char            *sha256,
+                                          const char            *why,
+                                          GError               **error);
 JsonObject *quorum_store_get_file        (QuorumStore           *store,
                                           gint64                 file_id,
                                           GError               **error);

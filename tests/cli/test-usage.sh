@@ -134,7 +134,7 @@ check "then this machine is signed out: exit 1" "[ $status -eq 1 ]"
 for command in "" login logout "org create" "org list" "org add-member" "user create" "user list" \
                "user passwd" "user set-password" "user disable" "user enable" "user revoke-tokens" \
                "project create" "project list" "project members" "label add" "label list" \
-               "file upload" "file list" "guide new" "guide update" "guide list" \
+               "file upload" "file list" "file status" "guide new" "guide update" "guide list" \
                "credential new" "credential grant" "credential revoke" "credential list" \
                "job new" "job files" "job launch" "job status" "job stats" "job list" \
                "task list" "task assign" "task add-reader" "task release" \

@@ -503,6 +503,10 @@ ROWS = [
     # its gold only by reviewers and up who take no exam on it (the walk).
     Row("GET /files/{id}", "/files/{gold_file}", member("viewer", 200, org=200, market=200)),
     Row("GET /files/{id}/content", "/files/{gold_file}/content", member("viewer", 200, org=200, market=200)),
+    # A video's proxy and frame index: the media route's readers; the gold
+    # file is an image, so they are told it has none (422) and others the usual.
+    Row("GET /files/{id}/proxy", "/files/{gold_file}/proxy", member("viewer", 422, org=422, market=422)),
+    Row("GET /files/{id}/frames", "/files/{gold_file}/frames", member("viewer", 422, org=422, market=422)),
     Row("GET /files/{id}/existing", "/files/{gold_file}/existing", member("reviewer", 200)),
     Row("PUT /files/{id}/existing", "/files/{gold_file}/existing", member("editor", 200), body=lambda c, ids: {"instances": GOLD_SETS["g1"]}),
     Row("POST /projects/{id}/import/coco", "/projects/{project}/import/coco?mode=append", member("editor", 200), body=COCO),
