@@ -7,10 +7,15 @@
 #include <gst/gst.h>
 #include <gdk/x11/gdkx.h>
 
+#include "app-test-server.h"
 #include "quorum-canvas.h"
+#include "quorum-session.h"
 #include "quorum-timeline.h"
 #include "quorum-video-source.h"
+#include "quorum-video-task.h"
 #include "video-clip.h"
+
+#define ROOT_PASSWORD "video-task-root-password"
 
 #define N_FRAMES 120
 
@@ -132,9 +137,9 @@ fixture_tear_down (Fixture       *fixture,
 
 /* The number the canvas's texture shows, read from its pixels. */
 static gint
-canvas_number (Fixture *fixture)
+texture_number (QuorumCanvas *canvas)
 {
-  GdkTexture *texture = quorum_canvas_get_image (fixture->canvas);
+  GdkTexture *texture = quorum_canvas_get_image (canvas);
   int width, height;
   g_autofree guint8 *pixels = NULL;
 
@@ -147,17 +152,29 @@ canvas_number (Fixture *fixture)
   return clip_read_number (pixels, width, height, width * 4);
 }
 
+static gint
+canvas_number (Fixture *fixture)
+{
+  return texture_number (fixture->canvas);
+}
+
 /* The frame number the timeline displays. */
 static gint
-displayed_number (Fixture *fixture)
+timeline_number (QuorumTimeline *timeline)
 {
-  const char *text = quorum_timeline_get_position_text (fixture->timeline);
+  const char *text = quorum_timeline_get_position_text (timeline);
   guint frame, n_frames;
 
   g_assert_nonnull (text);
   g_assert_cmpint (sscanf (text, "Frame %u of %u", &frame, &n_frames), ==, 2);
   g_assert_cmpuint (n_frames, ==, N_FRAMES);
   return frame;
+}
+
+static gint
+displayed_number (Fixture *fixture)
+{
+  return timeline_number (fixture->timeline);
 }
 
 static gboolean
@@ -180,12 +197,12 @@ window_focused (gpointer data)
 /* Presses @keys (xdotool's names) on the window through the X server, as a
  * user's keyboard does. */
 static void
-press (Fixture    *fixture,
-       const char *keys)
+press_on (GtkWindow  *window,
+          const char *keys)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (
-                                                   gtk_native_get_surface (GTK_NATIVE (fixture->window))));
+                                                   gtk_native_get_surface (GTK_NATIVE (window))));
   g_auto(GStrv) argv = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) split = g_strsplit (keys, " ", -1);
@@ -198,6 +215,13 @@ press (Fixture    *fixture,
   g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+press (Fixture    *fixture,
+       const char *keys)
+{
+  press_on (fixture->window, keys);
 }
 
 static void
@@ -253,6 +277,8 @@ test_keys (Fixture       *fixture,
   iterate (200);
   press (fixture, "7 7 Return");
   check_frame (fixture, 77);
+  /* The popover is gone: the keys are the window's again. */
+  iterate (300);
   /* Backward steps after a jump: each is a frame the decoder passed. */
   press (fixture, "Left Left");
   check_frame (fixture, 75);
@@ -297,12 +323,157 @@ test_play_loop (Fixture       *fixture,
   g_assert_cmpfloat (quorum_video_source_get_rate (fixture->source), ==, 0.25);
 }
 
+/* ---- a video task on a real server ------------------------------------- */
+
+static AppTestServer server;
+
+static gboolean
+work_shown (gpointer window)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (app_test_child (window, "stack")), "work") == 0;
+}
+
+static gboolean
+video_ready (gpointer data)
+{
+  gint64 file = *(gint64 *) data;
+  g_autoptr(JsonNode) node = app_test_callf (server.admin, "GET", NULL, "/files/%" G_GINT64_FORMAT, file);
+  JsonObject *video = json_object_get_object_member (json_node_get_object (node), "video");
+
+  g_assert_nonnull (video);
+  if (g_test_verbose ())
+    g_printerr ("video %s %g\n", json_object_get_string_member (video, "state"),
+                json_object_get_double_member_with_default (video, "progress", -1));
+  g_assert_cmpstr (json_object_get_string_member (video, "state"), !=, "failed");
+  if (g_str_equal (json_object_get_string_member (video, "state"), "ready"))
+    return TRUE;
+  g_usleep (50000);
+  return FALSE;
+}
+
+static QuorumTimeline *
+window_timeline (void)
+{
+  return app_test_child (server.window, "timeline");
+}
+
+static QuorumCanvas *
+window_canvas (void)
+{
+  return app_test_child (server.window, "canvas");
+}
+
+static gboolean
+task_frame_shown (gpointer data)
+{
+  QuorumVideoSource *source = quorum_timeline_get_source (window_timeline ());
+
+  return source != NULL && quorum_video_source_get_texture (source) != NULL &&
+         quorum_canvas_get_image (window_canvas ()) == quorum_video_source_get_texture (source);
+}
+
+static void
+check_task_frame (gint expected)
+{
+  app_test_iterate (100);
+  g_assert_true (app_test_wait_until (task_frame_shown, NULL));
+  g_assert_cmpint (timeline_number (window_timeline ()), ==, expected);
+  g_assert_cmpint (texture_number (window_canvas ()), ==, expected);
+}
+
+static void
+step_and_jump (void)
+{
+  GtkWindow *window = GTK_WINDOW (server.window);
+
+  g_assert_true (app_test_wait_until (task_frame_shown, NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window_timeline ())));
+  check_task_frame (0);
+  press_on (window, "Right Right");
+  check_task_frame (2);
+  press_on (window, "shift+Right");
+  check_task_frame (12);
+  press_on (window, "Left");
+  check_task_frame (11);
+  press_on (window, "End");
+  check_task_frame (N_FRAMES - 1);
+  press_on (window, "shift+Left Left");
+  check_task_frame (N_FRAMES - 12);
+  press_on (window, "Home");
+  check_task_frame (0);
+}
+
+/* Uploaded, prepared by the server, opened as a task: the frame shown is
+ * the one displayed after every key; then, with the server gone, the same
+ * task opens from what the first opening downloaded. */
+static void
+test_task (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) file = NULL;
+  g_autoptr(JsonNode) task = NULL;
+  g_autofree char *clip = NULL;
+  g_autofree char *proxy = NULL;
+  gint64 file_id, job, task_id;
+
+  if (g_find_program_in_path ("xdotool") == NULL)
+    {
+      if (g_getenv ("CI") != NULL)
+        g_error ("xdotool is not installed (build-aux/install-deps installs it)");
+      g_test_skip ("xdotool is not installed");
+      return;
+    }
+  app_test_server_make_home (&server, "quorum-test-video-task-XXXXXX");
+  app_test_server_start (&server, ROOT_PASSWORD);
+  json_node_unref (app_test_call (server.admin, "POST", "/projects", "{\"name\": \"Videos\"}"));
+  clip = g_build_filename (server.home, "clip.webm", NULL);
+  g_assert_true (clip_make (CLIP_VP9_WEBM, clip, 640, 360, 30, N_FRAMES, NULL, &error));
+  g_assert_no_error (error);
+  file = quorum_client_upload_sync (server.admin, 1, clip, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  file_id = json_object_get_int_member (json_node_get_object (file), "id");
+  {
+    gint64 end = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+    while (!video_ready (&file_id))
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+  }
+  job = app_test_call_id (server.admin, "POST", "/projects/1/jobs",
+                          g_strdup_printf ("{\"settings\": {\"name\": \"Video\", \"passes_per_file\": 1,"
+                                           " \"review_frequency\": 0}, \"files\": [%" G_GINT64_FORMAT "]}", file_id));
+  json_node_unref (app_test_callf (server.admin, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/launch", job));
+  task = app_test_callf (server.admin, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/next", job);
+  task_id = json_object_get_int_member (json_node_get_object (task), "id");
+
+  app_test_server_open_window (&server, 1024, 700);
+  gtk_editable_set_text (app_test_child (server.window, "server_row"), server.address);
+  gtk_editable_set_text (app_test_child (server.window, "user_row"), "root");
+  gtk_editable_set_text (app_test_child (server.window, "password_row"), ROOT_PASSWORD);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.sign-in", NULL));
+  g_assert_true (app_test_wait_until (work_shown, server.window));
+
+  quorum_window_open_task (server.window, task_id);
+  step_and_jump ();
+  quorum_video_task_get_paths (quorum_session_get_cache (quorum_window_get_session (server.window)), file_id,
+                               &proxy, NULL);
+  g_assert_true (g_file_test (proxy, G_FILE_TEST_IS_REGULAR));
+
+  /* Offline: the server is gone, the task and its video are here. */
+  g_subprocess_send_signal (server.process, SIGKILL);
+  g_subprocess_wait (server.process, NULL, NULL);
+  quorum_window_open_task (server.window, 0);
+  quorum_window_open_task (server.window, task_id);
+  step_and_jump ();
+  app_test_server_stop (&server);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   gst_init (&argc, &argv);
   gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
   if (gdk_display_get_default () == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
     {
       g_printerr ("no X display: run under xvfb-run (make test does)\n");
@@ -315,5 +486,7 @@ main (int    argc,
     }
   g_test_add ("/video/keys", Fixture, NULL, fixture_set_up, test_keys, fixture_tear_down);
   g_test_add ("/video/play-loop", Fixture, NULL, fixture_set_up, test_play_loop, fixture_tear_down);
+  if (g_getenv ("QUORUM_SERVER_BIN") != NULL)
+    g_test_add_func ("/video/task", test_task);
   return g_test_run ();
 }
