@@ -368,6 +368,15 @@ quorum_video_task_set_instances (QuorumVideoTask *self,
   show_frame_instances (self);
 }
 
+void
+quorum_video_task_set_frame_cache_limit (QuorumVideoTask *self,
+                                         guint64          limit)
+{
+  g_return_if_fail (QUORUM_IS_VIDEO_TASK (self));
+  if (self->source != NULL)
+    quorum_video_source_set_cache_limit (self->source, limit);
+}
+
 QuorumVideoSource *
 quorum_video_task_get_source (QuorumVideoTask *self)
 {

@@ -63,6 +63,9 @@ gboolean           quorum_video_task_download_finish (GAsyncResult        *resul
  * timeline marks the frames that hold any. */
 void               quorum_video_task_set_instances (QuorumVideoTask     *self,
                                                     GPtrArray           *instances);
+/* The video-frame-cache preference changed: the open video keeps to it. */
+void               quorum_video_task_set_frame_cache_limit (QuorumVideoTask *self,
+                                                    guint64              limit);
 QuorumVideoSource *quorum_video_task_get_source    (QuorumVideoTask     *self);
 double             quorum_video_task_get_progress  (QuorumVideoTask     *self);
 /* Stops the video and leaves the canvas and the timeline empty. */

@@ -996,6 +996,13 @@ quorum_window_class_init (QuorumWindowClass *klass)
 }
 
 static void
+on_video_frame_cache (QuorumWindow *self)
+{
+  quorum_video_task_set_frame_cache_limit (self->video_task,
+                                           g_settings_get_uint64 (self->settings, "video-frame-cache"));
+}
+
+static void
 quorum_window_init (QuorumWindow *self)
 {
   self->tool = g_strdup ("select");
@@ -1006,6 +1013,8 @@ quorum_window_init (QuorumWindow *self)
 
   self->settings = g_settings_new (APP_ID);
   self->video_task = quorum_video_task_new (self->canvas, self->timeline);
+  g_signal_connect_object (self->settings, "changed::video-frame-cache", G_CALLBACK (on_video_frame_cache), self,
+                           G_CONNECT_SWAPPED);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));

@@ -316,6 +316,19 @@ test_play_loop (Fixture       *fixture,
   g_assert_true (wait_until (frame_shown, fixture));
   g_assert_cmpint (canvas_number (fixture), ==, (gint) quorum_video_source_get_frame (fixture->source));
 
+  /* One mark per frame that holds instances, however many it holds. */
+  {
+    const guint frames[] = { 40, 3, 40, 7, 3 };
+
+    quorum_timeline_set_marks (fixture->timeline, frames, G_N_ELEMENTS (frames));
+    g_assert_cmpuint (quorum_timeline_get_n_marks (fixture->timeline), ==, 3);
+  }
+
+  /* A smaller frame memory applies at once. */
+  quorum_video_source_set_cache_limit (fixture->source, 2 * 640 * 360 * 4);
+  g_assert_cmpuint (quorum_frame_cache_get_size (quorum_video_source_get_cache (fixture->source)), <=,
+                    2 * 640 * 360 * 4);
+
   /* Faster and slower stay within 0.25× and 4×. */
   quorum_video_source_set_rate (fixture->source, 10);
   g_assert_cmpfloat (quorum_video_source_get_rate (fixture->source), ==, 4.0);
