@@ -43,6 +43,8 @@ void                  quorum_canvas_show_image          (QuorumCanvas     *self,
                                                          QuorumTiledImage *tiles,
                                                          int               width,
                                                          int               height);
+void                  quorum_canvas_show_frame          (QuorumCanvas     *self,
+                                                         GdkTexture       *frame);
 double                quorum_canvas_get_image_detail    (QuorumCanvas     *self);
 int                   quorum_canvas_get_image_width     (QuorumCanvas     *self);
 int                   quorum_canvas_get_image_height    (QuorumCanvas     *self);

@@ -22,6 +22,7 @@ struct _QuorumPreferencesWindow
   GtkScale             *fill_opacity_scale;
   GtkAdjustment        *autosave_interval;
   GtkAdjustment        *cache_size;
+  GtkAdjustment        *video_frame_cache;
 };
 
 G_DEFINE_FINAL_TYPE (QuorumPreferencesWindow, quorum_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -105,6 +106,7 @@ quorum_preferences_window_class_init (QuorumPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumPreferencesWindow, fill_opacity);
   gtk_widget_class_bind_template_child (widget_class, QuorumPreferencesWindow, autosave_interval);
   gtk_widget_class_bind_template_child (widget_class, QuorumPreferencesWindow, cache_size);
+  gtk_widget_class_bind_template_child (widget_class, QuorumPreferencesWindow, video_frame_cache);
   gtk_widget_class_bind_template_child (widget_class, QuorumPreferencesWindow, fill_opacity_scale);
 }
 
@@ -123,6 +125,9 @@ quorum_preferences_window_init (QuorumPreferencesWindow *self)
   g_settings_bind (self->settings, "autosave-interval", self->autosave_interval, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (self->settings, "cache-size", self->cache_size, "value",
+                                G_SETTINGS_BIND_DEFAULT, mib_get_mapping, mib_set_mapping,
+                                NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "video-frame-cache", self->video_frame_cache, "value",
                                 G_SETTINGS_BIND_DEFAULT, mib_get_mapping, mib_set_mapping,
                                 NULL, NULL);
 }

@@ -143,6 +143,8 @@ _quorum_window_close_task (QuorumWindow *self)
   quorum_guide_images_clear (self->guide_images);
   self->loading = TRUE;
   quorum_canvas_set_instances (self->canvas, NULL);
+  quorum_video_task_close (self->video_task);
+  quorum_canvas_clear_layers (self->canvas);
   quorum_canvas_set_image (self->canvas, NULL);
   self->loading = FALSE;
   quorum_guide_view_set_markdown (self->guide_view, "");
@@ -247,6 +249,7 @@ typedef struct {
   JsonNode     *view;
   gint64        file;
   QuorumImageLoader *loader;
+  gboolean      video;
   gboolean      shown;         /* on the canvas, by its preview or whole */
 } Opening;
 
@@ -324,11 +327,20 @@ show_opened_task (Opening *opening)
   /* The label list gives the canvas the labels' colours. */
   quorum_label_list_set_schema (self->label_list, self->schema);
   quorum_attribute_editor_set_schema (self->attribute_editor, self->schema);
-  quorum_canvas_show_image (self->canvas, quorum_image_loader_get_best (opening->loader),
-                            quorum_image_loader_get_tiles (opening->loader),
-                            quorum_image_loader_get_width (opening->loader),
-                            quorum_image_loader_get_height (opening->loader));
+  /* A video's frames reach the canvas by themselves (QuorumVideoTask). */
+  if (opening->loader != NULL)
+    quorum_canvas_show_image (self->canvas, quorum_image_loader_get_best (opening->loader),
+                              quorum_image_loader_get_tiles (opening->loader),
+                              quorum_image_loader_get_width (opening->loader),
+                              quorum_image_loader_get_height (opening->loader));
   opening->shown = TRUE;
+  if (opening->video)
+    {
+      /* Each frame shows its own instances, read-only until video
+       * annotation comes: the canvas's list (what is saved) stays empty. */
+      quorum_video_task_set_instances (self->video_task, instances);
+      g_clear_pointer (&instances, g_ptr_array_unref);
+    }
   quorum_canvas_set_instances (self->canvas, instances);
   /* After the instances: the list is rebuilt from the canvas's instances
    * here, as setting them is not an edit and emits no instances-changed. */
@@ -351,7 +363,7 @@ show_opened_task (Opening *opening)
                                                 : "");
 
   item = quorum_task_list_find_task (self->tasks, opening->task);
-  if (item != NULL && quorum_image_loader_get_thumbnail (opening->loader) != NULL)
+  if (item != NULL && opening->loader != NULL && quorum_image_loader_get_thumbnail (opening->loader) != NULL)
     quorum_task_item_set_thumbnail (item, GDK_PAINTABLE (quorum_image_loader_get_thumbnail (opening->loader)));
   title = g_strdup (file_info != NULL ? json_object_get_string_member_with_default (file_info, "name", _("Task"))
                                        : _("Task"));
@@ -361,6 +373,8 @@ show_opened_task (Opening *opening)
   gtk_stack_set_visible_child_name (self->canvas_stack, "canvas");
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
   show_review (self, view);
+  if (opening->video)
+    quorum_canvas_set_editable (self->canvas, FALSE);
   _quorum_window_update_actions (self);
   _quorum_window_time_first_task (self);
 }
@@ -420,6 +434,38 @@ image_loaded (GObject      *source,
   opening_free (opening);
 }
 
+static void
+video_progress (QuorumVideoTask *video_task,
+                GParamSpec      *pspec,
+                QuorumWindow    *self)
+{
+  double progress = quorum_video_task_get_progress (video_task);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->canvas_progress), progress >= 0);
+  if (progress >= 0)
+    gtk_progress_bar_set_fraction (self->canvas_progress, progress);
+}
+
+static void
+video_opened (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Opening *opening = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!quorum_video_task_open_finish (QUORUM_VIDEO_TASK (source), result, &error))
+    {
+      if (opening_is_current (opening) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _quorum_window_show_task_error (opening->window, error->message);
+    }
+  else if (opening_is_current (opening))
+    show_opened_task (opening);
+  if (opening_is_current (opening))
+    gtk_widget_set_visible (GTK_WIDGET (opening->window->canvas_progress), FALSE);
+  opening_free (opening);
+}
+
 /* With the task's view: its file from the media cache, downloading it
  * first when it is not there. */
 static void
@@ -436,6 +482,17 @@ open_view (Opening *opening)
       return;
     }
   _quorum_window_time_step (self, "task view received");
+  opening->video = quorum_video_task_is_video (_quorum_window_object_member (json_node_get_object (opening->view),
+                                                                             "file_info"));
+  if (opening->video)
+    {
+      g_signal_handlers_disconnect_by_func (self->video_task, video_progress, self);
+      g_signal_connect (self->video_task, "notify::progress", G_CALLBACK (video_progress), self);
+      quorum_video_task_open_async (self->video_task, _quorum_window_cache_of (self), _quorum_window_client_of (self),
+                                    opening->file, g_settings_get_uint64 (self->settings, "video-frame-cache"),
+                                    self->open_cancellable, video_opened, opening);
+      return;
+    }
   opening->loader = quorum_image_loader_new (_quorum_window_cache_of (self), _quorum_window_client_of (self), opening->file);
   g_signal_connect (opening->loader, "notify::progress", G_CALLBACK (on_progress), opening);
   g_signal_connect (opening->loader, "notify::preview", G_CALLBACK (on_preview), opening);

@@ -13,6 +13,8 @@
 #include "quorum-sign-in-page.h"
 #include "quorum-sync-indicator.h"
 #include "quorum-task-list.h"
+#include "quorum-timeline.h"
+#include "quorum-video-task.h"
 #include "quorum-window.h"
 
 G_BEGIN_DECLS
@@ -41,6 +43,7 @@ struct _QuorumWindow
   GtkProgressBar       *canvas_progress;
   AdwStatusPage        *canvas_error_page;
   QuorumCanvas         *canvas;
+  QuorumTimeline       *timeline;
   GtkWidget            *side_panel;
   AdwViewStack         *side_stack;
   QuorumGuideView      *guide_view;
@@ -74,6 +77,9 @@ struct _QuorumWindow
   QuorumExamCatalogue  *exam_catalogue;
   QuorumCredentialsWindow *credentials_window;
   gint64                exam_job;
+
+  /* the open task's video, when it is one */
+  QuorumVideoTask      *video_task;
 
   /* the pictures of the open task's guide */
   QuorumGuideImages    *guide_images;

@@ -884,6 +884,7 @@ quorum_window_dispose (GObject *object)
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (quorum_session_get_sync (self->session), self);
   g_clear_object (&self->session);
+  g_clear_object (&self->video_task);
   gtk_widget_dispose_template (GTK_WIDGET (object), QUORUM_TYPE_WINDOW);
   g_clear_object (&self->guide_images);
   G_OBJECT_CLASS (quorum_window_parent_class)->dispose (object);
@@ -925,6 +926,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (QUORUM_TYPE_CANVAS);
+  g_type_ensure (QUORUM_TYPE_TIMELINE);
   g_type_ensure (QUORUM_TYPE_GUIDE_VIEW);
   g_type_ensure (QUORUM_TYPE_LABEL_LIST);
   g_type_ensure (QUORUM_TYPE_INSTANCE_LIST);
@@ -950,6 +952,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas_progress);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas_error_page);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_panel);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, guide_view);
@@ -1007,6 +1010,13 @@ quorum_window_class_init (QuorumWindowClass *klass)
 }
 
 static void
+on_video_frame_cache (QuorumWindow *self)
+{
+  quorum_video_task_set_frame_cache_limit (self->video_task,
+                                           g_settings_get_uint64 (self->settings, "video-frame-cache"));
+}
+
+static void
 quorum_window_init (QuorumWindow *self)
 {
   self->tool = g_strdup ("select");
@@ -1016,6 +1026,9 @@ quorum_window_init (QuorumWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
+  self->video_task = quorum_video_task_new (self->canvas, self->timeline);
+  g_signal_connect_object (self->settings, "changed::video-frame-cache", G_CALLBACK (on_video_frame_cache), self,
+                           G_CONNECT_SWAPPED);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
