@@ -55,15 +55,17 @@ struct _QuorumReviewPanel
   GHashTable          *stars;          /* candidate instance id → 1…5 */
   GHashTable          *missing;        /* gold ids */
   double               gold_score;
-  gboolean             rating_sending;
-  gboolean             rating_dirty;
 
-  /* a step on the server under way, and a decision waiting for one */
+  /* what waits in the outbox (docs/offline.md) */
   gboolean             busy;
-  int                  decision;       /* 0 none, 1 accept, -1 reject */
+  int                  decision;       /* 0 none, 1 accept, -1 reject: queued */
   char                *comments;
+  guint                conflicts_before; /* the task's conflict copies when it was queued */
+  gboolean             told_offline;
+  gboolean             steps_waiting;  /* consensus steps queued: the output shown is the expected one */
+  GPtrArray           *outputs;        /* of char *: the output before each step queued here, for Undo */
+  QuorumCache         *watched_cache;
   QuorumSync          *watched_sync;
-  gulong               pending_handler;
 };
 
 /* quorum-review-panel.c: the widgets */
@@ -96,5 +98,6 @@ AdwMessageDialog *_quorum_review_panel_text_dialog           (QuorumReviewPanel 
 /* quorum-review-steps.c: what goes to the server */
 void              _quorum_review_panel_add_step_actions      (QuorumReviewPanel *self);
 void              _quorum_review_panel_stop_waiting          (QuorumReviewPanel *self);
+void              _quorum_review_panel_watch_outbox          (QuorumReviewPanel *self);
 
 G_END_DECLS

@@ -433,15 +433,25 @@ read_rating (QuorumReviewPanel *self)
   JsonNode *suggested = json_object_get_member (self->view, "suggested");
   JsonObject *source = NULL;
 
+  g_autofree char *queued = quorum_cache_get_queued (quorum_session_get_cache (self->session), self->task_id,
+                                                     QUORUM_CACHE_OP_RATING);
+  g_autoptr(JsonNode) waiting = queued != NULL ? quorum_wire_parse_bytes (queued, strlen (queued), NULL) : NULL;
+
   g_hash_table_remove_all (self->stars);
   g_hash_table_remove_all (self->missing);
-  /* The reviewer's own rating once saved, else Quorum's suggestion. */
-  if (rating != NULL && JSON_NODE_HOLDS_OBJECT (rating))
+  /* The reviewer's rating still in the outbox, else their own once saved,
+   * else Quorum's suggestion. */
+  if (waiting != NULL && JSON_NODE_HOLDS_OBJECT (waiting))
+    source = json_node_get_object (waiting);
+  else if (rating != NULL && JSON_NODE_HOLDS_OBJECT (rating))
     source = json_node_get_object (rating);
   else if (suggested != NULL && JSON_NODE_HOLDS_OBJECT (suggested))
     source = json_node_get_object (suggested);
   if (source == NULL)
     return;
+  /* A rating in the outbox has no score yet: the last the server gave. */
+  self->gold_score = json_object_get_double_member_with_default (
+    rating != NULL && JSON_NODE_HOLDS_OBJECT (rating) ? json_node_get_object (rating) : source, "gold_score", 0);
   if (json_object_has_member (source, "stars") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (source, "stars")))
     {
@@ -461,7 +471,6 @@ read_rating (QuorumReviewPanel *self)
       for (guint i = 0; i < json_array_get_length (missing); i++)
         g_hash_table_add (self->missing, g_strdup (json_array_get_string_element (missing, i)));
     }
-  self->gold_score = json_object_get_double_member_with_default (source, "gold_score", 0);
 }
 
 void
@@ -763,7 +772,8 @@ reset (QuorumReviewPanel *self)
   g_hash_table_remove_all (self->missing);
   self->kind = QUORUM_REVIEW_NONE;
   self->task_id = self->job_id = 0;
-  self->busy = self->rating_sending = self->rating_dirty = FALSE;
+  self->busy = self->steps_waiting = self->told_offline = FALSE;
+  g_ptr_array_set_size (self->outputs, 0);
   self->decision = 0;
   self->gold_score = 0;
   g_simple_action_set_state (G_SIMPLE_ACTION (action (self, "focus")), g_variant_new_boolean (FALSE));
@@ -1009,6 +1019,8 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
       break;
     }
 
+  _quorum_review_panel_watch_outbox (self);
+
   comments = json_object_get_string_member_with_default (view, "comments", NULL);
   if (comments != NULL && *comments != '\0')
     {
@@ -1171,6 +1183,7 @@ quorum_review_panel_finalize (GObject *object)
   g_clear_pointer (&self->pass_colors, g_hash_table_unref);
   g_clear_pointer (&self->comment_rows, g_ptr_array_unref);
   g_clear_pointer (&self->pins, json_array_unref);
+  g_clear_pointer (&self->outputs, g_ptr_array_unref);
   g_clear_pointer (&self->missing, g_hash_table_unref);
   g_free (self->comments);
   G_OBJECT_CLASS (quorum_review_panel_parent_class)->finalize (object);
@@ -1227,6 +1240,7 @@ quorum_review_panel_init (QuorumReviewPanel *self)
   self->pass_colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->comment_rows = g_ptr_array_new ();
   self->pins = json_array_new ();
+  self->outputs = g_ptr_array_new_with_free_func (g_free);
   self->missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), entries, G_N_ELEMENTS (entries), self);

@@ -4,15 +4,17 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "quorum-review-panel-private.h"
+#include "quorum-wire.h"
 
 /*
  * What the review panel sends to the server: the exam rating, the
- * consensus steps and the decision.
+ * consensus steps and the decision, all through the outbox
+ * (docs/offline.md), so that they are kept before they are sent, go in
+ * order and survive a killed app or a server that does not answer.
  */
-
-static void try_decision (QuorumReviewPanel *self);
 
 /* ---- the exam rating ---------------------------------------------------------- */
 
@@ -43,66 +45,26 @@ rating_body (QuorumReviewPanel *self)
   return json_builder_get_root (builder);
 }
 
-static void save_rating (QuorumReviewPanel *self);
-
-static void
-rating_saved (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(QuorumReviewPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self->rating_sending = FALSE;
-  if (reply == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The rating could not be saved: %s"), error->message);
-
-      self->rating_dirty = FALSE;
-      self->decision = 0;
-      _quorum_review_panel_toast (self, message);
-      return;
-    }
-  if (JSON_NODE_HOLDS_OBJECT (reply))
-    {
-      JsonObject *rating = json_node_get_object (reply);
-
-      self->gold_score = json_object_get_double_member_with_default (rating, "gold_score", self->gold_score);
-      /* What the server keeps is what the next opening shows. */
-      if (self->view != NULL)
-        json_object_set_member (self->view, "rating", json_node_copy (reply));
-      _quorum_review_panel_fill_exam_summary (self);
-    }
-  if (self->rating_dirty)
-    save_rating (self);
-  else
-    try_decision (self);
-}
-
-/* PUT /tasks/{id}/rating with the whole rating; one request at a time, so
- * that the last change is the one kept. */
+/* The whole rating into the outbox (docs/offline.md): it goes when the
+ * server answers, and a newer one replaces one still waiting. */
 static void
 save_rating (QuorumReviewPanel *self)
 {
-  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) body = NULL;
+  g_autofree char *text = NULL;
 
   if (self->session == NULL)
     return;
-  if (self->rating_sending)
-    {
-      self->rating_dirty = TRUE;
-      return;
-    }
-  self->rating_dirty = FALSE;
-  self->rating_sending = TRUE;
   body = rating_body (self);
-  path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/rating", self->task_id);
-  quorum_client_call_async (quorum_session_get_client (self->session), "PUT", path, body, self->cancellable,
-                            rating_saved, g_object_ref (self));
+  text = json_to_string (body, FALSE);
+  if (quorum_cache_queue_review (quorum_session_get_cache (self->session), self->task_id, QUORUM_CACHE_OP_RATING,
+                                 text, NULL, &error) == 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("The rating could not be kept: %s"), error->message);
+
+      _quorum_review_panel_toast (self, message);
+    }
 }
 
 static void
@@ -148,37 +110,123 @@ missing_changed (GSimpleAction *simple,
 
 /* ---- consensus steps ------------------------------------------------------------- */
 
-static void
-set_busy (QuorumReviewPanel *self,
-          gboolean           busy)
+/* A copy of @instance for the ground truth, as the server makes one: a new
+ * id, copied from the original, the rest (author included) kept. */
+static JsonNode *
+copy_of (const QuorumInstance *instance)
 {
-  self->busy = busy;
-  _quorum_review_panel_update_actions (self);
+  JsonNode *node = quorum_wire_write_instance (instance);
+  g_autofree char *id = g_uuid_string_random ();
+
+  json_object_set_string_member (json_node_get_object (node), "id", id);
+  json_object_set_string_member (json_node_get_object (node), "copied_from", instance->id);
+  return node;
 }
 
-/* The consensus output the server answered: kept in the cache as the
- * task's instances and shown as the ground truth. */
-static void
-take_output (QuorumReviewPanel *self,
-             JsonObject        *reply)
+/* What @step leaves of the ground truth, as the server would compute it, to
+ * show until its answer: NULL when it cannot be told here (an Undo of a step
+ * from before this opening). */
+static JsonNode *
+expected_output (QuorumReviewPanel *self,
+                 const char        *step,
+                 JsonObject        *body)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) instances = NULL;
-  g_autoptr(JsonNode) view = NULL;
+  g_autoptr(GPtrArray) output = quorum_canvas_get_instances (self->canvas);
+  g_autoptr(GHashTable) copied = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *result = json_array_new ();
+  g_autoptr(GPtrArray) pass = NULL;
+  JsonObject *pass_view;
 
-  json_object_set_member (self->view, "instances", json_node_copy (json_object_get_member (reply, "instances")));
-  json_object_set_int_member (self->view, "version", json_object_get_int_member_with_default (reply, "version", 0));
-  if (json_object_has_member (reply, "best") && _quorum_review_panel_scores (self) != NULL)
-    json_object_set_int_member (_quorum_review_panel_scores (self), "best",
-                                json_object_get_int_member_with_default (reply, "best", 0));
-  view = json_node_init_object (json_node_alloc (), self->view);
-  if (!quorum_cache_store_task (quorum_session_get_cache (self->session), view, &error))
-    g_warning ("Task %" G_GINT64_FORMAT " could not be cached: %s", self->task_id, error->message);
-  instances = _quorum_review_read_instances (self->view, "instances");
-  quorum_canvas_set_instances (self->canvas, instances);
-  self->undo_steps = json_object_get_int_member_with_default (reply, "undo_steps", 0);
+  if (g_str_equal (step, "undo"))
+    {
+      json_array_unref (result);
+      if (self->outputs->len == 0)
+        return NULL;
+      return quorum_wire_parse_bytes (g_ptr_array_index (self->outputs, self->outputs->len - 1),
+                                      strlen (g_ptr_array_index (self->outputs, self->outputs->len - 1)), NULL);
+    }
+  if (g_str_equal (step, "clear"))
+    return json_node_init_array (json_node_alloc (), result);
+  pass_view = _quorum_review_panel_find_pass (self, json_object_get_int_member_with_default (
+                                                      body, g_str_equal (step, "best") ? "pass" : "from", 0));
+  pass = _quorum_review_read_instances (pass_view, "instances");
+  if (g_str_equal (step, "copy") && !json_object_get_boolean_member_with_default (body, "replace", FALSE))
+    for (guint i = 0; i < output->len; i++)
+      {
+        QuorumInstance *instance = g_ptr_array_index (output, i);
+
+        json_array_add_element (result, quorum_wire_write_instance (instance));
+        if (instance->copied_from != NULL)
+          g_hash_table_add (copied, instance->copied_from);
+      }
+  if (g_str_equal (step, "copy") && json_object_has_member (body, "instances"))
+    {
+      JsonArray *ids = json_object_get_array_member (body, "instances");
+
+      for (guint k = 0; k < json_array_get_length (ids); k++)
+        for (guint i = 0; i < pass->len; i++)
+          if (g_strcmp0 (((QuorumInstance *) g_ptr_array_index (pass, i))->id,
+                         json_array_get_string_element (ids, k)) == 0)
+            json_array_add_element (result, copy_of (g_ptr_array_index (pass, i)));
+    }
+  else
+    for (guint i = 0; i < pass->len; i++)
+      if (!g_hash_table_contains (copied, ((QuorumInstance *) g_ptr_array_index (pass, i))->id))
+        json_array_add_element (result, copy_of (g_ptr_array_index (pass, i)));
+  return json_node_init_array (json_node_alloc (), result);
+}
+
+/* Shows @instances (a JSON array) as the ground truth, not as an edit. */
+static void
+show_output (QuorumReviewPanel *self,
+             JsonNode          *instances)
+{
+  g_autoptr(GPtrArray) model = NULL;
+
+  if (instances != NULL)
+    model = quorum_wire_read_instances (instances, NULL, "instances", NULL);
+  if (model != NULL)
+    quorum_canvas_set_instances (self->canvas, model);
+}
+
+/* Whether a consensus step of the task waits in the outbox: the ground
+ * truth shown is the one expected, and hand edits wait for the server's
+ * (whose copies have the server's ids). */
+static gboolean
+steps_waiting (QuorumReviewPanel *self)
+{
+  g_autofree char *queued = quorum_cache_get_queued (quorum_session_get_cache (self->session), self->task_id,
+                                                     QUORUM_CACHE_OP_CONSENSUS);
+
+  return queued != NULL;
+}
+
+/* The server answered every step: its output (ids, authors, sources), the
+ * best and how many steps it can undo are what the cache now holds. */
+static void
+take_server_output (QuorumReviewPanel *self)
+{
+  QuorumCache *cache = quorum_session_get_cache (self->session);
+  g_autoptr(JsonNode) view = quorum_cache_get_task (cache, self->task_id, NULL);
+  g_autoptr(GPtrArray) instances = quorum_cache_read_local_instances (cache, self->task_id, NULL);
+  JsonObject *object = view != NULL ? json_node_get_object (view) : NULL;
+  JsonNode *scores = object != NULL ? json_object_get_member (object, "scores") : NULL;
+
+  self->steps_waiting = FALSE;
+  g_ptr_array_set_size (self->outputs, 0);
+  if (object != NULL)
+    {
+      self->undo_steps = json_object_get_int_member_with_default (object, "undo_steps", self->undo_steps);
+      json_object_set_int_member (self->view, "version", json_object_get_int_member_with_default (object, "version", 0));
+      if (scores != NULL && JSON_NODE_HOLDS_OBJECT (scores) && _quorum_review_panel_scores (self) != NULL)
+        json_object_set_int_member (_quorum_review_panel_scores (self), "best",
+                                    json_object_get_int_member_with_default (json_node_get_object (scores), "best", 0));
+    }
+  if (instances != NULL)
+    quorum_canvas_set_instances (self->canvas, instances);
+  quorum_canvas_set_editable (self->canvas, TRUE);
   _quorum_review_panel_fill_consensus_legend (self);
-  _quorum_review_panel_update_selection (self);
+  _quorum_review_panel_update_actions (self);
 }
 
 /* What a step did, with Undo (an Undo itself only says so): the output
@@ -189,7 +237,8 @@ static const char *annotator_of (QuorumReviewPanel *self,
 static void
 announce_step (QuorumReviewPanel *self,
                const char        *step,
-               JsonObject        *reply)
+               JsonObject        *body,
+               guint              copied)
 {
   g_autofree char *message = NULL;
 
@@ -200,11 +249,9 @@ announce_step (QuorumReviewPanel *self,
     }
   if (g_str_equal (step, "best"))
     message = g_strdup_printf (_("The ground truth is now a copy of %s’s set"),
-                               annotator_of (self, json_object_get_int_member_with_default (reply, "best", 0)));
+                               annotator_of (self, json_object_get_int_member_with_default (body, "pass", 0)));
   else if (g_str_equal (step, "copy"))
     {
-      guint copied = (guint) json_object_get_int_member_with_default (reply, "copied", 0);
-
       message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u instance copied to the ground truth",
                                               "%u instances copied to the ground truth", copied), copied);
     }
@@ -213,84 +260,71 @@ announce_step (QuorumReviewPanel *self,
   _quorum_review_panel_toast_with_undo (self, message, "review.undo-step");
 }
 
-typedef struct {
-  QuorumReviewPanel *panel;   /* owned */
-  char              *step;    /* "best", "copy", "clear" or "undo" */
-} ConsensusStep;
-
-static void
-consensus_step_free (ConsensusStep *step)
-{
-  g_object_unref (step->panel);
-  g_free (step->step);
-  g_free (step);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConsensusStep, consensus_step_free)
-
-static void
-consensus_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(ConsensusStep) step = user_data;
-  QuorumReviewPanel *self = step->panel;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  set_busy (self, FALSE);
-  if (reply == NULL)
-    {
-      _quorum_review_panel_toast (self, error->message);
-      return;
-    }
-  /* The output replaces the task's instances: nothing is taken from a reply
-   * that does not carry them and the version they belong to. */
-  if (!JSON_NODE_HOLDS_OBJECT (reply) ||
-      !json_object_has_member (json_node_get_object (reply), "version") ||
-      json_object_get_member (json_node_get_object (reply), "instances") == NULL ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (reply), "instances")))
-    {
-      _quorum_review_panel_toast (self, _("The server's answer carries no consensus output"));
-      return;
-    }
-  take_output (self, json_node_get_object (reply));
-  announce_step (self, step->step, json_node_get_object (reply));
-}
-
-/* POST /tasks/{id}/consensus/@step with the task's version; @body has the
- * step's own members. */
+/* Queues POST /tasks/{id}/consensus/@step (@body has the step's own
+ * members; the version is the outbox's) and shows at once what it is
+ * expected to leave. Steps go in order after the edits before them, an
+ * Undo after the step it takes back. */
 static void
 consensus_step (QuorumReviewPanel *self,
                 const char        *step,
                 JsonObject        *body)
 {
-  QuorumCache *cache;
-  g_autofree char *path = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  ConsensusStep *on_its_way;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) expected = NULL;
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) payload = NULL;
+  g_autofree char *payload_text = NULL;
+  g_autofree char *expected_text = NULL;
+  g_autofree char *before_text = NULL;
+  g_autoptr(GPtrArray) output = NULL;
+  guint n_before;
 
-  if (self->session == NULL || self->kind != QUORUM_REVIEW_CONSENSUS || self->busy)
+  if (self->session == NULL || self->kind != QUORUM_REVIEW_CONSENSUS || self->decision != 0)
     return;
-  cache = quorum_session_get_cache (self->session);
-  /* The server's copy works on the server's version: edits still on their
-   * way would make it stale. */
-  if (quorum_cache_has_pending (cache, self->task_id))
+  output = quorum_canvas_get_instances (self->canvas);
+  n_before = output->len;
+  before = quorum_wire_write_instances (output);
+  expected = expected_output (self, step, body);
+  json_object_set_string_member (body, "step", step);
+  payload = json_node_init_object (json_node_alloc (), json_object_ref (body));
+  payload_text = json_to_string (payload, FALSE);
+  expected_text = expected != NULL ? json_to_string (expected, FALSE) : NULL;
+  if (quorum_cache_queue_review (quorum_session_get_cache (self->session), self->task_id,
+                                 QUORUM_CACHE_OP_CONSENSUS, payload_text, expected_text, &error) == 0)
     {
-      _quorum_review_panel_toast (self, _("Your last edits are still being sent. Try again in a moment."));
+      g_autofree char *message = g_strdup_printf (_("The step could not be kept: %s"), error->message);
+
+      _quorum_review_panel_toast (self, message);
       return;
     }
-  json_object_set_int_member (body, "version", quorum_cache_get_server_version (cache, self->task_id));
-  node = json_node_init_object (json_node_alloc (), body);
-  path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/consensus/%s", self->task_id, step);
-  on_its_way = g_new0 (ConsensusStep, 1);
-  on_its_way->panel = g_object_ref (self);
-  on_its_way->step = g_strdup (step);
-  set_busy (self, TRUE);
-  quorum_client_call_async (quorum_session_get_client (self->session), "POST", path, node, self->cancellable,
-                            consensus_done, on_its_way);
+  /* The output before each step, for an Undo shown before the server's. */
+  if (g_str_equal (step, "undo"))
+    {
+      if (self->outputs->len > 0)
+        g_ptr_array_set_size (self->outputs, self->outputs->len - 1);
+      self->undo_steps = MAX (self->undo_steps - 1, 0);
+    }
+  else
+    {
+      before_text = json_to_string (before, FALSE);
+      g_ptr_array_add (self->outputs, g_steal_pointer (&before_text));
+      self->undo_steps++;
+    }
+  self->steps_waiting = TRUE;
+  quorum_canvas_set_editable (self->canvas, FALSE);
+  show_output (self, expected);
+  _quorum_review_panel_fill_consensus_legend (self);
+  _quorum_review_panel_update_actions (self);
+  if (g_str_equal (step, "undo") && expected == NULL)
+    _quorum_review_panel_toast (self, _("The ground truth comes back as it was once the server answers"));
+  else
+    announce_step (self, step, body,
+                   expected != NULL && JSON_NODE_HOLDS_ARRAY (expected)
+                   ? json_array_get_length (json_node_get_array (expected)) - (g_str_equal (step, "copy") &&
+                     !json_object_get_boolean_member_with_default (body, "replace", FALSE) ? n_before : 0)
+                   : 0);
+  if (self->watched_sync != NULL)
+    quorum_sync_retry_now (self->watched_sync);
 }
 
 /* Whether the ground truth holds work of the reviewer's own: edited since
@@ -434,7 +468,7 @@ undo_step_activated (GSimpleAction *simple,
   QuorumReviewPanel *self = user_data;
   g_autoptr(JsonObject) body = json_object_new ();
 
-  if (self->undo_steps == 0 || self->busy)
+  if (self->undo_steps == 0)
     return;
   consensus_step (self, "undo", body);
 }
@@ -478,115 +512,138 @@ _quorum_review_panel_stop_waiting (QuorumReviewPanel *self)
 {
   if (self->watched_sync != NULL)
     g_signal_handlers_disconnect_by_data (self->watched_sync, self);
-  self->pending_handler = 0;
+  if (self->watched_cache != NULL)
+    g_signal_handlers_disconnect_by_data (self->watched_cache, self);
   g_clear_object (&self->watched_sync);
+  g_clear_object (&self->watched_cache);
 }
 
-static void
-decided (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+static gboolean
+decision_waiting (QuorumReviewPanel *self)
 {
-  g_autoptr(QuorumReviewPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+  QuorumCache *cache = quorum_session_get_cache (self->session);
+  g_autofree char *accept = quorum_cache_get_queued (cache, self->task_id, QUORUM_CACHE_OP_ACCEPT);
+  g_autofree char *reject = quorum_cache_get_queued (cache, self->task_id, QUORUM_CACHE_OP_REJECT);
+
+  return accept != NULL || reject != NULL;
+}
+
+static guint
+count_conflicts (QuorumReviewPanel *self)
+{
+  g_autoptr(GPtrArray) conflicts = quorum_cache_list_conflicts (quorum_session_get_cache (self->session),
+                                                                self->task_id, NULL);
+
+  return conflicts != NULL ? conflicts->len : 0;
+}
+
+/* Follows the task's review operations through the outbox: a decision
+ * that left it was taken by the server (time for the next task) unless it
+ * left through a conflict the reviewer settled with the server's side; a
+ * step the server answered brings its output. */
+static void
+on_outbox_changed (QuorumReviewPanel *self)
+{
   gboolean accepted = self->decision > 0;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self->session == NULL || self->kind == QUORUM_REVIEW_NONE)
+    return;
+  if (self->steps_waiting && !steps_waiting (self) && !quorum_cache_in_conflict (quorum_session_get_cache (self->session), self->task_id))
+    take_server_output (self);
+  if (self->decision == 0 || decision_waiting (self))
     return;
   self->decision = 0;
   g_clear_pointer (&self->comments, g_free);
-  set_busy (self, FALSE);
-  if (reply == NULL)
+  _quorum_review_panel_update_actions (self);
+  if (count_conflicts (self) > self->conflicts_before)
     {
-      _quorum_review_panel_toast (self, error->message);
+      _quorum_review_panel_toast (self, _("Your decision was not taken: the task was decided elsewhere first"));
       return;
     }
   _quorum_review_panel_toast (self, accepted ? _("Accepted")
-                    : self->kind == QUORUM_REVIEW_CONSENSUS ? _("Sent back to the file’s annotators")
-                    : _("Sent back to the annotator"));
+                                    : self->kind == QUORUM_REVIEW_CONSENSUS ? _("Sent back to the file’s annotators")
+                                    : _("Sent back to the annotator"));
   g_signal_emit_by_name (self, "decided", self->task_id, self->job_id, accepted);
 }
 
+/* A decision waiting while the server does not answer: said once. */
 static void
-send_decision (QuorumReviewPanel *self)
+on_sync_state (QuorumReviewPanel *self)
 {
-  g_autofree char *path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/%s", self->task_id,
-                                           self->decision > 0 ? "accept" : "reject");
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autoptr(JsonNode) node = NULL;
-
-  if (self->comments != NULL)
-    json_object_set_string_member (body, "comment", self->comments);
-  if (json_array_get_length (self->pins) > 0)
-    json_object_set_array_member (body, "pins", json_array_ref (self->pins));
-  node = json_node_init_object (json_node_alloc (), body);
-  set_busy (self, TRUE);
-  quorum_client_call_async (quorum_session_get_client (self->session), "POST", path, node, self->cancellable,
-                            decided, g_object_ref (self));
-}
-
-static void
-on_pending (QuorumReviewPanel *self)
-{
-  QuorumSync *sync = quorum_session_get_sync (self->session);
-
-  switch (quorum_sync_get_state (sync))
-    {
-    case QUORUM_SYNC_OFFLINE:
-    case QUORUM_SYNC_CONFLICT:
-    case QUORUM_SYNC_SIGNED_OUT:
-      /* The edits cannot go now: the decision would be about other work. */
-      _quorum_review_panel_stop_waiting (self);
-      self->decision = 0;
-      g_clear_pointer (&self->comments, g_free);
-      _quorum_review_panel_update_actions (self);
-      _quorum_review_panel_toast (self, _("Your edits could not be sent, so nothing was decided. Try again once they are on the server."));
-      return;
-    default:
-      try_decision (self);
-    }
-}
-
-/* Sends the decision once nothing the reviewer did is still on its way:
- * a rating being saved, or consensus edits in the outbox. */
-static void
-try_decision (QuorumReviewPanel *self)
-{
-  QuorumSync *sync;
-
-  if (self->decision == 0 || self->busy || self->session == NULL)
+  if (self->decision == 0 || self->told_offline || self->watched_sync == NULL ||
+      quorum_sync_get_state (self->watched_sync) != QUORUM_SYNC_OFFLINE)
     return;
-  if (self->rating_sending)
-    return;  /* rating_saved() comes back here */
-  if (quorum_cache_has_pending (quorum_session_get_cache (self->session), self->task_id))
-    {
-      if (self->watched_sync == NULL)
-        {
-          sync = quorum_session_get_sync (self->session);
-          self->watched_sync = g_object_ref (sync);
-          self->pending_handler = g_signal_connect_object (sync, "notify::pending", G_CALLBACK (on_pending),
-                                                           self, G_CONNECT_SWAPPED);
-          g_signal_connect_object (sync, "notify::state", G_CALLBACK (on_pending), self, G_CONNECT_SWAPPED);
-        }
-      return;
-    }
-  _quorum_review_panel_stop_waiting (self);
-  send_decision (self);
+  self->told_offline = TRUE;
+  _quorum_review_panel_toast (self, self->decision > 0 ? _("Accepted on this computer: it is sent when the server answers")
+                                                       : _("Rejected on this computer: it is sent when the server answers"));
 }
 
+/* Watches the outbox for the open task (called when a review task opens):
+ * a decision or steps queued earlier, even by an app since killed, are
+ * shown as waiting. */
+void
+_quorum_review_panel_watch_outbox (QuorumReviewPanel *self)
+{
+  QuorumCache *cache = quorum_session_get_cache (self->session);
+  g_autofree char *accept = quorum_cache_get_queued (cache, self->task_id, QUORUM_CACHE_OP_ACCEPT);
+  g_autofree char *reject = quorum_cache_get_queued (cache, self->task_id, QUORUM_CACHE_OP_REJECT);
+
+  _quorum_review_panel_stop_waiting (self);
+  self->watched_cache = g_object_ref (cache);
+  g_set_object (&self->watched_sync, quorum_session_get_sync (self->session));
+  g_signal_connect_object (cache, "outbox-changed", G_CALLBACK (on_outbox_changed), self, G_CONNECT_SWAPPED);
+  if (self->watched_sync != NULL)
+    g_signal_connect_object (self->watched_sync, "notify::state", G_CALLBACK (on_sync_state), self,
+                             G_CONNECT_SWAPPED);
+  self->conflicts_before = count_conflicts (self);
+  self->told_offline = FALSE;
+  if (accept != NULL || reject != NULL)
+    self->decision = accept != NULL ? 1 : -1;
+  if (self->kind == QUORUM_REVIEW_CONSENSUS && steps_waiting (self))
+    {
+      self->steps_waiting = TRUE;
+      quorum_canvas_set_editable (self->canvas, FALSE);
+    }
+}
+
+/* The decision, with the task comment and the pins, into the outbox after
+ * everything the reviewer did before it; the panel shows it taken. */
 static void
 decide (QuorumReviewPanel *self,
         int                decision,
         const char        *comments)
 {
-  if (self->kind == QUORUM_REVIEW_NONE || self->session == NULL || self->busy || self->decision != 0)
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->kind == QUORUM_REVIEW_NONE || self->session == NULL || self->decision != 0)
     return;
+  if (comments != NULL)
+    json_object_set_string_member (body, "comment", comments);
+  if (json_array_get_length (self->pins) > 0)
+    json_object_set_array_member (body, "pins", json_array_ref (self->pins));
+  node = json_node_init_object (json_node_alloc (), json_object_ref (body));
+  text = json_to_string (node, FALSE);
+  self->conflicts_before = count_conflicts (self);
+  if (quorum_cache_queue_review (quorum_session_get_cache (self->session), self->task_id,
+                                 decision > 0 ? QUORUM_CACHE_OP_ACCEPT : QUORUM_CACHE_OP_REJECT, text, NULL,
+                                 &error) == 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("The decision could not be kept: %s"), error->message);
+
+      _quorum_review_panel_toast (self, message);
+      return;
+    }
   self->decision = decision;
   g_free (self->comments);
   self->comments = g_strdup (comments);
+  self->told_offline = FALSE;
   _quorum_review_panel_update_actions (self);
-  try_decision (self);
+  if (self->watched_sync != NULL)
+    quorum_sync_retry_now (self->watched_sync);
+  on_sync_state (self);
 }
 
 static void
@@ -630,7 +687,7 @@ reject_activated (GSimpleAction *simple,
   AdwMessageDialog *dialog;
   const char *body;
 
-  if (self->kind == QUORUM_REVIEW_NONE || self->busy || self->decision != 0)
+  if (self->kind == QUORUM_REVIEW_NONE || self->decision != 0)
     return;
   body = self->kind == QUORUM_REVIEW_CONSENSUS
          ? _("Every pass of this file goes back to its annotator with your comments. Say what to change.")
