@@ -786,6 +786,7 @@ reset (QuorumReviewPanel *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->comments_group), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->comments_label), TRUE);
+  adw_preferences_group_set_description (self->comments_group, NULL);
   for (guint i = 0; i < self->comment_rows->len; i++)
     adw_preferences_group_remove (self->comments_group, g_ptr_array_index (self->comment_rows, i));
   g_ptr_array_set_size (self->comment_rows, 0);
@@ -883,6 +884,99 @@ show_review_comments (QuorumReviewPanel *self,
       adw_preferences_group_add (self->comments_group, row);
       g_ptr_array_add (self->comment_rows, row);
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
+}
+
+static const QuorumInstance *
+draw_instance (QuorumReviewPanel *self,
+               const char        *id)
+{
+  guint n = quorum_canvas_get_layer_n_instances (self->canvas, QUORUM_REVIEW_LAYER_DRAW);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const QuorumInstance *instance = quorum_canvas_get_layer_instance (self->canvas, QUORUM_REVIEW_LAYER_DRAW, i);
+
+      if (g_strcmp0 (instance->id, id) == 0)
+        return instance;
+    }
+  return NULL;
+}
+
+/* A resubmitted draw: what changed in its set since the last rejection
+ * (the view's "changed_since"), a line per instance under the comments,
+ * and "New" or "Changed" written beside the instance on the image. A
+ * removed instance has a line only: the set no longer holds it. */
+static void
+show_changes (QuorumReviewPanel *self,
+              JsonObject        *view)
+{
+  JsonNode *node = json_object_get_member (view, "changed_since");
+  static const struct {
+    const char *member;
+    const char *note;
+  } kinds[] = {
+    { "added", N_("New") },
+    { "changed", N_("Changed") },
+    { "removed", N_("Removed") },
+  };
+  JsonObject *changes;
+  g_autofree char *description = NULL;
+  guint counts[G_N_ELEMENTS (kinds)] = { 0 };
+  int round;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) || self->canvas == NULL)
+    return;
+  changes = json_node_get_object (node);
+  round = (int) json_object_get_int_member_with_default (changes, "round", 0);
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      JsonNode *ids_node = json_object_get_member (changes, kinds[k].member);
+      JsonArray *ids = ids_node != NULL && JSON_NODE_HOLDS_ARRAY (ids_node) ? json_node_get_array (ids_node) : NULL;
+
+      for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
+        {
+          const char *id = json_array_get_string_element (ids, i);
+          const QuorumInstance *instance = id != NULL ? draw_instance (self, id) : NULL;
+          GtkWidget *row = adw_action_row_new ();
+          g_autofree char *title = NULL;
+          g_autofree char *subtitle = NULL;
+
+          if (id == NULL)
+            continue;
+          counts[k]++;
+          /* Translators: "New car", "Changed car", "Removed instance" */
+          title = g_markup_printf_escaped (C_("change", "%s %s"), _(kinds[k].note),
+                                           instance != NULL ? instance->label : _("instance"));
+          /* Translators: "since round 1 was rejected · choose to select it" */
+          subtitle = instance != NULL
+                     ? g_strdup_printf (_("Since round %d was rejected · choose to select it"), round)
+                     : g_strdup_printf (_("Since round %d was rejected · no longer in the set"), round);
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+          g_object_set_data_full (G_OBJECT (row), "change", g_strdup (kinds[k].member), g_free);
+          if (instance != NULL)
+            {
+              quorum_canvas_set_layer_note (self->canvas, QUORUM_REVIEW_LAYER_DRAW, id, _(kinds[k].note));
+              g_object_set_data_full (G_OBJECT (row), "instance", g_strdup (id), g_free);
+              gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+              g_signal_connect_object (row, "activated", G_CALLBACK (on_comment_activated), self, 0);
+              adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("find-location-symbolic"));
+            }
+          adw_preferences_group_add (self->comments_group, row);
+          g_ptr_array_add (self->comment_rows, row);
+        }
+    }
+  if (counts[0] + counts[1] + counts[2] == 0)
+    /* Translators: the round whose rejection the resubmitted work answers */
+    description = g_strdup_printf (_("Nothing changed in the set since round %d was rejected."), round);
+  else
+    /* Translators: "Since round 1 was rejected: 1 new, 2 changed, 0 removed." */
+    description = g_strdup_printf (_("Since round %d was rejected: %u new, %u changed, %u removed."), round,
+                                   counts[0], counts[1], counts[2]);
+  adw_preferences_group_set_title (self->comments_group, _("Review Comments"));
+  adw_preferences_group_set_description (self->comments_group, description);
+  gtk_widget_set_visible (GTK_WIDGET (self->comments_label), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
 }
 
@@ -1028,6 +1122,8 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
       gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
     }
   show_review_comments (self, view);
+  if (self->kind == QUORUM_REVIEW_DRAW)
+    show_changes (self, view);
   _quorum_review_panel_update_actions (self);
 }
 
