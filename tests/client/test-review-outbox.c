@@ -670,6 +670,135 @@ test_migration (void)
   remove_tree (dir);
 }
 
+
+/* Consensus steps queued offline go in order after the server is back: a
+ * copy the server had applied before the app was killed is not copied
+ * again, the next copy follows, and the Undo queued after it takes that
+ * copy back on the server. */
+static void
+test_consensus_steps (void)
+{
+  g_autoptr(Server) server = g_new0 (Server, 1);
+  g_autoptr(GSubprocessLauncher) launcher =
+    launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GSubprocess) create = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumClient) ann = NULL;
+  g_autoptr(QuorumClient) bob = NULL;
+  g_autoptr(QuorumClient) rita = NULL;
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(QuorumSync) sync = NULL;
+  g_autoptr(JsonNode) task = NULL;
+  g_autoptr(JsonNode) done = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *copy_ann = NULL;
+  g_autofree char *copy_bob = NULL;
+  gint64 job, consensus, pass_ann = 0, pass_bob = 0;
+  JsonArray *passes, *output;
+  guint from_ann = 0;
+
+  server->data_dir = g_dir_make_tmp ("quorum-review-server-XXXXXX", &error);
+  g_assert_no_error (error);
+  server->work_dir = g_dir_make_tmp ("quorum-review-work-XXXXXX", &error);
+  g_assert_no_error (error);
+  create = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("QUORUM_SERVER_BIN"),
+                                        "--data", server->data_dir, "--create-admin", "root", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (create, ROOT_PASSWORD "\n", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  server_start (server, NULL);
+  server->admin = client_for (server, "root", ROOT_PASSWORD);
+  g_assert_cmpint (call_id (server->admin, "POST", "/projects", "{\"name\": \"Streets\"}"), ==, 1);
+  json_node_unref (call (server->admin, "PUT", "/projects/1/labels",
+                         "{\"labels\": [{\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\","
+                         " \"attributes\": []}]}"));
+  body = g_strdup_printf ("{\"settings\": {\"name\": \"Two readers\", \"passes_per_file\": 2, \"review_frequency\": 0,"
+                          " \"consensus\": \"manual_merge\"}, \"files\": [%" G_GINT64_FORMAT "]}", upload (server, 0));
+  job = call_id (server->admin, "POST", "/projects/1/jobs", body);
+  path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/launch", job);
+  json_node_unref (call (server->admin, "POST", path, NULL));
+  new_user (server, "ann", "annotator");
+  new_user (server, "bob", "annotator");
+  new_user (server, "rita", "reviewer");
+  ann = client_for (server, "ann", PASSWORD);
+  bob = client_for (server, "bob", PASSWORD);
+  rita = client_for (server, "rita", PASSWORD);
+  draw_and_submit (ann, job, "[{\"id\": \"a-1\", \"label\": \"car\", \"kind\": \"box\", \"points\": [[0, 0], [10, 10]]},"
+                             " {\"id\": \"a-2\", \"label\": \"car\", \"kind\": \"box\", \"points\": [[12, 0], [20, 8]]}]");
+  draw_and_submit (bob, job, "[{\"id\": \"b-1\", \"label\": \"car\", \"kind\": \"box\", \"points\": [[1, 1], [11, 11]]}]");
+  g_free (path);
+  path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", job);
+  task = call (rita, "POST", path, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (task), "kind"), ==, "consensus");
+  consensus = json_object_get_int_member (json_node_get_object (task), "id");
+  passes = json_object_get_array_member (json_node_get_object (task), "passes");
+  for (guint i = 0; i < json_array_get_length (passes); i++)
+    {
+      JsonObject *pass = json_array_get_object_element (passes, i);
+
+      if (g_str_equal (json_object_get_string_member (pass, "annotator"), "ann"))
+        pass_ann = json_object_get_int_member (pass, "id");
+      else
+        pass_bob = json_object_get_int_member (pass, "id");
+    }
+  g_assert_cmpint (pass_ann, >, 0);
+  g_assert_cmpint (pass_bob, >, 0);
+  cache = quorum_cache_open (server->address, "rita", &error);
+  g_assert_no_error (error);
+  cache_task (cache, rita, consensus);
+
+  /* Offline: copy ann's set, copy bob's, undo (bob's copy). */
+  server_stop (server);
+  copy_ann = g_strdup_printf ("{\"step\": \"copy\", \"from\": %" G_GINT64_FORMAT "}", pass_ann);
+  copy_bob = g_strdup_printf ("{\"step\": \"copy\", \"from\": %" G_GINT64_FORMAT "}", pass_bob);
+  g_assert_cmpint (quorum_cache_queue_review (cache, consensus, QUORUM_CACHE_OP_CONSENSUS, copy_ann, NULL, &error), >, 0);
+  g_assert_cmpint (quorum_cache_queue_review (cache, consensus, QUORUM_CACHE_OP_CONSENSUS, copy_bob, NULL, &error), >, 0);
+  g_assert_cmpint (quorum_cache_queue_review (cache, consensus, QUORUM_CACHE_OP_CONSENSUS, "{\"step\": \"undo\"}",
+                                              NULL, &error), >, 0);
+  g_assert_no_error (error);
+  /* A step without its name is refused, and nothing is queued. */
+  g_assert_cmpint (quorum_cache_queue_review (cache, consensus, QUORUM_CACHE_OP_CONSENSUS, "{}", NULL, &error), ==, 0);
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (quorum_cache_count_outbox (cache), ==, 3);
+
+  /* The first copy reached the server before the app was killed. */
+  server_start (server, NULL);
+  g_free (body);
+  body = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT ", \"from\": %" G_GINT64_FORMAT "}",
+                          json_object_get_int_member (json_node_get_object (task), "version"), pass_ann);
+  g_free (path);
+  path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/consensus/copy", consensus);
+  json_node_unref (call (rita, "POST", path, body));
+
+  g_clear_object (&rita);
+  rita = client_for (server, "rita", PASSWORD);
+  sync = quorum_sync_new (rita, cache);
+  g_assert_true (wait_until (is_synced, sync, 30));
+  g_assert_cmpuint (quorum_cache_count_conflicts (cache), ==, 0);
+
+  /* ann's set once (not twice), bob's taken back by the Undo. */
+  done = server_task (server, consensus);
+  output = json_object_get_array_member (json_node_get_object (done), "instances");
+  for (guint i = 0; i < json_array_get_length (output); i++)
+    {
+      const char *from = json_object_get_string_member (json_array_get_object_element (output, i), "copied_from");
+
+      g_assert_true (g_str_has_prefix (from, "a-"));
+      from_ann++;
+    }
+  g_assert_cmpuint (from_ann, ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (done), "version"), ==,
+                   json_object_get_int_member (json_node_get_object (task), "version") + 3);
+  /* The cache holds the server's output, and no working copy is left. */
+  g_free (body);
+  body = quorum_cache_get_local_instances (cache, consensus, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (body, "\"copied_from\":\"a-1\""));
+  g_assert_null (strstr (body, "b-1"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -685,6 +814,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/client/review-outbox/migration", test_migration);
   g_test_add_func ("/client/review-outbox/killed", test_review_outbox);
+  g_test_add_func ("/client/review-outbox/consensus", test_consensus_steps);
   status = g_test_run ();
   remove_tree (home);
   return status;
