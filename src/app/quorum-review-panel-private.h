@@ -86,6 +86,7 @@ void              _quorum_review_panel_update_actions        (QuorumReviewPanel 
 void              _quorum_review_panel_fill_exam_summary     (QuorumReviewPanel *self);
 void              _quorum_review_panel_fill_consensus_legend (QuorumReviewPanel *self);
 void              _quorum_review_panel_write_missing_notes   (QuorumReviewPanel *self);
+void              _quorum_review_panel_keep_pins             (QuorumReviewPanel *self);
 AdwMessageDialog *_quorum_review_panel_text_dialog           (QuorumReviewPanel    *self,
                                                               const char           *heading,
                                                               const char           *body,

@@ -690,6 +690,75 @@ _quorum_review_panel_text_dialog (QuorumReviewPanel  *self,
   return dialog;
 }
 
+/* A comment of the reviewer's own, pinned to instance @id, listed with the
+ * task's comments until it goes with the decision. */
+static void
+add_pin_row (QuorumReviewPanel *self,
+             const char        *text,
+             const char        *id)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = g_markup_escape_text (text, -1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Yours, sent with your decision · on an instance: choose to "
+                                                       "select it"));
+  g_object_set_data_full (G_OBJECT (row), "instance", g_strdup (id), g_free);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_signal_connect_object (row, "activated", G_CALLBACK (on_comment_activated), self, 0);
+  adw_preferences_group_set_title (self->comments_group, _("Review Comments"));
+  adw_preferences_group_add (self->comments_group, row);
+  g_ptr_array_add (self->comment_rows, row);
+  gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
+}
+
+static char *
+pins_document (QuorumReviewPanel *self)
+{
+  return g_strdup_printf ("review-pins/%" G_GINT64_FORMAT, self->task_id);
+}
+
+/* The pins written so far are kept in the cache: a killed app loses none
+ * of them before the decision takes them into the outbox. */
+void
+_quorum_review_panel_keep_pins (QuorumReviewPanel *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(JsonNode) pins = NULL;
+
+  if (self->session == NULL || self->task_id == 0)
+    return;
+  name = pins_document (self);
+  pins = json_node_init_array (json_node_alloc (), self->pins);
+  if (!quorum_cache_store_document (quorum_session_get_cache (self->session), name, pins, &error))
+    g_warning ("The comments on task %" G_GINT64_FORMAT " could not be kept: %s", self->task_id, error->message);
+}
+
+/* The pins kept for the task, unless a decision took them already. */
+static void
+restore_pins (QuorumReviewPanel *self)
+{
+  g_autofree char *name = pins_document (self);
+  g_autoptr(JsonNode) kept = quorum_cache_get_document (quorum_session_get_cache (self->session), name, NULL, NULL);
+
+  if (self->decision != 0 || kept == NULL || !JSON_NODE_HOLDS_ARRAY (kept))
+    return;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (kept)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (kept), i);
+      JsonObject *pin = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *text = pin != NULL ? json_object_get_string_member_with_default (pin, "text", NULL) : NULL;
+      const char *id = pin != NULL ? json_object_get_string_member_with_default (pin, "instance", NULL) : NULL;
+
+      if (text == NULL || id == NULL)
+        continue;
+      json_array_add_element (self->pins, json_node_copy (element));
+      add_pin_row (self, text, id);
+    }
+}
+
 /* A comment pinned to the selected instance of the reviewed draw: listed
  * under "Review Comments" and sent with the decision. */
 static void
@@ -703,8 +772,6 @@ pin_response (AdwMessageDialog  *dialog,
   g_autoptr(JsonObject) pin = NULL;
   GtkTextIter start, end;
   g_autofree char *text = NULL;
-  g_autofree char *title = NULL;
-  GtkWidget *row;
 
   if (g_strcmp0 (response, "add") != 0 || task != self->task_id || self->decision != 0)
     return;
@@ -717,20 +784,8 @@ pin_response (AdwMessageDialog  *dialog,
   json_object_set_string_member (pin, "text", text);
   json_object_set_string_member (pin, "instance", id);
   json_array_add_object_element (self->pins, json_object_ref (pin));
-
-  row = adw_action_row_new ();
-  title = g_markup_escape_text (text, -1);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Yours, sent with your decision · on an instance: choose to "
-                                                       "select it"));
-  g_object_set_data_full (G_OBJECT (row), "instance", g_strdup (id), g_free);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_signal_connect_object (row, "activated", G_CALLBACK (on_comment_activated), self, 0);
-  adw_preferences_group_set_title (self->comments_group, _("Review Comments"));
-  adw_preferences_group_add (self->comments_group, row);
-  g_ptr_array_add (self->comment_rows, row);
-  gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
+  _quorum_review_panel_keep_pins (self);
+  add_pin_row (self, text, id);
 }
 
 static void
@@ -1123,7 +1178,10 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
     }
   show_review_comments (self, view);
   if (self->kind == QUORUM_REVIEW_DRAW)
-    show_changes (self, view);
+    {
+      show_changes (self, view);
+      restore_pins (self);
+    }
   _quorum_review_panel_update_actions (self);
 }
 

@@ -537,6 +537,23 @@ count_conflicts (QuorumReviewPanel *self)
   return conflicts != NULL ? conflicts->len : 0;
 }
 
+/* The gold score the server gave the last rating it took: a rating in
+ * the outbox has none yet. */
+static void
+take_gold_score (QuorumReviewPanel *self)
+{
+  QuorumCache *cache = quorum_session_get_cache (self->session);
+  g_autofree char *queued = quorum_cache_get_queued (cache, self->task_id, QUORUM_CACHE_OP_RATING);
+  g_autoptr(JsonNode) view = queued == NULL ? quorum_cache_get_task (cache, self->task_id, NULL) : NULL;
+  JsonNode *rating = view != NULL ? json_object_get_member (json_node_get_object (view), "rating") : NULL;
+
+  if (rating == NULL || !JSON_NODE_HOLDS_OBJECT (rating))
+    return;
+  self->gold_score = json_object_get_double_member_with_default (json_node_get_object (rating), "gold_score",
+                                                                 self->gold_score);
+  _quorum_review_panel_fill_exam_summary (self);
+}
+
 /* Follows the task's review operations through the outbox: a decision
  * that left it was taken by the server (time for the next task) unless it
  * left through a conflict the reviewer settled with the server's side; a
@@ -548,8 +565,11 @@ on_outbox_changed (QuorumReviewPanel *self)
 
   if (self->session == NULL || self->kind == QUORUM_REVIEW_NONE)
     return;
-  if (self->steps_waiting && !steps_waiting (self) && !quorum_cache_in_conflict (quorum_session_get_cache (self->session), self->task_id))
+  if (self->steps_waiting && !steps_waiting (self) &&
+      !quorum_cache_in_conflict (quorum_session_get_cache (self->session), self->task_id))
     take_server_output (self);
+  if (self->kind == QUORUM_REVIEW_EXAM)
+    take_gold_score (self);
   if (self->decision == 0 || decision_waiting (self))
     return;
   self->decision = 0;
@@ -639,6 +659,10 @@ decide (QuorumReviewPanel *self,
   self->decision = decision;
   g_free (self->comments);
   self->comments = g_strdup (comments);
+  /* The pins are in the decision now. */
+  json_array_unref (self->pins);
+  self->pins = json_array_new ();
+  _quorum_review_panel_keep_pins (self);
   self->told_offline = FALSE;
   _quorum_review_panel_update_actions (self);
   if (self->watched_sync != NULL)

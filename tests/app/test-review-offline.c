@@ -232,6 +232,26 @@ start_shown (gpointer data)
   return g_strcmp0 (gtk_stack_get_visible_child_name (child ("stack")), "start") == 0;
 }
 
+static gboolean
+pin_on_server (gpointer data)
+{
+  g_autoptr(JsonObject) review = server_task (changes_review);
+  JsonArray *comments = json_object_get_array_member (review, "review_comments");
+
+  for (guint i = 0; i < json_array_get_length (comments); i++)
+    {
+      JsonObject *comment = json_array_get_object_element (comments, i);
+      JsonNode *pin = json_object_get_member (comment, "pin");
+
+      if (g_str_equal (json_object_get_string_member (comment, "text"), "Still too loose.") &&
+          pin != NULL && JSON_NODE_HOLDS_OBJECT (pin) &&
+          g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (pin), "instance", ""),
+                     "added-since") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* rita rejects a draw; its annotator changes one instance, adds one and
  * removes one, and submits again; rita's review opens with a line per
  * change under the comments, "New" and "Changed" beside the instances. */
@@ -253,6 +273,7 @@ test_changed_since (void)
   g_autofree char *assign = NULL;
   QuorumReviewPanel *panel;
   JsonArray *instances;
+  GtkWidget *dialog;
   guint first_change;
 
   for (guint i = 0; i < json_array_get_length (json_node_get_array (tasks)) && changes_review == 0; i++)
@@ -333,6 +354,33 @@ test_changed_since (void)
   /* Choosing the new one's line selects it. */
   quorum_review_panel_choose_comment (panel, first_change);
   g_assert_cmpstr (quorum_canvas_get_selected_layer_instance (child ("canvas"), NULL)->id, ==, "added-since");
+
+  /* A comment pinned to it is kept in the cache: a new window (the app
+   * started again) shows it still, and the rejection takes it along. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.pin-comment", NULL));
+  dialog = app_test_find_dialog ("Comment on This Instance");
+  g_assert_nonnull (dialog);
+  gtk_text_buffer_set_text (g_object_get_data (G_OBJECT (dialog), "comments"), "Still too loose.", -1);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "add");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpuint (quorum_review_panel_get_n_comments (panel), ==, first_change + 4);
+  gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&server.real.window)));
+  app_test_iterate (200);
+  server.real.window = quorum_window_new (server.real.application);
+  gtk_window_set_default_size (GTK_WINDOW (server.real.window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (server.real.window));
+  sign_in ("rita");
+  quorum_window_open_task (server.real.window, changes_review);
+  g_assert_true (app_test_wait_until (changes_review_open, NULL));
+  panel = child ("review_panel");
+  g_assert_cmpuint (quorum_review_panel_get_n_comments (panel), ==, first_change + 4);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.reject", NULL));
+  dialog = app_test_find_dialog ("Reject the Work?");
+  g_assert_nonnull (dialog);
+  gtk_text_buffer_set_text (g_object_get_data (G_OBJECT (dialog), "comments"), "One more round.", -1);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "reject");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (app_test_wait_until (pin_on_server, NULL));
 }
 
 int
