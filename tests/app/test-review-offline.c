@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "quorum-application.h"
+#include "quorum-canvas.h"
 #include "quorum-review-panel.h"
 #include "quorum-session.h"
 #include "quorum-window.h"
@@ -383,6 +384,108 @@ test_changed_since (void)
   g_assert_true (app_test_wait_until (pin_on_server, NULL));
 }
 
+static gint64 consensus_task;
+static gint64 consensus_version;
+
+static gboolean
+consensus_open (gpointer data)
+{
+  return quorum_window_get_task (server.real.window) == consensus_task &&
+         quorum_review_panel_get_kind (child ("review_panel")) == QUORUM_REVIEW_CONSENSUS &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (child ("canvas_stack")), "canvas") == 0;
+}
+
+static gboolean
+dialog_shown (gpointer heading)
+{
+  return app_test_find_dialog (heading) != NULL;
+}
+
+static gboolean
+steps_on_server (gpointer data)
+{
+  g_autoptr(JsonObject) task = server_task (consensus_task);
+  QuorumSession *session = quorum_window_get_session (server.real.window);
+
+  return json_object_get_int_member (task, "version") == consensus_version + 2 &&
+         quorum_sync_get_pending (quorum_session_get_sync (session)) == 0 &&
+         quorum_canvas_get_editable (child ("canvas"));
+}
+
+/* Consensus offline: Copy to Ground Truth (Add) shows the copies at once,
+ * Undo takes them off at once; both go to the server once it is back, in
+ * order, and the ground truth is then the server's, editable again. */
+static void
+test_consensus_offline (void)
+{
+  gint64 job = app_test_demo_job_id (server.demo, "Street scenes — consensus");
+  g_autoptr(JsonNode) tasks = app_test_callf (server.real.admin, "GET", NULL, "/jobs/%" G_GINT64_FORMAT "/tasks", job);
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autofree char *assign = NULL;
+  QuorumCanvas *canvas;
+  JsonArray *passes;
+  gint64 pass = 0, best;
+  guint n_before, n_pass = 0;
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (tasks)) && consensus_task == 0; i++)
+    {
+      JsonObject *row = json_array_get_object_element (json_node_get_array (tasks), i);
+
+      if (g_str_equal (json_object_get_string_member (row, "kind"), "consensus") &&
+          g_str_equal (json_object_get_string_member (row, "state"), "available"))
+        consensus_task = json_object_get_int_member (row, "id");
+    }
+  g_assert_cmpint (consensus_task, >, 0);
+  assign = g_strdup_printf ("{\"user\": %" G_GINT64_FORMAT "}", app_test_demo_user_id (server.demo, "rita"));
+  json_node_unref (app_test_callf (server.real.admin, "POST", assign, "/tasks/%" G_GINT64_FORMAT "/assign",
+                                   consensus_task));
+  quorum_window_open_task (server.real.window, consensus_task);
+  g_assert_true (app_test_wait_until (consensus_open, NULL));
+  before = server_task (consensus_task);
+  consensus_version = json_object_get_int_member (before, "version");
+  best = json_object_get_int_member (json_object_get_object_member (before, "scores"), "best");
+  passes = json_object_get_array_member (before, "passes");
+  for (guint i = 0; i < json_array_get_length (passes) && pass == 0; i++)
+    if (json_object_get_int_member (json_array_get_object_element (passes, i), "id") != best)
+      {
+        pass = json_object_get_int_member (json_array_get_object_element (passes, i), "id");
+        n_pass = json_array_get_length (json_object_get_array_member (json_array_get_object_element (passes, i),
+                                                                      "instances"));
+      }
+  g_assert_cmpuint (n_pass, >, 0);
+  canvas = child ("canvas");
+  n_before = quorum_canvas_get_n_instances (canvas);
+  g_assert_cmpuint (n_before, >, 0);
+
+  kill_server ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.copy-set", "x", pass));
+  g_assert_true (app_test_wait_until (dialog_shown, "Add or Replace?"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (app_test_find_dialog ("Add or Replace?")), "add");
+  /* Shown at once: the copies after the ground truth, not editable by hand
+   * until the server names them. */
+  g_assert_cmpuint (quorum_canvas_get_n_instances (canvas), ==, n_before + n_pass);
+  g_assert_false (quorum_canvas_get_editable (canvas));
+  g_assert_true (quorum_review_panel_can_undo (child ("review_panel")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "review.undo-step", NULL));
+  g_assert_cmpuint (quorum_canvas_get_n_instances (canvas), ==, n_before);
+
+  restart_server ();
+  quorum_sync_retry_now (quorum_session_get_sync (quorum_window_get_session (server.real.window)));
+  g_assert_true (app_test_wait_until (steps_on_server, NULL));
+  after = server_task (consensus_task);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (after, "instances")), ==, n_before);
+  for (guint i = 0; i < n_before; i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                       json_object_get_array_member (after, "instances"), i), "copied_from"), ==,
+                     json_object_get_string_member (json_array_get_object_element (
+                       json_object_get_array_member (before, "instances"), i), "copied_from"));
+  g_assert_cmpuint (quorum_canvas_get_n_instances (canvas), ==, n_before);
+  g_assert_cmpstr (quorum_canvas_get_instance (canvas, 0)->id, ==,
+                   json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (after, "instances"), 0), "id"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -404,6 +507,7 @@ main (int    argc,
 
   g_test_add_func ("/review-offline/exam", test_offline_exam_review);
   g_test_add_func ("/review-offline/changed-since", test_changed_since);
+  g_test_add_func ("/review-offline/consensus", test_consensus_offline);
   status = g_test_run ();
 
   g_clear_pointer (&server.demo, json_object_unref);
