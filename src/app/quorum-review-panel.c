@@ -50,8 +50,8 @@ quorum_review_kind_of_view (JsonObject *view)
  * at once rather than queued behind the window's own messages. */
 void
 _quorum_review_panel_toast_with_undo (QuorumReviewPanel *self,
-                      const char        *message,
-                      const char        *undo_action)
+                                      const char        *message,
+                                      const char        *undo_action)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   AdwToast *toast;
@@ -74,7 +74,7 @@ _quorum_review_panel_toast_with_undo (QuorumReviewPanel *self,
 
 void
 _quorum_review_panel_toast (QuorumReviewPanel *self,
-            const char        *message)
+                            const char        *message)
 {
   _quorum_review_panel_toast_with_undo (self, message, NULL);
 }
@@ -96,7 +96,7 @@ enable (QuorumReviewPanel *self,
 
 GPtrArray *
 _quorum_review_read_instances (JsonObject *object,
-                const char *member)
+                               const char *member)
 {
   g_autoptr(GError) error = NULL;
   JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
@@ -131,7 +131,7 @@ _quorum_review_panel_scores (QuorumReviewPanel *self)
 
 JsonObject *
 _quorum_review_panel_find_pass (QuorumReviewPanel *self,
-           gint64             pass_id)
+                                gint64             pass_id)
 {
   JsonArray *passes = passes_of (self);
 
@@ -506,7 +506,7 @@ update_stars (QuorumReviewPanel *self,
 
 const char *
 _quorum_review_panel_pass_annotator (QuorumReviewPanel *self,
-                const char        *layer)
+                                     const char        *layer)
 {
   JsonObject *pass = layer != NULL ? _quorum_review_panel_find_pass (self, g_ascii_strtoll (layer, NULL, 10)) : NULL;
 
@@ -552,7 +552,8 @@ _quorum_review_panel_update_selection (QuorumReviewPanel *self)
         subtitle = g_strdup (_("Gold standard"));
       else if (pass && (copied = copied_already (self, instance->id)))
         /* Translators: an instance of an annotator's set that the ground truth has a copy of */
-        subtitle = g_strdup_printf (_("From %s’s set, copied to the ground truth"), _quorum_review_panel_pass_annotator (self, layer));
+        subtitle = g_strdup_printf (_("From %s’s set, copied to the ground truth"),
+                                    _quorum_review_panel_pass_annotator (self, layer));
       else if (pass)
         /* Translators: an instance of an annotator's set, "From ann’s set" */
         subtitle = g_strdup_printf (_("From %s’s set"), _quorum_review_panel_pass_annotator (self, layer));
@@ -651,13 +652,13 @@ update_text_response (GtkTextBuffer    *buffer,
  * the task the dialog's "task". */
 AdwMessageDialog *
 _quorum_review_panel_text_dialog (QuorumReviewPanel  *self,
-             const char         *heading,
-             const char         *body,
-             const char         *text_label,
-             int                 min_height,
-             const char         *response,
-             const char         *response_label,
-             AdwResponseAppearance appearance)
+                                  const char         *heading,
+                                  const char         *body,
+                                  const char         *text_label,
+                                  int                 min_height,
+                                  const char         *response,
+                                  const char         *response_label,
+                                  AdwResponseAppearance appearance)
 {
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                                          heading, body));
@@ -805,8 +806,8 @@ pin_comment_activated (GSimpleAction *simple,
   /* Translators: the label of the instance a comment is pinned to */
   body = g_strdup_printf (_("What should change about this “%s”? The annotator sees it pinned to the instance."),
                           instance->label);
-  dialog = _quorum_review_panel_text_dialog (self, _("Comment on This Instance"), body, _("Comment"), 72, "add", _("_Add Comment"),
-                        ADW_RESPONSE_SUGGESTED);
+  dialog = _quorum_review_panel_text_dialog (self, _("Comment on This Instance"), body, _("Comment"), 72, "add",
+                                             _("_Add Comment"), ADW_RESPONSE_SUGGESTED);
   g_object_set_data_full (G_OBJECT (dialog), "instance", g_strdup (instance->id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (pin_response), self, 0);
 }
@@ -1283,7 +1284,8 @@ quorum_review_panel_bind_canvas (QuorumReviewPanel *self,
   g_set_object (&self->canvas, canvas);
   if (canvas != NULL)
     {
-      g_signal_connect_object (canvas, "selection-changed", G_CALLBACK (_quorum_review_panel_update_selection), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (canvas, "selection-changed", G_CALLBACK (_quorum_review_panel_update_selection), self,
+                               G_CONNECT_SWAPPED);
       g_signal_connect_object (canvas, "instances-changed", G_CALLBACK (on_instances_changed), self,
                                G_CONNECT_SWAPPED);
     }

@@ -217,7 +217,8 @@ take_server_output (QuorumReviewPanel *self)
   if (object != NULL)
     {
       self->undo_steps = json_object_get_int_member_with_default (object, "undo_steps", self->undo_steps);
-      json_object_set_int_member (self->view, "version", json_object_get_int_member_with_default (object, "version", 0));
+      json_object_set_int_member (self->view, "version",
+                                  json_object_get_int_member_with_default (object, "version", 0));
       if (scores != NULL && JSON_NODE_HOLDS_OBJECT (scores) && _quorum_review_panel_scores (self) != NULL)
         json_object_set_int_member (_quorum_review_panel_scores (self), "best",
                                     json_object_get_int_member_with_default (json_node_get_object (scores), "best", 0));
@@ -594,8 +595,9 @@ on_sync_state (QuorumReviewPanel *self)
       quorum_sync_get_state (self->watched_sync) != QUORUM_SYNC_OFFLINE)
     return;
   self->told_offline = TRUE;
-  _quorum_review_panel_toast (self, self->decision > 0 ? _("Accepted on this computer: it is sent when the server answers")
-                                                       : _("Rejected on this computer: it is sent when the server answers"));
+  _quorum_review_panel_toast (self, self->decision > 0
+                                    ? _("Accepted on this computer: it is sent when the server answers")
+                                    : _("Rejected on this computer: it is sent when the server answers"));
 }
 
 /* Watches the outbox for the open task (called when a review task opens):
@@ -719,8 +721,8 @@ reject_activated (GSimpleAction *simple,
          ? _("The task goes back to its annotator with your comments, the pinned ones too. Say what to change "
              "overall.")
          : _("The task goes back to its annotator with your comments. Say what to change.");
-  dialog = _quorum_review_panel_text_dialog (self, _("Reject the Work?"), body, _("Comments"), 96, "reject", _("_Reject"),
-                        ADW_RESPONSE_DESTRUCTIVE);
+  dialog = _quorum_review_panel_text_dialog (self, _("Reject the Work?"), body, _("Comments"), 96, "reject",
+                                             _("_Reject"), ADW_RESPONSE_DESTRUCTIVE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (reject_response), self, 0);
 }
 

@@ -346,7 +346,8 @@ same_rating (const char *payload,
   if (stars_a == NULL || stars_b == NULL || !json_node_equal (stars_a, stars_b) ||
       missing_a == NULL || missing_b == NULL || !JSON_NODE_HOLDS_ARRAY (missing_a) ||
       !JSON_NODE_HOLDS_ARRAY (missing_b) ||
-      json_array_get_length (json_node_get_array (missing_a)) != json_array_get_length (json_node_get_array (missing_b)))
+      json_array_get_length (json_node_get_array (missing_a)) !=
+      json_array_get_length (json_node_get_array (missing_b)))
     return FALSE;
   for (guint i = 0; i < json_array_get_length (json_node_get_array (missing_a)); i++)
     g_hash_table_add (missing, (gpointer) json_array_get_string_element (json_node_get_array (missing_a), i));
