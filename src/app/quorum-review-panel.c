@@ -9,7 +9,7 @@
 #include "quorum-color-swatch.h"
 #include "quorum-error.h"
 #include "quorum-canvas-pins.h"
-#include "quorum-review-panel.h"
+#include "quorum-review-panel-private.h"
 #include "quorum-wire.h"
 
 /* Gold instances are drawn in gold, whatever their label. */
@@ -21,66 +21,6 @@ static const char * const pass_colors[] = {
   "#1c71d8", "#e66100", "#9141ac", "#26a269", "#c01c28", "#865e3c", "#0d8c8c", "#f5c211",
 };
 
-/*
- * The review controls of a review, consensus or exam review task: the sets
- * the canvas shows as read-only layers (with show/hide and, for consensus,
- * Mark as Best and Copy to Ground Truth), the selected instance (stars and
- * Missing for an exam, Copy Instance for consensus), Focus, and the
- * decision. Everything it changes goes to the server at once: a decision
- * needs the server, and consensus steps are versioned saves the server does.
- */
-struct _QuorumReviewPanel
-{
-  GtkWidget            parent_instance;
-
-  /* the template */
-  GtkWidget           *scrolled_window;
-  AdwPreferencesGroup *summary_group;
-  GtkListBox          *legend;
-  AdwActionRow        *selection_row;
-  AdwActionRow        *stars_row;
-  GtkWidget           *stars_box;
-  AdwActionRow        *missing_row;
-  GtkWidget           *copy_button;
-  GtkWidget           *pin_button;
-  AdwActionRow        *focus_row;
-  AdwPreferencesGroup *comments_group;
-  GtkLabel            *comments_label;
-  GtkWidget           *star_buttons[5];
-
-  GSimpleActionGroup  *actions;
-  QuorumCanvas        *canvas;
-  QuorumSession       *session;
-  JsonObject          *view;
-  QuorumReviewKind     kind;
-  gint64               task_id;
-  gint64               job_id;
-  GCancellable        *cancellable;
-  GPtrArray           *rows;           /* of GtkWidget: the legend, in order */
-
-  /* exam review: the rating as the reviewer left it */
-  GHashTable          *pass_colors;    /* "JOB/USER" → index in pass_colors[]: one colour per annotator of a job */
-
-  /* consensus: how many review steps the server can undo (it keeps the
-   * output before each and says how many with every answer) */
-  gint64               undo_steps;
-
-  GPtrArray           *comment_rows;   /* AdwActionRow: the review comments of the task, in order */
-  JsonArray           *pins;           /* review: comments pinned to instances, sent with the decision */
-  GHashTable          *stars;          /* candidate instance id → 1…5 */
-  GHashTable          *missing;        /* gold ids */
-  double               gold_score;
-  gboolean             rating_sending;
-  gboolean             rating_dirty;
-
-  /* a step on the server under way, and a decision waiting for one */
-  gboolean             busy;
-  int                  decision;       /* 0 none, 1 accept, -1 reject */
-  char                *comments;
-  QuorumSync          *watched_sync;
-  gulong               pending_handler;
-};
-
 G_DEFINE_FINAL_TYPE (QuorumReviewPanel, quorum_review_panel, GTK_TYPE_WIDGET)
 
 enum {
@@ -89,9 +29,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static void update_selection (QuorumReviewPanel *self);
-static void try_decision     (QuorumReviewPanel *self);
 
 /* ---- small things ----------------------------------------------------------- */
 
@@ -112,10 +49,10 @@ quorum_review_kind_of_view (JsonObject *view)
 
 /* A toast in the window; with @undo_action, an Undo button for it, shown
  * at once rather than queued behind the window's own messages. */
-static void
-show_toast_with_undo (QuorumReviewPanel *self,
-                      const char        *message,
-                      const char        *undo_action)
+void
+_quorum_review_panel_toast_with_undo (QuorumReviewPanel *self,
+                                      const char        *message,
+                                      const char        *undo_action)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   AdwToast *toast;
@@ -136,11 +73,11 @@ show_toast_with_undo (QuorumReviewPanel *self,
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
-static void
-show_toast (QuorumReviewPanel *self,
-            const char        *message)
+void
+_quorum_review_panel_toast (QuorumReviewPanel *self,
+                            const char        *message)
 {
-  show_toast_with_undo (self, message, NULL);
+  _quorum_review_panel_toast_with_undo (self, message, NULL);
 }
 
 static GAction *
@@ -158,9 +95,9 @@ enable (QuorumReviewPanel *self,
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action (self, name)), enabled);
 }
 
-static GPtrArray *
-read_instances (JsonObject *object,
-                const char *member)
+GPtrArray *
+_quorum_review_read_instances (JsonObject *object,
+                               const char *member)
 {
   g_autoptr(GError) error = NULL;
   JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
@@ -185,17 +122,17 @@ passes_of (QuorumReviewPanel *self)
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
-static JsonObject *
-scores_of (QuorumReviewPanel *self)
+JsonObject *
+_quorum_review_panel_scores (QuorumReviewPanel *self)
 {
   JsonNode *node = self->view != NULL ? json_object_get_member (self->view, "scores") : NULL;
 
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
-static JsonObject *
-find_pass (QuorumReviewPanel *self,
-           gint64             pass_id)
+JsonObject *
+_quorum_review_panel_find_pass (QuorumReviewPanel *self,
+                                gint64             pass_id)
 {
   JsonArray *passes = passes_of (self);
 
@@ -214,7 +151,7 @@ pass_score (QuorumReviewPanel *self,
             gint64             pass_id,
             double            *score)
 {
-  JsonObject *scores = scores_of (self);
+  JsonObject *scores = _quorum_review_panel_scores (self);
   JsonArray *annotators;
 
   if (scores == NULL || !json_object_has_member (scores, "annotators") ||
@@ -239,7 +176,7 @@ pass_score (QuorumReviewPanel *self,
 static gint64
 best_pass (QuorumReviewPanel *self)
 {
-  JsonObject *scores = scores_of (self);
+  JsonObject *scores = _quorum_review_panel_scores (self);
 
   if (self->view == NULL ||
       g_strcmp0 (json_object_get_string_member_with_default (self->view, "consensus", "best_annotator"),
@@ -411,11 +348,11 @@ count_instances (guint n)
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u instance", "%u instances", n), n);
 }
 
-static void
-fill_consensus_legend (QuorumReviewPanel *self)
+void
+_quorum_review_panel_fill_consensus_legend (QuorumReviewPanel *self)
 {
   JsonArray *passes = passes_of (self);
-  JsonObject *scores = scores_of (self);
+  JsonObject *scores = _quorum_review_panel_scores (self);
   gint64 best = best_pass (self);
   g_autofree char *description = NULL;
   g_autofree char *own_count = NULL;
@@ -465,8 +402,8 @@ fill_consensus_legend (QuorumReviewPanel *self)
   }
 }
 
-static void
-fill_exam_summary (QuorumReviewPanel *self)
+void
+_quorum_review_panel_fill_exam_summary (QuorumReviewPanel *self)
 {
   GHashTableIter iter;
   gpointer value;
@@ -497,15 +434,25 @@ read_rating (QuorumReviewPanel *self)
   JsonNode *suggested = json_object_get_member (self->view, "suggested");
   JsonObject *source = NULL;
 
+  g_autofree char *queued = quorum_cache_get_queued (quorum_session_get_cache (self->session), self->task_id,
+                                                     QUORUM_CACHE_OP_RATING);
+  g_autoptr(JsonNode) waiting = queued != NULL ? quorum_wire_parse_bytes (queued, strlen (queued), NULL) : NULL;
+
   g_hash_table_remove_all (self->stars);
   g_hash_table_remove_all (self->missing);
-  /* The reviewer's own rating once saved, else Quorum's suggestion. */
-  if (rating != NULL && JSON_NODE_HOLDS_OBJECT (rating))
+  /* The reviewer's rating still in the outbox, else their own once saved,
+   * else Quorum's suggestion. */
+  if (waiting != NULL && JSON_NODE_HOLDS_OBJECT (waiting))
+    source = json_node_get_object (waiting);
+  else if (rating != NULL && JSON_NODE_HOLDS_OBJECT (rating))
     source = json_node_get_object (rating);
   else if (suggested != NULL && JSON_NODE_HOLDS_OBJECT (suggested))
     source = json_node_get_object (suggested);
   if (source == NULL)
     return;
+  /* A rating in the outbox has no score yet: the last the server gave. */
+  self->gold_score = json_object_get_double_member_with_default (
+    rating != NULL && JSON_NODE_HOLDS_OBJECT (rating) ? json_node_get_object (rating) : source, "gold_score", 0);
   if (json_object_has_member (source, "stars") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (source, "stars")))
     {
@@ -525,11 +472,10 @@ read_rating (QuorumReviewPanel *self)
       for (guint i = 0; i < json_array_get_length (missing); i++)
         g_hash_table_add (self->missing, g_strdup (json_array_get_string_element (missing, i)));
     }
-  self->gold_score = json_object_get_double_member_with_default (source, "gold_score", 0);
 }
 
-static void
-write_missing_notes (QuorumReviewPanel *self)
+void
+_quorum_review_panel_write_missing_notes (QuorumReviewPanel *self)
 {
   guint n = quorum_canvas_get_layer_n_instances (self->canvas, QUORUM_REVIEW_LAYER_GOLD);
 
@@ -540,136 +486,6 @@ write_missing_notes (QuorumReviewPanel *self)
       quorum_canvas_set_layer_note (self->canvas, QUORUM_REVIEW_LAYER_GOLD, gold->id,
                                     g_hash_table_contains (self->missing, gold->id) ? _("Missing") : NULL);
     }
-}
-
-static JsonNode *
-rating_body (QuorumReviewPanel *self)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  GHashTableIter iter;
-  gpointer key, value;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "stars");
-  json_builder_begin_object (builder);
-  g_hash_table_iter_init (&iter, self->stars);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      json_builder_set_member_name (builder, key);
-      json_builder_add_int_value (builder, GPOINTER_TO_UINT (value));
-    }
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "missing");
-  json_builder_begin_array (builder);
-  g_hash_table_iter_init (&iter, self->missing);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    json_builder_add_string_value (builder, key);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
-static void save_rating (QuorumReviewPanel *self);
-
-static void
-rating_saved (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(QuorumReviewPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self->rating_sending = FALSE;
-  if (reply == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The rating could not be saved: %s"), error->message);
-
-      self->rating_dirty = FALSE;
-      self->decision = 0;
-      show_toast (self, message);
-      return;
-    }
-  if (JSON_NODE_HOLDS_OBJECT (reply))
-    {
-      JsonObject *rating = json_node_get_object (reply);
-
-      self->gold_score = json_object_get_double_member_with_default (rating, "gold_score", self->gold_score);
-      /* What the server keeps is what the next opening shows. */
-      if (self->view != NULL)
-        json_object_set_member (self->view, "rating", json_node_copy (reply));
-      fill_exam_summary (self);
-    }
-  if (self->rating_dirty)
-    save_rating (self);
-  else
-    try_decision (self);
-}
-
-/* PUT /tasks/{id}/rating with the whole rating; one request at a time, so
- * that the last change is the one kept. */
-static void
-save_rating (QuorumReviewPanel *self)
-{
-  g_autofree char *path = NULL;
-  g_autoptr(JsonNode) body = NULL;
-
-  if (self->session == NULL)
-    return;
-  if (self->rating_sending)
-    {
-      self->rating_dirty = TRUE;
-      return;
-    }
-  self->rating_dirty = FALSE;
-  self->rating_sending = TRUE;
-  body = rating_body (self);
-  path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/rating", self->task_id);
-  quorum_client_call_async (quorum_session_get_client (self->session), "PUT", path, body, self->cancellable,
-                            rating_saved, g_object_ref (self));
-}
-
-static void
-rate_activated (GSimpleAction *simple,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  QuorumReviewPanel *self = user_data;
-  const char *layer = NULL;
-  const QuorumInstance *instance = quorum_canvas_get_selected_layer_instance (self->canvas, &layer);
-  int stars = g_variant_get_int32 (parameter);
-
-  if (instance == NULL || g_strcmp0 (layer, QUORUM_REVIEW_LAYER_CANDIDATE) != 0 || stars < 1 || stars > 5)
-    return;
-  g_hash_table_replace (self->stars, g_strdup (instance->id), GINT_TO_POINTER (stars));
-  update_selection (self);
-  fill_exam_summary (self);
-  save_rating (self);
-}
-
-static void
-missing_changed (GSimpleAction *simple,
-                 GVariant      *state,
-                 gpointer       user_data)
-{
-  QuorumReviewPanel *self = user_data;
-  const char *layer = NULL;
-  const QuorumInstance *instance = quorum_canvas_get_selected_layer_instance (self->canvas, &layer);
-  gboolean missing = g_variant_get_boolean (state);
-
-  g_simple_action_set_state (simple, state);
-  if (instance == NULL || g_strcmp0 (layer, QUORUM_REVIEW_LAYER_GOLD) != 0 ||
-      missing == g_hash_table_contains (self->missing, instance->id))
-    return;
-  if (missing)
-    g_hash_table_add (self->missing, g_strdup (instance->id));
-  else
-    g_hash_table_remove (self->missing, instance->id);
-  write_missing_notes (self);
-  fill_exam_summary (self);
-  save_rating (self);
 }
 
 /* ---- the selected instance ---------------------------------------------------- */
@@ -689,11 +505,11 @@ update_stars (QuorumReviewPanel *self,
     }
 }
 
-static const char *
-pass_annotator (QuorumReviewPanel *self,
-                const char        *layer)
+const char *
+_quorum_review_panel_pass_annotator (QuorumReviewPanel *self,
+                                     const char        *layer)
 {
-  JsonObject *pass = layer != NULL ? find_pass (self, g_ascii_strtoll (layer, NULL, 10)) : NULL;
+  JsonObject *pass = layer != NULL ? _quorum_review_panel_find_pass (self, g_ascii_strtoll (layer, NULL, 10)) : NULL;
 
   return pass != NULL ? json_object_get_string_member_with_default (pass, "annotator", "?") : NULL;
 }
@@ -712,8 +528,8 @@ copied_already (QuorumReviewPanel *self,
   return FALSE;
 }
 
-static void
-update_selection (QuorumReviewPanel *self)
+void
+_quorum_review_panel_update_selection (QuorumReviewPanel *self)
 {
   const char *layer = NULL;
   const QuorumInstance *instance = NULL;
@@ -730,17 +546,18 @@ update_selection (QuorumReviewPanel *self)
     {
       candidate = self->kind == QUORUM_REVIEW_EXAM && g_strcmp0 (layer, QUORUM_REVIEW_LAYER_CANDIDATE) == 0;
       gold = self->kind == QUORUM_REVIEW_EXAM && g_strcmp0 (layer, QUORUM_REVIEW_LAYER_GOLD) == 0;
-      pass = self->kind == QUORUM_REVIEW_CONSENSUS && pass_annotator (self, layer) != NULL;
+      pass = self->kind == QUORUM_REVIEW_CONSENSUS && _quorum_review_panel_pass_annotator (self, layer) != NULL;
       if (candidate)
         subtitle = g_strdup (_("Drawn by the candidate"));
       else if (gold)
         subtitle = g_strdup (_("Gold standard"));
       else if (pass && (copied = copied_already (self, instance->id)))
         /* Translators: an instance of an annotator's set that the ground truth has a copy of */
-        subtitle = g_strdup_printf (_("From %s’s set, copied to the ground truth"), pass_annotator (self, layer));
+        subtitle = g_strdup_printf (_("From %s’s set, copied to the ground truth"),
+                                    _quorum_review_panel_pass_annotator (self, layer));
       else if (pass)
         /* Translators: an instance of an annotator's set, "From ann’s set" */
-        subtitle = g_strdup_printf (_("From %s’s set"), pass_annotator (self, layer));
+        subtitle = g_strdup_printf (_("From %s’s set"), _quorum_review_panel_pass_annotator (self, layer));
       else
         subtitle = g_strdup (_("Drawn by the annotator"));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->selection_row), instance->label);
@@ -773,10 +590,10 @@ update_selection (QuorumReviewPanel *self)
   enable (self, "copy-instance", pass && !copied && !self->busy);
 }
 
-/* ---- steps on the server ------------------------------------------------------ */
+/* ---- the actions and the comments ------------------------------------------------ */
 
-static void
-update_actions (QuorumReviewPanel *self)
+void
+_quorum_review_panel_update_actions (QuorumReviewPanel *self)
 {
   gboolean open = self->kind != QUORUM_REVIEW_NONE && self->session != NULL;
   gboolean consensus = open && self->kind == QUORUM_REVIEW_CONSENSUS;
@@ -789,40 +606,7 @@ update_actions (QuorumReviewPanel *self)
   enable (self, "clear", consensus && idle);
   enable (self, "undo-step", consensus && idle && self->undo_steps > 0);
   enable (self, "focus", open);
-  update_selection (self);
-}
-
-static void
-set_busy (QuorumReviewPanel *self,
-          gboolean           busy)
-{
-  self->busy = busy;
-  update_actions (self);
-}
-
-/* The consensus output the server answered: kept in the cache as the
- * task's instances and shown as the ground truth. */
-static void
-take_output (QuorumReviewPanel *self,
-             JsonObject        *reply)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) instances = NULL;
-  g_autoptr(JsonNode) view = NULL;
-
-  json_object_set_member (self->view, "instances", json_node_copy (json_object_get_member (reply, "instances")));
-  json_object_set_int_member (self->view, "version", json_object_get_int_member_with_default (reply, "version", 0));
-  if (json_object_has_member (reply, "best") && scores_of (self) != NULL)
-    json_object_set_int_member (scores_of (self), "best",
-                                json_object_get_int_member_with_default (reply, "best", 0));
-  view = json_node_init_object (json_node_alloc (), self->view);
-  if (!quorum_cache_store_task (quorum_session_get_cache (self->session), view, &error))
-    g_warning ("Task %" G_GINT64_FORMAT " could not be cached: %s", self->task_id, error->message);
-  instances = read_instances (self->view, "instances");
-  quorum_canvas_set_instances (self->canvas, instances);
-  self->undo_steps = json_object_get_int_member_with_default (reply, "undo_steps", 0);
-  fill_consensus_legend (self);
-  update_selection (self);
+  _quorum_review_panel_update_selection (self);
 }
 
 /* The reviewer edited the ground truth. */
@@ -831,298 +615,8 @@ on_instances_changed (QuorumReviewPanel *self)
 {
   if (self->kind != QUORUM_REVIEW_CONSENSUS)
     return;
-  fill_consensus_legend (self);
-  update_selection (self);
-}
-
-/* What a step did, with Undo (an Undo itself only says so): the output
- * before the step goes on the stack that review.undo-step takes from. */
-static const char *annotator_of (QuorumReviewPanel *self,
-                                 gint64             pass_id);
-
-static void
-announce_step (QuorumReviewPanel *self,
-               const char        *step,
-               JsonObject        *reply)
-{
-  g_autofree char *message = NULL;
-
-  if (g_str_equal (step, "undo"))
-    {
-      show_toast (self, _("The ground truth is back as it was"));
-      return;
-    }
-  if (g_str_equal (step, "best"))
-    message = g_strdup_printf (_("The ground truth is now a copy of %s’s set"),
-                               annotator_of (self, json_object_get_int_member_with_default (reply, "best", 0)));
-  else if (g_str_equal (step, "copy"))
-    {
-      guint copied = (guint) json_object_get_int_member_with_default (reply, "copied", 0);
-
-      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u instance copied to the ground truth",
-                                              "%u instances copied to the ground truth", copied), copied);
-    }
-  else
-    message = g_strdup (_("The ground truth starts over, empty"));
-  show_toast_with_undo (self, message, "review.undo-step");
-}
-
-typedef struct {
-  QuorumReviewPanel *panel;   /* owned */
-  char              *step;    /* "best", "copy", "clear" or "undo" */
-} ConsensusStep;
-
-static void
-consensus_step_free (ConsensusStep *step)
-{
-  g_object_unref (step->panel);
-  g_free (step->step);
-  g_free (step);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConsensusStep, consensus_step_free)
-
-static void
-consensus_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(ConsensusStep) step = user_data;
-  QuorumReviewPanel *self = step->panel;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  set_busy (self, FALSE);
-  if (reply == NULL)
-    {
-      show_toast (self, error->message);
-      return;
-    }
-  /* The output replaces the task's instances: nothing is taken from a reply
-   * that does not carry them and the version they belong to. */
-  if (!JSON_NODE_HOLDS_OBJECT (reply) ||
-      !json_object_has_member (json_node_get_object (reply), "version") ||
-      json_object_get_member (json_node_get_object (reply), "instances") == NULL ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (reply), "instances")))
-    {
-      show_toast (self, _("The server's answer carries no consensus output"));
-      return;
-    }
-  take_output (self, json_node_get_object (reply));
-  announce_step (self, step->step, json_node_get_object (reply));
-}
-
-/* POST /tasks/{id}/consensus/@step with the task's version; @body has the
- * step's own members. */
-static void
-consensus_step (QuorumReviewPanel *self,
-                const char        *step,
-                JsonObject        *body)
-{
-  QuorumCache *cache;
-  g_autofree char *path = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  ConsensusStep *on_its_way;
-
-  if (self->session == NULL || self->kind != QUORUM_REVIEW_CONSENSUS || self->busy)
-    return;
-  cache = quorum_session_get_cache (self->session);
-  /* The server's copy works on the server's version: edits still on their
-   * way would make it stale. */
-  if (quorum_cache_has_pending (cache, self->task_id))
-    {
-      show_toast (self, _("Your last edits are still being sent. Try again in a moment."));
-      return;
-    }
-  json_object_set_int_member (body, "version", quorum_cache_get_server_version (cache, self->task_id));
-  node = json_node_init_object (json_node_alloc (), body);
-  path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/consensus/%s", self->task_id, step);
-  on_its_way = g_new0 (ConsensusStep, 1);
-  on_its_way->panel = g_object_ref (self);
-  on_its_way->step = g_strdup (step);
-  set_busy (self, TRUE);
-  quorum_client_call_async (quorum_session_get_client (self->session), "POST", path, node, self->cancellable,
-                            consensus_done, on_its_way);
-}
-
-/* Whether the ground truth holds work of the reviewer's own: edited since
- * a step set it, or holding an instance that is nobody's copy. */
-static gboolean
-output_is_edited (QuorumReviewPanel *self)
-{
-  g_autoptr(GPtrArray) output = NULL;
-
-  /* Each step sets the ground truth anew, with an empty history: what the
-   * canvas can undo is the reviewer's since. */
-  if (quorum_canvas_can_undo (self->canvas))
-    return TRUE;
-  output = quorum_canvas_get_instances (self->canvas);
-  for (guint i = 0; i < output->len; i++)
-    if (((QuorumInstance *) g_ptr_array_index (output, i))->copied_from == NULL)
-      return TRUE;
-  return FALSE;
-}
-
-static void
-consensus_response (AdwMessageDialog  *dialog,
-                    const char        *response,
-                    QuorumReviewPanel *self)
-{
-  gint64 task = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "task"));
-  gint64 pass = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "pass"));
-  g_autoptr(JsonObject) body = json_object_new ();
-
-  if (task != self->task_id)
-    return;
-  if (g_str_equal (response, "best"))
-    {
-      json_object_set_int_member (body, "pass", pass);
-      consensus_step (self, "best", body);
-    }
-  else if (g_str_equal (response, "add") || g_str_equal (response, "replace"))
-    {
-      json_object_set_int_member (body, "from", pass);
-      if (g_str_equal (response, "replace"))
-        json_object_set_boolean_member (body, "replace", TRUE);
-      consensus_step (self, "copy", body);
-    }
-}
-
-static AdwMessageDialog *
-consensus_dialog (QuorumReviewPanel *self,
-                  gint64             pass,
-                  const char        *heading,
-                  const char        *body)
-{
-  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                                         heading, body));
-
-  g_object_set_data (G_OBJECT (dialog), "task", GSIZE_TO_POINTER (self->task_id));
-  g_object_set_data (G_OBJECT (dialog), "pass", GSIZE_TO_POINTER (pass));
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (consensus_response), self, 0);
-  return dialog;
-}
-
-static const char *
-annotator_of (QuorumReviewPanel *self,
-              gint64             pass_id)
-{
-  JsonObject *pass = find_pass (self, pass_id);
-
-  return pass != NULL ? json_object_get_string_member_with_default (pass, "annotator", "?") : "?";
-}
-
-/* Mark as Best replaces the ground truth: over the reviewer's own edits it
- * asks first. */
-static void
-mark_best_activated (GSimpleAction *simple,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  QuorumReviewPanel *self = user_data;
-  g_autoptr(JsonObject) body = json_object_new ();
-  gint64 pass = g_variant_get_int64 (parameter);
-  g_autofree char *text = NULL;
-  AdwMessageDialog *dialog;
-
-  if (self->canvas == NULL || quorum_canvas_get_n_instances (self->canvas) == 0 || !output_is_edited (self))
-    {
-      json_object_set_int_member (body, "pass", pass);
-      consensus_step (self, "best", body);
-      return;
-    }
-  text = g_strdup_printf (_("The ground truth holds your edits. Marking %s’s set as best replaces it with a "
-                            "copy of that set; Undo brings your edits back."), annotator_of (self, pass));
-  dialog = consensus_dialog (self, pass, _("Replace Your Edited Ground Truth?"), text);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "best", _("_Mark as Best"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "best", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Copy to Ground Truth over a ground truth that holds instances asks
- * whether to add the set to them or to put it in their place. */
-static void
-copy_set_activated (GSimpleAction *simple,
-                    GVariant      *parameter,
-                    gpointer       user_data)
-{
-  QuorumReviewPanel *self = user_data;
-  g_autoptr(JsonObject) body = json_object_new ();
-  gint64 pass = g_variant_get_int64 (parameter);
-  g_autofree char *text = NULL;
-  AdwMessageDialog *dialog;
-  guint n;
-
-  if (self->canvas == NULL || (n = quorum_canvas_get_n_instances (self->canvas)) == 0)
-    {
-      json_object_set_int_member (body, "from", pass);
-      consensus_step (self, "copy", body);
-      return;
-    }
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "The ground truth already holds %u instance. Add %s’s set to it, or "
-                                       "replace it with that set?",
-                                       "The ground truth already holds %u instances. Add %s’s set to them, or "
-                                       "replace them with that set?", n),
-                          n, annotator_of (self, pass));
-  dialog = consensus_dialog (self, pass, _("Add or Replace?"), text);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "replace", _("_Replace"), "add", _("_Add"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "replace", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "add");
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Undo of the last consensus step: the server brings back the output (and
- * the best) from before it, as a new version; authors and sources stay
- * the server's. */
-static void
-undo_step_activated (GSimpleAction *simple,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  QuorumReviewPanel *self = user_data;
-  g_autoptr(JsonObject) body = json_object_new ();
-
-  if (self->undo_steps == 0 || self->busy)
-    return;
-  consensus_step (self, "undo", body);
-}
-
-static void
-copy_instance_activated (GSimpleAction *simple,
-                         GVariant      *parameter,
-                         gpointer       user_data)
-{
-  QuorumReviewPanel *self = user_data;
-  const char *layer = NULL;
-  const QuorumInstance *instance = quorum_canvas_get_selected_layer_instance (self->canvas, &layer);
-  g_autoptr(JsonObject) body = json_object_new ();
-  JsonArray *ids = json_array_new ();
-
-  if (instance == NULL || pass_annotator (self, layer) == NULL)
-    {
-      json_array_unref (ids);
-      return;
-    }
-  json_object_set_int_member (body, "from", g_ascii_strtoll (layer, NULL, 10));
-  json_array_add_string_element (ids, instance->id);
-  json_object_set_array_member (body, "instances", ids);
-  consensus_step (self, "copy", body);
-}
-
-static void
-clear_activated (GSimpleAction *simple,
-                 GVariant      *parameter,
-                 gpointer       user_data)
-{
-  g_autoptr(JsonObject) body = json_object_new ();
-
-  consensus_step (user_data, "clear", body);
+  _quorum_review_panel_fill_consensus_legend (self);
+  _quorum_review_panel_update_selection (self);
 }
 
 static void
@@ -1135,132 +629,6 @@ focus_changed (GSimpleAction *simple,
   g_simple_action_set_state (simple, state);
   if (self->canvas != NULL)
     quorum_canvas_set_focus_selected (self->canvas, g_variant_get_boolean (state));
-}
-
-/* ---- the decision ------------------------------------------------------------- */
-
-static void
-stop_waiting (QuorumReviewPanel *self)
-{
-  if (self->watched_sync != NULL)
-    g_signal_handlers_disconnect_by_data (self->watched_sync, self);
-  self->pending_handler = 0;
-  g_clear_object (&self->watched_sync);
-}
-
-static void
-decided (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(QuorumReviewPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
-  gboolean accepted = self->decision > 0;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self->decision = 0;
-  g_clear_pointer (&self->comments, g_free);
-  set_busy (self, FALSE);
-  if (reply == NULL)
-    {
-      show_toast (self, error->message);
-      return;
-    }
-  show_toast (self, accepted ? _("Accepted")
-                    : self->kind == QUORUM_REVIEW_CONSENSUS ? _("Sent back to the file’s annotators")
-                    : _("Sent back to the annotator"));
-  g_signal_emit (self, signals[DECIDED], 0, self->task_id, self->job_id, accepted);
-}
-
-static void
-send_decision (QuorumReviewPanel *self)
-{
-  g_autofree char *path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/%s", self->task_id,
-                                           self->decision > 0 ? "accept" : "reject");
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autoptr(JsonNode) node = NULL;
-
-  if (self->comments != NULL)
-    json_object_set_string_member (body, "comment", self->comments);
-  if (json_array_get_length (self->pins) > 0)
-    json_object_set_array_member (body, "pins", json_array_ref (self->pins));
-  node = json_node_init_object (json_node_alloc (), body);
-  set_busy (self, TRUE);
-  quorum_client_call_async (quorum_session_get_client (self->session), "POST", path, node, self->cancellable,
-                            decided, g_object_ref (self));
-}
-
-static void
-on_pending (QuorumReviewPanel *self)
-{
-  QuorumSync *sync = quorum_session_get_sync (self->session);
-
-  switch (quorum_sync_get_state (sync))
-    {
-    case QUORUM_SYNC_OFFLINE:
-    case QUORUM_SYNC_CONFLICT:
-    case QUORUM_SYNC_SIGNED_OUT:
-      /* The edits cannot go now: the decision would be about other work. */
-      stop_waiting (self);
-      self->decision = 0;
-      g_clear_pointer (&self->comments, g_free);
-      update_actions (self);
-      show_toast (self, _("Your edits could not be sent, so nothing was decided. Try again once they are on the server."));
-      return;
-    default:
-      try_decision (self);
-    }
-}
-
-/* Sends the decision once nothing the reviewer did is still on its way:
- * a rating being saved, or consensus edits in the outbox. */
-static void
-try_decision (QuorumReviewPanel *self)
-{
-  QuorumSync *sync;
-
-  if (self->decision == 0 || self->busy || self->session == NULL)
-    return;
-  if (self->rating_sending)
-    return;  /* rating_saved() comes back here */
-  if (quorum_cache_has_pending (quorum_session_get_cache (self->session), self->task_id))
-    {
-      if (self->watched_sync == NULL)
-        {
-          sync = quorum_session_get_sync (self->session);
-          self->watched_sync = g_object_ref (sync);
-          self->pending_handler = g_signal_connect_object (sync, "notify::pending", G_CALLBACK (on_pending),
-                                                           self, G_CONNECT_SWAPPED);
-          g_signal_connect_object (sync, "notify::state", G_CALLBACK (on_pending), self, G_CONNECT_SWAPPED);
-        }
-      return;
-    }
-  stop_waiting (self);
-  send_decision (self);
-}
-
-static void
-decide (QuorumReviewPanel *self,
-        int                decision,
-        const char        *comments)
-{
-  if (self->kind == QUORUM_REVIEW_NONE || self->session == NULL || self->busy || self->decision != 0)
-    return;
-  self->decision = decision;
-  g_free (self->comments);
-  self->comments = g_strdup (comments);
-  update_actions (self);
-  try_decision (self);
-}
-
-static void
-accept_activated (GSimpleAction *simple,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  decide (user_data, 1, NULL);
 }
 
 static void on_comment_activated (AdwActionRow      *row,
@@ -1283,15 +651,15 @@ update_text_response (GtkTextBuffer    *buffer,
 /* A question over the work with a text to write (a comment): Cancel and
  * @response, which the text enables; the buffer is the dialog's "comments",
  * the task the dialog's "task". */
-static AdwMessageDialog *
-text_dialog (QuorumReviewPanel  *self,
-             const char         *heading,
-             const char         *body,
-             const char         *text_label,
-             int                 min_height,
-             const char         *response,
-             const char         *response_label,
-             AdwResponseAppearance appearance)
+AdwMessageDialog *
+_quorum_review_panel_text_dialog (QuorumReviewPanel  *self,
+                                  const char         *heading,
+                                  const char         *body,
+                                  const char         *text_label,
+                                  int                 min_height,
+                                  const char         *response,
+                                  const char         *response_label,
+                                  AdwResponseAppearance appearance)
 {
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                                          heading, body));
@@ -1324,28 +692,73 @@ text_dialog (QuorumReviewPanel  *self,
   return dialog;
 }
 
+/* A comment of the reviewer's own, pinned to instance @id, listed with the
+ * task's comments until it goes with the decision. */
 static void
-reject_response (AdwMessageDialog  *dialog,
-                 const char        *response,
-                 QuorumReviewPanel *self)
+add_pin_row (QuorumReviewPanel *self,
+             const char        *text,
+             const char        *id)
 {
-  GtkTextBuffer *buffer = g_object_get_data (G_OBJECT (dialog), "comments");
-  gint64 task = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "task"));
-  GtkTextIter start, end;
-  g_autofree char *text = NULL;
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = g_markup_escape_text (text, -1);
 
-  if (g_strcmp0 (response, "reject") != 0 || task != self->task_id)
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Yours, sent with your decision · on an instance: choose to "
+                                                       "select it"));
+  g_object_set_data_full (G_OBJECT (row), "instance", g_strdup (id), g_free);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_signal_connect_object (row, "activated", G_CALLBACK (on_comment_activated), self, 0);
+  adw_preferences_group_set_title (self->comments_group, _("Review Comments"));
+  adw_preferences_group_add (self->comments_group, row);
+  g_ptr_array_add (self->comment_rows, row);
+  gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
+}
+
+static char *
+pins_document (QuorumReviewPanel *self)
+{
+  return g_strdup_printf ("review-pins/%" G_GINT64_FORMAT, self->task_id);
+}
+
+/* The pins written so far are kept in the cache: a killed app loses none
+ * of them before the decision takes them into the outbox. */
+void
+_quorum_review_panel_keep_pins (QuorumReviewPanel *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(JsonNode) pins = NULL;
+
+  if (self->session == NULL || self->task_id == 0)
     return;
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  g_strstrip (text);
-  /* The server refuses a rejection without comments; so does the dialog. */
-  if (*text == '\0')
+  name = pins_document (self);
+  pins = json_node_init_array (json_node_alloc (), self->pins);
+  if (!quorum_cache_store_document (quorum_session_get_cache (self->session), name, pins, &error))
+    g_warning ("The comments on task %" G_GINT64_FORMAT " could not be kept: %s", self->task_id, error->message);
+}
+
+/* The pins kept for the task, unless a decision took them already. */
+static void
+restore_pins (QuorumReviewPanel *self)
+{
+  g_autofree char *name = pins_document (self);
+  g_autoptr(JsonNode) kept = quorum_cache_get_document (quorum_session_get_cache (self->session), name, NULL, NULL);
+
+  if (self->decision != 0 || kept == NULL || !JSON_NODE_HOLDS_ARRAY (kept))
+    return;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (kept)); i++)
     {
-      show_toast (self, _("Write what to change before rejecting"));
-      return;
+      JsonNode *element = json_array_get_element (json_node_get_array (kept), i);
+      JsonObject *pin = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *text = pin != NULL ? json_object_get_string_member_with_default (pin, "text", NULL) : NULL;
+      const char *id = pin != NULL ? json_object_get_string_member_with_default (pin, "instance", NULL) : NULL;
+
+      if (text == NULL || id == NULL)
+        continue;
+      json_array_add_element (self->pins, json_node_copy (element));
+      add_pin_row (self, text, id);
     }
-  decide (self, -1, text);
 }
 
 /* A comment pinned to the selected instance of the reviewed draw: listed
@@ -1361,8 +774,6 @@ pin_response (AdwMessageDialog  *dialog,
   g_autoptr(JsonObject) pin = NULL;
   GtkTextIter start, end;
   g_autofree char *text = NULL;
-  g_autofree char *title = NULL;
-  GtkWidget *row;
 
   if (g_strcmp0 (response, "add") != 0 || task != self->task_id || self->decision != 0)
     return;
@@ -1375,20 +786,8 @@ pin_response (AdwMessageDialog  *dialog,
   json_object_set_string_member (pin, "text", text);
   json_object_set_string_member (pin, "instance", id);
   json_array_add_object_element (self->pins, json_object_ref (pin));
-
-  row = adw_action_row_new ();
-  title = g_markup_escape_text (text, -1);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Yours, sent with your decision · on an instance: choose to "
-                                                       "select it"));
-  g_object_set_data_full (G_OBJECT (row), "instance", g_strdup (id), g_free);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_signal_connect_object (row, "activated", G_CALLBACK (on_comment_activated), self, 0);
-  adw_preferences_group_set_title (self->comments_group, _("Review Comments"));
-  adw_preferences_group_add (self->comments_group, row);
-  g_ptr_array_add (self->comment_rows, row);
-  gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
+  _quorum_review_panel_keep_pins (self);
+  add_pin_row (self, text, id);
 }
 
 static void
@@ -1408,32 +807,10 @@ pin_comment_activated (GSimpleAction *simple,
   /* Translators: the label of the instance a comment is pinned to */
   body = g_strdup_printf (_("What should change about this “%s”? The annotator sees it pinned to the instance."),
                           instance->label);
-  dialog = text_dialog (self, _("Comment on This Instance"), body, _("Comment"), 72, "add", _("_Add Comment"),
-                        ADW_RESPONSE_SUGGESTED);
+  dialog = _quorum_review_panel_text_dialog (self, _("Comment on This Instance"), body, _("Comment"), 72, "add",
+                                             _("_Add Comment"), ADW_RESPONSE_SUGGESTED);
   g_object_set_data_full (G_OBJECT (dialog), "instance", g_strdup (instance->id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (pin_response), self, 0);
-}
-
-static void
-reject_activated (GSimpleAction *simple,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  QuorumReviewPanel *self = user_data;
-  AdwMessageDialog *dialog;
-  const char *body;
-
-  if (self->kind == QUORUM_REVIEW_NONE || self->busy || self->decision != 0)
-    return;
-  body = self->kind == QUORUM_REVIEW_CONSENSUS
-         ? _("Every pass of this file goes back to its annotator with your comments. Say what to change.")
-         : json_array_get_length (self->pins) > 0
-         ? _("The task goes back to its annotator with your comments, the pinned ones too. Say what to change "
-             "overall.")
-         : _("The task goes back to its annotator with your comments. Say what to change.");
-  dialog = text_dialog (self, _("Reject the Work?"), body, _("Comments"), 96, "reject", _("_Reject"),
-                        ADW_RESPONSE_DESTRUCTIVE);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (reject_response), self, 0);
 }
 
 /* ---- the task ------------------------------------------------------------------ */
@@ -1443,7 +820,7 @@ reset (QuorumReviewPanel *self)
 {
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  stop_waiting (self);
+  _quorum_review_panel_stop_waiting (self);
   clear_legend (self);
   g_clear_pointer (&self->view, json_object_unref);
   g_clear_object (&self->session);
@@ -1452,7 +829,8 @@ reset (QuorumReviewPanel *self)
   g_hash_table_remove_all (self->missing);
   self->kind = QUORUM_REVIEW_NONE;
   self->task_id = self->job_id = 0;
-  self->busy = self->rating_sending = self->rating_dirty = FALSE;
+  self->busy = self->steps_waiting = self->told_offline = FALSE;
+  g_ptr_array_set_size (self->outputs, 0);
   self->decision = 0;
   self->gold_score = 0;
   g_simple_action_set_state (G_SIMPLE_ACTION (action (self, "focus")), g_variant_new_boolean (FALSE));
@@ -1465,6 +843,7 @@ reset (QuorumReviewPanel *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->comments_group), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->comments_label), TRUE);
+  adw_preferences_group_set_description (self->comments_group, NULL);
   for (guint i = 0; i < self->comment_rows->len; i++)
     adw_preferences_group_remove (self->comments_group, g_ptr_array_index (self->comment_rows, i));
   g_ptr_array_set_size (self->comment_rows, 0);
@@ -1504,7 +883,7 @@ on_comment_activated (AdwActionRow      *row,
         quorum_canvas_select (self->canvas, (int) i);
         return;
       }
-  show_toast (self, _("That instance is no longer in the task"));
+  _quorum_review_panel_toast (self, _("That instance is no longer in the task"));
 }
 
 /* The review comments of every round, oldest first: the text, who wrote it
@@ -1566,6 +945,99 @@ show_review_comments (QuorumReviewPanel *self,
   gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
 }
 
+static const QuorumInstance *
+draw_instance (QuorumReviewPanel *self,
+               const char        *id)
+{
+  guint n = quorum_canvas_get_layer_n_instances (self->canvas, QUORUM_REVIEW_LAYER_DRAW);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const QuorumInstance *instance = quorum_canvas_get_layer_instance (self->canvas, QUORUM_REVIEW_LAYER_DRAW, i);
+
+      if (g_strcmp0 (instance->id, id) == 0)
+        return instance;
+    }
+  return NULL;
+}
+
+/* A resubmitted draw: what changed in its set since the last rejection
+ * (the view's "changed_since"), a line per instance under the comments,
+ * and "New" or "Changed" written beside the instance on the image. A
+ * removed instance has a line only: the set no longer holds it. */
+static void
+show_changes (QuorumReviewPanel *self,
+              JsonObject        *view)
+{
+  JsonNode *node = json_object_get_member (view, "changed_since");
+  static const struct {
+    const char *member;
+    const char *note;
+  } kinds[] = {
+    { "added", N_("New") },
+    { "changed", N_("Changed") },
+    { "removed", N_("Removed") },
+  };
+  JsonObject *changes;
+  g_autofree char *description = NULL;
+  guint counts[G_N_ELEMENTS (kinds)] = { 0 };
+  int round;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) || self->canvas == NULL)
+    return;
+  changes = json_node_get_object (node);
+  round = (int) json_object_get_int_member_with_default (changes, "round", 0);
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      JsonNode *ids_node = json_object_get_member (changes, kinds[k].member);
+      JsonArray *ids = ids_node != NULL && JSON_NODE_HOLDS_ARRAY (ids_node) ? json_node_get_array (ids_node) : NULL;
+
+      for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
+        {
+          const char *id = json_array_get_string_element (ids, i);
+          const QuorumInstance *instance = id != NULL ? draw_instance (self, id) : NULL;
+          GtkWidget *row = adw_action_row_new ();
+          g_autofree char *title = NULL;
+          g_autofree char *subtitle = NULL;
+
+          if (id == NULL)
+            continue;
+          counts[k]++;
+          /* Translators: "New car", "Changed car", "Removed instance" */
+          title = g_markup_printf_escaped (C_("change", "%s %s"), _(kinds[k].note),
+                                           instance != NULL ? instance->label : _("instance"));
+          /* Translators: "since round 1 was rejected · choose to select it" */
+          subtitle = instance != NULL
+                     ? g_strdup_printf (_("Since round %d was rejected · choose to select it"), round)
+                     : g_strdup_printf (_("Since round %d was rejected · no longer in the set"), round);
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+          g_object_set_data_full (G_OBJECT (row), "change", g_strdup (kinds[k].member), g_free);
+          if (instance != NULL)
+            {
+              quorum_canvas_set_layer_note (self->canvas, QUORUM_REVIEW_LAYER_DRAW, id, _(kinds[k].note));
+              g_object_set_data_full (G_OBJECT (row), "instance", g_strdup (id), g_free);
+              gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+              g_signal_connect_object (row, "activated", G_CALLBACK (on_comment_activated), self, 0);
+              adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("find-location-symbolic"));
+            }
+          adw_preferences_group_add (self->comments_group, row);
+          g_ptr_array_add (self->comment_rows, row);
+        }
+    }
+  if (counts[0] + counts[1] + counts[2] == 0)
+    /* Translators: the round whose rejection the resubmitted work answers */
+    description = g_strdup_printf (_("Nothing changed in the set since round %d was rejected."), round);
+  else
+    /* Translators: "Since round 1 was rejected: 1 new, 2 changed, 0 removed." */
+    description = g_strdup_printf (_("Since round %d was rejected: %u new, %u changed, %u removed."), round,
+                                   counts[0], counts[1], counts[2]);
+  adw_preferences_group_set_title (self->comments_group, _("Review Comments"));
+  adw_preferences_group_set_description (self->comments_group, description);
+  gtk_widget_set_visible (GTK_WIDGET (self->comments_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
+}
+
 /* A draw task of a job that is not blind: the file's other passes as
  * read-only layers in their annotators' colours, with a legend to hide
  * them. The panel stays a draw task's (kind none): nothing to decide. */
@@ -1586,7 +1058,7 @@ show_others (QuorumReviewPanel *self,
   for (guint i = 0; i < json_array_get_length (others); i++)
     {
       JsonObject *pass = json_array_get_object_element (others, i);
-      g_autoptr(GPtrArray) instances = read_instances (pass, "instances");
+      g_autoptr(GPtrArray) instances = _quorum_review_read_instances (pass, "instances");
       g_autofree char *layer = g_strdup_printf ("other-%" G_GINT64_FORMAT,
                                                 json_object_get_int_member_with_default (pass, "id", 0));
       g_autofree char *count = count_instances (instances->len);
@@ -1625,7 +1097,7 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
           show_others (self, view);
           show_review_comments (self, view);
         }
-      update_actions (self);
+      _quorum_review_panel_update_actions (self);
       return;
     }
   self->kind = quorum_review_kind_of_view (view);
@@ -1640,7 +1112,7 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
     case QUORUM_REVIEW_DRAW:
       {
         JsonObject *draw = json_object_get_object_member (view, "draw");
-        g_autoptr(GPtrArray) instances = read_instances (draw, "instances");
+        g_autoptr(GPtrArray) instances = _quorum_review_read_instances (draw, "instances");
         g_autofree char *count = count_instances (instances->len);
 
         quorum_canvas_set_editable (self->canvas, FALSE);
@@ -1656,8 +1128,8 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
     case QUORUM_REVIEW_EXAM:
       {
         JsonObject *draw = json_object_get_object_member (view, "draw");
-        g_autoptr(GPtrArray) candidate = read_instances (draw, "instances");
-        g_autoptr(GPtrArray) gold = read_instances (view, "gold");
+        g_autoptr(GPtrArray) candidate = _quorum_review_read_instances (draw, "instances");
+        g_autoptr(GPtrArray) gold = _quorum_review_read_instances (view, "gold");
         GdkRGBA gold_color = parse_color (GOLD_COLOR);
         g_autofree char *candidate_count = count_instances (candidate->len);
         g_autofree char *gold_count = count_instances (gold->len);
@@ -1666,9 +1138,9 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
         quorum_canvas_set_layer (self->canvas, QUORUM_REVIEW_LAYER_GOLD, gold, &gold_color);
         quorum_canvas_set_layer (self->canvas, QUORUM_REVIEW_LAYER_CANDIDATE, candidate, NULL);
         read_rating (self);
-        write_missing_notes (self);
+        _quorum_review_panel_write_missing_notes (self);
         adw_preferences_group_set_title (self->summary_group, _("Exam Review"));
-        fill_exam_summary (self);
+        _quorum_review_panel_fill_exam_summary (self);
         add_legend_row (self, NULL, _("The Candidate’s Instances"), candidate_count,
                         QUORUM_REVIEW_LAYER_CANDIDATE, FALSE, NULL);
         add_legend_row (self, GOLD_COLOR, _("Gold Standard"), gold_count, QUORUM_REVIEW_LAYER_GOLD, FALSE, NULL);
@@ -1682,7 +1154,7 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
         for (guint i = 0; passes != NULL && i < json_array_get_length (passes); i++)
           {
             JsonObject *pass = json_array_get_object_element (passes, i);
-            g_autoptr(GPtrArray) instances = read_instances (pass, "instances");
+            g_autoptr(GPtrArray) instances = _quorum_review_read_instances (pass, "instances");
             g_autofree char *layer = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                       json_object_get_int_member_with_default (pass, "id", 0));
             GdkRGBA color = parse_color (pass_color (self, pass));
@@ -1690,7 +1162,7 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
             quorum_canvas_set_layer (self->canvas, layer, instances, &color);
           }
         adw_preferences_group_set_title (self->summary_group, _("Consensus"));
-        fill_consensus_legend (self);
+        _quorum_review_panel_fill_consensus_legend (self);
       }
       break;
 
@@ -1699,6 +1171,8 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
       break;
     }
 
+  _quorum_review_panel_watch_outbox (self);
+
   comments = json_object_get_string_member_with_default (view, "comments", NULL);
   if (comments != NULL && *comments != '\0')
     {
@@ -1706,7 +1180,12 @@ quorum_review_panel_set_task (QuorumReviewPanel *self,
       gtk_widget_set_visible (GTK_WIDGET (self->comments_group), TRUE);
     }
   show_review_comments (self, view);
-  update_actions (self);
+  if (self->kind == QUORUM_REVIEW_DRAW)
+    {
+      show_changes (self, view);
+      restore_pins (self);
+    }
+  _quorum_review_panel_update_actions (self);
 }
 
 QuorumReviewKind
@@ -1807,7 +1286,8 @@ quorum_review_panel_bind_canvas (QuorumReviewPanel *self,
   g_set_object (&self->canvas, canvas);
   if (canvas != NULL)
     {
-      g_signal_connect_object (canvas, "selection-changed", G_CALLBACK (update_selection), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (canvas, "selection-changed", G_CALLBACK (_quorum_review_panel_update_selection), self,
+                               G_CONNECT_SWAPPED);
       g_signal_connect_object (canvas, "instances-changed", G_CALLBACK (on_instances_changed), self,
                                G_CONNECT_SWAPPED);
     }
@@ -1839,7 +1319,7 @@ quorum_review_panel_dispose (GObject *object)
   QuorumReviewPanel *self = QUORUM_REVIEW_PANEL (object);
 
   g_cancellable_cancel (self->cancellable);
-  stop_waiting (self);
+  _quorum_review_panel_stop_waiting (self);
   if (self->canvas != NULL)
     g_signal_handlers_disconnect_by_data (self->canvas, self);
   g_clear_object (&self->canvas);
@@ -1861,6 +1341,7 @@ quorum_review_panel_finalize (GObject *object)
   g_clear_pointer (&self->pass_colors, g_hash_table_unref);
   g_clear_pointer (&self->comment_rows, g_ptr_array_unref);
   g_clear_pointer (&self->pins, json_array_unref);
+  g_clear_pointer (&self->outputs, g_ptr_array_unref);
   g_clear_pointer (&self->missing, g_hash_table_unref);
   g_free (self->comments);
   G_OBJECT_CLASS (quorum_review_panel_parent_class)->finalize (object);
@@ -1907,17 +1388,8 @@ static void
 quorum_review_panel_init (QuorumReviewPanel *self)
 {
   const GActionEntry entries[] = {
-    { "accept", accept_activated, NULL, NULL, NULL },
-    { "reject", reject_activated, NULL, NULL, NULL },
-    { "mark-best", mark_best_activated, "x", NULL, NULL },
-    { "copy-set", copy_set_activated, "x", NULL, NULL },
-    { "copy-instance", copy_instance_activated, NULL, NULL, NULL },
-    { "clear", clear_activated, NULL, NULL, NULL },
-    { "undo-step", undo_step_activated, NULL, NULL, NULL },
     { "pin-comment", pin_comment_activated, NULL, NULL, NULL },
     { "focus", NULL, NULL, "false", focus_changed },
-    { "rate", rate_activated, "i", NULL, NULL },
-    { "missing", NULL, NULL, "false", missing_changed },
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1926,9 +1398,11 @@ quorum_review_panel_init (QuorumReviewPanel *self)
   self->pass_colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->comment_rows = g_ptr_array_new ();
   self->pins = json_array_new ();
+  self->outputs = g_ptr_array_new_with_free_func (g_free);
   self->missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), entries, G_N_ELEMENTS (entries), self);
+  _quorum_review_panel_add_step_actions (self);
 
   for (int i = 0; i < 5; i++)
     {
@@ -1943,5 +1417,5 @@ quorum_review_panel_init (QuorumReviewPanel *self)
       gtk_box_append (GTK_BOX (self->stars_box), button);
       self->star_buttons[i] = button;
     }
-  update_actions (self);
+  _quorum_review_panel_update_actions (self);
 }

@@ -88,6 +88,28 @@ static const char *migrations[] = {
   "CREATE TABLE settings ("
   "  name   TEXT PRIMARY KEY,"
   "  value  TEXT NOT NULL);",
+  /* 2: review decisions and consensus steps go through the outbox too.
+   * SQLite cannot change a CHECK: the table is made again, ids kept. */
+  "CREATE TABLE outbox_new ("
+  "  id            INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  task          INTEGER NOT NULL,"
+  "  kind          TEXT NOT NULL CHECK (kind IN ('save', 'submit', 'rating', 'accept', 'reject', 'consensus')),"
+  "  payload       TEXT NOT NULL,"
+  "  base_version  INTEGER NOT NULL,"
+  "  created       INTEGER NOT NULL,"
+  "  attempts      INTEGER NOT NULL DEFAULT 0,"
+  "  last_error    TEXT,"
+  "  revision      INTEGER NOT NULL DEFAULT 0);"
+  "INSERT INTO outbox_new SELECT id, task, kind, payload, base_version, created, attempts, last_error, revision "
+  "  FROM outbox;"
+  "DROP TABLE outbox;"
+  "ALTER TABLE outbox_new RENAME TO outbox;"
+  "CREATE INDEX outbox_task ON outbox (task, id);",
+};
+
+/* The outbox's kinds, as QuorumCacheOpKind orders them. */
+static const char * const op_kinds[] = {
+  "save", "submit", "rating", "accept", "reject", "consensus",
 };
 
 /* Tasks whose media must stay: they have work the server has not taken. */
@@ -967,6 +989,117 @@ quorum_cache_submit_local (QuorumCache  *cache,
   return TRUE;
 }
 
+static gint64
+queue_review_in_transaction (QuorumCache        *self,
+                             gint64              task_id,
+                             QuorumCacheOpKind   kind,
+                             const char         *payload,
+                             const char         *working,
+                             GError            **error)
+{
+  gint64 base, last;
+
+  if ((base = base_version (self, task_id, error)) < 0)
+    return 0;
+  /* A rating is the whole rating: a newer one replaces one still queued
+   * when nothing was queued after it. */
+  last = query_int (self, "SELECT id FROM outbox WHERE id = (SELECT MAX (id) FROM outbox) "
+                          "AND task = ?1 AND kind = 'rating'", 1, task_id, 0, 0);
+  if (kind == QUORUM_CACHE_OP_RATING && last > 0)
+    {
+      g_autoptr(sqlite3_stmt) merge = prepare (self, "UPDATE outbox SET payload = ?2, revision = revision + 1 "
+                                                     "WHERE id = ?1", error);
+
+      if (merge == NULL)
+        return 0;
+      sqlite3_bind_int64 (merge, 1, last);
+      sqlite3_bind_text (merge, 2, payload, -1, SQLITE_TRANSIENT);
+      return step_done (self, merge, error) ? last : 0;
+    }
+  if (working != NULL && !write_working (self, task_id, working, base, error))
+    return 0;
+  if (!append_op (self, task_id, op_kinds[kind], payload, base, error))
+    return 0;
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+gint64
+quorum_cache_queue_review (QuorumCache        *cache,
+                           gint64              task_id,
+                           QuorumCacheOpKind   kind,
+                           const char         *payload_json,
+                           const char         *working_json,
+                           GError            **error)
+{
+  g_autoptr(JsonNode) payload = NULL;
+  g_autoptr(JsonNode) working = NULL;
+  g_autofree char *payload_text = NULL;
+  g_autofree char *working_text = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (QUORUM_IS_CACHE (cache), 0);
+  g_return_val_if_fail (kind >= QUORUM_CACHE_OP_RATING && kind <= QUORUM_CACHE_OP_CONSENSUS, 0);
+  g_return_val_if_fail (payload_json != NULL, 0);
+
+  if ((payload = parse_text (payload_json, op_kinds[kind], error)) == NULL)
+    return 0;
+  if (!JSON_NODE_HOLDS_OBJECT (payload))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "%s: must be an object", op_kinds[kind]);
+      return 0;
+    }
+  if (kind == QUORUM_CACHE_OP_CONSENSUS &&
+      json_object_get_string_member_with_default (json_node_get_object (payload), "step", NULL) == NULL)
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "consensus: names no step");
+      return 0;
+    }
+  if (working_json != NULL)
+    {
+      if ((working = parse_text (working_json, "instances", error)) == NULL)
+        return 0;
+      if (!JSON_NODE_HOLDS_ARRAY (working))
+        {
+          g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "instances: must be an array");
+          return 0;
+        }
+      working_text = quorum_wire_to_string (working, FALSE);
+    }
+  payload_text = quorum_wire_to_string (payload, FALSE);
+  if (!begin (cache, error))
+    return 0;
+  id = queue_review_in_transaction (cache, task_id, kind, payload_text, working_text, error);
+  if (!finish_transaction (cache, id > 0, error))
+    return 0;
+  outbox_changed (cache);
+  return id;
+}
+
+char *
+quorum_cache_get_queued (QuorumCache       *cache,
+                         gint64             task_id,
+                         QuorumCacheOpKind  kind)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (QUORUM_IS_CACHE (cache), NULL);
+
+  if ((stmt = prepare (cache, "SELECT payload FROM outbox WHERE task = ?1 AND kind = ?2 "
+                              "ORDER BY id DESC LIMIT 1", NULL)) == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, task_id);
+  sqlite3_bind_text (stmt, 2, op_kinds[kind], -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW ? column_dup (stmt, 0) : NULL;
+}
+
+gboolean
+quorum_cache_has_op (QuorumCache *cache,
+                     gint64       op_id)
+{
+  g_return_val_if_fail (QUORUM_IS_CACHE (cache), FALSE);
+  return query_int (cache, "SELECT 1 FROM outbox WHERE id = ?1", 1, op_id, 0, 0) == 1;
+}
+
 /* ---- the outbox ---------------------------------------------------------- */
 
 #define OP_COLUMNS "id, task, kind, payload, base_version, created, attempts, last_error, revision"
@@ -978,8 +1111,10 @@ read_op (sqlite3_stmt *stmt)
 
   op->id = sqlite3_column_int64 (stmt, 0);
   op->task = sqlite3_column_int64 (stmt, 1);
-  op->kind = g_str_equal ((const char *) sqlite3_column_text (stmt, 2), "submit")
-             ? QUORUM_CACHE_OP_SUBMIT : QUORUM_CACHE_OP_SAVE;
+  op->kind = QUORUM_CACHE_OP_SAVE;
+  for (guint i = 0; i < G_N_ELEMENTS (op_kinds); i++)
+    if (g_str_equal ((const char *) sqlite3_column_text (stmt, 2), op_kinds[i]))
+      op->kind = (QuorumCacheOpKind) i;
   op->payload = column_dup (stmt, 3);
   op->base_version = sqlite3_column_int64 (stmt, 4);
   op->created = sqlite3_column_int64 (stmt, 5);
@@ -1097,6 +1232,12 @@ merge_reply (QuorumCache  *self,
       json_object_iter_init (&iter, json_node_get_object (reply));
       while (json_object_iter_next (&iter, &name, &value))
         json_object_set_member (object, name, json_node_copy (value));
+      /* A consensus step's best is the scores' best (the view keeps it there). */
+      value = json_object_get_member (object, "scores");
+      if (json_object_has_member (json_node_get_object (reply), "best") && value != NULL &&
+          JSON_NODE_HOLDS_OBJECT (value))
+        json_object_set_member (json_node_get_object (value), "best",
+                                json_node_copy (json_object_get_member (json_node_get_object (reply), "best")));
     }
   json_object_set_int_member (object, "version", new_version);
   text = quorum_wire_to_string (view, FALSE);
@@ -1287,7 +1428,9 @@ keep_mine (QuorumCache  *self,
   if (query_int (self, "SELECT 1 FROM working WHERE task = ?1", 1, task_id, 0, 0) == 1 &&
       (instances = quorum_cache_get_local_instances (self, task_id, error)) == NULL)
     return FALSE;
-  if (!exec_ints (self, "DELETE FROM outbox WHERE task = ?1", error, 1, task_id, 0, 0) ||
+  /* Review decisions and steps stay, in their order, on the server's version. */
+  if (!exec_ints (self, "DELETE FROM outbox WHERE task = ?1 AND kind IN ('save', 'submit')", error, 1, task_id, 0, 0) ||
+      !exec_ints (self, "UPDATE outbox SET base_version = ?2 WHERE task = ?1", error, 2, task_id, version, 0) ||
       !exec_ints (self, "UPDATE working SET base_version = ?2 WHERE task = ?1", error, 2, task_id, version, 0))
     return FALSE;
   if (instances != NULL && !append_op (self, task_id, "save", instances, version, error))

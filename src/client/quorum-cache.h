@@ -24,10 +24,16 @@ G_DECLARE_FINAL_TYPE (QuorumCache, quorum_cache, QUORUM, CACHE, GObject)
 typedef enum {
   QUORUM_CACHE_OP_SAVE,
   QUORUM_CACHE_OP_SUBMIT,
+  QUORUM_CACHE_OP_RATING,     /* PUT /tasks/{id}/rating */
+  QUORUM_CACHE_OP_ACCEPT,     /* POST /tasks/{id}/accept */
+  QUORUM_CACHE_OP_REJECT,     /* POST /tasks/{id}/reject */
+  QUORUM_CACHE_OP_CONSENSUS,  /* POST /tasks/{id}/consensus/STEP */
 } QuorumCacheOpKind;
 
 /* One outbox operation. @payload is the instances (a JSON array) of a save,
- * "{}" for a submit. */
+ * "{}" for a submit, the body (without the version) of a rating, accept or
+ * reject, and {"step": "best" | "copy" | "clear" | "undo", body…} of a
+ * consensus step. */
 typedef struct {
   gint64             id;
   gint64             task;
@@ -120,6 +126,28 @@ gboolean     quorum_cache_save_local         (QuorumCache  *cache,
 gboolean     quorum_cache_submit_local       (QuorumCache  *cache,
                                               gint64        task_id,
                                               GError      **error);
+
+/* Queues a review decision or step (@kind: rating, accept, reject or
+ * consensus) of @task_id after the task's other work, durable when it
+ * returns; @payload_json is its body, a JSON object. A rating replaces the
+ * task's rating when that is the newest operation of the outbox. With
+ * @working_json (nullable, a JSON array) the user's instances become those
+ * in the same transaction, without a save: what a consensus step is expected
+ * to leave, shown until the server's answer replaces it. Returns the
+ * operation's id, or 0 with @error set. */
+gint64       quorum_cache_queue_review       (QuorumCache       *cache,
+                                              gint64             task_id,
+                                              QuorumCacheOpKind  kind,
+                                              const char        *payload_json,
+                                              const char        *working_json,
+                                              GError           **error);
+/* The payload of the task's newest queued operation of @kind, or NULL. */
+char        *quorum_cache_get_queued         (QuorumCache       *cache,
+                                              gint64             task_id,
+                                              QuorumCacheOpKind  kind);
+/* Whether operation @op_id is still in the outbox. */
+gboolean     quorum_cache_has_op             (QuorumCache       *cache,
+                                              gint64             op_id);
 
 /* ---- the outbox ---- */
 

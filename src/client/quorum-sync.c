@@ -221,6 +221,197 @@ request_finish (Request       *request,
   return reply;
 }
 
+/* ---- review decisions and consensus steps -------------------------------- */
+
+static void op_sent (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data);
+
+/* Sends a rating (PUT …/rating, unversioned: it is the whole rating, so a
+ * second send leaves what the first left), an accept or reject (POST, with
+ * the version the reviewer saw: a decision on work that changed since is
+ * refused), or a consensus step (POST …/consensus/STEP, versioned like a
+ * save). */
+static void
+send_review (QuorumSync    *self,
+             QuorumCacheOp *op)
+{
+  g_autoptr(JsonNode) body = quorum_wire_parse_bytes (op->payload, strlen (op->payload), NULL);
+  g_autofree char *path = NULL;
+  const char *method = "POST";
+  Request *request = request_new (self, op->task);
+
+  request->op = op;
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    {
+      g_clear_pointer (&body, json_node_unref);
+      body = json_node_init_object (json_node_alloc (), json_object_new ());
+    }
+  switch (op->kind)
+    {
+    case QUORUM_CACHE_OP_RATING:
+      method = "PUT";
+      path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/rating", op->task);
+      break;
+    case QUORUM_CACHE_OP_ACCEPT:
+    case QUORUM_CACHE_OP_REJECT:
+      json_object_set_int_member (json_node_get_object (body), "version", op->base_version);
+      path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/%s", op->task,
+                              op->kind == QUORUM_CACHE_OP_ACCEPT ? "accept" : "reject");
+      break;
+    case QUORUM_CACHE_OP_CONSENSUS:
+    default:
+      {
+        JsonObject *object = json_node_get_object (body);
+        g_autofree char *step = g_strdup (json_object_get_string_member_with_default (object, "step", "undo"));
+
+        json_object_remove_member (object, "step");
+        json_object_set_int_member (object, "version", op->base_version);
+        path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/consensus/%s", op->task, step);
+      }
+      break;
+    }
+  quorum_client_call_async (self->client, method, path, body, request->cancellable, op_sent, request);
+}
+
+static gboolean
+is_review_op (const QuorumCacheOp *op)
+{
+  return op != NULL && op->kind >= QUORUM_CACHE_OP_RATING;
+}
+
+/* What the server's answer to a review operation changes in the cached
+ * view, and the version it leaves: a rating is kept as the view's
+ * "rating" and is one write (version + 1; its answer names no version);
+ * a decision answers the task, a step the output with its version. */
+static JsonNode *
+review_reply (const QuorumCacheOp *op,
+              JsonNode            *reply,
+              gint64              *version)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
+  JsonObject *merged;
+
+  if (op->kind != QUORUM_CACHE_OP_RATING)
+    {
+      if (object != NULL && json_object_has_member (object, "version"))
+        *version = json_object_get_int_member_with_default (object, "version", *version);
+      return json_node_ref (reply);
+    }
+  *version = op->base_version + 1;
+  merged = json_object_new ();
+  json_object_set_member (merged, "rating", json_node_copy (reply));
+  return json_node_init_object (json_node_alloc (), merged);
+}
+
+static const char *
+string_of (JsonObject *object,
+           const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
+static gint64
+int_of (JsonObject *object,
+        const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64
+         ? json_node_get_int (node) : -1;
+}
+
+/* Whether the server keeps the rating @payload says (the same stars, the
+ * same gold instances missing, in any order). */
+static gboolean
+same_rating (const char *payload,
+             JsonNode   *kept)
+{
+  g_autoptr(JsonNode) sent = quorum_wire_parse_bytes (payload, strlen (payload), NULL);
+  g_autoptr(GHashTable) missing = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonObject *a, *b;
+  JsonNode *stars_a, *stars_b, *missing_a, *missing_b;
+
+  if (sent == NULL || !JSON_NODE_HOLDS_OBJECT (sent) || kept == NULL || !JSON_NODE_HOLDS_OBJECT (kept))
+    return FALSE;
+  a = json_node_get_object (sent);
+  b = json_node_get_object (kept);
+  stars_a = json_object_get_member (a, "stars");
+  stars_b = json_object_get_member (b, "stars");
+  missing_a = json_object_get_member (a, "missing");
+  missing_b = json_object_get_member (b, "missing");
+  if (stars_a == NULL || stars_b == NULL || !json_node_equal (stars_a, stars_b) ||
+      missing_a == NULL || missing_b == NULL || !JSON_NODE_HOLDS_ARRAY (missing_a) ||
+      !JSON_NODE_HOLDS_ARRAY (missing_b) ||
+      json_array_get_length (json_node_get_array (missing_a)) !=
+      json_array_get_length (json_node_get_array (missing_b)))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (missing_a)); i++)
+    g_hash_table_add (missing, (gpointer) json_array_get_string_element (json_node_get_array (missing_a), i));
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (missing_b)); i++)
+    if (!g_hash_table_contains (missing, json_array_get_string_element (json_node_get_array (missing_b), i)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether the server's @view shows that @op, refused now, was applied
+ * already: sent before, with the app gone before its answer was recorded.
+ * The task must still be the same reviewer's (@before is the view the
+ * operation was queued on) and show the outcome the operation asked for:
+ * an accept's task complete; a reject's comment among the task's review
+ * comments (a rejected draw may have come back since); a consensus step's
+ * output one version on (nobody else writes a consensus task); a
+ * rating (set semantics: sent again it changes nothing) refused because the
+ * task was decided since, the same rating kept. */
+static gboolean
+review_applied (const QuorumCacheOp *op,
+                JsonObject          *before,
+                JsonObject          *view)
+{
+  g_autoptr(JsonNode) payload = NULL;
+  JsonObject *body;
+  JsonNode *node;
+
+  if (before == NULL || view == NULL || int_of (view, "assignee") < 0 ||
+      int_of (view, "assignee") != int_of (before, "assignee"))
+    return FALSE;
+  switch (op->kind)
+    {
+    case QUORUM_CACHE_OP_ACCEPT:
+      return g_strcmp0 (string_of (view, "state"), "complete") == 0;
+    case QUORUM_CACHE_OP_REJECT:
+      payload = quorum_wire_parse_bytes (op->payload, strlen (op->payload), NULL);
+      body = payload != NULL && JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : NULL;
+      node = json_object_get_member (view, "review_comments");
+      for (guint i = 0; body != NULL && node != NULL && JSON_NODE_HOLDS_ARRAY (node) &&
+                        i < json_array_get_length (json_node_get_array (node)); i++)
+        {
+          JsonNode *element = json_array_get_element (json_node_get_array (node), i);
+          JsonObject *comment = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+          JsonNode *pin = comment != NULL ? json_object_get_member (comment, "pin") : NULL;
+
+          if (comment != NULL && g_strcmp0 (string_of (comment, "decision"), "reject") == 0 &&
+              (pin == NULL || JSON_NODE_HOLDS_NULL (pin)) &&
+              int_of (comment, "author") == int_of (view, "assignee") &&
+              g_strcmp0 (string_of (comment, "text"), string_of (body, "comment")) == 0 &&
+              int_of (comment, "created") >= op->created - 300)
+            return TRUE;
+        }
+      return FALSE;
+    case QUORUM_CACHE_OP_CONSENSUS:
+      return int_of (view, "version") == op->base_version + 1;
+    case QUORUM_CACHE_OP_RATING:
+      return same_rating (op->payload, json_object_get_member (view, "rating"));
+    case QUORUM_CACHE_OP_SAVE:
+    case QUORUM_CACHE_OP_SUBMIT:
+    default:
+      return FALSE;
+    }
+}
+
 /* ---- the outbox ---------------------------------------------------------- */
 
 static void
@@ -241,7 +432,23 @@ conflict_fetched (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) cache_error = NULL;
   g_autoptr(JsonNode) view = request_finish (request, result, &error);
+  g_autoptr(JsonNode) before = NULL;
   gint64 version = -1;
+
+  /* A decision or step the server refuses because it applied it already
+   * (the app was gone before its answer was recorded) is done, not a
+   * conflict: sending it again must neither apply it twice nor stall. */
+  if (view != NULL && JSON_NODE_HOLDS_OBJECT (view) && is_review_op (request->op) &&
+      (before = quorum_cache_get_task (self->cache, request->task_id, NULL)) != NULL &&
+      review_applied (request->op, json_node_get_object (before), json_node_get_object (view)))
+    {
+      g_debug ("task %" G_GINT64_FORMAT ": %s; applied already", request->task_id, request->reason);
+      if (!quorum_cache_record_sent (self->cache, request->op->id, request->op->revision,
+                                     int_of (json_node_get_object (view), "version"), view, &cache_error))
+        g_warning ("task %" G_GINT64_FORMAT ": %s", request->task_id, cache_error->message);
+      finish_request (self);
+      return;
+    }
 
   /* The server's copy is kept beside the user's, so both can be shown. */
   if (view != NULL && quorum_cache_store_task (self->cache, view, &cache_error))
@@ -291,10 +498,6 @@ hold_as_conflict (Request *request,
 }
 
 /* ---- saves: the whole set, or what changed ------------------------------- */
-
-static void op_sent (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data);
 
 static const char *
 instance_id (JsonNode *instance)
@@ -521,6 +724,18 @@ op_sent (GObject      *source,
           json_node_unref (reply);
           reply = saved;
         }
+      if (is_review_op (op))
+        {
+          JsonNode *merged = review_reply (op, reply, &version);
+
+          json_node_unref (reply);
+          reply = merged;
+          if (!quorum_cache_record_sent (self->cache, op->id, op->revision, version, reply, &cache_error))
+            g_warning ("task %" G_GINT64_FORMAT ": sent, but the local cache did not record it: %s",
+                       op->task, cache_error->message);
+          finish_request (self);
+          return;
+        }
       if (JSON_NODE_HOLDS_OBJECT (reply) &&
           (member = json_object_get_member (json_node_get_object (reply), "version")) != NULL &&
           JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_INT64)
@@ -574,6 +789,11 @@ send_op (QuorumSync    *self,
       g_autoptr(GPtrArray) instances = read_payload (op->payload);
 
       send_save (self, op, instances);
+      return;
+    }
+  if (op->kind != QUORUM_CACHE_OP_SUBMIT)
+    {
+      send_review (self, op);
       return;
     }
   json_object_set_int_member (body, "version", op->base_version);
