@@ -959,6 +959,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.exams", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.credentials", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.conflict-copies", NULL, _quorum_window_conflict_copies_action);
   gtk_widget_class_install_action (widget_class, "win.next-task", "x", job_action);
   gtk_widget_class_install_action (widget_class, "win.download-job", "x", job_action);
   gtk_widget_class_install_action (widget_class, "win.exam-results", "x", trainer_action);
