@@ -445,20 +445,29 @@ download_job (QuorumSync *sync,
   g_assert_true (download->ok);
 }
 
-/* A sync engine as the app makes one: the annotator's client and cache. */
+/* A sync engine as the app makes one: the user's client and cache. */
 static QuorumSync *
-sync_for (Server      *server,
-          QuorumCache **cache_out)
+sync_for_user (Server       *server,
+               const char   *user,
+               const char   *password,
+               QuorumCache **cache_out)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(QuorumClient) client = client_for (server, "ann", ANN_PASSWORD);
-  g_autoptr(QuorumCache) cache = quorum_cache_open (server->address, "ann", &error);
+  g_autoptr(QuorumClient) client = client_for (server, user, password);
+  g_autoptr(QuorumCache) cache = quorum_cache_open (server->address, user, &error);
 
   g_assert_no_error (error);
   *cache_out = g_object_ref (cache);
   return quorum_sync_new (client, cache);
 }
 
+
+static QuorumSync *
+sync_for (Server       *server,
+          QuorumCache **cache_out)
+{
+  return sync_for_user (server, "ann", ANN_PASSWORD, cache_out);
+}
 
 /* ---- a conflict, from its start to its end -------------------------------- */
 
@@ -816,6 +825,144 @@ test_job_cancelled (void)
   held_clear (&held);
 }
 
+/* A project editor holding a task still sees it once it is not theirs:
+ * the engine tells released from given to someone else. */
+static void
+test_editor_sees_why (void)
+{
+  Held held = { 0 };
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GPtrArray) reassigned_conflicts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumClient) eve = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  gint64 eve_id, jobs[2], tasks[2];
+  Download download;
+
+  held.server = server_new ();
+  eve_id = call_id (held.server->admin, "POST", "/users", "{\"name\": \"eve\", \"password\": \"eve-password\"}");
+  path = g_strdup_printf ("/projects/1/members/%" G_GINT64_FORMAT, eve_id);
+  json_node_unref (call (held.server->admin, "PUT", path, "{\"role\": \"editor\"}"));
+  eve = client_for (held.server, "eve", "eve-password");
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonNode) task = NULL;
+
+      g_clear_pointer (&body, g_free);
+      body = g_strdup_printf ("{\"settings\": {\"name\": \"Edited %u\", \"passes_per_file\": 1, \"review_frequency\": 0},"
+                              " \"files\": [%" G_GINT64_FORMAT "]}", i, held.server->files[i]);
+      jobs[i] = call_id (held.server->admin, "POST", "/projects/1/jobs", body);
+      g_clear_pointer (&path, g_free);
+      path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/launch", jobs[i]);
+      json_node_unref (call (held.server->admin, "POST", path, NULL));
+      g_clear_pointer (&path, g_free);
+      path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", jobs[i]);
+      task = call (eve, "POST", path, NULL);
+      tasks[i] = json_object_get_int_member (json_node_get_object (task), "id");
+    }
+  held.sync = sync_for_user (held.server, "eve", "eve-password", &held.cache);
+  held.raised = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_signal_connect (held.sync, "conflict", G_CALLBACK (count_raised), held.raised);
+  download_job (held.sync, jobs[0], &download);
+  download_job (held.sync, jobs[1], &download);
+  g_assert_true (wait_until (is_synced, held.sync, 10));
+
+  /* Released: nobody holds it. */
+  post (held.server, "/tasks/%" G_GINT64_FORMAT "/release", tasks[0]);
+  work_is_refused (&held, tasks[0], QUORUM_CONFLICT_RELEASED, &conflicts);
+  keep_mine_refused (&held, tasks[0]);
+  g_assert_true (quorum_sync_resolve_conflict (held.sync, tasks[0], QUORUM_CONFLICT_KEEP_COPY, &error));
+  g_assert_no_error (error);
+  conflict_ended (&held, tasks[0], QUORUM_CONFLICT_KEEP_COPY, "mine");
+
+  /* Given to ann by hand. */
+  g_clear_pointer (&path, g_free);
+  g_clear_pointer (&body, g_free);
+  path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/assign", tasks[1]);
+  body = g_strdup_printf ("{\"user\": %" G_GINT64_FORMAT "}", held.server->ann_id);
+  json_node_unref (call (held.server->admin, "POST", path, body));
+  g_array_set_size (held.raised, 0);
+  work_is_refused (&held, tasks[1], QUORUM_CONFLICT_REASSIGNED, &reassigned_conflicts);
+  keep_mine_refused (&held, tasks[1]);
+  g_assert_true (quorum_sync_resolve_conflict (held.sync, tasks[1], QUORUM_CONFLICT_KEEP_COPY, &error));
+  g_assert_no_error (error);
+  conflict_ended (&held, tasks[1], QUORUM_CONFLICT_KEEP_COPY, "mine");
+  held_clear (&held);
+}
+
+/* The schema of version 1, as a cache of before causes holds it. */
+static const char *schema_1 =
+  "CREATE TABLE tasks (id INTEGER PRIMARY KEY, job INTEGER NOT NULL, file INTEGER NOT NULL,"
+  "  version INTEGER NOT NULL, view TEXT NOT NULL, fetched INTEGER NOT NULL);"
+  "CREATE INDEX tasks_job ON tasks (job, id);"
+  "CREATE TABLE working (task INTEGER PRIMARY KEY, instances TEXT NOT NULL, base_version INTEGER NOT NULL,"
+  "  updated INTEGER NOT NULL);"
+  "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, task INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('save', 'submit')), payload TEXT NOT NULL,"
+  "  base_version INTEGER NOT NULL, created INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+  "  last_error TEXT, revision INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX outbox_task ON outbox (task, id);"
+  "CREATE TABLE conflicts (id INTEGER PRIMARY KEY AUTOINCREMENT, task INTEGER NOT NULL,"
+  "  instances TEXT NOT NULL, server_version INTEGER NOT NULL, reason TEXT, created INTEGER NOT NULL,"
+  "  resolved INTEGER, resolution TEXT CHECK (resolution IN ('keep_mine', 'take_server')));"
+  "CREATE INDEX conflicts_task ON conflicts (task, id);"
+  "CREATE TABLE guides (id INTEGER PRIMARY KEY, guide TEXT NOT NULL, fetched INTEGER NOT NULL);"
+  "CREATE TABLE documents (name TEXT PRIMARY KEY, json TEXT NOT NULL, fetched INTEGER NOT NULL);"
+  "CREATE TABLE media (file INTEGER PRIMARY KEY, size INTEGER NOT NULL, used INTEGER NOT NULL);"
+  "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  "INSERT INTO tasks VALUES (5, 1, 1, 3, '{\"id\": 5, \"job\": 1, \"file\": 1, \"version\": 3,"
+  "  \"state\": \"assigned\", \"instances\": []}', 0);"
+  "INSERT INTO conflicts VALUES (1, 5, '[]', 7, 'version: the task is at version 7, not 3', 100, 200, 'take_server');"
+  "INSERT INTO conflicts VALUES (2, 5, '[]', -1, 'no task 5', 300, NULL, NULL);"
+  "INSERT INTO outbox (task, kind, payload, base_version, created) VALUES (5, 'save', '[]', 3, 300);"
+  "PRAGMA user_version = 1;";
+
+/* A cache of version 1 keeps its conflicts: the one whose server version
+ * was unknown reads as no longer the user's, and can be kept as a copy. */
+static void
+test_migrated (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("quorum-conflicts-v1-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cache.sqlite", NULL);
+  g_autofree char *media = g_build_filename (dir, "media", NULL);
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GError) error = NULL;
+  const QuorumCacheConflict *old, *open;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, schema_1, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  cache = quorum_cache_open_at (path, media, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (quorum_cache_get_schema_version (cache), ==, 2);
+  conflicts = quorum_cache_list_conflicts (cache, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 2);
+  old = g_ptr_array_index (conflicts, 0);
+  open = g_ptr_array_index (conflicts, 1);
+  g_assert_false (old->open);
+  g_assert_cmpint (old->resolution, ==, QUORUM_CONFLICT_TAKE_SERVER);
+  g_assert_cmpint (old->resolved, ==, 200);
+  g_assert_cmpint (old->cause, ==, QUORUM_CONFLICT_STALE);
+  g_assert_true (open->open);
+  g_assert_cmpint (open->cause, ==, QUORUM_CONFLICT_NOT_YOURS);
+  g_assert_cmpstr (open->reason, ==, "no task 5");
+
+  g_assert_false (quorum_cache_end_conflict (cache, 5, QUORUM_CONFLICT_KEEP_MINE, &error));
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE);
+  g_clear_error (&error);
+  g_assert_true (quorum_cache_end_conflict (cache, 5, QUORUM_CONFLICT_KEEP_COPY, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (quorum_cache_count_outbox (cache), ==, 0);
+  g_assert_cmpuint (quorum_cache_count_conflicts (cache), ==, 0);
+  g_clear_object (&cache);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -837,6 +984,8 @@ main (int   argc,
   g_test_add_func ("/client/conflicts/stale-keep-copy", test_stale_keep_copy);
   g_test_add_func ("/client/conflicts/stale-keep-mine", test_stale_keep_mine);
   g_test_add_func ("/client/conflicts/job-cancelled", test_job_cancelled);
+  g_test_add_func ("/client/conflicts/editor-sees-why", test_editor_sees_why);
+  g_test_add_func ("/client/conflicts/migrated", test_migrated);
   status = g_test_run ();
   remove_tree (home);
   return status;
