@@ -42,8 +42,14 @@ quorum_conflict_copies_can_send (QuorumCache               *cache,
                                  const QuorumCacheConflict *conflict)
 {
   g_autoptr(JsonNode) mine = NULL;
+  g_autoptr(JsonNode) view = quorum_cache_get_task (cache, conflict->task, NULL);
+  const char *state = view != NULL && JSON_NODE_HOLDS_OBJECT (view)
+                      ? json_object_get_string_member_with_default (json_node_get_object (view), "state", "") : "";
 
+  /* The task as last fetched must still take work, and the list of the
+   * user's tasks still hold it. */
   if (conflict->open || quorum_cache_in_conflict (cache, conflict->task) ||
+      !(g_str_equal (state, "assigned") || g_str_equal (state, "in_progress") || g_str_equal (state, "rejected")) ||
       (mine = quorum_cache_get_my_tasks (cache, NULL)) == NULL || !JSON_NODE_HOLDS_ARRAY (mine))
     return FALSE;
   for (guint i = 0; i < json_array_get_length (json_node_get_array (mine)); i++)
@@ -233,7 +239,6 @@ make_row (QuorumConflictCopies      *self,
   g_autoptr(JsonNode) node = quorum_wire_parse_bytes (conflict->instances, strlen (conflict->instances), NULL);
   g_autoptr(GPtrArray) instances = node != NULL ? quorum_wire_read_instances (node, NULL, "instances", NULL) : NULL;
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *send;
 
   quorum_conflict_names (self->cache, conflict->task, &file, &job);
   /* Translators: a conflict copy's row: the file, then its job */
@@ -258,10 +263,11 @@ make_row (QuorumConflictCopies      *self,
                                                                _("Show this copy on the canvas, read-only")));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), row_button (_("_Export…"), "copies.export", conflict->id,
                                                                _("Save this copy as a Quorum JSON file")));
-  send = row_button (_("_Send"), "copies.send", conflict->id,
-                     _("Send this copy to the server as a new version of the task"));
-  gtk_widget_set_sensitive (send, quorum_conflict_copies_can_send (self->cache, conflict));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), send);
+  /* Only where the server would take it: a task the user still holds. */
+  if (quorum_conflict_copies_can_send (self->cache, conflict))
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               row_button (_("_Send"), "copies.send", conflict->id,
+                                           _("Send this copy to the server as a new version of the task")));
   return row;
 }
 

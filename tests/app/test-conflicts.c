@@ -231,6 +231,35 @@ the_dialog (guint case_index,
   return dialog;
 }
 
+/* With QUORUM_SCREENSHOT_DIR set: @window as GTK renders it, into NAME.png
+ * there. */
+static void
+screenshot (GtkWindow  *window,
+            const char *name)
+{
+  const char *dir = g_getenv ("QUORUM_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  app_test_iterate (500);
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (GTK_WIDGET (window)),
+                          gtk_widget_get_height (GTK_WIDGET (window)));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node, NULL);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
 static void
 answer (AdwMessageDialog *dialog,
         const char       *response)
@@ -318,12 +347,14 @@ work_reachable (guint       case_index,
   g_assert_nonnull (strstr (conflict->instances, drawn));
 
   /* On the canvas, read-only, with no task open to save it into. */
+  screenshot (GTK_WINDOW (copies), "conflict-copies");
   g_signal_emit_by_name (copies, "open-copy", id);
   g_assert_true (app_test_wait_until (copy_shown, NULL));
   g_assert_cmpstr (adw_window_title_get_title (app_test_child (window (), "window_title")), ==, title);
   for (guint i = 0; i < quorum_canvas_get_n_instances (canvas); i++)
     found = found || g_strcmp0 (quorum_canvas_get_instance (canvas, i)->id, drawn) == 0;
   g_assert_true (found);
+  screenshot (GTK_WINDOW (window ()), "conflict-copy-on-canvas");
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (app_test_child (window (), "submit_button"))) &&
                   gtk_widget_get_visible (GTK_WIDGET (app_test_child (window (), "tool_box"))));
 
@@ -380,6 +411,7 @@ test_released (void)
   server_side = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (dialog), QUORUM_TYPE_CONFLICT_DIALOG,
                                                           "server_label"));
   g_assert_cmpstr (gtk_label_get_label (server_side), ==, "Nothing: the task is no longer yours");
+  screenshot (GTK_WINDOW (dialog), "conflict-released");
   answer (dialog, "later");
 
   /* Dismissed: it waits, and is not asked again at every retry. */
@@ -392,6 +424,7 @@ test_released (void)
   g_assert_cmpuint (quorum_cache_count_conflicts (cache ()), ==, 1);
   copies = _quorum_window_show_conflict_copies (window ());
   g_assert_cmpuint (quorum_conflict_copies_get_n_copies (copies), ==, 1);
+  screenshot (GTK_WINDOW (copies), "conflict-copies-open");
   g_signal_emit_by_name (copies, "resolve", quorum_conflict_copies_get_copy (copies, 0));
   gtk_window_destroy (GTK_WINDOW (copies));
   dialog = the_dialog (RELEASED, "This Task Is No Longer Yours", FALSE, FALSE);
@@ -466,6 +499,7 @@ test_stale_keep_mine (void)
   g_autoptr(JsonObject) task = NULL;
   g_autofree char *body = NULL;
   g_autofree char *drawn = NULL;
+  AdwMessageDialog *dialog;
   JsonArray *instances;
 
   open_task (server.tasks[STALE_MINE]);
@@ -474,7 +508,9 @@ test_stale_keep_mine (void)
   json_node_unref (app_test_callf (server.ann, "PUT", body, "/tasks/%" G_GINT64_FORMAT "/instances",
                                    server.tasks[STALE_MINE]));
   drawn = g_strdup (draw_box ());
-  answer (the_dialog (STALE_MINE, "This Task Changed on the Server", TRUE, TRUE), "keep");
+  dialog = the_dialog (STALE_MINE, "This Task Changed on the Server", TRUE, TRUE);
+  screenshot (GTK_WINDOW (dialog), "conflict-stale");
+  answer (dialog, "keep");
   stays_ended ();
   task = server_task (server.tasks[STALE_MINE]);
   instances = json_object_get_array_member (task, "instances");
@@ -523,6 +559,11 @@ test_stale_keep_copy (void)
   task = server_task (server.tasks[STALE_COPY]);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (task, "instances")), ==, 1);
   g_assert_false (dialog_shown (NULL));
+
+  /* Nor does one of a task decided already, still listed or not. */
+  g_clear_pointer (&conflicts, g_ptr_array_unref);
+  conflicts = quorum_cache_list_conflicts (cache (), server.tasks[DECIDED], &error);
+  g_assert_false (quorum_conflict_copies_can_send (cache (), g_ptr_array_index (conflicts, 0)));
 
   /* A copy of a task no longer the user's does not go. */
   g_clear_pointer (&conflicts, g_ptr_array_unref);
