@@ -133,6 +133,26 @@ _quorum_window_on_conflict (QuorumWindow *self,
   ask_about (self, conflict);
 }
 
+/* A new session asks again about the conflicts left open, once each:
+ * work from an earlier run must not wait unseen. */
+void
+_quorum_window_ask_open_conflicts (QuorumWindow *self)
+{
+  g_autoptr(GPtrArray) conflicts = NULL;
+
+  g_hash_table_remove_all (asked_conflicts (self));
+  if (self->session == NULL ||
+      (conflicts = quorum_cache_list_conflicts (_quorum_window_cache_of (self), 0, NULL)) == NULL)
+    return;
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      const QuorumCacheConflict *conflict = g_ptr_array_index (conflicts, i);
+
+      if (conflict->open)
+        ask_about (self, conflict);
+    }
+}
+
 /* A conflict copy on the canvas, read-only: no task is open meanwhile, so
  * nothing is saved or submitted from it. */
 typedef struct {

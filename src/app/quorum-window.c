@@ -176,6 +176,7 @@ start_session (QuorumWindow  *self,
   _quorum_window_update_actions (self);
   quorum_task_list_set_session (self->tasks, session);
   _quorum_window_refresh_tasks (self);
+  _quorum_window_ask_open_conflicts (self);
   if (self->open_next > 0)
     {
       g_autoptr(JsonNode) task = NULL;

@@ -136,6 +136,12 @@ work_shown (gpointer data)
 }
 
 static gboolean
+start_shown (gpointer data)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (app_test_child (window (), "stack")), "start") == 0;
+}
+
+static gboolean
 canvas_shown (gpointer data)
 {
   QuorumCanvas *canvas = app_test_child (window (), "canvas");
@@ -422,6 +428,16 @@ test_released (void)
     }
   g_assert_false (dialog_shown (NULL));
   g_assert_cmpuint (quorum_cache_count_conflicts (cache ()), ==, 1);
+
+  /* A new session asks again, once. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.sign-out", NULL));
+  g_assert_true (app_test_wait_until (start_shown, NULL));
+  test_sign_in ();
+  dialog = the_dialog (RELEASED, "This Task Is No Longer Yours", FALSE, FALSE);
+  answer (dialog, "later");
+  app_test_iterate (1500);
+  g_assert_false (dialog_shown (NULL));
+
   copies = _quorum_window_show_conflict_copies (window ());
   g_assert_cmpuint (quorum_conflict_copies_get_n_copies (copies), ==, 1);
   screenshot (GTK_WINDOW (copies), "conflict-copies-open");
