@@ -77,18 +77,19 @@ conflict_chosen (QuorumConflictDialog *dialog,
     }
   if (choice == QUORUM_CONFLICT_KEEP_COPY)
     _quorum_window_show_toast (self, _("Your work is kept as a copy: open or export it from Conflict Copies"));
-  if (self->task_id != task || choice == QUORUM_CONFLICT_KEEP_MINE)
+  if (choice == QUORUM_CONFLICT_KEEP_MINE)
     return;
-  /* The task on the canvas is the server's now, or none the user holds:
-   * reopening it shows the server's, and the list drops a task no longer
-   * theirs. */
+  /* The task is the server's now, or none the user holds: reopening it
+   * shows the server's, and the list drops a task no longer theirs. */
   if (quorum_conflict_cause_can_take_server (quorum_conflict_dialog_get_cause (dialog)))
-    quorum_window_open_task (self, task);
-  else
     {
-      _quorum_window_close_task (self);
-      _quorum_window_refresh_tasks (self);
+      if (self->task_id == task)
+        quorum_window_open_task (self, task);
+      return;
     }
+  if (self->task_id == task)
+    _quorum_window_close_task (self);
+  _quorum_window_refresh_tasks (self);
 }
 
 static void

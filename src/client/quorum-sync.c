@@ -1013,7 +1013,9 @@ quorum_sync_resolve_conflict (QuorumSync            *sync,
 
   if (!quorum_cache_end_conflict (sync->cache, task_id, choice, error))
     return FALSE;
-  if (choice == QUORUM_CONFLICT_TAKE_SERVER)
+  /* The user works on from the server's version, as it is now (or learns
+   * the task is not theirs: the refresh then leaves the cached view). */
+  if (choice != QUORUM_CONFLICT_KEEP_MINE)
     g_hash_table_add (sync->refresh, g_memdup2 (&task_id, sizeof task_id));
   update_state (sync);
   schedule_run (sync);
