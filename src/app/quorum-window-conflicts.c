@@ -92,13 +92,36 @@ conflict_chosen (QuorumConflictDialog *dialog,
   _quorum_window_refresh_tasks (self);
 }
 
+/* The dialog asking about @conflict_id, if one is on screen. */
+static GtkWindow *
+dialog_of (gint64 conflict_id)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (QUORUM_IS_CONFLICT_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          quorum_conflict_dialog_get_conflict (QUORUM_CONFLICT_DIALOG (window)) == conflict_id)
+        return window;
+    }
+  return NULL;
+}
+
 static void
 ask_about (QuorumWindow              *self,
            const QuorumCacheConflict *conflict)
 {
-  QuorumConflictDialog *dialog = quorum_conflict_dialog_new (GTK_WINDOW (self), _quorum_window_cache_of (self),
-                                                             conflict);
+  QuorumConflictDialog *dialog;
+  GtkWindow *shown = dialog_of (conflict->id);
 
+  if (shown != NULL)
+    {
+      gtk_window_present (shown);
+      return;
+    }
+  dialog = quorum_conflict_dialog_new (GTK_WINDOW (self), _quorum_window_cache_of (self), conflict);
   g_hash_table_add (asked_conflicts (self), g_memdup2 (&conflict->id, sizeof conflict->id));
   g_signal_connect_object (dialog, "response", G_CALLBACK (conflict_chosen), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -322,7 +345,10 @@ _quorum_window_conflict_copies_action (GtkWidget  *widget,
                                        const char *action_name,
                                        GVariant   *parameter)
 {
-  _quorum_window_show_conflict_copies (QUORUM_WINDOW (widget));
+  QuorumWindow *self = QUORUM_WINDOW (widget);
+
+  if (_quorum_window_show_conflict_copies (self) == NULL)
+    _quorum_window_show_toast (self, _("Sign in to see the conflict copies kept on this computer"));
 }
 
 /* ---- an ended session ----------------------------------------------------------- */
