@@ -394,7 +394,11 @@ quorum_conflict_dialog_new (GtkWindow                 *parent,
 
       gtk_widget_add_css_class (nothing, "dim-label");
       gtk_frame_set_child (self->server_frame, nothing);
-      gtk_label_set_label (self->server_label, _("Nothing: the task is no longer yours"));
+      /* A task still the user's whose server side could not be read (the
+       * server did not answer that request) is not "nothing". */
+      gtk_label_set_label (self->server_label, quorum_conflict_cause_can_take_server (conflict->cause)
+                                               ? _("Not known here: the server did not send it")
+                                               : _("Nothing: the task is no longer yours"));
     }
 
   if (quorum_conflict_cause_can_take_server (conflict->cause))
