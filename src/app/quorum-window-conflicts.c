@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "quorum-attribute-editor.h"
+#include "quorum-conflict-copies.h"
+#include "quorum-conflict-dialog.h"
 #include "quorum-canvas-private.h"
 #include "quorum-credential-grants.h"
 #include "quorum-credentials-window.h"
@@ -29,30 +31,116 @@
 
 #include "quorum-window-private.h"
 
-/* The window: sync conflicts and an ended session. */
+/* The window: sync conflicts (the dialog, conflict copies on the canvas) and an
+ * ended session. */
 
-/* ---- conflicts and an ended session --------------------------------------------- */
+/* ---- conflicts ------------------------------------------------------------------ */
+
+/* The conflict copies window of this window, if open (weak). */
+#define COPIES_KEY "quorum-conflict-copies"
+/* Conflict ids whose dialog was shown: each is asked once. */
+#define ASKED_KEY "quorum-conflicts-asked"
+
+static GHashTable *
+asked_conflicts (QuorumWindow *self)
+{
+  GHashTable *asked = g_object_get_data (G_OBJECT (self), ASKED_KEY);
+
+  if (asked == NULL)
+    {
+      asked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      g_object_set_data_full (G_OBJECT (self), ASKED_KEY, asked, (GDestroyNotify) g_hash_table_unref);
+    }
+  return asked;
+}
 
 static void
-conflict_chosen (AdwMessageDialog *dialog,
-                 const char       *response,
-                 QuorumWindow     *self)
+conflict_chosen (QuorumConflictDialog *dialog,
+                 const char           *response,
+                 QuorumWindow         *self)
 {
-  gint64 task = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "task"));
-  gboolean keep_mine = g_strcmp0 (response, "keep") == 0;
+  gint64 task = quorum_conflict_dialog_get_task (dialog);
   g_autoptr(GError) error = NULL;
+  QuorumConflictChoice choice;
 
   if (self->session == NULL)
     return;
-  if (!quorum_sync_resolve_conflict (_quorum_window_sync_of (self), task,
-                                     keep_mine ? QUORUM_CONFLICT_KEEP_MINE : QUORUM_CONFLICT_TAKE_SERVER,
-                                     &error))
+  if (!quorum_conflict_dialog_choice_of (response, &choice))
+    {
+      _quorum_window_show_toast (self, _("Your work waits for your choice under Conflict Copies in the main menu"));
+      return;
+    }
+  if (!quorum_sync_resolve_conflict (_quorum_window_sync_of (self), task, choice, &error))
     {
       _quorum_window_show_toast (self, error->message);
       return;
     }
-  if (!keep_mine && self->task_id == task)
-    quorum_window_open_task (self, task);
+  if (choice == QUORUM_CONFLICT_KEEP_COPY)
+    _quorum_window_show_toast (self, _("Your work is kept as a copy: open or export it from Conflict Copies"));
+  if (choice == QUORUM_CONFLICT_KEEP_MINE)
+    return;
+  /* The task is the server's now, or none the user holds: reopening it
+   * shows the server's, and the list drops a task no longer theirs. */
+  if (quorum_conflict_cause_can_take_server (quorum_conflict_dialog_get_cause (dialog)))
+    {
+      if (self->task_id == task)
+        quorum_window_open_task (self, task);
+      return;
+    }
+  if (self->task_id == task)
+    _quorum_window_close_task (self);
+  _quorum_window_refresh_tasks (self);
+}
+
+/* The dialog asking about @conflict_id, if one is on screen. */
+static GtkWindow *
+dialog_of (gint64 conflict_id)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (QUORUM_IS_CONFLICT_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          quorum_conflict_dialog_get_conflict (QUORUM_CONFLICT_DIALOG (window)) == conflict_id)
+        return window;
+    }
+  return NULL;
+}
+
+static void
+ask_about (QuorumWindow              *self,
+           const QuorumCacheConflict *conflict)
+{
+  QuorumConflictDialog *dialog;
+  GtkWindow *shown = dialog_of (conflict->id);
+
+  if (shown != NULL)
+    {
+      gtk_window_present (shown);
+      return;
+    }
+  dialog = quorum_conflict_dialog_new (GTK_WINDOW (self), _quorum_window_cache_of (self), conflict);
+  g_hash_table_add (asked_conflicts (self), g_memdup2 (&conflict->id, sizeof conflict->id));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (conflict_chosen), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The task's open conflict, or NULL. */
+static QuorumCacheConflict *
+open_conflict_of (QuorumWindow *self,
+                  gint64        task_id)
+{
+  g_autoptr(GPtrArray) conflicts = quorum_cache_list_conflicts (_quorum_window_cache_of (self), task_id, NULL);
+  QuorumCacheConflict *last;
+
+  if (conflicts == NULL || conflicts->len == 0)
+    return NULL;
+  last = g_ptr_array_steal_index (conflicts, conflicts->len - 1);
+  if (!last->open)
+    g_clear_pointer (&last, quorum_cache_conflict_free);
+  return last;
 }
 
 void
@@ -60,26 +148,210 @@ _quorum_window_on_conflict (QuorumWindow *self,
                             gint64        task_id,
                             QuorumSync   *sync)
 {
-  g_autoptr(GPtrArray) conflicts = quorum_cache_list_conflicts (_quorum_window_cache_of (self), task_id, NULL);
-  const QuorumCacheConflict *last = conflicts != NULL && conflicts->len > 0
-                                    ? g_ptr_array_index (conflicts, conflicts->len - 1) : NULL;
-  g_autofree char *body = NULL;
-  AdwMessageDialog *dialog;
+  g_autoptr(QuorumCacheConflict) conflict = open_conflict_of (self, task_id);
 
-  body = g_strdup_printf (_("Task %" G_GINT64_FORMAT " was changed on the server while you worked on it (%s). "
-                            "Keep your version and save it over the server’s, or take the server’s "
-                            "and work on from it. Both versions stay on this computer."),
-                          task_id, last != NULL && last->reason != NULL ? last->reason : _("no reason given"));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       _("This Task Changed on the Server"), body));
-  adw_message_dialog_add_responses (dialog, "take", _("_Take the Server’s"), "keep", _("_Keep Mine"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "keep", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "keep");
-  adw_message_dialog_set_close_response (dialog, "keep");
-  g_object_set_data (G_OBJECT (dialog), "task", GSIZE_TO_POINTER (task_id));
-  g_signal_connect_object (dialog, "response", G_CALLBACK (conflict_chosen), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  /* Asked once: the answer ends it, and "later" leaves it in Conflict
+   * Copies, not in the user's way at every retry. */
+  if (conflict == NULL || g_hash_table_contains (asked_conflicts (self), &conflict->id))
+    return;
+  ask_about (self, conflict);
 }
+
+/* A new session asks again about the conflicts left open, once each:
+ * work from an earlier run must not wait unseen. */
+void
+_quorum_window_ask_open_conflicts (QuorumWindow *self)
+{
+  g_autoptr(GPtrArray) conflicts = NULL;
+
+  g_hash_table_remove_all (asked_conflicts (self));
+  if (self->session == NULL ||
+      (conflicts = quorum_cache_list_conflicts (_quorum_window_cache_of (self), 0, NULL)) == NULL)
+    return;
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      const QuorumCacheConflict *conflict = g_ptr_array_index (conflicts, i);
+
+      if (conflict->open)
+        ask_about (self, conflict);
+    }
+}
+
+/* A conflict copy on the canvas, read-only: no task is open meanwhile, so
+ * nothing is saved or submitted from it. */
+typedef struct {
+  QuorumWindow      *window;
+  QuorumImageLoader *loader;
+  GPtrArray         *instances;
+  char              *title;
+  gint64             conflict;
+} OpeningCopy;
+
+static void
+opening_copy_free (OpeningCopy *opening)
+{
+  g_clear_object (&opening->window);
+  g_clear_object (&opening->loader);
+  g_clear_pointer (&opening->instances, g_ptr_array_unref);
+  g_free (opening->title);
+  g_free (opening);
+}
+
+static void
+copy_image_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  OpeningCopy *opening = user_data;
+  QuorumWindow *self = opening->window;
+  QuorumImageLoader *loader = QUORUM_IMAGE_LOADER (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!quorum_image_loader_load_finish (loader, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->task_id == 0)
+        _quorum_window_show_task_error (self, error->message);
+      opening_copy_free (opening);
+      return;
+    }
+  if (self->task_id != 0 || self->session == NULL)
+    {
+      opening_copy_free (opening);
+      return;
+    }
+  self->loading = TRUE;
+  quorum_canvas_show_image (self->canvas, quorum_image_loader_get_best (loader), quorum_image_loader_get_tiles (loader),
+                            quorum_image_loader_get_width (loader), quorum_image_loader_get_height (loader));
+  quorum_canvas_set_instances (self->canvas, opening->instances);
+  quorum_canvas_set_editable (self->canvas, FALSE);
+  self->loading = FALSE;
+  g_object_set_data (G_OBJECT (self->canvas), "quorum-conflict-copy", GSIZE_TO_POINTER (opening->conflict));
+  adw_window_title_set_title (self->window_title, opening->title);
+  gtk_spinner_stop (self->canvas_spinner);
+  gtk_stack_set_visible_child_name (self->canvas_stack, "canvas");
+  _quorum_window_update_actions (self);
+  opening_copy_free (opening);
+}
+
+gboolean
+_quorum_window_open_conflict_copy (QuorumWindow  *self,
+                                   gint64         conflict_id,
+                                   GError       **error)
+{
+  QuorumCache *cache;
+  g_autoptr(QuorumCacheConflict) conflict = NULL;
+  g_autoptr(JsonNode) view = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *file = NULL;
+  OpeningCopy *opening;
+  gint64 file_id;
+
+  if (self->session == NULL)
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_STATE, _("Sign in to see your conflict copies"));
+      return FALSE;
+    }
+  cache = _quorum_window_cache_of (self);
+  if ((conflict = quorum_cache_get_conflict (cache, conflict_id, error)) == NULL ||
+      (view = quorum_cache_get_task (cache, conflict->task, error)) == NULL ||
+      (node = quorum_wire_parse_bytes (conflict->instances, strlen (conflict->instances), error)) == NULL)
+    return FALSE;
+  file_id = json_object_get_int_member_with_default (json_node_get_object (view), "file", 0);
+  opening = g_new0 (OpeningCopy, 1);
+  if ((opening->instances = quorum_wire_read_instances (node, NULL, "instances", error)) == NULL)
+    {
+      opening_copy_free (opening);
+      return FALSE;
+    }
+  opening->window = g_object_ref (self);
+  opening->conflict = conflict_id;
+  quorum_conflict_names (cache, conflict->task, &file, NULL);
+  /* Translators: the window's title while a conflict copy is shown */
+  opening->title = g_strdup_printf (_("Copy of %s (read-only)"), file);
+  _quorum_window_close_task (self);
+  self->open_cancellable = g_cancellable_new ();
+  gtk_stack_set_visible_child_name (self->canvas_stack, "loading");
+  gtk_spinner_start (self->canvas_spinner);
+  opening->loader = quorum_image_loader_new (cache, _quorum_window_client_of (self), file_id);
+  quorum_image_loader_load_async (opening->loader, self->open_cancellable, copy_image_loaded, opening);
+  return TRUE;
+}
+
+static void
+copies_open_copy (QuorumConflictCopies *copies,
+                  gint64                conflict_id,
+                  QuorumWindow         *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!_quorum_window_open_conflict_copy (self, conflict_id, &error))
+    _quorum_window_show_toast (self, error->message);
+  else
+    gtk_window_present (GTK_WINDOW (self));
+}
+
+static void
+copies_resolve (QuorumConflictCopies *copies,
+                gint64                conflict_id,
+                QuorumWindow         *self)
+{
+  g_autoptr(QuorumCacheConflict) conflict = quorum_cache_get_conflict (_quorum_window_cache_of (self), conflict_id,
+                                                                       NULL);
+
+  if (conflict != NULL && conflict->open)
+    ask_about (self, conflict);
+}
+
+static void
+copies_sent (QuorumConflictCopies *copies,
+             gint64                task_id,
+             QuorumWindow         *self)
+{
+  /* The canvas shows the copy's instances as the task's now. */
+  if (self->task_id == task_id)
+    quorum_window_open_task (self, task_id);
+}
+
+static void
+copies_gone (gpointer  data,
+             GObject  *where_the_object_was)
+{
+  g_object_steal_data (G_OBJECT (data), COPIES_KEY);
+}
+
+/* win.conflict-copies */
+QuorumConflictCopies *
+_quorum_window_show_conflict_copies (QuorumWindow *self)
+{
+  QuorumConflictCopies *copies = g_object_get_data (G_OBJECT (self), COPIES_KEY);
+
+  if (self->session == NULL)
+    return NULL;
+  if (copies == NULL)
+    {
+      copies = quorum_conflict_copies_new (GTK_WINDOW (self), _quorum_window_cache_of (self));
+      g_object_set_data (G_OBJECT (self), COPIES_KEY, copies);
+      g_object_weak_ref (G_OBJECT (copies), copies_gone, self);
+      g_signal_connect_object (copies, "open-copy", G_CALLBACK (copies_open_copy), self, 0);
+      g_signal_connect_object (copies, "resolve", G_CALLBACK (copies_resolve), self, 0);
+      g_signal_connect_object (copies, "sent", G_CALLBACK (copies_sent), self, 0);
+    }
+  gtk_window_present (GTK_WINDOW (copies));
+  return copies;
+}
+
+void
+_quorum_window_conflict_copies_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *parameter)
+{
+  QuorumWindow *self = QUORUM_WINDOW (widget);
+
+  if (_quorum_window_show_conflict_copies (self) == NULL)
+    _quorum_window_show_toast (self, _("Sign in to see the conflict copies kept on this computer"));
+}
+
+/* ---- an ended session ----------------------------------------------------------- */
 
 static void show_sign_in_dialog (QuorumWindow *self,
                                  const char   *problem);

@@ -101,6 +101,10 @@ JsonObject * _quorum_window_object_member (JsonObject *object, const char *name)
 void _quorum_window_on_canvas_label (QuorumWindow *self);
 void _quorum_window_on_canvas_tool (QuorumWindow *self);
 void _quorum_window_on_conflict (QuorumWindow *self, gint64 task_id, QuorumSync *sync);
+void _quorum_window_ask_open_conflicts (QuorumWindow *self);
+void _quorum_window_conflict_copies_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+gboolean _quorum_window_open_conflict_copy (QuorumWindow *self, gint64 conflict_id, GError **error);
+struct _QuorumConflictCopies * _quorum_window_show_conflict_copies (QuorumWindow *self);
 void _quorum_window_on_signed_out (QuorumWindow *self, QuorumSync *sync);
 void _quorum_window_refresh_tasks (QuorumWindow *self);
 void _quorum_window_set_tool (QuorumWindow *self, const char *tool);

@@ -179,6 +179,7 @@ start_session (QuorumWindow  *self,
   _quorum_window_update_actions (self);
   quorum_task_list_set_session (self->tasks, session);
   _quorum_window_refresh_tasks (self);
+  _quorum_window_ask_open_conflicts (self);
   if (self->open_next > 0)
     {
       g_autoptr(JsonNode) task = NULL;
@@ -973,6 +974,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.exams", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.credentials", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.conflict-copies", NULL, _quorum_window_conflict_copies_action);
   gtk_widget_class_install_action (widget_class, "win.next-task", "x", job_action);
   gtk_widget_class_install_action (widget_class, "win.download-job", "x", job_action);
   gtk_widget_class_install_action (widget_class, "win.exam-results", "x", trainer_action);

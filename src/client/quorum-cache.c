@@ -105,6 +105,26 @@ static const char *migrations[] = {
   "DROP TABLE outbox;"
   "ALTER TABLE outbox_new RENAME TO outbox;"
   "CREATE INDEX outbox_task ON outbox (task, id);",
+  /* 3: a conflict says what the refusal meant, and a copy can be set aside
+   * without sending it (keep_copy). SQLite cannot change a CHECK: the table
+   * is made again, ids kept; a copy from before whose server version was
+   * unknown was a task no longer the user's. */
+  "CREATE TABLE conflicts_new ("
+  "  id              INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  task            INTEGER NOT NULL,"
+  "  instances       TEXT NOT NULL,"
+  "  server_version  INTEGER NOT NULL,"
+  "  reason          TEXT,"
+  "  created         INTEGER NOT NULL,"
+  "  resolved        INTEGER,"
+  "  resolution      TEXT CHECK (resolution IN ('keep_mine', 'take_server', 'keep_copy')),"
+  "  cause           TEXT NOT NULL DEFAULT 'stale');"
+  "INSERT INTO conflicts_new (id, task, instances, server_version, reason, created, resolved, resolution, cause) "
+  "  SELECT id, task, instances, server_version, reason, created, resolved, resolution,"
+  "         CASE WHEN server_version < 0 THEN 'not_yours' ELSE 'stale' END FROM conflicts;"
+  "DROP TABLE conflicts;"
+  "ALTER TABLE conflicts_new RENAME TO conflicts;"
+  "CREATE INDEX conflicts_task ON conflicts (task, id);",
 };
 
 /* The outbox's kinds, as QuorumCacheOpKind orders them. */
@@ -1321,6 +1341,45 @@ quorum_cache_record_attempt (QuorumCache  *cache,
 
 /* ---- conflicts ----------------------------------------------------------- */
 
+static const char * const conflict_causes[] = {
+  "stale", "not_yours", "released", "reassigned", "decided", "job_closed", "refused",
+};
+
+static const char * const conflict_choices[] = {
+  "keep_mine", "take_server", "keep_copy",
+};
+
+const char *
+quorum_conflict_cause_to_string (QuorumConflictCause cause)
+{
+  g_return_val_if_fail ((guint) cause < G_N_ELEMENTS (conflict_causes), NULL);
+  return conflict_causes[cause];
+}
+
+gboolean
+quorum_conflict_cause_can_keep_mine (QuorumConflictCause cause)
+{
+  return cause == QUORUM_CONFLICT_STALE || cause == QUORUM_CONFLICT_REFUSED;
+}
+
+gboolean
+quorum_conflict_cause_can_take_server (QuorumConflictCause cause)
+{
+  return cause == QUORUM_CONFLICT_STALE || cause == QUORUM_CONFLICT_REFUSED || cause == QUORUM_CONFLICT_DECIDED;
+}
+
+static guint
+lookup_name (const char * const *names,
+             guint               n_names,
+             const char         *name,
+             guint               fallback)
+{
+  for (guint i = 0; name != NULL && i < n_names; i++)
+    if (g_str_equal (names[i], name))
+      return i;
+  return fallback;
+}
+
 gboolean
 quorum_cache_record_conflict (QuorumCache  *cache,
                               gint64        task_id,
@@ -1328,17 +1387,29 @@ quorum_cache_record_conflict (QuorumCache  *cache,
                               const char   *reason,
                               GError      **error)
 {
+  return quorum_cache_record_refusal (cache, task_id, server_version, QUORUM_CONFLICT_STALE, reason, error);
+}
+
+gboolean
+quorum_cache_record_refusal (QuorumCache          *cache,
+                             gint64                task_id,
+                             gint64                server_version,
+                             QuorumConflictCause   cause,
+                             const char           *reason,
+                             GError              **error)
+{
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *instances = NULL;
   gboolean ok;
 
   g_return_val_if_fail (QUORUM_IS_CACHE (cache), FALSE);
+  g_return_val_if_fail ((guint) cause < G_N_ELEMENTS (conflict_causes), FALSE);
 
   if (!begin (cache, error))
     return FALSE;
   ok = (instances = quorum_cache_get_local_instances (cache, task_id, error)) != NULL &&
-       (stmt = prepare (cache, "INSERT INTO conflicts (task, instances, server_version, reason, created) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5)", error)) != NULL;
+       (stmt = prepare (cache, "INSERT INTO conflicts (task, instances, server_version, reason, created, cause) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error)) != NULL;
   if (ok)
     {
       sqlite3_bind_int64 (stmt, 1, task_id);
@@ -1346,6 +1417,7 @@ quorum_cache_record_conflict (QuorumCache  *cache,
       sqlite3_bind_int64 (stmt, 3, server_version);
       sqlite3_bind_text (stmt, 4, reason, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 5, now_seconds ());
+      sqlite3_bind_text (stmt, 6, conflict_causes[cause], -1, SQLITE_STATIC);
       ok = step_done (cache, stmt, error);
     }
   /* The edits stay what the user works on until they choose. */
@@ -1376,6 +1448,29 @@ quorum_cache_count_conflicts (QuorumCache *cache)
                             0, 0, 0, 0);
 }
 
+#define CONFLICT_COLUMNS "id, task, instances, server_version, reason, created, resolved IS NULL, cause, " \
+                         "resolution, COALESCE (resolved, 0)"
+
+static QuorumCacheConflict *
+read_conflict (sqlite3_stmt *stmt)
+{
+  QuorumCacheConflict *conflict = g_new0 (QuorumCacheConflict, 1);
+
+  conflict->id = sqlite3_column_int64 (stmt, 0);
+  conflict->task = sqlite3_column_int64 (stmt, 1);
+  conflict->instances = column_dup (stmt, 2);
+  conflict->server_version = sqlite3_column_int64 (stmt, 3);
+  conflict->reason = column_dup (stmt, 4);
+  conflict->created = sqlite3_column_int64 (stmt, 5);
+  conflict->open = sqlite3_column_int (stmt, 6) != 0;
+  conflict->cause = lookup_name (conflict_causes, G_N_ELEMENTS (conflict_causes),
+                                 (const char *) sqlite3_column_text (stmt, 7), QUORUM_CONFLICT_STALE);
+  conflict->resolution = lookup_name (conflict_choices, G_N_ELEMENTS (conflict_choices),
+                                      (const char *) sqlite3_column_text (stmt, 8), QUORUM_CONFLICT_KEEP_MINE);
+  conflict->resolved = sqlite3_column_int64 (stmt, 9);
+  return conflict;
+}
+
 GPtrArray *
 quorum_cache_list_conflicts (QuorumCache  *cache,
                              gint64        task_id,
@@ -1387,29 +1482,41 @@ quorum_cache_list_conflicts (QuorumCache  *cache,
 
   g_return_val_if_fail (QUORUM_IS_CACHE (cache), NULL);
 
-  if ((stmt = prepare (cache, "SELECT id, task, instances, server_version, reason, created, resolved IS NULL "
-                              "FROM conflicts WHERE ?1 = 0 OR task = ?1 ORDER BY id", error)) == NULL)
+  if ((stmt = prepare (cache, "SELECT " CONFLICT_COLUMNS " FROM conflicts WHERE ?1 = 0 OR task = ?1 ORDER BY id",
+                       error)) == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, task_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      QuorumCacheConflict *conflict = g_new0 (QuorumCacheConflict, 1);
-
-      conflict->id = sqlite3_column_int64 (stmt, 0);
-      conflict->task = sqlite3_column_int64 (stmt, 1);
-      conflict->instances = column_dup (stmt, 2);
-      conflict->server_version = sqlite3_column_int64 (stmt, 3);
-      conflict->reason = column_dup (stmt, 4);
-      conflict->created = sqlite3_column_int64 (stmt, 5);
-      conflict->open = sqlite3_column_int (stmt, 6) != 0;
-      g_ptr_array_add (list, conflict);
-    }
+    g_ptr_array_add (list, read_conflict (stmt));
   if (rc != SQLITE_DONE)
     {
       set_sql_error (cache, error);
       return NULL;
     }
   return g_steal_pointer (&list);
+}
+
+QuorumCacheConflict *
+quorum_cache_get_conflict (QuorumCache  *cache,
+                           gint64        conflict_id,
+                           GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (QUORUM_IS_CACHE (cache), NULL);
+
+  if ((stmt = prepare (cache, "SELECT " CONFLICT_COLUMNS " FROM conflicts WHERE id = ?1", error)) == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, conflict_id);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    return read_conflict (stmt);
+  if (rc != SQLITE_DONE)
+    set_sql_error (cache, error);
+  else
+    g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND,
+                 "conflict copy %" G_GINT64_FORMAT " is not in the local cache", conflict_id);
+  return NULL;
 }
 
 /* Keep mine: the task's operations become one save of the user's instances
@@ -1439,15 +1546,19 @@ keep_mine (QuorumCache  *self,
 }
 
 gboolean
-quorum_cache_resolve_conflict (QuorumCache  *cache,
-                               gint64        task_id,
-                               gboolean      mine,
-                               GError      **error)
+quorum_cache_end_conflict (QuorumCache           *cache,
+                           gint64                 task_id,
+                           QuorumConflictChoice   choice,
+                           GError               **error)
 {
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *cause = NULL;
+  g_autofree char *latest = NULL;
   gint64 conflict, version;
   gboolean ok;
 
   g_return_val_if_fail (QUORUM_IS_CACHE (cache), FALSE);
+  g_return_val_if_fail ((guint) choice < G_N_ELEMENTS (conflict_choices), FALSE);
 
   if (!begin (cache, error))
     return FALSE;
@@ -1459,23 +1570,57 @@ quorum_cache_resolve_conflict (QuorumCache  *cache,
                    "task %" G_GINT64_FORMAT " has no conflict to resolve", task_id);
       return finish_transaction (cache, FALSE, NULL);
     }
+  if ((stmt = prepare (cache, "SELECT cause FROM conflicts WHERE id = ?1", error)) == NULL)
+    return finish_transaction (cache, FALSE, NULL);
+  sqlite3_bind_int64 (stmt, 1, conflict);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    cause = column_dup (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  /* Sending again what the server will refuse again is the loop this
+   * ends: the task is no longer the user's, or no longer open. */
+  if (choice == QUORUM_CONFLICT_KEEP_MINE &&
+      !quorum_conflict_cause_can_keep_mine (lookup_name (conflict_causes, G_N_ELEMENTS (conflict_causes), cause,
+                                                         QUORUM_CONFLICT_STALE)))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                   "task %" G_GINT64_FORMAT ": the server no longer takes work on it; keep yours as a copy",
+                   task_id);
+      return finish_transaction (cache, FALSE, NULL);
+    }
   version = MAX (quorum_cache_get_server_version (cache, task_id),
                  query_int (cache, "SELECT server_version FROM conflicts WHERE id = ?1", 1, conflict, 0, -1));
-  if (mine)
+  if (choice == QUORUM_CONFLICT_KEEP_MINE)
     ok = keep_mine (cache, task_id, version, error);
   else
-    ok = exec_ints (cache, "DELETE FROM outbox WHERE task = ?1", error, 1, task_id, 0, 0) &&
-         exec_ints (cache, "DELETE FROM working WHERE task = ?1", error, 1, task_id, 0, 0);
+    {
+      /* Edits made while the task was held are part of the copy set aside:
+       * the copy is the latest work, not only what the server refused. */
+      ok = TRUE;
+      if (query_int (cache, "SELECT 1 FROM working WHERE task = ?1", 1, task_id, 0, 0) == 1)
+        ok = (latest = quorum_cache_get_local_instances (cache, task_id, error)) != NULL;
+      if (ok && latest != NULL)
+        {
+          ok = (stmt = prepare (cache, "UPDATE conflicts SET instances = ?2 WHERE id = ?1", error)) != NULL;
+          if (ok)
+            {
+              sqlite3_bind_int64 (stmt, 1, conflict);
+              sqlite3_bind_text (stmt, 2, latest, -1, SQLITE_TRANSIENT);
+              ok = step_done (cache, stmt, error);
+            }
+          g_clear_pointer (&stmt, sqlite3_finalize);
+        }
+      ok = ok && exec_ints (cache, "DELETE FROM outbox WHERE task = ?1", error, 1, task_id, 0, 0) &&
+           exec_ints (cache, "DELETE FROM working WHERE task = ?1", error, 1, task_id, 0, 0);
+    }
   if (ok)
     {
-      g_autoptr(sqlite3_stmt) stmt = prepare (cache, "UPDATE conflicts SET resolved = ?2, resolution = ?3 "
-                                                     "WHERE task = ?1 AND resolved IS NULL", error);
-
-      if ((ok = stmt != NULL))
+      ok = (stmt = prepare (cache, "UPDATE conflicts SET resolved = ?2, resolution = ?3 "
+                                   "WHERE task = ?1 AND resolved IS NULL", error)) != NULL;
+      if (ok)
         {
           sqlite3_bind_int64 (stmt, 1, task_id);
           sqlite3_bind_int64 (stmt, 2, now_seconds ());
-          sqlite3_bind_text (stmt, 3, mine ? "keep_mine" : "take_server", -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 3, conflict_choices[choice], -1, SQLITE_STATIC);
           ok = step_done (cache, stmt, error);
         }
     }
@@ -1483,6 +1628,16 @@ quorum_cache_resolve_conflict (QuorumCache  *cache,
     return FALSE;
   outbox_changed (cache);
   return TRUE;
+}
+
+gboolean
+quorum_cache_resolve_conflict (QuorumCache  *cache,
+                               gint64        task_id,
+                               gboolean      mine,
+                               GError      **error)
+{
+  return quorum_cache_end_conflict (cache, task_id, mine ? QUORUM_CONFLICT_KEEP_MINE : QUORUM_CONFLICT_TAKE_SERVER,
+                                    error);
 }
 
 /* ---- guides and lists ---------------------------------------------------- */

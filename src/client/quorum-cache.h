@@ -46,17 +46,48 @@ typedef struct {
   gint64             revision;     /* how many edits were merged into it */
 } QuorumCacheOp;
 
+/* What the server's refusal meant, as the engine found out by asking for
+ * the task again (docs/offline.md, "Conflicts"). */
+typedef enum {
+  QUORUM_CONFLICT_STALE,       /* still the user's; saved elsewhere first (409) */
+  QUORUM_CONFLICT_NOT_YOURS,   /* the server shows the user the task no more:
+                                * released, given to someone else, its file or
+                                * job gone (404) */
+  QUORUM_CONFLICT_RELEASED,    /* the task is back in the job, nobody holds it */
+  QUORUM_CONFLICT_REASSIGNED,  /* someone else holds the task now */
+  QUORUM_CONFLICT_DECIDED,     /* submitted, reviewed or accepted already */
+  QUORUM_CONFLICT_JOB_CLOSED,  /* the job was cancelled or is complete */
+  QUORUM_CONFLICT_REFUSED,     /* the server refused the work itself (400, 413) */
+} QuorumConflictCause;
+
+/* How the user ended a conflict. */
+typedef enum {
+  QUORUM_CONFLICT_KEEP_MINE,    /* save the local instances on the server's version */
+  QUORUM_CONFLICT_TAKE_SERVER,  /* work on from the server's instances */
+  QUORUM_CONFLICT_KEEP_COPY,    /* set the local work aside as a copy; send nothing */
+} QuorumConflictChoice;
+
+/* Whether the server would take the user's instances on its current
+ * version: only then is "keep mine" a way out and not a loop. */
+gboolean    quorum_conflict_cause_can_keep_mine (QuorumConflictCause cause);
+/* Whether there is a server's version to work on from. */
+gboolean    quorum_conflict_cause_can_take_server (QuorumConflictCause cause);
+const char *quorum_conflict_cause_to_string    (QuorumConflictCause cause);
+
 /* A conflict copy: the user's instances (a JSON array) that the server
  * refused, the server's version at that moment (-1 when unknown) and why.
- * @open until the user chose. */
+ * @open until the user chose; then @resolution says what they chose. */
 typedef struct {
-  gint64    id;
-  gint64    task;
-  char     *instances;
-  gint64    server_version;
-  char     *reason;
-  gint64    created;
-  gboolean  open;
+  gint64                id;
+  gint64                task;
+  char                 *instances;
+  gint64                server_version;
+  char                 *reason;
+  gint64                created;
+  gboolean              open;
+  QuorumConflictCause   cause;
+  QuorumConflictChoice  resolution;   /* when not @open */
+  gint64                resolved;     /* when, seconds since the epoch; 0 while open */
 } QuorumCacheConflict;
 
 void quorum_cache_op_free       (QuorumCacheOp       *op);
@@ -190,6 +221,13 @@ gboolean     quorum_cache_record_conflict    (QuorumCache  *cache,
                                               gint64        server_version,
                                               const char   *reason,
                                               GError      **error);
+/* The same with what the refusal meant. */
+gboolean     quorum_cache_record_refusal     (QuorumCache          *cache,
+                                              gint64                task_id,
+                                              gint64                server_version,
+                                              QuorumConflictCause   cause,
+                                              const char           *reason,
+                                              GError              **error);
 gboolean     quorum_cache_in_conflict        (QuorumCache  *cache,
                                               gint64        task_id);
 guint        quorum_cache_count_conflicts    (QuorumCache  *cache);
@@ -198,6 +236,19 @@ guint        quorum_cache_count_conflicts    (QuorumCache  *cache);
 GPtrArray   *quorum_cache_list_conflicts     (QuorumCache  *cache,
                                               gint64        task_id,
                                               GError      **error);
+/* One conflict copy by its id, or NULL with QUORUM_ERROR_NOT_FOUND. */
+QuorumCacheConflict *quorum_cache_get_conflict (QuorumCache  *cache,
+                                                gint64        conflict_id,
+                                                GError      **error);
+/* Ends the task's open conflict as the user chose, in one transaction:
+ * KEEP_MINE rebases the task's operations on the server's current version
+ * (refused when the cause says the server will not take them); TAKE_SERVER
+ * and KEEP_COPY drop the task's refused operations and its working copy.
+ * The conflict copy stays, marked with the choice; it never opens again. */
+gboolean     quorum_cache_end_conflict       (QuorumCache           *cache,
+                                              gint64                 task_id,
+                                              QuorumConflictChoice   choice,
+                                              GError               **error);
 /* Closes the task's open conflict. With @keep_mine its operations are rebased
  * on the server's current version and go out again; otherwise they are
  * dropped and the local instances become the server's (the conflict copy

@@ -159,6 +159,7 @@ typedef struct {
   QuorumCacheOp *op;         /* the operation sent, or NULL */
   gint64         task_id;
   char          *reason;     /* why the operation was refused */
+  GError        *refusal;    /* the same, with its code */
   GPtrArray     *delta_of;   /* a save sent as a delta: the instances it saves */
 } Request;
 
@@ -169,6 +170,7 @@ request_free (Request *request)
   g_clear_object (&request->cancellable);
   g_clear_pointer (&request->op, quorum_cache_op_free);
   g_free (request->reason);
+  g_clear_error (&request->refusal);
   g_clear_pointer (&request->delta_of, g_ptr_array_unref);
   g_clear_object (&request->self);
   g_free (request);
@@ -422,6 +424,60 @@ finish_request (QuorumSync *self)
   schedule_run (self);
 }
 
+/* The assignee of a task view, or 0 (nobody, or not said). */
+static gint64
+view_assignee (JsonNode *view)
+{
+  JsonNode *assignee;
+
+  if (view == NULL || !JSON_NODE_HOLDS_OBJECT (view) ||
+      (assignee = json_object_get_member (json_node_get_object (view), "assignee")) == NULL ||
+      !JSON_NODE_HOLDS_VALUE (assignee) || json_node_get_value_type (assignee) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (assignee);
+}
+
+/* What the refusal meant, from the server's code, the task as the server
+ * shows it now (NULL when it shows nothing) and the task as the user held
+ * it (the cached view from before, whose assignee is the user). Only a
+ * task that is still the user's and still open takes their work again. */
+static QuorumConflictCause
+conflict_cause (const GError *refusal,
+                JsonNode     *before,
+                JsonNode     *now,
+                const GError *fetch_error)
+{
+  gint64 holder = view_assignee (before);
+  const char *state;
+
+  if (now == NULL || !JSON_NODE_HOLDS_OBJECT (now))
+    {
+      if (g_error_matches (fetch_error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND) ||
+          g_error_matches (fetch_error, QUORUM_ERROR, QUORUM_ERROR_FORBIDDEN) ||
+          g_error_matches (refusal, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND) ||
+          g_error_matches (refusal, QUORUM_ERROR, QUORUM_ERROR_FORBIDDEN))
+        return QUORUM_CONFLICT_NOT_YOURS;
+      if (g_error_matches (refusal, QUORUM_ERROR, QUORUM_ERROR_STATE))
+        return QUORUM_CONFLICT_DECIDED;
+      return g_error_matches (refusal, QUORUM_ERROR, QUORUM_ERROR_CONFLICT) ? QUORUM_CONFLICT_STALE
+                                                                           : QUORUM_CONFLICT_REFUSED;
+    }
+  /* A project's editor still sees a task that is no longer theirs. */
+  if (holder != 0 && view_assignee (now) == 0)
+    return QUORUM_CONFLICT_RELEASED;
+  if (holder != 0 && view_assignee (now) != holder)
+    return QUORUM_CONFLICT_REASSIGNED;
+  state = json_object_get_string_member_with_default (json_node_get_object (now), "state", "");
+  if (g_error_matches (refusal, QUORUM_ERROR, QUORUM_ERROR_STATE) ||
+      !(g_str_equal (state, "assigned") || g_str_equal (state, "in_progress") || g_str_equal (state, "rejected")))
+    return strstr (refusal->message, "job") != NULL ? QUORUM_CONFLICT_JOB_CLOSED : QUORUM_CONFLICT_DECIDED;
+  if (g_error_matches (refusal, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND) ||
+      g_error_matches (refusal, QUORUM_ERROR, QUORUM_ERROR_FORBIDDEN))
+    return QUORUM_CONFLICT_NOT_YOURS;
+  return g_error_matches (refusal, QUORUM_ERROR, QUORUM_ERROR_CONFLICT) ? QUORUM_CONFLICT_STALE
+                                                                       : QUORUM_CONFLICT_REFUSED;
+}
+
 static void
 conflict_fetched (GObject      *source,
                   GAsyncResult *result,
@@ -432,14 +488,15 @@ conflict_fetched (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) cache_error = NULL;
   g_autoptr(JsonNode) view = request_finish (request, result, &error);
-  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) before = quorum_cache_get_task (self->cache, request->task_id, NULL);
+  QuorumConflictCause cause = conflict_cause (request->refusal, before, view, error);
   gint64 version = -1;
 
   /* A decision or step the server refuses because it applied it already
    * (the app was gone before its answer was recorded) is done, not a
    * conflict: sending it again must neither apply it twice nor stall. */
   if (view != NULL && JSON_NODE_HOLDS_OBJECT (view) && is_review_op (request->op) &&
-      (before = quorum_cache_get_task (self->cache, request->task_id, NULL)) != NULL &&
+      before != NULL &&
       review_applied (request->op, json_node_get_object (before), json_node_get_object (view)))
     {
       g_debug ("task %" G_GINT64_FORMAT ": %s; applied already", request->task_id, request->reason);
@@ -457,7 +514,7 @@ conflict_fetched (GObject      *source,
     g_warning ("task %" G_GINT64_FORMAT ": %s", request->task_id, cache_error->message);
   g_clear_error (&cache_error);
 
-  if (!quorum_cache_record_conflict (self->cache, request->task_id, version, request->reason, &cache_error))
+  if (!quorum_cache_record_refusal (self->cache, request->task_id, version, cause, request->reason, &cache_error))
     {
       /* The work is still in the outbox; it will meet the conflict again. */
       g_warning ("task %" G_GINT64_FORMAT ": cannot keep the conflict copy: %s",
@@ -489,6 +546,7 @@ hold_as_conflict (Request *request,
   g_autofree char *path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT, request->task_id);
 
   request->reason = g_strdup (error->message);
+  request->refusal = g_error_copy (error);
   g_clear_handle_id (&request->timeout_id, g_source_remove);
   request->timed_out = FALSE;
   g_clear_object (&request->cancellable);
@@ -1169,11 +1227,14 @@ quorum_sync_resolve_conflict (QuorumSync            *sync,
                               GError               **error)
 {
   g_return_val_if_fail (QUORUM_IS_SYNC (sync), FALSE);
-  g_return_val_if_fail (choice == QUORUM_CONFLICT_KEEP_MINE || choice == QUORUM_CONFLICT_TAKE_SERVER, FALSE);
+  g_return_val_if_fail (choice == QUORUM_CONFLICT_KEEP_MINE || choice == QUORUM_CONFLICT_TAKE_SERVER ||
+                        choice == QUORUM_CONFLICT_KEEP_COPY, FALSE);
 
-  if (!quorum_cache_resolve_conflict (sync->cache, task_id, choice == QUORUM_CONFLICT_KEEP_MINE, error))
+  if (!quorum_cache_end_conflict (sync->cache, task_id, choice, error))
     return FALSE;
-  if (choice == QUORUM_CONFLICT_TAKE_SERVER)
+  /* The user works on from the server's version, as it is now (or learns
+   * the task is not theirs: the refresh then leaves the cached view). */
+  if (choice != QUORUM_CONFLICT_KEEP_MINE)
     g_hash_table_add (sync->refresh, g_memdup2 (&task_id, sizeof task_id));
   update_state (sync);
   schedule_run (sync);

@@ -31,11 +31,6 @@ typedef enum {
 #define QUORUM_TYPE_SYNC_STATE (quorum_sync_state_get_type ())
 GType quorum_sync_state_get_type (void);
 
-typedef enum {
-  QUORUM_CONFLICT_KEEP_MINE,    /* save the local instances on the server's version */
-  QUORUM_CONFLICT_TAKE_SERVER,  /* work on from the server's instances */
-} QuorumConflictChoice;
-
 /* Called as "Download for offline" goes: @done steps of @total. */
 typedef void (*QuorumSyncProgress) (guint    done,
                                     guint    total,
@@ -67,8 +62,9 @@ guint            quorum_sync_get_send_delay   (QuorumSync            *sync);
 void             quorum_sync_set_token        (QuorumSync            *sync,
                                                const char            *token);
 /* Ends the conflict of @task_id as the user chose; the work goes out (keep
- * mine) or the server's instances are fetched (take server). The conflict
- * copy stays in the cache either way. */
+ * mine), the server's instances are fetched (take server) or the work is
+ * set aside (keep a copy). The conflict copy stays in the cache either way
+ * and the task's refused operations are not sent again. */
 gboolean         quorum_sync_resolve_conflict (QuorumSync            *sync,
                                                gint64                 task_id,
                                                QuorumConflictChoice   choice,

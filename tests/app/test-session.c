@@ -486,7 +486,7 @@ test_draw_saves_and_syncs (void)
 static gboolean
 conflict_shown (gpointer data)
 {
-  return app_test_find_dialog ("This Task Changed on the Server") != NULL;
+  return app_test_find_dialog ("The Server Refused Your Work") != NULL;
 }
 
 static void
@@ -525,7 +525,7 @@ test_submit_refused (void)
                    "A task changed on the server");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
   g_assert_cmpuint (quorum_canvas_get_n_instances (canvas), ==, 2);
-  dialog = app_test_find_dialog ("This Task Changed on the Server");
+  dialog = app_test_find_dialog ("The Server Refused Your Work");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "keep");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
