@@ -29,6 +29,7 @@ struct _QuorumInstanceList
   gboolean            syncing;     /* changing the list to follow the canvas */
 
   QuorumCanvas       *canvas;      /* weak */
+  GtkEventController *window_keys; /* on the root, while rooted */
 };
 
 G_DEFINE_FINAL_TYPE (QuorumInstanceList, quorum_instance_list, GTK_TYPE_WIDGET)
@@ -340,6 +341,73 @@ change_label_action (GtkWidget  *widget,
     quorum_canvas_set_instance_label (self->canvas, g_variant_get_string (parameter, NULL));
 }
 
+/* Selects the next (@step 1) or previous (-1) instance, round the end. */
+static gboolean
+step_selection (QuorumInstanceList *self,
+                int                 step)
+{
+  int n = self->canvas != NULL ? (int) quorum_canvas_get_n_instances (self->canvas) : 0;
+  int selected;
+
+  if (n == 0)
+    return FALSE;
+  selected = quorum_canvas_get_selected (self->canvas);
+  if (selected < 0)
+    selected = step > 0 ? 0 : n - 1;
+  else
+    selected = (selected + step + n) % n;
+  quorum_canvas_select (self->canvas, selected);
+  return TRUE;
+}
+
+/* Tab and Shift+Tab step through the instances while the focus is on the
+ * canvas or this list; elsewhere they move the focus as always. */
+static gboolean
+on_window_key_pressed (GtkEventControllerKey *controller,
+                       guint                  keyval,
+                       guint                  keycode,
+                       GdkModifierType        state,
+                       QuorumInstanceList    *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_ISO_Left_Tab && keyval != GDK_KEY_KP_Tab)
+    return FALSE;
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK))
+    return FALSE;
+  if (focus == NULL || self->canvas == NULL ||
+      (focus != GTK_WIDGET (self->canvas) && !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view))))
+    return FALSE;
+  return step_selection (self, (state & GDK_SHIFT_MASK) || keyval == GDK_KEY_ISO_Left_Tab ? -1 : 1);
+}
+
+static void
+quorum_instance_list_root (GtkWidget *widget)
+{
+  QuorumInstanceList *self = QUORUM_INSTANCE_LIST (widget);
+
+  GTK_WIDGET_CLASS (quorum_instance_list_parent_class)->root (widget);
+  self->window_keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_name (self->window_keys, "quorum-instance-keys");
+  gtk_event_controller_set_propagation_phase (self->window_keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (self->window_keys, "key-pressed", G_CALLBACK (on_window_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (gtk_widget_get_root (widget)), self->window_keys);
+}
+
+static void
+quorum_instance_list_unroot (GtkWidget *widget)
+{
+  QuorumInstanceList *self = QUORUM_INSTANCE_LIST (widget);
+
+  if (self->window_keys != NULL)
+    {
+      gtk_widget_remove_controller (gtk_event_controller_get_widget (self->window_keys), self->window_keys);
+      self->window_keys = NULL;
+    }
+  GTK_WIDGET_CLASS (quorum_instance_list_parent_class)->unroot (widget);
+}
+
 static void
 quorum_instance_list_dispose (GObject *object)
 {
@@ -370,6 +438,8 @@ quorum_instance_list_class_init (QuorumInstanceListClass *klass)
 
   object_class->dispose = quorum_instance_list_dispose;
   object_class->finalize = quorum_instance_list_finalize;
+  widget_class->root = quorum_instance_list_root;
+  widget_class->unroot = quorum_instance_list_unroot;
 
   gtk_widget_class_install_action (widget_class, "instances.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "instances.change-label", "s", change_label_action);

@@ -1042,6 +1042,22 @@ mark_best_activated (GSimpleAction *simple,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The key for Mark as Best: the set of the selected instance's pass. */
+static void
+mark_selected_best_activated (GSimpleAction *simple,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  QuorumReviewPanel *self = user_data;
+  const char *layer = NULL;
+  gint64 pass;
+
+  if (self->canvas == NULL || quorum_canvas_get_selected_layer_instance (self->canvas, &layer) == NULL ||
+      layer == NULL || (pass = g_ascii_strtoll (layer, NULL, 10)) <= 0 || find_pass (self, pass) == NULL)
+    return;
+  g_action_activate (action (self, "mark-best"), g_variant_new_int64 (pass));
+}
+
 /* Copy to Ground Truth over a ground truth that holds instances asks
  * whether to add the set to them or to put it in their place. */
 static void
@@ -1814,8 +1830,8 @@ quorum_review_panel_bind_canvas (QuorumReviewPanel *self,
 /**
  * quorum_review_panel_get_action_group:
  *
- * The "review" actions: accept, reject, mark-best (x: a pass), copy-set
- * (x: a pass), copy-instance, clear, focus (a boolean state), rate (i: 1…5
+ * The "review" actions: accept, reject, mark-best (x: a pass),
+ * mark-selected-best (the selected instance's pass), copy-set (x: a pass), copy-instance, clear, focus (a boolean state), rate (i: 1…5
  * stars for the selected candidate instance) and missing (a boolean state,
  * of the selected gold instance). Insert it as "review" where the buttons
  * that use it live.
@@ -1908,6 +1924,7 @@ quorum_review_panel_init (QuorumReviewPanel *self)
     { "accept", accept_activated, NULL, NULL, NULL },
     { "reject", reject_activated, NULL, NULL, NULL },
     { "mark-best", mark_best_activated, "x", NULL, NULL },
+    { "mark-selected-best", mark_selected_best_activated, NULL, NULL, NULL },
     { "copy-set", copy_set_activated, "x", NULL, NULL },
     { "copy-instance", copy_instance_activated, NULL, NULL, NULL },
     { "clear", clear_activated, NULL, NULL, NULL },

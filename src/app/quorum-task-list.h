@@ -35,4 +35,6 @@ QuorumTaskItem *quorum_task_list_find_task   (QuorumTaskList *self,
 QuorumJobItem  *quorum_task_list_find_job    (QuorumTaskList *self,
                                               gint64          job_id);
 
+gint64          quorum_task_list_get_next_job (QuorumTaskList *self);
+
 G_END_DECLS
