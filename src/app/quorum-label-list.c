@@ -358,9 +358,23 @@ static void
 on_row_selected (QuorumLabelList *self,
                  GtkListBoxRow   *row)
 {
+  const QuorumInstance *selected;
+  const QuorumLabel *label;
+  int index;
+
   if (self->selecting || row == NULL)
     return;
-  quorum_label_list_select_index (self, gtk_list_box_row_get_index (row));
+  index = gtk_list_box_row_get_index (row);
+  quorum_label_list_select_index (self, index);
+  /* Chosen in the list with an instance selected: the instance takes the
+   * label too, when it is of its kind (the keys 1–9 only choose the label
+   * of what is drawn next). */
+  if (self->canvas == NULL || self->schema == NULL || !quorum_canvas_get_editable (self->canvas) ||
+      (selected = quorum_canvas_get_selected_instance (self->canvas)) == NULL)
+    return;
+  label = g_ptr_array_index (self->schema->labels, index);
+  if (label->kind == selected->kind)
+    quorum_canvas_set_instance_label (self->canvas, label->name);
 }
 
 /* Whether a key typed with @focus is text: an entry's digits stay digits. */

@@ -19,7 +19,7 @@ static const char schema_json[] =
   "{\"labels\": ["
   " {\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\", \"attributes\": ["
   "   {\"name\": \"occluded\", \"type\": \"boolean\"},"
-  "   {\"name\": \"colour\", \"type\": \"single_choice\", \"options\": [\"red\", \"green\", \"blue\"]},"
+  "   {\"name\": \"colour\", \"type\": \"single_choice\", \"options\": [\"red\", \"green\", \"dark_blue\"]},"
   "   {\"name\": \"parts\", \"type\": \"multiple_choice\", \"options\": [\"wheel\", \"door\"]},"
   "   {\"name\": \"note\", \"type\": \"text\"}]},"
   " {\"name\": \"person\", \"color\": \"#3584e4\", \"kind\": \"polygon\", \"attributes\": []},"
@@ -297,19 +297,19 @@ instance_item (Fixture *fixture,
   return item;
 }
 
-/* The row of the instance list that shows the id starting @short_id. */
+/* The row of the instance list named @name ("car 2"). */
 static GtkWidget *
 find_row (GtkWidget  *root,
-          const char *short_id)
+          const char *name)
 {
-  GtkWidget *id = g_object_get_data (G_OBJECT (root), "id");
+  GtkWidget *label = g_object_get_data (G_OBJECT (root), "name");
 
-  if (id != NULL && GTK_IS_LABEL (id) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (id)), short_id) == 0)
+  if (label != NULL && GTK_IS_LABEL (label) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), name) == 0)
     return root;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_row (child, short_id);
+      GtkWidget *found = find_row (child, name);
 
       if (found != NULL)
         return found;
@@ -322,9 +322,9 @@ find_row (GtkWidget  *root,
  * description screen readers get). */
 static void
 check_row_tooltips (Fixture    *fixture,
-                    const char *short_id)
+                    const char *name)
 {
-  GtkWidget *row = find_row (GTK_WIDGET (fixture->instances), short_id);
+  GtkWidget *row = find_row (GTK_WIDGET (fixture->instances), name);
   GtkWidget *kind;
   g_autoptr(GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
   gboolean shown = FALSE;
@@ -355,8 +355,11 @@ test_instance_list (Fixture       *fixture,
   g_assert_cmpstr (quorum_instance_item_get_color (instance_item (fixture, 1)), ==, "#3584e4");
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, GTK_INVALID_LIST_POSITION);
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (label_combo)));
-  check_row_tooltips (fixture, "b2c3d4e5");
-  check_row_tooltips (fixture, "a1b2c3d4");
+  /* Numbered per label in canvas order, not by id. */
+  check_row_tooltips (fixture, "person 1");
+  check_row_tooltips (fixture, "car 1");
+  check_row_tooltips (fixture, "car 2");
+  g_assert_null (find_row (GTK_WIDGET (fixture->instances), "b2c3d4e5"));
 
   /* Canvas to list… */
   quorum_canvas_select (fixture->canvas, 2);
@@ -369,20 +372,18 @@ test_instance_list (Fixture       *fixture,
   gtk_single_selection_set_selected (selection, 1);
   g_assert_cmpint (quorum_canvas_get_selected (fixture->canvas), ==, 1);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (label_combo)));
-  g_assert_cmpuint (adw_combo_row_get_selected (label_combo), ==, 1);  /* person */
+  g_assert_cmpuint (adw_combo_row_get_selected (label_combo), ==, 0);  /* person, the only polygon label */
 
-  /* Relabel from the combo row: one undoable step on the canvas. */
-  adw_combo_row_set_selected (label_combo, 2);
-  g_assert_cmpstr (quorum_canvas_get_instance (fixture->canvas, 1)->label, ==, "sign");
-  g_assert_cmpstr (quorum_instance_item_get_label (instance_item (fixture, 1)), ==, "sign");
-  g_assert_cmpstr (quorum_instance_item_get_color (instance_item (fixture, 1)), ==, "#f6d32d");
-  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 1);
-  g_assert_true (quorum_canvas_undo (fixture->canvas));
-  g_assert_cmpstr (quorum_instance_item_get_label (instance_item (fixture, 1)), ==, "person");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->instances),
-                                             "instances.change-label", "s", "car"));
-  g_assert_cmpstr (quorum_canvas_get_instance (fixture->canvas, 1)->label, ==, "car");
-  g_assert_true (quorum_canvas_undo (fixture->canvas));
+  /* The combo row offers the labels of the polygon's kind only: a polygon
+   * with a point label would be refused by the server; so is the action. */
+  {
+    GListModel *offered = adw_combo_row_get_model (label_combo);
+
+    g_assert_cmpuint (g_list_model_get_n_items (offered), ==, 1);
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (offered), 0), ==, "person");
+  }
+  gtk_widget_activate_action (GTK_WIDGET (fixture->instances), "instances.change-label", "s", "car");
+  g_assert_cmpstr (quorum_canvas_get_instance (fixture->canvas, 1)->label, ==, "person");
 
   /* Delete (the key is bound to this action) removes the selected one. */
   gtk_single_selection_set_selected (selection, 0);
@@ -398,6 +399,57 @@ test_instance_list (Fixture       *fixture,
                    "a1b2c3d4-0000-4000-8000-000000000001");
   /* Undo selects what it brought back, the list too. */
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 0);
+}
+
+/* Choosing a label in the label list relabels the selected instance when the
+ * label is of its kind; the combo row offers the kind's labels only. */
+static void
+test_relabel_from_label_list (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  static const char two_boxes[] =
+    "{\"labels\": ["
+    " {\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\", \"attributes\": []},"
+    " {\"name\": \"person\", \"color\": \"#3584e4\", \"kind\": \"polygon\", \"attributes\": []},"
+    " {\"name\": \"truck\", \"color\": \"#ff7800\", \"kind\": \"box\", \"attributes\": []},"
+    " {\"name\": \"sign\", \"color\": \"#f6d32d\", \"kind\": \"point\", \"attributes\": []}"
+    "]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = quorum_wire_parse_bytes (two_boxes, strlen (two_boxes), &error);
+  g_autoptr(QuorumLabelSchema) schema = NULL;
+  GtkListBox *list_box = find_widget (GTK_WIDGET (fixture->labels), GTK_TYPE_LIST_BOX, NULL);
+  AdwComboRow *label_combo = find_widget (GTK_WIDGET (fixture->instances), ADW_TYPE_COMBO_ROW, "Label");
+  GListModel *offered = adw_combo_row_get_model (label_combo);
+
+  g_assert_no_error (error);
+  schema = quorum_wire_read_label_schema (node, "", &error);
+  g_assert_no_error (error);
+  g_assert_true (quorum_label_list_set_schema_json (fixture->labels, node, &error));
+  quorum_instance_list_set_schema (fixture->instances, schema);
+  quorum_canvas_set_editable (fixture->canvas, TRUE);
+
+  /* The second car: the combo row offers the two box labels. */
+  quorum_canvas_select (fixture->canvas, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (offered), ==, 2);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (offered), 0), ==, "car");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (offered), 1), ==, "truck");
+
+  /* A click on "truck" in the label list relabels it: one undo step. */
+  gtk_list_box_select_row (list_box, GTK_LIST_BOX_ROW (label_row (fixture, 2)));
+  g_assert_cmpstr (quorum_canvas_get_instance (fixture->canvas, 2)->label, ==, "truck");
+  {
+    g_autofree char *name = quorum_instance_item_describe (instance_item (fixture, 2));
+
+    g_assert_cmpstr (name, ==, "truck 1");
+  }
+  g_assert_cmpuint (adw_combo_row_get_selected (label_combo), ==, 1);
+
+  /* "person" is a polygon label: the box keeps its label. */
+  gtk_list_box_select_row (list_box, GTK_LIST_BOX_ROW (label_row (fixture, 1)));
+  g_assert_cmpstr (quorum_canvas_get_instance (fixture->canvas, 2)->label, ==, "truck");
+
+  g_assert_true (quorum_canvas_undo (fixture->canvas));
+  g_assert_cmpstr (quorum_canvas_get_instance (fixture->canvas, 2)->label, ==, "car");
 }
 
 static void
@@ -419,10 +471,13 @@ test_attribute_editor (Fixture       *fixture,
   quorum_canvas_select (fixture->canvas, 2);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "attributes");
   occluded = find_widget (GTK_WIDGET (fixture->attributes), GTK_TYPE_SWITCH, NULL);
-  colour = find_widget (GTK_WIDGET (fixture->attributes), ADW_TYPE_COMBO_ROW, "colour");
-  note = find_widget (GTK_WIDGET (fixture->attributes), ADW_TYPE_ENTRY_ROW, "note");
-  door = find_widget (find_widget (GTK_WIDGET (fixture->attributes), ADW_TYPE_ACTION_ROW, "door"),
+  /* Shown by their display names; stored by the schema's. */
+  colour = find_widget (GTK_WIDGET (fixture->attributes), ADW_TYPE_COMBO_ROW, "Colour");
+  note = find_widget (GTK_WIDGET (fixture->attributes), ADW_TYPE_ENTRY_ROW, "Note");
+  door = find_widget (find_widget (GTK_WIDGET (fixture->attributes), ADW_TYPE_ACTION_ROW, "Door"),
                       GTK_TYPE_CHECK_BUTTON, NULL);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (adw_combo_row_get_model (colour)), 3), ==,
+                   "Dark blue");
   g_assert_nonnull (occluded);
   g_assert_nonnull (colour);
   g_assert_nonnull (note);
@@ -550,6 +605,7 @@ main (int    argc,
   ADD ("label-list-empty", test_label_list_empty);
   ADD ("label-visibility", test_label_visibility);
   ADD ("instance-list", test_instance_list);
+  ADD ("relabel-from-label-list", test_relabel_from_label_list);
   ADD ("attribute-editor", test_attribute_editor);
   ADD ("preferences", test_preferences);
 #undef ADD
