@@ -30,6 +30,7 @@ struct _QuorumInstanceList
 
   QuorumCanvas       *canvas;      /* weak */
   GtkEventController *window_keys; /* on the root, while rooted */
+  gboolean            submit_confirmed; /* "Submit Empty" answered: the next submit goes */
 };
 
 G_DEFINE_FINAL_TYPE (QuorumInstanceList, quorum_instance_list, GTK_TYPE_WIDGET)
@@ -487,6 +488,101 @@ quorum_instance_list_unroot (GtkWidget *widget)
       self->window_keys = NULL;
     }
   GTK_WIDGET_CLASS (quorum_instance_list_parent_class)->unroot (widget);
+}
+
+/* ---- before a submit ------------------------------------------------------------ */
+
+static void
+empty_submit_answered (AdwMessageDialog   *dialog,
+                       const char         *response,
+                       QuorumInstanceList *self)
+{
+  if (g_strcmp0 (response, "submit") != 0 || gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
+    return;
+  self->submit_confirmed = TRUE;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.submit", NULL);
+  self->submit_confirmed = FALSE;
+}
+
+static void
+unlabelled_answered (AdwMessageDialog   *dialog,
+                     const char         *response,
+                     QuorumInstanceList *self)
+{
+  if (g_strcmp0 (response, "show") != 0 || self->canvas == NULL)
+    return;
+  for (guint i = 0; i < quorum_canvas_get_n_instances (self->canvas); i++)
+    {
+      const QuorumInstance *instance = quorum_canvas_get_instance (self->canvas, i);
+
+      if (instance->label == NULL || *instance->label == '\0')
+        {
+          quorum_canvas_select (self->canvas, i);
+          return;
+        }
+    }
+}
+
+/**
+ * quorum_instance_list_ask_before_submit:
+ *
+ * Before a submit: an empty task asks whether nothing is really to be
+ * annotated (Submit Empty submits it with win.submit); instances without a
+ * label say how many and offer to select the first. The
+ * caller submits only when this returns %FALSE.
+ *
+ * Returns: %TRUE when a dialog asks first
+ */
+gboolean
+quorum_instance_list_ask_before_submit (QuorumInstanceList *self)
+{
+  GtkRoot *root;
+  AdwMessageDialog *dialog;
+  guint n, unlabelled = 0;
+
+  g_return_val_if_fail (QUORUM_IS_INSTANCE_LIST (self), FALSE);
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (self->canvas == NULL || !GTK_IS_WINDOW (root) || self->submit_confirmed)
+    return FALSE;
+  n = quorum_canvas_get_n_instances (self->canvas);
+  for (guint i = 0; i < n; i++)
+    {
+      const QuorumInstance *instance = quorum_canvas_get_instance (self->canvas, i);
+
+      /* A label the project lacks is the core's validation's to explain. */
+      if (instance->label == NULL || *instance->label == '\0')
+        unlabelled++;
+    }
+  if (n == 0)
+    {
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root), _("Submit an Empty Task?"),
+                                                           _("Nothing is drawn on this image. Submit it only when "
+                                                             "there is nothing on it to annotate.")));
+      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "submit", _("_Submit Empty"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "submit", ADW_RESPONSE_DESTRUCTIVE);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (empty_submit_answered), self, 0);
+    }
+  else if (unlabelled > 0)
+    {
+      g_autofree char *body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u instance has no label. Give it one before "
+                                                            "submitting.",
+                                                            "%u instances have no label. Give them one before "
+                                                            "submitting.", unlabelled),
+                                               unlabelled);
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root), _("Instances Without a Label"),
+                                                           body));
+      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "show", _("_Show the First"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "show", ADW_RESPONSE_SUGGESTED);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (unlabelled_answered), self, 0);
+    }
+  else
+    return FALSE;
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
 }
 
 static void

@@ -276,6 +276,24 @@ test_label_key_anywhere (void)
                      ((QuorumLabel *) g_ptr_array_index (schema->labels, 0))->name);
     g_assert_cmpfloat (quorum_canvas_get_zoom (canvas), ==, zoom);
   }
+
+  /* Emptied, the task asks before it is submitted; Cancel keeps it open. */
+  while (quorum_canvas_get_n_instances (canvas) > 0)
+    {
+      quorum_canvas_select (canvas, 0);
+      g_assert_true (quorum_canvas_delete_selected (canvas));
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.real.window), "win.submit", NULL));
+  {
+    GtkWidget *dialog = app_test_find_dialog ("Submit an Empty Task?");
+
+    g_assert_nonnull (dialog);
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  app_test_iterate (300);
+  g_assert_cmpint (quorum_window_get_task (server.real.window), ==, opened_task);
+  g_assert_true (quorum_canvas_get_editable (canvas));
 }
 
 /* ---- every key once ------------------------------------------------------------------ */
