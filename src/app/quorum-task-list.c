@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "quorum-error.h"
 #include "quorum-task-list.h"
 #include "quorum-image-loader.h"
@@ -14,6 +16,9 @@ struct _QuorumTaskList
 
   GtkStack           *task_list_stack;
   GtkListView        *task_list;
+  GtkToggleButton    *todo_button;
+  GtkToggleButton    *done_button;
+  AdwStatusPage      *done_empty_page;
 
   QuorumSession      *session;
   GCancellable       *cancellable;     /* of the session's calls */
@@ -304,7 +309,8 @@ fill (QuorumTaskList *self,
         }
     }
   gtk_stack_set_visible_child_name (self->task_list_stack,
-                                    g_list_model_get_n_items (G_LIST_MODEL (self->jobs)) > 0 ? "list" : "empty");
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->jobs)) > 0 ? "list"
+                                    : gtk_toggle_button_get_active (self->done_button) ? "done-empty" : "empty");
   quorum_task_list_select_task (self, self->selected_task);
 }
 
@@ -342,6 +348,24 @@ got_my_tasks (GObject      *source,
 }
 
 static void
+got_done_tasks (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(QuorumTaskList) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) tasks = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->session == NULL)
+    return;
+  /* Finished work is not kept for offline: say so instead of "nothing". */
+  adw_status_page_set_description (self->done_empty_page,
+                                   tasks != NULL ? _("The tasks you submit are listed here. Choose To Do to start one.")
+                                                 : _("Your finished tasks are listed while connected to the server."));
+  fill (self, NULL, tasks);
+}
+
+static void
 got_jobs (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
@@ -371,8 +395,34 @@ quorum_task_list_refresh (QuorumTaskList *self)
   g_clear_object (&self->refresh);
   self->refresh = g_cancellable_new ();
   g_clear_pointer (&self->jobs_reply, json_node_unref);
-  quorum_client_call_async (quorum_session_get_client (self->session), "GET", "/jobs", NULL,
-                            self->refresh, got_jobs, g_object_ref (self));
+  if (gtk_toggle_button_get_active (self->done_button))
+    quorum_client_call_async (quorum_session_get_client (self->session), "GET", "/me/tasks?state=done", NULL,
+                              self->refresh, got_done_tasks, g_object_ref (self));
+  else
+    quorum_client_call_async (quorum_session_get_client (self->session), "GET", "/jobs", NULL,
+                              self->refresh, got_jobs, g_object_ref (self));
+}
+
+/* To Do or Done: the list is read again. */
+static void
+on_filter_toggled (QuorumTaskList *self)
+{
+  quorum_task_list_refresh (self);
+}
+
+gboolean
+quorum_task_list_get_show_done (QuorumTaskList *self)
+{
+  g_return_val_if_fail (QUORUM_IS_TASK_LIST (self), FALSE);
+  return gtk_toggle_button_get_active (self->done_button);
+}
+
+void
+quorum_task_list_set_show_done (QuorumTaskList *self,
+                                gboolean        show_done)
+{
+  g_return_if_fail (QUORUM_IS_TASK_LIST (self));
+  gtk_toggle_button_set_active (show_done ? self->done_button : self->todo_button, TRUE);
 }
 
 void
@@ -530,6 +580,10 @@ quorum_task_list_class_init (QuorumTaskListClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/quorum/Quorum/ui/quorum-task-list.ui");
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, task_list_stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, task_list);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, todo_button);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, done_button);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, done_empty_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_toggled);
 }
 
 static void

@@ -98,11 +98,14 @@ show_counts (QuorumTaskRow *self,
   guint done = 0, total = 0;
   gboolean counted = quorum_job_item_get_counts (job, NULL, NULL, NULL, &done, &total);
 
+
   /* The target first: the action takes a job's id. */
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->start_button),
                                           g_variant_new_int64 (quorum_job_item_get_id (job)));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->start_button), "win.next-task");
   gtk_button_set_label (self->start_button, own ? _("Continue") : _("Start"));
+  /* Under Done (no counts, no own work) there is nothing to start from here. */
+  gtk_widget_set_visible (GTK_WIDGET (self->start_button), own || counted);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_button),
                                own ? _("Continue Your Task in This Job") : _("Take the Next Task of This Job"));
   /* Offline the server's counts are unknown: nothing is shown rather

@@ -157,6 +157,79 @@ test_job_counts (void)
   g_assert_true (g_hash_table_contains (texts, "Start") || g_hash_table_contains (texts, "Continue"));
 }
 
+/* ---- done work ---------------------------------------------------------------------- */
+
+static gboolean
+done_listed (gpointer data)
+{
+  return quorum_task_list_find_task (child ("tasks"), *(gint64 *) data) != NULL;
+}
+
+static void
+test_done_filter (void)
+{
+  g_autoptr(QuorumClient) ann = app_test_server_sign_in (&server.real, "ann",
+                                                         app_test_demo_password (server.demo, "ann"));
+  g_autoptr(JsonNode) done = app_test_call (ann, "GET", "/me/tasks?state=done", NULL);
+  g_autoptr(JsonNode) todo = app_test_call (ann, "GET", "/me/tasks", NULL);
+  JsonArray *array = json_node_get_array (done);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  gint64 first;
+
+  /* The demo's ann has finished work, and none of it is in her to-do list. */
+  g_assert_cmpuint (json_array_get_length (array), >, 0);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *task = json_array_get_object_element (array, i);
+      const char *state = json_object_get_string_member (task, "state");
+
+      g_assert_true (g_str_equal (state, "submitted") || g_str_equal (state, "accepted") ||
+                     g_str_equal (state, "complete"));
+      for (guint j = 0; j < json_array_get_length (json_node_get_array (todo)); j++)
+        g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (json_node_get_array (todo), j), "id"),
+                         !=, json_object_get_int_member (task, "id"));
+    }
+  refused = quorum_client_call_sync (ann, "GET", "/me/tasks?state=everything", NULL, NULL, &error);
+  g_assert_null (refused);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "state: only done may be asked for"));
+
+  /* The Done filter lists them, and To Do does not. */
+  sign_in ("ann");
+  first = json_object_get_int_member (json_array_get_object_element (array, 0), "id");
+  g_assert_false (done_listed (&first));
+  quorum_task_list_set_show_done (child ("tasks"), TRUE);
+  g_assert_true (quorum_task_list_get_show_done (child ("tasks")));
+  if (!app_test_wait_until (done_listed, &first))
+    {
+      GListModel *rows = G_LIST_MODEL (gtk_list_view_get_model (child ("task_list")));
+
+      for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+        {
+          g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+          g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+          if (QUORUM_IS_TASK_ITEM (item))
+            g_printerr ("task %" G_GINT64_FORMAT " %s\n", quorum_task_item_get_id (QUORUM_TASK_ITEM (item)),
+                        quorum_task_item_get_state (QUORUM_TASK_ITEM (item)));
+          else
+            g_printerr ("job %s\n", quorum_job_item_get_name (QUORUM_JOB_ITEM (item)));
+        }
+      g_error ("task %" G_GINT64_FORMAT " is not listed under Done; the list shows %s", first,
+               gtk_stack_get_visible_child_name (child ("task_list_stack")));
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      gint64 id = json_object_get_int_member (json_array_get_object_element (array, i), "id");
+
+      g_assert_true (done_listed (&id));
+    }
+  quorum_task_list_set_show_done (child ("tasks"), FALSE);
+  app_test_iterate (100);
+  g_assert_true (app_test_wait_until (work_shown, server.real.window));
+}
+
 /* ---- a label key with the focus anywhere ------------------------------------------- */
 
 static gint64 opened_task;
@@ -581,6 +654,7 @@ main (int    argc,
 
   g_test_add_func ("/keyboard/keys-listed-once", test_keys_listed_once);
   g_test_add_func ("/queue/job-counts", test_job_counts);
+  g_test_add_func ("/queue/done-filter", test_done_filter);
   g_test_add_func ("/keyboard/label-key-anywhere", test_label_key_anywhere);
   status = g_test_run ();
 
