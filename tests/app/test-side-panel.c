@@ -401,6 +401,69 @@ test_instance_list (Fixture       *fixture,
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 0);
 }
 
+/* The window's controller of @name, in the capture phase. */
+static GtkEventController *
+window_keys (Fixture    *fixture,
+             const char *name)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), name) == 0)
+        {
+          g_assert_cmpint (gtk_event_controller_get_propagation_phase (controller), ==, GTK_PHASE_CAPTURE);
+          return controller;  /* the window keeps it */
+        }
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* Tab and Shift+Tab step through the instances while the canvas or the
+ * instance list has the focus; elsewhere they move the focus. A digit typed
+ * in a text field stays a digit. */
+static void
+test_keys_by_focus (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GtkEventController *instance_keys = window_keys (fixture, "quorum-instance-keys");
+  GtkEventController *label_keys = window_keys (fixture, "quorum-label-keys");
+  GtkWidget *entry = gtk_entry_new ();
+  gboolean handled = FALSE;
+
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->canvas));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (fixture->canvas)));
+  g_signal_emit_by_name (instance_keys, "key-pressed", GDK_KEY_Tab, 0, (GdkModifierType) 0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpint (quorum_canvas_get_selected (fixture->canvas), ==, 0);
+  g_signal_emit_by_name (instance_keys, "key-pressed", GDK_KEY_Tab, 0, (GdkModifierType) 0, &handled);
+  g_assert_cmpint (quorum_canvas_get_selected (fixture->canvas), ==, 1);
+  g_signal_emit_by_name (instance_keys, "key-pressed", GDK_KEY_ISO_Left_Tab, 0, GDK_SHIFT_MASK, &handled);
+  g_assert_cmpint (quorum_canvas_get_selected (fixture->canvas), ==, 0);
+  g_signal_emit_by_name (instance_keys, "key-pressed", GDK_KEY_ISO_Left_Tab, 0, GDK_SHIFT_MASK, &handled);
+  g_assert_cmpint (quorum_canvas_get_selected (fixture->canvas), ==, 2);  /* round the end */
+
+  /* The focus in a text field: Tab moves on, 3 is typed. */
+  gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (fixture->labels))), entry);
+  gtk_widget_grab_focus (entry);
+  handled = TRUE;
+  g_signal_emit_by_name (instance_keys, "key-pressed", GDK_KEY_Tab, 0, (GdkModifierType) 0, &handled);
+  g_assert_false (handled);
+  g_assert_cmpint (quorum_canvas_get_selected (fixture->canvas), ==, 2);
+  handled = TRUE;
+  g_signal_emit_by_name (label_keys, "key-pressed", GDK_KEY_3, 0, (GdkModifierType) 0, &handled);
+  g_assert_false (handled);
+  g_assert_cmpstr (quorum_label_list_get_current_label (fixture->labels), !=, "sign");
+  /* Elsewhere (back on the canvas), 3 chooses the third label. */
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->canvas));
+  g_signal_emit_by_name (label_keys, "key-pressed", GDK_KEY_3, 0, (GdkModifierType) 0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpstr (quorum_label_list_get_current_label (fixture->labels), ==, "sign");
+}
+
 /* Choosing a label in the label list relabels the selected instance when the
  * label is of its kind; the combo row offers the kind's labels only. */
 static void
@@ -606,6 +669,7 @@ main (int    argc,
   ADD ("label-visibility", test_label_visibility);
   ADD ("instance-list", test_instance_list);
   ADD ("relabel-from-label-list", test_relabel_from_label_list);
+  ADD ("keys-by-focus", test_keys_by_focus);
   ADD ("attribute-editor", test_attribute_editor);
   ADD ("preferences", test_preferences);
 #undef ADD
