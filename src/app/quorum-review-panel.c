@@ -1831,7 +1831,8 @@ quorum_review_panel_bind_canvas (QuorumReviewPanel *self,
  * quorum_review_panel_get_action_group:
  *
  * The "review" actions: accept, reject, mark-best (x: a pass),
- * mark-selected-best (the selected instance's pass), copy-set (x: a pass), copy-instance, clear, focus (a boolean state), rate (i: 1…5
+ * mark-selected-best (the selected instance's pass, for a key), copy-set
+ * (x: a pass), copy-instance, clear, focus (a boolean state), rate (i: 1…5
  * stars for the selected candidate instance) and missing (a boolean state,
  * of the selected gold instance). Insert it as "review" where the buttons
  * that use it live.
@@ -1944,6 +1945,9 @@ quorum_review_panel_init (QuorumReviewPanel *self)
   self->missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), entries, G_N_ELEMENTS (entries), self);
+  /* Its key does nothing while Mark as Best cannot be done. */
+  g_object_bind_property (action (self, "mark-best"), "enabled", action (self, "mark-selected-best"), "enabled",
+                          G_BINDING_SYNC_CREATE);
 
   for (int i = 0; i < 5; i++)
     {

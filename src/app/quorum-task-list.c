@@ -14,6 +14,7 @@ struct _QuorumTaskList
 {
   GtkWidget           parent_instance;
 
+  GtkWidget          *box;             /* bound so that dispose unparents it */
   GtkStack           *task_list_stack;
   GtkListView        *task_list;
   GtkToggleButton    *todo_button;
@@ -578,6 +579,7 @@ quorum_task_list_class_init (QuorumTaskListClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/quorum/Quorum/ui/quorum-task-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, box);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, task_list_stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, task_list);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, todo_button);
