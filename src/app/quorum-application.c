@@ -134,11 +134,27 @@ static const GActionEntry app_actions[] = {
   { "quit", quit },
 };
 
+/* The keys of actions that live on the window (the "review" actions of the
+ * review panel, "queue" of the task list), listed once in the shortcuts
+ * window (data/ui/help-overlay.ui; tests/app/test-keyboard.c checks both). */
+static const struct {
+  const char *action;
+  const char *accels[3];
+} action_accels[] = {
+  { "app.quit", { "<Control>q" } },
+  { "app.preferences", { "<Control>comma" } },
+  { "queue.next", { "<Alt>n" } },
+  { "review.accept", { "<Alt>a" } },
+  { "review.reject", { "<Alt>r" } },
+  { "review.mark-selected-best", { "<Alt>m" } },
+  { "review.copy-instance", { "<Alt>c" } },
+  { "review.pin-comment", { "<Alt>o" } },
+  { "review.focus", { "<Alt>f" } },
+};
+
 static void
 quorum_application_startup (GApplication *application)
 {
-  static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *preferences_accels[] = { "<Control>comma", NULL };
   QuorumApplication *self = QUORUM_APPLICATION (application);
 
   /* The stored sign-in and the next task are fetched while GTK starts. */
@@ -148,9 +164,9 @@ quorum_application_startup (GApplication *application)
   quorum_application_time_step ("GTK started");
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.preferences",
-                                         preferences_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (action_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (application), action_accels[i].action,
+                                           action_accels[i].accels);
 }
 
 static void

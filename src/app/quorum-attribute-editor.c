@@ -203,6 +203,35 @@ watch (QuorumAttributeEditor *self,
   g_signal_connect (control, signal, G_CALLBACK (on_control_changed), NULL);
 }
 
+/**
+ * quorum_attribute_editor_display_name:
+ * @name: an attribute's or a choice's name as the schema writes it
+ *
+ * What a person reads: "speed_limit" is "Speed limit". The schema's name
+ * stays what is stored and sent.
+ *
+ * Returns: (transfer full): the name to show
+ */
+char *
+quorum_attribute_editor_display_name (const char *name)
+{
+  GString *shown;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  shown = g_string_new (NULL);
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '_' || (c == '-' && p != name))
+        c = ' ';
+      if (shown->len == 0)
+        c = g_unichar_totitle (c);
+      g_string_append_unichar (shown, c);
+    }
+  return g_string_free (shown, FALSE);
+}
+
 static Field *
 field_new (QuorumAttributeEditor     *self,
            const QuorumAttributeSpec *spec)
@@ -227,7 +256,11 @@ field_new (QuorumAttributeEditor     *self,
         /* Translators: the choice that leaves an attribute unset */
         gtk_string_list_append (choices, C_("attribute", "None"));
         for (guint j = 0; spec->options != NULL && spec->options[j] != NULL; j++)
-          gtk_string_list_append (choices, spec->options[j]);
+          {
+            g_autofree char *shown = quorum_attribute_editor_display_name (spec->options[j]);
+
+            gtk_string_list_append (choices, shown);
+          }
         field->row = field->control = adw_combo_row_new ();
         adw_combo_row_set_model (ADW_COMBO_ROW (field->row), G_LIST_MODEL (choices));
         watch (self, field, G_OBJECT (field->control), "notify::selected");
@@ -241,9 +274,10 @@ field_new (QuorumAttributeEditor     *self,
         {
           GtkWidget *row = adw_action_row_new ();
           GtkWidget *check = gtk_check_button_new ();
+          g_autofree char *shown = quorum_attribute_editor_display_name (spec->options[j]);
 
           adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), spec->options[j]);
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), shown);
           adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
           adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
           adw_expander_row_add_row (ADW_EXPANDER_ROW (field->row), row);
@@ -263,7 +297,11 @@ field_new (QuorumAttributeEditor     *self,
       break;
     }
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field->row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), spec->name);
+  {
+    g_autofree char *shown = quorum_attribute_editor_display_name (spec->name);
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), shown);
+  }
   return field;
 }
 

@@ -19,4 +19,6 @@ void       quorum_attribute_editor_set_schema  (QuorumAttributeEditor   *self,
 void       quorum_attribute_editor_bind_canvas (QuorumAttributeEditor   *self,
                                                 QuorumCanvas            *canvas);
 
+char      *quorum_attribute_editor_display_name (const char *name);
+
 G_END_DECLS

@@ -3,6 +3,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n.h>
+
 #include "quorum-instance-item.h"
 
 #define SHORT_ID_LENGTH 8
@@ -20,6 +24,8 @@ struct _QuorumInstanceItem
   QuorumKind  kind;
   guint       frame;
   char       *color;
+  guint       number;     /* 1 for the label's first instance on the canvas */
+  QuorumRect  bounds;     /* in image pixels, for the thumbnail */
 };
 
 G_DEFINE_FINAL_TYPE (QuorumInstanceItem, quorum_instance_item, G_TYPE_OBJECT)
@@ -63,6 +69,9 @@ quorum_instance_item_new (guint                 position,
   self->kind = instance->kind;
   self->frame = instance->frame;
   self->color = g_strdup (color);
+  self->number = 1;
+  if (instance->n_points > 0)
+    quorum_instance_bounds (instance, &self->bounds);
   return self;
 }
 
@@ -76,7 +85,47 @@ quorum_instance_item_equal (QuorumInstanceItem *self,
          && g_strcmp0 (self->label, other->label) == 0
          && self->kind == other->kind
          && self->frame == other->frame
-         && g_strcmp0 (self->color, other->color) == 0;
+         && g_strcmp0 (self->color, other->color) == 0
+         && self->number == other->number
+         && memcmp (&self->bounds, &other->bounds, sizeof self->bounds) == 0;
+}
+
+/* Which of its label's instances it is, counted from 1 in canvas order:
+ * "car 2" says more to a person than an id. */
+guint
+quorum_instance_item_get_number (QuorumInstanceItem *self)
+{
+  g_return_val_if_fail (QUORUM_IS_INSTANCE_ITEM (self), 0);
+  return self->number;
+}
+
+void
+quorum_instance_item_set_number (QuorumInstanceItem *self,
+                                 guint               number)
+{
+  g_return_if_fail (QUORUM_IS_INSTANCE_ITEM (self));
+  self->number = number;
+}
+
+/* "car 2"; "Unlabelled 1" for an instance without a label. */
+char *
+quorum_instance_item_describe (QuorumInstanceItem *self)
+{
+  g_return_val_if_fail (QUORUM_IS_INSTANCE_ITEM (self), NULL);
+  if (self->label == NULL || *self->label == '\0')
+    /* Translators: an instance without a label, and its number */
+    return g_strdup_printf (_("Unlabelled %u"), self->number);
+  /* Translators: a label's name and which of its instances this is: "car 2" */
+  return g_strdup_printf (_("%s %u"), self->label, self->number);
+}
+
+/* Its bounds in image pixels; all zero for an instance without points. */
+void
+quorum_instance_item_get_bounds (QuorumInstanceItem *self,
+                                 QuorumRect         *bounds)
+{
+  g_return_if_fail (QUORUM_IS_INSTANCE_ITEM (self));
+  *bounds = self->bounds;
 }
 
 guint

@@ -24,4 +24,11 @@ QuorumKind          quorum_instance_item_get_kind     (QuorumInstanceItem   *sel
 guint               quorum_instance_item_get_frame    (QuorumInstanceItem   *self);
 const char         *quorum_instance_item_get_color    (QuorumInstanceItem   *self);
 
+guint               quorum_instance_item_get_number   (QuorumInstanceItem   *self);
+void                quorum_instance_item_set_number   (QuorumInstanceItem   *self,
+                                                       guint                 number);
+char               *quorum_instance_item_describe     (QuorumInstanceItem   *self);
+void                quorum_instance_item_get_bounds   (QuorumInstanceItem   *self,
+                                                       QuorumRect           *bounds);
+
 G_END_DECLS

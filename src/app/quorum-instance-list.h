@@ -20,4 +20,6 @@ void                quorum_instance_list_bind_canvas (QuorumInstanceList      *s
                                                       QuorumCanvas            *canvas);
 GtkSingleSelection *quorum_instance_list_get_model   (QuorumInstanceList      *self);
 
+gboolean            quorum_instance_list_ask_before_submit (QuorumInstanceList *self);
+
 G_END_DECLS

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "quorum-job-item.h"
 
 struct _QuorumJobItem
@@ -17,6 +19,10 @@ struct _QuorumJobItem
   gboolean    exam;
   GListStore *tasks;
   double      progress;
+  guint       waiting[3];    /* draw, review, consensus: from GET /jobs */
+  guint       done;
+  guint       total;
+  gboolean    counted;       /* whether GET /jobs gave the counts */
 };
 
 G_DEFINE_FINAL_TYPE (QuorumJobItem, quorum_job_item, G_TYPE_OBJECT)
@@ -196,4 +202,93 @@ quorum_job_item_is_exam (QuorumJobItem *self)
 {
   g_return_val_if_fail (QUORUM_IS_JOB_ITEM (self), FALSE);
   return self->exam;
+}
+
+/* From GET /jobs: "waiting" {"draw", "review", "consensus"} and "progress"
+ * {"done", "total"}; a job without them (offline, known from its tasks
+ * only) keeps none. */
+void
+quorum_job_item_set_counts (QuorumJobItem *self,
+                            JsonObject    *listed)
+{
+  static const char * const kinds[] = { "draw", "review", "consensus" };
+  JsonNode *waiting, *progress;
+
+  g_return_if_fail (QUORUM_IS_JOB_ITEM (self));
+  waiting = json_object_get_member (listed, "waiting");
+  progress = json_object_get_member (listed, "progress");
+  if (waiting == NULL || !JSON_NODE_HOLDS_OBJECT (waiting) || progress == NULL || !JSON_NODE_HOLDS_OBJECT (progress))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    self->waiting[i] = MAX (json_object_get_int_member_with_default (json_node_get_object (waiting), kinds[i], 0), 0);
+  self->done = MAX (json_object_get_int_member_with_default (json_node_get_object (progress), "done", 0), 0);
+  self->total = MAX (json_object_get_int_member_with_default (json_node_get_object (progress), "total", 0), 0);
+  self->counted = TRUE;
+}
+
+gboolean
+quorum_job_item_get_counts (QuorumJobItem *self,
+                            guint         *draw,
+                            guint         *review,
+                            guint         *consensus,
+                            guint         *done,
+                            guint         *total)
+{
+  g_return_val_if_fail (QUORUM_IS_JOB_ITEM (self), FALSE);
+  if (draw != NULL)
+    *draw = self->waiting[0];
+  if (review != NULL)
+    *review = self->waiting[1];
+  if (consensus != NULL)
+    *consensus = self->waiting[2];
+  if (done != NULL)
+    *done = self->done;
+  if (total != NULL)
+    *total = self->total;
+  return self->counted;
+}
+
+/* Whether the user holds an unfinished task of the job: the next task is
+ * that one (Continue), not a new one (Start). */
+gboolean
+quorum_job_item_has_own_work (QuorumJobItem *self)
+{
+  GListModel *tasks;
+
+  g_return_val_if_fail (QUORUM_IS_JOB_ITEM (self), FALSE);
+  tasks = G_LIST_MODEL (self->tasks);
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr(QuorumTaskItem) task = g_list_model_get_item (tasks, i);
+      const char *state = quorum_task_item_get_state (task);
+
+      if (g_strcmp0 (state, "assigned") == 0 || g_strcmp0 (state, "in_progress") == 0 ||
+          g_strcmp0 (state, "rejected") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* "2 to draw · 1 to review", for people; %NULL when nothing waits. */
+char *
+quorum_job_item_describe_waiting (QuorumJobItem *self)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (QUORUM_IS_JOB_ITEM (self), NULL);
+  if (self->waiting[0] > 0)
+    /* Translators: tasks of a job waiting to be taken */
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u to draw", "%u to draw",
+                                                          self->waiting[0]), self->waiting[0]));
+  if (self->waiting[1] > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u to review", "%u to review",
+                                                          self->waiting[1]), self->waiting[1]));
+  if (self->waiting[2] > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u for consensus",
+                                                          "%u for consensus", self->waiting[2]),
+                                             self->waiting[2]));
+  if (parts->len == 0)
+    return NULL;
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
 }

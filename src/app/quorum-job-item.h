@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "quorum-task-item.h"
 
@@ -33,5 +34,18 @@ GListStore    *quorum_job_item_get_tasks    (QuorumJobItem *self);
 double         quorum_job_item_get_progress (QuorumJobItem *self);
 void           quorum_job_item_set_progress (QuorumJobItem *self,
                                              double         progress);
+
+void           quorum_job_item_set_counts   (QuorumJobItem *self,
+                                             JsonObject    *listed);
+/* What waits for the user by kind and the job's tasks done out of all;
+ * FALSE when the server gave no counts (offline). */
+gboolean       quorum_job_item_get_counts   (QuorumJobItem *self,
+                                             guint         *draw,
+                                             guint         *review,
+                                             guint         *consensus,
+                                             guint         *done,
+                                             guint         *total);
+gboolean       quorum_job_item_has_own_work (QuorumJobItem *self);
+char          *quorum_job_item_describe_waiting (QuorumJobItem *self);
 
 G_END_DECLS

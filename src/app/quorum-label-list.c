@@ -7,10 +7,12 @@
 
 #include "quorum-color-swatch.h"
 #include "quorum-label-list.h"
+#include "quorum-review-panel.h"
 #include "quorum-wire.h"
 
 /* The project's labels: which one new instances get (the current label, also
- * chosen with the keys 1–9) and which are shown on the canvas. */
+ * chosen with the keys 1–9 wherever the focus is in the window) and which
+ * are shown on the canvas. */
 struct _QuorumLabelList
 {
   GtkWidget           parent_instance;
@@ -25,7 +27,7 @@ struct _QuorumLabelList
   gboolean            selecting;     /* the list box selection follows current_label */
 
   QuorumCanvas       *canvas;        /* weak */
-  GtkEventController *canvas_keys;
+  GtkEventController *window_keys;   /* on the root, while rooted */
 };
 
 G_DEFINE_FINAL_TYPE (QuorumLabelList, quorum_label_list, GTK_TYPE_WIDGET)
@@ -356,23 +358,58 @@ static void
 on_row_selected (QuorumLabelList *self,
                  GtkListBoxRow   *row)
 {
+  const QuorumInstance *selected;
+  const QuorumLabel *label;
+  int index;
+
   if (self->selecting || row == NULL)
     return;
-  quorum_label_list_select_index (self, gtk_list_box_row_get_index (row));
+  index = gtk_list_box_row_get_index (row);
+  quorum_label_list_select_index (self, index);
+  /* Chosen in the list with an instance selected: the instance takes the
+   * label too, when it is of its kind (the keys 1–9 only choose the label
+   * of what is drawn next). */
+  if (self->canvas == NULL || self->schema == NULL || !quorum_canvas_get_editable (self->canvas) ||
+      (selected = quorum_canvas_get_selected_instance (self->canvas)) == NULL)
+    return;
+  label = g_ptr_array_index (self->schema->labels, index);
+  if (label->kind == selected->kind)
+    quorum_canvas_set_instance_label (self->canvas, label->name);
 }
 
+/* Whether a key typed with @focus is text: an entry's digits stay digits. */
 static gboolean
-on_canvas_key_pressed (GtkEventControllerKey *controller,
+focus_takes_text (GtkWidget *focus)
+{
+  return focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus));
+}
+
+/* The number row, wherever the focus is in the window (captured before the
+ * canvas, where 1 would otherwise mean zoom 1:1): 1–5 rate an exam's
+ * candidate instance while one is selected, else 1–9 choose a label. */
+static gboolean
+on_window_key_pressed (GtkEventControllerKey *controller,
                        guint                  keyval,
                        guint                  keycode,
                        GdkModifierType        state,
                        QuorumLabelList       *self)
 {
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  const char *layer = NULL;
+  guint digit;
+
   if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK))
     return FALSE;
-  if (keyval >= GDK_KEY_1 && keyval <= GDK_KEY_9)
-    return quorum_label_list_select_index (self, keyval - GDK_KEY_1);
-  return FALSE;
+  if (keyval < GDK_KEY_1 || keyval > GDK_KEY_9)
+    return FALSE;
+  if (root == NULL || focus_takes_text (gtk_root_get_focus (root)))
+    return FALSE;
+  digit = keyval - GDK_KEY_0;
+  if (self->canvas != NULL && digit <= 5 &&
+      quorum_canvas_get_selected_layer_instance (self->canvas, &layer) != NULL &&
+      g_strcmp0 (layer, QUORUM_REVIEW_LAYER_CANDIDATE) == 0)
+    return gtk_widget_activate_action (GTK_WIDGET (self->canvas), "review.rate", "i", (gint32) digit);
+  return quorum_label_list_select_index (self, digit - 1);
 }
 
 static void
@@ -390,8 +427,6 @@ unbind_canvas (QuorumLabelList *self)
   if (self->canvas == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->canvas, self);
-  gtk_widget_remove_controller (GTK_WIDGET (self->canvas), self->canvas_keys);
-  self->canvas_keys = NULL;
   g_clear_weak_pointer (&self->canvas);
 }
 
@@ -401,8 +436,8 @@ unbind_canvas (QuorumLabelList *self)
  *
  * Makes @canvas follow the list: its current label, the label colours and
  * which labels are visible; the list follows the canvas's current label. The
- * keys 1–9 on the canvas choose the first nine labels (on the keypad they
- * keep their canvas meaning).
+ * number row's 1–9 choose the first nine labels wherever the focus is (on the
+ * keypad they keep their canvas meaning).
  */
 void
 quorum_label_list_bind_canvas (QuorumLabelList *self,
@@ -430,12 +465,34 @@ quorum_label_list_bind_canvas (QuorumLabelList *self,
     on_canvas_current_label (self);
   g_signal_connect_swapped (canvas, "notify::current-label",
                             G_CALLBACK (on_canvas_current_label), self);
+}
 
-  /* Before the canvas's own keys, where 1 means zoom 1:1. */
-  self->canvas_keys = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (self->canvas_keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (self->canvas_keys, "key-pressed", G_CALLBACK (on_canvas_key_pressed), self);
-  gtk_widget_add_controller (GTK_WIDGET (canvas), self->canvas_keys);
+static void
+quorum_label_list_root (GtkWidget *widget)
+{
+  QuorumLabelList *self = QUORUM_LABEL_LIST (widget);
+
+  GTK_WIDGET_CLASS (quorum_label_list_parent_class)->root (widget);
+  /* On the window, in the capture phase: the keys work with the focus on
+   * the task list or a button as well as on the canvas. */
+  self->window_keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_name (self->window_keys, "quorum-label-keys");
+  gtk_event_controller_set_propagation_phase (self->window_keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (self->window_keys, "key-pressed", G_CALLBACK (on_window_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (gtk_widget_get_root (widget)), self->window_keys);
+}
+
+static void
+quorum_label_list_unroot (GtkWidget *widget)
+{
+  QuorumLabelList *self = QUORUM_LABEL_LIST (widget);
+
+  if (self->window_keys != NULL)
+    {
+      gtk_widget_remove_controller (gtk_event_controller_get_widget (self->window_keys), self->window_keys);
+      self->window_keys = NULL;
+    }
+  GTK_WIDGET_CLASS (quorum_label_list_parent_class)->unroot (widget);
 }
 
 static gboolean
@@ -513,6 +570,8 @@ quorum_label_list_class_init (QuorumLabelListClass *klass)
   object_class->get_property = quorum_label_list_get_property;
   object_class->set_property = quorum_label_list_set_property;
   object_class->dispose = quorum_label_list_dispose;
+  widget_class->root = quorum_label_list_root;
+  widget_class->unroot = quorum_label_list_unroot;
   object_class->finalize = quorum_label_list_finalize;
 
   properties[PROP_CURRENT_LABEL] =

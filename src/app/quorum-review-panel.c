@@ -1296,7 +1296,8 @@ quorum_review_panel_bind_canvas (QuorumReviewPanel *self,
 /**
  * quorum_review_panel_get_action_group:
  *
- * The "review" actions: accept, reject, mark-best (x: a pass), copy-set
+ * The "review" actions: accept, reject, mark-best (x: a pass),
+ * mark-selected-best (the selected instance's pass, for a key), copy-set
  * (x: a pass), copy-instance, clear, focus (a boolean state), rate (i: 1…5
  * stars for the selected candidate instance) and missing (a boolean state,
  * of the selected gold instance). Insert it as "review" where the buttons

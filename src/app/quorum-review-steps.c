@@ -726,6 +726,23 @@ reject_activated (GSimpleAction *simple,
   g_signal_connect_object (dialog, "response", G_CALLBACK (reject_response), self, 0);
 }
 
+/* The key for Mark as Best: the set of the selected instance's pass. */
+static void
+mark_selected_best_activated (GSimpleAction *simple,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  QuorumReviewPanel *self = user_data;
+  const char *layer = NULL;
+  gint64 pass;
+
+  if (self->canvas == NULL || quorum_canvas_get_selected_layer_instance (self->canvas, &layer) == NULL ||
+      layer == NULL || (pass = g_ascii_strtoll (layer, NULL, 10)) <= 0 ||
+      _quorum_review_panel_find_pass (self, pass) == NULL)
+    return;
+  g_action_group_activate_action (G_ACTION_GROUP (self->actions), "mark-best", g_variant_new_int64 (pass));
+}
+
 /* ---- the actions ---------------------------------------------------------------- */
 
 void
@@ -735,6 +752,7 @@ _quorum_review_panel_add_step_actions (QuorumReviewPanel *self)
     { "accept", accept_activated, NULL, NULL, NULL },
     { "reject", reject_activated, NULL, NULL, NULL },
     { "mark-best", mark_best_activated, "x", NULL, NULL },
+    { "mark-selected-best", mark_selected_best_activated, NULL, NULL, NULL },
     { "copy-set", copy_set_activated, "x", NULL, NULL },
     { "copy-instance", copy_instance_activated, NULL, NULL, NULL },
     { "clear", clear_activated, NULL, NULL, NULL },
@@ -744,4 +762,8 @@ _quorum_review_panel_add_step_actions (QuorumReviewPanel *self)
   };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), entries, G_N_ELEMENTS (entries), self);
+  /* Its key does nothing while Mark as Best cannot be done. */
+  g_object_bind_property (g_action_map_lookup_action (G_ACTION_MAP (self->actions), "mark-best"), "enabled",
+                          g_action_map_lookup_action (G_ACTION_MAP (self->actions), "mark-selected-best"), "enabled",
+                          G_BINDING_SYNC_CREATE);
 }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "quorum-error.h"
 #include "quorum-task-list.h"
 #include "quorum-image-loader.h"
@@ -12,8 +14,12 @@ struct _QuorumTaskList
 {
   GtkWidget           parent_instance;
 
+  GtkWidget          *box;             /* bound so that dispose unparents it */
   GtkStack           *task_list_stack;
   GtkListView        *task_list;
+  GtkToggleButton    *todo_button;
+  GtkToggleButton    *done_button;
+  AdwStatusPage      *done_empty_page;
 
   QuorumSession      *session;
   GCancellable       *cancellable;     /* of the session's calls */
@@ -24,6 +30,7 @@ struct _QuorumTaskList
   JsonNode           *jobs_reply;      /* GET /jobs, while GET /me/tasks is on its way */
   gint64              selected_task;
   gboolean            selecting;
+  GSimpleActionGroup *actions;         /* "queue", on the window while rooted */
 };
 
 G_DEFINE_FINAL_TYPE (QuorumTaskList, quorum_task_list, GTK_TYPE_WIDGET)
@@ -215,6 +222,7 @@ add_job (QuorumTaskList *self,
                                        json_object_get_string_member_with_default (listed, "project_name", NULL));
           quorum_job_item_set_job_type (created, json_object_get_string_member_with_default (listed, "type",
                                                                                               "normal"));
+          quorum_job_item_set_counts (created, listed);
         }
       g_list_store_append (self->jobs, created);
       job = created;
@@ -302,7 +310,8 @@ fill (QuorumTaskList *self,
         }
     }
   gtk_stack_set_visible_child_name (self->task_list_stack,
-                                    g_list_model_get_n_items (G_LIST_MODEL (self->jobs)) > 0 ? "list" : "empty");
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->jobs)) > 0 ? "list"
+                                    : gtk_toggle_button_get_active (self->done_button) ? "done-empty" : "empty");
   quorum_task_list_select_task (self, self->selected_task);
 }
 
@@ -340,6 +349,24 @@ got_my_tasks (GObject      *source,
 }
 
 static void
+got_done_tasks (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(QuorumTaskList) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) tasks = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->session == NULL)
+    return;
+  /* Finished work is not kept for offline: say so instead of "nothing". */
+  adw_status_page_set_description (self->done_empty_page,
+                                   tasks != NULL ? _("The tasks you submit are listed here. Choose To Do to start one.")
+                                                 : _("Your finished tasks are listed while connected to the server."));
+  fill (self, NULL, tasks);
+}
+
+static void
 got_jobs (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
@@ -369,8 +396,34 @@ quorum_task_list_refresh (QuorumTaskList *self)
   g_clear_object (&self->refresh);
   self->refresh = g_cancellable_new ();
   g_clear_pointer (&self->jobs_reply, json_node_unref);
-  quorum_client_call_async (quorum_session_get_client (self->session), "GET", "/jobs", NULL,
-                            self->refresh, got_jobs, g_object_ref (self));
+  if (gtk_toggle_button_get_active (self->done_button))
+    quorum_client_call_async (quorum_session_get_client (self->session), "GET", "/me/tasks?state=done", NULL,
+                              self->refresh, got_done_tasks, g_object_ref (self));
+  else
+    quorum_client_call_async (quorum_session_get_client (self->session), "GET", "/jobs", NULL,
+                              self->refresh, got_jobs, g_object_ref (self));
+}
+
+/* To Do or Done: the list is read again. */
+static void
+on_filter_toggled (QuorumTaskList *self)
+{
+  quorum_task_list_refresh (self);
+}
+
+gboolean
+quorum_task_list_get_show_done (QuorumTaskList *self)
+{
+  g_return_val_if_fail (QUORUM_IS_TASK_LIST (self), FALSE);
+  return gtk_toggle_button_get_active (self->done_button);
+}
+
+void
+quorum_task_list_set_show_done (QuorumTaskList *self,
+                                gboolean        show_done)
+{
+  g_return_if_fail (QUORUM_IS_TASK_LIST (self));
+  gtk_toggle_button_set_active (show_done ? self->done_button : self->todo_button, TRUE);
 }
 
 void
@@ -390,6 +443,85 @@ quorum_task_list_set_session (QuorumTaskList *self,
   g_list_store_remove_all (self->jobs);
 }
 
+/* ---- the next task --------------------------------------------------------------- */
+
+/**
+ * quorum_task_list_get_next_job:
+ *
+ * The job whose next task the Next Task key takes: the open (selected)
+ * task's job; else the first job holding an unfinished task of the user;
+ * else the first where work waits for them; else the first listed.
+ *
+ * Returns: the job's id, 0 when no job is listed
+ */
+gint64
+quorum_task_list_get_next_job (QuorumTaskList *self)
+{
+  GListModel *jobs;
+  QuorumTaskItem *selected;
+  gint64 waiting = 0;
+
+  g_return_val_if_fail (QUORUM_IS_TASK_LIST (self), 0);
+  selected = self->selected_task != 0 ? find_task_row (self, self->selected_task, NULL) : NULL;
+  if (selected != NULL)
+    return quorum_task_item_get_job (selected);
+  jobs = G_LIST_MODEL (self->jobs);
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(QuorumJobItem) job = g_list_model_get_item (jobs, i);
+      guint draw = 0, review = 0, consensus = 0;
+
+      if (quorum_job_item_has_own_work (job))
+        return quorum_job_item_get_id (job);
+      if (waiting == 0 && quorum_job_item_get_counts (job, &draw, &review, &consensus, NULL, NULL) &&
+          draw + review + consensus > 0)
+        waiting = quorum_job_item_get_id (job);
+    }
+  if (waiting != 0)
+    return waiting;
+  if (g_list_model_get_n_items (jobs) > 0)
+    {
+      g_autoptr(QuorumJobItem) first = g_list_model_get_item (jobs, 0);
+
+      return quorum_job_item_get_id (first);
+    }
+  return 0;
+}
+
+static void
+next_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  QuorumTaskList *self = user_data;
+  gint64 job = quorum_task_list_get_next_job (self);
+
+  if (job != 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.next-task", "x", job);
+}
+
+/* The "queue" actions live on the window, so that their key works
+ * wherever the focus is (the canvas is no child of the list). */
+static void
+quorum_task_list_root (GtkWidget *widget)
+{
+  QuorumTaskList *self = QUORUM_TASK_LIST (widget);
+
+  GTK_WIDGET_CLASS (quorum_task_list_parent_class)->root (widget);
+  gtk_widget_insert_action_group (GTK_WIDGET (gtk_widget_get_root (widget)), "queue",
+                                  G_ACTION_GROUP (self->actions));
+}
+
+static void
+quorum_task_list_unroot (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (root != NULL)
+    gtk_widget_insert_action_group (GTK_WIDGET (root), "queue", NULL);
+  GTK_WIDGET_CLASS (quorum_task_list_parent_class)->unroot (widget);
+}
+
 /* ---- the widget ------------------------------------------------------------------ */
 
 static void
@@ -404,6 +536,7 @@ quorum_task_list_dispose (GObject *object)
   g_clear_object (&self->tree);
   g_clear_object (&self->jobs);
   g_clear_object (&self->session);
+  g_clear_object (&self->actions);
   G_OBJECT_CLASS (quorum_task_list_parent_class)->dispose (object);
 }
 
@@ -426,6 +559,8 @@ quorum_task_list_class_init (QuorumTaskListClass *klass)
 
   object_class->dispose = quorum_task_list_dispose;
   object_class->finalize = quorum_task_list_finalize;
+  widget_class->root = quorum_task_list_root;
+  widget_class->unroot = quorum_task_list_unroot;
 
   /**
    * QuorumTaskList::task-activated:
@@ -444,16 +579,26 @@ quorum_task_list_class_init (QuorumTaskListClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/quorum/Quorum/ui/quorum-task-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, box);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, task_list_stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, task_list);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, todo_button);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, done_button);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskList, done_empty_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_toggled);
 }
 
 static void
 quorum_task_list_init (QuorumTaskList *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  static const GActionEntry entries[] = {
+    { "next", next_activated, NULL, NULL, NULL },
+  };
 
   self->cancellable = g_cancellable_new ();
+  self->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), entries, G_N_ELEMENTS (entries), self);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->jobs = g_list_store_new (QUORUM_TYPE_JOB_ITEM);

@@ -35,4 +35,11 @@ QuorumTaskItem *quorum_task_list_find_task   (QuorumTaskList *self,
 QuorumJobItem  *quorum_task_list_find_job    (QuorumTaskList *self,
                                               gint64          job_id);
 
+gint64          quorum_task_list_get_next_job (QuorumTaskList *self);
+/* "Done": the user's finished tasks (GET /me/tasks?state=done) instead of
+ * their work; setting it refreshes the list. */
+gboolean        quorum_task_list_get_show_done (QuorumTaskList *self);
+void            quorum_task_list_set_show_done (QuorumTaskList *self,
+                                                gboolean        show_done);
+
 G_END_DECLS

@@ -17,6 +17,11 @@ struct _QuorumTaskRow
   GtkWidget       *job_box;
   GtkLabel        *job_label;
   GtkMenuButton   *job_menu_button;
+  GtkButton       *start_button;
+  GtkLabel        *waiting_label;
+  GtkWidget       *done_box;
+  GtkLevelBar     *done_bar;
+  GtkLabel        *done_label;
   GtkProgressBar  *progress_bar;
   GtkWidget       *task_box;
   GtkPicture      *thumbnail;
@@ -104,6 +109,47 @@ job_menu (QuorumJobItem *job)
   return G_MENU_MODEL (menu);
 }
 
+/* What waits for the user, how far the job is, and Start or Continue. */
+static void
+show_counts (QuorumTaskRow *self,
+             QuorumJobItem *job)
+{
+  g_autofree char *waiting = quorum_job_item_describe_waiting (job);
+  gboolean own = quorum_job_item_has_own_work (job);
+  guint done = 0, total = 0;
+  gboolean counted = quorum_job_item_get_counts (job, NULL, NULL, NULL, &done, &total);
+
+
+  /* The target first: the action takes a job's id. */
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->start_button),
+                                          g_variant_new_int64 (quorum_job_item_get_id (job)));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->start_button), "win.next-task");
+  gtk_button_set_label (self->start_button, own ? _("Continue") : _("Start"));
+  /* Under Done (no counts, no own work) there is nothing to start from here. */
+  gtk_widget_set_visible (GTK_WIDGET (self->start_button), own || counted);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_button),
+                               own ? _("Continue Your Task in This Job") : _("Take the Next Task of This Job"));
+  /* Offline the server's counts are unknown: nothing is shown rather
+   * than a wrong "nothing waits". */
+  gtk_widget_set_visible (GTK_WIDGET (self->waiting_label), counted);
+  gtk_widget_set_visible (self->done_box, counted && total > 0);
+  if (!counted)
+    return;
+  gtk_label_set_label (self->waiting_label, waiting != NULL ? waiting : _("Nothing waits for you"));
+  if (waiting == NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->waiting_label), "dim-label");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->waiting_label), "dim-label");
+  if (total > 0)
+    {
+      g_autofree char *text = g_strdup_printf (_("%u of %u done"), done, total);
+
+      gtk_level_bar_set_max_value (self->done_bar, total);
+      gtk_level_bar_set_value (self->done_bar, done);
+      gtk_label_set_label (self->done_label, text);
+    }
+}
+
 void
 quorum_task_row_set_list_row (QuorumTaskRow  *self,
                               GtkTreeListRow *row)
@@ -125,6 +171,7 @@ quorum_task_row_set_list_row (QuorumTaskRow  *self,
       gtk_label_set_label (self->job_label, quorum_job_item_get_name (item));
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->job_label), quorum_job_item_get_name (item));
       gtk_menu_button_set_menu_model (self->job_menu_button, menu);
+      show_counts (self, item);
       g_ptr_array_add (self->bindings,
                        g_object_ref (g_object_bind_property (item, "progress", self->progress_bar, "fraction",
                                                G_BINDING_SYNC_CREATE)));
@@ -183,6 +230,11 @@ quorum_task_row_class_init (QuorumTaskRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, job_box);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, job_label);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, job_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, start_button);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, waiting_label);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, done_box);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, done_bar);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, done_label);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, task_box);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, thumbnail);

@@ -530,6 +530,9 @@ _quorum_window_submit (QuorumWindow *self)
       refuse_submit (self, _("The project’s labels are not known on this computer. Open the task once while online."));
       return;
     }
+  /* An empty task, or instances without a label, ask first. */
+  if (quorum_instance_list_ask_before_submit (self->instance_list))
+    return;
   /* The core's validation, as the server will check it. */
   instances = quorum_canvas_get_instances (self->canvas);
   node = quorum_wire_write_instances (instances);

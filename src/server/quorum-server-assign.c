@@ -63,14 +63,29 @@ _quorum_server_job_tasks (QuorumRequest *request)
   _quorum_request_reply_result (request, tasks, &error);
 }
 
+/* The most ?state=done lists: the latest finished work, not a history. */
+#define MY_DONE_TASKS_LIMIT 200
+
 void
 _quorum_server_my_tasks (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) tasks = quorum_store_user_tasks (request->server->store, request->caller_id, &error);
+  const char *query = g_uri_get_query (soup_server_message_get_uri (request->msg));
+  g_autoptr(GHashTable) params = query != NULL ? soup_form_decode (query) : NULL;
+  const char *state = params != NULL ? g_hash_table_lookup (params, "state") : NULL;
+  g_autoptr(JsonNode) tasks = NULL;
   g_autoptr(GHashTable) reached = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   JsonArray *kept;
 
+  if (state != NULL && !g_str_equal (state, "done"))
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                               "state: only done may be asked for");
+      return;
+    }
+  tasks = state != NULL
+          ? quorum_store_user_done_tasks (request->server->store, request->caller_id, MY_DONE_TASKS_LIMIT, &error)
+          : quorum_store_user_tasks (request->server->store, request->caller_id, &error);
   if (tasks == NULL)
     {
       _quorum_request_reply_error (request, error);

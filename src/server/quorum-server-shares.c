@@ -103,6 +103,28 @@ _quorum_request_reads_guide_image (QuorumRequest *request,
 
 /* ---- finding work ----------------------------------------------------- */
 
+/* What waits in the job for a caller of @role (a share worker draws only,
+ * review and consensus need a reviewer) and how far the job is. */
+static void
+add_job_counts (JsonObject *job,
+                JsonObject *row,
+                QuorumRole  role)
+{
+  JsonObject *waiting = json_object_new ();
+  JsonObject *progress = json_object_new ();
+  gboolean reviews = role >= QUORUM_ROLE_REVIEWER;
+
+  json_object_set_int_member (waiting, "draw", role >= QUORUM_ROLE_ANNOTATOR ?
+                              json_object_get_int_member (row, "available_draw") : 0);
+  json_object_set_int_member (waiting, "review", reviews ? json_object_get_int_member (row, "available_review") : 0);
+  json_object_set_int_member (waiting, "consensus", reviews ?
+                              json_object_get_int_member (row, "available_consensus") : 0);
+  json_object_set_int_member (progress, "done", json_object_get_int_member (row, "tasks_done"));
+  json_object_set_int_member (progress, "total", json_object_get_int_member (row, "tasks_total"));
+  json_object_set_object_member (job, "waiting", waiting);
+  json_object_set_object_member (job, "progress", progress);
+}
+
 void
 _quorum_server_list_reachable_jobs (QuorumRequest *request)
 {
@@ -139,6 +161,7 @@ _quorum_server_list_reachable_jobs (QuorumRequest *request)
       json_object_set_string_member (job, "type", json_object_get_null_member (row, "type") ? "normal" :
                                      json_object_get_string_member (row, "type"));
       json_object_set_string_member (job, "role", quorum_role_to_string (role));
+      add_job_counts (job, row, role);
       json_array_add_object_element (reply, job);
     }
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_array (json_node_alloc (), reply));

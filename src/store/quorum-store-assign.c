@@ -40,6 +40,26 @@ quorum_store_user_tasks (QuorumStore  *store,
                              "ORDER BY tasks.job_id, tasks.position", "i", user_id);
 }
 
+JsonNode *
+quorum_store_user_done_tasks (QuorumStore  *store,
+                              gint64        user_id,
+                              guint         limit,
+                              GError      **error)
+{
+  return _quorum_store_rows (store, error,
+                             "SELECT tasks.id AS id, tasks.job_id AS job, "
+                             "json_extract(jobs.settings_json, '$.name') AS job_name, "
+                             "COALESCE(json_extract(jobs.settings_json, '$.type'), 'normal') AS job_type, "
+                             "jobs.project_id AS project, tasks.file_id AS file, files.name AS file_name, "
+                             "tasks.kind AS kind, tasks.pass AS pass, tasks.state AS state, "
+                             "tasks.version AS version, tasks.updated_at AS updated "
+                             "FROM tasks JOIN jobs ON jobs.id = tasks.job_id "
+                             "JOIN files ON files.id = tasks.file_id "
+                             "WHERE tasks.assignee = ? AND tasks.state IN ('submitted', 'accepted', 'complete') "
+                             "AND jobs.state = 'launched' "
+                             "ORDER BY tasks.updated_at DESC, tasks.id DESC LIMIT ?", "ii", user_id, (gint64) limit);
+}
+
 /* Whether @user_id holds a task of @kinds on the task's file in its job,
  * other than @except. */
 static gboolean

@@ -71,6 +71,11 @@ quorum_store_list_reachable_jobs (QuorumStore  *store,
                                "SELECT jobs.id AS id, json_extract (jobs.settings_json, '$.name') AS name, "
                                "jobs.project_id AS project, projects.name AS project_name, "
                                "jobs.state AS state, json_extract (jobs.settings_json, '$.share') AS share, json_extract (jobs.settings_json, '$.type') AS type, "
+                               "(SELECT count(*) FROM tasks WHERE tasks.job_id = jobs.id AND tasks.kind = 'draw' AND tasks.state = 'available') AS available_draw, "
+                               "(SELECT count(*) FROM tasks WHERE tasks.job_id = jobs.id AND tasks.kind = 'review' AND tasks.state = 'available') AS available_review, "
+                               "(SELECT count(*) FROM tasks WHERE tasks.job_id = jobs.id AND tasks.kind = 'consensus' AND tasks.state = 'available') AS available_consensus, "
+                               "(SELECT count(*) FROM tasks WHERE tasks.job_id = jobs.id AND tasks.state IN ('accepted', 'complete')) AS tasks_done, "
+                               "(SELECT count(*) FROM tasks WHERE tasks.job_id = jobs.id) AS tasks_total, "
                                "'admin' AS project_role, 0 AS shared "
                                "FROM jobs JOIN projects ON projects.id = jobs.project_id ORDER BY jobs.id",
                                NULL);
@@ -79,6 +84,11 @@ quorum_store_list_reachable_jobs (QuorumStore  *store,
                              "  SELECT jobs.id AS id, json_extract (jobs.settings_json, '$.name') AS name, "
                              "  jobs.project_id AS project, projects.name AS project_name, "
                              "  jobs.state AS state, json_extract (jobs.settings_json, '$.share') AS share, json_extract (jobs.settings_json, '$.type') AS type, "
+                             "(SELECT count(*) FROM tasks WHERE tasks.job_id = jobs.id AND tasks.kind = 'draw' AND tasks.state = 'available') AS available_draw, "
+                             "(SELECT count(*) FROM tasks WHERE tasks.job_id = jobs.id AND tasks.kind = 'review' AND tasks.state = 'available') AS available_review, "
+                             "(SELECT count(*) FROM tasks WHERE tasks.job_id = jobs.id AND tasks.kind = 'consensus' AND tasks.state = 'available') AS available_consensus, "
+                             "(SELECT count(*) FROM tasks WHERE tasks.job_id = jobs.id AND tasks.state IN ('accepted', 'complete')) AS tasks_done, "
+                             "(SELECT count(*) FROM tasks WHERE tasks.job_id = jobs.id) AS tasks_total, "
                              "  (SELECT role FROM project_members WHERE project_members.project_id = jobs.project_id "
                              "   AND project_members.user_id = ?1) AS project_role, "
                              "  " SHARED_WITH_USER " AS shared "

@@ -658,6 +658,12 @@ JsonNode   *quorum_store_job_tasks       (QuorumStore   *store,
 JsonNode   *quorum_store_user_tasks      (QuorumStore   *store,
                                           gint64         user_id,
                                           GError       **error);
+/* The tasks @user_id finished (submitted, accepted, complete) in launched
+ * jobs, the latest first, at most @limit, as quorum_store_user_tasks. */
+JsonNode   *quorum_store_user_done_tasks (QuorumStore   *store,
+                                          gint64         user_id,
+                                          guint          limit,
+                                          GError       **error);
 /* An admin's assignment: may exceed P, but never two passes of a file to
  * one person, nor a review of one's own draw, nor a consensus task to one
  * of the file's annotators (QUORUM_ERROR_STATE). */

@@ -19,7 +19,7 @@ static const char schema_json[] =
   "{\"labels\": ["
   " {\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\", \"attributes\": ["
   "   {\"name\": \"occluded\", \"type\": \"boolean\"},"
-  "   {\"name\": \"colour\", \"type\": \"single_choice\", \"options\": [\"red\", \"green\", \"blue\"]},"
+  "   {\"name\": \"colour\", \"type\": \"single_choice\", \"options\": [\"red\", \"green\", \"dark_blue\"]},"
   "   {\"name\": \"parts\", \"type\": \"multiple_choice\", \"options\": [\"wheel\", \"door\"]},"
   "   {\"name\": \"note\", \"type\": \"text\"}]},"
   " {\"name\": \"person\", \"color\": \"#3584e4\", \"kind\": \"polygon\", \"attributes\": []},"
@@ -204,10 +204,11 @@ test_label_list (Fixture       *fixture,
   g_assert_false (quorum_label_list_select_index (fixture->labels, 3));
   g_assert_cmpstr (quorum_canvas_get_current_label (fixture->canvas), ==, "sign");
 
-  /* The key 2 on the canvas chooses the second label, before the canvas's
-   * own keys see it; 5 is past the labels and left to the canvas. */
+  /* The key 2 chooses the second label wherever the focus is in the window
+   * (a controller on the window, before the canvas's own keys see it); 5 is
+   * past the labels and left to the canvas. */
   {
-    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->canvas));
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
     GtkEventController *keys = NULL;
     gboolean handled = FALSE;
 
@@ -216,7 +217,8 @@ test_label_list (Fixture       *fixture,
         g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
 
         if (GTK_IS_EVENT_CONTROLLER_KEY (controller)
-            && gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+            && gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE
+            && g_strcmp0 (gtk_event_controller_get_name (controller), "quorum-label-keys") == 0)
           keys = controller;
       }
     g_assert_nonnull (keys);
@@ -295,19 +297,19 @@ instance_item (Fixture *fixture,
   return item;
 }
 
-/* The row of the instance list that shows the id starting @short_id. */
+/* The row of the instance list named @name ("car 2"). */
 static GtkWidget *
 find_row (GtkWidget  *root,
-          const char *short_id)
+          const char *name)
 {
-  GtkWidget *id = g_object_get_data (G_OBJECT (root), "id");
+  GtkWidget *label = g_object_get_data (G_OBJECT (root), "name");
 
-  if (id != NULL && GTK_IS_LABEL (id) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (id)), short_id) == 0)
+  if (label != NULL && GTK_IS_LABEL (label) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), name) == 0)
     return root;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_row (child, short_id);
+      GtkWidget *found = find_row (child, name);
 
       if (found != NULL)
         return found;
@@ -320,9 +322,9 @@ find_row (GtkWidget  *root,
  * description screen readers get). */
 static void
 check_row_tooltips (Fixture    *fixture,
-                    const char *short_id)
+                    const char *name)
 {
-  GtkWidget *row = find_row (GTK_WIDGET (fixture->instances), short_id);
+  GtkWidget *row = find_row (GTK_WIDGET (fixture->instances), name);
   GtkWidget *kind;
   g_autoptr(GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
   gboolean shown = FALSE;
@@ -353,8 +355,11 @@ test_instance_list (Fixture       *fixture,
   g_assert_cmpstr (quorum_instance_item_get_color (instance_item (fixture, 1)), ==, "#3584e4");
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, GTK_INVALID_LIST_POSITION);
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (label_combo)));
-  check_row_tooltips (fixture, "b2c3d4e5");
-  check_row_tooltips (fixture, "a1b2c3d4");
+  /* Numbered per label in canvas order, not by id. */
+  check_row_tooltips (fixture, "person 1");
+  check_row_tooltips (fixture, "car 1");
+  check_row_tooltips (fixture, "car 2");
+  g_assert_null (find_row (GTK_WIDGET (fixture->instances), "b2c3d4e5"));
 
   /* Canvas to list… */
   quorum_canvas_select (fixture->canvas, 2);
@@ -367,20 +372,18 @@ test_instance_list (Fixture       *fixture,
   gtk_single_selection_set_selected (selection, 1);
   g_assert_cmpint (quorum_canvas_get_selected (fixture->canvas), ==, 1);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (label_combo)));
-  g_assert_cmpuint (adw_combo_row_get_selected (label_combo), ==, 1);  /* person */
+  g_assert_cmpuint (adw_combo_row_get_selected (label_combo), ==, 0);  /* person, the only polygon label */
 
-  /* Relabel from the combo row: one undoable step on the canvas. */
-  adw_combo_row_set_selected (label_combo, 2);
-  g_assert_cmpstr (quorum_canvas_get_instance (fixture->canvas, 1)->label, ==, "sign");
-  g_assert_cmpstr (quorum_instance_item_get_label (instance_item (fixture, 1)), ==, "sign");
-  g_assert_cmpstr (quorum_instance_item_get_color (instance_item (fixture, 1)), ==, "#f6d32d");
-  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 1);
-  g_assert_true (quorum_canvas_undo (fixture->canvas));
-  g_assert_cmpstr (quorum_instance_item_get_label (instance_item (fixture, 1)), ==, "person");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->instances),
-                                             "instances.change-label", "s", "car"));
-  g_assert_cmpstr (quorum_canvas_get_instance (fixture->canvas, 1)->label, ==, "car");
-  g_assert_true (quorum_canvas_undo (fixture->canvas));
+  /* The combo row offers the labels of the polygon's kind only: a polygon
+   * with a point label would be refused by the server; so is the action. */
+  {
+    GListModel *offered = adw_combo_row_get_model (label_combo);
+
+    g_assert_cmpuint (g_list_model_get_n_items (offered), ==, 1);
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (offered), 0), ==, "person");
+  }
+  gtk_widget_activate_action (GTK_WIDGET (fixture->instances), "instances.change-label", "s", "car");
+  g_assert_cmpstr (quorum_canvas_get_instance (fixture->canvas, 1)->label, ==, "person");
 
   /* Delete (the key is bound to this action) removes the selected one. */
   gtk_single_selection_set_selected (selection, 0);
@@ -396,6 +399,120 @@ test_instance_list (Fixture       *fixture,
                    "a1b2c3d4-0000-4000-8000-000000000001");
   /* Undo selects what it brought back, the list too. */
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 0);
+}
+
+/* The window's controller of @name, in the capture phase. */
+static GtkEventController *
+window_keys (Fixture    *fixture,
+             const char *name)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), name) == 0)
+        {
+          g_assert_cmpint (gtk_event_controller_get_propagation_phase (controller), ==, GTK_PHASE_CAPTURE);
+          return controller;  /* the window keeps it */
+        }
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* Tab and Shift+Tab step through the instances while the canvas or the
+ * instance list has the focus; elsewhere they move the focus. A digit typed
+ * in a text field stays a digit. */
+static void
+test_keys_by_focus (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GtkEventController *instance_keys = window_keys (fixture, "quorum-instance-keys");
+  GtkEventController *label_keys = window_keys (fixture, "quorum-label-keys");
+  GtkWidget *entry = gtk_entry_new ();
+  gboolean handled = FALSE;
+
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->canvas));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (fixture->canvas)));
+  g_signal_emit_by_name (instance_keys, "key-pressed", GDK_KEY_Tab, 0, (GdkModifierType) 0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpint (quorum_canvas_get_selected (fixture->canvas), ==, 0);
+  g_signal_emit_by_name (instance_keys, "key-pressed", GDK_KEY_Tab, 0, (GdkModifierType) 0, &handled);
+  g_assert_cmpint (quorum_canvas_get_selected (fixture->canvas), ==, 1);
+  g_signal_emit_by_name (instance_keys, "key-pressed", GDK_KEY_ISO_Left_Tab, 0, GDK_SHIFT_MASK, &handled);
+  g_assert_cmpint (quorum_canvas_get_selected (fixture->canvas), ==, 0);
+  g_signal_emit_by_name (instance_keys, "key-pressed", GDK_KEY_ISO_Left_Tab, 0, GDK_SHIFT_MASK, &handled);
+  g_assert_cmpint (quorum_canvas_get_selected (fixture->canvas), ==, 2);  /* round the end */
+
+  /* The focus in a text field: Tab moves on, 3 is typed. */
+  gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (fixture->labels))), entry);
+  gtk_widget_grab_focus (entry);
+  handled = TRUE;
+  g_signal_emit_by_name (instance_keys, "key-pressed", GDK_KEY_Tab, 0, (GdkModifierType) 0, &handled);
+  g_assert_false (handled);
+  g_assert_cmpint (quorum_canvas_get_selected (fixture->canvas), ==, 2);
+  handled = TRUE;
+  g_signal_emit_by_name (label_keys, "key-pressed", GDK_KEY_3, 0, (GdkModifierType) 0, &handled);
+  g_assert_false (handled);
+  g_assert_cmpstr (quorum_label_list_get_current_label (fixture->labels), !=, "sign");
+  /* Elsewhere (back on the canvas), 3 chooses the third label. */
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->canvas));
+  g_signal_emit_by_name (label_keys, "key-pressed", GDK_KEY_3, 0, (GdkModifierType) 0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpstr (quorum_label_list_get_current_label (fixture->labels), ==, "sign");
+}
+
+/* Choosing a label in the label list relabels the selected instance when the
+ * label is of its kind; the combo row offers the kind's labels only. */
+static void
+test_relabel_from_label_list (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  static const char two_boxes[] =
+    "{\"labels\": ["
+    " {\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\", \"attributes\": []},"
+    " {\"name\": \"person\", \"color\": \"#3584e4\", \"kind\": \"polygon\", \"attributes\": []},"
+    " {\"name\": \"truck\", \"color\": \"#ff7800\", \"kind\": \"box\", \"attributes\": []},"
+    " {\"name\": \"sign\", \"color\": \"#f6d32d\", \"kind\": \"point\", \"attributes\": []}"
+    "]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = quorum_wire_parse_bytes (two_boxes, strlen (two_boxes), &error);
+  g_autoptr(QuorumLabelSchema) schema = NULL;
+  GtkListBox *list_box = find_widget (GTK_WIDGET (fixture->labels), GTK_TYPE_LIST_BOX, NULL);
+  AdwComboRow *label_combo = find_widget (GTK_WIDGET (fixture->instances), ADW_TYPE_COMBO_ROW, "Label");
+  GListModel *offered = adw_combo_row_get_model (label_combo);
+
+  g_assert_no_error (error);
+  schema = quorum_wire_read_label_schema (node, "", &error);
+  g_assert_no_error (error);
+  g_assert_true (quorum_label_list_set_schema_json (fixture->labels, node, &error));
+  quorum_instance_list_set_schema (fixture->instances, schema);
+  quorum_canvas_set_editable (fixture->canvas, TRUE);
+
+  /* The second car: the combo row offers the two box labels. */
+  quorum_canvas_select (fixture->canvas, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (offered), ==, 2);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (offered), 0), ==, "car");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (offered), 1), ==, "truck");
+
+  /* A click on "truck" in the label list relabels it: one undo step. */
+  gtk_list_box_select_row (list_box, GTK_LIST_BOX_ROW (label_row (fixture, 2)));
+  g_assert_cmpstr (quorum_canvas_get_instance (fixture->canvas, 2)->label, ==, "truck");
+  {
+    g_autofree char *name = quorum_instance_item_describe (instance_item (fixture, 2));
+
+    g_assert_cmpstr (name, ==, "truck 1");
+  }
+  g_assert_cmpuint (adw_combo_row_get_selected (label_combo), ==, 1);
+
+  /* "person" is a polygon label: the box keeps its label. */
+  gtk_list_box_select_row (list_box, GTK_LIST_BOX_ROW (label_row (fixture, 1)));
+  g_assert_cmpstr (quorum_canvas_get_instance (fixture->canvas, 2)->label, ==, "truck");
+
+  g_assert_true (quorum_canvas_undo (fixture->canvas));
+  g_assert_cmpstr (quorum_canvas_get_instance (fixture->canvas, 2)->label, ==, "car");
 }
 
 static void
@@ -417,10 +534,13 @@ test_attribute_editor (Fixture       *fixture,
   quorum_canvas_select (fixture->canvas, 2);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "attributes");
   occluded = find_widget (GTK_WIDGET (fixture->attributes), GTK_TYPE_SWITCH, NULL);
-  colour = find_widget (GTK_WIDGET (fixture->attributes), ADW_TYPE_COMBO_ROW, "colour");
-  note = find_widget (GTK_WIDGET (fixture->attributes), ADW_TYPE_ENTRY_ROW, "note");
-  door = find_widget (find_widget (GTK_WIDGET (fixture->attributes), ADW_TYPE_ACTION_ROW, "door"),
+  /* Shown by their display names; stored by the schema's. */
+  colour = find_widget (GTK_WIDGET (fixture->attributes), ADW_TYPE_COMBO_ROW, "Colour");
+  note = find_widget (GTK_WIDGET (fixture->attributes), ADW_TYPE_ENTRY_ROW, "Note");
+  door = find_widget (find_widget (GTK_WIDGET (fixture->attributes), ADW_TYPE_ACTION_ROW, "Door"),
                       GTK_TYPE_CHECK_BUTTON, NULL);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (adw_combo_row_get_model (colour)), 3), ==,
+                   "Dark blue");
   g_assert_nonnull (occluded);
   g_assert_nonnull (colour);
   g_assert_nonnull (note);
@@ -548,6 +668,8 @@ main (int    argc,
   ADD ("label-list-empty", test_label_list_empty);
   ADD ("label-visibility", test_label_visibility);
   ADD ("instance-list", test_instance_list);
+  ADD ("relabel-from-label-list", test_relabel_from_label_list);
+  ADD ("keys-by-focus", test_keys_by_focus);
   ADD ("attribute-editor", test_attribute_editor);
   ADD ("preferences", test_preferences);
 #undef ADD
