@@ -667,3 +667,62 @@ quorum_session_get_sync (QuorumSession *self)
   g_return_val_if_fail (QUORUM_IS_SESSION (self), NULL);
   return self->sync;
 }
+
+/**
+ * quorum_session_describe_error:
+ * @error: what a request of the session, or the cache under it, failed with
+ *
+ * The one place where the client's and GIO's errors become what a window
+ * says: a sentence, never a URL or the system's errno text. The server's
+ * own refusals (a rule, a state, a conflict) are sentences already and keep
+ * their words.
+ *
+ * Returns: (transfer full): the sentence
+ */
+char *
+quorum_session_describe_error (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain == QUORUM_ERROR)
+    switch ((QuorumError) error->code)
+      {
+      case QUORUM_ERROR_UNREACHABLE:
+        return g_strdup (_("The server does not answer. Your work is kept on this computer."));
+      case QUORUM_ERROR_UNAUTHORIZED:
+        return g_strdup (_("Your session on the server has ended. Sign in again to go on."));
+      case QUORUM_ERROR_NOT_FOUND:
+        return g_strdup (_("The server no longer has this. It may have been removed."));
+      case QUORUM_ERROR_TOO_LARGE:
+        return g_strdup (_("This is larger than the server accepts."));
+      case QUORUM_ERROR_FORBIDDEN:
+      case QUORUM_ERROR_INVALID:
+      case QUORUM_ERROR_CONFLICT:
+      case QUORUM_ERROR_STATE:
+      case QUORUM_ERROR_FAILED:
+      default:
+        return quorum_error_to_sentence (error->message);
+      }
+  if (error->domain == G_IO_ERROR)
+    switch (error->code)
+      {
+      case G_IO_ERROR_NO_SPACE:
+        return g_strdup (_("The disk of this computer is full. Free some space and try again."));
+      case G_IO_ERROR_PERMISSION_DENIED:
+      case G_IO_ERROR_READ_ONLY:
+        return g_strdup (_("Quorum may not write its files on this computer. Check the permissions of your cache folder."));
+      case G_IO_ERROR_TIMED_OUT:
+      case G_IO_ERROR_CONNECTION_REFUSED:
+      case G_IO_ERROR_HOST_NOT_FOUND:
+      case G_IO_ERROR_HOST_UNREACHABLE:
+      case G_IO_ERROR_NETWORK_UNREACHABLE:
+      case G_IO_ERROR_BROKEN_PIPE:
+      case G_IO_ERROR_NOT_CONNECTED:
+        return g_strdup (_("The server does not answer. Your work is kept on this computer."));
+      default:
+        return g_strdup (_("A file of Quorum on this computer could not be read or written."));
+      }
+  if (error->domain == G_RESOLVER_ERROR || error->domain == G_TLS_ERROR)
+    return g_strdup (_("The server cannot be reached. Check the network and the server’s address."));
+  return g_strdup (_("Something went wrong. Try again in a moment."));
+}

@@ -79,4 +79,6 @@ QuorumClient  *quorum_session_get_client            (QuorumSession        *self)
 QuorumCache   *quorum_session_get_cache             (QuorumSession        *self);
 QuorumSync    *quorum_session_get_sync              (QuorumSession        *self);
 
+char          *quorum_session_describe_error        (const GError         *error);
+
 G_END_DECLS
