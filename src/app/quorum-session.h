@@ -81,4 +81,8 @@ QuorumSync    *quorum_session_get_sync              (QuorumSession        *self)
 
 char          *quorum_session_describe_error        (const GError         *error);
 
+void           quorum_session_set_watching          (QuorumSession        *self,
+                                                     gboolean              watching);
+gboolean       quorum_session_get_reachable         (QuorumSession        *self);
+
 G_END_DECLS

@@ -54,43 +54,56 @@ set_banner_text (QuorumWindow *self,
   gtk_label_set_label (self->offline_label, text);
 }
 
-/* Follows the sync engine's state and count (and a session's start and
- * end). Leaving the offline state refreshes the task list; reaching
- * "synced" after it says so once. */
+/* Follows the sync engine's state and count, whether the server answers,
+ * and a session's start and end. Coming back refreshes the task list and
+ * says so once what waited is sent. */
 void
 _quorum_window_update_connection (QuorumWindow *self)
 {
   QuorumSync *sync = _quorum_window_sync_of (self);
   QuorumSyncState state = sync != NULL ? quorum_sync_get_state (sync) : QUORUM_SYNC_SYNCED;
-  gboolean offline = sync != NULL && state == QUORUM_SYNC_OFFLINE;
+  gboolean offline = sync != NULL && (state == QUORUM_SYNC_OFFLINE || !quorum_session_get_reachable (self->session));
 
   if (offline)
-    set_banner_text (self, quorum_sync_get_pending (sync));
+    {
+      guint pending = quorum_sync_get_pending (sync);
+
+      set_banner_text (self, pending);
+      self->changes_waited |= pending > 0;
+    }
   gtk_revealer_set_reveal_child (self->offline_banner, offline);
-  if (offline == self->offline)
+  if (offline != self->offline)
     {
-      if (self->announce_sent && state == QUORUM_SYNC_SYNCED)
+      self->offline = offline;
+      _quorum_window_update_actions (self);
+      if (offline || sync == NULL)
         {
-          self->announce_sent = FALSE;
-          _quorum_window_show_toast (self, _("All changes sent"));
+          self->announce_back = FALSE;
+          if (sync == NULL)
+            self->changes_waited = FALSE;
+          return;
         }
-      else if (state == QUORUM_SYNC_CONFLICT || state == QUORUM_SYNC_SIGNED_OUT)
-        self->announce_sent = FALSE;
-      return;
+      /* Back: once the outbox is empty, a word and the rows as the server
+       * has them then (asked earlier, they would miss what is still on its
+       * way: a task the edits put in progress). */
+      self->announce_back = TRUE;
     }
-  self->offline = offline;
-  _quorum_window_update_actions (self);
-  if (offline || sync == NULL)
-    {
-      self->announce_sent = FALSE;
-      return;
-    }
-  /* Back: the rows as the server has them now. */
-  _quorum_window_refresh_tasks (self);
+  if (!self->announce_back)
+    return;
   if (state == QUORUM_SYNC_SYNCED)
-    _quorum_window_show_toast (self, _("All changes sent"));
-  else
-    self->announce_sent = state == QUORUM_SYNC_PENDING;
+    {
+      _quorum_window_show_toast (self, self->changes_waited ? _("All changes sent")
+                                                            : _("Connected to the server again"));
+      self->announce_back = FALSE;
+      self->changes_waited = FALSE;
+      _quorum_window_refresh_tasks (self);
+    }
+  else if (state != QUORUM_SYNC_PENDING)
+    {
+      /* A conflict or an ended session has its own dialog. */
+      self->announce_back = FALSE;
+      _quorum_window_refresh_tasks (self);
+    }
 }
 
 void

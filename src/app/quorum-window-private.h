@@ -68,7 +68,8 @@ struct _QuorumWindow
 
   /* the connection (quorum-window-connection.c) */
   gboolean              offline;         /* the banner is up */
-  gboolean              announce_sent;   /* back online: "All changes sent" once synced */
+  gboolean              announce_back;   /* back online: say so once the outbox is empty */
+  gboolean              changes_waited;  /* …and whether work waited meanwhile */
   gboolean              quit_confirmed;  /* closing with unsent work, as the user said */
 
   /* the session */

@@ -170,6 +170,9 @@ start_session (QuorumWindow  *self,
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (check_submitted), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (_quorum_window_update_connection), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::pending", G_CALLBACK (_quorum_window_update_connection), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::reachable", G_CALLBACK (_quorum_window_update_connection), self,
+                           G_CONNECT_SWAPPED);
+  quorum_session_set_watching (session, TRUE);
   quorum_sync_indicator_set_sync (self->sync_indicator, sync);
   _quorum_window_update_connection (self);
 
@@ -265,6 +268,8 @@ sign_out (QuorumWindow *self)
   if (session == NULL)
     return;
   pending = quorum_cache_count_outbox (quorum_session_get_cache (session));
+  quorum_session_set_watching (session, FALSE);
+  g_signal_handlers_disconnect_by_data (session, self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -909,7 +914,11 @@ quorum_window_dispose (GObject *object)
   g_clear_pointer (&self->sign_in_dialog, gtk_window_destroy);
   _quorum_window_close_exam_windows (self);
   if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (quorum_session_get_sync (self->session), self);
+    {
+      g_signal_handlers_disconnect_by_data (quorum_session_get_sync (self->session), self);
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      quorum_session_set_watching (self->session, FALSE);
+    }
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (object), QUORUM_TYPE_WINDOW);
   g_clear_object (&self->guide_images);
