@@ -78,9 +78,9 @@ show_review (QuorumWindow *self,
   /* A review's own instances are none: only consensus edits a set. */
   if (instances != NULL)
     adw_view_stack_page_set_visible (instances, !reviewing || kind == QUORUM_REVIEW_CONSENSUS);
-  /* Four pages fit the panel's width with their icons over their titles. */
-  adw_view_switcher_set_policy (self->side_switcher, kind == QUORUM_REVIEW_CONSENSUS ? ADW_VIEW_SWITCHER_POLICY_NARROW
-                                                                                    : ADW_VIEW_SWITCHER_POLICY_WIDE);
+  /* The pages' icons over their titles (the switcher's policy in the
+   * template): beside them, three pages would keep the panel 370 px wide,
+   * too wide to dock beside the task list at 1600 px. */
   gtk_widget_set_visible (self->decision_bar, reviewing);
   if (reviewing || quorum_review_panel_get_n_comments (self->review_panel) > 0)
     adw_view_stack_set_visible_child (self->side_stack, GTK_WIDGET (self->review_panel));

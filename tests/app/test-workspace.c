@@ -290,6 +290,11 @@ check_size (int         width,
                   adw_flap_get_folded (app_test_child (window, "task_flap")) ? "floats" : "docked",
                   adw_flap_get_folded (app_test_child (window, "side_flap")) ? "floats" : "docked");
   g_assert_cmpint (canvas_width (window), >=, 0.6 * gtk_widget_get_width (GTK_WIDGET (window)));
+  /* The header's buttons show which panels are out. */
+  g_assert_cmpint (gtk_toggle_button_get_active (app_test_child (window, "task_toggle")), ==,
+                   flap_open (window, "task_flap"));
+  g_assert_cmpint (gtk_toggle_button_get_active (app_test_child (window, "side_toggle")), ==,
+                   flap_open (window, "side_flap"));
   screenshot (name, width * scale, height * scale);
 
   /* F9: the side panel, whether it is docked or floats. */
@@ -431,6 +436,8 @@ test_offline (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
   g_assert_cmpstr (gtk_label_get_label (app_test_child (window, "offline_label")), ==,
                    "Working offline — 1 change waits");
+  screenshot ("offline-banner.png", 1024, 600);
+
   /* What needs the server waits too: a Next Task button anywhere in the
    * window is off. */
   next_button = gtk_button_new_with_label ("Next Task");
@@ -439,7 +446,6 @@ test_offline (void)
   gtk_box_append (app_test_child (window, "side_panel"), next_button);
   app_test_iterate (100);
   g_assert_false (gtk_widget_is_sensitive (next_button));
-  screenshot ("offline-banner.png", 1024, 600);
 
   /* Quitting now asks; keeping on working keeps the window. */
   gtk_window_close (GTK_WINDOW (window));
