@@ -416,7 +416,11 @@ image_loaded (GObject      *source,
   if (!quorum_image_loader_load_finish (loader, result, &error))
     {
       if (opening_is_current (opening) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _quorum_window_show_task_error (opening->window, error->message);
+        {
+          g_autofree char *message = quorum_session_describe_error (error);
+
+          _quorum_window_show_task_error (opening->window, message);
+        }
     }
   else if (opening_is_current (opening) && opening->shown)
     quorum_canvas_show_image (opening->window->canvas, quorum_image_loader_get_best (loader),
@@ -487,7 +491,8 @@ got_task (GObject      *source,
       opening->view = quorum_cache_get_task (_quorum_window_cache_of (self), opening->task, NULL);
       if (opening->view == NULL)
         {
-          g_autofree char *message = g_strdup_printf (_("It is not on this computer, and %s"), error->message);
+          g_autofree char *why = quorum_session_describe_error (error);
+          g_autofree char *message = g_strdup_printf (_("This task is not on this computer yet. %s"), why);
 
           _quorum_window_show_task_error (self, message);
           opening_free (opening);
@@ -496,7 +501,9 @@ got_task (GObject      *source,
     }
   else
     {
-      _quorum_window_show_task_error (self, error->message);
+      g_autofree char *message = quorum_session_describe_error (error);
+
+      _quorum_window_show_task_error (self, message);
       opening_free (opening);
       return;
     }

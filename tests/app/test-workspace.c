@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "quorum-canvas-private.h"
+#include "quorum-error.h"
 #include "quorum-task-item.h"
 #include "quorum-window-private.h"
 
@@ -471,6 +472,34 @@ test_offline (void)
   gtk_box_remove (app_test_child (window, "side_panel"), next_button);
 }
 
+/* What the window shows of a failure: a sentence, without the address, the
+ * errno text or the field path the error carried. */
+static void
+test_error_sentences (void)
+{
+  static const struct { GQuark domain; int code; const char *message; const char *sentence; } cases[] = {
+    { 0, QUORUM_ERROR_UNREACHABLE, "cannot reach http://127.0.0.1:9: Connection refused",
+      "The server does not answer. Your work is kept on this computer." },
+    { 0, QUORUM_ERROR_STATE, "state: task 9 is submitted already", "Task 9 is submitted already." },
+    { 0, QUORUM_ERROR_UNAUTHORIZED, "the token expired", "Your session on the server has ended. Sign in again to go on." },
+    { 1, G_IO_ERROR_NO_SPACE, "Error writing to file /home/ann/.cache/quorum/x: No space left on device",
+      "The disk of this computer is full. Free some space and try again." },
+    { 1, G_IO_ERROR_CONNECTION_REFUSED, "Could not connect to 127.0.0.1: Connection refused",
+      "The server does not answer. Your work is kept on this computer." },
+    { 2, G_RESOLVER_ERROR_NOT_FOUND, "Error resolving “quorum.example”: Name or service not known",
+      "The server cannot be reached. Check the network and the server’s address." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GQuark domain = cases[i].domain == 0 ? QUORUM_ERROR : cases[i].domain == 1 ? G_IO_ERROR : G_RESOLVER_ERROR;
+      g_autoptr(GError) error = g_error_new_literal (domain, cases[i].code, cases[i].message);
+      g_autofree char *sentence = quorum_session_describe_error (error);
+
+      g_assert_cmpstr (sentence, ==, cases[i].sentence);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -491,6 +520,7 @@ main (int    argc,
   server_start ();
   app_test_server_open_window (&server.real, 1600, 1000);
 
+  g_test_add_func ("/workspace/error-sentences", test_error_sentences);
   g_test_add_func ("/workspace/open", test_open);
   g_test_add_func ("/workspace/sizes", test_sizes);
   if (scale == 1)
