@@ -253,15 +253,6 @@ typedef struct {
 static void
 opening_free (Opening *opening)
 {
-  QuorumWindow *self = opening->window;
-
-  /* The task list (and its thumbnails) waited for the image, which it
-   * would have slowed; it is on screen now, or will not be. */
-  if (self->tasks_after_image && self->session != NULL)
-    {
-      self->tasks_after_image = FALSE;
-      _quorum_window_refresh_tasks (self);
-    }
   g_clear_object (&opening->window);
   g_clear_pointer (&opening->view, json_node_unref);
   if (opening->loader != NULL)
@@ -517,12 +508,16 @@ got_task (GObject      *source,
  * offline), its file into the media cache, and shows it on the canvas with
  * the user's instances and the job's guide.
  */
-static Opening *
-begin_opening (QuorumWindow *self,
-               gint64        task_id)
+void
+quorum_window_open_task (QuorumWindow *self,
+                         gint64        task_id)
 {
+  g_autofree char *path = NULL;
   Opening *opening;
 
+  g_return_if_fail (QUORUM_IS_WINDOW (self));
+  if (self->session == NULL)
+    return;
   _quorum_window_close_task (self);
   self->task_id = task_id;
   _quorum_window_time_step (self, "task opening");
@@ -534,37 +529,7 @@ begin_opening (QuorumWindow *self,
   opening = g_new0 (Opening, 1);
   opening->window = g_object_ref (self);
   opening->task = task_id;
-  return opening;
-}
-
-void
-quorum_window_open_task (QuorumWindow *self,
-                         gint64        task_id)
-{
-  g_autofree char *path = NULL;
-  Opening *opening;
-
-  g_return_if_fail (QUORUM_IS_WINDOW (self));
-  if (self->session == NULL)
-    return;
-  opening = begin_opening (self, task_id);
   path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT, task_id);
   quorum_client_call_async (_quorum_window_client_of (self), "GET", path, NULL, self->open_cancellable, got_task, opening);
-}
-
-/* Opens the task the server just gave (POST /jobs/{id}/next answers with
- * the task as GET /tasks/{id} does): no second round trip before its file
- * is asked for, the longest wait between a launch and the first image. */
-void
-_quorum_window_open_task_view (QuorumWindow *self,
-                               JsonNode     *view)
-{
-  Opening *opening;
-
-  if (self->session == NULL)
-    return;
-  opening = begin_opening (self, json_object_get_int_member (json_node_get_object (view), "id"));
-  opening->view = json_node_ref (view);
-  open_view (opening);
 }
 

@@ -85,7 +85,6 @@ struct _QuorumWindow
   QuorumLabelSchema    *schema;
   char                 *tool;
   gboolean              loading;         /* setting the canvas: no save */
-  gboolean              tasks_after_image; /* refresh the task list once the image is up */
 
   /* submitting */
   gint64                submit_task;
@@ -130,7 +129,6 @@ void _quorum_window_time_first_task (QuorumWindow *self);
 void _quorum_window_update_actions (QuorumWindow *self);
 void _quorum_window_time_step (QuorumWindow *self, const char *step);
 void _quorum_window_show_task_error (QuorumWindow *self, const char *message);
-void _quorum_window_open_task_view (QuorumWindow *self, JsonNode *view);
 void _quorum_window_setup_layout (QuorumWindow *self);
 void _quorum_window_update_folds (QuorumWindow *self, int width);
 void _quorum_window_class_init_layout (GtkWidgetClass *widget_class);

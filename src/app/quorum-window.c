@@ -181,16 +181,12 @@ start_session (QuorumWindow  *self,
   update_title (self);
   _quorum_window_update_actions (self);
   quorum_task_list_set_session (self->tasks, session);
-  if (self->open_next <= 0)
-    _quorum_window_refresh_tasks (self);
-  else
+  _quorum_window_refresh_tasks (self);
+  if (self->open_next > 0)
     {
       g_autoptr(JsonNode) task = NULL;
       g_autoptr(GError) error = NULL;
 
-      /* The list once the first task's image is up (or failed): its
-       * thumbnails would slow the image down. */
-      self->tasks_after_image = TRUE;
       /* Asked for while the session was restored, when it was. */
       if (quorum_session_take_next_task (session, self->open_next, &task, &error))
         show_next_task (self, self->open_next, task, error);
@@ -404,12 +400,6 @@ show_next_task (QuorumWindow *self,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->session == NULL)
     return;
-  /* No image to wait for: the list at once. */
-  if (self->tasks_after_image && task == NULL)
-    {
-      self->tasks_after_image = FALSE;
-      _quorum_window_refresh_tasks (self);
-    }
   if (task == NULL)
     {
       g_autofree char *message = NULL;
@@ -431,7 +421,6 @@ show_next_task (QuorumWindow *self,
         }
       else
         _quorum_window_show_toast (self, _("There is no more work for you in this job"));
-      self->tasks_after_image = FALSE;
       _quorum_window_refresh_tasks (self);
       return;
     }
@@ -443,8 +432,8 @@ show_next_task (QuorumWindow *self,
     }
   if (!quorum_cache_store_task (_quorum_window_cache_of (self), task, &cache_error))
     g_warning ("The task could not be cached: %s", cache_error->message);
-  self->tasks_after_image = TRUE;
-  _quorum_window_open_task_view (self, task);
+  quorum_window_open_task (self, task_id);
+  _quorum_window_refresh_tasks (self);
 }
 
 static void
