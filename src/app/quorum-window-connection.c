@@ -45,7 +45,7 @@ set_banner_text (QuorumWindow *self,
   g_autofree char *text = NULL;
 
   if (pending == 0)
-    text = g_strdup (_("Working offline — new tasks and exams need the server"));
+    text = g_strdup (_("Working offline — new tasks need the server"));
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "Working offline — %u change waits",

@@ -682,7 +682,7 @@ _quorum_window_update_actions (QuorumWindow *self)
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean signed_in = self->session != NULL;
   /* What only the server can give waits while it does not answer (the
-   * banner says so). */
+   * banner says so); exams and credentials show what was last fetched. */
   gboolean online = signed_in && !self->offline;
   gboolean task_shown = signed_in && self->task_id != 0 &&
                         g_strcmp0 (gtk_stack_get_visible_child_name (self->canvas_stack), "canvas") == 0;
@@ -692,12 +692,12 @@ _quorum_window_update_actions (QuorumWindow *self)
 
   gtk_widget_action_set_enabled (widget, "win.sign-out", signed_in);
   gtk_widget_action_set_enabled (widget, "win.refresh", signed_in);
-  gtk_widget_action_set_enabled (widget, "win.exams", online);
-  gtk_widget_action_set_enabled (widget, "win.credentials", online);
+  gtk_widget_action_set_enabled (widget, "win.exams", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.credentials", signed_in);
   gtk_widget_action_set_enabled (widget, "win.next-task", online);
   gtk_widget_action_set_enabled (widget, "win.download-job", online);
-  gtk_widget_action_set_enabled (widget, "win.exam-results", online);
-  gtk_widget_action_set_enabled (widget, "win.credential-grants", online);
+  gtk_widget_action_set_enabled (widget, "win.exam-results", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.credential-grants", signed_in);
   gtk_widget_action_set_enabled (widget, "win.tool", editable);
   gtk_widget_action_set_enabled (widget, "win.zoom-in", task_shown);
   gtk_widget_action_set_enabled (widget, "win.zoom-out", task_shown);
