@@ -415,6 +415,21 @@ bench_app (const char *app_bin,
   else
     g_print ("app, empty cache %-20s first frame %7.0f ms (best of %u)  CPU %5.0f ms\n", image->name, best_first,
              runs, cpu_first);
+
+  /* Then again on the first run's cache: the sign-in, the task and its
+   * file as a second launch finds them. */
+  best_first = cpu_first = G_MAXDOUBLE;
+  for (guint i = 0; i < runs; i++)
+    {
+      AppRun run;
+
+      if (!run_app (app_bin, image, 0, &run))
+        return;
+      best_first = MIN (best_first, run.first);
+      cpu_first = MIN (cpu_first, run.first_cpu);
+    }
+  g_print ("app, warm cache  %-20s first frame %7.0f ms (best of %u)  CPU %5.0f ms\n", image->name, best_first,
+           runs, cpu_first);
 }
 
 /* Arguments after RUNS name the images to run, by a part of their name

@@ -21,6 +21,14 @@ struct _QuorumSession
   QuorumCache  *cache;
   QuorumSync   *sync;
 
+  /* GET /version every PROBE_INTERVAL_MS while watched: whether the
+   * server answers, even while nothing waits to be sent */
+  QuorumClient *probe;
+  GCancellable *probe_cancellable;
+  guint         probe_id;
+  gboolean      watching;
+  gboolean      reachable;
+
   /* POST /jobs/{next_job}/next, asked while restoring (--open-next) */
   gint64        next_job;
   JsonNode     *next_task;
@@ -29,10 +37,26 @@ struct _QuorumSession
 
 G_DEFINE_FINAL_TYPE (QuorumSession, quorum_session, G_TYPE_OBJECT)
 
+enum {
+  PROP_0,
+  PROP_REACHABLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* A server that stopped is noticed within about this long (plus the
+ * probe's own PROBE_TIMEOUT_S when it hangs rather than refuses). */
+#define PROBE_INTERVAL_MS 1000
+#define PROBE_TIMEOUT_S   3
+
 static void
 quorum_session_dispose (GObject *object)
 {
   QuorumSession *self = QUORUM_SESSION (object);
+
+  quorum_session_set_watching (self, FALSE);
+  g_clear_object (&self->probe);
 
   g_clear_object (&self->sync);
   g_clear_object (&self->cache);
@@ -53,17 +77,42 @@ quorum_session_finalize (GObject *object)
 }
 
 static void
+quorum_session_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  QuorumSession *self = QUORUM_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_REACHABLE:
+      g_value_set_boolean (value, self->reachable);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 quorum_session_class_init (QuorumSessionClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = quorum_session_dispose;
   object_class->finalize = quorum_session_finalize;
+  object_class->get_property = quorum_session_get_property;
+
+  properties[PROP_REACHABLE] =
+    g_param_spec_boolean ("reachable", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 quorum_session_init (QuorumSession *self)
 {
+  self->reachable = TRUE;
 }
 
 /* ---- opening: the credentials and the cache, off the main thread ---------- */
@@ -666,4 +715,162 @@ quorum_session_get_sync (QuorumSession *self)
 {
   g_return_val_if_fail (QUORUM_IS_SESSION (self), NULL);
   return self->sync;
+}
+
+/**
+ * quorum_session_describe_error:
+ * @error: what a request of the session, or the cache under it, failed with
+ *
+ * The one place where the client's and GIO's errors become what a window
+ * says: a sentence, never a URL or the system's errno text. The server's
+ * own refusals (a rule, a state, a conflict) are sentences already and keep
+ * their words.
+ *
+ * Returns: (transfer full): the sentence
+ */
+char *
+quorum_session_describe_error (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain == QUORUM_ERROR)
+    switch ((QuorumError) error->code)
+      {
+      case QUORUM_ERROR_UNREACHABLE:
+        return g_strdup (_("The server does not answer. Your work is kept on this computer."));
+      case QUORUM_ERROR_UNAUTHORIZED:
+        return g_strdup (_("Your session on the server has ended. Sign in again to go on."));
+      case QUORUM_ERROR_NOT_FOUND:
+        return g_strdup (_("The server no longer has this. It may have been removed."));
+      case QUORUM_ERROR_TOO_LARGE:
+        return g_strdup (_("This is larger than the server accepts."));
+      case QUORUM_ERROR_FORBIDDEN:
+      case QUORUM_ERROR_INVALID:
+      case QUORUM_ERROR_CONFLICT:
+      case QUORUM_ERROR_STATE:
+      case QUORUM_ERROR_FAILED:
+      default:
+        return quorum_error_to_sentence (error->message);
+      }
+  if (error->domain == G_IO_ERROR)
+    switch (error->code)
+      {
+      case G_IO_ERROR_NO_SPACE:
+        return g_strdup (_("The disk of this computer is full. Free some space and try again."));
+      case G_IO_ERROR_PERMISSION_DENIED:
+      case G_IO_ERROR_READ_ONLY:
+        return g_strdup (_("Quorum may not write its files on this computer. Check the permissions of your cache folder."));
+      case G_IO_ERROR_TIMED_OUT:
+      case G_IO_ERROR_CONNECTION_REFUSED:
+      case G_IO_ERROR_HOST_NOT_FOUND:
+      case G_IO_ERROR_HOST_UNREACHABLE:
+      case G_IO_ERROR_NETWORK_UNREACHABLE:
+      case G_IO_ERROR_BROKEN_PIPE:
+      case G_IO_ERROR_NOT_CONNECTED:
+        return g_strdup (_("The server does not answer. Your work is kept on this computer."));
+      default:
+        return g_strdup (_("A file of Quorum on this computer could not be read or written."));
+      }
+  if (error->domain == G_RESOLVER_ERROR || error->domain == G_TLS_ERROR)
+    return g_strdup (_("The server cannot be reached. Check the network and the server’s address."));
+  return g_strdup (_("Something went wrong. Try again in a moment."));
+}
+
+/* ---- whether the server answers ---------------------------------------------- */
+
+static void probe_later (QuorumSession *self);
+
+static void
+set_reachable (QuorumSession *self,
+               gboolean       reachable)
+{
+  if (self->reachable == reachable)
+    return;
+  self->reachable = reachable;
+  /* Either way the outbox should know now rather than at its next planned
+   * try: gone, so that its work is counted as waiting; back, so that it
+   * goes out at once. */
+  quorum_sync_retry_now (self->sync);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REACHABLE]);
+}
+
+static void
+probed (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(QuorumSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Any answer, even a refusal, is a server that answers. */
+  set_reachable (self, !g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE));
+  probe_later (self);
+}
+
+static gboolean
+probe (gpointer user_data)
+{
+  QuorumSession *self = user_data;
+
+  self->probe_id = 0;
+  if (self->probe == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* A client of its own: a short timeout, and no token to send. */
+      self->probe = quorum_client_new (self->server, &error);
+      if (self->probe == NULL)
+        {
+          g_warning ("The server cannot be watched: %s", error->message);
+          return G_SOURCE_REMOVE;
+        }
+      quorum_client_set_timeout (self->probe, PROBE_TIMEOUT_S);
+    }
+  quorum_client_call_async (self->probe, "GET", "/version", NULL, self->probe_cancellable, probed,
+                            g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+probe_later (QuorumSession *self)
+{
+  if (self->watching && self->probe_id == 0)
+    self->probe_id = g_timeout_add (PROBE_INTERVAL_MS, probe, self);
+}
+
+/**
+ * quorum_session_set_watching:
+ *
+ * While @watching, asks the server every second whether it answers
+ * (#QuorumSession:reachable), so that a window can say it works offline
+ * before an edit finds out, and can send what waits as soon as it is back.
+ */
+void
+quorum_session_set_watching (QuorumSession *self,
+                             gboolean       watching)
+{
+  g_return_if_fail (QUORUM_IS_SESSION (self));
+
+  if (self->watching == watching)
+    return;
+  self->watching = watching;
+  if (watching)
+    {
+      self->probe_cancellable = g_cancellable_new ();
+      probe_later (self);
+      return;
+    }
+  g_clear_handle_id (&self->probe_id, g_source_remove);
+  g_cancellable_cancel (self->probe_cancellable);
+  g_clear_object (&self->probe_cancellable);
+}
+
+gboolean
+quorum_session_get_reachable (QuorumSession *self)
+{
+  g_return_val_if_fail (QUORUM_IS_SESSION (self), FALSE);
+  return self->reachable;
 }

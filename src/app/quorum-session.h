@@ -79,4 +79,10 @@ QuorumClient  *quorum_session_get_client            (QuorumSession        *self)
 QuorumCache   *quorum_session_get_cache             (QuorumSession        *self);
 QuorumSync    *quorum_session_get_sync              (QuorumSession        *self);
 
+char          *quorum_session_describe_error        (const GError         *error);
+
+void           quorum_session_set_watching          (QuorumSession        *self,
+                                                     gboolean              watching);
+gboolean       quorum_session_get_reachable         (QuorumSession        *self);
+
 G_END_DECLS

@@ -78,9 +78,9 @@ show_review (QuorumWindow *self,
   /* A review's own instances are none: only consensus edits a set. */
   if (instances != NULL)
     adw_view_stack_page_set_visible (instances, !reviewing || kind == QUORUM_REVIEW_CONSENSUS);
-  /* Four pages fit the panel's width with their icons over their titles. */
-  adw_view_switcher_set_policy (self->side_switcher, kind == QUORUM_REVIEW_CONSENSUS ? ADW_VIEW_SWITCHER_POLICY_NARROW
-                                                                                    : ADW_VIEW_SWITCHER_POLICY_WIDE);
+  /* The pages' icons over their titles (the switcher's policy in the
+   * template): beside them, three pages would keep the panel 370 px wide,
+   * too wide to dock beside the task list at 1600 px. */
   gtk_widget_set_visible (self->decision_bar, reviewing);
   if (reviewing || quorum_review_panel_get_n_comments (self->review_panel) > 0)
     adw_view_stack_set_visible_child (self->side_stack, GTK_WIDGET (self->review_panel));
@@ -421,7 +421,11 @@ image_loaded (GObject      *source,
   if (!quorum_image_loader_load_finish (loader, result, &error))
     {
       if (opening_is_current (opening) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _quorum_window_show_task_error (opening->window, error->message);
+        {
+          g_autofree char *message = quorum_session_describe_error (error);
+
+          _quorum_window_show_task_error (opening->window, message);
+        }
     }
   else if (opening_is_current (opening) && opening->shown)
     quorum_canvas_show_image (opening->window->canvas, quorum_image_loader_get_best (loader),
@@ -535,7 +539,8 @@ got_task (GObject      *source,
       opening->view = quorum_cache_get_task (_quorum_window_cache_of (self), opening->task, NULL);
       if (opening->view == NULL)
         {
-          g_autofree char *message = g_strdup_printf (_("It is not on this computer, and %s"), error->message);
+          g_autofree char *why = quorum_session_describe_error (error);
+          g_autofree char *message = g_strdup_printf (_("This task is not on this computer yet. %s"), why);
 
           _quorum_window_show_task_error (self, message);
           opening_free (opening);
@@ -544,7 +549,9 @@ got_task (GObject      *source,
     }
   else
     {
-      _quorum_window_show_task_error (self, error->message);
+      g_autofree char *message = quorum_session_describe_error (error);
+
+      _quorum_window_show_task_error (self, message);
       opening_free (opening);
       return;
     }

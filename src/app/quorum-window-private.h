@@ -54,6 +54,26 @@ struct _QuorumWindow
   GtkWidget            *decision_bar;
   AdwViewSwitcher      *side_switcher;
   GtkLabel             *exam_rule_label;
+  AdwFlap              *task_flap;
+  AdwFlap              *side_flap;
+  GtkWidget            *task_panel;
+  GtkWidget            *side_box;
+  GtkWidget            *task_handle;
+  GtkWidget            *side_handle;
+  GtkWidget            *task_toggle;
+  GtkWidget            *side_toggle;
+  GtkRevealer          *offline_banner;
+  GtkLabel             *offline_label;
+
+  /* the layout (quorum-window-layout.c) */
+  int                   layout_width;    /* the width the folds were set for */
+  int                   drag_width;      /* a panel's width when its edge was grabbed */
+
+  /* the connection (quorum-window-connection.c) */
+  gboolean              offline;         /* the banner is up */
+  gboolean              announce_back;   /* back online: say so once the outbox is empty */
+  gboolean              changes_waited;  /* …and whether work waited meanwhile */
+  gboolean              quit_confirmed;  /* closing with unsent work, as the user said */
 
   /* the session */
   QuorumSession        *session;
@@ -119,6 +139,13 @@ void _quorum_window_time_first_task (QuorumWindow *self);
 void _quorum_window_update_actions (QuorumWindow *self);
 void _quorum_window_time_step (QuorumWindow *self, const char *step);
 void _quorum_window_show_task_error (QuorumWindow *self, const char *message);
+void _quorum_window_setup_layout (QuorumWindow *self);
+void _quorum_window_update_folds (QuorumWindow *self, int width);
+void _quorum_window_class_init_layout (GtkWidgetClass *widget_class);
+void _quorum_window_setup_connection (QuorumWindow *self);
+void _quorum_window_update_connection (QuorumWindow *self);
+void _quorum_window_retry (QuorumWindow *self);
+gboolean _quorum_window_may_close (QuorumWindow *self);
 gboolean _quorum_window_explain_refusal (QuorumWindow *self, const GError *error);
 
 G_END_DECLS

@@ -171,7 +171,13 @@ start_session (QuorumWindow  *self,
   g_signal_connect_object (sync, "signed-out", G_CALLBACK (_quorum_window_on_signed_out), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::pending", G_CALLBACK (check_submitted), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (check_submitted), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sync, "notify::state", G_CALLBACK (_quorum_window_update_connection), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sync, "notify::pending", G_CALLBACK (_quorum_window_update_connection), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::reachable", G_CALLBACK (_quorum_window_update_connection), self,
+                           G_CONNECT_SWAPPED);
+  quorum_session_set_watching (session, TRUE);
   quorum_sync_indicator_set_sync (self->sync_indicator, sync);
+  _quorum_window_update_connection (self);
 
   gtk_stack_set_visible_child_name (self->stack, "work");
   gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
@@ -266,6 +272,8 @@ sign_out (QuorumWindow *self)
   if (session == NULL)
     return;
   pending = quorum_cache_count_outbox (quorum_session_get_cache (session));
+  quorum_session_set_watching (session, FALSE);
+  g_signal_handlers_disconnect_by_data (session, self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -276,6 +284,7 @@ sign_out (QuorumWindow *self)
   self->exam_job = 0;
   quorum_task_list_set_session (self->tasks, NULL);
   quorum_sync_indicator_set_sync (self->sync_indicator, NULL);
+  _quorum_window_update_connection (self);
   g_clear_pointer (&self->sign_in_dialog, gtk_window_destroy);
   self->submit_task = 0;
   gtk_stack_set_visible_child_name (self->stack, "start");
@@ -397,9 +406,12 @@ show_next_task (QuorumWindow *self,
     return;
   if (task == NULL)
     {
+      g_autofree char *message = NULL;
+
       if (_quorum_window_explain_refusal (self, error))
         return;
-      _quorum_window_show_toast (self, error->message);
+      message = quorum_session_describe_error (error);
+      _quorum_window_show_toast (self, message);
       return;
     }
   if (!JSON_NODE_HOLDS_OBJECT (task))
@@ -637,8 +649,9 @@ job_downloaded (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self != NULL)
         {
-          g_autofree char *message = g_strdup_printf (_("“%s” could not be downloaded: %s"),
-                                                      quorum_job_item_get_name (job), error->message);
+          g_autofree char *why = quorum_session_describe_error (error);
+          g_autofree char *message = g_strdup_printf (_("“%s” could not be downloaded. %s"),
+                                                      quorum_job_item_get_name (job), why);
 
           _quorum_window_show_toast (self, message);
         }
@@ -675,6 +688,9 @@ _quorum_window_update_actions (QuorumWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean signed_in = self->session != NULL;
+  /* What only the server can give waits while it does not answer (the
+   * banner says so); exams and credentials show what was last fetched. */
+  gboolean online = signed_in && !self->offline;
   gboolean task_shown = signed_in && self->task_id != 0 &&
                         g_strcmp0 (gtk_stack_get_visible_child_name (self->canvas_stack), "canvas") == 0;
   gboolean editable = task_shown && self->submit_task == 0 && quorum_canvas_get_editable (self->canvas);
@@ -685,8 +701,8 @@ _quorum_window_update_actions (QuorumWindow *self)
   gtk_widget_action_set_enabled (widget, "win.refresh", signed_in);
   gtk_widget_action_set_enabled (widget, "win.exams", signed_in);
   gtk_widget_action_set_enabled (widget, "win.credentials", signed_in);
-  gtk_widget_action_set_enabled (widget, "win.next-task", signed_in);
-  gtk_widget_action_set_enabled (widget, "win.download-job", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.next-task", online);
+  gtk_widget_action_set_enabled (widget, "win.download-job", online);
   gtk_widget_action_set_enabled (widget, "win.exam-results", signed_in);
   gtk_widget_action_set_enabled (widget, "win.credential-grants", signed_in);
   gtk_widget_action_set_enabled (widget, "win.label-schema", signed_in);
@@ -706,6 +722,10 @@ _quorum_window_update_actions (QuorumWindow *self)
   gtk_widget_set_visible (self->history_box, signed_in && quorum_canvas_get_editable (self->canvas));
   gtk_widget_set_visible (self->submit_button, signed_in && !reviewing);
   gtk_widget_set_visible (GTK_WIDGET (self->sync_indicator), signed_in);
+  gtk_widget_set_visible (self->task_toggle, signed_in);
+  gtk_widget_set_visible (self->side_toggle, signed_in);
+  gtk_widget_action_set_enabled (widget, "win.toggle-task-list", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.toggle-side-panel", signed_in);
 }
 
 /* win.sign-in, win.sign-out, win.refresh, win.exams, win.credentials and win.submit */
@@ -818,12 +838,35 @@ history_action (GtkWidget  *widget,
 
 /* ---- the window --------------------------------------------------------------------- */
 
+static void
+on_offline_retry (QuorumWindow *self)
+{
+  _quorum_window_retry (self);
+}
+
+/* The panels dock or float for the width about to be given out, before the
+ * flaps are allocated in it. */
+static void
+quorum_window_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  QuorumWindow *self = QUORUM_WINDOW (widget);
+
+  if (width != self->layout_width)
+    _quorum_window_update_folds (self, width);
+  GTK_WIDGET_CLASS (quorum_window_parent_class)->size_allocate (widget, width, height, baseline);
+}
+
 static gboolean
 quorum_window_close_request (GtkWindow *window)
 {
   QuorumWindow *self = QUORUM_WINDOW (window);
   int width, height;
 
+  if (!_quorum_window_may_close (self))
+    return TRUE;
   gtk_window_get_default_size (window, &width, &height);
   g_settings_delay (self->settings);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
@@ -886,7 +929,11 @@ quorum_window_dispose (GObject *object)
   g_clear_pointer (&self->sign_in_dialog, gtk_window_destroy);
   _quorum_window_close_exam_windows (self);
   if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (quorum_session_get_sync (self->session), self);
+    {
+      g_signal_handlers_disconnect_by_data (quorum_session_get_sync (self->session), self);
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      quorum_session_set_watching (self->session, FALSE);
+    }
   g_clear_object (&self->session);
   g_clear_object (&self->video_task);
   gtk_widget_dispose_template (GTK_WIDGET (object), QUORUM_TYPE_WINDOW);
@@ -923,6 +970,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   object_class->get_property = quorum_window_get_property;
   object_class->set_property = quorum_window_set_property;
   window_class->close_request = quorum_window_close_request;
+  widget_class->size_allocate = quorum_window_size_allocate;
 
   properties[PROP_TOOL] =
     g_param_spec_string ("tool", NULL, NULL, "select",
@@ -967,6 +1015,17 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, decision_bar);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_switcher);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, exam_rule_label);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, task_flap);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_flap);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, task_panel);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_box);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, task_handle);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_handle);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, task_toggle);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_toggle);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, offline_banner);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, offline_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_offline_retry);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in);
   gtk_widget_class_bind_template_callback (widget_class, on_task_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_task_list_message);
@@ -1012,6 +1071,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.credentials", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.credentials", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  _quorum_window_class_init_layout (widget_class);
 }
 
 static void
@@ -1056,6 +1116,8 @@ quorum_window_init (QuorumWindow *self)
   quorum_instance_list_bind_canvas (self->instance_list, self->canvas);
   quorum_attribute_editor_bind_canvas (self->attribute_editor, self->canvas);
   _quorum_window_setup_review (self);
+  _quorum_window_setup_layout (self);
+  _quorum_window_setup_connection (self);
   self->guide_images = quorum_guide_images_new (self->guide_view);
   gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
 

@@ -109,7 +109,7 @@ retry_elapsed (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* No answer: wait 1 s, then 2, 4 … up to 60 s between tries. */
+/* No answer: wait 1 s, then 2, 4, then 5 s between tries. */
 static void
 go_offline (QuorumSync *self)
 {
@@ -979,8 +979,8 @@ outbox_changed (QuorumCache *cache,
 }
 
 /* A network coming up (a cable, Wi-Fi back, a VPN) is the moment to try
- * again: waiting out a backoff of up to a minute would leave the work unsent
- * for no reason. A network going away changes nothing. */
+ * again: waiting out even a short backoff would leave the work unsent for
+ * no reason. A network going away changes nothing. */
 static void
 network_changed (GNetworkMonitor *monitor,
                  gboolean         available,

@@ -36,9 +36,11 @@ typedef void (*QuorumSyncProgress) (guint    done,
                                     guint    total,
                                     gpointer user_data);
 
-/* The backoff after a network failure: 1 s, doubling, at most 60 s. */
+/* The backoff after a network failure: 1 s, doubling, at most 5 s: a
+ * server back after a restart hears from us within seconds, and a try at a
+ * server that is down costs one refused connection. */
 #define QUORUM_SYNC_FIRST_RETRY 1
-#define QUORUM_SYNC_LAST_RETRY  60
+#define QUORUM_SYNC_LAST_RETRY  5
 
 QuorumSync      *quorum_sync_new              (QuorumClient          *client,
                                                QuorumCache           *cache);
