@@ -75,6 +75,12 @@ editor_idle (gpointer data)
 }
 
 static gboolean
+editor_gone (gpointer data)
+{
+  return editor () == NULL;
+}
+
+static gboolean
 editor_saved (gpointer data)
 {
   return editor_idle (NULL) && !quorum_guide_editor_get_dirty (editor ()) &&
@@ -292,8 +298,7 @@ test_leave_with_changes (void)
   gtk_window_close (GTK_WINDOW (editor ()));
   g_assert_true (app_test_wait_until (dialog_shown, "Discard Changes to the Guide?"));
   respond ("Discard Changes to the Guide?", "discard");
-  app_test_iterate (100);
-  g_assert_null (editor ());
+  g_assert_true (app_test_wait_until (editor_gone, NULL));
 }
 
 static gboolean

@@ -173,17 +173,20 @@ wait_cat_task () {
   [ -n "$task" ]
 }
 
-# find_image [SCREENSHOT]: the image on the canvas, found by its rows in a
-# strip down the canvas's middle (the canvas lies between the task list and
-# the side panel), within 10 s; sets canvas_mid, image_top, image_height.
+# find_image [SCREENSHOT [FROM_ROW]]: the image on the canvas, found by its
+# rows in a strip down the canvas's middle from FROM_ROW (below the header
+# bar unless given: a row under the offline banner, say), within 10 s; sets
+# canvas_mid, image_top, image_height. At the app's first size (1200 × 800) the task list floats,
+# hidden, and the side panel (300 px) is docked: the canvas is the rest.
 find_image () {
   screen=${1:-$work/screen.png}
-  canvas_mid=$((X + 280 + (WIDTH - 280 - 300) / 2))
+  from_row=${2:-$((Y + 60))}
+  canvas_mid=$((X + (WIDTH - 300) / 2))
   image_box=""
   for _ in $(seq 50); do
     sleep 0.2
     import -window root "$screen" 2>/dev/null || continue
-    convert "$screen" -crop "20x$((HEIGHT - 100))+$((canvas_mid - 10))+$((Y + 60))" +repage \
+    convert "$screen" -crop "20x$((Y + HEIGHT - 40 - from_row))+$((canvas_mid - 10))+$from_row" +repage \
       -fuzz 3% -trim "$work/strip.png" 2>/dev/null || continue
     # A street scene, not an empty or loading page: colourful (the sky).
     saturation=$(convert "$work/strip.png" -colorspace HSL -channel G -separate +channel \
@@ -195,7 +198,7 @@ find_image () {
   done
   [ -n "$image_box" ] || return 1
   set -- $image_box
-  image_top=$((Y + 60 + ${4#+}))
+  image_top=$((from_row + ${4#+}))
   image_height=$2
 }
 

@@ -18,7 +18,7 @@ set -u
 
 e2e_name=e2e-kill
 . "$(dirname "$0")/e2e-lib.sh"
-echo "1..13"
+echo "1..14"
 
 # ---- a server with the demo project ----------------------------------------
 create_admin
@@ -86,8 +86,10 @@ for (ix, iy), (mx, my) in zip(corners, mouse):
     offsets.append(mx - ix * scale)
 spread = max(offsets) - min(offsets)
 assert spread <= 3, "x offsets spread %.1f screen pixels: %s" % (spread, offsets)
+# The task list floats at the first size: the canvas, and the image fitted
+# across its width, start at the window's left edge.
 left = sum(offsets) / len(offsets) - window_x
-assert 200 <= left <= 400, "the image's left edge at %.0f in the window" % left
+assert 0 <= left <= 40, "the image's left edge at %.0f in the window" % left
 print("# box %s, scale %.3f, tolerance %.1f image px" % (box["points"], scale, tolerance))
 PY
 }
@@ -100,6 +102,27 @@ if python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys
   bail "the server is stopped (port $port still answers)"
 fi
 ok "the server is stopped (port $port refuses connections)"
+
+# ---- the offline banner: it pushes the canvas down, the image with it -------
+# The box is drawn where the image is then, at the same fractions of its
+# height; the columns stay (the image is fitted across the canvas's width).
+# The image is looked for below its first top: the banner is above it;
+# moved, and in the same place twice running (the banner slides in).
+started=$(date +%s%N)
+previous=$first_top
+for _ in $(seq 30); do
+  find_image "$work/offline.png" $((first_top - 8)) || continue
+  [ "$image_top" -ne "$first_top" ] && [ "$image_top" -eq "$previous" ] && break
+  previous=$image_top
+  sleep 0.1
+done
+if [ "$image_top" -ne "$first_top" ]; then
+  ok "the offline banner shows within $((($(date +%s%N) - started) / 1000000)) ms: the image moves from row $first_top to $image_top"
+else
+  not_ok "the offline banner shows: the image stays at row $first_top"
+fi
+by0=$(at_row 0.30)
+by1=$(at_row 0.55)
 
 # ---- a box with B and a drag, and SIGKILL right after the mouse-up ----------
 xdotool key b
@@ -255,6 +278,10 @@ for y in range(y0 + 4, y1 - 3, 2):      # the left and right edges
 print(round(100 * hits / samples))
 PY
 }
+# Online again, without the banner: the box at the same fractions of the
+# image's height, where the image was first drawn.
+by0=$(python3 -c "print(round($first_top + 0.30 * $first_height))")
+by1=$(python3 -c "print(round($first_top + 0.55 * $first_height))")
 if find_image "$work/after.png"; then
   red_before=$(edges "$work/before.png")
   red_after=$(edges "$work/after.png")
