@@ -217,6 +217,7 @@ test_review_and_draw_queues (void)
   g_assert_nonnull (find_button (GTK_WIDGET (child ("tasks")), "Draw (1)"));
   g_assert_null (find_button (GTK_WIDGET (child ("tasks")), "Consensus"));
   g_assert_nonnull (find_button (GTK_WIDGET (child ("tasks")), "Start"));
+  app_test_screenshot (GTK_WINDOW (server.real.window), "queue-row.png");
 
   /* Review gives a review of ann's first file, though a draw waits too. */
   review = click_for_task ("Review (2)");
