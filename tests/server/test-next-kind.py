@@ -113,6 +113,25 @@ try:
     check("with only their own draw left to review: 204", status == 204, task)
     status, task = s.call("POST", next_path, rev, {"kind": "draw"})
     check("and no draw for them either (204)", status == 204, task)
+
+    # Consensus apart from reviews: one file, two passes, no review.
+    status, f = s.call("POST", "/projects/1/files?name=crossing.png", s.root, raw=png(32, 24, 90),
+                       content_type="image/png")
+    status, job = s.call("POST", "/projects/1/jobs", s.root,
+                         {"settings": {"name": "Two passes", "passes_per_file": 2, "review_frequency": 0},
+                          "files": [f["id"]]})
+    s.call("POST", "/jobs/%d/launch" % job["id"], s.root)
+    two_path = "/jobs/%d/next" % job["id"]
+    for token in (ann, cat):
+        status, task = s.call("POST", two_path, token)
+        submit(s, token, task)
+    status, task = s.call("POST", two_path, rev, {"kind": "review"})
+    check("with only a consensus task waiting, asking for a review gives nothing (204)", status == 204, task)
+    status, task = s.call("POST", two_path, cat, {"kind": "consensus"})
+    check("an annotator asking for consensus gets nothing (204)", status == 204, task)
+    status, task = s.call("POST", two_path + "?kind=consensus", rev)
+    check("asking for consensus gives the consensus task",
+          status == 200 and task["kind"] == "consensus" and task["file"] == f["id"], task)
 finally:
     server.close()
 
