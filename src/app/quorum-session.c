@@ -561,6 +561,70 @@ quorum_session_take_next_task (QuorumSession  *self,
   return TRUE;
 }
 
+/* ---- next task ------------------------------------------------------------ */
+
+static void
+got_next_task (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  JsonNode *node = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  if (node == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+/**
+ * quorum_session_next_task_async:
+ * @kind: (nullable): "draw", "review" or "consensus" for a task of that
+ *   kind only, or %NULL for whichever the server gives first
+ *
+ * POST /jobs/{@job_id}/next: the server gives the user their next task of
+ * the job, by the rules of DESIGN §2.
+ */
+void
+quorum_session_next_task_async (QuorumSession       *self,
+                                gint64               job_id,
+                                const char          *kind,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autofree char *path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", job_id);
+  g_autoptr(JsonNode) body = NULL;
+  GTask *task;
+
+  g_return_if_fail (QUORUM_IS_SESSION (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, quorum_session_next_task_async);
+  /* Without a kind no body, as the call always was. */
+  if (kind != NULL)
+    {
+      JsonObject *object = json_object_new ();
+
+      json_object_set_string_member (object, "kind", kind);
+      body = json_node_init_object (json_node_alloc (), object);
+      json_object_unref (object);
+    }
+  quorum_client_call_async (self->client, "POST", path, body, cancellable, got_next_task, task);
+}
+
+/* The task given (a JSON object), a null node when the job has no more
+ * work of that kind for the user, or %NULL and @error. */
+JsonNode *
+quorum_session_next_task_finish (QuorumSession  *self,
+                                 GAsyncResult   *result,
+                                 GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == quorum_session_next_task_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* ---- signing in again ----------------------------------------------------- */
 
 static void

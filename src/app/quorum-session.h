@@ -52,6 +52,18 @@ gboolean       quorum_session_take_next_task        (QuorumSession        *self,
                                                      JsonNode            **task,
                                                      GError              **error);
 
+/* POST /jobs/{@job_id}/next, of @kind ("draw", "review", "consensus") or of
+ * any kind when @kind is %NULL. */
+void           quorum_session_next_task_async       (QuorumSession        *self,
+                                                     gint64                job_id,
+                                                     const char           *kind,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+JsonNode      *quorum_session_next_task_finish      (QuorumSession        *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+
 /* Signs in again after the server ended the session (QuorumSync::signed-out):
  * the new token goes to the sync engine, which resumes. */
 void           quorum_session_reauthenticate_async  (QuorumSession        *self,

@@ -19,6 +19,10 @@ struct _QuorumTaskRow
   GtkMenuButton   *job_menu_button;
   GtkButton       *start_button;
   GtkLabel        *waiting_label;
+  GtkWidget       *kind_box;
+  GtkButton       *draw_button;
+  GtkButton       *review_button;
+  GtkButton       *consensus_button;
   GtkWidget       *done_box;
   GtkLevelBar     *done_bar;
   GtkLabel        *done_label;
@@ -29,6 +33,8 @@ struct _QuorumTaskRow
   GtkLabel        *state_label;
 
   GPtrArray       *bindings;
+  GListModel      *job_tasks;        /* the shown job's tasks, while shown */
+  gulong           job_tasks_handler;
 };
 
 G_DEFINE_FINAL_TYPE (QuorumTaskRow, quorum_task_row, GTK_TYPE_WIDGET)
@@ -39,6 +45,9 @@ unbind (QuorumTaskRow *self)
   for (guint i = 0; i < self->bindings->len; i++)
     g_binding_unbind (g_ptr_array_index (self->bindings, i));
   g_ptr_array_set_size (self->bindings, 0);
+  if (self->job_tasks != NULL)
+    g_clear_signal_handler (&self->job_tasks_handler, self->job_tasks);
+  g_clear_object (&self->job_tasks);
 }
 
 /* The job overview and an exam's results for its trainers (editors and
@@ -109,6 +118,25 @@ job_menu (QuorumJobItem *job)
   return G_MENU_MODEL (menu);
 }
 
+/* One kind's button: "Review (5)", taking the next task of that kind;
+ * shown while tasks of that kind wait. Its flow box child is what hides. */
+static void
+show_kind (QuorumTaskRow *self,
+           GtkButton     *button,
+           QuorumJobItem *job,
+           const char    *kind,
+           const char    *format,
+           guint          waiting)
+{
+  g_autofree char *label = g_strdup_printf (format, waiting);
+
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (button)), waiting > 0);
+  gtk_button_set_label (button, label);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                          g_variant_new ("(xs)", quorum_job_item_get_id (job), kind));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.next-task-of-kind");
+}
+
 /* What waits for the user, how far the job is, and Start or Continue. */
 static void
 show_counts (QuorumTaskRow *self,
@@ -116,9 +144,9 @@ show_counts (QuorumTaskRow *self,
 {
   g_autofree char *waiting = quorum_job_item_describe_waiting (job);
   gboolean own = quorum_job_item_has_own_work (job);
-  guint done = 0, total = 0;
-  gboolean counted = quorum_job_item_get_counts (job, NULL, NULL, NULL, &done, &total);
-
+  guint draw = 0, review = 0, consensus = 0, done = 0, total = 0;
+  gboolean counted = quorum_job_item_get_counts (job, &draw, &review, &consensus, &done, &total);
+  guint kinds = (draw > 0) + (review > 0) + (consensus > 0);
 
   /* The target first: the action takes a job's id. */
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->start_button),
@@ -133,8 +161,16 @@ show_counts (QuorumTaskRow *self,
    * than a wrong "nothing waits". */
   gtk_widget_set_visible (GTK_WIDGET (self->waiting_label), counted);
   gtk_widget_set_visible (self->done_box, counted && total > 0);
+  /* With work of one kind, Start is that queue already. */
+  gtk_widget_set_visible (self->kind_box, counted && kinds > 1);
   if (!counted)
     return;
+  /* Translators: a button taking the next task to draw; %u is how many wait */
+  show_kind (self, self->draw_button, job, "draw", _("Draw (%u)"), draw);
+  /* Translators: a button taking the next task to review; %u is how many wait */
+  show_kind (self, self->review_button, job, "review", _("Review (%u)"), review);
+  /* Translators: a button taking the next consensus task; %u is how many wait */
+  show_kind (self, self->consensus_button, job, "consensus", _("Consensus (%u)"), consensus);
   gtk_label_set_label (self->waiting_label, waiting != NULL ? waiting : _("Nothing waits for you"));
   if (waiting == NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->waiting_label), "dim-label");
@@ -148,6 +184,18 @@ show_counts (QuorumTaskRow *self,
       gtk_level_bar_set_value (self->done_bar, done);
       gtk_label_set_label (self->done_label, text);
     }
+}
+
+/* The job's tasks arrive after its row may be shown: Start becomes
+ * Continue once one of them is the user's unfinished work. */
+static void
+on_job_tasks_changed (QuorumTaskRow *self)
+{
+  GtkTreeListRow *row = gtk_tree_expander_get_list_row (self->expander);
+  g_autoptr(GObject) item = row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+
+  if (QUORUM_IS_JOB_ITEM (item))
+    show_counts (self, QUORUM_JOB_ITEM (item));
 }
 
 void
@@ -172,6 +220,9 @@ quorum_task_row_set_list_row (QuorumTaskRow  *self,
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->job_label), quorum_job_item_get_name (item));
       gtk_menu_button_set_menu_model (self->job_menu_button, menu);
       show_counts (self, item);
+      self->job_tasks = G_LIST_MODEL (g_object_ref (quorum_job_item_get_tasks (item)));
+      self->job_tasks_handler = g_signal_connect_swapped (self->job_tasks, "items-changed",
+                                                          G_CALLBACK (on_job_tasks_changed), self);
       g_ptr_array_add (self->bindings,
                        g_object_ref (g_object_bind_property (item, "progress", self->progress_bar, "fraction",
                                                G_BINDING_SYNC_CREATE)));
@@ -232,6 +283,10 @@ quorum_task_row_class_init (QuorumTaskRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, job_menu_button);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, start_button);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, waiting_label);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, kind_box);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, draw_button);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, review_button);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, consensus_button);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, done_box);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, done_bar);
   gtk_widget_class_bind_template_child (widget_class, QuorumTaskRow, done_label);

@@ -135,6 +135,7 @@ void _quorum_window_show_toast (QuorumWindow *self, const char *message);
 void _quorum_window_submit (QuorumWindow *self);
 QuorumSync * _quorum_window_sync_of (QuorumWindow *self);
 void _quorum_window_take_next_task (QuorumWindow *self, gint64 job_id);
+void _quorum_window_take_next_task_of_kind (QuorumWindow *self, gint64 job_id, const char *kind);
 void _quorum_window_time_first_task (QuorumWindow *self);
 void _quorum_window_update_actions (QuorumWindow *self);
 void _quorum_window_time_step (QuorumWindow *self, const char *step);

@@ -449,18 +449,19 @@ got_next_task (GObject      *source,
   g_autoptr(QuorumWindow) self = next->window;
   gint64 job = next->job;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) task = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+  g_autoptr(JsonNode) task = quorum_session_next_task_finish (QUORUM_SESSION (source), result, &error);
 
   g_free (next);
   show_next_task (self, job, task, error);
 }
 
-/* POST /jobs/{id}/next, then opens what it gave. */
+/* POST /jobs/{id}/next for a task of @kind (NULL: any), then opens what it
+ * gave. */
 void
-_quorum_window_take_next_task (QuorumWindow *self,
-                               gint64        job_id)
+_quorum_window_take_next_task_of_kind (QuorumWindow *self,
+                                       gint64        job_id,
+                                       const char   *kind)
 {
-  g_autofree char *path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", job_id);
   NextTask *next;
 
   if (self->session == NULL)
@@ -468,7 +469,14 @@ _quorum_window_take_next_task (QuorumWindow *self,
   next = g_new0 (NextTask, 1);
   next->window = g_object_ref (self);
   next->job = job_id;
-  quorum_client_call_async (_quorum_window_client_of (self), "POST", path, NULL, self->cancellable, got_next_task, next);
+  quorum_session_next_task_async (self->session, job_id, kind, self->cancellable, got_next_task, next);
+}
+
+void
+_quorum_window_take_next_task (QuorumWindow *self,
+                               gint64        job_id)
+{
+  _quorum_window_take_next_task_of_kind (self, job_id, NULL);
 }
 
 /* ---- editing: every change is saved locally at once ----------------------------- */
@@ -702,6 +710,7 @@ _quorum_window_update_actions (QuorumWindow *self)
   gtk_widget_action_set_enabled (widget, "win.exams", signed_in);
   gtk_widget_action_set_enabled (widget, "win.credentials", signed_in);
   gtk_widget_action_set_enabled (widget, "win.next-task", online);
+  gtk_widget_action_set_enabled (widget, "win.next-task-of-kind", online);
   gtk_widget_action_set_enabled (widget, "win.download-job", online);
   gtk_widget_action_set_enabled (widget, "win.exam-results", signed_in);
   gtk_widget_action_set_enabled (widget, "win.credential-grants", signed_in);
@@ -762,6 +771,20 @@ job_action (GtkWidget  *widget,
     _quorum_window_take_next_task (self, g_variant_get_int64 (parameter));
   else
     download_job (self, g_variant_get_int64 (parameter));
+}
+
+/* win.next-task-of-kind, with the job's id and "draw", "review" or
+ * "consensus": a reviewer's queue apart from their own drawing. */
+static void
+next_task_of_kind_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  gint64 job;
+  const char *kind;
+
+  g_variant_get (parameter, "(x&s)", &job, &kind);
+  _quorum_window_take_next_task_of_kind (QUORUM_WINDOW (widget), job, kind);
 }
 
 /* win.exam-results, win.credential-grants, win.label-schema and win.guides,
@@ -1038,6 +1061,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.credentials", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.conflict-copies", NULL, _quorum_window_conflict_copies_action);
   gtk_widget_class_install_action (widget_class, "win.next-task", "x", job_action);
+  gtk_widget_class_install_action (widget_class, "win.next-task-of-kind", "(xs)", next_task_of_kind_action);
   gtk_widget_class_install_action (widget_class, "win.download-job", "x", job_action);
   gtk_widget_class_install_action (widget_class, "win.exam-results", "x", trainer_action);
   gtk_widget_class_install_action (widget_class, "win.credential-grants", "x", trainer_action);

@@ -274,15 +274,71 @@ holds_credentials (QuorumRequest     *request,
   return TRUE;
 }
 
+/* The kind of task asked for, from ?kind= or the body's "kind", into
+ * @kind (NULL: any kind). Replies 400 and returns FALSE on anything but
+ * draw, review or consensus, or on two that disagree. */
+static gboolean
+read_next_kind (QuorumRequest  *request,
+                char          **kind)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (request->msg));
+  g_autoptr(GHashTable) params = query != NULL ? soup_form_decode (query) : NULL;
+  const char *asked = params != NULL ? g_hash_table_lookup (params, "kind") : NULL;
+  SoupMessageBody *body = soup_server_message_get_request_body (request->msg);
+  g_autoptr(JsonObject) object = NULL;
+  QuorumTaskKind known;
+
+  /* A body is optional: the call without one takes any kind, as it always did. */
+  if (body->length > 0)
+    {
+      JsonNode *member;
+
+      object = _quorum_request_body (request);
+      if (object == NULL)
+        return FALSE;
+      member = json_object_get_member (object, "kind");
+      if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
+        {
+          const char *in_body = JSON_NODE_HOLDS_VALUE (member) &&
+                                json_node_get_value_type (member) == G_TYPE_STRING
+                                ? json_node_get_string (member) : NULL;
+
+          if (in_body == NULL || (asked != NULL && !g_str_equal (asked, in_body)))
+            {
+              quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                                       in_body == NULL
+                                       ? "kind: must be a string: draw, review or consensus"
+                                       : "kind: the query and the body ask for different kinds");
+              return FALSE;
+            }
+          asked = in_body;
+        }
+    }
+  if (asked != NULL && !quorum_task_kind_from_string (asked, &known))
+    {
+      g_autofree char *message = g_strdup_printf ("kind: must be draw, review or consensus, not “%s”", asked);
+
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
+      return FALSE;
+    }
+  *kind = asked != NULL ? g_strdup (quorum_task_kind_to_string (known)) : NULL;
+  return TRUE;
+}
+
 void
 _quorum_server_next_task (QuorumRequest *request)
 {
   QuorumRole role = QUORUM_ROLE_NONE;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) job = quorum_store_get_job (request->server->store, request->ids[0], FALSE, &error);
+  g_autoptr(JsonObject) job = NULL;
   g_autoptr(QuorumJobSettings) settings = NULL;
+  g_autofree char *kind = NULL;
   gint64 task_id;
 
+  /* A bad kind is refused before anything else is looked at or changed. */
+  if (!read_next_kind (request, &kind))
+    return;
+  job = quorum_store_get_job (request->server->store, request->ids[0], FALSE, &error);
   if (job == NULL)
     {
       _quorum_request_reply_error (request, error);
@@ -303,7 +359,7 @@ _quorum_server_next_task (QuorumRequest *request)
   if (!holds_credentials (request, json_object_get_int_member (job, "project"), settings))
     return;
   task_id = quorum_store_next_task (request->server->store, request->ids[0], request->caller_id,
-                                    role >= QUORUM_ROLE_REVIEWER, request->server->idle_release, &error);
+                                    role >= QUORUM_ROLE_REVIEWER, kind, request->server->idle_release, &error);
   if (task_id < 0)
     _quorum_request_reply_error (request, error);
   else if (task_id == 0)

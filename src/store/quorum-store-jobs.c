@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "quorum-store"
 
+#include <string.h>
+
 #include "quorum-error.h"
 #include "quorum-store-private.h"
 #include "quorum-wire.h"
@@ -352,7 +354,8 @@ release_idle (QuorumStore  *store,
 }
 
 /* The first row's id, position and (for a draw task) file, or 0 when there
- * is none. */
+ * is none. @sql binds the job as ?1, the user as ?2 and, when it names ?3,
+ * @kind (NULL: any). */
 static gint64
 first_task (QuorumStore  *store,
             gint64       *position,
@@ -360,9 +363,11 @@ first_task (QuorumStore  *store,
             GError      **error,
             const char   *sql,
             gint64        job_id,
-            gint64        user_id)
+            gint64        user_id,
+            const char   *kind)
 {
-  g_autoptr(JsonNode) rows = _quorum_store_rows (store, error, sql, "ii", job_id, user_id);
+  g_autoptr(JsonNode) rows = _quorum_store_rows (store, error, sql, strstr (sql, "?3") != NULL ? "iis" : "ii",
+                                                 job_id, user_id, kind);
   JsonObject *row;
 
   if (rows == NULL)
@@ -395,9 +400,12 @@ quorum_store_next_task (QuorumStore  *store,
                         gint64        job_id,
                         gint64        user_id,
                         gboolean      may_review,
+                        const char   *kind,
                         gint64        idle_seconds,
                         GError      **error)
 {
+  gboolean draw = kind == NULL || g_str_equal (kind, "draw");
+
   g_autoptr(JsonObject) own = NULL;
   g_autoptr(GError) local_error = NULL;
   gint64 id = 0, position = G_MAXINT64, file_id = 0;
@@ -409,11 +417,13 @@ quorum_store_next_task (QuorumStore  *store,
   if (!release_idle (store, job_id, idle_seconds, error))
     return _quorum_store_fail (store), -1;
 
-  /* First the user's own unfinished task. */
+  /* First the user's own unfinished task (of that kind, when they ask for
+   * one: a reviewer may hold a review and a draw of other files at once). */
   own = _quorum_store_row (store, "", &local_error,
-                           "SELECT id FROM tasks WHERE job_id = ? AND assignee = ? "
+                           "SELECT id FROM tasks WHERE job_id = ?1 AND assignee = ?2 "
                            "AND state IN ('assigned', 'in_progress', 'rejected') "
-                           "ORDER BY position LIMIT 1", "ii", job_id, user_id);
+                           "AND (?3 IS NULL OR kind = ?3) "
+                           "ORDER BY position LIMIT 1", "iis", job_id, user_id, kind);
   if (own != NULL)
     {
       id = json_object_get_int_member (own, "id");
@@ -426,41 +436,44 @@ quorum_store_next_task (QuorumStore  *store,
    * another pass of an open file. Never their own work to review, never a
    * consensus task to one of the file's annotators. Each query walks an
    * index of what it looks for, not every available task. */
-  if (may_review)
+  if (may_review && (kind == NULL || !draw))
     {
       id = first_task (store, &position, &file_id, error,
                        "SELECT t.id AS id, t.position AS position, t.kind AS kind, t.file_id AS file FROM tasks t "
                        "WHERE t.job_id = ?1 AND t.kind IN ('review', 'consensus') AND t.state = 'available' "
+                       "AND (?3 IS NULL OR t.kind = ?3) "
                        /* never their own draw, nor another pass of a file they draw
                         * (blind), nor the gold of an exam they take */
                        "AND " NOT_A_DRAWER_OF_THE_FILE
                        "AND NOT EXISTS (SELECT 1 FROM tasks x WHERE x.job_id = t.job_id AND x.taker = ?2) "
-                       "ORDER BY t.position LIMIT 1", job_id, user_id);
+                       "ORDER BY t.position LIMIT 1", job_id, user_id, kind);
       if (id < 0)
         return _quorum_store_fail (store), -1;
     }
-  {
-    gint64 draw_position = G_MAXINT64, draw_file = 0;
-    gint64 draw = first_task (store, &draw_position, &draw_file, error,
-                              "SELECT t.id AS id, t.position AS position, t.kind AS kind, t.file_id AS file FROM job_files f "
-                              /* CROSS JOIN: from the few open files to their tasks */
-                              "CROSS JOIN tasks t ON t.job_id = f.job_id AND t.file_id = f.file_id "
-                              "WHERE f.job_id = ?1 AND f.open AND t.kind = 'draw' AND t.state = 'available' "
-                              "AND " MAY_DRAW
-                              "ORDER BY f.position, t.position LIMIT 1", job_id, user_id);
+  if (draw)
+    {
+      gint64 draw_position = G_MAXINT64, draw_file = 0;
+      gint64 open_draw = first_task (store, &draw_position, &draw_file, error,
+                                     "SELECT t.id AS id, t.position AS position, t.kind AS kind, t.file_id AS file "
+                                     "FROM job_files f "
+                                     /* CROSS JOIN: from the few open files to their tasks */
+                                     "CROSS JOIN tasks t ON t.job_id = f.job_id AND t.file_id = f.file_id "
+                                     "WHERE f.job_id = ?1 AND f.open AND t.kind = 'draw' AND t.state = 'available' "
+                                     "AND " MAY_DRAW
+                                     "ORDER BY f.position, t.position LIMIT 1", job_id, user_id, NULL);
 
-    if (draw < 0)
-      return _quorum_store_fail (store), -1;
-    if (draw > 0 && draw_position < position)
-      id = draw, position = draw_position, file_id = draw_file;
-  }
+      if (open_draw < 0)
+        return _quorum_store_fail (store), -1;
+      if (open_draw > 0 && draw_position < position)
+        id = open_draw, position = draw_position, file_id = draw_file;
+    }
   /* Then the first available draw task in file order. */
-  if (id == 0)
+  if (id == 0 && draw)
     id = first_task (store, &position, &file_id, error,
                      "SELECT t.id AS id, t.position AS position, t.kind AS kind, t.file_id AS file FROM tasks t "
                      "WHERE t.job_id = ?1 AND t.kind = 'draw' AND t.state = 'available' "
                      "AND " MAY_DRAW
-                     "ORDER BY t.position LIMIT 1", job_id, user_id);
+                     "ORDER BY t.position LIMIT 1", job_id, user_id, NULL);
   if (id < 0)
     return _quorum_store_fail (store), -1;
   if (id == 0)

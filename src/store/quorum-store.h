@@ -384,11 +384,13 @@ JsonNode   *quorum_store_job_truth_pairs (QuorumStore   *store,
                                           GError       **error);
 
 /* The assignment protocol of DESIGN §2 in one transaction: returns the task
- * id given to @user_id, or 0 when there is nothing for them. */
+ * id given to @user_id, or 0 when there is nothing for them. @kind ("draw",
+ * "review" or "consensus") keeps to tasks of that kind; NULL takes any. */
 gint64      quorum_store_next_task       (QuorumStore   *store,
                                           gint64         job_id,
                                           gint64         user_id,
                                           gboolean       may_review,
+                                          const char    *kind,
                                           gint64         idle_seconds,
                                           GError       **error);
 /* Whether @user_id has taken the exam @job_id (any attempt). */
