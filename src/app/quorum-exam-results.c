@@ -592,10 +592,17 @@ on_grade_refused (QuorumExamResults *self,
 static void
 send_decision (Decision *decision)
 {
-  QuorumExamResults *self = decision->self;
-  QuorumSync *sync = quorum_session_get_sync (self->session);
+  g_autoptr(QuorumExamResults) self = g_object_ref (decision->self);
+  QuorumSync *sync;
   g_autoptr(GError) error = NULL;
 
+  /* Closed while the question was open: nothing decided. */
+  if (self->session == NULL)
+    {
+      decision_free (decision);
+      return;
+    }
+  sync = quorum_session_get_sync (self->session);
   if (quorum_cache_queue_grade (quorum_session_get_cache (self->session), self->job_id, decision->attempt,
                                 decision->pass, &error) == 0)
     {
@@ -605,6 +612,8 @@ send_decision (Decision *decision)
       decision_free (decision);
       return;
     }
+  /* The window holds its waiting decisions, not they the window. */
+  g_clear_object (&decision->self);
   g_hash_table_replace (self->waiting, g_memdup2 (&decision->attempt, sizeof decision->attempt), decision);
   fill_table (self);
   if (sync != NULL)
@@ -786,6 +795,12 @@ quorum_exam_results_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (object), QUORUM_TYPE_EXAM_RESULTS);
   g_clear_object (&self->selection);
   g_clear_object (&self->sorted);
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (quorum_session_get_cache (self->session), self);
+      if (quorum_session_get_sync (self->session) != NULL)
+        g_signal_handlers_disconnect_by_data (quorum_session_get_sync (self->session), self);
+    }
   g_clear_object (&self->attempts);
   g_clear_pointer (&self->waiting, g_hash_table_unref);
   g_clear_object (&self->session);

@@ -22,7 +22,8 @@
  * at once as waiting and a toast says it waits; the windows go, the server
  * comes back, a new window signs in on the same cache and the server then
  * holds the pass. And a Pass of an attempt someone else failed first ends
- * in one sentence that says so, with nothing left to send.
+ * in one sentence that says so, with nothing left to send: in the Exam
+ * Results window, or in the main window once that is closed.
  */
 
 #define ROOT_PASSWORD "correct horse battery"
@@ -34,6 +35,7 @@ static struct {
   gint64         exam;
   gint64         dan_attempt;
   gint64         ben_attempt;
+  gint64         cat_attempt;
 } server;
 
 #define call app_test_callf
@@ -85,12 +87,12 @@ review_all (int stars)
     }
 }
 
-/* ben applies and submits every draw with no instance; returns the attempt. */
+/* @user applies and submits every draw with no instance; returns the attempt. */
 static gint64
-ben_takes_exam (void)
+take_exam (const char *user)
 {
-  g_autoptr(QuorumClient) ben = app_test_server_sign_in (&server.real, "ben",
-                                                         app_test_demo_password (server.demo, "ben"));
+  g_autoptr(QuorumClient) ben = app_test_server_sign_in (&server.real, user,
+                                                         app_test_demo_password (server.demo, user));
   g_autoptr(JsonNode) applied = call (ben, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/apply", server.exam);
 
   for (;;)
@@ -279,6 +281,12 @@ results_toast_shown (gpointer text)
 }
 
 static gboolean
+main_toast_shown (gpointer text)
+{
+  return shows_text (child ("toast_overlay"), text);
+}
+
+static gboolean
 dialog_shown (gpointer heading)
 {
   return app_test_find_dialog (heading) != NULL;
@@ -410,6 +418,28 @@ test_decided_elsewhere_first (void)
   g_assert_cmpstr (server_decision (server.ben_attempt), ==, "fail");
 }
 
+/* Refused after the Exam Results window closed: the main window says it. */
+static void
+test_refused_after_window_closed (void)
+{
+  const char *sentence = "cat’s attempt 1 was already failed by another trainer — your Pass was not sent";
+
+  g_assert_true (results_shown (NULL));
+  kill_server ();
+  press_pass (server.cat_attempt);
+  g_assert_true (app_test_wait_until (is_offline, NULL));
+  gtk_window_destroy (GTK_WINDOW (results_window ()));
+  app_test_iterate (100);
+  restart_server ();
+  /* Before the engine's next try (it runs in the main loop, not turned
+   * here), root fails the attempt. */
+  json_node_unref (call (server.real.admin, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/attempts/%" G_GINT64_FORMAT
+                         "/fail", server.exam, server.cat_attempt));
+  g_assert_true (app_test_wait_until (main_toast_shown, (gpointer) sentence));
+  g_assert_cmpuint (quorum_sync_get_pending (sync_of_window ()), ==, 0);
+  g_assert_cmpstr (server_decision (server.cat_attempt), ==, "fail");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -435,12 +465,14 @@ main (int    argc,
 
     server.dan_attempt = json_object_get_int_member (json_array_get_object_element (takers, 0), "attempt");
   }
-  server.ben_attempt = ben_takes_exam ();
+  server.ben_attempt = take_exam ("ben");
+  server.cat_attempt = take_exam ("cat");
   review_all (1);
   app_test_server_open_window (&server.real, 1200, 760);
 
   g_test_add_func ("/grade-offline/pass", test_pass_offline);
   g_test_add_func ("/grade-offline/decided-elsewhere-first", test_decided_elsewhere_first);
+  g_test_add_func ("/grade-offline/refused-after-window-closed", test_refused_after_window_closed);
   status = g_test_run ();
 
   g_clear_pointer (&server.demo, json_object_unref);
