@@ -377,6 +377,22 @@ test_pass_offline (void)
   g_clear_pointer (&cell, g_free);
   cell = decision_cell (server.dan_attempt);
   g_assert_cmpstr (cell, ==, "Pass — waits to be sent");
+  /* Opened again offline: the results last fetched, from the cache, with
+   * the decision still waiting. */
+  gtk_window_destroy (GTK_WINDOW (results_window ()));
+  app_test_iterate (100);
+  open_results ();
+  g_clear_pointer (&cell, g_free);
+  cell = decision_cell (server.dan_attempt);
+  g_assert_cmpstr (cell, ==, "Pass — waits to be sent");
+  {
+    guint position = 0;
+
+    row_of (server.dan_attempt, &position);
+    quorum_exam_results_select (results_window (), position);
+    app_test_iterate (50);
+    g_assert_false (gtk_widget_get_sensitive (results_child ("pass_button")));
+  }
 
   /* The windows go, with the sync engine; the server comes back. */
   gtk_window_destroy (GTK_WINDOW (results_window ()));
