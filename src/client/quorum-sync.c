@@ -450,6 +450,13 @@ grade_checked (GObject      *source,
   gboolean pass = FALSE;
 
   quorum_cache_read_grade (request->op, &job, &attempt, &pass);
+  if (view == NULL && g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED))
+    {
+      /* Asked again after the next sign-in. */
+      self->busy = FALSE;
+      go_signed_out (self);
+      return;
+    }
   if (view == NULL && is_transient (error))
     {
       /* Asked again once the server answers: the decision waits. */
