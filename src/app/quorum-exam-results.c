@@ -37,7 +37,10 @@ struct _QuorumExamResults
   double              min_stars;
   gint64              max_missed;
   gboolean            open;         /* the exam takes new attempts */
-  gboolean            busy;         /* a decision or closing is on its way */
+  gboolean            busy;         /* closing is on its way */
+  JsonNode           *results;      /* the server's last answer, or the cached one */
+  GHashTable         *waiting;      /* attempt id → Decision queued from this window */
+  gboolean            told_offline; /* the waiting decisions were said to wait */
 };
 
 G_DEFINE_FINAL_TYPE (QuorumExamResults, quorum_exam_results, ADW_TYPE_WINDOW)
@@ -62,6 +65,20 @@ static QuorumClient *
 client_of (QuorumExamResults *self)
 {
   return quorum_session_get_client (self->session);
+}
+
+/* A decision of the row's attempt waiting in the outbox: "pass" or "fail",
+ * set on the row when the table is filled. */
+static GQuark
+pending_quark (void)
+{
+  return g_quark_from_static_string ("quorum-exam-results-pending");
+}
+
+static const char *
+pending_of (QuorumAttemptItem *item)
+{
+  return g_object_get_qdata (G_OBJECT (item), pending_quark ());
 }
 
 static void
@@ -100,7 +117,14 @@ quorum_exam_results_format_cell (QuorumAttemptItem *item,
       return g_strdup (quorum_attempt_item_get_meets_rule (item) ? "✓" : "✗");
     }
   if (g_str_equal (column, "decision"))
-    return g_strdup (quorum_attempt_item_get_status (item));
+    {
+      /* Shown at once, as decided, until the server has it. */
+      if (g_strcmp0 (pending_of (item), "pass") == 0)
+        return g_strdup (_("Pass — waits to be sent"));
+      if (g_strcmp0 (pending_of (item), "fail") == 0)
+        return g_strdup (_("Fail — waits to be sent"));
+      return g_strdup (quorum_attempt_item_get_status (item));
+    }
   g_return_val_if_reached (NULL);
 }
 
@@ -215,9 +239,10 @@ static void
 update_actions (QuorumExamResults *self)
 {
   QuorumAttemptItem *item = quorum_exam_results_get_selected (self);
-  gboolean decidable = self->can_decide && item != NULL && !self->busy &&
-                       quorum_attempt_item_get_decidable (item);
+  gboolean decidable = self->can_decide && item != NULL && quorum_attempt_item_get_decidable (item) &&
+                       pending_of (item) == NULL;
   g_autofree char *text = NULL;
+  g_autofree char *status = NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.pass", decidable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.fail", decidable);
@@ -228,9 +253,12 @@ update_actions (QuorumExamResults *self)
   if (item == NULL)
     text = g_strdup (_("Choose an attempt; activate it to open its review."));
   else
-    /* TRANSLATORS: taker, attempt number, its state */
-    text = g_strdup_printf (_("%s, attempt %" G_GINT64_FORMAT ": %s"), quorum_attempt_item_get_name (item),
-                            quorum_attempt_item_get_number (item), quorum_attempt_item_get_status (item));
+    {
+      status = quorum_exam_results_format_cell (item, "decision");
+      /* TRANSLATORS: taker, attempt number, its state */
+      text = g_strdup_printf (_("%s, attempt %" G_GINT64_FORMAT ": %s"), quorum_attempt_item_get_name (item),
+                              quorum_attempt_item_get_number (item), status);
+    }
   gtk_label_set_label (self->selection_label, text);
 }
 
@@ -254,36 +282,31 @@ show_rule (QuorumExamResults *self)
   gtk_label_set_markup (self->rule_label, text);
 }
 
-static void
-got_results (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+static char *
+document_name (QuorumExamResults *self)
 {
-  g_autoptr(QuorumExamResults) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+  return g_strdup_printf ("exam-results-%" G_GINT64_FORMAT, self->job_id);
+}
+
+static void settle_waiting (QuorumExamResults *self);
+
+/* The table from the last results, each row with the decision of its
+ * attempt that waits in the outbox. */
+static void
+fill_table (QuorumExamResults *self)
+{
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  QuorumCache *cache = quorum_session_get_cache (self->session);
   QuorumAttemptItem *selected;
   gint64 selected_id;
   JsonObject *object, *rule;
   JsonArray *takers;
 
-  /* Cancelled when the window closed: its table is gone. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self->results == NULL)
     return;
   selected = quorum_exam_results_get_selected (self);
   selected_id = selected != NULL ? quorum_attempt_item_get_id (selected) : 0;
-  gtk_spinner_stop (self->spinner);
-  if (reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
-    {
-      g_autofree char *message = error != NULL ? quorum_error_to_sentence (error->message)
-                                               : g_strdup (_("The server's answer is not a list of results."));
-
-      adw_status_page_set_description (self->error_page, message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
-      return;
-    }
-  object = json_node_get_object (reply);
+  object = json_node_get_object (self->results);
   rule = json_object_get_object_member (object, "pass_rule");
   self->min_stars = rule != NULL ? json_object_get_double_member_with_default (rule, "min_average_stars", 0) : 0;
   self->max_missed = rule != NULL ? json_object_get_int_member_with_default (rule, "max_missed", 0) : 0;
@@ -292,9 +315,17 @@ got_results (GObject      *source,
   for (guint i = 0; takers != NULL && i < json_array_get_length (takers); i++)
     {
       JsonNode *element = json_array_get_element (takers, i);
+      QuorumAttemptItem *item;
+      const char *pending;
 
-      if (JSON_NODE_HOLDS_OBJECT (element))
-        g_ptr_array_add (items, quorum_attempt_item_new (json_node_get_object (element)));
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      item = quorum_attempt_item_new (json_node_get_object (element));
+      /* A decision the server has made already shows as made. */
+      pending = quorum_attempt_item_get_decision (item) == NULL
+                ? quorum_cache_get_queued_grade (cache, quorum_attempt_item_get_id (item)) : NULL;
+      g_object_set_qdata (G_OBJECT (item), pending_quark (), (gpointer) pending);
+      g_ptr_array_add (items, item);
     }
   g_list_store_splice (self->attempts, 0, g_list_model_get_n_items (G_LIST_MODEL (self->attempts)),
                        items->pdata, items->len);
@@ -310,6 +341,65 @@ got_results (GObject      *source,
   show_rule (self);
   gtk_stack_set_visible_child_name (self->stack, items->len > 0 ? "results" : "empty");
   update_actions (self);
+}
+
+static void
+got_results (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(QuorumExamResults) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) cache_error = NULL;
+  g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+  QuorumCache *cache;
+  g_autofree char *name = NULL;
+
+  /* Cancelled when the window closed: its table is gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_spinner_stop (self->spinner);
+  cache = quorum_session_get_cache (self->session);
+  name = document_name (self);
+  if (reply != NULL && JSON_NODE_HOLDS_OBJECT (reply))
+    {
+      g_clear_pointer (&self->results, json_node_unref);
+      self->results = g_steal_pointer (&reply);
+      /* Kept for a trainer who opens the results offline. */
+      if (!quorum_cache_store_document (cache, name, self->results, &cache_error))
+        g_warning ("%s", cache_error->message);
+      fill_table (self);
+      settle_waiting (self);
+      return;
+    }
+  /* No answer: the results last seen, here or in the cache, stay. */
+  if (self->results == NULL && reply == NULL && g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE))
+    {
+      gint64 fetched = 0;
+
+      self->results = quorum_cache_get_document (cache, name, &fetched, NULL);
+      if (self->results != NULL && JSON_NODE_HOLDS_OBJECT (self->results))
+        {
+          g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (fetched);
+          g_autofree char *time = g_date_time_format (when, "%H:%M");
+          g_autofree char *message = g_strdup_printf (_("The server does not answer; the results are as they "
+                                                        "were at %s"), time);
+
+          fill_table (self);
+          show_toast (self, message);
+          return;
+        }
+      g_clear_pointer (&self->results, json_node_unref);
+    }
+  if (self->results != NULL && reply == NULL && g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE))
+    return;
+  {
+    g_autofree char *message = error != NULL ? quorum_error_to_sentence (error->message)
+                                             : g_strdup (_("The server's answer is not a list of results."));
+
+    adw_status_page_set_description (self->error_page, message);
+    gtk_stack_set_visible_child_name (self->stack, "error");
+  }
 }
 
 void
@@ -383,49 +473,152 @@ decision_free (Decision *decision)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Decision, decision_free)
 
-static void
-decided (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+char *
+quorum_exam_results_describe_refused (gboolean    pass,
+                                      JsonNode   *attempt,
+                                      const char *reason)
 {
-  g_autoptr(Decision) decision = user_data;
-  QuorumExamResults *self = decision->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+  JsonObject *view = attempt != NULL && JSON_NODE_HOLDS_OBJECT (attempt) ? json_node_get_object (attempt) : NULL;
+  const char *name = view != NULL ? json_object_get_string_member_with_default (view, "user_name", NULL) : NULL;
+  const char *decision = view != NULL ? json_object_get_string_member_with_default (view, "decision", NULL) : NULL;
+  gint64 number = view != NULL ? json_object_get_int_member_with_default (view, "number", 0) : 0;
+  const char *yours = pass ? _("Pass") : _("Fail");
+  g_autofree char *why = NULL;
+
+  /* The attempt view names the decision, not who made it. */
+  if (name != NULL && g_strcmp0 (decision, "fail") == 0)
+    /* TRANSLATORS: taker, attempt number, "Pass" or "Fail" */
+    return g_strdup_printf (_("%s’s attempt %" G_GINT64_FORMAT " was already failed by another trainer — "
+                              "your %s was not sent"), name, number, yours);
+  if (name != NULL && g_strcmp0 (decision, "pass") == 0)
+    return g_strdup_printf (_("%s’s attempt %" G_GINT64_FORMAT " was already passed by another trainer — "
+                              "your %s was not sent"), name, number, yours);
+  why = quorum_error_to_sentence (reason != NULL ? reason : "");
+  if (name != NULL)
+    return g_strdup_printf (_("%s’s attempt %" G_GINT64_FORMAT ": your %s was not sent. %s"), name, number,
+                            yours, why);
+  return g_strdup_printf (_("An exam decision (%s) was not sent. %s"), yours, why);
+}
+
+/* The waiting decisions the server's results show made are said done. */
+static void
+settle_waiting (QuorumExamResults *self)
+{
+  QuorumCache *cache = quorum_session_get_cache (self->session);
+  GHashTableIter iter;
+  Decision *decision;
+
+  g_hash_table_iter_init (&iter, self->waiting);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &decision))
+    {
+      g_autofree char *message = NULL;
+      const char *made = NULL;
+
+      if (quorum_cache_get_queued_grade (cache, decision->attempt) != NULL)
+        continue;
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->attempts)); i++)
+        {
+          g_autoptr(QuorumAttemptItem) item = g_list_model_get_item (G_LIST_MODEL (self->attempts), i);
+
+          if (quorum_attempt_item_get_id (item) == decision->attempt)
+            made = quorum_attempt_item_get_decision (item);
+        }
+      /* Someone else's decision was said by grade-refused. */
+      if (g_strcmp0 (made, decision->pass ? "pass" : "fail") == 0)
+        {
+          message = decision->pass
+                    ? g_strdup_printf (_("%s’s attempt %" G_GINT64_FORMAT " passed"), decision->name, decision->number)
+                    : g_strdup_printf (_("%s’s attempt %" G_GINT64_FORMAT " failed"), decision->name,
+                                       decision->number);
+          show_toast (self, message);
+        }
+      g_hash_table_iter_remove (&iter);
+    }
+  if (g_hash_table_size (self->waiting) == 0)
+    self->told_offline = FALSE;
+}
+
+/* Said once while decisions wait and the server does not answer. */
+static void
+on_sync_state (QuorumExamResults *self)
+{
+  QuorumSync *sync = quorum_session_get_sync (self->session);
+
+  if (self->told_offline || g_hash_table_size (self->waiting) == 0 || sync == NULL ||
+      quorum_sync_get_state (sync) != QUORUM_SYNC_OFFLINE)
+    return;
+  self->told_offline = TRUE;
+  show_toast (self, _("The server does not answer: your decision is kept on this computer and sent when it "
+                      "does"));
+}
+
+/* A decision leaving the outbox: the server's results say how it ended. */
+static void
+on_outbox_changed (QuorumExamResults *self)
+{
+  GHashTableIter iter;
+  Decision *decision;
+  gboolean sent = FALSE;
+
+  fill_table (self);
+  g_hash_table_iter_init (&iter, self->waiting);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &decision))
+    if (quorum_cache_get_queued_grade (quorum_session_get_cache (self->session), decision->attempt) == NULL)
+      sent = TRUE;
+  if (sent)
+    quorum_exam_results_refresh (self);
+}
+
+static void
+on_grade_refused (QuorumExamResults *self,
+                  gint64             job_id,
+                  gint64             attempt_id,
+                  gboolean           pass,
+                  JsonNode          *attempt,
+                  const char        *reason)
+{
   g_autofree char *message = NULL;
 
-  self->busy = FALSE;
-  /* Closed meanwhile: nothing left to tell. */
-  if (self->toast_overlay == NULL)
+  if (job_id != self->job_id)
     return;
-  if (error != NULL)
-    {
-      g_autofree char *why = quorum_error_to_sentence (error->message);
-
-      message = decision->pass
-                ? g_strdup_printf (_("%s’s attempt %" G_GINT64_FORMAT " could not be passed. %s"),
-                                   decision->name, decision->number, why)
-                : g_strdup_printf (_("%s’s attempt %" G_GINT64_FORMAT " could not be failed. %s"),
-                                   decision->name, decision->number, why);
-    }
-  else
-    message = decision->pass
-              ? g_strdup_printf (_("%s’s attempt %" G_GINT64_FORMAT " passed"), decision->name, decision->number)
-              : g_strdup_printf (_("%s’s attempt %" G_GINT64_FORMAT " failed"), decision->name, decision->number);
+  g_hash_table_remove (self->waiting, &attempt_id);
+  message = quorum_exam_results_describe_refused (pass, attempt, reason);
   show_toast (self, message);
   quorum_exam_results_refresh (self);
 }
 
+/* Into the outbox, shown at once as waiting; sent now when the server
+ * answers, else when it does (even after the app was closed). */
 static void
 send_decision (Decision *decision)
 {
-  QuorumExamResults *self = decision->self;
-  g_autofree char *path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/attempts/%" G_GINT64_FORMAT "/%s",
-                                           self->job_id, decision->attempt, decision->pass ? "pass" : "fail");
+  g_autoptr(QuorumExamResults) self = g_object_ref (decision->self);
+  QuorumSync *sync;
+  g_autoptr(GError) error = NULL;
 
-  self->busy = TRUE;
-  update_actions (self);
-  quorum_client_call_async (client_of (self), "POST", path, NULL, NULL, decided, decision);
+  /* Closed while the question was open: nothing decided. */
+  if (self->session == NULL)
+    {
+      decision_free (decision);
+      return;
+    }
+  sync = quorum_session_get_sync (self->session);
+  if (quorum_cache_queue_grade (quorum_session_get_cache (self->session), self->job_id, decision->attempt,
+                                decision->pass, &error) == 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("The decision could not be kept: %s"), error->message);
+
+      show_toast (self, message);
+      decision_free (decision);
+      return;
+    }
+  /* The window holds its waiting decisions, not they the window. */
+  g_clear_object (&decision->self);
+  g_hash_table_replace (self->waiting, g_memdup2 (&decision->attempt, sizeof decision->attempt), decision);
+  fill_table (self);
+  if (sync != NULL)
+    quorum_sync_retry_now (sync);
+  on_sync_state (self);
 }
 
 static void
@@ -481,7 +674,7 @@ decide (QuorumExamResults *self,
   AdwMessageDialog *dialog;
   g_autofree char *body = NULL;
 
-  if (item == NULL || !quorum_attempt_item_get_decidable (item) || self->busy)
+  if (item == NULL || !quorum_attempt_item_get_decidable (item) || pending_of (item) != NULL)
     return;
   decision = g_new0 (Decision, 1);
   decision->self = g_object_ref (self);
@@ -602,7 +795,14 @@ quorum_exam_results_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (object), QUORUM_TYPE_EXAM_RESULTS);
   g_clear_object (&self->selection);
   g_clear_object (&self->sorted);
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (quorum_session_get_cache (self->session), self);
+      if (quorum_session_get_sync (self->session) != NULL)
+        g_signal_handlers_disconnect_by_data (quorum_session_get_sync (self->session), self);
+    }
   g_clear_object (&self->attempts);
+  g_clear_pointer (&self->waiting, g_hash_table_unref);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (quorum_exam_results_parent_class)->dispose (object);
 }
@@ -613,6 +813,7 @@ quorum_exam_results_finalize (GObject *object)
   QuorumExamResults *self = QUORUM_EXAM_RESULTS (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->results, json_node_unref);
   g_free (self->job_name);
   G_OBJECT_CLASS (quorum_exam_results_parent_class)->finalize (object);
 }
@@ -656,6 +857,7 @@ quorum_exam_results_init (QuorumExamResults *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->waiting = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) decision_free);
   add_columns (self);
   self->attempts = g_list_store_new (QUORUM_TYPE_ATTEMPT_ITEM);
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->attempts)),
@@ -687,6 +889,15 @@ quorum_exam_results_new (QuorumWindow *window,
   self->job_name = g_strdup (job_name);
   self->can_decide = can_decide;
   adw_window_title_set_subtitle (self->window_title, job_name);
+  g_signal_connect_object (quorum_session_get_cache (self->session), "outbox-changed",
+                           G_CALLBACK (on_outbox_changed), self, G_CONNECT_SWAPPED);
+  if (quorum_session_get_sync (self->session) != NULL)
+    {
+      g_signal_connect_object (quorum_session_get_sync (self->session), "notify::state",
+                               G_CALLBACK (on_sync_state), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (quorum_session_get_sync (self->session), "grade-refused",
+                               G_CALLBACK (on_grade_refused), self, G_CONNECT_SWAPPED);
+    }
   quorum_exam_results_refresh (self);
   return self;
 }

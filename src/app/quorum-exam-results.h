@@ -10,8 +10,9 @@ G_BEGIN_DECLS
 
 /* The trainer's view of an exam (GET /jobs/{id}/results): every attempt
  * with its figures against the pass rule, Pass and Fail for a reviewed,
- * undecided attempt, Close Exam; activating an attempt opens its review in
- * @window. */
+ * undecided attempt (through the outbox: shown at once as waiting, sent
+ * when the server answers), Close Exam; activating an attempt opens its
+ * review in @window. */
 
 #define QUORUM_TYPE_EXAM_RESULTS (quorum_exam_results_get_type ())
 G_DECLARE_FINAL_TYPE (QuorumExamResults, quorum_exam_results, QUORUM, EXAM_RESULTS, AdwWindow)
@@ -34,5 +35,11 @@ void               quorum_exam_results_select       (QuorumExamResults *self,
  * "gold", "rule", "decision") for @item. */
 char              *quorum_exam_results_format_cell  (QuorumAttemptItem *item,
                                                      const char        *column);
+/* The sentence for a pass or fail the server refused (QuorumSync's
+ * grade-refused): "Ben’s attempt 2 was already failed by another trainer —
+ * your Pass was not sent". @attempt is the server's attempt view or NULL. */
+char              *quorum_exam_results_describe_refused (gboolean     pass,
+                                                         JsonNode    *attempt,
+                                                         const char  *reason);
 
 G_END_DECLS

@@ -157,6 +157,30 @@ apply_sync_settings (QuorumWindow *self)
     g_warning ("The cache size cannot be applied: %s", error->message);
 }
 
+/* A pass or fail the server refused, said here when no Exam Results
+ * window of that exam is open to say it. */
+static void
+on_grade_refused (QuorumWindow *self,
+                  gint64        job_id,
+                  gint64        attempt_id,
+                  gboolean      pass,
+                  JsonNode     *attempt,
+                  const char   *reason)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autofree char *message = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (QUORUM_IS_EXAM_RESULTS (window) && quorum_exam_results_get_job (QUORUM_EXAM_RESULTS (window)) == job_id)
+        return;
+    }
+  message = quorum_exam_results_describe_refused (pass, attempt, reason);
+  _quorum_window_show_toast (self, message);
+}
+
 static void
 start_session (QuorumWindow  *self,
                QuorumSession *session)
@@ -169,6 +193,7 @@ start_session (QuorumWindow  *self,
   quorum_sign_in_page_remember (self->sign_in_page, session);
   g_signal_connect_object (sync, "conflict", G_CALLBACK (_quorum_window_on_conflict), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "signed-out", G_CALLBACK (_quorum_window_on_signed_out), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sync, "grade-refused", G_CALLBACK (on_grade_refused), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::pending", G_CALLBACK (check_submitted), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (check_submitted), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (_quorum_window_update_connection), self, G_CONNECT_SWAPPED);

@@ -125,11 +125,30 @@ static const char *migrations[] = {
   "DROP TABLE conflicts;"
   "ALTER TABLE conflicts_new RENAME TO conflicts;"
   "CREATE INDEX conflicts_task ON conflicts (task, id);",
+  /* 4: a trainer's pass or fail of an exam attempt goes through the outbox;
+   * it is no task's (task 0). SQLite cannot change a CHECK: the table is
+   * made again, ids kept. */
+  "CREATE TABLE outbox_new ("
+  "  id            INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  task          INTEGER NOT NULL,"
+  "  kind          TEXT NOT NULL CHECK (kind IN ('save', 'submit', 'rating', 'accept', 'reject', 'consensus',"
+  "                                              'grade')),"
+  "  payload       TEXT NOT NULL,"
+  "  base_version  INTEGER NOT NULL,"
+  "  created       INTEGER NOT NULL,"
+  "  attempts      INTEGER NOT NULL DEFAULT 0,"
+  "  last_error    TEXT,"
+  "  revision      INTEGER NOT NULL DEFAULT 0);"
+  "INSERT INTO outbox_new SELECT id, task, kind, payload, base_version, created, attempts, last_error, revision "
+  "  FROM outbox;"
+  "DROP TABLE outbox;"
+  "ALTER TABLE outbox_new RENAME TO outbox;"
+  "CREATE INDEX outbox_task ON outbox (task, id);",
 };
 
 /* The outbox's kinds, as QuorumCacheOpKind orders them. */
 static const char * const op_kinds[] = {
-  "save", "submit", "rating", "accept", "reject", "consensus",
+  "save", "submit", "rating", "accept", "reject", "consensus", "grade",
 };
 
 /* Tasks whose media must stay: they have work the server has not taken. */
@@ -1118,6 +1137,158 @@ quorum_cache_has_op (QuorumCache *cache,
 {
   g_return_val_if_fail (QUORUM_IS_CACHE (cache), FALSE);
   return query_int (cache, "SELECT 1 FROM outbox WHERE id = ?1", 1, op_id, 0, 0) == 1;
+}
+
+/* ---- exam decisions -------------------------------------------------------- */
+
+/* The attempt and decision of a grade's payload; FALSE when it names none. */
+static gboolean
+read_grade (const char  *payload,
+            gint64      *job,
+            gint64      *attempt,
+            gboolean    *pass)
+{
+  g_autoptr(JsonNode) node = quorum_wire_parse_bytes (payload, strlen (payload), NULL);
+  JsonObject *object;
+  const char *decision;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  object = json_node_get_object (node);
+  decision = json_object_get_string_member_with_default (object, "decision", "");
+  *job = json_object_get_int_member_with_default (object, "job", 0);
+  *attempt = json_object_get_int_member_with_default (object, "attempt", 0);
+  *pass = g_str_equal (decision, "pass");
+  return *job > 0 && *attempt > 0 && (*pass || g_str_equal (decision, "fail"));
+}
+
+gboolean
+quorum_cache_read_grade (const QuorumCacheOp *op,
+                         gint64              *job_id,
+                         gint64              *attempt_id,
+                         gboolean            *pass)
+{
+  gint64 job, attempt;
+  gboolean passed;
+
+  g_return_val_if_fail (op != NULL, FALSE);
+
+  if (op->kind != QUORUM_CACHE_OP_GRADE || op->payload == NULL || !read_grade (op->payload, &job, &attempt, &passed))
+    return FALSE;
+  if (job_id != NULL)
+    *job_id = job;
+  if (attempt_id != NULL)
+    *attempt_id = attempt;
+  if (pass != NULL)
+    *pass = passed;
+  return TRUE;
+}
+
+/* The id of the queued grade of @attempt_id, or 0; @pass says its decision. */
+static gint64
+find_grade (QuorumCache *self,
+            gint64       attempt_id,
+            gboolean    *pass)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id, payload FROM outbox WHERE kind = 'grade' ORDER BY id",
+                                          NULL);
+
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 job, attempt;
+      gboolean passed;
+
+      if (read_grade ((const char *) sqlite3_column_text (stmt, 1), &job, &attempt, &passed) &&
+          attempt == attempt_id)
+        {
+          if (pass != NULL)
+            *pass = passed;
+          return sqlite3_column_int64 (stmt, 0);
+        }
+    }
+  return 0;
+}
+
+gint64
+quorum_cache_queue_grade (QuorumCache  *cache,
+                          gint64        job_id,
+                          gint64        attempt_id,
+                          gboolean      pass,
+                          GError      **error)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *payload = NULL;
+  gboolean queued_pass = FALSE;
+  gint64 id;
+  gboolean ok;
+
+  g_return_val_if_fail (QUORUM_IS_CACHE (cache), 0);
+
+  if (job_id <= 0 || attempt_id <= 0)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "grade: job %" G_GINT64_FORMAT " and attempt %" G_GINT64_FORMAT " name no attempt",
+                   job_id, attempt_id);
+      return 0;
+    }
+  json_object_set_int_member (object, "job", job_id);
+  json_object_set_int_member (object, "attempt", attempt_id);
+  json_object_set_string_member (object, "decision", pass ? "pass" : "fail");
+  node = json_node_init_object (json_node_alloc (), json_object_ref (object));
+  payload = quorum_wire_to_string (node, FALSE);
+  if (!begin (cache, error))
+    return 0;
+  /* A decision cannot be taken back on the server; one waiting is not
+   * replaced by another either. */
+  if (find_grade (cache, attempt_id, &queued_pass) != 0)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_STATE,
+                   "attempt %" G_GINT64_FORMAT ": a %s waits to be sent already", attempt_id,
+                   queued_pass ? "pass" : "fail");
+      finish_transaction (cache, FALSE, NULL);
+      return 0;
+    }
+  /* Task 0: no task's, so nothing keyed by task (merging saves, conflicts,
+   * rebasing on a version) ever meets it. */
+  ok = append_op (cache, 0, "grade", payload, 0, error);
+  id = ok ? sqlite3_last_insert_rowid (cache->db) : 0;
+  if (!finish_transaction (cache, ok, error))
+    return 0;
+  outbox_changed (cache);
+  return id;
+}
+
+const char *
+quorum_cache_get_queued_grade (QuorumCache *cache,
+                               gint64       attempt_id)
+{
+  gboolean pass = FALSE;
+
+  g_return_val_if_fail (QUORUM_IS_CACHE (cache), NULL);
+
+  if (find_grade (cache, attempt_id, &pass) == 0)
+    return NULL;
+  return pass ? "pass" : "fail";
+}
+
+gboolean
+quorum_cache_drop_op (QuorumCache  *cache,
+                      gint64        op_id,
+                      GError      **error)
+{
+  g_return_val_if_fail (QUORUM_IS_CACHE (cache), FALSE);
+
+  if (!quorum_cache_has_op (cache, op_id))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND,
+                   "operation %" G_GINT64_FORMAT " is not in the outbox", op_id);
+      return FALSE;
+    }
+  if (!exec_ints (cache, "DELETE FROM outbox WHERE id = ?1", error, 1, op_id, 0, 0))
+    return FALSE;
+  outbox_changed (cache);
+  return TRUE;
 }
 
 /* ---- the outbox ---------------------------------------------------------- */

@@ -28,12 +28,14 @@ typedef enum {
   QUORUM_CACHE_OP_ACCEPT,     /* POST /tasks/{id}/accept */
   QUORUM_CACHE_OP_REJECT,     /* POST /tasks/{id}/reject */
   QUORUM_CACHE_OP_CONSENSUS,  /* POST /tasks/{id}/consensus/STEP */
+  QUORUM_CACHE_OP_GRADE,      /* POST /jobs/{job}/attempts/{attempt}/pass|fail; task 0 */
 } QuorumCacheOpKind;
 
 /* One outbox operation. @payload is the instances (a JSON array) of a save,
  * "{}" for a submit, the body (without the version) of a rating, accept or
- * reject, and {"step": "best" | "copy" | "clear" | "undo", body…} of a
- * consensus step. */
+ * reject, {"step": "best" | "copy" | "clear" | "undo", body…} of a
+ * consensus step, and {"job": J, "attempt": A, "decision": "pass" | "fail"}
+ * of a grade, whose @task is 0: it is no task's. */
 typedef struct {
   gint64             id;
   gint64             task;
@@ -179,6 +181,32 @@ char        *quorum_cache_get_queued         (QuorumCache       *cache,
 /* Whether operation @op_id is still in the outbox. */
 gboolean     quorum_cache_has_op             (QuorumCache       *cache,
                                               gint64             op_id);
+
+/* ---- exam decisions ---- */
+
+/* Queues a trainer's pass or fail of attempt @attempt_id of exam @job_id
+ * after everything queued before, durable when it returns; refused while a
+ * decision of the same attempt waits. Returns the operation's id, or 0 with
+ * @error set. */
+gint64       quorum_cache_queue_grade        (QuorumCache       *cache,
+                                              gint64             job_id,
+                                              gint64             attempt_id,
+                                              gboolean           pass,
+                                              GError           **error);
+/* "pass" or "fail" when a decision of @attempt_id waits in the outbox, else
+ * NULL. */
+const char  *quorum_cache_get_queued_grade   (QuorumCache       *cache,
+                                              gint64             attempt_id);
+/* What a grade operation decides; FALSE for any other operation. */
+gboolean     quorum_cache_read_grade         (const QuorumCacheOp *op,
+                                              gint64            *job_id,
+                                              gint64            *attempt_id,
+                                              gboolean          *pass);
+/* Removes operation @op_id from the outbox and touches nothing else: a
+ * grade sent, found applied already, or refused for good. */
+gboolean     quorum_cache_drop_op            (QuorumCache       *cache,
+                                              gint64             op_id,
+                                              GError           **error);
 
 /* ---- the outbox ---- */
 

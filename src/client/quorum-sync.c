@@ -59,6 +59,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   CONFLICT,
   SIGNED_OUT,
+  GRADE_REFUSED,
   N_SIGNALS
 };
 
@@ -279,7 +280,7 @@ send_review (QuorumSync    *self,
 static gboolean
 is_review_op (const QuorumCacheOp *op)
 {
-  return op != NULL && op->kind >= QUORUM_CACHE_OP_RATING;
+  return op != NULL && op->kind >= QUORUM_CACHE_OP_RATING && op->kind <= QUORUM_CACHE_OP_CONSENSUS;
 }
 
 /* What the server's answer to a review operation changes in the cached
@@ -412,6 +413,145 @@ review_applied (const QuorumCacheOp *op,
     default:
       return FALSE;
     }
+}
+
+/* ---- exam decisions --------------------------------------------------------- */
+
+static void finish_request (QuorumSync *self);
+
+/* Takes the grade @op out of the outbox: sent, applied already, or refused
+ * for good (never sent again: a decision the server will not take stays
+ * refused). */
+static void
+drop_grade (QuorumSync    *self,
+            QuorumCacheOp *op)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!quorum_cache_drop_op (self->cache, op->id, &error))
+    g_warning ("%s", error->message);
+}
+
+/* The attempt as the server shows it now tells a decision applied already
+ * (the app was gone before the answer was recorded: the same decision
+ * stands) from one someone else made first. */
+static void
+grade_checked (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  QuorumSync *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) view = request_finish (request, result, &error);
+  JsonObject *object = view != NULL && JSON_NODE_HOLDS_OBJECT (view) ? json_node_get_object (view) : NULL;
+  const char *decision = string_of (object, "decision");
+  gint64 job = 0, attempt = 0;
+  gboolean pass = FALSE;
+
+  quorum_cache_read_grade (request->op, &job, &attempt, &pass);
+  if (view == NULL && g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED))
+    {
+      /* Asked again after the next sign-in. */
+      self->busy = FALSE;
+      go_signed_out (self);
+      return;
+    }
+  if (view == NULL && is_transient (error))
+    {
+      /* Asked again once the server answers: the decision waits. */
+      self->busy = FALSE;
+      go_offline (self);
+      return;
+    }
+  go_online (self);
+  drop_grade (self, request->op);
+  if (g_strcmp0 (decision, pass ? "pass" : "fail") == 0)
+    {
+      g_debug ("attempt %" G_GINT64_FORMAT ": %s; applied already", attempt, request->reason);
+      finish_request (self);
+      return;
+    }
+  g_debug ("attempt %" G_GINT64_FORMAT ": %s; dropped", attempt, request->reason);
+  finish_request (self);
+  g_signal_emit (self, signals[GRADE_REFUSED], 0, job, attempt, pass, object != NULL ? view : NULL,
+                 request->reason);
+}
+
+static void
+grade_sent (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  QuorumSync *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) cache_error = NULL;
+  g_autoptr(JsonNode) reply = request_finish (request, result, &error);
+  g_autofree char *path = NULL;
+  GCancellable *cancellable;
+  gint64 attempt = 0;
+
+  if (error == NULL)
+    {
+      go_online (self);
+      drop_grade (self, request->op);
+      finish_request (self);
+      return;
+    }
+  if (!quorum_cache_record_attempt (self->cache, request->op->id, error->message, &cache_error))
+    g_warning ("%s", cache_error->message);
+  if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNAUTHORIZED))
+    {
+      self->busy = FALSE;
+      go_signed_out (self);
+      return;
+    }
+  if (is_transient (error))
+    {
+      self->busy = FALSE;
+      go_offline (self);
+      return;
+    }
+  /* Refused: was it this decision, applied before the app went, or
+   * someone else's first? */
+  quorum_cache_read_grade (request->op, NULL, &attempt, NULL);
+  request->reason = g_strdup (error->message);
+  request->refusal = g_steal_pointer (&error);
+  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  g_clear_object (&request->cancellable);
+  request->cancellable = g_cancellable_new ();
+  request->timeout_id = g_timeout_add_seconds (REQUEST_TIMEOUT_SECONDS, request_timed_out, request);
+  path = g_strdup_printf ("/attempts/%" G_GINT64_FORMAT, attempt);
+  cancellable = request->cancellable;
+  quorum_client_call_async (self->client, "GET", path, NULL, cancellable, grade_checked, g_steal_pointer (&request));
+}
+
+/* Sends a grade (POST /jobs/{job}/attempts/{attempt}/pass|fail, no body):
+ * not a task's, so it neither reads nor writes a cached task view. */
+static void
+send_grade (QuorumSync    *self,
+            QuorumCacheOp *op)
+{
+  g_autofree char *path = NULL;
+  gint64 job, attempt;
+  gboolean pass;
+  Request *request;
+
+  if (!quorum_cache_read_grade (op, &job, &attempt, &pass))
+    {
+      /* Nothing any server could take: a damaged cache row. */
+      g_warning ("outbox operation %" G_GINT64_FORMAT " names no attempt; dropped", op->id);
+      drop_grade (self, op);
+      quorum_cache_op_free (op);
+      finish_request (self);
+      return;
+    }
+  request = request_new (self, 0);
+  request->op = op;
+  path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/attempts/%" G_GINT64_FORMAT "/%s", job, attempt,
+                          pass ? "pass" : "fail");
+  quorum_client_call_async (self->client, "POST", path, NULL, request->cancellable, grade_sent, request);
 }
 
 /* ---- the outbox ---------------------------------------------------------- */
@@ -849,6 +989,11 @@ send_op (QuorumSync    *self,
       send_save (self, op, instances);
       return;
     }
+  if (op->kind == QUORUM_CACHE_OP_GRADE)
+    {
+      send_grade (self, op);
+      return;
+    }
   if (op->kind != QUORUM_CACHE_OP_SUBMIT)
     {
       send_review (self, op);
@@ -1127,6 +1272,22 @@ quorum_sync_class_init (QuorumSyncClass *klass)
   signals[SIGNED_OUT] =
     g_signal_new ("signed-out", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+  /**
+   * QuorumSync::grade-refused:
+   * @job_id: the exam
+   * @attempt_id: the attempt
+   * @pass: the decision that was not sent
+   * @attempt: (nullable): the attempt as the server shows it now
+   *   (GET /attempts/{id}: "user_name", "number", "decision"…)
+   * @reason: the server's refusal
+   *
+   * The server refused a queued pass or fail for good (someone decided the
+   * attempt otherwise first, or it is gone); the decision left the outbox
+   * and is not sent again.
+   */
+  signals[GRADE_REFUSED] =
+    g_signal_new ("grade-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 5, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_BOOLEAN, JSON_TYPE_NODE, G_TYPE_STRING);
 }
 
 static void
