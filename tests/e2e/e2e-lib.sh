@@ -176,8 +176,9 @@ wait_cat_task () {
 # find_image [SCREENSHOT [FROM_ROW]]: the image on the canvas, found by its
 # rows in a strip down the canvas's middle from FROM_ROW (below the header
 # bar unless given: a row under the offline banner, say), within 10 s; sets
-# canvas_mid, image_top, image_height. At the app's first size (1200 × 800) the task list floats,
-# hidden, and the side panel (300 px) is docked: the canvas is the rest.
+# canvas_mid, image_top, image_height. At the app's first size (1200 × 800)
+# the task list floats, hidden, and the side panel (300 px) is docked: the
+# canvas is the rest.
 find_image () {
   screen=${1:-$work/screen.png}
   from_row=${2:-$((Y + 60))}
