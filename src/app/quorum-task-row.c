@@ -137,6 +137,41 @@ show_kind (QuorumTaskRow *self,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.next-task-of-kind");
 }
 
+/* A button that takes a task says what it does; while it cannot (the
+ * server does not answer: its action is off), it says why instead. */
+#define TOOLTIP_KEY "quorum-online-tooltip"
+
+static void
+apply_tooltip (GtkWidget *button)
+{
+  gtk_widget_set_tooltip_text (button, gtk_widget_get_sensitive (button)
+                                       ? g_object_get_data (G_OBJECT (button), TOOLTIP_KEY)
+                                       : _("New tasks need the server, which does not answer now"));
+}
+
+static void
+set_button_tooltip (GtkWidget  *button,
+                    const char *text)
+{
+  g_object_set_data_full (G_OBJECT (button), TOOLTIP_KEY, g_strdup (text), g_free);
+  apply_tooltip (button);
+}
+
+static void
+on_sensitive (GtkWidget  *button,
+              GParamSpec *pspec,
+              gpointer    data)
+{
+  apply_tooltip (button);
+}
+
+static void
+watch_sensitive (GtkWidget *button)
+{
+  set_button_tooltip (button, gtk_widget_get_tooltip_text (button));
+  g_signal_connect (button, "notify::sensitive", G_CALLBACK (on_sensitive), NULL);
+}
+
 /* What waits for the user, how far the job is, and Start or Continue. */
 static void
 show_counts (QuorumTaskRow *self,
@@ -155,8 +190,8 @@ show_counts (QuorumTaskRow *self,
   gtk_button_set_label (self->start_button, own ? _("Continue") : _("Start"));
   /* Under Done (no counts, no own work) there is nothing to start from here. */
   gtk_widget_set_visible (GTK_WIDGET (self->start_button), own || counted);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_button),
-                               own ? _("Continue Your Task in This Job") : _("Take the Next Task of This Job"));
+  set_button_tooltip (GTK_WIDGET (self->start_button),
+                      own ? _("Continue Your Task in This Job") : _("Take the Next Task of This Job"));
   /* Offline the server's counts are unknown: nothing is shown rather
    * than a wrong "nothing waits". */
   gtk_widget_set_visible (GTK_WIDGET (self->waiting_label), counted);
@@ -302,6 +337,10 @@ quorum_task_row_init (QuorumTaskRow *self)
 {
   self->bindings = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
+  watch_sensitive (GTK_WIDGET (self->start_button));
+  watch_sensitive (GTK_WIDGET (self->draw_button));
+  watch_sensitive (GTK_WIDGET (self->review_button));
+  watch_sensitive (GTK_WIDGET (self->consensus_button));
 }
 
 GtkWidget *

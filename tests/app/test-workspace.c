@@ -355,6 +355,25 @@ test_sizes (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-fit", NULL));
 }
 
+/* The button under @widget whose label starts with @start (the job row's
+ * Start or Continue). */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *start)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_visible (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
+      g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (widget)), start))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, start);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 banner_shown (gpointer window)
 {
@@ -420,6 +439,7 @@ test_offline (void)
   QuorumCanvas *canvas = app_test_child (window, "canvas");
   GtkWidget *dialog;
   GtkWidget *next_button;
+  GtkWidget *continue_button;
   double x0, y0, x1, y1;
   gint64 start;
 
@@ -447,6 +467,12 @@ test_offline (void)
   gtk_box_append (app_test_child (window, "side_panel"), next_button);
   app_test_iterate (100);
   g_assert_false (gtk_widget_is_sensitive (next_button));
+  /* The job row's Continue is off as well, and its tooltip says why. */
+  continue_button = find_button (app_test_child (window, "tasks"), "Continue");
+  g_assert_nonnull (continue_button);
+  g_assert_false (gtk_widget_get_sensitive (continue_button));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (continue_button), ==,
+                   "New tasks need the server, which does not answer now");
 
   /* Quitting now asks; keeping on working keeps the window. */
   gtk_window_close (GTK_WINDOW (window));
@@ -469,6 +495,10 @@ test_offline (void)
   g_assert_false (banner_shown (window));
   g_assert_true (app_test_wait_until (rows_match_server, window));
   g_assert_true (gtk_widget_is_sensitive (next_button));
+  continue_button = find_button (app_test_child (window, "tasks"), "Continue");
+  g_assert_nonnull (continue_button);
+  g_assert_true (gtk_widget_get_sensitive (continue_button));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (continue_button), ==, "Continue Your Task in This Job");
   gtk_box_remove (app_test_child (window, "side_panel"), next_button);
 }
 
