@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +18,7 @@
 
 #include "quorum-cache.h"
 #include "quorum-client.h"
+#include "client-test-util.h"
 #include "quorum-error.h"
 #include "quorum-sync.h"
 #include "quorum-wire.h"
@@ -56,108 +56,16 @@ typedef struct {
 } Server;
 
 static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static GSubprocessLauncher *
-launcher_new (GSubprocessFlags flags)
-{
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_setenv (launcher, "QUORUM_PWHASH_FAST", "1", TRUE);
-  return launcher;
-}
-
-/* Starts the server on @server's data folder: on a free port the first time,
- * on the same port afterwards. @token_lifetime may be NULL. */
-static void
 server_start (Server     *server,
               const char *token_lifetime)
 {
-  for (guint attempt = 0; attempt < 50; attempt++)
-    {
-      g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GDataInputStream) out = NULL;
-      g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", server->port);
-      g_autofree char *line = NULL;
-      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-      guint port = 0;
-
-      g_ptr_array_add (argv, (char *) g_getenv ("QUORUM_SERVER_BIN"));
-      g_ptr_array_add (argv, "--data");
-      g_ptr_array_add (argv, server->data_dir);
-      g_ptr_array_add (argv, "--listen");
-      g_ptr_array_add (argv, listen);
-      if (token_lifetime != NULL)
-        {
-          g_ptr_array_add (argv, "--token-lifetime");
-          g_ptr_array_add (argv, (char *) token_lifetime);
-        }
-      g_ptr_array_add (argv, NULL);
-      server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-      g_assert_no_error (error);
-      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-      line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL);
-      if (line != NULL && strstr (line, "port") != NULL && sscanf (strstr (line, "port"), "port %u", &port) == 1)
-        {
-          g_assert_true (server->port == 0 || port == server->port);
-          server->port = port;
-          g_free (server->address);
-          server->address = g_strdup_printf ("http://127.0.0.1:%u", port);
-          return;
-        }
-      /* The old process's port may take a moment to be free again. */
-      g_subprocess_wait (server->process, NULL, NULL);
-      g_clear_object (&server->process);
-      g_usleep (100 * 1000);
-    }
-  g_error ("quorum-server did not start on port %u", server->port);
+  server->process = start_server (server->data_dir, &server->port, &server->address, token_lifetime);
 }
 
 static void
 server_stop (Server *server)
 {
-  if (server->process == NULL)
-    return;
-  g_subprocess_send_signal (server->process, SIGKILL);
-  g_subprocess_wait (server->process, NULL, NULL);
-  g_clear_object (&server->process);
-}
-
-static JsonNode *
-call (QuorumClient *client,
-      const char   *method,
-      const char   *path,
-      const char   *body)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  JsonNode *reply;
-
-  if (body != NULL)
-    {
-      node = quorum_wire_parse_bytes (body, strlen (body), &error);
-      g_assert_no_error (error);
-    }
-  reply = quorum_client_call_sync (client, method, path, node, NULL, &error);
-  if (error != NULL)
-    g_error ("%s %s: %s", method, path, error->message);
-  return reply;
-}
-
-static gint64
-call_id (QuorumClient *client,
-         const char   *method,
-         const char   *path,
-         const char   *body)
-{
-  g_autoptr(JsonNode) reply = call (client, method, path, body);
-
-  return json_object_get_int_member (json_node_get_object (reply), "id");
+  stop_server (&server->process);
 }
 
 static QuorumClient *
@@ -245,25 +153,6 @@ server_new (void)
       server->versions[i] = json_object_get_int_member (json_node_get_object (task), "version");
     }
   return server;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
 }
 
 static void
@@ -358,28 +247,6 @@ save (QuorumCache *cache,
 }
 
 /* ---- waiting on the main loop --------------------------------------------- */
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the default main context until @done holds or @seconds pass. */
-static gboolean
-wait_until (gboolean (*done) (gpointer),
-            gpointer   data,
-            guint      seconds)
-{
-  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  guint id = g_timeout_add (20, tick, NULL);
-  gboolean ok;
-
-  while (!(ok = done (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-  return ok;
-}
 
 static gboolean
 is_synced (gpointer data)

@@ -14,13 +14,13 @@
 
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "quorum-cache.h"
 #include "quorum-client.h"
+#include "client-test-util.h"
 #include "quorum-error.h"
 #include "quorum-sync.h"
 #include "quorum-wire.h"
@@ -266,54 +266,6 @@ typedef struct {
   gint64        file;
 } Server;
 
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static GSubprocessLauncher *
-launcher_new (GSubprocessFlags flags)
-{
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_setenv (launcher, "QUORUM_PWHASH_FAST", "1", TRUE);
-  return launcher;
-}
-
-static JsonNode *
-call (QuorumClient *client,
-      const char   *method,
-      const char   *path,
-      const char   *body)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  JsonNode *reply;
-
-  if (body != NULL)
-    {
-      node = quorum_wire_parse_bytes (body, strlen (body), &error);
-      g_assert_no_error (error);
-    }
-  reply = quorum_client_call_sync (client, method, path, node, NULL, &error);
-  if (error != NULL)
-    g_error ("%s %s: %s", method, path, error->message);
-  return reply;
-}
-
-static gint64
-call_id (QuorumClient *client,
-         const char   *method,
-         const char   *path,
-         const char   *body)
-{
-  g_autoptr(JsonNode) reply = call (client, method, path, body);
-
-  return json_object_get_int_member (json_node_get_object (reply), "id");
-}
-
 static QuorumClient *
 client_for (const char *address,
             const char *user,
@@ -379,25 +331,6 @@ server_new (void)
   member = g_strdup_printf ("/projects/1/members/%" G_GINT64_FORMAT, server->ann_id);
   json_node_unref (call (server->admin, "PUT", member, "{\"role\": \"annotator\"}"));
   return server;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
 }
 
 static void
@@ -540,27 +473,6 @@ assert_same_instances (JsonArray *server,
 }
 
 /* ---- waiting on the main loop --------------------------------------------- */
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_until (gboolean (*done) (gpointer),
-            gpointer   data,
-            guint      seconds)
-{
-  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  guint id = g_timeout_add (20, tick, NULL);
-  gboolean ok;
-
-  while (!(ok = done (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-  return ok;
-}
 
 static gboolean
 is_synced (gpointer data)

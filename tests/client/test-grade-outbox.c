@@ -6,12 +6,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include <glib/gstdio.h>
 
 #include "quorum-cache.h"
 #include "quorum-client.h"
+#include "client-test-util.h"
 #include "quorum-error.h"
 #include "quorum-sync.h"
 #include "quorum-wire.h"
@@ -40,82 +40,15 @@ typedef struct {
 } Server;
 
 static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static GSubprocessLauncher *
-launcher_new (GSubprocessFlags flags)
-{
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_setenv (launcher, "QUORUM_PWHASH_FAST", "1", TRUE);
-  return launcher;
-}
-
-/* Starts the server: on a free port the first time, the same one after. */
-static void
 server_start (Server *server)
 {
-  for (guint attempt = 0; attempt < 50; attempt++)
-    {
-      g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GDataInputStream) out = NULL;
-      g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", server->port);
-      g_autofree char *line = NULL;
-      guint port = 0;
-
-      server->process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("QUORUM_SERVER_BIN"),
-                                                     "--data", server->data_dir, "--listen", listen, NULL);
-      g_assert_no_error (error);
-      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-      line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL);
-      if (line != NULL && strstr (line, "port") != NULL && sscanf (strstr (line, "port"), "port %u", &port) == 1)
-        {
-          g_assert_true (server->port == 0 || port == server->port);
-          server->port = port;
-          g_free (server->address);
-          server->address = g_strdup_printf ("http://127.0.0.1:%u", port);
-          return;
-        }
-      /* The old process's port may take a moment to be free again. */
-      g_subprocess_wait (server->process, NULL, NULL);
-      g_clear_object (&server->process);
-      g_usleep (100 * 1000);
-    }
-  g_error ("quorum-server did not start on port %u", server->port);
+  server->process = start_server (server->data_dir, &server->port, &server->address, NULL);
 }
 
 static void
 server_stop (Server *server)
 {
-  if (server->process == NULL)
-    return;
-  g_subprocess_send_signal (server->process, SIGKILL);
-  g_subprocess_wait (server->process, NULL, NULL);
-  g_clear_object (&server->process);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
+  stop_server (&server->process);
 }
 
 static void
@@ -376,38 +309,6 @@ on_grade_refused (QuorumSync *sync,
   refusals->view = view != NULL ? json_node_ref (view) : NULL;
   g_free (refusals->reason);
   refusals->reason = g_strdup (reason);
-}
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_until (gboolean (*done) (gpointer),
-            gpointer   data,
-            guint      seconds)
-{
-  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  guint id = g_timeout_add (20, tick, NULL);
-  gboolean ok;
-
-  while (!(ok = done (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-  return ok;
-}
-
-static void
-iterate (guint milliseconds)
-{
-  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
-  guint id = g_timeout_add (20, tick, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
 }
 
 static gboolean
