@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "quorum-error.h"
@@ -1487,6 +1488,81 @@ download_media_fetched (GObject      *source,
 }
 
 static void
+download_proxy_fetched (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error))
+    {
+      download_fail (task, error);
+      return;
+    }
+  download_step (task);
+  download_next_task (g_steal_pointer (&task));
+}
+
+/* The index comes first, so a proxy on disk means both are there, as
+ * QuorumVideoTask checks. */
+static void
+download_index_fetched (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QuorumSync *self = g_task_get_source_object (task);
+  Download *download = g_task_get_task_data (task);
+  g_autofree char *proxy_path = NULL;
+  g_autofree char *path = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error))
+    {
+      download_fail (task, error);
+      return;
+    }
+  quorum_cache_get_video_paths (self->cache, download->file_id, &proxy_path, NULL);
+  path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/proxy", download->file_id);
+  cancellable = g_task_get_cancellable (task);
+  quorum_client_download_async (self->client, path, proxy_path, cancellable,
+                                download_proxy_fetched, g_steal_pointer (&task));
+}
+
+/* A video task needs the prepared proxy and frame index, not the original. */
+static void
+download_video (GTask *task)
+{
+  QuorumSync *self = g_task_get_source_object (task);
+  Download *download = g_task_get_task_data (task);
+  g_autofree char *proxy_path = NULL;
+  g_autofree char *index_path = NULL;
+  g_autofree char *path = NULL;
+
+  quorum_cache_get_video_paths (self->cache, download->file_id, &proxy_path, &index_path);
+  if (g_file_test (proxy_path, G_FILE_TEST_IS_REGULAR) && g_file_test (index_path, G_FILE_TEST_IS_REGULAR))
+    {
+      download_step (task);
+      download_next_task (task);
+      return;
+    }
+  if (g_mkdir_with_parents (quorum_cache_get_media_dir (self->cache), 0700) != 0)
+    {
+      int saved = errno;
+
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved),
+                               "The media folder cannot be made: %s", g_strerror (saved));
+      g_object_unref (task);
+      return;
+    }
+  path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/frames", download->file_id);
+  quorum_client_download_async (self->client, path, index_path, g_task_get_cancellable (task),
+                                download_index_fetched, task);
+}
+
+static void
 download_task_fetched (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
@@ -1499,6 +1575,7 @@ download_task_fetched (GObject      *source,
   g_autofree char *cached = NULL;
   g_autofree char *path = NULL;
   GCancellable *cancellable;
+  JsonNode *file_info;
   JsonNode *file;
 
   if (view == NULL)
@@ -1514,6 +1591,13 @@ download_task_fetched (GObject      *source,
   download_step (task);
   file = json_object_get_member (json_node_get_object (view), "file");
   download->file_id = json_node_get_int (file);
+  file_info = json_object_get_member (json_node_get_object (view), "file_info");
+  if (file_info != NULL && JSON_NODE_HOLDS_OBJECT (file_info) &&
+      json_object_has_member (json_node_get_object (file_info), "video"))
+    {
+      download_video (g_steal_pointer (&task));
+      return;
+    }
   if ((cached = quorum_cache_lookup_media (self->cache, download->file_id)) != NULL)
     {
       download_step (task);
