@@ -416,7 +416,22 @@ typedef struct {
   guint     last_done;
   guint     last_total;
   guint     reports;
+  gint64    sized;      /* bytes said before the media, or -1 */
+  guint     sized_at;   /* the steps done then */
 } Download;
+
+static void
+download_sized (QuorumSync *sync,
+                gint64      job_id,
+                guint64     bytes,
+                gpointer    user_data)
+{
+  Download *download = user_data;
+
+  g_assert_cmpint (download->sized, ==, -1);
+  download->sized = bytes;
+  download->sized_at = download->last_done;
+}
 
 static gboolean
 download_done (gpointer data)
@@ -454,9 +469,14 @@ download_job (QuorumSync *sync,
               gint64      job_id,
               Download   *download)
 {
+  gulong handler;
+
   memset (download, 0, sizeof *download);
+  download->sized = -1;
+  handler = g_signal_connect (sync, "download-sized", G_CALLBACK (download_sized), download);
   quorum_sync_download_job_async (sync, job_id, download_progress, download, NULL, downloaded, download);
   g_assert_true (wait_until (download_done, download, 30));
+  g_signal_handler_disconnect (sync, handler);
   g_assert_no_error (download->error);
   g_assert_true (download->ok);
 }
@@ -1871,6 +1891,9 @@ test_sync_download (void)
   g_assert_cmpuint (download.last_total, ==, 2);
   g_assert_cmpuint (download.last_done, ==, 2);
   g_assert_cmpuint (download.reports, ==, 3);
+  /* Its size said after the view and before the file. */
+  g_assert_cmpint (download.sized, ==, sizeof png_b - 1);
+  g_assert_cmpuint (download.sized_at, ==, 1);
 
   tasks = quorum_cache_list_tasks (cache, server->jobs[1], &error);
   g_assert_no_error (error);
@@ -1924,6 +1947,15 @@ frame_shown (guint    frame,
   Shown *shown = user_data;
 
   shown->shown = clip_read_number (g_bytes_get_data (pixels, NULL), 128, 96, stride);
+}
+
+static gint64
+file_size (const char *path)
+{
+  GStatBuf buf;
+
+  g_assert_cmpint (g_stat (path, &buf), ==, 0);
+  return buf.st_size;
 }
 
 static gboolean
@@ -2005,6 +2037,9 @@ test_sync_download_video (void)
   g_assert_true (g_file_test (proxy_path, G_FILE_TEST_IS_REGULAR));
   g_file_get_contents (index_path, &index_text, &index_length, &error);
   g_assert_no_error (error);
+  /* The size said before it started was the proxy's and the index's. */
+  g_assert_cmpuint (download.sized_at, ==, 1);
+  g_assert_cmpint (download.sized, ==, file_size (proxy_path) + (gint64) index_length);
   index_bytes = g_bytes_new_take (g_steal_pointer (&index_text), index_length);
   index = quorum_video_index_new_from_bytes (index_bytes, &error);
   g_assert_no_error (error);
