@@ -53,12 +53,7 @@ quorum_video_task_get_paths (QuorumCache  *cache,
                              char        **proxy_path,
                              char        **index_path)
 {
-  const char *dir = quorum_cache_get_media_dir (cache);
-
-  if (proxy_path != NULL)
-    *proxy_path = g_strdup_printf ("%s/video-%" G_GINT64_FORMAT ".proxy", dir, file_id);
-  if (index_path != NULL)
-    *index_path = g_strdup_printf ("%s/video-%" G_GINT64_FORMAT ".frames.json", dir, file_id);
+  quorum_cache_get_video_paths (cache, file_id, proxy_path, index_path);
 }
 
 gboolean
@@ -100,6 +95,23 @@ download_free (Download *download)
   g_free (download);
 }
 
+/* Offline, the cache is the only place a video can come from: say so and
+ * what to do, rather than how the connection failed. */
+static void
+return_download_error (GTask  *task,
+                       GError *error)
+{
+  if (g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE))
+    {
+      g_task_return_new_error (task, QUORUM_ERROR, QUORUM_ERROR_UNREACHABLE,
+                               _("This video was not downloaded for offline use and the server does not answer; "
+                                 "use Download for Offline on its job while connected"));
+      g_error_free (error);
+    }
+  else
+    g_task_return_error (task, error);
+}
+
 static void
 proxy_downloaded (GObject      *source,
                   GAsyncResult *result,
@@ -109,7 +121,7 @@ proxy_downloaded (GObject      *source,
   GError *error = NULL;
 
   if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error))
-    g_task_return_error (task, error);
+    return_download_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -126,7 +138,7 @@ index_downloaded (GObject      *source,
 
   if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error))
     {
-      g_task_return_error (task, error);
+      return_download_error (task, error);
       return;
     }
   path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/proxy", download->file_id);

@@ -181,6 +181,10 @@ on_grade_refused (QuorumWindow *self,
   _quorum_window_show_toast (self, message);
 }
 
+static void on_download_sized (QuorumWindow *self,
+                               gint64        job_id,
+                               guint64       bytes);
+
 static void
 start_session (QuorumWindow  *self,
                QuorumSession *session)
@@ -194,6 +198,7 @@ start_session (QuorumWindow  *self,
   g_signal_connect_object (sync, "conflict", G_CALLBACK (_quorum_window_on_conflict), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "signed-out", G_CALLBACK (_quorum_window_on_signed_out), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "grade-refused", G_CALLBACK (on_grade_refused), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sync, "download-sized", G_CALLBACK (on_download_sized), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::pending", G_CALLBACK (check_submitted), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (check_submitted), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (_quorum_window_update_connection), self, G_CONNECT_SWAPPED);
@@ -665,6 +670,26 @@ download_progress (guint    done,
   QuorumJobItem *job = user_data;
 
   quorum_job_item_set_progress (job, total > 0 ? (double) done / total : 0);
+}
+
+/* Every task view is stored: says what the files will take before they
+ * are fetched (the job row shows the progress). */
+static void
+on_download_sized (QuorumWindow *self,
+                   gint64        job_id,
+                   guint64       bytes)
+{
+  QuorumJobItem *job = quorum_task_list_find_job (self->tasks, job_id);
+  g_autofree char *size = g_format_size (bytes);
+  g_autofree char *message = NULL;
+
+  if (job == NULL)
+    return;
+  if (bytes == 0)
+    message = g_strdup_printf (_("“%s”: its files are here already"), quorum_job_item_get_name (job));
+  else
+    message = g_strdup_printf (_("Downloading %s for “%s”"), size, quorum_job_item_get_name (job));
+  _quorum_window_show_toast (self, message);
 }
 
 static void

@@ -1989,6 +1989,19 @@ quorum_cache_get_media_path (QuorumCache *cache,
   return g_build_filename (cache->media_dir, name, NULL);
 }
 
+void
+quorum_cache_get_video_paths (QuorumCache  *cache,
+                              gint64        file_id,
+                              char        **proxy_path,
+                              char        **index_path)
+{
+  g_return_if_fail (QUORUM_IS_CACHE (cache));
+  if (proxy_path != NULL)
+    *proxy_path = g_strdup_printf ("%s/video-%" G_GINT64_FORMAT ".proxy", cache->media_dir, file_id);
+  if (index_path != NULL)
+    *index_path = g_strdup_printf ("%s/video-%" G_GINT64_FORMAT ".frames.json", cache->media_dir, file_id);
+}
+
 char *
 quorum_cache_get_media_temp_path (QuorumCache *cache,
                                   gint64       file_id)

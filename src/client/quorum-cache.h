@@ -332,6 +332,12 @@ char        *quorum_cache_get_media_path     (QuorumCache  *cache,
  * NULL. */
 char        *quorum_cache_lookup_media       (QuorumCache  *cache,
                                               gint64        file_id);
+/* Where a video file's prepared proxy and frame index are kept, beside the
+ * media (names that cannot be a file's content entry). Either may be NULL. */
+void         quorum_cache_get_video_paths    (QuorumCache  *cache,
+                                              gint64        file_id,
+                                              char        **proxy_path,
+                                              char        **index_path);
 /* A path beside the media to download @file_id into before adding it. */
 char        *quorum_cache_get_media_temp_path (QuorumCache *cache,
                                                gint64       file_id);

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "quorum-error.h"
@@ -60,6 +61,7 @@ enum {
   CONFLICT,
   SIGNED_OUT,
   GRADE_REFUSED,
+  DOWNLOAD_SIZED,
   N_SIGNALS
 };
 
@@ -1288,6 +1290,18 @@ quorum_sync_class_init (QuorumSyncClass *klass)
   signals[GRADE_REFUSED] =
     g_signal_new ("grade-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 5, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_BOOLEAN, JSON_TYPE_NODE, G_TYPE_STRING);
+  /**
+   * QuorumSync::download-sized:
+   * @job_id: the job being downloaded for offline
+   * @bytes: what its media will fetch, in bytes (files already here are
+   *   not counted)
+   *
+   * Emitted once every task view of a download is stored and before any
+   * media is fetched.
+   */
+  signals[DOWNLOAD_SIZED] =
+    g_signal_new ("download-sized", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_UINT64);
 }
 
 static void
@@ -1404,12 +1418,21 @@ quorum_sync_resolve_conflict (QuorumSync            *sync,
 
 /* ---- download for offline ------------------------------------------------ */
 
+/* A file a download still has to fetch. */
+typedef struct {
+  gint64   file_id;
+  gboolean video;
+} Fetch;
+
 typedef struct {
   gint64              job_id;
   QuorumSyncProgress  progress;
   gpointer            progress_data;
   GArray             *tasks;
   guint               index;
+  GArray             *fetches;
+  guint               fetch_index;
+  guint64             bytes;
   guint               done;
   guint               total;
   char               *temp_path;
@@ -1420,11 +1443,13 @@ static void
 download_free (Download *download)
 {
   g_clear_pointer (&download->tasks, g_array_unref);
+  g_clear_pointer (&download->fetches, g_array_unref);
   g_free (download->temp_path);
   g_free (download);
 }
 
 static void download_next_task (GTask *task);
+static void download_next_fetch (GTask *task);
 
 static void
 download_step (GTask *task)
@@ -1462,7 +1487,7 @@ download_media_added (GObject      *source,
       return;
     }
   download_step (task);
-  download_next_task (g_steal_pointer (&task));
+  download_next_fetch (g_steal_pointer (&task));
 }
 
 static void
@@ -1487,6 +1512,93 @@ download_media_fetched (GObject      *source,
 }
 
 static void
+download_proxy_fetched (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error))
+    {
+      download_fail (task, error);
+      return;
+    }
+  download_step (task);
+  download_next_fetch (g_steal_pointer (&task));
+}
+
+/* The index comes first, so a proxy on disk means both are there, as
+ * QuorumVideoTask checks. */
+static void
+download_index_fetched (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QuorumSync *self = g_task_get_source_object (task);
+  Download *download = g_task_get_task_data (task);
+  g_autofree char *proxy_path = NULL;
+  g_autofree char *path = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error))
+    {
+      download_fail (task, error);
+      return;
+    }
+  quorum_cache_get_video_paths (self->cache, download->file_id, &proxy_path, NULL);
+  path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/proxy", download->file_id);
+  cancellable = g_task_get_cancellable (task);
+  quorum_client_download_async (self->client, path, proxy_path, cancellable,
+                                download_proxy_fetched, g_steal_pointer (&task));
+}
+
+/* A video task needs the prepared proxy and frame index, not the original. */
+static void
+download_video (GTask *task)
+{
+  QuorumSync *self = g_task_get_source_object (task);
+  Download *download = g_task_get_task_data (task);
+  g_autofree char *index_path = NULL;
+  g_autofree char *path = NULL;
+
+  quorum_cache_get_video_paths (self->cache, download->file_id, NULL, &index_path);
+  if (g_mkdir_with_parents (quorum_cache_get_media_dir (self->cache), 0700) != 0)
+    {
+      int saved = errno;
+
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved),
+                               "The media folder cannot be made: %s", g_strerror (saved));
+      g_object_unref (task);
+      return;
+    }
+  path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/frames", download->file_id);
+  quorum_client_download_async (self->client, path, index_path, g_task_get_cancellable (task),
+                                download_index_fetched, task);
+}
+
+/* Whether @file_id's media is here already: its content, or for a video
+ * its proxy and index. */
+static gboolean
+download_has_media (QuorumSync *self,
+                    gint64      file_id,
+                    gboolean    video)
+{
+  g_autofree char *proxy_path = NULL;
+  g_autofree char *index_path = NULL;
+  g_autofree char *cached = NULL;
+
+  if (!video)
+    return (cached = quorum_cache_lookup_media (self->cache, file_id)) != NULL;
+  quorum_cache_get_video_paths (self->cache, file_id, &proxy_path, &index_path);
+  return g_file_test (proxy_path, G_FILE_TEST_IS_REGULAR) && g_file_test (index_path, G_FILE_TEST_IS_REGULAR);
+}
+
+/* The task's view is stored and its file planned: fetched after every view,
+ * so the download's size is known before its media starts. */
+static void
 download_task_fetched (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
@@ -1496,10 +1608,9 @@ download_task_fetched (GObject      *source,
   Download *download = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr(JsonNode) view = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
-  g_autofree char *cached = NULL;
-  g_autofree char *path = NULL;
-  GCancellable *cancellable;
-  JsonNode *file;
+  JsonObject *file_info = NULL;
+  JsonObject *video = NULL;
+  Fetch fetch;
 
   if (view == NULL)
     {
@@ -1512,20 +1623,53 @@ download_task_fetched (GObject      *source,
       return;
     }
   download_step (task);
-  file = json_object_get_member (json_node_get_object (view), "file");
-  download->file_id = json_node_get_int (file);
-  if ((cached = quorum_cache_lookup_media (self->cache, download->file_id)) != NULL)
+  fetch.file_id = json_object_get_int_member (json_node_get_object (view), "file");
+  if (json_object_has_member (json_node_get_object (view), "file_info") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (view), "file_info")))
+    file_info = json_object_get_object_member (json_node_get_object (view), "file_info");
+  if (file_info != NULL && json_object_has_member (file_info, "video"))
+    video = json_object_get_object_member (file_info, "video");
+  fetch.video = video != NULL;
+  if (download_has_media (self, fetch.file_id, fetch.video))
+    download_step (task);
+  else
     {
-      download_step (task);
-      download_next_task (g_steal_pointer (&task));
+      g_array_append_val (download->fetches, fetch);
+      if (video != NULL)
+        download->bytes += json_object_get_int_member_with_default (video, "proxy_size", 0) +
+                           json_object_get_int_member_with_default (video, "frames_size", 0);
+      else if (file_info != NULL)
+        download->bytes += json_object_get_int_member_with_default (file_info, "size", 0);
+    }
+  download_next_task (g_steal_pointer (&task));
+}
+
+static void
+download_next_fetch (GTask *task)
+{
+  QuorumSync *self = g_task_get_source_object (task);
+  Download *download = g_task_get_task_data (task);
+  g_autofree char *path = NULL;
+  Fetch *fetch;
+
+  if (download->fetch_index >= download->fetches->len)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  fetch = &g_array_index (download->fetches, Fetch, download->fetch_index++);
+  download->file_id = fetch->file_id;
+  if (fetch->video)
+    {
+      download_video (task);
       return;
     }
   g_free (download->temp_path);
   download->temp_path = quorum_cache_get_media_temp_path (self->cache, download->file_id);
   path = g_strdup_printf ("/files/%" G_GINT64_FORMAT "/content", download->file_id);
-  cancellable = g_task_get_cancellable (task);
-  quorum_client_download_async (self->client, path, download->temp_path, cancellable,
-                                download_media_fetched, g_steal_pointer (&task));
+  quorum_client_download_async (self->client, path, download->temp_path, g_task_get_cancellable (task),
+                                download_media_fetched, task);
 }
 
 static void
@@ -1537,8 +1681,8 @@ download_next_task (GTask *task)
 
   if (download->index >= download->tasks->len)
     {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      g_signal_emit (self, signals[DOWNLOAD_SIZED], 0, download->job_id, download->bytes);
+      download_next_fetch (task);
       return;
     }
   path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT,
@@ -1663,6 +1807,7 @@ quorum_sync_download_job_async (QuorumSync          *sync,
   download->progress = progress;
   download->progress_data = progress_data;
   download->tasks = g_array_new (FALSE, FALSE, sizeof (gint64));
+  download->fetches = g_array_new (FALSE, FALSE, sizeof (Fetch));
   g_task_set_task_data (task, download, (GDestroyNotify) download_free);
   quorum_client_call_async (sync->client, "GET", "/me/tasks", NULL, cancellable, download_listed, task);
 }

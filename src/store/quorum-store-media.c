@@ -231,10 +231,29 @@ quorum_store_get_file (QuorumStore  *store,
                        GError      **error)
 {
   g_autofree char *what = g_strdup_printf ("no file %" G_GINT64_FORMAT, file_id);
+  JsonObject *file = file_object (_quorum_store_row (store, what, error,
+                                                     "SELECT " FILE_COLUMNS ", existing_json FROM files WHERE id = ?",
+                                                     "i", file_id));
+  JsonObject *video;
 
-  return file_object (_quorum_store_row (store, what, error,
-                                         "SELECT " FILE_COLUMNS ", existing_json FROM files WHERE id = ?",
-                                         "i", file_id));
+  /* A prepared video's download sizes, for a client to say before it
+   * fetches them (one file's view only: no stat per row of a list). */
+  if (file != NULL && json_object_has_member (file, "video") &&
+      g_strcmp0 (json_object_get_string_member ((video = json_object_get_object_member (file, "video")), "state"),
+                 "ready") == 0)
+    {
+      const char *sha256 = json_object_get_string_member (file, "sha256");
+      g_autofree char *proxy = quorum_store_proxy_path (store, sha256);
+      g_autofree char *frames = quorum_store_frames_path (store, sha256);
+      GStatBuf proxy_stat, frames_stat;
+
+      if (g_stat (proxy, &proxy_stat) == 0 && g_stat (frames, &frames_stat) == 0)
+        {
+          json_object_set_int_member (video, "proxy_size", proxy_stat.st_size);
+          json_object_set_int_member (video, "frames_size", frames_stat.st_size);
+        }
+    }
+  return file;
 }
 
 JsonNode *

@@ -17,7 +17,9 @@
 #include "client-test-util.h"
 #include "quorum-error.h"
 #include "quorum-sync.h"
+#include "quorum-video.h"
 #include "quorum-wire.h"
+#include "video-clip.h"
 
 /* Two small valid PNGs (32×24), different content. */
 static const guint8 png_a[] =
@@ -281,7 +283,22 @@ typedef struct {
   guint     last_done;
   guint     last_total;
   guint     reports;
+  gint64    sized;      /* bytes said before the media, or -1 */
+  guint     sized_at;   /* the steps done then */
 } Download;
+
+static void
+download_sized (QuorumSync *sync,
+                gint64      job_id,
+                guint64     bytes,
+                gpointer    user_data)
+{
+  Download *download = user_data;
+
+  g_assert_cmpint (download->sized, ==, -1);
+  download->sized = bytes;
+  download->sized_at = download->last_done;
+}
 
 static gboolean
 download_done (gpointer data)
@@ -319,9 +336,14 @@ download_job (QuorumSync *sync,
               gint64      job_id,
               Download   *download)
 {
+  gulong handler;
+
   memset (download, 0, sizeof *download);
+  download->sized = -1;
+  handler = g_signal_connect (sync, "download-sized", G_CALLBACK (download_sized), download);
   quorum_sync_download_job_async (sync, job_id, download_progress, download, NULL, downloaded, download);
   g_assert_true (wait_until (download_done, download, 30));
+  g_signal_handler_disconnect (sync, handler);
   g_assert_no_error (download->error);
   g_assert_true (download->ok);
 }
@@ -1736,6 +1758,9 @@ test_sync_download (void)
   g_assert_cmpuint (download.last_total, ==, 2);
   g_assert_cmpuint (download.last_done, ==, 2);
   g_assert_cmpuint (download.reports, ==, 3);
+  /* Its size said after the view and before the file. */
+  g_assert_cmpint (download.sized, ==, sizeof png_b - 1);
+  g_assert_cmpuint (download.sized_at, ==, 1);
 
   tasks = quorum_cache_list_tasks (cache, server->jobs[1], &error);
   g_assert_no_error (error);
@@ -1772,6 +1797,132 @@ test_sync_download (void)
   g_assert_cmpuint (quorum_sync_get_pending (sync), ==, 1);
 }
 
+/* ---- a video job for offline ---------------------------------------------- */
+
+#define VIDEO_FRAMES 30
+
+typedef struct {
+  gint shown;
+} Shown;
+
+static void
+frame_shown (guint    frame,
+             GBytes  *pixels,
+             int      stride,
+             gpointer user_data)
+{
+  Shown *shown = user_data;
+
+  shown->shown = clip_read_number (g_bytes_get_data (pixels, NULL), 128, 96, stride);
+}
+
+static gint64
+file_size (const char *path)
+{
+  GStatBuf buf;
+
+  g_assert_cmpint (g_stat (path, &buf), ==, 0);
+  return buf.st_size;
+}
+
+static gboolean
+video_ready (gpointer user_data)
+{
+  gpointer *args = user_data;
+  g_autofree char *path = g_strdup_printf ("/files/%" G_GINT64_FORMAT, *(gint64 *) args[1]);
+  g_autoptr(JsonNode) file = call (args[0], "GET", path, NULL);
+  JsonObject *video = json_object_get_object_member (json_node_get_object (file), "video");
+
+  g_assert_cmpstr (json_object_get_string_member (video, "state"), !=, "failed");
+  return g_strcmp0 (json_object_get_string_member (video, "state"), "ready") == 0;
+}
+
+/* Download for Offline of a video job fetches the prepared proxy and frame
+ * index (not the original) into the media folder; with the server stopped,
+ * frame N of them decodes to the picture of frame N. */
+static void
+test_sync_download_video (void)
+{
+  g_autoptr(Server) server = NULL;
+  g_autoptr(QuorumCache) cache = NULL;
+  g_autoptr(QuorumSync) sync = NULL;
+  g_autoptr(QuorumClient) ann = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) file = NULL;
+  g_autoptr(JsonNode) task = NULL;
+  g_autoptr(GBytes) index_bytes = NULL;
+  g_autoptr(QuorumVideoIndex) index = NULL;
+  g_autoptr(QuorumVideoDecoder) decoder = NULL;
+  g_autofree char *clip = NULL;
+  g_autofree char *job = NULL;
+  g_autofree char *launch = NULL;
+  g_autofree char *next = NULL;
+  g_autofree char *proxy_path = NULL;
+  g_autofree char *index_path = NULL;
+  g_autofree char *index_text = NULL;
+  gsize index_length = 0;
+  gpointer ready_args[2];
+  gint64 file_id;
+  gint64 job_id;
+  Download download;
+  static const guint frames[] = { 0, 13, VIDEO_FRAMES - 1, 7 };
+
+  if (!clip_can_make (CLIP_VP9_WEBM))
+    {
+      g_test_skip ("GStreamer here cannot make a VP9 clip");
+      return;
+    }
+  server = server_new ();
+  clip = g_build_filename (server->work_dir, "numbers.webm", NULL);
+  g_assert_true (clip_make (CLIP_VP9_WEBM, clip, 128, 96, 30, VIDEO_FRAMES, NULL, &error));
+  g_assert_no_error (error);
+  file = quorum_client_upload_sync (server->admin, 1, clip, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  file_id = json_object_get_int_member (json_node_get_object (file), "id");
+  ready_args[0] = server->admin;
+  ready_args[1] = &file_id;
+  g_assert_true (wait_until (video_ready, ready_args, 60));
+
+  job = g_strdup_printf ("{\"settings\": {\"name\": \"Clips\", \"passes_per_file\": 1, \"review_frequency\": 0},"
+                         " \"files\": [%" G_GINT64_FORMAT "]}", file_id);
+  job_id = call_id (server->admin, "POST", "/projects/1/jobs", job);
+  launch = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/launch", job_id);
+  json_node_unref (call (server->admin, "POST", launch, NULL));
+  ann = client_for (server, "ann", ANN_PASSWORD);
+  next = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", job_id);
+  task = call (ann, "POST", next, NULL);
+
+  sync = sync_for (server, &cache);
+  download_job (sync, job_id, &download);
+  g_assert_cmpuint (download.last_total, ==, 2);
+  g_assert_cmpuint (download.last_done, ==, 2);
+
+  /* The proxy and the index, beside (not instead of) the media entries. */
+  server_stop (server);
+  g_assert_null (quorum_cache_lookup_media (cache, file_id));
+  quorum_cache_get_video_paths (cache, file_id, &proxy_path, &index_path);
+  g_assert_true (g_file_test (proxy_path, G_FILE_TEST_IS_REGULAR));
+  g_file_get_contents (index_path, &index_text, &index_length, &error);
+  g_assert_no_error (error);
+  /* The size said before it started was the proxy's and the index's. */
+  g_assert_cmpuint (download.sized_at, ==, 1);
+  g_assert_cmpint (download.sized, ==, file_size (proxy_path) + (gint64) index_length);
+  index_bytes = g_bytes_new_take (g_steal_pointer (&index_text), index_length);
+  index = quorum_video_index_new_from_bytes (index_bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (quorum_video_index_get_n_frames (index), ==, VIDEO_FRAMES);
+  decoder = quorum_video_decoder_new (proxy_path, index, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (frames); i++)
+    {
+      Shown shown = { -1 };
+
+      g_assert_true (quorum_video_decoder_decode (decoder, frames[i], frame_shown, &shown, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (shown.shown, ==, frames[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1793,6 +1944,7 @@ main (int   argc,
   g_test_add_func ("/client/cache/local-instances", test_cache_local_instances);
   g_test_add_func ("/client/cache/media", test_cache_media);
   g_test_add_func ("/client/sync/offline", test_sync_offline);
+  g_test_add_func ("/client/sync/download-video", test_sync_download_video);
   g_test_add_func ("/client/sync/retry-timer", test_sync_retry_timer);
   g_test_add_func ("/client/sync/network-changed", test_sync_network_changed);
   g_test_add_func ("/client/sync/hung-server", test_sync_hung_server);
