@@ -217,6 +217,9 @@ test_review_and_draw_queues (void)
   g_assert_nonnull (find_button (GTK_WIDGET (child ("tasks")), "Draw (1)"));
   g_assert_null (find_button (GTK_WIDGET (child ("tasks")), "Consensus"));
   g_assert_nonnull (find_button (GTK_WIDGET (child ("tasks")), "Start"));
+  /* The task list floats at this width: shown, it holds the row. */
+  adw_flap_set_reveal_flap (app_test_child (server.real.window, "task_flap"), TRUE);
+  app_test_iterate (500);
   app_test_screenshot (GTK_WINDOW (server.real.window), "queue-row.png");
 
   /* Review gives a review of ann's first file, though a draw waits too. */
