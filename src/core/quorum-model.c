@@ -162,6 +162,7 @@ quorum_instance_new (const char *id,
   instance->id = g_strdup (id);
   instance->label = g_strdup (label);
   instance->kind = kind;
+  instance->keyframe = TRUE;
   instance->attributes = json_object_new ();
   return instance;
 }
@@ -178,6 +179,9 @@ quorum_instance_copy (const QuorumInstance *instance)
   copy->attributes = json_object_ref (instance->attributes);
   copy->frame = instance->frame;
   copy->track_id = g_strdup (instance->track_id);
+  copy->keyframe = instance->keyframe;
+  copy->outside = instance->outside;
+  copy->occluded = instance->occluded;
   copy->author = g_strdup (instance->author);
   copy->copied_from = g_strdup (instance->copied_from);
   return copy;

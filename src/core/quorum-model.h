@@ -90,6 +90,11 @@ const QuorumLabel *quorum_label_schema_find (const QuorumLabelSchema *schema,
  * @attributes: never %NULL; values are JSON booleans, strings or arrays of
  *   strings. Treated as immutable: to change one, replace the whole object.
  * @track_id: (nullable): the same object across video frames
+ * @keyframe: drawn or edited by a person (TRUE, the default), or proposed by a
+ *   tracker or interpolated (FALSE; only with a track_id)
+ * @outside: the track is not in view from this frame to its next stored one
+ *   (only with a track_id)
+ * @occluded: the object is hidden behind another on this frame
  * @author: (nullable): who drew it
  * @copied_from: (nullable): the id of the instance this one was copied from
  *
@@ -106,6 +111,9 @@ typedef struct {
   JsonObject  *attributes;
   guint        frame;
   char        *track_id;
+  gboolean     keyframe;
+  gboolean     outside;
+  gboolean     occluded;
   char        *author;
   char        *copied_from;
 } QuorumInstance;

@@ -388,6 +388,7 @@ pull_instance (QuorumJsonReader        *reader,
   instance->id = g_steal_pointer (&id);
   instance->label = g_steal_pointer (&label_name);
   instance->kind = kind;
+  instance->keyframe = TRUE;
   instance->n_points = points->len;
   instance->points = points->len > 0 ? g_memdup2 (points->data, points->len * sizeof (QuorumPoint))
                                      : NULL;
