@@ -213,7 +213,14 @@ _quorum_canvas_drag_end (QuorumCanvas *self,
         const QuorumInstance *now = quorum_canvas_get_selected_instance (self);
 
         if (now != NULL && self->drag_moved && !instances_equal (now, self->drag_original))
-          _quorum_canvas_record (self, _quorum_canvas_command_new (self->selected, self->drag_original, now));
+          {
+            Command *command = _quorum_canvas_command_new (self->selected, self->drag_original, now);
+
+            /* The command made it a keyframe: so is what is shown. */
+            if (command->after->keyframe != now->keyframe)
+              quorum_overlay_replace (self->overlay, self->selected, quorum_instance_copy (command->after));
+            _quorum_canvas_record (self, command);
+          }
       }
       break;
 
@@ -325,6 +332,10 @@ _quorum_canvas_key_pressed (QuorumCanvas    *self,
     case GDK_KEY_Escape:
       if (self->draft->len > 0 || self->drag == DRAG_BOX)
         _quorum_canvas_cancel_draft (self);
+      else if (self->selected < 0 && self->layer_selected < 0)
+        /* Nothing to deselect, said anyway: on a video it ends "the
+         * track drawing continues" (QuorumTrackEditor). */
+        _quorum_canvas_emit (self, SELECTION_CHANGED);
       else
         quorum_canvas_select (self, -1);
       return TRUE;

@@ -158,6 +158,13 @@ _quorum_canvas_command_new (guint                 position,
   command->position = position;
   command->before = before ? quorum_instance_copy (before) : NULL;
   command->after = after ? quorum_instance_copy (after) : NULL;
+  /* An edited frame of a video track is a keyframe from now on
+   * (docs/video-annotation.md). */
+  if (command->before != NULL && command->after != NULL && command->after->track_id != NULL)
+    {
+      command->after->keyframe = TRUE;
+      command->after->outside = FALSE;
+    }
   return command;
 }
 

@@ -346,7 +346,18 @@ draw_shape (cairo_t                  *cr,
         cairo_fill_preserve (cr);
     }
   cairo_set_source_rgb (cr, red, green, blue);
-  cairo_stroke (cr);
+  /* A video frame that no one drew (interpolated or a tracker's proposal)
+   * is dashed: editing it makes it a keyframe. */
+  if (!instance->keyframe)
+    {
+      static const double dashes[] = { 6, 4 };
+
+      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
+  else
+    cairo_stroke (cr);
 }
 
 static void
@@ -368,11 +379,13 @@ draw_items (cairo_t                  *cr,
     {
       const Item *item = items[i];
 
+      /* The raster draws solid outlines only. */
       if (raster != NULL)
         {
-          if (!raster_owns)
+          if (!raster_owns && item->instance->keyframe)
             cairo_surface_flush (cairo_get_target (cr));
-          if (_quorum_raster_draw (raster, view, item->instance, &item->bounds, item->rgb, style))
+          if (item->instance->keyframe &&
+              _quorum_raster_draw (raster, view, item->instance, &item->bounds, item->rgb, style))
             {
               raster_owns = TRUE;
               continue;

@@ -10,8 +10,6 @@
 #include "quorum-error.h"
 #include "quorum-video-task.h"
 
-#define FRAME_LAYER "video-frame"
-
 struct _QuorumVideoTask
 {
   GObject            parent_instance;
@@ -21,12 +19,14 @@ struct _QuorumVideoTask
   QuorumVideoSource *source;
   gulong             texture_handler;
   gulong             frame_handler;
-  GPtrArray         *instances;     /* of QuorumInstance */
+  QuorumTrackEditor *editor;        /* the task's instances, frame by frame */
   double             progress;
   guint              generation;    /* bumped by each open and close */
 };
 
 G_DEFINE_FINAL_TYPE (QuorumVideoTask, quorum_video_task, G_TYPE_OBJECT)
+
+static void update_marks (QuorumVideoTask *self);
 
 enum {
   PROP_0,
@@ -44,6 +44,8 @@ quorum_video_task_new (QuorumCanvas   *canvas,
 
   self->canvas = canvas;
   self->timeline = timeline;
+  self->editor = quorum_track_editor_new (canvas);
+  g_signal_connect_swapped (self->editor, "changed", G_CALLBACK (update_marks), self);
   return self;
 }
 
@@ -196,23 +198,22 @@ quorum_video_task_download_finish (GAsyncResult  *result,
 
 /* ---- open --------------------------------------------------------------- */
 
+/* The timeline marks the frames that store an instance (keyframes). */
+static void
+update_marks (QuorumVideoTask *self)
+{
+  g_autoptr(GArray) frames = quorum_track_editor_get_marks (self->editor);
+
+  if (self->source != NULL)
+    quorum_timeline_set_marks (self->timeline, (const guint *) (gpointer) frames->data, frames->len);
+}
+
 static void
 show_frame_instances (QuorumVideoTask *self)
 {
-  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
-  guint frame;
-
   if (self->source == NULL || self->canvas == NULL)
     return;
-  frame = quorum_video_source_get_frame (self->source);
-  for (guint i = 0; self->instances != NULL && i < self->instances->len; i++)
-    {
-      QuorumInstance *instance = g_ptr_array_index (self->instances, i);
-
-      if (instance->frame == frame)
-        g_ptr_array_add (shown, instance);
-    }
-  quorum_canvas_set_layer (self->canvas, FRAME_LAYER, shown, NULL);
+  quorum_track_editor_set_frame (self->editor, quorum_video_source_get_frame (self->source));
 }
 
 static void
@@ -248,7 +249,7 @@ set_source (QuorumVideoTask   *self,
     {
       on_texture (self);
       show_frame_instances (self);
-      quorum_video_task_set_instances (self, self->instances);
+      update_marks (self);
     }
 }
 
@@ -365,19 +366,25 @@ void
 quorum_video_task_set_instances (QuorumVideoTask *self,
                                  GPtrArray       *instances)
 {
-  g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (guint));
-
   g_return_if_fail (QUORUM_IS_VIDEO_TASK (self));
-  if (instances != self->instances)
-    {
-      g_clear_pointer (&self->instances, g_ptr_array_unref);
-      self->instances = instances != NULL ? g_ptr_array_ref (instances) : NULL;
-    }
-  for (guint i = 0; self->instances != NULL && i < self->instances->len; i++)
-    g_array_append_val (frames, ((QuorumInstance *) g_ptr_array_index (self->instances, i))->frame);
   if (self->source != NULL)
-    quorum_timeline_set_marks (self->timeline, (const guint *) (gpointer) frames->data, frames->len);
-  show_frame_instances (self);
+    quorum_track_editor_set_frame (self->editor, quorum_video_source_get_frame (self->source));
+  quorum_track_editor_set_instances (self->editor, instances,
+                                     self->source != NULL ? quorum_video_source_get_n_frames (self->source) : 0);
+}
+
+QuorumTrackEditor *
+quorum_video_task_get_editor (QuorumVideoTask *self)
+{
+  g_return_val_if_fail (QUORUM_IS_VIDEO_TASK (self), NULL);
+  return self->editor;
+}
+
+gboolean
+quorum_video_task_is_open (QuorumVideoTask *self)
+{
+  g_return_val_if_fail (QUORUM_IS_VIDEO_TASK (self), FALSE);
+  return self->source != NULL;
 }
 
 void
@@ -408,8 +415,8 @@ quorum_video_task_close (QuorumVideoTask *self)
 {
   g_return_if_fail (QUORUM_IS_VIDEO_TASK (self));
   self->generation++;
-  g_clear_pointer (&self->instances, g_ptr_array_unref);
   set_source (self, NULL);
+  quorum_track_editor_set_instances (self->editor, NULL, 0);
   set_progress (self, -1);
 }
 
@@ -438,7 +445,9 @@ quorum_video_task_dispose (GObject *object)
 
   if (self->timeline != NULL)
     set_source (self, NULL);
-  g_clear_pointer (&self->instances, g_ptr_array_unref);
+  if (self->editor != NULL)
+    g_signal_handlers_disconnect_by_data (self->editor, self);
+  g_clear_object (&self->editor);
   self->timeline = NULL;
   self->canvas = NULL;
   G_OBJECT_CLASS (quorum_video_task_parent_class)->dispose (object);

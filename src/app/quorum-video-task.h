@@ -7,6 +7,7 @@
 #include "quorum-canvas.h"
 #include "quorum-client.h"
 #include "quorum-timeline.h"
+#include "quorum-track-editor.h"
 #include "quorum-video-source.h"
 
 G_BEGIN_DECLS
@@ -59,10 +60,13 @@ void               quorum_video_task_download_async  (QuorumCache         *cache
 gboolean           quorum_video_task_download_finish (GAsyncResult        *result,
                                                       GError             **error);
 
-/* The task's instances (of QuorumInstance): each frame shows its own, the
- * timeline marks the frames that hold any. */
+/* The task's instances (of QuorumInstance), edited frame by frame by the
+ * task's #QuorumTrackEditor; the timeline marks the frames that store any. */
 void               quorum_video_task_set_instances (QuorumVideoTask     *self,
                                                     GPtrArray           *instances);
+QuorumTrackEditor *quorum_video_task_get_editor    (QuorumVideoTask     *self);
+/* Whether a video is open (its frames on the canvas). */
+gboolean           quorum_video_task_is_open       (QuorumVideoTask     *self);
 /* The video-frame-cache preference changed: the open video keeps to it. */
 void               quorum_video_task_set_frame_cache_limit (QuorumVideoTask *self,
                                                     guint64              limit);

@@ -144,6 +144,7 @@ _quorum_window_close_task (QuorumWindow *self)
   self->loading = TRUE;
   quorum_canvas_set_instances (self->canvas, NULL);
   quorum_video_task_close (self->video_task);
+  gtk_widget_set_visible (GTK_WIDGET (self->track_list), FALSE);
   quorum_canvas_clear_layers (self->canvas);
   quorum_canvas_set_image (self->canvas, NULL);
   self->loading = FALSE;
@@ -326,6 +327,8 @@ show_opened_task (Opening *opening)
   self->loading = TRUE;
   /* The label list gives the canvas the labels' colours. */
   quorum_label_list_set_schema (self->label_list, self->schema);
+  quorum_track_list_set_schema (self->track_list, self->schema);
+  gtk_widget_set_visible (GTK_WIDGET (self->track_list), opening->video);
   quorum_attribute_editor_set_schema (self->attribute_editor, self->schema);
   /* A video's frames reach the canvas by themselves (QuorumVideoTask). */
   if (opening->loader != NULL)
@@ -334,14 +337,12 @@ show_opened_task (Opening *opening)
                               quorum_image_loader_get_width (opening->loader),
                               quorum_image_loader_get_height (opening->loader));
   opening->shown = TRUE;
+  /* A video's instances are edited frame by frame: its track editor gives
+   * the canvas each frame's. */
   if (opening->video)
-    {
-      /* Each frame shows its own instances, read-only until video
-       * annotation comes: the canvas's list (what is saved) stays empty. */
-      quorum_video_task_set_instances (self->video_task, instances);
-      g_clear_pointer (&instances, g_ptr_array_unref);
-    }
-  quorum_canvas_set_instances (self->canvas, instances);
+    quorum_video_task_set_instances (self->video_task, instances);
+  else
+    quorum_canvas_set_instances (self->canvas, instances);
   /* After the instances: the list is rebuilt from the canvas's instances
    * here, as setting them is not an edit and emits no instances-changed. */
   quorum_instance_list_set_schema (self->instance_list, self->schema);
@@ -373,8 +374,6 @@ show_opened_task (Opening *opening)
   gtk_stack_set_visible_child_name (self->canvas_stack, "canvas");
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
   show_review (self, view);
-  if (opening->video)
-    quorum_canvas_set_editable (self->canvas, FALSE);
   _quorum_window_update_actions (self);
   _quorum_window_time_first_task (self);
 }

@@ -14,6 +14,7 @@
 #include "quorum-sync-indicator.h"
 #include "quorum-task-list.h"
 #include "quorum-timeline.h"
+#include "quorum-track-list.h"
 #include "quorum-video-task.h"
 #include "quorum-window.h"
 
@@ -50,6 +51,9 @@ struct _QuorumWindow
   QuorumLabelList      *label_list;
   QuorumInstanceList   *instance_list;
   QuorumAttributeEditor *attribute_editor;
+  QuorumTrackList      *track_list;
+  AdwToast             *track_toast;       /* weak: the last track edit's Undo */
+  GPtrArray            *track_undo;        /* what that Undo gives back */
   QuorumReviewPanel    *review_panel;
   GtkWidget            *decision_bar;
   AdwViewSwitcher      *side_switcher;

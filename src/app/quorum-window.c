@@ -509,7 +509,29 @@ _quorum_window_take_next_task (QuorumWindow *self,
   _quorum_window_take_next_task_of_kind (self, job_id, NULL);
 }
 
+QuorumVideoTask *
+quorum_window_get_video_task (QuorumWindow *self)
+{
+  g_return_val_if_fail (QUORUM_IS_WINDOW (self), NULL);
+  return self->video_task;
+}
+
 /* ---- editing: every change is saved locally at once ----------------------------- */
+
+/* What the task stores: the canvas's instances, or for a video every
+ * frame's, with the canvas's edits of this frame folded in first. */
+static GPtrArray *
+task_instances (QuorumWindow *self)
+{
+  if (quorum_video_task_is_open (self->video_task))
+    {
+      QuorumTrackEditor *editor = quorum_video_task_get_editor (self->video_task);
+
+      quorum_track_editor_commit (editor);
+      return quorum_track_editor_get_instances (editor);
+    }
+  return quorum_canvas_get_instances (self->canvas);
+}
 
 static void
 on_instances_changed (QuorumWindow *self)
@@ -522,7 +544,7 @@ on_instances_changed (QuorumWindow *self)
 
   if (self->loading || self->task_id == 0 || self->session == NULL)
     return;
-  instances = quorum_canvas_get_instances (self->canvas);
+  instances = task_instances (self);
   node = quorum_wire_write_instances (instances);
   text = quorum_wire_to_string (node, FALSE);
   /* The durability point: committed to disk before the next stroke; the
@@ -537,6 +559,51 @@ on_instances_changed (QuorumWindow *self)
   item = quorum_task_list_find_task (self->tasks, self->task_id);
   if (item != NULL && g_strcmp0 (quorum_task_item_get_state (item), "assigned") == 0)
     quorum_task_item_set_state (item, "in_progress");
+}
+
+static void
+on_frame_shown (QuorumWindow *self)
+{
+  if (!self->loading)
+    quorum_instance_list_set_schema (self->instance_list, self->schema);
+}
+
+/* A track-wide edit (split, end, merge, delete) of a video: said with Undo,
+ * and saved like any edit. */
+static void
+on_track_undo (QuorumWindow *self)
+{
+  g_autoptr(GPtrArray) before = g_steal_pointer (&self->track_undo);
+
+  if (before != NULL && quorum_video_task_is_open (self->video_task))
+    {
+      quorum_track_editor_restore (quorum_video_task_get_editor (self->video_task), before);
+      on_instances_changed (self);
+    }
+}
+
+static void
+on_track_undoable (QuorumWindow *self,
+                   const char   *message,
+                   GPtrArray    *before)
+{
+  AdwToast *toast;
+
+  if (before == NULL)
+    {
+      _quorum_window_show_toast (self, message);
+      return;
+    }
+  on_instances_changed (self);
+  if (self->track_toast != NULL)
+    adw_toast_dismiss (self->track_toast);
+  g_clear_pointer (&self->track_undo, g_ptr_array_unref);
+  self->track_undo = g_ptr_array_ref (before);
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_track_undo), self, G_CONNECT_SWAPPED);
+  g_set_weak_pointer (&self->track_toast, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /* ---- submitting ------------------------------------------------------------------ */
@@ -580,18 +647,22 @@ _quorum_window_submit (QuorumWindow *self)
       refuse_submit (self, _("The project’s labels are not known on this computer. Open the task once while online."));
       return;
     }
-  /* An empty task, or instances without a label, ask first. */
-  if (quorum_instance_list_ask_before_submit (self->instance_list))
+  /* An empty task, or instances without a label, ask first (a video
+   * with tracks is not empty when this frame is). */
+  if (!(quorum_video_task_is_open (self->video_task) &&
+        quorum_track_index_get_n_tracks (quorum_track_editor_get_index (quorum_video_task_get_editor (self->video_task))) > 0) &&
+      quorum_instance_list_ask_before_submit (self->instance_list))
     return;
   /* The core's validation, as the server will check it. */
-  instances = quorum_canvas_get_instances (self->canvas);
+  instances = task_instances (self);
   node = quorum_wire_write_instances (instances);
   checked = quorum_wire_read_instances (node, self->schema, "instances", &error);
   if (checked == NULL)
     {
       int position = error_position (error->message);
 
-      if (position >= 0)
+      /* A video's positions are in every frame's set, not the canvas's. */
+      if (position >= 0 && !quorum_video_task_is_open (self->video_task))
         quorum_canvas_select (self->canvas, position);
       refuse_submit (self, error->message);
       return;
@@ -1008,6 +1079,10 @@ quorum_window_dispose (GObject *object)
       quorum_session_set_watching (self->session, FALSE);
     }
   g_clear_object (&self->session);
+  if (self->track_list != NULL)
+    quorum_track_list_set_task (self->track_list, NULL, NULL);
+  g_clear_weak_pointer (&self->track_toast);
+  g_clear_pointer (&self->track_undo, g_ptr_array_unref);
   g_clear_object (&self->video_task);
   gtk_widget_dispose_template (GTK_WIDGET (object), QUORUM_TYPE_WINDOW);
   g_clear_object (&self->guide_images);
@@ -1056,6 +1131,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   g_type_ensure (QUORUM_TYPE_LABEL_LIST);
   g_type_ensure (QUORUM_TYPE_INSTANCE_LIST);
   g_type_ensure (QUORUM_TYPE_ATTRIBUTE_EDITOR);
+  g_type_ensure (QUORUM_TYPE_TRACK_LIST);
   g_type_ensure (QUORUM_TYPE_SYNC_INDICATOR);
   g_type_ensure (QUORUM_TYPE_REVIEW_PANEL);
   g_type_ensure (QUORUM_TYPE_SIGN_IN_PAGE);
@@ -1084,6 +1160,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, label_list);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, instance_list);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, attribute_editor);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, track_list);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, review_panel);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, decision_bar);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_switcher);
@@ -1166,6 +1243,11 @@ quorum_window_init (QuorumWindow *self)
 
   self->settings = g_settings_new (APP_ID);
   self->video_task = quorum_video_task_new (self->canvas, self->timeline);
+  quorum_track_list_set_task (self->track_list, self->video_task, self->canvas);
+  /* A frame's instances are not an edit: the list is rebuilt for them. */
+  g_signal_connect_object (quorum_video_task_get_editor (self->video_task), "frame-changed",
+                           G_CALLBACK (on_frame_shown), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->track_list, "undoable", G_CALLBACK (on_track_undoable), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::video-frame-cache", G_CALLBACK (on_video_frame_cache), self,
                            G_CONNECT_SWAPPED);
   gtk_window_set_default_size (GTK_WINDOW (self),

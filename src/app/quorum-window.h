@@ -7,6 +7,7 @@
 #include "quorum-credentials-window.h"
 #include "quorum-exam-catalogue.h"
 #include "quorum-session.h"
+#include "quorum-video-task.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,8 @@ void           quorum_window_open_task       (QuorumWindow      *self,
                                               gint64             task_id);
 /* The task shown on the canvas, 0 when none. */
 gint64         quorum_window_get_task        (QuorumWindow      *self);
+/* The open video task's frames and tracks (nothing open: no source). */
+QuorumVideoTask *quorum_window_get_video_task (QuorumWindow     *self);
 /* The exam catalogue (win.exams) and My Credentials (win.credentials)
  * while they are open, else NULL. */
 QuorumExamCatalogue     *quorum_window_get_exam_catalogue     (QuorumWindow *self);

@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "quorum-test"
+
+#include "config.h"
+
+#include <gst/gst.h>
+#include <gdk/x11/gdkx.h>
+
+#include "app-test-server.h"
+#include "quorum-canvas-private.h"
+#include "quorum-session.h"
+#include "quorum-track.h"
+#include "quorum-track-list.h"
+#include "quorum-video-source.h"
+#include "quorum-video-task.h"
+#include "quorum-wire.h"
+#include "video-clip.h"
+
+#define ROOT_PASSWORD "video-tracks-root-password"
+#define N_FRAMES 30
+
+/* Video annotation in the real window on a real server: a box drawn on
+ * frame 0 and on frame 10 is one track whose frames 1–9 are interpolated;
+ * editing frame 5 makes it a keyframe that frames 1–9 follow; the
+ * submitted task exports a box on each of the 11 frames. */
+
+static AppTestServer server;
+
+static gboolean
+work_shown (gpointer window)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (app_test_child (window, "stack")), "work") == 0;
+}
+
+static gboolean
+video_ready (gpointer data)
+{
+  gint64 file = *(gint64 *) data;
+  g_autoptr(JsonNode) node = app_test_callf (server.admin, "GET", NULL, "/files/%" G_GINT64_FORMAT, file);
+  JsonObject *video = json_object_get_object_member (json_node_get_object (node), "video");
+
+  g_assert_nonnull (video);
+  g_assert_cmpstr (json_object_get_string_member (video, "state"), !=, "failed");
+  if (g_str_equal (json_object_get_string_member (video, "state"), "ready"))
+    return TRUE;
+  g_usleep (50000);
+  return FALSE;
+}
+
+static QuorumCanvas *
+canvas (void)
+{
+  return app_test_child (server.window, "canvas");
+}
+
+static QuorumVideoTask *
+video_task (void)
+{
+  return quorum_window_get_video_task (server.window);
+}
+
+static QuorumTrackEditor *
+editor (void)
+{
+  return quorum_video_task_get_editor (video_task ());
+}
+
+static gboolean
+frame_shown (gpointer data)
+{
+  QuorumVideoSource *source = quorum_video_task_get_source (video_task ());
+
+  return source != NULL && quorum_video_source_get_frame (source) == GPOINTER_TO_UINT (data) &&
+         quorum_track_editor_get_frame (editor ()) == GPOINTER_TO_UINT (data) &&
+         quorum_video_source_get_texture (source) != NULL &&
+         quorum_canvas_get_image (canvas ()) == quorum_video_source_get_texture (source);
+}
+
+static void
+press (const char *keys)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (
+                                                   gtk_native_get_surface (GTK_NATIVE (server.window))));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) split = g_strsplit (keys, " ", -1);
+  g_auto(GStrv) argv = NULL;
+  int status;
+
+  g_strv_builder_add_many (builder, "xdotool", "windowfocus", "--sync", xid, "key", "--delay", "30", NULL);
+  g_strv_builder_addv (builder, (const char **) split);
+  argv = g_strv_builder_end (builder);
+  g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+go_to (const char *keys,
+       guint       frame)
+{
+  press (keys);
+  app_test_iterate (100);
+  g_assert_true (app_test_wait_until (frame_shown, GUINT_TO_POINTER (frame)));
+}
+
+/* A drag on the canvas from one image point to another. */
+static void
+drag (double x0,
+      double y0,
+      double x1,
+      double y1)
+{
+  double wx0, wy0, wx1, wy1;
+
+  quorum_canvas_image_to_widget (canvas (), x0, y0, &wx0, &wy0);
+  quorum_canvas_image_to_widget (canvas (), x1, y1, &wx1, &wy1);
+  g_assert_true (_quorum_canvas_drag_begin (canvas (), GDK_BUTTON_PRIMARY, 0, wx0, wy0));
+  _quorum_canvas_drag_update (canvas (), (wx0 + wx1) / 2, (wy0 + wy1) / 2);
+  _quorum_canvas_drag_update (canvas (), wx1, wy1);
+  _quorum_canvas_drag_end (canvas (), wx1, wy1);
+  app_test_iterate (50);
+}
+
+/* The box the canvas shows on this frame, normalised. */
+static const QuorumInstance *
+shown_box (QuorumRect *rect)
+{
+  const QuorumInstance *instance;
+
+  g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, 1);
+  instance = quorum_canvas_get_instance (canvas (), 0);
+  g_assert_cmpint (instance->kind, ==, QUORUM_KIND_BOX);
+  quorum_instance_bounds (instance, rect);
+  return instance;
+}
+
+static void
+assert_box (const QuorumRect *rect,
+            double            x0,
+            double            y0,
+            double            x1,
+            double            y1)
+{
+  /* A drag lands within a pixel of where it was aimed (widget rounding). */
+  g_assert_cmpfloat_with_epsilon (rect->x0, x0, 1.0);
+  g_assert_cmpfloat_with_epsilon (rect->y0, y0, 1.0);
+  g_assert_cmpfloat_with_epsilon (rect->x1, x1, 1.0);
+  g_assert_cmpfloat_with_epsilon (rect->y1, y1, 1.0);
+}
+
+static double
+lerp (double a,
+      double b,
+      double t)
+{
+  return a + (b - a) * t;
+}
+
+static gboolean
+task_submitted (gpointer data)
+{
+  g_autoptr(JsonNode) task = app_test_callf (server.admin, "GET", NULL, "/tasks/%" G_GINT64_FORMAT,
+                                             *(gint64 *) data);
+  const char *state = json_object_get_string_member (json_node_get_object (task), "state");
+
+  if (g_strcmp0 (state, "submitted") == 0 || g_strcmp0 (state, "completed") == 0 ||
+      g_strcmp0 (state, "accepted") == 0)
+    return TRUE;
+  g_usleep (50000);
+  return FALSE;
+}
+
+static void
+test_draw_interpolate_submit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) file = NULL;
+  g_autoptr(JsonNode) task = NULL;
+  g_autoptr(JsonNode) saved = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) expanded = NULL;
+  g_autofree char *clip = NULL;
+  const QuorumInstance *instance;
+  QuorumRect first, last, middle, edited;
+  gint64 file_id, job, task_id;
+  guint boxes = 0;
+
+  if (g_find_program_in_path ("xdotool") == NULL)
+    {
+      if (g_getenv ("CI") != NULL)
+        g_error ("xdotool is not installed (build-aux/install-deps installs it)");
+      g_test_skip ("xdotool is not installed");
+      return;
+    }
+  app_test_server_make_home (&server, "quorum-test-video-tracks-XXXXXX");
+  app_test_server_start (&server, ROOT_PASSWORD);
+  json_node_unref (app_test_call (server.admin, "POST", "/projects", "{\"name\": \"Videos\"}"));
+  json_node_unref (app_test_call (server.admin, "PUT", "/projects/1/labels",
+                                  "{\"labels\": [{\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\","
+                                  " \"attributes\": []}]}"));
+  clip = g_build_filename (server.home, "clip.webm", NULL);
+  g_assert_true (clip_make (CLIP_VP9_WEBM, clip, 640, 360, 30, N_FRAMES, NULL, &error));
+  g_assert_no_error (error);
+  file = quorum_client_upload_sync (server.admin, 1, clip, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  file_id = json_object_get_int_member (json_node_get_object (file), "id");
+  {
+    gint64 end = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+    while (!video_ready (&file_id))
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+  }
+  job = app_test_call_id (server.admin, "POST", "/projects/1/jobs",
+                          g_strdup_printf ("{\"settings\": {\"name\": \"Video\", \"passes_per_file\": 1,"
+                                           " \"review_frequency\": 0}, \"files\": [%" G_GINT64_FORMAT "]}", file_id));
+  json_node_unref (app_test_callf (server.admin, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/launch", job));
+  task = app_test_callf (server.admin, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/next", job);
+  task_id = json_object_get_int_member (json_node_get_object (task), "id");
+
+  app_test_server_open_window (&server, 1280, 900);
+  gtk_editable_set_text (app_test_child (server.window, "server_row"), server.address);
+  gtk_editable_set_text (app_test_child (server.window, "user_row"), "root");
+  gtk_editable_set_text (app_test_child (server.window, "password_row"), ROOT_PASSWORD);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.sign-in", NULL));
+  g_assert_true (app_test_wait_until (work_shown, server.window));
+  quorum_window_open_task (server.window, task_id);
+  g_assert_true (app_test_wait_until (frame_shown, GUINT_TO_POINTER (0)));
+  g_assert_true (gtk_widget_get_visible (app_test_child (server.window, "track_list")));
+  g_assert_true (quorum_canvas_get_editable (canvas ()));
+
+  /* Frame 0: a box starts a track. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.tool", "s", "box"));
+  quorum_canvas_set_current_label (canvas (), "car");
+  drag (100, 100, 200, 180);
+  shown_box (&first);
+  assert_box (&first, 100, 100, 200, 180);
+  g_assert_cmpuint (quorum_track_index_get_n_tracks (quorum_track_editor_get_index (editor ())), ==, 1);
+  g_assert_cmpuint (quorum_track_list_get_n_rows (app_test_child (server.window, "track_list")), ==, 1);
+
+  /* Frame 10: the track is not there yet; a box drawn continues it. */
+  go_to ("shift+Right", 10);
+  g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, 0);
+  drag (300, 200, 400, 280);
+  shown_box (&last);
+  assert_box (&last, 300, 200, 400, 280);
+  g_assert_cmpuint (quorum_track_index_get_n_tracks (quorum_track_editor_get_index (editor ())), ==, 1);
+  g_assert_cmpuint (quorum_track_index_get_track (quorum_track_editor_get_index (editor ()), 0)->n_keyframes,
+                    ==, 2);
+
+  /* Frame 5: halfway, interpolated (not a keyframe). */
+  go_to ("Left Left Left Left Left", 5);
+  instance = shown_box (&middle);
+  g_assert_false (instance->keyframe);
+  assert_box (&middle, lerp (first.x0, last.x0, 0.5), lerp (first.y0, last.y0, 0.5),
+              lerp (first.x1, last.x1, 0.5), lerp (first.y1, last.y1, 0.5));
+
+  /* Moved on frame 5: a keyframe, which frames 1–9 follow. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.tool", "s", "select"));
+  drag ((middle.x0 + middle.x1) / 2, (middle.y0 + middle.y1) / 2,
+        (middle.x0 + middle.x1) / 2 + 60, (middle.y0 + middle.y1) / 2 - 40);
+  instance = shown_box (&edited);
+  g_assert_true (instance->keyframe);
+  assert_box (&edited, middle.x0 + 60, middle.y0 - 40, middle.x1 + 60, middle.y1 - 40);
+  g_assert_cmpuint (quorum_track_index_get_track (quorum_track_editor_get_index (editor ()), 0)->n_keyframes,
+                    ==, 3);
+  go_to ("Left Left", 3);
+  {
+    QuorumRect rect;
+
+    shown_box (&rect);
+    assert_box (&rect, lerp (first.x0, edited.x0, 0.6), lerp (first.y0, edited.y0, 0.6),
+                lerp (first.x1, edited.x1, 0.6), lerp (first.y1, edited.y1, 0.6));
+  }
+  go_to ("Right Right Right Right Right", 8);
+  {
+    QuorumRect rect;
+
+    shown_box (&rect);
+    assert_box (&rect, lerp (edited.x0, last.x0, 0.6), lerp (edited.y0, last.y0, 0.6),
+                lerp (edited.x1, last.x1, 0.6), lerp (edited.y1, last.y1, 0.6));
+  }
+  /* The interpolated box dashed, the track under Tracks. */
+  adw_view_stack_set_visible_child_name (app_test_child (server.window, "side_stack"), "instances");
+  app_test_screenshot (GTK_WINDOW (server.window), "video-track-interpolated.png");
+  /* After the last keyframe the track has ended. */
+  go_to ("Right Right Right", 11);
+  g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, 0);
+
+  /* Submitted: the server stores the three keyframes of one track. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.submit", NULL));
+  g_assert_true (app_test_wait_until (task_submitted, &task_id));
+  saved = app_test_callf (server.admin, "GET", NULL, "/tasks/%" G_GINT64_FORMAT, task_id);
+  stored = quorum_wire_read_instances (json_object_get_member (json_node_get_object (saved), "instances"), NULL,
+                                       "instances", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, 3);
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const QuorumInstance *keyframe = g_ptr_array_index (stored, i);
+
+      g_assert_true (keyframe->keyframe);
+      g_assert_cmpstr (keyframe->track_id, ==, ((QuorumInstance *) g_ptr_array_index (stored, 0))->track_id);
+    }
+  /* Every frame of it: 11 boxes, frame 5 where the edit put it. */
+  expanded = quorum_tracks_expand (stored);
+  for (guint i = 0; i < expanded->len; i++)
+    {
+      const QuorumInstance *box = g_ptr_array_index (expanded, i);
+      QuorumRect rect;
+
+      boxes++;
+      if (box->frame == 5)
+        {
+          quorum_instance_bounds (box, &rect);
+          assert_box (&rect, edited.x0, edited.y0, edited.x1, edited.y1);
+        }
+    }
+  g_assert_cmpuint (boxes, ==, 11);
+  app_test_server_stop (&server);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gst_init (&argc, &argv);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  if (gdk_display_get_default () == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    {
+      g_printerr ("no X display: run under xvfb-run (make test does)\n");
+      return 77;
+    }
+  if (!clip_can_make (CLIP_VP9_WEBM))
+    {
+      g_printerr ("GStreamer here cannot make a VP9 clip\n");
+      return 77;
+    }
+  g_test_add_func ("/video-tracks/draw-interpolate-submit", test_draw_interpolate_submit);
+  return g_test_run ();
+}
