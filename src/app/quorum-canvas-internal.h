@@ -2,6 +2,7 @@
 #pragma once
 
 #include "quorum-canvas-private.h"
+#include "quorum-track.h"
 
 G_BEGIN_DECLS
 
@@ -84,6 +85,7 @@ struct _QuorumCanvas
   GPtrArray        *layers;         /* of Layer, the last on top */
   int               layer_selected; /* index in @layers, or -1 */
   int               layer_position;
+  guint             layer_frame;    /* a video's frame the layers show, G_MAXUINT: all (an image) */
   gboolean          editable;
   gboolean          instances_visible;
   gboolean          focus_selected;
@@ -99,6 +101,8 @@ typedef struct
   GdkRGBA        color;
   gboolean       visible;
   GHashTable    *notes;         /* instance id → text written beside it */
+  GPtrArray     *all;           /* of QuorumInstance: every frame's, when a frame is shown */
+  QuorumTrackIndex *tracks;     /* over @all */
 } Layer;
 
 enum {

@@ -19,10 +19,28 @@ _quorum_canvas_layer_free (gpointer data)
   g_free (layer->name);
   g_clear_pointer (&layer->overlay, quorum_overlay_free);
   g_clear_pointer (&layer->notes, g_hash_table_unref);
+  g_clear_pointer (&layer->tracks, quorum_track_index_free);
+  g_clear_pointer (&layer->all, g_ptr_array_unref);
   g_free (layer);
 }
 
 /* ---- read-only layers (review) ------------------------------------------ */
+
+/* What @layer shows: everything, or on a video the frame's. */
+static void
+show_layer_frame (QuorumCanvas *self,
+                  Layer        *layer)
+{
+  g_autoptr(GPtrArray) shown = NULL;
+
+  if (self->layer_frame == G_MAXUINT)
+    {
+      quorum_overlay_set_instances (layer->overlay, layer->all);
+      return;
+    }
+  shown = quorum_tracks_at_frame (layer->tracks, layer->all, self->layer_frame);
+  quorum_overlay_set_instances (layer->overlay, shown);
+}
 
 static Layer *
 find_layer (QuorumCanvas *self,
@@ -138,7 +156,35 @@ quorum_canvas_set_layer (QuorumCanvas  *self,
       quorum_overlay_set_label_visible (layer->overlay, instance->label,
                                         quorum_overlay_get_label_visible (self->overlay, instance->label));
     }
-  quorum_overlay_set_instances (layer->overlay, instances);
+  g_clear_pointer (&layer->tracks, quorum_track_index_free);
+  g_clear_pointer (&layer->all, g_ptr_array_unref);
+  layer->all = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
+  for (guint i = 0; instances != NULL && i < instances->len; i++)
+    g_ptr_array_add (layer->all, quorum_instance_copy (g_ptr_array_index (instances, i)));
+  layer->tracks = quorum_track_index_new (layer->all);
+  show_layer_frame (self, layer);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * quorum_canvas_set_layer_frame:
+ * @frame: a video's frame, or %G_MAXUINT for an image (every instance)
+ *
+ * The layers of a video show one frame: each track where it is (interpolated
+ * between its anchors) and the instances of that frame.
+ */
+void
+quorum_canvas_set_layer_frame (QuorumCanvas *self,
+                               guint         frame)
+{
+  g_return_if_fail (QUORUM_IS_CANVAS (self));
+  if (frame == self->layer_frame)
+    return;
+  self->layer_frame = frame;
+  if (self->layer_selected >= 0)
+    select_layer (self, -1, -1);
+  for (guint i = 0; i < self->layers->len; i++)
+    show_layer_frame (self, g_ptr_array_index (self->layers, i));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -956,6 +956,7 @@ quorum_canvas_init (QuorumCanvas *self)
   self->redo = g_ptr_array_new_with_free_func (_quorum_canvas_command_free);
   self->draft = g_array_new (FALSE, FALSE, sizeof (QuorumPoint));
   self->layers = g_ptr_array_new_with_free_func (_quorum_canvas_layer_free);
+  self->layer_frame = G_MAXUINT;
   self->layer_selected = self->layer_position = -1;
   self->editable = TRUE;
   self->instances_visible = TRUE;

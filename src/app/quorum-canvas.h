@@ -127,6 +127,8 @@ void                  quorum_canvas_set_layer           (QuorumCanvas     *self,
                                                          GPtrArray        *instances,
                                                          const GdkRGBA    *color);
 void                  quorum_canvas_clear_layers        (QuorumCanvas     *self);
+void                  quorum_canvas_set_layer_frame     (QuorumCanvas     *self,
+                                                         guint             frame);
 guint                 quorum_canvas_get_n_layers        (QuorumCanvas     *self);
 void                  quorum_canvas_set_layer_visible   (QuorumCanvas     *self,
                                                          const char       *name,

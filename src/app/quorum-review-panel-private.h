@@ -2,6 +2,7 @@
 #pragma once
 
 #include "quorum-review-panel.h"
+#include "quorum-track-editor.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,7 @@ struct _QuorumReviewPanel
 
   GSimpleActionGroup  *actions;
   QuorumCanvas        *canvas;
+  QuorumTrackEditor   *tracks;         /* a video's instances, frame by frame on the canvas */
   QuorumSession       *session;
   JsonObject          *view;
   QuorumReviewKind     kind;
@@ -82,6 +84,9 @@ JsonObject       *_quorum_review_panel_find_pass             (QuorumReviewPanel 
 const char       *_quorum_review_panel_pass_annotator        (QuorumReviewPanel *self,
                                                               const char        *layer);
 void              _quorum_review_panel_update_selection      (QuorumReviewPanel *self);
+GPtrArray        *_quorum_review_panel_get_own               (QuorumReviewPanel *self);
+void              _quorum_review_panel_set_own               (QuorumReviewPanel *self,
+                                                              GPtrArray         *instances);
 void              _quorum_review_panel_update_actions        (QuorumReviewPanel *self);
 void              _quorum_review_panel_fill_exam_summary     (QuorumReviewPanel *self);
 void              _quorum_review_panel_fill_consensus_legend (QuorumReviewPanel *self);

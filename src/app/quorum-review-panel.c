@@ -876,6 +876,7 @@ on_comment_activated (AdwActionRow      *row,
       quorum_canvas_select_layer_instance (self->canvas, QUORUM_REVIEW_LAYER_DRAW, id);
       return;
     }
+  /* On a video, the frame's instances (the canvas's positions). */
   own = quorum_canvas_get_instances (self->canvas);
   for (guint i = 0; i < own->len; i++)
     if (g_strcmp0 (((QuorumInstance *) g_ptr_array_index (own, i))->id, id) == 0)
@@ -1293,6 +1294,37 @@ quorum_review_panel_bind_canvas (QuorumReviewPanel *self,
     }
 }
 
+void
+quorum_review_panel_set_track_editor (QuorumReviewPanel *self,
+                                      QuorumTrackEditor *tracks)
+{
+  g_return_if_fail (QUORUM_IS_REVIEW_PANEL (self));
+  g_set_object (&self->tracks, tracks);
+}
+
+/* What the task's own set holds (the ground truth of a consensus): on a
+ * video every frame's anchors, the canvas's edits of this frame folded in. */
+GPtrArray *
+_quorum_review_panel_get_own (QuorumReviewPanel *self)
+{
+  if (self->tracks != NULL && quorum_track_editor_is_active (self->tracks))
+    {
+      quorum_track_editor_commit (self->tracks);
+      return quorum_track_editor_get_instances (self->tracks);
+    }
+  return quorum_canvas_get_instances (self->canvas);
+}
+
+void
+_quorum_review_panel_set_own (QuorumReviewPanel *self,
+                              GPtrArray         *instances)
+{
+  if (self->tracks != NULL && quorum_track_editor_is_active (self->tracks))
+    quorum_track_editor_replace (self->tracks, instances);
+  else
+    quorum_canvas_set_instances (self->canvas, instances);
+}
+
 /**
  * quorum_review_panel_get_action_group:
  *
@@ -1324,6 +1356,7 @@ quorum_review_panel_dispose (GObject *object)
   if (self->canvas != NULL)
     g_signal_handlers_disconnect_by_data (self->canvas, self);
   g_clear_object (&self->canvas);
+  g_clear_object (&self->tracks);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), QUORUM_TYPE_REVIEW_PANEL);
   G_OBJECT_CLASS (quorum_review_panel_parent_class)->dispose (object);

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "quorum-canvas.h"
+#include "quorum-track-editor.h"
 #include "quorum-session.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,10 @@ QuorumReviewKind  quorum_review_kind_of_view             (JsonObject        *vie
 
 void              quorum_review_panel_bind_canvas        (QuorumReviewPanel *self,
                                                           QuorumCanvas      *canvas);
+/* A video's instances are the track editor's (every frame), not the
+ * canvas's (one frame). */
+void              quorum_review_panel_set_track_editor   (QuorumReviewPanel *self,
+                                                          QuorumTrackEditor *tracks);
 GActionGroup     *quorum_review_panel_get_action_group   (QuorumReviewPanel *self);
 void              quorum_review_panel_set_task           (QuorumReviewPanel *self,
                                                           QuorumSession     *session,

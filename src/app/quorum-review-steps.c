@@ -131,7 +131,7 @@ expected_output (QuorumReviewPanel *self,
                  const char        *step,
                  JsonObject        *body)
 {
-  g_autoptr(GPtrArray) output = quorum_canvas_get_instances (self->canvas);
+  g_autoptr(GPtrArray) output = _quorum_review_panel_get_own (self);
   g_autoptr(GHashTable) copied = g_hash_table_new (g_str_hash, g_str_equal);
   JsonArray *result = json_array_new ();
   g_autoptr(GPtrArray) pass = NULL;
@@ -186,7 +186,7 @@ show_output (QuorumReviewPanel *self,
   if (instances != NULL)
     model = quorum_wire_read_instances (instances, NULL, "instances", NULL);
   if (model != NULL)
-    quorum_canvas_set_instances (self->canvas, model);
+    _quorum_review_panel_set_own (self, model);
 }
 
 /* Whether a consensus step of the task waits in the outbox: the ground
@@ -224,7 +224,7 @@ take_server_output (QuorumReviewPanel *self)
                                     json_object_get_int_member_with_default (json_node_get_object (scores), "best", 0));
     }
   if (instances != NULL)
-    quorum_canvas_set_instances (self->canvas, instances);
+    _quorum_review_panel_set_own (self, instances);
   quorum_canvas_set_editable (self->canvas, TRUE);
   _quorum_review_panel_fill_consensus_legend (self);
   _quorum_review_panel_update_actions (self);
@@ -282,7 +282,7 @@ consensus_step (QuorumReviewPanel *self,
 
   if (self->session == NULL || self->kind != QUORUM_REVIEW_CONSENSUS || self->decision != 0)
     return;
-  output = quorum_canvas_get_instances (self->canvas);
+  output = _quorum_review_panel_get_own (self);
   n_before = output->len;
   before = quorum_wire_write_instances (output);
   expected = expected_output (self, step, body);
@@ -339,7 +339,7 @@ output_is_edited (QuorumReviewPanel *self)
    * canvas can undo is the reviewer's since. */
   if (quorum_canvas_can_undo (self->canvas))
     return TRUE;
-  output = quorum_canvas_get_instances (self->canvas);
+  output = _quorum_review_panel_get_own (self);
   for (guint i = 0; i < output->len; i++)
     if (((QuorumInstance *) g_ptr_array_index (output, i))->copied_from == NULL)
       return TRUE;

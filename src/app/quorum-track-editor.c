@@ -191,6 +191,27 @@ quorum_track_editor_set_instances (QuorumTrackEditor *self,
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+gboolean
+quorum_track_editor_is_active (QuorumTrackEditor *self)
+{
+  g_return_val_if_fail (QUORUM_IS_TRACK_EDITOR (self), FALSE);
+  return self->n_frames > 0;
+}
+
+void
+quorum_track_editor_replace (QuorumTrackEditor *self,
+                             GPtrArray         *instances)
+{
+  GPtrArray *stored = new_instance_array ();
+
+  g_return_if_fail (QUORUM_IS_TRACK_EDITOR (self));
+  for (guint i = 0; instances != NULL && i < instances->len; i++)
+    g_ptr_array_add (stored, quorum_instance_copy (g_ptr_array_index (instances, i)));
+  set_stored (self, stored);
+  show_frame (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
 GPtrArray *
 quorum_track_editor_get_instances (QuorumTrackEditor *self)
 {

@@ -31,6 +31,12 @@ QuorumTrackEditor      *quorum_track_editor_new           (QuorumCanvas      *ca
 void                    quorum_track_editor_set_instances (QuorumTrackEditor *self,
                                                            GPtrArray         *instances,
                                                            guint              n_frames);
+/* Whether a video's instances are being edited (set with frames). */
+gboolean                quorum_track_editor_is_active     (QuorumTrackEditor *self);
+/* Puts @instances in place of what is stored, keeping the frame, the hidden
+ * tracks and the current track: a server's answer, not an edit. */
+void                    quorum_track_editor_replace       (QuorumTrackEditor *self,
+                                                           GPtrArray         *instances);
 /* (transfer container): what the task stores, the set to save */
 GPtrArray              *quorum_track_editor_get_instances (QuorumTrackEditor *self);
 const QuorumTrackIndex *quorum_track_editor_get_index     (QuorumTrackEditor *self);

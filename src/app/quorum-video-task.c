@@ -213,6 +213,8 @@ show_frame_instances (QuorumVideoTask *self)
 {
   if (self->source == NULL || self->canvas == NULL)
     return;
+  /* The review layers (other annotators' tracks, gold) follow the frame. */
+  quorum_canvas_set_layer_frame (self->canvas, quorum_video_source_get_frame (self->source));
   quorum_track_editor_set_frame (self->editor, quorum_video_source_get_frame (self->source));
 }
 
@@ -416,6 +418,8 @@ quorum_video_task_close (QuorumVideoTask *self)
   g_return_if_fail (QUORUM_IS_VIDEO_TASK (self));
   self->generation++;
   set_source (self, NULL);
+  if (self->canvas != NULL)
+    quorum_canvas_set_layer_frame (self->canvas, G_MAXUINT);
   quorum_track_editor_set_instances (self->editor, NULL, 0);
   set_progress (self, -1);
 }

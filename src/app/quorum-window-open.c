@@ -97,6 +97,7 @@ void
 _quorum_window_setup_review (QuorumWindow *self)
 {
   quorum_review_panel_bind_canvas (self->review_panel, self->canvas);
+  quorum_review_panel_set_track_editor (self->review_panel, quorum_video_task_get_editor (self->video_task));
   /* On the window, so that Accept and Reject under the side panel's pages
    * and the shortcuts reach them. */
   gtk_widget_insert_action_group (GTK_WIDGET (self), "review",

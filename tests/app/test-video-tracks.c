@@ -320,6 +320,69 @@ test_draw_interpolate_submit (void)
   app_test_server_stop (&server);
 }
 
+static QuorumInstance *
+box_on (const char *track,
+        guint       frame,
+        double      x0,
+        double      y0,
+        double      x1,
+        double      y1)
+{
+  g_autofree char *id = g_strdup_printf ("%s-%u", track, frame);
+  QuorumInstance *instance = quorum_instance_new (id, "car", QUORUM_KIND_BOX);
+  QuorumPoint corners[2] = { { x0, y0 }, { x1, y1 } };
+
+  quorum_instance_set_points (instance, corners, 2);
+  instance->track_id = g_strdup (track);
+  instance->frame = frame;
+  return instance;
+}
+
+/* A review layer (another annotator's set, gold) on a video shows the
+ * frame's instances: each track where it is, interpolated between anchors. */
+static void
+test_layers_follow_frame (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  QuorumCanvas *layered = QUORUM_CANVAS (quorum_canvas_new ());
+  g_autoptr(GPtrArray) set = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
+  const QuorumInstance *shown;
+  QuorumRect rect;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (layered));
+  g_ptr_array_add (set, box_on ("a", 0, 0, 0, 10, 10));
+  g_ptr_array_add (set, box_on ("a", 10, 100, 50, 120, 70));
+  g_ptr_array_add (set, box_on ("b", 20, 5, 5, 6, 6));
+  quorum_canvas_set_layer (layered, "pass", set, NULL);
+  /* An image's layer: everything. */
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (layered, "pass"), ==, 3);
+
+  quorum_canvas_set_layer_frame (layered, 5);
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (layered, "pass"), ==, 1);
+  shown = quorum_canvas_get_layer_instance (layered, "pass", 0);
+  g_assert_cmpstr (shown->track_id, ==, "a");
+  g_assert_false (shown->keyframe);
+  quorum_instance_bounds (shown, &rect);
+  g_assert_cmpfloat_with_epsilon (rect.x0, 50, 1e-9);
+  g_assert_cmpfloat_with_epsilon (rect.y0, 25, 1e-9);
+  g_assert_cmpfloat_with_epsilon (rect.x1, 65, 1e-9);
+  g_assert_cmpfloat_with_epsilon (rect.y1, 40, 1e-9);
+
+  /* Between the two tracks: neither. On b's frame: b alone. */
+  quorum_canvas_set_layer_frame (layered, 15);
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (layered, "pass"), ==, 0);
+  quorum_canvas_set_layer_frame (layered, 20);
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (layered, "pass"), ==, 1);
+  g_assert_cmpstr (quorum_canvas_get_layer_instance (layered, "pass", 0)->track_id, ==, "b");
+  /* A layer set while a frame is shown shows that frame. */
+  quorum_canvas_set_layer_frame (layered, 10);
+  quorum_canvas_set_layer (layered, "gold", set, NULL);
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (layered, "gold"), ==, 1);
+  quorum_canvas_set_layer_frame (layered, G_MAXUINT);
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (layered, "pass"), ==, 3);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -337,6 +400,7 @@ main (int    argc,
       g_printerr ("GStreamer here cannot make a VP9 clip\n");
       return 77;
     }
+  g_test_add_func ("/video-tracks/layers-follow-frame", test_layers_follow_frame);
   g_test_add_func ("/video-tracks/draw-interpolate-submit", test_draw_interpolate_submit);
   return g_test_run ();
 }
