@@ -993,19 +993,32 @@ quorum_tracks_set_keyframe (GPtrArray            *instances,
 {
   GPtrArray *result = new_instance_array (instances->len + 1);
   QuorumInstance *keyframe = quorum_instance_copy (shape);
-  gboolean placed = FALSE;
+  gboolean placed = FALSE, id_taken = FALSE;
 
   keyframe->keyframe = TRUE;
   keyframe->outside = FALSE;
   if (shape->track_id != NULL)
     {
-      /* an edited interpolated frame gets an id of its own when stored */
+      /* An edited interpolated frame ("TRACKID@FRAME") is stored with the
+       * id of the instance it replaces, or one of its own; so is a copy of
+       * another frame's instance, whose id is taken (a set's ids are
+       * unique). */
       g_autofree char *interpolated_id = g_strdup_printf ("%s@%u", shape->track_id, shape->frame);
+      const QuorumInstance *replaced = NULL;
 
-      if (g_strcmp0 (shape->id, interpolated_id) == 0)
+      for (guint i = 0; i < instances->len; i++)
+        {
+          const QuorumInstance *instance = g_ptr_array_index (instances, i);
+
+          if (is_of_track (instance, shape->track_id) && instance->frame == shape->frame)
+            replaced = replaced != NULL ? replaced : instance;
+          else if (g_strcmp0 (instance->id, shape->id) == 0)
+            id_taken = TRUE;
+        }
+      if (id_taken || g_strcmp0 (shape->id, interpolated_id) == 0)
         {
           g_free (keyframe->id);
-          keyframe->id = g_uuid_string_random ();
+          keyframe->id = replaced != NULL ? g_strdup (replaced->id) : g_uuid_string_random ();
         }
     }
   for (guint i = 0; i < instances->len; i++)

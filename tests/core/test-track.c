@@ -915,6 +915,24 @@ test_set_keyframe (void)
   g_assert_true (key->keyframe);
   g_assert_cmpfloat (key->points[0].x, ==, 7);
   g_assert_true (quorum_tracks_check (again, 11, NULL));
+  /* the stored instance's id, kept across edits */
+  g_assert_cmpstr (key->id, ==, find_stored (edited, "T", 5)->id);
+
+  /* frame 0's keyframe copied onto frame 3: a new keyframe with an id of
+   * its own, frame 0's left as it was */
+  {
+    g_autoptr(QuorumInstance) copy = quorum_instance_copy (g_ptr_array_index (instances, 0));
+    g_autoptr(GPtrArray) copied = NULL;
+    g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+
+    copy->frame = 3;
+    copied = quorum_tracks_set_keyframe (instances, copy);
+    g_assert_cmpuint (copied->len, ==, 4);
+    g_assert_cmpstr (find_stored (copied, "T", 0)->id, ==, "k0");
+    g_assert_cmpstr (find_stored (copied, "T", 3)->id, !=, "k0");
+    for (guint i = 0; i < copied->len; i++)
+      g_assert_true (g_hash_table_add (ids, ((QuorumInstance *) g_ptr_array_index (copied, i))->id));
+  }
 }
 
 static void
