@@ -51,10 +51,11 @@ compare_by_first (gconstpointer a,
 QuorumTrackIndex *
 quorum_track_index_new (GPtrArray *instances)
 {
-  QuorumTrackIndex *index = g_new0 (QuorumTrackIndex, 1);
+  QuorumTrackIndex *index;
 
   g_return_val_if_fail (instances != NULL, NULL);
 
+  index = g_new0 (QuorumTrackIndex, 1);
   index->instances = g_ptr_array_ref (instances);
   index->tracks = g_ptr_array_new_with_free_func ((GDestroyNotify) track_free);
   index->by_id = g_hash_table_new (g_str_hash, g_str_equal);
