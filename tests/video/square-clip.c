@@ -19,8 +19,8 @@ square_clip_box_at (const SquareClip *clip,
 {
   *x0 = clip->x + (double) clip->dx * frame;
   *y0 = clip->y + (double) clip->dy * frame;
-  *x1 = *x0 + clip->size;
-  *y1 = *y0 + clip->size;
+  *x1 = *x0 + clip->size + (double) clip->grow * frame;
+  *y1 = *y0 + clip->size + (double) clip->grow * frame;
 }
 
 /* The background: smooth blobs of grey, the same on every frame, so that
@@ -51,9 +51,10 @@ draw_square (const SquareClip *clip,
 {
   int chroma_width = (clip->width + 1) / 2;
   double x0, y0, x1, y1;
-  int size = clip->size;
+  int size;
 
   square_clip_box_at (clip, frame, &x0, &y0, &x1, &y1);
+  size = (int) (x1 - x0);
   for (int sy = 0; sy < size; sy++)
     for (int sx = 0; sx < size; sx++)
       {

@@ -24,6 +24,7 @@ typedef struct
   int    dx;         /* its step per frame */
   int    dy;
   guint  vanish;     /* the first frame without it (G_MAXUINT: never) */
+  int    grow;       /* pixels its side grows by a frame, its corner staying */
 } SquareClip;
 
 /* VP9 in WebM (vp9enc, gstreamer1.0-plugins-good). */

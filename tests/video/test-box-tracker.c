@@ -24,6 +24,7 @@ typedef enum {
   MOVING,   /* stays in the picture to the end */
   EXITS,    /* leaves the picture on the right */
   VANISHES, /* is no longer drawn from a frame on */
+  GROWS,    /* comes closer: its side grows by 1 px a frame */
   N_KINDS
 } Kind;
 
@@ -32,6 +33,7 @@ static const SquareClip kinds[N_KINDS] = {
   /* Half out from frame 25 on (x0 > 320 − 24). */
   [EXITS] = { 320, 240, 30, 40, 48, 100, 96, 8, 0, G_MAXUINT },
   [VANISHES] = { 320, 240, 30, 40, 48, 40, 60, 3, 2, 20 },
+  [GROWS] = { 640, 360, 30, 31, 64, 100, 80, 3, 1, G_MAXUINT, 1 },
 };
 
 typedef struct
@@ -289,6 +291,54 @@ test_vanishes (void)
   assert_follows (clip, proposals, 6, &start);
 }
 
+static double
+iou (const QuorumRect *a,
+     const QuorumRect *b)
+{
+  double w = MIN (a->x1, b->x1) - MAX (a->x0, b->x0);
+  double h = MIN (a->y1, b->y1) - MAX (a->y0, b->y0);
+  double both = MAX (w, 0) * MAX (h, 0);
+
+  return both / ((a->x1 - a->x0) * (a->y1 - a->y0) + (b->x1 - b->x0) * (b->y1 - b->y0) - both);
+}
+
+/* The square's side grows from 64 to 94 px in 30 frames: the box grows
+ * with it (a box of fixed size ends at IoU 0.46 at best). */
+static void
+test_grows (void)
+{
+  Clip *clip = clip_get (GROWS);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) proposals = NULL;
+  QuorumRect start = square_on (clip, 0);
+  QuorumBoxTrackerEnd end = -1;
+
+  proposals = quorum_box_tracker_propose (clip->proxy, clip->index, 0, &start, 30, NULL, NULL,
+                                          &end, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (end, ==, QUORUM_BOX_TRACKER_COMPLETE);
+  g_assert_cmpuint (proposals->len, ==, 30);
+  for (guint i = 0; i < proposals->len; i++)
+    {
+      const QuorumBoxProposal *proposal = &g_array_index (proposals, QuorumBoxProposal, i);
+      QuorumRect truth = square_on (clip, proposal->frame);
+
+      if (g_test_verbose ())
+        g_test_message ("frame %u: proposed %.0f,%.0f–%.0f,%.0f, drawn %.0f,%.0f–%.0f,%.0f, "
+                        "IoU %.3f", proposal->frame, proposal->box.x0, proposal->box.y0,
+                        proposal->box.x1, proposal->box.y1, truth.x0, truth.y0, truth.x1,
+                        truth.y1, iou (&proposal->box, &truth));
+      g_assert_cmpfloat (iou (&proposal->box, &truth), >=, 0.7);
+    }
+  /* At least 60 % of the square's growth, on each side. */
+  g_assert_cmpfloat (g_array_index (proposals, QuorumBoxProposal, 29).box.x1 -
+                     g_array_index (proposals, QuorumBoxProposal, 29).box.x0, >=,
+                     clip->square.size + 0.6 * 30 * clip->square.grow);
+  g_assert_cmpfloat (g_array_index (proposals, QuorumBoxProposal, 29).box.y1 -
+                     g_array_index (proposals, QuorumBoxProposal, 29).box.y0, >=,
+                     clip->square.size + 0.6 * 30 * clip->square.grow);
+}
+
 static void
 test_invalid (void)
 {
@@ -456,6 +506,7 @@ main (int   argc,
   g_test_add_func ("/box-tracker/to-the-end", test_to_the_end);
   g_test_add_func ("/box-tracker/leaves-picture", test_leaves_picture);
   g_test_add_func ("/box-tracker/vanishes", test_vanishes);
+  g_test_add_func ("/box-tracker/grows", test_grows);
   g_test_add_func ("/box-tracker/invalid", test_invalid);
   g_test_add_func ("/box-tracker/async", test_async);
   g_test_add_func ("/box-tracker/cancel", test_cancel);
