@@ -194,16 +194,32 @@ seek_to (QuorumVideoDecoder  *decoder,
          GError             **error)
 {
   gint64 time = quorum_video_index_get_pts (decoder->index, keyframe);
+  gint64 since = g_get_monotonic_time ();
 
   decoder->n_seeks++;
-  /* The keyframe's own time: nothing before it is decoded, nothing clipped. */
-  if (!gst_element_seek (decoder->pipeline, 1.0, GST_FORMAT_TIME,
-                         GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT | GST_SEEK_FLAG_SNAP_BEFORE,
-                         GST_SEEK_TYPE_SET, time, GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE))
+  /* The keyframe's own time: nothing before it is decoded, nothing clipped.
+   * A decoder just made may not have linked the demuxer to the sink yet
+   * (the sink has no caps): the seek finds no way upstream and fails, so
+   * it is tried again until the pipeline is linked. */
+  while (!gst_element_seek (decoder->pipeline, 1.0, GST_FORMAT_TIME,
+                            GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT |
+                            GST_SEEK_FLAG_SNAP_BEFORE,
+                            GST_SEEK_TYPE_SET, time, GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE))
     {
-      if (!pipeline_error (decoder, error))
-        g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
-                     "The video's proxy cannot seek to frame %u.", keyframe);
+      g_autoptr(GstPad) pad = gst_element_get_static_pad (GST_ELEMENT (decoder->sink), "sink");
+
+      if (pipeline_error (decoder, error))
+        {
+          decoder->next = -1;
+          return FALSE;
+        }
+      if (!gst_pad_has_current_caps (pad) && g_get_monotonic_time () - since < STALL_TIMEOUT)
+        {
+          g_usleep (2 * G_TIME_SPAN_MILLISECOND);
+          continue;
+        }
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
+                   "The video's proxy cannot seek to frame %u.", keyframe);
       decoder->next = -1;
       return FALSE;
     }

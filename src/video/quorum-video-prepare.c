@@ -231,7 +231,7 @@ index_proxy (const char  *proxy_path,
   g_autoptr(GstBus) bus = NULL;
   g_autoptr(GError) parse_error = NULL;
   GstStructure *format;
-  GstElement *sink;
+  GstElement *source, *sink;
   int width = 0, height = 0, fps_n = 0, fps_d = 0;
   gboolean ok = TRUE;
 
@@ -244,11 +244,11 @@ index_proxy (const char  *proxy_path,
       return NULL;
     }
   gst_object_ref_sink (pipeline);
-  g_object_set (gst_bin_get_by_name (GST_BIN (pipeline), "source"), "location", proxy_path,
-                NULL);
+  source = gst_bin_get_by_name (GST_BIN (pipeline), "source");
+  g_object_set (source, "location", proxy_path, NULL);
+  gst_object_unref (source);
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   gst_object_unref (sink);
-  gst_object_unref (gst_bin_get_by_name (GST_BIN (pipeline), "source"));
   bus = gst_element_get_bus (pipeline);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   for (;;)

@@ -192,6 +192,16 @@ check_decoding (Clip *clip)
   for (guint i = 0; i < 40; i++)
     decode_and_check (decoder, clip, g_test_rand_int_range (0, N_FRAMES));
 
+  /* A decoder just made whose first frame is a seek: it waits for its
+   * pipeline to be linked instead of failing to seek. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(QuorumVideoDecoder) fresh = quorum_video_decoder_new (clip->proxy, clip->index,
+                                                                      &error);
+      g_assert_no_error (error);
+      decode_and_check (fresh, clip, N_FRAMES / 2 + i * 20);
+    }
+
   g_assert_false (quorum_video_decoder_decode (decoder, N_FRAMES, NULL, NULL, NULL, &error));
   g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID);
   g_clear_error (&error);
