@@ -657,6 +657,62 @@ quorum_track_editor_remove_track (QuorumTrackEditor *self,
   return apply (self, quorum_tracks_remove (self->stored, track_id));
 }
 
+GPtrArray *
+quorum_track_editor_add_proposals (QuorumTrackEditor *self,
+                                   const char        *track_id,
+                                   const guint       *frames,
+                                   const QuorumRect  *boxes,
+                                   guint              n_boxes,
+                                   guint             *n_added)
+{
+  const QuorumTrack *track = quorum_track_index_find (self->index, track_id);
+  GPtrArray *next;
+  guint added = 0;
+
+  g_return_val_if_fail (QUORUM_IS_TRACK_EDITOR (self), NULL);
+  if (n_added != NULL)
+    *n_added = 0;
+  if (track == NULL || track->kind != QUORUM_KIND_BOX)
+    return NULL;
+  next = quorum_track_editor_get_instances (self);
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      const QuorumInstance *a = NULL;
+      QuorumTrackState state = quorum_track_state_at (track, frames[i], &a, NULL, NULL);
+      g_autoptr(QuorumInstance) proposal = NULL;
+      g_autofree char *id = NULL;
+      QuorumPoint corners[2] = { { boxes[i].x0, boxes[i].y0 }, { boxes[i].x1, boxes[i].y1 } };
+      TrackFrame where = { track_id, frames[i] };
+
+      /* A proposal never takes a keyframe's place (nor anything past one:
+       * the caller stops there). */
+      if (state == QUORUM_TRACK_KEYFRAME)
+        break;
+      if (a == NULL)
+        a = g_ptr_array_index (track->stored, track->stored->len - 1);
+      id = g_uuid_string_random ();
+      proposal = quorum_instance_copy (a);
+      g_free (proposal->id);
+      proposal->id = g_steal_pointer (&id);
+      quorum_instance_set_points (proposal, corners, 2);
+      proposal->frame = frames[i];
+      proposal->keyframe = FALSE;
+      proposal->outside = FALSE;
+      g_clear_pointer (&proposal->copied_from, g_free);
+      replace (&next, without (next, at_track_frame, &where));
+      g_ptr_array_add (next, g_steal_pointer (&proposal));
+      added++;
+    }
+  if (n_added != NULL)
+    *n_added = added;
+  if (added == 0)
+    {
+      g_ptr_array_unref (next);
+      return NULL;
+    }
+  return apply (self, next);
+}
+
 void
 quorum_track_editor_restore (QuorumTrackEditor *self,
                              GPtrArray         *instances)

@@ -83,6 +83,15 @@ GPtrArray              *quorum_track_editor_merge_tracks  (QuorumTrackEditor *se
                                                            GError           **error);
 GPtrArray              *quorum_track_editor_remove_track  (QuorumTrackEditor *self,
                                                            const char        *track_id);
+/* A tracker's boxes for @track_id (a box track) on @frames, stored as
+ * proposals (keyframe FALSE) in order until a frame where the track has a
+ * keyframe, which no proposal replaces. NULL when none was added. */
+GPtrArray              *quorum_track_editor_add_proposals (QuorumTrackEditor *self,
+                                                           const char        *track_id,
+                                                           const guint       *frames,
+                                                           const QuorumRect  *boxes,
+                                                           guint              n_boxes,
+                                                           guint             *n_added);
 void                    quorum_track_editor_restore       (QuorumTrackEditor *self,
                                                            GPtrArray         *instances);
 

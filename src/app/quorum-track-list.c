@@ -6,8 +6,13 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "quorum-box-tracker.h"
 #include "quorum-color-swatch.h"
 #include "quorum-track-list.h"
+
+/* How far Propagate forward goes at most: to the track's next keyframe, or
+ * this many frames (docs/video-annotation.md). */
+#define PROPAGATE_MAX_FRAMES 100
 
 struct _QuorumTrackList
 {
@@ -16,12 +21,17 @@ struct _QuorumTrackList
   GtkLabel          *hint;
   GtkStack          *stack;
   GtkListBox        *list;
+  GtkWidget         *propagate_box;
+  GtkLabel          *propagate_label;
+  GtkProgressBar    *propagate_progress;
 
   QuorumVideoTask   *task;       /* weak: the window's */
   QuorumCanvas      *canvas;     /* weak */
   QuorumTrackEditor *editor;
   GHashTable        *colors;     /* label → "#rrggbb" */
   GHashTable        *rows;       /* track id → AdwActionRow (borrowed) */
+  GCancellable      *propagating; /* Propagate forward under way */
+  char              *propagate_track;
 };
 
 G_DEFINE_FINAL_TYPE (QuorumTrackList, quorum_track_list, GTK_TYPE_WIDGET)
@@ -139,6 +149,13 @@ track_menu (QuorumTrackList        *self,
   g_menu_item_set_action_and_target_value (item, "track.split", g_variant_new_string (track->id));
   g_menu_append_item (edits, item);
   g_clear_object (&item);
+  if (track->kind == QUORUM_KIND_BOX)
+    {
+      item = g_menu_item_new (_("_Propagate Forward"), NULL);
+      g_menu_item_set_action_and_target_value (item, "track.propagate", g_variant_new_string (track->id));
+      g_menu_append_item (edits, item);
+      g_clear_object (&item);
+    }
   item = g_menu_item_new (_("_End at This Frame"), NULL);
   g_menu_item_set_action_and_target_value (item, "track.end", g_variant_new_string (track->id));
   g_menu_append_item (edits, item);
@@ -307,6 +324,161 @@ on_row_activated (QuorumTrackList *self,
     gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
 }
 
+/* ---- Propagate forward ------------------------------------------------------ */
+
+static void
+show_propagating (QuorumTrackList *self,
+                  guint            done,
+                  guint            total)
+{
+  /* Translators: while a tracker proposes a box on the next frames */
+  g_autofree char *text = g_strdup_printf (_("Proposing the next frames: %u of %u"), done, total);
+
+  gtk_label_set_label (self->propagate_label, text);
+  gtk_progress_bar_set_fraction (self->propagate_progress, total > 0 ? (double) done / total : 0);
+}
+
+static void
+on_propagate_progress (guint    done,
+                       guint    total,
+                       gpointer user_data)
+{
+  show_propagating (user_data, done, total);
+}
+
+static void
+stop_propagating (QuorumTrackList *self)
+{
+  g_clear_object (&self->propagating);
+  g_clear_pointer (&self->propagate_track, g_free);
+  gtk_widget_set_visible (self->propagate_box, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "track.cancel-propagate", FALSE);
+}
+
+static void undoable (QuorumTrackList *self, GPtrArray *before, const char *message, GError *error);
+
+static void
+proposed (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(QuorumTrackList) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) proposals = NULL;
+  g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) boxes = g_array_new (FALSE, FALSE, sizeof (QuorumRect));
+  g_autofree char *message = NULL;
+  g_autofree char *track_id = g_strdup (self->propagate_track);
+  QuorumBoxTrackerEnd end = QUORUM_BOX_TRACKER_COMPLETE;
+  GPtrArray *before;
+  guint added = 0;
+
+  proposals = quorum_box_tracker_propose_finish (result, &end, &error);
+  /* The list went away meanwhile (its window closed). */
+  if (self->propagate_box == NULL)
+    return;
+  if (proposals == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->propagating != NULL)
+        {
+          g_autofree char *text = NULL;
+
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            text = g_strdup (_("Propagate forward was cancelled: nothing was proposed"));
+          else
+            /* Translators: the tracker could not run; the reason follows */
+            text = g_strdup_printf (_("The next frames could not be proposed: %s"), error->message);
+          g_signal_emit (self, signals[UNDOABLE], 0, text, NULL);
+        }
+      stop_propagating (self);
+      return;
+    }
+  stop_propagating (self);
+  if (self->editor == NULL || !quorum_track_editor_is_active (self->editor))
+    return;
+  for (guint i = 0; i < proposals->len; i++)
+    {
+      const QuorumBoxProposal *proposal = &g_array_index (proposals, QuorumBoxProposal, i);
+
+      g_array_append_val (frames, proposal->frame);
+      g_array_append_val (boxes, proposal->box);
+    }
+  before = quorum_track_editor_add_proposals (self->editor, track_id, (const guint *) (gpointer) frames->data,
+                                              (const QuorumRect *) (gpointer) boxes->data, frames->len, &added);
+  if (end == QUORUM_BOX_TRACKER_LOST)
+    /* Translators: after Propagate forward, when the tracker lost the object */
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%u frame proposed; the tracker lost the object on frame %u",
+                                            "%u frames proposed; the tracker lost the object on frame %u", added),
+                               added, proposals->len > 0
+                                      ? g_array_index (proposals, QuorumBoxProposal, proposals->len - 1).frame + 1
+                                      : quorum_track_editor_get_frame (self->editor) + 1);
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u frame proposed: check it and edit where it is wrong",
+                                            "%u frames proposed: check them and edit where they are wrong", added),
+                               added);
+  undoable (self, before, message, NULL);
+}
+
+/* The tracker proposes the selected box on the next frames, up to the
+ * track's next keyframe: as proposals (dashed), which any edit turns into
+ * keyframes and which never replace one. */
+static void
+propagate (QuorumTrackList *self,
+           const char      *track_id)
+{
+  const QuorumTrack *track = quorum_track_index_find (quorum_track_editor_get_index (self->editor), track_id);
+  QuorumVideoSource *source = quorum_video_task_get_source (self->task);
+  guint frame = quorum_track_editor_get_frame (self->editor);
+  g_autoptr(QuorumInstance) shown = NULL;
+  guint n_frames, limit;
+  QuorumRect box;
+
+  if (self->propagating != NULL)
+    return;
+  if (track == NULL || track->kind != QUORUM_KIND_BOX)
+    {
+      g_signal_emit (self, signals[UNDOABLE], 0, _("Only a box track can be propagated forward"), NULL);
+      return;
+    }
+  shown = quorum_track_instance_at (track, frame);
+  if (shown == NULL || source == NULL || quorum_video_task_get_proxy_path (self->task) == NULL)
+    {
+      g_signal_emit (self, signals[UNDOABLE], 0,
+                     _("The track is not on this frame: go to a frame that shows its box first"), NULL);
+      return;
+    }
+  n_frames = quorum_video_source_get_n_frames (source);
+  limit = MIN (PROPAGATE_MAX_FRAMES, n_frames - 1 - frame);
+  /* Up to the next keyframe, never onto it. */
+  for (guint i = 0; i < track->stored->len; i++)
+    {
+      const QuorumInstance *stored = g_ptr_array_index (track->stored, i);
+
+      if (stored->keyframe && stored->frame > frame)
+        {
+          limit = MIN (limit, stored->frame - frame - 1);
+          break;
+        }
+    }
+  if (limit == 0)
+    {
+      g_signal_emit (self, signals[UNDOABLE], 0,
+                     frame + 1 >= n_frames ? _("This is the last frame: there is nothing after it to propose")
+                                           : _("The next frame is a keyframe already"), NULL);
+      return;
+    }
+  quorum_instance_bounds (shown, &box);
+  self->propagating = g_cancellable_new ();
+  self->propagate_track = g_strdup (track_id);
+  show_propagating (self, 0, limit);
+  gtk_widget_set_visible (self->propagate_box, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "track.cancel-propagate", TRUE);
+  quorum_box_tracker_propose_async (quorum_video_task_get_proxy_path (self->task),
+                                    quorum_video_source_get_index (source), frame, &box, limit,
+                                    on_propagate_progress, self, self->propagating, proposed, g_object_ref (self));
+}
+
 /* ---- actions -------------------------------------------------------------- */
 
 static void
@@ -344,6 +516,12 @@ track_action (GtkWidget  *widget,
 
   if (self->editor == NULL)
     return;
+  if (g_str_equal (action, "track.cancel-propagate"))
+    {
+      if (self->propagating != NULL)
+        g_cancellable_cancel (self->propagating);
+      return;
+    }
   if (g_str_equal (action, "track.merge"))
     {
       const char *into, *from;
@@ -366,6 +544,8 @@ track_action (GtkWidget  *widget,
   else if (g_str_equal (action, "track.end"))
     undoable (self, quorum_track_editor_end_track (self->editor, track_id, &error),
               _("Track ended at this frame"), error);
+  else if (g_str_equal (action, "track.propagate"))
+    propagate (self, track_id);
   else if (g_str_equal (action, "track.delete"))
     undoable (self, quorum_track_editor_remove_track (self->editor, track_id), _("Track deleted"), NULL);
   else if (g_str_equal (action, "track.next-keyframe") || g_str_equal (action, "track.previous-keyframe"))
@@ -401,6 +581,7 @@ static const struct {
 } keys[] = {
   { GDK_KEY_O, GDK_SHIFT_MASK, "track.end" },
   { GDK_KEY_S, GDK_SHIFT_MASK, "track.split" },
+  { GDK_KEY_P, GDK_SHIFT_MASK, "track.propagate" },
   { GDK_KEY_comma, 0, "track.previous-keyframe" },
   { GDK_KEY_period, 0, "track.next-keyframe" },
 };
@@ -467,6 +648,9 @@ quorum_track_list_dispose (GObject *object)
 {
   QuorumTrackList *self = QUORUM_TRACK_LIST (object);
 
+  if (self->propagating != NULL)
+    g_cancellable_cancel (self->propagating);
+  g_clear_object (&self->propagating);
   quorum_track_list_set_task (self, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), QUORUM_TYPE_TRACK_LIST);
   /* The heading, without a name in the template. */
@@ -482,6 +666,7 @@ quorum_track_list_finalize (GObject *object)
 
   g_hash_table_unref (self->colors);
   g_hash_table_unref (self->rows);
+  g_free (self->propagate_track);
   G_OBJECT_CLASS (quorum_track_list_parent_class)->finalize (object);
 }
 
@@ -508,11 +693,16 @@ quorum_track_list_class_init (QuorumTrackListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumTrackList, hint);
   gtk_widget_class_bind_template_child (widget_class, QuorumTrackList, stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumTrackList, list);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTrackList, propagate_box);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTrackList, propagate_label);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTrackList, propagate_progress);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
 
   gtk_widget_class_install_action (widget_class, "track.end", "s", track_action);
   gtk_widget_class_install_action (widget_class, "track.split", "s", track_action);
   gtk_widget_class_install_action (widget_class, "track.delete", "s", track_action);
+  gtk_widget_class_install_action (widget_class, "track.propagate", "s", track_action);
+  gtk_widget_class_install_action (widget_class, "track.cancel-propagate", NULL, track_action);
   gtk_widget_class_install_action (widget_class, "track.merge", "(ss)", track_action);
   gtk_widget_class_install_action (widget_class, "track.previous-keyframe", "s", track_action);
   gtk_widget_class_install_action (widget_class, "track.next-keyframe", "s", track_action);
@@ -538,4 +728,5 @@ quorum_track_list_init (QuorumTrackList *self)
                                                             gtk_callback_action_new (on_key, (gpointer) keys[i].action,
                                                                                      NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "track.cancel-propagate", FALSE);
 }

@@ -20,6 +20,7 @@ struct _QuorumVideoTask
   gulong             texture_handler;
   gulong             frame_handler;
   QuorumTrackEditor *editor;        /* the task's instances, frame by frame */
+  char              *proxy_path;    /* the open video's proxy, for the box tracker */
   double             progress;
   guint              generation;    /* bumped by each open and close */
 };
@@ -326,6 +327,8 @@ downloaded (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  g_free (self->proxy_path);
+  self->proxy_path = g_steal_pointer (&proxy_path);
   set_source (self, source);
   g_task_return_boolean (task, TRUE);
 }
@@ -382,6 +385,13 @@ quorum_video_task_get_editor (QuorumVideoTask *self)
   return self->editor;
 }
 
+const char *
+quorum_video_task_get_proxy_path (QuorumVideoTask *self)
+{
+  g_return_val_if_fail (QUORUM_IS_VIDEO_TASK (self), NULL);
+  return self->proxy_path;
+}
+
 gboolean
 quorum_video_task_is_open (QuorumVideoTask *self)
 {
@@ -417,6 +427,7 @@ quorum_video_task_close (QuorumVideoTask *self)
 {
   g_return_if_fail (QUORUM_IS_VIDEO_TASK (self));
   self->generation++;
+  g_clear_pointer (&self->proxy_path, g_free);
   set_source (self, NULL);
   if (self->canvas != NULL)
     quorum_canvas_set_layer_frame (self->canvas, G_MAXUINT);
@@ -452,6 +463,7 @@ quorum_video_task_dispose (GObject *object)
   if (self->editor != NULL)
     g_signal_handlers_disconnect_by_data (self->editor, self);
   g_clear_object (&self->editor);
+  g_clear_pointer (&self->proxy_path, g_free);
   self->timeline = NULL;
   self->canvas = NULL;
   G_OBJECT_CLASS (quorum_video_task_parent_class)->dispose (object);

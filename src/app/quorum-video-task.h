@@ -65,6 +65,8 @@ gboolean           quorum_video_task_download_finish (GAsyncResult        *resul
 void               quorum_video_task_set_instances (QuorumVideoTask     *self,
                                                     GPtrArray           *instances);
 QuorumTrackEditor *quorum_video_task_get_editor    (QuorumVideoTask     *self);
+/* The open video's frame-exact proxy (NULL: none open). */
+const char        *quorum_video_task_get_proxy_path (QuorumVideoTask    *self);
 /* Whether a video is open (its frames on the canvas). */
 gboolean           quorum_video_task_is_open       (QuorumVideoTask     *self);
 /* The video-frame-cache preference changed: the open video keeps to it. */
