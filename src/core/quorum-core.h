@@ -12,3 +12,4 @@
 #include "quorum-merge.h"
 #include "quorum-coco.h"
 #include "quorum-guide.h"
+#include "quorum-track.h"
