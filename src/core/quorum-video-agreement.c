@@ -173,7 +173,20 @@ chunk_fill (Chunk    *chunk,
             guint     last,
             GArray   *scratch)
 {
-  gsize capacity = (gsize) (last - first) * video->n_tracks;
+  g_autoptr(GArray) shown = g_array_new (FALSE, FALSE, sizeof (guint));
+  gsize capacity = 0;
+
+  /* The tracks this chunk can show: a chunk costs its own tracks, not all. */
+  for (guint t = 0; t < video->n_tracks; t++)
+    {
+      const QuorumTrack *track = quorum_track_index_get_track (video->index, t);
+
+      if (track->first < last && track->last >= first)
+        {
+          g_array_append_val (shown, t);
+          capacity += MIN (track->last + 1, last) - MAX (track->first, first);
+        }
+    }
 
   for (guint k = video->cursor; k < video->untracked->len; k++)
     {
@@ -192,8 +205,9 @@ chunk_fill (Chunk    *chunk,
 
   for (guint frame = first; frame < last; frame++)
     {
-      for (guint t = 0; t < video->n_tracks; t++)
+      for (guint k = 0; k < shown->len; k++)
         {
+          guint t = g_array_index (shown, guint, k);
           const QuorumTrack *track = quorum_track_index_get_track (video->index, t);
           const QuorumInstance *a = NULL, *b = NULL;
           QuorumInstance *view;
