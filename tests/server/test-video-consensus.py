@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Consensus on a video, on a real quorum-server: three annotators follow one
+car over a 100-frame clip with keyframes only; Cat's box is far off on frames
+40–60. The consensus task's scores carry the disagreement timeline (each
+frame's agreement and the runs below 0.5) and the pairing of tracks, and the
+expected figures are computed here from the boxes. Prints TAP. Arguments:
+quorum-server, make-clip."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from quorum_test_server import Server, check, report  # noqa: E402
+
+SERVER, MAKE_CLIP = sys.argv[1:3]
+work = tempfile.mkdtemp(prefix="quorum-video-consensus-")
+N_FRAMES = 100
+FAR = range(40, 61)
+THRESHOLD = 0.5
+
+
+def car(dx, far, frame):
+    x0 = 10 + 3 * frame + dx
+    y0 = 250 if far else 50
+    return (x0, y0, x0 + 60, y0 + 40)
+
+
+def iou(a, b):
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    inter = w * h if w > 0 and h > 0 else 0
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+ANNOTATORS = {"ann": ("car-a", 0, False), "ben": ("car-b", 2, False), "cat": ("car-c", 4, True)}
+
+
+def position(name, frame):
+    track, dx, off = ANNOTATORS[name]
+    return car(dx, off and frame in FAR, frame)
+
+
+def keyframes(name):
+    track, dx, off = ANNOTATORS[name]
+    frames = [0, 39, 40, 60, 61, 99] if off else [0, 50, 99]
+    out = []
+    for f in frames:
+        x0, y0, x1, y1 = position(name, f)
+        out.append({"id": "%s-%d" % (track, f), "label": "car", "kind": "box",
+                    "points": [[x0, y0], [x1, y1]], "frame": f, "track_id": track})
+    return out
+
+
+def pair_on_frame(a, b, f):
+    s = iou(position(a, f), position(b, f))
+    return s if s >= THRESHOLD else 0.0
+
+
+server = Server(SERVER)
+try:
+    s = server
+    s.call("POST", "/projects", s.root, {"name": "Road"})
+    status, body = s.call("PUT", "/projects/1/labels", s.root,
+                          {"labels": [{"name": "car", "color": "#e01b24", "kind": "box", "attributes": []}]})
+    assert status == 200, body
+    clip = os.path.join(work, "road.webm")
+    made = subprocess.run([MAKE_CLIP, "vp9", clip, "640", "360", str(N_FRAMES)], capture_output=True, text=True)
+    if made.returncode == 77:
+        print("1..0 # SKIP make-clip cannot encode VP9 here")
+        sys.exit(0)
+    assert made.returncode == 0, made.stderr
+    with open(clip, "rb") as f:
+        status, file = s.call("POST", "/projects/1/files?name=road.webm", s.root, raw=f.read(),
+                              content_type="application/octet-stream", timeout=120)
+    assert status == 201, file
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        status, file = s.call("GET", "/files/%d" % file["id"], s.root)
+        if (file.get("video") or {}).get("state") != "preparing":
+            break
+        time.sleep(0.2)
+    check("the clip is prepared with its 100 frames", file["video"]["state"] == "ready"
+          and file["frames"] == N_FRAMES, file)
+
+    tokens = {name: s.user(name, "annotator")[1] for name in ANNOTATORS}
+    rev_id, rev = s.user("rev", "reviewer")
+    status, job = s.call("POST", "/projects/1/jobs", s.root,
+                         {"settings": {"name": "Road consensus", "passes_per_file": 3, "review_frequency": 0},
+                          "files": [file["id"]]})
+    assert status == 201, job
+    status, body = s.call("POST", "/jobs/%d/launch" % job["id"], s.root)
+    assert status == 200, body
+    draws = {}
+    for name in ANNOTATORS:
+        token = tokens[name]
+        status, task = s.call("POST", "/jobs/%d/next" % job["id"], token)
+        assert status == 200, task
+        status, saved = s.call("PUT", "/tasks/%d/instances" % task["id"], token,
+                               {"version": task["version"], "instances": keyframes(name)})
+        check("%s's keyframes are saved with their track and frame" % name,
+              status == 200 and [(i["frame"], i["track_id"]) for i in saved["instances"]]
+              == [(i["frame"], i["track_id"]) for i in keyframes(name)], saved)
+        status, body = s.call("POST", "/tasks/%d/submit" % task["id"], token, {"version": saved["version"]})
+        assert status == 200, body
+        draws[name] = task["id"]
+
+    status, consensus = s.call("POST", "/jobs/%d/next" % job["id"], rev)
+    check("the reviewer gets the video's consensus task", status == 200 and consensus["kind"] == "consensus",
+          consensus)
+    deadline = time.time() + 30
+    while time.time() < deadline and not consensus.get("scores"):
+        time.sleep(0.05)
+        status, consensus = s.call("GET", "/tasks/%d" % consensus["id"], rev)
+    scores = consensus.get("scores") or {}
+    frames = scores.get("frames") or {}
+    check("the scores carry the timeline: 100 frame scores, the threshold 0.5 and the low runs",
+          len(frames.get("scores", [])) == N_FRAMES and frames.get("below") == 0.5 and "low" in frames, scores)
+    check("the frames below 0.5 are exactly 40–60", frames.get("low") == [[40, 60]], frames.get("low"))
+    names = list(ANNOTATORS)
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
+    expected = [sum(pair_on_frame(a, b, f) for a, b in pairs) / 3 for f in range(N_FRAMES)]
+    got = frames.get("scores", [0] * N_FRAMES)
+    check("each frame's score is the mean of the pairs' S on it, as computed from the boxes",
+          all(abs(x - y) < 1e-9 for x, y in zip(got, expected)), [got[:3], expected[:3]])
+    check("every frame of 40–60 scores below every other frame",
+          max(got[f] for f in FAR) < min(got[f] for f in range(N_FRAMES) if f not in FAR), got)
+
+    by_ids = {(p["a"], p["b"]): p for p in scores.get("pairs", [])}
+    for a, b in pairs:
+        matched = [iou(position(a, f), position(b, f)) for f in range(N_FRAMES)]
+        matched = [x for x in matched if x >= THRESHOLD]
+        want = sum(matched) / (len(matched) + 0.5 * (N_FRAMES - len(matched)) * 2)
+        pair = by_ids.get((draws[a], draws[b]), {})
+        check("%s–%s: pooled over every frame, interpolated ones included (S = %.4f, %d matched)"
+              % (a, b, want, len(matched)),
+              abs(pair.get("score", -1) - want) < 1e-9 and pair.get("matched") == len(matched), pair)
+
+    tracks = {(t["a"], t["b"]): t for t in scores.get("tracks", [])}
+    check("a track comparison for each pair of passes", sorted(tracks) == sorted(
+        (draws[a], draws[b]) for a, b in pairs), list(tracks))
+    ann_cat = tracks.get((draws["ann"], draws["cat"]), {})
+    car_pair = (ann_cat.get("pairs") or [{}])[0]
+    sims = [iou(position("ann", f), position("cat", f)) for f in range(N_FRAMES) if f not in FAR]
+    check("Ann's and Cat's cars are paired: matched on 0–39 and 61–99, present but apart on 40–60",
+          len(ann_cat.get("pairs", [])) == 1 and car_pair.get("a") == "car-a" and car_pair.get("b") == "car-c"
+          and car_pair.get("frames_matched") == 79 and car_pair.get("matched") == [[0, 39], [61, 99]]
+          and car_pair.get("unmatched") == [[40, 60]] and car_pair.get("only_a") == []
+          and car_pair.get("only_b") == [] and ann_cat.get("unmatched_a") == []
+          and ann_cat.get("unmatched_b") == [], ann_cat)
+    check("the pair's mean similarity is the mean IoU on its matched frames",
+          abs(car_pair.get("mean_similarity", -1) - sum(sims) / len(sims)) < 1e-9, car_pair)
+    ann_ben = tracks.get((draws["ann"], draws["ben"]), {})
+    check("Ann's and Ben's cars match on every frame",
+          [(p["a"], p["b"], p["matched"], p["unmatched"]) for p in ann_ben.get("pairs", [])]
+          == [("car-a", "car-b", [[0, 99]], [])], ann_ben)
+finally:
+    server.close()
+    shutil.rmtree(work, ignore_errors=True)
+report()
