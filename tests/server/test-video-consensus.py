@@ -3,7 +3,8 @@
 car over a 100-frame clip with keyframes only; Cat's box is far off on frames
 40–60. The consensus task's scores carry the disagreement timeline (each
 frame's agreement and the runs below 0.5) and the pairing of tracks, and the
-expected figures are computed here from the boxes. Prints TAP. Arguments:
+expected figures are computed here from the boxes. Then an exam on the same
+video: stars and Missing suggested per track. Prints TAP. Arguments:
 quorum-server, make-clip."""
 import os
 import shutil
@@ -156,6 +157,58 @@ try:
     check("Ann's and Ben's cars match on every frame",
           [(p["a"], p["b"], p["matched"], p["unmatched"]) for p in ann_ben.get("pairs", [])]
           == [("car-a", "car-b", [[0, 99]], [])], ann_ben)
+
+    # ---- an exam on the video: gold tracks, stars and Missing per track ----
+    bike = [{"id": "bike-%d" % f, "label": "car", "kind": "box", "points": [[500, 10 + f], [540, 40 + f]],
+             "frame": f, "track_id": "bike"} for f in (10, 20)]
+    ghost = [{"id": "ghost-80", "label": "car", "kind": "box", "points": [[0, 300], [20, 320]],
+              "frame": 80, "track_id": "ghost"}]
+    status, body = s.call("PUT", "/files/%d/existing" % file["id"], s.root, {"instances": keyframes("ann") + bike})
+    assert status == 200, body
+    status, credential = s.call("POST", "/projects/1/credentials", s.root, {"name": "Road annotator"})
+    assert status == 201, credential
+    status, exam = s.call("POST", "/projects/1/jobs", s.root,
+                          {"settings": {"name": "Road exam", "type": "exam", "awarded_credentials": ["Road annotator"],
+                                        "pass_rule": {"min_average_stars": 3, "max_missed": 0}},
+                           "files": [file["id"]]})
+    assert status == 201, exam
+    status, body = s.call("POST", "/jobs/%d/launch" % exam["id"], s.root)
+    assert status == 200, body
+    taker_id, taker = s.user("tara", "annotator")
+    status, attempt = s.call("POST", "/jobs/%d/apply" % exam["id"], taker)
+    assert status == 201, attempt
+    status, task = s.call("POST", "/jobs/%d/next" % exam["id"], taker)
+    status, saved = s.call("PUT", "/tasks/%d/instances" % task["id"], taker,
+                           {"version": task["version"], "instances": keyframes("cat") + ghost})
+    status, body = s.call("POST", "/tasks/%d/submit" % task["id"], taker, {"version": saved["version"]})
+    assert status == 200, body
+    status, review = s.call("POST", "/jobs/%d/next" % exam["id"], rev)
+    suggested = review.get("suggested") or {}
+    sims = [iou(position("cat", f), position("ann", f)) for f in range(N_FRAMES)]
+    sims = [x for x in sims if x >= THRESHOLD]
+    stars = next(n for n, low in ((5, 0.9), (4, 0.8), (3, 0.7), (2, 0.6), (1, -1)) if sum(sims) / len(sims) >= low)
+    gold_instances = N_FRAMES + 11   # Ann's car on every frame and the bike on 10–20
+    taken_instances = N_FRAMES + 1
+    gold_score = sum(sims) / (len(sims) + 0.5 * (gold_instances - len(sims)) + 0.5 * (taken_instances - len(sims)))
+    check("the exam review suggests stars per track: the car from its mean IoU (%d), the ghost 1" % stars,
+          suggested.get("stars") == {"car-c": stars, "ghost": 1} and suggested.get("by_track") is True, suggested)
+    check("the gold track nobody drew is suggested as Missing", suggested.get("missing") == ["bike"], suggested)
+    check("the gold score is S pooled over every frame",
+          abs(suggested.get("gold_score", -1) - gold_score) < 1e-9, [suggested.get("gold_score"), gold_score])
+    status, body = s.call("PUT", "/tasks/%d/rating" % review["id"], rev,
+                          {"stars": {"car-c-0": 5}, "missing": []})
+    check("a rating names tracks, not instances: an instance id is refused",
+          status == 400 and "no such track" in body["error"]["message"], body)
+    status, body = s.call("PUT", "/tasks/%d/rating" % review["id"], rev,
+                          {"stars": {"car-c": 5, "ghost": 1}, "missing": ["bike"]})
+    check("a rating by track is stored", status == 200 and body.get("stars") == {"car-c": 5, "ghost": 1}
+          and body.get("missing") == ["bike"], body)
+    status, body = s.call("POST", "/tasks/%d/accept" % review["id"], rev, {})
+    assert status == 200, body
+    status, results = s.call("GET", "/jobs/%d/results" % exam["id"], s.root)
+    taker_row = (results.get("takers") or [{}])[0]
+    check("the results count per track as for images: average 3 stars, one missed",
+          taker_row.get("average_stars") == 3 and taker_row.get("missed") == 1, results)
 finally:
     server.close()
     shutil.rmtree(work, ignore_errors=True)
