@@ -209,25 +209,28 @@ chunk_fill (Chunk    *chunk,
         {
           guint t = g_array_index (shown, guint, k);
           const QuorumTrack *track = quorum_track_index_get_track (video->index, t);
-          const QuorumInstance *a = NULL, *b = NULL;
+          const QuorumInstance *a = g_ptr_array_index (track->stored, 0), *b = NULL;
           QuorumInstance *view;
           double position;
           guint offset = chunk->points->len;
 
-          if (frame < track->first || frame > track->last ||
-              quorum_track_state_at (track, frame, &a, &b, &position) == QUORUM_TRACK_ABSENT ||
-              a == NULL)
+          if (frame < track->first || frame > track->last)
             continue;
-          if (track->kind != QUORUM_KIND_TAG && !quorum_track_points_at (track, frame, scratch))
-            continue;
+          /* Matching reads a tag's attributes, which come from the anchor
+           * before; of the other kinds only the geometry. */
           if (track->kind == QUORUM_KIND_TAG)
-            g_array_set_size (scratch, 0);
+            {
+              if (quorum_track_state_at (track, frame, &a, &b, &position) == QUORUM_TRACK_ABSENT || a == NULL)
+                continue;
+              g_array_set_size (scratch, 0);
+            }
+          else if (!quorum_track_points_at (track, frame, scratch))
+            continue;
           g_array_append_vals (chunk->points, scratch->data, scratch->len);
           view = &chunk->views[chunk->n_views++];
           *view = (QuorumInstance) {
-            .id = a->id, .label = a->label, .kind = track->kind, .n_points = scratch->len,
+            .id = a->id, .label = (char *) track->label, .kind = track->kind, .n_points = scratch->len,
             .attributes = a->attributes, .frame = frame, .track_id = (char *) track->id,
-            .keyframe = FALSE, .occluded = a->occluded,
           };
           g_array_append_val (chunk->offsets, offset);
           g_array_append_val (chunk->units, t);
@@ -277,13 +280,43 @@ chunk_clear (Chunk *chunk)
   g_clear_pointer (&chunk->units, g_array_unref);
 }
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
+/* Sorts similarities (finite, ≥ 0: their bits sort as their values) by
+ * radix, 16 bits a pass: a long video has millions of them per pair. */
+static void
+sort_similarities (GArray *values)
 {
-  double x = *(const double *) a, y = *(const double *) b;
+  gsize n = values->len;
+  guint64 *keys = (guint64 *) (gpointer) values->data;
+  g_autofree guint64 *spare = g_new (guint64, MAX (n, 1));
+  g_autofree gsize *count = g_new (gsize, 65536);
+  guint64 *from = keys, *to = spare;
 
-  return x < y ? -1 : x > y ? 1 : 0;
+  G_STATIC_ASSERT (sizeof (double) == sizeof (guint64));
+  for (guint shift = 0; shift < 64; shift += 16)
+    {
+      gsize total = 0;
+
+      memset (count, 0, sizeof (gsize) * 65536);
+      for (gsize i = 0; i < n; i++)
+        count[(from[i] >> shift) & 0xffff]++;
+      for (guint d = 0; d < 65536; d++)
+        {
+          gsize c = count[d];
+
+          count[d] = total;
+          total += c;
+        }
+      for (gsize i = 0; i < n; i++)
+        to[count[(from[i] >> shift) & 0xffff]++] = from[i];
+      {
+        guint64 *swap = from;
+
+        from = to;
+        to = swap;
+      }
+    }
+  /* Four passes: the result is back in @keys. */
+  g_assert (from == keys);
 }
 
 static int
@@ -641,7 +674,7 @@ _quorum_video_agreement_run (const QuorumAnnotationSet * const *sets,
           GArray *values = similarities[pair];
           double total = 0, denominator;
 
-          qsort (values->data, values->len, sizeof (double), compare_doubles);
+          sort_similarities (values);
           for (guint k = 0; k < values->len; k++)
             total += g_array_index (values, double, k);
           matched[pair] = values->len;
