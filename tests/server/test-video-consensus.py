@@ -158,6 +158,21 @@ try:
           [(p["a"], p["b"], p["matched"], p["unmatched"]) for p in ann_ben.get("pairs", [])]
           == [("car-a", "car-b", [[0, 99]], [])], ann_ben)
 
+    # Copy to Ground Truth of a whole track: its stored instances, keyframes with track and frame.
+    status, task = s.call("GET", "/tasks/%d" % consensus["id"], rev)
+    check("Best Annotator preselects Ben's track, the closest to both others",
+          scores.get("best") == draws["ben"]
+          and [(i["frame"], i["track_id"]) for i in task["instances"]]
+          == [(i["frame"], i["track_id"]) for i in keyframes("ben")], task)
+    cat_track = [i["id"] for i in keyframes("cat")]
+    status, copied = s.call("POST", "/tasks/%d/consensus/copy" % consensus["id"], rev,
+                            {"version": task["version"], "from": draws["cat"], "instances": cat_track})
+    out = [i for i in (copied or {}).get("instances", []) if i.get("copied_from") in cat_track]
+    check("Copy to Ground Truth of a track's instances copies the whole track, frames and track id kept",
+          status == 200 and copied.get("copied") == 6
+          and [(i["frame"], i["track_id"], i["points"]) for i in out]
+          == [(i["frame"], i["track_id"], i["points"]) for i in keyframes("cat")], copied)
+
     # ---- an exam on the video: gold tracks, stars and Missing per track ----
     bike = [{"id": "bike-%d" % f, "label": "car", "kind": "box", "points": [[500, 10 + f], [540, 40 + f]],
              "frame": f, "track_id": "bike"} for f in (10, 20)]
