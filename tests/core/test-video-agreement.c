@@ -424,6 +424,53 @@ test_presence (void)
   g_assert_cmpfloat_with_epsilon (video->frame_scores[70], 0, 1e-12);
 }
 
+/* An outside gap: the track shows nothing there, so the other's object is
+ * "only in b" and the frames score 0. */
+static void
+test_outside (void)
+{
+  g_autoptr(QuorumAnnotationSet) a = quorum_annotation_set_new ("ann", &video_file);
+  g_autoptr(QuorumAnnotationSet) b = quorum_annotation_set_new ("ben", &video_file);
+  const QuorumAnnotationSet *sets[2] = { a, b };
+  g_autoptr(QuorumVideoAgreement) video = NULL;
+  g_autoptr(QuorumAgreement) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  const QuorumTrackComparison *comparison;
+  const QuorumTrackPair *pair;
+  Rect here = { 100, 100, 200, 200 };
+  QuorumInstance *gone;
+
+  quorum_annotation_set_add (a, stored_box ("t", 0, here));
+  gone = stored_box ("t", 10, here);
+  gone->outside = TRUE;
+  quorum_annotation_set_add (a, gone);
+  quorum_annotation_set_add (a, stored_box ("t", 20, here));
+  quorum_annotation_set_add (a, stored_box ("t", 30, here));
+  quorum_annotation_set_add (b, stored_box ("u", 0, here));
+  quorum_annotation_set_add (b, stored_box ("u", 30, here));
+  g_assert_true (quorum_tracks_check (a->instances, N_FRAMES, &error));
+  g_assert_no_error (error);
+
+  video = quorum_video_agreement_compute (sets, 2, THRESHOLD, &error);
+  g_assert_no_error (error);
+  comparison = g_ptr_array_index (video->comparisons, 0);
+  g_assert_cmpuint (comparison->pairs->len, ==, 1);
+  pair = g_ptr_array_index (comparison->pairs, 0);
+  g_assert_cmpuint (pair->n_matched, ==, 21);
+  assert_ranges (pair->matched, (const guint[]) { 0, 9, 20, 30 }, 2);
+  assert_ranges (pair->only_b, (const guint[]) { 10, 19 }, 1);
+  g_assert_cmpuint (pair->only_a->len, ==, 0);
+  g_assert_cmpuint (pair->unmatched->len, ==, 0);
+  g_assert_cmpfloat (video->frame_scores[5], ==, 1);
+  g_assert_cmpfloat (video->frame_scores[15], ==, 0);
+  g_assert_cmpfloat (video->frame_scores[50], ==, 1);
+  /* 21 matched of 21 and 31 instances: S = 21 / (21 + ½ · 10) */
+  g_assert_cmpuint (video->agreement->pair_matched[1], ==, 21);
+  g_assert_cmpfloat_with_epsilon (quorum_agreement_pair (video->agreement, 0, 1), 21 / (21 + 0.5 * 10), 1e-12);
+  plain = quorum_agreement_compute (sets, 2, THRESHOLD, &error);
+  g_assert_true (plain->agreement == video->agreement->agreement);
+}
+
 /* Exams on video: the candidate's tracks are rated, the gold's tracks
  * missed are suggested as Missing. */
 static void
@@ -479,6 +526,7 @@ main (int    argc,
   g_test_add_func ("/video-agreement/pooled", test_pooled);
   g_test_add_func ("/video-agreement/tracks", test_tracks);
   g_test_add_func ("/video-agreement/presence", test_presence);
+  g_test_add_func ("/video-agreement/outside", test_outside);
   g_test_add_func ("/video-agreement/exam", test_exam);
   return g_test_run ();
 }
