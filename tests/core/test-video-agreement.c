@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "quorum-agreement-private.h"
 #include "quorum-core.h"
 #include "quorum-track.h"
 
@@ -265,6 +266,17 @@ test_pooled (void)
   g_assert_true (plain->agreement == video->agreement->agreement);
   for (guint i = 0; i < 3; i++)
     g_assert_true (plain->annotator_scores[i] == video->agreement->annotator_scores[i]);
+
+  /* On any number of threads, the same. */
+  for (guint threads = 1; threads <= 4; threads++)
+    {
+      g_autoptr(QuorumAgreement) threaded =
+        _quorum_agreement_compute_threads ((const QuorumAnnotationSet * const *) sets, 3, THRESHOLD, threads, &error);
+
+      g_assert_no_error (error);
+      for (guint k = 0; k < 9; k++)
+        g_assert_true (threaded->pair_scores[k] == video->agreement->pair_scores[k]);
+    }
 
   /* And the expanded instances as plain per-frame instances, without
    * tracks, through the image matcher: pooled over frames, the same. */
