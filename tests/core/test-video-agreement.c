@@ -483,6 +483,107 @@ test_outside (void)
   g_assert_true (plain->agreement == video->agreement->agreement);
 }
 
+static QuorumInstance *
+stored_shape (const char        *track,
+              const char        *label,
+              QuorumKind         kind,
+              guint              frame,
+              const QuorumPoint *points,
+              guint              n_points)
+{
+  g_autofree char *id = g_strdup_printf ("%s-k%u", track, frame);
+  QuorumInstance *instance = quorum_instance_new (id, label, kind);
+
+  quorum_instance_set_points (instance, points, n_points);
+  instance->frame = frame;
+  instance->track_id = g_strdup (track);
+  return instance;
+}
+
+/* Two annotators, tracks of every kind (a polygon whose vertex count
+ * changes, a point, a polyline, a tag whose attributes change) and an
+ * untracked box: the pooled scores equal the image matcher's on the
+ * expanded instances, and each frame's score equals the image matcher's on
+ * that frame's instances alone. */
+static void
+test_kinds (void)
+{
+  const QuorumFileInfo file = { 640, 480, 12, 30 };
+  QuorumAnnotationSet *sets[2];
+  QuorumAnnotationSet *stripped[2];
+  g_autoptr(QuorumVideoAgreement) video = NULL;
+  g_autoptr(QuorumAgreement) generic = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint k = 0; k < 2; k++)
+    {
+      double d = 3.0 * k;
+      QuorumPoint square[] = { { 10 + d, 10 }, { 110 + d, 10 }, { 110 + d, 110 }, { 10 + d, 110 } };
+      QuorumPoint hexagon[] = { { 60, 5 }, { 120, 40 }, { 120, 100 }, { 60, 135 }, { 0, 100 }, { 0, 40 } };
+      QuorumPoint dot[] = { { 300 + d, 300 } };
+      QuorumPoint dot2[] = { { 340, 320 + d } };
+      QuorumPoint line[] = { { 400, 10 }, { 450, 60 + d }, { 500, 10 } };
+      QuorumPoint line2[] = { { 400 + d, 30 }, { 500, 30 } };
+      QuorumPoint box[] = { { 200, 200 }, { 260 + 2 * d, 240 } };
+      QuorumInstance *tag_a = stored_shape ("weather", "weather", QUORUM_KIND_TAG, 0, NULL, 0);
+      QuorumInstance *tag_b = stored_shape ("weather", "weather", QUORUM_KIND_TAG, 6, NULL, 0);
+      QuorumInstance *single = quorum_instance_new ("single", "car", QUORUM_KIND_BOX);
+
+      sets[k] = quorum_annotation_set_new (k == 0 ? "ann" : "ben", &file);
+      quorum_annotation_set_add (sets[k], stored_shape ("lane", "lane", QUORUM_KIND_POLYGON, 0, square, 4));
+      quorum_annotation_set_add (sets[k], stored_shape ("lane", "lane", QUORUM_KIND_POLYGON, 9 + k, hexagon, 6));
+      quorum_annotation_set_add (sets[k], stored_shape ("head", "head", QUORUM_KIND_POINT, 1, dot, 1));
+      quorum_annotation_set_add (sets[k], stored_shape ("head", "head", QUORUM_KIND_POINT, 8, dot2, 1));
+      quorum_annotation_set_add (sets[k], stored_shape ("edge", "edge", QUORUM_KIND_POLYLINE, 2, line, 3));
+      quorum_annotation_set_add (sets[k], stored_shape ("edge", "edge", QUORUM_KIND_POLYLINE, 11, line2, 2));
+      json_object_set_boolean_member (tag_a->attributes, "rain", TRUE);
+      json_object_set_boolean_member (tag_b->attributes, "rain", k == 0);
+      quorum_annotation_set_add (sets[k], tag_a);
+      quorum_annotation_set_add (sets[k], tag_b);
+      quorum_instance_set_points (single, box, 2);
+      single->frame = 4;
+      quorum_annotation_set_add (sets[k], single);
+      stripped[k] = expanded_set (sets[k], FALSE);
+    }
+
+  video = quorum_video_agreement_compute ((const QuorumAnnotationSet * const *) sets, 2, THRESHOLD, &error);
+  g_assert_no_error (error);
+  generic = quorum_agreement_compute ((const QuorumAnnotationSet * const *) stripped, 2, THRESHOLD, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (video->agreement->pair_matched[1], ==, generic->pair_matched[1]);
+  g_assert_cmpuint (video->agreement->pair_matched[0], ==, stripped[0]->instances->len);
+  g_assert_cmpfloat_with_epsilon (video->agreement->pair_scores[1], generic->pair_scores[1], 1e-12);
+  g_assert_cmpfloat (video->agreement->pair_scores[1], <, 1);
+
+  for (guint f = 0; f < file.frames; f++)
+    {
+      g_autoptr(QuorumAnnotationSet) a = quorum_annotation_set_new ("ann", &file);
+      g_autoptr(QuorumAnnotationSet) b = quorum_annotation_set_new ("ben", &file);
+      const QuorumAnnotationSet *on_frame[2] = { a, b };
+      g_autoptr(QuorumAgreement) frame = NULL;
+
+      for (guint k = 0; k < 2; k++)
+        for (guint i = 0; i < stripped[k]->instances->len; i++)
+          {
+            const QuorumInstance *instance = g_ptr_array_index (stripped[k]->instances, i);
+
+            if (instance->frame == f)
+              quorum_annotation_set_add (k == 0 ? a : b, quorum_instance_copy (instance));
+          }
+      frame = quorum_agreement_compute (on_frame, 2, THRESHOLD, &error);
+      g_assert_no_error (error);
+      g_assert_cmpfloat_with_epsilon (video->frame_scores[f], quorum_agreement_pair (frame, 0, 1), 1e-12);
+    }
+  /* The tag's attributes differ from frame 6 on: the frames score lower. */
+  g_assert_cmpfloat (video->frame_scores[7], <, video->frame_scores[5]);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      quorum_annotation_set_free (sets[k]);
+      quorum_annotation_set_free (stripped[k]);
+    }
+}
+
 /* Exams on video: the candidate's tracks are rated, the gold's tracks
  * missed are suggested as Missing. */
 static void
@@ -539,6 +640,7 @@ main (int    argc,
   g_test_add_func ("/video-agreement/tracks", test_tracks);
   g_test_add_func ("/video-agreement/presence", test_presence);
   g_test_add_func ("/video-agreement/outside", test_outside);
+  g_test_add_func ("/video-agreement/kinds", test_kinds);
   g_test_add_func ("/video-agreement/exam", test_exam);
   return g_test_run ();
 }
