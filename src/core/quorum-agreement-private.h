@@ -29,10 +29,12 @@ void _quorum_assignment_solve (guint               n,
                                gint               *row_to_col);
 
 /* The matching of every pair i < j of @sets, in the order (0, 1), (0, 2) …
- * (1, 2) …, on the instances as given (no expansion of tracks). */
+ * (1, 2) …, on the instances as given (no expansion of tracks); with @score
+ * FALSE only the pairs (total and score left 0). */
 QuorumMatch **_quorum_match_all_pairs (const QuorumAnnotationSet * const *sets,
                                        guint                              n_sets,
                                        double                             threshold,
+                                       gboolean                           score,
                                        guint                              n_threads);
 
 /* An agreement from the pair scores and matched counts (pair order as

@@ -831,9 +831,10 @@ compare_task_costs (gconstpointer a,
 
 /* The score of a matching from its pairs, found bucket by bucket in any order. */
 static QuorumMatch *
-match_finish (GArray *pairs,
-              guint   n_a,
-              guint   n_b)
+match_finish (GArray   *pairs,
+              guint     n_a,
+              guint     n_b,
+              gboolean  score)
 {
   QuorumMatch *match = g_new0 (QuorumMatch, 1);
   double denominator;
@@ -862,6 +863,9 @@ match_finish (GArray *pairs,
     match->pairs = ordered;
   }
 
+  if (!score)
+    return match;   /* the caller sums the similarities itself */
+
   /* Summed in ascending order, the total does not depend on which set comes
    * first or on the order of the instances. */
   {
@@ -884,6 +888,7 @@ typedef struct {
   GPtrArray    *tasks;      /* of MatchTask, in the order they were made */
   guint         n_a;
   guint         n_b;
+  gboolean      score;      /* FALSE: pairs only, no total or score */
   QuorumMatch **match;      /* the result */
 } FinishTask;
 
@@ -902,7 +907,7 @@ run_finish_task (Worker   *worker,
       if (task->pair == finish->pair)
         g_array_append_vals (pairs, task->pairs->data, task->pairs->len);
     }
-  *finish->match = match_finish (pairs, finish->n_a, finish->n_b);
+  *finish->match = match_finish (pairs, finish->n_a, finish->n_b, finish->score);
 }
 
 /*
@@ -913,6 +918,7 @@ static QuorumMatch **
 match_all_pairs (const QuorumAnnotationSet * const *sets,
                  guint                              n_sets,
                  double                             threshold,
+                 gboolean                           score,
                  Worker                            *workers,
                  guint                              n_workers)
 {
@@ -964,7 +970,7 @@ match_all_pairs (const QuorumAnnotationSet * const *sets,
       for (guint j = i + 1; j < n_sets; j++, pair++)
         {
           finish[pair] = (FinishTask) { pair, tasks, sets[i]->instances->len,
-                                        sets[j]->instances->len, &matches[pair] };
+                                        sets[j]->instances->len, score, &matches[pair] };
           finish_tasks[pair] = &finish[pair];
         }
     run_tasks (workers, n_workers, finish_tasks, n_pairs, run_finish_task, NULL);
@@ -998,7 +1004,7 @@ quorum_match_sets (QuorumGeometry            *geometry,
   QuorumMatch *match;
 
   worker_init (&worker, geometry, (gsize) a->instances->len + b->instances->len + 1);
-  matches = match_all_pairs (sets, 2, threshold, &worker, 1);
+  matches = match_all_pairs (sets, 2, threshold, TRUE, &worker, 1);
   worker_clear (&worker);
   match = matches[0];
   g_free (matches);
@@ -1018,6 +1024,7 @@ QuorumMatch **
 _quorum_match_all_pairs (const QuorumAnnotationSet * const *sets,
                          guint                              n_sets,
                          double                             threshold,
+                         gboolean                           score,
                          guint                              n_threads)
 {
   g_autofree Worker *workers = NULL;
@@ -1033,7 +1040,7 @@ _quorum_match_all_pairs (const QuorumAnnotationSet * const *sets,
   workers = g_new0 (Worker, n_threads);
   for (guint w = 0; w < n_threads; w++)
     worker_init (&workers[w], NULL, 2 * (gsize) max_instances (sets, n_sets) + 1);
-  matches = match_all_pairs (sets, n_sets, threshold, workers, n_threads);
+  matches = match_all_pairs (sets, n_sets, threshold, score, workers, n_threads);
   for (guint w = 0; w < n_threads; w++)
     worker_clear (&workers[w]);
   return matches;
@@ -1142,7 +1149,7 @@ _quorum_agreement_compute_threads (const QuorumAnnotationSet * const *sets,
       return g_steal_pointer (&video->agreement);
     }
 
-  matches = _quorum_match_all_pairs (sets, n_sets, threshold, n_threads);
+  matches = _quorum_match_all_pairs (sets, n_sets, threshold, TRUE, n_threads);
   scores = g_new0 (double, MAX (n_pairs, 1));
   matched = g_new0 (guint, MAX (n_pairs, 1));
   sizes = g_new0 (guint, n_sets);

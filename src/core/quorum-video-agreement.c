@@ -571,6 +571,7 @@ _quorum_video_agreement_run (const QuorumAnnotationSet * const *sets,
   g_autofree Chunk *chunks = g_new0 (Chunk, n_sets);
   g_autofree GArray **similarities = g_new0 (GArray *, MAX (n_pairs, 1));
   g_autofree GHashTable **unit_pairs = g_new0 (GHashTable *, MAX (n_pairs, 1));
+  g_autofree UnitPair ***last_unit = g_new0 (UnitPair **, MAX (n_pairs, 1));
   g_autofree double *scores = g_new0 (double, MAX (n_pairs, 1));
   g_autofree guint *matched = g_new0 (guint, MAX (n_pairs, 1));
   g_autofree guint *sizes = g_new0 (guint, n_sets);
@@ -589,6 +590,14 @@ _quorum_video_agreement_run (const QuorumAnnotationSet * const *sets,
     {
       similarities[k] = g_array_new (FALSE, FALSE, sizeof (double));
       unit_pairs[k] = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) unit_pair_free);
+    }
+  if (details)
+    {
+      guint k = 0;
+
+      for (guint i = 0; i < n_sets; i++)
+        for (guint j = i + 1; j < n_sets; j++, k++)
+          last_unit[k] = g_new0 (UnitPair *, MAX (videos[i].n_units, 1));
     }
 
   for (guint first = 0; first < n_frames; first += CHUNK_FRAMES)
@@ -609,7 +618,7 @@ _quorum_video_agreement_run (const QuorumAnnotationSet * const *sets,
           for (guint v = 0; v < chunks[s].n_views; v++)
             counts[(gsize) s * width + chunks[s].views[v].frame - first]++;
         }
-      matches = _quorum_match_all_pairs (chunk_sets, n_sets, threshold, n_threads);
+      matches = _quorum_match_all_pairs (chunk_sets, n_sets, threshold, FALSE, n_threads);
       for (guint i = 0; i < n_sets; i++)
         for (guint j = i + 1; j < n_sets; j++, pair++)
           {
@@ -630,13 +639,18 @@ _quorum_video_agreement_run (const QuorumAnnotationSet * const *sets,
                     guint ua = g_array_index (chunks[i].units, guint, mp->a);
                     guint ub = g_array_index (chunks[j].units, guint, mp->b);
                     gint64 key = ((gint64) ua << 32) | ub;
-                    UnitPair *unit = g_hash_table_lookup (unit_pairs[pair], &key);
+                    UnitPair *unit = last_unit[pair][ua];
 
+                    /* A track is matched with the same one frame after frame:
+                     * the last pair of each track saves the lookup. */
+                    if (unit == NULL || unit->b != ub)
+                      unit = last_unit[pair][ua] = g_hash_table_lookup (unit_pairs[pair], &key);
                     if (unit == NULL)
                       {
                         unit = g_new0 (UnitPair, 1);
                         *unit = (UnitPair) { ua, ub, 0, 0, ranges_new () };
                         g_hash_table_insert (unit_pairs[pair], g_memdup2 (&key, sizeof key), unit);
+                        last_unit[pair][ua] = unit;
                       }
                     unit->frames++;
                     unit->similarity += mp->similarity;
@@ -705,6 +719,7 @@ _quorum_video_agreement_run (const QuorumAnnotationSet * const *sets,
     {
       g_array_unref (similarities[k]);
       g_hash_table_unref (unit_pairs[k]);
+      g_free (last_unit[k]);
     }
   for (guint s = 0; s < n_sets; s++)
     video_set_clear (&videos[s]);
