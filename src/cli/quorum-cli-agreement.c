@@ -314,8 +314,10 @@ print_table (GPtrArray             *files,
       const SetFile *file = g_ptr_array_index (files, i);
 
       print_padded (file->name, width);
+      /* The instances compared: on a video, every frame's, interpolated ones included. */
       printf ("  %.3f   %-9u  %s%s\n", agreement->annotator_scores[i],
-              file->set->instances->len, file->path, i == agreement->best ? "  (best)" : "");
+              agreement->pair_matched[i * agreement->n_sets + i], file->path,
+              i == agreement->best ? "  (best)" : "");
     }
 
   printf ("\nFile agreement: %.3f\n", agreement->agreement);

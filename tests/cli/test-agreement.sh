@@ -220,6 +220,8 @@ json_check "a video: alice's and carol's cars paired, apart on 40–60" \
    == [("car-a", "car-c", 79, [[40, 60]])] and d["tracks"][1]["a"] == "alice" and d["tracks"][1]["b"] == "carol"'
 out=$("$ctl" agreement v-alice.json v-bob.json v-carol.json 2>&1); status=$?
 check "a video's table names the low frames" "[ $status -eq 0 ] && grep -q 'Frames below 0.50: 40–60' <<<\"\$out\""
+check "a video's table counts every frame's instances, interpolated ones included" \
+  "grep -q '^carol  *0.715   100  *v-carol.json' <<<\"\$out\""
 check "a video's table lists the track pairs" \
   "grep -q 'car-a ~ car-c: 79 frames matched, mean 0.875; unmatched 40–60; only in A none; only in B none' <<<\"\$out\""
 out=$("$ctl" agreement --below 0.2 v-alice.json v-bob.json v-carol.json 2>&1); status=$?
