@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "quorum-agreement.h"
+#include "quorum-video-agreement.h"
 #include "quorum-cli.h"
 #include "quorum-error.h"
 #include "quorum-wire.h"
@@ -30,6 +31,16 @@ static const char description[] =
   "  {\"pairs\": [{\"a\", \"b\", \"score\", \"matched\"}, …],\n"
   "   \"annotators\": {NAME: SCORE, …}, \"agreement\": X, \"best\": NAME}\n"
   "with the pairs in input order.\n"
+  "\n"
+  "On a video (a file of more than one frame, or instances with a\n"
+  "track_id) the sets are compared on every frame their tracks show,\n"
+  "interpolated frames included (docs/video-annotation.md). The table then\n"
+  "adds the frames whose agreement is below --below (default 0.5) and, per\n"
+  "pair of annotators, the pairing of their tracks; --json adds\n"
+  "  \"frames\": {\"scores\": [S of each frame], \"below\", \"low\": [[first, last], …]},\n"
+  "  \"tracks\": [{\"a\", \"b\", \"pairs\": [{\"a\", \"b\", \"frames_matched\",\n"
+  "              \"mean_similarity\", \"matched\", \"unmatched\", \"only_a\",\n"
+  "              \"only_b\"}], \"unmatched_a\", \"unmatched_b\"}]\n"
   "\n"
   "Exit status: 0 success, 2 bad usage or a bad set file.";
 
@@ -303,8 +314,10 @@ print_table (GPtrArray             *files,
       const SetFile *file = g_ptr_array_index (files, i);
 
       print_padded (file->name, width);
+      /* The instances compared: on a video, every frame's, interpolated ones included. */
       printf ("  %.3f   %-9u  %s%s\n", agreement->annotator_scores[i],
-              file->set->instances->len, file->path, i == agreement->best ? "  (best)" : "");
+              agreement->pair_matched[i * agreement->n_sets + i], file->path,
+              i == agreement->best ? "  (best)" : "");
     }
 
   printf ("\nFile agreement: %.3f\n", agreement->agreement);
@@ -312,8 +325,68 @@ print_table (GPtrArray             *files,
 }
 
 static void
-print_json (GPtrArray             *files,
-            const QuorumAgreement *agreement)
+print_ranges (GArray *ranges)
+{
+  if (ranges->len == 0)
+    {
+      printf ("none");
+      return;
+    }
+  for (guint k = 0; k < ranges->len; k++)
+    {
+      const QuorumFrameRange *range = &g_array_index (ranges, QuorumFrameRange, k);
+
+      if (k > 0)
+        printf (", ");
+      if (range->first == range->last)
+        printf ("%u", range->first);
+      else
+        printf ("%u–%u", range->first, range->last);
+    }
+}
+
+static void
+print_video_table (GPtrArray                  *files,
+                   const QuorumVideoAgreement *video,
+                   double                      below)
+{
+  g_autoptr(GArray) low = quorum_frame_ranges_below (video->frame_scores, video->n_frames, below);
+
+  printf ("\nFrames:         %u\n", video->n_frames);
+  printf ("Frames below %.2f: ", below);
+  print_ranges (low);
+  printf ("\n");
+  for (guint c = 0; c < video->comparisons->len; c++)
+    {
+      const QuorumTrackComparison *comparison = g_ptr_array_index (video->comparisons, c);
+
+      printf ("\nTracks of %s and %s:\n", ((SetFile *) g_ptr_array_index (files, comparison->a))->name,
+              ((SetFile *) g_ptr_array_index (files, comparison->b))->name);
+      for (guint k = 0; k < comparison->pairs->len; k++)
+        {
+          const QuorumTrackPair *pair = g_ptr_array_index (comparison->pairs, k);
+
+          printf ("  %s ~ %s: %u frames matched, mean %.3f; unmatched ", pair->a, pair->b,
+                  pair->n_matched, pair->mean_similarity);
+          print_ranges (pair->unmatched);
+          printf ("; only in A ");
+          print_ranges (pair->only_a);
+          printf ("; only in B ");
+          print_ranges (pair->only_b);
+          printf ("\n");
+        }
+      for (guint k = 0; k < comparison->unmatched_a->len; k++)
+        printf ("  %s: no track in B\n", (char *) g_ptr_array_index (comparison->unmatched_a, k));
+      for (guint k = 0; k < comparison->unmatched_b->len; k++)
+        printf ("  %s: no track in A\n", (char *) g_ptr_array_index (comparison->unmatched_b, k));
+    }
+}
+
+static void
+print_json (GPtrArray                  *files,
+            const QuorumAgreement      *agreement,
+            const QuorumVideoAgreement *video,
+            double                      below)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -355,8 +428,38 @@ print_json (GPtrArray             *files,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
+  if (video != NULL)
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+
+      for (guint i = 0; i < files->len; i++)
+        g_ptr_array_add (names, json_node_init_string (json_node_alloc (),
+                                                       ((SetFile *) g_ptr_array_index (files, i))->name));
+      json_object_set_object_member (json_node_get_object (root), "frames",
+                                     quorum_video_agreement_write_frames (video, below));
+      json_object_set_array_member (json_node_get_object (root), "tracks",
+                                    quorum_video_agreement_write_tracks (video,
+                                                                         (JsonNode * const *) names->pdata));
+    }
   text = quorum_wire_to_string (root, TRUE);
   printf ("%s\n", text);
+}
+
+/* A video: more than one frame, or tracks. */
+static gboolean
+is_video (GPtrArray *sets)
+{
+  for (guint i = 0; i < sets->len; i++)
+    {
+      const QuorumAnnotationSet *set = g_ptr_array_index (sets, i);
+
+      if (set->file.frames > 1)
+        return TRUE;
+      for (guint k = 0; k < set->instances->len; k++)
+        if (((const QuorumInstance *) g_ptr_array_index (set->instances, k))->track_id != NULL)
+          return TRUE;
+    }
+  return FALSE;
 }
 
 int
@@ -364,21 +467,27 @@ quorum_cli_agreement (int    argc,
                       char **argv)
 {
   g_autofree char *threshold_text = NULL;
+  g_autofree char *below_text = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "threshold", 't', 0, G_OPTION_ARG_STRING, &threshold_text,
       "Match threshold τ, above 0 and at most 1 (default 0.5)", "T" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the scores as JSON", NULL },
+    { "below", 0, 0, G_OPTION_ARG_STRING, &below_text,
+      "On a video, mark the frames whose agreement is below B, 0 to 1 (default 0.5)", "B" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("SET.json SET.json [SET.json…]");
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) set_file_free);
   g_autoptr(GPtrArray) sets = g_ptr_array_new ();
-  g_autoptr(QuorumAgreement) agreement = NULL;
+  g_autoptr(QuorumAgreement) owned = NULL;
+  g_autoptr(QuorumVideoAgreement) video = NULL;
+  const QuorumAgreement *agreement;
   g_autoptr(GError) error = NULL;
   SetLoad *loads;
   gboolean taken;
   double threshold;
+  double below = QUORUM_LOW_FRAME_AGREEMENT;
 
   /* GOption's usage line names the program by its prgname. */
   if (g_get_prgname () == NULL)
@@ -400,6 +509,17 @@ quorum_cli_agreement (int    argc,
                               "not “%s”", threshold_text);
       return QUORUM_CLI_USAGE;
     }
+  if (below_text != NULL)
+    {
+      char *end = NULL;
+
+      below = g_ascii_strtod (below_text, &end);
+      if (end == below_text || *end != '\0' || !(below >= 0 && below <= 1))
+        {
+          quorum_cli_usage_error (COMMAND, "--below: must be a number from 0 to 1, not “%s”", below_text);
+          return QUORUM_CLI_USAGE;
+        }
+    }
   if (argc < 3)
     {
       quorum_cli_usage_error (COMMAND, "give at least two annotation set files, not %d",
@@ -413,8 +533,15 @@ quorum_cli_agreement (int    argc,
   if (!taken)
     return QUORUM_CLI_USAGE;
 
-  agreement = quorum_agreement_compute ((const QuorumAnnotationSet * const *) sets->pdata,
-                                        sets->len, threshold, &error);
+  if (is_video (sets))
+    {
+      video = quorum_video_agreement_compute ((const QuorumAnnotationSet * const *) sets->pdata,
+                                              sets->len, threshold, &error);
+      agreement = video != NULL ? video->agreement : NULL;
+    }
+  else
+    agreement = owned = quorum_agreement_compute ((const QuorumAnnotationSet * const *) sets->pdata,
+                                                  sets->len, threshold, &error);
   if (agreement == NULL)
     {
       fprintf (stderr, "quorumctl " COMMAND ": %s\n", error->message);
@@ -422,8 +549,12 @@ quorum_cli_agreement (int    argc,
     }
 
   if (json)
-    print_json (files, agreement);
+    print_json (files, agreement, video, below);
   else
-    print_table (files, agreement, threshold);
+    {
+      print_table (files, agreement, threshold);
+      if (video != NULL)
+        print_video_table (files, video, below);
+    }
   return QUORUM_CLI_OK;
 }

@@ -77,13 +77,11 @@ typedef struct {
   GArray         *edges;    /* of Edge */
 } Worker;
 
-/* The weight of a matching compared lexicographically: the total similarity
- * first, then the number of pairs — DESIGN's tie rule, kept exact instead of
- * folded into one floating-point number. */
-typedef struct {
-  double total;
-  double pairs;
-} Weight;
+/* The weight of a matching compared lexicographically (QuorumWeight, in the
+ * private header): the total similarity first, then the number of pairs —
+ * DESIGN's tie rule, kept exact instead of folded into one floating-point
+ * number. */
+typedef QuorumWeight Weight;
 
 static inline Weight weight_add (Weight x, Weight y) { return (Weight) { x.total + y.total, x.pairs + y.pairs }; }
 static inline Weight weight_sub (Weight x, Weight y) { return (Weight) { x.total - y.total, x.pairs - y.pairs }; }
@@ -763,6 +761,17 @@ match_edges (GArray *edges,
     slot[touched[k]] = G_MAXUINT;
 }
 
+void
+_quorum_assignment_solve (guint               n,
+                          guint               m,
+                          const QuorumWeight *cost,
+                          gint               *row_to_col)
+{
+  g_return_if_fail (n <= m);
+  if (n > 0)
+    hungarian (n, m, cost, row_to_col);
+}
+
 /* ---- pair score ------------------------------------------------------- */
 /* ---- pair score ------------------------------------------------------- */
 
@@ -822,9 +831,10 @@ compare_task_costs (gconstpointer a,
 
 /* The score of a matching from its pairs, found bucket by bucket in any order. */
 static QuorumMatch *
-match_finish (GArray *pairs,
-              guint   n_a,
-              guint   n_b)
+match_finish (GArray   *pairs,
+              guint     n_a,
+              guint     n_b,
+              gboolean  score)
 {
   QuorumMatch *match = g_new0 (QuorumMatch, 1);
   double denominator;
@@ -853,6 +863,9 @@ match_finish (GArray *pairs,
     match->pairs = ordered;
   }
 
+  if (!score)
+    return match;   /* the caller sums the similarities itself */
+
   /* Summed in ascending order, the total does not depend on which set comes
    * first or on the order of the instances. */
   {
@@ -875,6 +888,7 @@ typedef struct {
   GPtrArray    *tasks;      /* of MatchTask, in the order they were made */
   guint         n_a;
   guint         n_b;
+  gboolean      score;      /* FALSE: pairs only, no total or score */
   QuorumMatch **match;      /* the result */
 } FinishTask;
 
@@ -893,7 +907,7 @@ run_finish_task (Worker   *worker,
       if (task->pair == finish->pair)
         g_array_append_vals (pairs, task->pairs->data, task->pairs->len);
     }
-  *finish->match = match_finish (pairs, finish->n_a, finish->n_b);
+  *finish->match = match_finish (pairs, finish->n_a, finish->n_b, finish->score);
 }
 
 /*
@@ -904,6 +918,7 @@ static QuorumMatch **
 match_all_pairs (const QuorumAnnotationSet * const *sets,
                  guint                              n_sets,
                  double                             threshold,
+                 gboolean                           score,
                  Worker                            *workers,
                  guint                              n_workers)
 {
@@ -955,7 +970,7 @@ match_all_pairs (const QuorumAnnotationSet * const *sets,
       for (guint j = i + 1; j < n_sets; j++, pair++)
         {
           finish[pair] = (FinishTask) { pair, tasks, sets[i]->instances->len,
-                                        sets[j]->instances->len, &matches[pair] };
+                                        sets[j]->instances->len, score, &matches[pair] };
           finish_tasks[pair] = &finish[pair];
         }
     run_tasks (workers, n_workers, finish_tasks, n_pairs, run_finish_task, NULL);
@@ -989,7 +1004,7 @@ quorum_match_sets (QuorumGeometry            *geometry,
   QuorumMatch *match;
 
   worker_init (&worker, geometry, (gsize) a->instances->len + b->instances->len + 1);
-  matches = match_all_pairs (sets, 2, threshold, &worker, 1);
+  matches = match_all_pairs (sets, 2, threshold, TRUE, &worker, 1);
   worker_clear (&worker);
   match = matches[0];
   g_free (matches);
@@ -1005,45 +1020,16 @@ quorum_match_free (QuorumMatch *match)
   g_free (match);
 }
 
-/* ---- file agreement --------------------------------------------------- */
-
-QuorumAgreement *
-_quorum_agreement_compute_threads (const QuorumAnnotationSet * const *sets,
-                                   guint                              n_sets,
-                                   double                             threshold,
-                                   guint                              n_threads,
-                                   GError                           **error)
+QuorumMatch **
+_quorum_match_all_pairs (const QuorumAnnotationSet * const *sets,
+                         guint                              n_sets,
+                         double                             threshold,
+                         gboolean                           score,
+                         guint                              n_threads)
 {
   g_autofree Worker *workers = NULL;
   QuorumMatch **matches;
-  QuorumAgreement *agreement;
   guint64 n_instances = 0;
-  double sum = 0;
-  guint pair = 0;
-
-  if (n_sets == 0)
-    {
-      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
-                           "sets: agreement needs at least one annotation set");
-      return NULL;
-    }
-  if (!(threshold > 0 && threshold <= 1))
-    {
-      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
-                   "threshold: must be above 0 and at most 1, not %g", threshold);
-      return NULL;
-    }
-  for (guint i = 1; i < n_sets; i++)
-    if (sets[i]->file.width != sets[0]->file.width || sets[i]->file.height != sets[0]->file.height ||
-        sets[i]->file.frames != sets[0]->file.frames)
-      {
-        g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
-                     "sets[%u].file: %u×%u with %u frames, but sets[0] is %u×%u with %u frames; "
-                     "sets must describe the same file",
-                     i, sets[i]->file.width, sets[i]->file.height, sets[i]->file.frames,
-                     sets[0]->file.width, sets[0]->file.height, sets[0]->file.frames);
-        return NULL;
-      }
 
   for (guint i = 0; i < n_sets; i++)
     n_instances += sets[i]->instances->len;
@@ -1054,11 +1040,24 @@ _quorum_agreement_compute_threads (const QuorumAnnotationSet * const *sets,
   workers = g_new0 (Worker, n_threads);
   for (guint w = 0; w < n_threads; w++)
     worker_init (&workers[w], NULL, 2 * (gsize) max_instances (sets, n_sets) + 1);
-  matches = match_all_pairs (sets, n_sets, threshold, workers, n_threads);
+  matches = match_all_pairs (sets, n_sets, threshold, score, workers, n_threads);
   for (guint w = 0; w < n_threads; w++)
     worker_clear (&workers[w]);
+  return matches;
+}
 
-  agreement = g_new0 (QuorumAgreement, 1);
+/* ---- file agreement --------------------------------------------------- */
+
+QuorumAgreement *
+_quorum_agreement_new (guint         n_sets,
+                       const double *scores,
+                       const guint  *matched,
+                       const guint  *sizes)
+{
+  QuorumAgreement *agreement = g_new0 (QuorumAgreement, 1);
+  double sum = 0;
+  guint pair = 0;
+
   agreement->n_sets = n_sets;
   agreement->pair_scores = g_new0 (double, n_sets * n_sets);
   agreement->pair_matched = g_new0 (guint, n_sets * n_sets);
@@ -1066,19 +1065,14 @@ _quorum_agreement_compute_threads (const QuorumAnnotationSet * const *sets,
   for (guint i = 0; i < n_sets; i++)
     {
       agreement->pair_scores[i * n_sets + i] = 1.0;
-      agreement->pair_matched[i * n_sets + i] = sets[i]->instances->len;
+      agreement->pair_matched[i * n_sets + i] = sizes[i];
       for (guint j = i + 1; j < n_sets; j++, pair++)
         {
-          QuorumMatch *match = matches[pair];
-
-          agreement->pair_scores[i * n_sets + j] = agreement->pair_scores[j * n_sets + i] = match->score;
-          agreement->pair_matched[i * n_sets + j] = agreement->pair_matched[j * n_sets + i] =
-            match->pairs->len;
-          sum += match->score;
-          quorum_match_free (match);
+          agreement->pair_scores[i * n_sets + j] = agreement->pair_scores[j * n_sets + i] = scores[pair];
+          agreement->pair_matched[i * n_sets + j] = agreement->pair_matched[j * n_sets + i] = matched[pair];
+          sum += scores[pair];
         }
     }
-  g_free (matches);
 
   /* With a single set there is nobody to disagree with: its score and the
    * file agreement are 1. */
@@ -1094,6 +1088,81 @@ _quorum_agreement_compute_threads (const QuorumAnnotationSet * const *sets,
       if (agreement->annotator_scores[i] > agreement->annotator_scores[agreement->best])
         agreement->best = i;   /* strictly greater: ties stay with the earliest */
     }
+  return agreement;
+}
+
+gboolean
+_quorum_agreement_check_input (const QuorumAnnotationSet * const *sets,
+                               guint                              n_sets,
+                               double                             threshold,
+                               GError                           **error)
+{
+  if (n_sets == 0)
+    {
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                           "sets: agreement needs at least one annotation set");
+      return FALSE;
+    }
+  if (!(threshold > 0 && threshold <= 1))
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "threshold: must be above 0 and at most 1, not %g", threshold);
+      return FALSE;
+    }
+  for (guint i = 1; i < n_sets; i++)
+    if (sets[i]->file.width != sets[0]->file.width || sets[i]->file.height != sets[0]->file.height ||
+        sets[i]->file.frames != sets[0]->file.frames)
+      {
+        g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                     "sets[%u].file: %u×%u with %u frames, but sets[0] is %u×%u with %u frames; "
+                     "sets must describe the same file",
+                     i, sets[i]->file.width, sets[i]->file.height, sets[i]->file.frames,
+                     sets[0]->file.width, sets[0]->file.height, sets[0]->file.frames);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+QuorumAgreement *
+_quorum_agreement_compute_threads (const QuorumAnnotationSet * const *sets,
+                                   guint                              n_sets,
+                                   double                             threshold,
+                                   guint                              n_threads,
+                                   GError                           **error)
+{
+  QuorumMatch **matches;
+  QuorumAgreement *agreement;
+  guint n_pairs = n_sets * (n_sets - 1) / 2;
+  g_autofree double *scores = NULL;
+  g_autofree guint *matched = NULL;
+  g_autofree guint *sizes = NULL;
+
+  if (!_quorum_agreement_check_input (sets, n_sets, threshold, error))
+    return NULL;
+
+  /* Tracks are compared on every frame they show (docs/video-annotation.md). */
+  if (_quorum_sets_have_tracks (sets, n_sets))
+    {
+      g_autoptr(QuorumVideoAgreement) video = _quorum_video_agreement_run (sets, n_sets, threshold,
+                                                                           n_threads, FALSE);
+
+      return g_steal_pointer (&video->agreement);
+    }
+
+  matches = _quorum_match_all_pairs (sets, n_sets, threshold, TRUE, n_threads);
+  scores = g_new0 (double, MAX (n_pairs, 1));
+  matched = g_new0 (guint, MAX (n_pairs, 1));
+  sizes = g_new0 (guint, n_sets);
+  for (guint i = 0; i < n_sets; i++)
+    sizes[i] = sets[i]->instances->len;
+  for (guint k = 0; k < n_pairs; k++)
+    {
+      scores[k] = matches[k]->score;
+      matched[k] = matches[k]->pairs->len;
+      quorum_match_free (matches[k]);
+    }
+  g_free (matches);
+  agreement = _quorum_agreement_new (n_sets, scores, matched, sizes);
   return agreement;
 }
 

@@ -6,6 +6,7 @@
 #include "quorum-wire.h"
 #include "quorum-geometry.h"
 #include "quorum-agreement.h"
+#include "quorum-video-agreement.h"
 #include "quorum-exam.h"
 #include "quorum-task-graph.h"
 #include "quorum-merge.h"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "quorum-core"
 
+#include "quorum-agreement-private.h"
 #include "quorum-exam.h"
 
 guint8
@@ -17,17 +18,82 @@ quorum_exam_stars_for (double similarity)
   return 1;
 }
 
+/* On a video, each track is rated from the pairing of the candidate's tracks
+ * with the gold's (docs/video-annotation.md): stars from the pair's mean
+ * similarity over the frames where they matched. */
+static QuorumExamScore *
+exam_score_by_track (const QuorumAnnotationSet *candidate,
+                     const QuorumAnnotationSet *gold,
+                     double                     threshold)
+{
+  const QuorumAnnotationSet *sets[] = { candidate, gold };
+  g_autoptr(QuorumVideoAgreement) video = NULL;
+  g_autoptr(GHashTable) candidate_at = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) gold_at = g_hash_table_new (g_str_hash, g_str_equal);
+  const QuorumTrackComparison *comparison;
+  QuorumExamScore *score = g_new0 (QuorumExamScore, 1);
+
+  video = _quorum_video_agreement_run (sets, 2, threshold, 0, TRUE);
+  comparison = g_ptr_array_index (video->comparisons, 0);
+  score->by_track = TRUE;
+  score->candidate_ids = g_ptr_array_ref (video->tracks[0]);
+  score->gold_ids = g_ptr_array_ref (video->tracks[1]);
+  score->n_candidate = score->candidate_ids->len;
+  score->n_gold = score->gold_ids->len;
+  score->stars = g_new (guint8, MAX (score->n_candidate, 1));
+  score->missing = g_new (gboolean, MAX (score->n_gold, 1));
+  for (guint i = 0; i < score->n_candidate; i++)
+    {
+      score->stars[i] = 1;
+      g_hash_table_insert (candidate_at, g_ptr_array_index (score->candidate_ids, i), GUINT_TO_POINTER (i));
+    }
+  for (guint i = 0; i < score->n_gold; i++)
+    {
+      score->missing[i] = TRUE;
+      g_hash_table_insert (gold_at, g_ptr_array_index (score->gold_ids, i), GUINT_TO_POINTER (i));
+    }
+  for (guint k = 0; k < comparison->pairs->len; k++)
+    {
+      const QuorumTrackPair *pair = g_ptr_array_index (comparison->pairs, k);
+
+      score->stars[GPOINTER_TO_UINT (g_hash_table_lookup (candidate_at, pair->a))] =
+        quorum_exam_stars_for (pair->mean_similarity);
+      score->missing[GPOINTER_TO_UINT (g_hash_table_lookup (gold_at, pair->b))] = FALSE;
+    }
+  score->gold_score = quorum_agreement_pair (video->agreement, 0, 1);
+  return score;
+}
+
+static GPtrArray *
+instance_ids (const QuorumAnnotationSet *set)
+{
+  GPtrArray *ids = g_ptr_array_new_full (set->instances->len, g_free);
+
+  for (guint i = 0; i < set->instances->len; i++)
+    g_ptr_array_add (ids, g_strdup (((const QuorumInstance *) g_ptr_array_index (set->instances, i))->id));
+  return ids;
+}
+
 QuorumExamScore *
 quorum_exam_score (const QuorumAnnotationSet *candidate,
                    const QuorumAnnotationSet *gold,
                    double                     threshold)
 {
-  g_autoptr(QuorumGeometry) geometry = quorum_geometry_new ();
-  g_autoptr(QuorumMatch) match = quorum_match_sets (geometry, candidate, gold, threshold);
-  QuorumExamScore *score = g_new0 (QuorumExamScore, 1);
+  const QuorumAnnotationSet *sets[] = { candidate, gold };
+  g_autoptr(QuorumGeometry) geometry = NULL;
+  g_autoptr(QuorumMatch) match = NULL;
+  QuorumExamScore *score;
 
+  if (_quorum_sets_have_tracks (sets, 2))
+    return exam_score_by_track (candidate, gold, threshold);
+
+  geometry = quorum_geometry_new ();
+  match = quorum_match_sets (geometry, candidate, gold, threshold);
+  score = g_new0 (QuorumExamScore, 1);
   score->n_candidate = candidate->instances->len;
   score->n_gold = gold->instances->len;
+  score->candidate_ids = instance_ids (candidate);
+  score->gold_ids = instance_ids (gold);
   score->stars = g_new (guint8, MAX (score->n_candidate, 1));
   score->missing = g_new (gboolean, MAX (score->n_gold, 1));
   /* An instance nobody matched earns the lowest rating; a gold instance
@@ -52,6 +118,8 @@ quorum_exam_score_free (QuorumExamScore *score)
 {
   if (score == NULL)
     return;
+  g_clear_pointer (&score->candidate_ids, g_ptr_array_unref);
+  g_clear_pointer (&score->gold_ids, g_ptr_array_unref);
   g_free (score->stars);
   g_free (score->missing);
   g_free (score);

@@ -7,16 +7,25 @@ G_BEGIN_DECLS
 
 /**
  * QuorumExamScore:
- * @stars: one per candidate instance, 1–5 (suggested, DESIGN §4)
- * @missing: one per gold instance, %TRUE when no candidate instance matched it
- * @gold_score: S(candidate, gold)
+ * @by_track: %TRUE on a video with tracks: what is rated is each track
+ *   (docs/video-annotation.md), not each instance
+ * @candidate_ids: (element-type utf8): what each of @stars rates: a candidate
+ *   instance's id, or with @by_track a track's id (an instance without a
+ *   track: its own id)
+ * @gold_ids: (element-type utf8): the same for @missing, in the gold
+ * @stars: one per candidate instance or track, 1–5 (suggested, DESIGN §4)
+ * @missing: one per gold instance or track, %TRUE when nothing matched it
+ * @gold_score: S(candidate, gold), pooled over every frame on a video
  */
 typedef struct {
-  guint    n_candidate;
-  guint    n_gold;
-  guint8  *stars;
-  gboolean *missing;
-  double   gold_score;
+  gboolean   by_track;
+  guint      n_candidate;
+  guint      n_gold;
+  GPtrArray *candidate_ids;
+  GPtrArray *gold_ids;
+  guint8    *stars;
+  gboolean  *missing;
+  double     gold_score;
 } QuorumExamScore;
 
 QuorumExamScore *quorum_exam_score      (const QuorumAnnotationSet *candidate,

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "quorum-server"
 
 #include "quorum-agreement.h"
+#include "quorum-video-agreement.h"
 #include "quorum-error.h"
 #include "quorum-merge.h"
 #include "quorum-server-private.h"
@@ -42,14 +43,24 @@ score_in_thread (GTask        *task,
                  GCancellable *cancellable)
 {
   Scoring *scoring = data;
-  g_autoptr(QuorumAgreement) agreement = NULL;
+  const QuorumAnnotationSet * const *sets = (const QuorumAnnotationSet * const *) scoring->sets->pdata;
+  g_autoptr(QuorumAgreement) owned = NULL;
+  g_autoptr(QuorumVideoAgreement) video = NULL;
+  const QuorumAgreement *agreement;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   GError *error = NULL;
   guint n = scoring->sets->len;
 
-  agreement = quorum_agreement_compute ((const QuorumAnnotationSet * const *) scoring->sets->pdata, n,
-                                        scoring->threshold, &error);
+  /* A video's sets are compared on every frame, with a timeline of each
+   * frame's agreement and the pairing of tracks (docs/video-annotation.md). */
+  if (n > 0 && sets[0]->file.frames > 1)
+    {
+      video = quorum_video_agreement_compute (sets, n, scoring->threshold, &error);
+      agreement = video != NULL ? video->agreement : NULL;
+    }
+  else
+    agreement = owned = quorum_agreement_compute (sets, n, scoring->threshold, &error);
   if (agreement == NULL)
     {
       g_task_return_error (task, error);
@@ -97,6 +108,19 @@ score_in_thread (GTask        *task,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
+  if (video != NULL)
+    {
+      JsonObject *object = json_node_get_object (root);
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (names, json_node_init_int (json_node_alloc (),
+                                                    g_array_index (scoring->task_ids, gint64, i)));
+      json_object_set_object_member (object, "frames",
+                                     quorum_video_agreement_write_frames (video, QUORUM_LOW_FRAME_AGREEMENT));
+      json_object_set_array_member (object, "tracks",
+                                    quorum_video_agreement_write_tracks (video, (JsonNode * const *) names->pdata));
+    }
   scoring->scores_json = quorum_wire_to_string (root, FALSE);
 
   if (scoring->best_annotator)

@@ -77,27 +77,27 @@ exam_sets (QuorumServer          *server,
   return TRUE;
 }
 
-/* {"stars": {candidate id: 1…5}, "missing": [gold ids], "gold_score": S} */
+/* {"stars": {candidate id: 1…5}, "missing": [gold ids], "gold_score": S};
+ * on a video with tracks the ids are track ids (docs/exams.md). */
 static JsonObject *
-rating_object (const QuorumAnnotationSet *candidate,
-               const QuorumAnnotationSet *gold,
-               const guint8              *stars,
-               const gboolean            *missing,
-               double                     gold_score)
+rating_object (const QuorumExamScore *score,
+               const guint8          *stars,
+               const gboolean        *missing)
 {
   JsonObject *rating = json_object_new ();
   JsonObject *star_map = json_object_new ();
   JsonArray *missing_list = json_array_new ();
 
-  for (guint i = 0; i < candidate->instances->len; i++)
-    json_object_set_int_member (star_map, ((QuorumInstance *) g_ptr_array_index (candidate->instances, i))->id,
-                                stars[i]);
-  for (guint i = 0; i < gold->instances->len; i++)
+  for (guint i = 0; i < score->n_candidate; i++)
+    json_object_set_int_member (star_map, g_ptr_array_index (score->candidate_ids, i), stars[i]);
+  for (guint i = 0; i < score->n_gold; i++)
     if (missing[i])
-      json_array_add_string_element (missing_list, ((QuorumInstance *) g_ptr_array_index (gold->instances, i))->id);
+      json_array_add_string_element (missing_list, g_ptr_array_index (score->gold_ids, i));
   json_object_set_object_member (rating, "stars", star_map);
   json_object_set_array_member (rating, "missing", missing_list);
-  json_object_set_double_member (rating, "gold_score", gold_score);
+  json_object_set_double_member (rating, "gold_score", score->gold_score);
+  if (score->by_track)
+    json_object_set_boolean_member (rating, "by_track", TRUE);
   return rating;
 }
 
@@ -126,8 +126,7 @@ _quorum_server_add_exam_view (QuorumServer  *server,
     return FALSE;
   score = quorum_exam_score (candidate, gold, job_threshold (server, json_object_get_int_member (view, "job")));
   json_object_set_member (view, "gold", gold_node);
-  json_object_set_object_member (view, "suggested",
-                                 rating_object (candidate, gold, score->stars, score->missing, score->gold_score));
+  json_object_set_object_member (view, "suggested", rating_object (score, score->stars, score->missing));
   return TRUE;
 }
 
@@ -145,8 +144,7 @@ _quorum_server_suggested_rating (QuorumServer  *server,
   if (!exam_sets (server, review, &candidate, &gold, NULL, error))
     return NULL;
   score = quorum_exam_score (candidate, gold, job_threshold (server, json_object_get_int_member (review, "job")));
-  node = json_node_init_object (json_node_alloc (),
-                                rating_object (candidate, gold, score->stars, score->missing, score->gold_score));
+  node = json_node_init_object (json_node_alloc (), rating_object (score, score->stars, score->missing));
   json_object_unref (json_node_get_object (node));
   return quorum_wire_to_string (node, FALSE);
 }
@@ -159,8 +157,7 @@ _quorum_server_rate_task (QuorumRequest *request)
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(QuorumAnnotationSet) candidate = NULL;
   g_autoptr(QuorumAnnotationSet) gold = NULL;
-  g_autoptr(QuorumMatch) match = NULL;
-  g_autoptr(QuorumGeometry) geometry = NULL;
+  g_autoptr(QuorumExamScore) score = NULL;
   g_autoptr(JsonNode) stored = NULL;
   g_autofree guint8 *stars = NULL;
   g_autofree gboolean *missing = NULL;
@@ -195,8 +192,11 @@ _quorum_server_rate_task (QuorumRequest *request)
     }
   star_map = json_object_get_object_member (body, "stars");
   missing_list = json_object_get_array_member (body, "missing");
-  stars = g_new0 (guint8, MAX (candidate->instances->len, 1));
-  missing = g_new0 (gboolean, MAX (gold->instances->len, 1));
+  /* What is rated: the instances, or on a video the tracks. */
+  score = quorum_exam_score (candidate, gold, job_threshold (request->server,
+                                                             json_object_get_int_member (review, "job")));
+  stars = g_new0 (guint8, MAX (score->n_candidate, 1));
+  missing = g_new0 (gboolean, MAX (score->n_gold, 1));
   {
     g_autoptr(GList) ids = json_object_get_members (star_map);
 
@@ -205,8 +205,8 @@ _quorum_server_rate_task (QuorumRequest *request)
         JsonNode *value = json_object_get_member (star_map, l->data);
         gboolean found = FALSE;
 
-        for (guint i = 0; i < candidate->instances->len && !found; i++)
-          if (g_str_equal (((QuorumInstance *) g_ptr_array_index (candidate->instances, i))->id, l->data))
+        for (guint i = 0; i < score->n_candidate && !found; i++)
+          if (g_str_equal (g_ptr_array_index (score->candidate_ids, i), l->data))
             {
               found = TRUE;
               if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_INT64 ||
@@ -220,7 +220,8 @@ _quorum_server_rate_task (QuorumRequest *request)
             }
         if (!found)
           {
-            g_autofree char *message = g_strdup_printf ("stars.%s: the candidate has no such instance", (char *) l->data);
+            g_autofree char *message = g_strdup_printf ("stars.%s: the candidate has no such %s", (char *) l->data,
+                                                        score->by_track ? "track" : "instance");
             quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
             return;
           }
@@ -231,21 +232,18 @@ _quorum_server_rate_task (QuorumRequest *request)
       const char *id = json_array_get_string_element (missing_list, k);
       gboolean found = FALSE;
 
-      for (guint i = 0; id != NULL && i < gold->instances->len; i++)
-        if (g_str_equal (((QuorumInstance *) g_ptr_array_index (gold->instances, i))->id, id))
+      for (guint i = 0; id != NULL && i < score->n_gold; i++)
+        if (g_str_equal (g_ptr_array_index (score->gold_ids, i), id))
           found = missing[i] = TRUE;
       if (!found)
         {
-          g_autofree char *message = g_strdup_printf ("missing[%u]: no such gold instance", k);
+          g_autofree char *message = g_strdup_printf ("missing[%u]: no such gold %s", k,
+                                                      score->by_track ? "track" : "instance");
           quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
           return;
         }
     }
-  geometry = quorum_geometry_new ();
-  match = quorum_match_sets (geometry, candidate, gold, job_threshold (request->server,
-                                                                      json_object_get_int_member (review, "job")));
-  stored = json_node_init_object (json_node_alloc (),
-                                  rating_object (candidate, gold, stars, missing, match->score));
+  stored = json_node_init_object (json_node_alloc (), rating_object (score, stars, missing));
   json_object_unref (json_node_get_object (stored));
   text = quorum_wire_to_string (stored, FALSE);
   if (!quorum_store_rate_task (request->server->store, request->ids[0], request->caller_id, version, text, &error))

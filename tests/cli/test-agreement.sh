@@ -191,5 +191,43 @@ expect_error "threshold above 1" "--threshold: must be a number above 0 and at m
   --threshold 1.5 a.json b.json
 expect_error "unknown option" "--frobnicate" --frobnicate a.json b.json
 
+# ---- a video: every frame, the low frames, the track pairs ---------------
+# One car over 100 frames, keyframes only; carol's box is far off on 40–60.
+python3 - <<'PY'
+import json
+def car(dx, far, f):
+    x0 = 10 + 3 * f + dx
+    y0 = 250 if far else 50
+    return [[x0, y0], [x0 + 60, y0 + 40]]
+for name, track, dx, off in (("alice", "car-a", 0, False), ("bob", "car-b", 2, False), ("carol", "car-c", 4, True)):
+    frames = [0, 39, 40, 60, 61, 99] if off else [0, 50, 99]
+    instances = [{"id": "%s-%d" % (track, f), "label": "car", "kind": "box", "frame": f, "track_id": track,
+                  "points": car(dx, off and 40 <= f <= 60, f)} for f in frames]
+    with open("v-%s.json" % name, "w") as out:
+        json.dump({"annotator": name, "file": {"width": 640, "height": 360, "frames": 100, "fps": 30},
+                   "instances": instances}, out)
+PY
+out=$("$ctl" agreement --json v-alice.json v-bob.json v-carol.json 2>&1); status=$?
+check "a video: exit 0" "[ $status -eq 0 ]"
+json_check "a video: the frames below 0.5 are 40–60, with a score for each of the 100 frames" \
+  'd["frames"]["low"] == [[40, 60]] and len(d["frames"]["scores"]) == 100 and d["frames"]["below"] == 0.5'
+# alice–bob: IoU 58/62 on every frame, matched on all 100 expanded frames.
+json_check "a video: pooled over every interpolated frame" \
+  'd["pairs"][0]["matched"] == 100 and close(d["pairs"][0]["score"], 58 / 62)
+   and d["pairs"][1]["matched"] == 79'
+json_check "a video: alice's and carol's cars paired, apart on 40–60" \
+  '[(p["a"], p["b"], p["frames_matched"], p["unmatched"]) for p in d["tracks"][1]["pairs"]]
+   == [("car-a", "car-c", 79, [[40, 60]])] and d["tracks"][1]["a"] == "alice" and d["tracks"][1]["b"] == "carol"'
+out=$("$ctl" agreement v-alice.json v-bob.json v-carol.json 2>&1); status=$?
+check "a video's table names the low frames" "[ $status -eq 0 ] && grep -q 'Frames below 0.50: 40–60' <<<\"\$out\""
+check "a video's table counts every frame's instances, interpolated ones included" \
+  "grep -q '^carol  *0.715   100  *v-carol.json' <<<\"\$out\""
+check "a video's table lists the track pairs" \
+  "grep -q 'car-a ~ car-c: 79 frames matched, mean 0.875; unmatched 40–60; only in A none; only in B none' <<<\"\$out\""
+out=$("$ctl" agreement --below 0.2 v-alice.json v-bob.json v-carol.json 2>&1); status=$?
+check "--below 0.2: no frame is that low" "[ $status -eq 0 ] && grep -q 'Frames below 0.20: none' <<<\"\$out\""
+expect_error "--below out of range" "--below: must be a number from 0 to 1, not “2”" \
+  --below 2 v-alice.json v-bob.json
+
 echo "1..$n"
 [ $failed -eq 0 ]
