@@ -23,11 +23,13 @@ struct _QuorumTimeline
   GtkWidget         *thumbnail_box;
   GtkPicture        *thumbnail;
   GtkLabel          *thumbnail_label;
+  GtkDrawingArea    *low_strip;
 
   QuorumVideoSource *source;
   gulong             source_handlers[3];
   gboolean           updating;
   guint              n_marks;
+  GArray            *low;         /* of guint pairs: the disagreement timeline's [first, last] runs */
   char              *position_text;
 
   /* Hover thumbnails: the one shown, the one decoding, the one wanted next. */
@@ -185,6 +187,26 @@ navigate (GtkWidget  *widget,
     }
   else if (g_str_equal (action_name, "timeline.loop-clear"))
     quorum_video_source_set_loop (self->source, 1, 0);
+  else if (g_str_equal (action_name, "timeline.next-disagreement") ||
+           g_str_equal (action_name, "timeline.previous-disagreement"))
+    {
+      gboolean forward = g_str_equal (action_name, "timeline.next-disagreement");
+      gint64 target = -1;
+
+      for (guint i = 0; i < self->low->len; i += 2)
+        {
+          guint start = g_array_index (self->low, guint, i);
+
+          if (forward ? start > frame : start < frame)
+            {
+              target = start;
+              if (forward)
+                break;
+            }
+        }
+      if (target >= 0)
+        move_by (self, target - (gint64) frame);
+    }
   else if (g_str_equal (action_name, "timeline.go-to-frame"))
     {
       gtk_menu_button_popup (self->position_button);
@@ -374,6 +396,8 @@ quorum_timeline_set_source (QuorumTimeline    *self,
   g_clear_object (&self->thumbnail_texture);
   gtk_scale_clear_marks (self->scale);
   self->n_marks = 0;
+  /* Another video: its disagreements are said anew. */
+  quorum_timeline_set_low_ranges (self, NULL, 0);
   if (source != NULL)
     {
       self->source = g_object_ref (source);
@@ -421,6 +445,65 @@ quorum_timeline_set_marks (QuorumTimeline *self,
         gtk_scale_add_mark (self->scale, sorted[i], GTK_POS_BOTTOM, NULL);
         self->n_marks++;
       }
+}
+
+static void
+draw_low (GtkDrawingArea *area,
+          cairo_t        *cr,
+          int             width,
+          int             height,
+          gpointer        user_data)
+{
+  QuorumTimeline *self = user_data;
+  GdkRectangle trough;
+  guint n_frames = self->source != NULL ? quorum_video_source_get_n_frames (self->source) : 0;
+  /* The slider's centre never reaches the trough's ends. */
+  double inset = 9, x0, span;
+
+  if (n_frames < 2 || self->low->len == 0)
+    return;
+  gtk_range_get_range_rect (GTK_RANGE (self->scale), &trough);
+  x0 = trough.x + inset;
+  span = MAX (trough.width - 2 * inset, 1);
+  cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
+  for (guint i = 0; i < self->low->len; i += 2)
+    {
+      double a = x0 + span * g_array_index (self->low, guint, i) / (n_frames - 1);
+      double b = x0 + span * g_array_index (self->low, guint, i + 1) / (n_frames - 1);
+
+      cairo_rectangle (cr, a - 1, 0, MAX (b - a, 0) + 2, height);
+    }
+  cairo_fill (cr);
+}
+
+/**
+ * quorum_timeline_set_low_ranges:
+ * @ranges: (array length=n_ranges): [first, last] pairs, both included
+ *
+ * The disagreement timeline: runs of frames where the annotators agree
+ * least, drawn over the scale in red; timeline.next-disagreement (D) and
+ * timeline.previous-disagreement (Shift+D) go to the start of one.
+ */
+void
+quorum_timeline_set_low_ranges (QuorumTimeline *self,
+                                const guint    *ranges,
+                                guint           n_ranges)
+{
+  g_return_if_fail (QUORUM_IS_TIMELINE (self));
+  g_array_set_size (self->low, 0);
+  if (n_ranges > 0)
+    g_array_append_vals (self->low, ranges, 2 * n_ranges);
+  if (self->low_strip == NULL)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->low_strip), n_ranges > 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self->low_strip));
+}
+
+guint
+quorum_timeline_get_n_low_ranges (QuorumTimeline *self)
+{
+  g_return_val_if_fail (QUORUM_IS_TIMELINE (self), 0);
+  return self->low->len / 2;
 }
 
 guint
@@ -498,6 +581,7 @@ quorum_timeline_finalize (GObject *object)
   QuorumTimeline *self = QUORUM_TIMELINE (object);
 
   g_free (self->position_text);
+  g_array_unref (self->low);
   G_OBJECT_CLASS (quorum_timeline_parent_class)->finalize (object);
 }
 
@@ -520,6 +604,8 @@ static const struct {
   { GDK_KEY_bracketright, 0, "timeline.loop-end" },
   { GDK_KEY_backslash, 0, "timeline.loop-clear" },
   { GDK_KEY_g, GDK_CONTROL_MASK, "timeline.go-to-frame" },
+  { GDK_KEY_d, 0, "timeline.next-disagreement" },
+  { GDK_KEY_D, GDK_SHIFT_MASK, "timeline.previous-disagreement" },
 };
 
 static gboolean
@@ -563,6 +649,7 @@ quorum_timeline_class_init (QuorumTimelineClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumTimeline, thumbnail_box);
   gtk_widget_class_bind_template_child (widget_class, QuorumTimeline, thumbnail);
   gtk_widget_class_bind_template_child (widget_class, QuorumTimeline, thumbnail_label);
+  gtk_widget_class_bind_template_child (widget_class, QuorumTimeline, low_strip);
   gtk_widget_class_bind_template_callback (widget_class, on_go_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_query_tooltip);
 
@@ -586,6 +673,8 @@ quorum_timeline_init (QuorumTimeline *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_object_ref_sink (self->thumbnail_box);
   self->thumbnail_wanted = -1;
+  self->low = g_array_new (FALSE, FALSE, sizeof (guint));
+  gtk_drawing_area_set_draw_func (self->low_strip, draw_low, self, NULL);
   self->thumbnail_cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->adjustment, "value-changed", G_CALLBACK (on_value_changed), self);
   g_signal_connect_swapped (self->go_popover, "show", G_CALLBACK (on_go_popover_show), self);

@@ -27,6 +27,10 @@ void               quorum_timeline_set_marks  (QuorumTimeline    *self,
                                                const guint       *frames,
                                                guint              n_frames);
 guint              quorum_timeline_get_n_marks (QuorumTimeline   *self);
+void               quorum_timeline_set_low_ranges (QuorumTimeline *self,
+                                                   const guint    *ranges,
+                                                   guint           n_ranges);
+guint              quorum_timeline_get_n_low_ranges (QuorumTimeline *self);
 /* The text showing the frame number and time, as the user reads it. */
 const char        *quorum_timeline_get_position_text (QuorumTimeline *self);
 

@@ -591,13 +591,39 @@ on_key (GtkWidget *widget,
         GVariant  *args,
         gpointer   user_data)
 {
-  QuorumTrackList *self = QUORUM_TRACK_LIST (widget);
+  QuorumTrackList *self = g_object_get_data (G_OBJECT (widget), "quorum-track-list");
   GtkRoot *root = gtk_widget_get_root (widget);
   GtkWidget *focus = GTK_IS_WINDOW (root) ? gtk_window_get_focus (GTK_WINDOW (root)) : NULL;
 
-  if (self->task == NULL || !quorum_video_task_is_open (self->task) || GTK_IS_EDITABLE (focus))
+  if (self == NULL || self->task == NULL || !quorum_video_task_is_open (self->task) || GTK_IS_EDITABLE (focus))
     return FALSE;
-  return gtk_widget_activate_action (widget, user_data, "s", "");
+  return gtk_widget_activate_action (GTK_WIDGET (self), user_data, "s", "");
+}
+
+/**
+ * quorum_track_list_add_shortcuts:
+ * @window: where the keys work (the list itself may be on a page not shown)
+ *
+ * The "track" keys, anywhere in @window while a video is open.
+ */
+void
+quorum_track_list_add_shortcuts (QuorumTrackList *self,
+                                 GtkWidget       *window)
+{
+  GtkEventController *shortcuts;
+
+  g_return_if_fail (QUORUM_IS_TRACK_LIST (self));
+  g_object_set_data (G_OBJECT (window), "quorum-track-list", self);
+  /* As the timeline's: before the window's own keys; a text field keeps its keys. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].modifiers),
+                                                            gtk_callback_action_new (on_key, (gpointer) keys[i].action,
+                                                                                     NULL)));
+  gtk_widget_add_controller (window, shortcuts);
 }
 
 /* ---- set up ---------------------------------------------------------------- */
@@ -712,21 +738,8 @@ quorum_track_list_class_init (QuorumTrackListClass *klass)
 static void
 quorum_track_list_init (QuorumTrackList *self)
 {
-  GtkEventController *shortcuts;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   self->colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->rows = g_hash_table_new (g_str_hash, g_str_equal);
-
-  /* As the timeline's: anywhere in the window while a video is open. */
-  shortcuts = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
-  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                          gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].modifiers),
-                                                            gtk_callback_action_new (on_key, (gpointer) keys[i].action,
-                                                                                     NULL)));
-  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "track.cancel-propagate", FALSE);
 }

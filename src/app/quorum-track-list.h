@@ -31,5 +31,7 @@ void       quorum_track_list_set_task   (QuorumTrackList       *self,
 void       quorum_track_list_set_schema (QuorumTrackList       *self,
                                          const QuorumLabelSchema *schema);
 guint      quorum_track_list_get_n_rows (QuorumTrackList       *self);
+void       quorum_track_list_add_shortcuts (QuorumTrackList    *self,
+                                         GtkWidget             *window);
 
 G_END_DECLS

@@ -158,6 +158,36 @@ _quorum_window_close_task (QuorumWindow *self)
   _quorum_window_update_actions (self);
 }
 
+/* A consensus task on a video: the frames where its passes agree least
+ * (the server's scores.frames.low), on the timeline. */
+static void
+show_disagreements (QuorumWindow *self,
+                    JsonObject   *view)
+{
+  JsonObject *scores = _quorum_window_object_member (view, "scores");
+  JsonObject *frames = scores != NULL ? _quorum_window_object_member (scores, "frames") : NULL;
+  JsonNode *low = frames != NULL ? json_object_get_member (frames, "low") : NULL;
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  if (low != NULL && JSON_NODE_HOLDS_ARRAY (low))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (low)); i++)
+      {
+        JsonNode *range = json_array_get_element (json_node_get_array (low), i);
+        JsonArray *pair = JSON_NODE_HOLDS_ARRAY (range) ? json_node_get_array (range) : NULL;
+        gint64 first, last;
+
+        if (pair == NULL || json_array_get_length (pair) != 2)
+          continue;
+        first = json_array_get_int_element (pair, 0);
+        last = json_array_get_int_element (pair, 1);
+        if (first < 0 || last < first || last > G_MAXUINT)
+          continue;
+        g_array_append_val (ranges, (guint) { first });
+        g_array_append_val (ranges, (guint) { last });
+      }
+  quorum_timeline_set_low_ranges (self->timeline, (const guint *) (gpointer) ranges->data, ranges->len / 2);
+}
+
 static const QuorumLabel *
 first_label_of_kind (QuorumWindow *self,
                      QuorumKind    kind)
@@ -341,7 +371,10 @@ show_opened_task (Opening *opening)
   /* A video's instances are edited frame by frame: its track editor gives
    * the canvas each frame's. */
   if (opening->video)
-    quorum_video_task_set_instances (self->video_task, instances);
+    {
+      quorum_video_task_set_instances (self->video_task, instances);
+      show_disagreements (self, view);
+    }
   else
     quorum_canvas_set_instances (self->canvas, instances);
   /* After the instances: the list is rebuilt from the canvas's instances

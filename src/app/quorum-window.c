@@ -1244,6 +1244,7 @@ quorum_window_init (QuorumWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->video_task = quorum_video_task_new (self->canvas, self->timeline);
   quorum_track_list_set_task (self->track_list, self->video_task, self->canvas);
+  quorum_track_list_add_shortcuts (self->track_list, GTK_WIDGET (self));
   /* A frame's instances are not an edit: the list is rebuilt for them. */
   g_signal_connect_object (quorum_video_task_get_editor (self->video_task), "frame-changed",
                            G_CALLBACK (on_frame_shown), self, G_CONNECT_SWAPPED);

@@ -9,12 +9,15 @@
 #include "app-test-server.h"
 #include "quorum-canvas-private.h"
 #include "quorum-session.h"
+#include "quorum-timeline.h"
 #include "quorum-track.h"
 #include "quorum-track-list.h"
 #include "quorum-video-source.h"
 #include "quorum-video-task.h"
 #include "quorum-wire.h"
+#include "square-clip.h"
 #include "video-clip.h"
+#include <math.h>
 
 #define ROOT_PASSWORD "video-tracks-root-password"
 #define N_FRAMES 30
@@ -171,27 +174,25 @@ task_submitted (gpointer data)
   return FALSE;
 }
 
-static void
-test_draw_interpolate_submit (void)
+/* A server with a box label "car", @make's clip uploaded and prepared, a
+ * one-pass job launched and its task open in a signed-in window on frame 0;
+ * FALSE (skipped) without xdotool. */
+static gboolean
+open_video_task (gboolean (*make) (const char *path, GError **error),
+                 gint64    *task_id)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) file = NULL;
   g_autoptr(JsonNode) task = NULL;
-  g_autoptr(JsonNode) saved = NULL;
-  g_autoptr(GPtrArray) stored = NULL;
-  g_autoptr(GPtrArray) expanded = NULL;
   g_autofree char *clip = NULL;
-  const QuorumInstance *instance;
-  QuorumRect first, last, middle, edited;
-  gint64 file_id, job, task_id;
-  guint boxes = 0;
+  gint64 file_id, job;
 
   if (g_find_program_in_path ("xdotool") == NULL)
     {
       if (g_getenv ("CI") != NULL)
         g_error ("xdotool is not installed (build-aux/install-deps installs it)");
       g_test_skip ("xdotool is not installed");
-      return;
+      return FALSE;
     }
   app_test_server_make_home (&server, "quorum-test-video-tracks-XXXXXX");
   app_test_server_start (&server, ROOT_PASSWORD);
@@ -200,7 +201,7 @@ test_draw_interpolate_submit (void)
                                   "{\"labels\": [{\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\","
                                   " \"attributes\": []}]}"));
   clip = g_build_filename (server.home, "clip.webm", NULL);
-  g_assert_true (clip_make (CLIP_VP9_WEBM, clip, 640, 360, 30, N_FRAMES, NULL, &error));
+  g_assert_true (make (clip, &error));
   g_assert_no_error (error);
   file = quorum_client_upload_sync (server.admin, 1, clip, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -216,7 +217,7 @@ test_draw_interpolate_submit (void)
                                            " \"review_frequency\": 0}, \"files\": [%" G_GINT64_FORMAT "]}", file_id));
   json_node_unref (app_test_callf (server.admin, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/launch", job));
   task = app_test_callf (server.admin, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/next", job);
-  task_id = json_object_get_int_member (json_node_get_object (task), "id");
+  *task_id = json_object_get_int_member (json_node_get_object (task), "id");
 
   app_test_server_open_window (&server, 1280, 900);
   gtk_editable_set_text (app_test_child (server.window, "server_row"), server.address);
@@ -224,8 +225,32 @@ test_draw_interpolate_submit (void)
   gtk_editable_set_text (app_test_child (server.window, "password_row"), ROOT_PASSWORD);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.sign-in", NULL));
   g_assert_true (app_test_wait_until (work_shown, server.window));
-  quorum_window_open_task (server.window, task_id);
+  quorum_window_open_task (server.window, *task_id);
   g_assert_true (app_test_wait_until (frame_shown, GUINT_TO_POINTER (0)));
+  return TRUE;
+}
+
+static gboolean
+make_numbered_clip (const char *path,
+                    GError    **error)
+{
+  return clip_make (CLIP_VP9_WEBM, path, 640, 360, 30, N_FRAMES, NULL, error);
+}
+
+static void
+test_draw_interpolate_submit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) saved = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) expanded = NULL;
+  const QuorumInstance *instance;
+  QuorumRect first, last, middle, edited;
+  gint64 task_id;
+  guint boxes = 0;
+
+  if (!open_video_task (make_numbered_clip, &task_id))
+    return;
   g_assert_true (gtk_widget_get_visible (app_test_child (server.window, "track_list")));
   g_assert_true (quorum_canvas_get_editable (canvas ()));
 
@@ -286,6 +311,20 @@ test_draw_interpolate_submit (void)
   /* After the last keyframe the track has ended. */
   go_to ("Right Right Right", 11);
   g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, 0);
+
+  /* The disagreement timeline: D and Shift+D go to the runs' starts. */
+  {
+    static const guint low[] = { 14, 16, 20, 22 };
+    QuorumTimeline *timeline = app_test_child (server.window, "timeline");
+
+    quorum_timeline_set_low_ranges (timeline, low, 2);
+    g_assert_cmpuint (quorum_timeline_get_n_low_ranges (timeline), ==, 2);
+    go_to ("d", 14);
+    go_to ("d", 20);
+    go_to ("d", 20);
+    go_to ("shift+d", 14);
+    go_to ("Home", 0);
+  }
 
   /* Submitted: the server stores the three keyframes of one track. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.submit", NULL));
@@ -383,6 +422,92 @@ test_layers_follow_frame (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The square of the tracker's tests: 96 px, 4 px right and 2 down a frame. */
+static const SquareClip square = {
+  .width = 640, .height = 360, .fps = 30, .n_frames = N_FRAMES,
+  .size = 96, .x = 120, .y = 100, .dx = 4, .dy = 2, .vanish = G_MAXUINT, .grow = 0,
+};
+
+static gboolean
+make_square_clip (const char *path,
+                  GError    **error)
+{
+  return square_clip_make (&square, path, error);
+}
+
+static gboolean
+not_propagating (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+/* Shift+P: the tracker proposes the box on the next frames, stored as
+ * proposals (dashed, keyframe FALSE) where the square is, up to the end of
+ * the video; editing one makes it a keyframe. */
+static void
+test_propagate (void)
+{
+  const QuorumTrack *track;
+  gint64 task_id;
+  double x0, y0, x1, y1;
+  guint proposals = 0;
+
+  if (!open_video_task (make_square_clip, &task_id))
+    return;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.tool", "s", "box"));
+  quorum_canvas_set_current_label (canvas (), "car");
+  square_clip_box_at (&square, 0, &x0, &y0, &x1, &y1);
+  drag (x0, y0, x1, y1);
+  press ("shift+p");
+  app_test_iterate (200);
+  {
+    GtkWidget *box = app_test_child (server.window, "track_list");
+    GtkWidget *progress = NULL;
+
+    /* The track list's progress row, by its template name. */
+    progress = GTK_WIDGET (gtk_widget_get_template_child (box, QUORUM_TYPE_TRACK_LIST, "propagate_box"));
+    g_assert_nonnull (progress);
+    g_assert_true (app_test_wait_until (not_propagating, progress));
+  }
+  track = quorum_track_index_get_track (quorum_track_editor_get_index (editor ()), 0);
+  g_assert_nonnull (track);
+  g_assert_cmpuint (track->n_keyframes, ==, 1);
+  for (guint i = 0; i < track->stored->len; i++)
+    {
+      const QuorumInstance *stored = g_ptr_array_index (track->stored, i);
+      QuorumRect rect;
+
+      if (stored->keyframe)
+        {
+          g_assert_cmpuint (stored->frame, ==, 0);
+          continue;
+        }
+      /* Every frame after the keyframe, in order, where the square is. */
+      proposals++;
+      g_assert_cmpuint (stored->frame, ==, proposals);
+      quorum_instance_bounds (stored, &rect);
+      square_clip_box_at (&square, stored->frame, &x0, &y0, &x1, &y1);
+      g_assert_cmpfloat (fabs ((rect.x0 + rect.x1) / 2 - (x0 + x1) / 2), <, 6);
+      g_assert_cmpfloat (fabs ((rect.y0 + rect.y1) / 2 - (y0 + y1) / 2), <, 6);
+    }
+  g_assert_cmpuint (proposals, ==, N_FRAMES - 1);
+
+  /* A proposal is dashed on its frame; moving it makes it a keyframe. */
+  go_to ("Right Right Right", 3);
+  {
+    QuorumRect rect;
+
+    g_assert_false (shown_box (&rect)->keyframe);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.tool", "s", "select"));
+    drag ((rect.x0 + rect.x1) / 2, (rect.y0 + rect.y1) / 2, (rect.x0 + rect.x1) / 2 + 5, (rect.y0 + rect.y1) / 2);
+    g_assert_true (shown_box (&rect)->keyframe);
+  }
+  track = quorum_track_index_get_track (quorum_track_editor_get_index (editor ()), 0);
+  g_assert_cmpuint (track->n_keyframes, ==, 2);
+  g_assert_cmpuint (track->stored->len, ==, N_FRAMES);
+  app_test_server_stop (&server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -402,5 +527,6 @@ main (int    argc,
     }
   g_test_add_func ("/video-tracks/layers-follow-frame", test_layers_follow_frame);
   g_test_add_func ("/video-tracks/draw-interpolate-submit", test_draw_interpolate_submit);
+  g_test_add_func ("/video-tracks/propagate", test_propagate);
   return g_test_run ();
 }
