@@ -6,6 +6,8 @@
 
 #include "quorum-coco.h"
 #include "quorum-error.h"
+#include "quorum-track.h"
+#include "quorum-wire-private.h"
 #include "quorum-wire.h"
 
 /*
@@ -22,221 +24,569 @@ quorum_coco_image_free (QuorumCocoImage *image)
   if (image == NULL)
     return;
   g_free (image->file_name);
+  g_free (image->path);
   quorum_annotation_set_free (image->set);
   g_free (image);
 }
 
 /* ---- export ----------------------------------------------------------- */
 
+/*
+ * The document is written as compact text straight from the model, with no
+ * tree of JSON nodes: a 10-minute video at 30 fps with 50 tracks is 900,000
+ * annotations, and a tree of them would take several gigabytes and seconds
+ * to build before the first byte is sent (bench/coco-video).
+ */
+
+static void
+append_string (GString    *out,
+               const char *text)
+{
+  const char *run = text;
+
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+      char buffer[8];
+
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+        continue;
+      g_string_append_len (out, run, p - run);
+      switch (c)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          g_snprintf (buffer, sizeof buffer, "\\u%04x", c);
+          g_string_append (out, buffer);
+          break;
+        }
+      run = p + 1;
+    }
+  g_string_append (out, run);
+  g_string_append_c (out, '"');
+}
+
+static void
+append_nullable_string (GString    *out,
+                        const char *text)
+{
+  if (text == NULL)
+    g_string_append (out, "null");
+  else
+    append_string (out, text);
+}
+
+static void
+append_integer (GString *out,
+                gint64   value)
+{
+  char buffer[24];
+  char *p = buffer + sizeof buffer;
+  guint64 magnitude = value < 0 ? -(guint64) value : (guint64) value;
+
+  do
+    {
+      *--p = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    *--p = '-';
+  g_string_append_len (out, p, buffer + sizeof buffer - p);
+}
+
+/* A number that reads back as the same double: whole values as integers
+ * (most drawn coordinates), others with 17 significant digits. */
+static void
+append_number (GString *out,
+               double   value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (value == floor (value) && fabs (value) < 1e15)
+    {
+      append_integer (out, (gint64) value);
+      return;
+    }
+  g_string_append (out, g_ascii_dtostr (buffer, sizeof buffer, value));
+}
+
+static void
+append_boolean (GString  *out,
+                gboolean  value)
+{
+  g_string_append (out, value ? "true" : "false");
+}
+
 static double
-ring_area (const QuorumInstance *instance)
+ring_area (const QuorumPoint *points,
+           guint              n_points)
 {
   double sum = 0;
 
-  for (guint i = 0, j = instance->n_points - 1; i < instance->n_points; j = i++)
-    sum += instance->points[j].x * instance->points[i].y - instance->points[i].x * instance->points[j].y;
+  for (guint i = 0, j = n_points - 1; i < n_points; j = i++)
+    sum += points[j].x * points[i].y - points[i].x * points[j].y;
   return fabs (sum) / 2;
 }
 
-static void
-add_points (JsonBuilder          *builder,
-            const QuorumInstance *instance)
-{
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < instance->n_points; i++)
-    {
-      json_builder_begin_array (builder);
-      json_builder_add_double_value (builder, instance->points[i].x);
-      json_builder_add_double_value (builder, instance->points[i].y);
-      json_builder_end_array (builder);
-    }
-  json_builder_end_array (builder);
-}
+/* What one annotation says: a stored instance (@points its own) or a
+ * frame interpolated between two (@stored the anchor before it, @points
+ * the interpolated geometry). */
+typedef struct {
+  const QuorumInstance *stored;
+  const char           *id;
+  const QuorumPoint    *points;
+  guint                 n_points;
+  guint                 frame;
+  gboolean              interpolated;
+} Annotation;
 
 static void
-add_nullable_string (JsonBuilder *builder,
-                     const char  *name,
-                     const char  *value)
+append_annotation (GString          *out,
+                   const Annotation *annotation,
+                   gint64            id,
+                   gint64            image_id,
+                   gint64            category_id,
+                   gint64            track_number)
 {
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_annotation (JsonBuilder          *builder,
-                const QuorumInstance *instance,
-                gint64                id,
-                gint64                image_id,
-                gint64                category_id)
-{
+  const QuorumInstance *instance = annotation->stored;
+  QuorumInstance shape = { .kind = instance->kind, .points = (QuorumPoint *) annotation->points,
+                           .n_points = annotation->n_points };
   QuorumRect bounds;
-  JsonNode *attributes;
   double area = 0;
 
-  quorum_instance_bounds (instance, &bounds);
+  quorum_instance_bounds (&shape, &bounds);
   if (instance->kind == QUORUM_KIND_BOX)
     area = (bounds.x1 - bounds.x0) * (bounds.y1 - bounds.y0);
   else if (instance->kind == QUORUM_KIND_POLYGON)
-    area = ring_area (instance);
+    area = ring_area (annotation->points, annotation->n_points);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, id);
-  json_builder_set_member_name (builder, "image_id");
-  json_builder_add_int_value (builder, image_id);
-  json_builder_set_member_name (builder, "category_id");
-  json_builder_add_int_value (builder, category_id);
-  json_builder_set_member_name (builder, "bbox");
-  json_builder_begin_array (builder);
-  json_builder_add_double_value (builder, bounds.x0);
-  json_builder_add_double_value (builder, bounds.y0);
-  json_builder_add_double_value (builder, bounds.x1 - bounds.x0);
-  json_builder_add_double_value (builder, bounds.y1 - bounds.y0);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "segmentation");
-  json_builder_begin_array (builder);
+  g_string_append (out, "{\"id\":");
+  append_integer (out, id);
+  g_string_append (out, ",\"image_id\":");
+  append_integer (out, image_id);
+  g_string_append (out, ",\"category_id\":");
+  append_integer (out, category_id);
+  g_string_append (out, ",\"bbox\":[");
+  append_number (out, bounds.x0);
+  g_string_append_c (out, ',');
+  append_number (out, bounds.y0);
+  g_string_append_c (out, ',');
+  append_number (out, bounds.x1 - bounds.x0);
+  g_string_append_c (out, ',');
+  append_number (out, bounds.y1 - bounds.y0);
+  g_string_append (out, "],\"segmentation\":[");
   if (instance->kind == QUORUM_KIND_POLYGON)
     {
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < instance->n_points; i++)
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < annotation->n_points; i++)
         {
-          json_builder_add_double_value (builder, instance->points[i].x);
-          json_builder_add_double_value (builder, instance->points[i].y);
+          if (i > 0)
+            g_string_append_c (out, ',');
+          append_number (out, annotation->points[i].x);
+          g_string_append_c (out, ',');
+          append_number (out, annotation->points[i].y);
         }
-      json_builder_end_array (builder);
+      g_string_append_c (out, ']');
     }
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "area");
-  json_builder_add_double_value (builder, area);
-  json_builder_set_member_name (builder, "iscrowd");
-  json_builder_add_int_value (builder, 0);
-  json_builder_set_member_name (builder, "attributes");
-  attributes = json_node_init_object (json_node_alloc (), instance->attributes);
-  json_builder_add_value (builder, attributes);
+  g_string_append (out, "],\"area\":");
+  append_number (out, area);
+  g_string_append (out, ",\"iscrowd\":0,\"attributes\":");
+  if (json_object_get_size (instance->attributes) == 0)
+    g_string_append (out, "{}");
+  else
+    {
+      g_autoptr(JsonNode) attributes = json_node_init_object (json_node_alloc (), instance->attributes);
 
-  json_builder_set_member_name (builder, "quorum");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "uuid");
-  json_builder_add_string_value (builder, instance->id);
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, quorum_kind_to_string (instance->kind));
-  json_builder_set_member_name (builder, "frame");
-  json_builder_add_int_value (builder, instance->frame);
-  add_nullable_string (builder, "track_id", instance->track_id);
-  add_nullable_string (builder, "author", instance->author);
-  add_nullable_string (builder, "copied_from", instance->copied_from);
-  /* Boxes keep their exact corners too: x + w need not give back x1. */
-  json_builder_set_member_name (builder, "points");
-  add_points (builder, instance);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
+      _quorum_wire_append_node (out, attributes);
+    }
+  /* COCO-VID's track number, for tools that read tracks from it. */
+  if (track_number > 0)
+    {
+      g_string_append (out, ",\"instance_id\":");
+      append_integer (out, track_number);
+    }
+
+  g_string_append (out, ",\"quorum\":{\"uuid\":");
+  append_string (out, annotation->id);
+  g_string_append (out, ",\"kind\":\"");
+  g_string_append (out, quorum_kind_to_string (instance->kind));
+  g_string_append (out, "\",\"frame\":");
+  append_integer (out, annotation->frame);
+  g_string_append (out, ",\"track_id\":");
+  append_nullable_string (out, instance->track_id);
+  g_string_append (out, ",\"keyframe\":");
+  append_boolean (out, !annotation->interpolated && instance->keyframe);
+  g_string_append (out, ",\"interpolated\":");
+  append_boolean (out, annotation->interpolated);
+  g_string_append (out, ",\"occluded\":");
+  append_boolean (out, instance->occluded);
+  g_string_append (out, ",\"author\":");
+  append_nullable_string (out, instance->author);
+  g_string_append (out, ",\"copied_from\":");
+  append_nullable_string (out, annotation->interpolated ? NULL : instance->copied_from);
+  /* A polygon's points are its segmentation ring already; a box keeps its
+   * exact corners (x + w need not give back x1), the other kinds their
+   * only geometry. */
+  if (instance->kind != QUORUM_KIND_POLYGON)
+    {
+      g_string_append (out, ",\"points\":[");
+      for (guint i = 0; i < annotation->n_points; i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          g_string_append_c (out, '[');
+          append_number (out, annotation->points[i].x);
+          g_string_append_c (out, ',');
+          append_number (out, annotation->points[i].y);
+          g_string_append_c (out, ']');
+        }
+      g_string_append_c (out, ']');
+    }
+  g_string_append (out, "}}");
+}
+
+/* Whether @image is a video: exported one entry per frame. */
+static gboolean
+is_video (const QuorumCocoImage *image)
+{
+  return image->set->file.frames > 1 || image->set->file.fps > 0;
+}
+
+/* How many frames a video's entries cover: its own count, or more when an
+ * instance lies beyond it (never dropped silently). */
+static guint
+video_frames (const QuorumCocoImage *image)
+{
+  guint frames = MAX (image->set->file.frames, 1);
+
+  for (guint k = 0; k < image->set->instances->len; k++)
+    {
+      const QuorumInstance *instance = g_ptr_array_index (image->set->instances, k);
+
+      frames = MAX (frames, instance->frame + 1);
+    }
+  return frames;
+}
+
+static gint64
+video_id (const QuorumCocoImage *image,
+          guint                  position)
+{
+  return image->file_id > 0 ? image->file_id : (gint64) position + 1;
+}
+
+typedef struct {
+  GString    *out;
+  GHashTable *category_ids;   /* label → id */
+  gint64      annotation_id;
+  gint64      track_number;
+  gboolean    first;
+} Writer;
+
+static void
+write_annotation (Writer           *writer,
+                  const Annotation *annotation,
+                  gint64            image_id,
+                  gint64            track_number)
+{
+  gint64 category = GPOINTER_TO_SIZE (g_hash_table_lookup (writer->category_ids,
+                                                           annotation->stored->label));
+
+  if (!writer->first)
+    g_string_append_c (writer->out, ',');
+  writer->first = FALSE;
+  append_annotation (writer->out, annotation, ++writer->annotation_id, image_id, category,
+                     track_number);
+}
+
+static int
+compare_frames (gconstpointer a,
+                gconstpointer b)
+{
+  const QuorumInstance *x = *(const QuorumInstance **) a;
+  const QuorumInstance *y = *(const QuorumInstance **) b;
+
+  return x->frame < y->frame ? -1 : x->frame > y->frame;
+}
+
+/* Every frame of a video, from its first image id: on each, what the app
+ * shows there — each present track's stored or interpolated instance, in
+ * the track index's order, then the untracked instances of that frame. */
+static void
+write_video_annotations (Writer                *writer,
+                         const QuorumCocoImage *image,
+                         gint64                 first_image_id)
+{
+  GPtrArray *instances = image->set->instances;
+  QuorumTrackIndex *index = quorum_track_index_new (instances);
+  guint n_tracks = quorum_track_index_get_n_tracks (index);
+  g_autoptr(GPtrArray) untracked = g_ptr_array_new ();
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (QuorumPoint));
+  g_autofree char *id = NULL;
+  guint frames = video_frames (image);
+  guint next_untracked = 0;
+
+  for (guint k = 0; k < instances->len; k++)
+    {
+      QuorumInstance *instance = g_ptr_array_index (instances, k);
+
+      if (instance->track_id == NULL)
+        g_ptr_array_add (untracked, instance);
+    }
+  /* stable: the instances of one frame keep their order */
+  g_ptr_array_sort (untracked, compare_frames);
+
+  for (guint frame = 0; frame < frames; frame++)
+    {
+      for (guint t = 0; t < n_tracks; t++)
+        {
+          const QuorumTrack *track = quorum_track_index_get_track (index, t);
+          const QuorumInstance *a, *b;
+          Annotation annotation = { .frame = frame };
+
+          if (frame < track->first || frame > track->last)
+            continue;
+          switch (quorum_track_state_at (track, frame, &a, &b, NULL))
+            {
+            case QUORUM_TRACK_ABSENT:
+              continue;
+            case QUORUM_TRACK_KEYFRAME:
+            case QUORUM_TRACK_PROPOSED:
+              annotation.stored = a;
+              annotation.id = a->id;
+              annotation.points = a->points;
+              annotation.n_points = a->n_points;
+              break;
+            case QUORUM_TRACK_INTERPOLATED:
+            default:
+              if (!quorum_track_points_at (track, frame, points))
+                continue;
+              g_free (id);
+              id = g_strdup_printf ("%s@%u", track->id, frame);
+              annotation.stored = a;
+              annotation.id = id;
+              annotation.points = (const QuorumPoint *) points->data;
+              annotation.n_points = points->len;
+              annotation.interpolated = TRUE;
+              break;
+            }
+          write_annotation (writer, &annotation, first_image_id + frame, writer->track_number + t + 1);
+        }
+      for (; next_untracked < untracked->len; next_untracked++)
+        {
+          const QuorumInstance *instance = g_ptr_array_index (untracked, next_untracked);
+          Annotation annotation = { instance, instance->id, instance->points, instance->n_points,
+                                    instance->frame, FALSE };
+
+          if (instance->frame != frame)
+            break;
+          write_annotation (writer, &annotation, first_image_id + frame, 0);
+        }
+    }
+  writer->track_number += n_tracks;
+  quorum_track_index_free (index);
+}
+
+static void
+add_category (GPtrArray  *names,
+              GHashTable *ids,
+              const char *name)
+{
+  if (g_hash_table_contains (ids, name))
+    return;
+  g_ptr_array_add (names, (gpointer) name);
+  g_hash_table_insert (ids, (gpointer) name, GSIZE_TO_POINTER (names->len));
+}
+
+void
+quorum_coco_export_append (GString                 *out,
+                           GPtrArray               *images,
+                           const QuorumLabelSchema *schema)
+{
+  g_autoptr(GHashTable) category_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) category_names = g_ptr_array_new ();
+  g_autoptr(GArray) first_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), images->len);
+  Writer writer = { out, category_ids, 0, 0, TRUE };
+  gboolean any_video = FALSE;
+  gint64 image_id = 0;
+
+  /* Categories: the schema's labels in order, then any label the sets use
+   * that the schema lacks, in order of first use. */
+  if (schema != NULL)
+    for (guint i = 0; i < schema->labels->len; i++)
+      add_category (category_names, category_ids, ((QuorumLabel *) g_ptr_array_index (schema->labels, i))->name);
+  for (guint i = 0; i < images->len; i++)
+    {
+      const QuorumCocoImage *image = g_ptr_array_index (images, i);
+
+      for (guint k = 0; k < image->set->instances->len; k++)
+        add_category (category_names, category_ids,
+                      ((QuorumInstance *) g_ptr_array_index (image->set->instances, k))->label);
+      any_video |= is_video (image);
+    }
+
+  g_string_append (out, "{\"info\":{\"description\":\"Exported from Quorum\"}");
+
+  /* Videos as COCO-VID has them; each frame is an image below. The
+   * outside markers that end a track are no annotation (nothing is in
+   * view there) but the track needs them back: they ride here. */
+  if (any_video)
+    {
+      gboolean first = TRUE;
+
+      g_string_append (out, ",\"videos\":[");
+      for (guint i = 0; i < images->len; i++)
+        {
+          const QuorumCocoImage *image = g_ptr_array_index (images, i);
+          gboolean first_outside = TRUE;
+
+          if (!is_video (image))
+            continue;
+          if (!first)
+            g_string_append_c (out, ',');
+          first = FALSE;
+          g_string_append (out, "{\"id\":");
+          append_integer (out, video_id (image, i));
+          g_string_append (out, ",\"name\":");
+          append_string (out, image->file_name);
+          g_string_append (out, ",\"width\":");
+          append_integer (out, image->set->file.width);
+          g_string_append (out, ",\"height\":");
+          append_integer (out, image->set->file.height);
+          g_string_append (out, ",\"frames\":");
+          append_integer (out, video_frames (image));
+          g_string_append (out, ",\"fps\":");
+          append_number (out, image->set->file.fps);
+          g_string_append (out, ",\"quorum\":{\"outside\":[");
+          for (guint k = 0; k < image->set->instances->len; k++)
+            {
+              const QuorumInstance *instance = g_ptr_array_index (image->set->instances, k);
+
+              if (!instance->outside)
+                continue;
+              if (!first_outside)
+                g_string_append_c (out, ',');
+              first_outside = FALSE;
+              quorum_wire_append_instance (out, instance);
+            }
+          g_string_append (out, "]}}");
+        }
+      g_string_append_c (out, ']');
+    }
+
+  g_string_append (out, ",\"images\":[");
+  for (guint i = 0; i < images->len; i++)
+    {
+      const QuorumCocoImage *image = g_ptr_array_index (images, i);
+      gint64 first_id = image_id + 1;
+
+      g_array_append_val (first_ids, first_id);
+      if (!is_video (image))
+        {
+          if (image_id > 0)
+            g_string_append_c (out, ',');
+          g_string_append (out, "{\"id\":");
+          append_integer (out, ++image_id);
+          g_string_append (out, ",\"file_name\":");
+          append_string (out, image->file_name);
+          g_string_append (out, ",\"width\":");
+          append_integer (out, image->set->file.width);
+          g_string_append (out, ",\"height\":");
+          append_integer (out, image->set->file.height);
+          g_string_append_c (out, '}');
+          continue;
+        }
+      for (guint frame = 0, frames = video_frames (image); frame < frames; frame++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s#frame=%u", image->file_name, frame);
+
+          if (image_id > 0)
+            g_string_append_c (out, ',');
+          g_string_append (out, "{\"id\":");
+          append_integer (out, ++image_id);
+          g_string_append (out, ",\"file_name\":");
+          append_string (out, name);
+          g_string_append (out, ",\"width\":");
+          append_integer (out, image->set->file.width);
+          g_string_append (out, ",\"height\":");
+          append_integer (out, image->set->file.height);
+          g_string_append (out, ",\"video_id\":");
+          append_integer (out, video_id (image, i));
+          g_string_append (out, ",\"frame_id\":");
+          append_integer (out, frame);
+          g_string_append_c (out, '}');
+        }
+    }
+  g_string_append_c (out, ']');
+
+  g_string_append (out, ",\"categories\":[");
+  for (guint i = 0; i < category_names->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, "{\"id\":");
+      append_integer (out, i + 1);
+      g_string_append (out, ",\"name\":");
+      append_string (out, g_ptr_array_index (category_names, i));
+      g_string_append (out, ",\"supercategory\":\"\"}");
+    }
+  g_string_append_c (out, ']');
+
+  g_string_append (out, ",\"annotations\":[");
+  for (guint i = 0; i < images->len; i++)
+    {
+      const QuorumCocoImage *image = g_ptr_array_index (images, i);
+      gint64 first_id = g_array_index (first_ids, gint64, i);
+
+      if (is_video (image))
+        {
+          write_video_annotations (&writer, image, first_id);
+          continue;
+        }
+      for (guint k = 0; k < image->set->instances->len; k++)
+        {
+          const QuorumInstance *instance = g_ptr_array_index (image->set->instances, k);
+          Annotation annotation = { instance, instance->id, instance->points, instance->n_points,
+                                    instance->frame, FALSE };
+
+          write_annotation (&writer, &annotation, first_id, 0);
+        }
+    }
+  g_string_append (out, "]}");
+}
+
+char *
+quorum_coco_export_to_string (GPtrArray               *images,
+                              const QuorumLabelSchema *schema,
+                              gsize                   *length)
+{
+  GString *out = g_string_sized_new (4096);
+
+  quorum_coco_export_append (out, images, schema);
+  if (length != NULL)
+    *length = out->len;
+  return g_string_free (out, FALSE);
 }
 
 JsonNode *
 quorum_coco_export (GPtrArray               *images,
                     const QuorumLabelSchema *schema)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(GHashTable) category_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) category_names = g_ptr_array_new ();
-  gint64 annotation_id = 0;
+  gsize length;
+  g_autofree char *text = quorum_coco_export_to_string (images, schema, &length);
+  g_autoptr(GError) error = NULL;
+  JsonNode *root = quorum_wire_parse_bytes (text, length, &error);
 
-  /* Categories: the schema's labels in order, then any label the sets use
-   * that the schema lacks, in order of first use. */
-  if (schema != NULL)
-    for (guint i = 0; i < schema->labels->len; i++)
-      {
-        const QuorumLabel *label = g_ptr_array_index (schema->labels, i);
-
-        if (!g_hash_table_contains (category_ids, label->name))
-          {
-            g_ptr_array_add (category_names, label->name);
-            g_hash_table_insert (category_ids, label->name, GSIZE_TO_POINTER (category_names->len));
-          }
-      }
-  for (guint i = 0; i < images->len; i++)
-    {
-      const QuorumCocoImage *image = g_ptr_array_index (images, i);
-
-      for (guint k = 0; k < image->set->instances->len; k++)
-        {
-          const QuorumInstance *instance = g_ptr_array_index (image->set->instances, k);
-
-          if (!g_hash_table_contains (category_ids, instance->label))
-            {
-              g_ptr_array_add (category_names, instance->label);
-              g_hash_table_insert (category_ids, instance->label,
-                                   GSIZE_TO_POINTER (category_names->len));
-            }
-        }
-    }
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "info");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "description");
-  json_builder_add_string_value (builder, "Exported from Quorum");
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "images");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < images->len; i++)
-    {
-      const QuorumCocoImage *image = g_ptr_array_index (images, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_int_value (builder, i + 1);
-      json_builder_set_member_name (builder, "file_name");
-      json_builder_add_string_value (builder, image->file_name);
-      json_builder_set_member_name (builder, "width");
-      json_builder_add_int_value (builder, image->set->file.width);
-      json_builder_set_member_name (builder, "height");
-      json_builder_add_int_value (builder, image->set->file.height);
-      if (image->set->file.frames > 1)
-        {
-          json_builder_set_member_name (builder, "frames");
-          json_builder_add_int_value (builder, image->set->file.frames);
-        }
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "categories");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < category_names->len; i++)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_int_value (builder, i + 1);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, g_ptr_array_index (category_names, i));
-      json_builder_set_member_name (builder, "supercategory");
-      json_builder_add_string_value (builder, "");
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "annotations");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < images->len; i++)
-    {
-      const QuorumCocoImage *image = g_ptr_array_index (images, i);
-
-      for (guint k = 0; k < image->set->instances->len; k++)
-        {
-          const QuorumInstance *instance = g_ptr_array_index (image->set->instances, k);
-          gint64 category = GPOINTER_TO_SIZE (g_hash_table_lookup (category_ids, instance->label));
-
-          add_annotation (builder, instance, ++annotation_id, i + 1, category);
-        }
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  /* The writer's own output: failing to read it back is a bug here. */
+  if (root == NULL)
+    g_error ("the COCO export does not read back: %s", error->message);
+  return root;
 }
 
 /* ---- import ----------------------------------------------------------- */
@@ -462,10 +812,56 @@ read_point_list (JsonNode    *node,
   return TRUE;
 }
 
+/* An entry of "images": an image, or one frame of a video. */
 typedef struct {
   QuorumCocoImage *image;
   guint            frames;
+  gint64           frame;     /* the video frame it is, -1 for an image */
 } ImageEntry;
+
+/* An entry of "videos", filled by its frames' image entries. */
+typedef struct {
+  QuorumCocoImage *image;
+  gint64           id;
+  gint64           frames;    /* as "frames" says, 0 when it does not */
+  gint64           last;      /* the last frame an image entry names, -1 for none */
+  gboolean         sized;     /* width and height known */
+  gboolean         placed;    /* in the result */
+  GHashTable      *seen;      /* the frames named, guint */
+  JsonNode        *outside;   /* quorum.outside, borrowed */
+} VideoEntry;
+
+static void
+video_entry_free (VideoEntry *video)
+{
+  /* until placed in the result, the entry owns its image */
+  if (!video->placed)
+    quorum_coco_image_free (video->image);
+  g_hash_table_unref (video->seen);
+  g_free (video);
+}
+
+static gboolean
+optional_boolean (JsonObject *object,
+                  const char *member,
+                  const char *path,
+                  gboolean    fallback,
+                  gboolean   *value,
+                  GError    **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *value = fallback;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      g_autofree char *where = g_strdup_printf ("%s.%s", path, member);
+      return fail (error, where, "must be true or false");
+    }
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
 
 /* Reads one annotation into zero or more instances added to its image's set
  * (one per segmentation ring). */
@@ -488,6 +884,7 @@ read_annotation (JsonObject *object,
   QuorumKind kind;
   const char *uuid = NULL, *track_id = NULL, *author = NULL, *copied_from = NULL;
   gint64 frame = 0;
+  gboolean keyframe = TRUE, interpolated = FALSE, occluded = FALSE, outside = FALSE;
   gboolean ok = TRUE;
   double bbox[4] = { 0 };
   gboolean has_bbox = FALSE;
@@ -505,6 +902,7 @@ read_annotation (JsonObject *object,
       g_autofree char *where = g_strdup_printf ("%s.image_id", path);
       return fail (error, where, "no image %" G_GINT64_FORMAT, image_id);
     }
+  frame = MAX (image->frame, 0);
   label = g_hash_table_lookup (categories, &category_id);
   if (label == NULL)
     {
@@ -608,6 +1006,24 @@ read_annotation (JsonObject *object,
       copied_from = ok ? optional_string (quorum, "copied_from", where, &ok, error) : NULL;
       if (!ok || !member_integer (quorum, "frame", where, 0, image->frames - 1, FALSE, &frame, error))
         return FALSE;
+      if (image->frame >= 0 && frame != image->frame)
+        {
+          g_autofree char *frame_path = g_strdup_printf ("%s.frame", where);
+          return fail (error, frame_path, "%" G_GINT64_FORMAT ", but its image is frame %" G_GINT64_FORMAT
+                       " of “%s”", frame, image->frame, image->image->file_name);
+        }
+      if (!optional_boolean (quorum, "keyframe", where, TRUE, &keyframe, error) ||
+          !optional_boolean (quorum, "interpolated", where, FALSE, &interpolated, error) ||
+          !optional_boolean (quorum, "occluded", where, FALSE, &occluded, error) ||
+          !optional_boolean (quorum, "outside", where, FALSE, &outside, error))
+        return FALSE;
+      if (track_id == NULL && (!keyframe || interpolated || outside))
+        {
+          g_autofree char *flag_path = g_strdup_printf ("%s.%s", where, !keyframe ? "keyframe"
+                                                        : interpolated ? "interpolated" : "outside");
+          return fail (error, flag_path, "%s only on a frame of a track; track_id is null",
+                       !keyframe ? "false" : "true");
+        }
       points_node = json_object_get_member (quorum, "points");
       if (points_node != NULL)
         {
@@ -640,7 +1056,7 @@ read_annotation (JsonObject *object,
       else
         id_text = r == 0 ? g_strdup_printf ("coco-%" G_GINT64_FORMAT, id)
                          : g_strdup_printf ("coco-%" G_GINT64_FORMAT "-%u", id, r + 1);
-      if (!g_hash_table_add (instance_ids, g_strdup (id_text)))
+      if (!interpolated && !g_hash_table_add (instance_ids, g_strdup (id_text)))
         {
           g_autofree char *where = g_strdup_printf ("%s.%s", path, uuid != NULL ? "quorum.uuid" : "id");
           return fail (error, where, "instance “%s” appears twice", id_text);
@@ -687,6 +1103,9 @@ read_annotation (JsonObject *object,
       instance->track_id = g_strdup (track_id);
       instance->author = g_strdup (author);
       instance->copied_from = g_strdup (copied_from);
+      instance->keyframe = keyframe && !interpolated;
+      instance->outside = outside;
+      instance->occluded = occluded;
       if (!quorum_instance_check (instance, &local_error))
         {
           g_autofree char *where = g_strdup_printf ("%s.%s", path,
@@ -695,8 +1114,195 @@ read_annotation (JsonObject *object,
                                                     : "quorum");
           return fail (error, where, "%s", local_error->message);
         }
-      quorum_annotation_set_add (image->image->set, g_steal_pointer (&instance));
+      /* Checked as any other, but derived again from its anchors rather
+       * than stored: an interpolated frame is no keyframe. */
+      if (!interpolated)
+        quorum_annotation_set_add (image->image->set, g_steal_pointer (&instance));
     }
+  return TRUE;
+}
+
+/* "videos", as COCO-VID has them: each becomes one image of the result,
+ * its frames' image entries name it by "video_id". */
+static gboolean
+read_videos (JsonObject  *object,
+             GHashTable  *videos,
+             GPtrArray   *order,
+             GError     **error)
+{
+  JsonArray *array;
+
+  if (!json_object_has_member (object, "videos"))
+    return TRUE;
+  if ((array = member_array (object, "videos", "", error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("videos[%u]", i);
+      JsonObject *entry = element_object (array, i, path, error);
+      gint64 id = 0, width = 0, height = 0, frames = 0;
+      double fps = 0;
+      const char *name;
+      JsonNode *extra;
+      QuorumFileInfo file = { 0 };
+      VideoEntry *video;
+
+      if (entry == NULL ||
+          !member_integer (entry, "id", path, G_MININT64, G_MAXINT64, TRUE, &id, error) ||
+          (name = member_string (entry, "name", path, error)) == NULL ||
+          !member_integer (entry, "width", path, 1, QUORUM_WIRE_MAX_SIZE, FALSE, &width, error) ||
+          !member_integer (entry, "height", path, 1, QUORUM_WIRE_MAX_SIZE, FALSE, &height, error) ||
+          !member_integer (entry, "frames", path, 1, QUORUM_WIRE_MAX_SIZE, FALSE, &frames, error))
+        return FALSE;
+      if (json_object_has_member (entry, "fps"))
+        {
+          g_autofree char *where = g_strdup_printf ("%s.fps", path);
+
+          if (!node_number_within (json_object_get_member (entry, "fps"), where, 1e6, &fps, error))
+            return FALSE;
+          if (fps < 0)
+            return fail (error, where, "must not be negative");
+        }
+      if ((width == 0) != (height == 0))
+        {
+          g_autofree char *where = g_strdup_printf ("%s.%s", path, width == 0 ? "width" : "height");
+          return fail (error, where, "is missing");
+        }
+      if (g_hash_table_contains (videos, &id))
+        {
+          g_autofree char *where = g_strdup_printf ("%s.id", path);
+          return fail (error, where, "video %" G_GINT64_FORMAT " appears twice", id);
+        }
+      file = (QuorumFileInfo) { (guint) width, (guint) height, (guint) MAX (frames, 1), fps };
+      video = g_new0 (VideoEntry, 1);
+      video->image = g_new0 (QuorumCocoImage, 1);
+      video->image->file_name = g_strdup (name);
+      video->image->file_id = id;
+      video->image->path = g_strdup (path);
+      video->image->set = quorum_annotation_set_new (NULL, &file);
+      video->id = id;
+      video->frames = frames;
+      video->last = -1;
+      video->sized = width > 0;
+      video->seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+      extra = json_object_get_member (entry, "quorum");
+      if (extra != NULL && !JSON_NODE_HOLDS_NULL (extra))
+        {
+          g_autofree char *where = g_strdup_printf ("%s.quorum", path);
+
+          if (!JSON_NODE_HOLDS_OBJECT (extra))
+            {
+              video_entry_free (video);
+              return fail (error, where, "must be an object");
+            }
+          video->outside = json_object_get_member (json_node_get_object (extra), "outside");
+        }
+      g_ptr_array_add (order, video);
+      g_hash_table_insert (videos, g_memdup2 (&id, sizeof id), video);
+    }
+  return TRUE;
+}
+
+/* An image entry that is a frame of a video: checked against the video,
+ * which takes its place in the result at its first frame. */
+static gboolean
+read_frame_entry (JsonObject  *entry,
+                  const char  *path,
+                  GHashTable  *videos,
+                  gint64       width,
+                  gint64       height,
+                  GPtrArray   *result,
+                  ImageEntry  *image,
+                  GError     **error)
+{
+  gint64 video_id = 0, frame = 0;
+  VideoEntry *video;
+  QuorumFileInfo *file;
+
+  if (!member_integer (entry, "video_id", path, G_MININT64, G_MAXINT64, TRUE, &video_id, error) ||
+      !member_integer (entry, "frame_id", path, 0, QUORUM_WIRE_MAX_SIZE - 1, TRUE, &frame, error))
+    return FALSE;
+  if ((video = g_hash_table_lookup (videos, &video_id)) == NULL)
+    {
+      g_autofree char *where = g_strdup_printf ("%s.video_id", path);
+      return fail (error, where, "no video %" G_GINT64_FORMAT " in videos", video_id);
+    }
+  file = &video->image->set->file;
+  if (video->frames > 0 && frame >= video->frames)
+    {
+      g_autofree char *where = g_strdup_printf ("%s.frame_id", path);
+      return fail (error, where, "“%s” has %" G_GINT64_FORMAT " frames, counted from 0",
+                   video->image->file_name, video->frames);
+    }
+  if (!g_hash_table_add (video->seen, GINT_TO_POINTER ((gint) frame)))
+    {
+      g_autofree char *where = g_strdup_printf ("%s.frame_id", path);
+      return fail (error, where, "frame %" G_GINT64_FORMAT " of video %" G_GINT64_FORMAT " appears twice",
+                   frame, video_id);
+    }
+  if (!video->sized)
+    {
+      file->width = (guint) width;
+      file->height = (guint) height;
+      video->sized = TRUE;
+    }
+  else if (width != file->width || height != file->height)
+    {
+      g_autofree char *where = g_strdup_printf ("%s.width", path);
+      return fail (error, where, "a frame of “%s” is %" G_GINT64_FORMAT "×%" G_GINT64_FORMAT
+                   ", not %u×%u like its video", video->image->file_name, width, height,
+                   file->width, file->height);
+    }
+  video->last = MAX (video->last, frame);
+  if (!video->placed)
+    {
+      g_ptr_array_add (result, video->image);
+      video->placed = TRUE;
+    }
+  image->image = video->image;
+  image->frame = frame;
+  image->frames = (guint) (video->frames > 0 ? video->frames : QUORUM_WIRE_MAX_SIZE);
+  return TRUE;
+}
+
+/* A video's outside markers ("quorum": {"outside": […]}, Quorum instances
+ * as formats.md writes them) join its stored instances; then its tracks
+ * must keep the rules of quorum-track.h. */
+static gboolean
+finish_video (VideoEntry  *video,
+              GHashTable  *instance_ids,
+              GError     **error)
+{
+  QuorumAnnotationSet *set = video->image->set;
+  g_autoptr(GError) local_error = NULL;
+
+  if (video->outside != NULL)
+    {
+      g_autofree char *where = g_strdup_printf ("%s.quorum.outside", video->image->path);
+      g_autoptr(GPtrArray) markers = quorum_wire_read_instances (video->outside, NULL, where, error);
+
+      if (markers == NULL)
+        return FALSE;
+      for (guint k = 0; k < markers->len; k++)
+        {
+          QuorumInstance *marker = g_ptr_array_index (markers, k);
+          g_autofree char *marker_path = g_strdup_printf ("%s[%u]", where, k);
+
+          if (marker->track_id == NULL)
+            return fail (error, marker_path, "an outside marker ends a track; its track_id is null");
+          /* what the list is; the member may be left out */
+          marker->outside = TRUE;
+          if (marker->frame >= set->file.frames)
+            return fail (error, marker_path, "frame %u is beyond the %u frames of “%s”", marker->frame,
+                         set->file.frames, video->image->file_name);
+          if (!g_hash_table_add (instance_ids, g_strdup (marker->id)))
+            return fail (error, marker_path, "instance “%s” appears twice", marker->id);
+        }
+      while (markers->len > 0)
+        quorum_annotation_set_add (set, g_ptr_array_steal_index (markers, 0));
+    }
+  if (!quorum_tracks_check (set->instances, set->file.frames, &local_error))
+    return fail (error, video->image->path, "“%s”: %s", video->image->file_name, local_error->message);
   return TRUE;
 }
 
@@ -706,6 +1312,8 @@ quorum_coco_import (JsonNode  *root,
 {
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_coco_image_free);
   g_autoptr(GHashTable) images = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GHashTable) videos = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GPtrArray) video_order = g_ptr_array_new_with_free_func ((GDestroyNotify) video_entry_free);
   g_autoptr(GHashTable) categories = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GHashTable) category_names = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) annotation_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -721,6 +1329,8 @@ quorum_coco_import (JsonNode  *root,
   object = json_node_get_object (root);
 
   if ((array = member_array (object, "images", "", error)) == NULL)
+    return NULL;
+  if (!read_videos (object, videos, video_order, error))
     return NULL;
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -744,14 +1354,41 @@ quorum_coco_import (JsonNode  *root,
           fail (error, where, "image %" G_GINT64_FORMAT " appears twice", id);
           return NULL;
         }
-      file = (QuorumFileInfo) { (guint) width, (guint) height, (guint) frames, 0 };
       image = g_new0 (ImageEntry, 1);
+      g_hash_table_insert (images, g_memdup2 (&id, sizeof id), image);
+      if (json_object_has_member (entry, "video_id"))
+        {
+          if (!read_frame_entry (entry, path, videos, width, height, result, image, error))
+            return NULL;
+          continue;
+        }
+      file = (QuorumFileInfo) { (guint) width, (guint) height, (guint) frames, 0 };
       image->image = g_new0 (QuorumCocoImage, 1);
       image->image->file_name = g_strdup (file_name);
+      image->image->path = g_strdup (path);
       image->image->set = quorum_annotation_set_new (NULL, &file);
       image->frames = (guint) frames;
+      image->frame = -1;
       g_ptr_array_add (result, image->image);
-      g_hash_table_insert (images, g_memdup2 (&id, sizeof id), image);
+    }
+  /* Each video's frame count: its own, else up to the last frame named;
+   * videos no frame names still carry their outside markers. */
+  for (guint v = 0; v < video_order->len; v++)
+    {
+      VideoEntry *video = g_ptr_array_index (video_order, v);
+
+      if (!video->placed)
+        {
+          g_ptr_array_add (result, video->image);
+          video->placed = TRUE;
+        }
+      if (!video->sized)
+        {
+          g_autofree char *where = g_strdup_printf ("%s.width", video->image->path);
+          fail (error, where, "is missing, and no image is a frame of it");
+          return NULL;
+        }
+      video->image->set->file.frames = (guint) (video->frames > 0 ? video->frames : MAX (video->last + 1, 1));
     }
 
   if ((array = member_array (object, "categories", "", error)) == NULL)
@@ -783,27 +1420,31 @@ quorum_coco_import (JsonNode  *root,
       g_hash_table_insert (categories, g_memdup2 (&id, sizeof id), (gpointer) name);
     }
 
-  if (!json_object_has_member (object, "annotations"))
-    return g_steal_pointer (&result);
-  if ((array = member_array (object, "annotations", "", error)) == NULL)
-    return NULL;
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  if (json_object_has_member (object, "annotations"))
     {
-      g_autofree char *path = g_strdup_printf ("annotations[%u]", i);
-      JsonObject *entry = element_object (array, i, path, error);
-      gint64 id = 0;
-
-      if (entry == NULL ||
-          !member_integer (entry, "id", path, 0, G_MAXINT64, TRUE, &id, error))
+      if ((array = member_array (object, "annotations", "", error)) == NULL)
         return NULL;
-      if (!g_hash_table_add (annotation_ids, g_memdup2 (&id, sizeof id)))
+      for (guint i = 0; i < json_array_get_length (array); i++)
         {
-          g_autofree char *where = g_strdup_printf ("%s.id", path);
-          fail (error, where, "annotation %" G_GINT64_FORMAT " appears twice", id);
-          return NULL;
+          g_autofree char *path = g_strdup_printf ("annotations[%u]", i);
+          JsonObject *entry = element_object (array, i, path, error);
+          gint64 id = 0;
+
+          if (entry == NULL ||
+              !member_integer (entry, "id", path, 0, G_MAXINT64, TRUE, &id, error))
+            return NULL;
+          if (!g_hash_table_add (annotation_ids, g_memdup2 (&id, sizeof id)))
+            {
+              g_autofree char *where = g_strdup_printf ("%s.id", path);
+              fail (error, where, "annotation %" G_GINT64_FORMAT " appears twice", id);
+              return NULL;
+            }
+          if (!read_annotation (entry, path, images, categories, instance_ids, error))
+            return NULL;
         }
-      if (!read_annotation (entry, path, images, categories, instance_ids, error))
-        return NULL;
     }
+  for (guint v = 0; v < video_order->len; v++)
+    if (!finish_video (g_ptr_array_index (video_order, v), instance_ids, error))
+      return NULL;
   return g_steal_pointer (&result);
 }
