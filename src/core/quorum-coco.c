@@ -38,13 +38,50 @@ quorum_coco_image_free (QuorumCocoImage *image)
  * to build before the first byte is sent (bench/coco-video).
  */
 
+/* Room for @n more bytes at the end of @out (its length unchanged): the
+ * writers below fill it and advance the length themselves, which is what
+ * makes a document of several hundred megabytes quick to write. The text
+ * is NUL-terminated once whole (quorum_coco_export_append). */
+static inline char *
+reserve (GString *out,
+         gsize    n)
+{
+  if (G_UNLIKELY (out->len + n + 1 > out->allocated_len))
+    {
+      gsize len = out->len;
+
+      g_string_set_size (out, len + n);
+      out->len = len;
+    }
+  return out->str + out->len;
+}
+
+static inline void
+put (GString    *out,
+     const char *data,
+     gsize       n)
+{
+  memcpy (reserve (out, n), data, n);
+  out->len += n;
+}
+
+static inline void
+put_char (GString *out,
+          char     c)
+{
+  *reserve (out, 1) = c;
+  out->len++;
+}
+
+#define put_literal(out, literal) put ((out), "" literal, sizeof (literal) - 1)
+
+/* @text's characters as a JSON string holds them, without the quotes. */
 static void
-append_string (GString    *out,
-               const char *text)
+append_escaped (GString    *out,
+                const char *text)
 {
   const char *run = text;
 
-  g_string_append_c (out, '"');
   for (const char *p = text; *p != '\0'; p++)
     {
       guchar c = (guchar) *p;
@@ -52,14 +89,14 @@ append_string (GString    *out,
 
       if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
         continue;
-      g_string_append_len (out, run, p - run);
+      put (out, run, p - run);
       switch (c)
         {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
+        case '"':  put_literal (out, "\\\""); break;
+        case '\\': put_literal (out, "\\\\"); break;
+        case '\n': put_literal (out, "\\n"); break;
+        case '\r': put_literal (out, "\\r"); break;
+        case '\t': put_literal (out, "\\t"); break;
         default:
           g_snprintf (buffer, sizeof buffer, "\\u%04x", c);
           g_string_append (out, buffer);
@@ -67,8 +104,16 @@ append_string (GString    *out,
         }
       run = p + 1;
     }
-  g_string_append (out, run);
-  g_string_append_c (out, '"');
+  put (out, run, strlen (run));
+}
+
+static void
+append_string (GString    *out,
+               const char *text)
+{
+  put_char (out, '"');
+  append_escaped (out, text);
+  put_char (out, '"');
 }
 
 static void
@@ -76,7 +121,7 @@ append_nullable_string (GString    *out,
                         const char *text)
 {
   if (text == NULL)
-    g_string_append (out, "null");
+    put_literal (out, "null");
   else
     append_string (out, text);
 }
@@ -97,30 +142,207 @@ append_integer (GString *out,
   while (magnitude > 0);
   if (value < 0)
     *--p = '-';
-  g_string_append_len (out, p, buffer + sizeof buffer - p);
+  put (out, p, buffer + sizeof buffer - p);
 }
 
-/* A number that reads back as the same double: whole values as integers
- * (most drawn coordinates), others with 17 significant digits. */
+static const char two_digits[201] =
+  "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+  "8081828384858687888990919293949596979899";
+
+/* @micro millionths, as a decimal with no trailing zeros: 12.5, -0.000001.
+ * Two digits at a time: a long video has tens of millions of them. */
+static void
+append_micro (GString *out,
+              gint64   micro)
+{
+  char *start = reserve (out, 24), *p = start;
+  guint64 magnitude = micro < 0 ? -(guint64) micro : (guint64) micro;
+  guint64 whole = magnitude / 1000000;
+  guint32 fraction = (guint32) (magnitude % 1000000);
+  char digits[20];
+  char *d = digits + sizeof digits;
+
+  if (micro < 0)
+    *p++ = '-';
+  while (whole >= 100)
+    {
+      d -= 2;
+      memcpy (d, two_digits + 2 * (whole % 100), 2);
+      whole /= 100;
+    }
+  if (whole >= 10)
+    {
+      d -= 2;
+      memcpy (d, two_digits + 2 * whole, 2);
+    }
+  else
+    *--d = (char) ('0' + whole);
+  memcpy (p, d, digits + sizeof digits - d);
+  p += digits + sizeof digits - d;
+  if (fraction != 0)
+    {
+      *p++ = '.';
+      memcpy (p, two_digits + 2 * (fraction / 10000), 2);
+      memcpy (p + 2, two_digits + 2 * (fraction / 100 % 100), 2);
+      memcpy (p + 4, two_digits + 2 * (fraction % 100), 2);
+      p += 6;
+      while (p[-1] == '0')
+        p--;
+    }
+  out->len += p - start;
+}
+
+static inline gint64
+round_to_integer (double value)
+{
+  return (gint64) (value >= 0 ? value + 0.5 : value - 0.5);
+}
+
+/* @value (1e-4 ≤ |value| < 1e15) with the 17 significant digits of
+ * printf's "%.17g", which always read back as the same double, in plain
+ * decimal notation with no trailing zeros — without printf's
+ * arbitrary-precision machinery: @value is m / 2^s exactly, m × 10^k fits
+ * 128 bits, and one shift with round-half-even gives the digits. FALSE
+ * outside that range or without 128-bit integers. */
+static gboolean
+append_17_digits (GString *out,
+                  double   value)
+{
+#ifdef __SIZEOF_INT128__
+  static const guint64 power10[] = {
+    G_GUINT64_CONSTANT (1), G_GUINT64_CONSTANT (10), G_GUINT64_CONSTANT (100),
+    G_GUINT64_CONSTANT (1000), G_GUINT64_CONSTANT (10000), G_GUINT64_CONSTANT (100000),
+    G_GUINT64_CONSTANT (1000000), G_GUINT64_CONSTANT (10000000),
+    G_GUINT64_CONSTANT (100000000), G_GUINT64_CONSTANT (1000000000),
+    G_GUINT64_CONSTANT (10000000000), G_GUINT64_CONSTANT (100000000000),
+    G_GUINT64_CONSTANT (1000000000000), G_GUINT64_CONSTANT (10000000000000),
+    G_GUINT64_CONSTANT (100000000000000), G_GUINT64_CONSTANT (1000000000000000),
+    G_GUINT64_CONSTANT (10000000000000000), G_GUINT64_CONSTANT (100000000000000000),
+    G_GUINT64_CONSTANT (1000000000000000000), G_GUINT64_CONSTANT (10000000000000000000),
+  };
+  double magnitude = fabs (value);
+  guint64 mantissa, digits = 0;
+  int binary_exponent, shift, integer_digits;
+  char text[17], buffer[32];
+  char *p = buffer;
+  int last;
+
+  if (!(magnitude >= 1e-4 && magnitude < 1e15))
+    return FALSE;
+  mantissa = (guint64) ldexp (frexp (magnitude, &binary_exponent), 53);
+  shift = 53 - binary_exponent;   /* magnitude = mantissa / 2^shift, 3 ≤ shift ≤ 67 */
+  integer_digits = (int) floor (log10 (magnitude)) + 1;
+  for (int attempt = 0; attempt < 3; attempt++)
+    {
+      int k = 17 - integer_digits;   /* 2 ≤ k ≤ 21 */
+      unsigned __int128 scaled, rest, half;
+
+      if (k < 0 || k > 21)
+        return FALSE;
+      scaled = (unsigned __int128) mantissa * power10[MIN (k, 19)];
+      if (k > 19)
+        scaled *= power10[k - 19];
+      rest = scaled & ((((unsigned __int128) 1) << shift) - 1);
+      half = ((unsigned __int128) 1) << (shift - 1);
+      digits = (guint64) (scaled >> shift);
+      if (rest > half || (rest == half && (digits & 1)))
+        digits++;
+      if (digits < power10[16])
+        integer_digits--;
+      else if (digits >= power10[17])
+        integer_digits++;
+      else
+        break;
+    }
+  if (digits < power10[16] || digits >= power10[17])
+    return FALSE;
+  for (int i = 16; i >= 0; i--)
+    {
+      text[i] = (char) ('0' + digits % 10);
+      digits /= 10;
+    }
+  for (last = 16; last >= MAX (integer_digits, 1) && text[last] == '0'; last--)
+    ;
+  if (value < 0)
+    *p++ = '-';
+  if (integer_digits > 0)
+    {
+      memcpy (p, text, integer_digits);
+      p += integer_digits;
+      if (last >= integer_digits)
+        {
+          *p++ = '.';
+          memcpy (p, text + integer_digits, last + 1 - integer_digits);
+          p += last + 1 - integer_digits;
+        }
+    }
+  else
+    {
+      *p++ = '0';
+      *p++ = '.';
+      for (int i = 0; i < -integer_digits; i++)
+        *p++ = '0';
+      memcpy (p, text, last + 1);
+      p += last + 1;
+    }
+  put (out, buffer, p - buffer);
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
+/* A number that reads back as the same double. Drawn coordinates often
+ * have a few decimals (10, 10.5, 10.1) and are written as such; others
+ * with 17 significant digits. */
 static void
 append_number (GString *out,
                double   value)
 {
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
-  if (value == floor (value) && fabs (value) < 1e15)
+  if (fabs (value) < 1e9)
+    {
+      gint64 micro = round_to_integer (value * 1e6);
+
+      if ((double) micro / 1e6 == value)
+        {
+          append_micro (out, micro);
+          return;
+        }
+    }
+  else if (value == floor (value) && fabs (value) < 1e15)
     {
       append_integer (out, (gint64) value);
       return;
     }
+  if (append_17_digits (out, value))
+    return;
   g_string_append (out, g_ascii_dtostr (buffer, sizeof buffer, value));
+}
+
+/* A derived number — an interpolated frame's coordinate, an area — to a
+ * millionth of a pixel: exact enough for any use, and a third of the
+ * size and a fraction of the time of 17 digits over a long video. */
+static void
+append_rounded (GString *out,
+                double   value)
+{
+  if (fabs (value) < 1e9)
+    append_micro (out, round_to_integer (value * 1e6));
+  else
+    append_number (out, value);
 }
 
 static void
 append_boolean (GString  *out,
                 gboolean  value)
 {
-  g_string_append (out, value ? "true" : "false");
+  if (value)
+    put_literal (out, "true");
+  else
+    put_literal (out, "false");
 }
 
 static double
@@ -157,6 +379,8 @@ append_annotation (GString          *out,
   const QuorumInstance *instance = annotation->stored;
   QuorumInstance shape = { .kind = instance->kind, .points = (QuorumPoint *) annotation->points,
                            .n_points = annotation->n_points };
+  /* stored geometry exactly, so that it imports as it was drawn */
+  void (*number) (GString *, double) = annotation->interpolated ? append_rounded : append_number;
   QuorumRect bounds;
   double area = 0;
 
@@ -166,39 +390,39 @@ append_annotation (GString          *out,
   else if (instance->kind == QUORUM_KIND_POLYGON)
     area = ring_area (annotation->points, annotation->n_points);
 
-  g_string_append (out, "{\"id\":");
+  put_literal (out, "{\"id\":");
   append_integer (out, id);
-  g_string_append (out, ",\"image_id\":");
+  put_literal (out, ",\"image_id\":");
   append_integer (out, image_id);
-  g_string_append (out, ",\"category_id\":");
+  put_literal (out, ",\"category_id\":");
   append_integer (out, category_id);
-  g_string_append (out, ",\"bbox\":[");
-  append_number (out, bounds.x0);
-  g_string_append_c (out, ',');
-  append_number (out, bounds.y0);
-  g_string_append_c (out, ',');
-  append_number (out, bounds.x1 - bounds.x0);
-  g_string_append_c (out, ',');
-  append_number (out, bounds.y1 - bounds.y0);
-  g_string_append (out, "],\"segmentation\":[");
+  put_literal (out, ",\"bbox\":[");
+  number (out, bounds.x0);
+  put_char (out, ',');
+  number (out, bounds.y0);
+  put_char (out, ',');
+  number (out, bounds.x1 - bounds.x0);
+  put_char (out, ',');
+  number (out, bounds.y1 - bounds.y0);
+  put_literal (out, "],\"segmentation\":[");
   if (instance->kind == QUORUM_KIND_POLYGON)
     {
-      g_string_append_c (out, '[');
+      put_char (out, '[');
       for (guint i = 0; i < annotation->n_points; i++)
         {
           if (i > 0)
-            g_string_append_c (out, ',');
-          append_number (out, annotation->points[i].x);
-          g_string_append_c (out, ',');
-          append_number (out, annotation->points[i].y);
+            put_char (out, ',');
+          number (out, annotation->points[i].x);
+          put_char (out, ',');
+          number (out, annotation->points[i].y);
         }
-      g_string_append_c (out, ']');
+      put_char (out, ']');
     }
-  g_string_append (out, "],\"area\":");
-  append_number (out, area);
-  g_string_append (out, ",\"iscrowd\":0,\"attributes\":");
+  put_literal (out, "],\"area\":");
+  append_rounded (out, area);
+  put_literal (out, ",\"iscrowd\":0,\"attributes\":");
   if (json_object_get_size (instance->attributes) == 0)
-    g_string_append (out, "{}");
+    put_literal (out, "{}");
   else
     {
       g_autoptr(JsonNode) attributes = json_node_init_object (json_node_alloc (), instance->attributes);
@@ -208,47 +432,57 @@ append_annotation (GString          *out,
   /* COCO-VID's track number, for tools that read tracks from it. */
   if (track_number > 0)
     {
-      g_string_append (out, ",\"instance_id\":");
+      put_literal (out, ",\"instance_id\":");
       append_integer (out, track_number);
     }
 
-  g_string_append (out, ",\"quorum\":{\"uuid\":");
-  append_string (out, annotation->id);
-  g_string_append (out, ",\"kind\":\"");
+  put_literal (out, ",\"quorum\":{\"uuid\":");
+  if (annotation->interpolated)
+    {
+      /* as quorum_track_instance_at names it: TRACK@FRAME */
+      put_char (out, '"');
+      append_escaped (out, instance->track_id);
+      put_char (out, '@');
+      append_integer (out, annotation->frame);
+      put_char (out, '"');
+    }
+  else
+    append_string (out, annotation->id);
+  put_literal (out, ",\"kind\":\"");
   g_string_append (out, quorum_kind_to_string (instance->kind));
-  g_string_append (out, "\",\"frame\":");
+  put_literal (out, "\",\"frame\":");
   append_integer (out, annotation->frame);
-  g_string_append (out, ",\"track_id\":");
+  put_literal (out, ",\"track_id\":");
   append_nullable_string (out, instance->track_id);
-  g_string_append (out, ",\"keyframe\":");
+  put_literal (out, ",\"keyframe\":");
   append_boolean (out, !annotation->interpolated && instance->keyframe);
-  g_string_append (out, ",\"interpolated\":");
+  put_literal (out, ",\"interpolated\":");
   append_boolean (out, annotation->interpolated);
-  g_string_append (out, ",\"occluded\":");
+  put_literal (out, ",\"occluded\":");
   append_boolean (out, instance->occluded);
-  g_string_append (out, ",\"author\":");
+  put_literal (out, ",\"author\":");
   append_nullable_string (out, instance->author);
-  g_string_append (out, ",\"copied_from\":");
+  put_literal (out, ",\"copied_from\":");
   append_nullable_string (out, annotation->interpolated ? NULL : instance->copied_from);
   /* A polygon's points are its segmentation ring already; a box keeps its
    * exact corners (x + w need not give back x1), the other kinds their
    * only geometry. */
   if (instance->kind != QUORUM_KIND_POLYGON)
     {
-      g_string_append (out, ",\"points\":[");
+      put_literal (out, ",\"points\":[");
       for (guint i = 0; i < annotation->n_points; i++)
         {
           if (i > 0)
-            g_string_append_c (out, ',');
-          g_string_append_c (out, '[');
-          append_number (out, annotation->points[i].x);
-          g_string_append_c (out, ',');
-          append_number (out, annotation->points[i].y);
-          g_string_append_c (out, ']');
+            put_char (out, ',');
+          put_char (out, '[');
+          number (out, annotation->points[i].x);
+          put_char (out, ',');
+          number (out, annotation->points[i].y);
+          put_char (out, ']');
         }
-      g_string_append_c (out, ']');
+      put_char (out, ']');
     }
-  g_string_append (out, "}}");
+  put_literal (out, "}}");
 }
 
 /* Whether @image is a video: exported one entry per frame. */
@@ -299,7 +533,7 @@ write_annotation (Writer           *writer,
                                                            annotation->stored->label));
 
   if (!writer->first)
-    g_string_append_c (writer->out, ',');
+    put_char (writer->out, ',');
   writer->first = FALSE;
   append_annotation (writer->out, annotation, ++writer->annotation_id, image_id, category,
                      track_number);
@@ -328,7 +562,6 @@ write_video_annotations (Writer                *writer,
   guint n_tracks = quorum_track_index_get_n_tracks (index);
   g_autoptr(GPtrArray) untracked = g_ptr_array_new ();
   g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (QuorumPoint));
-  g_autofree char *id = NULL;
   guint frames = video_frames (image);
   guint next_untracked = 0;
 
@@ -367,10 +600,7 @@ write_video_annotations (Writer                *writer,
             default:
               if (!quorum_track_points_at (track, frame, points))
                 continue;
-              g_free (id);
-              id = g_strdup_printf ("%s@%u", track->id, frame);
               annotation.stored = a;
-              annotation.id = id;
               annotation.points = (const QuorumPoint *) points->data;
               annotation.n_points = points->len;
               annotation.interpolated = TRUE;
@@ -391,6 +621,44 @@ write_video_annotations (Writer                *writer,
     }
   writer->track_number += n_tracks;
   quorum_track_index_free (index);
+}
+
+/* About how many bytes @image's entries and annotations take, to size the
+ * text once rather than copy it as it doubles: each track on every frame
+ * of its span, each untracked instance once. */
+static gsize
+estimate_size (const QuorumCocoImage *image)
+{
+  GPtrArray *instances = image->set->instances;
+  gsize size = 128;
+
+  if (!is_video (image))
+    {
+      for (guint k = 0; k < instances->len; k++)
+        size += 320 + 24 * ((QuorumInstance *) g_ptr_array_index (instances, k))->n_points;
+      return size;
+    }
+  {
+    QuorumTrackIndex *index = quorum_track_index_new (instances);
+
+    size += (gsize) 96 * video_frames (image);
+    for (guint t = 0; t < quorum_track_index_get_n_tracks (index); t++)
+      {
+        const QuorumTrack *track = quorum_track_index_get_track (index, t);
+        const QuorumInstance *first = g_ptr_array_index (track->stored, 0);
+
+        size += (gsize) (track->last - track->first + 1) * (320 + 24 * first->n_points);
+      }
+    for (guint k = 0; k < instances->len; k++)
+      {
+        const QuorumInstance *instance = g_ptr_array_index (instances, k);
+
+        if (instance->track_id == NULL)
+          size += 320 + 24 * instance->n_points;
+      }
+    quorum_track_index_free (index);
+  }
+  return size;
 }
 
 static void
@@ -415,6 +683,7 @@ quorum_coco_export_append (GString                 *out,
   Writer writer = { out, category_ids, 0, 0, TRUE };
   gboolean any_video = FALSE;
   gint64 image_id = 0;
+  gsize estimate = 1024;
 
   /* Categories: the schema's labels in order, then any label the sets use
    * that the schema lacks, in order of first use. */
@@ -429,9 +698,11 @@ quorum_coco_export_append (GString                 *out,
         add_category (category_names, category_ids,
                       ((QuorumInstance *) g_ptr_array_index (image->set->instances, k))->label);
       any_video |= is_video (image);
+      estimate += estimate_size (image);
     }
+  reserve (out, estimate);
 
-  g_string_append (out, "{\"info\":{\"description\":\"Exported from Quorum\"}");
+  put_literal (out, "{\"info\":{\"description\":\"Exported from Quorum\"}");
 
   /* Videos as COCO-VID has them; each frame is an image below. The
    * outside markers that end a track are no annotation (nothing is in
@@ -440,7 +711,7 @@ quorum_coco_export_append (GString                 *out,
     {
       gboolean first = TRUE;
 
-      g_string_append (out, ",\"videos\":[");
+      put_literal (out, ",\"videos\":[");
       for (guint i = 0; i < images->len; i++)
         {
           const QuorumCocoImage *image = g_ptr_array_index (images, i);
@@ -449,21 +720,21 @@ quorum_coco_export_append (GString                 *out,
           if (!is_video (image))
             continue;
           if (!first)
-            g_string_append_c (out, ',');
+            put_char (out, ',');
           first = FALSE;
-          g_string_append (out, "{\"id\":");
+          put_literal (out, "{\"id\":");
           append_integer (out, video_id (image, i));
-          g_string_append (out, ",\"name\":");
+          put_literal (out, ",\"name\":");
           append_string (out, image->file_name);
-          g_string_append (out, ",\"width\":");
+          put_literal (out, ",\"width\":");
           append_integer (out, image->set->file.width);
-          g_string_append (out, ",\"height\":");
+          put_literal (out, ",\"height\":");
           append_integer (out, image->set->file.height);
-          g_string_append (out, ",\"frames\":");
+          put_literal (out, ",\"frames\":");
           append_integer (out, video_frames (image));
-          g_string_append (out, ",\"fps\":");
+          put_literal (out, ",\"fps\":");
           append_number (out, image->set->file.fps);
-          g_string_append (out, ",\"quorum\":{\"outside\":[");
+          put_literal (out, ",\"quorum\":{\"outside\":[");
           for (guint k = 0; k < image->set->instances->len; k++)
             {
               const QuorumInstance *instance = g_ptr_array_index (image->set->instances, k);
@@ -471,16 +742,16 @@ quorum_coco_export_append (GString                 *out,
               if (!instance->outside)
                 continue;
               if (!first_outside)
-                g_string_append_c (out, ',');
+                put_char (out, ',');
               first_outside = FALSE;
               quorum_wire_append_instance (out, instance);
             }
-          g_string_append (out, "]}}");
+          put_literal (out, "]}}");
         }
-      g_string_append_c (out, ']');
+      put_char (out, ']');
     }
 
-  g_string_append (out, ",\"images\":[");
+  put_literal (out, ",\"images\":[");
   for (guint i = 0; i < images->len; i++)
     {
       const QuorumCocoImage *image = g_ptr_array_index (images, i);
@@ -490,16 +761,16 @@ quorum_coco_export_append (GString                 *out,
       if (!is_video (image))
         {
           if (image_id > 0)
-            g_string_append_c (out, ',');
-          g_string_append (out, "{\"id\":");
+            put_char (out, ',');
+          put_literal (out, "{\"id\":");
           append_integer (out, ++image_id);
-          g_string_append (out, ",\"file_name\":");
+          put_literal (out, ",\"file_name\":");
           append_string (out, image->file_name);
-          g_string_append (out, ",\"width\":");
+          put_literal (out, ",\"width\":");
           append_integer (out, image->set->file.width);
-          g_string_append (out, ",\"height\":");
+          put_literal (out, ",\"height\":");
           append_integer (out, image->set->file.height);
-          g_string_append_c (out, '}');
+          put_char (out, '}');
           continue;
         }
       for (guint frame = 0, frames = video_frames (image); frame < frames; frame++)
@@ -507,38 +778,38 @@ quorum_coco_export_append (GString                 *out,
           g_autofree char *name = g_strdup_printf ("%s#frame=%u", image->file_name, frame);
 
           if (image_id > 0)
-            g_string_append_c (out, ',');
-          g_string_append (out, "{\"id\":");
+            put_char (out, ',');
+          put_literal (out, "{\"id\":");
           append_integer (out, ++image_id);
-          g_string_append (out, ",\"file_name\":");
+          put_literal (out, ",\"file_name\":");
           append_string (out, name);
-          g_string_append (out, ",\"width\":");
+          put_literal (out, ",\"width\":");
           append_integer (out, image->set->file.width);
-          g_string_append (out, ",\"height\":");
+          put_literal (out, ",\"height\":");
           append_integer (out, image->set->file.height);
-          g_string_append (out, ",\"video_id\":");
+          put_literal (out, ",\"video_id\":");
           append_integer (out, video_id (image, i));
-          g_string_append (out, ",\"frame_id\":");
+          put_literal (out, ",\"frame_id\":");
           append_integer (out, frame);
-          g_string_append_c (out, '}');
+          put_char (out, '}');
         }
     }
-  g_string_append_c (out, ']');
+  put_char (out, ']');
 
-  g_string_append (out, ",\"categories\":[");
+  put_literal (out, ",\"categories\":[");
   for (guint i = 0; i < category_names->len; i++)
     {
       if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append (out, "{\"id\":");
+        put_char (out, ',');
+      put_literal (out, "{\"id\":");
       append_integer (out, i + 1);
-      g_string_append (out, ",\"name\":");
+      put_literal (out, ",\"name\":");
       append_string (out, g_ptr_array_index (category_names, i));
-      g_string_append (out, ",\"supercategory\":\"\"}");
+      put_literal (out, ",\"supercategory\":\"\"}");
     }
-  g_string_append_c (out, ']');
+  put_char (out, ']');
 
-  g_string_append (out, ",\"annotations\":[");
+  put_literal (out, ",\"annotations\":[");
   for (guint i = 0; i < images->len; i++)
     {
       const QuorumCocoImage *image = g_ptr_array_index (images, i);
@@ -558,7 +829,8 @@ quorum_coco_export_append (GString                 *out,
           write_annotation (&writer, &annotation, first_id, 0);
         }
     }
-  g_string_append (out, "]}");
+  put_literal (out, "]}");
+  *reserve (out, 0) = '\0';
 }
 
 char *

@@ -338,6 +338,51 @@ test_truncated (void)
     }
 }
 
+/* Stored coordinates come back as the very same doubles, whatever their
+ * digits; the text is plain decimals, never an exponent for them. */
+static void
+test_exact_numbers (void)
+{
+  static const double values[] = {
+    1.0 / 3, 2000.0 / 3, 0.1 + 0.2, 123456.78901234567, -1e-5, 5e8 + 0.1, 1e-4, 0.000123456789,
+    99999999.999999985, 999999999.5, -7.25, 1234.5678, 0.5, 3, -2e9 / 3, 4.9406564584124654e-310, 1e-300,
+  };
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_coco_image_free);
+  QuorumFileInfo photo = { 100, 100, 1, 0 };
+  QuorumCocoImage *image = g_new0 (QuorumCocoImage, 1);
+  QuorumPoint points[G_N_ELEMENTS (values)];
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) imported = NULL;
+  g_autoptr(GError) error = NULL;
+  const QuorumInstance *back;
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    points[i] = (QuorumPoint) { values[i], -values[G_N_ELEMENTS (values) - 1 - i] };
+  image->file_name = g_strdup ("n.png");
+  image->set = quorum_annotation_set_new (NULL, &photo);
+  quorum_annotation_set_add (image->set, instance_new ("ring", "r", QUORUM_KIND_POLYGON, points,
+                                                       G_N_ELEMENTS (values)));
+  quorum_annotation_set_add (image->set, instance_new ("line", "l", QUORUM_KIND_POLYLINE, points,
+                                                       G_N_ELEMENTS (values)));
+  g_ptr_array_add (images, image);
+  text = quorum_coco_export_to_string (images, NULL, NULL);
+  g_assert_nonnull (strstr (text, "0.33333333333333331"));
+  g_assert_nonnull (strstr (text, "0.30000000000000004"));
+  g_assert_nonnull (strstr (text, "1234.5678,"));
+  imported = import_text (text, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < 2; k++)
+    {
+      back = g_ptr_array_index (((QuorumCocoImage *) g_ptr_array_index (imported, 0))->set->instances, k);
+      g_assert_cmpuint (back->n_points, ==, G_N_ELEMENTS (values));
+      for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+        {
+          g_assert_cmpfloat (back->points[i].x, ==, points[i].x);
+          g_assert_cmpfloat (back->points[i].y, ==, points[i].y);
+        }
+    }
+}
+
 /* ---- videos ------------------------------------------------------------ */
 
 static QuorumInstance *
@@ -426,6 +471,10 @@ annotation_on (JsonArray  *annotations,
   return NULL;
 }
 
+/* Interpolated frames are written to a millionth of a pixel (docs/coco.md):
+ * within half of one of the exact value. */
+#define MICRO_PIXEL 5.000001e-7
+
 static void
 assert_bbox (JsonObject *annotation,
              double      x,
@@ -435,10 +484,10 @@ assert_bbox (JsonObject *annotation,
 {
   JsonArray *bbox = json_object_get_array_member (annotation, "bbox");
 
-  g_assert_cmpfloat_with_epsilon (json_array_get_double_element (bbox, 0), x, 1e-9);
-  g_assert_cmpfloat_with_epsilon (json_array_get_double_element (bbox, 1), y, 1e-9);
-  g_assert_cmpfloat_with_epsilon (json_array_get_double_element (bbox, 2), width, 1e-9);
-  g_assert_cmpfloat_with_epsilon (json_array_get_double_element (bbox, 3), height, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_array_get_double_element (bbox, 0), x, MICRO_PIXEL);
+  g_assert_cmpfloat_with_epsilon (json_array_get_double_element (bbox, 1), y, MICRO_PIXEL);
+  g_assert_cmpfloat_with_epsilon (json_array_get_double_element (bbox, 2), width, 2 * MICRO_PIXEL);
+  g_assert_cmpfloat_with_epsilon (json_array_get_double_element (bbox, 3), height, 2 * MICRO_PIXEL);
 }
 
 /* A video is one image entry per frame, every frame holding what it shows:
@@ -521,7 +570,7 @@ test_video_export (void)
   g_assert_nonnull (annotation);
   g_assert_cmpint (json_object_get_int_member (annotation, "image_id"), ==, 2 + 5);
   assert_bbox (annotation, 20, 30, 130 - 20, 80 - 30);
-  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (annotation, "area"), 110 * 50, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (annotation, "area"), 110 * 50, MICRO_PIXEL);
   extra = json_object_get_object_member (annotation, "quorum");
   g_assert_false (json_object_get_boolean_member (extra, "keyframe"));
   g_assert_true (json_object_get_boolean_member (extra, "interpolated"));
@@ -552,8 +601,8 @@ test_video_export (void)
 
     g_assert_cmpuint (json_array_get_length (ring), ==, 8);
     for (guint k = 0; k < 8; k++)
-      g_assert_cmpfloat_with_epsilon (json_array_get_double_element (ring, k), expected[k], 1e-9);
-    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (annotation, "area"), 100, 1e-9);
+      g_assert_cmpfloat_with_epsilon (json_array_get_double_element (ring, k), expected[k], MICRO_PIXEL);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (annotation, "area"), 100, MICRO_PIXEL);
   }
   for (guint frame = 6; frame <= 8; frame++)
     {
@@ -719,6 +768,7 @@ main (int    argc,
   g_test_add_func ("/coco/malformed", test_malformed);
   g_test_add_func ("/coco/widest-box", test_widest_box);
   g_test_add_func ("/coco/truncated", test_truncated);
+  g_test_add_func ("/coco/exact-numbers", test_exact_numbers);
   g_test_add_func ("/coco/video/export", test_video_export);
   g_test_add_func ("/coco/video/round-trip", test_video_round_trip);
   g_test_add_func ("/coco/video/malformed", test_video_malformed);
