@@ -1089,6 +1089,7 @@ typedef struct {
   QuorumCocoImage *image;
   guint            frames;
   gint64           frame;     /* the video frame it is, -1 for an image */
+  GPtrArray       *paths;     /* a video's: where each of its instances comes from */
 } ImageEntry;
 
 /* An entry of "videos", filled by its frames' image entries. */
@@ -1101,6 +1102,7 @@ typedef struct {
   gboolean         placed;    /* in the result */
   GHashTable      *seen;      /* the frames named, guint */
   JsonNode        *outside;   /* quorum.outside, borrowed */
+  GPtrArray       *paths;     /* of char *: where each stored instance comes from */
 } VideoEntry;
 
 static void
@@ -1110,6 +1112,7 @@ video_entry_free (VideoEntry *video)
   if (!video->placed)
     quorum_coco_image_free (video->image);
   g_hash_table_unref (video->seen);
+  g_ptr_array_unref (video->paths);
   g_free (video);
 }
 
@@ -1389,7 +1392,11 @@ read_annotation (JsonObject *object,
       /* Checked as any other, but derived again from its anchors rather
        * than stored: an interpolated frame is no keyframe. */
       if (!interpolated)
-        quorum_annotation_set_add (image->image->set, g_steal_pointer (&instance));
+        {
+          quorum_annotation_set_add (image->image->set, g_steal_pointer (&instance));
+          if (image->paths != NULL)
+            g_ptr_array_add (image->paths, g_strdup (path));
+        }
     }
   return TRUE;
 }
@@ -1457,6 +1464,7 @@ read_videos (JsonObject  *object,
       video->last = -1;
       video->sized = width > 0;
       video->seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+      video->paths = g_ptr_array_new_with_free_func (g_free);
       extra = json_object_get_member (entry, "quorum");
       if (extra != NULL && !JSON_NODE_HOLDS_NULL (extra))
         {
@@ -1532,9 +1540,35 @@ read_frame_entry (JsonObject  *entry,
       video->placed = TRUE;
     }
   image->image = video->image;
+  image->paths = video->paths;
   image->frame = frame;
   image->frames = (guint) (video->frames > 0 ? video->frames : QUORUM_WIRE_MAX_SIZE);
   return TRUE;
+}
+
+/* @message of quorum_tracks_check with each "instances[N]" replaced by
+ * where that instance is in the document. */
+static char *
+name_instances (const char *message,
+                GPtrArray  *paths)
+{
+  GString *named = g_string_new (NULL);
+  const char *p = message, *found;
+
+  while ((found = strstr (p, "instances[")) != NULL)
+    {
+      char *end;
+      guint64 n = g_ascii_strtoull (found + strlen ("instances["), &end, 10);
+
+      g_string_append_len (named, p, found - p);
+      if (*end == ']' && n < paths->len)
+        g_string_append (named, g_ptr_array_index (paths, n));
+      else
+        g_string_append_len (named, found, end + (*end == ']') - found);
+      p = end + (*end == ']');
+    }
+  g_string_append (named, p);
+  return g_string_free (named, FALSE);
 }
 
 /* A video's outside markers ("quorum": {"outside": […]}, Quorum instances
@@ -1569,12 +1603,18 @@ finish_video (VideoEntry  *video,
                          set->file.frames, video->image->file_name);
           if (!g_hash_table_add (instance_ids, g_strdup (marker->id)))
             return fail (error, marker_path, "instance “%s” appears twice", marker->id);
+          g_ptr_array_add (video->paths, g_strdup (marker_path));
         }
       while (markers->len > 0)
         quorum_annotation_set_add (set, g_ptr_array_steal_index (markers, 0));
     }
   if (!quorum_tracks_check (set->instances, set->file.frames, &local_error))
-    return fail (error, video->image->path, "“%s”: %s", video->image->file_name, local_error->message);
+    {
+      g_autofree char *message = name_instances (local_error->message, video->paths);
+
+      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, message);
+      return FALSE;
+    }
   return TRUE;
 }
 
