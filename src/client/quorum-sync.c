@@ -724,7 +724,8 @@ same_instance (const QuorumInstance *a,
   g_autoptr(JsonNode) right = NULL;
 
   if (!same_string (a->id, b->id) || !same_string (a->label, b->label) || a->kind != b->kind ||
-      a->n_points != b->n_points || a->frame != b->frame || !same_string (a->track_id, b->track_id))
+      a->n_points != b->n_points || a->frame != b->frame || !same_string (a->track_id, b->track_id) ||
+      a->keyframe != b->keyframe || a->outside != b->outside || a->occluded != b->occluded)
     return FALSE;
   for (guint i = 0; i < a->n_points; i++)
     if (a->points[i].x != b->points[i].x || a->points[i].y != b->points[i].y)

@@ -263,6 +263,19 @@ quorum_instance_check (const QuorumInstance *instance,
                    "points: a %s needs at least %u points", kind, min);
       return FALSE;
     }
+  if (!instance->keyframe && instance->track_id == NULL)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "keyframe: only an instance of a track (with a track_id) can be other "
+                   "than a keyframe");
+      return FALSE;
+    }
+  if (instance->outside && instance->track_id == NULL)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "outside: only an instance of a track (with a track_id) can be outside");
+      return FALSE;
+    }
   for (guint i = 0; i < instance->n_points; i++)
     if (!isfinite (instance->points[i].x) || !isfinite (instance->points[i].y))
       {

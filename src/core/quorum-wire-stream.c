@@ -71,6 +71,16 @@ pull_integer (QuorumJsonReader *reader,
 }
 
 static gboolean
+pull_boolean (QuorumJsonReader *reader,
+              gboolean         *value)
+{
+  if (quorum_json_reader_peek (reader) != QUORUM_JSON_BOOLEAN ||
+      !quorum_json_reader_read_boolean (reader, value))
+    return quorum_json_reader_fail (reader);
+  return TRUE;
+}
+
+static gboolean
 pull_kind (QuorumJsonReader *reader,
            QuorumKind       *kind)
 {
@@ -281,6 +291,9 @@ enum {
   MEMBER_TRACK_ID    = 1 << 6,
   MEMBER_AUTHOR      = 1 << 7,
   MEMBER_COPIED_FROM = 1 << 8,
+  MEMBER_KEYFRAME    = 1 << 9,
+  MEMBER_OUTSIDE     = 1 << 10,
+  MEMBER_OCCLUDED    = 1 << 11,
 };
 
 /* Names a member of an instance; 0 for a name the format does not have. */
@@ -298,8 +311,12 @@ instance_member (const char *name,
       return NAME_IS (name, length, "label") ? MEMBER_LABEL : NAME_IS (name, length, "frame") ? MEMBER_FRAME : 0;
     case 6:
       return NAME_IS (name, length, "points") ? MEMBER_POINTS : NAME_IS (name, length, "author") ? MEMBER_AUTHOR : 0;
+    case 7:
+      return NAME_IS (name, length, "outside") ? MEMBER_OUTSIDE : 0;
     case 8:
-      return NAME_IS (name, length, "track_id") ? MEMBER_TRACK_ID : 0;
+      return NAME_IS (name, length, "track_id") ? MEMBER_TRACK_ID
+             : NAME_IS (name, length, "keyframe") ? MEMBER_KEYFRAME
+             : NAME_IS (name, length, "occluded") ? MEMBER_OCCLUDED : 0;
     case 10:
       return NAME_IS (name, length, "attributes") ? MEMBER_ATTRIBUTES : 0;
     case 11:
@@ -328,6 +345,7 @@ pull_instance (QuorumJsonReader        *reader,
   QuorumKind kind = QUORUM_KIND_TAG;
   gint64 frame = 0;
   gint64 max_frame = n_frames > 0 ? (gint64) n_frames - 1 : (gint64) G_MAXUINT - 1;
+  gboolean keyframe = TRUE, outside = FALSE, occluded = FALSE;
   guint seen = 0;
   const char *name;
   gsize length;
@@ -359,6 +377,9 @@ pull_instance (QuorumJsonReader        *reader,
         case MEMBER_TRACK_ID:    ok = pull_string (reader, TRUE, &track_id); break;
         case MEMBER_AUTHOR:      ok = pull_string (reader, TRUE, &author); break;
         case MEMBER_COPIED_FROM: ok = pull_string (reader, TRUE, &copied_from); break;
+        case MEMBER_KEYFRAME:    ok = pull_boolean (reader, &keyframe); break;
+        case MEMBER_OUTSIDE:     ok = pull_boolean (reader, &outside); break;
+        case MEMBER_OCCLUDED:    ok = pull_boolean (reader, &occluded); break;
         case MEMBER_ATTRIBUTES:
         default:
           ok = (attributes = pull_attributes (reader)) != NULL;
@@ -398,6 +419,9 @@ pull_instance (QuorumJsonReader        *reader,
   instance->track_id = g_steal_pointer (&track_id);
   instance->author = g_steal_pointer (&author);
   instance->copied_from = g_steal_pointer (&copied_from);
+  instance->keyframe = keyframe;
+  instance->outside = outside;
+  instance->occluded = occluded;
   if (!quorum_instance_check (instance, NULL))
     {
       quorum_json_reader_fail (reader);
@@ -1012,6 +1036,13 @@ quorum_wire_append_instance (GString              *out,
   append_nullable_string (out, instance->author);
   g_string_append (out, ",\"copied_from\":");
   append_nullable_string (out, instance->copied_from);
+  /* only when not the default, as the tree writer */
+  if (!instance->keyframe)
+    g_string_append (out, ",\"keyframe\":false");
+  if (instance->outside)
+    g_string_append (out, ",\"outside\":true");
+  if (instance->occluded)
+    g_string_append (out, ",\"occluded\":true");
   g_string_append_c (out, '}');
 }
 

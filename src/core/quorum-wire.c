@@ -1009,7 +1009,7 @@ read_string_list (JsonObject *object,
 
 static const char * const instance_members[] = {
   "id", "label", "kind", "points", "attributes", "frame", "track_id", "author", "copied_from",
-  NULL
+  "keyframe", "outside", "occluded", NULL
 };
 
 static gboolean
@@ -1228,6 +1228,7 @@ read_instance (JsonNode                *node,
   JsonNode *points, *attributes;
   int kind;
   gint64 frame = 0;
+  gboolean keyframe = TRUE, outside = FALSE, occluded = FALSE;
 
   if ((object = expect_object (node, path, "an instance", error)) == NULL)
     return NULL;
@@ -1242,7 +1243,10 @@ read_instance (JsonNode                *node,
                      &frame, error) ||
       !read_string (object, path, "track_id", TRUE, &track_id, error) ||
       !read_string (object, path, "author", TRUE, &author, error) ||
-      !read_string (object, path, "copied_from", TRUE, &copied_from, error))
+      !read_string (object, path, "copied_from", TRUE, &copied_from, error) ||
+      !read_boolean (object, path, "keyframe", &keyframe, error) ||
+      !read_boolean (object, path, "outside", &outside, error) ||
+      !read_boolean (object, path, "occluded", &occluded, error))
     return NULL;
 
   if (schema != NULL)
@@ -1268,6 +1272,9 @@ read_instance (JsonNode                *node,
   instance->track_id = g_strdup (track_id);
   instance->author = g_strdup (author);
   instance->copied_from = g_strdup (copied_from);
+  instance->keyframe = keyframe;
+  instance->outside = outside;
+  instance->occluded = occluded;
   if (!read_points (points, points_path, instance, error))
     return NULL;
   if (!quorum_instance_check (instance, error))
@@ -1334,6 +1341,13 @@ quorum_wire_write_instance (const QuorumInstance *instance)
   json_object_set_member (object, "track_id", nullable_string_node (instance->track_id));
   json_object_set_member (object, "author", nullable_string_node (instance->author));
   json_object_set_member (object, "copied_from", nullable_string_node (instance->copied_from));
+  /* only when not the default, so that an image's instances read as before */
+  if (!instance->keyframe)
+    json_object_set_boolean_member (object, "keyframe", FALSE);
+  if (instance->outside)
+    json_object_set_boolean_member (object, "outside", TRUE);
+  if (instance->occluded)
+    json_object_set_boolean_member (object, "occluded", TRUE);
   return json_node_init_object (json_node_alloc (), object);
 }
 

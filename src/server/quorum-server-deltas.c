@@ -12,6 +12,7 @@
 
 #include "quorum-error.h"
 #include "quorum-server-private.h"
+#include "quorum-track.h"
 #include "quorum-wire.h"
 
 static void
@@ -82,6 +83,73 @@ read_delete (QuorumRequest *request,
   return g_steal_pointer (&ids);
 }
 
+/* The task's tracks kept whole by the delta: what the task holds at
+ * @version with the delta applied, checked as a PUT is (quorum_tracks_check).
+ * Only a delta with instances of a track can break one, and only then is the
+ * task read whole. Else replies 400 and returns FALSE. */
+static gboolean
+check_patched_tracks (QuorumRequest *request,
+                      JsonObject    *task,
+                      gint64         version,
+                      GPtrArray     *upsert,
+                      GPtrArray     *delete_ids)
+{
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(JsonObject) file = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) patched = NULL;
+  g_autoptr(GHashTable) replaced = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean tracked = FALSE;
+  guint n_kept;
+
+  for (guint i = 0; i < upsert->len && !tracked; i++)
+    tracked = ((QuorumInstance *) g_ptr_array_index (upsert, i))->track_id != NULL;
+  if (!tracked)
+    return TRUE;
+
+  if ((saved = quorum_store_get_task (request->server->store, request->ids[0], &error)) == NULL ||
+      (file = quorum_store_get_file (request->server->store, json_object_get_int_member (task, "file"),
+                                     &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return FALSE;
+    }
+  /* a stale delta is the store's to refuse, with the current version */
+  if (json_object_get_int_member (saved, "version") != version)
+    return TRUE;
+  if ((stored = quorum_wire_read_instances (json_object_get_member (saved, "instances"), NULL, "instances",
+                                            &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return FALSE;
+    }
+
+  replaced = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < upsert->len; i++)
+    g_hash_table_add (replaced, ((QuorumInstance *) g_ptr_array_index (upsert, i))->id);
+  for (guint i = 0; i < delete_ids->len && g_ptr_array_index (delete_ids, i) != NULL; i++)
+    g_hash_table_add (replaced, g_ptr_array_index (delete_ids, i));
+  patched = g_ptr_array_new ();
+  for (guint i = 0; i < stored->len; i++)
+    {
+      QuorumInstance *instance = g_ptr_array_index (stored, i);
+      if (!g_hash_table_contains (replaced, instance->id))
+        g_ptr_array_add (patched, instance);
+    }
+  n_kept = patched->len;
+  for (guint i = 0; i < upsert->len; i++)
+    g_ptr_array_add (patched, g_ptr_array_index (upsert, i));
+
+  if (!quorum_tracks_check (patched, (guint) json_object_get_int_member (file, "frames"), &error))
+    {
+      g_autofree char *message = _quorum_server_rename_instances (error->message, "upsert", n_kept, patched);
+      reply_invalid (request, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 _quorum_request_set_server_timing (QuorumRequest *request,
                                    gint64         started)
@@ -113,7 +181,8 @@ _quorum_server_patch_task (QuorumRequest *request)
   if ((list = json_object_get_member (body, "upsert")) == NULL)
     list = empty = json_node_init_array (json_node_alloc (), json_array_new ());
   if ((upsert = _quorum_request_read_task_instances (request, task, job, list, "upsert")) == NULL ||
-      (delete_ids = read_delete (request, json_object_get_member (body, "delete"), upsert)) == NULL)
+      (delete_ids = read_delete (request, json_object_get_member (body, "delete"), upsert)) == NULL ||
+      !check_patched_tracks (request, task, version, upsert, delete_ids))
     return;
   saved = quorum_store_patch_task (request->server->store, request->ids[0], request->caller_id, version, upsert,
                                    (const char * const *) delete_ids->pdata,

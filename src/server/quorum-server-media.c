@@ -10,6 +10,7 @@
 #include "quorum-media.h"
 #include "quorum-server-private.h"
 #include "quorum-video.h"
+#include "quorum-track.h"
 #include "quorum-wire.h"
 
 /* A file name's longest, in bytes: what file systems keep. */
@@ -836,6 +837,11 @@ _quorum_server_set_existing (QuorumRequest *request)
           quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
           return;
         }
+    }
+  if (!quorum_tracks_check (instances, (guint) json_object_get_int_member (file, "frames"), &error))
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", error->message);
+      return;
     }
   written = quorum_wire_write_instances (instances);
   text = quorum_wire_to_string (written, FALSE);

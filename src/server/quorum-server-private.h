@@ -201,6 +201,14 @@ GPtrArray  *_quorum_request_read_task_instances (QuorumRequest *request,
                                                  JsonObject    *job,
                                                  JsonNode      *list,
                                                  const char    *field);
+/* A message of quorum_tracks_check on @before's first @n_before instances
+ * (nullable) then a list sent as @field, in the sender's terms: instances[i]
+ * past @n_before becomes @field[i − n_before], one before it the task's
+ * instance by id. */
+char       *_quorum_server_rename_instances (const char *message,
+                                             const char *field,
+                                             guint       n_before,
+                                             GPtrArray  *before);
 /* Store errors of task writes on the task of the path: a conflict is 409
  * carrying the current version, so the client can keep its copy and offer a
  * choice; someone else's task (FORBIDDEN) is 404, as if it did not exist. */

@@ -5,6 +5,7 @@
 
 #include "quorum-error.h"
 #include "quorum-server-private.h"
+#include "quorum-track.h"
 #include "quorum-wire.h"
 
 static void
@@ -332,14 +333,17 @@ _quorum_request_reply_task_error (QuorumRequest *request,
   _quorum_request_reply_error (request, error);
 }
 
-/* Every instance on a frame the file has; otherwise a 400 naming the first
- * that is not. */
+/* Every instance on a frame the file has and every track whole (one
+ * instance per frame, one label and kind: quorum_tracks_check); otherwise a
+ * 400 naming the first instance and field that is not. */
 static gboolean
 check_frames (QuorumRequest *request,
               GPtrArray     *instances,
               gint64         frames,
               const char    *field)
 {
+  g_autoptr(GError) error = NULL;
+
   for (guint i = 0; i < instances->len; i++)
     {
       QuorumInstance *instance = g_ptr_array_index (instances, i);
@@ -352,7 +356,53 @@ check_frames (QuorumRequest *request,
           return FALSE;
         }
     }
+  if (!quorum_tracks_check (instances, (guint) frames, &error))
+    {
+      g_autofree char *message = _quorum_server_rename_instances (error->message, field, 0, NULL);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
+      return FALSE;
+    }
   return TRUE;
+}
+
+typedef struct {
+  const char *field;
+  guint       n_before;
+  GPtrArray  *before;
+} Renaming;
+
+static gboolean
+rename_one (const GMatchInfo *match,
+            GString          *result,
+            gpointer          data)
+{
+  const Renaming *renaming = data;
+  g_autofree char *digits = g_match_info_fetch (match, 1);
+  guint64 position = g_ascii_strtoull (digits, NULL, 10);
+
+  if (position < renaming->n_before && renaming->before != NULL)
+    g_string_append_printf (result, "the task's instance “%s”",
+                            ((QuorumInstance *) g_ptr_array_index (renaming->before, position))->id);
+  else
+    g_string_append_printf (result, "%s[%" G_GUINT64_FORMAT "]", renaming->field,
+                            position - renaming->n_before);
+  return FALSE;
+}
+
+char *
+_quorum_server_rename_instances (const char *message,
+                                 const char *field,
+                                 guint       n_before,
+                                 GPtrArray  *before)
+{
+  g_autoptr(GRegex) regex = NULL;
+  Renaming renaming = { field, n_before, before };
+
+  if (n_before == 0 && g_str_equal (field, "instances"))
+    return g_strdup (message);
+  /* on an error's path only: compiled when needed */
+  regex = g_regex_new ("\\binstances\\[([0-9]+)\\]", 0, 0, NULL);
+  return g_regex_replace_eval (regex, message, -1, 0, 0, rename_one, &renaming, NULL);
 }
 
 GPtrArray *

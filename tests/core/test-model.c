@@ -79,6 +79,44 @@ test_point_counts (void)
     }
 }
 
+/* keyframe FALSE and outside TRUE say something of a track: not without one */
+static void
+test_track_flags (void)
+{
+  g_autoptr(QuorumInstance) instance = instance_with_points (QUORUM_KIND_BOX, 2);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (instance->keyframe);
+  g_assert_false (instance->outside);
+  g_assert_false (instance->occluded);
+
+  instance->keyframe = FALSE;
+  g_assert_false (quorum_instance_check (instance, &error));
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "keyframe: "));
+  g_clear_error (&error);
+
+  instance->keyframe = TRUE;
+  instance->outside = TRUE;
+  g_assert_false (quorum_instance_check (instance, &error));
+  g_assert_true (g_str_has_prefix (error->message, "outside: "));
+  g_clear_error (&error);
+
+  /* with a track, both are fine, and occluded is fine anywhere */
+  instance->track_id = g_strdup ("t");
+  instance->keyframe = FALSE;
+  g_assert_true (quorum_instance_check (instance, NULL));
+  g_clear_pointer (&instance->track_id, g_free);
+  instance->keyframe = TRUE;
+  instance->outside = FALSE;
+  instance->occluded = TRUE;
+  g_assert_true (quorum_instance_check (instance, NULL));
+  {
+    g_autoptr(QuorumInstance) copy = quorum_instance_copy (instance);
+    g_assert_true (copy->occluded);
+  }
+}
+
 static void
 test_non_finite (void)
 {
@@ -200,6 +238,7 @@ main (int    argc,
   g_test_add_func ("/model/kind-names", test_kind_names);
   g_test_add_func ("/model/point-counts", test_point_counts);
   g_test_add_func ("/model/non-finite", test_non_finite);
+  g_test_add_func ("/model/track-flags", test_track_flags);
   g_test_add_func ("/model/bounds-and-copy", test_bounds_and_copy);
   g_test_add_func ("/model/job-settings", test_job_settings);
   g_test_add_func ("/model/annotation-set", test_annotation_set);

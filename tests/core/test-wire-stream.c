@@ -51,6 +51,13 @@ static const char * const good_sets[] = {
   " {\"id\": \"b\", \"label\": \"lake\", \"kind\": \"polygon\", \"points\": [[-0, 0.0], [1E2, -1e-3],"
   " [123456789, 0.1]]},"
   " {\"id\": \"c\", \"label\": \"night\", \"kind\": \"tag\", \"points\": [], \"frame\": 1.0}]}",
+  /* a track's flags, written and defaulted, and occluded on an untracked one */
+  "{\"file\": {\"width\": 9, \"height\": 9, \"frames\": 9}, \"instances\": ["
+  "{\"id\": \"k\", \"label\": \"car\", \"kind\": \"box\", \"points\": [[0, 0], [1, 1]],"
+  " \"track_id\": \"t\", \"keyframe\": false, \"outside\": true, \"occluded\": true},"
+  "{\"id\": \"l\", \"label\": \"car\", \"kind\": \"box\", \"points\": [[0, 0], [1, 1]],"
+  " \"frame\": 8, \"track_id\": \"t\", \"keyframe\": true, \"outside\": false, \"occluded\": false},"
+  "{\"id\": \"m\", \"label\": \"pole\", \"kind\": \"point\", \"points\": [[0, 0]], \"occluded\": true}]}",
   "\xef\xbb\xbf\r\n\t{\"instances\": [], \"file\": {\"fps\": 0, \"height\": 3e0, \"width\": 1}}  ",
   "{\"file\": {\"width\": 1, \"height\": 1}, \"instances\": [{\"points\": [[1,2]], \"kind\": \"point\","
   " \"label\": \"pole\", \"id\": \"\\ud83d\\ude00\"}], \"annotator\": \"\\u00e9\"}",
@@ -332,7 +339,11 @@ test_writer (void)
           instance->track_id = g_strdup ("t");
           instance->author = g_strdup (all_bytes->str);
           instance->frame = i;
+          /* the track flags, each on and off (default or not written) */
+          instance->keyframe = i % 6 != 0;
+          instance->outside = i % 9 == 0;
         }
+      instance->occluded = i % 4 == 0;
       quorum_annotation_set_add (set, instance);
     }
   set->file.fps = 29.97;

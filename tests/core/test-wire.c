@@ -119,6 +119,9 @@ assert_instances_equal (const QuorumInstance *a,
   g_assert_cmpstr (a->track_id, ==, b->track_id);
   g_assert_cmpstr (a->author, ==, b->author);
   g_assert_cmpstr (a->copied_from, ==, b->copied_from);
+  g_assert_cmpint (a->keyframe, ==, b->keyframe);
+  g_assert_cmpint (a->outside, ==, b->outside);
+  g_assert_cmpint (a->occluded, ==, b->occluded);
 }
 
 /* Writes @node, parses the text back. */
@@ -224,6 +227,84 @@ test_round_trip_instances (void)
     }
   /* A null track id, author and copied_from are written as null. */
   g_assert_nonnull (strstr (text, "\"track_id\" : null"));
+}
+
+/* keyframe, outside and occluded: read, written only when not the default
+ * (true, false, false), so that images' instances are written as before. */
+static void
+test_round_trip_track_flags (void)
+{
+  static const QuorumPoint box[] = { { 1, 2 }, { 3, 4 } };
+  g_autoptr(GPtrArray) instances = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
+  g_autoptr(JsonNode) written = NULL;
+  g_autoptr(JsonNode) reread = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *stream_text = NULL;
+
+  /* every combination of the three on a track, and the defaults untracked */
+  for (guint bits = 0; bits < 8; bits++)
+    {
+      g_autofree char *id = g_strdup_printf ("i%u", bits);
+      QuorumInstance *instance = make_instance (id, "car", QUORUM_KIND_BOX, box, 2);
+
+      instance->track_id = g_strdup ("t");
+      instance->frame = bits;
+      instance->keyframe = (bits & 1) == 0;
+      instance->outside = (bits & 2) != 0;
+      instance->occluded = (bits & 4) != 0;
+      g_ptr_array_add (instances, instance);
+    }
+  g_ptr_array_add (instances, make_instance ("plain", "car", QUORUM_KIND_BOX, box, 2));
+
+  written = quorum_wire_write_instances (instances);
+  reread = through_text (written, &text);
+  back = quorum_wire_read_instances (reread, NULL, "", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, instances->len);
+  for (guint i = 0; i < back->len; i++)
+    assert_instances_equal (g_ptr_array_index (instances, i), g_ptr_array_index (back, i));
+  g_assert_false (((QuorumInstance *) g_ptr_array_index (back, 1))->keyframe);
+  g_assert_true (((QuorumInstance *) g_ptr_array_index (back, 2))->outside);
+  g_assert_true (((QuorumInstance *) g_ptr_array_index (back, 4))->occluded);
+
+  /* defaults are not written: 4 of 8 have keyframe false, 4 outside true,
+   * 4 occluded true, the untracked one none */
+  {
+    guint n_keyframe = 0, n_outside = 0, n_occluded = 0;
+    const char *at;
+
+    for (at = text; (at = strstr (at, "\"keyframe\" : false")) != NULL; at++)
+      n_keyframe++;
+    for (at = text; (at = strstr (at, "\"outside\" : true")) != NULL; at++)
+      n_outside++;
+    for (at = text; (at = strstr (at, "\"occluded\" : true")) != NULL; at++)
+      n_occluded++;
+    g_assert_cmpuint (n_keyframe, ==, 4);
+    g_assert_cmpuint (n_outside, ==, 4);
+    g_assert_cmpuint (n_occluded, ==, 4);
+    g_assert_null (strstr (text, "\"keyframe\" : true"));
+    g_assert_null (strstr (text, "\"outside\" : false"));
+    g_assert_null (strstr (text, "\"occluded\" : false"));
+  }
+
+  /* the streaming writer writes the same, and its text reads back alike */
+  {
+    g_autofree char *tree_text = quorum_wire_to_string (written, FALSE);
+    stream_text = quorum_wire_instances_to_string (instances);
+    g_assert_cmpstr (tree_text, ==, stream_text);
+    g_assert_true (wire_diff_instances (stream_text, strlen (stream_text), NULL, ""));
+  }
+
+  /* an image's instance reads and writes as before: no flag members */
+  {
+    g_autoptr(JsonNode) one = quorum_wire_write_instance (g_ptr_array_index (instances, 8));
+    g_autofree char *plain = quorum_wire_to_string (one, FALSE);
+    g_assert_null (strstr (plain, "keyframe"));
+    g_assert_null (strstr (plain, "outside"));
+    g_assert_null (strstr (plain, "occluded"));
+  }
 }
 
 /* Found by fuzzing: json-glib 1.6 wrote 1e-300 as "1e-300.0", which no
@@ -504,6 +585,17 @@ test_instance_rules (void)
       "instances[0].frame: must be a whole number, not 0.5" },
     { "{\"id\": \"a\", \"label\": \"car\", \"kind\": \"tag\", \"points\": [], \"track_id\": \"\"}",
       "instances[0].track_id: must not be empty (use null)" },
+    { "{\"id\": \"a\", \"label\": \"car\", \"kind\": \"tag\", \"points\": [], \"keyframe\": 0}",
+      "instances[0].keyframe: must be true or false, not a number" },
+    { "{\"id\": \"a\", \"label\": \"car\", \"kind\": \"tag\", \"points\": [], \"outside\": null}",
+      "instances[0].outside: must be true or false, not null" },
+    { "{\"id\": \"a\", \"label\": \"car\", \"kind\": \"tag\", \"points\": [], \"occluded\": \"no\"}",
+      "instances[0].occluded: must be true or false, not a string" },
+    { "{\"id\": \"a\", \"label\": \"car\", \"kind\": \"tag\", \"points\": [], \"keyframe\": false}",
+      "instances[0].keyframe: only an instance of a track (with a track_id) can be other than a keyframe" },
+    { "{\"id\": \"a\", \"label\": \"car\", \"kind\": \"tag\", \"points\": [], \"outside\": true,"
+      " \"track_id\": null}",
+      "instances[0].outside: only an instance of a track (with a track_id) can be outside" },
     { "{\"id\": \"a\", \"label\": \"car\", \"kind\": \"tag\", \"points\": [], \"author\": true}",
       "instances[0].author: must be a string or null, not a boolean" },
     { "{\"id\": \"a\", \"label\": \"car\", \"kind\": \"tag\", \"points\": [], \"copied_from\": []}",
@@ -996,6 +1088,7 @@ main (int    argc,
   g_test_add_func ("/wire/round-trip/schema", test_round_trip_schema);
   g_test_add_func ("/wire/round-trip/job-settings", test_round_trip_job_settings);
   g_test_add_func ("/wire/round-trip/exponent", test_round_trip_exponent);
+  g_test_add_func ("/wire/round-trip/track-flags", test_round_trip_track_flags);
   g_test_add_func ("/wire/instance/defaults", test_instance_defaults);
   g_test_add_func ("/wire/instance/point-counts", test_point_counts);
   g_test_add_func ("/wire/instance/rules", test_instance_rules);

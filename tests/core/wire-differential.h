@@ -62,6 +62,7 @@ wire_diff_same_instance (const QuorumInstance *a,
   if (!wire_diff_same_string (a->id, b->id) || !wire_diff_same_string (a->label, b->label) ||
       a->kind != b->kind || a->n_points != b->n_points || a->frame != b->frame ||
       !wire_diff_same_string (a->track_id, b->track_id) ||
+      a->keyframe != b->keyframe || a->outside != b->outside || a->occluded != b->occluded ||
       !wire_diff_same_string (a->author, b->author) ||
       !wire_diff_same_string (a->copied_from, b->copied_from) ||
       !wire_diff_same_attributes (a->attributes, b->attributes))

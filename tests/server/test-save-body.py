@@ -115,6 +115,74 @@ try:
             status_wanted=400)
     status, got = s.call("GET", "/tasks/%d" % task["id"], ann)
     check("refused saves changed nothing", got["version"] == version and len(got["instances"]) == 1, got["version"])
+
+    # Tracks (src/core/quorum-track.h): the flags are stored as sent, and a
+    # broken track is refused by PUT and PATCH alike, naming the field.
+    def box(ident, track, **flags):
+        return dict({"id": ident, "label": "car", "kind": "box", "points": [[1, 2], [30, 40]],
+                     "track_id": track}, **flags)
+
+    tracked = [box("a", "t1", keyframe=False, occluded=True), box("b", "t2", outside=True), box("c", None)]
+    status, saved = put(json.dumps({"version": version, "instances": tracked}))
+    check("a save of tracked instances with their flags is taken", status == 200, saved)
+    version += 1
+    status, got = s.call("GET", "/tasks/%d" % task["id"], ann)
+    flags = [(i["id"], i.get("keyframe", True), i.get("outside", False), i.get("occluded", False))
+             for i in got["instances"]]
+    check("keyframe, outside and occluded are read back as sent",
+          flags == [("a", False, False, True), ("b", True, True, False), ("c", True, False, False)], flags)
+    check("and only where they are not the default",
+          "keyframe" not in got["instances"][2] and "outside" not in got["instances"][0], got["instances"])
+    before = got["instances"]
+
+    refused("two instances of one track on one frame",
+            json.dumps({"version": version, "instances": tracked + [box("d", "t1")]}),
+            "instances[3].frame: track t1 already has an instance on frame 0 (instances[0])")
+    mixed = [box("a", "t1"), dict(polygon(5), track_id="t1", frame=0)]
+    refused("a track of two labels",
+            json.dumps({"version": version, "instances": mixed}),
+            "instances[1].label: track t1 is a car (instances[0]), not a lake")
+    refused("outside without a track",
+            json.dumps({"version": version, "instances": [box("e", None, outside=True)]}),
+            "instances[0].outside: only an instance of a track (with a track_id) can be outside")
+    refused("a proposal without a track",
+            json.dumps({"version": version, "instances": [box("e", None, keyframe=False)]}),
+            "instances[0].keyframe: only an instance of a track (with a track_id) can be other than a keyframe")
+
+    def patch(body):
+        status, reply = s.call("PATCH", path, ann, body)
+        return status, error_message(reply)
+
+    status, message = patch({"version": version, "upsert": [box("d", "t1")]})
+    check("a delta that adds a second instance of a track on a frame is refused",
+          status == 400 and message == "upsert[0].frame: track t1 already has an instance on frame 0 "
+                                       "(the task's instance “a”)", (status, message))
+    status, message = patch({"version": version, "upsert": [box("d", "t1"), box("f", "t1")]})
+    check("as is a delta that holds two of them",
+          status == 400 and message == "upsert[1].frame: track t1 already has an instance on frame 0 "
+                                       "(upsert[0])", (status, message))
+    status, message = patch({"version": version, "upsert": [box("d", "t1")], "delete": ["a"]})
+    check("a delta that replaces the track's instance on that frame is taken", status == 200, message)
+    version += 1
+    status, message = patch({"version": version, "upsert": [box("a", "t1")], "delete": ["d"]})
+    check("and one that puts it back", status == 200, message)
+    version += 1
+    status, got = s.call("GET", "/tasks/%d" % task["id"], ann)
+    check("refused track saves changed nothing",
+          got["version"] == version and [i["id"] for i in got["instances"]] == ["b", "c", "a"] and
+          got["instances"][0] == before[1], got)
+
+    # The file's existing instances (its gold) keep their tracks whole too.
+    existing = "/files/%d/existing" % file_id
+    status, body = s.call("PUT", existing, s.root, {"instances": [box("g1", "t9", occluded=True)]})
+    check("existing instances of a track are taken", status == 200, body)
+    status, body = s.call("PUT", existing, s.root, {"instances": [box("g1", "t9"), box("g2", "t9")]})
+    check("existing instances with two of a track on a frame are refused",
+          status == 400 and error_message(body) ==
+          "instances[1].frame: track t9 already has an instance on frame 0 (instances[0])", body)
+    status, body = s.call("GET", existing, s.root)
+    check("and the existing instances are as they were",
+          status == 200 and [(i["id"], i.get("occluded")) for i in body] == [("g1", True)], body)
 finally:
     server.close()
 report()
