@@ -508,11 +508,32 @@ video_frames (const QuorumCocoImage *image)
   return frames;
 }
 
+/* Whether the videos' file ids can be their ids in the document: all
+ * known and distinct. Else every video is numbered by its position in
+ * @images, counted from 1, so that no two share an id. */
+static gboolean
+file_ids_usable (GPtrArray *images)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, NULL);
+
+  for (guint i = 0; i < images->len; i++)
+    {
+      QuorumCocoImage *image = g_ptr_array_index (images, i);
+
+      if (!is_video (image))
+        continue;
+      if (image->file_id <= 0 || !g_hash_table_add (seen, &image->file_id))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gint64
 video_id (const QuorumCocoImage *image,
-          guint                  position)
+          guint                  position,
+          gboolean               file_ids)
 {
-  return image->file_id > 0 ? image->file_id : (gint64) position + 1;
+  return file_ids ? image->file_id : (gint64) position + 1;
 }
 
 typedef struct {
@@ -549,9 +570,23 @@ compare_frames (gconstpointer a,
   return x->frame < y->frame ? -1 : x->frame > y->frame;
 }
 
+static int
+compare_tracks (gconstpointer a,
+                gconstpointer b)
+{
+  const QuorumTrack *x = *(const QuorumTrack **) a;
+  const QuorumTrack *y = *(const QuorumTrack **) b;
+
+  if (x->first != y->first)
+    return x->first < y->first ? -1 : 1;
+  return strcmp (x->id, y->id);
+}
+
 /* Every frame of a video, from its first image id: on each, what the app
- * shows there — each present track's stored or interpolated instance, in
- * the track index's order, then the untracked instances of that frame. */
+ * shows there — each present track's stored or interpolated instance, the
+ * tracks in order of their first frame then of their ids (so that the
+ * document does not depend on the order the instances are kept in), then
+ * the untracked instances of that frame. */
 static void
 write_video_annotations (Writer                *writer,
                          const QuorumCocoImage *image,
@@ -560,6 +595,7 @@ write_video_annotations (Writer                *writer,
   GPtrArray *instances = image->set->instances;
   QuorumTrackIndex *index = quorum_track_index_new (instances);
   guint n_tracks = quorum_track_index_get_n_tracks (index);
+  g_autoptr(GPtrArray) tracks = g_ptr_array_sized_new (n_tracks);
   g_autoptr(GPtrArray) untracked = g_ptr_array_new ();
   g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (QuorumPoint));
   guint frames = video_frames (image);
@@ -574,12 +610,15 @@ write_video_annotations (Writer                *writer,
     }
   /* stable: the instances of one frame keep their order */
   g_ptr_array_sort (untracked, compare_frames);
+  for (guint t = 0; t < n_tracks; t++)
+    g_ptr_array_add (tracks, (gpointer) quorum_track_index_get_track (index, t));
+  g_ptr_array_sort (tracks, compare_tracks);
 
   for (guint frame = 0; frame < frames; frame++)
     {
       for (guint t = 0; t < n_tracks; t++)
         {
-          const QuorumTrack *track = quorum_track_index_get_track (index, t);
+          const QuorumTrack *track = g_ptr_array_index (tracks, t);
           const QuorumInstance *a, *b;
           Annotation annotation = { .frame = frame };
 
@@ -681,7 +720,7 @@ quorum_coco_export_append (GString                 *out,
   g_autoptr(GPtrArray) category_names = g_ptr_array_new ();
   g_autoptr(GArray) first_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), images->len);
   Writer writer = { out, category_ids, 0, 0, TRUE };
-  gboolean any_video = FALSE;
+  gboolean any_video = FALSE, file_ids = file_ids_usable (images);
   gint64 image_id = 0;
   gsize estimate = 1024;
 
@@ -723,7 +762,7 @@ quorum_coco_export_append (GString                 *out,
             put_char (out, ',');
           first = FALSE;
           put_literal (out, "{\"id\":");
-          append_integer (out, video_id (image, i));
+          append_integer (out, video_id (image, i, file_ids));
           put_literal (out, ",\"name\":");
           append_string (out, image->file_name);
           put_literal (out, ",\"width\":");
@@ -788,7 +827,7 @@ quorum_coco_export_append (GString                 *out,
           put_literal (out, ",\"height\":");
           append_integer (out, image->set->file.height);
           put_literal (out, ",\"video_id\":");
-          append_integer (out, video_id (image, i));
+          append_integer (out, video_id (image, i, file_ids));
           put_literal (out, ",\"frame_id\":");
           append_integer (out, frame);
           put_char (out, '}');
@@ -1089,8 +1128,15 @@ typedef struct {
   QuorumCocoImage *image;
   guint            frames;
   gint64           frame;     /* the video frame it is, -1 for an image */
-  GPtrArray       *paths;     /* a video's: where each of its instances comes from */
+  GPtrArray       *paths;     /* of char *: where each instance of the image comes from */
 } ImageEntry;
+
+static void
+image_entry_free (ImageEntry *image)
+{
+  g_clear_pointer (&image->paths, g_ptr_array_unref);
+  g_free (image);
+}
 
 /* An entry of "videos", filled by its frames' image entries. */
 typedef struct {
@@ -1394,8 +1440,7 @@ read_annotation (JsonObject *object,
       if (!interpolated)
         {
           quorum_annotation_set_add (image->image->set, g_steal_pointer (&instance));
-          if (image->paths != NULL)
-            g_ptr_array_add (image->paths, g_strdup (path));
+          g_ptr_array_add (image->paths, g_strdup (path));
         }
     }
   return TRUE;
@@ -1540,7 +1585,7 @@ read_frame_entry (JsonObject  *entry,
       video->placed = TRUE;
     }
   image->image = video->image;
-  image->paths = video->paths;
+  image->paths = g_ptr_array_ref (video->paths);
   image->frame = frame;
   image->frames = (guint) (video->frames > 0 ? video->frames : QUORUM_WIRE_MAX_SIZE);
   return TRUE;
@@ -1623,7 +1668,9 @@ quorum_coco_import (JsonNode  *root,
                     GError   **error)
 {
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_coco_image_free);
-  g_autoptr(GHashTable) images = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GHashTable) images = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                        (GDestroyNotify) image_entry_free);
+  g_autoptr(GPtrArray) plain = g_ptr_array_new ();   /* the ImageEntry of each image, in order */
   g_autoptr(GHashTable) videos = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GPtrArray) video_order = g_ptr_array_new_with_free_func ((GDestroyNotify) video_entry_free);
   g_autoptr(GHashTable) categories = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -1681,7 +1728,9 @@ quorum_coco_import (JsonNode  *root,
       image->image->set = quorum_annotation_set_new (NULL, &file);
       image->frames = (guint) frames;
       image->frame = -1;
+      image->paths = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (result, image->image);
+      g_ptr_array_add (plain, image);
     }
   /* Each video's frame count: its own, else up to the last frame named;
    * videos no frame names still carry their outside markers. */
@@ -1753,6 +1802,21 @@ quorum_coco_import (JsonNode  *root,
             }
           if (!read_annotation (entry, path, images, categories, instance_ids, error))
             return NULL;
+        }
+    }
+  /* An image of several frames ("frames" with no videos, as Quorum wrote
+   * them before) may hold tracks too. */
+  for (guint i = 0; i < plain->len; i++)
+    {
+      ImageEntry *image = g_ptr_array_index (plain, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!quorum_tracks_check (image->image->set->instances, image->frames, &local_error))
+        {
+          g_autofree char *message = name_instances (local_error->message, image->paths);
+
+          g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, message);
+          return NULL;
         }
     }
   for (guint v = 0; v < video_order->len; v++)

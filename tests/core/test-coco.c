@@ -296,6 +296,9 @@ test_malformed (void)
     { "{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [0, 0, 1, 1], \"quorum\": {\"kind\": \"box\", \"uuid\": \"u\"}},"
       " {\"id\": 2, \"image_id\": 1, \"category_id\": 1, \"bbox\": [0, 0, 1, 1], \"quorum\": {\"kind\": \"box\", \"uuid\": \"u\"}}",
       "annotations[1].quorum.uuid: instance “u” appears twice" },
+    { "{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [0, 0, 1, 1], \"quorum\": {\"kind\": \"box\", \"track_id\": \"t\"}},"
+      " {\"id\": 2, \"image_id\": 1, \"category_id\": 1, \"bbox\": [0, 0, 2, 2], \"quorum\": {\"kind\": \"box\", \"track_id\": \"t\"}}",
+      "annotations[1].frame: track t already has an instance on frame 0 (annotations[0])" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
