@@ -244,6 +244,15 @@ try:
           existing)
     check("no interpolated instance was stored", not any("@" in i["id"] for i in existing), existing)
 
+    # The Quorum export's output put back as the clip's existing instances: the same tracks.
+    quorum_output = [f["output"] for f in export["files"] if f["file"]["id"] == video["id"]][0]
+    status, body = server.call("PUT", "/files/%d/existing" % video2["id"], server.root,
+                               {"instances": quorum_output})
+    status, put_back = server.call("GET", "/files/%d/existing" % video2["id"], server.root)
+    check("the Quorum export's output put back as existing instances gives the same tracks",
+          status == 200 and sorted(put_back, key=lambda i: i["id"]) == sorted(existing, key=lambda i: i["id"]),
+          [put_back, existing])
+
     status, existing_photo = server.call("GET", "/files/%d/existing" % photo2["id"], server.root)
     job2, _ = draw_job(server, project2, ann, {video2["id"]: existing, photo2["id"]: existing_photo})
     status, again = server.call("GET", "/jobs/%d/export?format=coco" % job2, server.root)
