@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from quorum_test_server import Server, check, error_message, png, report  # noqa: E402
@@ -208,17 +209,26 @@ try:
     root_url = server.base[:-len("/api/v1")]
     login = subprocess.run([CTL, "login", "--server", root_url, "root"], input="root password\n", text=True,
                            env=env, capture_output=True, timeout=60)
+    request = urllib.request.Request(server.base + "/jobs/%d/export?format=coco&versions=all" % job)
+    request.add_header("Authorization", "Bearer " + server.root)
+    with urllib.request.urlopen(request, timeout=60) as reply:
+        route_bytes = reply.read()
     out_path = os.path.join(work, "coco.json")
-    out = subprocess.run([CTL, "export", "--job", str(job), "--format", "coco", "-o", out_path], text=True,
+    out = subprocess.run([CTL, "export", "--job", str(job), "--format", "coco", "-o", out_path],
                          env=env, capture_output=True, timeout=60)
-    with open(out_path) as f:
-        from_file = json.load(f) if out.returncode == 0 else None
-    check("quorumctl export --format coco -o FILE writes the route's document",
-          login.returncode == 0 and out.returncode == 0 and from_file == coco, [login.stderr, out.stderr])
-    out = subprocess.run([CTL, "export", "--job", str(job), "--format", "coco"], text=True,
+    with open(out_path, "rb") as f:
+        from_file = f.read() if out.returncode == 0 else None
+    check("quorumctl export --format coco -o FILE writes the route's document, byte for byte",
+          login.returncode == 0 and out.returncode == 0 and from_file == route_bytes
+          and json.loads(route_bytes) == coco, [login.stderr, out.stderr])
+    out = subprocess.run([CTL, "export", "--job", str(job), "--format", "coco"],
                          env=env, capture_output=True, timeout=60)
-    check("quorumctl export --format coco to standard output prints the same document",
-          out.returncode == 0 and json.loads(out.stdout) == coco, out.stderr)
+    check("quorumctl export --format coco to standard output prints the same bytes",
+          out.returncode == 0 and out.stdout == route_bytes, [out.stderr, len(out.stdout), len(route_bytes)])
+    out = subprocess.run([CTL, "export", "--job", "999", "--format", "coco"],
+                         env=env, capture_output=True, timeout=60)
+    check("quorumctl export of a job that does not exist fails saying so, printing nothing",
+          out.returncode != 0 and out.stdout == b"" and out.stderr != b"", [out.returncode, out.stderr])
 
     # ---- import into a fresh project, draw there, export again ----
     project2, video2, photo2 = make_project(server, "Clips again", clip)
