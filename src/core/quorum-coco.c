@@ -1476,7 +1476,7 @@ read_videos (JsonObject  *object,
           (name = member_string (entry, "name", path, error)) == NULL ||
           !member_integer (entry, "width", path, 1, QUORUM_WIRE_MAX_SIZE, FALSE, &width, error) ||
           !member_integer (entry, "height", path, 1, QUORUM_WIRE_MAX_SIZE, FALSE, &height, error) ||
-          !member_integer (entry, "frames", path, 1, QUORUM_WIRE_MAX_SIZE, FALSE, &frames, error))
+          !member_integer (entry, "frames", path, 1, QUORUM_COCO_MAX_FRAMES, FALSE, &frames, error))
         return FALSE;
       if (json_object_has_member (entry, "fps"))
         {
@@ -1545,7 +1545,7 @@ read_frame_entry (JsonObject  *entry,
   QuorumFileInfo *file;
 
   if (!member_integer (entry, "video_id", path, G_MININT64, G_MAXINT64, TRUE, &video_id, error) ||
-      !member_integer (entry, "frame_id", path, 0, QUORUM_WIRE_MAX_SIZE - 1, TRUE, &frame, error))
+      !member_integer (entry, "frame_id", path, 0, QUORUM_COCO_MAX_FRAMES - 1, TRUE, &frame, error))
     return FALSE;
   if ((video = g_hash_table_lookup (videos, &video_id)) == NULL)
     {
@@ -1587,7 +1587,7 @@ read_frame_entry (JsonObject  *entry,
   image->image = video->image;
   image->paths = g_ptr_array_ref (video->paths);
   image->frame = frame;
-  image->frames = (guint) (video->frames > 0 ? video->frames : QUORUM_WIRE_MAX_SIZE);
+  image->frames = (guint) (video->frames > 0 ? video->frames : QUORUM_COCO_MAX_FRAMES);
   return TRUE;
 }
 
@@ -1705,7 +1705,7 @@ quorum_coco_import (JsonNode  *root,
           (file_name = member_string (entry, "file_name", path, error)) == NULL ||
           !member_integer (entry, "width", path, 1, QUORUM_WIRE_MAX_SIZE, TRUE, &width, error) ||
           !member_integer (entry, "height", path, 1, QUORUM_WIRE_MAX_SIZE, TRUE, &height, error) ||
-          !member_integer (entry, "frames", path, 1, QUORUM_WIRE_MAX_SIZE, FALSE, &frames, error))
+          !member_integer (entry, "frames", path, 1, QUORUM_COCO_MAX_FRAMES, FALSE, &frames, error))
         return NULL;
       if (g_hash_table_contains (images, &id))
         {

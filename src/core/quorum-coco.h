@@ -28,6 +28,11 @@ typedef struct {
 
 void quorum_coco_image_free (QuorumCocoImage *image);
 
+/* The most frames a document's video may have: 2,000,000 (18.5 hours at
+ * 30 fps). Its export has an image entry per frame, and a count up to the
+ * wire's size limit would make an import of a few bytes export gigabytes. */
+#define QUORUM_COCO_MAX_FRAMES 2000000
+
 /* Export (docs/coco.md): images in order, a video as one image entry per
  * frame with every frame's instances, interpolated ones included;
  * categories from @schema, then the labels the sets use that it lacks.

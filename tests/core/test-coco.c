@@ -711,6 +711,17 @@ test_video_malformed (void)
       g_assert_cmpstr (error->message, ==, cases[i].message);
     }
 
+  /* a video of more frames than an export can list */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) images = import_text (
+      "{\"videos\": [{\"id\": 1, \"name\": \"v\", \"width\": 9, \"height\": 9, \"frames\": 2000001}],"
+      " \"images\": [], \"categories\": []}", &error);
+
+    g_assert_null (images);
+    g_assert_cmpstr (error->message, ==, "videos[0].frames: must be between 1 and 2000000");
+  }
+
   /* two stored instances of one track on one frame break the track */
   {
     g_autofree char *text = g_strdup_printf (document, "", "",
