@@ -4,7 +4,7 @@ clip (make-clip, 30 frames): a job's COCO export has one image entry per
 frame with every frame's instances, interpolated ones included, where
 linear interpolation puts them; the Quorum export keeps the tracks as
 drawn (keyframes, the proposal, the outside marker, occluded); quorumctl
-export prints the route's document; the COCO export imported into a fresh
+export prints the route's bytes; the COCO export imported (quorumctl import) into a fresh
 project gives back the stored instances (no interpolated one), and drawn
 there and exported again gives the same document. Arguments: quorum-server,
 quorumctl, make-clip."""
@@ -243,9 +243,11 @@ try:
           status == 400 and error_message(body) == "annotations[%d].quorum.frame: “clip.webm” has 30 frame(s)"
           % (len(wrong["annotations"]) - 1), body)
 
-    status, body = server.call("POST", "/projects/%d/import/coco" % project2, server.root, coco)
-    check("the export imports into the fresh project: 2 files, the 9 + 1 stored instances",
-          status == 200 and body == {"files": 2, "instances": 10, "unmatched": []}, body)
+    out = subprocess.run([CTL, "import", "coco", out_path, "--project", str(project2), "--json"],
+                         env=env, capture_output=True, text=True, timeout=60)
+    body = json.loads(out.stdout) if out.returncode == 0 else out.stderr
+    check("quorumctl import coco of the export into the fresh project: 2 files, the 9 + 1 stored instances",
+          body == {"files": 2, "instances": 10, "unmatched": []}, body)
     status, existing = server.call("GET", "/files/%d/existing" % video2["id"], server.root)
     fields = ("id", "label", "kind", "points", "frame", "track_id", "keyframe", "outside", "occluded", "attributes")
     check("the clip's existing instances are the track as drawn: keyframes, proposal and outside marker",
