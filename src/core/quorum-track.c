@@ -51,10 +51,11 @@ compare_by_first (gconstpointer a,
 QuorumTrackIndex *
 quorum_track_index_new (GPtrArray *instances)
 {
-  QuorumTrackIndex *index = g_new0 (QuorumTrackIndex, 1);
+  QuorumTrackIndex *index;
 
   g_return_val_if_fail (instances != NULL, NULL);
 
+  index = g_new0 (QuorumTrackIndex, 1);
   index->instances = g_ptr_array_ref (instances);
   index->tracks = g_ptr_array_new_with_free_func ((GDestroyNotify) track_free);
   index->by_id = g_hash_table_new (g_str_hash, g_str_equal);
@@ -142,15 +143,42 @@ quorum_track_index_find (const QuorumTrackIndex *index,
 /* ---- state ------------------------------------------------------------ */
 
 /* The position of the last stored instance on or before @frame; the caller
- * has made sure that first ≤ frame. */
+ * has made sure that first ≤ frame (a frame past the last gives the last). Keyframes are usually about
+ * evenly spaced, so the search starts where the frame's share of the track
+ * puts it and gallops out from there to bracket it, then halves the
+ * bracket: a few instances read instead of log₂ n scattered ones, and never
+ * more than about 2 log₂ n. */
 static guint
 find_anchor (const QuorumTrack *track,
              guint              frame)
 {
   QuorumInstance **stored = (QuorumInstance **) track->stored->pdata;
-  guint lo = 0, hi = track->stored->len;
+  guint n = track->stored->len;
+  guint lo, hi, step;
 
-  /* invariant: stored[lo]->frame ≤ frame, and every position ≥ hi is after it */
+  if (frame >= track->last)
+    return n - 1;
+  lo = (guint) ((guint64) (frame - track->first) * (n - 1) / (track->last - track->first));
+  /* bracket: stored[lo]->frame ≤ frame, and hi = n or stored[hi]->frame > frame */
+  if (stored[lo]->frame <= frame)
+    {
+      for (step = 1, hi = lo + 1; hi < n && stored[hi]->frame <= frame; step *= 2)
+        {
+          lo = hi;
+          hi = lo + step < n ? lo + step : n;
+        }
+    }
+  else
+    {
+      hi = lo;
+      for (step = 1; ; step *= 2)
+        {
+          lo = hi > step ? hi - step : 0;
+          if (stored[lo]->frame <= frame)
+            break;
+          hi = lo;
+        }
+    }
   while (hi - lo > 1)
     {
       guint mid = lo + (hi - lo) / 2;
@@ -216,6 +244,16 @@ lerp (QuorumPoint a,
   return (QuorumPoint) { a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t };
 }
 
+/* sqrt, not hypot: coordinates are bounded (QUORUM_WIRE_MAX_COORDINATE),
+ * so the square cannot overflow, and hypot's care costs several times more. */
+static inline double
+edge_norm (QuorumPoint p,
+           QuorumPoint q)
+{
+  double dx = q.x - p.x, dy = q.y - p.y;
+  return sqrt (dx * dx + dy * dy);
+}
+
 void
 quorum_points_resample (const QuorumPoint *points,
                         guint              n_points,
@@ -237,7 +275,7 @@ quorum_points_resample (const QuorumPoint *points,
   for (guint i = 0; i < n_edges; i++)
     {
       QuorumPoint p = points[i], q = points[(i + 1) % n_points];
-      length += hypot (q.x - p.x, q.y - p.y);
+      length += edge_norm (p, q);
     }
   if (n_points == 1 || length == 0 || m == 1)
     {
@@ -248,7 +286,7 @@ quorum_points_resample (const QuorumPoint *points,
 
   /* A ring's m points split its length in m; a line's end on its ends. */
   spacing = length / (closed ? m : m - 1);
-  edge_length = hypot (points[1].x - points[0].x, points[1].y - points[0].y);
+  edge_length = edge_norm (points[0], points[1]);
   for (guint k = 0; k < m; k++)
     {
       double target = spacing * k;
@@ -265,7 +303,7 @@ quorum_points_resample (const QuorumPoint *points,
           edge++;
           p = points[edge];
           q = points[(edge + 1) % n_points];
-          edge_length = hypot (q.x - p.x, q.y - p.y);
+          edge_length = edge_norm (p, q);
         }
       p = points[edge];
       q = points[(edge + 1) % n_points];
@@ -288,7 +326,7 @@ signed_area (const QuorumPoint *points,
 }
 
 /* The sum of squared distances between a[i] and b[(shift + i) mod m] over
- * every @stride-th i. */
+ * every @stride-th i; in two runs, without a modulo, so that it vectorises. */
 static double
 rotation_cost (const QuorumPoint *a,
                const QuorumPoint *b,
@@ -297,16 +335,16 @@ rotation_cost (const QuorumPoint *a,
                guint              stride)
 {
   double sum = 0;
+  guint i = 0;
 
-  for (guint i = 0; i < m; i += stride)
+  for (; i < m - shift; i += stride)
     {
-      guint j = i + shift;
-      double dx, dy;
-
-      if (j >= m)
-        j -= m;
-      dx = a[i].x - b[j].x;
-      dy = a[i].y - b[j].y;
+      double dx = a[i].x - b[i + shift].x, dy = a[i].y - b[i + shift].y;
+      sum += dx * dx + dy * dy;
+    }
+  for (; i < m; i += stride)
+    {
+      double dx = a[i].x - b[i + shift - m].x, dy = a[i].y - b[i + shift - m].y;
       sum += dx * dx + dy * dy;
     }
   return sum;
@@ -355,9 +393,95 @@ best_rotation (const QuorumPoint *a,
   return best;
 }
 
-/* Interpolates lines or rings of unequal counts into @out, which holds 2 × m
- * points: a's resampled into the first m, b's into the last m, then the
- * result into the first m. */
+/* Resamples @a and @b (a line, or a ring when @closed) to @m points each
+ * into @ra and @rb, @rb then turned so that rb[i] goes with ra[i]: a ring
+ * reversed when its orientation is not a's, and rotated to the start nearest
+ * a's. @scratch holds m points. */
+static void
+align_span (const QuorumInstance *a,
+            const QuorumInstance *b,
+            gboolean              closed,
+            guint                 m,
+            QuorumPoint          *ra,
+            QuorumPoint          *rb,
+            QuorumPoint          *scratch)
+{
+  guint shift;
+
+  quorum_points_resample (a->points, a->n_points, closed, m, ra);
+  if (!closed)
+    {
+      quorum_points_resample (b->points, b->n_points, FALSE, m, rb);
+      return;
+    }
+
+  quorum_points_resample (b->points, b->n_points, TRUE, m, scratch);
+  if ((signed_area (a->points, a->n_points) < 0) != (signed_area (b->points, b->n_points) < 0))
+    /* b's ring the other way round, still from its first vertex */
+    for (guint i = 1, j = m - 1; i < j; i++, j--)
+      {
+        QuorumPoint swap = scratch[i];
+        scratch[i] = scratch[j];
+        scratch[j] = swap;
+      }
+  shift = best_rotation (ra, scratch, m);
+  memcpy (rb, scratch + shift, sizeof (QuorumPoint) * (m - shift));
+  memcpy (rb + (m - shift), scratch, sizeof (QuorumPoint) * shift);
+}
+
+/* The last span of unequal counts a thread interpolated, resampled and
+ * aligned: the frames between two keyframes are drawn one after the other,
+ * and each would otherwise resample and search the rotation again. Keyed by
+ * the two shapes' points themselves, so no stale entry is ever used. One
+ * allocation per thread, the first time. */
+#define SPAN_CACHE_POINTS 256
+
+typedef struct {
+  gboolean    valid;
+  gboolean    closed;
+  guint       na;
+  guint       nb;
+  QuorumPoint a[SPAN_CACHE_POINTS];
+  QuorumPoint b[SPAN_CACHE_POINTS];
+  QuorumPoint ra[SPAN_CACHE_POINTS];
+  QuorumPoint rb[SPAN_CACHE_POINTS];
+} SpanCache;
+
+static GPrivate span_cache_key = G_PRIVATE_INIT (g_free);
+
+static const SpanCache *
+cached_span (const QuorumInstance *a,
+             const QuorumInstance *b,
+             gboolean              closed,
+             guint                 m)
+{
+  SpanCache *cache = g_private_get (&span_cache_key);
+  QuorumPoint scratch[SPAN_CACHE_POINTS];
+
+  if (cache == NULL)
+    {
+      cache = g_new0 (SpanCache, 1);
+      g_private_set (&span_cache_key, cache);
+    }
+  if (cache->valid && cache->closed == closed && cache->na == a->n_points &&
+      cache->nb == b->n_points &&
+      memcmp (cache->a, a->points, sizeof (QuorumPoint) * a->n_points) == 0 &&
+      memcmp (cache->b, b->points, sizeof (QuorumPoint) * b->n_points) == 0)
+    return cache;
+
+  cache->valid = FALSE;
+  align_span (a, b, closed, m, cache->ra, cache->rb, scratch);
+  memcpy (cache->a, a->points, sizeof (QuorumPoint) * a->n_points);
+  memcpy (cache->b, b->points, sizeof (QuorumPoint) * b->n_points);
+  cache->na = a->n_points;
+  cache->nb = b->n_points;
+  cache->closed = closed;
+  cache->valid = TRUE;
+  return cache;
+}
+
+/* Interpolates lines or rings of unequal counts into @out, which holds 3 × m
+ * points (the resampled shapes and scratch when they are too big to cache). */
 static void
 interpolate_resampled (const QuorumInstance *a,
                        const QuorumInstance *b,
@@ -366,37 +490,22 @@ interpolate_resampled (const QuorumInstance *a,
                        guint                 m,
                        QuorumPoint          *out)
 {
-  QuorumPoint *ra = out, *rb = out + m;
+  const QuorumPoint *ra, *rb;
 
-  quorum_points_resample (a->points, a->n_points, closed, m, ra);
-  if (!closed)
+  if (m <= SPAN_CACHE_POINTS)
     {
-      quorum_points_resample (b->points, b->n_points, FALSE, m, rb);
-      for (guint i = 0; i < m; i++)
-        ra[i] = lerp (ra[i], rb[i], t);
-      return;
-    }
-
-  if ((signed_area (a->points, a->n_points) < 0) != (signed_area (b->points, b->n_points) < 0))
-    {
-      /* b's ring the other way round, still from its first vertex */
-      quorum_points_resample (b->points, b->n_points, TRUE, m, rb);
-      for (guint i = 1, j = m - 1; i < j; i++, j--)
-        {
-          QuorumPoint swap = rb[i];
-          rb[i] = rb[j];
-          rb[j] = swap;
-        }
+      const SpanCache *cache = cached_span (a, b, closed, m);
+      ra = cache->ra;
+      rb = cache->rb;
     }
   else
-    quorum_points_resample (b->points, b->n_points, TRUE, m, rb);
-
-  {
-    guint shift = best_rotation (ra, rb, m);
-
-    for (guint i = 0, j = shift; i < m; i++, j = j + 1 == m ? 0 : j + 1)
-      ra[i] = lerp (ra[i], rb[j], t);
-  }
+    {
+      align_span (a, b, closed, m, out + m, out + 2 * m, out);
+      ra = out + m;
+      rb = out + 2 * m;
+    }
+  for (guint i = 0; i < m; i++)
+    out[i] = lerp (ra[i], rb[i], t);
 }
 
 /* Writes the shape between @a and @b at @t into @points. */
@@ -441,7 +550,7 @@ interpolate_points (const QuorumInstance *a,
         {
           guint m = MAX (a->n_points, b->n_points);
 
-          g_array_set_size (points, 2 * m);
+          g_array_set_size (points, 3 * m);
           interpolate_resampled (a, b, a->kind == QUORUM_KIND_POLYGON, t, m,
                                  (QuorumPoint *) points->data);
           g_array_set_size (points, m);
@@ -509,12 +618,32 @@ interpolated_instance (const QuorumTrack    *track,
                        double                t,
                        GArray               *scratch)
 {
-  g_autofree char *id = g_strdup_printf ("%s@%u", track->id, frame);
-  QuorumInstance *instance = quorum_instance_new (id, a->label, a->kind);
+  /* built here rather than by quorum_instance_new and set_points: expand
+   * makes hundreds of thousands, and this saves a good part of each */
+  QuorumInstance *instance = g_new0 (QuorumInstance, 1);
+  gsize id_length = strlen (track->id);
+  char digits[12];
+  guint n_digits = 0, rest = frame;
+
+  do
+    {
+      digits[n_digits++] = (char) ('0' + rest % 10);
+      rest /= 10;
+    }
+  while (rest > 0);
+  instance->id = g_malloc (id_length + 1 + n_digits + 1);
+  memcpy (instance->id, track->id, id_length);
+  instance->id[id_length] = '@';
+  for (guint k = 0; k < n_digits; k++)
+    instance->id[id_length + 1 + k] = digits[n_digits - 1 - k];
+  instance->id[id_length + 1 + n_digits] = '\0';
+  instance->label = g_strdup (a->label);
+  instance->kind = a->kind;
 
   interpolate_points (a, b, t, scratch);
-  quorum_instance_set_points (instance, (const QuorumPoint *) scratch->data, scratch->len);
-  json_object_unref (instance->attributes);
+  instance->n_points = scratch->len;
+  instance->points = scratch->len > 0 ? g_memdup2 (scratch->data, sizeof (QuorumPoint) * scratch->len)
+                                      : NULL;
   instance->attributes = json_object_ref (a->attributes);
   instance->frame = frame;
   instance->track_id = g_strdup (track->id);
@@ -608,7 +737,10 @@ quorum_tracks_expand (GPtrArray *instances)
   QuorumTrackIndex *index = quorum_track_index_new (instances);
   g_autoptr(GArray) scratch = g_array_new (FALSE, FALSE, sizeof (QuorumPoint));
   g_autoptr(GArray) active = g_array_new (FALSE, FALSE, sizeof (guint));
-  guint64 size = index->untracked->len;
+  g_autoptr(GPtrArray) produced = NULL;
+  g_autofree guint *cursor = g_new (guint, index->tracks->len + 1);  /* the next of each track's run */
+  g_autofree guint *end = g_new (guint, index->tracks->len + 1);     /* the end of its run */
+  guint64 size = 0;
   GPtrArray *expanded;
   guint next_track = 0, next_untracked = 0;
   guint frame = 0;
@@ -618,11 +750,34 @@ quorum_tracks_expand (GPtrArray *instances)
       const QuorumTrack *track = g_ptr_array_index (index->tracks, i);
       size += track->last - track->first + 1;
     }
-  expanded = g_ptr_array_new_full (MIN (size, G_MAXUINT / 2),
+
+  /* Track by track first: each track's spans one after the other, which is
+   * what the resampled span cache and the processor's caches like. */
+  produced = g_ptr_array_sized_new (MIN (size, G_MAXUINT / 2));
+  for (guint i = 0; i < index->tracks->len; i++)
+    {
+      const QuorumTrack *track = g_ptr_array_index (index->tracks, i);
+
+      cursor[i] = produced->len;
+      for (guint f = track->first; ; f++)
+        {
+          QuorumInstance *instance = instance_at (track, f, scratch);
+
+          if (instance != NULL)
+            g_ptr_array_add (produced, instance);
+          if (f == track->last)
+            break;
+        }
+    }
+  cursor[index->tracks->len] = produced->len;
+  for (guint i = 0; i < index->tracks->len; i++)
+    end[i] = cursor[i + 1];
+  expanded = g_ptr_array_new_full (produced->len + index->untracked->len,
                                    (GDestroyNotify) quorum_instance_free);
 
-  /* A sweep over the frames: tracks start in index order, so the tracks
-   * under way are kept in index order by appending and compacting. */
+  /* Then a sweep over the frames: tracks start in index order, so the
+   * tracks under way are kept in index order by appending and compacting;
+   * each takes its next instance when it is on the frame. */
   while (next_track < index->tracks->len || next_untracked < index->untracked->len ||
          active->len > 0)
     {
@@ -650,10 +805,10 @@ quorum_tracks_expand (GPtrArray *instances)
         {
           guint position = g_array_index (active, guint, i);
           const QuorumTrack *track = g_ptr_array_index (index->tracks, position);
-          QuorumInstance *instance = instance_at (track, frame, scratch);
 
-          if (instance != NULL)
-            g_ptr_array_add (expanded, instance);
+          if (cursor[position] < end[position] &&
+              ((QuorumInstance *) g_ptr_array_index (produced, cursor[position]))->frame == frame)
+            g_ptr_array_add (expanded, g_ptr_array_index (produced, cursor[position]++));
           if (track->last > frame)
             g_array_index (active, guint, kept++) = position;
         }
@@ -839,19 +994,32 @@ quorum_tracks_set_keyframe (GPtrArray            *instances,
 {
   GPtrArray *result = new_instance_array (instances->len + 1);
   QuorumInstance *keyframe = quorum_instance_copy (shape);
-  gboolean placed = FALSE;
+  gboolean placed = FALSE, id_taken = FALSE;
 
   keyframe->keyframe = TRUE;
   keyframe->outside = FALSE;
   if (shape->track_id != NULL)
     {
-      /* an edited interpolated frame gets an id of its own when stored */
+      /* An edited interpolated frame ("TRACKID@FRAME") is stored with the
+       * id of the instance it replaces, or one of its own; so is a copy of
+       * another frame's instance, whose id is taken (a set's ids are
+       * unique). */
       g_autofree char *interpolated_id = g_strdup_printf ("%s@%u", shape->track_id, shape->frame);
+      const QuorumInstance *replaced = NULL;
 
-      if (g_strcmp0 (shape->id, interpolated_id) == 0)
+      for (guint i = 0; i < instances->len; i++)
+        {
+          const QuorumInstance *instance = g_ptr_array_index (instances, i);
+
+          if (is_of_track (instance, shape->track_id) && instance->frame == shape->frame)
+            replaced = replaced != NULL ? replaced : instance;
+          else if (g_strcmp0 (instance->id, shape->id) == 0)
+            id_taken = TRUE;
+        }
+      if (id_taken || g_strcmp0 (shape->id, interpolated_id) == 0)
         {
           g_free (keyframe->id);
-          keyframe->id = g_uuid_string_random ();
+          keyframe->id = replaced != NULL ? g_strdup (replaced->id) : g_uuid_string_random ();
         }
     }
   for (guint i = 0; i < instances->len; i++)

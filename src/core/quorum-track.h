@@ -83,8 +83,9 @@ QuorumTrackState quorum_track_state_at (const QuorumTrack     *track,
                                         const QuorumInstance **b,
                                         double                *t);
 
-/* The geometry alone, into @points (resized), with no allocation once
- * @points is large enough: the fast path for drawing and benchmarks.
+/* The geometry alone, into @points (resized, of QuorumPoint), with no
+ * allocation once @points is large enough (but for a cache of resampled
+ * spans, once per thread): the fast path for drawing and benchmarks.
  * FALSE when the track is absent on @frame. */
 gboolean quorum_track_points_at (const QuorumTrack *track,
                                  guint              frame,
@@ -117,7 +118,9 @@ void quorum_points_resample (const QuorumPoint *points,
 /* ---- edits: each returns a new array (instances copied), the input untouched */
 
 /* Makes @shape (its track_id and frame set) the keyframe of its track on its
- * frame, replacing whatever was stored there; keyframe TRUE, outside FALSE. */
+ * frame, replacing whatever was stored there; keyframe TRUE, outside FALSE.
+ * An interpolated shape's id ("TRACKID@FRAME"), or an id another instance
+ * has, becomes the replaced instance's id, or a new UUID. */
 GPtrArray *quorum_tracks_set_keyframe (GPtrArray            *instances,
                                        const QuorumInstance *shape);
 

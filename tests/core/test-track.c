@@ -367,19 +367,35 @@ test_polygon_unequal_counts (void)
   QuorumTrackIndex *index;
   const QuorumTrack *track;
 
+  /* Q: the same 200 px further right, so that P's and Q's frames asked in
+   * turn show that a resampled span is never taken for another */
+  QuorumPoint qa[8], qb[4];
+  const QuorumTrack *other;
+
+  for (guint i = 0; i < 8; i++)
+    qa[i] = (QuorumPoint) { a[i].x + 200, a[i].y };
+  for (guint i = 0; i < 4; i++)
+    qb[i] = (QuorumPoint) { b[i].x + 200, b[i].y };
   g_ptr_array_add (instances, stored ("k0", "P", 0, QUORUM_KIND_POLYGON, a, 8));
   g_ptr_array_add (instances, stored ("k4", "P", 4, QUORUM_KIND_POLYGON, b, 4));
+  g_ptr_array_add (instances, stored ("q0", "Q", 0, QUORUM_KIND_POLYGON, qa, 8));
+  g_ptr_array_add (instances, stored ("q4", "Q", 4, QUORUM_KIND_POLYGON, qb, 4));
   index = quorum_track_index_new (instances);
   track = quorum_track_index_find (index, "P");
-  for (guint f = 1; f < 4; f++)
-    {
-      double t = f / 4.0;
+  other = quorum_track_index_find (index, "Q");
+  for (guint round = 0; round < 2; round++)
+    for (guint f = 1; f < 4; f++)
+      {
+        double t = f / 4.0;
 
-      g_assert_true (quorum_track_points_at (track, f, points));
-      g_assert_cmpuint (points->len, ==, 8);
-      for (guint i = 0; i < 8; i++)
-        assert_point (g_array_index (points, QuorumPoint, i), a[i].x + 100 * t, a[i].y + 50 * t);
-    }
+        g_assert_true (quorum_track_points_at (track, f, points));
+        g_assert_cmpuint (points->len, ==, 8);
+        for (guint i = 0; i < 8; i++)
+          assert_point (g_array_index (points, QuorumPoint, i), a[i].x + 100 * t, a[i].y + 50 * t);
+        g_assert_true (quorum_track_points_at (other, f, points));
+        for (guint i = 0; i < 8; i++)
+          assert_point (g_array_index (points, QuorumPoint, i), a[i].x + 200 + 100 * t, a[i].y + 50 * t);
+      }
   quorum_track_index_free (index);
 }
 
@@ -582,6 +598,61 @@ test_states (void)
   assert_point (g_array_index (points, QuorumPoint, 0), 500, 500);
   g_assert_cmpint (quorum_track_state_at (track, 31, &a, &b, &t), ==, QUORUM_TRACK_ABSENT);
   g_assert_cmpint (quorum_track_state_at (track, G_MAXUINT, &a, &b, &t), ==, QUORUM_TRACK_ABSENT);
+  quorum_track_index_free (index);
+}
+
+/* Keyframes bunched and far apart, so that a search that starts from the
+ * frame's share of the track has to go both ways: the anchors of every frame
+ * against a plain scan. */
+static void
+test_anchor_search (void)
+{
+  static const guint frames[] = { 0, 1, 2, 3, 4, 100, 101, 102, 5000, 5001, 9000, 9998, 9999 };
+  g_autoptr(GPtrArray) instances = instances_new ();
+  QuorumTrackIndex *index;
+  const QuorumTrack *track;
+
+  /* added backwards: the index sorts them */
+  for (guint i = G_N_ELEMENTS (frames); i-- > 0;)
+    {
+      g_autofree char *id = g_strdup_printf ("k%u", frames[i]);
+      g_ptr_array_add (instances, point (id, "T", frames[i], frames[i], 0));
+    }
+  index = quorum_track_index_new (instances);
+  track = quorum_track_index_find (index, "T");
+  for (guint f = 0; f <= 10000; f++)
+    {
+      const QuorumInstance *a, *b;
+      double t;
+      QuorumTrackState state = quorum_track_state_at (track, f, &a, &b, &t);
+      guint before = 0;
+
+      if (f > 9999)
+        {
+          g_assert_cmpint (state, ==, QUORUM_TRACK_ABSENT);
+          continue;
+        }
+      while (before + 1 < G_N_ELEMENTS (frames) && frames[before + 1] <= f)
+        before++;
+      g_assert_cmpuint (a->frame, ==, frames[before]);
+      if (frames[before] == f)
+        {
+          g_assert_cmpint (state, ==, QUORUM_TRACK_KEYFRAME);
+          g_assert_true (a == b);
+        }
+      else
+        {
+          g_assert_cmpint (state, ==, QUORUM_TRACK_INTERPOLATED);
+          g_assert_cmpuint (b->frame, ==, frames[before + 1]);
+          g_assert_cmpfloat_with_epsilon (t, (double) (f - frames[before]) /
+                                             (frames[before + 1] - frames[before]), 1e-12);
+          /* a point moving along x as fast as the frames: x is the frame */
+          {
+            g_autoptr(QuorumInstance) instance = quorum_track_instance_at (track, f);
+            g_assert_cmpfloat_with_epsilon (instance->points[0].x, f, 1e-9);
+          }
+        }
+    }
   quorum_track_index_free (index);
 }
 
@@ -844,6 +915,24 @@ test_set_keyframe (void)
   g_assert_true (key->keyframe);
   g_assert_cmpfloat (key->points[0].x, ==, 7);
   g_assert_true (quorum_tracks_check (again, 11, NULL));
+  /* the stored instance's id, kept across edits */
+  g_assert_cmpstr (key->id, ==, find_stored (edited, "T", 5)->id);
+
+  /* frame 0's keyframe copied onto frame 3: a new keyframe with an id of
+   * its own, frame 0's left as it was */
+  {
+    g_autoptr(QuorumInstance) copy = quorum_instance_copy (g_ptr_array_index (instances, 0));
+    g_autoptr(GPtrArray) copied = NULL;
+    g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+
+    copy->frame = 3;
+    copied = quorum_tracks_set_keyframe (instances, copy);
+    g_assert_cmpuint (copied->len, ==, 4);
+    g_assert_cmpstr (find_stored (copied, "T", 0)->id, ==, "k0");
+    g_assert_cmpstr (find_stored (copied, "T", 3)->id, !=, "k0");
+    for (guint i = 0; i < copied->len; i++)
+      g_assert_true (g_hash_table_add (ids, ((QuorumInstance *) g_ptr_array_index (copied, i))->id));
+  }
 }
 
 static void
@@ -1056,6 +1145,7 @@ main (int   argc,
   g_test_add_func ("/track/polyline", test_polyline);
   g_test_add_func ("/track/tag-and-attributes", test_tag_and_attributes);
   g_test_add_func ("/track/states", test_states);
+  g_test_add_func ("/track/anchor-search", test_anchor_search);
   g_test_add_func ("/track/at-frame-and-expand", test_at_frame_and_expand);
   g_test_add_func ("/track/expand-counts", test_expand_counts);
   g_test_add_func ("/track/check", test_check);
