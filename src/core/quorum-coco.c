@@ -1211,6 +1211,7 @@ read_annotation (JsonObject *object,
   gboolean has_bbox = FALSE;
   g_autoptr(GPtrArray) rings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   g_autoptr(GArray) extra_points = g_array_new (FALSE, FALSE, sizeof (QuorumPoint));
+  g_autofree char *coco_track = NULL;
 
   if (!member_integer (object, "id", path, 0, G_MAXINT64, TRUE, &id, error) ||
       !member_integer (object, "image_id", path, G_MININT64, G_MAXINT64, TRUE, &image_id, error) ||
@@ -1304,6 +1305,17 @@ read_annotation (JsonObject *object,
     }
 
   kind = rings->len > 0 ? QUORUM_KIND_POLYGON : QUORUM_KIND_BOX;
+  /* COCO-VID follows an object over a video's frames by instance_id: with
+   * no quorum member to say more, each is a track of keyframes. */
+  if (extra == NULL && image->frame >= 0 && json_object_has_member (object, "instance_id"))
+    {
+      gint64 instance_id = 0;
+
+      if (!member_integer (object, "instance_id", path, G_MININT64, G_MAXINT64, TRUE, &instance_id, error))
+        return FALSE;
+      coco_track = g_strdup_printf ("coco-track-%" G_GINT64_FORMAT, instance_id);
+      track_id = coco_track;
+    }
   if (extra != NULL)
     {
       g_autofree char *where = g_strdup_printf ("%s.quorum", path);

@@ -740,7 +740,8 @@ test_video_malformed (void)
 }
 
 /* A COCO-VID document from another tool: frames of a video, plain
- * annotations; each becomes an untracked instance on its frame. */
+ * annotations, each on its frame; those with an instance_id are keyframes
+ * of the track it names, the others on their frame alone. */
 static void
 test_video_plain (void)
 {
@@ -752,7 +753,9 @@ test_video_plain (void)
     " \"video_id\": 1, \"frame_id\": 7}],"
     " \"categories\": [{\"id\": 1, \"name\": \"person\"}],"
     " \"annotations\": [{\"id\": 5, \"image_id\": 11, \"category_id\": 1, \"bbox\": [1, 2, 3, 4],"
-    " \"instance_id\": 1}]}";
+    " \"instance_id\": 1},"
+    " {\"id\": 6, \"image_id\": 10, \"category_id\": 1, \"bbox\": [11, 2, 3, 4], \"instance_id\": 1},"
+    " {\"id\": 7, \"image_id\": 10, \"category_id\": 1, \"bbox\": [30, 30, 3, 4]}]}";
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) images = import_text (text, &error);
   QuorumCocoImage *video;
@@ -764,11 +767,30 @@ test_video_plain (void)
   g_assert_cmpstr (video->file_name, ==, "walk/seq-01");
   g_assert_cmpuint (video->set->file.width, ==, 64);
   g_assert_cmpuint (video->set->file.frames, ==, 8);
-  g_assert_cmpuint (video->set->instances->len, ==, 1);
+  g_assert_cmpuint (video->set->instances->len, ==, 3);
   instance = g_ptr_array_index (video->set->instances, 0);
+  g_assert_cmpstr (instance->id, ==, "coco-5");
   g_assert_cmpuint (instance->frame, ==, 7);
   g_assert_cmpfloat (instance->points[1].y, ==, 6);
+  g_assert_cmpstr (instance->track_id, ==, "coco-track-1");
   g_assert_true (instance->keyframe);
+  instance = g_ptr_array_index (video->set->instances, 1);
+  g_assert_cmpuint (instance->frame, ==, 0);
+  g_assert_cmpstr (instance->track_id, ==, "coco-track-1");
+  instance = g_ptr_array_index (video->set->instances, 2);
+  g_assert_null (instance->track_id);
+
+  /* exported, the track shows on every frame between its keyframes:
+   * frame 3 is 3/7 of the way from x = 11 to x = 1 */
+  {
+    g_autoptr(JsonNode) exported = quorum_coco_export (images, NULL);
+    JsonArray *annotations = json_object_get_array_member (json_node_get_object (exported), "annotations");
+    JsonObject *middle = annotation_on (annotations, "coco-track-1@3");
+
+    g_assert_cmpuint (json_array_get_length (annotations), ==, 8 + 1);
+    g_assert_nonnull (middle);
+    assert_bbox (middle, 11 + (1 - 11) * 3.0 / 7, 2, 3, 4);
+  }
 }
 
 int
