@@ -686,7 +686,7 @@ estimate_size (const QuorumCocoImage *image)
         const QuorumTrack *track = quorum_track_index_get_track (index, t);
         const QuorumInstance *first = g_ptr_array_index (track->stored, 0);
 
-        size += (gsize) (track->last - track->first + 1) * (320 + 24 * first->n_points);
+        size += (gsize) (track->last - track->first + 1) * (420 + 24 * first->n_points);
       }
     for (guint k = 0; k < instances->len; k++)
       {
