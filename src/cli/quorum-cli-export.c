@@ -1,9 +1,54 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "quorum-cli"
 
+#include <errno.h>
 #include <stdio.h>
+#include <glib/gstdio.h>
 
 #include "quorum-cli.h"
+
+/* The server's document to standard output as it sent it, byte for byte:
+ * through a temporary file, in blocks, since a long video's COCO export is
+ * hundreds of megabytes that a tree of JSON nodes would multiply. */
+static gboolean
+export_to_stdout (QuorumClient  *client,
+                  const char    *path,
+                  GError       **error)
+{
+  g_autofree char *temporary = NULL;
+  g_autofree char *buffer = g_malloc (1024 * 1024);
+  FILE *file;
+  gboolean done;
+  size_t n;
+  int fd;
+
+  if ((fd = g_file_open_tmp ("quorumctl-export-XXXXXX.json", &temporary, error)) < 0)
+    return FALSE;
+  g_close (fd, NULL);
+  if (!quorum_client_download_sync (client, path, temporary, NULL, error))
+    {
+      g_unlink (temporary);
+      return FALSE;
+    }
+  if ((file = g_fopen (temporary, "rb")) == NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", temporary,
+                   g_strerror (saved));
+      g_unlink (temporary);
+      return FALSE;
+    }
+  while ((n = fread (buffer, 1, 1024 * 1024, file)) > 0)
+    if (fwrite (buffer, 1, n, stdout) != n)
+      break;
+  done = !ferror (file) && !ferror (stdout) && fflush (stdout) == 0;
+  fclose (file);
+  g_unlink (temporary);
+  if (!done)
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "standard output: the export could not be written whole");
+  return done;
+}
 
 int
 quorum_cli_export (int    argc,
@@ -51,13 +96,7 @@ quorum_cli_export (int    argc,
       if (!session.json)
         fprintf (stderr, "Exported job %" G_GINT64_FORMAT " (%s) to %s.\n", job, format, output);
     }
-  else
-    {
-      g_autoptr(JsonNode) reply = quorum_client_call_sync (session.client, "GET", path, NULL, NULL, &error);
-
-      if (reply == NULL)
-        return quorum_cli_session_fail (&session, error);
-      quorum_cli_print_json (reply);
-    }
+  else if (!export_to_stdout (session.client, path, &error))
+    return quorum_cli_session_fail (&session, error);
   return QUORUM_CLI_OK;
 }

@@ -7,24 +7,54 @@
 
 G_BEGIN_DECLS
 
-/* One image of a COCO document with its annotation set. */
+/**
+ * QuorumCocoImage:
+ * @file_name: the image's or the video's name
+ * @file_id: the project's id of the file, 0 when unknown; a video's
+ *   "video_id" in the document (its position, counted from 1, when 0)
+ * @set: the file's instances: for a video the stored ones of its tracks
+ *   (keyframes, proposals, outside markers), never interpolated frames
+ * @path: (nullable): on import, where the document describes it
+ *   ("images[3]", "videos[0]"), for messages
+ *
+ * One image or video of a COCO document with its annotation set.
+ */
 typedef struct {
   char                *file_name;
+  gint64               file_id;
   QuorumAnnotationSet *set;
+  char                *path;
 } QuorumCocoImage;
 
 void quorum_coco_image_free (QuorumCocoImage *image);
 
-/* Export: images in order, categories from @schema (or, when NULL, from the
- * labels the sets use, in order of first use). Boxes become bbox, polygons a
- * segmentation; polylines, points and tags keep their geometry in the
- * "quorum" extra field so that a round trip keeps every instance. */
-JsonNode  *quorum_coco_export (GPtrArray               *images,
-                               const QuorumLabelSchema *schema);
+/* The most frames a document's video may have: 2,000,000 (18.5 hours at
+ * 30 fps). Its export has an image entry per frame, and a count up to the
+ * wire's size limit would make an import of a few bytes export gigabytes. */
+#define QUORUM_COCO_MAX_FRAMES 2000000
+
+/* Export (docs/coco.md): images in order, a video as one image entry per
+ * frame with every frame's instances, interpolated ones included;
+ * categories from @schema, then the labels the sets use that it lacks.
+ * Boxes become bbox, polygons a segmentation; what COCO cannot say travels
+ * in a "quorum" member so that a round trip keeps every instance and
+ * track. Appends compact JSON to @out, without building a tree. */
+void       quorum_coco_export_append    (GString                 *out,
+                                         GPtrArray               *images,
+                                         const QuorumLabelSchema *schema);
+char      *quorum_coco_export_to_string (GPtrArray               *images,
+                                         const QuorumLabelSchema *schema,
+                                         gsize                   *length);
+/* The same document as a tree, for callers that read it. */
+JsonNode  *quorum_coco_export           (GPtrArray               *images,
+                                         const QuorumLabelSchema *schema);
 
 /* Import: returns a #GPtrArray of #QuorumCocoImage, or NULL and an error
- * naming the field ("annotations[4].bbox: needs 4 numbers"). */
-GPtrArray *quorum_coco_import (JsonNode                *root,
-                               GError                 **error);
+ * naming the field ("annotations[4].bbox: needs 4 numbers"). A video's
+ * frame entries become one #QuorumCocoImage holding its tracks' stored
+ * instances: interpolated annotations are left out, derived again from
+ * the keyframes around them. */
+GPtrArray *quorum_coco_import           (JsonNode                *root,
+                                         GError                 **error);
 
 G_END_DECLS

@@ -45,7 +45,9 @@ is_output (JsonObject *row,
   return g_str_equal (kind, "draw") && g_str_equal (state, "accepted");
 }
 
-static JsonNode *
+/* The COCO document as text (quorum_coco_export_append): a video's frames
+ * are too many annotations for a tree of nodes. */
+static GBytes *
 build_coco (Export  *export,
             GError **error)
 {
@@ -73,12 +75,18 @@ build_coco (Export  *export,
       };
       image = g_new0 (QuorumCocoImage, 1);
       image->file_name = g_strdup (json_object_get_string_member (row, "name"));
+      image->file_id = json_object_get_int_member (row, "file");
       image->set = quorum_annotation_set_new (NULL, &info);
       while (instances->len > 0)
         quorum_annotation_set_add (image->set, g_ptr_array_steal_index (instances, 0));
       g_ptr_array_add (images, image);
     }
-  return quorum_coco_export (images, schema);
+  {
+    GString *text = g_string_sized_new (64 * 1024);
+
+    quorum_coco_export_append (text, images, schema);
+    return g_string_free_to_bytes (text);
+  }
 }
 
 static JsonNode *
@@ -158,12 +166,18 @@ export_in_thread (GTask        *task,
 {
   Export *export = data;
   GError *error = NULL;
-  JsonNode *result = export->coco ? build_coco (export, &error) : build_quorum (export);
 
-  if (result == NULL)
-    g_task_return_error (task, error);
+  if (export->coco)
+    {
+      GBytes *text = build_coco (export, &error);
+
+      if (text == NULL)
+        g_task_return_error (task, error);
+      else
+        g_task_return_pointer (task, text, (GDestroyNotify) g_bytes_unref);
+    }
   else
-    g_task_return_pointer (task, result, (GDestroyNotify) json_node_unref);
+    g_task_return_pointer (task, build_quorum (export), (GDestroyNotify) json_node_unref);
 }
 
 static void
@@ -172,11 +186,21 @@ exported (GObject      *source,
           gpointer      user_data)
 {
   QuorumRequest *request = user_data;
+  Export *export = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  JsonNode *document = g_task_propagate_pointer (G_TASK (result), &error);
+  gpointer document = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (document == NULL)
     _quorum_request_reply_error (request, error);
+  else if (export->coco)
+    {
+      g_autoptr(GBytes) text = document;
+
+      soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
+      soup_message_headers_set_content_type (soup_server_message_get_response_headers (request->msg),
+                                             "application/json", NULL);
+      soup_message_body_append_bytes (soup_server_message_get_response_body (request->msg), text);
+    }
   else
     _quorum_request_reply (request, SOUP_STATUS_OK, document);
   _quorum_request_finish (request);

@@ -102,6 +102,8 @@ index_annotations (JsonObject *document)
   return index;
 }
 
+/* The annotation an instance comes from; G_MAXUINT for none (a video's
+ * outside marker). */
 static guint
 annotation_of (GHashTable *index,
                const char *instance_id)
@@ -117,7 +119,7 @@ annotation_of (GHashTable *index,
         *dash = '\0';
       found = g_hash_table_lookup (index, base);
     }
-  return found != NULL ? GPOINTER_TO_UINT (found) - 1 : 0;
+  return found != NULL ? GPOINTER_TO_UINT (found) - 1 : G_MAXUINT;
 }
 
 /* Checks one instance against the labels the way every other write is
@@ -126,12 +128,20 @@ static QuorumInstance *
 check_instance (const QuorumInstance    *instance,
                 const QuorumLabelSchema *schema,
                 JsonObject              *document,
+                const QuorumCocoImage   *image,
                 guint                    annotation,
                 GError                 **error)
 {
-  g_autofree char *path = g_strdup_printf ("annotations[%u]", annotation);
+  g_autofree char *path = annotation != G_MAXUINT ? g_strdup_printf ("annotations[%u]", annotation)
+                                                  : g_strdup_printf ("%s.quorum.outside[“%s”]", image->path,
+                                                                     instance->id);
   g_autoptr(JsonNode) node = NULL;
 
+  if (quorum_label_schema_find (schema, instance->label) == NULL && annotation == G_MAXUINT)
+    {
+      fail (error, "%s.label: “%s” is not a label of this project", path, instance->label);
+      return NULL;
+    }
   if (quorum_label_schema_find (schema, instance->label) == NULL)
     {
       JsonObject *entry = json_array_get_object_element (json_object_get_array_member (document, "annotations"),
@@ -220,7 +230,6 @@ import_document (Import  *import,
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) matched_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   JsonObject *document;
-  JsonArray *entries;
 
   if (root == NULL)
     {
@@ -230,14 +239,12 @@ import_document (Import  *import,
   if ((images = quorum_coco_import (root, error)) == NULL)
     return FALSE;
   document = json_node_get_object (root);
-  entries = json_object_get_array_member (document, "images");
   index = index_annotations (document);
 
   for (guint i = 0; i < images->len; i++)
     {
       QuorumCocoImage *image = g_ptr_array_index (images, i);
-      JsonObject *entry = json_array_get_object_element (entries, i);
-      g_autofree char *path = g_strdup_printf ("images[%u]", i);
+      const char *path = image->path;
       g_autoptr(GPtrArray) instances = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
       g_autoptr(GArray) annotations = g_array_new (FALSE, FALSE, sizeof (guint));
       JsonObject *file;
@@ -248,7 +255,8 @@ import_document (Import  *import,
         {
           const QuorumInstance *instance = g_ptr_array_index (image->set->instances, k);
           guint annotation = annotation_of (index, instance->id);
-          QuorumInstance *checked = check_instance (instance, import->schema, document, annotation, error);
+          QuorumInstance *checked = check_instance (instance, import->schema, document, image, annotation,
+                                                    error);
 
           if (checked == NULL)
             return FALSE;
@@ -270,21 +278,28 @@ import_document (Import  *import,
       if (!g_hash_table_add (matched_ids, g_memdup2 (&file_id, sizeof file_id)))
         return fail (error, "%s.file_name: another image names the file “%s” already", path,
                      json_object_get_string_member (file, "name"));
-      if (json_object_get_int_member (entry, "width") != json_object_get_int_member (file, "width") ||
-          json_object_get_int_member (entry, "height") != json_object_get_int_member (file, "height"))
+      if (image->set->file.width != json_object_get_int_member (file, "width") ||
+          image->set->file.height != json_object_get_int_member (file, "height"))
         return fail (error, "%s.width: “%s” is %" G_GINT64_FORMAT "×%" G_GINT64_FORMAT " in the project, "
-                     "not %" G_GINT64_FORMAT "×%" G_GINT64_FORMAT "; the coordinates would not fit", path,
+                     "not %u×%u; the coordinates would not fit", path,
                      json_object_get_string_member (file, "name"),
                      json_object_get_int_member (file, "width"), json_object_get_int_member (file, "height"),
-                     json_object_get_int_member (entry, "width"), json_object_get_int_member (entry, "height"));
+                     image->set->file.width, image->set->file.height);
       for (guint k = 0; k < instances->len; k++)
         {
           const QuorumInstance *instance = g_ptr_array_index (instances, k);
+          guint annotation = g_array_index (annotations, guint, k);
 
           if (instance->frame >= (guint) json_object_get_int_member (file, "frames"))
-            return fail (error, "annotations[%u].quorum.frame: “%s” has %" G_GINT64_FORMAT " frame(s)",
-                         g_array_index (annotations, guint, k), json_object_get_string_member (file, "name"),
-                         json_object_get_int_member (file, "frames"));
+            {
+              g_autofree char *where = annotation != G_MAXUINT
+                                         ? g_strdup_printf ("annotations[%u].quorum.frame", annotation)
+                                         : g_strdup_printf ("%s.quorum.outside", path);
+
+              return fail (error, "%s: “%s” has %" G_GINT64_FORMAT " frame(s)", where,
+                           json_object_get_string_member (file, "name"),
+                           json_object_get_int_member (file, "frames"));
+            }
         }
       imported = g_new0 (ImportedFile, 1);
       imported->file_id = file_id;
