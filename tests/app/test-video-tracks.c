@@ -179,7 +179,8 @@ task_submitted (gpointer data)
  * FALSE (skipped) without xdotool. */
 static gboolean
 open_video_task (gboolean (*make) (const char *path, GError **error),
-                 gint64    *task_id)
+                 gint64    *task_id,
+                 gint64    *job_id)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) file = NULL;
@@ -218,6 +219,8 @@ open_video_task (gboolean (*make) (const char *path, GError **error),
   json_node_unref (app_test_callf (server.admin, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/launch", job));
   task = app_test_callf (server.admin, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/next", job);
   *task_id = json_object_get_int_member (json_node_get_object (task), "id");
+  if (job_id != NULL)
+    *job_id = job;
 
   app_test_server_open_window (&server, 1280, 900);
   gtk_editable_set_text (app_test_child (server.window, "server_row"), server.address);
@@ -245,11 +248,13 @@ test_draw_interpolate_submit (void)
   g_autoptr(GPtrArray) stored = NULL;
   g_autoptr(GPtrArray) expanded = NULL;
   const QuorumInstance *instance;
+  g_autoptr(JsonNode) coco = NULL;
   QuorumRect first, last, middle, edited;
-  gint64 task_id;
-  guint boxes = 0;
+  gint64 task_id, job_id;
+  guint boxes = 0, frames_seen = 0;
+  JsonArray *images, *annotations;
 
-  if (!open_video_task (make_numbered_clip, &task_id))
+  if (!open_video_task (make_numbered_clip, &task_id, &job_id))
     return;
   g_assert_true (gtk_widget_get_visible (app_test_child (server.window, "track_list")));
   g_assert_true (quorum_canvas_get_editable (canvas ()));
@@ -356,6 +361,44 @@ test_draw_interpolate_submit (void)
         }
     }
   g_assert_cmpuint (boxes, ==, 11);
+
+  /* The job's COCO export: a box on each of frames 0–10, interpolated ones
+   * included, each where the keyframes put it. */
+  coco = app_test_callf (server.admin, "GET", NULL, "/jobs/%" G_GINT64_FORMAT "/export?format=coco", job_id);
+  images = json_object_get_array_member (json_node_get_object (coco), "images");
+  annotations = json_object_get_array_member (json_node_get_object (coco), "annotations");
+  g_assert_cmpuint (json_array_get_length (images), ==, N_FRAMES);
+  g_assert_cmpuint (json_array_get_length (annotations), ==, 11);
+  for (guint i = 0; i < json_array_get_length (annotations); i++)
+    {
+      JsonObject *annotation = json_array_get_object_element (annotations, i);
+      gint64 image_id = json_object_get_int_member (annotation, "image_id");
+      JsonArray *bbox = json_object_get_array_member (annotation, "bbox");
+      gint64 frame = -1;
+      QuorumRect expected, rect;
+
+      for (guint j = 0; j < json_array_get_length (images); j++)
+        if (json_object_get_int_member (json_array_get_object_element (images, j), "id") == image_id)
+          frame = json_object_get_int_member (json_array_get_object_element (images, j), "frame_id");
+      g_assert_cmpint (frame, >=, 0);
+      g_assert_cmpint (frame, <=, 10);
+      frames_seen |= 1u << frame;
+      /* Keyframes at 0, 5 (the edit) and 10; linear between. */
+      if (frame <= 5)
+        expected = (QuorumRect) { lerp (first.x0, edited.x0, frame / 5.0), lerp (first.y0, edited.y0, frame / 5.0),
+                                  lerp (first.x1, edited.x1, frame / 5.0), lerp (first.y1, edited.y1, frame / 5.0) };
+      else
+        expected = (QuorumRect) { lerp (edited.x0, last.x0, (frame - 5) / 5.0),
+                                  lerp (edited.y0, last.y0, (frame - 5) / 5.0),
+                                  lerp (edited.x1, last.x1, (frame - 5) / 5.0),
+                                  lerp (edited.y1, last.y1, (frame - 5) / 5.0) };
+      rect.x0 = json_array_get_double_element (bbox, 0);
+      rect.y0 = json_array_get_double_element (bbox, 1);
+      rect.x1 = rect.x0 + json_array_get_double_element (bbox, 2);
+      rect.y1 = rect.y0 + json_array_get_double_element (bbox, 3);
+      assert_box (&rect, expected.x0, expected.y0, expected.x1, expected.y1);
+    }
+  g_assert_cmpuint (frames_seen, ==, (1u << 11) - 1);
   app_test_server_stop (&server);
 }
 
@@ -452,7 +495,7 @@ test_propagate (void)
   double x0, y0, x1, y1;
   guint proposals = 0;
 
-  if (!open_video_task (make_square_clip, &task_id))
+  if (!open_video_task (make_square_clip, &task_id, NULL))
     return;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.tool", "s", "box"));
   quorum_canvas_set_current_label (canvas (), "car");
