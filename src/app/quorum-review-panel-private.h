@@ -85,6 +85,7 @@ const char       *_quorum_review_panel_pass_annotator        (QuorumReviewPanel 
                                                               const char        *layer);
 void              _quorum_review_panel_update_selection      (QuorumReviewPanel *self);
 GPtrArray        *_quorum_review_panel_get_own               (QuorumReviewPanel *self);
+const char       *_quorum_review_rating_key                  (const QuorumInstance *instance);
 void              _quorum_review_panel_set_own               (QuorumReviewPanel *self,
                                                               GPtrArray         *instances);
 void              _quorum_review_panel_update_actions        (QuorumReviewPanel *self);

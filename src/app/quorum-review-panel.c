@@ -427,6 +427,14 @@ _quorum_review_panel_fill_exam_summary (QuorumReviewPanel *self)
 
 /* ---- the exam rating ---------------------------------------------------------- */
 
+/* What an exam's rating is keyed by: on a video the instance's track (the
+ * server rates tracks, "by_track"), else the instance. */
+const char *
+_quorum_review_rating_key (const QuorumInstance *instance)
+{
+  return instance->track_id != NULL ? instance->track_id : instance->id;
+}
+
 static void
 read_rating (QuorumReviewPanel *self)
 {
@@ -484,7 +492,8 @@ _quorum_review_panel_write_missing_notes (QuorumReviewPanel *self)
       const QuorumInstance *gold = quorum_canvas_get_layer_instance (self->canvas, QUORUM_REVIEW_LAYER_GOLD, i);
 
       quorum_canvas_set_layer_note (self->canvas, QUORUM_REVIEW_LAYER_GOLD, gold->id,
-                                    g_hash_table_contains (self->missing, gold->id) ? _("Missing") : NULL);
+                                    g_hash_table_contains (self->missing, _quorum_review_rating_key (gold))
+                                    ? _("Missing") : NULL);
     }
 }
 
@@ -576,10 +585,11 @@ _quorum_review_panel_update_selection (QuorumReviewPanel *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->stars_row), candidate);
   if (candidate)
-    update_stars (self, GPOINTER_TO_INT (g_hash_table_lookup (self->stars, instance->id)));
+    update_stars (self, GPOINTER_TO_INT (g_hash_table_lookup (self->stars, _quorum_review_rating_key (instance))));
   gtk_widget_set_visible (GTK_WIDGET (self->missing_row), gold);
   g_simple_action_set_state (G_SIMPLE_ACTION (action (self, "missing")),
-                             g_variant_new_boolean (gold && g_hash_table_contains (self->missing, instance->id)));
+                             g_variant_new_boolean (gold && g_hash_table_contains (self->missing,
+                                                                                   _quorum_review_rating_key (instance))));
   gtk_widget_set_visible (self->copy_button, pass);
   gtk_widget_set_visible (self->pin_button, self->kind == QUORUM_REVIEW_DRAW && instance != NULL);
   enable (self, "pin-comment", self->kind == QUORUM_REVIEW_DRAW && instance != NULL && !self->busy &&
@@ -1299,7 +1309,13 @@ quorum_review_panel_set_track_editor (QuorumReviewPanel *self,
                                       QuorumTrackEditor *tracks)
 {
   g_return_if_fail (QUORUM_IS_REVIEW_PANEL (self));
+  if (self->tracks != NULL)
+    g_signal_handlers_disconnect_by_data (self->tracks, self);
   g_set_object (&self->tracks, tracks);
+  /* Each frame's gold instances are new ones: their Missing notes too. */
+  if (tracks != NULL)
+    g_signal_connect_object (tracks, "frame-changed", G_CALLBACK (_quorum_review_panel_write_missing_notes), self,
+                             G_CONNECT_SWAPPED);
 }
 
 /* What the task's own set holds (the ground truth of a consensus): on a
@@ -1356,6 +1372,8 @@ quorum_review_panel_dispose (GObject *object)
   if (self->canvas != NULL)
     g_signal_handlers_disconnect_by_data (self->canvas, self);
   g_clear_object (&self->canvas);
+  if (self->tracks != NULL)
+    g_signal_handlers_disconnect_by_data (self->tracks, self);
   g_clear_object (&self->tracks);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), QUORUM_TYPE_REVIEW_PANEL);

@@ -79,7 +79,7 @@ rate_activated (GSimpleAction *simple,
 
   if (instance == NULL || g_strcmp0 (layer, QUORUM_REVIEW_LAYER_CANDIDATE) != 0 || stars < 1 || stars > 5)
     return;
-  g_hash_table_replace (self->stars, g_strdup (instance->id), GINT_TO_POINTER (stars));
+  g_hash_table_replace (self->stars, g_strdup (_quorum_review_rating_key (instance)), GINT_TO_POINTER (stars));
   _quorum_review_panel_update_selection (self);
   _quorum_review_panel_fill_exam_summary (self);
   save_rating (self);
@@ -97,12 +97,12 @@ missing_changed (GSimpleAction *simple,
 
   g_simple_action_set_state (simple, state);
   if (instance == NULL || g_strcmp0 (layer, QUORUM_REVIEW_LAYER_GOLD) != 0 ||
-      missing == g_hash_table_contains (self->missing, instance->id))
+      missing == g_hash_table_contains (self->missing, _quorum_review_rating_key (instance)))
     return;
   if (missing)
-    g_hash_table_add (self->missing, g_strdup (instance->id));
+    g_hash_table_add (self->missing, g_strdup (_quorum_review_rating_key (instance)));
   else
-    g_hash_table_remove (self->missing, instance->id);
+    g_hash_table_remove (self->missing, _quorum_review_rating_key (instance));
   _quorum_review_panel_write_missing_notes (self);
   _quorum_review_panel_fill_exam_summary (self);
   save_rating (self);
