@@ -332,7 +332,8 @@ draw_shape (cairo_t                  *cr,
       cairo_set_line_width (cr, style->line_width);
       return;
     }
-  if (instance->kind != QUORUM_KIND_POLYLINE && fill_opacity > 0)
+  /* An occluded object (a video frame where it is hidden) is its outline. */
+  if (instance->kind != QUORUM_KIND_POLYLINE && fill_opacity > 0 && !instance->occluded)
     {
       cairo_set_source_rgba (cr, red, green, blue, fill_opacity);
       if (!detail)
@@ -382,9 +383,9 @@ draw_items (cairo_t                  *cr,
       /* The raster draws solid outlines only. */
       if (raster != NULL)
         {
-          if (!raster_owns && item->instance->keyframe)
+          if (!raster_owns && item->instance->keyframe && !item->instance->occluded)
             cairo_surface_flush (cairo_get_target (cr));
-          if (item->instance->keyframe &&
+          if (item->instance->keyframe && !item->instance->occluded &&
               _quorum_raster_draw (raster, view, item->instance, &item->bounds, item->rgb, style))
             {
               raster_owns = TRUE;

@@ -526,13 +526,22 @@ _quorum_review_panel_pass_annotator (QuorumReviewPanel *self,
 /* Whether the ground truth holds a copy of @id already: the server would
  * refuse another. */
 static gboolean
-copied_already (QuorumReviewPanel *self,
-                const char        *id)
+copied_already (QuorumReviewPanel    *self,
+                const QuorumInstance *instance)
 {
-  guint n = quorum_canvas_get_n_instances (self->canvas);
+  g_autoptr(GPtrArray) own = NULL;
 
-  for (guint i = 0; i < n; i++)
-    if (g_strcmp0 (quorum_canvas_get_instance (self->canvas, i)->copied_from, id) == 0)
+  /* On a video, a track of that id in the ground truth, whatever frame. */
+  if (instance->track_id != NULL)
+    {
+      own = _quorum_review_panel_get_own (self);
+      for (guint i = 0; i < own->len; i++)
+        if (g_strcmp0 (((QuorumInstance *) g_ptr_array_index (own, i))->track_id, instance->track_id) == 0)
+          return TRUE;
+      return FALSE;
+    }
+  for (guint i = 0; i < quorum_canvas_get_n_instances (self->canvas); i++)
+    if (g_strcmp0 (quorum_canvas_get_instance (self->canvas, i)->copied_from, instance->id) == 0)
       return TRUE;
   return FALSE;
 }
@@ -560,7 +569,7 @@ _quorum_review_panel_update_selection (QuorumReviewPanel *self)
         subtitle = g_strdup (_("Drawn by the candidate"));
       else if (gold)
         subtitle = g_strdup (_("Gold standard"));
-      else if (pass && (copied = copied_already (self, instance->id)))
+      else if (pass && (copied = copied_already (self, instance)))
         /* Translators: an instance of an annotator's set that the ground truth has a copy of */
         subtitle = g_strdup_printf (_("From %s’s set, copied to the ground truth"),
                                     _quorum_review_panel_pass_annotator (self, layer));

@@ -491,7 +491,23 @@ copy_instance_activated (GSimpleAction *simple,
       return;
     }
   json_object_set_int_member (body, "from", g_ascii_strtoll (layer, NULL, 10));
-  json_array_add_string_element (ids, instance->id);
+  if (instance->track_id != NULL)
+    {
+      /* On a video the whole track: every instance the pass stores of it
+       * (the frame shows one, perhaps interpolated, which is not stored). */
+      JsonObject *pass_view = _quorum_review_panel_find_pass (self, g_ascii_strtoll (layer, NULL, 10));
+      g_autoptr(GPtrArray) pass = pass_view != NULL ? _quorum_review_read_instances (pass_view, "instances") : NULL;
+
+      for (guint i = 0; pass != NULL && i < pass->len; i++)
+        {
+          const QuorumInstance *stored = g_ptr_array_index (pass, i);
+
+          if (g_strcmp0 (stored->track_id, instance->track_id) == 0)
+            json_array_add_string_element (ids, stored->id);
+        }
+    }
+  else
+    json_array_add_string_element (ids, instance->id);
   json_object_set_array_member (body, "instances", ids);
   consensus_step (self, "copy", body);
 }

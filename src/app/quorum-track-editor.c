@@ -647,6 +647,39 @@ quorum_track_editor_merge_tracks (QuorumTrackEditor  *self,
 }
 
 GPtrArray *
+quorum_track_editor_toggle_occluded (QuorumTrackEditor  *self,
+                                     const char         *track_id,
+                                     gboolean           *occluded,
+                                     GError            **error)
+{
+  const QuorumTrack *track;
+  g_autoptr(QuorumInstance) shape = NULL;
+  g_autofree char *suffix = g_strdup_printf ("@%u", self->frame);
+
+  g_return_val_if_fail (QUORUM_IS_TRACK_EDITOR (self), NULL);
+  quorum_track_editor_commit (self);
+  track = quorum_track_index_find (self->index, track_id);
+  shape = track != NULL ? quorum_track_instance_at (track, self->frame) : NULL;
+  if (shape == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("The track is not on this frame: go to a frame that shows it first"));
+      return NULL;
+    }
+  /* Occluded or not is said on a frame: that frame becomes a keyframe. */
+  shape->occluded = !shape->occluded;
+  shape->keyframe = TRUE;
+  if (g_str_has_suffix (shape->id, suffix))
+    {
+      g_free (shape->id);
+      shape->id = g_uuid_string_random ();
+    }
+  if (occluded != NULL)
+    *occluded = shape->occluded;
+  return apply (self, quorum_tracks_set_keyframe (self->stored, shape));
+}
+
+GPtrArray *
 quorum_track_editor_remove_track (QuorumTrackEditor *self,
                                   const char        *track_id)
 {

@@ -81,6 +81,12 @@ GPtrArray              *quorum_track_editor_merge_tracks  (QuorumTrackEditor *se
                                                            const char        *into_id,
                                                            const char        *from_id,
                                                            GError           **error);
+/* Marks the track occluded on this frame, or in view again (@occluded says
+ * which): a keyframe with the shape the frame shows. */
+GPtrArray              *quorum_track_editor_toggle_occluded (QuorumTrackEditor *self,
+                                                           const char        *track_id,
+                                                           gboolean          *occluded,
+                                                           GError           **error);
 GPtrArray              *quorum_track_editor_remove_track  (QuorumTrackEditor *self,
                                                            const char        *track_id);
 /* A tracker's boxes for @track_id (a box track) on @frames, stored as

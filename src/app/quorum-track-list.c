@@ -77,14 +77,18 @@ static char *
 subtitle_of (QuorumTrackList   *self,
              const QuorumTrack *track)
 {
+  const QuorumInstance *a = NULL;
   QuorumTrackState state = quorum_track_state_at (track, quorum_track_editor_get_frame (self->editor),
-                                                  NULL, NULL, NULL);
+                                                  &a, NULL, NULL);
+  g_autofree char *shown = a != NULL && a->occluded && state != QUORUM_TRACK_ABSENT
+                           /* Translators: what a frame shows of a track, and that it is occluded there */
+                           ? g_strdup_printf (_("%s, occluded"), state_text (state)) : g_strdup (state_text (state));
 
   /* Translators: a track's frames (numbered from 0 as the timeline shows
    * them), its keyframes, and what the current frame shows of it */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Frames %u–%u · %u keyframe · %s",
                                        "Frames %u–%u · %u keyframes · %s", track->n_keyframes),
-                          track->first, track->last, track->n_keyframes, state_text (state));
+                          track->first, track->last, track->n_keyframes, shown);
 }
 
 static void
@@ -156,6 +160,10 @@ track_menu (QuorumTrackList        *self,
       g_menu_append_item (edits, item);
       g_clear_object (&item);
     }
+  item = g_menu_item_new (_("_Occluded at This Frame"), NULL);
+  g_menu_item_set_action_and_target_value (item, "track.occluded", g_variant_new_string (track->id));
+  g_menu_append_item (edits, item);
+  g_clear_object (&item);
   item = g_menu_item_new (_("_End at This Frame"), NULL);
   g_menu_item_set_action_and_target_value (item, "track.end", g_variant_new_string (track->id));
   g_menu_append_item (edits, item);
@@ -544,6 +552,13 @@ track_action (GtkWidget  *widget,
   else if (g_str_equal (action, "track.end"))
     undoable (self, quorum_track_editor_end_track (self->editor, track_id, &error),
               _("Track ended at this frame"), error);
+  else if (g_str_equal (action, "track.occluded"))
+    {
+      gboolean occluded = FALSE;
+      GPtrArray *before = quorum_track_editor_toggle_occluded (self->editor, track_id, &occluded, &error);
+
+      undoable (self, before, occluded ? _("Occluded on this frame") : _("In view again on this frame"), error);
+    }
   else if (g_str_equal (action, "track.propagate"))
     propagate (self, track_id);
   else if (g_str_equal (action, "track.delete"))
@@ -582,6 +597,7 @@ static const struct {
   { GDK_KEY_O, GDK_SHIFT_MASK, "track.end" },
   { GDK_KEY_S, GDK_SHIFT_MASK, "track.split" },
   { GDK_KEY_P, GDK_SHIFT_MASK, "track.propagate" },
+  { GDK_KEY_H, GDK_SHIFT_MASK, "track.occluded" },
   { GDK_KEY_comma, 0, "track.previous-keyframe" },
   { GDK_KEY_period, 0, "track.next-keyframe" },
 };
@@ -728,6 +744,7 @@ quorum_track_list_class_init (QuorumTrackListClass *klass)
   gtk_widget_class_install_action (widget_class, "track.split", "s", track_action);
   gtk_widget_class_install_action (widget_class, "track.delete", "s", track_action);
   gtk_widget_class_install_action (widget_class, "track.propagate", "s", track_action);
+  gtk_widget_class_install_action (widget_class, "track.occluded", "s", track_action);
   gtk_widget_class_install_action (widget_class, "track.cancel-propagate", NULL, track_action);
   gtk_widget_class_install_action (widget_class, "track.merge", "(ss)", track_action);
   gtk_widget_class_install_action (widget_class, "track.previous-keyframe", "s", track_action);

@@ -548,6 +548,21 @@ test_propagate (void)
   track = quorum_track_index_get_track (quorum_track_editor_get_index (editor ()), 0);
   g_assert_cmpuint (track->n_keyframes, ==, 2);
   g_assert_cmpuint (track->stored->len, ==, N_FRAMES);
+
+  /* Shift+H: occluded on this frame (a keyframe saying so), not on the next. */
+  {
+    QuorumRect rect;
+
+    press ("shift+h");
+    app_test_iterate (100);
+    g_assert_true (shown_box (&rect)->occluded);
+    go_to ("Right", 4);
+    g_assert_false (shown_box (&rect)->occluded);
+    go_to ("Left", 3);
+    press ("shift+h");
+    app_test_iterate (100);
+    g_assert_false (shown_box (&rect)->occluded);
+  }
   app_test_server_stop (&server);
 }
 
