@@ -356,13 +356,23 @@ show (Scrub   *scrub,
   quorum_track_editor_set_frame (scrub->editor, frame);
 }
 
+static gboolean
+timed_out (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The main loop runs (and sleeps) for @ms: no spinning that would take a
+ * core from the renderer's threads. */
 static void
 idle_for (guint ms)
 {
-  gint64 end = g_get_monotonic_time () + ms * 1000;
+  gboolean done = FALSE;
 
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
+  g_timeout_add (ms, timed_out, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 /* Each change waits for its overlays to be drawn, then @pause ms. */
