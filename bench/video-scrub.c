@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 #include <time.h>
 
 #include "quorum-canvas-private.h"
@@ -226,6 +227,47 @@ time_at_frame (const QuorumTrackIndex *index,
   g_print ("%s: %u frames, %.1f instances a frame, %.1f ms in all\n", what, n, (double) shown / n, total);
   print_line ("quorum_tracks_at_frame", calls, "µs CPU");
   print_line ("freeing its result", frees, "µs CPU");
+}
+
+/* What drawing a frame's instances costs: all of them, with the tiles'
+ * drawing (quorum_overlay_render_image), into one 1920×1080 surface at 1:1,
+ * on one thread. The canvas draws the same on 384 px tiles on two. */
+static void
+time_drawing (const QuorumTrackIndex *index,
+              GPtrArray              *instances,
+              const guint            *order,
+              guint                   n)
+{
+  g_autoptr(GArray) set = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) draw = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(QuorumOverlay) overlay = quorum_overlay_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
+  QuorumView view = { 1, 0, 0 };
+
+  quorum_overlay_set_extent (overlay, WIDTH, HEIGHT);
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    quorum_overlay_set_label_color (overlay, labels[i], &colors[i]);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GPtrArray) shown = quorum_tracks_at_frame (index, instances, order[i]);
+      double t0, t1, t2;
+
+      t0 = thread_cpu_ms ();
+      quorum_overlay_set_instances (overlay, shown);
+      t1 = thread_cpu_ms ();
+      memset (cairo_image_surface_get_data (surface), 0,
+              (gsize) cairo_image_surface_get_stride (surface) * HEIGHT);
+      cairo_surface_mark_dirty (surface);
+      quorum_overlay_render_image (overlay, surface, &view);
+      t2 = thread_cpu_ms ();
+      t1 -= t0, t2 -= t0 + t1;
+      g_array_append_val (set, t1);
+      g_array_append_val (draw, t2);
+    }
+  cairo_surface_destroy (surface);
+  g_print ("a frame's instances drawn on a 1920×1080 surface at 1:1, one thread (%u frames)\n", n);
+  print_line ("quorum_overlay_set_instances", set, "ms CPU");
+  print_line ("drawing (clear included)", draw, "ms CPU");
 }
 
 /* ---- the canvas ----------------------------------------------------------- */
@@ -476,11 +518,12 @@ time_image_only (Scrub *scrub,
                  guint  n)
 {
   g_autoptr(GArray) painted = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu = g_array_new (FALSE, FALSE, sizeof (double));
 
   for (guint i = 0; i < n; i++)
     {
       gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-      double ms;
+      double ms, cpu_start = process_cpu_ms ();
 
       scrub->waiting = TRUE;
       scrub->painted = scrub->drawn = 0;
@@ -494,12 +537,15 @@ time_image_only (Scrub *scrub,
           g_main_context_iteration (NULL, TRUE);
         }
       scrub->waiting = FALSE;
+      ms = process_cpu_ms () - cpu_start;
+      g_array_append_val (cpu, ms);
       ms = (scrub->painted - scrub->start) / 1000.0;
       g_array_append_val (painted, ms);
       idle_for (33);
     }
   g_print ("new image alone, same frame's instances (n = %u, load %.1f)\n", n, load_average ());
   print_line ("painted", painted, "ms");
+  print_line ("process CPU to painted", cpu, "ms");
 }
 
 int
@@ -562,6 +608,7 @@ main (int    argc,
       order[i] = order[j], order[j] = swap;
     }
   time_at_frame (index, instances, order, opt_frames, "every frame in random order", NULL);
+  time_drawing (index, instances, order, MIN (opt_frames, 300));
   quorum_track_index_free (index);
   g_print ("\n");
 
