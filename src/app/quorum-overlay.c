@@ -12,6 +12,10 @@
 #define TILE QUORUM_OVERLAY_TILE_SIZE
 /* Tiles kept beyond this many are dropped when far from the view. */
 #define MAX_TILES 400
+/* A scene with at most this many vertices in all (a video frame's
+ * instances: 50 tracks of 20-vertex polygons are 1,000) is drawn in the
+ * frame that first shows it rather than in the background. */
+#define DRAW_NOW_MAX_POINTS 4096
 
 void
 quorum_view_to_image (const QuorumView *view,
@@ -113,6 +117,7 @@ struct _QuorumOverlay
   GHashTable         *tiles;     /* of Tile, by (tx, ty) */
   GCancellable       *job;       /* while a job draws in the background */
   gboolean            job_stale; /* the scene changed since it started */
+  gboolean            draw_now;  /* a small scene replaced the last: its first frame draws the view */
 
   guint               zoom_settle; /* idle: a frame to see whether the zoom stopped */
 
@@ -721,15 +726,25 @@ void
 quorum_overlay_set_instances (QuorumOverlay *overlay,
                               GPtrArray     *instances)
 {
+  guint64 points = 0;
+
   g_ptr_array_set_size (overlay->items, 0);
   for (guint i = 0; instances != NULL && i < instances->len; i++)
-    g_ptr_array_add (overlay->items,
-                     item_new (overlay, quorum_instance_copy (g_ptr_array_index (instances, i))));
+    {
+      QuorumInstance *instance = g_ptr_array_index (instances, i);
+
+      points += instance->n_points;
+      g_ptr_array_add (overlay->items, item_new (overlay, quorum_instance_copy (instance)));
+    }
   overlay->excluded = -1;
   rebuild_index (overlay);
-  /* Another file: nothing of the old drawing is worth showing. */
+  /* Another file or video frame: nothing of the old drawing is worth
+   * showing. A few shapes (a video frame's, every frame while scrubbing)
+   * take a few ms to draw: drawing them in the next frame, rather than in
+   * the background for the frame after, shows no frame without them. */
   g_hash_table_remove_all (overlay->tiles);
   overlay->level = 0;
+  overlay->draw_now = points <= DRAW_NOW_MAX_POINTS;
   overlay->job_stale = TRUE;
   changed (overlay);
 }
@@ -1329,7 +1344,8 @@ zoom_settled (gpointer user_data)
  * @func: called with each tile to show and its output rectangle
  *
  * What one frame of the canvas does: shows the cached tiles, redrawing at
- * once only tiles that an edit made wrong, and asks a background job for
+ * once only tiles that an edit made wrong (and the view's tiles of a small
+ * scene that has just replaced the last), and asks a background job for
  * what is missing — the view's tiles at a new zoom, then a margin of one
  * tile around the view so that panning finds them ready. While the zoom
  * differs from the tiles' scale, the tiles are shown scaled; the view's
@@ -1378,7 +1394,14 @@ quorum_overlay_frame (QuorumOverlay         *overlay,
       return;
     }
 
-  if (overlay->level <= 0)
+  if (overlay->level <= 0 && overlay->draw_now)
+    {
+      /* The grid of job_for_view(), its tiles drawn below with the dirty ones. */
+      overlay->level = view->scale;
+      overlay->origin_x = view->x;
+      overlay->origin_y = view->y;
+    }
+  else if (overlay->level <= 0)
     {
       if (overlay->job == NULL)
         job_start (overlay, job_for_view (overlay, view, width, height));
@@ -1394,7 +1417,7 @@ quorum_overlay_frame (QuorumOverlay         *overlay,
       {
         Tile *tile = lookup_tile (overlay, tx, ty);
 
-        if (tile != NULL && tile->dirty)
+        if ((tile != NULL && tile->dirty) || (tile == NULL && overlay->draw_now))
           job_add_tile (overlay, dirty, tx, ty);
         else if (tile == NULL || tile->outdated)
           job_add_tile (overlay, wanted, tx, ty);
@@ -1402,6 +1425,7 @@ quorum_overlay_frame (QuorumOverlay         *overlay,
 
   /* An edit elsewhere than the instance being edited: redraw its few tiles
    * now, on both cores, so that no frame shows the scene half changed. */
+  overlay->draw_now = FALSE;
   if (dirty->tiles->len > 0)
     {
       job_run (dirty);

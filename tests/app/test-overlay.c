@@ -300,6 +300,91 @@ test_pan_reuses_tiles (void)
   g_array_unref (after.bounds);
 }
 
+static QuorumInstance *
+make_box (const char *id,
+          double      x,
+          double      y)
+{
+  QuorumInstance *box = quorum_instance_new (id, "car", QUORUM_KIND_BOX);
+  QuorumPoint corners[2] = { { x, y }, { x + 100, y + 100 } };
+
+  quorum_instance_set_points (box, corners, 2);
+  return box;
+}
+
+/* The alpha of output pixel (@x, @y) in the tiles shown, 0 where none is. */
+static guint8
+shown_alpha (Shown *shown,
+             double x,
+             double y)
+{
+  for (guint i = 0; i < shown->textures->len; i++)
+    {
+      const graphene_rect_t *bounds = &g_array_index (shown->bounds, graphene_rect_t, i);
+      GdkTexture *texture = g_ptr_array_index (shown->textures, i);
+      int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
+      g_autofree guint8 *pixels = NULL;
+      int px, py;
+
+      if (!graphene_rect_contains_point (bounds, &GRAPHENE_POINT_INIT (x, y)))
+        continue;
+      px = (int) ((x - bounds->origin.x) * width / bounds->size.width);
+      py = (int) ((y - bounds->origin.y) * height / bounds->size.height);
+      pixels = g_malloc ((gsize) width * height * 4);
+      gdk_texture_download (texture, pixels, (gsize) width * 4);
+      /* Cairo's ARGB32: a native-endian 32-bit word, alpha on top. */
+      return ((guint32 *) (gpointer) pixels)[py * width + px] >> 24;
+    }
+  return 0;
+}
+
+/* A video frame's few instances replacing the last frame's are drawn in the
+ * frame that first shows them, not in the background for a later frame:
+ * scrubbing shows no frame bare. A big scene still draws in the background. */
+static void
+test_small_scene_drawn_at_once (void)
+{
+  g_autoptr(QuorumOverlay) overlay = quorum_overlay_new ();
+  g_autoptr(QuorumOverlay) big = make_scene (3000, 4000, 25, 120, 7);
+  g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
+  g_autoptr(GPtrArray) second = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_instance_free);
+  QuorumView view = { 1, 0, 0 };
+  Shown shown = { g_ptr_array_new (), g_array_new (FALSE, FALSE, sizeof (graphene_rect_t)) };
+
+  g_ptr_array_add (first, make_box ("a", 100, 100));
+  g_ptr_array_add (second, make_box ("b", 600, 600));
+  quorum_overlay_set_extent (overlay, 1920, 1080);
+  quorum_overlay_set_instances (overlay, first);
+  show_frame (overlay, &view, &shown);
+  g_assert_cmpuint (quorum_overlay_get_frame_missing (overlay), ==, 0);
+  g_assert_true (quorum_overlay_is_sharp (overlay));
+  g_assert_cmpuint (shown_alpha (&shown, 150, 150), >, 0);
+  g_assert_cmpuint (shown_alpha (&shown, 650, 650), ==, 0);
+
+  /* Another frame while the margin is still being drawn: its job is stale. */
+  quorum_overlay_set_instances (overlay, second);
+  show_frame (overlay, &view, &shown);
+  g_assert_cmpuint (quorum_overlay_get_frame_missing (overlay), ==, 0);
+  g_assert_true (quorum_overlay_is_sharp (overlay));
+  g_assert_cmpuint (shown_alpha (&shown, 150, 150), ==, 0);
+  g_assert_cmpuint (shown_alpha (&shown, 650, 650), >, 0);
+  /* Later frames keep what was drawn. */
+  while (quorum_overlay_is_rendering (overlay))
+    g_main_context_iteration (NULL, TRUE);
+  show_frame (overlay, &view, &shown);
+  g_assert_true (quorum_overlay_is_sharp (overlay));
+  g_assert_cmpuint (shown_alpha (&shown, 650, 650), >, 0);
+
+  show_frame (big, &view, &shown);
+  g_assert_cmpuint (shown.textures->len, ==, 0);
+  g_assert_false (quorum_overlay_is_sharp (big));
+  g_assert_true (quorum_overlay_is_rendering (big));
+  while (quorum_overlay_is_rendering (overlay) || quorum_overlay_is_rendering (big))
+    g_main_context_iteration (NULL, TRUE);
+  g_ptr_array_unref (shown.textures);
+  g_array_unref (shown.bounds);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -310,5 +395,6 @@ main (int   argc,
   g_test_add_func ("/overlay/fast/mixed-sizes", test_mixed_sizes);
   g_test_add_func ("/overlay/fast/catches-a-missing-shape", test_catches_a_missing_shape);
   g_test_add_func ("/overlay/pan-reuses-tiles", test_pan_reuses_tiles);
+  g_test_add_func ("/overlay/small-scene-drawn-at-once", test_small_scene_drawn_at_once);
   return g_test_run ();
 }
