@@ -6,7 +6,7 @@
 #include <gst/gst.h>
 #include <gdk/x11/gdkx.h>
 
-#include "app-test-server.h"
+#include "app-test-video.h"
 #include "quorum-canvas-private.h"
 #include "quorum-session.h"
 #include "quorum-timeline.h"
@@ -28,27 +28,6 @@
  * submitted task exports a box on each of the 11 frames. */
 
 static AppTestServer server;
-
-static gboolean
-work_shown (gpointer window)
-{
-  return g_strcmp0 (gtk_stack_get_visible_child_name (app_test_child (window, "stack")), "work") == 0;
-}
-
-static gboolean
-video_ready (gpointer data)
-{
-  gint64 file = *(gint64 *) data;
-  g_autoptr(JsonNode) node = app_test_callf (server.admin, "GET", NULL, "/files/%" G_GINT64_FORMAT, file);
-  JsonObject *video = json_object_get_object_member (json_node_get_object (node), "video");
-
-  g_assert_nonnull (video);
-  g_assert_cmpstr (json_object_get_string_member (video, "state"), !=, "failed");
-  if (g_str_equal (json_object_get_string_member (video, "state"), "ready"))
-    return TRUE;
-  g_usleep (50000);
-  return FALSE;
-}
 
 static QuorumCanvas *
 canvas (void)
@@ -82,20 +61,7 @@ frame_shown (gpointer data)
 static void
 press (const char *keys)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (
-                                                   gtk_native_get_surface (GTK_NATIVE (server.window))));
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) split = g_strsplit (keys, " ", -1);
-  g_auto(GStrv) argv = NULL;
-  int status;
-
-  g_strv_builder_add_many (builder, "xdotool", "windowfocus", "--sync", xid, "key", "--delay", "30", NULL);
-  g_strv_builder_addv (builder, (const char **) split);
-  argv = g_strv_builder_end (builder);
-  g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  app_test_press_keys (GTK_WINDOW (server.window), keys);
 }
 
 static void
@@ -207,12 +173,7 @@ open_video_task (gboolean (*make) (const char *path, GError **error),
   file = quorum_client_upload_sync (server.admin, 1, clip, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   file_id = json_object_get_int_member (json_node_get_object (file), "id");
-  {
-    gint64 end = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-
-    while (!video_ready (&file_id))
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-  }
+  app_test_wait_video_ready (server.admin, file_id);
   job = app_test_call_id (server.admin, "POST", "/projects/1/jobs",
                           g_strdup_printf ("{\"settings\": {\"name\": \"Video\", \"passes_per_file\": 1,"
                                            " \"review_frequency\": 0}, \"files\": [%" G_GINT64_FORMAT "]}", file_id));
@@ -223,11 +184,7 @@ open_video_task (gboolean (*make) (const char *path, GError **error),
     *job_id = job;
 
   app_test_server_open_window (&server, 1280, 900);
-  gtk_editable_set_text (app_test_child (server.window, "server_row"), server.address);
-  gtk_editable_set_text (app_test_child (server.window, "user_row"), "root");
-  gtk_editable_set_text (app_test_child (server.window, "password_row"), ROOT_PASSWORD);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "win.sign-in", NULL));
-  g_assert_true (app_test_wait_until (work_shown, server.window));
+  app_test_sign_in_root (&server, ROOT_PASSWORD);
   quorum_window_open_task (server.window, *task_id);
   g_assert_true (app_test_wait_until (frame_shown, GUINT_TO_POINTER (0)));
   return TRUE;
