@@ -270,6 +270,13 @@ test_draw_interpolate_submit (void)
   /* The interpolated box dashed, the track under Tracks. */
   adw_view_stack_set_visible_child_name (app_test_child (server.window, "side_stack"), "instances");
   app_test_screenshot (GTK_WINDOW (server.window), "video-track-interpolated.png");
+  if (g_getenv ("QUORUM_SCREENSHOT_DIR") != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (server.window), 1024, 600);
+      app_test_screenshot (GTK_WINDOW (server.window), "video-track-interpolated-1024x600.png");
+      gtk_window_set_default_size (GTK_WINDOW (server.window), 1280, 900);
+      app_test_iterate (500);
+    }
   /* After the last keyframe the track has ended. */
   go_to ("Right Right Right", 11);
   g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, 0);
