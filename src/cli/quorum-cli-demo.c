@@ -1239,14 +1239,17 @@ quorum_cli_demo (int    argc,
                                  "olga of the organization), the street-scene labels, 36 generated images\n"
                                  "with gold instances on 16, the draw and review guides, five launched jobs\n"
                                  "(consensus, manual merge, an exam, a job requiring the exam's credential,\n"
-                                 "a job shared with the organization) and some work done in each.\n"
+                                 "a job shared with the organization) and some work done in each; then\n"
+                                 "the project “" VIDEO_PROJECT "” with a generated 5 s video and a launched\n"
+                                 "video job of two passes.\n"
                                  "Prints the accounts with their passwords and the jobs with their tasks.\n"
                                  "On a server that has the project already it changes nothing, prints the\n"
                                  "jobs and exits 0. Details: docs/demo.md.\n"
                                  "--json prints {\"server\", \"created\", \"project\": {\"id\", \"name\"},\n"
                                  "\"organization\", \"accounts\": [{\"id\", \"name\", \"role\", \"password\",\n"
                                  "\"about\"}, …], \"jobs\": [{\"id\", \"name\", \"state\", \"settings\",\n"
-                                 "\"tasks\"}, …]}.",
+                                 "\"tasks\"}, …], \"video\": {\"project\", \"file\": {\"id\", \"name\", \"state\"},\n"
+                                 "\"jobs\"}}.",
                                  NULL, 0, 0, &argc, &argv))
     return QUORUM_CLI_USAGE;
   demo.session = &session;
