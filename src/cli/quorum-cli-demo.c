@@ -108,7 +108,6 @@ typedef struct {
   gint64            video_project;
   gint64            video_file;
   gint64            video_job;
-  char             *video_state;   /* the video's preparation when the demo ended */
   char             *video_path;    /* the clip, written by video_thread meanwhile */
   GThread          *video_thread;
 } Demo;
@@ -124,7 +123,6 @@ demo_clear (Demo *demo)
       g_clear_object (&demo->clients[i]);
     }
   g_clear_pointer (&demo->rand, g_rand_free);
-  g_clear_pointer (&demo->video_state, g_free);
   if (demo->video_thread != NULL)
     {
       GError *error = g_thread_join (g_steal_pointer (&demo->video_thread));
@@ -871,8 +869,6 @@ wait_for_video (Demo    *demo,
         return FALSE;
       video = json_object_get_object_member (json_node_get_object (file), "video");
       state = video != NULL ? json_object_get_string_member_with_default (video, "state", "") : "";
-      g_free (demo->video_state);
-      demo->video_state = g_strdup (state);
       if (g_str_equal (state, "failed"))
         {
           g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: the server could not prepare it: %s",
@@ -1275,8 +1271,14 @@ quorum_cli_demo (int    argc,
       !create_guides_and_credential (&demo, &error) ||
       !create_jobs (&demo, &error) ||
       !sign_in (&demo, &error) ||
-      !do_some_work (&demo, &error) ||
-      !add_video (&demo, &error))
+      !do_some_work (&demo, &error))
     return quorum_cli_session_fail (&session, error);
+  /* The street project is whole and its passwords are yet to be printed: a
+   * video that cannot be made is said, not a failure of the demo. */
+  if (!add_video (&demo, &error))
+    {
+      fprintf (stderr, "quorumctl demo: the video project: %s\n", error->message);
+      g_clear_error (&error);
+    }
   return print_summary (&demo, TRUE);
 }
