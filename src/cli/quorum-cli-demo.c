@@ -10,6 +10,7 @@
 
 #include "quorum-cli.h"
 #include "quorum-demo-scene.h"
+#include "quorum-demo-video.h"
 #include "quorum-error.h"
 #include "quorum-wire.h"
 
@@ -17,8 +18,9 @@
  * `quorumctl demo` fills a fresh server with a project a newcomer can explore
  * at once: people in every role, generated street scenes with their gold
  * instances, the guides, five jobs, and enough work already done that every
- * review screen has something to show. docs/demo.md describes the result;
- * keep the two in step.
+ * review screen has something to show; then a second, small project with a
+ * generated video and a video job. docs/demo.md describes the result; keep
+ * the two in step.
  */
 
 #define DEMO_PROJECT      "Street scenes"
@@ -30,6 +32,14 @@
 #define PARALLEL_UPLOADS  6
 /* The agreement of a consensus task is computed off the server's main loop. */
 #define SCORES_WAIT_MS    10000
+
+/* Made after everything above, so that the street project's ids stay as they were. */
+#define VIDEO_PROJECT     "Traffic video"
+#define VIDEO_FILE        "traffic-01.webm"
+#define VIDEO_JOB         "Traffic video — two passes"
+/* How long the demo waits for the server to prepare the video's proxy (about
+ * a second here); past it the demo ends anyway and the task opens once ready. */
+#define VIDEO_WAIT_MS     30000
 
 enum { ANN, BEN, CAT, DAN, RITA, TOM, OLGA, N_PEOPLE };
 
@@ -95,6 +105,11 @@ typedef struct {
   char             *passwords[N_PEOPLE];
   QuorumClient     *clients[N_PEOPLE];
   GRand            *rand;
+  gint64            video_project;
+  gint64            video_file;
+  gint64            video_job;
+  char             *video_path;    /* the clip, written by video_thread meanwhile */
+  GThread          *video_thread;
 } Demo;
 
 static void
@@ -108,6 +123,20 @@ demo_clear (Demo *demo)
       g_clear_object (&demo->clients[i]);
     }
   g_clear_pointer (&demo->rand, g_rand_free);
+  if (demo->video_thread != NULL)
+    {
+      GError *error = g_thread_join (g_steal_pointer (&demo->video_thread));
+
+      g_clear_error (&error);
+    }
+  if (demo->video_path != NULL)
+    {
+      g_autofree char *folder = g_path_get_dirname (demo->video_path);
+
+      g_unlink (demo->video_path);
+      g_rmdir (folder);
+      g_clear_pointer (&demo->video_path, g_free);
+    }
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Demo, demo_clear)
@@ -797,6 +826,136 @@ do_some_work (Demo    *demo,
   return wait_for_scores (demo, JOB_CONSENSUS, error) && wait_for_scores (demo, JOB_MERGE, error);
 }
 
+/* ---- the video --------------------------------------------------------- */
+
+static gpointer
+write_video (gpointer path)
+{
+  GError *error = NULL;
+
+  quorum_demo_video_write (path, &error);
+  return error;
+}
+
+/* The clip is drawn and encoded (about a second) in a thread while the street
+ * project is made: it is ready when add_video needs it. */
+static gboolean
+start_video (Demo    *demo,
+             GError **error)
+{
+  g_autofree char *folder = g_dir_make_tmp ("quorum-demo-XXXXXX", error);
+
+  if (folder == NULL)
+    return FALSE;
+  demo->video_path = g_build_filename (folder, VIDEO_FILE, NULL);
+  demo->video_thread = g_thread_new ("demo-video", write_video, demo->video_path);
+  return TRUE;
+}
+
+/* Until the server has prepared the video's proxy, or VIDEO_WAIT_MS. A video
+ * still preparing then is not an error: its task opens once it is ready. */
+static gboolean
+wait_for_video (Demo    *demo,
+                GError **error)
+{
+  for (guint waited = 0;; waited += 100)
+    {
+      g_autoptr(JsonNode) file = call_as (demo->session->client, "GET", NULL, error,
+                                          "/files/%" G_GINT64_FORMAT, demo->video_file);
+      JsonObject *video;
+      const char *state;
+
+      if (file == NULL)
+        return FALSE;
+      video = json_object_get_object_member (json_node_get_object (file), "video");
+      state = video != NULL ? json_object_get_string_member_with_default (video, "state", "") : "";
+      if (g_str_equal (state, "failed"))
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: the server could not prepare it: %s",
+                       VIDEO_FILE, json_object_get_string_member_with_default (video, "error", "no reason given"));
+          return FALSE;
+        }
+      if (!g_str_equal (state, "preparing") || waited >= VIDEO_WAIT_MS)
+        return TRUE;
+      g_usleep (100 * 1000);
+    }
+}
+
+/* The project "Traffic video": its labels, the street project's people in
+ * the same roles, the generated clip and a launched job of two passes. */
+static gboolean
+add_video (Demo    *demo,
+           GError **error)
+{
+  QuorumClient *admin = demo->session->client;
+  g_autoptr(JsonObject) body = object_with_string ("name", VIDEO_PROJECT);
+  g_autoptr(JsonObject) job = json_object_new ();
+  g_autoptr(JsonObject) settings = json_object_new ();
+  g_autoptr(JsonNode) schema = quorum_demo_video_label_schema ();
+  g_autoptr(JsonNode) reply = NULL;
+  JsonArray *files;
+  GError *written;
+
+  if ((written = g_thread_join (g_steal_pointer (&demo->video_thread))) != NULL)
+    {
+      g_propagate_error (error, written);
+      return FALSE;
+    }
+  json_object_set_int_member (body, "org", demo->org);
+  if ((reply = call_as (admin, "POST", body, error, "/projects")) == NULL)
+    return FALSE;
+  demo->video_project = reply_id (reply);
+  g_clear_pointer (&reply, json_node_unref);
+  if ((reply = quorum_client_upload_sync (admin, demo->video_project, demo->video_path, VIDEO_FILE, NULL, NULL,
+                                          error)) == NULL)
+    return FALSE;
+  demo->video_file = reply_id (reply);
+  g_clear_pointer (&reply, json_node_unref);
+  if ((reply = quorum_cli_call (demo->session, "PUT", schema, error, "/projects/%" G_GINT64_FORMAT "/labels",
+                                demo->video_project)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < N_PEOPLE; i++)
+    {
+      g_autoptr(JsonObject) role = NULL;
+      g_autoptr(JsonNode) member = NULL;
+
+      if (people[i].role == NULL)
+        continue;
+      role = object_with_string ("role", people[i].role);
+      if ((member = call_as (admin, "PUT", role, error, "/projects/%" G_GINT64_FORMAT "/members/%" G_GINT64_FORMAT,
+                             demo->video_project, demo->users[i])) == NULL)
+        return FALSE;
+    }
+
+  /* Two passes and Best Annotator: two annotators draw the tracks, and the
+   * consensus task compares them over time (the disagreement timeline). */
+  json_object_set_string_member (settings, "name", VIDEO_JOB);
+  json_object_set_string_member (settings, "type", "normal");
+  json_object_set_string_member (settings, "share", "project");
+  json_object_set_int_member (settings, "passes_per_file", 2);
+  json_object_set_int_member (settings, "review_frequency", 0);
+  json_object_set_string_member (settings, "consensus", "best_annotator");
+  json_object_set_object_member (job, "settings", json_object_ref (settings));
+  files = json_array_new ();
+  json_array_add_int_element (files, demo->video_file);
+  json_object_set_array_member (job, "files", files);
+  g_clear_pointer (&reply, json_node_unref);
+  if ((reply = call_as (admin, "POST", job, error, "/projects/%" G_GINT64_FORMAT "/jobs",
+                        demo->video_project)) == NULL)
+    {
+      g_prefix_error (error, "job “%s”: ", VIDEO_JOB);
+      return FALSE;
+    }
+  demo->video_job = reply_id (reply);
+  g_clear_pointer (&reply, json_node_unref);
+  if ((reply = call_as (admin, "POST", NULL, error, "/jobs/%" G_GINT64_FORMAT "/launch", demo->video_job)) == NULL)
+    {
+      g_prefix_error (error, "job “%s”: ", VIDEO_JOB);
+      return FALSE;
+    }
+  return wait_for_video (demo, error);
+}
+
 /* ---- the summary ------------------------------------------------------ */
 
 static void
@@ -898,6 +1057,65 @@ describe_jobs (QuorumCliSession  *session,
   return json_node_init_array (json_node_alloc (), described);
 }
 
+/* {"project": {"id", "name"}, "file": {"id", "name", "state"}, "jobs": [...]}
+ * of the video project, and its lines. */
+static JsonObject *
+describe_video (Demo     *demo,
+                GString  *text,
+                GError  **error)
+{
+  QuorumCliSession *session = demo->session;
+  g_autoptr(GString) job_text = g_string_new (NULL);
+  g_autoptr(JsonNode) described = describe_jobs (session, demo->video_project, job_text, error);
+  g_autoptr(JsonNode) files = NULL;
+  JsonObject *object, *project, *file;
+  g_autofree char *state = g_strdup ("missing");
+
+  if (described == NULL)
+    return NULL;
+  if ((files = quorum_cli_call (session, "GET", NULL, error, "/projects/%" G_GINT64_FORMAT "/files",
+                                demo->video_project)) == NULL)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (files)); i++)
+    {
+      JsonObject *each = json_array_get_object_element (json_node_get_array (files), i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (each, "name", NULL), VIDEO_FILE) == 0)
+        demo->video_file = json_object_get_int_member (each, "id");
+    }
+  if (demo->video_file != 0)
+    {
+      g_autoptr(JsonNode) record = quorum_cli_call (session, "GET", NULL, error, "/files/%" G_GINT64_FORMAT,
+                                                    demo->video_file);
+      JsonObject *video;
+
+      if (record == NULL)
+        return NULL;
+      video = json_object_get_object_member (json_node_get_object (record), "video");
+      g_free (state);
+      state = g_strdup (video != NULL ? json_object_get_string_member_with_default (video, "state", "?") : "?");
+    }
+
+  object = json_object_new ();
+  project = json_object_new ();
+  json_object_set_int_member (project, "id", demo->video_project);
+  json_object_set_string_member (project, "name", VIDEO_PROJECT);
+  json_object_set_object_member (object, "project", project);
+  file = json_object_new ();
+  json_object_set_int_member (file, "id", demo->video_file);
+  json_object_set_string_member (file, "name", VIDEO_FILE);
+  json_object_set_string_member (file, "state", state);
+  json_object_set_object_member (object, "file", file);
+  json_object_set_member (object, "jobs", json_node_ref (described));
+  g_string_append_printf (text, "\nVideo: project %" G_GINT64_FORMAT " “%s”, %s (%d×%d, %d frames) %s\n%s",
+                          demo->video_project, VIDEO_PROJECT, VIDEO_FILE, QUORUM_DEMO_VIDEO_WIDTH,
+                          QUORUM_DEMO_VIDEO_HEIGHT, QUORUM_DEMO_VIDEO_FRAMES,
+                          g_str_equal (state, "ready") ? "ready"
+                          : g_str_equal (state, "preparing") ? "being prepared: its task opens once ready"
+                          : state, job_text->str);
+  return object;
+}
+
 static int
 print_summary (Demo     *demo,
                gboolean  created)
@@ -907,8 +1125,12 @@ print_summary (Demo     *demo,
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) job_text = g_string_new (NULL);
   g_autoptr(JsonNode) described = describe_jobs (session, demo->project, job_text, &error);
+  g_autoptr(GString) video_text = g_string_new (NULL);
+  g_autoptr(JsonObject) video = NULL;
 
   if (described == NULL)
+    return quorum_cli_session_fail (session, error);
+  if (demo->video_project != 0 && (video = describe_video (demo, video_text, &error)) == NULL)
     return quorum_cli_session_fail (session, error);
   if (session->json)
     {
@@ -943,6 +1165,8 @@ print_summary (Demo     *demo,
         }
       json_object_set_array_member (object, "accounts", accounts);
       json_object_set_member (object, "jobs", json_node_ref (described));
+      if (video != NULL)
+        json_object_set_object_member (object, "video", json_object_ref (video));
       quorum_cli_print_object (object);
       return QUORUM_CLI_OK;
     }
@@ -950,8 +1174,8 @@ print_summary (Demo     *demo,
   if (!created)
     {
       printf ("The demo project “%s” is already on %s (project %" G_GINT64_FORMAT "); nothing was changed.\n"
-              "Its accounts and their passwords were printed when it was created.\n\nJobs:\n%s",
-              DEMO_PROJECT, server, demo->project, job_text->str);
+              "Its accounts and their passwords were printed when it was created.\n\nJobs:\n%s%s",
+              DEMO_PROJECT, server, demo->project, job_text->str, video_text->str);
       return QUORUM_CLI_OK;
     }
   printf ("The demo project “%s” (project %" G_GINT64_FORMAT ") is ready on %s.\n\n", DEMO_PROJECT,
@@ -960,18 +1184,20 @@ print_summary (Demo     *demo,
   for (guint i = 0; i < N_PEOPLE; i++)
     printf ("  %-6s %-16s %-10s %s\n", people[i].name, demo->passwords[i],
             people[i].role != NULL ? people[i].role : "org member", people[i].about);
-  printf ("\nJobs:\n%s\n", job_text->str);
+  printf ("\nJobs:\n%s%s\n", job_text->str, video_text->str);
   printf ("Try first: rita's review and consensus tasks in “%s”, tom's exam review,\n"
-          "or a draw task as ann. docs/demo.md tells what each account can do.\n", jobs[JOB_CONSENSUS].name);
+          "a draw task as ann, or as any annotator the video in “%s”.\n"
+          "docs/demo.md tells what each account can do.\n", jobs[JOB_CONSENSUS].name, VIDEO_JOB);
   return QUORUM_CLI_OK;
 }
 
 /* ---- the command ------------------------------------------------------ */
 
-/* The id of the project called DEMO_PROJECT, 0 when there is none. */
+/* The ids of the projects called DEMO_PROJECT and VIDEO_PROJECT, 0 when there is none. */
 static gboolean
 find_demo_project (QuorumCliSession  *session,
                    gint64            *project,
+                   gint64            *video_project,
                    GError           **error)
 {
   g_autoptr(JsonNode) projects = quorum_cli_call (session, "GET", NULL, error, "/projects");
@@ -979,12 +1205,16 @@ find_demo_project (QuorumCliSession  *session,
   if (projects == NULL)
     return FALSE;
   *project = 0;
+  *video_project = 0;
   for (guint i = 0; i < json_array_get_length (json_node_get_array (projects)); i++)
     {
       JsonObject *each = json_array_get_object_element (json_node_get_array (projects), i);
+      const char *name = json_object_get_string_member_with_default (each, "name", NULL);
 
-      if (g_strcmp0 (json_object_get_string_member_with_default (each, "name", NULL), DEMO_PROJECT) == 0)
+      if (g_strcmp0 (name, DEMO_PROJECT) == 0)
         *project = json_object_get_int_member (each, "id");
+      else if (g_strcmp0 (name, VIDEO_PROJECT) == 0)
+        *video_project = json_object_get_int_member (each, "id");
     }
   return TRUE;
 }
@@ -1005,14 +1235,17 @@ quorum_cli_demo (int    argc,
                                  "olga of the organization), the street-scene labels, 36 generated images\n"
                                  "with gold instances on 16, the draw and review guides, five launched jobs\n"
                                  "(consensus, manual merge, an exam, a job requiring the exam's credential,\n"
-                                 "a job shared with the organization) and some work done in each.\n"
+                                 "a job shared with the organization) and some work done in each; then\n"
+                                 "the project “" VIDEO_PROJECT "” with a generated 5 s video and a launched\n"
+                                 "video job of two passes.\n"
                                  "Prints the accounts with their passwords and the jobs with their tasks.\n"
                                  "On a server that has the project already it changes nothing, prints the\n"
                                  "jobs and exits 0. Details: docs/demo.md.\n"
                                  "--json prints {\"server\", \"created\", \"project\": {\"id\", \"name\"},\n"
                                  "\"organization\", \"accounts\": [{\"id\", \"name\", \"role\", \"password\",\n"
                                  "\"about\"}, …], \"jobs\": [{\"id\", \"name\", \"state\", \"settings\",\n"
-                                 "\"tasks\"}, …]}.",
+                                 "\"tasks\"}, …], \"video\": {\"project\", \"file\": {\"id\", \"name\", \"state\"},\n"
+                                 "\"jobs\"}}.",
                                  NULL, 0, 0, &argc, &argv))
     return QUORUM_CLI_USAGE;
   demo.session = &session;
@@ -1024,13 +1257,14 @@ quorum_cli_demo (int    argc,
                json_object_get_string_member_with_default (json_node_get_object (me), "name", "you"));
       return QUORUM_CLI_REFUSED;
     }
-  if (!find_demo_project (&session, &demo.project, &error))
+  if (!find_demo_project (&session, &demo.project, &demo.video_project, &error))
     return quorum_cli_session_fail (&session, error);
   if (demo.project != 0)
     return print_summary (&demo, FALSE);
 
   demo.rand = g_rand_new_with_seed (20240501);
-  if (!create_people (&demo, &error) ||
+  if (!start_video (&demo, &error) ||
+      !create_people (&demo, &error) ||
       !create_project (&demo, &error) ||
       !upload_images (&demo, &error) ||
       !put_gold (&demo, &error) ||
@@ -1039,5 +1273,12 @@ quorum_cli_demo (int    argc,
       !sign_in (&demo, &error) ||
       !do_some_work (&demo, &error))
     return quorum_cli_session_fail (&session, error);
+  /* The street project is whole and its passwords are yet to be printed: a
+   * video that cannot be made is said, not a failure of the demo. */
+  if (!add_video (&demo, &error))
+    {
+      fprintf (stderr, "quorumctl demo: the video project: %s\n", error->message);
+      g_clear_error (&error);
+    }
   return print_summary (&demo, TRUE);
 }

@@ -372,7 +372,14 @@ main (int    argc,
       return 2;
     }
 
-  server = quorum_server_new (data_dir != NULL ? data_dir : "quorum-data", &error);
+  /* Absolute: uploads are probed through file:// URIs, which a relative
+   * path cannot make ("--data data" refused every video). */
+  {
+    g_autofree char *relative = g_steal_pointer (&data_dir);
+
+    data_dir = g_canonicalize_filename (relative != NULL ? relative : "quorum-data", NULL);
+  }
+  server = quorum_server_new (data_dir, &error);
   if (server == NULL)
     {
       fprintf (stderr, "quorum-server: %s\n", error->message);

@@ -6,9 +6,13 @@
 
 #include <cairo.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
+#include <gst/app/gstappsink.h>
+#include <gst/gst.h>
 
 #include "quorum-agreement.h"
 #include "quorum-demo-scene.h"
+#include "quorum-demo-video.h"
 #include "quorum-wire.h"
 
 #define N_SCENES 16
@@ -524,6 +528,125 @@ test_guides (void)
   g_assert_null (quorum_demo_guide_image ("nonexistent.png"));
 }
 
+/* ---- the video -------------------------------------------------------- */
+
+typedef enum { RED, BLUE, YELLOW } Colour;
+
+static gboolean
+looks (const guint8 *rgb,
+       Colour        colour)
+{
+  int r = rgb[0], g = rgb[1], b = rgb[2];
+
+  switch (colour)
+    {
+    case RED:
+      return r > 150 && g < 90 && b < 90;
+    case BLUE:
+      return b > 150 && r < 90;
+    case YELLOW:
+    default:
+      return r > 180 && g > 150 && b < 110;
+    }
+}
+
+/* Frames 0, 75 and 140 of the clip as written: each vehicle's body colour
+ * where quorum_demo_video_vehicle_at puts it, and not just past its front
+ * (asphalt, or a crosswalk stripe). */
+static void
+test_video_vehicles_where_said (void)
+{
+  /* Where each vehicle's body shows, as a fraction of its box from the left,
+   * and its colour: the blue car drives left, the truck's load is grey. */
+  static const double body[QUORUM_DEMO_VIDEO_VEHICLES] = { 0.08, 0.75, 0.92 };
+  static const Colour colours[QUORUM_DEMO_VIDEO_VEHICLES] = { BLUE, YELLOW, RED };
+  static const char *labels[QUORUM_DEMO_VIDEO_VEHICLES] = { "car", "truck", "car" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_dir_make_tmp ("quorum-test-demo-video-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *description = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstElement) sink = NULL;
+  guint frame = 0, checked = 0;
+
+  g_assert_no_error (error);
+  path = g_build_filename (folder, "traffic.webm", NULL);
+  g_assert_true (quorum_demo_video_write (path, &error));
+  g_assert_no_error (error);
+
+  description = g_strdup_printf ("filesrc location=\"%s\" ! matroskademux ! vp9dec ! videoconvert ! "
+                                 "video/x-raw,format=RGB ! appsink name=sink sync=false", path);
+  pipeline = gst_parse_launch (description, &error);
+  g_assert_no_error (error);
+  gst_object_ref_sink (pipeline);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  for (;; frame++)
+    {
+      g_autoptr(GstSample) sample = gst_app_sink_pull_sample (GST_APP_SINK (sink));
+      GstStructure *caps;
+      GstMapInfo map;
+      int width, height, stride;
+
+      if (sample == NULL)
+        break;
+      if (frame != 0 && frame != 75 && frame != 140)
+        continue;
+      caps = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
+      g_assert_true (gst_structure_get_int (caps, "width", &width));
+      g_assert_true (gst_structure_get_int (caps, "height", &height));
+      g_assert_cmpint (width, ==, QUORUM_DEMO_VIDEO_WIDTH);
+      g_assert_cmpint (height, ==, QUORUM_DEMO_VIDEO_HEIGHT);
+      stride = GST_ROUND_UP_4 (width * 3);
+      g_assert_true (gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ));
+      for (guint v = 0; v < QUORUM_DEMO_VIDEO_VEHICLES; v++)
+        {
+          double x0, y0, x1, y1;
+          const char *label;
+          int x, y, front;
+
+          quorum_demo_video_vehicle_at (v, frame, &x0, &y0, &x1, &y1, &label);
+          g_assert_cmpstr (label, ==, labels[v]);
+          x = (int) (x0 + body[v] * (x1 - x0));
+          y = (int) ((y0 + y1) / 2);
+          /* Just past its front (left for the blue car), on the road. */
+          front = v == 0 ? (int) x0 - 6 : (int) x1 + 6;
+          if (x < 0 || x >= width || front < 0 || front >= width)
+            continue;
+          if (!looks (map.data + y * stride + x * 3, colours[v]) ||
+              looks (map.data + y * stride + front * 3, colours[v]))
+            g_error ("frame %u, vehicle %u: (%d, %d) is %u,%u,%u, (%d, %d) is %u,%u,%u", frame, v, x, y,
+                     map.data[y * stride + x * 3], map.data[y * stride + x * 3 + 1],
+                     map.data[y * stride + x * 3 + 2], front, y, map.data[y * stride + front * 3],
+                     map.data[y * stride + front * 3 + 1], map.data[y * stride + front * 3 + 2]);
+          checked++;
+        }
+      gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_assert_cmpuint (frame, ==, QUORUM_DEMO_VIDEO_FRAMES);
+  /* Frame 0: the three; 75: the three; 140: the truck and the blue car's tail, not in reach. */
+  g_assert_cmpuint (checked, >=, 7);
+  g_unlink (path);
+  g_rmdir (folder);
+}
+
+static void
+test_video_label_schema (void)
+{
+  g_autoptr(JsonNode) node = quorum_demo_video_label_schema ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumLabelSchema) schema = NULL;
+
+  g_assert_nonnull (node);
+  schema = quorum_wire_read_label_schema (node, "", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (schema);
+  g_assert_cmpint (quorum_label_schema_find (schema, "car")->kind, ==, QUORUM_KIND_BOX);
+  g_assert_cmpint (quorum_label_schema_find (schema, "truck")->kind, ==, QUORUM_KIND_BOX);
+  g_assert_cmpint (quorum_label_schema_find (schema, "crosswalk")->kind, ==, QUORUM_KIND_POLYGON);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -531,6 +654,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
 
   g_test_add_func ("/demo-scene/same-index-same-scene", test_same_index_same_scene);
   g_test_add_func ("/demo-scene/indices-differ", test_indices_differ);
@@ -541,6 +665,8 @@ main (int   argc,
   g_test_add_func ("/demo-scene/label-schema", test_label_schema);
   g_test_add_func ("/demo-scene/annotators", test_annotators);
   g_test_add_func ("/demo-scene/guides", test_guides);
+  g_test_add_func ("/demo-scene/video-label-schema", test_video_label_schema);
+  g_test_add_func ("/demo-scene/video-vehicles-where-said", test_video_vehicles_where_said);
 
   ret = g_test_run ();
   /* Frees cairo's static caches, so that valgrind reports only our leaks. */

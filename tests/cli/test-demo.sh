@@ -2,7 +2,8 @@
 # `quorumctl demo` on a fresh server: the accounts sign in with the printed
 # passwords, the five jobs have their settings and the work docs/demo.md
 # promises (consensus tasks scored, an exam review waiting, a job closed to
-# users without the credential), every image decodes at its size, and a
+# users without the credential), every image decodes at its size, the video
+# project's clip is prepared and its job gives annotators draw tasks, and a
 # second run changes nothing.
 # Arguments: the built quorumctl and quorum-server.
 set -u
@@ -185,9 +186,92 @@ json_check "the job requiring the credential gives ben no task (403), ann a draw
   'd["ben_certified"] in (403, 404) and d["ann_certified"] == [200, "draw"]'
 json_check "olga reaches the organization's job only" "d['olga_jobs'] == [$contractors]"
 
+# ---- the video ------------------------------------------------------------------
+
+out=$(cat demo.json)
+json_check "--json: the video project, its file and its launched job of two passes" \
+  'd["video"]["project"]["name"] == "Traffic video" and d["video"]["project"]["id"] != d["project"]["id"]
+   and d["video"]["file"]["name"] == "traffic-01.webm" and d["video"]["file"]["id"] > 0
+   and [(j["name"], j["state"], j["settings"]["passes_per_file"], j["settings"]["review_frequency"])
+        for j in d["video"]["jobs"]] == [("Traffic video — two passes", "launched", 2, 0)]
+   and d["video"]["jobs"][0]["tasks"]["draw"] == {"available": 2}'
+video_project=$(json_get 'd["video"]["project"]["id"]')
+video_file=$(json_get 'd["video"]["file"]["id"]')
+video_job=$(json_get 'd["video"]["jobs"][0]["id"]')
+street_jobs=$(json_get 'max(j["id"] for j in d["jobs"])')
+check "the video job comes after the street jobs (their ids stay as they were)" \
+  "[ \"$video_job\" -gt \"$street_jobs\" ] && [ \"$video_file\" -gt 38 ]"
+
+out=$(python3 - "$url" "$XDG_CONFIG_HOME" "$video_project" "$video_file" "$video_job" <<'EOF2' 2>&1
+import json, sys, time, urllib.error, urllib.request
+server, config = sys.argv[1], sys.argv[2]
+project, video, job = map(int, sys.argv[3:6])
+url = server + "/api/v1"
+
+def call(method, path, token, body=None, raw=False):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url + path, data=data, method=method)
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            text = reply.read()
+            return reply.status, text if raw else (json.loads(text) if text else None)
+    except urllib.error.HTTPError as error:
+        return error.code, None
+
+with open(config + "/quorum/credentials.json") as f:
+    root = json.load(f)["servers"][server]["token"]
+with open("demo.json") as f:
+    accounts = {a["name"]: a for a in json.load(f)["accounts"]}
+result = {}
+# The server prepares the proxy in the background: ready within a minute.
+deadline = time.time() + 60
+while True:
+    status, record = call("GET", "/files/%d" % video, root)
+    if record["video"]["state"] != "preparing" or time.time() > deadline:
+        break
+    time.sleep(0.2)
+result["file"] = [record["media_type"], record["width"], record["height"], record["frames"], record["fps"],
+                  record["video"]["state"]]
+status, frames = call("GET", "/files/%d/frames" % video, root)
+result["index"] = (status, frames and len(frames["pts"]))
+status, proxy = call("GET", "/files/%d/proxy" % video, root, raw=True)
+result["proxy"] = (status, proxy[:4].hex() if proxy else None)
+status, labels = call("GET", "/projects/%d/labels" % project, root)
+result["labels"] = sorted((l["name"], l["kind"]) for l in labels["labels"]) if status == 200 else status
+status, members = call("GET", "/projects/%d/members" % project, root)
+result["members"] = sorted((m["name"], m["role"]) for m in members) if status == 200 else status
+# Each annotator who asks gets a draw task of the video, until both passes are taken.
+for name in ("cat", "ben", "ann"):
+    status, body = call("POST", "/login", None, {"user": name, "password": accounts[name]["password"]})
+    status, task = call("POST", "/jobs/%d/next" % job, body["token"])
+    result[name] = (status, task and task["kind"], task and task["file"])
+# olga, of the organization only, does not reach it.
+status, body = call("POST", "/login", None, {"user": "olga", "password": accounts["olga"]["password"]})
+status, _ = call("POST", "/jobs/%d/next" % job, body["token"])
+result["olga"] = status
+print(json.dumps(result))
+EOF2
+)
+json_check "the video is prepared within a minute: 640×360, 150 frames at 30 fps" \
+  'd["file"] == ["video", 640, 360, 150, 30, "ready"]'
+json_check "its frame index lists 150 frames and its proxy is WebM" \
+  'd["index"] == [200, 150] and d["proxy"] == [200, "1a45dfa3"]'
+json_check "the video project has box labels car and truck and a polygon label crosswalk" \
+  'd["labels"] == [["car", "box"], ["crosswalk", "polygon"], ["truck", "box"]]'
+json_check "the street project's people are members in the same roles (and root, who made it), olga is not" \
+  'd["members"] == [["ann", "annotator"], ["ben", "annotator"], ["cat", "annotator"], ["dan", "annotator"],
+                    ["rita", "reviewer"], ["root", "admin"], ["tom", "admin"]]'
+json_check "cat and ben each get a draw task of the video; with both passes taken ann gets none" \
+  "d['cat'] == [200, 'draw', $video_file] and d['ben'] == [200, 'draw', $video_file] and d['ann'][0] != 200"
+json_check "olga does not reach the video job" 'd["olga"] in (403, 404)'
+
 # ---- a second run -------------------------------------------------------------
 
-statuses () { for j in $consensus_job $merge_job $exam $certified $contractors; do "$ctl" job status "$j" --json; done; }
+statuses () { for j in $consensus_job $merge_job $exam $certified $contractors $video_job; do "$ctl" job status "$j" --json; done; }
 before=$(statuses)
 out=$("$ctl" demo 2>&1); status=$?
 check "demo again: exit 0, says the project is there and nothing changed" \
@@ -196,10 +280,11 @@ after=$(statuses)
 out="$before"
 check "the task counts are the same" "[ \"\$before\" = \"\$after\" ]"
 out=$("$ctl" demo --json 2>&1)
-json_check "--json: created false, no accounts, the five jobs" \
-  'd["created"] is False and d["accounts"] == [] and len(d["jobs"]) == 5'
+json_check "--json: created false, no accounts, the five jobs and the video's" \
+  'd["created"] is False and d["accounts"] == [] and len(d["jobs"]) == 5
+   and d["video"]["file"]["state"] == "ready" and len(d["video"]["jobs"]) == 1'
 out=$("$ctl" project list --json 2>&1)
-json_check "still one project" 'len(d) == 1'
+json_check "still the two projects" 'sorted(p["name"] for p in d) == ["Street scenes", "Traffic video"]'
 
 # ---- not an administrator --------------------------------------------------------
 
