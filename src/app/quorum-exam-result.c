@@ -304,6 +304,9 @@ show_on_canvas (QuorumExamResult  *self,
   quorum_canvas_fit (self->canvas);
   if (self->wanted_instance >= 0 && (guint) self->wanted_instance < instances->len)
     show_wanted (self, instances);
+  /* A refresh keeps the frame the user went to. */
+  if (image == NULL)
+    self->wanted_instance = -1;
 }
 
 typedef struct {
@@ -480,6 +483,8 @@ quorum_exam_result_show_instance (QuorumExamResult *self,
 
       if (instance < instances->len)
         show_wanted (self, instances);
+      if (self->video_file != 0)
+        self->wanted_instance = -1;
       return;
     }
   show_task (self, task);
@@ -607,10 +612,23 @@ task_group (QuorumExamResult *self,
     {
       JsonArray *gold = array_member (task, "gold");
       guint n_gold = gold != NULL ? json_array_get_length (gold) : 0;
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "The answer: %u gold instance, in yellow",
-                                                            "The answer: %u gold instances, in yellow", n_gold),
-                                               n_gold);
+      g_autofree char *text = NULL;
+
+      if (video)
+        {
+          /* On a video the gold is counted in tracks, as it is rated. */
+          g_autoptr(GPtrArray) gold_instances = read_instances (task, "gold");
+          g_autoptr(GHashTable) tracks = g_hash_table_new (g_str_hash, g_str_equal);
+
+          for (guint i = 0; i < gold_instances->len; i++)
+            g_hash_table_add (tracks, (gpointer) rating_key (task, g_ptr_array_index (gold_instances, i)));
+          n_gold = g_hash_table_size (tracks);
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The answer: %u gold track, in yellow",
+                                               "The answer: %u gold tracks, in yellow", n_gold), n_gold);
+        }
+      else
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The answer: %u gold instance, in yellow",
+                                             "The answer: %u gold instances, in yellow", n_gold), n_gold);
       GtkWidget *row = adw_action_row_new ();
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);

@@ -690,7 +690,7 @@ test_exam_result (void)
   /* One row for the track, its stars read by track id. */
   g_assert_cmpstr (quorum_exam_result_get_row_title (result, 0, 0), ==, "Box · car, frames 0–10");
   g_assert_cmpstr (quorum_exam_result_get_row_subtitle (result, 0, 0), ==, "4 stars");
-  g_assert_cmpstr (quorum_exam_result_get_row_title (result, 0, 1), ==, "The answer: 2 gold instances, in yellow");
+  g_assert_cmpstr (quorum_exam_result_get_row_title (result, 0, 1), ==, "The answer: 1 gold track, in yellow");
   app_test_iterate (100);
   g_assert_cmpuint (quorum_canvas_get_n_instances (shown), ==, 1);
   instance = quorum_canvas_get_instance (shown, 0);
@@ -722,6 +722,14 @@ test_exam_result (void)
   /* The track's row goes back to its first frame. */
   quorum_exam_result_show_instance (result, 0, 0);
   g_assert_true (app_test_wait_until (result_frame_shown, GUINT_TO_POINTER (0)));
+  /* A refresh keeps the frame the user went to. */
+  quorum_video_source_set_frame (quorum_video_task_get_source (quorum_exam_result_get_video_task (result)), 7);
+  g_assert_true (app_test_wait_until (result_frame_shown, GUINT_TO_POINTER (7)));
+  quorum_exam_result_refresh (result);
+  app_test_iterate (500);
+  g_assert_true (result_frame_shown (GUINT_TO_POINTER (7)));
+  g_assert_cmpuint (quorum_canvas_get_n_instances (shown), ==, 1);
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (shown, "gold"), ==, 1);
 
   g_object_set_data (G_OBJECT (server.window), "exam-result", NULL);
   gtk_window_destroy (GTK_WINDOW (result));
