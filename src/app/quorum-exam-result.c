@@ -9,6 +9,9 @@
 #include "quorum-exam-catalogue.h"
 #include "quorum-exam-result.h"
 #include "quorum-image-loader.h"
+#include "quorum-review-panel-private.h"
+#include "quorum-timeline.h"
+#include "quorum-video-task.h"
 #include "quorum-wire.h"
 
 /* The gold, when the exam shows answers, as a layer under the taker's own. */
@@ -32,6 +35,7 @@ struct _QuorumExamResult
   GtkStack       *canvas_stack;
   AdwStatusPage  *canvas_error_page;
   QuorumCanvas   *canvas;
+  QuorumTimeline *timeline;
 
   GSettings      *settings;
   QuorumSession  *session;
@@ -46,6 +50,8 @@ struct _QuorumExamResult
   GHashTable     *textures;          /* file id → its loaded QuorumImageLoader */
   int             shown_task;
   int             wanted_instance;   /* to select once the image is shown */
+  QuorumVideoTask *video_task;       /* a video's frames, its instances per frame */
+  gint64          video_file;        /* the file open in it (0: none) */
 };
 
 G_DEFINE_FINAL_TYPE (QuorumExamResult, quorum_exam_result, ADW_TYPE_WINDOW)
@@ -132,6 +138,21 @@ describe_stars (gint64 stars)
 }
 
 /* ---- the canvas --------------------------------------------------------------- */
+
+/* Whether @task's file is a video, shown frame by frame. */
+static gboolean
+task_is_video (JsonObject *task)
+{
+  return task != NULL && quorum_video_task_is_video (object_member (task, "file_info"));
+}
+
+/* On a video the server rates tracks (DESIGN §4, "by_track"). */
+static const char *
+rating_key (JsonObject           *task,
+            const QuorumInstance *instance)
+{
+  return task_is_video (task) ? _quorum_review_rating_key (instance) : instance->id;
+}
 
 static GPtrArray *
 read_instances (JsonObject *task,
@@ -224,6 +245,25 @@ find_labels (QuorumExamResult *self,
                             got_draw_view, g_object_ref (self));
 }
 
+/* The chosen instance: on a video its frame (the canvas shows that frame's
+ * instances), on an image selected. */
+static void
+show_wanted (QuorumExamResult *self,
+             GPtrArray        *instances)
+{
+  const QuorumInstance *instance = g_ptr_array_index (instances, self->wanted_instance);
+  QuorumVideoSource *source;
+
+  if (self->video_file == 0)
+    {
+      quorum_canvas_select (self->canvas, self->wanted_instance);
+      return;
+    }
+  source = quorum_video_task_get_source (self->video_task);
+  if (source != NULL && instance->frame < quorum_video_source_get_n_frames (source))
+    quorum_video_source_set_frame (source, instance->frame);
+}
+
 static void
 show_on_canvas (QuorumExamResult  *self,
                 guint              position,
@@ -237,9 +277,20 @@ show_on_canvas (QuorumExamResult  *self,
   instances = read_instances (task, "instances");
   push_colors (self);
   quorum_canvas_clear_layers (self->canvas);
-  quorum_canvas_show_image (self->canvas, quorum_image_loader_get_best (image), quorum_image_loader_get_tiles (image),
-                            quorum_image_loader_get_width (image), quorum_image_loader_get_height (image));
-  quorum_canvas_set_instances (self->canvas, instances);
+  /* A video's frames and each frame's instances (interpolated between
+   * keyframes) reach the canvas through its video task; the layers follow
+   * the frame too. */
+  if (image == NULL)
+    quorum_video_task_set_instances (self->video_task, instances);
+  else
+    {
+      quorum_canvas_show_image (self->canvas, quorum_image_loader_get_best (image),
+                                quorum_image_loader_get_tiles (image),
+                                quorum_image_loader_get_width (image), quorum_image_loader_get_height (image));
+      quorum_canvas_set_instances (self->canvas, instances);
+    }
+  quorum_canvas_set_editable (self->canvas, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->timeline), image == NULL);
   /* The gold only when the server sent it: never otherwise. */
   if (json_object_has_member (task, "gold"))
     {
@@ -252,7 +303,10 @@ show_on_canvas (QuorumExamResult  *self,
   gtk_stack_set_visible_child_name (self->canvas_stack, "canvas");
   quorum_canvas_fit (self->canvas);
   if (self->wanted_instance >= 0 && (guint) self->wanted_instance < instances->len)
-    quorum_canvas_select (self->canvas, self->wanted_instance);
+    show_wanted (self, instances);
+  /* A refresh keeps the frame the user went to. */
+  if (image == NULL)
+    self->wanted_instance = -1;
 }
 
 typedef struct {
@@ -300,6 +354,53 @@ image_loaded (GObject      *source,
   image_load_free (load);
 }
 
+static void
+video_opened (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ImageLoad *load = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!quorum_video_task_open_finish (QUORUM_VIDEO_TASK (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          load->self->video_file = 0;
+          show_image_error (load->self, error->message);
+        }
+    }
+  else
+    show_on_canvas (load->self, load->position, NULL);
+  image_load_free (load);
+}
+
+/* A video's proxy and frame index from the media folder (downloaded first
+ * when they are not there), as the main window opens a video task. */
+static void
+show_video (QuorumExamResult *self,
+            guint             position,
+            gint64            file)
+{
+  ImageLoad *load;
+
+  if (self->video_file == file && quorum_video_task_is_open (self->video_task))
+    {
+      show_on_canvas (self, position, NULL);
+      return;
+    }
+  quorum_video_task_close (self->video_task);
+  self->video_file = file;
+  gtk_stack_set_visible_child_name (self->canvas_stack, "loading");
+  load = g_new0 (ImageLoad, 1);
+  load->self = g_object_ref (self);
+  load->position = position;
+  quorum_video_task_open_async (self->video_task, quorum_session_get_cache (self->session),
+                                quorum_session_get_client (self->session), file,
+                                g_settings_get_uint64 (self->settings, "video-frame-cache"),
+                                self->image_cancellable, video_opened, load);
+}
+
 /* The task's image from the media cache, downloaded first when it is not
  * there, as the main window opens a task's. */
 static void
@@ -318,6 +419,16 @@ show_task (QuorumExamResult *self,
   g_clear_object (&self->image_cancellable);
   self->image_cancellable = g_cancellable_new ();
   file = json_object_get_int_member_with_default (task, "file", 0);
+  if (task_is_video (task))
+    {
+      show_video (self, position, file);
+      return;
+    }
+  if (self->video_file != 0)
+    {
+      quorum_video_task_close (self->video_task);
+      self->video_file = 0;
+    }
   loaded = g_hash_table_lookup (self->textures, GSIZE_TO_POINTER ((gsize) file));
   if (loaded != NULL)
     {
@@ -342,7 +453,13 @@ mark_row (QuorumExamResult *self,
   for (guint i = 0; i < self->task_groups->len; i++)
     {
       GtkListBox *list = g_object_get_data (g_ptr_array_index (self->task_groups, i), "list");
-      GtkListBoxRow *row = i == task ? gtk_list_box_get_row_at_index (list, instance) : NULL;
+      GtkListBoxRow *row = NULL;
+
+      /* On a video a row stands for a track's instances. */
+      for (int r = 0; i == task && (row = gtk_list_box_get_row_at_index (list, r)) != NULL; r++)
+        if (gtk_list_box_row_get_selectable (row) &&
+            GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "instance")) == instance)
+          break;
 
       if (row != NULL)
         gtk_list_box_select_row (list, row);
@@ -362,8 +479,12 @@ quorum_exam_result_show_instance (QuorumExamResult *self,
   self->wanted_instance = instance;
   if (self->shown_task == (int) task && g_strcmp0 (gtk_stack_get_visible_child_name (self->canvas_stack), "canvas") == 0)
     {
-      if (instance < quorum_canvas_get_n_instances (self->canvas))
-        quorum_canvas_select (self->canvas, instance);
+      g_autoptr(GPtrArray) instances = read_instances (task_at (self, task), "instances");
+
+      if (instance < instances->len)
+        show_wanted (self, instances);
+      if (self->video_file != 0)
+        self->wanted_instance = -1;
       return;
     }
   show_task (self, task);
@@ -399,6 +520,7 @@ task_group (QuorumExamResult *self,
   g_autoptr(GPtrArray) instances = read_instances (task, "instances");
   g_autofree char *average = format_average (json_object_get_member (task, "average_stars"));
   gint64 missed = json_object_get_int_member_with_default (task, "missed", 0);
+  gboolean video = task_is_video (task);
   g_autofree char *summary = NULL;
   GtkWidget *list;
 
@@ -429,23 +551,52 @@ task_group (QuorumExamResult *self,
   for (guint i = 0; i < instances->len; i++)
     {
       const QuorumInstance *instance = g_ptr_array_index (instances, i);
-      JsonNode *star = stars != NULL && instance->id != NULL ? json_object_get_member (stars, instance->id) : NULL;
-      g_autofree char *title = g_strdup_printf ("%s · %s", kind_title (instance->kind),
-                                                instance->label != NULL ? instance->label : "");
+      const char *key = rating_key (task, instance);
+      JsonNode *star = stars != NULL && key != NULL ? json_object_get_member (stars, key) : NULL;
+      g_autofree char *title = NULL;
       gint64 n_stars = star != NULL && JSON_NODE_HOLDS_VALUE (star) ? json_node_get_int (star) : 0;
       g_autofree char *rating = describe_stars (n_stars);
       g_autofree char *drawn = draw_stars (n_stars);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *stars_label = gtk_label_new (drawn);
+      GtkWidget *row;
+      GtkWidget *stars_label;
+      guint first = instance->frame, last = instance->frame, shown = i;
 
+      /* On a video a row per track, rated as a whole: its first instance
+       * stands for it, and its frames say where it is. */
+      if (video)
+        {
+          gboolean seen = FALSE;
+
+          for (guint j = 0; j < instances->len && !seen; j++)
+            {
+              const QuorumInstance *other = g_ptr_array_index (instances, j);
+
+              if (g_strcmp0 (rating_key (task, other), key) != 0)
+                continue;
+              seen = j < i;
+              if (other->frame < first)
+                shown = j;
+              first = MIN (first, other->frame);
+              last = MAX (last, other->frame);
+            }
+          if (seen)
+            continue;
+          /* Translators: a video track in an exam result, "Box · car, frames 0–10" */
+          title = g_strdup_printf (_("%s · %s, frames %u–%u"), kind_title (instance->kind),
+                                   instance->label != NULL ? instance->label : "", first, last);
+        }
+      else
+        title = g_strdup_printf ("%s · %s", kind_title (instance->kind), instance->label != NULL ? instance->label : "");
+      row = adw_action_row_new ();
+      stars_label = gtk_label_new (drawn);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), rating);
       gtk_widget_add_css_class (stars_label, "warning");
       gtk_widget_add_css_class (stars_label, "title-4");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), stars_label);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      gtk_widget_set_tooltip_text (row, _("Show it on the image"));
-      g_object_set_data (G_OBJECT (row), "instance", GUINT_TO_POINTER (i));
+      gtk_widget_set_tooltip_text (row, video ? _("Show its first frame") : _("Show it on the image"));
+      g_object_set_data (G_OBJECT (row), "instance", GUINT_TO_POINTER (shown));
       gtk_list_box_append (GTK_LIST_BOX (list), row);
     }
   if (instances->len == 0)
@@ -461,10 +612,23 @@ task_group (QuorumExamResult *self,
     {
       JsonArray *gold = array_member (task, "gold");
       guint n_gold = gold != NULL ? json_array_get_length (gold) : 0;
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "The answer: %u gold instance, in yellow",
-                                                            "The answer: %u gold instances, in yellow", n_gold),
-                                               n_gold);
+      g_autofree char *text = NULL;
+
+      if (video)
+        {
+          /* On a video the gold is counted in tracks, as it is rated. */
+          g_autoptr(GPtrArray) gold_instances = read_instances (task, "gold");
+          g_autoptr(GHashTable) tracks = g_hash_table_new (g_str_hash, g_str_equal);
+
+          for (guint i = 0; i < gold_instances->len; i++)
+            g_hash_table_add (tracks, (gpointer) rating_key (task, g_ptr_array_index (gold_instances, i)));
+          n_gold = g_hash_table_size (tracks);
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The answer: %u gold track, in yellow",
+                                               "The answer: %u gold tracks, in yellow", n_gold), n_gold);
+        }
+      else
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The answer: %u gold instance, in yellow",
+                                             "The answer: %u gold instances, in yellow", n_gold), n_gold);
       GtkWidget *row = adw_action_row_new ();
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
@@ -677,6 +841,52 @@ quorum_exam_result_get_canvas (QuorumExamResult *self)
   return self->canvas;
 }
 
+QuorumVideoTask *
+quorum_exam_result_get_video_task (QuorumExamResult *self)
+{
+  g_return_val_if_fail (QUORUM_IS_EXAM_RESULT (self), NULL);
+  return self->video_task;
+}
+
+static AdwActionRow *
+row_at (QuorumExamResult *self,
+        guint             task,
+        guint             row)
+{
+  GtkListBox *list;
+  GtkListBoxRow *found;
+
+  if (task >= self->task_groups->len)
+    return NULL;
+  list = g_object_get_data (g_ptr_array_index (self->task_groups, task), "list");
+  found = gtk_list_box_get_row_at_index (list, row);
+  return found != NULL && ADW_IS_ACTION_ROW (found) ? ADW_ACTION_ROW (found) : NULL;
+}
+
+const char *
+quorum_exam_result_get_row_title (QuorumExamResult *self,
+                                  guint             task,
+                                  guint             row)
+{
+  AdwActionRow *found;
+
+  g_return_val_if_fail (QUORUM_IS_EXAM_RESULT (self), NULL);
+  found = row_at (self, task, row);
+  return found != NULL ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (found)) : NULL;
+}
+
+const char *
+quorum_exam_result_get_row_subtitle (QuorumExamResult *self,
+                                     guint             task,
+                                     guint             row)
+{
+  AdwActionRow *found;
+
+  g_return_val_if_fail (QUORUM_IS_EXAM_RESULT (self), NULL);
+  found = row_at (self, task, row);
+  return found != NULL ? adw_action_row_get_subtitle (found) : NULL;
+}
+
 /* ---- the window --------------------------------------------------------------------- */
 
 static void
@@ -688,6 +898,10 @@ quorum_exam_result_dispose (GObject *object)
   g_cancellable_cancel (self->image_cancellable);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (quorum_session_get_sync (self->session), self);
+  /* Before the canvas and the timeline go. */
+  if (self->video_task != NULL)
+    quorum_video_task_close (self->video_task);
+  g_clear_object (&self->video_task);
   gtk_widget_dispose_template (GTK_WIDGET (object), QUORUM_TYPE_EXAM_RESULT);
   G_OBJECT_CLASS (quorum_exam_result_parent_class)->dispose (object);
 }
@@ -718,6 +932,7 @@ quorum_exam_result_class_init (QuorumExamResultClass *klass)
   object_class->finalize = quorum_exam_result_finalize;
 
   g_type_ensure (QUORUM_TYPE_CANVAS);
+  g_type_ensure (QUORUM_TYPE_TIMELINE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/quorum/Quorum/ui/quorum-exam-result.ui");
   gtk_widget_class_bind_template_child (widget_class, QuorumExamResult, window_title);
   gtk_widget_class_bind_template_child (widget_class, QuorumExamResult, stack);
@@ -732,6 +947,7 @@ quorum_exam_result_class_init (QuorumExamResultClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumExamResult, canvas_stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumExamResult, canvas_error_page);
   gtk_widget_class_bind_template_child (widget_class, QuorumExamResult, canvas);
+  gtk_widget_class_bind_template_child (widget_class, QuorumExamResult, timeline);
 
   gtk_widget_class_install_action (widget_class, "result.refresh", NULL, result_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "result.refresh", NULL);
@@ -749,6 +965,8 @@ quorum_exam_result_init (QuorumExamResult *self)
   self->shown_task = -1;
   self->wanted_instance = -1;
   quorum_canvas_set_editable (self->canvas, FALSE);
+  /* A video's frames, shown one by one under the timeline. */
+  self->video_task = quorum_video_task_new (self->canvas, self->timeline);
   /* Drawn as the main window draws. */
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "fill-opacity", self->canvas, "fill-opacity", G_SETTINGS_BIND_GET);

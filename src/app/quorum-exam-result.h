@@ -5,6 +5,7 @@
 
 #include "quorum-canvas.h"
 #include "quorum-session.h"
+#include "quorum-video-task.h"
 
 G_BEGIN_DECLS
 
@@ -41,5 +42,14 @@ void              quorum_exam_result_show_instance     (QuorumExamResult *self,
 /* The task shown on the canvas (its position), or -1 until one is. */
 int               quorum_exam_result_get_shown_task    (QuorumExamResult *self);
 QuorumCanvas     *quorum_exam_result_get_canvas        (QuorumExamResult *self);
+/* The video shown, when the task's file is one (its frames on the canvas). */
+QuorumVideoTask  *quorum_exam_result_get_video_task    (QuorumExamResult *self);
+/* A task's row in the list: its title and its stars as words. */
+const char       *quorum_exam_result_get_row_title     (QuorumExamResult *self,
+                                                       guint             task,
+                                                       guint             row);
+const char       *quorum_exam_result_get_row_subtitle  (QuorumExamResult *self,
+                                                       guint             task,
+                                                       guint             row);
 
 G_END_DECLS

@@ -601,15 +601,23 @@ _quorum_server_get_attempt (QuorumRequest *request)
       else
         json_object_set_null_member (task, "stars");
       attempt_score_add (&score, json_object_get_string_member (row, "review_state"), rating, task);
-      if (answers)
-        {
-          g_autoptr(JsonObject) file = quorum_store_get_file (request->server->store,
-                                                              json_object_get_int_member (row, "file"), NULL);
-          JsonNode *existing = file != NULL ? json_object_get_member (file, "existing") : NULL;
+      {
+        g_autoptr(JsonObject) file = quorum_store_get_file (request->server->store,
+                                                            json_object_get_int_member (row, "file"), NULL);
+        JsonNode *existing = file != NULL ? json_object_get_member (file, "existing") : NULL;
 
+        if (answers)
           json_object_set_member (task, "gold", existing != NULL ? json_node_copy (existing)
                                                                  : json_node_new (JSON_NODE_NULL));
-        }
+        /* The file as a task's view describes it (a video is shown frame by
+         * frame), the gold never in it. */
+        if (file != NULL)
+          {
+            json_object_remove_member (file, "existing");
+            json_object_remove_member (file, "has_existing");
+            json_object_set_object_member (task, "file_info", json_object_ref (file));
+          }
+      }
       json_array_add_object_element (tasks, task);
     }
   attempt_score_write (&score, settings, reply);

@@ -8,6 +8,7 @@
 
 #include "app-test-video.h"
 #include "quorum-canvas-private.h"
+#include "quorum-exam-result.h"
 #include "quorum-session.h"
 #include "quorum-timeline.h"
 #include "quorum-track.h"
@@ -530,6 +531,212 @@ test_propagate (void)
   app_test_server_stop (&server);
 }
 
+/* ---- an exam on the video: its result window, frame by frame ------------------- */
+
+static gboolean
+result_frame_shown (gpointer data)
+{
+  QuorumExamResult *result = g_object_get_data (G_OBJECT (server.window), "exam-result");
+  QuorumVideoSource *source = quorum_video_task_get_source (quorum_exam_result_get_video_task (result));
+  guint frame = GPOINTER_TO_UINT (data);
+
+  return quorum_exam_result_get_shown_task (result) == 0 && source != NULL &&
+         quorum_video_source_get_frame (source) == frame &&
+         quorum_track_editor_get_frame (quorum_video_task_get_editor (quorum_exam_result_get_video_task (result))) == frame &&
+         quorum_video_source_get_texture (source) != NULL &&
+         quorum_canvas_get_image (quorum_exam_result_get_canvas (result)) == quorum_video_source_get_texture (source);
+}
+
+/* The first widget of @type under @widget. */
+static GtkWidget *
+find_child (GtkWidget *widget,
+            GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_child (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+assert_rect (const QuorumInstance *instance,
+             double                x0,
+             double                y0,
+             double                x1,
+             double                y1)
+{
+  QuorumRect rect;
+
+  g_assert_nonnull (instance);
+  quorum_instance_bounds (instance, &rect);
+  g_assert_cmpfloat_with_epsilon (rect.x0, x0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (rect.y0, y0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (rect.x1, x1, 1e-6);
+  g_assert_cmpfloat_with_epsilon (rect.y1, y1, 1e-6);
+}
+
+/* A video exam that shows its answers: the taker's car track and the gold
+ * track, each keyed on frames 0 and 10, rated by track; the decided
+ * attempt's result window shows the video with both, where interpolation
+ * puts them on each frame, and the stars of the track. */
+static void
+test_exam_result (void)
+{
+  /* Keyframes on frames 0 and 10: the taker's and the gold's. */
+  static const double taken[2][4] = { { 100, 100, 200, 180 }, { 300, 200, 400, 280 } };
+  static const double gold[2][4] = { { 400, 50, 460, 90 }, { 500, 150, 560, 190 } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) file = NULL;
+  g_autoptr(JsonNode) applied = NULL;
+  g_autoptr(JsonNode) draw = NULL;
+  g_autoptr(JsonNode) saved = NULL;
+  g_autoptr(JsonNode) review = NULL;
+  g_autoptr(QuorumClient) tara = NULL;
+  g_autoptr(QuorumClient) rev = NULL;
+  g_autofree char *clip = NULL;
+  g_autofree char *body = NULL;
+  QuorumExamResult *result;
+  QuorumCanvas *shown;
+  const QuorumInstance *instance;
+  gint64 file_id, exam, attempt, tara_id, rev_id, task;
+
+  app_test_server_make_home (&server, "quorum-test-video-exam-XXXXXX");
+  app_test_server_start (&server, ROOT_PASSWORD);
+  json_node_unref (app_test_call (server.admin, "POST", "/projects", "{\"name\": \"Road\"}"));
+  json_node_unref (app_test_call (server.admin, "PUT", "/projects/1/labels",
+                                  "{\"labels\": [{\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\","
+                                  " \"attributes\": []}]}"));
+  clip = g_build_filename (server.home, "road.webm", NULL);
+  g_assert_true (make_numbered_clip (clip, &error));
+  g_assert_no_error (error);
+  file = quorum_client_upload_sync (server.admin, 1, clip, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  file_id = json_object_get_int_member (json_node_get_object (file), "id");
+  app_test_wait_video_ready (server.admin, file_id);
+  body = g_strdup_printf ("{\"instances\": ["
+                          "{\"id\": \"gold-0\", \"label\": \"car\", \"kind\": \"box\", \"points\": [[%g, %g], [%g, %g]],"
+                          " \"frame\": 0, \"track_id\": \"gold-car\"},"
+                          "{\"id\": \"gold-10\", \"label\": \"car\", \"kind\": \"box\", \"points\": [[%g, %g], [%g, %g]],"
+                          " \"frame\": 10, \"track_id\": \"gold-car\"}]}",
+                          gold[0][0], gold[0][1], gold[0][2], gold[0][3], gold[1][0], gold[1][1], gold[1][2], gold[1][3]);
+  json_node_unref (app_test_callf (server.admin, "PUT", body, "/files/%" G_GINT64_FORMAT "/existing", file_id));
+  g_clear_pointer (&body, g_free);
+  tara_id = app_test_call_id (server.admin, "POST", "/users", "{\"name\": \"tara\", \"password\": \"tara-password\"}");
+  rev_id = app_test_call_id (server.admin, "POST", "/users", "{\"name\": \"rev\", \"password\": \"rev-password\"}");
+  json_node_unref (app_test_callf (server.admin, "PUT", "{\"role\": \"annotator\"}",
+                                   "/projects/1/members/%" G_GINT64_FORMAT, tara_id));
+  json_node_unref (app_test_callf (server.admin, "PUT", "{\"role\": \"reviewer\"}",
+                                   "/projects/1/members/%" G_GINT64_FORMAT, rev_id));
+  json_node_unref (app_test_call (server.admin, "POST", "/projects/1/credentials", "{\"name\": \"Road annotator\"}"));
+  body = g_strdup_printf ("{\"settings\": {\"name\": \"Road exam\", \"type\": \"exam\", \"show_answers\": true,"
+                          " \"awarded_credentials\": [\"Road annotator\"],"
+                          " \"pass_rule\": {\"min_average_stars\": 3, \"max_missed\": 0}},"
+                          " \"files\": [%" G_GINT64_FORMAT "]}", file_id);
+  exam = app_test_call_id (server.admin, "POST", "/projects/1/jobs", body);
+  g_clear_pointer (&body, g_free);
+  json_node_unref (app_test_callf (server.admin, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/launch", exam));
+
+  /* Tara draws one car track, keyed on frames 0 and 10, and submits. */
+  tara = app_test_server_sign_in (&server, "tara", "tara-password");
+  applied = app_test_callf (tara, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/apply", exam);
+  attempt = json_object_get_int_member (json_node_get_object (applied), "attempt");
+  draw = app_test_callf (tara, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/next", exam);
+  task = json_object_get_int_member (json_node_get_object (draw), "id");
+  body = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT ", \"instances\": ["
+                          "{\"id\": \"car-0\", \"label\": \"car\", \"kind\": \"box\", \"points\": [[%g, %g], [%g, %g]],"
+                          " \"frame\": 0, \"track_id\": \"car\"},"
+                          "{\"id\": \"car-10\", \"label\": \"car\", \"kind\": \"box\", \"points\": [[%g, %g], [%g, %g]],"
+                          " \"frame\": 10, \"track_id\": \"car\"}]}",
+                          json_object_get_int_member (json_node_get_object (draw), "version"),
+                          taken[0][0], taken[0][1], taken[0][2], taken[0][3],
+                          taken[1][0], taken[1][1], taken[1][2], taken[1][3]);
+  saved = app_test_callf (tara, "PUT", body, "/tasks/%" G_GINT64_FORMAT "/instances", task);
+  g_clear_pointer (&body, g_free);
+  body = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT "}",
+                          json_object_get_int_member (json_node_get_object (saved), "version"));
+  json_node_unref (app_test_callf (tara, "POST", body, "/tasks/%" G_GINT64_FORMAT "/submit", task));
+  g_clear_pointer (&body, g_free);
+
+  /* The reviewer rates the track (by its track id) 4 stars; root passes it. */
+  rev = app_test_server_sign_in (&server, "rev", "rev-password");
+  review = app_test_callf (rev, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/next", exam);
+  g_assert_true (json_object_get_boolean_member_with_default (
+                   json_object_get_object_member (json_node_get_object (review), "suggested"), "by_track", FALSE));
+  json_node_unref (app_test_callf (rev, "PUT", "{\"stars\": {\"car\": 4}, \"missing\": []}",
+                                   "/tasks/%" G_GINT64_FORMAT "/rating",
+                                   json_object_get_int_member (json_node_get_object (review), "id")));
+  json_node_unref (app_test_callf (rev, "POST", "{}", "/tasks/%" G_GINT64_FORMAT "/accept",
+                                   json_object_get_int_member (json_node_get_object (review), "id")));
+  json_node_unref (app_test_callf (server.admin, "POST", NULL,
+                                   "/jobs/%" G_GINT64_FORMAT "/attempts/%" G_GINT64_FORMAT "/pass", exam, attempt));
+
+  /* Its result window: the video on frame 0, not editable, under its timeline. */
+  app_test_server_open_window (&server, 1280, 900);
+  app_test_sign_in_root (&server, ROOT_PASSWORD);
+  result = quorum_exam_result_new (GTK_WINDOW (server.window), quorum_window_get_session (server.window), attempt);
+  g_object_set_data (G_OBJECT (server.window), "exam-result", result);
+  gtk_window_present (GTK_WINDOW (result));
+  g_assert_true (app_test_wait_until (result_frame_shown, GUINT_TO_POINTER (0)));
+  shown = quorum_exam_result_get_canvas (result);
+  g_assert_false (quorum_canvas_get_editable (shown));
+  g_assert_true (gtk_widget_get_visible (find_child (GTK_WIDGET (result), QUORUM_TYPE_TIMELINE)));
+  /* One row for the track, its stars read by track id. */
+  g_assert_cmpstr (quorum_exam_result_get_row_title (result, 0, 0), ==, "Box · car, frames 0–10");
+  g_assert_cmpstr (quorum_exam_result_get_row_subtitle (result, 0, 0), ==, "4 stars");
+  g_assert_cmpstr (quorum_exam_result_get_row_title (result, 0, 1), ==, "The answer: 1 gold track, in yellow");
+  app_test_iterate (100);
+  g_assert_cmpuint (quorum_canvas_get_n_instances (shown), ==, 1);
+  instance = quorum_canvas_get_instance (shown, 0);
+  g_assert_true (instance->keyframe);
+  assert_rect (instance, taken[0][0], taken[0][1], taken[0][2], taken[0][3]);
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (shown, "gold"), ==, 1);
+  assert_rect (quorum_canvas_get_layer_instance (shown, "gold", 0), gold[0][0], gold[0][1], gold[0][2], gold[0][3]);
+
+  /* Frame 4: both interpolated, 40 % of the way to frame 10. */
+  quorum_video_source_set_frame (quorum_video_task_get_source (quorum_exam_result_get_video_task (result)), 4);
+  g_assert_true (app_test_wait_until (result_frame_shown, GUINT_TO_POINTER (4)));
+  g_assert_cmpuint (quorum_canvas_get_n_instances (shown), ==, 1);
+  instance = quorum_canvas_get_instance (shown, 0);
+  g_assert_false (instance->keyframe);
+  assert_rect (instance, lerp (taken[0][0], taken[1][0], 0.4), lerp (taken[0][1], taken[1][1], 0.4),
+               lerp (taken[0][2], taken[1][2], 0.4), lerp (taken[0][3], taken[1][3], 0.4));
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (shown, "gold"), ==, 1);
+  assert_rect (quorum_canvas_get_layer_instance (shown, "gold", 0),
+               lerp (gold[0][0], gold[1][0], 0.4), lerp (gold[0][1], gold[1][1], 0.4),
+               lerp (gold[0][2], gold[1][2], 0.4), lerp (gold[0][3], gold[1][3], 0.4));
+  app_test_screenshot (GTK_WINDOW (result), "exam-result-video.png");
+
+  /* Frame 15: both tracks have ended. */
+  quorum_video_source_set_frame (quorum_video_task_get_source (quorum_exam_result_get_video_task (result)), 15);
+  g_assert_true (app_test_wait_until (result_frame_shown, GUINT_TO_POINTER (15)));
+  g_assert_cmpuint (quorum_canvas_get_n_instances (shown), ==, 0);
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (shown, "gold"), ==, 0);
+
+  /* The track's row goes back to its first frame. */
+  quorum_exam_result_show_instance (result, 0, 0);
+  g_assert_true (app_test_wait_until (result_frame_shown, GUINT_TO_POINTER (0)));
+  /* A refresh keeps the frame the user went to. */
+  quorum_video_source_set_frame (quorum_video_task_get_source (quorum_exam_result_get_video_task (result)), 7);
+  g_assert_true (app_test_wait_until (result_frame_shown, GUINT_TO_POINTER (7)));
+  quorum_exam_result_refresh (result);
+  app_test_iterate (500);
+  g_assert_true (result_frame_shown (GUINT_TO_POINTER (7)));
+  g_assert_cmpuint (quorum_canvas_get_n_instances (shown), ==, 1);
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (shown, "gold"), ==, 1);
+
+  g_object_set_data (G_OBJECT (server.window), "exam-result", NULL);
+  gtk_window_destroy (GTK_WINDOW (result));
+  app_test_iterate (100);
+  app_test_server_stop (&server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -550,5 +757,6 @@ main (int    argc,
   g_test_add_func ("/video-tracks/layers-follow-frame", test_layers_follow_frame);
   g_test_add_func ("/video-tracks/draw-interpolate-submit", test_draw_interpolate_submit);
   g_test_add_func ("/video-tracks/propagate", test_propagate);
+  g_test_add_func ("/video-tracks/exam-result", test_exam_result);
   return g_test_run ();
 }
