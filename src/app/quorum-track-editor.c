@@ -39,6 +39,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static const char *track_of (QuorumTrackEditor *self, const QuorumInstance *instance);
+static void show_ghost (QuorumTrackEditor *self);
 
 /* The user's selection makes its track current; Escape with nothing
  * selected (the signal again) ends it, so that the next drawing starts a
@@ -57,6 +58,7 @@ on_selection_changed (QuorumTrackEditor *self)
     return;
   g_free (self->current_track);
   self->current_track = selected != NULL ? g_strdup (track_of (self, selected)) : NULL;
+  show_ghost (self);
 }
 
 QuorumTrackEditor *
@@ -127,6 +129,53 @@ set_stored (QuorumTrackEditor *self,
   self->index = quorum_track_index_new (self->stored);
 }
 
+#define GHOST_LAYER "track-ghost"
+
+/* Where the current track was, when this frame does not show it: its
+ * nearest shape, dashed and grey, so that drawing here visibly continues
+ * it (docs/video-annotation.md). */
+static void
+show_ghost (QuorumTrackEditor *self)
+{
+  static const GdkRGBA grey = { 0.6, 0.6, 0.6, 1.0 };
+  g_autoptr(GPtrArray) ghost = new_instance_array ();
+  const QuorumTrack *track = self->current_track != NULL && self->n_frames > 0
+                             ? quorum_track_index_find (self->index, self->current_track) : NULL;
+
+  if (self->canvas == NULL)
+    return;
+  if (track != NULL && track->kind != QUORUM_KIND_TAG && !g_hash_table_contains (self->hidden, track->id) &&
+      quorum_track_state_at (track, self->frame, NULL, NULL, NULL) == QUORUM_TRACK_ABSENT &&
+      !g_hash_table_contains (self->last, track->id))
+    {
+      const QuorumInstance *near = NULL;
+      QuorumInstance *copy;
+
+      for (guint i = 0; i < track->stored->len; i++)
+        {
+          const QuorumInstance *stored = g_ptr_array_index (track->stored, i);
+
+          if (stored->outside)
+            continue;
+          if (stored->frame < self->frame || near == NULL)
+            near = stored;
+          if (stored->frame > self->frame)
+            break;
+        }
+      if (near != NULL)
+        {
+          copy = quorum_instance_copy (near);
+          g_clear_pointer (&copy->track_id, g_free);
+          copy->frame = self->frame;
+          copy->keyframe = FALSE;
+          copy->outside = FALSE;
+          g_ptr_array_add (ghost, copy);
+        }
+    }
+  if (ghost->len > 0 || quorum_canvas_get_layer_n_instances (self->canvas, GHOST_LAYER) > 0)
+    quorum_canvas_set_layer (self->canvas, GHOST_LAYER, ghost, &grey);
+}
+
 /* Gives the canvas this frame's instances and starts a new visit. */
 static void
 show_frame (QuorumTrackEditor *self)
@@ -170,6 +219,7 @@ show_frame (QuorumTrackEditor *self)
   if (select >= 0)
     quorum_canvas_select (self->canvas, select);
   self->showing = FALSE;
+  show_ghost (self);
 }
 
 void
@@ -585,6 +635,7 @@ quorum_track_editor_commit (QuorumTrackEditor *self)
   if (!changed)
     return FALSE;
   set_stored (self, g_steal_pointer (&working));
+  show_ghost (self);
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
 }

@@ -229,7 +229,10 @@ test_draw_interpolate_submit (void)
   /* Frame 10: the track is not there yet; a box drawn continues it. */
   go_to ("shift+Right", 10);
   g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, 0);
+  /* Where the selected track was, grey and dashed: drawing continues it. */
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (canvas (), "track-ghost"), ==, 1);
   drag (300, 200, 400, 280);
+  g_assert_cmpuint (quorum_canvas_get_layer_n_instances (canvas (), "track-ghost"), ==, 0);
   shown_box (&last);
   assert_box (&last, 300, 200, 400, 280);
   g_assert_cmpuint (quorum_track_index_get_n_tracks (quorum_track_editor_get_index (editor ())), ==, 1);
