@@ -372,6 +372,7 @@ typedef struct
   GMainLoop           *loop;
   GCancellable        *cancellable;
   guint                cancel_at;
+  gboolean             cancel_scheduled;
   gint64               cancelled_at;
   gint64               finished_at;
   Progress             progress;
@@ -380,6 +381,15 @@ typedef struct
   QuorumBoxTrackerEnd  end;
   GError              *error;
 } Run;
+
+static void
+cancel_now (gpointer user_data)
+{
+  Run *run = user_data;
+
+  run->cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (run->cancellable);
+}
 
 static void
 on_run_progress (guint    done,
@@ -391,10 +401,11 @@ on_run_progress (guint    done,
   /* Never after the result. */
   g_assert_false (run->finished);
   on_progress (done, total, &run->progress);
-  if (run->cancel_at != 0 && done >= run->cancel_at && run->cancelled_at == 0)
+  if (run->cancel_at != 0 && done >= run->cancel_at && !run->cancel_scheduled)
     {
-      run->cancelled_at = g_get_monotonic_time ();
-      g_cancellable_cancel (run->cancellable);
+      /* In the middle of the next frame's work, not between two frames. */
+      run->cancel_scheduled = TRUE;
+      g_timeout_add_once (10, cancel_now, run);
     }
 }
 
@@ -461,7 +472,7 @@ test_cancel (void)
 {
   Clip *clip = clip_get (MOVING);
   QuorumRect start = square_on (clip, 0);
-  Run run = { g_main_loop_new (NULL, FALSE), g_cancellable_new (), 3 };
+  Run run = { g_main_loop_new (NULL, FALSE), g_cancellable_new (), 3, FALSE };
   gint64 started = g_get_monotonic_time ();
 
   quorum_box_tracker_propose_async (clip->proxy, clip->index, 0, &start, 59, on_run_progress,
