@@ -528,6 +528,11 @@ task_group (QuorumExamResult *self,
                                    json_object_get_string_member_with_default (task, "file_name", _("Task")));
   if (stars == NULL)
     summary = g_strdup (_("Not reviewed yet."));
+  else if (video)
+    /* Translators: a video task's score in an exam result (rated per track) */
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Average %s stars, %d gold track missed.",
+                                            "Average %s stars, %d gold tracks missed.", (gulong) missed),
+                               average, (int) missed);
   else
     /* Translators: a task's score in an exam result, "Average 3.50 stars, 1 gold instance missed." */
     summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Average %s stars, %d gold instance missed.",
