@@ -63,12 +63,20 @@ work_shown (gpointer window)
 }
 
 void
-app_test_sign_in_root (AppTestServer *server,
-                       const char    *password)
+app_test_sign_in_window (AppTestServer *server,
+                         const char    *user,
+                         const char    *password)
 {
   gtk_editable_set_text (app_test_child (server->window, "server_row"), server->address);
-  gtk_editable_set_text (app_test_child (server->window, "user_row"), "root");
+  gtk_editable_set_text (app_test_child (server->window, "user_row"), user);
   gtk_editable_set_text (app_test_child (server->window, "password_row"), password);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server->window), "win.sign-in", NULL));
   g_assert_true (app_test_wait_until (work_shown, server->window));
+}
+
+void
+app_test_sign_in_root (AppTestServer *server,
+                       const char    *password)
+{
+  app_test_sign_in_window (server, "root", password);
 }

@@ -15,7 +15,11 @@ void     app_test_press_keys       (GtkWindow     *window,
  * a failed preparation ends the test. */
 void     app_test_wait_video_ready (QuorumClient  *admin,
                                     gint64         file_id);
-/* Signs the server's window in as root and waits for the work page. */
+/* Signs the server's window in as @user and waits for the work page. */
+void     app_test_sign_in_window   (AppTestServer *server,
+                                    const char    *user,
+                                    const char    *password);
+/* app_test_sign_in_window as root. */
 void     app_test_sign_in_root     (AppTestServer *server,
                                     const char    *password);
 

@@ -9,6 +9,7 @@
 #include "app-test-video.h"
 #include "quorum-canvas-private.h"
 #include "quorum-exam-result.h"
+#include "quorum-review-panel.h"
 #include "quorum-session.h"
 #include "quorum-timeline.h"
 #include "quorum-track.h"
@@ -741,6 +742,386 @@ test_exam_result (void)
   app_test_server_stop (&server);
 }
 
+/* ---- consensus on a video: the disagreement timeline, a whole track copied ---- */
+
+#define ROAD_FRAMES 100
+
+/* Three annotators follow one car (60 × 40, 3 px right a frame) with
+ * keyframes only; Cat's box is 200 px below it on frames 40–60. */
+typedef struct {
+  const char  *name;
+  const char  *track;
+  double       dx;
+  gboolean     off;
+  const guint *keys;
+  guint        n_keys;
+} Annotator;
+
+static const guint near_keys[] = { 0, 50, 99 };
+static const guint far_keys[] = { 0, 39, 40, 60, 61, 99 };
+
+static const Annotator annotators[] = {
+  { "ann", "car-a", 0, FALSE, near_keys, G_N_ELEMENTS (near_keys) },
+  { "ben", "car-b", 2, FALSE, near_keys, G_N_ELEMENTS (near_keys) },
+  { "cat", "car-c", 4, TRUE, far_keys, G_N_ELEMENTS (far_keys) },
+};
+
+static void
+car_at (const Annotator *annotator,
+        guint            frame,
+        double           box[4])
+{
+  box[0] = 10 + 3.0 * frame + annotator->dx;
+  box[1] = annotator->off && frame >= 40 && frame <= 60 ? 250 : 50;
+  box[2] = box[0] + 60;
+  box[3] = box[1] + 40;
+}
+
+/* Where @annotator's track is on @frame, linear between the keyframes
+ * around it; whether @frame is one of them in @keyframe. */
+static void
+expected_box (const Annotator *annotator,
+              guint            frame,
+              double           box[4],
+              gboolean        *keyframe)
+{
+  for (guint i = 0; i + 1 < annotator->n_keys; i++)
+    {
+      guint fa = annotator->keys[i], fb = annotator->keys[i + 1];
+      double a[4], b[4];
+
+      if (frame < fa || frame > fb)
+        continue;
+      car_at (annotator, fa, a);
+      car_at (annotator, fb, b);
+      for (guint k = 0; k < 4; k++)
+        box[k] = lerp (a[k], b[k], (double) (frame - fa) / (fb - fa));
+      *keyframe = frame == fa || frame == fb;
+      return;
+    }
+  g_assert_not_reached ();
+}
+
+static char *
+keyframe_id (const Annotator *annotator,
+             guint            frame)
+{
+  return g_strdup_printf ("%s-%u", annotator->track, frame);
+}
+
+static char *
+keyframes_json (const Annotator *annotator)
+{
+  GString *json = g_string_new ("[");
+
+  for (guint i = 0; i < annotator->n_keys; i++)
+    {
+      g_autofree char *id = keyframe_id (annotator, annotator->keys[i]);
+      double box[4];
+
+      car_at (annotator, annotator->keys[i], box);
+      g_string_append_printf (json, "%s{\"id\": \"%s\", \"label\": \"car\", \"kind\": \"box\","
+                              " \"points\": [[%g, %g], [%g, %g]], \"frame\": %u, \"track_id\": \"%s\"}",
+                              i > 0 ? ", " : "", id, box[0], box[1], box[2], box[3], annotator->keys[i],
+                              annotator->track);
+    }
+  g_string_append (json, "]");
+  return g_string_free (json, FALSE);
+}
+
+static gboolean
+make_road_clip (const char *path,
+                GError    **error)
+{
+  return clip_make (CLIP_VP9_WEBM, path, 640, 360, 30, ROAD_FRAMES, NULL, error);
+}
+
+static JsonObject *
+consensus_view (gint64 task_id)
+{
+  g_autoptr(JsonNode) node = app_test_callf (server.admin, "GET", NULL, "/tasks/%" G_GINT64_FORMAT, task_id);
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+static gboolean
+scores_computed (gpointer data)
+{
+  g_autoptr(JsonObject) view = consensus_view (*(gint64 *) data);
+  JsonNode *scores = json_object_get_member (view, "scores");
+
+  if (scores != NULL && JSON_NODE_HOLDS_OBJECT (scores) &&
+      json_object_has_member (json_node_get_object (scores), "frames"))
+    return TRUE;
+  g_usleep (50000);
+  return FALSE;
+}
+
+/* The copies of @annotator's keyframes in @instances, in its keyframes'
+ * order; NULL unless each is there once, on its frame, in its track,
+ * where it was drawn. */
+static GPtrArray *
+copies_of_track (GPtrArray       *instances,
+                 const Annotator *annotator)
+{
+  g_autoptr(GPtrArray) copies = g_ptr_array_new ();
+
+  for (guint i = 0; i < annotator->n_keys; i++)
+    {
+      g_autofree char *id = keyframe_id (annotator, annotator->keys[i]);
+      const QuorumInstance *copy = NULL;
+      double box[4];
+      QuorumRect rect;
+
+      for (guint j = 0; j < instances->len; j++)
+        {
+          const QuorumInstance *instance = g_ptr_array_index (instances, j);
+
+          if (g_strcmp0 (instance->copied_from, id) != 0)
+            continue;
+          if (copy != NULL)
+            return NULL;
+          copy = instance;
+        }
+      if (copy == NULL || copy->frame != annotator->keys[i] || g_strcmp0 (copy->track_id, annotator->track) != 0 ||
+          g_str_equal (copy->id, id))
+        return NULL;
+      car_at (annotator, annotator->keys[i], box);
+      quorum_instance_bounds (copy, &rect);
+      if (fabs (rect.x0 - box[0]) > 1e-6 || fabs (rect.y0 - box[1]) > 1e-6 ||
+          fabs (rect.x1 - box[2]) > 1e-6 || fabs (rect.y1 - box[3]) > 1e-6)
+        return NULL;
+      g_ptr_array_add (copies, (gpointer) copy);
+    }
+  return g_steal_pointer (&copies);
+}
+
+static GPtrArray *
+server_instances (gint64 task_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) view = consensus_view (task_id);
+  GPtrArray *instances = quorum_wire_read_instances (json_object_get_member (view, "instances"), NULL,
+                                                     "instances", &error);
+
+  g_assert_no_error (error);
+  return instances;
+}
+
+static gboolean
+track_copied_on_server (gpointer data)
+{
+  g_autoptr(GPtrArray) instances = server_instances (*(gint64 *) data);
+  g_autoptr(GPtrArray) copies = copies_of_track (instances, &annotators[2]);
+
+  if (copies != NULL)
+    return TRUE;
+  g_usleep (50000);
+  return FALSE;
+}
+
+/* The app's ground truth is the server's: the same ids (the server's
+ * copies, not the ones shown while the step waited), Cat's track among. */
+static gboolean
+ground_truth_is_servers (gpointer data)
+{
+  g_autoptr(GPtrArray) shown = quorum_track_editor_get_instances (editor ());
+  g_autoptr(GPtrArray) stored = server_instances (*(gint64 *) data);
+  g_autoptr(GPtrArray) copies = copies_of_track (shown, &annotators[2]);
+
+  if (copies == NULL || shown->len != stored->len)
+    goto wait;
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const QuorumInstance *instance = g_ptr_array_index (stored, i);
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < shown->len && !found; j++)
+        found = g_strcmp0 (((QuorumInstance *) g_ptr_array_index (shown, j))->id, instance->id) == 0;
+      if (!found)
+        goto wait;
+    }
+  return TRUE;
+
+wait:
+  app_test_iterate (50);
+  return FALSE;
+}
+
+/* Each pass's layer on @frame: its track alone, where its keyframes put
+ * it, a keyframe or interpolated as they say. */
+static void
+assert_pass_layers (const gint64 *draws,
+                    guint         frame)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (annotators); i++)
+    {
+      g_autofree char *layer = g_strdup_printf ("%" G_GINT64_FORMAT, draws[i]);
+      const QuorumInstance *instance;
+      gboolean keyframe;
+      double box[4];
+
+      g_assert_cmpuint (quorum_canvas_get_layer_n_instances (canvas (), layer), ==, 1);
+      instance = quorum_canvas_get_layer_instance (canvas (), layer, 0);
+      g_assert_cmpstr (instance->track_id, ==, annotators[i].track);
+      g_assert_cmpuint (instance->frame, ==, frame);
+      expected_box (&annotators[i], frame, box, &keyframe);
+      g_assert_cmpint (instance->keyframe, ==, keyframe);
+      assert_rect (instance, box[0], box[1], box[2], box[3]);
+    }
+}
+
+/* A consensus task on a video in the reviewer's window: the timeline marks
+ * the run of frames the server found the passes disagree on (40–60), "d"
+ * goes to its first frame, each pass's layer shows its track interpolated,
+ * and Copy Instance on one frame of Cat's track copies the whole track
+ * (its stored keyframes, frames and track id kept) to the ground truth,
+ * on the server and in the app's track editor. */
+static void
+test_consensus (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) file = NULL;
+  g_autoptr(JsonNode) consensus = NULL;
+  g_autoptr(JsonObject) view = NULL;
+  g_autoptr(QuorumClient) rev = NULL;
+  g_autofree char *clip = NULL;
+  g_autofree char *cat_layer = NULL;
+  g_autofree char *job_body = NULL;
+  JsonArray *low;
+  QuorumTimeline *timeline;
+  gint64 draws[G_N_ELEMENTS (annotators)];
+  gint64 file_id, job, rev_id, task_id;
+  gint64 low_first;
+
+  if (g_find_program_in_path ("xdotool") == NULL)
+    {
+      if (g_getenv ("CI") != NULL)
+        g_error ("xdotool is not installed (build-aux/install-deps installs it)");
+      g_test_skip ("xdotool is not installed");
+      return;
+    }
+  app_test_server_make_home (&server, "quorum-test-video-consensus-XXXXXX");
+  app_test_server_start (&server, ROOT_PASSWORD);
+  json_node_unref (app_test_call (server.admin, "POST", "/projects", "{\"name\": \"Road\"}"));
+  json_node_unref (app_test_call (server.admin, "PUT", "/projects/1/labels",
+                                  "{\"labels\": [{\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\","
+                                  " \"attributes\": []}]}"));
+  clip = g_build_filename (server.home, "road.webm", NULL);
+  g_assert_true (make_road_clip (clip, &error));
+  g_assert_no_error (error);
+  file = quorum_client_upload_sync (server.admin, 1, clip, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  file_id = json_object_get_int_member (json_node_get_object (file), "id");
+  app_test_wait_video_ready (server.admin, file_id);
+  for (guint i = 0; i < G_N_ELEMENTS (annotators); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\", \"password\": \"%s-password\"}",
+                                               annotators[i].name, annotators[i].name);
+      gint64 user = app_test_call_id (server.admin, "POST", "/users", body);
+
+      json_node_unref (app_test_callf (server.admin, "PUT", "{\"role\": \"annotator\"}",
+                                       "/projects/1/members/%" G_GINT64_FORMAT, user));
+    }
+  rev_id = app_test_call_id (server.admin, "POST", "/users", "{\"name\": \"rev\", \"password\": \"rev-password\"}");
+  json_node_unref (app_test_callf (server.admin, "PUT", "{\"role\": \"reviewer\"}",
+                                   "/projects/1/members/%" G_GINT64_FORMAT, rev_id));
+  job_body = g_strdup_printf ("{\"settings\": {\"name\": \"Road consensus\", \"passes_per_file\": 3,"
+                              " \"review_frequency\": 0}, \"files\": [%" G_GINT64_FORMAT "]}", file_id);
+  job = app_test_call_id (server.admin, "POST", "/projects/1/jobs", job_body);
+  json_node_unref (app_test_callf (server.admin, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/launch", job));
+
+  /* Each annotator keys their track and submits. */
+  for (guint i = 0; i < G_N_ELEMENTS (annotators); i++)
+    {
+      g_autofree char *password = g_strdup_printf ("%s-password", annotators[i].name);
+      g_autoptr(QuorumClient) client = app_test_server_sign_in (&server, annotators[i].name, password);
+      g_autoptr(JsonNode) draw = app_test_callf (client, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/next", job);
+      g_autoptr(JsonNode) saved = NULL;
+      g_autofree char *keys = keyframes_json (&annotators[i]);
+      g_autofree char *body = NULL;
+
+      draws[i] = json_object_get_int_member (json_node_get_object (draw), "id");
+      body = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT ", \"instances\": %s}",
+                              json_object_get_int_member (json_node_get_object (draw), "version"), keys);
+      saved = app_test_callf (client, "PUT", body, "/tasks/%" G_GINT64_FORMAT "/instances", draws[i]);
+      g_clear_pointer (&body, g_free);
+      body = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT "}",
+                              json_object_get_int_member (json_node_get_object (saved), "version"));
+      json_node_unref (app_test_callf (client, "POST", body, "/tasks/%" G_GINT64_FORMAT "/submit", draws[i]));
+    }
+
+  /* The reviewer's consensus task, once the server has scored it: one run
+   * of low frames, 40–60. */
+  rev = app_test_server_sign_in (&server, "rev", "rev-password");
+  consensus = app_test_callf (rev, "POST", NULL, "/jobs/%" G_GINT64_FORMAT "/next", job);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (consensus), "kind"), ==, "consensus");
+  task_id = json_object_get_int_member (json_node_get_object (consensus), "id");
+  g_assert_true (app_test_wait_until (scores_computed, &task_id));
+  view = consensus_view (task_id);
+  low = json_object_get_array_member (
+          json_object_get_object_member (json_object_get_object_member (view, "scores"), "frames"), "low");
+  g_assert_cmpuint (json_array_get_length (low), ==, 1);
+  low_first = json_array_get_int_element (json_array_get_array_element (low, 0), 0);
+  g_assert_cmpint (low_first, ==, 40);
+  g_assert_cmpint (json_array_get_int_element (json_array_get_array_element (low, 0), 1), ==, 60);
+
+  app_test_server_open_window (&server, 1280, 900);
+  app_test_sign_in_window (&server, "rev", "rev-password");
+  quorum_window_open_task (server.window, task_id);
+  g_assert_true (app_test_wait_until (frame_shown, GUINT_TO_POINTER (0)));
+  g_assert_cmpint (quorum_review_panel_get_kind (app_test_child (server.window, "review_panel")), ==,
+                   QUORUM_REVIEW_CONSENSUS);
+
+  /* The timeline marks the one run; D goes to its first frame. */
+  timeline = app_test_child (server.window, "timeline");
+  g_assert_cmpuint (quorum_timeline_get_n_low_ranges (timeline), ==, 1);
+  go_to ("d", low_first);
+
+  /* Each pass's track on frames 45 (all interpolated) and 50 (Ann's and
+   * Ben's keyframe, Cat's interpolated between 40 and 60). */
+  go_to ("Right Right Right Right Right", 45);
+  assert_pass_layers (draws, 45);
+  go_to ("Right Right Right Right Right", 50);
+  assert_pass_layers (draws, 50);
+  /* The ground truth: Best Annotator put Ben's track there. */
+  g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, 1);
+  g_assert_cmpstr (quorum_canvas_get_instance (canvas (), 0)->track_id, ==, annotators[1].track);
+  app_test_screenshot (GTK_WINDOW (server.window), "video-consensus.png");
+
+  /* Copy Instance on Cat's interpolated box: the whole track, as stored. */
+  cat_layer = g_strdup_printf ("%" G_GINT64_FORMAT, draws[2]);
+  g_assert_true (quorum_canvas_select_layer_instance (canvas (), cat_layer,
+                                                      quorum_canvas_get_layer_instance (canvas (), cat_layer, 0)->id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server.window), "review.copy-instance", NULL));
+  g_assert_true (app_test_wait_until (track_copied_on_server, &task_id));
+  g_assert_true (app_test_wait_until (ground_truth_is_servers, &task_id));
+  {
+    g_autoptr(GPtrArray) stored = server_instances (task_id);
+
+    /* Ben's three keyframes and Cat's six. */
+    g_assert_cmpuint (stored->len, ==, annotators[1].n_keys + annotators[2].n_keys);
+  }
+  /* On this frame, Cat's copy where its keyframes put it. */
+  app_test_iterate (100);
+  g_assert_true (frame_shown (GUINT_TO_POINTER (50)));
+  g_assert_cmpuint (quorum_canvas_get_n_instances (canvas ()), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      const QuorumInstance *instance = quorum_canvas_get_instance (canvas (), i);
+      const Annotator *annotator = g_strcmp0 (instance->track_id, annotators[2].track) == 0 ? &annotators[2]
+                                   : &annotators[1];
+      gboolean keyframe;
+      double box[4];
+
+      g_assert_cmpstr (instance->track_id, ==, annotator->track);
+      expected_box (annotator, 50, box, &keyframe);
+      g_assert_cmpint (instance->keyframe, ==, keyframe);
+      assert_rect (instance, box[0], box[1], box[2], box[3]);
+    }
+  app_test_server_stop (&server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -776,8 +1157,10 @@ main (int    argc,
       g_test_add_func ("/video-tracks/propagate", test_propagate);
     else if (g_str_equal (window, "exam-result"))
       g_test_add_func ("/video-tracks/exam-result", test_exam_result);
+    else if (g_str_equal (window, "consensus"))
+      g_test_add_func ("/video-tracks/consensus", test_consensus);
     else
-      g_error ("--window=%s: draw, propagate or exam-result", window);
+      g_error ("--window=%s: draw, propagate, exam-result or consensus", window);
   }
   return g_test_run ();
 }
