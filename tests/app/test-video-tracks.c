@@ -143,30 +143,34 @@ task_submitted (gpointer data)
   return FALSE;
 }
 
-/* A server with a box label "car", @make's clip uploaded and prepared, a
- * one-pass job launched and its task open in a signed-in window on frame 0;
- * FALSE (skipped) without xdotool. */
+/* Whether xdotool is here to press keys (in CI it must be). */
 static gboolean
-open_video_task (gboolean (*make) (const char *path, GError **error),
-                 gint64    *task_id,
-                 gint64    *job_id)
+have_xdotool (void)
+{
+  if (g_find_program_in_path ("xdotool") != NULL)
+    return TRUE;
+  if (g_getenv ("CI") != NULL)
+    g_error ("xdotool is not installed (build-aux/install-deps installs it)");
+  g_test_skip ("xdotool is not installed");
+  return FALSE;
+}
+
+/* A server started in a new home, a project @project with a box label
+ * "car", and @make's clip uploaded there and prepared: its file id. */
+static gint64
+start_with_video (const char  *home,
+                  const char  *project,
+                  gboolean   (*make) (const char *path, GError **error))
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) file = NULL;
-  g_autoptr(JsonNode) task = NULL;
+  g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", project);
   g_autofree char *clip = NULL;
-  gint64 file_id, job;
+  gint64 file_id;
 
-  if (g_find_program_in_path ("xdotool") == NULL)
-    {
-      if (g_getenv ("CI") != NULL)
-        g_error ("xdotool is not installed (build-aux/install-deps installs it)");
-      g_test_skip ("xdotool is not installed");
-      return FALSE;
-    }
-  app_test_server_make_home (&server, "quorum-test-video-tracks-XXXXXX");
+  app_test_server_make_home (&server, home);
   app_test_server_start (&server, ROOT_PASSWORD);
-  json_node_unref (app_test_call (server.admin, "POST", "/projects", "{\"name\": \"Videos\"}"));
+  json_node_unref (app_test_call (server.admin, "POST", "/projects", body));
   json_node_unref (app_test_call (server.admin, "PUT", "/projects/1/labels",
                                   "{\"labels\": [{\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\","
                                   " \"attributes\": []}]}"));
@@ -177,6 +181,24 @@ open_video_task (gboolean (*make) (const char *path, GError **error),
   g_assert_no_error (error);
   file_id = json_object_get_int_member (json_node_get_object (file), "id");
   app_test_wait_video_ready (server.admin, file_id);
+  return file_id;
+}
+
+/* A server with a box label "car", @make's clip uploaded and prepared, a
+ * one-pass job launched and its task open in a signed-in window on frame 0;
+ * FALSE (skipped) without xdotool. */
+static gboolean
+open_video_task (gboolean (*make) (const char *path, GError **error),
+                 gint64    *task_id,
+                 gint64    *job_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) task = NULL;
+  gint64 file_id, job;
+
+  if (!have_xdotool ())
+    return FALSE;
+  file_id = start_with_video ("quorum-test-video-tracks-XXXXXX", "Videos", make);
   job = app_test_call_id (server.admin, "POST", "/projects/1/jobs",
                           g_strdup_printf ("{\"settings\": {\"name\": \"Video\", \"passes_per_file\": 1,"
                                            " \"review_frequency\": 0}, \"files\": [%" G_GINT64_FORMAT "]}", file_id));
@@ -597,34 +619,19 @@ test_exam_result (void)
   /* Keyframes on frames 0 and 10: the taker's and the gold's. */
   static const double taken[2][4] = { { 100, 100, 200, 180 }, { 300, 200, 400, 280 } };
   static const double gold[2][4] = { { 400, 50, 460, 90 }, { 500, 150, 560, 190 } };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) file = NULL;
   g_autoptr(JsonNode) applied = NULL;
   g_autoptr(JsonNode) draw = NULL;
   g_autoptr(JsonNode) saved = NULL;
   g_autoptr(JsonNode) review = NULL;
   g_autoptr(QuorumClient) tara = NULL;
   g_autoptr(QuorumClient) rev = NULL;
-  g_autofree char *clip = NULL;
   g_autofree char *body = NULL;
   QuorumExamResult *result;
   QuorumCanvas *shown;
   const QuorumInstance *instance;
   gint64 file_id, exam, attempt, tara_id, rev_id, task;
 
-  app_test_server_make_home (&server, "quorum-test-video-exam-XXXXXX");
-  app_test_server_start (&server, ROOT_PASSWORD);
-  json_node_unref (app_test_call (server.admin, "POST", "/projects", "{\"name\": \"Road\"}"));
-  json_node_unref (app_test_call (server.admin, "PUT", "/projects/1/labels",
-                                  "{\"labels\": [{\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\","
-                                  " \"attributes\": []}]}"));
-  clip = g_build_filename (server.home, "road.webm", NULL);
-  g_assert_true (make_numbered_clip (clip, &error));
-  g_assert_no_error (error);
-  file = quorum_client_upload_sync (server.admin, 1, clip, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  file_id = json_object_get_int_member (json_node_get_object (file), "id");
-  app_test_wait_video_ready (server.admin, file_id);
+  file_id = start_with_video ("quorum-test-video-exam-XXXXXX", "Road", make_numbered_clip);
   body = g_strdup_printf ("{\"instances\": ["
                           "{\"id\": \"gold-0\", \"label\": \"car\", \"kind\": \"box\", \"points\": [[%g, %g], [%g, %g]],"
                           " \"frame\": 0, \"track_id\": \"gold-car\"},"
@@ -980,12 +987,9 @@ assert_pass_layers (const gint64 *draws,
 static void
 test_consensus (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) file = NULL;
   g_autoptr(JsonNode) consensus = NULL;
   g_autoptr(JsonObject) view = NULL;
   g_autoptr(QuorumClient) rev = NULL;
-  g_autofree char *clip = NULL;
   g_autofree char *cat_layer = NULL;
   g_autofree char *job_body = NULL;
   JsonArray *low;
@@ -994,26 +998,9 @@ test_consensus (void)
   gint64 file_id, job, rev_id, task_id;
   gint64 low_first;
 
-  if (g_find_program_in_path ("xdotool") == NULL)
-    {
-      if (g_getenv ("CI") != NULL)
-        g_error ("xdotool is not installed (build-aux/install-deps installs it)");
-      g_test_skip ("xdotool is not installed");
-      return;
-    }
-  app_test_server_make_home (&server, "quorum-test-video-consensus-XXXXXX");
-  app_test_server_start (&server, ROOT_PASSWORD);
-  json_node_unref (app_test_call (server.admin, "POST", "/projects", "{\"name\": \"Road\"}"));
-  json_node_unref (app_test_call (server.admin, "PUT", "/projects/1/labels",
-                                  "{\"labels\": [{\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\","
-                                  " \"attributes\": []}]}"));
-  clip = g_build_filename (server.home, "road.webm", NULL);
-  g_assert_true (make_road_clip (clip, &error));
-  g_assert_no_error (error);
-  file = quorum_client_upload_sync (server.admin, 1, clip, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  file_id = json_object_get_int_member (json_node_get_object (file), "id");
-  app_test_wait_video_ready (server.admin, file_id);
+  if (!have_xdotool ())
+    return;
+  file_id = start_with_video ("quorum-test-video-consensus-XXXXXX", "Road", make_road_clip);
   for (guint i = 0; i < G_N_ELEMENTS (annotators); i++)
     {
       g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\", \"password\": \"%s-password\"}",
