@@ -529,17 +529,10 @@ static gboolean
 copied_already (QuorumReviewPanel    *self,
                 const QuorumInstance *instance)
 {
-  g_autoptr(GPtrArray) own = NULL;
-
-  /* On a video, a track of that id in the ground truth, whatever frame. */
-  if (instance->track_id != NULL)
-    {
-      own = _quorum_review_panel_get_own (self);
-      for (guint i = 0; i < own->len; i++)
-        if (g_strcmp0 (((QuorumInstance *) g_ptr_array_index (own, i))->track_id, instance->track_id) == 0)
-          return TRUE;
-      return FALSE;
-    }
+  /* On a video, a track of that id in the ground truth, whatever frame:
+   * the track editor's index says, with nothing copied on each selection. */
+  if (instance->track_id != NULL && self->tracks != NULL && quorum_track_editor_is_active (self->tracks))
+    return quorum_track_index_find (quorum_track_editor_get_index (self->tracks), instance->track_id) != NULL;
   for (guint i = 0; i < quorum_canvas_get_n_instances (self->canvas); i++)
     if (g_strcmp0 (quorum_canvas_get_instance (self->canvas, i)->copied_from, instance->id) == 0)
       return TRUE;

@@ -222,16 +222,24 @@ show_frame (QuorumTrackEditor *self)
   show_ghost (self);
 }
 
+static GPtrArray *
+copy_instances (GPtrArray *instances)
+{
+  GPtrArray *copy = new_instance_array ();
+
+  for (guint i = 0; instances != NULL && i < instances->len; i++)
+    g_ptr_array_add (copy, quorum_instance_copy (g_ptr_array_index (instances, i)));
+  return copy;
+}
+
 void
 quorum_track_editor_set_instances (QuorumTrackEditor *self,
                                    GPtrArray         *instances,
                                    guint              n_frames)
 {
-  GPtrArray *stored = new_instance_array ();
+  GPtrArray *stored = copy_instances (instances);
 
   g_return_if_fail (QUORUM_IS_TRACK_EDITOR (self));
-  for (guint i = 0; instances != NULL && i < instances->len; i++)
-    g_ptr_array_add (stored, quorum_instance_copy (g_ptr_array_index (instances, i)));
   self->n_frames = n_frames;
   g_clear_pointer (&self->current_track, g_free);
   g_hash_table_remove_all (self->hidden);
@@ -252,12 +260,8 @@ void
 quorum_track_editor_replace (QuorumTrackEditor *self,
                              GPtrArray         *instances)
 {
-  GPtrArray *stored = new_instance_array ();
-
   g_return_if_fail (QUORUM_IS_TRACK_EDITOR (self));
-  for (guint i = 0; instances != NULL && i < instances->len; i++)
-    g_ptr_array_add (stored, quorum_instance_copy (g_ptr_array_index (instances, i)));
-  set_stored (self, stored);
+  set_stored (self, copy_instances (instances));
   show_frame (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -265,12 +269,8 @@ quorum_track_editor_replace (QuorumTrackEditor *self,
 GPtrArray *
 quorum_track_editor_get_instances (QuorumTrackEditor *self)
 {
-  GPtrArray *copy = new_instance_array ();
-
   g_return_val_if_fail (QUORUM_IS_TRACK_EDITOR (self), NULL);
-  for (guint i = 0; i < self->stored->len; i++)
-    g_ptr_array_add (copy, quorum_instance_copy (g_ptr_array_index (self->stored, i)));
-  return copy;
+  return copy_instances (self->stored);
 }
 
 const QuorumTrackIndex *
@@ -795,20 +795,6 @@ quorum_track_editor_add_proposals (QuorumTrackEditor *self,
       return NULL;
     }
   return apply (self, next);
-}
-
-void
-quorum_track_editor_restore (QuorumTrackEditor *self,
-                             GPtrArray         *instances)
-{
-  GPtrArray *stored = new_instance_array ();
-
-  g_return_if_fail (QUORUM_IS_TRACK_EDITOR (self));
-  for (guint i = 0; i < instances->len; i++)
-    g_ptr_array_add (stored, quorum_instance_copy (g_ptr_array_index (instances, i)));
-  set_stored (self, stored);
-  show_frame (self);
-  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 static int

@@ -69,7 +69,7 @@ void                    quorum_track_editor_set_track_visible (QuorumTrackEditor
                                                                gboolean           visible);
 
 /* Track-wide edits on the current frame. Each returns the stored set from
- * before (for Undo: quorum_track_editor_restore()), or NULL with @error
+ * before (for Undo: quorum_track_editor_replace()), or NULL with @error
  * saying why nothing changed. */
 GPtrArray              *quorum_track_editor_end_track     (QuorumTrackEditor *self,
                                                            const char        *track_id,
@@ -98,8 +98,6 @@ GPtrArray              *quorum_track_editor_add_proposals (QuorumTrackEditor *se
                                                            const QuorumRect  *boxes,
                                                            guint              n_boxes,
                                                            guint             *n_added);
-void                    quorum_track_editor_restore       (QuorumTrackEditor *self,
-                                                           GPtrArray         *instances);
 
 /* The frames holding a stored instance, ascending, for the timeline. */
 GArray                 *quorum_track_editor_get_marks     (QuorumTrackEditor *self);

@@ -577,7 +577,7 @@ on_track_undo (QuorumWindow *self)
 
   if (before != NULL && quorum_video_task_is_open (self->video_task))
     {
-      quorum_track_editor_restore (quorum_video_task_get_editor (self->video_task), before);
+      quorum_track_editor_replace (quorum_video_task_get_editor (self->video_task), before);
       on_instances_changed (self);
     }
 }
