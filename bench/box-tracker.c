@@ -58,25 +58,9 @@ percentile (GArray *values,
 
 typedef struct
 {
-  guint   want;
   GBytes *pixels;
   int     stride;
 } Frame;
-
-static void
-on_frame (guint    frame,
-          GBytes  *pixels,
-          int      stride,
-          gpointer user_data)
-{
-  Frame *out = user_data;
-
-  if (frame != out->want)
-    return;
-  g_clear_pointer (&out->pixels, g_bytes_unref);
-  out->pixels = g_bytes_ref (pixels);
-  out->stride = stride;
-}
 
 static void
 decode_or_die (QuorumVideoDecoder *decoder,
@@ -85,8 +69,9 @@ decode_or_die (QuorumVideoDecoder *decoder,
 {
   g_autoptr(GError) error = NULL;
 
-  out->want = frame;
-  if (!quorum_video_decoder_decode (decoder, frame, on_frame, out, NULL, &error))
+  g_clear_pointer (&out->pixels, g_bytes_unref);
+  out->pixels = quorum_video_decoder_decode_frame (decoder, frame, &out->stride, NULL, &error);
+  if (out->pixels == NULL)
     g_error ("frame %u: %s", frame, error->message);
 }
 
@@ -126,7 +111,7 @@ bench_steps (const SquareClip     *clip,
   g_autoptr(QuorumBoxTracker) tracker = _quorum_box_tracker_new (kind, &error);
   g_autoptr(GArray) update_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) decode_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  Frame frame = { 0, NULL, 0 };
+  Frame frame = { NULL, 0 };
   QuorumRect start = square_on (clip, 0);
   double centre_sum = 0, centre_max = 0, iou_sum = 0, iou_min = 1, cpu;
   gint64 t0;

@@ -73,25 +73,9 @@ leaves_picture (const QuorumRect *found,
 
 typedef struct
 {
-  guint   want;
   GBytes *pixels;
   int     stride;
 } Frame;
-
-static void
-on_frame (guint    frame,
-          GBytes  *pixels,
-          int      stride,
-          gpointer user_data)
-{
-  Frame *out = user_data;
-
-  if (frame != out->want)
-    return;
-  g_clear_pointer (&out->pixels, g_bytes_unref);
-  out->pixels = g_bytes_ref (pixels);
-  out->stride = stride;
-}
 
 static gboolean
 decode (QuorumVideoDecoder  *decoder,
@@ -100,17 +84,9 @@ decode (QuorumVideoDecoder  *decoder,
         GCancellable        *cancellable,
         GError             **error)
 {
-  out->want = frame;
   g_clear_pointer (&out->pixels, g_bytes_unref);
-  if (!quorum_video_decoder_decode (decoder, frame, on_frame, out, cancellable, error))
-    return FALSE;
-  if (out->pixels == NULL)
-    {
-      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
-                   "The decoder did not show frame %u of the proxy.", frame);
-      return FALSE;
-    }
-  return TRUE;
+  out->pixels = quorum_video_decoder_decode_frame (decoder, frame, &out->stride, cancellable, error);
+  return out->pixels != NULL;
 }
 
 GArray *
@@ -128,7 +104,7 @@ quorum_box_tracker_propose (const char                *proxy_path,
   g_autoptr(GArray) proposals = NULL;
   g_autoptr(QuorumVideoDecoder) decoder = NULL;
   g_autoptr(QuorumBoxTracker) tracker = NULL;
-  Frame frame = { 0, NULL, 0 };
+  Frame frame = { NULL, 0 };
   QuorumBoxTrackerEnd why = QUORUM_BOX_TRACKER_COMPLETE;
   QuorumRect start;
   guint n_frames, total;

@@ -330,3 +330,48 @@ quorum_video_decoder_free (QuorumVideoDecoder *decoder)
   quorum_video_index_free (decoder->index);
   g_free (decoder);
 }
+
+typedef struct
+{
+  guint   want;
+  GBytes *pixels;
+  int     stride;
+} Wanted;
+
+static void
+keep_wanted (guint    frame,
+             GBytes  *pixels,
+             int      stride,
+             gpointer user_data)
+{
+  Wanted *wanted = user_data;
+
+  if (frame != wanted->want)
+    return;
+  g_clear_pointer (&wanted->pixels, g_bytes_unref);
+  wanted->pixels = g_bytes_ref (pixels);
+  wanted->stride = stride;
+}
+
+GBytes *
+quorum_video_decoder_decode_frame (QuorumVideoDecoder  *decoder,
+                                   guint                frame,
+                                   int                 *stride,
+                                   GCancellable        *cancellable,
+                                   GError             **error)
+{
+  Wanted wanted = { frame, NULL, 0 };
+
+  if (!quorum_video_decoder_decode (decoder, frame, keep_wanted, &wanted, cancellable, error))
+    {
+      g_clear_pointer (&wanted.pixels, g_bytes_unref);
+      return NULL;
+    }
+  if (wanted.pixels == NULL)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "The decoder did not show frame %u of the proxy.", frame);
+      return NULL;
+    }
+  *stride = wanted.stride;
+  return wanted.pixels;
+}

@@ -104,6 +104,13 @@ gboolean quorum_video_decoder_decode (QuorumVideoDecoder    *decoder,
                                       gpointer               user_data,
                                       GCancellable          *cancellable,
                                       GError               **error);
+/* Decodes frame @frame as quorum_video_decoder_decode() does and returns
+ * its pixels (BGRA as above, @stride bytes per row), or NULL with @error. */
+GBytes  *quorum_video_decoder_decode_frame (QuorumVideoDecoder *decoder,
+                                            guint               frame,
+                                            int                *stride,
+                                            GCancellable       *cancellable,
+                                            GError            **error);
 /* How many seeks the decoder has made: for tests and benchmarks. */
 guint    quorum_video_decoder_get_n_seeks (QuorumVideoDecoder *decoder);
 void     quorum_video_decoder_free   (QuorumVideoDecoder *decoder);
