@@ -700,6 +700,16 @@ estimate_size (const QuorumCocoImage *image)
   return size;
 }
 
+gsize
+quorum_coco_export_estimate (GPtrArray *images)
+{
+  gsize estimate = 0;
+
+  for (guint i = 0; i < images->len; i++)
+    estimate += estimate_size (g_ptr_array_index (images, i));
+  return estimate;
+}
+
 static void
 add_category (GPtrArray  *names,
               GHashTable *ids,

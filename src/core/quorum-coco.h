@@ -45,6 +45,13 @@ void       quorum_coco_export_append    (GString                 *out,
 char      *quorum_coco_export_to_string (GPtrArray               *images,
                                          const QuorumLabelSchema *schema,
                                          gsize                   *length);
+/* About how many bytes quorum_coco_export_append() writes for @images,
+ * counted without expanding a track: each on every frame of its span. A
+ * server refuses an export past QUORUM_COCO_MAX_EXPORT rather than hold it:
+ * two keyframes far apart on a long video, many times over, are cheap to
+ * save and expand to hundreds of millions of annotations. */
+#define QUORUM_COCO_MAX_EXPORT ((gsize) 2 << 30)
+gsize      quorum_coco_export_estimate  (GPtrArray               *images);
 /* The same document as a tree, for callers that read it. */
 JsonNode  *quorum_coco_export           (GPtrArray               *images,
                                          const QuorumLabelSchema *schema);

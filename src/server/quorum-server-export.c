@@ -81,6 +81,15 @@ build_coco (Export  *export,
         quorum_annotation_set_add (image->set, g_ptr_array_steal_index (instances, 0));
       g_ptr_array_add (images, image);
     }
+  if (quorum_coco_export_estimate (images) > QUORUM_COCO_MAX_EXPORT)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_TOO_LARGE,
+                   "format=coco: this job's COCO export would take about %" G_GSIZE_FORMAT " MiB, more than the "
+                   "%" G_GSIZE_FORMAT " MiB an export may hold (its videos' tracks on every frame); "
+                   "format=quorum gives the tracks as drawn",
+                   quorum_coco_export_estimate (images) >> 20, QUORUM_COCO_MAX_EXPORT >> 20);
+      return NULL;
+    }
   {
     GString *text = g_string_sized_new (64 * 1024);
 

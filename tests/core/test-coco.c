@@ -793,6 +793,40 @@ test_video_plain (void)
   }
 }
 
+/* The export's size is known before any track is expanded: close to what
+ * is written for a small video, and past the server's limit for a few
+ * thousand two-keyframe tracks spanning a long video (never written). */
+static void
+test_video_estimate (void)
+{
+  g_autoptr(GPtrArray) images = video_images ();
+  g_autoptr(GPtrArray) huge = g_ptr_array_new_with_free_func ((GDestroyNotify) quorum_coco_image_free);
+  QuorumFileInfo long_video = { 1920, 1080, 1000000, 30 };
+  QuorumCocoImage *video = g_new0 (QuorumCocoImage, 1);
+  QuorumPoint box[] = { { 10, 20 }, { 110, 70 } };
+  gsize length = 0;
+  g_autofree char *text = quorum_coco_export_to_string (images, NULL, &length);
+  gsize estimate = quorum_coco_export_estimate (images);
+
+  g_assert_cmpuint (estimate, >=, length / 2);
+  g_assert_cmpuint (estimate, <=, length * 4);
+
+  video->file_name = g_strdup ("long.webm");
+  video->file_id = 9;
+  video->set = quorum_annotation_set_new (NULL, &long_video);
+  for (guint t = 0; t < 3000; t++)
+    {
+      g_autofree char *track = g_strdup_printf ("t%u", t);
+      g_autofree char *first = g_strdup_printf ("t%u-0", t);
+      g_autofree char *last = g_strdup_printf ("t%u-end", t);
+
+      quorum_annotation_set_add (video->set, tracked (first, "car", QUORUM_KIND_BOX, track, 0, box, 2));
+      quorum_annotation_set_add (video->set, tracked (last, "car", QUORUM_KIND_BOX, track, 999999, box, 2));
+    }
+  g_ptr_array_add (huge, video);
+  g_assert_cmpuint (quorum_coco_export_estimate (huge), >, QUORUM_COCO_MAX_EXPORT);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -809,5 +843,6 @@ main (int    argc,
   g_test_add_func ("/coco/video/round-trip", test_video_round_trip);
   g_test_add_func ("/coco/video/malformed", test_video_malformed);
   g_test_add_func ("/coco/video/plain", test_video_plain);
+  g_test_add_func ("/coco/video/estimate", test_video_estimate);
   return g_test_run ();
 }
