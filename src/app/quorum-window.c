@@ -15,6 +15,7 @@
 #include "quorum-exam-catalogue.h"
 #include "quorum-exam-results.h"
 #include "quorum-job-overview.h"
+#include "quorum-projects-window.h"
 #include "quorum-guide-images.h"
 #include "quorum-guide-view.h"
 #include "quorum-image-loader.h"
@@ -830,6 +831,7 @@ _quorum_window_update_actions (QuorumWindow *self)
   gtk_widget_action_set_enabled (widget, "win.refresh", signed_in);
   gtk_widget_action_set_enabled (widget, "win.exams", signed_in);
   gtk_widget_action_set_enabled (widget, "win.credentials", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.projects", online);
   gtk_widget_action_set_enabled (widget, "win.next-task", online);
   gtk_widget_action_set_enabled (widget, "win.next-task-of-kind", online);
   gtk_widget_action_set_enabled (widget, "win.download-job", online);
@@ -858,7 +860,35 @@ _quorum_window_update_actions (QuorumWindow *self)
   gtk_widget_action_set_enabled (widget, "win.toggle-side-panel", signed_in);
 }
 
-/* win.sign-in, win.sign-out, win.refresh, win.exams, win.credentials and win.submit */
+/* The Projects window of this session: one, brought forward when open. */
+static void
+show_projects (QuorumWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *projects;
+
+  if (self->session == NULL)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (QUORUM_IS_PROJECTS_WINDOW (window) && gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+        {
+          quorum_projects_window_refresh (QUORUM_PROJECTS_WINDOW (window));
+          gtk_window_present (window);
+          return;
+        }
+    }
+  projects = GTK_WINDOW (quorum_projects_window_new (self));
+  /* It acts with this session: it closes with it (_quorum_window_close_exam_windows). */
+  g_object_set_data (G_OBJECT (projects), "quorum-session-window", GINT_TO_POINTER (TRUE));
+  gtk_window_set_destroy_with_parent (projects, TRUE);
+  gtk_window_present (projects);
+}
+
+/* win.sign-in, win.sign-out, win.refresh, win.exams, win.credentials,
+ * win.projects and win.submit */
 static void
 window_action (GtkWidget  *widget,
                const char *action_name,
@@ -876,6 +906,8 @@ window_action (GtkWidget  *widget,
     _quorum_window_show_exams (self);
   else if (g_str_equal (action_name, "win.credentials"))
     _quorum_window_show_credentials (self);
+  else if (g_str_equal (action_name, "win.projects"))
+    show_projects (self);
   else
     _quorum_window_submit (self);
 }
@@ -1186,6 +1218,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.exams", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.credentials", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.projects", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.conflict-copies", NULL, _quorum_window_conflict_copies_action);
   gtk_widget_class_install_action (widget_class, "win.next-task", "x", job_action);
   gtk_widget_class_install_action (widget_class, "win.next-task-of-kind", "(xs)", next_task_of_kind_action);
@@ -1220,6 +1253,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.exams", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.credentials", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.projects", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.credentials", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
   _quorum_window_class_init_layout (widget_class);
