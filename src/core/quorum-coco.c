@@ -721,6 +721,90 @@ add_category (GPtrArray  *names,
   g_hash_table_insert (ids, (gpointer) name, GSIZE_TO_POINTER (names->len));
 }
 
+typedef struct {
+  guint       frame;
+  guint       group;   /* 0 a track, 1 an untracked instance: tracks come first on a frame */
+  guint       rank;
+  const char *label;
+} FirstUse;
+
+static int
+compare_first_uses (gconstpointer a,
+                    gconstpointer b)
+{
+  const FirstUse *x = a, *y = b;
+
+  if (x->frame != y->frame)
+    return x->frame < y->frame ? -1 : 1;
+  if (x->group != y->group)
+    return x->group < y->group ? -1 : 1;
+  return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/* A video's labels in the order write_video_annotations first writes them,
+ * without writing: each track from the first frame that shows it, in the
+ * order of the tracks on a frame, then each untracked instance. Counted in
+ * the order of the instances instead, a video whose instances were kept in
+ * another order than frame by frame (as drawn, or as a document gave them)
+ * would number its categories otherwise once imported again (found by
+ * fuzzing). Labels no annotation shows (a track of outside markers only)
+ * come last, in the order of the instances. */
+static void
+add_video_categories (GPtrArray             *names,
+                      GHashTable            *ids,
+                      const QuorumCocoImage *image)
+{
+  GPtrArray *instances = image->set->instances;
+  QuorumTrackIndex *index = quorum_track_index_new (instances);
+  guint n_tracks = quorum_track_index_get_n_tracks (index);
+  g_autoptr(GPtrArray) tracks = g_ptr_array_sized_new (n_tracks);
+  g_autoptr(GPtrArray) untracked = g_ptr_array_new ();
+  g_autoptr(GArray) uses = g_array_new (FALSE, FALSE, sizeof (FirstUse));
+
+  for (guint k = 0; k < instances->len; k++)
+    {
+      QuorumInstance *instance = g_ptr_array_index (instances, k);
+
+      if (instance->track_id == NULL)
+        g_ptr_array_add (untracked, instance);
+    }
+  g_ptr_array_sort (untracked, compare_frames);
+  for (guint t = 0; t < n_tracks; t++)
+    g_ptr_array_add (tracks, (gpointer) quorum_track_index_get_track (index, t));
+  g_ptr_array_sort (tracks, compare_tracks);
+
+  for (guint t = 0; t < n_tracks; t++)
+    {
+      const QuorumTrack *track = g_ptr_array_index (tracks, t);
+
+      for (guint frame = track->first; frame <= track->last; frame++)
+        {
+          const QuorumInstance *a, *b;
+
+          if (quorum_track_state_at (track, frame, &a, &b, NULL) != QUORUM_TRACK_ABSENT)
+            {
+              FirstUse use = { frame, 0, t, track->label };
+
+              g_array_append_val (uses, use);
+              break;
+            }
+        }
+    }
+  for (guint k = 0; k < untracked->len; k++)
+    {
+      const QuorumInstance *instance = g_ptr_array_index (untracked, k);
+      FirstUse use = { instance->frame, 1, k, instance->label };
+
+      g_array_append_val (uses, use);
+    }
+  g_array_sort (uses, compare_first_uses);
+  for (guint i = 0; i < uses->len; i++)
+    add_category (names, ids, g_array_index (uses, FirstUse, i).label);
+  for (guint k = 0; k < instances->len; k++)
+    add_category (names, ids, ((QuorumInstance *) g_ptr_array_index (instances, k))->label);
+  quorum_track_index_free (index);
+}
+
 void
 quorum_coco_export_append (GString                 *out,
                            GPtrArray               *images,
@@ -735,7 +819,7 @@ quorum_coco_export_append (GString                 *out,
   gsize estimate = 1024;
 
   /* Categories: the schema's labels in order, then any label the sets use
-   * that the schema lacks, in order of first use. */
+   * that the schema lacks, in the order the annotations first use them. */
   if (schema != NULL)
     for (guint i = 0; i < schema->labels->len; i++)
       add_category (category_names, category_ids, ((QuorumLabel *) g_ptr_array_index (schema->labels, i))->name);
@@ -743,9 +827,12 @@ quorum_coco_export_append (GString                 *out,
     {
       const QuorumCocoImage *image = g_ptr_array_index (images, i);
 
-      for (guint k = 0; k < image->set->instances->len; k++)
-        add_category (category_names, category_ids,
-                      ((QuorumInstance *) g_ptr_array_index (image->set->instances, k))->label);
+      if (is_video (image))
+        add_video_categories (category_names, category_ids, image);
+      else
+        for (guint k = 0; k < image->set->instances->len; k++)
+          add_category (category_names, category_ids,
+                        ((QuorumInstance *) g_ptr_array_index (image->set->instances, k))->label);
       any_video |= is_video (image);
       estimate += estimate_size (image);
     }
