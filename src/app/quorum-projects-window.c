@@ -130,6 +130,7 @@ struct _QuorumProjectsWindow
   GCancellable         *cancellable;
   GPtrArray            *projects;    /* Project */
   gboolean              admin;       /* a server administrator: creates projects */
+  JsonArray            *orgs;        /* GET /orgs, for an administrator: a new project's organization */
   int                   loading;
   gint64                expand;      /* a project to show open once listed */
 };
@@ -457,6 +458,24 @@ loaded (QuorumProjectsWindow *self)
 }
 
 static void
+got_orgs (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(QuorumProjectsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) orgs = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_pointer (&self->orgs, json_array_unref);
+  /* without them a project is made without an organization, as before */
+  if (orgs != NULL && JSON_NODE_HOLDS_ARRAY (orgs))
+    self->orgs = json_array_ref (json_node_get_array (orgs));
+  loaded (self);
+}
+
+static void
 got_me (GObject      *source,
         GAsyncResult *result,
         gpointer      user_data)
@@ -472,6 +491,12 @@ got_me (GObject      *source,
   gtk_widget_set_visible (self->new_button, self->admin);
   gtk_widget_set_visible (self->empty_new_button, self->admin);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "projects.new", self->admin);
+  if (self->admin)
+    {
+      self->loading++;
+      quorum_client_call_async (QUORUM_CLIENT (source), "GET", "/orgs", NULL, self->cancellable, got_orgs,
+                                g_object_ref (self));
+    }
   loaded (self);
 }
 
@@ -586,7 +611,8 @@ created (GObject      *source,
 
 void
 quorum_projects_window_create_project (QuorumProjectsWindow *self,
-                                       const char           *name)
+                                       const char           *name,
+                                       gint64                org)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
@@ -602,6 +628,11 @@ quorum_projects_window_create_project (QuorumProjectsWindow *self,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, trimmed);
+  if (org > 0)
+    {
+      json_builder_set_member_name (builder, "org");
+      json_builder_add_int_value (builder, org);
+    }
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
   self->loading++;
@@ -624,10 +655,18 @@ on_new_response (AdwMessageDialog     *dialog,
                  const char           *response,
                  QuorumProjectsWindow *self)
 {
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "quorum-name");
+  GtkDropDown *org = g_object_get_data (G_OBJECT (dialog), "quorum-org");
+  guint chosen = gtk_drop_down_get_selected (org);
+  gint64 org_id = 0;
 
+  /* the first choice is no organization */
+  if (chosen != GTK_INVALID_LIST_POSITION && chosen > 0 && self->orgs != NULL &&
+      chosen - 1 < json_array_get_length (self->orgs))
+    org_id = json_object_get_int_member_with_default (json_array_get_object_element (self->orgs, chosen - 1),
+                                                      "id", 0);
   if (g_str_equal (response, "create"))
-    quorum_projects_window_create_project (self, gtk_editable_get_text (entry));
+    quorum_projects_window_create_project (self, gtk_editable_get_text (entry), org_id);
 }
 
 static void
@@ -636,11 +675,31 @@ new_project (QuorumProjectsWindow *self)
   GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("New Project"),
                                               _("Its files, labels, guides and jobs are added once it exists. "
                                                 "You become its project admin."));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *entry = gtk_entry_new ();
+  GtkStringList *org_names = gtk_string_list_new (NULL);
+  GtkWidget *org;
 
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Name, such as “Chest X-rays”"));
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Name"), -1);
+  /* A job shared to the organization reaches its members (docs/api.md, Job shares). */
+  gtk_string_list_append (org_names, _("No organization"));
+  for (guint i = 0; self->orgs != NULL && i < json_array_get_length (self->orgs); i++)
+    {
+      JsonObject *object = json_array_get_object_element (self->orgs, i);
+      g_autofree char *title = g_strdup_printf (_("Organization: %s"),
+                                                json_object_get_string_member_with_default (object, "name", ""));
+
+      gtk_string_list_append (org_names, title);
+    }
+  org = gtk_drop_down_new (G_LIST_MODEL (org_names), NULL);
+  gtk_widget_set_tooltip_text (org, _("Jobs shared to the organization reach its members"));
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), org);
+  g_object_set_data (G_OBJECT (dialog), "quorum-name", entry);
+  g_object_set_data (G_OBJECT (dialog), "quorum-org", org);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "create", _("C_reate"),
@@ -688,6 +747,7 @@ quorum_projects_window_finalize (GObject *object)
   QuorumProjectsWindow *self = QUORUM_PROJECTS_WINDOW (object);
 
   g_ptr_array_unref (self->projects);
+  g_clear_pointer (&self->orgs, json_array_unref);
   G_OBJECT_CLASS (quorum_projects_window_parent_class)->finalize (object);
 }
 

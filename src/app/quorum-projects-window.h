@@ -25,9 +25,10 @@ guint                 quorum_projects_window_get_n_projects (QuorumProjectsWindo
 /* The id of the project named @name; 0 when there is none. */
 gint64                quorum_projects_window_find_project   (QuorumProjectsWindow *self,
                                                              const char           *name);
-/* What the New Project dialog's Create does. */
+/* What the New Project dialog's Create does; @org 0 for none. */
 void                  quorum_projects_window_create_project (QuorumProjectsWindow *self,
-                                                             const char           *name);
+                                                             const char           *name,
+                                                             gint64                org);
 /* Whether @project's row shows the tool @tool ("files", "labels",
  * "guides", "new-job", "members"), which the caller's role allows. */
 gboolean              quorum_projects_window_has_tool       (QuorumProjectsWindow *self,

@@ -25,6 +25,7 @@ static struct {
   AppTestServer  real;
   gint64         project;
   gint64         job;
+  gint64         org;
 } server;
 
 #define call app_test_callf
@@ -139,8 +140,9 @@ test_create (void)
   dialog = app_test_find_dialog ("New Project");
   /* Create waits for a name */
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "create"));
-  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))),
-                         "  Chest X-rays ");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "quorum-name"), "  Chest X-rays ");
+  /* the organization created before the window opened: the second choice */
+  gtk_drop_down_set_selected (g_object_get_data (G_OBJECT (dialog), "quorum-org"), 1);
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "create"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "create");
   gtk_window_close (GTK_WINDOW (dialog));
@@ -155,6 +157,7 @@ test_create (void)
   /* the server holds it, trimmed, with root as its admin */
   listed = call (server.real.admin, "GET", NULL, "/projects/%" G_GINT64_FORMAT, server.project);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (listed), "name"), ==, "Chest X-rays");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (listed), "org"), ==, server.org);
   members = call (server.real.admin, "GET", NULL, "/projects/%" G_GINT64_FORMAT "/members", server.project);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (members)), ==, 1);
   member = json_array_get_object_element (json_node_get_array (members), 0);
@@ -277,6 +280,7 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   app_test_server_start (&server.real, ROOT_PASSWORD);
+  server.org = app_test_call_id (server.real.admin, "POST", "/orgs", "{\"name\": \"Radiology Partners\"}");
   app_test_server_open_window (&server.real, 1200, 760);
   sign_in ("root", ROOT_PASSWORD);
 
