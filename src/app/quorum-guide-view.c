@@ -523,6 +523,12 @@ figure_for_anchor (QuorumGuideView    *self,
       g_object_set_data (G_OBJECT (picture), "quorum-guide-height", GINT_TO_POINTER (height));
       g_ptr_array_add (self->tables, picture);
       fit_figure (self, picture);
+      /* a video plays while it can be seen, not in a hidden page */
+      if (GTK_IS_MEDIA_STREAM (paintable))
+        {
+          g_signal_connect_swapped (picture, "map", G_CALLBACK (gtk_media_stream_play), paintable);
+          g_signal_connect_swapped (picture, "unmap", G_CALLBACK (gtk_media_stream_pause), paintable);
+        }
       return picture;
     }
   else
