@@ -144,6 +144,13 @@ static const char *migrations[] = {
   "DROP TABLE outbox;"
   "ALTER TABLE outbox_new RENAME TO outbox;"
   "CREATE INDEX outbox_task ON outbox (task, id);",
+  /* 5: a video downloaded for offline work (its proxy and frame index)
+   * counts against the media limit and is evicted like any media; proxies
+   * already on disk are counted once looked up (quorum_cache_lookup_video_media). */
+  "CREATE TABLE video_media ("
+  "  file  INTEGER PRIMARY KEY,"
+  "  size  INTEGER NOT NULL,"
+  "  used  INTEGER NOT NULL);",
 };
 
 /* The outbox's kinds, as QuorumCacheOpKind orders them. */
@@ -1976,7 +1983,8 @@ gint64
 quorum_cache_get_media_size (QuorumCache *cache)
 {
   g_return_val_if_fail (QUORUM_IS_CACHE (cache), 0);
-  return query_int (cache, "SELECT SUM (size) FROM media", 0, 0, 0, 0);
+  return query_int (cache, "SELECT (SELECT IFNULL (SUM (size), 0) FROM media) + "
+                           "(SELECT IFNULL (SUM (size), 0) FROM video_media)", 0, 0, 0, 0);
 }
 
 char *
@@ -2012,14 +2020,66 @@ quorum_cache_get_media_temp_path (QuorumCache *cache,
   return g_build_filename (cache->media_dir, name, NULL);
 }
 
+/* A counter, not a clock: two uses in one second still have an order. One
+ * counter for contents and videos, which are evicted in one order. */
+#define NEXT_USE \
+  "(SELECT MAX (IFNULL ((SELECT MAX (used) FROM media), 0), IFNULL ((SELECT MAX (used) FROM video_media), 0)) + 1)"
+
 static gboolean
 touch_media (QuorumCache  *self,
              gint64        file_id,
              GError      **error)
 {
-  /* A counter, not a clock: two uses in one second still have an order. */
-  return exec_ints (self, "UPDATE media SET used = (SELECT MAX (used) + 1 FROM media) WHERE file = ?1",
-                    error, 1, file_id, 0, 0);
+  return exec_ints (self, "UPDATE media SET used = " NEXT_USE " WHERE file = ?1", error, 1, file_id, 0, 0);
+}
+
+static gint64
+file_size (const char *path)
+{
+  GStatBuf info;
+
+  return g_stat (path, &info) == 0 ? (gint64) info.st_size : 0;
+}
+
+gboolean
+quorum_cache_add_video_media (QuorumCache  *cache,
+                              gint64        file_id,
+                              GError      **error)
+{
+  g_autofree char *proxy_path = NULL;
+  g_autofree char *index_path = NULL;
+  gint64 size;
+
+  g_return_val_if_fail (QUORUM_IS_CACHE (cache), FALSE);
+
+  quorum_cache_get_video_paths (cache, file_id, &proxy_path, &index_path);
+  size = file_size (proxy_path) + file_size (index_path);
+  return exec_ints (cache, "INSERT OR REPLACE INTO video_media (file, size, used) VALUES (?1, ?2, " NEXT_USE ")",
+                    error, 2, file_id, size, 0) &&
+         quorum_cache_evict_media (cache, file_id, error) >= 0;
+}
+
+gboolean
+quorum_cache_lookup_video_media (QuorumCache *cache,
+                                 gint64       file_id)
+{
+  g_autofree char *proxy_path = NULL;
+  g_autofree char *index_path = NULL;
+
+  g_return_val_if_fail (QUORUM_IS_CACHE (cache), FALSE);
+
+  quorum_cache_get_video_paths (cache, file_id, &proxy_path, &index_path);
+  if (!g_file_test (proxy_path, G_FILE_TEST_IS_REGULAR) || !g_file_test (index_path, G_FILE_TEST_IS_REGULAR))
+    {
+      /* evicted by another user's cache of the same server, or never whole */
+      exec_ints (cache, "DELETE FROM video_media WHERE file = ?1", NULL, 1, file_id, 0, 0);
+      return FALSE;
+    }
+  /* one downloaded before videos were counted is counted from now on */
+  exec_ints (cache, "INSERT OR IGNORE INTO video_media (file, size, used) VALUES (?1, ?2, 0)", NULL, 2, file_id,
+             file_size (proxy_path) + file_size (index_path), 0);
+  exec_ints (cache, "UPDATE video_media SET used = " NEXT_USE " WHERE file = ?1", NULL, 1, file_id, 0, 0);
+  return TRUE;
 }
 
 char *
@@ -2043,13 +2103,18 @@ quorum_cache_lookup_media (QuorumCache *cache,
   return g_steal_pointer (&path);
 }
 
+typedef struct {
+  gint64   file;
+  gboolean video;   /* its proxy and index, not its content */
+} EvictedMedia;
+
 gint64
 quorum_cache_evict_media (QuorumCache  *cache,
                           gint64        keep_file,
                           GError      **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GArray) evicted = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) evicted = g_array_new (FALSE, FALSE, sizeof (EvictedMedia));
   gint64 limit, total, freed = 0;
   int rc;
 
@@ -2059,31 +2124,46 @@ quorum_cache_evict_media (QuorumCache  *cache,
   total = quorum_cache_get_media_size (cache);
   if (total <= limit)
     return 0;
-  if ((stmt = prepare (cache, "SELECT file, size FROM media WHERE file != ?1 AND file NOT IN "
+  /* contents and downloaded videos (proxy and index), least recently used first */
+  if ((stmt = prepare (cache, "SELECT file, size, used, 0 FROM media WHERE file != ?1 AND file NOT IN "
                               "(SELECT file FROM tasks WHERE id IN " TASKS_WITH_WORK ") "
-                              "ORDER BY used", error)) == NULL)
+                              "UNION ALL "
+                              "SELECT file, size, used, 1 FROM video_media WHERE file != ?1 AND file NOT IN "
+                              "(SELECT file FROM tasks WHERE id IN " TASKS_WITH_WORK ") "
+                              "ORDER BY 3", error)) == NULL)
     return -1;
   sqlite3_bind_int64 (stmt, 1, keep_file);
   while (total > limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      gint64 file = sqlite3_column_int64 (stmt, 0);
+      EvictedMedia media = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int (stmt, 3) != 0 };
       gint64 size = sqlite3_column_int64 (stmt, 1);
-      g_autofree char *path = quorum_cache_get_media_path (cache, file);
+      g_autofree char *path = NULL;
+      g_autofree char *index_path = NULL;
 
-      if (g_unlink (path) != 0 && errno != ENOENT)
+      if (media.video)
+        quorum_cache_get_video_paths (cache, media.file, &path, &index_path);
+      else
+        path = quorum_cache_get_media_path (cache, media.file);
+      if ((g_unlink (path) != 0 && errno != ENOENT) ||
+          (index_path != NULL && g_unlink (index_path) != 0 && errno != ENOENT))
         {
           g_warning ("%s: cannot remove it from the media cache: %s", path, g_strerror (errno));
           continue;
         }
-      g_array_append_val (evicted, file);
+      g_array_append_val (evicted, media);
       total -= size;
       freed += size;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
   for (guint i = 0; i < evicted->len; i++)
-    if (!exec_ints (cache, "DELETE FROM media WHERE file = ?1", error, 1,
-                    g_array_index (evicted, gint64, i), 0, 0))
-      return -1;
+    {
+      EvictedMedia *media = &g_array_index (evicted, EvictedMedia, i);
+
+      if (!exec_ints (cache, media->video ? "DELETE FROM video_media WHERE file = ?1"
+                                          : "DELETE FROM media WHERE file = ?1",
+                      error, 1, media->file, 0, 0))
+        return -1;
+    }
   return freed;
 }
 

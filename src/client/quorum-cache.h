@@ -338,6 +338,17 @@ void         quorum_cache_get_video_paths    (QuorumCache  *cache,
                                               gint64        file_id,
                                               char        **proxy_path,
                                               char        **index_path);
+/* Records the downloaded proxy and index of video @file_id (at
+ * quorum_cache_get_video_paths) as media: they count against the limit and
+ * are evicted, both, like a file's content; evicts what no longer fits,
+ * sparing them. */
+gboolean     quorum_cache_add_video_media    (QuorumCache  *cache,
+                                              gint64        file_id,
+                                              GError      **error);
+/* Whether video @file_id's proxy and index are both here (and marks them
+ * recently used). */
+gboolean     quorum_cache_lookup_video_media (QuorumCache  *cache,
+                                              gint64        file_id);
 /* A path beside the media to download @file_id into before adding it. */
 char        *quorum_cache_get_media_temp_path (QuorumCache *cache,
                                                gint64       file_id);

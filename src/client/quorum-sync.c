@@ -1518,9 +1518,12 @@ download_proxy_fetched (GObject      *source,
                         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  QuorumSync *self = g_task_get_source_object (task);
+  Download *download = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error))
+  if (!quorum_client_download_finish (QUORUM_CLIENT (source), result, &error) ||
+      !quorum_cache_add_video_media (self->cache, download->file_id, &error))
     {
       download_fail (task, error);
       return;
@@ -1587,14 +1590,11 @@ download_has_media (QuorumSync *self,
                     gint64      file_id,
                     gboolean    video)
 {
-  g_autofree char *proxy_path = NULL;
-  g_autofree char *index_path = NULL;
   g_autofree char *cached = NULL;
 
   if (!video)
     return (cached = quorum_cache_lookup_media (self->cache, file_id)) != NULL;
-  quorum_cache_get_video_paths (self->cache, file_id, &proxy_path, &index_path);
-  return g_file_test (proxy_path, G_FILE_TEST_IS_REGULAR) && g_file_test (index_path, G_FILE_TEST_IS_REGULAR);
+  return quorum_cache_lookup_video_media (self->cache, file_id);
 }
 
 /* The task's view is stored and its file planned: fetched after every view,

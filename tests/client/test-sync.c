@@ -402,7 +402,7 @@ test_cache_place (void)
   g_assert_cmpstr (quorum_cache_get_path (cache), ==, expected);
   g_assert_cmpstr (quorum_cache_get_media_dir (cache), ==, media);
   g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
-  g_assert_cmpint (quorum_cache_get_schema_version (cache), ==, 4);
+  g_assert_cmpint (quorum_cache_get_schema_version (cache), ==, 5);
 
   /* The journal is a write-ahead log, as a second connection sees it. */
   g_assert_cmpint (sqlite3_open (expected, &db), ==, SQLITE_OK);
@@ -1924,6 +1924,85 @@ test_sync_download_video (void)
       g_assert_no_error (error);
       g_assert_cmpint (shown.shown, ==, frames[i]);
     }
+  g_clear_pointer (&decoder, quorum_video_decoder_free);
+
+  /* They count against the media limit, and go like any media over it:
+   * both, and the count with them. */
+  g_assert_cmpint (quorum_cache_get_media_size (cache), ==, download.sized);
+  g_assert_true (quorum_cache_lookup_video_media (cache, file_id));
+  quorum_cache_set_media_limit (cache, 1, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (proxy_path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (index_path, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (quorum_cache_get_media_size (cache), ==, 0);
+  g_assert_false (quorum_cache_lookup_video_media (cache, file_id));
+}
+
+/* A video downloaded for offline work: @size bytes of proxy and 10 of index. */
+static void
+add_video (QuorumCache *cache,
+           gint64       file_id,
+           gsize        size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *proxy_path = NULL;
+  g_autofree char *index_path = NULL;
+  g_autofree char *bytes = g_malloc0 (size);
+
+  quorum_cache_get_video_paths (cache, file_id, &proxy_path, &index_path);
+  g_assert_cmpint (g_mkdir_with_parents (quorum_cache_get_media_dir (cache), 0700), ==, 0);
+  g_assert_true (g_file_set_contents (index_path, "{\"frames\"}", 10, &error));
+  g_assert_true (g_file_set_contents (proxy_path, bytes, size, &error));
+  g_assert_true (quorum_cache_add_video_media (cache, file_id, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+video_here (QuorumCache *cache,
+            gint64       file_id)
+{
+  g_autofree char *proxy_path = NULL;
+  g_autofree char *index_path = NULL;
+
+  quorum_cache_get_video_paths (cache, file_id, &proxy_path, &index_path);
+  return g_file_test (proxy_path, G_FILE_TEST_IS_REGULAR) && g_file_test (index_path, G_FILE_TEST_IS_REGULAR);
+}
+
+static void
+test_cache_video_media (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QuorumCache) cache = quorum_cache_open ("localhost:11", "ann", &error);
+  g_autofree char *path = NULL;
+
+  g_assert_no_error (error);
+  quorum_cache_set_media_limit (cache, 250, &error);
+  g_assert_no_error (error);
+  for (gint64 task = 1; task <= 3; task++)
+    store_view (cache, task, 20 + task, 1);
+
+  /* Contents and videos share the limit and one order of use. */
+  add_media (cache, 21, 100);
+  add_video (cache, 22, 90);
+  g_assert_cmpint (quorum_cache_get_media_size (cache), ==, 200);
+  path = quorum_cache_lookup_media (cache, 21);
+  g_assert_nonnull (path);
+  /* 22 is now the least recently used: a third one pushes it out, both files */
+  add_media (cache, 23, 100);
+  g_assert_false (video_here (cache, 22));
+  g_assert_true (media_here (cache, 21));
+  g_assert_true (media_here (cache, 23));
+  g_assert_cmpint (quorum_cache_get_media_size (cache), ==, 200);
+
+  /* A video of a task with unsent work stays. */
+  add_video (cache, 22, 90);
+  g_assert_false (media_here (cache, 21));
+  save (cache, 2, "unsent", 1);
+  quorum_cache_set_media_limit (cache, 50, &error);
+  g_assert_no_error (error);
+  g_assert_true (video_here (cache, 22));
+  g_assert_false (media_here (cache, 23));
+  g_assert_cmpint (quorum_cache_get_media_size (cache), ==, 100);
 }
 
 int
@@ -1946,6 +2025,7 @@ main (int   argc,
   g_test_add_func ("/client/cache/outbox", test_cache_outbox);
   g_test_add_func ("/client/cache/local-instances", test_cache_local_instances);
   g_test_add_func ("/client/cache/media", test_cache_media);
+  g_test_add_func ("/client/cache/video-media", test_cache_video_media);
   g_test_add_func ("/client/sync/offline", test_sync_offline);
   g_test_add_func ("/client/sync/download-video", test_sync_download_video);
   g_test_add_func ("/client/sync/retry-timer", test_sync_retry_timer);
