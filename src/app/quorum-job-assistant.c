@@ -1256,6 +1256,47 @@ assistant_action (GtkWidget  *widget,
     load (self);
 }
 
+/* ---- closing with a job filled in ------------------------------------------------- */
+
+static gboolean
+close_later (gpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
+/* The window goes once the dialog is done with its response: destroying
+ * it inside the dialog's signal would free the dialog's parent under it. */
+static void
+close_response (AdwMessageDialog   *dialog,
+                const char         *response,
+                QuorumJobAssistant *self)
+{
+  if (g_str_equal (response, "discard"))
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_later, g_object_ref (self), g_object_unref);
+}
+
+static gboolean
+quorum_job_assistant_close_request (GtkWindow *window)
+{
+  QuorumJobAssistant *self = QUORUM_JOB_ASSISTANT (window);
+  g_autofree char *name = job_name (self);
+  GtkWidget *dialog;
+
+  if ((*name == '\0' && n_chosen_files (self) == 0) || self->created_job > 0)
+    return GTK_WINDOW_CLASS (quorum_job_assistant_parent_class)->close_request (window);
+  dialog = adw_message_dialog_new (window, _("Discard the New Job?"),
+                                   _("Nothing was sent to the server: the settings and files chosen are lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", _("_Keep Editing"),
+                                    "discard", _("_Discard"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (close_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
 /* ---- for tests ---------------------------------------------------------------------- */
 
 gboolean
@@ -1357,9 +1398,11 @@ quorum_job_assistant_class_init (QuorumJobAssistantClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = quorum_job_assistant_dispose;
   object_class->finalize = quorum_job_assistant_finalize;
+  window_class->close_request = quorum_job_assistant_close_request;
 
   /**
    * QuorumJobAssistant::job-created:

@@ -168,6 +168,19 @@ close_overview (gint64 job)
   app_test_iterate (50);
 }
 
+static void
+respond (const char *heading,
+         const char *response)
+{
+  GtkWidget *dialog = app_test_find_dialog (heading);
+
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_close (GTK_WINDOW (dialog));
+  app_test_iterate (50);
+  g_assert_null (app_test_find_dialog (heading));
+}
+
 /* ---- the tests ----------------------------------------------------------------- */
 
 static void
@@ -260,6 +273,7 @@ test_consensus_launch (void)
   g_clear_pointer (&count, g_free);
   count = g_strdup_printf ("%u of %u files chosen", expected_files->len, json_array_get_length (files));
   g_assert_cmpstr (gtk_label_get_text (child ("files_count")), ==, count);
+  app_test_screenshot (GTK_WINDOW (assistant ()), "job-assistant-files.png");
 
   click ("next_button");
   g_assert_cmpstr (quorum_job_assistant_get_step (assistant ()), ==, "review");
@@ -411,8 +425,17 @@ test_refused (void)
   gtk_editable_set_text (quorum_job_assistant_get_other_credentials (assistant (), FALSE), "");
   g_assert_false (gtk_widget_get_visible (child ("credentials_error")));
   g_assert_false (gtk_widget_has_css_class (child ("required_row"), "error"));
-  gtk_window_destroy (GTK_WINDOW (assistant ()));
+
+  /* Closing with a job filled in asks first; Keep Editing keeps it. */
+  gtk_window_close (GTK_WINDOW (assistant ()));
   app_test_iterate (50);
+  respond ("Discard the New Job?", "keep");
+  g_assert_nonnull (assistant ());
+  gtk_window_close (GTK_WINDOW (assistant ()));
+  app_test_iterate (50);
+  respond ("Discard the New Job?", "discard");
+  app_test_iterate (100);
+  g_assert_null (assistant ());
   g_assert_cmpuint (n_jobs (), ==, before);
 }
 
