@@ -16,7 +16,8 @@
  * files, and the job's overview opens); an exam with a pass rule, whose
  * missing awarded credential and file without gold are said before
  * anything is sent; and a job the server refuses, its message next to the
- * field it names and no job created. The tests share one server and one
+ * field it names and no job created; a project that cannot be read says
+ * why and offers nothing to create. The tests share one server and one
  * window.
  */
 
@@ -439,6 +440,27 @@ test_refused (void)
   g_assert_cmpuint (n_jobs (), ==, before);
 }
 
+static void
+test_unknown_project (void)
+{
+  QuorumJobAssistant *self = quorum_job_assistant_new (server.real.window, 999999, "Gone");
+  const char *why;
+
+  gtk_window_present (GTK_WINDOW (self));
+  g_assert_true (app_test_wait_until (assistant_idle, NULL));
+  g_assert_cmpstr (quorum_job_assistant_get_step (self), ==, "error");
+  why = adw_status_page_get_description (child ("error_page"));
+  g_assert_nonnull (why);
+  g_assert_nonnull (strstr (why, "999999"));
+  g_assert_false (gtk_widget_get_visible (child ("next_button")));
+  /* Nothing to create from: the action is off and sends nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "assistant.create-draft", NULL);
+  g_assert_false (quorum_job_assistant_get_loading (self));
+  g_assert_cmpint (quorum_job_assistant_get_created_job (self), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (self));
+  app_test_iterate (50);
+}
+
 static gboolean
 work_shown (gpointer data)
 {
@@ -483,6 +505,7 @@ main (int    argc,
   g_test_add_func ("/job-assistant/consensus-launch", test_consensus_launch);
   g_test_add_func ("/job-assistant/exam", test_exam);
   g_test_add_func ("/job-assistant/refused", test_refused);
+  g_test_add_func ("/job-assistant/unknown-project", test_unknown_project);
   status = g_test_run ();
 
   g_clear_pointer (&server.demo, json_object_unref);
