@@ -89,6 +89,7 @@ struct _QuorumJobAssistant
   GtkLabel             *review_error;
   GtkWidget            *draft_button;
   GtkWidget            *launch_button;
+  GtkSpinner           *create_spinner;
   GtkWidget            *select_all_button;
   GtkWidget            *select_none_button;
 
@@ -676,7 +677,8 @@ update (QuorumJobAssistant *self)
   g_autofree char *required_text = NULL;
   gboolean exam = is_exam (self);
   gboolean several = gtk_spin_button_get_value_as_int (self->passes_spin) > 1;
-  gboolean ready = self->loading == 0 && g_str_equal (gtk_stack_get_visible_child_name (self->stack), "steps");
+  gboolean shown = g_str_equal (gtk_stack_get_visible_child_name (self->stack), "steps");
+  gboolean ready = self->loading == 0 && shown;
   guint step = current_step (self);
   g_autofree char *subtitle = NULL;
 
@@ -715,8 +717,11 @@ update (QuorumJobAssistant *self)
   show_sentences (self->review_problems, all);
   update_files_count (self);
 
-  gtk_widget_set_visible (self->back_button, ready && step > 0);
-  gtk_widget_set_visible (self->next_button, ready && step < 2);
+  gtk_widget_set_visible (self->back_button, shown && step > 0);
+  gtk_widget_set_visible (self->next_button, shown && step < 2);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.back", ready);
+  gtk_widget_set_visible (GTK_WIDGET (self->create_spinner), shown && self->loading > 0);
+  gtk_spinner_set_spinning (self->create_spinner, shown && self->loading > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.next",
                                  ready && step < 2 && problems->len == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.create-draft",
@@ -1472,6 +1477,7 @@ quorum_job_assistant_class_init (QuorumJobAssistantClass *klass)
   CHILD (review_error);
   CHILD (draft_button);
   CHILD (launch_button);
+  CHILD (create_spinner);
   CHILD (select_all_button);
   CHILD (select_none_button);
 #undef CHILD
