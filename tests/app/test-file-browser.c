@@ -381,14 +381,6 @@ test_corrupt (void)
   g_assert_null (item_named (quorum_file_browser_get_files (server.browser), ".cache.png"));
   g_assert_null (item_named (quorum_file_browser_get_files (server.browser), "broken.png"));
   g_assert_true (app_test_wait_until (has_thumbnail, "street-05.png"));
-  if (g_getenv ("QUORUM_SCREENSHOT_DIR") != NULL)
-    {
-      gtk_window_set_default_size (GTK_WINDOW (server.browser), 1024, 600);
-      app_test_screenshot (GTK_WINDOW (server.browser), "file-browser-1024x600.png");
-      gtk_window_set_default_size (GTK_WINDOW (server.browser), 1800, 1000);
-      app_test_screenshot (GTK_WINDOW (server.browser), "file-browser.png");
-      gtk_window_set_default_size (GTK_WINDOW (server.browser), 1000, 700);
-    }
 }
 
 static void
@@ -397,6 +389,21 @@ set_search (const char *text)
   gtk_editable_set_text (quorum_file_browser_get_search (server.browser), text);
   /* The entry waits a moment before it says the search changed. */
   app_test_iterate (400);
+}
+
+static gboolean
+server_has_truth (gpointer name)
+{
+  g_autoptr(JsonArray) files = server_files ();
+
+  for (guint i = 0; i < json_array_get_length (files); i++)
+    {
+      JsonObject *file = json_array_get_object_element (files, i);
+
+      if (g_str_equal (json_object_get_string_member (file, "name"), name))
+        return json_object_get_boolean_member (file, "has_existing");
+    }
+  return FALSE;
 }
 
 static void
@@ -415,6 +422,8 @@ test_filters (void)
                          "{\"instances\": [{\"id\": \"truth-1\", \"label\": \"car\", \"kind\": \"box\","
                          " \"points\": [[10, 10], [80, 50]]}]}",
                          "/files/%" G_GINT64_FORMAT "/existing", server_file_id ("street-03.png")));
+  /* The server's own list shows it before the window reads it. */
+  g_assert_true (app_test_wait_until (server_has_truth, "street-03.png"));
   quorum_file_browser_refresh (server.browser);
   wait_idle ();
   g_assert_cmpuint (quorum_file_browser_get_n_visible (server.browser), ==, 6);
@@ -445,6 +454,14 @@ test_filters (void)
   set_search ("");
   g_assert_cmpuint (quorum_file_browser_get_n_visible (server.browser), ==, 6);
   g_assert_cmpstr (page (), ==, "files");
+  if (g_getenv ("QUORUM_SCREENSHOT_DIR") != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (server.browser), 1024, 600);
+      app_test_screenshot (GTK_WINDOW (server.browser), "file-browser-1024x600.png");
+      gtk_window_set_default_size (GTK_WINDOW (server.browser), 1800, 1000);
+      app_test_screenshot (GTK_WINDOW (server.browser), "file-browser.png");
+      gtk_window_set_default_size (GTK_WINDOW (server.browser), 1000, 700);
+    }
 }
 
 static gboolean
