@@ -1544,6 +1544,7 @@ quorum_file_browser_init (QuorumFileBrowser *self)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkNoSelection *selection;
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
@@ -1572,6 +1573,13 @@ quorum_file_browser_init (QuorumFileBrowser *self)
   self->drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, 0);
   g_signal_connect (self->drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (self->content_box, GTK_EVENT_CONTROLLER (self->drop));
+  /* Files dragged over the window: an accent frame says they may fall. */
+  gtk_css_provider_load_from_data (provider,
+                                   "box.file-drop:drop(active) { box-shadow: inset 0 0 0 3px @accent_bg_color; }",
+                                   -1);
+  gtk_style_context_add_provider (gtk_widget_get_style_context (self->content_box), GTK_STYLE_PROVIDER (provider),
+                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_widget_add_css_class (self->content_box, "file-drop");
   update_role (self);
 }
 
