@@ -5,14 +5,38 @@ changes nothing makes none; a save from a stale version (expected_version)
 is refused with 409 and the current version, so that two editors do not
 overwrite each other; the task view and GET /jobs/{id} say which version a
 job's readers read; earlier versions are for reviewers up, not annotators
-or viewers. Prints TAP. Argument: the quorum-server binary."""
+or viewers. The migration that made versions keeps a guide of before as
+its version 1: its SQL, read from the store's list (by what it creates, not
+by its number, which a later merge may change), is run on a database made
+as it was before. Prints TAP. Argument: the quorum-server binary."""
 import os
+import re
+import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from quorum_test_server import Server, check, error_message, png, report  # noqa: E402
 
 SERVER = sys.argv[1]
+STORE_C = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "store", "quorum-store.c")
+
+
+def versions_migration():
+    """The SQL of the migration that creates guide_versions, as the store's
+    migrations list in quorum-store.c spells it."""
+    with open(STORE_C, encoding="utf-8") as source:
+        text = source.read()
+    block = text[text.index("migrations[] = {"):]
+    block = re.sub(r"/\*.*?\*/", "", block[:block.index("};")], flags=re.S)
+    entries, current = [], []
+    for token in re.findall(r'"(?:[^"\\]|\\.)*"|,', block):
+        if token == ",":
+            entries.append("".join(current))
+            current = []
+        else:
+            current.append(token[1:-1].encode().decode("unicode_escape"))
+    entries.append("".join(current))
+    return next(entry for entry in entries if "CREATE TABLE guide_versions" in entry)
 
 server = Server(SERVER)
 try:
@@ -117,6 +141,37 @@ try:
           and task["guide"]["markdown"] == "Newer.", task.get("guide"))
     status, body = s.call("PUT", "/guides/%d" % gid, ann, {"name": "x", "markdown": "y"})
     check("an annotator may not save a guide (403)", status == 403, body)
+
+    # ---- the migration: a guide of before is its own version 1 ----------
+    s.process.terminate()
+    s.process.wait()
+    db = sqlite3.connect(os.path.join(s.data, "quorum.sqlite"))
+    # The guides table as it was before versions; updated_by is a foreign
+    # key, which DROP COLUMN refuses, so the table is made again.
+    db.executescript("DROP TABLE guide_versions;"
+                     "CREATE TABLE guides_before (id INTEGER PRIMARY KEY,"
+                     "  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,"
+                     "  name TEXT NOT NULL, markdown TEXT NOT NULL, updated INTEGER NOT NULL,"
+                     "  UNIQUE (project_id, name));"
+                     "INSERT INTO guides_before SELECT id, project_id, name, markdown, updated FROM guides;"
+                     "DROP TABLE guides;"
+                     "ALTER TABLE guides_before RENAME TO guides;")
+    before = db.execute("SELECT markdown, updated FROM guides WHERE id = ?", (gid,)).fetchone()
+    db.executescript(versions_migration())
+    db.close()
+    s.start()
+    s.root = s.login("root", "root password")
+    status, migrated = s.call("GET", "/guides/%d" % gid, s.root)
+    check("after the migration a guide of before is at version 1, saved by no one known",
+          status == 200 and migrated["version"] == 1 and migrated["updated_by"] is None
+          and migrated["markdown"] == before[0], migrated)
+    status, versions = s.call("GET", "/guides/%d/versions" % gid, s.root)
+    check("and its version 1 is its text, of its date",
+          status == 200 and [v["number"] for v in versions] == [1] and versions[0]["created"] == before[1]
+          and versions[0]["author"] is None, versions)
+    status, body = s.call("PUT", "/guides/%d" % gid, s.root,
+                          {"name": "Tight boxes", "markdown": "After.", "expected_version": 1})
+    check("and its next save is version 2", status == 200 and body["version"] == 2, body)
 finally:
     server.close()
 report()
