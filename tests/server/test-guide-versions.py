@@ -15,7 +15,7 @@ import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quorum_test_server import Server, check, error_message, png, report  # noqa: E402
+from quorum_test_server import GUIDES_BEFORE_VERSIONS, Server, check, error_message, png, report  # noqa: E402
 
 SERVER = sys.argv[1]
 STORE_C = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "store", "quorum-store.c")
@@ -146,16 +146,7 @@ try:
     s.process.terminate()
     s.process.wait()
     db = sqlite3.connect(os.path.join(s.data, "quorum.sqlite"))
-    # The guides table as it was before versions; updated_by is a foreign
-    # key, which DROP COLUMN refuses, so the table is made again.
-    db.executescript("DROP TABLE guide_versions;"
-                     "CREATE TABLE guides_before (id INTEGER PRIMARY KEY,"
-                     "  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,"
-                     "  name TEXT NOT NULL, markdown TEXT NOT NULL, updated INTEGER NOT NULL,"
-                     "  UNIQUE (project_id, name));"
-                     "INSERT INTO guides_before SELECT id, project_id, name, markdown, updated FROM guides;"
-                     "DROP TABLE guides;"
-                     "ALTER TABLE guides_before RENAME TO guides;")
+    db.executescript(GUIDES_BEFORE_VERSIONS)
     before = db.execute("SELECT markdown, updated FROM guides WHERE id = ?", (gid,)).fetchone()
     db.executescript(versions_migration())
     db.close()
