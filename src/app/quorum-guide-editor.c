@@ -27,12 +27,21 @@ struct _QuorumGuideEditor
   GtkEditable          *name_row;
   GtkTextView          *source_view;
   QuorumGuideView      *preview;
+  GtkMenuButton        *history_button;
+  GtkPopover           *history_popover;
+  GtkListBox           *history_list;
+  GtkLabel             *version_label;
+  GtkRevealer          *old_revealer;
+  GtkLabel             *old_label;
 
   QuorumSession        *session;
   GCancellable         *cancellable;
   gint64                project_id;
   JsonArray            *guides;         /* GET /projects/{id}/guides: without text */
   gint64                guide;          /* shown; 0: new */
+  gint64                version;        /* of the guide as the server had it when read; 0: new */
+  JsonArray            *history;        /* GET /guides/{id}/versions, newest first */
+  JsonObject           *old;            /* GET /guides/{id}/versions/{n} shown read-only; NULL: none */
   gint64                pending;        /* to show once a discard is confirmed; -1: none */
   JsonObject           *pictures;       /* the project's files by name: name → id */
   QuorumGuideImages    *images;
@@ -47,6 +56,7 @@ G_DEFINE_FINAL_TYPE (QuorumGuideEditor, quorum_guide_editor, ADW_TYPE_WINDOW)
 
 static void load_guides (QuorumGuideEditor *self, gint64 select);
 static void show_guide  (QuorumGuideEditor *self, gint64 guide);
+static void leave_old   (QuorumGuideEditor *self);
 
 static void
 show_toast (QuorumGuideEditor *self,
@@ -73,7 +83,61 @@ show_error (QuorumGuideEditor *self,
 static void
 update_actions (QuorumGuideEditor *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "guides.save", self->dirty && self->loading == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "guides.save",
+                                 self->dirty && self->loading == 0 && self->old == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "guides.restore", self->old != NULL && self->loading == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "guides.current", self->old != NULL);
+  /* Unsaved changes are saved or discarded before an old version is
+   * shown: a restore would otherwise lose them. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->history_button), self->guide > 0 && !self->dirty);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->history_button),
+                               self->guide > 0 && self->dirty ? _("History (save or discard the changes first)")
+                                                              : _("History"));
+}
+
+/* "5 Dec 2026, 14:03" from seconds since the epoch. */
+static char *
+format_time (gint64 seconds)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (seconds);
+  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+
+  return local != NULL ? g_date_time_format (local, "%-d %b %Y, %H:%M") : g_strdup ("");
+}
+
+/* "saved 5 Dec 2026, 14:03 by tom": when and by whom @object (a guide or
+ * one of its versions) was saved; @time and @author name its members. */
+static char *
+describe_saved (JsonObject *object,
+                const char *time,
+                const char *author)
+{
+  g_autofree char *when = format_time (json_object_get_int_member_with_default (object, time, 0));
+  const char *who = json_object_get_string_member_with_default (object, author, NULL);
+
+  if (who != NULL)
+    /* TRANSLATORS: a date and time, then a user name */
+    return g_strdup_printf (_("saved %s by %s"), when, who);
+  /* TRANSLATORS: a date and time */
+  return g_strdup_printf (_("saved %s"), when);
+}
+
+static void
+tell_version (QuorumGuideEditor *self,
+              JsonObject        *guide)
+{
+  g_autofree char *saved = NULL;
+  g_autofree char *text = NULL;
+
+  if (guide == NULL)
+    {
+      gtk_label_set_label (self->version_label, _("A new guide, not saved yet"));
+      return;
+    }
+  saved = describe_saved (guide, "updated_at", "updated_by_name");
+  /* TRANSLATORS: "Version 3, saved 5 Dec 2026, 14:03 by tom" */
+  text = g_strdup_printf (_("Version %" G_GINT64_FORMAT ", %s"), self->version, saved);
+  gtk_label_set_label (self->version_label, text);
 }
 
 static void
@@ -240,6 +304,7 @@ fill_guide (QuorumGuideEditor *self,
             const char        *name,
             const char        *markdown)
 {
+  leave_old (self);
   self->filling = TRUE;
   gtk_editable_set_text (self->name_row, name);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->source_view), markdown, -1);
@@ -272,8 +337,10 @@ got_guide (GObject      *source,
     }
   object = json_node_get_object (guide);
   self->guide = json_object_get_int_member_with_default (object, "id", 0);
+  self->version = json_object_get_int_member_with_default (object, "version", 1);
   fill_guide (self, json_object_get_string_member_with_default (object, "name", ""),
               json_object_get_string_member_with_default (object, "markdown", ""));
+  tell_version (self, object);
 }
 
 static void
@@ -285,7 +352,9 @@ show_guide (QuorumGuideEditor *self,
   if (guide == 0)
     {
       self->guide = 0;
+      self->version = 0;
       fill_guide (self, "", "");
+      tell_version (self, NULL);
       gtk_list_box_unselect_all (self->guide_list);
       gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
       return;
@@ -522,6 +591,69 @@ choose_pictures (QuorumGuideEditor *self)
 
 /* ---- saving ---------------------------------------------------------------------------------- */
 
+/* The server refused a save from a version older than its own. */
+static gboolean
+is_stale (const GError *error)
+{
+  return g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT) &&
+         g_str_has_prefix (error->message, "expected_version:");
+}
+
+static void
+stale_response (AdwMessageDialog  *dialog,
+                const char        *response,
+                QuorumGuideEditor *self)
+{
+  if (!g_str_equal (response, "reload"))
+    return;
+  set_dirty (self, FALSE);
+  show_guide (self, self->guide);
+  load_guides (self, self->guide);
+}
+
+/* Another editor saved the guide since it was read: nothing of theirs is
+ * overwritten; reloading shows their version. */
+static void
+offer_reload (QuorumGuideEditor *self)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Someone Else Saved This Guide"),
+                                              _("The guide was saved by someone else since you opened it, so your "
+                                                "save was refused rather than overwrite theirs. Reload it to see "
+                                                "their version; your changes are then lost, so copy them first if "
+                                                "you need them."));
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", _("_Keep Editing"),
+                                    "reload", _("_Reload"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reload", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "reload");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (stale_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* {"name", "markdown", "expected_version"}: the version it was read at,
+ * so that a save over another editor's is refused. */
+static JsonNode *
+guide_body (QuorumGuideEditor *self,
+            const char        *name,
+            const char        *markdown)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "markdown");
+  json_builder_add_string_value (builder, markdown);
+  if (self->guide > 0 && self->version > 0)
+    {
+      json_builder_set_member_name (builder, "expected_version");
+      json_builder_add_int_value (builder, self->version);
+    }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
 static void
 saved (GObject      *source,
        GAsyncResult *result,
@@ -537,11 +669,15 @@ saved (GObject      *source,
   busy (self, -1);
   if (guide == NULL || !JSON_NODE_HOLDS_OBJECT (guide))
     {
-      if (error != NULL)
+      if (is_stale (error))
+        offer_reload (self);
+      else if (error != NULL)
         show_error (self, _("The guide could not be saved."), error);
       return;
     }
   id = json_object_get_int_member_with_default (json_node_get_object (guide), "id", 0);
+  self->version = json_object_get_int_member_with_default (json_node_get_object (guide), "version", 1);
+  tell_version (self, json_node_get_object (guide));
   set_dirty (self, FALSE);
   show_toast (self, _("Guide saved"));
   self->guide = id;
@@ -551,25 +687,256 @@ saved (GObject      *source,
 static void
 save (QuorumGuideEditor *self)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *text = source_text (self);
   g_autofree char *path = NULL;
 
-  if (!self->dirty || self->loading > 0)
+  if (!self->dirty || self->loading > 0 || self->old != NULL)
     return;
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, gtk_editable_get_text (self->name_row));
-  json_builder_set_member_name (builder, "markdown");
-  json_builder_add_string_value (builder, text);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+  body = guide_body (self, gtk_editable_get_text (self->name_row), text);
   path = self->guide == 0 ? g_strdup_printf ("/projects/%" G_GINT64_FORMAT "/guides", self->project_id)
                           : g_strdup_printf ("/guides/%" G_GINT64_FORMAT, self->guide);
   busy (self, 1);
   quorum_client_call_async (quorum_session_get_client (self->session), self->guide == 0 ? "POST" : "PUT",
                             path, body, self->cancellable, saved, g_object_ref (self));
+}
+
+/* ---- history ------------------------------------------------------------------------------------ */
+
+static void
+fill_history (QuorumGuideEditor *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
+    gtk_list_box_remove (self->history_list, child);
+  for (guint i = 0; self->history != NULL && i < json_array_get_length (self->history); i++)
+    {
+      JsonObject *version = json_array_get_object_element (self->history, i);
+      gint64 number = json_object_get_int_member_with_default (version, "number", 0);
+      g_autofree char *saved = describe_saved (version, "created", "author_name");
+      g_autofree char *title = number == self->version
+                               /* TRANSLATORS: a guide's version number */
+                               ? g_strdup_printf (_("Version %" G_GINT64_FORMAT " (current)"), number)
+                               : g_strdup_printf (_("Version %" G_GINT64_FORMAT), number);
+      /* TRANSLATORS: the guide's name in that version, then when and by whom it was saved */
+      g_autofree char *subtitle = g_strdup_printf (_("%s — %s"),
+                                                   json_object_get_string_member_with_default (version, "name", ""),
+                                                   saved);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_list_box_append (self->history_list, row);
+    }
+  if (self->history != NULL && json_array_get_length (self->history) == 0)
+    {
+      GtkWidget *label = gtk_label_new (_("No version saved yet"));
+
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_margin_top (label, 12);
+      gtk_widget_set_margin_bottom (label, 12);
+      gtk_list_box_append (self->history_list, label);
+    }
+}
+
+static void
+got_history (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(QuorumGuideEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) versions = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  busy (self, -1);
+  if (versions == NULL || !JSON_NODE_HOLDS_ARRAY (versions))
+    {
+      gtk_popover_popdown (self->history_popover);
+      if (error != NULL)
+        show_error (self, _("The guide’s versions could not be listed."), error);
+      return;
+    }
+  g_clear_pointer (&self->history, json_array_unref);
+  self->history = json_array_ref (json_node_get_array (versions));
+  fill_history (self);
+}
+
+void
+quorum_guide_editor_load_history (QuorumGuideEditor *self)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (QUORUM_IS_GUIDE_EDITOR (self));
+  if (self->guide <= 0)
+    return;
+  path = g_strdup_printf ("/guides/%" G_GINT64_FORMAT "/versions", self->guide);
+  busy (self, 1);
+  quorum_client_call_async (quorum_session_get_client (self->session), "GET", path, NULL,
+                            self->cancellable, got_history, g_object_ref (self));
+}
+
+static void
+on_history_shown (QuorumGuideEditor *self)
+{
+  g_clear_pointer (&self->history, json_array_unref);
+  fill_history (self);
+  quorum_guide_editor_load_history (self);
+}
+
+/* The text as it is again: the old version shown read-only goes. */
+static void
+leave_old (QuorumGuideEditor *self)
+{
+  if (self->old == NULL)
+    return;
+  g_clear_pointer (&self->old, json_object_unref);
+  gtk_revealer_set_reveal_child (self->old_revealer, FALSE);
+  gtk_text_view_set_editable (self->source_view, TRUE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->source_view), "dim-label");
+  gtk_editable_set_editable (self->name_row, TRUE);
+  preview_now (self);
+  update_actions (self);
+}
+
+static void
+got_old_version (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(QuorumGuideEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) version = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+  JsonObject *object;
+  g_autofree char *saved = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  busy (self, -1);
+  if (version == NULL || !JSON_NODE_HOLDS_OBJECT (version))
+    {
+      if (error != NULL)
+        show_error (self, _("The version could not be read."), error);
+      return;
+    }
+  object = json_node_get_object (version);
+  g_clear_pointer (&self->old, json_object_unref);
+  self->old = json_object_ref (object);
+  saved = describe_saved (object, "created", "author_name");
+  /* TRANSLATORS: "Version 2, saved 5 Dec 2026, 14:03 by tom, shown read-only. Restoring it saves it as version 6." */
+  text = g_strdup_printf (_("Version %" G_GINT64_FORMAT ", %s, shown read-only. Restoring it saves it as version "
+                            "%" G_GINT64_FORMAT "."),
+                          json_object_get_int_member_with_default (object, "number", 0), saved, self->version + 1);
+  gtk_label_set_label (self->old_label, text);
+  gtk_revealer_set_reveal_child (self->old_revealer, TRUE);
+  /* Not insensitive: the focus may be in them. */
+  gtk_text_view_set_editable (self->source_view, FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->source_view), "dim-label");
+  gtk_editable_set_editable (self->name_row, FALSE);
+  g_clear_handle_id (&self->preview_id, g_source_remove);
+  give_pictures (self);
+  quorum_guide_view_set_markdown (self->preview, json_object_get_string_member_with_default (object, "markdown", ""));
+  update_actions (self);
+}
+
+void
+quorum_guide_editor_show_version (QuorumGuideEditor *self,
+                                  gint64             number)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (QUORUM_IS_GUIDE_EDITOR (self));
+  if (self->guide <= 0 || self->dirty)
+    return;
+  if (number == self->version)
+    {
+      leave_old (self);
+      return;
+    }
+  path = g_strdup_printf ("/guides/%" G_GINT64_FORMAT "/versions/%" G_GINT64_FORMAT, self->guide, number);
+  busy (self, 1);
+  quorum_client_call_async (quorum_session_get_client (self->session), "GET", path, NULL,
+                            self->cancellable, got_old_version, g_object_ref (self));
+}
+
+static void
+on_history_activated (QuorumGuideEditor *self,
+                      GtkListBoxRow     *row)
+{
+  int index = gtk_list_box_row_get_index (row);
+
+  if (self->history == NULL || index < 0 || (guint) index >= json_array_get_length (self->history))
+    return;
+  gtk_popover_popdown (self->history_popover);
+  quorum_guide_editor_show_version (self, json_object_get_int_member_with_default (
+                                            json_array_get_object_element (self->history, index), "number", 0));
+}
+
+typedef struct {
+  QuorumGuideEditor *self;
+  gint64             number;   /* the version restored */
+} Restoring;
+
+static void
+restored (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Restoring *restoring = user_data;
+  g_autoptr(QuorumGuideEditor) self = restoring->self;
+  gint64 number = restoring->number;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) guide = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
+  g_autofree char *message = NULL;
+  JsonObject *object;
+
+  g_free (restoring);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  busy (self, -1);
+  if (guide == NULL || !JSON_NODE_HOLDS_OBJECT (guide))
+    {
+      if (is_stale (error))
+        offer_reload (self);
+      else if (error != NULL)
+        show_error (self, _("The version could not be restored."), error);
+      return;
+    }
+  object = json_node_get_object (guide);
+  self->version = json_object_get_int_member_with_default (object, "version", self->version);
+  fill_guide (self, json_object_get_string_member_with_default (object, "name", ""),
+              json_object_get_string_member_with_default (object, "markdown", ""));
+  tell_version (self, object);
+  /* TRANSLATORS: "Version 2 restored as version 6" */
+  message = g_strdup_printf (_("Version %" G_GINT64_FORMAT " restored as version %" G_GINT64_FORMAT),
+                             number, self->version);
+  show_toast (self, message);
+  load_guides (self, self->guide);
+}
+
+static void
+restore (QuorumGuideEditor *self)
+{
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+  Restoring *restoring;
+
+  if (self->old == NULL || self->loading > 0)
+    return;
+  body = guide_body (self, json_object_get_string_member_with_default (self->old, "name", ""),
+                     json_object_get_string_member_with_default (self->old, "markdown", ""));
+  path = g_strdup_printf ("/guides/%" G_GINT64_FORMAT, self->guide);
+  restoring = g_new0 (Restoring, 1);
+  restoring->self = g_object_ref (self);
+  restoring->number = json_object_get_int_member_with_default (self->old, "number", 0);
+  busy (self, 1);
+  quorum_client_call_async (quorum_session_get_client (self->session), "PUT", path, body, self->cancellable,
+                            restored, restoring);
 }
 
 /* ---- actions and closing ----------------------------------------------------------------------- */
@@ -587,6 +954,10 @@ editor_action (GtkWidget  *widget,
     save (self);
   else if (g_str_equal (action_name, "guides.insert-pictures"))
     choose_pictures (self);
+  else if (g_str_equal (action_name, "guides.restore"))
+    restore (self);
+  else if (g_str_equal (action_name, "guides.current"))
+    leave_old (self);
   else
     load (self, self->guide > 0 ? self->guide : -1);
 }
@@ -644,6 +1015,34 @@ quorum_guide_editor_get_dirty (QuorumGuideEditor *self)
 {
   g_return_val_if_fail (QUORUM_IS_GUIDE_EDITOR (self), FALSE);
   return self->dirty;
+}
+
+gint64
+quorum_guide_editor_get_version (QuorumGuideEditor *self)
+{
+  g_return_val_if_fail (QUORUM_IS_GUIDE_EDITOR (self), 0);
+  return self->version;
+}
+
+gint64
+quorum_guide_editor_get_shown_version (QuorumGuideEditor *self)
+{
+  g_return_val_if_fail (QUORUM_IS_GUIDE_EDITOR (self), 0);
+  return self->old != NULL ? json_object_get_int_member_with_default (self->old, "number", 0) : 0;
+}
+
+JsonArray *
+quorum_guide_editor_get_history (QuorumGuideEditor *self)
+{
+  g_return_val_if_fail (QUORUM_IS_GUIDE_EDITOR (self), NULL);
+  return self->history;
+}
+
+const char *
+quorum_guide_editor_get_version_text (QuorumGuideEditor *self)
+{
+  g_return_val_if_fail (QUORUM_IS_GUIDE_EDITOR (self), NULL);
+  return gtk_label_get_label (self->version_label);
 }
 
 gint64
@@ -715,6 +1114,8 @@ quorum_guide_editor_finalize (GObject *object)
 
   g_clear_pointer (&self->guides, json_array_unref);
   g_clear_pointer (&self->pictures, json_object_unref);
+  g_clear_pointer (&self->history, json_array_unref);
+  g_clear_pointer (&self->old, json_object_unref);
   G_OBJECT_CLASS (quorum_guide_editor_parent_class)->finalize (object);
 }
 
@@ -740,6 +1141,14 @@ quorum_guide_editor_class_init (QuorumGuideEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumGuideEditor, name_row);
   gtk_widget_class_bind_template_child (widget_class, QuorumGuideEditor, source_view);
   gtk_widget_class_bind_template_child (widget_class, QuorumGuideEditor, preview);
+  gtk_widget_class_bind_template_child (widget_class, QuorumGuideEditor, history_button);
+  gtk_widget_class_bind_template_child (widget_class, QuorumGuideEditor, history_popover);
+  gtk_widget_class_bind_template_child (widget_class, QuorumGuideEditor, history_list);
+  gtk_widget_class_bind_template_child (widget_class, QuorumGuideEditor, version_label);
+  gtk_widget_class_bind_template_child (widget_class, QuorumGuideEditor, old_revealer);
+  gtk_widget_class_bind_template_child (widget_class, QuorumGuideEditor, old_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_history_shown);
+  gtk_widget_class_bind_template_callback (widget_class, on_history_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
 
@@ -747,6 +1156,8 @@ quorum_guide_editor_class_init (QuorumGuideEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "guides.save", NULL, editor_action);
   gtk_widget_class_install_action (widget_class, "guides.insert-pictures", NULL, editor_action);
   gtk_widget_class_install_action (widget_class, "guides.refresh", NULL, editor_action);
+  gtk_widget_class_install_action (widget_class, "guides.restore", NULL, editor_action);
+  gtk_widget_class_install_action (widget_class, "guides.current", NULL, editor_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "guides.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "guides.new", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK | GDK_SHIFT_MASK,

@@ -26,6 +26,7 @@ struct _QuorumJobOverview
   GtkLabel            *progress_label;
   GtkProgressBar      *progress_bar;
   GtkLabel            *states_label;
+  GtkLabel            *guides_label;
   AdwViewStack        *view_stack;
   GtkStack            *annotators_stack;
   GtkColumnView       *annotator_columns;
@@ -550,6 +551,46 @@ got_members (GObject      *source,
   update_actions (self);
 }
 
+/* "Draw guide: Boxes, version 3", a line per guide the job names: the
+ * version its annotators and reviewers read now (GET /jobs/{id}). */
+char *
+quorum_job_overview_describe_guides (JsonObject *job)
+{
+  JsonObject *guides = json_object_get_object_member (job, "guides");
+  GString *text = g_string_new (NULL);
+  const char *kinds[] = { "draw", "review" };
+
+  for (guint i = 0; guides != NULL && i < G_N_ELEMENTS (kinds); i++)
+    {
+      JsonNode *node = json_object_get_member (guides, kinds[i]);
+      JsonObject *guide;
+      const char *name;
+      gint64 version;
+
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      guide = json_node_get_object (node);
+      name = json_object_get_string_member_with_default (guide, "name", "");
+      version = json_object_get_int_member_with_default (guide, "version", 1);
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      if (i == 0)
+        /* TRANSLATORS: the guide's name and the number of its current version */
+        g_string_append_printf (text, _("Draw guide: %s, version %" G_GINT64_FORMAT), name, version);
+      else
+        /* TRANSLATORS: the guide's name and the number of its current version */
+        g_string_append_printf (text, _("Review guide: %s, version %" G_GINT64_FORMAT), name, version);
+    }
+  return g_string_free (text, FALSE);
+}
+
+const char *
+quorum_job_overview_get_guides_text (QuorumJobOverview *self)
+{
+  g_return_val_if_fail (QUORUM_IS_JOB_OVERVIEW (self), NULL);
+  return gtk_label_get_label (self->guides_label);
+}
+
 static void
 got_job (GObject      *source,
          GAsyncResult *result,
@@ -566,6 +607,12 @@ got_job (GObject      *source,
   if (reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
     return;  /* the figures' own error says it better */
   settings = json_object_get_object_member (json_node_get_object (reply), "settings");
+  {
+    g_autofree char *guides = quorum_job_overview_describe_guides (json_node_get_object (reply));
+
+    gtk_label_set_label (self->guides_label, guides);
+    gtk_widget_set_visible (GTK_WIDGET (self->guides_label), guides[0] != '\0');
+  }
   self->passes_per_file = settings != NULL ? json_object_get_int_member_with_default (settings, "passes_per_file", 1)
                                            : 1;
   update_actions (self);
@@ -947,6 +994,7 @@ quorum_job_overview_class_init (QuorumJobOverviewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumJobOverview, progress_label);
   gtk_widget_class_bind_template_child (widget_class, QuorumJobOverview, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, QuorumJobOverview, states_label);
+  gtk_widget_class_bind_template_child (widget_class, QuorumJobOverview, guides_label);
   gtk_widget_class_bind_template_child (widget_class, QuorumJobOverview, view_stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumJobOverview, annotators_stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumJobOverview, annotator_columns);

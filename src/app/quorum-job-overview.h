@@ -35,6 +35,11 @@ void               quorum_job_overview_select_file   (QuorumJobOverview *self,
 /* The ids of the columns the annotators' table shows, in order (the exam's
  * only in an exam). */
 GStrv              quorum_job_overview_get_columns   (QuorumJobOverview *self);
+/* "Draw guide: NAME, version N" and "Review guide: …", a line each, for
+ * the guides a GET /jobs/{id} reply names; "" for none. */
+char              *quorum_job_overview_describe_guides (JsonObject      *job);
+/* What the overview says of the job's guides ("" until GET /jobs/{id}). */
+const char        *quorum_job_overview_get_guides_text (QuorumJobOverview *self);
 /* What the table shows in @column for @item; "—" when there is no data. */
 char              *quorum_job_overview_format_cell   (QuorumStatsItem   *item,
                                                       const char        *column);

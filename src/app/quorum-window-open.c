@@ -150,6 +150,7 @@ _quorum_window_close_task (QuorumWindow *self)
   quorum_canvas_set_image (self->canvas, NULL);
   self->loading = FALSE;
   quorum_guide_view_set_markdown (self->guide_view, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->guide_version_label), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->exam_rule_label), FALSE);
   show_review (self, NULL);
   gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
@@ -396,6 +397,20 @@ show_opened_task (Opening *opening)
   quorum_guide_view_set_markdown (self->guide_view,
                                   guide != NULL ? json_object_get_string_member_with_default (guide, "markdown", "")
                                                 : "");
+  /* The version read, so that a reader can tell when the guide changed
+   * (a guide cached before versions has none). */
+  if (guide != NULL && json_object_has_member (guide, "version"))
+    {
+      /* TRANSLATORS: a guide's name and the number of the version shown */
+      g_autofree char *text = g_strdup_printf (_("%s, version %" G_GINT64_FORMAT),
+                                               json_object_get_string_member_with_default (guide, "name", ""),
+                                               json_object_get_int_member_with_default (guide, "version", 1));
+
+      gtk_label_set_label (self->guide_version_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->guide_version_label), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->guide_version_label), FALSE);
 
   item = quorum_task_list_find_task (self->tasks, opening->task);
   if (item != NULL && opening->loader != NULL && quorum_image_loader_get_thumbnail (opening->loader) != NULL)

@@ -48,6 +48,7 @@ struct _QuorumWindow
   GtkWidget            *side_panel;
   AdwViewStack         *side_stack;
   QuorumGuideView      *guide_view;
+  GtkLabel             *guide_version_label;
   QuorumLabelList      *label_list;
   QuorumInstanceList   *instance_list;
   QuorumAttributeEditor *attribute_editor;

@@ -1189,6 +1189,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_panel);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, side_stack);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, guide_view);
+  gtk_widget_class_bind_template_child (widget_class, QuorumWindow, guide_version_label);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, label_list);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, instance_list);
   gtk_widget_class_bind_template_child (widget_class, QuorumWindow, attribute_editor);

@@ -88,8 +88,9 @@ guide_update (int    argc,
   gint64 id;
 
   if (!quorum_cli_session_parse (&session, "guide update", "ID FILE.md",
-                                 "Replace a guide's text (editors); jobs that use it show the new text.",
-                                 "--json prints the guide {\"id\", \"project\", \"name\", \"markdown\", \"updated\"}.",
+                                 "Save a guide's text as its next version (editors); jobs that use it show the new text.",
+                                 "--json prints the guide {\"id\", \"project\", \"name\", \"markdown\", \"version\", "
+                                 "\"updated_at\", \"updated_by\", …}.",
                                  entries, 2, 2, &argc, &argv))
     return QUORUM_CLI_USAGE;
   if (!quorum_cli_parse_id (argv[1], "ID", &id, &error) ||
@@ -114,11 +115,11 @@ static int
 guide_list (int    argc,
             char **argv)
 {
-  static const char * const columns[] = { "id:ID", "name:Name", "updated:Updated", NULL };
+  static const char * const columns[] = { "id:ID", "name:Name", "version:Version", "updated:Updated", NULL };
   static const QuorumCliList list = {
     .command = "guide list",
     .summary = "List a project's guides.",
-    .description = "--json prints [{\"id\", \"project\", \"name\", \"updated\"}, …].",
+    .description = "--json prints [{\"id\", \"project\", \"name\", \"updated\", \"version\"}, …].",
     .owner = "project",
     .path = "/guides",
     .columns = columns,

@@ -69,6 +69,8 @@ static const QuorumRoute route_table[] = {
   { "GET", "/api/v1/projects/{id}/guides", FALSE, _quorum_server_list_guides },
   { "GET", "/api/v1/guides/{id}", FALSE, _quorum_server_get_guide },
   { "PUT", "/api/v1/guides/{id}", FALSE, _quorum_server_update_guide },
+  { "GET", "/api/v1/guides/{id}/versions", FALSE, _quorum_server_list_guide_versions },
+  { "GET", "/api/v1/guides/{id}/versions/{id}", FALSE, _quorum_server_get_guide_version },
   { "POST", "/api/v1/projects/{id}/jobs", FALSE, _quorum_server_create_job },
   { "GET", "/api/v1/projects/{id}/jobs", FALSE, _quorum_server_list_jobs },
   { "GET", "/api/v1/jobs/{id}", FALSE, _quorum_server_get_job },

@@ -140,13 +140,43 @@ _quorum_server_list_jobs (QuorumRequest *request)
   _quorum_request_reply_result (request, quorum_store_list_jobs (request->server->store, request->ids[0], &error), &error);
 }
 
+/* {id, name, version} of the guide the job's settings name in @member, if
+ * it is one of the job's project (what its tasks show), else null. */
+static JsonNode *
+job_guide (QuorumRequest *request,
+           JsonObject    *job,
+           const char    *member)
+{
+  JsonObject *settings = json_object_get_object_member (job, "settings");
+  const char *id = settings != NULL ? json_object_get_string_member_with_default (settings, member, NULL) : NULL;
+  g_autoptr(JsonObject) guide = NULL;
+  JsonObject *brief;
+
+  if (id != NULL)
+    guide = quorum_store_get_guide (request->server->store, g_ascii_strtoll (id, NULL, 10), NULL);
+  if (guide == NULL || json_object_get_int_member (guide, "project") != json_object_get_int_member (job, "project"))
+    return json_node_new (JSON_NODE_NULL);
+  brief = json_object_new ();
+  json_object_set_int_member (brief, "id", json_object_get_int_member (guide, "id"));
+  json_object_set_string_member (brief, "name", json_object_get_string_member (guide, "name"));
+  json_object_set_int_member (brief, "version", json_object_get_int_member (guide, "version"));
+  return json_node_init_object (json_node_alloc (), brief);
+}
+
 void
 _quorum_server_get_job (QuorumRequest *request)
 {
   g_autoptr(JsonObject) job = require_job (request, QUORUM_ROLE_VIEWER, TRUE, NULL);
+  JsonObject *guides;
 
-  if (job != NULL)
-    _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), job));
+  if (job == NULL)
+    return;
+  /* The guides' current versions: what the job's readers read now. */
+  guides = json_object_new ();
+  json_object_set_member (guides, "draw", job_guide (request, job, "draw_guide"));
+  json_object_set_member (guides, "review", job_guide (request, job, "review_guide"));
+  json_object_set_object_member (job, "guides", guides);
+  _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), job));
 }
 
 static gboolean

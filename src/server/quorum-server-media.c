@@ -919,6 +919,31 @@ reply_guide (QuorumRequest *request,
     _quorum_request_reply (request, status, json_node_init_object (json_node_alloc (), guide));
 }
 
+/* A stale save is 409 with the guide's current version, for the editor
+ * to offer reloading it. */
+static void
+reply_guide_error (QuorumRequest *request,
+                   GError        *error)
+{
+  g_autoptr(JsonObject) guide = NULL;
+  JsonObject *detail, *body;
+
+  if (!g_error_matches (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT) ||
+      !g_str_has_prefix (error->message, "expected_version:") ||
+      (guide = quorum_store_get_guide (request->server->store, request->ids[0], NULL)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  detail = json_object_new ();
+  body = json_object_new ();
+  json_object_set_string_member (detail, "code", "conflict");
+  json_object_set_string_member (detail, "message", error->message);
+  json_object_set_int_member (detail, "version", json_object_get_int_member (guide, "version"));
+  json_object_set_object_member (body, "error", detail);
+  _quorum_request_reply (request, SOUP_STATUS_CONFLICT, quorum_http_object_node (body));
+}
+
 void
 _quorum_server_create_guide (QuorumRequest *request)
 {
@@ -930,7 +955,8 @@ _quorum_server_create_guide (QuorumRequest *request)
   if (!_quorum_request_require_role (request, request->ids[0], QUORUM_ROLE_EDITOR, NULL) ||
       (body = _quorum_request_body (request)) == NULL || !read_guide (request, body, &name, &markdown))
     return;
-  id = quorum_store_save_guide (request->server->store, request->ids[0], 0, name, markdown, &error);
+  id = quorum_store_save_guide (request->server->store, request->ids[0], 0, request->caller_id, 0,
+                                name, markdown, &error);
   if (id < 0)
     _quorum_request_reply_error (request, error);
   else
@@ -944,6 +970,8 @@ _quorum_server_update_guide (QuorumRequest *request)
   g_autoptr(JsonObject) guide = NULL;
   g_autoptr(GError) error = NULL;
   const char *name, *markdown;
+  gint64 expected = 0;
+  JsonNode *node;
 
   if ((guide = quorum_store_get_guide (request->server->store, request->ids[0], &error)) == NULL)
     {
@@ -954,10 +982,72 @@ _quorum_server_update_guide (QuorumRequest *request)
                                      QUORUM_ROLE_EDITOR, NULL) ||
       (body = _quorum_request_body (request)) == NULL || !read_guide (request, body, &name, &markdown))
     return;
-  if (quorum_store_save_guide (request->server->store, 0, request->ids[0], name, markdown, &error) < 0)
-    _quorum_request_reply_error (request, error);
+  /* The version the editor started from: a save over a newer one is
+   * refused rather than losing what another editor saved. */
+  if (!quorum_http_member_integer (body, "expected_version", FALSE, &expected, &error))
+    {
+      _quorum_request_reply_error (request, error);
+      return;
+    }
+  node = json_object_get_member (body, "expected_version");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node) && expected < 1)
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                               "expected_version: must be a whole number of at least 1, the guide’s version");
+      return;
+    }
+  if (quorum_store_save_guide (request->server->store, 0, request->ids[0], request->caller_id, expected,
+                               name, markdown, &error) < 0)
+    reply_guide_error (request, error);
   else
     reply_guide (request, request->ids[0], SOUP_STATUS_OK);
+}
+
+/* The guide's project, or 0 with the reply sent: 404 for no guide, and
+ * for a caller below @role what _quorum_request_require_role answers. */
+static gint64
+require_guide (QuorumRequest *request,
+               QuorumRole     role)
+{
+  g_autoptr(JsonObject) guide = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if ((guide = quorum_store_get_guide (request->server->store, request->ids[0], &error)) == NULL)
+    {
+      _quorum_request_reply_error (request, error);
+      return 0;
+    }
+  if (!_quorum_request_require_role (request, json_object_get_int_member (guide, "project"), role, NULL))
+    return 0;
+  return json_object_get_int_member (guide, "project");
+}
+
+/* Earlier versions are for those who judge or write the work (reviewer
+ * up); annotators and viewers read the current guide. */
+void
+_quorum_server_list_guide_versions (QuorumRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (require_guide (request, QUORUM_ROLE_REVIEWER) == 0)
+    return;
+  _quorum_request_reply_result (request, quorum_store_list_guide_versions (request->server->store, request->ids[0],
+                                                                          &error), &error);
+}
+
+void
+_quorum_server_get_guide_version (QuorumRequest *request)
+{
+  g_autoptr(JsonObject) version = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (require_guide (request, QUORUM_ROLE_REVIEWER) == 0)
+    return;
+  if ((version = quorum_store_get_guide_version (request->server->store, request->ids[0], request->ids[1],
+                                                 &error)) == NULL)
+    _quorum_request_reply_error (request, error);
+  else
+    _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), version));
 }
 
 void

@@ -114,6 +114,8 @@ void _quorum_server_set_existing   (QuorumRequest *request);
 void _quorum_server_get_existing   (QuorumRequest *request);
 void _quorum_server_create_guide   (QuorumRequest *request);
 void _quorum_server_update_guide   (QuorumRequest *request);
+void _quorum_server_list_guide_versions (QuorumRequest *request);
+void _quorum_server_get_guide_version (QuorumRequest *request);
 void _quorum_server_get_guide      (QuorumRequest *request);
 void _quorum_server_list_guides    (QuorumRequest *request);
 

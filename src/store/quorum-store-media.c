@@ -301,34 +301,74 @@ record_guide_images (QuorumStore  *store,
   return TRUE;
 }
 
+/* A new guide is its version 1; a changed one its next version, kept
+ * beside the ones before. A save that changes nothing keeps the version. */
 gint64
 quorum_store_save_guide (QuorumStore  *store,
                          gint64        project_id,
                          gint64        guide_id,
+                         gint64        user_id,
+                         gint64        expected_version,
                          const char   *name,
                          const char   *markdown,
                          GError      **error)
 {
   g_autofree char *conflict = g_strdup_printf ("name: the project already has a guide “%s”", name);
+  g_autofree char *what = g_strdup_printf ("no guide %" G_GINT64_FORMAT, guide_id);
+  g_autoptr(JsonObject) current = NULL;
   gint64 id = guide_id;
+  gint64 version;
 
   if (!_quorum_store_begin (store, error))
     return -1;
   if (guide_id <= 0)
-    id = _quorum_store_write (store, conflict, error,
-                              "INSERT INTO guides (project_id, name, markdown, updated) "
-                              "VALUES (?, ?, ?, strftime('%s', 'now'))",
-                              "iss", project_id, name, markdown);
-  else if (_quorum_store_write (store, conflict, error,
-                                "UPDATE guides SET name = ?, markdown = ?, updated = strftime('%s', 'now') "
-                                "WHERE id = ?", "ssi", name, markdown, guide_id) < 0)
-    id = -1;
-  if (id < 0 || !record_guide_images (store, id, markdown, error) || !_quorum_store_commit (store, error))
     {
-      _quorum_store_rollback (store);
-      return -1;
+      id = _quorum_store_write (store, conflict, error,
+                                "INSERT INTO guides (project_id, name, markdown, updated, version, updated_by) "
+                                "VALUES (?, ?, ?, strftime('%s', 'now'), 1, NULLIF (?, 0))",
+                                "issi", project_id, name, markdown, user_id);
+      if (id < 0)
+        goto fail;
     }
+  else
+    {
+      if ((current = _quorum_store_row (store, what, error,
+                                        "SELECT name, markdown, version FROM guides WHERE id = ?",
+                                        "i", guide_id)) == NULL)
+        goto fail;
+      version = json_object_get_int_member (current, "version");
+      if (expected_version > 0 && expected_version != version)
+        {
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT,
+                       "expected_version: the guide is at version %" G_GINT64_FORMAT
+                       " (saved since by someone else), not %" G_GINT64_FORMAT, version, expected_version);
+          goto fail;
+        }
+      /* Nothing changed: no new version. */
+      if (g_str_equal (json_object_get_string_member (current, "name"), name) &&
+          g_str_equal (json_object_get_string_member (current, "markdown"), markdown))
+        {
+          if (!_quorum_store_commit (store, error))
+            goto fail;
+          return id;
+        }
+      if (_quorum_store_write (store, conflict, error,
+                               "UPDATE guides SET name = ?, markdown = ?, updated = strftime('%s', 'now'), "
+                               "version = version + 1, updated_by = NULLIF (?, 0) WHERE id = ?",
+                               "ssii", name, markdown, user_id, guide_id) < 0)
+        goto fail;
+    }
+  if (_quorum_store_write (store, NULL, error,
+                           "INSERT INTO guide_versions (guide_id, number, name, markdown, created, author) "
+                           "SELECT id, version, name, markdown, updated, updated_by FROM guides WHERE id = ?",
+                           "i", id) < 0 ||
+      !record_guide_images (store, id, markdown, error) || !_quorum_store_commit (store, error))
+    goto fail;
   return id;
+
+fail:
+  _quorum_store_rollback (store);
+  return -1;
 }
 
 gboolean
@@ -428,8 +468,11 @@ quorum_store_get_guide (QuorumStore  *store,
   g_autofree char *what = g_strdup_printf ("no guide %" G_GINT64_FORMAT, guide_id);
 
   return _quorum_store_row (store, what, error,
-                            "SELECT id, project_id AS project, name, markdown, updated FROM guides "
-                            "WHERE id = ?", "i", guide_id);
+                            "SELECT guides.id, guides.project_id AS project, guides.name, guides.markdown, "
+                            "guides.updated, guides.updated AS updated_at, guides.version, guides.updated_by, "
+                            "users.name AS updated_by_name FROM guides "
+                            "LEFT JOIN users ON users.id = guides.updated_by "
+                            "WHERE guides.id = ?", "i", guide_id);
 }
 
 JsonNode *
@@ -438,6 +481,37 @@ quorum_store_list_guides (QuorumStore  *store,
                           GError      **error)
 {
   return _quorum_store_rows (store, error,
-                             "SELECT id, project_id AS project, name, updated FROM guides "
+                             "SELECT id, project_id AS project, name, updated, version FROM guides "
                              "WHERE project_id = ? ORDER BY name", "i", project_id);
+}
+
+JsonNode *
+quorum_store_list_guide_versions (QuorumStore  *store,
+                                  gint64        guide_id,
+                                  GError      **error)
+{
+  return _quorum_store_rows (store, error,
+                             "SELECT guide_versions.number, guide_versions.name, guide_versions.created, "
+                             "guide_versions.author, users.name AS author_name FROM guide_versions "
+                             "LEFT JOIN users ON users.id = guide_versions.author "
+                             "WHERE guide_versions.guide_id = ? ORDER BY guide_versions.number DESC",
+                             "i", guide_id);
+}
+
+JsonObject *
+quorum_store_get_guide_version (QuorumStore  *store,
+                                gint64        guide_id,
+                                gint64        number,
+                                GError      **error)
+{
+  g_autofree char *what = g_strdup_printf ("no version %" G_GINT64_FORMAT " of guide %" G_GINT64_FORMAT,
+                                           number, guide_id);
+
+  return _quorum_store_row (store, what, error,
+                            "SELECT guide_versions.guide_id AS guide, guide_versions.number, guide_versions.name, "
+                            "guide_versions.markdown, guide_versions.created, guide_versions.author, "
+                            "users.name AS author_name FROM guide_versions "
+                            "LEFT JOIN users ON users.id = guide_versions.author "
+                            "WHERE guide_versions.guide_id = ? AND guide_versions.number = ?",
+                            "ii", guide_id, number);
 }

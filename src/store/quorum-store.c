@@ -315,6 +315,23 @@ static const char * const migrations[] = {
   "ALTER TABLE files ADD COLUMN video_progress REAL NOT NULL DEFAULT 0;"
   "ALTER TABLE files ADD COLUMN video_error TEXT;"
   "UPDATE files SET video_state = 'preparing' WHERE media_type = 'video';",
+
+  /* 18: every text a guide was saved with, numbered from 1 (docs/api.md,
+   * Guides): the guide keeps its current number and who saved it, so that
+   * a save over a newer one is refused and a job's readers know which
+   * version they read. A guide written before is its own version 1. */
+  "CREATE TABLE guide_versions ("
+  "  guide_id INTEGER NOT NULL REFERENCES guides(id) ON DELETE CASCADE,"
+  "  number INTEGER NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  markdown TEXT NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  author INTEGER REFERENCES users(id),"
+  "  PRIMARY KEY (guide_id, number));"
+  "ALTER TABLE guides ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE guides ADD COLUMN updated_by INTEGER REFERENCES users(id);"
+  "INSERT INTO guide_versions (guide_id, number, name, markdown, created, author) "
+  "  SELECT id, 1, name, markdown, updated, NULL FROM guides;",
 };
 
 void

@@ -295,9 +295,15 @@ gboolean    quorum_store_set_existing    (QuorumStore           *store,
                                           gint64                 file_id,
                                           const char            *instances_json,
                                           GError               **error);
+/* Creates a guide (@guide_id 0) or saves @guide_id as its next version,
+ * by @user_id; none when @name and @markdown are the current ones.
+ * @expected_version (0: no check) other than the current version is
+ * QUORUM_ERROR_CONFLICT. */
 gint64      quorum_store_save_guide      (QuorumStore           *store,
                                           gint64                 project_id,
                                           gint64                 guide_id,
+                                          gint64                 user_id,
+                                          gint64                 expected_version,
                                           const char            *name,
                                           const char            *markdown,
                                           GError               **error);
@@ -321,6 +327,15 @@ JsonObject *quorum_store_get_guide       (QuorumStore           *store,
                                           GError               **error);
 JsonNode   *quorum_store_list_guides     (QuorumStore           *store,
                                           gint64                 project_id,
+                                          GError               **error);
+/* [{number, name, created, author, author_name}], the newest first. */
+JsonNode   *quorum_store_list_guide_versions (QuorumStore       *store,
+                                          gint64                 guide_id,
+                                          GError               **error);
+/* {guide, number, name, markdown, created, author, author_name}. */
+JsonObject *quorum_store_get_guide_version (QuorumStore         *store,
+                                          gint64                 guide_id,
+                                          gint64                 number,
                                           GError               **error);
 
 /* ---- jobs and tasks (quorum-store-jobs.c) ----------------------------- */

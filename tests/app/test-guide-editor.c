@@ -14,7 +14,10 @@
  * them, a new guide whose table shows in the preview as it is typed, a
  * picture added as a drop adds it (uploaded, named in the text, drawn in
  * the preview), Save (POST) and a later Save (PUT) the server keeps, a
- * name the server refuses (nothing changed), and leaving unsaved changes,
+ * name the server refuses (nothing changed), the guide's versions (the
+ * version edited, History as the server lists it, an old version shown
+ * read-only and restored as a new one), a save over another editor's
+ * newer version (refused, reload offered), and leaving unsaved changes,
  * which asks. The tests run in order and share one server and one window.
  */
 
@@ -45,6 +48,14 @@ server_guide (gint64 id)
   g_autoptr(JsonNode) reply = call (server.real.admin, "GET", NULL, "/guides/%" G_GINT64_FORMAT, id);
 
   return json_object_ref (json_node_get_object (reply));
+}
+
+static JsonArray *
+server_versions (gint64 id)
+{
+  g_autoptr(JsonNode) reply = call (server.real.admin, "GET", NULL, "/guides/%" G_GINT64_FORMAT "/versions", id);
+
+  return json_array_ref (json_node_get_array (reply));
 }
 
 static gpointer
@@ -231,10 +242,7 @@ test_new_guide (void)
     uploaded |= g_strcmp0 (json_object_get_string_member (json_array_get_object_element (json_node_get_array (reply), i),
                                                           "name"), "cone.png") == 0;
   g_assert_true (uploaded);
-  gtk_window_set_default_size (GTK_WINDOW (editor ()), 1024, 600);
-  app_test_screenshot (GTK_WINDOW (editor ()), "guide-editor-1024x600.png");
-  gtk_window_set_default_size (GTK_WINDOW (editor ()), 1400, 860);
-  app_test_screenshot (GTK_WINDOW (editor ()), "guide-editor.png");
+  g_assert_cmpint (quorum_guide_editor_get_version (editor ()), ==, 0);
 
   activate ("guides.save");
   g_assert_true (app_test_wait_until (editor_saved, NULL));
@@ -242,6 +250,16 @@ test_new_guide (void)
   saved = server_guide (quorum_guide_editor_get_guide (editor ()));
   g_assert_cmpstr (json_object_get_string_member (saved, "name"), ==, "Cones");
   g_assert_cmpstr (json_object_get_string_member (saved, "markdown"), ==, source);
+  /* The editor says which version it edits: the server's. */
+  g_assert_cmpint (json_object_get_int_member (saved, "version"), ==, 1);
+  g_assert_cmpint (quorum_guide_editor_get_version (editor ()), ==, 1);
+  g_assert_true (g_str_has_prefix (quorum_guide_editor_get_version_text (editor ()), "Version 1, saved "));
+  g_assert_true (g_str_has_suffix (quorum_guide_editor_get_version_text (editor ()), " by tom"));
+  g_assert_true (app_test_wait_until (picture_drawn, NULL));
+  gtk_window_set_default_size (GTK_WINDOW (editor ()), 1024, 600);
+  app_test_screenshot (GTK_WINDOW (editor ()), "guide-editor-1024x600.png");
+  gtk_window_set_default_size (GTK_WINDOW (editor ()), 1400, 860);
+  app_test_screenshot (GTK_WINDOW (editor ()), "guide-editor.png");
 }
 
 static void
@@ -261,6 +279,113 @@ test_edit_guide (void)
   g_assert_cmpint (quorum_guide_editor_get_guide (editor ()), ==, id);
   saved = server_guide (id);
   g_assert_cmpstr (json_object_get_string_member (saved, "markdown"), ==, source);
+  g_assert_cmpint (json_object_get_int_member (saved, "version"), ==, 2);
+  g_assert_cmpint (quorum_guide_editor_get_version (editor ()), ==, 2);
+}
+
+static gboolean
+history_listed (gpointer data)
+{
+  JsonArray *history = editor_idle (NULL) ? quorum_guide_editor_get_history (editor ()) : NULL;
+
+  return history != NULL && json_array_get_length (history) == GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+old_shown (gpointer number)
+{
+  return editor_idle (NULL) && quorum_guide_editor_get_shown_version (editor ()) == GPOINTER_TO_INT (number);
+}
+
+/* History lists the versions as the server keeps them; choosing version 1
+ * shows it read-only; Restore This Version saves it as version 3. */
+static void
+test_history_and_restore (void)
+{
+  gint64 id = quorum_guide_editor_get_guide (editor ());
+  g_autoptr(JsonArray) versions = server_versions (id);
+  g_autoptr(JsonArray) after = NULL;
+  g_autoptr(JsonNode) first_reply = NULL;
+  JsonObject *first;
+  g_autoptr(JsonObject) saved = NULL;
+  g_autofree char *before = source_text ();
+  g_autofree char *shown = NULL;
+  g_autofree char *source = NULL;
+  JsonArray *history;
+
+  g_assert_cmpuint (json_array_get_length (versions), ==, 2);
+  quorum_guide_editor_load_history (editor ());
+  g_assert_true (app_test_wait_until (history_listed, GUINT_TO_POINTER (2)));
+  history = quorum_guide_editor_get_history (editor ());
+  for (guint i = 0; i < json_array_get_length (versions); i++)
+    {
+      JsonObject *theirs = json_array_get_object_element (versions, i);
+      JsonObject *ours = json_array_get_object_element (history, i);
+
+      g_assert_cmpint (json_object_get_int_member (ours, "number"), ==, json_object_get_int_member (theirs, "number"));
+      g_assert_cmpstr (json_object_get_string_member (ours, "author_name"), ==, "tom");
+    }
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (history, 0), "number"), ==, 2);
+
+  /* Version 1, read-only: the preview shows it, the text stays as it is. */
+  first_reply = call (server.real.admin, "GET", NULL, "/guides/%" G_GINT64_FORMAT "/versions/1", id);
+  first = json_node_get_object (first_reply);
+  quorum_guide_editor_show_version (editor (), 1);
+  g_assert_true (app_test_wait_until (old_shown, GINT_TO_POINTER (1)));
+  g_assert_true (app_test_wait_until (preview_shows, "Cones are orange."));
+  shown = preview_text ();
+  g_assert_null (strstr (shown, "even far ones"));
+  source = source_text ();
+  g_assert_cmpstr (source, ==, before);
+  g_assert_false (gtk_editable_get_editable (quorum_guide_editor_get_name_row (editor ())));
+  app_test_screenshot (GTK_WINDOW (editor ()), "guide-editor-history.png");
+
+  activate ("guides.restore");
+  g_assert_true (app_test_wait_until (old_shown, GINT_TO_POINTER (0)));
+  g_assert_true (app_test_wait_until (editor_saved, NULL));
+  after = server_versions (id);
+  g_assert_cmpuint (json_array_get_length (after), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (after, 0), "number"), ==, 3);
+  saved = server_guide (id);
+  g_assert_cmpint (json_object_get_int_member (saved, "version"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (saved, "markdown"), ==, json_object_get_string_member (first, "markdown"));
+  g_assert_cmpint (quorum_guide_editor_get_version (editor ()), ==, 3);
+  g_free (source);
+  source = source_text ();
+  g_assert_cmpstr (source, ==, json_object_get_string_member (first, "markdown"));
+  g_assert_false (quorum_guide_editor_get_dirty (editor ()));
+}
+
+/* Someone else saves the guide meanwhile: the editor's save (from version
+ * 3) is refused, theirs kept; Reload shows it. */
+static void
+test_stale_save (void)
+{
+  gint64 id = quorum_guide_editor_get_guide (editor ());
+  g_autoptr(JsonNode) theirs = call (server.real.admin, "PUT", "{\"name\": \"Cones\", \"markdown\": \"Theirs.\"}",
+                                     "/guides/%" G_GINT64_FORMAT, id);
+  g_autoptr(JsonArray) versions = NULL;
+  g_autoptr(JsonObject) kept = NULL;
+  g_autofree char *source = NULL;
+  GtkTextBuffer *buffer = quorum_guide_editor_get_source (editor ());
+  GtkTextIter end;
+
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (theirs), "version"), ==, 4);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, "Mine.\n", -1);
+  activate ("guides.save");
+  g_assert_true (app_test_wait_until (dialog_shown, "Someone Else Saved This Guide"));
+  versions = server_versions (id);
+  g_assert_cmpuint (json_array_get_length (versions), ==, 4);
+  kept = server_guide (id);
+  g_assert_cmpstr (json_object_get_string_member (kept, "markdown"), ==, "Theirs.");
+  g_assert_true (quorum_guide_editor_get_dirty (editor ()));
+
+  respond ("Someone Else Saved This Guide", "reload");
+  g_assert_true (app_test_wait_until (editor_saved, NULL));
+  g_assert_cmpint (quorum_guide_editor_get_version (editor ()), ==, 4);
+  source = source_text ();
+  g_assert_cmpstr (source, ==, "Theirs.");
 }
 
 static void
@@ -357,6 +482,8 @@ main (int    argc,
   g_test_add_func ("/guide-editor/open", test_open);
   g_test_add_func ("/guide-editor/new-guide", test_new_guide);
   g_test_add_func ("/guide-editor/edit-guide", test_edit_guide);
+  g_test_add_func ("/guide-editor/history-and-restore", test_history_and_restore);
+  g_test_add_func ("/guide-editor/stale-save", test_stale_save);
   g_test_add_func ("/guide-editor/refused", test_refused);
   g_test_add_func ("/guide-editor/leave-with-changes", test_leave_with_changes);
   status = g_test_run ();

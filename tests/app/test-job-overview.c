@@ -403,6 +403,33 @@ menu_shown (gpointer data)
 
 /* ---- the tests -------------------------------------------------------------------- */
 
+static gboolean
+guides_told (gpointer data)
+{
+  return overview_window () != NULL && quorum_job_overview_get_guides_text (overview_window ())[0] != '\0';
+}
+
+/* The overview names the job's guides at the versions the server gives:
+ * the demo's job has a draw and a review guide, at version 1 until one is
+ * saved again. */
+static void
+check_guides (QuorumJobOverview *overview)
+{
+  g_autoptr(JsonNode) job = call (server.real.admin, "GET", NULL, "/jobs/%" G_GINT64_FORMAT, server.job);
+  JsonObject *guides = json_object_get_object_member (json_node_get_object (job), "guides");
+  JsonObject *draw = json_object_get_object_member (guides, "draw");
+  JsonObject *review = json_object_get_object_member (guides, "review");
+  g_autofree char *expected = g_strdup_printf ("Draw guide: %s, version %" G_GINT64_FORMAT "\n"
+                                               "Review guide: %s, version %" G_GINT64_FORMAT,
+                                               json_object_get_string_member (draw, "name"),
+                                               json_object_get_int_member (draw, "version"),
+                                               json_object_get_string_member (review, "name"),
+                                               json_object_get_int_member (review, "version"));
+
+  g_assert_true (app_test_wait_until (guides_told, NULL));
+  g_assert_cmpstr (quorum_job_overview_get_guides_text (overview), ==, expected);
+}
+
 static void
 count_states (JsonObject  *object,
               const char  *member,
@@ -436,6 +463,7 @@ test_figures (void)
   overview = overview_window ();
   g_assert_cmpint (quorum_job_overview_get_job (overview), ==, server.job);
   stats = quorum_job_overview_get_stats (overview);
+  check_guides (overview);
 
   /* Tasks by kind and state, and the progress. */
   for (guint i = 0; i < json_array_get_length (tasks); i++)

@@ -431,6 +431,9 @@ test_open_task (void)
   cached = quorum_cache_lookup_media (quorum_session_get_cache (quorum_window_get_session (window)), server.files[0]);
   g_assert_nonnull (cached);
   g_assert_cmpstr (quorum_guide_view_get_markdown (app_test_child (window, "guide_view")), ==, "# Cars\nBox every car.");
+  /* and which version of it: the guide's first. */
+  g_assert_cmpstr (gtk_label_get_label (app_test_child (window, "guide_version_label")), ==, "Drawing cars, version 1");
+  g_assert_true (gtk_widget_get_visible (app_test_child (window, "guide_version_label")));
 }
 
 static void

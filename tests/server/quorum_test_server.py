@@ -76,6 +76,23 @@ class Server:
         shutil.rmtree(self.data)
 
 
+# ---- databases of before ----------------------------------------------------
+
+# Undoes the migration that keeps guide versions, for tests that make a
+# database of an older schema: guide_versions goes, and the guides table is
+# made again without version and updated_by (a foreign key, which DROP
+# COLUMN refuses).
+GUIDES_BEFORE_VERSIONS = (
+    "DROP TABLE guide_versions;"
+    "CREATE TABLE guides_before (id INTEGER PRIMARY KEY,"
+    "  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL, markdown TEXT NOT NULL, updated INTEGER NOT NULL,"
+    "  UNIQUE (project_id, name));"
+    "INSERT INTO guides_before SELECT id, project_id, name, markdown, updated FROM guides;"
+    "DROP TABLE guides;"
+    "ALTER TABLE guides_before RENAME TO guides;")
+
+
 # ---- TAP ------------------------------------------------------------------
 
 RESULTS = []

@@ -14,7 +14,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quorum_test_server import Server, check, error_message, png, report  # noqa: E402
+from quorum_test_server import GUIDES_BEFORE_VERSIONS, Server, check, error_message, png, report  # noqa: E402
 
 SERVER = sys.argv[1]
 figures = []
@@ -206,6 +206,7 @@ try:
                      "DROP TABLE review_comments; DROP TABLE review_round_instances; DROP TABLE review_rounds;"
                      "DROP TABLE consensus_undo; ALTER TABLE files DROP COLUMN video_error;"
                      "ALTER TABLE files DROP COLUMN video_progress; ALTER TABLE files DROP COLUMN video_state;"
+                     + GUIDES_BEFORE_VERSIONS +
                      "PRAGMA user_version = 13;")
     db.close()
     s.start()

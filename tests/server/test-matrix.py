@@ -515,6 +515,8 @@ ROWS = [
     Row("GET /projects/{id}/guides", "/projects/{project}/guides", member("viewer", 200)),
     Row("GET /guides/{id}", "/guides/{guide}", member("viewer", 200)),
     Row("PUT /guides/{id}", "/guides/{guide}", member("editor", 200), body=GUIDE),
+    Row("GET /guides/{id}/versions", "/guides/{guide}/versions", member("reviewer", 200)),
+    Row("GET /guides/{id}/versions/{id}", "/guides/{guide}/versions/1", member("reviewer", 200)),
     Row("POST /projects/{id}/jobs", "/projects/{project}/jobs", member("editor", 201), body=lambda c, ids: {"settings": {"name": unique(c, ids)}, "files": [W["f8"]]}),
     Row("GET /projects/{id}/jobs", "/projects/{project}/jobs", member("viewer", 200)),
     Row("GET /jobs/{id}", "/jobs/{org_job}", member("viewer", 200)),

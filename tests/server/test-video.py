@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quorum_test_server import Server, check, error_message, report  # noqa: E402
+from quorum_test_server import GUIDES_BEFORE_VERSIONS, Server, check, error_message, report  # noqa: E402
 
 SERVER, CTL, MAKE_CLIP = sys.argv[1:4]
 work = tempfile.mkdtemp(prefix="quorum-video-")
@@ -234,7 +234,8 @@ try:
     db = sqlite3.connect(os.path.join(server.data, "quorum.sqlite"))
     db.executescript("ALTER TABLE files DROP COLUMN video_error; ALTER TABLE files DROP COLUMN video_progress;"
                      "ALTER TABLE files DROP COLUMN video_state; UPDATE files SET frames = 7 WHERE id = %d;"
-                     "PRAGMA user_version = 16;" % file["id"])
+                     % file["id"] + GUIDES_BEFORE_VERSIONS +  # what later migrations made goes too
+                     "PRAGMA user_version = 16;")
     db.close()
     server.start()
     server.root = server.login("root", "root password")
