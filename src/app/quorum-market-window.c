@@ -185,6 +185,17 @@ action_button (const char *label,
   return button;
 }
 
+/* Whether the job is one of the user's projects': theirs to decide, not to apply to. */
+static gboolean
+runs_job (QuorumMarketWindow *self,
+          gint64              job_id)
+{
+  for (guint i = 0; i < self->owned->len; i++)
+    if (json_object_get_int_member (g_ptr_array_index (self->owned, i), "id") == job_id)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 fill_jobs (QuorumMarketWindow *self)
 {
@@ -214,6 +225,13 @@ fill_jobs (QuorumMarketWindow *self)
           GtkWidget *label = gtk_label_new (describe_state (state));
 
           gtk_widget_add_css_class (label, g_strcmp0 (state, "accepted") == 0 ? "success" : "dim-label");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+        }
+      else if (runs_job (self, id))
+        {
+          GtkWidget *label = gtk_label_new (_("Your project"));
+
+          gtk_widget_add_css_class (label, "dim-label");
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
         }
       else if (first_org (self) != 0)

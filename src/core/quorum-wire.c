@@ -1752,6 +1752,7 @@ read_market_terms (JsonObject        *settings_object,
   g_autofree char *bid_path = path_member (path, "bid");
   g_autofree char *deadline_path = path_member (path, "deadline");
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) parsed = NULL;
   g_autoptr(GDateTime) deadline = NULL;
   JsonObject *object;
   JsonNode *bid;
@@ -1765,7 +1766,9 @@ read_market_terms (JsonObject        *settings_object,
       !quorum_wire_read_bid (bid, bid_path, &terms->bid, error) ||
       !read_string (object, path, "deadline", FALSE, &text, error))
     return FALSE;
-  deadline = g_date_time_new_from_iso8601 (text, utc);
+  /* In UTC, as it is written back: a year past 9999 there could not be. */
+  parsed = g_date_time_new_from_iso8601 (text, utc);
+  deadline = parsed != NULL ? g_date_time_to_utc (parsed) : NULL;
   if (deadline == NULL || g_date_time_get_year (deadline) < 2000 || g_date_time_get_year (deadline) > 9999)
     return fail (error, deadline_path, "must be a date and time like “2027-01-31T00:00:00Z”, not “%s”", text);
   terms->deadline = g_date_time_to_unix (deadline);

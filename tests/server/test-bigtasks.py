@@ -206,6 +206,8 @@ try:
                      "DROP TABLE review_comments; DROP TABLE review_round_instances; DROP TABLE review_rounds;"
                      "DROP TABLE consensus_undo; ALTER TABLE files DROP COLUMN video_error;"
                      "ALTER TABLE files DROP COLUMN video_progress; ALTER TABLE files DROP COLUMN video_state;"
+                     "ALTER TABLE job_applications DROP COLUMN message;"
+                     "DROP TABLE market_listings; DROP TABLE market_follows;"
                      "PRAGMA user_version = 13;")
     db.close()
     s.start()

@@ -234,6 +234,9 @@ try:
     db = sqlite3.connect(os.path.join(server.data, "quorum.sqlite"))
     db.executescript("ALTER TABLE files DROP COLUMN video_error; ALTER TABLE files DROP COLUMN video_progress;"
                      "ALTER TABLE files DROP COLUMN video_state; UPDATE files SET frames = 7 WHERE id = %d;"
+                     # what later migrations made goes too, as in a database of schema 16
+                     "ALTER TABLE job_applications DROP COLUMN message;"
+                     "DROP TABLE market_listings; DROP TABLE market_follows;"
                      "PRAGMA user_version = 16;" % file["id"])
     db.close()
     server.start()
