@@ -207,6 +207,7 @@ _quorum_server_apply_to_job (QuorumRequest *request)
   g_autoptr(JsonObject) org = NULL;
   g_autoptr(GError) error = NULL;
   const char *application_message = NULL;
+  JsonNode *message_node;
   const char *share;
   const char *state;
   gint64 org_id = 0;
@@ -251,13 +252,22 @@ _quorum_server_apply_to_job (QuorumRequest *request)
     }
   if ((body = _quorum_request_body (request)) == NULL)
     return;
-  if (!quorum_http_member_integer (body, "org", TRUE, &org_id, &error) ||
-      (json_object_has_member (body, "message") &&
-       (application_message = quorum_http_member_string (body, "message", FALSE, &error)) == NULL &&
-       error != NULL))
+  if (!quorum_http_member_integer (body, "org", TRUE, &org_id, &error))
     {
       _quorum_request_reply_error (request, error);
       return;
+    }
+  /* A message is optional, and may be empty (nothing to say). */
+  message_node = json_object_get_member (body, "message");
+  if (message_node != NULL && !JSON_NODE_HOLDS_NULL (message_node))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (message_node) || json_node_get_value_type (message_node) != G_TYPE_STRING)
+        {
+          quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                                   "message: must be a string or null");
+          return;
+        }
+      application_message = json_node_get_string (message_node);
     }
   if (application_message != NULL && g_utf8_strlen (application_message, -1) > MAX_MESSAGE_LENGTH)
     {

@@ -6,6 +6,8 @@ applications, and what an organization follows: the new jobs matching it
 that the app polls for. Prints TAP. Argument: the quorum-server binary."""
 import datetime
 import os
+import re
+import sqlite3
 import sys
 import time
 
@@ -15,6 +17,18 @@ from quorum_test_server import Server, check, error_message, png, report  # noqa
 SERVER = sys.argv[1]
 BID = {"amount": "0.40", "currency": "EUR", "per": "task"}
 LATER = "2099-01-31T00:00:00Z"
+
+
+def market_migration(source):
+    """The number of the migration that adds market_listings, counted in
+    quorum-store.c's list (another migration may come before or after it)."""
+    body = source[source.index("migrations[] = {"):]
+    body = body[:body.index("\n};")]
+    entries = re.split(r'",\s*\n', body)
+    for number, entry in enumerate(entries, 1):
+        if "CREATE TABLE market_listings" in entry:
+            return number
+    raise RuntimeError("no market migration in quorum-store.c")
 
 
 def rfc3339(seconds_from_now):
@@ -194,8 +208,10 @@ try:
           mine and mine[0]["applications"] == [{"org": orgs["Beta"], "org_name": "Beta", "state": "pending"}], body)
     status, body = s.call("GET", "/market", gamma)
     check("and not another org's", all(j["applications"] == [] for j in body), body)
-    status, body = s.call("POST", "/jobs/%d/applications" % trees_job, gamma, {"org": orgs["Gamma"]})
-    check("a message is optional", status == 201 and body["message"] == "", body)
+    status, body = s.call("POST", "/jobs/%d/applications" % trees_job, gamma, {"org": orgs["Gamma"], "message": ""})
+    check("a message may be empty", status == 201 and body["message"] == "", body)
+    status, body = s.call("POST", "/jobs/%d/applications" % deck_job, gamma, {"org": orgs["Gamma"]})
+    check("and left out", status == 201 and body["message"] == "", body)
 
     status, soon = create("Closing soon", files[7:8], market={"bid": BID, "deadline": rfc3339(2)})
     status, body = s.call("GET", "/market", nobody)
@@ -212,6 +228,37 @@ try:
     check("a user's organizations", status == 200 and body == [{"id": orgs["Beta"], "name": "Beta"}], body)
     status, body = s.call("GET", "/me/orgs", nobody)
     check("none for a user in none", status == 200 and body == [], body)
+
+    # ---- the migration: a database from before the terms, with a launched market job without them
+    s.process.terminate()
+    s.process.wait()
+    db = sqlite3.connect(os.path.join(s.data, "quorum.sqlite"))
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    migrations = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "store",
+                                   "quorum-store.c"), encoding="utf-8").read()
+    db.executescript("ALTER TABLE job_applications DROP COLUMN message;"
+                     "DROP TABLE market_listings; DROP TABLE market_follows;"
+                     "UPDATE jobs SET settings_json = json_remove (settings_json, '$.market') WHERE id = %d;"
+                     # the schema just before the market's migration, wherever it is in the list
+                     "PRAGMA user_version = %d;" % (trees_job, market_migration(migrations) - 1))
+    db.close()
+    s.start()
+    s.root = s.login("root", "root password")
+    beta = s.login("beta-worker", "beta-worker-password")
+    status, body = s.call("GET", "/market", nobody)
+    trees = [j for j in body if j["id"] == trees_job] if status == 200 else []
+    check("after the migration a market job from before the terms is on the market, without a bid or deadline",
+          trees and trees[0]["bid"] is None and trees[0]["deadline"] is None and trees[0]["applications"] == [],
+          (status, body))
+    check("and the migration took the database back to the latest schema",
+          sqlite3.connect(os.path.join(s.data, "quorum.sqlite")).execute("PRAGMA user_version").fetchone()[0]
+          == version)
+    status, body = s.call("GET", "/jobs/%d/applications" % street_job, s.root)
+    check("applications from before have an empty message", status == 200 and body[0]["message"] == "", body)
+    s.call("PUT", "/orgs/%d/market/follow" % orgs["Beta"], beta, {})
+    status, body = s.call("GET", "/orgs/%d/market/new?since=0" % orgs["Beta"], beta)
+    check("the jobs on the market before are listed for a poll from the start",
+          status == 200 and trees_job in [j["id"] for j in body["jobs"]], body)
 finally:
     server.close()
 
