@@ -23,6 +23,7 @@ struct _QuorumMarketWindow
   AdwStatusPage        *error_page;
   GtkListBox           *jobs_list;
   AdwPreferencesGroup  *follow_group;
+  AdwComboRow          *org_row;
   AdwEntryRow          *keywords_row;
   AdwEntryRow          *amount_row;
   AdwEntryRow          *currency_row;
@@ -37,7 +38,9 @@ struct _QuorumMarketWindow
   char                 *error;          /* why GET /market failed */
   JsonArray            *market;         /* GET /market */
   JsonArray            *orgs;           /* GET /me/orgs */
-  JsonObject           *follow;         /* GET /orgs/{first}/market/follow */
+  JsonObject           *follow;         /* GET /orgs/{follow_org}/market/follow */
+  guint                 follow_index;   /* in orgs */
+  gboolean              filling;        /* the rows change, not the user */
   GPtrArray            *owned;          /* market jobs the user runs, each with its "applications" */
 
   AdwMessageDialog     *apply_dialog;   /* weak */
@@ -103,12 +106,29 @@ first_org (QuorumMarketWindow *self)
   return json_object_get_int_member (json_array_get_object_element (self->orgs, 0), "id");
 }
 
-static const char *
-first_org_name (QuorumMarketWindow *self)
+/* The organization whose follow shows: the one chosen in the Organization row. */
+static JsonObject *
+follow_org_object (QuorumMarketWindow *self)
 {
   if (self->orgs == NULL || json_array_get_length (self->orgs) == 0)
-    return "";
-  return json_object_get_string_member (json_array_get_object_element (self->orgs, 0), "name");
+    return NULL;
+  return json_array_get_object_element (self->orgs, MIN (self->follow_index, json_array_get_length (self->orgs) - 1));
+}
+
+static gint64
+follow_org (QuorumMarketWindow *self)
+{
+  JsonObject *org = follow_org_object (self);
+
+  return org != NULL ? json_object_get_int_member (org, "id") : 0;
+}
+
+static const char *
+follow_org_name (QuorumMarketWindow *self)
+{
+  JsonObject *org = follow_org_object (self);
+
+  return org != NULL ? json_object_get_string_member (org, "name") : "";
 }
 
 /* "0.40 EUR per task", "300.00 EUR for the job" */
@@ -251,8 +271,8 @@ fill_follow (QuorumMarketWindow *self)
   g_autofree char *description = NULL;
   gboolean following;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->follow_group), first_org (self) != 0 && self->follow != NULL);
-  if (first_org (self) == 0 || self->follow == NULL)
+  gtk_widget_set_visible (GTK_WIDGET (self->follow_group), follow_org (self) != 0 && self->follow != NULL);
+  if (follow_org (self) == 0 || self->follow == NULL)
     {
       g_string_free (text, TRUE);
       return;
@@ -281,10 +301,10 @@ fill_follow (QuorumMarketWindow *self)
   if (following)
     description = g_strdup_printf (_("“%s” is told of each new job whose name or project has one of the "
                                      "keywords (any job without keywords) and that pays at least the lowest "
-                                     "bid (any bid without one)."), first_org_name (self));
+                                     "bid (any bid without one)."), follow_org_name (self));
   else
     description = g_strdup_printf (_("“%s” follows nothing on the market. Follow it to be told when a job "
-                                     "like this comes."), first_org_name (self));
+                                     "like this comes."), follow_org_name (self));
   adw_preferences_group_set_description (self->follow_group, description);
   gtk_widget_set_sensitive (self->unfollow_button, following);
 }
@@ -395,6 +415,45 @@ got_follow (GObject      *source,
   loaded (self);
 }
 
+/* The Organization row: shown when the user is in more than one. */
+static void
+fill_org_row (QuorumMarketWindow *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  guint n = self->orgs != NULL ? json_array_get_length (self->orgs) : 0;
+
+  for (guint i = 0; i < n; i++)
+    gtk_string_list_append (names, json_object_get_string_member (json_array_get_object_element (self->orgs, i),
+                                                                  "name"));
+  if (self->follow_index >= n)
+    self->follow_index = 0;
+  self->filling = TRUE;
+  adw_combo_row_set_model (self->org_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->org_row, self->follow_index);
+  self->filling = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->org_row), n > 1);
+}
+
+static void got_follow (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data);
+
+static void
+on_org_selected (QuorumMarketWindow *self)
+{
+  g_autofree char *path = NULL;
+  guint selected = adw_combo_row_get_selected (self->org_row);
+
+  if (self->filling || selected == GTK_INVALID_LIST_POSITION || selected == self->follow_index)
+    return;
+  self->follow_index = selected;
+  path = g_strdup_printf ("/orgs/%" G_GINT64_FORMAT "/market/follow", follow_org (self));
+  self->loading++;
+  gtk_spinner_start (self->spinner);
+  quorum_client_call_async (quorum_session_get_client (self->session), "GET", path, NULL, self->cancellable,
+                            got_follow, g_object_ref (self));
+}
+
 static void
 got_orgs (GObject      *source,
           GAsyncResult *result,
@@ -409,9 +468,10 @@ got_orgs (GObject      *source,
   g_clear_pointer (&self->orgs, json_array_unref);
   if (reply != NULL && JSON_NODE_HOLDS_ARRAY (reply))
     self->orgs = json_array_ref (json_node_get_array (reply));
-  if (first_org (self) != 0)
+  fill_org_row (self);
+  if (follow_org (self) != 0)
     {
-      g_autofree char *path = g_strdup_printf ("/orgs/%" G_GINT64_FORMAT "/market/follow", first_org (self));
+      g_autofree char *path = g_strdup_printf ("/orgs/%" G_GINT64_FORMAT "/market/follow", follow_org (self));
 
       self->loading++;
       quorum_client_call_async (QUORUM_CLIENT (source), "GET", path, NULL, self->cancellable, got_follow,
@@ -514,6 +574,7 @@ typedef struct {
   char               *done;      /* the toast when it worked */
   char               *failed;    /* the start of the toast when it did not */
   JsonObject         *undo;      /* a follow to put back, for Stop Following */
+  gint64              undo_follow_org;
   gint64              undo_job;  /* an application to accept again, for Decline */
   gint64              undo_org;
 } Change;
@@ -554,7 +615,7 @@ on_undo (AdwToast *toast,
 
       json_object_set_member (body, "keywords", json_node_copy (json_object_get_member (undo, "keywords")));
       json_object_set_member (body, "min_bid", json_node_copy (json_object_get_member (undo, "min_bid")));
-      path = g_strdup_printf ("/orgs/%" G_GINT64_FORMAT "/market/follow", first_org (self));
+      path = g_strdup_printf ("/orgs/%" G_GINT64_FORMAT "/market/follow", follow_org (self));
       send_change (self, "PUT", path, json_node_init_object (json_node_alloc (), body), change);
       json_object_unref (body);
     }
@@ -591,8 +652,11 @@ changed (GObject      *source,
         {
           adw_toast_set_button_label (toast, _("_Undo"));
           if (change->undo != NULL)
-            g_object_set_data_full (G_OBJECT (toast), "undo-follow", json_object_ref (change->undo),
-                                    (GDestroyNotify) json_object_unref);
+            {
+              g_object_set_data_full (G_OBJECT (toast), "undo-follow", json_object_ref (change->undo),
+                                      (GDestroyNotify) json_object_unref);
+              g_object_set_data (G_OBJECT (toast), "undo-follow-org", GSIZE_TO_POINTER ((gsize) change->undo_follow_org));
+            }
           else
             {
               gint64 *ids = g_new (gint64, 2);
@@ -791,25 +855,26 @@ market_action (GtkWidget  *widget,
       g_autoptr(GError) error = NULL;
       g_autoptr(JsonObject) body = follow ? read_follow (self, &error) : NULL;
 
-      if (first_org (self) == 0 || (follow && body == NULL))
+      if (follow_org (self) == 0 || (follow && body == NULL))
         {
           if (error != NULL)
             show_toast (self, error->message);
           change_free (change);
           return;
         }
-      path = g_strdup_printf ("/orgs/%" G_GINT64_FORMAT "/market/follow", first_org (self));
+      path = g_strdup_printf ("/orgs/%" G_GINT64_FORMAT "/market/follow", follow_org (self));
       if (follow)
         {
-          change->done = g_strdup_printf (_("“%s” follows the market."), first_org_name (self));
+          change->done = g_strdup_printf (_("“%s” follows the market."), follow_org_name (self));
           change->failed = g_strdup (_("What to follow was not saved."));
           send_change (self, "PUT", path, json_node_init_object (json_node_alloc (), body), change);
         }
       else
         {
-          change->done = g_strdup_printf (_("“%s” no longer follows the market."), first_org_name (self));
+          change->done = g_strdup_printf (_("“%s” no longer follows the market."), follow_org_name (self));
           change->failed = g_strdup (_("The market is still followed."));
           change->undo = self->follow != NULL ? json_object_ref (self->follow) : NULL;
+          change->undo_follow_org = follow_org (self);
           send_change (self, "DELETE", path, NULL, change);
         }
       return;
@@ -935,6 +1000,12 @@ quorum_market_window_get_per_row (QuorumMarketWindow *self)
   return self->per_row;
 }
 
+AdwComboRow *
+quorum_market_window_get_org_row (QuorumMarketWindow *self)
+{
+  return self->org_row;
+}
+
 /* ---- GObject ------------------------------------------------------------------------------ */
 
 static void
@@ -982,6 +1053,8 @@ quorum_market_window_class_init (QuorumMarketWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumMarketWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, QuorumMarketWindow, jobs_list);
   gtk_widget_class_bind_template_child (widget_class, QuorumMarketWindow, follow_group);
+  gtk_widget_class_bind_template_child (widget_class, QuorumMarketWindow, org_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_org_selected);
   gtk_widget_class_bind_template_child (widget_class, QuorumMarketWindow, keywords_row);
   gtk_widget_class_bind_template_child (widget_class, QuorumMarketWindow, amount_row);
   gtk_widget_class_bind_template_child (widget_class, QuorumMarketWindow, currency_row);

@@ -39,5 +39,7 @@ GtkEditable        *quorum_market_window_get_keywords_row (QuorumMarketWindow *s
 GtkEditable        *quorum_market_window_get_amount_row   (QuorumMarketWindow *self);
 GtkEditable        *quorum_market_window_get_currency_row (QuorumMarketWindow *self);
 AdwComboRow        *quorum_market_window_get_per_row      (QuorumMarketWindow *self);
+/* Which of the user's organizations the follow rows are for (shown with more than one). */
+AdwComboRow        *quorum_market_window_get_org_row      (QuorumMarketWindow *self);
 
 G_END_DECLS

@@ -17,7 +17,9 @@
  * reaches the session bus (a stand-in for the notification daemon, owned
  * by this test, records it). Bea applies with a message from the window;
  * pat accepts it from theirs; ben, another member of Beta, then gets a task
- * of the job. The tests run in order and share one server and the windows.
+ * of the job. Bea is in Gamma too: the window follows for the organization
+ * chosen, Gamma's follow set there leaves Beta's alone. The tests run in
+ * order and share one server and the windows.
  */
 
 #define ROOT_PASSWORD "correct horse battery"
@@ -30,6 +32,7 @@ static struct {
   QuorumClient  *ben;
   gint64         beta;
   gint64         acme;
+  gint64         gamma;
   gint64         project;
   gint64         files[3];
   gint64         street_job;
@@ -387,6 +390,44 @@ test_accept (void)
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (task), "job"), ==, server.street_job);
 }
 
+static gboolean
+follow_of_gamma_shown (gpointer data)
+{
+  return market_idle (server.real.window) &&
+         g_strcmp0 (gtk_editable_get_text (quorum_market_window_get_keywords_row (market (server.real.window))), "") == 0;
+}
+
+static void
+test_organization (void)
+{
+  QuorumMarketWindow *window = market (server.real.window);
+  g_autoptr(JsonNode) gamma = NULL;
+  g_autoptr(JsonNode) beta = NULL;
+  JsonArray *keywords;
+
+  /* Beta first (by name), with what it follows; choosing Gamma shows Gamma's: nothing. */
+  g_assert_cmpuint (adw_combo_row_get_selected (quorum_market_window_get_org_row (window)), ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (quorum_market_window_get_org_row (window))));
+  g_assert_cmpstr (gtk_editable_get_text (quorum_market_window_get_keywords_row (window)), ==, "street");
+  adw_combo_row_set_selected (quorum_market_window_get_org_row (window), 1);
+  g_assert_true (app_test_wait_until (follow_of_gamma_shown, NULL));
+  gtk_editable_set_text (quorum_market_window_get_keywords_row (window), "park");
+  gtk_editable_set_text (quorum_market_window_get_amount_row (window), "");
+  gtk_editable_set_text (quorum_market_window_get_currency_row (window), "");
+  activate (window, "market.follow", NULL);
+  g_assert_true (app_test_wait_until (market_idle, server.real.window));
+
+  gamma = call (server.real.admin, "GET", NULL, "/orgs/%" G_GINT64_FORMAT "/market/follow", server.gamma);
+  keywords = json_object_get_array_member (json_node_get_object (gamma), "keywords");
+  g_assert_cmpuint (json_array_get_length (keywords), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (keywords, 0), ==, "park");
+  g_assert_true (json_object_get_null_member (json_node_get_object (gamma), "min_bid"));
+  /* Beta's is as it was. */
+  beta = call (server.real.admin, "GET", NULL, "/orgs/%" G_GINT64_FORMAT "/market/follow", server.beta);
+  keywords = json_object_get_array_member (json_node_get_object (beta), "keywords");
+  g_assert_cmpstr (json_array_get_string_element (keywords, 0), ==, "street");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -417,7 +458,13 @@ main (int    argc,
   server.acme = app_test_call_id (server.real.admin, "POST", "/orgs", "{\"name\": \"Acme\"}");
   server.beta = app_test_call_id (server.real.admin, "POST", "/orgs", "{\"name\": \"Beta\"}");
   pat = make_user ("pat", server.acme);
-  make_user ("bea", server.beta);
+  server.gamma = app_test_call_id (server.real.admin, "POST", "/orgs", "{\"name\": \"Gamma\"}");
+  {
+    g_autofree char *member = g_strdup_printf ("{\"user\": %" G_GINT64_FORMAT "}", make_user ("bea", server.beta));
+
+    /* bea is in two organizations: the market window follows for the one chosen. */
+    json_node_unref (call (server.real.admin, "POST", member, "/orgs/%" G_GINT64_FORMAT "/members", server.gamma));
+  }
   make_user ("ben", server.beta);
   project = g_strdup_printf ("{\"name\": \"Streets\", \"org\": %" G_GINT64_FORMAT "}", server.acme);
   server.project = app_test_call_id (server.real.admin, "POST", "/projects", project);
@@ -452,6 +499,7 @@ main (int    argc,
   g_test_add_func ("/market/new-job", test_new_job);
   g_test_add_func ("/market/apply", test_apply);
   g_test_add_func ("/market/accept", test_accept);
+  g_test_add_func ("/market/organization", test_organization);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (server.owner_window));
