@@ -655,7 +655,8 @@ changed (GObject      *source,
             {
               g_object_set_data_full (G_OBJECT (toast), "undo-follow", json_object_ref (change->undo),
                                       (GDestroyNotify) json_object_unref);
-              g_object_set_data (G_OBJECT (toast), "undo-follow-org", GSIZE_TO_POINTER ((gsize) change->undo_follow_org));
+              g_object_set_data (G_OBJECT (toast), "undo-follow-org",
+                                 GSIZE_TO_POINTER ((gsize) change->undo_follow_org));
             }
           else
             {

@@ -163,7 +163,8 @@ read_follow (JsonObject  *body,
   while (json_object_iter_next (&iter, &name, &node))
     if (!g_str_equal (name, "keywords") && !g_str_equal (name, "min_bid"))
       {
-        g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "%s: unknown member; a follow has keywords and min_bid", name);
+        g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                     "%s: unknown member; a follow has keywords and min_bid", name);
         return NULL;
       }
   node = json_object_get_member (body, "keywords");
@@ -173,13 +174,14 @@ read_follow (JsonObject  *body,
 
       if (!JSON_NODE_HOLDS_ARRAY (node))
         {
-          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "keywords: must be a list of words");
+          g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "keywords: must be a list of words");
           return NULL;
         }
       array = json_node_get_array (node);
       if (json_array_get_length (array) > MAX_KEYWORDS)
         {
-          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "keywords: at most %d keywords, not %u", MAX_KEYWORDS, json_array_get_length (array));
+          g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "keywords: at most %d keywords, not %u",
+                       MAX_KEYWORDS, json_array_get_length (array));
           return NULL;
         }
       for (guint i = 0; i < json_array_get_length (array); i++)
@@ -196,7 +198,8 @@ read_follow (JsonObject  *body,
           word = g_strstrip (g_strdup (json_node_get_string (element)));
           if (*word == '\0' || g_utf8_strlen (word, -1) > MAX_KEYWORD_LENGTH)
             {
-              g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "keywords[%u]: must be 1 to %d characters", i, MAX_KEYWORD_LENGTH);
+              g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "keywords[%u]: must be 1 to %d characters",
+                           i, MAX_KEYWORD_LENGTH);
               return NULL;
             }
           folded = g_utf8_casefold (word, -1);

@@ -393,8 +393,12 @@ test_accept (void)
 static gboolean
 follow_of_gamma_shown (gpointer data)
 {
-  return market_idle (server.real.window) &&
-         g_strcmp0 (gtk_editable_get_text (quorum_market_window_get_keywords_row (market (server.real.window))), "") == 0;
+  GtkEditable *keywords;
+
+  if (!market_idle (server.real.window))
+    return FALSE;
+  keywords = quorum_market_window_get_keywords_row (market (server.real.window));
+  return g_strcmp0 (gtk_editable_get_text (keywords), "") == 0;
 }
 
 static void
@@ -471,8 +475,8 @@ main (int    argc,
   json_node_unref (call (server.real.admin, "PUT", "{\"role\": \"admin\"}",
                          "/projects/%" G_GINT64_FORMAT "/members/%" G_GINT64_FORMAT, server.project, pat));
   json_node_unref (call (server.real.admin, "PUT",
-                         "{\"labels\": [{\"name\": \"sign\", \"color\": \"#e01b24\", \"kind\": \"box\", \"attributes\": []}]}",
-                         "/projects/%" G_GINT64_FORMAT "/labels", server.project));
+                         "{\"labels\": [{\"name\": \"sign\", \"color\": \"#e01b24\", \"kind\": \"box\", "
+                         "\"attributes\": []}]}", "/projects/%" G_GINT64_FORMAT "/labels", server.project));
   for (guint i = 0; i < G_N_ELEMENTS (server.files); i++)
     {
       g_autofree char *name = g_strdup_printf ("street-%u.png", i);
