@@ -321,6 +321,9 @@ sign_out (QuorumWindow *self)
     return;
   pending = quorum_cache_count_outbox (quorum_session_get_cache (session));
   quorum_session_set_watching (session, FALSE);
+  /* Stopped now: a poll on its way tells the signed-out user nothing. */
+  if (self->market_watch != NULL)
+    quorum_market_watch_stop (self->market_watch);
   g_clear_object (&self->market_watch);
   g_signal_handlers_disconnect_by_data (session, self);
   g_cancellable_cancel (self->cancellable);
@@ -1105,6 +1108,8 @@ quorum_window_dispose (GObject *object)
       quorum_session_set_watching (self->session, FALSE);
     }
   g_clear_object (&self->session);
+  if (self->market_watch != NULL)
+    quorum_market_watch_stop (self->market_watch);
   g_clear_object (&self->market_watch);
   if (self->track_list != NULL)
     quorum_track_list_set_task (self->track_list, NULL, NULL);
