@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "app-test-server.h"
+#include "quorum-error.h"
 #include "quorum-market-watch.h"
 #include "quorum-market-window.h"
 
@@ -17,7 +18,7 @@
  * reaches the session bus (a stand-in for the notification daemon, owned
  * by this test, records it). Bea applies with a message from the window;
  * pat accepts it from theirs; ben, another member of Beta, then gets a task
- * of the job. Bea is in Gamma too: the window follows for the organization
+ * of the job, until pat declines Beta. Bea is in Gamma too: the window follows for the organization
  * chosen, Gamma's follow set there leaves Beta's alone. The tests run in
  * order and share one server and the windows.
  */
@@ -355,7 +356,7 @@ test_apply (void)
   /* Not accepted yet: Beta's members get no work from it. */
   task = quorum_client_call_sync (server.ben, "POST", path, NULL, NULL, &error);
   g_assert_null (task);
-  g_assert_nonnull (error);
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND);
 }
 
 static void
@@ -432,6 +433,34 @@ test_organization (void)
   g_assert_cmpstr (json_array_get_string_element (keywords, 0), ==, "street");
 }
 
+static gboolean
+declined (gpointer data)
+{
+  JsonObject *application;
+
+  if (!market_idle (server.owner_window))
+    return FALSE;
+  application = quorum_market_window_find_application (market (server.owner_window), server.street_job,
+                                                       server.beta);
+  return application != NULL && g_strcmp0 (json_object_get_string_member (application, "state"), "declined") == 0;
+}
+
+static void
+test_decline (void)
+{
+  QuorumMarketWindow *window = market (server.owner_window);
+  g_autofree char *path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/next", server.street_job);
+  g_autoptr(JsonNode) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Declining the accepted organization ends its members' work on the job. */
+  activate (window, "market.decline", g_variant_new ("(xx)", server.street_job, server.beta));
+  g_assert_true (app_test_wait_until (declined, NULL));
+  task = quorum_client_call_sync (server.ben, "POST", path, NULL, NULL, &error);
+  g_assert_null (task);
+  g_assert_error (error, QUORUM_ERROR, QUORUM_ERROR_NOT_FOUND);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -504,6 +533,7 @@ main (int    argc,
   g_test_add_func ("/market/apply", test_apply);
   g_test_add_func ("/market/accept", test_accept);
   g_test_add_func ("/market/organization", test_organization);
+  g_test_add_func ("/market/decline", test_decline);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (server.owner_window));
