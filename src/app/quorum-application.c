@@ -128,8 +128,25 @@ quit (GSimpleAction *action,
     gtk_window_close (l->data);
 }
 
+/* The default action of a market notification (QuorumMarketWatch). */
+static void
+show_market (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  /* The main window, not a window of its own such as the market itself. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (user_data)); l != NULL; l = l->next)
+    if (QUORUM_IS_WINDOW (l->data))
+      {
+        gtk_window_present (l->data);
+        gtk_widget_activate_action (l->data, "win.market", NULL);
+        return;
+      }
+}
+
 static const GActionEntry app_actions[] = {
   { "about", show_about },
+  { "market", show_market },
   { "preferences", show_preferences },
   { "quit", quit },
 };

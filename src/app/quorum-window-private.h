@@ -9,6 +9,7 @@
 #include "quorum-guide-view.h"
 #include "quorum-instance-list.h"
 #include "quorum-label-list.h"
+#include "quorum-market-watch.h"
 #include "quorum-review-panel.h"
 #include "quorum-sign-in-page.h"
 #include "quorum-sync-indicator.h"
@@ -102,6 +103,10 @@ struct _QuorumWindow
   QuorumExamCatalogue  *exam_catalogue;
   QuorumCredentialsWindow *credentials_window;
   gint64                exam_job;
+
+  /* the market: new jobs the user's organizations follow, and its window (weak) */
+  QuorumMarketWatch    *market_watch;
+  GtkWindow            *market_window;
 
   /* the open task's video, when it is one */
   QuorumVideoTask      *video_task;

@@ -24,6 +24,7 @@
 #include "quorum-guide-editor.h"
 #include "quorum-label-editor.h"
 #include "quorum-label-list.h"
+#include "quorum-market-window.h"
 #include "quorum-review-panel.h"
 #include "quorum-sign-in-page.h"
 #include "quorum-sync-indicator.h"
@@ -207,6 +208,9 @@ start_session (QuorumWindow  *self,
   g_signal_connect_object (session, "notify::reachable", G_CALLBACK (_quorum_window_update_connection), self,
                            G_CONNECT_SWAPPED);
   quorum_session_set_watching (session, TRUE);
+  g_clear_object (&self->market_watch);
+  self->market_watch = quorum_market_watch_new (session, G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+  quorum_market_watch_start (self->market_watch);
   quorum_sync_indicator_set_sync (self->sync_indicator, sync);
   _quorum_window_update_connection (self);
 
@@ -268,6 +272,20 @@ quorum_window_set_open_next (QuorumWindow *self,
   self->open_next = job_id;
 }
 
+QuorumMarketWatch *
+quorum_window_get_market_watch (QuorumWindow *self)
+{
+  g_return_val_if_fail (QUORUM_IS_WINDOW (self), NULL);
+  return self->market_watch;
+}
+
+GtkWindow *
+quorum_window_get_market_window (QuorumWindow *self)
+{
+  g_return_val_if_fail (QUORUM_IS_WINDOW (self), NULL);
+  return self->market_window;
+}
+
 QuorumSession *
 quorum_window_get_session (QuorumWindow *self)
 {
@@ -304,6 +322,10 @@ sign_out (QuorumWindow *self)
     return;
   pending = quorum_cache_count_outbox (quorum_session_get_cache (session));
   quorum_session_set_watching (session, FALSE);
+  /* Stopped now: a poll on its way tells the signed-out user nothing. */
+  if (self->market_watch != NULL)
+    quorum_market_watch_stop (self->market_watch);
+  g_clear_object (&self->market_watch);
   g_signal_handlers_disconnect_by_data (session, self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -832,6 +854,7 @@ _quorum_window_update_actions (QuorumWindow *self)
   gtk_widget_action_set_enabled (widget, "win.exams", signed_in);
   gtk_widget_action_set_enabled (widget, "win.credentials", signed_in);
   gtk_widget_action_set_enabled (widget, "win.projects", online);
+  gtk_widget_action_set_enabled (widget, "win.market", signed_in);
   gtk_widget_action_set_enabled (widget, "win.next-task", online);
   gtk_widget_action_set_enabled (widget, "win.next-task-of-kind", online);
   gtk_widget_action_set_enabled (widget, "win.download-job", online);
@@ -888,7 +911,7 @@ show_projects (QuorumWindow *self)
 }
 
 /* win.sign-in, win.sign-out, win.refresh, win.exams, win.credentials,
- * win.projects and win.submit */
+ * win.projects, win.market and win.submit */
 static void
 window_action (GtkWidget  *widget,
                const char *action_name,
@@ -908,6 +931,12 @@ window_action (GtkWidget  *widget,
     _quorum_window_show_credentials (self);
   else if (g_str_equal (action_name, "win.projects"))
     show_projects (self);
+  else if (g_str_equal (action_name, "win.market") && self->session != NULL)
+    {
+      if (self->market_window == NULL)
+        g_set_weak_pointer (&self->market_window, GTK_WINDOW (quorum_market_window_new (self)));
+      gtk_window_present (self->market_window);
+    }
   else
     _quorum_window_submit (self);
 }
@@ -1111,6 +1140,9 @@ quorum_window_dispose (GObject *object)
       quorum_session_set_watching (self->session, FALSE);
     }
   g_clear_object (&self->session);
+  if (self->market_watch != NULL)
+    quorum_market_watch_stop (self->market_watch);
+  g_clear_object (&self->market_watch);
   if (self->track_list != NULL)
     quorum_track_list_set_task (self->track_list, NULL, NULL);
   g_clear_weak_pointer (&self->track_toast);
@@ -1220,6 +1252,7 @@ quorum_window_class_init (QuorumWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.exams", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.credentials", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.projects", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.market", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.conflict-copies", NULL, _quorum_window_conflict_copies_action);
   gtk_widget_class_install_action (widget_class, "win.next-task", "x", job_action);
   gtk_widget_class_install_action (widget_class, "win.next-task-of-kind", "(xs)", next_task_of_kind_action);

@@ -6,6 +6,7 @@
 #include "quorum-application.h"
 #include "quorum-credentials-window.h"
 #include "quorum-exam-catalogue.h"
+#include "quorum-market-watch.h"
 #include "quorum-session.h"
 #include "quorum-video-task.h"
 
@@ -37,5 +38,8 @@ QuorumVideoTask *quorum_window_get_video_task (QuorumWindow     *self);
  * while they are open, else NULL. */
 QuorumExamCatalogue     *quorum_window_get_exam_catalogue     (QuorumWindow *self);
 QuorumCredentialsWindow *quorum_window_get_credentials_window (QuorumWindow *self);
+/* The market watch of the signed-in session (win.market opens the market). */
+QuorumMarketWatch       *quorum_window_get_market_watch       (QuorumWindow *self);
+GtkWindow               *quorum_window_get_market_window      (QuorumWindow *self);
 
 G_END_DECLS

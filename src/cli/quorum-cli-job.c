@@ -131,6 +131,7 @@ job_new (int    argc,
   g_autofree char *project_text = NULL, *passes = NULL, *frequency = NULL, *consensus = NULL;
   g_autofree char *share = NULL, *type = NULL, *guide = NULL, *review_guide = NULL, *threshold = NULL;
   g_autofree char *min_stars = NULL, *max_missed = NULL, *max_attempts = NULL, *retake_wait = NULL;
+  g_autofree char *bid = NULL, *currency = NULL, *bid_per = NULL, *deadline = NULL;
   g_auto(GStrv) requires = NULL;
   g_auto(GStrv) awards = NULL;
   gboolean launch = FALSE, not_blind = FALSE, show_answers = FALSE;
@@ -144,6 +145,13 @@ job_new (int    argc,
     { "not-blind", 0, 0, G_OPTION_ARG_NONE, &not_blind, "Let annotators of a file see each other's work", NULL },
     { "share", 0, 0, G_OPTION_ARG_STRING, &share, "Who sees the job: project (default), org or market",
       "SHARE" },
+    { "bid", 0, 0, G_OPTION_ARG_STRING, &bid, "A market job's bid, like 0.40 (with --currency and --deadline)",
+      "AMOUNT" },
+    { "currency", 0, 0, G_OPTION_ARG_STRING, &currency, "The bid's currency, an ISO 4217 code like EUR", "CODE" },
+    { "bid-per", 0, 0, G_OPTION_ARG_STRING, &bid_per, "The bid is per task (default) or for the whole job",
+      "task|job" },
+    { "deadline", 0, 0, G_OPTION_ARG_STRING, &deadline,
+      "Until when organizations may apply to a market job, like 2027-01-31T00:00:00Z", "TIME" },
     { "requires", 0, 0, G_OPTION_ARG_STRING_ARRAY, &requires,
       "A credential workers must hold (id, name, or ORG/NAME for an organization's); repeat for several",
       "CRED" },
@@ -192,6 +200,22 @@ job_new (int    argc,
       if (!g_str_equal (share, "project") && !g_str_equal (share, "org") && !g_str_equal (share, "market"))
         return quorum_cli_session_usage (&session, "--share: project, org or market, not “%s”", share);
       json_object_set_string_member (settings, "share", share);
+    }
+  /* The server checks the terms and names the field it refuses. */
+  if (bid != NULL || currency != NULL || bid_per != NULL || deadline != NULL)
+    {
+      JsonObject *market = json_object_new ();
+      JsonObject *bid_object = json_object_new ();
+
+      if (bid != NULL)
+        json_object_set_string_member (bid_object, "amount", bid);
+      if (currency != NULL)
+        json_object_set_string_member (bid_object, "currency", currency);
+      json_object_set_string_member (bid_object, "per", bid_per != NULL ? bid_per : "task");
+      json_object_set_object_member (market, "bid", bid_object);
+      if (deadline != NULL)
+        json_object_set_string_member (market, "deadline", deadline);
+      json_object_set_object_member (settings, "market", market);
     }
   if (passes != NULL)
     {

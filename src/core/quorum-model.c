@@ -14,6 +14,7 @@ static const char * const attribute_type_names[] = {
 static const char * const job_type_names[] = { "normal", "exam" };
 static const char * const share_names[] = { "project", "org", "market" };
 static const char * const consensus_names[] = { "best_annotator", "manual_merge" };
+static const char * const bid_per_names[] = { "task", "job" };
 
 static gboolean
 lookup_name (const char * const *names,
@@ -55,6 +56,56 @@ DEFINE_ENUM_NAMES (quorum_attribute_type, QuorumAttributeType, attribute_type_na
 DEFINE_ENUM_NAMES (quorum_job_type, QuorumJobType, job_type_names)
 DEFINE_ENUM_NAMES (quorum_share, QuorumShare, share_names)
 DEFINE_ENUM_NAMES (quorum_consensus_mode, QuorumConsensusMode, consensus_names)
+DEFINE_ENUM_NAMES (quorum_bid_per, QuorumBidPer, bid_per_names)
+
+/* ---- market bids ------------------------------------------------------ */
+
+/* A bid's amount is written as a decimal string ("12.50", "3", "0.5"): up
+ * to nine digits before the point and two after, more than zero. A string,
+ * not a JSON number, so that no client rounds money through a double. */
+gboolean
+quorum_bid_amount_parse (const char *text,
+                         gint64     *amount)
+{
+  gint64 whole = 0, hundredths = 0;
+  guint digits = 0, decimals = 0;
+  const char *p = text;
+
+  if (text == NULL)
+    return FALSE;
+  for (; g_ascii_isdigit (*p); p++, digits++)
+    {
+      if (digits == 9)
+        return FALSE;
+      whole = whole * 10 + (*p - '0');
+    }
+  if (digits == 0)
+    return FALSE;
+  if (*p == '.')
+    {
+      for (p++; g_ascii_isdigit (*p); p++, decimals++)
+        {
+          if (decimals == 2)
+            return FALSE;
+          hundredths = hundredths * 10 + (*p - '0');
+        }
+      if (decimals == 0)
+        return FALSE;
+      if (decimals == 1)
+        hundredths *= 10;
+    }
+  if (*p != '\0' || whole * 100 + hundredths <= 0)
+    return FALSE;
+  *amount = whole * 100 + hundredths;
+  return TRUE;
+}
+
+/* "12.50" for 1250: always two decimals. */
+char *
+quorum_bid_amount_format (gint64 amount)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT ".%02d", amount / 100, (int) (amount % 100));
+}
 
 /* ---- label schema ----------------------------------------------------- */
 
@@ -481,6 +532,12 @@ quorum_job_settings_check (const QuorumJobSettings *settings,
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
                    "awarded_credentials: an exam must award at least one credential");
+      return FALSE;
+    }
+  if (settings->market.set && settings->share != QUORUM_SHARE_MARKET)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID,
+                   "market: only a job shared on the market (\"share\": \"market\") has a bid and a deadline");
       return FALSE;
     }
   return TRUE;

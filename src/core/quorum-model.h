@@ -206,6 +206,43 @@ typedef struct {
   guint  max_missed;
 } QuorumPassRule;
 
+typedef enum {
+  QUORUM_BID_PER_TASK,
+  QUORUM_BID_PER_JOB,
+} QuorumBidPer;
+
+const char *quorum_bid_per_to_string          (QuorumBidPer         per);
+gboolean    quorum_bid_per_from_string        (const char          *name,
+                                               QuorumBidPer        *per);
+
+/**
+ * QuorumBid:
+ * @amount: in hundredths of @currency ("12.50" is 1250)
+ * @currency: an ISO 4217 code, three uppercase letters
+ *
+ * What a market job pays, per task or for the whole job.
+ */
+typedef struct {
+  gint64        amount;
+  char          currency[4];
+  QuorumBidPer  per;
+} QuorumBid;
+
+gboolean quorum_bid_amount_parse  (const char *text,
+                                   gint64     *amount);
+char    *quorum_bid_amount_format (gint64      amount);
+
+/**
+ * QuorumMarketTerms:
+ * @set: whether the job has terms at all (only a market job may)
+ * @deadline: Unix seconds after which organizations can no longer apply
+ */
+typedef struct {
+  gboolean   set;
+  QuorumBid  bid;
+  gint64     deadline;
+} QuorumMarketTerms;
+
 /**
  * QuorumJobSettings:
  * @passes_per_file: P; signed so that a bad value can be reported, not wrapped
@@ -232,6 +269,8 @@ typedef struct {
   gint                 max_attempts;
   gint64               retake_wait;
   gboolean             show_answers;
+  /* market jobs: the bid and the deadline for applications */
+  QuorumMarketTerms    market;
 } QuorumJobSettings;
 
 QuorumJobSettings *quorum_job_settings_new   (const char              *name);

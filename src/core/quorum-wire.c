@@ -957,6 +957,7 @@ DEFINE_ENUM_ADAPTERS (quorum_attribute_type, QuorumAttributeType)
 DEFINE_ENUM_ADAPTERS (quorum_job_type, QuorumJobType)
 DEFINE_ENUM_ADAPTERS (quorum_share, QuorumShare)
 DEFINE_ENUM_ADAPTERS (quorum_consensus_mode, QuorumConsensusMode)
+DEFINE_ENUM_ADAPTERS (quorum_bid_per, QuorumBidPer)
 
 #define ENUM_ARGS(prefix, n) prefix##_from_name, prefix##_name, n
 
@@ -1683,9 +1684,97 @@ quorum_wire_write_label_schema (const QuorumLabelSchema *schema)
 static const char * const job_members[] = {
   "name", "type", "share", "passes_per_file", "review_frequency", "consensus", "blind",
   "threshold", "pass_rule", "required_credentials", "awarded_credentials", "draw_guide",
-  "review_guide", "max_attempts", "retake_wait", "show_answers", NULL
+  "review_guide", "max_attempts", "retake_wait", "show_answers", "market", NULL
 };
 static const char * const pass_rule_members[] = { "min_average_stars", "max_missed", NULL };
+static const char * const market_members[] = { "bid", "deadline", NULL };
+static const char * const bid_members[] = { "amount", "currency", "per", NULL };
+
+gboolean
+quorum_wire_read_bid (JsonNode   *node,
+                      const char *path,
+                      QuorumBid  *bid,
+                      GError    **error)
+{
+  g_autofree char *amount_path = path_member (path, "amount");
+  g_autofree char *currency_path = path_member (path, "currency");
+  JsonObject *object;
+  const char *amount, *currency;
+  int per = QUORUM_BID_PER_TASK;
+
+  if ((object = expect_object (node, path, "a bid", error)) == NULL ||
+      !check_members (object, path, bid_members, error) ||
+      !read_string (object, path, "amount", FALSE, &amount, error) ||
+      !read_string (object, path, "currency", FALSE, &currency, error) ||
+      !read_enum (object, path, "per", FALSE, "bid unit", ENUM_ARGS (quorum_bid_per, 2), &per, error))
+    return FALSE;
+  if (!quorum_bid_amount_parse (amount, &bid->amount))
+    return fail (error, amount_path, "must be an amount above zero like “12.50” (at most two decimals), "
+                 "not “%s”", amount);
+  if (strlen (currency) != 3 || !g_ascii_isupper (currency[0]) || !g_ascii_isupper (currency[1]) ||
+      !g_ascii_isupper (currency[2]))
+    return fail (error, currency_path, "must be an ISO 4217 code of three capital letters like “EUR”, "
+                 "not “%s”", currency);
+  memcpy (bid->currency, currency, 4);
+  bid->per = per;
+  return TRUE;
+}
+
+JsonNode *
+quorum_wire_write_bid (const QuorumBid *bid)
+{
+  JsonObject *object = json_object_new ();
+  g_autofree char *amount = quorum_bid_amount_format (bid->amount);
+
+  json_object_set_string_member (object, "amount", amount);
+  json_object_set_string_member (object, "currency", bid->currency);
+  json_object_set_string_member (object, "per", quorum_bid_per_to_string (bid->per));
+  return json_node_init_object (json_node_alloc (), object);
+}
+
+char *
+quorum_wire_format_time (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (unix_seconds);
+
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
+}
+
+/* {"bid": {…}, "deadline": "2027-01-31T00:00:00Z"}; null leaves @terms unset. */
+static gboolean
+read_market_terms (JsonObject        *settings_object,
+                   const char        *path_prefix,
+                   QuorumMarketTerms *terms,
+                   GError           **error)
+{
+  JsonNode *node = json_object_get_member (settings_object, "market");
+  g_autofree char *path = path_member (path_prefix, "market");
+  g_autofree char *bid_path = path_member (path, "bid");
+  g_autofree char *deadline_path = path_member (path, "deadline");
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) parsed = NULL;
+  g_autoptr(GDateTime) deadline = NULL;
+  JsonObject *object;
+  JsonNode *bid;
+  const char *text;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if ((object = expect_object (node, path, NULL, error)) == NULL ||
+      !check_members (object, path, market_members, error) ||
+      (bid = require_member (object, path, "bid", error)) == NULL ||
+      !quorum_wire_read_bid (bid, bid_path, &terms->bid, error) ||
+      !read_string (object, path, "deadline", FALSE, &text, error))
+    return FALSE;
+  /* In UTC, as it is written back: a year past 9999 there could not be. */
+  parsed = g_date_time_new_from_iso8601 (text, utc);
+  deadline = parsed != NULL ? g_date_time_to_utc (parsed) : NULL;
+  if (deadline == NULL || g_date_time_get_year (deadline) < 2000 || g_date_time_get_year (deadline) > 9999)
+    return fail (error, deadline_path, "must be a date and time like “2027-01-31T00:00:00Z”, not “%s”", text);
+  terms->deadline = g_date_time_to_unix (deadline);
+  terms->set = TRUE;
+  return TRUE;
+}
 
 QuorumJobSettings *
 quorum_wire_read_job_settings (JsonNode   *node,
@@ -1731,7 +1820,8 @@ quorum_wire_read_job_settings (JsonNode   *node,
       !read_number (object, path_prefix, "threshold", -G_MAXDOUBLE, G_MAXDOUBLE,
                     &settings->threshold, error) ||
       !read_string (object, path_prefix, "draw_guide", TRUE, &draw_guide, error) ||
-      !read_string (object, path_prefix, "review_guide", TRUE, &review_guide, error))
+      !read_string (object, path_prefix, "review_guide", TRUE, &review_guide, error) ||
+      !read_market_terms (object, path_prefix, &settings->market, error))
     return NULL;
 
   rule_node = json_object_get_member (object, "pass_rule");
@@ -1800,5 +1890,15 @@ quorum_wire_write_job_settings (const QuorumJobSettings *settings)
   json_object_set_int_member (object, "max_attempts", settings->max_attempts);
   json_object_set_int_member (object, "retake_wait", settings->retake_wait);
   json_object_set_boolean_member (object, "show_answers", settings->show_answers);
+  /* Only a job with terms has the member, so older settings read back as written. */
+  if (settings->market.set)
+    {
+      JsonObject *market = json_object_new ();
+      g_autofree char *deadline = quorum_wire_format_time (settings->market.deadline);
+
+      json_object_set_member (market, "bid", quorum_wire_write_bid (&settings->market.bid));
+      json_object_set_string_member (market, "deadline", deadline);
+      json_object_set_object_member (object, "market", market);
+    }
   return json_node_init_object (json_node_alloc (), object);
 }

@@ -63,6 +63,15 @@ QuorumJobSettings   *quorum_wire_read_job_settings    (JsonNode                 
                                                        GError                  **error);
 JsonNode            *quorum_wire_write_job_settings   (const QuorumJobSettings  *settings);
 
+/* {"amount": "12.50", "currency": "EUR", "per": "task" | "job"} */
+gboolean             quorum_wire_read_bid             (JsonNode                 *node,
+                                                       const char               *path,
+                                                       QuorumBid                *bid,
+                                                       GError                  **error);
+JsonNode            *quorum_wire_write_bid            (const QuorumBid          *bid);
+/* "2027-01-31T00:00:00Z", always UTC */
+char                *quorum_wire_format_time          (gint64                    unix_seconds);
+
 /*
  * The same documents without a tree of JSON nodes (quorum-wire-stream.c):
  * the bytes go straight to the model, at several times the speed and a

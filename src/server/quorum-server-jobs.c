@@ -118,6 +118,24 @@ _quorum_server_create_job (QuorumRequest *request)
       _quorum_request_reply_error (request, error);
       return;
     }
+  /* A bid and a deadline are asked of a new market job only: one put on the
+   * market before there were terms still reads back without them. */
+  if (settings->share == QUORUM_SHARE_MARKET && !settings->market.set)
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                               "settings.market: a market job needs a bid and a deadline, like "
+                               "{\"bid\": {\"amount\": \"12.50\", \"currency\": \"EUR\", \"per\": \"task\"}, "
+                               "\"deadline\": \"2027-01-31T00:00:00Z\"}");
+      return;
+    }
+  if (settings->market.set && settings->market.deadline <= g_get_real_time () / G_USEC_PER_SEC)
+    {
+      g_autofree char *deadline = quorum_wire_format_time (settings->market.deadline);
+      g_autofree char *message = g_strdup_printf ("settings.market.deadline: must be in the future, not %s",
+                                                  deadline);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
+      return;
+    }
   if ((files = read_ids (request, body, "files")) == NULL)
     return;
   canonical = quorum_wire_write_job_settings (settings);

@@ -265,11 +265,18 @@ gboolean   _quorum_request_works_on_file (QuorumRequest *request,
 gboolean   _quorum_request_reads_guide_image (QuorumRequest *request,
                                               gint64         file_id);
 void _quorum_server_list_reachable_jobs  (QuorumRequest *request);
-void _quorum_server_list_market          (QuorumRequest *request);
 void _quorum_server_apply_to_job         (QuorumRequest *request);
 void _quorum_server_list_applications    (QuorumRequest *request);
 void _quorum_server_accept_application   (QuorumRequest *request);
 void _quorum_server_decline_application  (QuorumRequest *request);
+
+/* quorum-server-market.c: the market's jobs, follows and what is new */
+void _quorum_server_list_market          (QuorumRequest *request);
+void _quorum_server_my_orgs              (QuorumRequest *request);
+void _quorum_server_get_market_follow    (QuorumRequest *request);
+void _quorum_server_set_market_follow    (QuorumRequest *request);
+void _quorum_server_remove_market_follow (QuorumRequest *request);
+void _quorum_server_new_market_jobs      (QuorumRequest *request);
 
 /* quorum-server-assign.c: task lists and assignment by hand */
 void _quorum_server_job_tasks        (QuorumRequest *request);

@@ -3,6 +3,10 @@
 
 #include "quorum-error.h"
 #include "quorum-server-private.h"
+#include "quorum-wire.h"
+
+/* An application's message to the project admin, in characters. */
+#define MAX_MESSAGE_LENGTH 2000
 
 /*
  * Job shares (DESIGN §2). A `project` job is reached through a project role
@@ -167,14 +171,6 @@ _quorum_server_list_reachable_jobs (QuorumRequest *request)
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_array (json_node_alloc (), reply));
 }
 
-void
-_quorum_server_list_market (QuorumRequest *request)
-{
-  g_autoptr(GError) error = NULL;
-
-  _quorum_request_reply_result (request, quorum_store_list_market_jobs (request->server->store, &error), &error);
-}
-
 /* ---- market applications ---------------------------------------------- */
 
 static JsonObject *
@@ -210,6 +206,8 @@ _quorum_server_apply_to_job (QuorumRequest *request)
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) org = NULL;
   g_autoptr(GError) error = NULL;
+  const char *application_message = NULL;
+  JsonNode *message_node;
   const char *share;
   const char *state;
   gint64 org_id = 0;
@@ -242,11 +240,40 @@ _quorum_server_apply_to_job (QuorumRequest *request)
       quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
       return;
     }
+  if (!quorum_store_market_job_open (request->server->store, request->ids[0]))
+    {
+      g_autoptr(QuorumJobSettings) settings = quorum_wire_read_job_settings (json_object_get_member (job, "settings"),
+                                                                             "settings", NULL);
+      g_autofree char *deadline = quorum_wire_format_time (settings != NULL ? settings->market.deadline : 0);
+      g_autofree char *message = g_strdup_printf ("deadline: applications to job %" G_GINT64_FORMAT
+                                                  " closed at %s", request->ids[0], deadline);
+      quorum_http_reply_error (request->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_state", message);
+      return;
+    }
   if ((body = _quorum_request_body (request)) == NULL)
     return;
   if (!quorum_http_member_integer (body, "org", TRUE, &org_id, &error))
     {
       _quorum_request_reply_error (request, error);
+      return;
+    }
+  /* A message is optional, and may be empty (nothing to say). */
+  message_node = json_object_get_member (body, "message");
+  if (message_node != NULL && !JSON_NODE_HOLDS_NULL (message_node))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (message_node) || json_node_get_value_type (message_node) != G_TYPE_STRING)
+        {
+          quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                                   "message: must be a string or null");
+          return;
+        }
+      application_message = json_node_get_string (message_node);
+    }
+  if (application_message != NULL && g_utf8_strlen (application_message, -1) > MAX_MESSAGE_LENGTH)
+    {
+      g_autofree char *message = g_strdup_printf ("message: must be at most %d characters, not %ld",
+                                                  MAX_MESSAGE_LENGTH, g_utf8_strlen (application_message, -1));
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", message);
       return;
     }
   if ((org = quorum_store_get_org (request->server->store, org_id, &error)) == NULL)
@@ -267,7 +294,8 @@ _quorum_server_apply_to_job (QuorumRequest *request)
       quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden", message);
       return;
     }
-  if (!quorum_store_add_application (request->server->store, request->ids[0], org_id, request->caller_id, &error))
+  if (!quorum_store_add_application (request->server->store, request->ids[0], org_id, request->caller_id,
+                                     application_message, &error))
     {
       _quorum_request_reply_error (request, error);
       return;

@@ -235,6 +235,13 @@ quorum_store_launch_job (QuorumStore  *store,
                            "state: only a draft job can be launched");
       return _quorum_store_fail (store);
     }
+  /* A market job comes on the market now: its place in the order organizations poll. */
+  if (_quorum_store_write (store, NULL, error,
+                           "INSERT OR IGNORE INTO market_listings (job_id, listed) "
+                           "SELECT id, CAST(strftime('%s', 'now') AS INTEGER) FROM jobs "
+                           "WHERE id = ? AND json_extract (settings_json, '$.share') = 'market'",
+                           "i", job_id) < 0)
+    return _quorum_store_fail (store);
   files = _quorum_store_rows (store, error,
                               "SELECT file_id FROM job_files WHERE job_id = ? ORDER BY position", "i", job_id);
   if (files == NULL)

@@ -23,7 +23,8 @@
 
 #define APPLICATION_COLUMNS \
   "job_applications.org_id AS org, orgs.name AS org_name, job_applications.state AS state, " \
-  "job_applications.applied AS applied, job_applications.decided AS decided"
+  "job_applications.applied AS applied, job_applications.decided AS decided, " \
+  "job_applications.message AS message"
 
 JsonObject *
 quorum_store_get_org (QuorumStore  *store,
@@ -97,18 +98,104 @@ quorum_store_list_reachable_jobs (QuorumStore  *store,
                              "i", user_id);
 }
 
+/* A market job is open while launched and before its deadline (a job put
+ * on the market before there were deadlines has none). */
+#define MARKET_OPEN \
+  "jobs.state = 'launched' AND json_extract (jobs.settings_json, '$.share') = 'market' " \
+  "AND (json_extract (jobs.settings_json, '$.market.deadline') IS NULL " \
+  "     OR CAST(strftime('%s', json_extract (jobs.settings_json, '$.market.deadline')) AS INTEGER) > " NOW ")"
+
 JsonNode *
 quorum_store_list_market_jobs (QuorumStore  *store,
+                               gint64        user_id,
+                               gint64        since,
                                GError      **error)
 {
   return _quorum_store_rows (store, error,
                              "SELECT jobs.id AS id, json_extract (jobs.settings_json, '$.name') AS name, "
-                             "projects.name AS project_name, "
-                             "(SELECT count(*) FROM job_files WHERE job_files.job_id = jobs.id) AS file_count "
+                             "jobs.project_id AS project, projects.name AS project_name, "
+                             "(SELECT count(*) FROM job_files WHERE job_files.job_id = jobs.id) AS file_count, "
+                             "json_extract (jobs.settings_json, '$.market') AS market_json, "
+                             "market_listings.seq AS listed, "
+                             "(SELECT json_group_array (json_object ('org', job_applications.org_id, "
+                             "   'org_name', orgs.name, 'state', job_applications.state)) "
+                             " FROM job_applications JOIN orgs ON orgs.id = job_applications.org_id "
+                             " JOIN org_members ON org_members.org_id = job_applications.org_id "
+                             " AND org_members.user_id = ?1 "
+                             " WHERE job_applications.job_id = jobs.id) AS applications_json "
                              "FROM jobs JOIN projects ON projects.id = jobs.project_id "
-                             "WHERE jobs.state = 'launched' "
-                             "AND json_extract (jobs.settings_json, '$.share') = 'market' "
-                             "ORDER BY jobs.id", NULL);
+                             "JOIN market_listings ON market_listings.job_id = jobs.id "
+                             "WHERE " MARKET_OPEN " AND market_listings.seq > ?2 "
+                             "ORDER BY jobs.id", "ii", user_id, since);
+}
+
+gboolean
+quorum_store_market_job_open (QuorumStore *store,
+                              gint64       job_id)
+{
+  g_autoptr(JsonObject) row = _quorum_store_row (store, "", NULL,
+                                                 "SELECT 1 AS yes FROM jobs WHERE jobs.id = ? AND " MARKET_OPEN,
+                                                 "i", job_id);
+
+  return row != NULL;
+}
+
+gint64
+quorum_store_market_cursor (QuorumStore *store)
+{
+  g_autoptr(JsonObject) row = _quorum_store_row (store, "", NULL,
+                                                 "SELECT coalesce (max (seq), 0) AS seq FROM market_listings",
+                                                 NULL);
+
+  return row != NULL ? json_object_get_int_member (row, "seq") : 0;
+}
+
+JsonNode *
+quorum_store_list_user_orgs (QuorumStore  *store,
+                             gint64        user_id,
+                             GError      **error)
+{
+  return _quorum_store_rows (store, error,
+                             "SELECT orgs.id AS id, orgs.name AS name FROM orgs "
+                             "JOIN org_members ON org_members.org_id = orgs.id "
+                             "WHERE org_members.user_id = ? ORDER BY orgs.name, orgs.id",
+                             "i", user_id);
+}
+
+JsonObject *
+quorum_store_get_market_follow (QuorumStore  *store,
+                                gint64        org_id,
+                                GError      **error)
+{
+  g_autofree char *what = g_strdup_printf ("organization %" G_GINT64_FORMAT " follows nothing on the market",
+                                           org_id);
+
+  return _quorum_store_row (store, what, error,
+                            "SELECT follow_json, updated, updated_by FROM market_follows WHERE org_id = ?",
+                            "i", org_id);
+}
+
+gboolean
+quorum_store_set_market_follow (QuorumStore  *store,
+                                gint64        org_id,
+                                const char   *follow_json,
+                                gint64        user_id,
+                                GError      **error)
+{
+  return _quorum_store_write (store, NULL, error,
+                              "INSERT INTO market_follows (org_id, follow_json, updated, updated_by) "
+                              "VALUES (?1, ?2, " NOW ", ?3) ON CONFLICT (org_id) DO UPDATE SET "
+                              "follow_json = ?2, updated = " NOW ", updated_by = ?3",
+                              "isi", org_id, follow_json, user_id) >= 0;
+}
+
+gboolean
+quorum_store_remove_market_follow (QuorumStore  *store,
+                                   gint64        org_id,
+                                   GError      **error)
+{
+  return _quorum_store_write (store, NULL, error, "DELETE FROM market_follows WHERE org_id = ?",
+                              "i", org_id) >= 0;
 }
 
 JsonObject *
@@ -132,6 +219,7 @@ quorum_store_add_application (QuorumStore  *store,
                               gint64        job_id,
                               gint64        org_id,
                               gint64        applied_by,
+                              const char   *message,
                               GError      **error)
 {
   g_autofree char *conflict = g_strdup_printf ("org: organization %" G_GINT64_FORMAT
@@ -139,8 +227,9 @@ quorum_store_add_application (QuorumStore  *store,
                                                org_id, job_id);
 
   return _quorum_store_write (store, conflict, error,
-                              "INSERT INTO job_applications (job_id, org_id, applied_by, applied) "
-                              "VALUES (?, ?, ?, " NOW ")", "iii", job_id, org_id, applied_by) >= 0;
+                              "INSERT INTO job_applications (job_id, org_id, applied_by, applied, message) "
+                              "VALUES (?, ?, ?, " NOW ", ?)", "iiis", job_id, org_id, applied_by,
+                              message != NULL ? message : "") >= 0;
 }
 
 JsonNode *

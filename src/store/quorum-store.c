@@ -332,6 +332,23 @@ static const char * const migrations[] = {
   "ALTER TABLE guides ADD COLUMN updated_by INTEGER REFERENCES users(id);"
   "INSERT INTO guide_versions (guide_id, number, name, markdown, created, author) "
   "  SELECT id, 1, name, markdown, updated, NULL FROM guides;",
+  /* 19: market terms (docs/api.md, Market): an application's message; the
+   * order launched market jobs came on the market, which organizations poll
+   * for what is new (market jobs launched before are listed at once); and
+   * what each organization follows */
+  "ALTER TABLE job_applications ADD COLUMN message TEXT NOT NULL DEFAULT '';"
+  "CREATE TABLE market_listings ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  job_id INTEGER NOT NULL UNIQUE REFERENCES jobs(id) ON DELETE CASCADE,"
+  "  listed INTEGER NOT NULL);"
+  "INSERT INTO market_listings (job_id, listed)"
+  "  SELECT id, CAST(strftime('%s', 'now') AS INTEGER) FROM jobs"
+  "  WHERE state != 'draft' AND json_extract(settings_json, '$.share') = 'market' ORDER BY id;"
+  "CREATE TABLE market_follows ("
+  "  org_id INTEGER PRIMARY KEY REFERENCES orgs(id) ON DELETE CASCADE,"
+  "  follow_json TEXT NOT NULL,"
+  "  updated INTEGER NOT NULL,"
+  "  updated_by INTEGER REFERENCES users(id));",
 };
 
 void

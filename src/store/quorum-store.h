@@ -603,10 +603,36 @@ gboolean    quorum_store_job_shared_with (QuorumStore   *store,
 JsonNode   *quorum_store_list_reachable_jobs (QuorumStore *store,
                                               gint64       user_id,
                                               GError     **error);
-/* Launched market jobs: [{id, name, project_name, file_count}]. */
+/* The open market jobs (launched, before their deadline) that came on the
+ * market after listing @since (0: all): [{id, name, project, project_name,
+ * file_count, market: {bid, deadline} | null, listed, applications: [{org,
+ * org_name, state}] of @user_id's organizations}]. */
 JsonNode   *quorum_store_list_market_jobs (QuorumStore  *store,
+                                           gint64        user_id,
+                                           gint64        since,
                                            GError      **error);
-/* Applications are {org, org_name, state, applied, decided}. */
+/* Whether the job is on the market and open to applications. */
+gboolean    quorum_store_market_job_open (QuorumStore   *store,
+                                          gint64         job_id);
+/* The last listing so far: what a poll of the market passes as since next. */
+gint64      quorum_store_market_cursor   (QuorumStore   *store);
+/* @user_id's organizations: [{id, name}]. */
+JsonNode   *quorum_store_list_user_orgs  (QuorumStore  *store,
+                                          gint64        user_id,
+                                          GError      **error);
+/* {follow: {keywords, min_bid}, updated, updated_by}; NOT_FOUND when the org follows nothing. */
+JsonObject *quorum_store_get_market_follow (QuorumStore  *store,
+                                            gint64        org_id,
+                                            GError      **error);
+gboolean    quorum_store_set_market_follow (QuorumStore  *store,
+                                            gint64        org_id,
+                                            const char   *follow_json,
+                                            gint64        user_id,
+                                            GError      **error);
+gboolean    quorum_store_remove_market_follow (QuorumStore  *store,
+                                               gint64        org_id,
+                                               GError      **error);
+/* Applications are {org, org_name, state, applied, decided, message}. */
 JsonObject *quorum_store_get_application (QuorumStore   *store,
                                           gint64         job_id,
                                           gint64         org_id,
@@ -616,6 +642,7 @@ gboolean    quorum_store_add_application (QuorumStore   *store,
                                           gint64         job_id,
                                           gint64         org_id,
                                           gint64         applied_by,
+                                          const char    *message,
                                           GError       **error);
 JsonNode   *quorum_store_list_applications (QuorumStore *store,
                                             gint64       job_id,

@@ -483,6 +483,11 @@ test_round_trip_job_settings (void)
   g_strfreev (settings->awarded_credentials);
   settings->awarded_credentials = g_strdupv ((char **) awarded);
   settings->draw_guide = g_strdup ("guide-1");
+  settings->market.set = TRUE;
+  settings->market.bid.amount = 1250;
+  memcpy (settings->market.bid.currency, "EUR", 4);
+  settings->market.bid.per = QUORUM_BID_PER_JOB;
+  settings->market.deadline = 1801353600;   /* 2027-01-31T00:00:00Z */
 
   written = quorum_wire_write_job_settings (settings);
   reread = through_text (written, &text);
@@ -504,6 +509,13 @@ test_round_trip_job_settings (void)
   g_assert_null (back->review_guide);
   g_assert_nonnull (strstr (text, "\"consensus\" : \"manual_merge\""));
   g_assert_nonnull (strstr (text, "\"share\" : \"market\""));
+  g_assert_true (back->market.set);
+  g_assert_cmpint (back->market.bid.amount, ==, 1250);
+  g_assert_cmpstr (back->market.bid.currency, ==, "EUR");
+  g_assert_cmpint (back->market.bid.per, ==, QUORUM_BID_PER_JOB);
+  g_assert_cmpint (back->market.deadline, ==, 1801353600);
+  g_assert_nonnull (strstr (text, "\"amount\" : \"12.50\""));
+  g_assert_nonnull (strstr (text, "\"deadline\" : \"2027-01-31T00:00:00Z\""));
 
   /* Only the name is required; the rest takes the model's defaults. */
   {
@@ -897,6 +909,31 @@ test_job_settings_rules (void)
       "awarded_credentials: must be an array, not a string" },
     { "{\"name\": \"j\", \"draw_guide\": 4}", "draw_guide: must be a string or null, not a number" },
     { "{\"name\": \"j\", \"passes\": 4}", "passes: unknown member" },
+    { "{\"name\": \"j\", \"market\": {\"bid\": {\"amount\": \"1\", \"currency\": \"EUR\", \"per\": \"task\"}, "
+      "\"deadline\": \"2027-01-31T00:00:00Z\"}}",
+      "market: only a job shared on the market (\"share\": \"market\") has a bid and a deadline" },
+    { "{\"name\": \"j\", \"share\": \"market\", \"market\": {\"deadline\": \"2027-01-31T00:00:00Z\"}}",
+      "market.bid: is required" },
+    { "{\"name\": \"j\", \"share\": \"market\", \"market\": {\"bid\": {\"amount\": \"1\", \"currency\": \"EUR\", "
+      "\"per\": \"task\"}}}", "market.deadline: is required" },
+    { "{\"name\": \"j\", \"share\": \"market\", \"market\": {\"bid\": {\"amount\": \"1\", \"currency\": \"Eur\", "
+      "\"per\": \"task\"}, \"deadline\": \"2027-01-31T00:00:00Z\"}}",
+      "market.bid.currency: must be an ISO 4217 code of three capital letters like “EUR”, not “Eur”" },
+    { "{\"name\": \"j\", \"share\": \"market\", \"market\": {\"bid\": {\"amount\": \"-1\", \"currency\": \"EUR\", "
+      "\"per\": \"task\"}, \"deadline\": \"2027-01-31T00:00:00Z\"}}",
+      "market.bid.amount: must be an amount above zero like “12.50” (at most two decimals), not “-1”" },
+    { "{\"name\": \"j\", \"share\": \"market\", \"market\": {\"bid\": {\"amount\": \"1234567890\", "
+      "\"currency\": \"EUR\", \"per\": \"task\"}, \"deadline\": \"2027-01-31T00:00:00Z\"}}",
+      "market.bid.amount: must be an amount above zero like “12.50” (at most two decimals), not “1234567890”" },
+    { "{\"name\": \"j\", \"share\": \"market\", \"market\": {\"bid\": {\"amount\": \"1.\", \"currency\": \"EUR\", "
+      "\"per\": \"task\"}, \"deadline\": \"2027-01-31T00:00:00Z\"}}",
+      "market.bid.amount: must be an amount above zero like “12.50” (at most two decimals), not “1.”" },
+    { "{\"name\": \"j\", \"share\": \"market\", \"market\": {\"bid\": {\"amount\": \"1\", \"currency\": \"EUR\", "
+      "\"per\": \"day\"}, \"deadline\": \"2027-01-31T00:00:00Z\"}}",
+      "market.bid.per: unknown bid unit “day”; expected task or job" },
+    { "{\"name\": \"j\", \"share\": \"market\", \"market\": {\"bid\": {\"amount\": \"1\", \"currency\": \"EUR\", "
+      "\"per\": \"task\"}, \"deadline\": \"2027-02-30T00:00:00Z\"}}",
+      "market.deadline: must be a date and time like “2027-01-31T00:00:00Z”, not “2027-02-30T00:00:00Z”" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -207,6 +207,8 @@ try:
                      "DROP TABLE consensus_undo; ALTER TABLE files DROP COLUMN video_error;"
                      "ALTER TABLE files DROP COLUMN video_progress; ALTER TABLE files DROP COLUMN video_state;"
                      + GUIDES_BEFORE_VERSIONS +
+                     "ALTER TABLE job_applications DROP COLUMN message;"
+                     "DROP TABLE market_listings; DROP TABLE market_follows;"
                      "PRAGMA user_version = 13;")
     db.close()
     s.start()

@@ -201,6 +201,9 @@ def login(name):
 def job(name, files, by=None, **settings):
     """A draft job made by @by (root when None)."""
     settings["name"] = name
+    if settings.get("share") == "market":
+        settings["market"] = {"bid": {"amount": "1.00", "currency": "EUR", "per": "task"},
+                              "deadline": "2099-01-01T00:00:00Z"}
     return as_user(by, "POST", "/projects/%d/jobs" % W["project"], {"settings": settings, "files": files})["id"]
 
 
@@ -572,6 +575,14 @@ ROWS = [
     Row("GET /jobs/{id}/applications", "/jobs/{market_job}/applications", member("admin", 200)),
     Row("POST /jobs/{id}/applications/{id}/accept", "/jobs/{market_job}/applications/{Beta}/accept", member("admin", 200)),
     Row("POST /jobs/{id}/applications/{id}/decline", "/jobs/{market_job}/applications/{Delta}/decline", member("admin", 200)),
+    # What an organization follows on the market, and what is new for it: its members' (Beta: the
+    # other-org contractor's) and a server administrator's.
+    Row("GET /me/orgs", "/me/orgs", signed_in(200)),
+    Row("GET /orgs/{id}/market/follow", "/orgs/{Beta}/market/follow", signed_in(403, market=200, admin=200)),
+    Row("PUT /orgs/{id}/market/follow", "/orgs/{Beta}/market/follow", signed_in(403, market=200, admin=200),
+        body=lambda c, ids: {"keywords": ["street"], "min_bid": {"amount": "0.10", "currency": "EUR", "per": "task"}}),
+    Row("DELETE /orgs/{id}/market/follow", "/orgs/{Beta}/market/follow", signed_in(403, market=204, admin=204)),
+    Row("GET /orgs/{id}/market/new", "/orgs/{Beta}/market/new?since=0", signed_in(403, market=200, admin=200)),
 ]
 
 

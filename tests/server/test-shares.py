@@ -14,8 +14,13 @@ from quorum_test_server import Server, check, error_message, png, report  # noqa
 SERVER = sys.argv[1]
 
 
+TERMS = {"bid": {"amount": "0.40", "currency": "EUR", "per": "task"}, "deadline": "2099-01-31T00:00:00Z"}
+
+
 def settings(name, share, review_frequency=0, **extra):
     value = {"name": name, "share": share, "passes_per_file": 1, "review_frequency": review_frequency}
+    if share == "market":
+        value["market"] = TERMS
     value.update(extra)
     return value
 
@@ -155,9 +160,11 @@ try:
     status, market = s.call("GET", "/market", nobody)
     check("the market lists the launched market job only",
           status == 200 and job_ids(market) == [market_job], market)
-    check("with its name, project name and file count, no files",
-          market[0] == {"id": market_job, "name": "On the market", "project_name": "Streets", "file_count": 2},
-          market)
+    check("with its name, project, file count, bid and deadline, no files",
+          market[0] == {"id": market_job, "name": "On the market", "project": 1, "project_name": "Streets",
+                        "file_count": 2, "bid": TERMS["bid"], "deadline": TERMS["deadline"],
+                        "listed": market[0].get("listed"), "applications": []}
+          and isinstance(market[0]["listed"], int), market)
     status, body = s.call("POST", "/jobs/%d/next" % market_job, beta)
     check("before applying, a market job gives 404", status == 404, body)
     status, body = s.call("POST", "/jobs/%d/next" % market_job, acme)

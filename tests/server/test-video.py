@@ -235,6 +235,8 @@ try:
     db.executescript("ALTER TABLE files DROP COLUMN video_error; ALTER TABLE files DROP COLUMN video_progress;"
                      "ALTER TABLE files DROP COLUMN video_state; UPDATE files SET frames = 7 WHERE id = %d;"
                      % file["id"] + GUIDES_BEFORE_VERSIONS +  # what later migrations made goes too
+                     "ALTER TABLE job_applications DROP COLUMN message;"
+                     "DROP TABLE market_listings; DROP TABLE market_follows;"
                      "PRAGMA user_version = 16;")
     db.close()
     server.start()
