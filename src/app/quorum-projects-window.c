@@ -8,7 +8,9 @@
 #include "quorum-client.h"
 #include "quorum-credential-grants.h"
 #include "quorum-error.h"
+#include "quorum-file-browser.h"
 #include "quorum-guide-editor.h"
+#include "quorum-job-assistant.h"
 #include "quorum-job-overview.h"
 #include "quorum-label-editor.h"
 #include "quorum-projects-window.h"
@@ -37,6 +39,22 @@ open_guides (QuorumWindow *window,
 }
 
 static GtkWindow *
+open_files (QuorumWindow *window,
+            gint64        project,
+            const char   *project_name)
+{
+  return GTK_WINDOW (quorum_file_browser_new (window, project, project_name));
+}
+
+static GtkWindow *
+open_new_job (QuorumWindow *window,
+              gint64        project,
+              const char   *project_name)
+{
+  return GTK_WINDOW (quorum_job_assistant_new (window, project, project_name));
+}
+
+static GtkWindow *
 open_credentials (QuorumWindow *window,
                   gint64        project,
                   const char   *project_name)
@@ -57,10 +75,15 @@ typedef struct {
 } Tool;
 
 static const Tool tools[] = {
+  /* viewers browse the files; uploading is for editors and admins (the window says) */
+  { "files", N_("Files"), N_("Images and videos: add them, browse them"), "folder-pictures-symbolic", 1,
+    open_files },
   { "labels", N_("Label Schema"), N_("Labels, their kinds, colours and attributes"), "view-list-bullet-symbolic", 5,
     open_labels },
   { "guides", N_("Guides"), N_("What annotators and reviewers read, with pictures"), "accessories-dictionary-symbolic",
     4, open_guides },
+  { "new-job", N_("New Job…"), N_("Its settings, its files, then launch"), "document-new-symbolic", 4,
+    open_new_job },
   { "credentials", N_("Credentials"), N_("Who holds which credential; grant and revoke by hand"),
     "emblem-ok-symbolic", 5, open_credentials },
 };
