@@ -315,6 +315,13 @@ static const char * const migrations[] = {
   "ALTER TABLE files ADD COLUMN video_progress REAL NOT NULL DEFAULT 0;"
   "ALTER TABLE files ADD COLUMN video_error TEXT;"
   "UPDATE files SET video_state = 'preparing' WHERE media_type = 'video';",
+
+  /* 18: why a credential was granted by hand, and who revoked it and why
+   * (docs/api.md, POST and DELETE /credentials/{id}/grants); NULL when
+   * nobody said, and for the grants made before */
+  "ALTER TABLE user_credentials ADD COLUMN reason TEXT;"
+  "ALTER TABLE user_credentials ADD COLUMN revoked_by INTEGER REFERENCES users(id);"
+  "ALTER TABLE user_credentials ADD COLUMN revoke_reason TEXT;",
 };
 
 void
