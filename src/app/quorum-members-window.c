@@ -22,6 +22,7 @@ struct _QuorumMembersWindow
   AdwPreferencesGroup  *add_group;
   AdwEntryRow          *add_entry;
   AdwComboRow          *add_role_row;
+  GtkLabel             *add_error;
   AdwPreferencesGroup  *members_group;
   GtkListBox           *members_list;
   AdwPreferencesGroup  *credential_group;
@@ -99,14 +100,29 @@ role_model (void)
   return G_LIST_MODEL (list);
 }
 
+/* A toast says how a step went. Toasts are never dismissed from here:
+ * doing so to replace the last one crashed libadwaita 1.2 in the members
+ * test (a toast unreferenced once too often at the end of its hiding). */
 static void
 show_toast (QuorumMembersWindow *self,
             const char          *message)
 {
-  AdwToast *toast = adw_toast_new (message);
+  /* A toast's title is markup; names and reasons are people's text. */
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
 
-  adw_toast_set_timeout (toast, 5);
+  adw_toast_set_timeout (toast, 4);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Why the last addition failed, under the Add button: a toast is too
+ * short-lived and too narrow for what to do instead. NULL hides it. */
+static void
+show_add_error (QuorumMembersWindow *self,
+                const char          *message)
+{
+  gtk_label_set_text (self->add_error, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->add_error), message != NULL);
 }
 
 /* "ann could not be added. No user 9." */
@@ -127,14 +143,17 @@ offer_undo (QuorumMembersWindow *self,
             const char          *action,
             GVariant            *target)
 {
-  AdwToast *toast = adw_toast_new (message);
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
 
   adw_toast_set_timeout (toast, 8);
+  /* Undo is offered now, not after the toasts before it. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  if (self->undo_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->undo_toast), (gpointer *) &self->undo_toast);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, action);
   adw_toast_set_action_target_value (toast, target);
-  if (self->undo_toast != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->undo_toast), (gpointer *) &self->undo_toast);
   self->undo_toast = toast;
   g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->undo_toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -255,6 +274,7 @@ member_row (QuorumMembersWindow *self,
   GtkWidget *row = adw_action_row_new ();
   gboolean mine = user == self->me;
 
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
   if (mine)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("You"));
@@ -510,14 +530,16 @@ nullable_string (JsonObject *object,
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
 }
 
-/* "4 December 2026, granted by paula: Certified by the city’s course" */
+typedef enum { CURRENT_GRANT, PAST_GRANT, REVOCATION } Grant;
+
+/* "Since 4 December 2026, granted by paula: Certified by the city’s course" */
 static char *
 describe (QuorumMembersWindow *self,
           JsonObject          *grant,
           const char          *when_member,
           const char          *by_member,
           const char          *reason_member,
-          gboolean             revoked)
+          Grant                kind)
 {
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (json_object_get_int_member_with_default (grant,
                                                                                                        when_member,
@@ -528,10 +550,14 @@ describe (QuorumMembersWindow *self,
   const char *reason = nullable_string (grant, reason_member);
   g_autofree char *line = NULL;
 
-  if (revoked)
+  if (kind == REVOCATION)
     /* TRANSLATORS: a date, then a user name */
     line = who != NULL ? g_strdup_printf (_("Revoked on %s by %s"), date, who)
                        : g_strdup_printf (_("Revoked on %s"), date);
+  else if (kind == PAST_GRANT)
+    /* TRANSLATORS: a date, then a user name */
+    line = who != NULL ? g_strdup_printf (_("Granted on %s by %s"), date, who)
+                       : g_strdup_printf (_("Granted on %s"), date);
   else
     line = who != NULL ? g_strdup_printf (_("Since %s, granted by %s"), date, who)
                        : g_strdup_printf (_("Since %s"), date);
@@ -559,13 +585,19 @@ fill_grants (QuorumMembersWindow *self)
       gint64 user = json_object_get_int_member_with_default (grant, "user", 0);
       const char *name = json_object_get_string_member_with_default (grant, "name", "");
       gboolean revoked = grant_revoked (grant);
-      g_autofree char *subtitle = revoked ? describe (self, grant, "revoked", "revoked_by", "revoke_reason", TRUE)
-                                          : describe (self, grant, "granted", "granted_by", "reason", FALSE);
+      g_autofree char *granted = describe (self, grant, "granted", "granted_by", "reason",
+                                           revoked ? PAST_GRANT : CURRENT_GRANT);
+      g_autofree char *revocation = revoked ? describe (self, grant, "revoked", "revoked_by", "revoke_reason",
+                                                        REVOCATION)
+                                            : NULL;
+      g_autofree char *subtitle = revoked ? g_strdup_printf ("%s\n%s", revocation, granted) : g_strdup (granted);
       GtkWidget *row = adw_action_row_new ();
 
+      /* Names and reasons are people's text, not markup. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
       if (revoked)
         {
           gtk_list_box_append (self->revoked_list, row);
@@ -645,11 +677,13 @@ load_grants (QuorumMembersWindow *self)
   gint64 id = quorum_members_window_get_credential (self);
   JsonObject *credential = credential_object (self);
   g_autofree char *path = NULL;
+  /* The description is markup; the credential's is the admin's text. */
+  g_autofree char *description = g_markup_escape_text (credential != NULL
+                                                       ? json_object_get_string_member_with_default (credential,
+                                                                                                     "description", "")
+                                                       : _("The project has no credentials yet."), -1);
 
-  adw_preferences_group_set_description (self->credential_group,
-                                         credential != NULL
-                                         ? json_object_get_string_member_with_default (credential, "description", "")
-                                         : _("The project has no credentials yet."));
+  adw_preferences_group_set_description (self->credential_group, description);
   gtk_widget_set_visible (GTK_WIDGET (self->credential_row), credential != NULL);
   g_clear_pointer (&self->grants, json_array_unref);
   /* Who holds a credential is for its project's admins (GET …/grants). */
@@ -836,7 +870,15 @@ changed (GObject      *source,
   /* Closed meanwhile: nothing left to tell. */
   if (self->toast_overlay == NULL)
     return;
-  if (error != NULL)
+  if (error != NULL && change->kind == CHANGE_ADD)
+    {
+      g_autofree char *what = failure_message (change);
+      g_autofree char *why = quorum_error_to_sentence (error->message);
+
+      message = g_strdup_printf ("%s %s", what, why);
+      show_add_error (self, message);
+    }
+  else if (error != NULL)
     {
       message = failure_message (change);
       show_error (self, message, error);
@@ -845,16 +887,25 @@ changed (GObject      *source,
     switch (change->kind)
       {
       case CHANGE_ADD:
-        message = g_strdup_printf (_("%s is a member now, as %s"), change->user_name, role_label (change->role));
+        /* Added by number: the answer names them. */
+        if (reply != NULL && JSON_NODE_HOLDS_OBJECT (reply) &&
+            json_object_has_member (json_node_get_object (reply), "name"))
+          {
+            g_free (change->user_name);
+            change->user_name = g_strdup (json_object_get_string_member (json_node_get_object (reply), "name"));
+          }
+        message = g_strdup_printf (_("%s is a member now, with the role %s"), change->user_name,
+                                   role_label (change->role));
+        show_add_error (self, NULL);
         gtk_editable_set_text (GTK_EDITABLE (self->add_entry), "");
         show_toast (self, message);
         break;
       case CHANGE_ROLE:
-        message = g_strdup_printf (_("%s is now %s"), change->user_name, role_label (change->role));
+        message = g_strdup_printf (_("%s’s role is now %s"), change->user_name, role_label (change->role));
         show_toast (self, message);
         break;
       case CHANGE_ROLE_UNDO:
-        message = g_strdup_printf (_("%s is back, as %s"), change->user_name, role_label (change->role));
+        message = g_strdup_printf (_("%s is back, with the role %s"), change->user_name, role_label (change->role));
         show_toast (self, message);
         break;
       case CHANGE_REMOVE:
@@ -971,7 +1022,12 @@ got_users (GObject      *source,
   if (users == NULL || !JSON_NODE_HOLDS_ARRAY (users))
     {
       if (error != NULL)
-        show_error (self, what, error);
+        {
+          g_autofree char *why = quorum_error_to_sentence (error->message);
+          g_autofree char *message = g_strdup_printf ("%s %s", what, why);
+
+          show_add_error (self, message);
+        }
       return;
     }
   for (guint i = 0; i < json_array_get_length (json_node_get_array (users)); i++)
@@ -998,7 +1054,7 @@ got_users (GObject      *source,
   {
     g_autofree char *message = g_strdup_printf (_("%s No account on the server is called “%s”."), what, lookup->name);
 
-    show_toast (self, message);
+    show_add_error (self, message);
   }
 }
 
@@ -1012,7 +1068,7 @@ add_member (QuorumMembersWindow *self)
 
   if (*text == '\0')
     {
-      show_toast (self, _("Type the user name or the user number of the person to add."));
+      show_add_error (self, _("Type the user name or the user number of the person to add."));
       return;
     }
   if (g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &number, NULL))
@@ -1028,7 +1084,7 @@ add_member (QuorumMembersWindow *self)
                                                     "look people up by name. Type their user number instead, which "
                                                     "a server administrator finds with “quorumctl user list”."), text);
 
-      show_toast (self, message);
+      show_add_error (self, message);
       return;
     }
   {
@@ -1185,10 +1241,8 @@ members_action (GtkWidget  *widget,
       gint64 user;
       g_autofree char *role = NULL;
 
-      /* Copied: dismissing the toast may free @parameter, its target. */
+      /* Copied: the toast's button dismisses it, which may free @parameter, its target. */
       g_variant_get (parameter, "(xs)", &user, &role);
-      if (self->undo_toast != NULL)
-        adw_toast_dismiss (self->undo_toast);
       send_role (self, user, role, NULL, ROLE_UNDO);
     }
   else if (g_str_equal (action_name, "members.create-credential"))
@@ -1213,8 +1267,6 @@ members_action (GtkWidget  *widget,
 
       /* The toast names the credential: the window may show another one now. */
       g_variant_get (parameter, "(xxs)", &credential, &user, &reason);
-      if (self->undo_toast != NULL)
-        adw_toast_dismiss (self->undo_toast);
       send_grant (self, CHANGE_REVOKE_UNDO, credential, user, reason);
     }
 }
@@ -1269,6 +1321,7 @@ quorum_members_window_class_init (QuorumMembersWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuorumMembersWindow, add_group);
   gtk_widget_class_bind_template_child (widget_class, QuorumMembersWindow, add_entry);
   gtk_widget_class_bind_template_child (widget_class, QuorumMembersWindow, add_role_row);
+  gtk_widget_class_bind_template_child (widget_class, QuorumMembersWindow, add_error);
   gtk_widget_class_bind_template_child (widget_class, QuorumMembersWindow, members_group);
   gtk_widget_class_bind_template_child (widget_class, QuorumMembersWindow, members_list);
   gtk_widget_class_bind_template_child (widget_class, QuorumMembersWindow, credential_group);

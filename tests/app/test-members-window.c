@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 
 #include "app-test-server.h"
@@ -22,6 +24,7 @@
 #define CREDENTIAL "Night driving"
 #define GRANT_REASON "Passed the city’s night course on 3 December"
 #define REVOKE_REASON "Left the night team"
+#define ELSEWHERE_REASON "Certified by the <b>city</b> & the police"
 
 static struct {
   AppTestServer  real;
@@ -29,6 +32,7 @@ static struct {
   gint64         project;
   gint64         zoe;         /* a user of the server, no member at first */
   gint64         tom;
+  gint64         ann;
   gint64         credential;
   QuorumMembersWindow *window;
 } server;
@@ -167,6 +171,25 @@ count_admin_controls (GtkWidget *root)
   return count;
 }
 
+/* With QUORUM_SCREENSHOT_DIR set: the window as it opens, then at 1024×600
+ * (its smallest screen) as @name-1024x600.png. */
+static void
+screenshot (const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
+  g_autofree char *small = g_strdup_printf ("%s-1024x600.png", name);
+  int width, height;
+
+  if (g_getenv ("QUORUM_SCREENSHOT_DIR") == NULL)
+    return;
+  gtk_window_get_default_size (GTK_WINDOW (server.window), &width, &height);
+  app_test_screenshot (GTK_WINDOW (server.window), file);
+  gtk_window_set_default_size (GTK_WINDOW (server.window), 1024, 600);
+  app_test_screenshot (GTK_WINDOW (server.window), small);
+  gtk_window_set_default_size (GTK_WINDOW (server.window), width, height);
+  app_test_iterate (200);
+}
+
 /* ---- the tests ----------------------------------------------------------------- */
 
 static void
@@ -210,6 +233,9 @@ test_add (void)
   role = server_role (server.zoe);
   g_assert_null (role);
   g_assert_cmpstr (gtk_editable_get_text (part ("add_entry")), ==, "zoe");
+  /* Why, under the Add button, in a sentence that says what to do instead. */
+  g_assert_true (gtk_widget_get_visible (part ("add_error")));
+  g_assert_nonnull (strstr (gtk_label_get_text (part ("add_error")), "user number"));
 
   /* By number, as a viewer. */
   gtk_editable_set_text (part ("add_entry"), number);
@@ -217,6 +243,7 @@ test_add (void)
   activate ("members.add", NULL);
   wait_role (server.zoe, "viewer");
   g_assert_cmpstr (gtk_editable_get_text (part ("add_entry")), ==, "");
+  g_assert_false (gtk_widget_get_visible (part ("add_error")));
 }
 
 static void
@@ -246,6 +273,7 @@ test_remove_undo (void)
   g_variant_get (target, "(x&s)", &user, &role);
   g_assert_cmpint (user, ==, server.zoe);
   g_assert_cmpstr (role, ==, "reviewer");
+  screenshot ("members-window");
 
   /* Undo, as the toast's button does: back with the old role, not the default. */
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (server.window), adw_toast_get_action_name (toast),
@@ -277,7 +305,7 @@ test_create_credential (void)
 {
   adw_view_stack_set_visible_child_name (part ("view_stack"), "credentials");
   gtk_editable_set_text (part ("credential_name_entry"), CREDENTIAL);
-  gtk_editable_set_text (part ("credential_description_entry"), "Boxes drawn on streets after dark");
+  gtk_editable_set_text (part ("credential_description_entry"), "Boxes drawn on streets after dark <and> in tunnels & car parks");
   activate ("members.create-credential", NULL);
   /* The new credential is the one shown, with nobody holding it yet. */
   g_assert_true (app_test_wait_until (credential_shown, NULL));
@@ -377,6 +405,33 @@ test_revoke (void)
 }
 
 static gboolean
+ann_shown (gpointer data)
+{
+  return window_idle (NULL) && quorum_members_window_get_grant (server.window, server.ann) != NULL;
+}
+
+static void
+test_grant_elsewhere (void)
+{
+  g_autofree char *body = g_strdup_printf ("{\"user\": %" G_GINT64_FORMAT ", \"reason\": \"" ELSEWHERE_REASON "\"}",
+                                           server.ann);
+  g_autoptr(JsonNode) reply = NULL;
+  JsonObject *shown;
+
+  /* A grant made elsewhere (quorumctl, another admin) shows at the next
+   * refresh with its reason, as text even where it looks like markup. */
+  g_assert_null (quorum_members_window_get_grant (server.window, server.ann));
+  reply = call (server.real.admin, "POST", body, "/credentials/%" G_GINT64_FORMAT "/grants", server.credential);
+  activate ("members.refresh", NULL);
+  g_assert_true (app_test_wait_until (ann_shown, NULL));
+  shown = quorum_members_window_get_grant (server.window, server.ann);
+  g_assert_cmpstr (json_object_get_string_member (shown, "reason"), ==, ELSEWHERE_REASON);
+  g_assert_false (is_revoked (shown));
+  g_assert_true (is_revoked (quorum_members_window_get_grant (server.window, server.zoe)));
+  screenshot ("members-window-credentials");
+}
+
+static gboolean
 not_admin (gpointer data)
 {
   return window_idle (NULL) && !quorum_members_window_get_can_manage (server.window) &&
@@ -449,6 +504,7 @@ main (int    argc,
               app_test_demo_job_id (server.demo, "Street scenes — consensus"));
   server.project = json_object_get_int_member (json_node_get_object (job), "project");
   server.tom = app_test_demo_user_id (server.demo, "tom");
+  server.ann = app_test_demo_user_id (server.demo, "ann");
   server.zoe = app_test_call_id (server.real.admin, "POST", "/users",
                                  "{\"name\": \"zoe\", \"password\": \"zoe-password\"}");
 
@@ -467,6 +523,7 @@ main (int    argc,
   g_test_add_func ("/members-window/create-credential", test_create_credential);
   g_test_add_func ("/members-window/grant", test_grant);
   g_test_add_func ("/members-window/revoke", test_revoke);
+  g_test_add_func ("/members-window/grant-elsewhere", test_grant_elsewhere);
   g_test_add_func ("/members-window/not-admin", test_not_admin);
   status = g_test_run ();
 
