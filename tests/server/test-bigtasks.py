@@ -206,6 +206,9 @@ try:
                      "DROP TABLE review_comments; DROP TABLE review_round_instances; DROP TABLE review_rounds;"
                      "DROP TABLE consensus_undo; ALTER TABLE files DROP COLUMN video_error;"
                      "ALTER TABLE files DROP COLUMN video_progress; ALTER TABLE files DROP COLUMN video_state;"
+                     "ALTER TABLE user_credentials DROP COLUMN reason;"
+                     "ALTER TABLE user_credentials DROP COLUMN revoked_by;"
+                     "ALTER TABLE user_credentials DROP COLUMN revoke_reason;"
                      "PRAGMA user_version = 13;")
     db.close()
     s.start()

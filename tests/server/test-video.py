@@ -233,7 +233,10 @@ try:
     shutil.rmtree(os.path.join(server.data, "proxies"))
     db = sqlite3.connect(os.path.join(server.data, "quorum.sqlite"))
     db.executescript("ALTER TABLE files DROP COLUMN video_error; ALTER TABLE files DROP COLUMN video_progress;"
-                     "ALTER TABLE files DROP COLUMN video_state; UPDATE files SET frames = 7 WHERE id = %d;"
+                     "ALTER TABLE files DROP COLUMN video_state;"
+                     # and migration 18's columns, as in a database of schema 16
+                     "ALTER TABLE user_credentials DROP COLUMN reason; ALTER TABLE user_credentials DROP COLUMN revoked_by;"
+                     "ALTER TABLE user_credentials DROP COLUMN revoke_reason; UPDATE files SET frames = 7 WHERE id = %d;"
                      "PRAGMA user_version = 16;" % file["id"])
     db.close()
     server.start()
