@@ -234,7 +234,7 @@ try:
     db = sqlite3.connect(os.path.join(server.data, "quorum.sqlite"))
     db.executescript("ALTER TABLE files DROP COLUMN video_error; ALTER TABLE files DROP COLUMN video_progress;"
                      "ALTER TABLE files DROP COLUMN video_state;"
-                     # and migration 18's columns, as in a database of schema 16
+                     # and the columns of the credential reasons' migration, as in a database of schema 16
                      "ALTER TABLE user_credentials DROP COLUMN reason; ALTER TABLE user_credentials DROP COLUMN revoked_by;"
                      "ALTER TABLE user_credentials DROP COLUMN revoke_reason; UPDATE files SET frames = 7 WHERE id = %d;"
                      "PRAGMA user_version = 16;" % file["id"])
