@@ -1052,7 +1052,8 @@ got_users (GObject      *source,
         }
     }
   {
-    g_autofree char *message = g_strdup_printf (_("%s No account on the server is called “%s”."), what, lookup->name);
+    g_autofree char *message = g_strdup_printf (_("%s No account on the server is called “%s”."), what,
+                                                lookup->name);
 
     show_add_error (self, message);
   }
@@ -1193,7 +1194,8 @@ static void
 create_credential (QuorumMembersWindow *self)
 {
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->credential_name_entry))));
-  g_autofree char *description = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->credential_description_entry))));
+  GtkEditable *description_entry = GTK_EDITABLE (self->credential_description_entry);
+  g_autofree char *description = g_strstrip (g_strdup (gtk_editable_get_text (description_entry)));
   Change *change;
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *path = NULL;

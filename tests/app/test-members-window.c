@@ -208,7 +208,8 @@ test_open (void)
 
   /* One row a member, each with the role the server gives. */
   list = part ("members_list");
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL; row = gtk_widget_get_next_sibling (row))
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
     rows++;
   g_assert_cmpuint (rows, ==, server_n_members ());
   g_assert_cmpuint (rows, >, 2);
@@ -305,7 +306,9 @@ test_create_credential (void)
 {
   adw_view_stack_set_visible_child_name (part ("view_stack"), "credentials");
   gtk_editable_set_text (part ("credential_name_entry"), CREDENTIAL);
-  gtk_editable_set_text (part ("credential_description_entry"), "Boxes drawn on streets after dark <and> in tunnels & car parks");
+  /* Markup characters in a description show as typed. */
+  gtk_editable_set_text (part ("credential_description_entry"),
+                         "Boxes drawn on streets after dark <and> in tunnels & car parks");
   activate ("members.create-credential", NULL);
   /* The new credential is the one shown, with nobody holding it yet. */
   g_assert_true (app_test_wait_until (credential_shown, NULL));
@@ -313,6 +316,10 @@ test_create_credential (void)
   g_assert_true (gtk_widget_get_visible (part ("grant_group")));
   g_assert_null (quorum_members_window_get_grant (server.window, server.zoe));
   g_assert_cmpstr (gtk_editable_get_text (part ("credential_name_entry")), ==, "");
+  /* The group's description is markup, read back as the text it shows:
+   * the admin's text shows as typed (unescaped, "<and>" would be a tag). */
+  g_assert_cmpstr (adw_preferences_group_get_description (part ("credential_group")), ==,
+                   "Boxes drawn on streets after dark <and> in tunnels & car parks");
 }
 
 static gboolean
