@@ -6,13 +6,13 @@
 #include <glib/gi18n.h>
 
 #include "quorum-client.h"
-#include "quorum-credential-grants.h"
 #include "quorum-error.h"
 #include "quorum-file-browser.h"
 #include "quorum-guide-editor.h"
 #include "quorum-job-assistant.h"
 #include "quorum-job-overview.h"
 #include "quorum-label-editor.h"
+#include "quorum-members-window.h"
 #include "quorum-projects-window.h"
 #include "quorum-session.h"
 
@@ -55,11 +55,11 @@ open_new_job (QuorumWindow *window,
 }
 
 static GtkWindow *
-open_credentials (QuorumWindow *window,
-                  gint64        project,
-                  const char   *project_name)
+open_members (QuorumWindow *window,
+              gint64        project,
+              const char   *project_name)
 {
-  return GTK_WINDOW (quorum_credential_grants_new (window, project, project_name));
+  return GTK_WINDOW (quorum_members_window_new (window, project, project_name));
 }
 
 /* The least role of the project that may use a tool, as the server checks
@@ -84,8 +84,9 @@ static const Tool tools[] = {
     4, open_guides },
   { "new-job", N_("New Job…"), N_("Its settings, its files, then launch"), "document-new-symbolic", 4,
     open_new_job },
-  { "credentials", N_("Credentials"), N_("Who holds which credential; grant and revoke by hand"),
-    "emblem-ok-symbolic", 5, open_credentials },
+  /* viewers see who is in the project; its admins change it (the window hides the rest) */
+  { "members", N_("Members and Credentials"), N_("Roles, and who holds which credential and why"),
+    "system-users-symbolic", 1, open_members },
 };
 
 static int

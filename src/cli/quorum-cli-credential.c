@@ -57,6 +57,13 @@ change_grant (int      argc,
   g_auto(QuorumCliSession) session = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *reason = NULL;
+  const GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why, kept with the grant or the revocation", "TEXT" },
+    { NULL }
+  };
   gint64 credential, user;
 
   if (!quorum_cli_session_parse (&session, grant ? "credential grant" : "credential revoke", "ID USER",
@@ -64,24 +71,27 @@ change_grant (int      argc,
                                          "(project admins)."
                                        : "Revoke a user's credential (project admins); its history stays.",
                                  "USER is a name or an id. --json prints {\"credential\", \"user\", \"held\"}.",
-                                 NULL, 2, 2, &argc, &argv))
+                                 entries, 2, 2, &argc, &argv))
     return QUORUM_CLI_USAGE;
   if (!quorum_cli_parse_id (argv[1], "ID", &credential, &error) ||
       !quorum_cli_resolve_user (&session, argv[2], &user, &error))
     return quorum_cli_session_fail (&session, error);
+  /* The server checks the reason (a string of at most 500 characters). */
+  if (reason != NULL)
+    json_object_set_string_member (object, "reason", reason);
   if (grant)
     {
-      g_autoptr(JsonObject) object = json_object_new ();
-      g_autoptr(JsonNode) body = NULL;
-
       json_object_set_int_member (object, "user", user);
       body = quorum_cli_object_node (object);
       reply = quorum_cli_call (&session, "POST", body, &error, "/credentials/%" G_GINT64_FORMAT "/grants",
                                credential);
     }
   else
-    reply = quorum_cli_call (&session, "DELETE", NULL, &error,
-                             "/credentials/%" G_GINT64_FORMAT "/grants/%" G_GINT64_FORMAT, credential, user);
+    {
+      body = reason != NULL ? quorum_cli_object_node (object) : NULL;
+      reply = quorum_cli_call (&session, "DELETE", body, &error,
+                               "/credentials/%" G_GINT64_FORMAT "/grants/%" G_GINT64_FORMAT, credential, user);
+    }
   if (reply == NULL)
     return quorum_cli_session_fail (&session, error);
   if (session.json)
@@ -133,8 +143,8 @@ credential_list (int    argc,
 
 static const QuorumCliAction actions[] = {
   { "new", "--project ID|--org ID NAME", "Create a credential", credential_new },
-  { "grant", "ID USER", "Grant a credential by hand", credential_grant },
-  { "revoke", "ID USER", "Revoke a credential", credential_revoke },
+  { "grant", "ID USER [--reason TEXT]", "Grant a credential by hand", credential_grant },
+  { "revoke", "ID USER [--reason TEXT]", "Revoke a credential", credential_revoke },
   { "list", "--project ID", "List a project's credentials", credential_list },
 };
 

@@ -254,6 +254,34 @@ require_credential_admin (QuorumRequest *request)
                                        QUORUM_ROLE_ADMIN, NULL);
 }
 
+/* A grant's or a revocation's reason: kept with it and shown to the
+ * project's admins, a sentence or two. */
+#define MAX_REASON_CHARS 500
+
+/* @body's optional "reason" into *@reason (NULL when absent); FALSE with
+ * the error naming the field when it is no string, blank or too long. */
+static gboolean
+read_reason (JsonObject   *body,
+             const char  **reason,
+             GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  *reason = quorum_http_member_string (body, "reason", FALSE, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (*reason != NULL && g_utf8_strlen (*reason, -1) > MAX_REASON_CHARS)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_INVALID, "reason: at most %d characters, not %ld",
+                   MAX_REASON_CHARS, g_utf8_strlen (*reason, -1));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 _quorum_server_grant_credential (QuorumRequest *request)
 {
@@ -261,13 +289,15 @@ _quorum_server_grant_credential (QuorumRequest *request)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) user = NULL;
   gint64 user_id = 0;
+  const char *reason = NULL;
 
   if (!require_credential_admin (request) || (body = _quorum_request_body (request)) == NULL)
     return;
   if (!quorum_http_member_integer (body, "user", TRUE, &user_id, &error) ||
+      !read_reason (body, &reason, &error) ||
       (user = quorum_store_get_user (request->server->store, user_id, &error)) == NULL ||
       !quorum_store_grant_credential (request->server->store, request->ids[0], user_id,
-                                      request->caller_id, &error))
+                                      request->caller_id, reason, &error))
     {
       _quorum_request_reply_error (request, error);
       return;
@@ -279,10 +309,20 @@ void
 _quorum_server_list_grants (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
+  const char *query = g_uri_get_query (soup_server_message_get_uri (request->msg));
+  g_autoptr(GHashTable) params = query != NULL ? soup_form_decode (query) : NULL;
+  const char *include = params != NULL ? g_hash_table_lookup (params, "include") : NULL;
 
   if (!require_credential_admin (request))
     return;
-  _quorum_request_reply_result (request, quorum_store_list_grants (request->server->store, request->ids[0], &error),
+  if (include != NULL && !g_str_equal (include, "revoked"))
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                               "include: only revoked may be asked for");
+      return;
+    }
+  _quorum_request_reply_result (request, quorum_store_list_grants (request->server->store, request->ids[0],
+                                                                   include != NULL, &error),
                                 &error);
 }
 
@@ -290,10 +330,24 @@ void
 _quorum_server_revoke_credential (QuorumRequest *request)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  const char *reason = NULL;
 
   if (!require_credential_admin (request))
     return;
-  if (!quorum_store_revoke_credential (request->server->store, request->ids[0], request->ids[1], &error) ||
+  /* The body is optional: a DELETE without one revokes without a reason. */
+  if (soup_server_message_get_request_body (request->msg)->length > 0)
+    {
+      if ((body = _quorum_request_body (request)) == NULL)
+        return;
+      if (!read_reason (body, &reason, &error))
+        {
+          _quorum_request_reply_error (request, error);
+          return;
+        }
+    }
+  if (!quorum_store_revoke_credential (request->server->store, request->ids[0], request->ids[1],
+                                       request->caller_id, reason, &error) ||
       !_quorum_server_release_unqualified (request->server, request->ids[1], &error))
     _quorum_request_reply_error (request, error);
   else

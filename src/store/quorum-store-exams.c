@@ -186,7 +186,8 @@ quorum_store_decide_attempt (QuorumStore  *store,
     if (_quorum_store_write (store, NULL, error,
                              "INSERT INTO user_credentials (credential_id, user_id, granted_by, granted) "
                              "VALUES (?, ?, ?, " NOW ") ON CONFLICT (credential_id, user_id) DO UPDATE SET "
-                             "granted_by = excluded.granted_by, granted = excluded.granted, revoked = NULL",
+                             "granted_by = excluded.granted_by, granted = excluded.granted, reason = NULL, revoked = NULL, "
+                             "revoked_by = NULL, revoke_reason = NULL",
                              "iii", credential_ids[i], json_object_get_int_member (attempt, "user"),
                              decided_by) < 0)
       return _quorum_store_fail (store);

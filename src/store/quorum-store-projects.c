@@ -213,26 +213,33 @@ quorum_store_grant_credential (QuorumStore  *store,
                                gint64        credential_id,
                                gint64        user_id,
                                gint64        granted_by,
+                               const char   *reason,
                                GError      **error)
 {
+  /* A grant again after a revocation is a new grant: the revocation's
+   * record goes with it. */
   return _quorum_store_write (store, NULL, error,
-                              "INSERT INTO user_credentials (credential_id, user_id, granted_by, granted) "
-                              "VALUES (?, ?, ?, strftime('%s', 'now')) "
+                              "INSERT INTO user_credentials (credential_id, user_id, granted_by, granted, reason) "
+                              "VALUES (?, ?, ?, strftime('%s', 'now'), ?) "
                               "ON CONFLICT (credential_id, user_id) DO UPDATE SET "
-                              "granted_by = excluded.granted_by, granted = excluded.granted, revoked = NULL",
-                              "iii", credential_id, user_id, granted_by) >= 0;
+                              "granted_by = excluded.granted_by, granted = excluded.granted, "
+                              "reason = excluded.reason, revoked = NULL, revoked_by = NULL, revoke_reason = NULL",
+                              "iiis", credential_id, user_id, granted_by, reason) >= 0;
 }
 
 gboolean
 quorum_store_revoke_credential (QuorumStore  *store,
                                 gint64        credential_id,
                                 gint64        user_id,
+                                gint64        revoked_by,
+                                const char   *reason,
                                 GError      **error)
 {
   if (_quorum_store_write (store, NULL, error,
-                           "UPDATE user_credentials SET revoked = strftime('%s', 'now') "
+                           "UPDATE user_credentials SET revoked = strftime('%s', 'now'), revoked_by = ?, "
+                           "revoke_reason = ? "
                            "WHERE credential_id = ? AND user_id = ? AND revoked IS NULL",
-                           "ii", credential_id, user_id) < 0)
+                           "isii", revoked_by, reason, credential_id, user_id) < 0)
     return FALSE;
   if (_quorum_store_changes (store) == 0)
     {
@@ -247,11 +254,24 @@ quorum_store_revoke_credential (QuorumStore  *store,
 JsonNode *
 quorum_store_list_grants (QuorumStore  *store,
                           gint64        credential_id,
+                          gboolean      include_revoked,
                           GError      **error)
 {
+  if (include_revoked)
+    return _quorum_store_rows (store, error,
+                               "SELECT users.id AS user, users.name AS name, "
+                               "user_credentials.granted AS granted, user_credentials.granted_by AS granted_by, "
+                               "user_credentials.reason AS reason, user_credentials.revoked AS revoked, "
+                               "user_credentials.revoked_by AS revoked_by, "
+                               "user_credentials.revoke_reason AS revoke_reason "
+                               "FROM user_credentials JOIN users ON users.id = user_credentials.user_id "
+                               "WHERE user_credentials.credential_id = ? "
+                               "ORDER BY user_credentials.revoked IS NOT NULL, users.name",
+                               "i", credential_id);
   return _quorum_store_rows (store, error,
                              "SELECT users.id AS user, users.name AS name, "
-                             "user_credentials.granted AS granted, user_credentials.granted_by AS granted_by "
+                             "user_credentials.granted AS granted, user_credentials.granted_by AS granted_by, "
+                             "user_credentials.reason AS reason "
                              "FROM user_credentials JOIN users ON users.id = user_credentials.user_id "
                              "WHERE user_credentials.credential_id = ? AND user_credentials.revoked IS NULL "
                              "ORDER BY users.name",

@@ -349,6 +349,14 @@ static const char * const migrations[] = {
   "  follow_json TEXT NOT NULL,"
   "  updated INTEGER NOT NULL,"
   "  updated_by INTEGER REFERENCES users(id));",
+  /* 20: why a credential was granted by hand, and who revoked it and why
+   * (docs/api.md, POST and DELETE /credentials/{id}/grants); NULL when
+   * nobody said, and for the grants made before. revoked_by is a user's id
+   * without a REFERENCES clause (users are disabled, never deleted), so that
+   * the tests that rebuild an older schema can drop it. */
+  "ALTER TABLE user_credentials ADD COLUMN reason TEXT;"
+  "ALTER TABLE user_credentials ADD COLUMN revoked_by INTEGER;"
+  "ALTER TABLE user_credentials ADD COLUMN revoke_reason TEXT;",
 };
 
 void

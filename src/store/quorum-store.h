@@ -216,14 +216,20 @@ gboolean    quorum_store_grant_credential (QuorumStore  *store,
                                            gint64        credential_id,
                                            gint64        user_id,
                                            gint64        granted_by,
+                                           const char   *reason,
                                            GError      **error);
+/* Keeps the grant's row, with when, by whom and why (@reason nullable). */
 gboolean    quorum_store_revoke_credential (QuorumStore *store,
                                             gint64       credential_id,
                                             gint64       user_id,
+                                            gint64       revoked_by,
+                                            const char  *reason,
                                             GError     **error);
-/* The current holders of @credential_id, by name. */
+/* The current holders of @credential_id, by name; with @include_revoked,
+ * the revoked grants too, after them. */
 JsonNode   *quorum_store_list_grants      (QuorumStore  *store,
                                            gint64        credential_id,
+                                           gboolean      include_revoked,
                                            GError      **error);
 JsonNode   *quorum_store_user_credentials (QuorumStore  *store,
                                            gint64        user_id,

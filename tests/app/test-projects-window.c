@@ -178,7 +178,9 @@ test_admin_tools (void)
 
   g_assert_true (quorum_projects_window_has_tool (projects (), server.project, "labels"));
   g_assert_true (quorum_projects_window_has_tool (projects (), server.project, "guides"));
-  g_assert_true (quorum_projects_window_has_tool (projects (), server.project, "credentials"));
+  g_assert_true (quorum_projects_window_has_tool (projects (), server.project, "members"));
+  g_assert_true (quorum_projects_window_has_tool (projects (), server.project, "files"));
+  g_assert_true (quorum_projects_window_has_tool (projects (), server.project, "new-job"));
   g_assert_false (quorum_projects_window_has_tool (projects (), server.project, "no such tool"));
   g_assert_false (quorum_projects_window_has_tool (projects (), server.project + 100, "labels"));
 
@@ -258,7 +260,8 @@ test_editor (void)
   g_assert_false (gtk_widget_is_sensitive (new_button ()));
   g_assert_true (quorum_projects_window_has_tool (projects (), server.project, "guides"));
   g_assert_false (quorum_projects_window_has_tool (projects (), server.project, "labels"));
-  g_assert_false (quorum_projects_window_has_tool (projects (), server.project, "credentials"));
+  g_assert_true (quorum_projects_window_has_tool (projects (), server.project, "new-job"));
+  g_assert_true (quorum_projects_window_has_tool (projects (), server.project, "files"));
   g_assert_null (quorum_projects_window_open_tool (projects (), server.project, "labels"));
   g_assert_null (find_descendant (GTK_WIDGET (projects ()), ADW_TYPE_ACTION_ROW, "Label Schema"));
   g_assert_nonnull (find_descendant (GTK_WIDGET (projects ()), ADW_TYPE_ACTION_ROW, "Guides"));

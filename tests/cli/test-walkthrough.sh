@@ -236,6 +236,30 @@ else
   json_check "every file now has existing instances" 'all(f["has_existing"] for f in d)'
 fi
 
+# ---- a credential granted and revoked with reasons ----------------------------
+
+credential=$("$ctl" credential new --project $project "Night driving" 2>&1)
+check "credential new prints the id" "[[ \"\$credential\" =~ ^[0-9]+\$ ]]"
+out=$("$ctl" credential grant "$credential" ann --reason "Passed the city’s night course" 2>&1)
+check "credential grant --reason: exit 0" "[ $? -eq 0 ]"
+out=$("$ctl" credential revoke "$credential" ann --reason "Left the night team" 2>&1)
+check "credential revoke --reason: exit 0" "[ $? -eq 0 ]"
+out=$(python3 - "$url" "$creds" "$credential" <<'EOF'
+import json, sys, urllib.request
+url, creds, credential = sys.argv[1:]
+token = json.load(open(creds))["servers"][url]["token"]
+request = urllib.request.Request("%s/api/v1/credentials/%s/grants?include=revoked" % (url, credential),
+                                 headers={"Authorization": "Bearer " + token})
+print(urllib.request.urlopen(request).read().decode())
+EOF
+)
+json_check "the server kept both reasons" \
+  'd[0]["name"] == "ann" and d[0]["reason"] == "Passed the city’s night course"
+   and d[0]["revoke_reason"] == "Left the night team"'
+out=$("$ctl" credential grant "$credential" ann --reason "$(printf 'x%.0s' $(seq 501))" 2>&1); status=$?
+check "a reason over 500 characters is refused by the server, naming the field: exit 1" \
+  "[ $status -eq 1 ] && grep -q 'reason: at most 500 characters' <<<\"\$out\""
+
 # ---- logout -------------------------------------------------------------------
 
 out=$("$ctl" logout 2>&1); status=$?

@@ -209,6 +209,9 @@ try:
                      + GUIDES_BEFORE_VERSIONS +
                      "ALTER TABLE job_applications DROP COLUMN message;"
                      "DROP TABLE market_listings; DROP TABLE market_follows;"
+                     "ALTER TABLE user_credentials DROP COLUMN reason;"
+                     "ALTER TABLE user_credentials DROP COLUMN revoked_by;"
+                     "ALTER TABLE user_credentials DROP COLUMN revoke_reason;"
                      "PRAGMA user_version = 13;")
     db.close()
     s.start()

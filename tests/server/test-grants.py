@@ -48,7 +48,8 @@ try:
     check("each with who granted it and when",
           status == 200 and all(h["granted_by"] == admin_id and isinstance(h["granted"], int) and h["granted"] > 0
                                 for h in body)
-          and all(sorted(h) == ["granted", "granted_by", "name", "user"] for h in body), body)
+          and all(sorted(h) == ["granted", "granted_by", "name", "reason", "user"] for h in body)
+          and all(h["reason"] is None for h in body), body)
 
     # Revoking takes a holder off the list; granting again brings them back.
     status, body = s.call("DELETE", "%s/%d" % (path, ben_id), admin)
@@ -62,6 +63,48 @@ try:
     status, body = s.call("GET", path, admin)
     check("the grant again is listed, with its new granter",
           status == 200 and [(h["name"], h["granted_by"]) for h in body] == [("ann", admin_id), ("ben", 1)], body)
+
+    # A reason, on a grant and on a revocation, is kept and shown.
+    status, body = s.call("POST", path, admin, {"user": editor_id, "reason": "Certified by the city’s course"})
+    check("a grant takes a reason", status == 204, body)
+    status, body = s.call("GET", path, admin)
+    reasons = {h["name"]: h["reason"] for h in body} if status == 200 else {}
+    check("the holders list it", reasons.get("tom") == "Certified by the city’s course"
+          and reasons.get("ann") is None, body)
+    status, body = s.call("DELETE", "%s/%d" % (path, editor_id), admin, {"reason": "Left the team"})
+    check("a revocation takes a reason", status == 204, body)
+    status, body = s.call("GET", path, admin)
+    check("the revoked holder is no longer listed", status == 200 and "tom" not in [h["name"] for h in body], body)
+    status, body = s.call("GET", path + "?include=revoked", admin)
+    revoked = [h for h in body if h["name"] == "tom"] if status == 200 else []
+    check("?include=revoked lists it after the holders, with when, by whom and why",
+          len(revoked) == 1 and body[-1]["name"] == "tom" and isinstance(revoked[0]["revoked"], int)
+          and revoked[0]["revoked_by"] == admin_id and revoked[0]["revoke_reason"] == "Left the team"
+          and revoked[0]["reason"] == "Certified by the city’s course", body)
+    check("a current holder has no revocation",
+          status == 200 and all(h["revoked"] is None and h["revoke_reason"] is None
+                                for h in body if h["name"] != "tom"), body)
+    status, body = s.call("GET", path + "?include=everything", admin)
+    check("?include takes revoked only", status == 400 and error_message(body).startswith("include:"), body)
+    status, body = s.call("POST", path, admin, {"user": editor_id, "reason": "x" * 501})
+    check("a reason over 500 characters is refused naming the field",
+          status == 400 and error_message(body) == "reason: at most 500 characters, not 501", body)
+    status, body = s.call("POST", path, admin, {"user": editor_id, "reason": "é" * 500})
+    check("500 characters, not bytes, are accepted", status == 204, body)
+    status, body = s.call("POST", path, admin, {"user": editor_id, "reason": 7})
+    check("a reason that is no string is refused", status == 400 and error_message(body) == "reason: must be a string",
+          body)
+    status, body = s.call("DELETE", "%s/%d" % (path, editor_id), admin, {"reason": "  "})
+    check("a blank reason is refused and revokes nothing",
+          status == 400 and error_message(body) == "reason: must not be empty", body)
+    status, body = s.call("GET", path, admin)
+    check("so tom still holds it", status == 200 and "tom" in [h["name"] for h in body], body)
+    status, body = s.call("DELETE", "%s/%d" % (path, editor_id), admin)
+    check("a revocation without a body has no reason", status == 204, body)
+    status, body = s.call("GET", path + "?include=revoked", admin)
+    revoked = [h for h in body if h["name"] == "tom"] if status == 200 else []
+    check("and the grant again forgot the older revocation",
+          len(revoked) == 1 and revoked[0]["revoke_reason"] is None and revoked[0]["reason"] == "é" * 500, body)
 
     # The same rights as granting.
     for who, token in (("an editor", editor), ("an annotator", ann), ("another project's admin", other_admin)):

@@ -237,6 +237,8 @@ try:
                      % file["id"] + GUIDES_BEFORE_VERSIONS +  # what later migrations made goes too
                      "ALTER TABLE job_applications DROP COLUMN message;"
                      "DROP TABLE market_listings; DROP TABLE market_follows;"
+                     "ALTER TABLE user_credentials DROP COLUMN reason; ALTER TABLE user_credentials DROP COLUMN revoked_by;"
+                     "ALTER TABLE user_credentials DROP COLUMN revoke_reason;"
                      "PRAGMA user_version = 16;")
     db.close()
     server.start()
