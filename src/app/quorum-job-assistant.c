@@ -8,6 +8,7 @@
 #include "quorum-error.h"
 #include "quorum-job-assistant.h"
 #include "quorum-job-overview.h"
+#include "quorum-market-terms-group.h"
 #include "quorum-session.h"
 
 /* The values the combo rows stand for, in their order (docs/formats.md). */
@@ -42,6 +43,7 @@ struct _QuorumJobAssistant
   GtkEditable          *name_row;
   AdwComboRow          *type_row;
   AdwComboRow          *share_row;
+  QuorumMarketTermsGroup    *market_terms;
   GtkWidget            *work_group;
   GtkWidget            *passes_row;
   GtkSpinButton        *passes_spin;
@@ -272,8 +274,13 @@ static void
 add_share_settings (QuorumJobAssistant *self,
                     JsonBuilder        *builder)
 {
+  const char *share = combo_value (self->share_row, shares);
+
   json_builder_set_member_name (builder, "share");
-  json_builder_add_string_value (builder, combo_value (self->share_row, shares));
+  json_builder_add_string_value (builder, share);
+  /* a market job's bid and deadline; only a market job has them */
+  if (g_strcmp0 (share, "market") == 0)
+    quorum_market_terms_group_add_settings (self->market_terms, builder);
 }
 
 /* What an exam decides with; the server ignores them for other jobs, so
@@ -354,6 +361,12 @@ quorum_job_assistant_build_settings (QuorumJobAssistant *self)
 
 /* ---- what stands in the way --------------------------------------------------------- */
 
+static gboolean
+is_market (QuorumJobAssistant *self)
+{
+  return g_strcmp0 (combo_value (self->share_row, shares), "market") == 0;
+}
+
 /* Why nothing can be created with these settings. */
 static void
 settings_problems (QuorumJobAssistant *self,
@@ -363,6 +376,8 @@ settings_problems (QuorumJobAssistant *self,
 
   if (*name == '\0')
     g_ptr_array_add (problems, g_strdup (_("The job needs a name.")));
+  if (is_market (self))
+    quorum_market_terms_group_list_problems (self->market_terms, problems);
   if (is_exam (self))
     {
       g_auto(GStrv) awarded = chosen_credentials (self, TRUE);
@@ -595,6 +610,12 @@ fill_summary (QuorumJobAssistant *self)
   add_summary (self, _("Name"), *name != '\0' ? name : _("None"));
   add_summary (self, _("Type"), combo_title (self->type_row));
   add_summary (self, _("Shared With"), combo_title (self->share_row));
+  if (is_market (self))
+    {
+      g_autofree char *terms = quorum_market_terms_group_describe (self->market_terms);
+
+      add_summary (self, _("Bid"), terms);
+    }
   if (!is_exam (self))
     {
       int passes = gtk_spin_button_get_value_as_int (self->passes_spin);
@@ -695,6 +716,7 @@ update (QuorumJobAssistant *self)
   gtk_widget_set_visible (self->work_group, !exam);
   gtk_widget_set_visible (GTK_WIDGET (self->consensus_row), !exam);
   gtk_widget_set_visible (self->exam_group, exam);
+  gtk_widget_set_visible (GTK_WIDGET (self->market_terms), is_market (self));
   gtk_widget_set_sensitive (GTK_WIDGET (self->consensus_row), several);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->consensus_row),
                                several ? _("How the passes of a file become one result")
@@ -1419,6 +1441,7 @@ quorum_job_assistant_class_init (QuorumJobAssistantClass *klass)
   signals[JOB_CREATED] = g_signal_new ("job-created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 
+  g_type_ensure (QUORUM_TYPE_MARKET_TERMS_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/quorum/Quorum/ui/quorum-job-assistant.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, QuorumJobAssistant, name)
   CHILD (toast_overlay);
@@ -1432,6 +1455,7 @@ quorum_job_assistant_class_init (QuorumJobAssistantClass *klass)
   CHILD (name_row);
   CHILD (type_row);
   CHILD (share_row);
+  CHILD (market_terms);
   CHILD (work_group);
   CHILD (passes_row);
   CHILD (passes_spin);

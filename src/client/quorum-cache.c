@@ -153,6 +153,8 @@ static const char *migrations[] = {
   "  used  INTEGER NOT NULL);",
 };
 
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == QUORUM_CACHE_SCHEMA_VERSION);
+
 /* The outbox's kinds, as QuorumCacheOpKind orders them. */
 static const char * const op_kinds[] = {
   "save", "submit", "rating", "accept", "reject", "consensus", "grade",

@@ -109,6 +109,8 @@ QuorumCache *quorum_cache_open_at            (const char   *database_path,
                                               GError      **error);
 const char  *quorum_cache_get_path           (QuorumCache  *cache);
 const char  *quorum_cache_get_media_dir      (QuorumCache  *cache);
+/* The schema a cache is migrated to when opened (PRAGMA user_version). */
+#define QUORUM_CACHE_SCHEMA_VERSION 5
 int          quorum_cache_get_schema_version (QuorumCache  *cache);
 
 /* ---- tasks ---- */

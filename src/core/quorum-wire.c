@@ -1723,7 +1723,7 @@ quorum_wire_read_bid (JsonNode   *node,
 JsonNode *
 quorum_wire_write_bid (const QuorumBid *bid)
 {
-  JsonObject *object = json_object_new ();
+  g_autoptr(JsonObject) object = json_object_new ();
   g_autofree char *amount = quorum_bid_amount_format (bid->amount);
 
   json_object_set_string_member (object, "amount", amount);

@@ -5,6 +5,7 @@
 
 #include "app-test-server.h"
 #include "quorum-job-assistant.h"
+#include "quorum-market-terms-group.h"
 #include "quorum-job-overview.h"
 
 /*
@@ -311,6 +312,62 @@ test_consensus_launch (void)
   close_overview (server.created);
 }
 
+/* A market job: its bid and deadline asked for, checked in sentences, sent
+ * as the server keeps them (docs/formats.md, market). */
+static void
+test_market (void)
+{
+  QuorumMarketTermsGroup *terms;
+  g_autoptr(JsonObject) job = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_days (now, 30);
+  g_autofree char *day = g_date_time_format (later, "%Y-%m-%d");
+  g_autofree char *expected_deadline = g_strdup_printf ("%sT23:59:59Z", day);
+  JsonObject *market, *bid;
+
+  open_assistant ();
+  terms = child ("market_terms");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (terms)));
+  gtk_editable_set_text (child ("name_row"), "Street scenes for hire");
+  adw_combo_row_set_selected (child ("share_row"), 2);       /* Market */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (terms)));
+  /* no bid yet: said, and nothing can go */
+  g_assert_true (has_problem ("A market job needs a bid above zero"));
+  g_assert_false (gtk_widget_is_sensitive (child ("next_button")));
+  gtk_editable_set_text (quorum_market_terms_group_get_amount (terms), "12.505");
+  g_assert_true (has_problem ("A market job needs a bid above zero"));
+  gtk_editable_set_text (quorum_market_terms_group_get_amount (terms), "12.5");
+  gtk_editable_set_text (quorum_market_terms_group_get_currency (terms), "euro");
+  g_assert_true (has_problem ("The bid's currency is a code of three letters"));
+  gtk_editable_set_text (quorum_market_terms_group_get_currency (terms), "eur");
+  gtk_editable_set_text (quorum_market_terms_group_get_deadline (terms), "2020-01-31");
+  g_assert_true (has_problem ("The deadline has passed"));
+  gtk_editable_set_text (quorum_market_terms_group_get_deadline (terms), day);
+  adw_combo_row_set_selected (quorum_market_terms_group_get_per (terms), 1);   /* For the Whole Job */
+  g_assert_false (has_problem ("A market job"));
+  g_assert_false (has_problem ("The bid"));
+  g_assert_false (has_problem ("The deadline"));
+  app_test_screenshot (GTK_WINDOW (assistant ()), "job-assistant-market.png");
+
+  click ("next_button");
+  click ("next_button");
+  g_assert_cmpstr (quorum_job_assistant_get_step (assistant ()), ==, "review");
+  click ("draft_button");
+  g_assert_true (app_test_wait_until (overview_shown, NULL));
+  g_assert_cmpint (server.created, >, 0);
+
+  job = server_job (server.created);
+  g_assert_cmpstr (json_object_get_string_member (job, "state"), ==, "draft");
+  market = json_object_get_object_member (json_object_get_object_member (job, "settings"), "market");
+  g_assert_nonnull (market);
+  bid = json_object_get_object_member (market, "bid");
+  g_assert_cmpstr (json_object_get_string_member (bid, "amount"), ==, "12.50");
+  g_assert_cmpstr (json_object_get_string_member (bid, "currency"), ==, "EUR");
+  g_assert_cmpstr (json_object_get_string_member (bid, "per"), ==, "job");
+  g_assert_cmpstr (json_object_get_string_member (market, "deadline"), ==, expected_deadline);
+  close_overview (server.created);
+}
+
 static void
 test_exam (void)
 {
@@ -504,6 +561,7 @@ main (int    argc,
 
   g_test_add_func ("/job-assistant/consensus-launch", test_consensus_launch);
   g_test_add_func ("/job-assistant/exam", test_exam);
+  g_test_add_func ("/job-assistant/market", test_market);
   g_test_add_func ("/job-assistant/refused", test_refused);
   g_test_add_func ("/job-assistant/unknown-project", test_unknown_project);
   status = g_test_run ();

@@ -805,7 +805,7 @@ test_migrated (void)
 
   cache = quorum_cache_open_at (path, media, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (quorum_cache_get_schema_version (cache), ==, 4);
+  g_assert_cmpint (quorum_cache_get_schema_version (cache), ==, QUORUM_CACHE_SCHEMA_VERSION);
   conflicts = quorum_cache_list_conflicts (cache, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (conflicts->len, ==, 2);

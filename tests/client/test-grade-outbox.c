@@ -356,7 +356,7 @@ test_grade_in_cache (void)
 
   cache = quorum_cache_open_at (path, media, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (quorum_cache_get_schema_version (cache), ==, 4);
+  g_assert_cmpint (quorum_cache_get_schema_version (cache), ==, QUORUM_CACHE_SCHEMA_VERSION);
   view = quorum_wire_parse_bytes (text, strlen (text), &error);
   g_assert_no_error (error);
   g_assert_true (quorum_cache_store_task (cache, view, &error));

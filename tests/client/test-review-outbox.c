@@ -518,7 +518,7 @@ test_migration (void)
 
   cache = quorum_cache_open_at (database, media, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (quorum_cache_get_schema_version (cache), ==, 4);
+  g_assert_cmpint (quorum_cache_get_schema_version (cache), ==, QUORUM_CACHE_SCHEMA_VERSION);
   g_assert_cmpint (quorum_cache_queue_review (cache, 9, QUORUM_CACHE_OP_REJECT, "{\"comment\": \"Box it\"}", NULL,
                                               &error), >, 7);
   g_assert_no_error (error);

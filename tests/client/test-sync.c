@@ -402,7 +402,7 @@ test_cache_place (void)
   g_assert_cmpstr (quorum_cache_get_path (cache), ==, expected);
   g_assert_cmpstr (quorum_cache_get_media_dir (cache), ==, media);
   g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
-  g_assert_cmpint (quorum_cache_get_schema_version (cache), ==, 5);
+  g_assert_cmpint (quorum_cache_get_schema_version (cache), ==, QUORUM_CACHE_SCHEMA_VERSION);
 
   /* The journal is a write-ahead log, as a second connection sees it. */
   g_assert_cmpint (sqlite3_open (expected, &db), ==, SQLITE_OK);

@@ -238,6 +238,9 @@ try:
                                    "quorum-store.c"), encoding="utf-8").read()
     db.executescript("ALTER TABLE job_applications DROP COLUMN message;"
                      "DROP TABLE market_listings; DROP TABLE market_follows;"
+                     # and what the migrations after it made (the credential reasons)
+                     "ALTER TABLE user_credentials DROP COLUMN reason; ALTER TABLE user_credentials DROP COLUMN revoked_by;"
+                     "ALTER TABLE user_credentials DROP COLUMN revoke_reason;"
                      "UPDATE jobs SET settings_json = json_remove (settings_json, '$.market') WHERE id = %d;"
                      # the schema just before the market's migration, wherever it is in the list
                      "PRAGMA user_version = %d;" % (trees_job, market_migration(migrations) - 1))
