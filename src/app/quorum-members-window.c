@@ -474,6 +474,14 @@ credential_object (QuorumMembersWindow *self)
   return json_array_get_object_element (self->credentials, selected);
 }
 
+void
+quorum_members_window_show_page (QuorumMembersWindow *self,
+                                 const char          *page)
+{
+  g_return_if_fail (QUORUM_IS_MEMBERS_WINDOW (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, page);
+}
+
 gint64
 quorum_members_window_get_credential (QuorumMembersWindow *self)
 {

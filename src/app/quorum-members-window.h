@@ -38,6 +38,9 @@ const char          *quorum_members_window_get_member_role (QuorumMembersWindow 
 gboolean             quorum_members_window_choose_role     (QuorumMembersWindow *self,
                                                             gint64               user_id,
                                                             const char          *role);
+/* Shows the page @page: "members" or "credentials". */
+void                 quorum_members_window_show_page       (QuorumMembersWindow *self,
+                                                            const char          *page);
 /* The chosen credential; 0 when the project has none. */
 gint64               quorum_members_window_get_credential  (QuorumMembersWindow *self);
 gboolean             quorum_members_window_set_credential  (QuorumMembersWindow *self,

@@ -11,7 +11,6 @@
 #include "quorum-conflict-copies.h"
 #include "quorum-conflict-dialog.h"
 #include "quorum-canvas-private.h"
-#include "quorum-credential-grants.h"
 #include "quorum-credentials-window.h"
 #include "quorum-error.h"
 #include "quorum-exam-catalogue.h"

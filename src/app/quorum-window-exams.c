@@ -9,7 +9,6 @@
 
 #include "quorum-attribute-editor.h"
 #include "quorum-canvas-private.h"
-#include "quorum-credential-grants.h"
 #include "quorum-credentials-window.h"
 #include "quorum-error.h"
 #include "quorum-exam-catalogue.h"

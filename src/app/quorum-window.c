@@ -9,12 +9,12 @@
 
 #include "quorum-attribute-editor.h"
 #include "quorum-canvas-private.h"
-#include "quorum-credential-grants.h"
 #include "quorum-credentials-window.h"
 #include "quorum-error.h"
 #include "quorum-exam-catalogue.h"
 #include "quorum-exam-results.h"
 #include "quorum-job-overview.h"
+#include "quorum-members-window.h"
 #include "quorum-projects-window.h"
 #include "quorum-guide-images.h"
 #include "quorum-guide-view.h"
@@ -993,8 +993,12 @@ trainer_action (GtkWidget  *widget,
     window = GTK_WINDOW (quorum_label_editor_new (self, quorum_job_item_get_project (job),
                                                   quorum_job_item_get_project_name (job)));
   else
-    window = GTK_WINDOW (quorum_credential_grants_new (self, quorum_job_item_get_project (job),
-                                                       quorum_job_item_get_project_name (job)));
+    {
+      /* the project's credentials, on the page of the window that also keeps why */
+      window = GTK_WINDOW (quorum_members_window_new (self, quorum_job_item_get_project (job),
+                                                      quorum_job_item_get_project_name (job)));
+      quorum_members_window_show_page (QUORUM_MEMBERS_WINDOW (window), "credentials");
+    }
   /* They act with this session: they close with it (_quorum_window_close_exam_windows). */
   g_object_set_data (G_OBJECT (window), "quorum-session-window", GINT_TO_POINTER (TRUE));
   gtk_window_set_destroy_with_parent (window, TRUE);
