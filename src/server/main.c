@@ -267,6 +267,7 @@ main (int    argc,
       char **argv)
 {
   g_autofree char *data_dir = NULL;
+  g_autofree char *database = NULL;
   g_autofree char *listen = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
@@ -283,7 +284,10 @@ main (int    argc,
   g_autoptr(GMainLoop) loop = NULL;
   GOptionEntry entries[] = {
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
-      "Keep the database and media in DIR (default: ./quorum-data)", "DIR" },
+      "Keep the database and media in DIR (default: ./quorum-data); with --database only the media", "DIR" },
+    { "database", 0, 0, G_OPTION_ARG_STRING, &database,
+      "Keep the database in PostgreSQL (a postgresql:// URL or libpq connection string), shared with "
+      "other servers; DIR then holds only the media, and is to be shared too", "CONNINFO" },
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
       "Listen on ADDRESS:PORT (default: 127.0.0.1:8080; port 0 picks a free one)", "ADDRESS:PORT" },
     { "create-admin", 0, 0, G_OPTION_ARG_STRING, &admin,
@@ -379,7 +383,7 @@ main (int    argc,
 
     data_dir = g_canonicalize_filename (relative != NULL ? relative : "quorum-data", NULL);
   }
-  server = quorum_server_new (data_dir, &error);
+  server = quorum_server_new (data_dir, database, &error);
   if (server == NULL)
     {
       fprintf (stderr, "quorum-server: %s\n", error->message);

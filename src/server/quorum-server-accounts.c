@@ -60,8 +60,12 @@ static void
 purge_expired_tokens (QuorumServer *self)
 {
   g_autoptr(GError) error = NULL;
-  gint64 purged = quorum_store_purge_tokens (self->store, g_get_real_time () / G_USEC_PER_SEC, &error);
+  gint64 purged;
 
+  /* Of the servers sharing a database, one purges. */
+  if (!quorum_store_lead (self->store, "token-purge"))
+    return;
+  purged = quorum_store_purge_tokens (self->store, g_get_real_time () / G_USEC_PER_SEC, &error);
   if (purged < 0)
     g_warning ("expired tokens were not purged: %s", error->message);
   else if (purged > 0)

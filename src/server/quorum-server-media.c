@@ -762,9 +762,13 @@ gboolean
 _quorum_server_videos_start (QuorumServer  *server,
                              GError       **error)
 {
-  g_auto(GStrv) pending = quorum_store_videos_to_prepare (server->store, error);
+  g_auto(GStrv) pending = NULL;
 
-  if (pending == NULL)
+  /* Of the servers sharing a database, one resumes what was left
+   * unprepared; each prepares the videos uploaded to it. */
+  if (!quorum_store_lead (server->store, "video-resume"))
+    return TRUE;
+  if ((pending = quorum_store_videos_to_prepare (server->store, error)) == NULL)
     return FALSE;
   for (guint i = 0; pending[i] != NULL; i++)
     _quorum_server_prepare_video (server, pending[i]);

@@ -967,6 +967,7 @@ quorum_server_init (QuorumServer *self)
 
 QuorumServer *
 quorum_server_new (const char  *data_dir,
+                   const char  *database,
                    GError     **error)
 {
   g_autoptr(QuorumServer) self = g_object_new (QUORUM_TYPE_SERVER, NULL);
@@ -978,7 +979,7 @@ quorum_server_new (const char  *data_dir,
   g_setenv ("G_TLS_GNUTLS_PRIORITY", QUORUM_SERVER_TLS_PRIORITY, TRUE);
   if (!quorum_password_init (error))
     return NULL;
-  self->store = quorum_store_open (data_dir, error);
+  self->store = quorum_store_open_database (data_dir, database, error);
   if (self->store == NULL || !quorum_store_scan_guide_images (self->store, error) ||
       !_quorum_server_accounts_start (self, error))
     return NULL;

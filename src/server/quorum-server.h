@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (QuorumServer, quorum_server, QUORUM, SERVER, GObject)
 
 QuorumServer *quorum_server_new         (const char    *data_dir,
+                                         const char    *database,
                                          GError       **error);
 /* Serves HTTPS with a PEM certificate and key; before quorum_server_listen(). */
 gboolean      quorum_server_set_tls     (QuorumServer  *self,

@@ -177,7 +177,7 @@ quorum_store_revoke_tokens (QuorumStore  *store,
                             GError      **error)
 {
   /* “IS NOT” so that a NULL @keep_token_hash keeps nothing. */
-  if (_quorum_store_write (store, NULL, error, "DELETE FROM tokens WHERE user_id = ? AND hash IS NOT ?",
+  if (_quorum_store_write (store, NULL, error, "DELETE FROM tokens WHERE user_id = ? AND hash IS DISTINCT FROM ?",
                            "is", user_id, keep_token_hash) < 0)
     return -1;
   return _quorum_store_changes (store);

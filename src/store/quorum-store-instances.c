@@ -98,6 +98,35 @@ step_once (QuorumStore   *store,
   return done;
 }
 
+/* The writes of a whole save a statement each, with their parameters
+ * (PostgreSQL, whose statements are not stepped and bound again). */
+static gboolean
+write_rows_each (QuorumStore   *store,
+                 gint64         task_id,
+                 GPtrArray     *instances,
+                 const RowPlan *plan,
+                 GArray        *gone,
+                 GString       *text,
+                 const gsize   *offsets,
+                 GError       **error)
+{
+  for (guint i = 0; i < gone->len; i++)
+    if (!_quorum_store_exec (store, error, "DELETE FROM task_instances WHERE rowid = ? AND task_id = ?", "ii",
+                             g_array_index (gone, gint64, i), task_id))
+      return FALSE;
+  for (guint i = 0; i < instances->len; i++)
+    {
+      QuorumInstance *instance = g_ptr_array_index (instances, i);
+
+      if (plan[i].change != ROW_KEEP &&
+          !_quorum_store_exec (store, error, row_sql[plan[i].change], "iisssbi", task_id, (gint64) i, instance->id,
+                               instance->author, instance->copied_from, text->str + offsets[i],
+                               offsets[i + 1] - 1 - offsets[i], plan[i].rowid))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /*
  * A whole save of 100,000 polygons must not cost 100,000 deletes and
  * 100,000 inserts when most are as they were: the stored rows are compared
@@ -120,9 +149,10 @@ _quorum_store_replace_instances (QuorumStore  *store,
   g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GString) own_text = NULL;
   GString *text = written;
+  g_autoptr(QuorumStoreCursor) rows = NULL;
+  g_autoptr(GError) row_error = NULL;
   sqlite3_stmt *stmt;
   gboolean ok = TRUE;
-  int rc;
 
   /* Each id once; the list's index by id (+ 1, so that none is NULL). */
   for (guint i = 0; i < instances->len; i++)
@@ -139,14 +169,14 @@ _quorum_store_replace_instances (QuorumStore  *store,
 
   /* What the task holds: kept, moved or rewritten if the list has its id,
    * deleted if not. */
-  stmt = _quorum_store_prepare (store, error, "SELECT rowid, instance_id, position, author, copied_from "
-                                "FROM task_instances WHERE task_id = ? ORDER BY position", "i", task_id);
-  if (stmt == NULL)
+  rows = _quorum_store_cursor_open (store, error, "SELECT rowid, instance_id, position, author, copied_from "
+                                    "FROM task_instances WHERE task_id = ? ORDER BY position", "i", task_id);
+  if (rows == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while (_quorum_store_cursor_next (rows, &row_error))
     {
-      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (wanted, sqlite3_column_text (stmt, 1)));
-      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (wanted, _quorum_store_cursor_text (rows, 1)));
+      gint64 rowid = _quorum_store_cursor_int (rows, 0);
 
       if (index == 0)
         {
@@ -155,15 +185,15 @@ _quorum_store_replace_instances (QuorumStore  *store,
         }
       index--;
       plan[index].rowid = rowid;
-      plan[index].change = sqlite3_column_int64 (stmt, 2) == index ? ROW_KEEP : ROW_MOVE;
+      plan[index].change = _quorum_store_cursor_int (rows, 2) == index ? ROW_KEEP : ROW_MOVE;
       if (author != NULL)
-        set_authorship (g_ptr_array_index (instances, index), TRUE, (const char *) sqlite3_column_text (stmt, 3),
-                        (const char *) sqlite3_column_text (stmt, 4), NULL);
+        set_authorship (g_ptr_array_index (instances, index), TRUE, _quorum_store_cursor_text (rows, 3),
+                        _quorum_store_cursor_text (rows, 4), NULL);
     }
-  _quorum_store_release (store, stmt);
-  if (rc != SQLITE_DONE)
+  g_clear_pointer (&rows, _quorum_store_cursor_close);
+  if (row_error != NULL)
     {
-      _quorum_store_set_error (store, error, "database");
+      g_propagate_error (error, g_steal_pointer (&row_error));
       return FALSE;
     }
 
@@ -186,29 +216,31 @@ _quorum_store_replace_instances (QuorumStore  *store,
   g_string_append_c (text, ']');
 
   /* A row in its place whose text is the same stays as it is. */
-  stmt = _quorum_store_prepare (store, error, "SELECT instance_id, body FROM task_instances WHERE task_id = ? "
-                                "ORDER BY position", "i", task_id);
-  if (stmt == NULL)
+  rows = _quorum_store_cursor_open (store, error, "SELECT instance_id, body FROM task_instances WHERE task_id = ? "
+                                    "ORDER BY position", "i", task_id);
+  if (rows == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while (_quorum_store_cursor_next (rows, &row_error))
     {
-      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (wanted, sqlite3_column_text (stmt, 0)));
+      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (wanted, _quorum_store_cursor_text (rows, 0)));
       const char *body;
       gsize length;
 
       if (index == 0 || plan[--index].change != ROW_KEEP)
         continue;
-      body = (const char *) sqlite3_column_text (stmt, 1);
+      body = _quorum_store_cursor_text (rows, 1);
       length = offsets[index + 1] - 1 - offsets[index];
-      if ((gsize) sqlite3_column_bytes (stmt, 1) != length || memcmp (body, text->str + offsets[index], length) != 0)
+      if (_quorum_store_cursor_bytes (rows, 1) != length || memcmp (body, text->str + offsets[index], length) != 0)
         plan[index].change = ROW_REWRITE;
     }
-  _quorum_store_release (store, stmt);
-  if (rc != SQLITE_DONE)
+  g_clear_pointer (&rows, _quorum_store_cursor_close);
+  if (row_error != NULL)
     {
-      _quorum_store_set_error (store, error, "database");
+      g_propagate_error (error, g_steal_pointer (&row_error));
       return FALSE;
     }
+  if (store->pg != NULL)
+    return write_rows_each (store, task_id, instances, plan, gone, text, offsets, error);
 
   /* The writes, one prepared statement each for any number of rows. */
   if (gone->len > 0)

@@ -181,7 +181,7 @@ _quorum_store_insert_plan (QuorumStore  *store,
                                          "INSERT INTO tasks (job_id, file_id, position, kind, pass, draw_number, "
                                          "reviews, state, taker, attempt, assignee, assigned_at, updated_at) "
                                          "VALUES (?, ?, ?, ?, ?, ?, nullif(?, 0), ?, nullif(?, 0), nullif(?, 0), "
-                                         "nullif(?, 0), CASE WHEN ? THEN " NOW " END, " NOW ")",
+                                         "nullif(?, 0), CASE WHEN ? != 0 THEN " NOW " END, " NOW ")",
                                          "iiisiiisiiii", job_id, file_id, (gint64) i,
                                          quorum_task_kind_to_string (task->kind), (gint64) task->pass,
                                          (gint64) task->draw_number,
@@ -289,7 +289,7 @@ quorum_store_job_status (QuorumStore  *store,
                               "sum(tasks.state IN ('accepted', 'complete')) AS done "
                               "FROM job_files JOIN files ON files.id = job_files.file_id "
                               "LEFT JOIN tasks ON tasks.job_id = job_files.job_id AND tasks.file_id = job_files.file_id "
-                              "WHERE job_files.job_id = ? GROUP BY job_files.file_id ORDER BY job_files.position",
+                              "WHERE job_files.job_id = ? GROUP BY job_files.file_id, files.name, job_files.position ORDER BY job_files.position",
                               "i", job_id);
   if (files == NULL)
     return NULL;
@@ -681,7 +681,7 @@ after_accept (QuorumStore  *store,
                               "ii", job_id, file_id) >= 0 &&
          _quorum_store_write (store, NULL, error,
                               "UPDATE jobs SET state = 'complete' WHERE id = ?1 AND state = 'launched' "
-                              "AND json_extract(settings_json, '$.type') IS NOT 'exam' "
+                              "AND json_extract(settings_json, '$.type') IS DISTINCT FROM 'exam' "
                               "AND NOT EXISTS (SELECT 1 FROM tasks WHERE job_id = ?1 AND state IN "
                               "  ('waiting', 'available', 'assigned', 'in_progress', 'submitted', 'rejected'))",
                               "i", job_id) >= 0;
@@ -832,8 +832,10 @@ quorum_store_set_consensus_scores (QuorumStore  *store,
   if (!_quorum_store_begin (store, error))
     return FALSE;
   if (_quorum_store_write (store, NULL, error,
-                           "INSERT OR REPLACE INTO consensus_scores (task_id, scores_json, computed) "
-                           "VALUES (?, ?, " NOW ")", "is", task_id, scores_json) < 0)
+                           "INSERT INTO consensus_scores (task_id, scores_json, computed) "
+                           "VALUES (?, ?, " NOW ") ON CONFLICT (task_id) DO UPDATE "
+                           "SET scores_json = excluded.scores_json, computed = excluded.computed",
+                           "is", task_id, scores_json) < 0)
     return _quorum_store_fail (store);
   /* Best Annotator starts from the best version, unless the reviewer has
    * already begun a version of their own. */

@@ -30,8 +30,12 @@ typedef struct
   sqlite3_stmt *end;
 } QuorumStoreLink;
 
+/* The store on PostgreSQL (quorum-store-pg.c); NULL on SQLite. */
+typedef struct _QuorumStorePg QuorumStorePg;
+
 struct _QuorumStore
 {
+  QuorumStorePg   *pg;
   /* The connection every statement goes to: @writer, or a reader between
    * quorum_store_read_begin and quorum_store_read_end. */
   QuorumStoreLink *link;
@@ -65,7 +69,14 @@ struct _QuorumStore
 /*
  * Statements with their parameters in one call. @types has one letter per
  * parameter that follows: 's' a string (NULL binds NULL), 'i' a gint64,
- * 'd' a double.
+ * 'd' a double, 'b' a string that need not end in NUL and its length (a
+ * const char * and a gsize).
+ *
+ * The SQL is written once for both backends, in what SQLite and PostgreSQL
+ * both understand; quorum-store-pg.c translates the few differences it
+ * knows (placeholders, INSERT OR IGNORE, group_concat, json_object, casts)
+ * and the PostgreSQL schema defines strftime('%s', …), json_extract and
+ * json_each as SQLite has them.
  */
 /* A statement to step and then hand back with _quorum_store_release. */
 sqlite3_stmt *_quorum_store_prepare  (QuorumStore  *store,
@@ -140,7 +151,7 @@ gboolean      _quorum_store_insert_plan (QuorumStore  *store,
  * JSON array column "instances_json", in their order. */
 #define QUORUM_STORE_INSTANCES_JSON(task) \
   "(SELECT '[' || coalesce(group_concat(body, ','), '') || ']' FROM " \
-  "(SELECT body FROM task_instances WHERE task_id = " task " ORDER BY position)) AS instances_json"
+  "(SELECT body FROM task_instances WHERE task_id = " task " ORDER BY position) AS ordered) AS instances_json"
 
 /* Replaces the task's instances with @instances, in their order. With an
  * @author, each instance's author and copied_from are set as the server
@@ -169,6 +180,90 @@ gboolean      _quorum_store_apply_delta (QuorumStore         *store,
                                          GError             **error);
 gboolean      _quorum_store_task_has_instances (QuorumStore *store,
                                                 gint64       task_id);
+
+/* How a statement's columns go into a row object (quorum-store.c). */
+typedef enum {
+  COLUMN_VALUE,        /* as it is */
+  COLUMN_JSON,         /* JSON inlined, a tree of the row's own */
+  COLUMN_JSON_SHARED,  /* JSON inlined, the parsed tree shared and sealed */
+} ColumnKind;
+
+/* What a cached statement's columns make in a row: each column's member
+ * name, and whether its text is JSON to inline (a name ending in "_json",
+ * inlined without it). Computed once per statement. */
+typedef struct {
+  int         n_columns;
+  char      **members;
+  ColumnKind *kinds;
+} StatementColumns;
+
+StatementColumns *_quorum_store_columns_new  (int                n_columns,
+                                              const char *(*name) (gpointer source, int column),
+                                              gpointer           source);
+void              _quorum_store_columns_free (StatementColumns  *columns);
+/* A "_json" column's text parsed, from the store's cache of them. */
+JsonNode         *_quorum_store_parse_stored (QuorumStore       *store,
+                                              const char        *text,
+                                              int                length,
+                                              gboolean           shared);
+
+/* Rows of a statement one at a time, on either backend, for the few reads
+ * that must not build a JSON row each (100,000 instances). */
+typedef struct _QuorumStoreCursor QuorumStoreCursor;
+
+QuorumStoreCursor *_quorum_store_cursor_open  (QuorumStore        *store,
+                                               GError            **error,
+                                               const char         *sql,
+                                               const char         *types,
+                                               ...);
+/* TRUE on a row; FALSE at the end, or on an error (set in @error). */
+gboolean           _quorum_store_cursor_next  (QuorumStoreCursor  *cursor,
+                                               GError            **error);
+gint64             _quorum_store_cursor_int   (QuorumStoreCursor  *cursor,
+                                               int                 column);
+const char        *_quorum_store_cursor_text  (QuorumStoreCursor  *cursor,
+                                               int                 column);
+gsize              _quorum_store_cursor_bytes (QuorumStoreCursor  *cursor,
+                                               int                 column);
+void               _quorum_store_cursor_close (QuorumStoreCursor  *cursor);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuorumStoreCursor, _quorum_store_cursor_close)
+
+/* ---- PostgreSQL (quorum-store-pg.c) ---- */
+
+QuorumStorePg *_quorum_store_pg_open          (QuorumStore   *store,
+                                               const char    *conninfo,
+                                               GError       **error);
+void           _quorum_store_pg_close         (QuorumStorePg *pg);
+gint64         _quorum_store_pg_write         (QuorumStore   *store,
+                                               const char    *conflict,
+                                               GError       **error,
+                                               const char    *sql,
+                                               const char    *types,
+                                               va_list        args);
+JsonNode      *_quorum_store_pg_rows          (QuorumStore   *store,
+                                               gboolean       first_only,
+                                               GError       **error,
+                                               const char    *sql,
+                                               const char    *types,
+                                               va_list        args);
+gint64         _quorum_store_pg_changes       (QuorumStore   *store);
+/* BEGIN (or a savepoint inside a batch), COMMIT, ROLLBACK, as
+ * _quorum_store_begin and the batch functions describe. */
+gboolean       _quorum_store_pg_transaction   (QuorumStore   *store,
+                                               const char    *command,
+                                               GError       **error);
+gboolean       _quorum_store_pg_batch_commit  (QuorumStore   *store,
+                                               GError       **error);
+int            _quorum_store_pg_schema_version (QuorumStore  *store);
+/* A cursor's PostgreSQL half: the whole result, stepped through. */
+gpointer       _quorum_store_pg_query         (QuorumStore   *store,
+                                               GError       **error,
+                                               const char    *sql,
+                                               const char    *types,
+                                               va_list        args);
+gboolean       _quorum_store_pg_try_lead      (QuorumStore   *store,
+                                               const char    *role);
 
 void          _quorum_store_set_error (QuorumStore  *store,
                                        GError      **error,

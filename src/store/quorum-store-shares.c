@@ -93,7 +93,7 @@ quorum_store_list_reachable_jobs (QuorumStore  *store,
                              "  (SELECT role FROM project_members WHERE project_members.project_id = jobs.project_id "
                              "   AND project_members.user_id = ?1) AS project_role, "
                              "  " SHARED_WITH_USER " AS shared "
-                             "  FROM jobs JOIN projects ON projects.id = jobs.project_id) "
+                             "  FROM jobs JOIN projects ON projects.id = jobs.project_id) AS visible "
                              "WHERE project_role IS NOT NULL OR shared ORDER BY id",
                              "i", user_id);
 }

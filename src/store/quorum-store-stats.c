@@ -136,7 +136,7 @@ quorum_store_job_stats (QuorumStore  *store,
                               "  AND t.kind = 'draw') AS passes, "
                               "(SELECT count(*) FROM tasks t WHERE t.job_id = f.job_id AND t.file_id = f.file_id "
                               "  AND t.kind = 'draw' AND t.state IN " DONE ") AS passes_done, "
-                              "(SELECT json_extract(cs.scores_json, '$.agreement') FROM tasks c "
+                              "(SELECT CAST(json_extract(cs.scores_json, '$.agreement') AS REAL) FROM tasks c "
                               "  JOIN consensus_scores cs ON cs.task_id = c.id "
                               "  WHERE c.job_id = f.job_id AND c.file_id = f.file_id AND c.kind = 'consensus' "
                               "  LIMIT 1) AS agreement "
@@ -206,23 +206,24 @@ quorum_store_job_stats (QuorumStore  *store,
 
   /* Each stored pair score counts once for each of its two annotators. */
   pairs = _quorum_store_rows (store, error,
-                              "WITH pairs AS (SELECT json_extract(p.value, '$.a') AS a, "
-                              "  json_extract(p.value, '$.b') AS b, json_extract(p.value, '$.score') AS score "
+                              "WITH pairs AS (SELECT CAST(json_extract(p.value, '$.a') AS INTEGER) AS a, "
+                              "  CAST(json_extract(p.value, '$.b') AS INTEGER) AS b, "
+                              "  CAST(json_extract(p.value, '$.score') AS REAL) AS score "
                               "  FROM tasks c JOIN consensus_scores cs ON cs.task_id = c.id, "
                               "  json_each(cs.scores_json, '$.pairs') AS p "
                               "  WHERE c.job_id = ? AND c.kind = 'consensus'), "
-                              "sides AS (SELECT t.assignee AS user, pairs.score AS score FROM pairs "
+                              "sides AS (SELECT t.assignee AS annotator, pairs.score AS score FROM pairs "
                               "  JOIN tasks t ON t.id = pairs.a "
                               "  UNION ALL SELECT t.assignee, pairs.score FROM pairs JOIN tasks t ON t.id = pairs.b) "
-                              "SELECT user, count(*) AS n, avg(score) AS mean FROM sides "
-                              "WHERE user IS NOT NULL GROUP BY user", "i", job_id);
+                              "SELECT annotator, count(*) AS n, avg(score) AS mean FROM sides "
+                              "WHERE annotator IS NOT NULL GROUP BY annotator", "i", job_id);
   if (pairs == NULL)
     return NULL;
   array = json_node_get_array (pairs);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *scores = json_array_get_object_element (array, i);
-      JsonObject *annotator = annotator_for (by_user, json_object_get_int_member (scores, "user"));
+      JsonObject *annotator = annotator_for (by_user, json_object_get_int_member (scores, "annotator"));
 
       if (annotator == NULL)
         continue;
@@ -280,7 +281,7 @@ quorum_store_job_truth_pairs (QuorumStore  *store,
                              "  (SELECT '[' || coalesce(group_concat(body, ','), '') || ']' FROM "
                              "    (SELECT i.body FROM tasks c JOIN task_instances i ON i.task_id = c.id "
                              "     WHERE c.job_id = d.job_id AND c.file_id = d.file_id AND c.kind = 'consensus' "
-                             "     AND c.state = 'complete' ORDER BY i.position))) AS truth_json "
+                             "     AND c.state = 'complete' ORDER BY i.position) AS ordered)) AS truth_json "
                              "FROM tasks d JOIN files ON files.id = d.file_id "
                              "WHERE d.job_id = ?1 AND d.kind = 'draw' AND d.state IN " DONE " AND d.assignee IS NOT NULL "
                              "AND (files.existing_json IS NOT NULL OR EXISTS (SELECT 1 FROM tasks c "

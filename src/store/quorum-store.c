@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
 
 #include "quorum-error.h"
 #include "quorum-store-private.h"
@@ -364,8 +365,17 @@ _quorum_store_set_error (QuorumStore  *store,
                          GError      **error,
                          const char   *context)
 {
-  int code = sqlite3_extended_errcode (store->link->db);
-  const char *message = sqlite3_errmsg (store->link->db);
+  int code;
+  const char *message;
+
+  /* The PostgreSQL backend sets its errors where they happen. */
+  if (store->pg != NULL)
+    {
+      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: the database failed", context);
+      return;
+    }
+  code = sqlite3_extended_errcode (store->link->db);
+  message = sqlite3_errmsg (store->link->db);
 
   /* SQLite's words name tables and columns: they go to the log, never into
    * a message a client may read. */
@@ -381,22 +391,6 @@ _quorum_store_set_error (QuorumStore  *store,
     g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s", context, message);
 }
 
-/* How a column's text goes into a row. */
-typedef enum {
-  COLUMN_VALUE,        /* as it is */
-  COLUMN_JSON,         /* JSON inlined, a tree of the row's own */
-  COLUMN_JSON_SHARED,  /* JSON inlined, the parsed tree shared and sealed */
-} ColumnKind;
-
-/* What a cached statement's columns make in a row: each column's member
- * name, and whether its text is JSON to inline (a name ending in "_json",
- * inlined without it). Computed once per statement. */
-typedef struct {
-  int         n_columns;
-  char      **members;
-  ColumnKind *kinds;
-} StatementColumns;
-
 /* Members whose JSON is only read by the server (a job's settings, a
  * project's labels: read on nearly every task request): their parsed
  * tree is shared between rows instead of copied, and sealed so that a
@@ -406,25 +400,27 @@ typedef struct {
  * its own (as the export does, quorum-server-export.c). */
 static const char *const shared_members[] = { "settings", "labels", NULL };
 
-static void
-statement_columns_free (StatementColumns *columns)
+void
+_quorum_store_columns_free (StatementColumns *columns)
 {
   g_strfreev (columns->members);
   g_free (columns->kinds);
   g_free (columns);
 }
 
-static StatementColumns *
-statement_columns_new (sqlite3_stmt *stmt)
+StatementColumns *
+_quorum_store_columns_new (int                n_columns,
+                           const char *(*column_name) (gpointer source, int column),
+                           gpointer           source)
 {
   StatementColumns *columns = g_new0 (StatementColumns, 1);
 
-  columns->n_columns = sqlite3_column_count (stmt);
+  columns->n_columns = n_columns;
   columns->members = g_new0 (char *, columns->n_columns + 1);
   columns->kinds = g_new0 (ColumnKind, columns->n_columns);
   for (int i = 0; i < columns->n_columns; i++)
     {
-      const char *name = sqlite3_column_name (stmt, i);
+      const char *name = column_name (source, i);
 
       if (!g_str_has_suffix (name, "_json"))
         {
@@ -437,6 +433,19 @@ statement_columns_new (sqlite3_stmt *stmt)
                             ? COLUMN_JSON_SHARED : COLUMN_JSON;
     }
   return columns;
+}
+
+static const char *
+sqlite_column_name (gpointer stmt,
+                    int      column)
+{
+  return sqlite3_column_name (stmt, column);
+}
+
+static StatementColumns *
+statement_columns_new (sqlite3_stmt *stmt)
+{
+  return _quorum_store_columns_new (sqlite3_column_count (stmt), sqlite_column_name, stmt);
 }
 
 static sqlite3_stmt *
@@ -494,6 +503,13 @@ prepare_valist (QuorumStore  *store,
           break;
         case 'd':
           sqlite3_bind_double (stmt, i + 1, va_arg (args, double));
+          break;
+        case 'b':
+          {
+            const char *text = va_arg (args, const char *);
+            gsize length = va_arg (args, gsize);
+            sqlite3_bind_text64 (stmt, i + 1, text, length, SQLITE_TRANSIENT, SQLITE_UTF8);
+          }
           break;
         default:
           g_assert_not_reached ();
@@ -572,6 +588,15 @@ _quorum_store_write (QuorumStore  *store,
   va_list args;
   int rc;
 
+  if (store->pg != NULL)
+    {
+      gint64 id;
+
+      va_start (args, types);
+      id = _quorum_store_pg_write (store, conflict, error, sql, types, args);
+      va_end (args);
+      return id;
+    }
   va_start (args, types);
   statement.stmt = prepare_valist (store, error, sql, types, args);
   va_end (args);
@@ -591,6 +616,8 @@ _quorum_store_write (QuorumStore  *store,
 gint64
 _quorum_store_changes (QuorumStore *store)
 {
+  if (store->pg != NULL)
+    return _quorum_store_pg_changes (store);
   return sqlite3_changes64 (store->link->db);
 }
 
@@ -604,6 +631,15 @@ _quorum_store_exec (QuorumStore  *store,
   g_auto(Statement) statement = { store, NULL };
   va_list args;
 
+  if (store->pg != NULL)
+    {
+      gboolean done;
+
+      va_start (args, types);
+      done = _quorum_store_pg_write (store, NULL, error, sql, types, args) >= 0;
+      va_end (args);
+      return done;
+    }
   va_start (args, types);
   statement.stmt = prepare_valist (store, error, sql, types, args);
   va_end (args);
@@ -655,11 +691,11 @@ copy_tree (JsonNode *node)
 #define PARSED_MAX_TEXT    8192
 #define PARSED_MAX_ENTRIES 256
 
-static JsonNode *
-parse_stored (QuorumStore *store,
-              const char  *text,
-              int          length,
-              gboolean     shared)
+JsonNode *
+_quorum_store_parse_stored (QuorumStore *store,
+                            const char  *text,
+                            int          length,
+                            gboolean     shared)
 {
   JsonNode *node;
 
@@ -705,7 +741,7 @@ column_value (QuorumStore  *store,
       if (kind != COLUMN_VALUE)
         {
           /* Stored by Quorum after validation, so it parses. */
-          node = parse_stored (store, (const char *) sqlite3_column_text (stmt, column),
+          node = _quorum_store_parse_stored (store, (const char *) sqlite3_column_text (stmt, column),
                                sqlite3_column_bytes (stmt, column), kind == COLUMN_JSON_SHARED);
           if (node != NULL)
             return node;
@@ -741,13 +777,16 @@ rows_valist (QuorumStore  *store,
              const char   *types,
              va_list       args)
 {
-  g_auto(Statement) statement = { store, prepare_valist (store, error, sql, types, args) };
-  sqlite3_stmt *stmt = statement.stmt;
+  g_auto(Statement) statement = { store, NULL };
+  sqlite3_stmt *stmt;
   g_autoptr(JsonArray) rows = NULL;
   StatementColumns *columns;
   StatementColumns *own = NULL;
   int rc;
 
+  if (store->pg != NULL)
+    return _quorum_store_pg_rows (store, first_only, error, sql, types, args);
+  stmt = statement.stmt = prepare_valist (store, error, sql, types, args);
   if (stmt == NULL)
     return NULL;
   columns = g_hash_table_lookup (store->link->columns, stmt);
@@ -763,7 +802,7 @@ rows_valist (QuorumStore  *store,
           break;
         }
     }
-  g_clear_pointer (&own, statement_columns_free);
+  g_clear_pointer (&own, _quorum_store_columns_free);
   if (rc != SQLITE_DONE)
     {
       _quorum_store_set_error (store, error, "database");
@@ -814,10 +853,98 @@ _quorum_store_row (QuorumStore  *store,
   return json_object_ref (json_array_get_object_element (array, 0));
 }
 
+/* ---- rows one at a time ------------------------------------------------- */
+
+struct _QuorumStoreCursor
+{
+  QuorumStore  *store;
+  sqlite3_stmt *stmt;     /* on SQLite */
+  PGresult     *result;   /* on PostgreSQL: every row at once */
+  int           row;
+};
+
+QuorumStoreCursor *
+_quorum_store_cursor_open (QuorumStore  *store,
+                           GError      **error,
+                           const char   *sql,
+                           const char   *types,
+                           ...)
+{
+  g_autoptr(QuorumStoreCursor) cursor = g_new0 (QuorumStoreCursor, 1);
+  va_list args;
+
+  cursor->store = store;
+  cursor->row = -1;
+  va_start (args, types);
+  if (store->pg != NULL)
+    cursor->result = _quorum_store_pg_query (store, error, sql, types, args);
+  else
+    cursor->stmt = prepare_valist (store, error, sql, types, args);
+  va_end (args);
+  if (cursor->result == NULL && cursor->stmt == NULL)
+    return NULL;
+  return g_steal_pointer (&cursor);
+}
+
+gboolean
+_quorum_store_cursor_next (QuorumStoreCursor  *cursor,
+                           GError            **error)
+{
+  int rc;
+
+  if (cursor->result != NULL)
+    return ++cursor->row < PQntuples (cursor->result);
+  rc = sqlite3_step (cursor->stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    _quorum_store_set_error (cursor->store, error, "database");
+  return FALSE;
+}
+
+gint64
+_quorum_store_cursor_int (QuorumStoreCursor *cursor,
+                          int                column)
+{
+  if (cursor->result != NULL)
+    return g_ascii_strtoll (PQgetvalue (cursor->result, cursor->row, column), NULL, 10);
+  return sqlite3_column_int64 (cursor->stmt, column);
+}
+
+const char *
+_quorum_store_cursor_text (QuorumStoreCursor *cursor,
+                           int                column)
+{
+  if (cursor->result != NULL)
+    return PQgetisnull (cursor->result, cursor->row, column) ? NULL
+                                                              : PQgetvalue (cursor->result, cursor->row, column);
+  return (const char *) sqlite3_column_text (cursor->stmt, column);
+}
+
+gsize
+_quorum_store_cursor_bytes (QuorumStoreCursor *cursor,
+                            int                column)
+{
+  if (cursor->result != NULL)
+    return PQgetlength (cursor->result, cursor->row, column);
+  return sqlite3_column_bytes (cursor->stmt, column);
+}
+
+void
+_quorum_store_cursor_close (QuorumStoreCursor *cursor)
+{
+  if (cursor->stmt != NULL)
+    _quorum_store_release (cursor->store, cursor->stmt);
+  g_clear_pointer (&cursor->result, PQclear);
+  g_free (cursor);
+}
+
 gboolean
 _quorum_store_begin (QuorumStore  *store,
                      GError      **error)
 {
+  if (store->pg != NULL)
+    return _quorum_store_pg_transaction (store, "BEGIN", error);
   if (!store->in_batch)
     return _quorum_store_exec (store, error, "BEGIN IMMEDIATE", NULL);
   if (!_quorum_store_exec (store, error, "SAVEPOINT quorum_change", NULL))
@@ -830,6 +957,8 @@ gboolean
 _quorum_store_commit (QuorumStore  *store,
                       GError      **error)
 {
+  if (store->pg != NULL)
+    return _quorum_store_pg_transaction (store, "COMMIT", error);
   if (store->in_batch)
     {
       /* Durable later, when the batch commits. */
@@ -847,6 +976,11 @@ _quorum_store_commit (QuorumStore  *store,
 void
 _quorum_store_rollback (QuorumStore *store)
 {
+  if (store->pg != NULL)
+    {
+      _quorum_store_pg_transaction (store, "ROLLBACK", NULL);
+      return;
+    }
   if (store->in_batch)
     {
       /* Only this change: the batch's other changes stay. */
@@ -874,6 +1008,8 @@ quorum_store_batch_begin (QuorumStore  *store,
 {
   g_return_val_if_fail (!store->in_batch, FALSE);
 
+  if (store->pg != NULL)
+    return (store->in_batch = _quorum_store_pg_transaction (store, "BATCH", error));
   /* The batch's commit writes the log without waiting for the disk;
    * quorum_store_sync makes it durable, off the caller's thread. */
   if (!_quorum_store_exec (store, error, "PRAGMA synchronous = NORMAL", NULL))
@@ -902,6 +1038,11 @@ quorum_store_batch_commit (QuorumStore  *store,
 
   g_return_val_if_fail (store->in_batch, FALSE);
 
+  if (store->pg != NULL)
+    {
+      store->in_batch = FALSE;
+      return _quorum_store_pg_batch_commit (store, error);
+    }
   store->in_batch = FALSE;
   if (store->savepoints > 0)
     g_warning ("a batch commits with %u savepoint(s) open", store->savepoints);
@@ -925,6 +1066,9 @@ gboolean
 quorum_store_sync (QuorumStore  *store,
                    GError      **error)
 {
+  /* PostgreSQL's COMMIT returns once the commit is durable. */
+  if (store->pg != NULL)
+    return TRUE;
   /* In WAL mode a committed transaction lives in the log until a checkpoint
    * copies it into the database, and the checkpoint syncs both files
    * itself; so the log's data reaching the disk is what makes a commit
@@ -964,6 +1108,8 @@ quorum_store_schema_version (QuorumStore *store)
   sqlite3_stmt *stmt = NULL;
   int version = -1;
 
+  if (store->pg != NULL)
+    return _quorum_store_pg_schema_version (store);
   if (sqlite3_prepare_v2 (store->link->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
     version = sqlite3_column_int (stmt, 0);
@@ -1039,7 +1185,7 @@ link_init (QuorumStoreLink *link)
 {
   link->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
   link->in_use = g_hash_table_new (NULL, NULL);
-  link->columns = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) statement_columns_free);
+  link->columns = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) _quorum_store_columns_free);
   link->by_address = g_hash_table_new (NULL, NULL);
 }
 
@@ -1104,6 +1250,9 @@ quorum_store_checkpoint_elsewhere (QuorumStore *store)
 gboolean
 quorum_store_checkpoint_due (QuorumStore *store)
 {
+  /* SQLite's log only; PostgreSQL checkpoints by itself. */
+  if (store->pg != NULL)
+    return FALSE;
   return store->wal_frames >= CHECKPOINT_FRAMES;
 }
 
@@ -1146,6 +1295,14 @@ QuorumStore *
 quorum_store_open (const char  *data_dir,
                    GError     **error)
 {
+  return quorum_store_open_database (data_dir, NULL, error);
+}
+
+QuorumStore *
+quorum_store_open_database (const char  *data_dir,
+                            const char  *database,
+                            GError     **error)
+{
   g_autoptr(QuorumStore) store = g_new0 (QuorumStore, 1);
 
   store->wal_fd = -1;
@@ -1160,6 +1317,13 @@ quorum_store_open (const char  *data_dir,
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
                    "%s: cannot create the data directory: %s", data_dir, g_strerror (saved_errno));
       return NULL;
+    }
+  if (database != NULL)
+    {
+      store->path = g_strdup ("PostgreSQL");
+      if ((store->pg = _quorum_store_pg_open (store, database, error)) == NULL)
+        return NULL;
+      return g_steal_pointer (&store);
     }
   store->path = g_build_filename (data_dir, "quorum.sqlite", NULL);
   if (sqlite3_open_v2 (store->path, &store->writer.db,
@@ -1229,6 +1393,7 @@ quorum_store_close (QuorumStore *store)
 {
   if (store == NULL)
     return;
+  g_clear_pointer (&store->pg, _quorum_store_pg_close);
   if (store->wal_fd >= 0)
     close (store->wal_fd);
   for (guint i = 0; i < G_N_ELEMENTS (store->readers); i++)
@@ -1296,6 +1461,8 @@ quorum_store_snapshot_take (QuorumStore *store)
 {
   g_return_val_if_fail (store->pending == NULL, FALSE);
 
+  if (store->pg != NULL)
+    return FALSE;
   /* Past the checkpoint's size no snapshot is taken, so that the log can be
    * checkpointed and started over; reads meanwhile wait for the sync. */
   if (store->wal_frames >= CHECKPOINT_FRAMES)
@@ -1309,6 +1476,8 @@ quorum_store_snapshot_take (QuorumStore *store)
 void
 quorum_store_snapshot_hold (QuorumStore *store)
 {
+  if (store->pg != NULL)
+    return;
   if (store->durable != NULL || store->wal_frames >= CHECKPOINT_FRAMES)
     return;
   store->durable = idle_reader (store);
@@ -1345,6 +1514,10 @@ quorum_store_read_begin (QuorumStore *store,
 
   g_return_val_if_fail (store->link == &store->writer, FALSE);
 
+  /* On PostgreSQL every commit is durable when it returns, and reads are
+   * answered in the batch like writes. */
+  if (store->pg != NULL)
+    return FALSE;
   if (all_durable)
     {
       reader = idle_reader (store);
@@ -1367,6 +1540,19 @@ quorum_store_read_end (QuorumStore *store)
   store->link = &store->writer;
   if (reader != store->durable)
     reader_end (reader);
+}
+
+gboolean
+quorum_store_is_shared (QuorumStore *store)
+{
+  return store->pg != NULL;
+}
+
+gboolean
+quorum_store_lead (QuorumStore *store,
+                   const char  *role)
+{
+  return store->pg == NULL || _quorum_store_pg_try_lead (store, role);
 }
 
 const char *

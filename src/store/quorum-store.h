@@ -11,10 +11,12 @@ G_BEGIN_DECLS
 /**
  * QuorumStore:
  *
- * The server's persistence. Today one SQLite file in the data directory (WAL,
- * synchronous=FULL, foreign keys on) with versioned migrations and a
- * content-addressed blob folder; the interface is kept to plain functions in
- * the domain's words so that a PostgreSQL backend can stand beside it.
+ * The server's persistence: the rows in one SQLite file in the data
+ * directory (WAL, synchronous=FULL, foreign keys on), or in a PostgreSQL
+ * database that several servers share (quorum_store_open_database), each
+ * with its versioned migrations; and a content-addressed blob folder in the
+ * data directory. The interface is plain functions in the domain's words,
+ * the same on both backends.
  *
  * Reads return JSON objects (or arrays of them) shaped as the API answers,
  * columns by name. Every write runs in one transaction and is committed
@@ -24,6 +26,20 @@ typedef struct _QuorumStore QuorumStore;
 
 QuorumStore *quorum_store_open           (const char  *data_dir,
                                           GError     **error);
+/* With a @database (a libpq connection string or postgresql:// URL) the
+ * rows are kept there and @data_dir holds only the blobs; NULL is the
+ * SQLite file in @data_dir. */
+QuorumStore *quorum_store_open_database  (const char  *data_dir,
+                                          const char  *database,
+                                          GError     **error);
+/* Whether this store is on PostgreSQL, shared with other servers. */
+gboolean     quorum_store_is_shared      (QuorumStore *store);
+/* For work that one server of those sharing a database is to do (purging
+ * expired tokens, resuming video preparation): TRUE for the one that holds
+ * @role's lock, taken on the first call and kept until the store closes;
+ * always TRUE on SQLite. */
+gboolean     quorum_store_lead           (QuorumStore *store,
+                                          const char  *role);
 void         quorum_store_close          (QuorumStore *store);
 int          quorum_store_schema_version (QuorumStore *store);
 const char  *quorum_store_get_path       (QuorumStore *store);
