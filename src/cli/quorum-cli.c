@@ -25,6 +25,7 @@ static const QuorumCliCommand commands[] = {
   { "import", "Import COCO into a project's existing instances", quorum_cli_import },
   { "agreement", "Score how well annotation sets agree (offline)", quorum_cli_agreement },
   { "demo", "Fill a fresh server with a demo project to explore", quorum_cli_demo },
+  { "migrate", "Copy an embedded installation into PostgreSQL", quorum_cli_migrate },
 };
 
 void

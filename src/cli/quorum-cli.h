@@ -161,6 +161,8 @@ void      quorum_cli_session_print   (QuorumCliSession  *session,
                                       JsonNode          *reply,
                                       const char * const *columns);
 
+int  quorum_cli_migrate         (int    argc,
+                                 char **argv);
 int  quorum_cli_agreement       (int    argc,
                                  char **argv);
 int  quorum_cli_login           (int    argc,

@@ -70,7 +70,8 @@ struct _QuorumStore
  * Statements with their parameters in one call. @types has one letter per
  * parameter that follows: 's' a string (NULL binds NULL), 'i' a gint64,
  * 'd' a double, 'b' a string that need not end in NUL and its length (a
- * const char * and a gsize).
+ * const char * and a gsize), 'u' a string of a type the column decides
+ * (PostgreSQL infers it; SQLite binds text, which its columns convert).
  *
  * The SQL is written once for both backends, in what SQLite and PostgreSQL
  * both understand; quorum-store-pg.c translates the few differences it
@@ -225,6 +226,9 @@ const char        *_quorum_store_cursor_text  (QuorumStoreCursor  *cursor,
                                                int                 column);
 gsize              _quorum_store_cursor_bytes (QuorumStoreCursor  *cursor,
                                                int                 column);
+int                _quorum_store_cursor_columns (QuorumStoreCursor *cursor);
+const char        *_quorum_store_cursor_name  (QuorumStoreCursor  *cursor,
+                                               int                 column);
 void               _quorum_store_cursor_close (QuorumStoreCursor  *cursor);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuorumStoreCursor, _quorum_store_cursor_close)
@@ -264,6 +268,13 @@ gpointer       _quorum_store_pg_query         (QuorumStore   *store,
                                                va_list        args);
 gboolean       _quorum_store_pg_try_lead      (QuorumStore   *store,
                                                const char    *role);
+/* Runs @sql with @n_values parameters of the types the statement gives
+ * them (quorum-store-copy.c: a row of any table). */
+gboolean       _quorum_store_pg_exec_values   (QuorumStore   *store,
+                                               const char    *sql,
+                                               int            n_values,
+                                               const char   **values,
+                                               GError       **error);
 
 void          _quorum_store_set_error (QuorumStore  *store,
                                        GError      **error,

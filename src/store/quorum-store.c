@@ -490,6 +490,7 @@ prepare_valist (QuorumStore  *store,
       switch (types[i])
         {
         case 's':
+        case 'u':
           {
             const char *text = va_arg (args, const char *);
             if (text != NULL)
@@ -928,6 +929,19 @@ _quorum_store_cursor_bytes (QuorumStoreCursor *cursor,
   if (cursor->result != NULL)
     return PQgetlength (cursor->result, cursor->row, column);
   return sqlite3_column_bytes (cursor->stmt, column);
+}
+
+int
+_quorum_store_cursor_columns (QuorumStoreCursor *cursor)
+{
+  return cursor->result != NULL ? PQnfields (cursor->result) : sqlite3_column_count (cursor->stmt);
+}
+
+const char *
+_quorum_store_cursor_name (QuorumStoreCursor *cursor,
+                           int                column)
+{
+  return cursor->result != NULL ? PQfname (cursor->result, column) : sqlite3_column_name (cursor->stmt, column);
 }
 
 void

@@ -32,6 +32,19 @@ QuorumStore *quorum_store_open           (const char  *data_dir,
 QuorumStore *quorum_store_open_database  (const char  *data_dir,
                                           const char  *database,
                                           GError     **error);
+/* Called with each table's name as quorum_store_copy_into starts it. */
+typedef void (*QuorumStoreCopyStep) (const char *table,
+                                     gpointer    user_data);
+/* Copies every row of @from (SQLite) into @to (PostgreSQL), which must be
+ * empty, in one transaction; then counts and hashes each table on both
+ * sides. Returns [{"table", "rows", "hash"}], or NULL with an error:
+ * QUORUM_ERROR_CONFLICT for a database not empty (left as it was) or a
+ * copy that differs from its source. */
+JsonNode    *quorum_store_copy_into      (QuorumStore          *from,
+                                          QuorumStore          *to,
+                                          QuorumStoreCopyStep   step,
+                                          gpointer              user_data,
+                                          GError              **error);
 /* Whether this store is on PostgreSQL, shared with other servers. */
 gboolean     quorum_store_is_shared      (QuorumStore *store);
 /* For work that one server of those sharing a database is to do (purging
