@@ -29,6 +29,9 @@
 #define MIGRATE_LOCK 22928594635681026   /* 0x51756f72756d02 */
 #define LEAD_LOCKS   5338479             /* the first of two int keys of the leaders' locks */
 
+/* An acknowledged write must survive a crash of the database host. */
+#define SESSION_SETTINGS "SET synchronous_commit = on; SET client_min_messages = warning; SET TIME ZONE 'UTC'"
+
 /* Type OIDs of the results (PostgreSQL's catalog/pg_type_d.h, fixed). */
 #define BOOLOID    16
 #define INT8OID    20
@@ -483,6 +486,24 @@ command (QuorumStorePg  *pg,
   return done;
 }
 
+/* Outside a transaction, a connection that broke (PostgreSQL restarted, a
+ * failover) is made again, with its session settings; its prepared
+ * statements went with it. Inside one, the transaction is lost anyway:
+ * its commit fails, and nothing in it is acknowledged. */
+static void
+ensure_connected (QuorumStorePg *pg)
+{
+  if (pg->in_transaction || PQstatus (pg->conn) == CONNECTION_OK)
+    return;
+  g_warning ("the connection to PostgreSQL broke; connecting again");
+  PQreset (pg->conn);
+  g_hash_table_remove_all (pg->by_address);
+  g_hash_table_remove_all (pg->statements);
+  g_hash_table_remove_all (pg->leads);
+  if (PQstatus (pg->conn) == CONNECTION_OK)
+    command (pg, SESSION_SETTINGS, NULL);
+}
+
 /* ---- statements ------------------------------------------------------------ */
 
 static PgStatement *
@@ -500,6 +521,7 @@ statement_for (QuorumStore  *store,
   int n_placeholders;
   PGresult *result;
 
+  ensure_connected (pg);
   types = types != NULL ? types : "";
   if (statement != NULL && strcmp (statement->sql, sql) == 0 && strcmp (statement->types, types) == 0)
     return statement;
@@ -787,6 +809,7 @@ _quorum_store_pg_transaction (QuorumStore  *store,
 {
   QuorumStorePg *pg = store->pg;
 
+  ensure_connected (pg);
   if (strcmp (what, "BATCH") == 0)
     {
       if (!command (pg, "BEGIN", error))
@@ -999,9 +1022,7 @@ _quorum_store_pg_open (QuorumStore  *store,
       return NULL;
     }
   store->pg = pg;
-  /* An acknowledged write must survive a crash of the database host. */
-  if (!command (pg, "SET synchronous_commit = on; SET client_min_messages = warning; SET TIME ZONE 'UTC'",
-                error) ||
+  if (!command (pg, SESSION_SETTINGS, error) ||
       !migrate (store, error))
     {
       store->pg = NULL;
