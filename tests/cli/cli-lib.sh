@@ -3,11 +3,24 @@
 # no keyring and no inherited server or token, TAP counters and checks, and
 # start_server (need_server when the test cannot go on without it). Each
 # test ends with `finish`.
+# With QUORUM_TEST_BACKEND=postgresql the server keeps its rows in a fresh
+# database of a PostgreSQL cluster of the test's own (tests/pg_cluster.py,
+# started by start_server, stopped on exit) and ./data holds only the blobs.
 
+pg_cluster_py=$(cd "$(dirname "$0")/.." && pwd)/pg_cluster.py
+case ${QUORUM_TEST_BACKEND:-sqlite} in
+  sqlite|postgresql) ;;
+  *) echo "QUORUM_TEST_BACKEND is “$QUORUM_TEST_BACKEND”: it must be “sqlite” or “postgresql”." >&2
+     exit 1 ;;
+esac
 dir=$(mktemp -d)
 server_pid=
+pg_folder=
+pg_databases=0
+database=
 cleanup () {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$pg_folder" ] && python3 "$pg_cluster_py" stop "$pg_folder"
   rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -37,11 +50,20 @@ sys.exit(0 if eval(" ".join(sys.argv[1].split())) else 1)' "$2" <<<"$out" 2>/dev
 json_get () { python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1" <<<"$out"; }
 
 # A fresh server in ./data with the administrator root ("root password") on
-# a free loopback port; sets $url. Fails when it does not start within 10 s.
+# a free loopback port; sets $url (and $database, its conninfo, with the
+# PostgreSQL backend). Fails when it does not start within 10 s.
 start_server () {
   mkdir data
-  echo "root password" | "$server_bin" --data data --create-admin root >/dev/null 2>server.err || return 1
-  "$server_bin" --data data --listen 127.0.0.1:0 >server.out 2>server.err &
+  if [ "${QUORUM_TEST_BACKEND:-sqlite}" = postgresql ]; then
+    if [ -z "$pg_folder" ]; then
+      pg_folder=$(python3 "$pg_cluster_py" start --owner $$ 2>server.err) || return 1
+    fi
+    pg_databases=$((pg_databases + 1))
+    database=$(python3 "$pg_cluster_py" createdb "$pg_folder" "quorum_$pg_databases" 2>server.err) || return 1
+  fi
+  echo "root password" | "$server_bin" --data data ${database:+--database "$database"} --create-admin root \
+    >/dev/null 2>server.err || return 1
+  "$server_bin" --data data ${database:+--database "$database"} --listen 127.0.0.1:0 >server.out 2>server.err &
   server_pid=$!
   for _ in $(seq 100); do
     grep -q 'listening on port' server.out 2>/dev/null && break

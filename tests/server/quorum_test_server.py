@@ -1,5 +1,12 @@
 """A real quorum-server process for the Python tests: a temporary data
-folder, an administrator "root", a free loopback port, JSON calls."""
+folder, an administrator "root", a free loopback port, JSON calls.
+
+With QUORUM_TEST_BACKEND=postgresql each Server keeps its rows in a fresh
+database of a PostgreSQL cluster of this test process's own (started at the
+first Server, stopped at exit: tests/pg_cluster.py), and its data folder
+holds only the blobs; unset (or "sqlite"), the SQLite file in the data
+folder as always."""
+import atexit
 import json
 import sys
 import os
@@ -10,6 +17,28 @@ import tempfile
 import urllib.error
 import urllib.request
 import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import pg_cluster  # noqa: E402
+
+BACKEND = os.environ.get("QUORUM_TEST_BACKEND") or "sqlite"
+if BACKEND not in ("sqlite", "postgresql"):
+    sys.exit("QUORUM_TEST_BACKEND is “%s”: it must be “sqlite” or “postgresql”." % BACKEND)
+_cluster = None
+_databases = 0
+
+
+def fresh_database():
+    """With the PostgreSQL backend, the conninfo of a new empty database
+    (the cluster started at the first call); otherwise None."""
+    global _cluster, _databases
+    if BACKEND != "postgresql":
+        return None
+    if _cluster is None:
+        _cluster = pg_cluster.PgCluster().start()
+        atexit.register(_cluster.stop)
+    _databases += 1
+    return _cluster.create_database("quorum_%d" % _databases)
 
 
 def png(width, height, shade):
@@ -26,15 +55,30 @@ class Server:
         """fast_hashing=False hashes passwords at their real cost, for tests
         where that cost is what is measured."""
         self.binary = binary
+        self.database = fresh_database()
         self.options = list(options)
         self.data = tempfile.mkdtemp(prefix="quorum-test-")
         self.env = dict(os.environ, QUORUM_PWHASH_FAST="1")
         if not fast_hashing:
             del self.env["QUORUM_PWHASH_FAST"]
-        subprocess.run([binary, "--data", self.data, "--create-admin", "root"],
+        subprocess.run([binary, "--data", self.data, "--create-admin", "root"] + self.database_options(),
                        input="root password\n", text=True, env=self.env, check=True, capture_output=True)
         self.start()
         self.root = self.login("root", "root password")
+
+    def database_options(self):
+        """["--database", CONNINFO] with the PostgreSQL backend, else []."""
+        return ["--database", self.database] if self.database else []
+
+    # The options of every start, with --database kept whatever a test sets
+    # them to or however a subclass starts the server.
+    @property
+    def options(self):
+        return self._options + self.database_options()
+
+    @options.setter
+    def options(self, options):
+        self._options = list(options)
 
     def start(self):
         self.process = subprocess.Popen([self.binary, "--data", self.data, "--listen", "127.0.0.1:0"] + self.options,

@@ -17,7 +17,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quorum_test_server import Server, check, error_message, png, report  # noqa: E402
+from quorum_test_server import BACKEND, Server, check, error_message, png, report  # noqa: E402
 
 SERVER = sys.argv[1]
 figures = []
@@ -52,8 +52,19 @@ def login_from(server, source, user, password):
     return call_from(server, source, "POST", "/login", body={"user": user, "password": password})
 
 
-def token_rows(database):
-    connection = sqlite3.connect(database)
+def psql(server, sql):
+    """The rows @sql gives in @server's PostgreSQL database, as lists of
+    strings; raises when psql fails."""
+    done = subprocess.run(["psql", "-X", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", server.database,
+                           "-c", sql], capture_output=True, text=True, check=True)
+    return [line.split("\t") for line in done.stdout.splitlines()]
+
+
+def token_rows(server):
+    """{hash: expires} of the tokens @server stores, on either backend."""
+    if BACKEND == "postgresql":
+        return {hash_: int(expires) for hash_, expires in psql(server, "SELECT hash, expires FROM tokens")}
+    connection = sqlite3.connect(os.path.join(server.data, "quorum.sqlite"))
     try:
         return {hash_: expires for hash_, expires in connection.execute("SELECT hash, expires FROM tokens")}
     finally:
@@ -252,28 +263,31 @@ finally:
 server = Server(SERVER, "--token-lifetime", "2", "--token-purge-interval", "1")
 try:
     s = server
-    database = os.path.join(s.data, "quorum.sqlite")
-    rows = token_rows(database)
+    rows = token_rows(s)
     check("a fresh token is in the database", len(rows) == 1, rows)
     deadline = time.monotonic() + 6
     while rows and time.monotonic() < deadline:
         time.sleep(0.25)
-        rows = token_rows(database)
+        rows = token_rows(s)
     check("once expired, the periodic purge removes it from the database", rows == {}, rows)
 
     s.process.terminate()
     s.process.wait()
     now = int(time.time())
-    connection = sqlite3.connect(database)
-    connection.execute("INSERT INTO tokens (hash, user_id, created, expires) VALUES ('expired', 1, ?, ?)",
-                       (now - 100, now - 10))
-    connection.execute("INSERT INTO tokens (hash, user_id, created, expires) VALUES ('live', 1, ?, ?)",
-                       (now, now + 3600))
-    connection.commit()
-    connection.close()
+    if BACKEND == "postgresql":
+        psql(s, "INSERT INTO tokens (hash, user_id, created, expires) VALUES ('expired', 1, %d, %d), "
+             "('live', 1, %d, %d)" % (now - 100, now - 10, now, now + 3600))
+    else:
+        connection = sqlite3.connect(os.path.join(s.data, "quorum.sqlite"))
+        connection.execute("INSERT INTO tokens (hash, user_id, created, expires) VALUES ('expired', 1, ?, ?)",
+                           (now - 100, now - 10))
+        connection.execute("INSERT INTO tokens (hash, user_id, created, expires) VALUES ('live', 1, ?, ?)",
+                           (now, now + 3600))
+        connection.commit()
+        connection.close()
     s.options = ["--token-purge-interval", "3600"]
     s.start()
-    rows = token_rows(database)
+    rows = token_rows(s)
     check("at start, expired tokens are purged and live ones kept", set(rows) == {"live"}, rows)
 finally:
     server.close()

@@ -9,12 +9,13 @@ Argument: the quorum-server binary."""
 import json
 import os
 import sqlite3
+import subprocess
 import sys
 import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quorum_test_server import GUIDES_BEFORE_VERSIONS, Server, check, error_message, png, report  # noqa: E402
+from quorum_test_server import BACKEND, GUIDES_BEFORE_VERSIONS, Server, check, error_message, png, report  # noqa: E402
 
 SERVER = sys.argv[1]
 figures = []
@@ -192,54 +193,75 @@ try:
     check("under it a save of 1,000 polygons is accepted", status == 200, (status, error_message(reply)))
 
     # ---- migration 14: instances kept as one list become rows ----------
-    tid = task["id"]
-    stored, version = instances(s, tid, ann)
-    s.process.terminate()
-    s.process.wait()
-    db = sqlite3.connect(os.path.join(s.data, "quorum.sqlite"))
-    db.executescript("ALTER TABLE tasks ADD COLUMN instances_json TEXT NOT NULL DEFAULT '[]';"
-                     "UPDATE tasks SET instances_json = (SELECT '[' || group_concat(body, ',') || ']' FROM "
-                     " (SELECT body FROM task_instances WHERE task_id = tasks.id ORDER BY position DESC)) "
-                     "WHERE EXISTS (SELECT 1 FROM task_instances WHERE task_id = tasks.id);"
-                     "DROP TABLE task_instances;"
-                     # what later migrations made goes too, as in a database of schema 13
-                     "DROP TABLE review_comments; DROP TABLE review_round_instances; DROP TABLE review_rounds;"
-                     "DROP TABLE consensus_undo; ALTER TABLE files DROP COLUMN video_error;"
-                     "ALTER TABLE files DROP COLUMN video_progress; ALTER TABLE files DROP COLUMN video_state;"
-                     + GUIDES_BEFORE_VERSIONS +
-                     "ALTER TABLE job_applications DROP COLUMN message;"
-                     "DROP TABLE market_listings; DROP TABLE market_follows;"
-                     "ALTER TABLE user_credentials DROP COLUMN reason;"
-                     "ALTER TABLE user_credentials DROP COLUMN revoked_by;"
-                     "ALTER TABLE user_credentials DROP COLUMN revoke_reason;"
-                     "PRAGMA user_version = 13;")
-    db.close()
-    s.start()
-    migrated, migrated_version = instances(s, tid, ann)
-    check("a database of schema 13 is migrated: the list, reversed there, comes back in its order",
-          [i["id"] for i in migrated] == [i["id"] for i in reversed(stored)] and migrated_version == version,
-          [i["id"] for i in migrated[:3]])
-    check("with authors", all(i["author"] == "ann" for i in migrated), migrated[0])
-    status, reply, _ = patch(s, ann, tid, {"version": version, "delete": [stored[0]["id"]]})
-    check("and deltas work on it", status == 200 and len(instances(s, tid, ann)[0]) == 999, reply)
+    # SQLite's migration path (ALTER TABLE … DROP, PRAGMA user_version), which PostgreSQL's schema has no use for.
+    if BACKEND == "sqlite":
+        tid = task["id"]
+        stored, version = instances(s, tid, ann)
+        s.process.terminate()
+        s.process.wait()
+        db = sqlite3.connect(os.path.join(s.data, "quorum.sqlite"))
+        db.executescript("ALTER TABLE tasks ADD COLUMN instances_json TEXT NOT NULL DEFAULT '[]';"
+                         "UPDATE tasks SET instances_json = (SELECT '[' || group_concat(body, ',') || ']' FROM "
+                         " (SELECT body FROM task_instances WHERE task_id = tasks.id ORDER BY position DESC)) "
+                         "WHERE EXISTS (SELECT 1 FROM task_instances WHERE task_id = tasks.id);"
+                         "DROP TABLE task_instances;"
+                         # what later migrations made goes too, as in a database of schema 13
+                         "DROP TABLE review_comments; DROP TABLE review_round_instances; DROP TABLE review_rounds;"
+                         "DROP TABLE consensus_undo; ALTER TABLE files DROP COLUMN video_error;"
+                         "ALTER TABLE files DROP COLUMN video_progress; ALTER TABLE files DROP COLUMN video_state;"
+                         + GUIDES_BEFORE_VERSIONS +
+                         "ALTER TABLE job_applications DROP COLUMN message;"
+                         "DROP TABLE market_listings; DROP TABLE market_follows;"
+                         "ALTER TABLE user_credentials DROP COLUMN reason;"
+                         "ALTER TABLE user_credentials DROP COLUMN revoked_by;"
+                         "ALTER TABLE user_credentials DROP COLUMN revoke_reason;"
+                         "PRAGMA user_version = 13;")
+        db.close()
+        s.start()
+        migrated, migrated_version = instances(s, tid, ann)
+        check("a database of schema 13 is migrated: the list, reversed there, comes back in its order",
+              [i["id"] for i in migrated] == [i["id"] for i in reversed(stored)] and migrated_version == version,
+              [i["id"] for i in migrated[:3]])
+        check("with authors", all(i["author"] == "ann" for i in migrated), migrated[0])
+        status, reply, _ = patch(s, ann, tid, {"version": version, "delete": [stored[0]["id"]]})
+        check("and deltas work on it", status == 200 and len(instances(s, tid, ann)[0]) == 999, reply)
+
+    def psql(sql):
+        """The rows @sql gives in the server's PostgreSQL database, as tuples
+        of strings; raises when psql fails."""
+        done = subprocess.run(["psql", "-X", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", s.database,
+                               "-c", sql], capture_output=True, text=True, check=True)
+        return [tuple(line.split("\t")) for line in done.stdout.splitlines()]
 
     # ---- a whole save writes only the rows that change -------------------
     # Triggers of the test's own log every row written.
     s.process.terminate()
     s.process.wait()
-    db = sqlite3.connect(os.path.join(s.data, "quorum.sqlite"))
-    db.executescript("CREATE TABLE written (what TEXT, instance_id TEXT);"
-                     "CREATE TRIGGER log_insert AFTER INSERT ON task_instances BEGIN "
-                     " INSERT INTO written VALUES ('insert', new.instance_id); END;"
-                     "CREATE TRIGGER log_update AFTER UPDATE ON task_instances BEGIN "
-                     " INSERT INTO written VALUES ('update', new.instance_id); END;"
-                     "CREATE TRIGGER log_delete AFTER DELETE ON task_instances BEGIN "
-                     " INSERT INTO written VALUES ('delete', old.instance_id); END;")
-    db.close()
+    if BACKEND == "postgresql":
+        psql("CREATE TABLE written (what TEXT, instance_id TEXT);"
+             "CREATE FUNCTION log_written() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+             " IF TG_OP = 'DELETE' THEN INSERT INTO written VALUES ('delete', OLD.instance_id); RETURN OLD; END IF;"
+             " INSERT INTO written VALUES (lower(TG_OP), NEW.instance_id); RETURN NEW; END $$;"
+             "CREATE TRIGGER log_written AFTER INSERT OR UPDATE OR DELETE ON task_instances "
+             " FOR EACH ROW EXECUTE FUNCTION log_written();")
+    else:
+        db = sqlite3.connect(os.path.join(s.data, "quorum.sqlite"))
+        db.executescript("CREATE TABLE written (what TEXT, instance_id TEXT);"
+                         "CREATE TRIGGER log_insert AFTER INSERT ON task_instances BEGIN "
+                         " INSERT INTO written VALUES ('insert', new.instance_id); END;"
+                         "CREATE TRIGGER log_update AFTER UPDATE ON task_instances BEGIN "
+                         " INSERT INTO written VALUES ('update', new.instance_id); END;"
+                         "CREATE TRIGGER log_delete AFTER DELETE ON task_instances BEGIN "
+                         " INSERT INTO written VALUES ('delete', old.instance_id); END;")
+        db.close()
     s.start()
 
     def written_since(save):
         """The rows @save() writes: sorted (what, instance id) pairs."""
+        if BACKEND == "postgresql":
+            psql("DELETE FROM written")
+            result = save()
+            return result, sorted(psql("SELECT what, instance_id FROM written"))
         db = sqlite3.connect(os.path.join(s.data, "quorum.sqlite"))
         db.execute("DELETE FROM written")
         db.commit()

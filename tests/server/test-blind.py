@@ -8,10 +8,11 @@ quorum-server binary."""
 import json
 import os
 import sqlite3
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quorum_test_server import Server, check, png, report  # noqa: E402
+from quorum_test_server import BACKEND, Server, check, png, report  # noqa: E402
 
 SERVER = sys.argv[1]
 
@@ -51,9 +52,17 @@ try:
     check("ben gets the released pass", status == 200 and again["id"] == task["id"], again)
     check("with none of ann's instances (blind)",
           again["instances"] == [] and "ann-1" not in json.dumps(again), again)
-    db = sqlite3.connect("file:%s/quorum.sqlite?mode=ro" % s.data, uri=True)
-    kept = db.execute("SELECT user_id, instances_json FROM released_work WHERE task_id = ?", (task["id"],)).fetchall()
-    db.close()
+    if BACKEND == "postgresql":
+        done = subprocess.run(["psql", "-X", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", s.database, "-c",
+                               "SELECT user_id, instances_json FROM released_work WHERE task_id = %d" % task["id"]],
+                              capture_output=True, text=True, check=True)
+        kept = [(int(user_id) if user_id else None, instances_json) for user_id, instances_json in
+                (line.split("\t", 1) for line in done.stdout.splitlines())]
+    else:
+        db = sqlite3.connect("file:%s/quorum.sqlite?mode=ro" % s.data, uri=True)
+        kept = db.execute("SELECT user_id, instances_json FROM released_work WHERE task_id = ?",
+                          (task["id"],)).fetchall()
+        db.close()
     check("ann's saved work is kept aside, not lost",
           len(kept) == 1 and kept[0][0] == ann_id and "ann-1" in kept[0][1], kept)
 
