@@ -7,13 +7,16 @@
  * clients against a bare libsoup handler on this machine for comparison.
  * Prints requests and cycles per second, p50/p99 latencies, the failed
  * requests, the server's memory under the load and the ratio to bare
- * libsoup. See README.md.
+ * libsoup. With --cluster, the same cycles on SQLite and on PostgreSQL
+ * with one, two and three servers behind nginx, in one table. See
+ * README.md.
  */
 
 #include "config.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -35,7 +38,7 @@ static gboolean new_connection_per_post = FALSE;
 #define CYCLES_PER_SECOND_PLANNED 6000
 
 typedef struct {
-  char       *base;
+  char       *base;        /* owned */
   char       *token;
   GArray     *jobs;        /* gint64: the client moves to the next when one runs dry */
   guint       job_index;
@@ -432,96 +435,83 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
-int
-main (int    argc,
-      char **argv)
+/* Starts @binary (with @extra options, NULL-terminated, may be NULL) on a
+ * free loopback port; sets *@base to its API's URL. Returns NULL when it did
+ * not start. */
+static GSubprocess *
+start_server (const char         *binary,
+              const char * const *extra,
+              char              **base)
 {
-  g_autofree char *binary = NULL;
-  GOptionEntry entries[] = {
-    { "server", 0, 0, G_OPTION_ARG_FILENAME, &binary, "The quorum-server to run (default src/server/quorum-server)", "PATH" },
-    { "clients", 'c', 0, G_OPTION_ARG_INT, &clients, "Simulated annotators, each a thread with one connection (64)", "N" },
-    { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "How long each run lasts (5)", "S" },
-    { "files", 'f', 0, G_OPTION_ARG_INT, &n_files, "Images uploaded; jobs over them are launched until the run cannot exhaust them (2000)", "N" },
-    { "new-connection-per-post", 0, 0, G_OPTION_ARG_NONE, &new_connection_per_post,
-      "Send each POST on a new connection, as libsoup does by default (the app's client does), instead of the client's kept one", NULL },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) options = g_option_context_new ("[SERVER [CLIENTS [SECONDS [FILES]]]]: quorum-server under simulated annotators, beside bare libsoup");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) admin = NULL;
-  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(SoupSession) session = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autoptr(GArray) jobs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GSubprocess) server = NULL;
   g_autofree char *line = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *root = NULL;
-  g_autofree Client *all = NULL;
-  g_autoptr(GString) files = g_string_new ("[");
-  Upload uploads[4];
-  GThread *uploaders[G_N_ELEMENTS (uploads)];
-  guint bare_port = 0;
-  double quorum_rate, bare_rate;
-  int n_jobs;
 
-  g_option_context_add_main_entries (options, entries, NULL);
-  g_option_context_set_description (options,
-    "Starts SERVER with a fresh data folder, uploads FILES small PNGs, launches one-pass jobs over them\n"
-    "and lets CLIENTS annotators loop for SECONDS: next task, fetch it, save one box, submit. Then the\n"
-    "same clients against a bare libsoup handler in this process, with keep-alive and with\n"
-    "\"Connection: close\". The positional arguments are the options' older spelling.");
-  if (!g_option_context_parse (options, &argc, &argv, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 2;
-    }
-  if (argc > 1)
-    {
-      g_free (binary);
-      binary = g_strdup (argv[1]);
-    }
-  if (argc > 2)
-    clients = atoi (argv[2]);
-  if (argc > 3)
-    seconds = atoi (argv[3]);
-  if (argc > 4)
-    n_files = atoi (argv[4]);
-  if (binary == NULL)
-    binary = g_strdup ("src/server/quorum-server");
-  if (clients < 1 || seconds < 1 || n_files < 1 || argc > 5)
-    {
-      g_autofree char *help = g_option_context_get_help (options, TRUE, NULL);
-      fprintf (stderr, "CLIENTS, SECONDS and FILES must be whole numbers of at least 1\n\n%s", help);
-      return 2;
-    }
-  if (!g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      fprintf (stderr, "%s: no such program; give the quorum-server to run (--server PATH)\n", binary);
-      return 2;
-    }
-  /* Enough tasks for the run at well over what two cores answer. */
-  n_jobs = (int) ((gint64) seconds * CYCLES_PER_SECOND_PLANNED / n_files) + 1;
-
-  data = g_dir_make_tmp ("quorum-bench-XXXXXX", NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE);
-  session = soup_session_new ();
   g_subprocess_launcher_setenv (launcher, "QUORUM_PWHASH_FAST", "1", TRUE);
-  admin = g_subprocess_launcher_spawn (launcher, NULL, binary, "--data", data, "--create-admin", "root", NULL);
-  g_subprocess_communicate_utf8 (admin, "root password\n", NULL, NULL, NULL, NULL);
-  server = g_subprocess_launcher_spawn (launcher, NULL, binary, "--data", data, "--listen", "127.0.0.1:0", NULL);
+  g_ptr_array_add (argv, (gpointer) binary);
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra[i]);
+  g_ptr_array_add (argv, "--listen");
+  g_ptr_array_add (argv, "127.0.0.1:0");
+  g_ptr_array_add (argv, NULL);
+  server = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, NULL);
+  if (server == NULL)
+    return NULL;
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  /* The pipe stays open for what the server writes later. */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (out), FALSE);
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL);
   if (line == NULL || strstr (line, "port ") == NULL)
     {
-      fprintf (stderr, "%s did not start\n", binary);
-      return 1;
+      g_subprocess_force_exit (server);
+      return NULL;
     }
-  base = g_strdup_printf ("http://127.0.0.1:%s/api/v1", strstr (line, "port ") + 5);
+  *base = g_strdup_printf ("http://127.0.0.1:%s/api/v1", strstr (line, "port ") + 5);
+  return g_steal_pointer (&server);
+}
+
+/* The administrator "root" in the data folder @data (and @database, if not
+ * NULL). */
+static gboolean
+create_admin (const char *binary,
+              const char *data,
+              const char *database)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr(GSubprocess) admin = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "QUORUM_PWHASH_FAST", "1", TRUE);
+  if (database != NULL)
+    admin = g_subprocess_launcher_spawn (launcher, NULL, binary, "--data", data, "--database", database,
+                                         "--create-admin", "root", NULL);
+  else
+    admin = g_subprocess_launcher_spawn (launcher, NULL, binary, "--data", data, "--create-admin", "root", NULL);
+  return admin != NULL && g_subprocess_communicate_utf8 (admin, "root password\n", NULL, NULL, NULL, NULL) &&
+         g_subprocess_get_successful (admin);
+}
+
+/* Through @base: the project, n_files images, the jobs over them (into
+ * @jobs) and the annotators, signed in. Returns the clients. */
+static Client *
+prepare (const char *base,
+         GArray     *jobs)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *root = NULL;
+  g_autoptr(GString) files = g_string_new ("[");
+  Upload uploads[4];
+  GThread *uploaders[G_N_ELEMENTS (uploads)];
+  /* Enough tasks for the run at well over what two cores answer. */
+  int n_jobs = (int) ((gint64) seconds * CYCLES_PER_SECOND_PLANNED / n_files) + 1;
+  Client *all;
 
   call (session, base, "POST", "/login", NULL, "{\"user\": \"root\", \"password\": \"root password\"}", &reply);
+  if (reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
+    g_error ("cannot sign in as root at %s", base);
   root = g_strdup (json_object_get_string_member (json_node_get_object (reply), "token"));
   call (session, base, "POST", "/projects", root, "{\"name\": \"Bench\"}", NULL);
   call (session, base, "PUT", "/projects/1/labels", root,
@@ -566,16 +556,486 @@ main (int    argc,
       call (session, base, "POST", "/users", root, body, NULL);
       call (session, base, "PUT", member, root, "{\"role\": \"annotator\"}", NULL);
       call (session, base, "POST", "/login", NULL, login, &token);
-      all[i].base = base;
+      all[i].base = g_strdup (base);
       all[i].token = g_strdup (json_object_get_string_member (json_node_get_object (token), "token"));
       all[i].jobs = jobs;
       all[i].latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
       all[i].cycles = g_array_new (FALSE, FALSE, sizeof (gint64));
       all[i].failed = g_hash_table_new (NULL, NULL);
     }
-
   /* Its connection would count against the server's limit per address. */
   soup_session_abort (session);
+  return all;
+}
+
+static void
+free_clients (Client *all)
+{
+  for (int i = 0; i < clients; i++)
+    {
+      g_free (all[i].base);
+      g_free (all[i].token);
+      g_clear_pointer (&all[i].latencies, g_array_unref);
+      g_clear_pointer (&all[i].cycles, g_array_unref);
+      g_clear_pointer (&all[i].failed, g_hash_table_unref);
+    }
+  g_free (all);
+}
+
+/* ---- --cluster: SQLite, and PostgreSQL with 1, 2 and 3 servers ------------- */
+
+/* The processor time of @pid, with that of its children (those alive, and
+ * those it has waited for: cutime and cstime), in seconds. PostgreSQL's
+ * postmaster forks a backend per connection; nginx's master, its workers. */
+static double
+tree_cpu_seconds (GPid pid)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *name, *after;
+  double total = 0;
+
+  if (pid <= 0 || !g_file_get_contents (path, &text, NULL, NULL) || (after = strrchr (text, ')')) == NULL)
+    return 0;
+  fields = g_strsplit (after + 2, " ", 0);
+  if (g_strv_length (fields) < 15)
+    return 0;
+  /* after the name: utime 14, stime 15, cutime 16, cstime 17 (fields[11…14]) */
+  for (int f = 11; f <= 14; f++)
+    total += g_ascii_strtod (fields[f], NULL);
+  total /= sysconf (_SC_CLK_TCK);
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *child_path = NULL;
+      g_autofree char *child = NULL;
+      g_auto(GStrv) child_fields = NULL;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      child_path = g_strdup_printf ("/proc/%s/stat", name);
+      if (!g_file_get_contents (child_path, &child, NULL, NULL) || (after = strrchr (child, ')')) == NULL)
+        continue;
+      child_fields = g_strsplit (after + 2, " ", 0);
+      /* the parent is field 4 (child_fields[1]) */
+      if (g_strv_length (child_fields) < 13 || g_ascii_strtoll (child_fields[1], NULL, 10) != pid)
+        continue;
+      total += cpu_seconds (name);
+    }
+  return total;
+}
+
+typedef struct {
+  char    *name;
+  double   rate;          /* cycles a second */
+  double   p50, p99;      /* of a cycle, ms */
+  guint    failures;
+  guint    dry;
+  double   servers_cpu;   /* cores, summed over the servers */
+  double   pg_cpu;        /* cores, or < 0: no PostgreSQL */
+  double   nginx_cpu;     /* cores, or < 0: no nginx */
+} Row;
+
+/* Runs @all for the set time against what they were prepared on; fills
+ * @row with the cycles' figures and the processor time of @servers (GPids),
+ * of PostgreSQL's postmaster @postgres and its backends and of nginx's
+ * master @nginx and its workers (each 0: none). */
+static void
+measure (Client *all,
+         GArray *servers,
+         GPid    postgres,
+         GPid    nginx,
+         Row    *row)
+{
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  g_autoptr(GArray) cycles = g_array_new (FALSE, FALSE, sizeof (gint64));
+  double servers_start = 0, servers_end = 0, pg_start, nginx_start, elapsed;
+  gint64 start;
+
+  for (guint i = 0; i < servers->len; i++)
+    servers_start += tree_cpu_seconds (g_array_index (servers, GPid, i));
+  pg_start = tree_cpu_seconds (postgres);
+  nginx_start = tree_cpu_seconds (nginx);
+  start = g_get_monotonic_time ();
+  for (int i = 0; i < clients; i++)
+    {
+      all[i].deadline = start + (gint64) seconds * G_USEC_PER_SEC;
+      g_ptr_array_add (threads, g_thread_new ("client", annotate, &all[i]));
+    }
+  for (int i = 0; i < clients; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+  elapsed = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  for (guint i = 0; i < servers->len; i++)
+    servers_end += tree_cpu_seconds (g_array_index (servers, GPid, i));
+  row->servers_cpu = (servers_end - servers_start) / elapsed;
+  row->pg_cpu = postgres > 0 ? (tree_cpu_seconds (postgres) - pg_start) / elapsed : -1;
+  row->nginx_cpu = nginx > 0 ? (tree_cpu_seconds (nginx) - nginx_start) / elapsed : -1;
+  for (int i = 0; i < clients; i++)
+    {
+      g_array_append_vals (cycles, all[i].cycles->data, all[i].cycles->len);
+      row->failures += all[i].failures;
+      row->dry += all[i].ran_dry;
+    }
+  g_array_sort (cycles, compare_gint64);
+  row->rate = cycles->len / elapsed;
+  if (cycles->len > 0)
+    {
+      row->p50 = g_array_index (cycles, gint64, cycles->len / 2) / 1000.0;
+      row->p99 = g_array_index (cycles, gint64, (guint) (cycles->len * 0.99)) / 1000.0;
+    }
+}
+
+/* Runs python3 SOURCE/tests/pg_cluster.py with @args; returns its first
+ * line of output, or NULL (and says why on stderr). */
+static char *
+pg_cluster (const char  *source,
+            const char **args)
+{
+  g_autofree char *script = g_build_filename (source, "tests", "pg_cluster.py", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, "python3");
+  g_ptr_array_add (argv, script);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    {
+      fprintf (stderr, "pg_cluster.py %s: %s\n%s", args[0], error->message, err != NULL ? err : "");
+      return NULL;
+    }
+  g_strstrip (out);
+  if (strchr (out, '\n') != NULL)
+    *strchr (out, '\n') = '\0';
+  return g_steal_pointer (&out);
+}
+
+static guint
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  if (socket == NULL || !g_socket_bind (socket, any, FALSE, NULL) ||
+      (bound = g_socket_get_local_address (socket, NULL)) == NULL)
+    return 0;
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* nginx in @dir in front of @bases (the servers' API URLs), as
+ * build-aux/run-cluster sets it up but without an access log; sets *@base
+ * to its API's URL. */
+static GSubprocess *
+start_nginx (const char *dir,
+             GPtrArray  *bases,
+             char      **base)
+{
+  g_autoptr(GString) conf = g_string_new (NULL);
+  g_autofree char *conf_path = g_build_filename (dir, "nginx.conf", NULL);
+  g_autofree char *error_log = g_build_filename (dir, "nginx-error.log", NULL);
+  g_autofree char *nginx = g_find_program_in_path ("nginx");
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  guint port = free_port ();
+
+  if (nginx == NULL && g_file_test ("/usr/sbin/nginx", G_FILE_TEST_IS_EXECUTABLE))
+    nginx = g_strdup ("/usr/sbin/nginx");
+  if (nginx == NULL)
+    {
+      fprintf (stderr, "nginx is not installed (Debian package nginx)\n");
+      return NULL;
+    }
+  g_string_append_printf (conf, "%sworker_processes 1;\npid %s/nginx.pid;\nerror_log %s warn;\n"
+                          "events { worker_connections 1024; }\nhttp {\n  access_log off;\n",
+                          getuid () == 0 ? "user root;\n" : "", dir, error_log);
+  for (const char *temp = "client_body\0proxy\0fastcgi\0uwsgi\0scgi\0"; *temp; temp += strlen (temp) + 1)
+    g_string_append_printf (conf, "  %s_temp_path %s/nginx-%s;\n", temp, dir, temp);
+  g_string_append (conf, "  upstream quorum {\n");
+  for (guint i = 0; i < bases->len; i++)
+    {
+      /* http://127.0.0.1:PORT/api/v1 → 127.0.0.1:PORT */
+      g_autofree char *address = g_strndup ((char *) bases->pdata[i] + 7,
+                                            strstr ((char *) bases->pdata[i] + 7, "/") - ((char *) bases->pdata[i] + 7));
+      g_string_append_printf (conf, "    server %s max_fails=1 fail_timeout=5s;\n", address);
+    }
+  g_string_append_printf (conf, "    keepalive 64;\n  }\n  server {\n    listen 127.0.0.1:%u;\n"
+                          "    client_max_body_size 2g;\n    location / {\n      proxy_pass http://quorum;\n"
+                          "      proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n"
+                          "      proxy_set_header Host $host;\n"
+                          "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+                          "      proxy_buffering off;\n      proxy_request_buffering off;\n"
+                          "      proxy_next_upstream error timeout;\n      proxy_next_upstream_tries 2;\n"
+                          "      proxy_connect_timeout 2s;\n    }\n  }\n}\n", port);
+  if (!g_file_set_contents (conf_path, conf->str, -1, NULL))
+    return NULL;
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, NULL,
+                              nginx, "-p", dir, "-c", conf_path, "-e", error_log, "-g", "daemon off;", NULL);
+  if (process == NULL)
+    return NULL;
+  *base = g_strdup_printf ("http://127.0.0.1:%u/api/v1", port);
+  for (int i = 0; i < 100; i++)
+    {
+      if (call (session, *base, "GET", "/version", NULL, NULL, NULL) == 200)
+        return g_steal_pointer (&process);
+      g_usleep (100 * 1000);
+    }
+  fprintf (stderr, "nginx did not answer on %s (its log: %s)\n", *base, error_log);
+  g_subprocess_force_exit (process);
+  return NULL;
+}
+
+/* One configuration: @n_servers servers on SQLite (@pg_folder NULL) or on a
+ * fresh database of the PostgreSQL cluster in @pg_folder, behind nginx when
+ * @behind_nginx. */
+static gboolean
+run_configuration (const char *binary,
+                   const char *source,
+                   const char *pg_folder,
+                   int         n_servers,
+                   gboolean    behind_nginx,
+                   Row        *row)
+{
+  static int databases;
+  g_autofree char *dir = g_dir_make_tmp ("quorum-bench-cluster-XXXXXX", NULL);
+  g_autofree char *blobs = g_build_filename (dir, "blobs", NULL);
+  g_autofree char *database = NULL;
+  g_autofree char *base = NULL;
+  g_autoptr(GPtrArray) processes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) bases = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (GPid));
+  g_autoptr(GArray) jobs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GSubprocess) nginx = NULL;
+  GPid postgres = 0;
+  Client *all;
+  gboolean ok = FALSE;
+
+  g_mkdir (blobs, 0700);
+  if (pg_folder != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("bench_%d", ++databases);
+      g_autofree char *pid_file = g_build_filename (pg_folder, "data", "postmaster.pid", NULL);
+      g_autofree char *pid_text = NULL;
+      const char *args[] = { "createdb", pg_folder, name, NULL };
+
+      if ((database = pg_cluster (source, args)) == NULL)
+        goto out;
+      if (g_file_get_contents (pid_file, &pid_text, NULL, NULL))
+        postgres = (GPid) g_ascii_strtoll (pid_text, NULL, 10);
+    }
+  if (!create_admin (binary, blobs, database))
+    {
+      fprintf (stderr, "%s --create-admin failed\n", binary);
+      goto out;
+    }
+  for (int i = 0; i < n_servers; i++)
+    {
+      /* Behind nginx every connection comes from one address. */
+      const char *extra[] = { "--data", blobs, "--max-connections-per-address", "256",
+                              "--login-address-attempts", "0", "--database", database, NULL };
+      char *server_base = NULL;
+      GSubprocess *server;
+      GPid pid;
+
+      if (database == NULL)
+        extra[6] = NULL;
+      if ((server = start_server (binary, extra, &server_base)) == NULL)
+        {
+          fprintf (stderr, "%s did not start\n", binary);
+          goto out;
+        }
+      g_ptr_array_add (processes, server);
+      g_ptr_array_add (bases, server_base);
+      pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (server), NULL, 10);
+      g_array_append_val (pids, pid);
+    }
+  if (behind_nginx)
+    {
+      if ((nginx = start_nginx (dir, bases, &base)) == NULL)
+        goto out;
+    }
+  else
+    base = g_strdup (bases->pdata[0]);
+  printf ("%s:\n", row->name);
+  all = prepare (base, jobs);
+  /* The jobs' tasks were just inserted: statistics for the planner, and the
+   * checkpoint that would follow them, before the clock starts, not in it. */
+  if (database != NULL)
+    {
+      const char *argv[] = { "psql", "-q", database, "-c", "VACUUM ANALYZE", "-c", "CHECKPOINT", NULL };
+      g_autoptr(GError) psql_error = NULL;
+      int status = 0;
+
+      if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                         NULL, NULL, &status, &psql_error) || !g_spawn_check_wait_status (status, &psql_error))
+        fprintf (stderr, "psql VACUUM ANALYZE, CHECKPOINT: %s\n", psql_error->message);
+    }
+  measure (all, pids, postgres, nginx != NULL ? (GPid) g_ascii_strtoll (g_subprocess_get_identifier (nginx), NULL, 10) : 0,
+           row);
+  printf ("  %.0f cycles/s, p99 %.1f ms, %u failed\n", row->rate, row->p99, row->failures);
+  free_clients (all);
+  ok = TRUE;
+
+out:
+  if (nginx != NULL)
+    {
+      g_subprocess_send_signal (nginx, SIGTERM);
+      g_subprocess_wait (nginx, NULL, NULL);
+    }
+  for (guint i = 0; i < processes->len; i++)
+    {
+      g_subprocess_send_signal (processes->pdata[i], SIGTERM);
+      g_subprocess_wait (processes->pdata[i], NULL, NULL);
+    }
+  remove_tree (dir);
+  return ok;
+}
+
+static int
+run_cluster (const char *binary,
+             const char *source)
+{
+  g_autofree char *owner = g_strdup_printf ("%d", (int) getpid ());
+  const char *start[] = { "start", "--owner", owner, NULL };
+  g_autofree char *pg_folder = NULL;
+  Row rows[] = {
+    { "SQLite, 1 process" },
+    { "PostgreSQL, 1 process" },
+    { "PostgreSQL, 1 process behind nginx" },
+    { "PostgreSQL, 2 processes behind nginx" },
+    { "PostgreSQL, 3 processes behind nginx" },
+  };
+  gboolean ok = TRUE;
+
+  printf ("%d annotators for %d s per configuration (next, fetch, save, submit); %ld cores\n",
+          clients, seconds, sysconf (_SC_NPROCESSORS_ONLN));
+  ok = run_configuration (binary, source, NULL, 1, FALSE, &rows[0]);
+  if (ok && (pg_folder = pg_cluster (source, start)) == NULL)
+    ok = FALSE;
+  for (int i = 1; ok && i < (int) G_N_ELEMENTS (rows); i++)
+    ok = run_configuration (binary, source, pg_folder, i < 3 ? 1 : i - 1, i >= 2, &rows[i]);
+  if (pg_folder != NULL)
+    {
+      const char *stop[] = { "stop", pg_folder, NULL };
+      g_free (pg_cluster (source, stop));
+    }
+  if (!ok)
+    return 1;
+
+  printf ("\n| configuration | cycles/s | p50 ms | p99 ms | failed | servers' CPU | PostgreSQL CPU | nginx CPU |\n"
+          "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *pg = rows[i].pg_cpu < 0 ? g_strdup ("—") : g_strdup_printf ("%.2f", rows[i].pg_cpu);
+      g_autofree char *nginx = rows[i].nginx_cpu < 0 ? g_strdup ("—") : g_strdup_printf ("%.2f", rows[i].nginx_cpu);
+
+      printf ("| %s | %.0f | %.1f | %.1f | %u | %.2f | %s | %s |\n", rows[i].name, rows[i].rate, rows[i].p50,
+              rows[i].p99, rows[i].failures, rows[i].servers_cpu, pg, nginx);
+    }
+  printf ("(CPU in cores: processor seconds over the run's seconds; PostgreSQL: the postmaster and its backends)\n");
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    if (rows[i].dry > 0)
+      printf ("WARNING: %s: %u clients ran out of tasks: raise --files\n", rows[i].name, rows[i].dry);
+  return 0;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *binary = NULL;
+  g_autofree char *source = NULL;
+  gboolean cluster = FALSE;
+  GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_FILENAME, &binary, "The quorum-server to run (default src/server/quorum-server)", "PATH" },
+    { "clients", 'c', 0, G_OPTION_ARG_INT, &clients, "Simulated annotators, each a thread with one connection (64)", "N" },
+    { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "How long each run lasts (5)", "S" },
+    { "files", 'f', 0, G_OPTION_ARG_INT, &n_files, "Images uploaded; jobs over them are launched until the run cannot exhaust them (2000)", "N" },
+    { "new-connection-per-post", 0, 0, G_OPTION_ARG_NONE, &new_connection_per_post,
+      "Send each POST on a new connection, as libsoup does by default (the app's client does), instead of the client's kept one", NULL },
+    { "cluster", 0, 0, G_OPTION_ARG_NONE, &cluster,
+      "Measure the cycles on SQLite (one process) and on PostgreSQL with one, two and three processes (behind nginx), in one run", NULL },
+    { "source-dir", 0, 0, G_OPTION_ARG_FILENAME, &source,
+      "With --cluster: the source folder, whose tests/pg_cluster.py starts PostgreSQL (default: the current folder)", "DIR" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) options = g_option_context_new ("[SERVER [CLIENTS [SECONDS [FILES]]]]: quorum-server under simulated annotators, beside bare libsoup");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GArray) jobs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *base = NULL;
+  Client *all = NULL;
+  guint bare_port = 0;
+  double quorum_rate, bare_rate;
+
+  g_option_context_add_main_entries (options, entries, NULL);
+  g_option_context_set_description (options,
+    "Starts SERVER with a fresh data folder, uploads FILES small PNGs, launches one-pass jobs over them\n"
+    "and lets CLIENTS annotators loop for SECONDS: next task, fetch it, save one box, submit. Then the\n"
+    "same clients against a bare libsoup handler in this process, with keep-alive and with\n"
+    "\"Connection: close\". The positional arguments are the options' older spelling.\n"
+    "With --cluster, the same cycles against SQLite and against PostgreSQL (a private cluster,\n"
+    "tests/pg_cluster.py) with one process, and one, two and three behind nginx; one table at the end.");
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 2;
+    }
+  if (argc > 1)
+    {
+      g_free (binary);
+      binary = g_strdup (argv[1]);
+    }
+  if (argc > 2)
+    clients = atoi (argv[2]);
+  if (argc > 3)
+    seconds = atoi (argv[3]);
+  if (argc > 4)
+    n_files = atoi (argv[4]);
+  if (binary == NULL)
+    binary = g_strdup ("src/server/quorum-server");
+  if (clients < 1 || seconds < 1 || n_files < 1 || argc > 5)
+    {
+      g_autofree char *help = g_option_context_get_help (options, TRUE, NULL);
+      fprintf (stderr, "CLIENTS, SECONDS and FILES must be whole numbers of at least 1\n\n%s", help);
+      return 2;
+    }
+  if (!g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      fprintf (stderr, "%s: no such program; give the quorum-server to run (--server PATH)\n", binary);
+      return 2;
+    }
+  if (cluster)
+    {
+      g_autofree char *script = NULL;
+
+      if (source == NULL)
+        source = g_strdup (".");
+      script = g_build_filename (source, "tests", "pg_cluster.py", NULL);
+      if (!g_file_test (script, G_FILE_TEST_EXISTS))
+        {
+          fprintf (stderr, "%s: no such file; give Quorum's source folder (--source-dir DIR)\n", script);
+          return 2;
+        }
+      return run_cluster (binary, source);
+    }
+
+  data = g_dir_make_tmp ("quorum-bench-XXXXXX", NULL);
+  if (!create_admin (binary, data, NULL) ||
+      (server = start_server (binary, (const char *[]) { "--data", data, NULL }, &base)) == NULL)
+    {
+      fprintf (stderr, "%s did not start\n", binary);
+      return 1;
+    }
+  all = prepare (base, jobs);
   printf ("%d annotators for %d s against quorum-server (next, fetch, save, submit):\n", clients, seconds);
   quorum_rate = run_clients (all, annotate, "all requests", g_subprocess_get_identifier (server));
 
@@ -586,6 +1046,7 @@ main (int    argc,
     {
       g_array_set_size (all[i].latencies, 0);
       g_clear_pointer (&all[i].cycles, g_array_unref);
+      g_free (all[i].base);
       all[i].base = g_strdup_printf ("http://127.0.0.1:%u", bare_port);
     }
   printf ("%d clients for %d s against a bare libsoup handler:\n", clients, seconds);
@@ -600,5 +1061,6 @@ main (int    argc,
   g_subprocess_wait (server, NULL, NULL);
   /* Each run's data folder holds some 20 MB of uploads and database. */
   remove_tree (data);
+  free_clients (all);
   return 0;
 }

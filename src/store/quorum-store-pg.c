@@ -821,10 +821,18 @@ _quorum_store_pg_transaction (QuorumStore  *store,
     }
   if (strcmp (what, "BEGIN") == 0)
     {
-      if (!command (pg, pg->in_transaction ? "SAVEPOINT quorum_change" : "BEGIN", error))
-        return FALSE;
+      /* Inside a transaction the lock is taken before the savepoint, by the
+       * transaction: a lock taken after it would go with a ROLLBACK TO (a
+       * refused change), and the rest of the batch would run unlocked. */
       if (pg->in_transaction)
-        pg->savepoints++;
+        {
+          if (!lock_writes (pg, error) || !command (pg, "SAVEPOINT quorum_change", error))
+            return FALSE;
+          pg->savepoints++;
+          return TRUE;
+        }
+      if (!command (pg, "BEGIN", error))
+        return FALSE;
       pg->in_transaction = TRUE;
       /* Before the change's first read: what it reads is what it writes over. */
       if (!lock_writes (pg, error))
