@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "quorum-store"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gstdio.h>
-#include <unistd.h>
 
 #include "quorum-error.h"
 #include "quorum-guide.h"
@@ -18,35 +15,21 @@ char *
 quorum_store_blob_path (QuorumStore *store,
                         const char  *sha256)
 {
-  char prefix[3] = { sha256[0], sha256[1], '\0' };
-
-  return g_build_filename (store->blob_dir, prefix, sha256, NULL);
-}
-
-static char *
-proxy_file (QuorumStore *store,
-            const char  *sha256,
-            const char  *suffix)
-{
-  g_autofree char *data_dir = g_path_get_dirname (store->blob_dir);
-  char prefix[3] = { sha256[0], sha256[1], '\0' };
-  g_autofree char *name = g_strconcat (sha256, suffix, NULL);
-
-  return g_build_filename (data_dir, "proxies", prefix, name, NULL);
+  return store->blobs->ops->path (store->blobs, sha256);
 }
 
 char *
 quorum_store_proxy_path (QuorumStore *store,
                          const char  *sha256)
 {
-  return proxy_file (store, sha256, ".webm");
+  return store->blobs->ops->derived_path (store->blobs, sha256, ".webm");
 }
 
 char *
 quorum_store_frames_path (QuorumStore *store,
                           const char  *sha256)
 {
-  return proxy_file (store, sha256, ".frames.json");
+  return store->blobs->ops->derived_path (store->blobs, sha256, ".frames.json");
 }
 
 GStrv
@@ -109,30 +92,7 @@ quorum_store_set_video_failed (QuorumStore  *store,
 char *
 quorum_store_blob_temp_path (QuorumStore *store)
 {
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *name = g_strdup_printf ("upload-%s", uuid);
-
-  return g_build_filename (store->blob_dir, name, NULL);
-}
-
-static gboolean
-fsync_path (const char  *path,
-            int          flags,
-            GError     **error)
-{
-  int fd = g_open (path, flags, 0);
-
-  if (fd < 0 || fsync (fd) != 0)
-    {
-      int saved_errno = errno;
-      if (fd >= 0)
-        close (fd);
-      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: cannot sync: %s", path,
-                   g_strerror (saved_errno));
-      return FALSE;
-    }
-  close (fd);
-  return TRUE;
+  return store->blobs->ops->temp_path (store->blobs);
 }
 
 gboolean
@@ -141,34 +101,7 @@ quorum_store_adopt_blob (QuorumStore  *store,
                          const char   *sha256,
                          GError      **error)
 {
-  g_autofree char *path = quorum_store_blob_path (store, sha256);
-  g_autofree char *dir = g_path_get_dirname (path);
-  gboolean new_dir;
-
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_unlink (temp_path);
-      return TRUE;
-    }
-  new_dir = !g_file_test (dir, G_FILE_TEST_IS_DIR);
-  if (g_mkdir_with_parents (dir, 0700) != 0 || !fsync_path (temp_path, O_RDONLY, error))
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: %s", dir, g_strerror (errno));
-      return FALSE;
-    }
-  if (g_rename (temp_path, path) != 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED, "%s: cannot store: %s", path,
-                   g_strerror (saved_errno));
-      return FALSE;
-    }
-  /* The rename is durable only once its directory is, and a new directory
-   * only once the one that holds it is: else a power cut may take the
-   * folder, and the blob in it, away from under the file's row. */
-  return fsync_path (dir, O_RDONLY | O_DIRECTORY, error) &&
-         (!new_dir || fsync_path (store->blob_dir, O_RDONLY | O_DIRECTORY, error));
+  return store->blobs->ops->adopt (store->blobs, temp_path, sha256, error);
 }
 
 gint64

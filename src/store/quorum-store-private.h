@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "quorum-blobs.h"
 #include "quorum-store.h"
 
 G_BEGIN_DECLS
@@ -55,7 +56,7 @@ struct _QuorumStore
   gint             checkpointing;    /* atomic: quorum_store_checkpoint runs */
   gint             backfilled;       /* atomic: frames its last run left copied */
   char       *path;
-  char       *blob_dir;
+  QuorumBlobs *blobs;       /* the media (quorum-blobs.h) */
   /* Parsed "_json" columns by their text, so that the same settings or
    * labels read again and again are copied rather than parsed again. */
   GHashTable *parsed;

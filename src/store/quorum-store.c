@@ -1324,14 +1324,8 @@ quorum_store_open_database (const char  *data_dir,
   link_init (&store->writer);
   store->parsed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_node_unref);
 
-  store->blob_dir = g_build_filename (data_dir, "blobs", NULL);
-  if (g_mkdir_with_parents (store->blob_dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
-                   "%s: cannot create the data directory: %s", data_dir, g_strerror (saved_errno));
-      return NULL;
-    }
+  if ((store->blobs = quorum_blobs_new_folder (data_dir, error)) == NULL)
+    return NULL;
   if (database != NULL)
     {
       store->path = g_strdup ("PostgreSQL");
@@ -1419,7 +1413,7 @@ quorum_store_close (QuorumStore *store)
   link_clear (&store->writer);
   g_clear_pointer (&store->parsed, g_hash_table_unref);
   g_free (store->path);
-  g_free (store->blob_dir);
+  g_clear_pointer (&store->blobs, quorum_blobs_free);
   g_free (store);
 }
 
