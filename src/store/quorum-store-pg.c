@@ -8,13 +8,13 @@
  * PostgreSQL's, and the schema defines strftime('%s', …), json_extract and
  * json_each as SQLite has them, so that both backends run the same SQL.
  *
- * Every write is serialized across the servers by one transaction-level
- * advisory lock, taken before the first statement of a change (BEGIN, a
- * savepoint) or before a lone write: what the SQLite store relies on (one
- * writer at a time, reads of the change seeing what it will write over)
- * holds across processes, so that a task is never handed out twice and a
- * version check is never passed by two saves. Reads take no lock. Commits
- * return once durable (synchronous_commit as the server is set up).
+ * Every change (_quorum_store_begin … _quorum_store_commit) is a
+ * transaction of its own that takes one transaction-level advisory lock as
+ * it begins: what the SQLite store relies on (one writer at a time, a
+ * change's reads seeing what it will write over) holds across processes,
+ * so that a task is never handed out twice and a version check is never
+ * passed by two saves. A write outside a change is one statement, atomic by
+ * itself; reads take no lock. Commits return once durable.
  */
 
 #include <string.h>
@@ -326,7 +326,6 @@ typedef struct {
   char             *sql;        /* as asked, SQLite's dialect */
   char             *types;
   int               n_params;
-  gboolean          writes;     /* not a SELECT: takes the write lock */
   gboolean          returns_id; /* an INSERT given RETURNING its row id */
   StatementColumns *columns;    /* of its first result */
 } PgStatement;
@@ -340,10 +339,8 @@ struct _QuorumStorePg
   GHashTable *by_address;
   guint       next_name;
   gint64      changes;      /* rows the last statement changed */
-  gboolean    in_batch;
   gboolean    in_transaction;
   guint       savepoints;
-  gboolean    locked;       /* holds the write lock in this transaction */
   GHashTable *leads;        /* roles whose lock this connection holds */
 };
 
@@ -537,7 +534,6 @@ statement_for (QuorumStore  *store,
   statement->types = g_strdup (types);
   statement->n_params = (int) strlen (types);
   statement->name = g_strdup_printf ("q%u", ++pg->next_name);
-  statement->writes = !g_str_has_prefix (sql, "SELECT") && !g_str_has_prefix (sql, "WITH");
   translated = translate (sql, &n_placeholders);
   if ((id_column = row_id_column (translated)) != NULL)
     {
@@ -568,23 +564,7 @@ statement_for (QuorumStore  *store,
   return statement;
 }
 
-/* Takes the write lock for the rest of the transaction, if not yet held. */
-static gboolean
-lock_writes (QuorumStorePg  *pg,
-             GError        **error)
-{
-  if (!pg->in_transaction || pg->locked)
-    return TRUE;
-  if (!command (pg, "SELECT pg_advisory_xact_lock(" G_STRINGIFY (WRITE_LOCK) ")", error))
-    return FALSE;
-  pg->locked = TRUE;
-  return TRUE;
-}
-
-/* Runs @sql with its parameters. A write in a transaction takes the write
- * lock; outside a change's own savepoint it runs in one of its own, so that
- * its failure (a conflict its caller expects) leaves the rest of the batch
- * as it was, as SQLite does. Returns the result, or NULL and an error. */
+/* Runs @sql with its parameters. Returns the result, or NULL and an error. */
 static PGresult *
 run (QuorumStore    *store,
      const char     *conflict,
@@ -600,7 +580,6 @@ run (QuorumStore    *store,
   g_autofree int *lengths = NULL;
   g_autofree int *formats = NULL;
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
-  gboolean own_savepoint;
   PGresult *result;
   ExecStatusType status;
 
@@ -644,23 +623,11 @@ run (QuorumStore    *store,
         }
     }
 
-  if (statement->writes && !lock_writes (pg, error))
-    return NULL;
-  own_savepoint = statement->writes && pg->in_batch && pg->savepoints == 0;
-  if (own_savepoint && !command (pg, "SAVEPOINT quorum_statement", error))
-    return NULL;
   result = PQexecPrepared (pg->conn, statement->name, statement->n_params, values, lengths, formats, 0);
   status = PQresultStatus (result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {
       set_error (result, pg->conn, conflict, error);
-      PQclear (result);
-      if (own_savepoint)
-        command (pg, "ROLLBACK TO quorum_statement; RELEASE quorum_statement", NULL);
-      return NULL;
-    }
-  if (own_savepoint && !command (pg, "RELEASE quorum_statement", error))
-    {
       PQclear (result);
       return NULL;
     }
@@ -802,97 +769,15 @@ _quorum_store_pg_rows (QuorumStore  *store,
 
 /* ---- transactions ------------------------------------------------------- */
 
-gboolean
-_quorum_store_pg_transaction (QuorumStore  *store,
-                              const char   *what,
-                              GError      **error)
+/* Ends the change's transaction: durable when it returns. */
+static gboolean
+commit (QuorumStorePg  *pg,
+        GError        **error)
 {
-  QuorumStorePg *pg = store->pg;
-
-  ensure_connected (pg);
-  if (strcmp (what, "BATCH") == 0)
-    {
-      if (!command (pg, "BEGIN", error))
-        return FALSE;
-      pg->in_batch = pg->in_transaction = TRUE;
-      pg->savepoints = 0;
-      pg->locked = FALSE;
-      return TRUE;
-    }
-  if (strcmp (what, "BEGIN") == 0)
-    {
-      /* Inside a transaction the lock is taken before the savepoint, by the
-       * transaction: a lock taken after it would go with a ROLLBACK TO (a
-       * refused change), and the rest of the batch would run unlocked. */
-      if (pg->in_transaction)
-        {
-          if (!lock_writes (pg, error) || !command (pg, "SAVEPOINT quorum_change", error))
-            return FALSE;
-          pg->savepoints++;
-          return TRUE;
-        }
-      if (!command (pg, "BEGIN", error))
-        return FALSE;
-      pg->in_transaction = TRUE;
-      /* Before the change's first read: what it reads is what it writes over. */
-      if (!lock_writes (pg, error))
-        {
-          _quorum_store_pg_transaction (store, "ROLLBACK", NULL);
-          return FALSE;
-        }
-      return TRUE;
-    }
-  if (strcmp (what, "COMMIT") == 0)
-    {
-      if (pg->savepoints > 0)
-        {
-          pg->savepoints--;
-          if (command (pg, "RELEASE quorum_change", error))
-            return TRUE;
-          pg->savepoints++;
-          _quorum_store_pg_transaction (store, "ROLLBACK", NULL);
-          return FALSE;
-        }
-      /* Durable later, when the batch commits. */
-      if (pg->in_batch)
-        return TRUE;
-      return _quorum_store_pg_batch_commit (store, error);
-    }
-  /* ROLLBACK: only this change; a batch's other changes stay. */
-  if (pg->savepoints > 0)
-    {
-      pg->savepoints--;
-      return command (pg, "ROLLBACK TO quorum_change; RELEASE quorum_change", error);
-    }
-  if (pg->in_batch || !pg->in_transaction)
-    return TRUE;
-  pg->in_transaction = pg->locked = FALSE;
-  return command (pg, "ROLLBACK", error);
-}
-
-gboolean
-_quorum_store_pg_batch_commit (QuorumStore  *store,
-                               GError      **error)
-{
-  QuorumStorePg *pg = store->pg;
-  gboolean failed = PQtransactionStatus (pg->conn) == PQTRANS_INERROR;
-  PGresult *result;
-  gboolean committed;
-
-  if (pg->savepoints > 0)
-    g_warning ("a batch commits with %u savepoint(s) open", pg->savepoints);
-  pg->in_batch = pg->in_transaction = pg->locked = FALSE;
-  pg->savepoints = 0;
-  if (failed)
-    {
-      command (pg, "ROLLBACK", NULL);
-      g_set_error_literal (error, QUORUM_ERROR, QUORUM_ERROR_FAILED,
-                           "database: the transaction was rolled back by an error");
-      return FALSE;
-    }
+  PGresult *result = PQexec (pg->conn, "COMMIT");
   /* COMMIT of a transaction that failed answers ROLLBACK, not an error. */
-  result = PQexec (pg->conn, "COMMIT");
-  committed = PQresultStatus (result) == PGRES_COMMAND_OK && strcmp (PQcmdStatus (result), "COMMIT") == 0;
+  gboolean committed = PQresultStatus (result) == PGRES_COMMAND_OK && strcmp (PQcmdStatus (result), "COMMIT") == 0;
+
   if (!committed)
     {
       if (PQresultStatus (result) != PGRES_COMMAND_OK)
@@ -902,7 +787,85 @@ _quorum_store_pg_batch_commit (QuorumStore  *store,
                              "database: the transaction was rolled back by an error");
     }
   PQclear (result);
+  pg->in_transaction = FALSE;
+  pg->savepoints = 0;
   return committed;
+}
+
+/*
+ * A change (_quorum_store_begin … _quorum_store_commit) is a transaction of
+ * its own, committed when it ends, and holds the write lock from its start:
+ * what it reads is what it writes over. A batch is no transaction here: it
+ * gathered SQLite's commits for one sync, and PostgreSQL gathers concurrent
+ * commits by itself; as one transaction it held the lock for the whole turn
+ * of the server's loop, so that the servers of a database took turns. A
+ * write outside a change is one statement, atomic by itself.
+ */
+gboolean
+_quorum_store_pg_transaction (QuorumStore  *store,
+                              const char   *what,
+                              GError      **error)
+{
+  QuorumStorePg *pg = store->pg;
+
+  ensure_connected (pg);
+  if (strcmp (what, "BATCH") == 0)
+    return TRUE;
+  if (strcmp (what, "BEGIN") == 0)
+    {
+      /* A change inside a change: the lock is the outer one's. */
+      if (pg->in_transaction)
+        {
+          if (!command (pg, "SAVEPOINT quorum_change", error))
+            return FALSE;
+          pg->savepoints++;
+          return TRUE;
+        }
+      /* One round trip for both. */
+      if (!command (pg, "BEGIN; SELECT pg_advisory_xact_lock(" G_STRINGIFY (WRITE_LOCK) ")", error))
+        {
+          if (PQtransactionStatus (pg->conn) != PQTRANS_IDLE)
+            command (pg, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      pg->in_transaction = TRUE;
+      return TRUE;
+    }
+  if (strcmp (what, "COMMIT") == 0)
+    {
+      if (pg->savepoints == 0)
+        return commit (pg, error);
+      pg->savepoints--;
+      if (command (pg, "RELEASE quorum_change", error))
+        return TRUE;
+      pg->savepoints++;
+      _quorum_store_pg_transaction (store, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  /* ROLLBACK: only the inner change, or the whole. */
+  if (pg->savepoints > 0)
+    {
+      pg->savepoints--;
+      return command (pg, "ROLLBACK TO quorum_change; RELEASE quorum_change", error);
+    }
+  if (!pg->in_transaction)
+    return TRUE;
+  pg->in_transaction = FALSE;
+  return command (pg, "ROLLBACK", error);
+}
+
+gboolean
+_quorum_store_pg_batch_commit (QuorumStore  *store,
+                               GError      **error)
+{
+  QuorumStorePg *pg = store->pg;
+
+  /* Each change committed itself. One left open is a bug of Quorum's: its
+   * work is committed rather than lost. */
+  if (!pg->in_transaction)
+    return TRUE;
+  g_warning ("a batch ends with a change still open");
+  return commit (pg, error);
 }
 
 gboolean
