@@ -624,6 +624,7 @@ video_news_arrived (gpointer data)
   else
     {
       g_hash_table_remove (news->work->queued, news->sha256);
+      quorum_store_release_video (server->store, news->sha256);
       if (news->ok)
         written = quorum_store_set_video_ready (server->store, news->sha256, news->frames, news->fps,
                                                 &error);
@@ -747,6 +748,9 @@ _quorum_server_prepare_video (QuorumServer *server,
     }
   if (work->pool == NULL || g_hash_table_contains (work->queued, sha256))
     return;
+  /* Another server of the database prepares it. */
+  if (!quorum_store_claim_video (server->store, sha256))
+    return;
   g_hash_table_add (work->queued, g_strdup (sha256));
   job = g_new0 (VideoJob, 1);
   job->work = video_work_ref (work);
@@ -758,20 +762,49 @@ _quorum_server_prepare_video (QuorumServer *server,
   g_thread_pool_push (work->pool, job, NULL);
 }
 
+/* How often the servers sharing a database look for videos left
+ * unprepared; QUORUM_VIDEO_RESUME_SECONDS sets it (the tests). */
+#define VIDEO_RESUME_SECONDS 30
+
+/* Each video is claimed by the server that prepares it (a lock its
+ * connection holds, quorum_store_claim_video): of the servers sharing a
+ * database, one that finds a video unclaimed takes it, so that one a
+ * killed server left is taken up at the next look of another. */
+static gboolean
+resume_videos (QuorumServer  *server,
+               GError       **error)
+{
+  g_auto(GStrv) pending = quorum_store_videos_to_prepare (server->store, error);
+
+  if (pending == NULL)
+    return FALSE;
+  for (guint i = 0; pending[i] != NULL; i++)
+    _quorum_server_prepare_video (server, pending[i]);
+  return TRUE;
+}
+
+static gboolean
+resume_videos_cb (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!resume_videos (data, &error))
+    g_warning ("cannot look for videos to prepare: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
 gboolean
 _quorum_server_videos_start (QuorumServer  *server,
                              GError       **error)
 {
-  g_auto(GStrv) pending = NULL;
+  const char *seconds = g_getenv ("QUORUM_VIDEO_RESUME_SECONDS");
+  guint interval = seconds != NULL ? (guint) CLAMP (g_ascii_strtoull (seconds, NULL, 10), 1, 3600)
+                                   : VIDEO_RESUME_SECONDS;
 
-  /* Of the servers sharing a database, one resumes what was left
-   * unprepared; each prepares the videos uploaded to it. */
-  if (!quorum_store_lead (server->store, "video-resume"))
-    return TRUE;
-  if ((pending = quorum_store_videos_to_prepare (server->store, error)) == NULL)
+  if (!resume_videos (server, error))
     return FALSE;
-  for (guint i = 0; pending[i] != NULL; i++)
-    _quorum_server_prepare_video (server, pending[i]);
+  if (quorum_store_is_shared (server->store) && server->video_resume == 0)
+    server->video_resume = g_timeout_add_seconds (interval, resume_videos_cb, server);
   return TRUE;
 }
 
@@ -780,6 +813,7 @@ _quorum_server_videos_stop (QuorumServer *server)
 {
   QuorumVideoWork *work = g_steal_pointer (&server->videos);
 
+  g_clear_handle_id (&server->video_resume, g_source_remove);
   if (work == NULL)
     return;
   /* Queued jobs are dropped, the running one is cancelled and waited for:

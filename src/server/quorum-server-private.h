@@ -48,6 +48,7 @@ struct _QuorumServer
 
   /* video preparation (quorum-server-media.c) */
   QuorumVideoWork     *videos;
+  guint                video_resume;   /* the look for videos left unprepared (shared stores) */
 };
 
 /* quorum-server-media.c: videos are prepared one at a time in a worker

@@ -28,6 +28,7 @@
 #define WRITE_LOCK   22928594635681025   /* 0x51756f72756d01, "Quorum" 1 */
 #define MIGRATE_LOCK 22928594635681026   /* 0x51756f72756d02 */
 #define LEAD_LOCKS   5338479             /* the first of two int keys of the leaders' locks */
+#define VIDEO_LOCKS  5338480             /* … and of the videos' preparations */
 
 /* An acknowledged write must survive a crash of the database host. */
 #define SESSION_SETTINGS "SET synchronous_commit = on; SET client_min_messages = warning; SET TIME ZONE 'UTC'"
@@ -906,6 +907,25 @@ _quorum_store_pg_try_lead (QuorumStore *store,
   if (leads)
     g_hash_table_add (pg->leads, g_strdup (role));
   return leads;
+}
+
+/* The videos' locks: the second key is the content's hash, folded to 31
+ * bits (two videos that share it are prepared one after the other). */
+gboolean
+_quorum_store_pg_video_lock (QuorumStore *store,
+                             const char  *sha256,
+                             gboolean     take)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT pg_%sadvisory_%s(%d, %u)", take ? "try_" : "",
+                                          take ? "lock" : "unlock", VIDEO_LOCKS, g_str_hash (sha256) & 0x7fffffff);
+  PGresult *result;
+  gboolean held;
+
+  ensure_connected (store->pg);
+  result = PQexec (store->pg->conn, sql);
+  held = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1 && PQgetvalue (result, 0, 0)[0] == 't';
+  PQclear (result);
+  return held;
 }
 
 /* ---- opening ------------------------------------------------------------ */

@@ -269,6 +269,10 @@ gpointer       _quorum_store_pg_query         (QuorumStore   *store,
                                                va_list        args);
 gboolean       _quorum_store_pg_try_lead      (QuorumStore   *store,
                                                const char    *role);
+/* Takes (@take) or lets go of the session lock of a video's preparation. */
+gboolean       _quorum_store_pg_video_lock    (QuorumStore   *store,
+                                               const char    *sha256,
+                                               gboolean       take);
 /* Runs @sql with @n_values parameters of the types the statement gives
  * them (quorum-store-copy.c: a row of any table). */
 gboolean       _quorum_store_pg_exec_values   (QuorumStore   *store,

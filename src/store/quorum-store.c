@@ -1563,6 +1563,21 @@ quorum_store_lead (QuorumStore *store,
   return store->pg == NULL || _quorum_store_pg_try_lead (store, role);
 }
 
+gboolean
+quorum_store_claim_video (QuorumStore *store,
+                          const char  *sha256)
+{
+  return store->pg == NULL || _quorum_store_pg_video_lock (store, sha256, TRUE);
+}
+
+void
+quorum_store_release_video (QuorumStore *store,
+                            const char  *sha256)
+{
+  if (store->pg != NULL)
+    _quorum_store_pg_video_lock (store, sha256, FALSE);
+}
+
 const char *
 quorum_store_get_path (QuorumStore *store)
 {

@@ -48,11 +48,18 @@ JsonNode    *quorum_store_copy_into      (QuorumStore          *from,
 /* Whether this store is on PostgreSQL, shared with other servers. */
 gboolean     quorum_store_is_shared      (QuorumStore *store);
 /* For work that one server of those sharing a database is to do (purging
- * expired tokens, resuming video preparation): TRUE for the one that holds
- * @role's lock, taken on the first call and kept until the store closes;
- * always TRUE on SQLite. */
+ * expired tokens): TRUE for the one that holds @role's lock, taken on the
+ * first call and kept until the store closes; always TRUE on SQLite. */
 gboolean     quorum_store_lead           (QuorumStore *store,
                                           const char  *role);
+/* A video's preparation, by one server of those sharing a database at a
+ * time: TRUE when this one may prepare the content @sha256 (no other
+ * holds it; held until released, or until this server's connection ends,
+ * as when it is killed); always TRUE on SQLite. */
+gboolean     quorum_store_claim_video    (QuorumStore *store,
+                                          const char  *sha256);
+void         quorum_store_release_video  (QuorumStore *store,
+                                          const char  *sha256);
 void         quorum_store_close          (QuorumStore *store);
 int          quorum_store_schema_version (QuorumStore *store);
 const char  *quorum_store_get_path       (QuorumStore *store);
