@@ -234,6 +234,10 @@ void               _quorum_store_cursor_close (QuorumStoreCursor  *cursor);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuorumStoreCursor, _quorum_store_cursor_close)
 
+/* The SQLite schema's migrations, in order (quorum-store-migrations.c). */
+extern const char * const _quorum_store_migrations[];
+extern const guint        _quorum_store_n_migrations;
+
 /* ---- PostgreSQL (quorum-store-pg.c) ---- */
 
 QuorumStorePg *_quorum_store_pg_open          (QuorumStore   *store,

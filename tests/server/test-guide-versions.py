@@ -18,12 +18,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from quorum_test_server import BACKEND, GUIDES_BEFORE_VERSIONS, Server, check, error_message, png, report  # noqa: E402
 
 SERVER = sys.argv[1]
-STORE_C = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "store", "quorum-store.c")
+STORE_C = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "store", "quorum-store-migrations.c")
 
 
 def versions_migration():
     """The SQL of the migration that creates guide_versions, as the store's
-    migrations list in quorum-store.c spells it."""
+    migrations list in quorum-store-migrations.c spells it."""
     with open(STORE_C, encoding="utf-8") as source:
         text = source.read()
     block = text[text.index("migrations[] = {"):]

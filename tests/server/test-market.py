@@ -21,14 +21,14 @@ LATER = "2099-01-31T00:00:00Z"
 
 def market_migration(source):
     """The number of the migration that adds market_listings, counted in
-    quorum-store.c's list (another migration may come before or after it)."""
+    quorum-store-migrations.c's list (another migration may come before or after it)."""
     body = source[source.index("migrations[] = {"):]
     body = body[:body.index("\n};")]
     entries = re.split(r'",\s*\n', body)
     for number, entry in enumerate(entries, 1):
         if "CREATE TABLE market_listings" in entry:
             return number
-    raise RuntimeError("no market migration in quorum-store.c")
+    raise RuntimeError("no market migration in quorum-store-migrations.c")
 
 
 def rfc3339(seconds_from_now):
@@ -237,7 +237,7 @@ try:
         db = sqlite3.connect(os.path.join(s.data, "quorum.sqlite"))
         version = db.execute("PRAGMA user_version").fetchone()[0]
         migrations = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "store",
-                                       "quorum-store.c"), encoding="utf-8").read()
+                                       "quorum-store-migrations.c"), encoding="utf-8").read()
         db.executescript("ALTER TABLE job_applications DROP COLUMN message;"
                          "DROP TABLE market_listings; DROP TABLE market_follows;"
                          # and what the migrations after it made (the credential reasons)
