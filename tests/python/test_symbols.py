@@ -48,3 +48,36 @@ def test_the_error_domain_is_quorum_error():
     assert [m.get("name") for m in enums[0].iter(CORE + "member")] == [
         "invalid", "unauthorized", "forbidden", "not_found", "conflict", "too_large", "state", "unreachable",
         "failed"]
+
+
+def load_check_gir():
+    import importlib.util
+    from conftest import SOURCE_ROOT
+    spec = importlib.util.spec_from_file_location("check_gir", os.path.join(SOURCE_ROOT, "src", "gi", "check-gir.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_function_is_fully_annotated():
+    assert load_check_gir().problems(os.path.join(GI_DIR, "Quorum-1.0.gir")) == []
+
+
+def test_the_annotation_check_finds_what_the_scanner_lets_through(tmp_path):
+    """The GIR of a function whose file_ids lost (array length=n_files), and
+    whose callback lost its scope: what g-ir-scanner writes without a warning."""
+    text = open(os.path.join(GI_DIR, "Quorum-1.0.gir"), encoding="utf-8").read()
+    root = ET.fromstring(text)
+    for method in root.iter(CORE + "method"):
+        if method.get(C + "identifier") == "quorum_session_add_job_files_sync":
+            parameter = [p for p in method.iter(CORE + "parameter") if p.get("name") == "file_ids"][0]
+            parameter.remove(parameter.find(CORE + "array"))
+            ET.SubElement(parameter, CORE + "type", {"name": "gint64", C + "type": "const gint64*"})
+        if method.get(C + "identifier") == "quorum_session_list_jobs_async":
+            for parameter in method.iter(CORE + "parameter"):
+                parameter.attrib.pop("scope", None)
+    broken = tmp_path / "broken.gir"
+    broken.write_bytes(ET.tostring(root))
+    found = load_check_gir().problems(str(broken))
+    assert found == ["quorum_session_add_job_files_sync: file_ids: const gint64* without (array length=…) or (out)",
+                     "quorum_session_list_jobs_async: callback: a GAsyncReadyCallback must be (scope async)"]
