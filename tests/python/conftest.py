@@ -31,11 +31,14 @@ def server():
     s.close()
 
 
-def run_example(server, name, *args, token=None, stdin=None):
+def run_example(server, name, *args, token=None, stdin=None, config=None):
     """Runs examples/python/NAME against @server with the token in the
     environment (never on a command line a log shows). Answers
-    (exit status, stdout parsed as JSON or None, stderr)."""
+    (exit status, stdout parsed as JSON or None, stderr). @config: the
+    XDG_CONFIG_HOME where quorumctl keeps its sign-ins."""
     env = dict(os.environ)
+    if config is not None:
+        env["XDG_CONFIG_HOME"] = str(config)
     env.pop("QUORUM_TOKEN", None)
     if token is not None:
         env["QUORUM_TOKEN"] = token

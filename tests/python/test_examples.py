@@ -2,9 +2,10 @@
 what it did is checked through the HTTP API, not through the library."""
 import json
 import os
+import subprocess
 import time
 
-from conftest import png, run_example
+from conftest import BUILD_ROOT, png, run_example
 
 BOX_A = {"label": "car", "kind": "box", "points": [[2, 2], [14, 12]]}
 BOX_FAR = {"label": "car", "kind": "box", "points": [[20, 14], [30, 22]]}
@@ -87,6 +88,26 @@ def test_sign_in_with_password_on_stdin(server):
     status, result, stderr = run_example(server, "consensus.py", "--user", "ed", "--password-stdin",
                                          "--project", 1, "--job-name", "Wrong", stdin="not-it\n")
     assert status == 1 and "wrong user name or password" in stderr and "(unauthorized)" in stderr
+
+
+def test_the_sign_in_quorumctl_login_stored(server, tmp_path):
+    """Without --token or --user, the token `quorumctl login` stored for the
+    server (the credentials file: the tests set QUORUM_CREDENTIALS_STORE=file)."""
+    address = server.base[len("http://"):-len("/api/v1")]
+    status, result, stderr = run_example(server, "consensus.py", "--project", 1, "--job-name", "Nobody",
+                                         config=tmp_path)
+    assert status == 1 and "no sign-in is stored for http://%s" % address in stderr and "(unauthorized)" in stderr
+
+    quorumctl = os.path.join(BUILD_ROOT, "src", "cli", "quorumctl")
+    subprocess.run([quorumctl, "login", "--server", address, "--password-stdin", "ed"], input="ed-password\n",
+                   capture_output=True, text=True, check=True, env=dict(os.environ, XDG_CONFIG_HOME=str(tmp_path)))
+    status, result, stderr = run_example(server, "consensus.py", "--project", 1, "--job-name", "Stored sign-in",
+                                         "--files", 1, config=tmp_path)
+    assert status == 0, stderr
+    code, job = server.call("GET", "/jobs/%d" % result["job"], server.root)
+    assert code == 200 and job["settings"]["name"] == "Stored sign-in"
+    code, members = server.call("GET", "/projects/1/jobs", server.root)
+    assert [j["id"] for j in members if j["settings"]["name"] == "Stored sign-in"] == [result["job"]]
 
 
 def test_consensus(server):

@@ -177,14 +177,6 @@ def test_guides_labels_files_and_credentials(server):
     assert grants == []
 
 
-def test_keyring_without_a_stored_sign_in(server, tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
-    monkeypatch.setenv("QUORUM_CREDENTIALS_STORE", "file")
-    with pytest.raises(GLib.Error) as caught:
-        Quorum.Session.new_from_keyring("127.0.0.1:1")
-    assert caught.value.code == Quorum.Error.UNAUTHORIZED and "quorumctl login" in caught.value.message
-
-
 def write_set(path, annotator, boxes):
     path.write_text(json.dumps({"annotator": annotator, "file": {"width": 64, "height": 48, "frames": 1},
                                 "instances": [{"id": "i%d" % n, "label": "car", "kind": "box", "points": box}
