@@ -388,78 +388,15 @@ print_json (GPtrArray                  *files,
             const QuorumVideoAgreement *video,
             double                      below)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "pairs");
-  json_builder_begin_array (builder);
   for (guint i = 0; i < files->len; i++)
-    for (guint j = i + 1; j < files->len; j++)
-      {
-        json_builder_begin_object (builder);
-        json_builder_set_member_name (builder, "a");
-        json_builder_add_string_value (builder, ((SetFile *) g_ptr_array_index (files, i))->name);
-        json_builder_set_member_name (builder, "b");
-        json_builder_add_string_value (builder, ((SetFile *) g_ptr_array_index (files, j))->name);
-        json_builder_set_member_name (builder, "score");
-        json_builder_add_double_value (builder, quorum_agreement_pair (agreement, i, j));
-        json_builder_set_member_name (builder, "matched");
-        json_builder_add_int_value (builder, agreement->pair_matched[i * agreement->n_sets + j]);
-        json_builder_end_object (builder);
-      }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "annotators");
-  json_builder_begin_object (builder);
-  for (guint i = 0; i < files->len; i++)
-    {
-      json_builder_set_member_name (builder, ((SetFile *) g_ptr_array_index (files, i))->name);
-      json_builder_add_double_value (builder, agreement->annotator_scores[i]);
-    }
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "agreement");
-  json_builder_add_double_value (builder, agreement->agreement);
-  json_builder_set_member_name (builder, "best");
-  json_builder_add_string_value (builder,
-                                 ((SetFile *) g_ptr_array_index (files, agreement->best))->name);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  if (video != NULL)
-    {
-      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-
-      for (guint i = 0; i < files->len; i++)
-        g_ptr_array_add (names, json_node_init_string (json_node_alloc (),
-                                                       ((SetFile *) g_ptr_array_index (files, i))->name));
-      json_object_set_object_member (json_node_get_object (root), "frames",
-                                     quorum_video_agreement_write_frames (video, below));
-      json_object_set_array_member (json_node_get_object (root), "tracks",
-                                    quorum_video_agreement_write_tracks (video,
-                                                                         (JsonNode * const *) names->pdata));
-    }
+    g_ptr_array_add (names, ((SetFile *) g_ptr_array_index (files, i))->name);
+  root = quorum_agreement_write_report ((const char * const *) names->pdata, agreement, video, below);
   text = quorum_wire_to_string (root, TRUE);
   printf ("%s\n", text);
-}
-
-/* A video: more than one frame, or tracks. */
-static gboolean
-is_video (GPtrArray *sets)
-{
-  for (guint i = 0; i < sets->len; i++)
-    {
-      const QuorumAnnotationSet *set = g_ptr_array_index (sets, i);
-
-      if (set->file.frames > 1)
-        return TRUE;
-      for (guint k = 0; k < set->instances->len; k++)
-        if (((const QuorumInstance *) g_ptr_array_index (set->instances, k))->track_id != NULL)
-          return TRUE;
-    }
-  return FALSE;
 }
 
 int
@@ -533,7 +470,7 @@ quorum_cli_agreement (int    argc,
   if (!taken)
     return QUORUM_CLI_USAGE;
 
-  if (is_video (sets))
+  if (quorum_annotation_sets_are_video ((const QuorumAnnotationSet * const *) sets->pdata, sets->len))
     {
       video = quorum_video_agreement_compute ((const QuorumAnnotationSet * const *) sets->pdata,
                                               sets->len, threshold, &error);

@@ -5,6 +5,13 @@
 
 #include "quorum-error.h"
 
+/**
+ * quorum_error_quark:
+ *
+ * The domain of every #QuorumError, "quorum-error-quark".
+ *
+ * Returns: the domain's quark
+ */
 G_DEFINE_QUARK (quorum-error-quark, quorum_error)
 
 /**

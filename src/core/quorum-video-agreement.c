@@ -831,3 +831,77 @@ quorum_video_agreement_write_tracks (const QuorumVideoAgreement *video,
     }
   return comparisons;
 }
+
+gboolean
+quorum_annotation_sets_are_video (const QuorumAnnotationSet * const *sets,
+                                  guint                              n_sets)
+{
+  for (guint i = 0; i < n_sets; i++)
+    {
+      if (sets[i]->file.frames > 1)
+        return TRUE;
+      for (guint k = 0; k < sets[i]->instances->len; k++)
+        if (((const QuorumInstance *) g_ptr_array_index (sets[i]->instances, k))->track_id != NULL)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+JsonNode *
+quorum_agreement_write_report (const char * const          *names,
+                               const QuorumAgreement       *agreement,
+                               const QuorumVideoAgreement  *video,
+                               double                       below)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonNode *root;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "pairs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < agreement->n_sets; i++)
+    for (guint j = i + 1; j < agreement->n_sets; j++)
+      {
+        json_builder_begin_object (builder);
+        json_builder_set_member_name (builder, "a");
+        json_builder_add_string_value (builder, names[i]);
+        json_builder_set_member_name (builder, "b");
+        json_builder_add_string_value (builder, names[j]);
+        json_builder_set_member_name (builder, "score");
+        json_builder_add_double_value (builder, quorum_agreement_pair (agreement, i, j));
+        json_builder_set_member_name (builder, "matched");
+        json_builder_add_int_value (builder, agreement->pair_matched[i * agreement->n_sets + j]);
+        json_builder_end_object (builder);
+      }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "annotators");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < agreement->n_sets; i++)
+    {
+      json_builder_set_member_name (builder, names[i]);
+      json_builder_add_double_value (builder, agreement->annotator_scores[i]);
+    }
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "agreement");
+  json_builder_add_double_value (builder, agreement->agreement);
+  json_builder_set_member_name (builder, "best");
+  json_builder_add_string_value (builder, names[agreement->best]);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  if (video != NULL)
+    {
+      g_autoptr(GPtrArray) name_nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+
+      for (guint i = 0; i < agreement->n_sets; i++)
+        g_ptr_array_add (name_nodes, json_node_init_string (json_node_alloc (), names[i]));
+      json_object_set_object_member (json_node_get_object (root), "frames",
+                                     quorum_video_agreement_write_frames (video, below));
+      json_object_set_array_member (json_node_get_object (root), "tracks",
+                                    quorum_video_agreement_write_tracks (video,
+                                                                         (JsonNode * const *) name_nodes->pdata));
+    }
+  return root;
+}

@@ -107,6 +107,21 @@ JsonObject           *quorum_video_agreement_write_frames (const QuorumVideoAgre
 JsonArray            *quorum_video_agreement_write_tracks (const QuorumVideoAgreement *video,
                                                            JsonNode * const           *set_names);
 
+/* Whether @sets are compared as a video: a file of more than one frame, or
+ * instances with a track. */
+gboolean              quorum_annotation_sets_are_video (const QuorumAnnotationSet * const *sets,
+                                                        guint                              n_sets);
+
+/* The agreement report of `quorumctl agreement --json` and of
+ * libquorum-client's quorum_agreement_of_files(): {"pairs": [{"a", "b",
+ * "score", "matched"}], "annotators": {NAME: SCORE}, "agreement", "best"},
+ * with @names one per set; with @video (nullable) also "frames" (frames
+ * below @below) and "tracks". */
+JsonNode             *quorum_agreement_write_report (const char * const          *names,
+                                                     const QuorumAgreement       *agreement,
+                                                     const QuorumVideoAgreement  *video,
+                                                     double                       below);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuorumVideoAgreement, quorum_video_agreement_free)
 
 G_END_DECLS
