@@ -48,6 +48,17 @@ quorum_login_throttle_set_limits (QuorumLoginThrottle *throttle,
 }
 
 void
+quorum_login_throttle_get_limits (QuorumLoginThrottle *throttle,
+                                  guint               *attempts,
+                                  gint64              *delay_seconds,
+                                  gint64              *max_delay_seconds)
+{
+  *attempts = throttle->attempts;
+  *delay_seconds = throttle->delay / G_USEC_PER_SEC;
+  *max_delay_seconds = throttle->max_delay / G_USEC_PER_SEC;
+}
+
+void
 quorum_login_throttle_free (QuorumLoginThrottle *throttle)
 {
   if (throttle == NULL)

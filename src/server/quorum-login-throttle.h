@@ -47,6 +47,11 @@ void                 quorum_login_throttle_settle (QuorumLoginThrottle *throttle
                                                    const char          *key,
                                                    gint64               now,
                                                    QuorumLoginOutcome   outcome);
+/* The limits, as set (seconds). */
+void                 quorum_login_throttle_get_limits (QuorumLoginThrottle *throttle,
+                                                       guint               *attempts,
+                                                       gint64              *delay_seconds,
+                                                       gint64              *max_delay_seconds);
 /* How many keys are remembered (for tests and logs). */
 guint                quorum_login_throttle_size   (QuorumLoginThrottle *throttle);
 

@@ -70,6 +70,14 @@ purge_expired_tokens (QuorumServer *self)
     g_warning ("expired tokens were not purged: %s", error->message);
   else if (purged > 0)
     g_debug ("purged %" G_GINT64_FORMAT " expired token(s)", purged);
+  /* And the shared failed sign-ins long past (PostgreSQL). */
+  {
+    guint attempts;
+    gint64 delay, max_delay;
+
+    quorum_login_throttle_get_limits (self->name_throttle, &attempts, &delay, &max_delay);
+    quorum_store_purge_login_failures (self->store, max_delay);
+  }
 }
 
 static gboolean
@@ -219,6 +227,50 @@ reply_throttled (QuorumRequest *request,
   reply_retry_later (request, STATUS_TOO_MANY_REQUESTS, "too_many_attempts", seconds, message);
 }
 
+/* The name throttle: this server's own (a check under way, its failures)
+ * and, on a database several servers share, the failures of all of them
+ * (quorum_store_login_wait), so that N servers do not give a name N times
+ * the guesses. Returns FALSE, having replied, when @name must wait. */
+static gboolean
+admit_name (QuorumRequest *request,
+            const char    *name,
+            gint64         now)
+{
+  QuorumServer *server = request->server;
+  g_autofree char *whom = g_strdup_printf ("as “%s”", name);
+  gint64 wait = 0;
+
+  if (!quorum_login_throttle_admit (server->name_throttle, name, now, &wait))
+    {
+      reply_throttled (request, whom, wait);
+      return FALSE;
+    }
+  if ((wait = quorum_store_login_wait (server->store, name)) > 0)
+    {
+      quorum_login_throttle_settle (server->name_throttle, name, now, QUORUM_LOGIN_NEUTRAL);
+      reply_throttled (request, whom, wait);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The end of a password check admit_name() let through. */
+static void
+settle_name (QuorumServer       *server,
+             const char         *name,
+             gint64              now,
+             QuorumLoginOutcome  outcome)
+{
+  guint attempts;
+  gint64 delay, max_delay;
+
+  quorum_login_throttle_settle (server->name_throttle, name, now, outcome);
+  if (outcome == QUORUM_LOGIN_NEUTRAL)
+    return;
+  quorum_login_throttle_get_limits (server->name_throttle, &attempts, &delay, &max_delay);
+  quorum_store_login_outcome (server->store, name, outcome == QUORUM_LOGIN_FAILED, attempts, delay, max_delay);
+}
+
 static void
 reply_busy (QuorumRequest *request)
 {
@@ -281,8 +333,7 @@ login_checked (GObject      *source,
   gint64 now = g_get_monotonic_time ();
   g_autoptr(GError) error = NULL;
 
-  quorum_login_throttle_settle (server->name_throttle, work->name, now,
-                                verified ? QUORUM_LOGIN_SUCCEEDED : QUORUM_LOGIN_FAILED);
+  settle_name (server, work->name, now, verified ? QUORUM_LOGIN_SUCCEEDED : QUORUM_LOGIN_FAILED);
   /* An address is not forgiven by one good sign-in: one account of their
    * own would let an attacker try every other name from it. */
   quorum_login_throttle_settle (server->address_throttle, work->address, now,
@@ -349,12 +400,8 @@ _quorum_server_login (QuorumRequest *request)
     }
   /* Refused before any password is checked: a throttled guess costs the
    * server nothing. Unknown names are counted as known ones are. */
-  if (!quorum_login_throttle_admit (server->name_throttle, name, now, &wait))
-    {
-      g_autofree char *whom = g_strdup_printf ("as “%s”", name);
-      reply_throttled (request, whom, wait);
-      return;
-    }
+  if (!admit_name (request, name, now))
+    return;
   if (!quorum_login_throttle_admit (server->address_throttle, address, now, &wait))
     {
       g_autofree char *whom = g_strdup_printf ("from %s", address);
@@ -407,8 +454,8 @@ own_password_checked (GObject      *source,
   g_autoptr(GError) error = NULL;
   gint64 revoked = 0;
 
-  quorum_login_throttle_settle (server->name_throttle, work->name, g_get_monotonic_time (),
-                                work->verified ? QUORUM_LOGIN_SUCCEEDED : QUORUM_LOGIN_FAILED);
+  settle_name (server, work->name, g_get_monotonic_time (),
+               work->verified ? QUORUM_LOGIN_SUCCEEDED : QUORUM_LOGIN_FAILED);
   if (!work->verified)
     quorum_http_reply_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
                              "current_password: that is not your current password");
@@ -433,7 +480,6 @@ _quorum_server_change_password (QuorumRequest *request)
   const char *current, *password;
   const char *name = json_object_get_string_member (request->caller, "name");
   gint64 now = g_get_monotonic_time ();
-  gint64 wait = 0;
   PasswordWork *work;
 
   if (body == NULL)
@@ -446,12 +492,8 @@ _quorum_server_change_password (QuorumRequest *request)
       return;
     }
   /* A stolen token must not be a way round the sign-in throttle. */
-  if (!quorum_login_throttle_admit (server->name_throttle, name, now, &wait))
-    {
-      g_autofree char *whom = g_strdup_printf ("as “%s”", name);
-      reply_throttled (request, whom, wait);
-      return;
-    }
+  if (!admit_name (request, name, now))
+    return;
   work = g_new0 (PasswordWork, 1);
   work->name = g_strdup (name);
   work->password = g_strdup (current);

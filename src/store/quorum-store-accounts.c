@@ -294,3 +294,52 @@ quorum_store_add_org_member (QuorumStore  *store,
                               "INSERT OR IGNORE INTO org_members (org_id, user_id) VALUES (?, ?)",
                               "ii", org_id, user_id) >= 0;
 }
+
+/* ---- failed sign-ins shared by servers (PostgreSQL) --------------------- */
+
+gint64
+quorum_store_login_wait (QuorumStore *store,
+                         const char  *name)
+{
+  g_autoptr(JsonObject) row = NULL;
+
+  if (store->pg == NULL)
+    return 0;
+  row = _quorum_store_row (store, "", NULL,
+                           "SELECT CAST(ceil(blocked_until - extract(epoch FROM clock_timestamp())) AS INTEGER) "
+                           "AS wait FROM login_failures WHERE name = ? "
+                           "AND blocked_until > extract(epoch FROM clock_timestamp())", "s", name);
+  return row != NULL ? MAX (json_object_get_int_member (row, "wait"), 1) : 0;
+}
+
+void
+quorum_store_login_outcome (QuorumStore *store,
+                            const char  *name,
+                            gboolean     failed,
+                            guint        attempts,
+                            gint64       delay,
+                            gint64       max_delay)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean done;
+
+  if (store->pg == NULL || attempts == 0)
+    return;
+  if (failed)
+    done = _quorum_store_exec (store, &error, "SELECT quorum_login_failed(?, ?, ?, ?)", "sidd", name,
+                               (gint64) attempts, (double) delay, (double) max_delay);
+  else
+    done = _quorum_store_exec (store, &error, "DELETE FROM login_failures WHERE name = ?", "s", name);
+  if (!done)
+    g_warning ("failed sign-ins of “%s” not recorded: %s", name, error->message);
+}
+
+void
+quorum_store_purge_login_failures (QuorumStore *store,
+                                   gint64       max_delay)
+{
+  if (store->pg != NULL)
+    _quorum_store_exec (store, NULL, "DELETE FROM login_failures "
+                        "WHERE last_failure < extract(epoch FROM clock_timestamp()) - ? "
+                        "AND blocked_until < extract(epoch FROM clock_timestamp())", "d", (double) max_delay);
+}

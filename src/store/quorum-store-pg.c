@@ -306,6 +306,37 @@ static const char * const migrations[] = {
   "  follow_json TEXT NOT NULL,"
   "  updated BIGINT NOT NULL,"
   "  updated_by BIGINT REFERENCES users(id));",
+
+  /* 2: failed sign-ins by user name, shared by the servers of the database
+   * (quorum_store_login_failed): each server's own throttle let a name be
+   * guessed as many times over as there were servers. Times are the
+   * database's clock, in seconds. */
+  "CREATE TABLE login_failures ("
+  "  name TEXT PRIMARY KEY,"
+  "  failures BIGINT NOT NULL,"
+  "  last_failure DOUBLE PRECISION NOT NULL,"
+  "  blocked_until DOUBLE PRECISION NOT NULL);"
+  "CREATE INDEX login_failures_by_age ON login_failures (last_failure);"
+  "CREATE FUNCTION quorum_login_failed(who text, attempts bigint, delay double precision,"
+  "    max_delay double precision) RETURNS double precision LANGUAGE plpgsql AS $$"
+  "  DECLARE"
+  "    now_s double precision := extract(epoch FROM clock_timestamp());"
+  "    n bigint;"
+  "    until double precision := 0;"
+  "  BEGIN"
+  "    INSERT INTO login_failures AS f (name, failures, last_failure, blocked_until)"
+  "      VALUES (who, 1, now_s, 0)"
+  "      ON CONFLICT (name) DO UPDATE SET"
+  "        failures = CASE WHEN f.last_failure < now_s - max_delay AND f.blocked_until < now_s"
+  "          THEN 1 ELSE f.failures + 1 END,"
+  "        last_failure = now_s"
+  "      RETURNING failures INTO n;"
+  "    IF n >= attempts THEN"
+  "      until := now_s + least(delay * power(2, least(n - attempts, 40)), max_delay);"
+  "      UPDATE login_failures SET blocked_until = until WHERE name = who;"
+  "    END IF;"
+  "    RETURN until;"
+  "  END $$;",
 };
 
 /* The column an INSERT into each table gives back as its new row's id, as

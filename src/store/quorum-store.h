@@ -52,6 +52,21 @@ gboolean     quorum_store_is_shared      (QuorumStore *store);
  * first call and kept until the store closes; always TRUE on SQLite. */
 gboolean     quorum_store_lead           (QuorumStore *store,
                                           const char  *role);
+/* Failed sign-ins by user name shared by the servers of a database, beside
+ * each server's own throttle (which counts only its own): the seconds
+ * @name must still wait (0: none); a failure, counted with the throttle's
+ * limits; a success, which forgets them; and forgetting those of more than
+ * @max_delay ago. On SQLite (one server) they do nothing. */
+gint64       quorum_store_login_wait     (QuorumStore *store,
+                                          const char  *name);
+void         quorum_store_login_outcome  (QuorumStore *store,
+                                          const char  *name,
+                                          gboolean     failed,
+                                          guint        attempts,
+                                          gint64       delay,
+                                          gint64       max_delay);
+void         quorum_store_purge_login_failures (QuorumStore *store,
+                                                gint64       max_delay);
 /* A video's preparation, by one server of those sharing a database at a
  * time: TRUE when this one may prepare the content @sha256 (no other
  * holds it; held until released, or until this server's connection ends,
