@@ -109,6 +109,7 @@ got_new (GObject      *source,
   g_autoptr(JsonNode) reply = quorum_client_call_finish (QUORUM_CLIENT (source), result, &error);
   gint64 org = poll->org;
   gboolean first = poll->first;
+  gint64 cursor;
   JsonObject *object;
   JsonArray *jobs;
 
@@ -124,7 +125,8 @@ got_new (GObject      *source,
     }
   self->n_polls++;
   object = json_node_get_object (reply);
-  g_hash_table_insert (self->cursors, id_new (org), id_new (json_object_get_int_member (object, "cursor")));
+  cursor = json_object_get_int_member (object, "cursor");
+  g_hash_table_insert (self->cursors, id_new (org), id_new (cursor));
   jobs = json_object_get_array_member (object, "jobs");
   for (guint i = 0; i < json_array_get_length (jobs); i++)
     {
@@ -136,6 +138,20 @@ got_new (GObject      *source,
         g_hash_table_add (self->notified, id_new (id));
       else
         notify_job (self, job);
+    }
+  /* The server looks at a page of listings per poll: the first poll goes
+   * on at once to the end, all of it not news. */
+  if (first && json_object_get_boolean_member_with_default (object, "more", FALSE))
+    {
+      g_autofree char *path = g_strdup_printf ("/orgs/%" G_GINT64_FORMAT "/market/new?since=%" G_GINT64_FORMAT,
+                                               org, cursor);
+      OrgPoll *next = g_new0 (OrgPoll, 1);
+
+      next->watch = g_object_ref (self);
+      next->org = org;
+      next->first = TRUE;
+      self->busy++;
+      quorum_client_call_async (QUORUM_CLIENT (source), "GET", path, NULL, self->cancellable, got_new, next);
     }
 }
 

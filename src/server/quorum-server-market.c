@@ -13,6 +13,9 @@
  */
 
 #define MAX_KEYWORDS 20
+/* Listings a poll of what is new looks at, at most: a reply of an
+ * organization's first poll from 0 is not the whole market's size. */
+#define NEW_JOBS_PAGE 50
 #define MAX_KEYWORD_LENGTH 64
 
 /* A store row of quorum_store_list_market_jobs as the API gives it. */
@@ -323,6 +326,7 @@ _quorum_server_new_market_jobs (QuorumRequest *request)
   JsonArray *jobs, *array;
   JsonObject *reply;
   gint64 since = 0, cursor;
+  gboolean more = FALSE;
 
   if (org == NULL)
     return;
@@ -340,13 +344,18 @@ _quorum_server_new_market_jobs (QuorumRequest *request)
   jobs = json_array_new ();
   if (follow != NULL)
     {
-      if ((rows = quorum_store_list_market_jobs (request->server->store, request->caller_id, since, &error)) == NULL)
+      if ((rows = quorum_store_list_new_market_jobs (request->server->store, request->caller_id, since,
+                                                     NEW_JOBS_PAGE, &error)) == NULL)
         {
           json_array_unref (jobs);
           _quorum_request_reply_error (request, error);
           return;
         }
       array = json_node_get_array (rows);
+      /* A full page: the next poll goes on after its last listing. */
+      more = json_array_get_length (array) == NEW_JOBS_PAGE;
+      if (more)
+        cursor = json_object_get_int_member (json_array_get_object_element (array, NEW_JOBS_PAGE - 1), "listed");
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
           JsonObject *entry = market_entry (json_array_get_object_element (array, i));
@@ -361,6 +370,7 @@ _quorum_server_new_market_jobs (QuorumRequest *request)
   json_object_set_int_member (reply, "org", request->ids[0]);
   json_object_set_boolean_member (reply, "following", follow != NULL);
   json_object_set_int_member (reply, "cursor", cursor);
+  json_object_set_boolean_member (reply, "more", more);
   json_object_set_array_member (reply, "jobs", jobs);
   _quorum_request_reply (request, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), reply));
 }

@@ -105,28 +105,41 @@ quorum_store_list_reachable_jobs (QuorumStore  *store,
   "AND (json_extract (jobs.settings_json, '$.market.deadline') IS NULL " \
   "     OR CAST(strftime('%s', json_extract (jobs.settings_json, '$.market.deadline')) AS INTEGER) > " NOW ")"
 
+/* The open market jobs listed after ?2, as the caller ?1 sees them. */
+#define MARKET_JOBS \
+  "SELECT jobs.id AS id, json_extract (jobs.settings_json, '$.name') AS name, " \
+  "jobs.project_id AS project, projects.name AS project_name, " \
+  "(SELECT count(*) FROM job_files WHERE job_files.job_id = jobs.id) AS file_count, " \
+  "json_extract (jobs.settings_json, '$.market') AS market_json, " \
+  "market_listings.seq AS listed, " \
+  "(SELECT json_group_array (json_object ('org', job_applications.org_id, " \
+  "   'org_name', orgs.name, 'state', job_applications.state)) " \
+  " FROM job_applications JOIN orgs ON orgs.id = job_applications.org_id " \
+  " JOIN org_members ON org_members.org_id = job_applications.org_id " \
+  " AND org_members.user_id = ?1 " \
+  " WHERE job_applications.job_id = jobs.id) AS applications_json " \
+  "FROM jobs JOIN projects ON projects.id = jobs.project_id " \
+  "JOIN market_listings ON market_listings.job_id = jobs.id " \
+  "WHERE " MARKET_OPEN " AND market_listings.seq > ?2 "
+
 JsonNode *
 quorum_store_list_market_jobs (QuorumStore  *store,
                                gint64        user_id,
                                gint64        since,
                                GError      **error)
 {
-  return _quorum_store_rows (store, error,
-                             "SELECT jobs.id AS id, json_extract (jobs.settings_json, '$.name') AS name, "
-                             "jobs.project_id AS project, projects.name AS project_name, "
-                             "(SELECT count(*) FROM job_files WHERE job_files.job_id = jobs.id) AS file_count, "
-                             "json_extract (jobs.settings_json, '$.market') AS market_json, "
-                             "market_listings.seq AS listed, "
-                             "(SELECT json_group_array (json_object ('org', job_applications.org_id, "
-                             "   'org_name', orgs.name, 'state', job_applications.state)) "
-                             " FROM job_applications JOIN orgs ON orgs.id = job_applications.org_id "
-                             " JOIN org_members ON org_members.org_id = job_applications.org_id "
-                             " AND org_members.user_id = ?1 "
-                             " WHERE job_applications.job_id = jobs.id) AS applications_json "
-                             "FROM jobs JOIN projects ON projects.id = jobs.project_id "
-                             "JOIN market_listings ON market_listings.job_id = jobs.id "
-                             "WHERE " MARKET_OPEN " AND market_listings.seq > ?2 "
-                             "ORDER BY jobs.id", "ii", user_id, since);
+  return _quorum_store_rows (store, error, MARKET_JOBS "ORDER BY jobs.id", "ii", user_id, since);
+}
+
+JsonNode *
+quorum_store_list_new_market_jobs (QuorumStore  *store,
+                                   gint64        user_id,
+                                   gint64        since,
+                                   gint64        limit,
+                                   GError      **error)
+{
+  return _quorum_store_rows (store, error, MARKET_JOBS "ORDER BY market_listings.seq LIMIT ?3", "iii",
+                             user_id, since, limit);
 }
 
 gboolean

@@ -668,6 +668,12 @@ JsonNode   *quorum_store_list_market_jobs (QuorumStore  *store,
                                            gint64        user_id,
                                            gint64        since,
                                            GError      **error);
+/* The same, in the order they came on the market, at most @limit. */
+JsonNode   *quorum_store_list_new_market_jobs (QuorumStore  *store,
+                                               gint64        user_id,
+                                               gint64        since,
+                                               gint64        limit,
+                                               GError      **error);
 /* Whether the job is on the market and open to applications. */
 gboolean    quorum_store_market_job_open (QuorumStore   *store,
                                           gint64         job_id);

@@ -265,6 +265,20 @@ try:
         status, body = s.call("GET", "/orgs/%d/market/new?since=0" % orgs["Beta"], beta)
         check("the jobs on the market before are listed for a poll from the start",
               status == 200 and trees_job in [j["id"] for j in body["jobs"]], body)
+
+    # ---- a poll looks at a page of listings: 51 new jobs come in two polls
+    s.call("PUT", "/orgs/%d/market/follow" % orgs["Beta"], beta, {})
+    status, body = s.call("GET", "/orgs/%d/market/new" % orgs["Beta"], beta)
+    while status == 200 and body["more"]:
+        status, body = s.call("GET", "/orgs/%d/market/new?since=%d" % (orgs["Beta"], body["cursor"]), beta)
+    start = body["cursor"]
+    bulk = [create("Bulk %d" % i, files[0:1], market={"bid": BID, "deadline": LATER})[1]["id"] for i in range(51)]
+    status, first = s.call("GET", "/orgs/%d/market/new?since=%d" % (orgs["Beta"], start), beta)
+    check("a poll gives the first 50 new listings, in their order, and says there are more",
+          status == 200 and [j["id"] for j in first["jobs"]] == bulk[:50] and first["more"] is True, first)
+    status, rest = s.call("GET", "/orgs/%d/market/new?since=%d" % (orgs["Beta"], first["cursor"]), beta)
+    check("the next poll from its cursor gives the rest, and no more",
+          status == 200 and [j["id"] for j in rest["jobs"]] == bulk[50:] and rest["more"] is False, rest)
 finally:
     server.close()
 
