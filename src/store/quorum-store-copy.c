@@ -260,16 +260,17 @@ quorum_store_copy_into (QuorumStore          *from,
   /* What arrived, against what was there. */
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
-      g_autofree char *source = table_summary (from, tables[i], error);
+      g_autofree char *source = NULL;
       g_autofree char *copy = NULL;
       g_auto(GStrv) parts = NULL;
       JsonObject *row;
 
-      if (source == NULL || (copy = table_summary (to, tables[i], error)) == NULL)
-        return NULL;
       /* PostgreSQL's meta has its schema version besides. */
       if (strcmp (tables[i], "meta") == 0)
         continue;
+      if ((source = table_summary (from, tables[i], error)) == NULL ||
+          (copy = table_summary (to, tables[i], error)) == NULL)
+        return NULL;
       if (strcmp (source, copy) != 0)
         {
           g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_CONFLICT,
