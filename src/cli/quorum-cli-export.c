@@ -58,11 +58,14 @@ quorum_cli_export (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *job_text = NULL, *format = NULL, *versions = NULL, *output = NULL;
   g_autofree char *path = NULL;
+  gboolean no_interpolated = FALSE;
   const GOptionEntry entries[] = {
     { "job", 0, 0, G_OPTION_ARG_STRING, &job_text, "The job", "ID" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "coco (the outputs) or quorum (default: every version "
       "with its scores)", "FORMAT" },
     { "versions", 0, 0, G_OPTION_ARG_STRING, &versions, "Quorum format: all (default) or best", "WHICH" },
+    { "no-interpolated", 0, 0, G_OPTION_ARG_NONE, &no_interpolated, "COCO: a video's tracks as drawn, without "
+      "the frames interpolated between keyframes", NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE instead of standard output", "FILE" },
     { NULL }
   };
@@ -74,6 +77,8 @@ quorum_cli_export (int    argc,
                                  "consensus) as COCO JSON (docs/coco.md). quorum: every version of every\n"
                                  "file with the pair scores, the file agreement and the winning version\n"
                                  "(docs/formats.md); --versions best keeps the outputs, scores and winner.\n"
+                                 "--no-interpolated leaves a video's interpolated frames out of a COCO\n"
+                                 "export: what an import keeps, a small part of a long video's export.\n"
                                  "The file is replaced only once the whole export has arrived.",
                                  entries, 0, 0, &argc, &argv))
     return QUORUM_CLI_USAGE;
@@ -85,8 +90,11 @@ quorum_cli_export (int    argc,
     return quorum_cli_session_usage (&session, "--format: coco or quorum, not “%s”", format);
   if (versions != NULL && !g_str_equal (versions, "all") && !g_str_equal (versions, "best"))
     return quorum_cli_session_usage (&session, "--versions: all or best, not “%s”", versions);
-  path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/export?format=%s&versions=%s", job, format,
-                          versions != NULL ? versions : "all");
+  if (no_interpolated && !g_str_equal (format, "coco"))
+    return quorum_cli_session_usage (&session, "--no-interpolated: only with --format coco (the Quorum export "
+                                     "has no interpolated frames)");
+  path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/export?format=%s&versions=%s%s", job, format,
+                          versions != NULL ? versions : "all", no_interpolated ? "&interpolated=false" : "");
   if (quorum_cli_session_connect (&session, &error) == NULL)
     return quorum_cli_session_fail (&session, error);
   if (output != NULL && !g_str_equal (output, "-"))

@@ -33,17 +33,33 @@ void quorum_coco_image_free (QuorumCocoImage *image);
  * wire's size limit would make an import of a few bytes export gigabytes. */
 #define QUORUM_COCO_MAX_FRAMES 2000000
 
+/**
+ * QuorumCocoExportFlags:
+ * @QUORUM_COCO_EXPORT_DEFAULT: every frame's instances, interpolated ones
+ *   included
+ * @QUORUM_COCO_EXPORT_DRAWN_ONLY: a video's tracks as stored (keyframes,
+ *   proposals, outside markers) without the frames interpolated between
+ *   them: what an import keeps, a small part of a long video's document
+ */
+typedef enum {
+  QUORUM_COCO_EXPORT_DEFAULT    = 0,
+  QUORUM_COCO_EXPORT_DRAWN_ONLY = 1 << 0,
+} QuorumCocoExportFlags;
+
 /* Export (docs/coco.md): images in order, a video as one image entry per
- * frame with every frame's instances, interpolated ones included;
+ * frame with every frame's instances, interpolated ones included unless
+ * @flags has QUORUM_COCO_EXPORT_DRAWN_ONLY;
  * categories from @schema, then the labels the sets use that it lacks.
  * Boxes become bbox, polygons a segmentation; what COCO cannot say travels
  * in a "quorum" member so that a round trip keeps every instance and
  * track. Appends compact JSON to @out, without building a tree. */
 void       quorum_coco_export_append    (GString                 *out,
                                          GPtrArray               *images,
-                                         const QuorumLabelSchema *schema);
+                                         const QuorumLabelSchema *schema,
+                                         QuorumCocoExportFlags    flags);
 char      *quorum_coco_export_to_string (GPtrArray               *images,
                                          const QuorumLabelSchema *schema,
+                                         QuorumCocoExportFlags    flags,
                                          gsize                   *length);
 /* About how many bytes quorum_coco_export_append() writes for @images,
  * counted without expanding a track: each on every frame of its span. A
@@ -51,8 +67,10 @@ char      *quorum_coco_export_to_string (GPtrArray               *images,
  * two keyframes far apart on a long video, many times over, are cheap to
  * save and expand to hundreds of millions of annotations. */
 #define QUORUM_COCO_MAX_EXPORT ((gsize) 2 << 30)
-gsize      quorum_coco_export_estimate  (GPtrArray               *images);
-/* The same document as a tree, for callers that read it. */
+gsize      quorum_coco_export_estimate  (GPtrArray               *images,
+                                         QuorumCocoExportFlags    flags);
+/* The whole document (interpolated frames included) as a tree, for
+ * callers that read it. */
 JsonNode  *quorum_coco_export           (GPtrArray               *images,
                                          const QuorumLabelSchema *schema);
 

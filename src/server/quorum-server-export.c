@@ -20,6 +20,7 @@ typedef struct {
   JsonNode  *labels;    /* the project's schema */
   JsonNode  *job;
   gboolean   coco;
+  QuorumCocoExportFlags coco_flags;
   gboolean   all_versions;
   gint64     passes;
 } Export;
@@ -81,19 +82,19 @@ build_coco (Export  *export,
         quorum_annotation_set_add (image->set, g_ptr_array_steal_index (instances, 0));
       g_ptr_array_add (images, image);
     }
-  if (quorum_coco_export_estimate (images) > QUORUM_COCO_MAX_EXPORT)
+  if (quorum_coco_export_estimate (images, export->coco_flags) > QUORUM_COCO_MAX_EXPORT)
     {
       g_set_error (error, QUORUM_ERROR, QUORUM_ERROR_TOO_LARGE,
                    "format=coco: this job's COCO export would take about %" G_GSIZE_FORMAT " MiB, more than the "
                    "%" G_GSIZE_FORMAT " MiB an export may hold (its videos' tracks on every frame); "
-                   "format=quorum gives the tracks as drawn",
-                   quorum_coco_export_estimate (images) >> 20, QUORUM_COCO_MAX_EXPORT >> 20);
+                   "interpolated=false or format=quorum gives the tracks as drawn",
+                   quorum_coco_export_estimate (images, export->coco_flags) >> 20, QUORUM_COCO_MAX_EXPORT >> 20);
       return NULL;
     }
   {
     GString *text = g_string_sized_new (64 * 1024);
 
-    quorum_coco_export_append (text, images, schema);
+    quorum_coco_export_append (text, images, schema, export->coco_flags);
     return g_string_free_to_bytes (text);
   }
 }
@@ -235,6 +236,7 @@ _quorum_server_export_job (QuorumRequest *request)
   g_autoptr(GHashTable) params = query != NULL ? soup_form_decode (query) : NULL;
   const char *format = params != NULL ? g_hash_table_lookup (params, "format") : NULL;
   const char *versions = params != NULL ? g_hash_table_lookup (params, "versions") : NULL;
+  const char *interpolated = params != NULL ? g_hash_table_lookup (params, "interpolated") : NULL;
   JsonNode *rows;
   Export *export;
 
@@ -266,6 +268,18 @@ _quorum_server_export_job (QuorumRequest *request)
       quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "versions: all or best");
       return;
     }
+  if (interpolated != NULL && !g_str_equal (interpolated, "true") && !g_str_equal (interpolated, "false"))
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "interpolated: true or false");
+      return;
+    }
+  /* The Quorum export has the tracks as drawn only: nothing to leave out. */
+  if (interpolated != NULL && !g_str_equal (format, "coco"))
+    {
+      quorum_http_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                               "interpolated: only with format=coco (the Quorum export has no interpolated frames)");
+      return;
+    }
   if ((project = quorum_store_get_project (request->server->store, json_object_get_int_member (job, "project"), &error)) == NULL ||
       (rows = quorum_store_job_outputs (request->server->store, request->ids[0], &error)) == NULL)
     {
@@ -285,6 +299,8 @@ _quorum_server_export_job (QuorumRequest *request)
     export->job = own_copy (job_node);
   }
   export->coco = g_str_equal (format, "coco");
+  if (interpolated != NULL && g_str_equal (interpolated, "false"))
+    export->coco_flags = QUORUM_COCO_EXPORT_DRAWN_ONLY;
   export->all_versions = g_str_equal (versions, "all");
   export->passes = json_object_get_int_member (json_object_get_object_member (job, "settings"), "passes_per_file");
   _quorum_request_pause (request);

@@ -368,7 +368,7 @@ test_exact_numbers (void)
   quorum_annotation_set_add (image->set, instance_new ("line", "l", QUORUM_KIND_POLYLINE, points,
                                                        G_N_ELEMENTS (values)));
   g_ptr_array_add (images, image);
-  text = quorum_coco_export_to_string (images, NULL, NULL);
+  text = quorum_coco_export_to_string (images, NULL, QUORUM_COCO_EXPORT_DEFAULT, NULL);
   g_assert_nonnull (strstr (text, "0.33333333333333331"));
   g_assert_nonnull (strstr (text, "0.30000000000000004"));
   g_assert_nonnull (strstr (text, "1234.5678,"));
@@ -621,7 +621,7 @@ test_video_export (void)
 static char *
 export_text (GPtrArray *images)
 {
-  return quorum_coco_export_to_string (images, NULL, NULL);
+  return quorum_coco_export_to_string (images, NULL, QUORUM_COCO_EXPORT_DEFAULT, NULL);
 }
 
 /* Export, import, export: the same text; what is imported is what was
@@ -662,6 +662,52 @@ test_video_round_trip (void)
   again = export_text (imported);
   /* the photo's file id is not in the document: the rest is equal */
   g_assert_cmpstr (again, ==, text);
+}
+
+/* Without the interpolated frames: only what is stored is written, the
+ * document says so, and it imports to the same tracks as the whole one,
+ * whose export it gives back. */
+static void
+test_video_drawn_only (void)
+{
+  g_autoptr(GPtrArray) images = video_images ();
+  g_autofree char *whole = export_text (images);
+  g_autofree char *drawn = quorum_coco_export_to_string (images, NULL, QUORUM_COCO_EXPORT_DRAWN_ONLY, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = json_from_string (drawn, &error);
+  g_autoptr(GPtrArray) imported = NULL;
+  g_autofree char *again = NULL;
+  JsonObject *document;
+  JsonArray *annotations;
+  guint stored_shown = 0;
+  const QuorumCocoImage *video = g_ptr_array_index (images, 1);
+
+  g_assert_no_error (error);
+  document = json_node_get_object (root);
+  g_assert_false (json_object_get_boolean_member (json_object_get_object_member (
+    json_object_get_object_member (document, "info"), "quorum"), "interpolated"));
+  g_assert_null (strstr (whole, "\"interpolated\":false}"));
+  /* the same image entries, one per frame */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (document, "images")), ==, 1 + 15);
+  annotations = json_object_get_array_member (document, "annotations");
+  for (guint i = 0; i < json_array_get_length (annotations); i++)
+    {
+      JsonObject *quorum = json_object_get_object_member (json_array_get_object_element (annotations, i), "quorum");
+
+      g_assert_false (json_object_get_boolean_member (quorum, "interpolated"));
+      g_assert_null (strchr (json_object_get_string_member (quorum, "uuid"), '@'));
+    }
+  /* every stored instance but the outside markers (in videos[]) and the photo's */
+  for (guint k = 0; k < video->set->instances->len; k++)
+    stored_shown += !((QuorumInstance *) g_ptr_array_index (video->set->instances, k))->outside;
+  stored_shown += ((QuorumCocoImage *) g_ptr_array_index (images, 0))->set->instances->len;
+  g_assert_cmpuint (json_array_get_length (annotations), ==, stored_shown);
+  g_assert_cmpuint (strlen (drawn), <, strlen (whole));
+
+  imported = import_text (drawn, &error);
+  g_assert_no_error (error);
+  again = export_text (imported);
+  g_assert_cmpstr (again, ==, whole);
 }
 
 static void
@@ -805,8 +851,8 @@ test_video_estimate (void)
   QuorumCocoImage *video = g_new0 (QuorumCocoImage, 1);
   QuorumPoint box[] = { { 10, 20 }, { 110, 70 } };
   gsize length = 0;
-  g_autofree char *text = quorum_coco_export_to_string (images, NULL, &length);
-  gsize estimate = quorum_coco_export_estimate (images);
+  g_autofree char *text = quorum_coco_export_to_string (images, NULL, QUORUM_COCO_EXPORT_DEFAULT, &length);
+  gsize estimate = quorum_coco_export_estimate (images, QUORUM_COCO_EXPORT_DEFAULT);
 
   g_assert_cmpuint (estimate, >=, length / 2);
   g_assert_cmpuint (estimate, <=, length * 4);
@@ -824,7 +870,9 @@ test_video_estimate (void)
       quorum_annotation_set_add (video->set, tracked (last, "car", QUORUM_KIND_BOX, track, 999999, box, 2));
     }
   g_ptr_array_add (huge, video);
-  g_assert_cmpuint (quorum_coco_export_estimate (huge), >, QUORUM_COCO_MAX_EXPORT);
+  g_assert_cmpuint (quorum_coco_export_estimate (huge, QUORUM_COCO_EXPORT_DEFAULT), >, QUORUM_COCO_MAX_EXPORT);
+  /* as drawn, the same video is 6,000 annotations and a million frames */
+  g_assert_cmpuint (quorum_coco_export_estimate (huge, QUORUM_COCO_EXPORT_DRAWN_ONLY), <, 256u << 20);
 }
 
 int
@@ -841,6 +889,7 @@ main (int    argc,
   g_test_add_func ("/coco/exact-numbers", test_exact_numbers);
   g_test_add_func ("/coco/video/export", test_video_export);
   g_test_add_func ("/coco/video/round-trip", test_video_round_trip);
+  g_test_add_func ("/coco/video/drawn-only", test_video_drawn_only);
   g_test_add_func ("/coco/video/malformed", test_video_malformed);
   g_test_add_func ("/coco/video/plain", test_video_plain);
   g_test_add_func ("/coco/video/estimate", test_video_estimate);

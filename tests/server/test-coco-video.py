@@ -230,6 +230,34 @@ try:
     check("quorumctl export of a job that does not exist fails saying so, printing nothing",
           out.returncode != 0 and out.stdout == b"" and out.stderr != b"", [out.returncode, out.stderr])
 
+    # ---- interpolated=false: the tracks as drawn, in COCO ----
+    status, drawn = server.call("GET", "/jobs/%d/export?format=coco&interpolated=false" % job, server.root)
+    drawn_uuids = sorted(a["quorum"]["uuid"] for a in drawn.get("annotations", []))
+    check("interpolated=false: the stored instances alone (8 on the clip, its outside marker in videos[]), "
+          "and the document says so",
+          status == 200 and drawn_uuids
+          == sorted([i["id"] for i in VIDEO_SET if not i.get("outside")] + [IMAGE_SET[0]["id"]])
+          and drawn["info"].get("quorum") == {"interpolated": False} and "quorum" not in coco["info"], drawn_uuids)
+    check("interpolated=false keeps an image entry per frame, the videos and categories as the whole export",
+          drawn.get("images") == coco["images"] and drawn.get("videos") == coco["videos"]
+          and drawn.get("categories") == coco["categories"], drawn.get("images", [])[:2])
+    for query, message in (("format=coco&interpolated=maybe", "interpolated: true or false"),
+                           ("format=quorum&interpolated=false",
+                            "interpolated: only with format=coco (the Quorum export has no interpolated frames)")):
+        status, body = server.call("GET", "/jobs/%d/export?%s" % (job, query), server.root)
+        check("export?%s is refused: 400 “%s”" % (query, message),
+              status == 400 and error_message(body) == message, [status, body])
+    drawn_path = os.path.join(work, "coco-drawn.json")
+    out = subprocess.run([CTL, "export", "--job", str(job), "--format", "coco", "--no-interpolated",
+                          "-o", drawn_path], env=env, capture_output=True, timeout=60)
+    with open(drawn_path, "rb") as f:
+        from_file = json.loads(f.read()) if out.returncode == 0 else None
+    check("quorumctl export --no-interpolated writes that document", from_file == drawn, out.stderr)
+    out = subprocess.run([CTL, "export", "--job", str(job), "--format", "quorum", "--no-interpolated"],
+                         env=env, capture_output=True, text=True, timeout=60)
+    check("quorumctl export --format quorum --no-interpolated is a usage error (2), saying why",
+          out.returncode == 2 and "--no-interpolated: only with --format coco" in out.stderr, out.stderr)
+
     # ---- import into a fresh project, draw there, export again ----
     project2, video2, photo2 = make_project(server, "Clips again", clip)
     server.call("PUT", "/projects/%d/members/%d" % (project2, ann_id), server.root, {"role": "annotator"})
@@ -255,6 +283,13 @@ try:
           == sorted([{k: i.get(k) for k in fields} for i in saved[video["id"]]], key=lambda i: i["id"]),
           existing)
     check("no interpolated instance was stored", not any("@" in i["id"] for i in existing), existing)
+    out = subprocess.run([CTL, "import", "coco", drawn_path, "--project", str(project2), "--json"],
+                         env=env, capture_output=True, text=True, timeout=60)
+    status, from_drawn = server.call("GET", "/files/%d/existing" % video2["id"], server.root)
+    check("the export without interpolated frames imports to the same tracks",
+          out.returncode == 0 and json.loads(out.stdout) == {"files": 2, "instances": 10, "unmatched": []}
+          and sorted(from_drawn, key=lambda i: i["id"]) == sorted(existing, key=lambda i: i["id"]),
+          [out.stderr, from_drawn])
 
     # The Quorum export's output put back as the clip's existing instances: the same tracks.
     quorum_output = [f["output"] for f in export["files"] if f["file"]["id"] == video["id"]][0]
