@@ -9,6 +9,7 @@
 
 #include "quorum-agreement-chart.h"
 #include "quorum-error.h"
+#include "quorum-export-window.h"
 #include "quorum-job-item.h"
 #include "quorum-job-overview.h"
 #include "quorum-task-list.h"
@@ -801,6 +802,31 @@ export_table (QuorumJobOverview *self)
   G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
+/* ---- the job's annotations ------------------------------------------------------------ */
+
+static void
+annotations_exported (QuorumJobOverview *self,
+                      GFile             *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *message = g_strdup_printf (_("The annotations are saved as “%s”"), name);
+
+  show_toast (self, message);
+}
+
+QuorumExportWindow *
+quorum_job_overview_export_annotations (QuorumJobOverview *self)
+{
+  QuorumExportWindow *export;
+
+  g_return_val_if_fail (QUORUM_IS_JOB_OVERVIEW (self), NULL);
+
+  export = quorum_export_window_new (GTK_WINDOW (self), client_of (self), self->job_id, self->job_name);
+  g_signal_connect_object (export, "exported", G_CALLBACK (annotations_exported), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (export));
+  return export;
+}
+
 /* ---- more readers --------------------------------------------------------------------- */
 
 typedef struct {
@@ -936,6 +962,8 @@ overview_action (GtkWidget  *widget,
     quorum_job_overview_refresh (self);
   else if (g_str_equal (action_name, "overview.export"))
     export_table (self);
+  else if (g_str_equal (action_name, "overview.export-annotations"))
+    quorum_job_overview_export_annotations (self);
   else
     add_reader (self);
 }
@@ -1005,10 +1033,13 @@ quorum_job_overview_class_init (QuorumJobOverviewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "overview.refresh", NULL, overview_action);
   gtk_widget_class_install_action (widget_class, "overview.export", NULL, overview_action);
+  gtk_widget_class_install_action (widget_class, "overview.export-annotations", NULL, overview_action);
   gtk_widget_class_install_action (widget_class, "overview.add-reader", NULL, overview_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "overview.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "overview.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "overview.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "overview.export-annotations", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "quorum-export-window.h"
 #include "quorum-stats-item.h"
 #include "quorum-window.h"
 
@@ -11,7 +12,7 @@ G_BEGIN_DECLS
 /* How a job goes and how its annotators do (GET /jobs/{id}/stats), for the
  * project's admins and trainers: tasks by state and progress, each file's
  * agreement, each annotator's figures in a sortable table with a chart,
- * the table's CSV export, and for a project admin one more labeller on a
+ * the table's CSV export, the job's annotations exported, and for a project admin one more labeller on a
  * file of a consensus job (POST /jobs/{id}/files/{file}/readers). */
 
 #define QUORUM_TYPE_JOB_OVERVIEW (quorum_job_overview_get_type ())
@@ -55,6 +56,9 @@ void               quorum_job_overview_save_csv_async  (QuorumJobOverview  *self
 gboolean           quorum_job_overview_save_csv_finish (QuorumJobOverview  *self,
                                                         GAsyncResult       *result,
                                                         GError            **error);
+/* Opens the job's Export Annotations window over the overview (what
+ * overview.export-annotations does); a toast says where it was saved. */
+QuorumExportWindow *quorum_job_overview_export_annotations (QuorumJobOverview *self);
 /* Installs win.job-overview (the job's id) on the main window's class. */
 void               quorum_job_overview_install_action (GtkWidgetClass   *window_class);
 

@@ -752,6 +752,116 @@ scores_ready (gpointer data)
          !json_object_get_null_member (view, "scores");
 }
 
+/* The job's annotations from the overview's Export menu: the window of
+ * options, the file written as the route answers (what quorumctl export
+ * writes, byte for byte); a file that cannot be written is said in the
+ * window, which stays. */
+static QuorumExportWindow *
+export_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (QUORUM_IS_EXPORT_WINDOW (window) && gtk_widget_get_visible (window))
+        return QUORUM_EXPORT_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+export_open (gpointer data)
+{
+  return export_window () != NULL;
+}
+
+static gboolean
+export_closed (gpointer data)
+{
+  return export_window () == NULL;
+}
+
+static gboolean
+export_failed (gpointer data)
+{
+  return export_window () != NULL && !quorum_export_window_is_busy (export_window ()) &&
+         quorum_export_window_get_error (export_window ()) != NULL;
+}
+
+static void
+test_export_annotations (void)
+{
+  QuorumJobOverview *overview = overview_window ();
+  QuorumExportWindow *export;
+  g_autofree char *dir = g_dir_make_tmp ("quorum-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "consensus.json", NULL);
+  g_autofree char *reference = g_build_filename (dir, "route.json", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no such folder", "x.json", NULL);
+  g_autofree char *api_path = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *written = NULL, *expected = NULL;
+  gsize written_length = 0, expected_length = 0;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) nowhere = g_file_new_for_path (missing);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (overview);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (overview), "overview.export-annotations", NULL));
+  g_assert_true (app_test_wait_until (export_open, NULL));
+  export = export_window ();
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (export)) == GTK_WINDOW (overview));
+
+  /* The options make the route: COCO with or without the interpolated
+   * frames, the Quorum export with every version or the outputs. */
+  api_path = quorum_export_window_get_api_path (export);
+  name = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/export?format=coco", server.job);
+  g_assert_cmpstr (api_path, ==, name);
+  g_clear_pointer (&api_path, g_free);
+  g_clear_pointer (&name, g_free);
+  quorum_export_window_set_interpolated (export, FALSE);
+  api_path = quorum_export_window_get_api_path (export);
+  g_assert_true (g_str_has_suffix (api_path, "/export?format=coco&interpolated=false"));
+  g_clear_pointer (&api_path, g_free);
+  app_test_screenshot (GTK_WINDOW (export), "export-annotations.png");
+  quorum_export_window_set_format (export, "quorum");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (export),
+                                                                                     QUORUM_TYPE_EXPORT_WINDOW,
+                                                                                     "interpolated_row"))));
+  quorum_export_window_set_all_versions (export, FALSE);
+  api_path = quorum_export_window_get_api_path (export);
+  g_assert_true (g_str_has_suffix (api_path, "/export?format=quorum&versions=best"));
+  g_clear_pointer (&api_path, g_free);
+  quorum_export_window_set_all_versions (export, TRUE);
+  api_path = quorum_export_window_get_api_path (export);
+  g_assert_true (g_str_has_suffix (api_path, "/export?format=quorum&versions=all"));
+  name = quorum_export_window_suggest_name (export);
+  g_assert_cmpstr (name, ==, "Street scenes — consensus — quorum.json");
+
+  /* A folder that does not exist: said in the window, nothing written. */
+  quorum_export_window_export_to (export, nowhere);
+  g_assert_true (app_test_wait_until (export_failed, NULL));
+  g_assert_nonnull (strstr (quorum_export_window_get_error (export), "could not be saved as “x.json”"));
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  app_test_screenshot (GTK_WINDOW (export), "export-annotations-error.png");
+
+  /* Saved: the window closes, the toast names the file, and the file is
+   * the route's document byte for byte. */
+  quorum_export_window_export_to (export, file);
+  g_assert_true (app_test_wait_until (export_closed, NULL));
+  g_assert_true (quorum_client_download_sync (server.real.admin, api_path, reference, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &written, &written_length, NULL));
+  g_assert_true (g_file_get_contents (reference, &expected, &expected_length, NULL));
+  g_assert_cmpuint (written_length, >, 100);
+  g_assert_cmpmem (written, written_length, expected, expected_length);
+  g_assert_nonnull (strstr (written, "\"versions\""));
+  g_unlink (path);
+  g_unlink (reference);
+  g_rmdir (dir);
+}
+
 static void
 test_fourth_reader (void)
 {
@@ -946,6 +1056,7 @@ main (int    argc,
 
   g_test_add_func ("/job-overview/figures", test_figures);
   g_test_add_func ("/job-overview/sort-and-csv", test_sort_and_csv);
+  g_test_add_func ("/job-overview/export-annotations", test_export_annotations);
   g_test_add_func ("/job-overview/fourth-reader", test_fourth_reader);
   g_test_add_func ("/job-overview/empty-and-error", test_empty_and_error);
   status = g_test_run ();

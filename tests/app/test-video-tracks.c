@@ -3,12 +3,14 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <gdk/x11/gdkx.h>
 
 #include "app-test-video.h"
 #include "quorum-canvas-private.h"
 #include "quorum-exam-result.h"
+#include "quorum-export-window.h"
 #include "quorum-review-panel.h"
 #include "quorum-session.h"
 #include "quorum-timeline.h"
@@ -222,6 +224,55 @@ make_numbered_clip (const char *path,
   return clip_make (CLIP_VP9_WEBM, path, 640, 360, 30, N_FRAMES, NULL, error);
 }
 
+static gboolean
+export_window_done (gpointer data)
+{
+  QuorumExportWindow *export = data;
+
+  return !quorum_export_window_is_busy (export);
+}
+
+/* The job's COCO export saved by the app's Export Annotations window,
+ * with or without the interpolated frames: the route's document byte for
+ * byte (what quorumctl export writes), holding @annotations. */
+static void
+export_from_app (gint64   job_id,
+                 gboolean interpolated,
+                 guint    annotations)
+{
+  g_autofree char *dir = g_dir_make_tmp ("quorum-video-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "app.json", NULL);
+  g_autofree char *reference = g_build_filename (dir, "route.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *api_path = NULL, *written = NULL, *expected = NULL;
+  gsize written_length = 0, expected_length = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  QuorumExportWindow *export = quorum_export_window_new (GTK_WINDOW (server.window), server.admin, job_id, "Clip");
+
+  g_object_ref (export);
+  gtk_window_present (GTK_WINDOW (export));
+  quorum_export_window_set_format (export, "coco");
+  quorum_export_window_set_interpolated (export, interpolated);
+  api_path = quorum_export_window_get_api_path (export);
+  quorum_export_window_export_to (export, file);
+  g_assert_true (app_test_wait_until (export_window_done, export));
+  g_assert_null (quorum_export_window_get_error (export));
+  g_object_unref (export);
+  g_assert_true (quorum_client_download_sync (server.admin, api_path, reference, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &written, &written_length, NULL));
+  g_assert_true (g_file_get_contents (reference, &expected, &expected_length, NULL));
+  g_assert_cmpmem (written, written_length, expected, expected_length);
+  root = json_from_string (written, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (root),
+                                                                         "annotations")), ==, annotations);
+  g_unlink (path);
+  g_unlink (reference);
+  g_rmdir (dir);
+}
+
 static void
 test_draw_interpolate_submit (void)
 {
@@ -391,6 +442,11 @@ test_draw_interpolate_submit (void)
       assert_box (&rect, expected.x0, expected.y0, expected.x1, expected.y1);
     }
   g_assert_cmpuint (frames_seen, ==, (1u << 11) - 1);
+
+  /* The app's export writes that document, and without the interpolated
+   * frames the three keyframes alone. */
+  export_from_app (job_id, TRUE, 11);
+  export_from_app (job_id, FALSE, 3);
   app_test_server_stop (&server);
 }
 
