@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * The renderer's floor: what GTK alone costs to show a new video frame, with
+ * nothing of Quorum in the window. An undecorated window (1920×1080 unless
+ * given) holds one GtkPicture; every change gives it a new 1920×1080
+ * GdkMemoryTexture (alternating two prepared pixel buffers, so no decoding
+ * or copying is timed), 40 ms apart, timed to the frame clock's next
+ * after-paint, with the process's processor time between the two (GTK and
+ * the renderer's threads: Mesa's llvmpipe under Xvfb).
+ *
+ * The issues' frame targets (a step, a scrub, a pan shown within 16 ms at
+ * p95) cannot be met by any GTK program where this floor is above them.
+ *
+ *   xvfb-run -a -s "-screen 0 1920x1080x24" _build/bench/renderer-floor [--changes 120] [--width W --height H]
+ *   GSK_RENDERER=cairo xvfb-run … _build/bench/renderer-floor      # GTK's other renderer
+ */
+
+#include <stdlib.h>
+#include <time.h>
+
+#include <gtk/gtk.h>
+
+#define FRAME_WIDTH  1920
+#define FRAME_HEIGHT 1080
+
+static int opt_changes = 120;
+static int opt_width = 1920;
+static int opt_height = 1080;
+
+typedef struct {
+  GtkWidget *picture;
+  GBytes    *pixels[2];
+  gint64     changed_at;   /* 0: no change waits for its paint */
+  double     cpu_at;
+  GArray    *walls;        /* of double, ms */
+  GArray    *cpus;
+  gboolean   done;
+} Bench;
+
+static double
+cpu_ms (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &now);
+  return now.tv_sec * 1e3 + now.tv_nsec / 1e6;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+percentile (GArray *values,
+            int     p)
+{
+  g_array_sort (values, compare_doubles);
+  return g_array_index (values, double, MIN (values->len - 1, values->len * p / 100));
+}
+
+static gboolean
+change (gpointer user_data)
+{
+  Bench *bench = user_data;
+  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (FRAME_WIDTH, FRAME_HEIGHT,
+                                                          GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
+                                                          bench->pixels[bench->walls->len % 2], FRAME_WIDTH * 4);
+
+  bench->changed_at = g_get_monotonic_time ();
+  bench->cpu_at = cpu_ms ();
+  gtk_picture_set_paintable (GTK_PICTURE (bench->picture), GDK_PAINTABLE (texture));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+after_paint (GdkFrameClock *clock,
+             Bench         *bench)
+{
+  double wall, cpu;
+
+  if (bench->changed_at == 0)
+    return;
+  wall = (g_get_monotonic_time () - bench->changed_at) / 1000.0;
+  cpu = cpu_ms () - bench->cpu_at;
+  bench->changed_at = 0;
+  g_array_append_val (bench->walls, wall);
+  g_array_append_val (bench->cpus, cpu);
+  if ((int) bench->walls->len == opt_changes)
+    {
+      bench->done = TRUE;
+      return;
+    }
+  g_timeout_add (40, change, bench);
+}
+
+static void
+mapped (GtkWidget *window,
+        Bench     *bench)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (after_paint), bench);
+  /* a second for the first frame and the shaders */
+  g_timeout_add (1000, change, bench);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const GOptionEntry entries[] = {
+    { "changes", 0, 0, G_OPTION_ARG_INT, &opt_changes, "Frame changes to time (default 120)", "N" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &opt_width, "Window width (default 1920)", "PX" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &opt_height, "Window height (default 1080)", "PX" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— GTK's cost of showing a new 1080p frame");
+  g_autoptr(GError) error = NULL;
+  Bench bench = { 0 };
+  GtkWidget *window;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || opt_changes < 2 || opt_width < 16 ||
+      opt_height < 16)
+    {
+      g_printerr ("%s\n", error != NULL ? error->message : "--changes ≥ 2, --width and --height ≥ 16");
+      return 2;
+    }
+  if (!gtk_init_check ())
+    {
+      g_printerr ("no display: run under xvfb-run\n");
+      return 1;
+    }
+  for (int k = 0; k < 2; k++)
+    {
+      gsize size = (gsize) FRAME_WIDTH * FRAME_HEIGHT * 4;
+      guint8 *data = g_malloc (size);
+
+      for (gsize i = 0; i < size; i++)
+        data[i] = (i & 3) == 3 ? 255 : (guint8) (i * 7 + k * 13);
+      bench.pixels[k] = g_bytes_new_take (data, size);
+    }
+  bench.walls = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.cpus = g_array_new (FALSE, FALSE, sizeof (double));
+
+  window = gtk_window_new ();
+  gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (window), opt_width, opt_height);
+  bench.picture = gtk_picture_new ();
+  gtk_window_set_child (GTK_WINDOW (window), bench.picture);
+  g_signal_connect (window, "map", G_CALLBACK (mapped), &bench);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!bench.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_print ("renderer %s, window %d×%d, a new %d×%d texture every 40 ms, %d changes\n",
+           g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "GTK's default (GL)",
+           opt_width, opt_height, FRAME_WIDTH, FRAME_HEIGHT, opt_changes);
+  g_print ("change to painted   median %6.1f ms  p95 %6.1f ms\n", percentile (bench.walls, 50),
+           percentile (bench.walls, 95));
+  g_print ("processor time      median %6.1f ms  p95 %6.1f ms  (the process, all threads)\n",
+           percentile (bench.cpus, 50), percentile (bench.cpus, 95));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_array_unref (bench.walls);
+  g_array_unref (bench.cpus);
+  g_bytes_unref (bench.pixels[0]);
+  g_bytes_unref (bench.pixels[1]);
+  return 0;
+}
