@@ -12,14 +12,22 @@
  * The issues' frame targets (a step, a scrub, a pan shown within 16 ms at
  * p95) cannot be met by any GTK program where this floor is above them.
  *
+ * With --launch it times instead a bare libadwaita window (a header bar and
+ * a label) from the process's start to its first paint: the floor under a
+ * launch target, as the app's own launch is timed (bench/open-image).
+ *
  *   xvfb-run -a -s "-screen 0 1920x1080x24" _build/bench/renderer-floor [--changes 120] [--width W --height H]
+ *   xvfb-run -a -s "-screen 0 1920x1080x24" _build/bench/renderer-floor --launch
  *   GSK_RENDERER=cairo xvfb-run … _build/bench/renderer-floor      # GTK's other renderer
  */
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
+#include <unistd.h>
 
 #define FRAME_WIDTH  1920
 #define FRAME_HEIGHT 1080
@@ -27,6 +35,77 @@
 static int opt_changes = 120;
 static int opt_width = 1920;
 static int opt_height = 1080;
+static gboolean opt_launch = FALSE;
+
+/* Milliseconds since the process started (the kernel's start time, in
+ * clock ticks since boot: 10 ms steps). */
+static double
+since_start_ms (void)
+{
+  g_autofree char *stat = NULL;
+  const char *end;
+  unsigned long long start_ticks = 0;
+  struct timespec boot;
+
+  if (!g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL)
+    return -1;
+  /* field 22, counted after the command's closing parenthesis (field 2) */
+  for (int field = 3; field <= 22 && end != NULL; field++)
+    end = strchr (end + 1, ' ');
+  if (end == NULL || sscanf (end + 1, "%llu", &start_ticks) != 1)
+    return -1;
+  clock_gettime (CLOCK_BOOTTIME, &boot);
+  return boot.tv_sec * 1e3 + boot.tv_nsec / 1e6 - start_ticks * 1e3 / sysconf (_SC_CLK_TCK);
+}
+
+typedef struct {
+  double initialised;
+  double mapped;
+  double painted;
+} Launch;
+
+static void
+launch_painted (GdkFrameClock *clock,
+                Launch        *launch)
+{
+  if (launch->painted == 0)
+    launch->painted = since_start_ms ();
+}
+
+static void
+launch_mapped (GtkWidget *window,
+               Launch    *launch)
+{
+  launch->mapped = since_start_ms ();
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (launch_painted), launch);
+}
+
+static int
+time_launch (void)
+{
+  Launch launch = { 0 };
+  GtkWidget *window, *box;
+
+  adw_init ();
+  launch.initialised = since_start_ms ();
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), opt_width, opt_height);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  gtk_box_append (GTK_BOX (box), gtk_label_new ("Quorum"));
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  g_signal_connect (window, "map", G_CALLBACK (launch_mapped), &launch);
+  gtk_window_present (GTK_WINDOW (window));
+  while (launch.painted == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_print ("renderer %s, a bare libadwaita window %d×%d, from the process's start:\n",
+           g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "GTK's default (GL)", opt_width,
+           opt_height);
+  g_print ("GTK and libadwaita initialised %6.0f ms\nwindow mapped                  %6.0f ms\n"
+           "first paint                    %6.0f ms\n", launch.initialised, launch.mapped, launch.painted);
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}
 
 typedef struct {
   GtkWidget *picture;
@@ -116,6 +195,7 @@ main (int    argc,
     { "changes", 0, 0, G_OPTION_ARG_INT, &opt_changes, "Frame changes to time (default 120)", "N" },
     { "width", 0, 0, G_OPTION_ARG_INT, &opt_width, "Window width (default 1920)", "PX" },
     { "height", 0, 0, G_OPTION_ARG_INT, &opt_height, "Window height (default 1080)", "PX" },
+    { "launch", 0, 0, G_OPTION_ARG_NONE, &opt_launch, "Time a bare window's launch to its first paint", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— GTK's cost of showing a new 1080p frame");
@@ -130,6 +210,8 @@ main (int    argc,
       g_printerr ("%s\n", error != NULL ? error->message : "--changes ≥ 2, --width and --height ≥ 16");
       return 2;
     }
+  if (opt_launch)
+    return time_launch ();
   if (!gtk_init_check ())
     {
       g_printerr ("no display: run under xvfb-run\n");

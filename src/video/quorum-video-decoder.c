@@ -74,7 +74,7 @@ quorum_video_decoder_new (const char              *proxy_path,
   g_autoptr(GError) parse_error = NULL;
   g_autofree char *description = NULL;
   const char *codec = decoder_for (_quorum_video_index_get_codec (index));
-  GstElement *source, *decode;
+  GstElement *source, *decode, *convert;
   GstStateChangeReturn change;
 
   _quorum_video_init ();
@@ -112,6 +112,9 @@ quorum_video_decoder_new (const char              *proxy_path,
   decode = gst_bin_get_by_name (GST_BIN (decoder->pipeline), "decode");
   g_object_set (decode, "threads", MAX (1, (int) g_get_num_processors ()), NULL);
   gst_object_unref (decode);
+  convert = gst_bin_get_by_name (GST_BIN (decoder->pipeline), "convert");
+  g_object_set (convert, "n-threads", MAX (1, g_get_num_processors ()), NULL);
+  gst_object_unref (convert);
   decoder->sink = GST_APP_SINK (gst_bin_get_by_name (GST_BIN (decoder->pipeline), "sink"));
   decoder->bus = gst_element_get_bus (decoder->pipeline);
 
