@@ -3,9 +3,9 @@
 /*
  * The renderer's floor: what GTK alone costs to show a new video frame, with
  * nothing of Quorum in the window. An undecorated window (1920×1080 unless
- * given) holds one GtkPicture; every change gives it a new 1920×1080
- * GdkMemoryTexture (alternating two prepared pixel buffers, so no decoding
- * or copying is timed), 40 ms apart, timed to the frame clock's next
+ * given) holds one GtkPicture; every change gives it a new GdkMemoryTexture,
+ * 1920×1080 BGRA unless given (two prepared pixel buffers in turn, so no
+ * decoding or copying is timed), 40 ms apart, timed to the frame clock's next
  * after-paint, with the process's processor time between the two (GTK and
  * the renderer's threads: Mesa's llvmpipe under Xvfb).
  *
@@ -17,6 +17,7 @@
  * launch target, as the app's own launch is timed (bench/open-image).
  *
  *   xvfb-run -a -s "-screen 0 1920x1080x24" _build/bench/renderer-floor [--changes 120] [--width W --height H]
+ *       [--texture-width W --texture-height H] [--format bgra|rgba]   # the texture given each change
  *   xvfb-run -a -s "-screen 0 1920x1080x24" _build/bench/renderer-floor --launch
  *   GSK_RENDERER=cairo xvfb-run … _build/bench/renderer-floor      # GTK's other renderer
  */
@@ -29,10 +30,11 @@
 #include <adwaita.h>
 #include <unistd.h>
 
-#define FRAME_WIDTH  1920
-#define FRAME_HEIGHT 1080
-
 static int opt_changes = 120;
+static int opt_texture_width = 1920;
+static int opt_texture_height = 1080;
+static char *opt_format = NULL;
+static GdkMemoryFormat texture_format = GDK_MEMORY_B8G8R8A8_PREMULTIPLIED;
 static int opt_width = 1920;
 static int opt_height = 1080;
 static gboolean opt_launch = FALSE;
@@ -147,9 +149,9 @@ static gboolean
 change (gpointer user_data)
 {
   Bench *bench = user_data;
-  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (FRAME_WIDTH, FRAME_HEIGHT,
-                                                          GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
-                                                          bench->pixels[bench->walls->len % 2], FRAME_WIDTH * 4);
+  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (opt_texture_width, opt_texture_height,
+                                                          texture_format, bench->pixels[bench->walls->len % 2],
+                                                          (gsize) opt_texture_width * 4);
 
   bench->changed_at = g_get_monotonic_time ();
   bench->cpu_at = cpu_ms ();
@@ -195,6 +197,9 @@ main (int    argc,
     { "changes", 0, 0, G_OPTION_ARG_INT, &opt_changes, "Frame changes to time (default 120)", "N" },
     { "width", 0, 0, G_OPTION_ARG_INT, &opt_width, "Window width (default 1920)", "PX" },
     { "height", 0, 0, G_OPTION_ARG_INT, &opt_height, "Window height (default 1080)", "PX" },
+    { "texture-width", 0, 0, G_OPTION_ARG_INT, &opt_texture_width, "Texture width (default 1920)", "PX" },
+    { "texture-height", 0, 0, G_OPTION_ARG_INT, &opt_texture_height, "Texture height (default 1080)", "PX" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "Texture bytes: bgra (default, GDK's own) or rgba", "FORMAT" },
     { "launch", 0, 0, G_OPTION_ARG_NONE, &opt_launch, "Time a bare window's launch to its first paint", NULL },
     { NULL }
   };
@@ -205,9 +210,16 @@ main (int    argc,
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || opt_changes < 2 || opt_width < 16 ||
-      opt_height < 16)
+      opt_height < 16 || opt_texture_width < 16 || opt_texture_height < 16)
     {
-      g_printerr ("%s\n", error != NULL ? error->message : "--changes ≥ 2, --width and --height ≥ 16");
+      g_printerr ("%s\n", error != NULL ? error->message : "--changes ≥ 2, the sizes ≥ 16");
+      return 2;
+    }
+  if (g_strcmp0 (opt_format, "rgba") == 0)
+    texture_format = GDK_MEMORY_R8G8B8A8_PREMULTIPLIED;
+  else if (opt_format != NULL && strcmp (opt_format, "bgra") != 0)
+    {
+      g_printerr ("--format: bgra or rgba, not “%s”\n", opt_format);
       return 2;
     }
   if (opt_launch)
@@ -219,7 +231,7 @@ main (int    argc,
     }
   for (int k = 0; k < 2; k++)
     {
-      gsize size = (gsize) FRAME_WIDTH * FRAME_HEIGHT * 4;
+      gsize size = (gsize) opt_texture_width * opt_texture_height * 4;
       guint8 *data = g_malloc (size);
 
       for (gsize i = 0; i < size; i++)
@@ -239,9 +251,10 @@ main (int    argc,
   while (!bench.done)
     g_main_context_iteration (NULL, TRUE);
 
-  g_print ("renderer %s, window %d×%d, a new %d×%d texture every 40 ms, %d changes\n",
+  g_print ("renderer %s, window %d×%d, a new %d×%d %s texture every 40 ms, %d changes\n",
            g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "GTK's default (GL)",
-           opt_width, opt_height, FRAME_WIDTH, FRAME_HEIGHT, opt_changes);
+           opt_width, opt_height, opt_texture_width, opt_texture_height,
+           texture_format == GDK_MEMORY_R8G8B8A8_PREMULTIPLIED ? "RGBA" : "BGRA", opt_changes);
   g_print ("change to painted   median %6.1f ms  p95 %6.1f ms\n", percentile (bench.walls, 50),
            percentile (bench.walls, 95));
   g_print ("processor time      median %6.1f ms  p95 %6.1f ms  (the process, all threads)\n",

@@ -46,6 +46,10 @@ struct _QuorumCanvas
   int               image_height;
   QuorumTiledImage *tiles;
   QuorumImagePyramid *pyramid;    /* @image and its smaller levels, without @tiles */
+  /* A video frame at the size it was first shown (quorum_frame_scale()),
+   * and the frame it copies. */
+  GdkTexture       *frame_copy;
+  GdkTexture       *frame_copy_of;
   QuorumOverlay    *overlay;
   QuorumView        view;         /* widget pixels */
   gboolean          fit_pending;

@@ -7,6 +7,7 @@
 
 #include "quorum-canvas-internal.h"
 #include "quorum-canvas-pins.h"
+#include "quorum-frame-scale.h"
 #include "quorum-image-pyramid.h"
 #include "quorum-overlay.h"
 #include "quorum-tiled-image.h"
@@ -372,6 +373,8 @@ quorum_canvas_show_image (QuorumCanvas     *self,
   if (image != self->image || tiles != self->tiles)
     {
       g_clear_pointer (&self->pyramid, quorum_image_pyramid_free);
+      g_clear_object (&self->frame_copy);
+      g_clear_object (&self->frame_copy_of);
       if (image != NULL && tiles == NULL)
         self->pyramid = quorum_image_pyramid_new (image, on_pyramid_ready, self);
     }
@@ -670,6 +673,30 @@ append_notes (QuorumCanvas *self,
     cairo_destroy (cr);
 }
 
+/* The texture to draw a video frame from at @scale screen pixels per frame
+ * pixel: a new frame well below 1:1 from a copy at the size shown, which
+ * the renderer uploads in a fraction of the time. While the zoom changes
+ * over one frame, the frame itself: it is uploaded once, then only
+ * sampled, where a copy per zoom step would be uploaded each time. */
+static GdkTexture *
+shown_frame (QuorumCanvas *self,
+             double        scale)
+{
+  int width = (int) round (self->image_width * scale);
+  int height = (int) round (self->image_height * scale);
+
+  if (self->frame_copy != NULL && self->frame_copy_of == self->image &&
+      gdk_texture_get_width (self->frame_copy) == width && gdk_texture_get_height (self->frame_copy) == height)
+    return self->frame_copy;
+  if (scale >= QUORUM_FRAME_SCALE_BELOW || width < 1 || height < 1 || self->frame_copy_of == self->image ||
+      gdk_texture_get_width (self->image) != self->image_width)
+    return self->image;
+  g_clear_object (&self->frame_copy);
+  g_set_object (&self->frame_copy_of, self->image);
+  self->frame_copy = quorum_frame_scale (self->image, width, height);
+  return self->frame_copy;
+}
+
 static void
 quorum_canvas_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
@@ -712,7 +739,7 @@ quorum_canvas_snapshot (GtkWidget   *widget,
                                    / gdk_texture_get_width (self->image));
   else if (self->image != NULL)
     /* A video frame (quorum_canvas_show_frame()). */
-    gtk_snapshot_append_texture (snapshot, self->image,
+    gtk_snapshot_append_texture (snapshot, shown_frame (self, device.scale),
                                  &GRAPHENE_RECT_INIT (self->view.x, self->view.y,
                                                       self->image_width * self->view.scale,
                                                       self->image_height * self->view.scale));
@@ -856,6 +883,8 @@ quorum_canvas_dispose (GObject *object)
   QuorumCanvas *self = QUORUM_CANVAS (object);
 
   g_clear_object (&self->image);
+  g_clear_object (&self->frame_copy);
+  g_clear_object (&self->frame_copy_of);
   g_clear_object (&self->tiles);
   g_clear_pointer (&self->pyramid, quorum_image_pyramid_free);
   G_OBJECT_CLASS (quorum_canvas_parent_class)->dispose (object);

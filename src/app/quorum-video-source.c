@@ -5,6 +5,8 @@
 
 #include "quorum-video-source.h"
 
+#include "quorum-frame-scale.h"
+
 #define MIN_RATE 0.25
 #define MAX_RATE 4.0
 
@@ -224,8 +226,7 @@ deliver (gpointer data)
   if (delivery->pixels != NULL)
     {
       g_autoptr(GdkTexture) texture =
-        gdk_memory_texture_new (self->width, self->height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
-                                delivery->pixels, delivery->stride);
+        quorum_frame_texture_new (self->width, self->height, delivery->pixels, delivery->stride);
 
       quorum_frame_cache_insert (self->cache, delivery->frame, texture);
       g_signal_emit (self, signals[FRAME_DECODED], 0, delivery->frame);

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "quorum-canvas-private.h"
+#include "quorum-frame-scale.h"
 
 #define IMAGE_WIDTH  1000
 #define IMAGE_HEIGHT 800
@@ -803,6 +804,107 @@ test_image_levels (Fixture       *fixture,
   g_assert_null (_quorum_canvas_get_pyramid (fixture->canvas));
 }
 
+/* A 1920 × 1080 video frame, as the decoder gives them (premultiplied
+ * BGRA), whose green rises by one every 8 columns and red every 5 rows:
+ * a scaled copy keeps a linear ramp linear. */
+static GdkTexture *
+ramp_frame (guint8   blue,
+            gboolean from_decoder)
+{
+  int width = 1920, height = 1080;
+  guint8 *pixels = g_malloc ((gsize) width * height * 4);
+  g_autoptr(GBytes) bytes = NULL;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *p = pixels + ((gsize) y * width + x) * 4;
+
+        p[0] = blue, p[1] = x / 8, p[2] = y / 5, p[3] = 255;
+      }
+  bytes = g_bytes_new_take (pixels, (gsize) width * height * 4);
+  /* As the video source makes them (pixels read in place), or any texture. */
+  if (from_decoder)
+    return quorum_frame_texture_new (width, height, bytes, (gsize) width * 4);
+  return gdk_memory_texture_new (width, height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, (gsize) width * 4);
+}
+
+/* The copy's pixel (x, y) holds the frame's ramp at the point it stands
+ * for, within a step of rounding: the width and height and every pixel,
+ * at a plain scale, at exactly one half and at a third (halved first). */
+static void
+test_frame_scale (void)
+{
+  const int sizes[][2] = { { 1152, 648 }, { 960, 540 }, { 640, 360 }, { 1919, 1079 } };
+
+  for (guint i = 0; i < 2 * G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GdkTexture) frame = ramp_frame (7, i % 2 == 0);
+      int width = sizes[i / 2][0], height = sizes[i / 2][1];
+      g_autoptr(GdkTexture) copy = quorum_frame_scale (frame, width, height);
+      g_autofree guint8 *pixels = g_malloc ((gsize) width * height * 4);
+
+      g_assert_cmpint (gdk_texture_get_width (copy), ==, width);
+      g_assert_cmpint (gdk_texture_get_height (copy), ==, height);
+      gdk_texture_download (copy, pixels, (gsize) width * 4);
+      for (int y = 2; y < height - 2; y += 3)
+        for (int x = 2; x < width - 2; x += 3)
+          {
+            const guint8 *p = pixels + ((gsize) y * width + x) * 4;
+            /* the frame's coordinates under the copy's pixel centre */
+            double fx = (x + 0.5) * 1920 / width - 0.5, fy = (y + 0.5) * 1080 / height - 0.5;
+
+            g_assert_cmpint (p[0], ==, 7);
+            g_assert_cmpint (p[3], ==, 255);
+            g_assert_cmpfloat (fabs (p[1] - fx / 8), <=, 1.5);
+            g_assert_cmpfloat (fabs (p[2] - fy / 5), <=, 1.5);
+          }
+    }
+}
+
+/* A video frame shown well below 1:1 is drawn from a copy at the size it
+ * is shown; zooming over the same frame draws the frame itself (no copy
+ * per zoom step); the next frame gets its own copy; at 1:1 the frame. */
+static void
+test_video_frame_copy (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GdkTexture) frame = ramp_frame (1, TRUE);
+  g_autoptr(GdkTexture) next = ramp_frame (2, TRUE);
+  g_autoptr(GdkTexture) drawn = NULL;
+  g_autofree guint8 *pixels = NULL;
+  double zoom;
+
+  quorum_canvas_show_frame (fixture->canvas, frame);
+  iterate (50);
+  zoom = quorum_canvas_get_zoom (fixture->canvas) * gtk_widget_get_scale_factor (GTK_WIDGET (fixture->canvas));
+  g_assert_cmpfloat (zoom, <, QUORUM_FRAME_SCALE_BELOW);
+  drawn = drawn_image (fixture);
+  g_assert_true (drawn != frame);
+  g_assert_cmpint (gdk_texture_get_width (drawn), ==, (int) round (1920 * zoom));
+  g_assert_cmpint (gdk_texture_get_height (drawn), ==, (int) round (1080 * zoom));
+  g_assert_true (quorum_canvas_get_image (fixture->canvas) == frame);
+  g_clear_object (&drawn);
+
+  quorum_canvas_zoom_at (fixture->canvas, 1.25, 100, 100);
+  drawn = drawn_image (fixture);
+  g_assert_true (drawn == frame);
+  g_clear_object (&drawn);
+
+  quorum_canvas_show_frame (fixture->canvas, next);
+  drawn = drawn_image (fixture);
+  zoom = quorum_canvas_get_zoom (fixture->canvas) * gtk_widget_get_scale_factor (GTK_WIDGET (fixture->canvas));
+  g_assert_cmpint (gdk_texture_get_width (drawn), ==, (int) round (1920 * zoom));
+  pixels = g_malloc ((gsize) gdk_texture_get_width (drawn) * gdk_texture_get_height (drawn) * 4);
+  gdk_texture_download (drawn, pixels, (gsize) gdk_texture_get_width (drawn) * 4);
+  g_assert_cmpint (pixels[0], ==, 2);   /* the next frame's, not the first's */
+  g_clear_object (&drawn);
+
+  quorum_canvas_set_zoom_1_1 (fixture->canvas);
+  drawn = drawn_image (fixture);
+  g_assert_true (drawn == next);
+}
+
 /* An RGB image whose every pixel differs from its neighbours. */
 static GdkTexture *
 pattern_image (int width,
@@ -969,7 +1071,9 @@ main (int    argc,
   ADD ("draws", test_draws);
   ADD ("bad-input", test_bad_input);
   ADD ("image-levels", test_image_levels);
+  ADD ("video-frame-copy", test_video_frame_copy);
 #undef ADD
   g_test_add_func ("/canvas/pyramid", test_pyramid);
+  g_test_add_func ("/canvas/frame-scale", test_frame_scale);
   return g_test_run ();
 }
