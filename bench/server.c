@@ -20,8 +20,11 @@
 #include <stdlib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 static int clients = 64;
@@ -31,6 +34,11 @@ static int n_files = 2000;
  * be repeated (SOUP_MESSAGE_IDEMPOTENT): with one connection per client, a
  * new connection, and the old one closed, for every next task and submit. */
 static gboolean new_connection_per_post = FALSE;
+/* Clients that write HTTP/1.1 on their own sockets and read only the
+ * status, the length and the body, as wrk does: a fraction of libsoup's
+ * client's processor time, which otherwise shares the two cores with the
+ * server and takes more of them than it. */
+static gboolean raw_clients = FALSE;
 
 /* Jobs are launched until they hold this many cycles a second of the run:
  * more than two cores can answer (bare libsoup does about 2,800 cycles of
@@ -61,18 +69,167 @@ count_failure (Client *client,
   client->failures++;
 }
 
-static guint
-call (SoupSession *session,
-      const char  *base,
-      const char  *method,
-      const char  *path,
-      const char  *token,
-      const char  *body,
-      JsonNode   **reply)
+/* One client's connection: libsoup's session, or a raw socket. */
+typedef struct {
+  SoupSession *session;
+  int          fd;        /* -1 until connected, and after the server closed it */
+  GByteArray  *in;        /* read and not yet used */
+} Conn;
+
+static void
+conn_init (Conn *conn)
 {
-  g_autofree char *uri = g_strconcat (base, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  conn->session = raw_clients ? NULL : soup_session_new_with_options ("max-conns-per-host", 1, NULL);
+  conn->fd = -1;
+  conn->in = g_byte_array_new ();
+}
+
+static void
+conn_clear (Conn *conn)
+{
+  g_clear_object (&conn->session);
+  if (conn->fd >= 0)
+    close (conn->fd);
+  g_byte_array_unref (conn->in);
+}
+
+static gssize
+find_header_end (const guint8 *data,
+                 gsize         length)
+{
+  for (gsize i = 3; i < length; i++)
+    if (data[i] == '\n' && data[i - 1] == '\r' && data[i - 2] == '\n' && data[i - 3] == '\r')
+      return (gssize) i + 1;
+  return -1;
+}
+
+/* Reads until @conn->in holds at least @want bytes; FALSE on an error or
+ * the end of the connection. */
+static gboolean
+read_at_least (Conn  *conn,
+               gsize  want)
+{
+  guint8 chunk[16384];
+
+  while (conn->in->len < want)
+    {
+      gssize n = recv (conn->fd, chunk, sizeof chunk, 0);
+
+      if (n <= 0)
+        return FALSE;
+      g_byte_array_append (conn->in, chunk, (guint) n);
+    }
+  return TRUE;
+}
+
+/* @base is http://127.0.0.1:PORT[/PREFIX], on loopback. Returns the status, 0 on a broken
+ * connection (reconnected at the next call). */
+static guint
+raw_call (Conn       *conn,
+          const char *base,
+          const char *method,
+          const char *path,
+          const char *token,
+          const char *body,
+          JsonNode  **reply)
+{
+  g_autoptr(GString) request = g_string_sized_new (512);
+  const char *authority = base + strlen ("http://");
+  const char *prefix = strchr (authority, '/') != NULL ? strchr (authority, '/') : authority + strlen (authority);
+  const char *port = strchr (authority, ':');
+  gssize header_end = -1;
+  gsize content_length = 0, sent = 0;
+  guint status = 0;
+  gboolean closes = FALSE;
+  g_auto(GStrv) lines = NULL;
+
+  if (conn->fd < 0)
+    {
+      struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons (port != NULL ? atoi (port + 1) : 80),
+                                     .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+      int one = 1;
+
+      conn->fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      if (conn->fd < 0 || connect (conn->fd, (struct sockaddr *) &address, sizeof address) < 0)
+        goto broken;
+      setsockopt (conn->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      g_byte_array_set_size (conn->in, 0);
+    }
+  g_string_append_printf (request, "%s %s%s HTTP/1.1\r\nHost: %.*s\r\n", method, prefix, path,
+                          (int) (prefix - authority), authority);
+  if (token != NULL)
+    g_string_append_printf (request, "Authorization: Bearer %s\r\n", token);
+  if (body != NULL)
+    g_string_append_printf (request, "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                            strlen (body), body);
+  else
+    g_string_append (request, strcmp (method, "GET") == 0 ? "\r\n" : "Content-Length: 0\r\n\r\n");
+  while (sent < request->len)
+    {
+      gssize n = send (conn->fd, request->str + sent, request->len - sent, MSG_NOSIGNAL);
+
+      if (n <= 0)
+        goto broken;
+      sent += (gsize) n;
+    }
+  while ((header_end = find_header_end (conn->in->data, conn->in->len)) < 0)
+    if (!read_at_least (conn, conn->in->len + 1))
+      goto broken;
+  {
+    g_autofree char *head = g_strndup ((const char *) conn->in->data, (gsize) header_end);
+
+    lines = g_strsplit (head, "\r\n", -1);
+  }
+  if (sscanf (lines[0], "HTTP/1.%*d %u", &status) != 1)
+    goto broken;
+  for (int i = 1; lines[i] != NULL; i++)
+    if (g_ascii_strncasecmp (lines[i], "content-length:", 15) == 0)
+      content_length = g_ascii_strtoull (lines[i] + 15, NULL, 10);
+    else if (g_ascii_strncasecmp (lines[i], "connection:", 11) == 0 && strstr (lines[i] + 11, "close") != NULL)
+      closes = TRUE;
+    else if (g_ascii_strncasecmp (lines[i], "transfer-encoding:", 18) == 0)
+      {
+        g_printerr ("bench: a chunked reply to %s %s; --raw-clients reads only lengths\n", method, path);
+        goto broken;
+      }
+  if (!read_at_least (conn, (gsize) header_end + content_length))
+    goto broken;
+  if (reply != NULL && content_length > 0)
+    {
+      g_autofree char *text = g_strndup ((const char *) conn->in->data + header_end, content_length);
+
+      *reply = json_from_string (text, NULL);
+    }
+  g_byte_array_remove_range (conn->in, 0, (guint) (header_end + content_length));
+  if (closes)
+    {
+      close (conn->fd);
+      conn->fd = -1;
+    }
+  return status;
+
+broken:
+  if (conn->fd >= 0)
+    close (conn->fd);
+  conn->fd = -1;
+  return 0;
+}
+
+static guint
+soup_call (SoupSession *session,
+           const char  *base,
+           const char  *method,
+           const char  *path,
+           const char  *token,
+           const char  *body,
+           JsonNode   **reply)
+{
+  g_autofree char *uri = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) bytes = NULL;
+
+  uri = g_strconcat (base, path, NULL);
+  msg = soup_message_new (method, uri);
 
   /* Each simulated annotator keeps its one connection for all its requests. */
   if (!new_connection_per_post)
@@ -94,11 +251,27 @@ call (SoupSession *session,
   return soup_message_get_status (msg);
 }
 
+static guint
+call (Conn       *conn,
+      const char *base,
+      const char *method,
+      const char *path,
+      const char *token,
+      const char *body,
+      JsonNode  **reply)
+{
+  if (conn->session == NULL)
+    return raw_call (conn, base, method, path, token, body, reply);
+  return soup_call (conn->session, base, method, path, token, body, reply);
+}
+
 static gpointer
 annotate (gpointer data)
 {
   Client *client = data;
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 1, NULL);
+  Conn conn;
+
+  conn_init (&conn);
 
   while (g_get_monotonic_time () < client->deadline)
     {
@@ -112,7 +285,7 @@ annotate (gpointer data)
       guint status;
       gint64 id, version;
 
-      status = call (session, client->base, "POST", next, client->token, NULL, &task);
+      status = call (&conn, client->base, "POST", next, client->token, NULL, &task);
       t0 = g_get_monotonic_time ();
       g_array_append_val (client->latencies, (gint64) { t0 - start });
       client->requests++;
@@ -136,7 +309,7 @@ annotate (gpointer data)
       version = json_object_get_int_member (json_node_get_object (task), "version");
       path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT, id);
       t0 = g_get_monotonic_time ();
-      status = call (session, client->base, "GET", path, client->token, NULL, NULL);
+      status = call (&conn, client->base, "GET", path, client->token, NULL, NULL);
       t1 = g_get_monotonic_time ();
       g_array_append_val (client->latencies, (gint64) { t1 - t0 });
       client->requests++;
@@ -148,7 +321,7 @@ annotate (gpointer data)
       body = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT ", \"instances\": [{\"id\": \"b\", \"label\": \"car\","
                               " \"kind\": \"box\", \"points\": [[1, 1], [5, 4]]}]}", version);
       t0 = g_get_monotonic_time ();
-      status = call (session, client->base, "PUT", path, client->token, body, &saved);
+      status = call (&conn, client->base, "PUT", path, client->token, body, &saved);
       t1 = g_get_monotonic_time ();
       g_array_append_val (client->latencies, (gint64) { t1 - t0 });
       g_array_append_val (client->cycles, (gint64) { t1 - start });
@@ -164,13 +337,14 @@ annotate (gpointer data)
       path = g_strdup_printf ("/tasks/%" G_GINT64_FORMAT "/submit", id);
       body = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT "}", version);
       t0 = g_get_monotonic_time ();
-      status = call (session, client->base, "POST", path, client->token, body, NULL);
+      status = call (&conn, client->base, "POST", path, client->token, body, NULL);
       t1 = g_get_monotonic_time ();
       g_array_append_val (client->latencies, (gint64) { t1 - t0 });
       client->requests++;
       if (status != 200)
         count_failure (client, status);
     }
+  conn_clear (&conn);
   return NULL;
 }
 
@@ -298,14 +472,17 @@ static gpointer
 hammer (gpointer data)
 {
   Client *client = data;
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 1, NULL);
+  Conn conn;
+
+  conn_init (&conn);
 
   while (g_get_monotonic_time () < client->deadline)
     {
       gint64 start = g_get_monotonic_time ();
-      call (session, client->base, "GET", "/", NULL, NULL, NULL);
+      call (&conn, client->base, "GET", "/", NULL, NULL, NULL);
       g_array_append_val (client->latencies, (gint64) { g_get_monotonic_time () - start });
     }
+  conn_clear (&conn);
   return NULL;
 }
 
@@ -509,12 +686,12 @@ prepare (const char *base,
   int n_jobs = (int) ((gint64) seconds * CYCLES_PER_SECOND_PLANNED / n_files) + 1;
   Client *all;
 
-  call (session, base, "POST", "/login", NULL, "{\"user\": \"root\", \"password\": \"root password\"}", &reply);
+  soup_call (session, base, "POST", "/login", NULL, "{\"user\": \"root\", \"password\": \"root password\"}", &reply);
   if (reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
     g_error ("cannot sign in as root at %s", base);
   root = g_strdup (json_object_get_string_member (json_node_get_object (reply), "token"));
-  call (session, base, "POST", "/projects", root, "{\"name\": \"Bench\"}", NULL);
-  call (session, base, "PUT", "/projects/1/labels", root,
+  soup_call (session, base, "POST", "/projects", root, "{\"name\": \"Bench\"}", NULL);
+  soup_call (session, base, "PUT", "/projects/1/labels", root,
         "{\"labels\": [{\"name\": \"car\", \"color\": \"#e01b24\", \"kind\": \"box\"}]}", NULL);
   printf ("preparing %d files, %d jobs over them (%d tasks) and %d annotators…\n", n_files, n_jobs,
           n_files * n_jobs, clients);
@@ -537,11 +714,11 @@ prepare (const char *base,
       gint64 job;
 
       g_clear_pointer (&reply, json_node_unref);
-      if (call (session, base, "POST", "/projects/1/jobs", root, request, &reply) != 201 || reply == NULL)
+      if (soup_call (session, base, "POST", "/projects/1/jobs", root, request, &reply) != 201 || reply == NULL)
         g_error ("cannot create job %d", j + 1);
       job = json_object_get_int_member (json_node_get_object (reply), "id");
       path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/launch", job);
-      if (call (session, base, "POST", path, root, NULL, NULL) != 200)
+      if (soup_call (session, base, "POST", path, root, NULL, NULL) != 200)
         g_error ("cannot launch job %" G_GINT64_FORMAT, job);
       g_array_append_val (jobs, job);
     }
@@ -553,9 +730,9 @@ prepare (const char *base,
       g_autofree char *member = g_strdup_printf ("/projects/1/members/%d", i + 2);
       g_autoptr(JsonNode) token = NULL;
 
-      call (session, base, "POST", "/users", root, body, NULL);
-      call (session, base, "PUT", member, root, "{\"role\": \"annotator\"}", NULL);
-      call (session, base, "POST", "/login", NULL, login, &token);
+      soup_call (session, base, "POST", "/users", root, body, NULL);
+      soup_call (session, base, "PUT", member, root, "{\"role\": \"annotator\"}", NULL);
+      soup_call (session, base, "POST", "/login", NULL, login, &token);
       all[i].base = g_strdup (base);
       all[i].token = g_strdup (json_object_get_string_member (json_node_get_object (token), "token"));
       all[i].jobs = jobs;
@@ -783,7 +960,7 @@ start_nginx (const char *dir,
   *base = g_strdup_printf ("http://127.0.0.1:%u/api/v1", port);
   for (int i = 0; i < 100; i++)
     {
-      if (call (session, *base, "GET", "/version", NULL, NULL, NULL) == 200)
+      if (soup_call (session, *base, "GET", "/version", NULL, NULL, NULL) == 200)
         return g_steal_pointer (&process);
       g_usleep (100 * 1000);
     }
@@ -960,6 +1137,9 @@ main (int    argc,
     { "files", 'f', 0, G_OPTION_ARG_INT, &n_files, "Images uploaded; jobs over them are launched until the run cannot exhaust them (2000)", "N" },
     { "new-connection-per-post", 0, 0, G_OPTION_ARG_NONE, &new_connection_per_post,
       "Send each POST on a new connection, as libsoup does by default (the app's client does), instead of the client's kept one", NULL },
+    { "raw-clients", 0, 0, G_OPTION_ARG_NONE, &raw_clients,
+      "Clients write HTTP/1.1 on their own sockets and read only status, length and body (as wrk does), "
+      "leaving the processor to the server; both runs use them", NULL },
     { "cluster", 0, 0, G_OPTION_ARG_NONE, &cluster,
       "Measure the cycles on SQLite (one process) and on PostgreSQL with one, two and three processes (behind nginx), in one run", NULL },
     { "source-dir", 0, 0, G_OPTION_ARG_FILENAME, &source,

@@ -22,6 +22,13 @@ quorum_http_reply_json (SoupServerMessage *msg,
 }
 
 void
+quorum_http_reply_no_content (SoupServerMessage *msg)
+{
+  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+}
+
+void
 quorum_http_reply_error (SoupServerMessage *msg,
                          guint              status,
                          const char        *code,

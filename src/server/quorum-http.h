@@ -17,6 +17,11 @@ G_BEGIN_DECLS
 void        quorum_http_reply_json   (SoupServerMessage *msg,
                                       guint              status,
                                       JsonNode          *body);
+/* 204 No Content, saying that the connection closes: libsoup 3.2's server
+ * closes a keep-alive connection after a reply without a length, and a 204
+ * has none, but it says nothing, so a client that sends its next request
+ * on the connection meets a reset. */
+void        quorum_http_reply_no_content (SoupServerMessage *msg);
 /* {"error": {"code": CODE, "message": MESSAGE}} */
 void        quorum_http_reply_error  (SoupServerMessage *msg,
                                       guint              status,

@@ -624,7 +624,7 @@ _quorum_server_logout (QuorumRequest *request)
   if (!quorum_store_remove_token (request->server->store, request->token_hash, &error))
     _quorum_request_reply_error (request, error);
   else
-    soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+    quorum_http_reply_no_content (request->msg);
 }
 
 void
@@ -742,5 +742,5 @@ _quorum_server_add_org_member (QuorumRequest *request)
       _quorum_request_reply_error (request, error);
       return;
     }
-  soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+  quorum_http_reply_no_content (request->msg);
 }

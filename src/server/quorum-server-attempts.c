@@ -347,7 +347,7 @@ decide_attempt (QuorumRequest *request,
                                     (gint64 *) ids->data, ids->len, &error))
     _quorum_request_reply_error (request, error);
   else
-    soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+    quorum_http_reply_no_content (request->msg);
 }
 
 /* /jobs/{id}/results/{user}/pass: that user's latest attempt. */
@@ -415,7 +415,7 @@ _quorum_server_close_exam (QuorumRequest *request)
   if (!quorum_store_close_exam (request->server->store, request->ids[0], &error))
     _quorum_request_reply_error (request, error);
   else
-    soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+    quorum_http_reply_no_content (request->msg);
 }
 
 /* ---- the taker's side ------------------------------------------------------- */

@@ -411,7 +411,7 @@ _quorum_server_next_task (QuorumRequest *request)
   if (task_id < 0)
     _quorum_request_reply_error (request, error);
   else if (task_id == 0)
-    soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+    quorum_http_reply_no_content (request->msg);
   else
     {
       request->ids[0] = task_id;

@@ -267,7 +267,7 @@ _quorum_server_remove_market_follow (QuorumRequest *request)
       _quorum_request_reply_error (request, error);
       return;
     }
-  soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+  quorum_http_reply_no_content (request->msg);
 }
 
 /* ---- what is new ------------------------------------------------------ */

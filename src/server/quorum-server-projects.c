@@ -122,7 +122,7 @@ _quorum_server_remove_member (QuorumRequest *request)
   if (!quorum_store_remove_member (request->server->store, request->ids[0], request->ids[1], &error))
     _quorum_request_reply_error (request, error);
   else
-    soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+    quorum_http_reply_no_content (request->msg);
 }
 
 void
@@ -302,7 +302,7 @@ _quorum_server_grant_credential (QuorumRequest *request)
       _quorum_request_reply_error (request, error);
       return;
     }
-  soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+  quorum_http_reply_no_content (request->msg);
 }
 
 void
@@ -351,5 +351,5 @@ _quorum_server_revoke_credential (QuorumRequest *request)
       !_quorum_server_release_unqualified (request->server, request->ids[1], &error))
     _quorum_request_reply_error (request, error);
   else
-    soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+    quorum_http_reply_no_content (request->msg);
 }

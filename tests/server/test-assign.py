@@ -3,12 +3,14 @@
 GET /me/tasks, POST /tasks/{id}/assign and /release, and the rules of
 DESIGN §2 that even an admin's hand keeps. Prints TAP. Argument: the
 quorum-server binary."""
+import http.client
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from quorum_test_server import BACKEND, Server, check, error_message, png, report  # noqa: E402
@@ -63,6 +65,17 @@ try:
           status == 200 and task["assignee"] == rev_id and task["state"] == "assigned" and task["version"] == 2, task)
     status, body = s.call("POST", "/jobs/%d/next" % job_id, cat)
     check("with P annotators on the file, next gives cat nothing (204)", status == 204, body)
+    # libsoup's server closes the connection after a 204 (it has no length):
+    # the reply must say so, or a client's next request on it meets a reset.
+    base = urllib.parse.urlsplit(s.base)
+    connection = http.client.HTTPConnection(base.netloc, timeout=10)
+    connection.request("POST", base.path + "/jobs/%d/next" % job_id, headers={"Authorization": "Bearer " + cat})
+    reply = connection.getresponse()
+    reply.read()
+    check("a 204 says the connection closes (Connection: close)",
+          reply.status == 204 and (reply.getheader("Connection") or "").lower() == "close",
+          (reply.status, reply.getheaders()))
+    connection.close()
 
     # Beyond P: a third annotator on the file, by hand.
     status, task = s.call("POST", "/tasks/%d/assign" % d1, s.root, {"user": cat_id})
