@@ -28,9 +28,9 @@ GdkTexture *quorum_frame_texture_new (int         width,
  * texture is most of a frame change's cost (a 1920 × 1080 frame shown at
  * 0.6 cost 36 ms to the screen, a copy of the shown size 19 ms:
  * bench/renderer-floor), and a copy of a frame from
- * quorum_frame_texture_new() about 1.5 ms to make. Halved in
- * 2 × 2 means while more than twice too large, then scaled bilinearly
- * (pixman, through cairo), so every frame pixel counts.
+ * quorum_frame_texture_new() about 1 ms to make. Halved in 2 × 2 means
+ * while more than twice too large, then scaled bilinearly (pixman, through
+ * cairo), so every frame pixel counts.
  *
  * Returns: (transfer full): the copy, in GDK_MEMORY_DEFAULT.
  */
