@@ -520,6 +520,99 @@ quorum_session_export_to_file_async (QuorumSession       *self,
 }
 
 /**
+ * quorum_session_export_coco_to_file_async:
+ * @self: a session
+ * @job_id: the job
+ * @interpolated: %TRUE for every frame of a video's tracks, interpolated ones
+ *   included; %FALSE for only the frames drawn (keyframes and proposals),
+ *   which re-imports to the same tracks
+ * @path: (type filename): the file to write; replaced only once the whole export arrived
+ * @cancellable: (nullable): a cancellable
+ * @callback: (scope async): called when the export is written or failed
+ * @user_data: (closure): data for @callback
+ *
+ * `GET /jobs/{id}/export?format=coco&interpolated=…` (editors), streamed to
+ * @path, as `quorumctl export --format coco [--no-interpolated]` and the
+ * app's Export window write it.
+ */
+void
+quorum_session_export_coco_to_file_async (QuorumSession       *self,
+                                          gint64               job_id,
+                                          gboolean             interpolated,
+                                          const char          *path,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autofree char *api_path = NULL;
+  GTask *task;
+
+  g_return_if_fail (QUORUM_IS_SESSION (self));
+  if (!_quorum_session_check_id (self, quorum_session_export_coco_to_file_async, callback, user_data, "job_id",
+                                 job_id) ||
+      !_quorum_session_check_text (self, quorum_session_export_coco_to_file_async, callback, user_data, "path",
+                                   path))
+    return;
+  api_path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/export?format=coco&interpolated=%s", job_id,
+                              interpolated ? "true" : "false");
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, quorum_session_export_coco_to_file_async);
+  quorum_client_download_async (self->client, api_path, path, cancellable, exported, task);
+}
+
+/**
+ * quorum_session_export_coco_to_file_finish:
+ * @self: a session
+ * @result: the result given to the callback
+ * @error: where the server's refusal or a write error is reported
+ *
+ * Returns: %TRUE when the export was written whole
+ */
+gboolean
+quorum_session_export_coco_to_file_finish (QuorumSession  *self,
+                                           GAsyncResult   *result,
+                                           GError        **error)
+{
+  g_return_val_if_fail (QUORUM_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == quorum_session_export_coco_to_file_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * quorum_session_export_coco_to_file_sync:
+ * @self: a session
+ * @job_id: the job
+ * @interpolated: %TRUE for every frame, %FALSE for the frames drawn only
+ * @path: (type filename): the file to write; replaced only once the whole export arrived
+ * @cancellable: (nullable): a cancellable
+ * @error: where the server's refusal or a write error is reported
+ *
+ * `GET /jobs/{id}/export?format=coco&interpolated=…` streamed to @path, blocking.
+ *
+ * Returns: %TRUE when the export was written whole
+ */
+gboolean
+quorum_session_export_coco_to_file_sync (QuorumSession  *self,
+                                         gint64          job_id,
+                                         gboolean        interpolated,
+                                         const char     *path,
+                                         GCancellable   *cancellable,
+                                         GError        **error)
+{
+  SyncCall call;
+  gboolean done;
+
+  _quorum_session_sync_begin (&call);
+  quorum_session_export_coco_to_file_async (self, job_id, interpolated, path, cancellable, _quorum_session_sync_done,
+                                            &call);
+  done = quorum_session_export_coco_to_file_finish (self, _quorum_session_sync_wait (&call), error);
+  _quorum_session_sync_end (&call);
+  return done;
+}
+
+/**
  * quorum_session_export_to_file_finish:
  * @self: a session
  * @result: the result given to the callback

@@ -231,6 +231,12 @@ gboolean  quorum_session_export_to_file_finish (QuorumSession *self, GAsyncResul
 gboolean  quorum_session_export_to_file_sync (QuorumSession *self, gint64 job_id, const char *format,
                                               const char *versions, const char *path,
                                               GCancellable *cancellable, GError **error);
+void      quorum_session_export_coco_to_file_async (QuorumSession *self, gint64 job_id, gboolean interpolated,
+                                                    const char *path, GCancellable *cancellable,
+                                                    GAsyncReadyCallback callback, gpointer user_data);
+gboolean  quorum_session_export_coco_to_file_finish (QuorumSession *self, GAsyncResult *result, GError **error);
+gboolean  quorum_session_export_coco_to_file_sync (QuorumSession *self, gint64 job_id, gboolean interpolated,
+                                                   const char *path, GCancellable *cancellable, GError **error);
 
 /* Offline, with the core: no server. */
 JsonNode *quorum_agreement_of_files (const char * const *paths, double threshold, GError **error);

@@ -65,6 +65,31 @@ def test_bad_arguments_are_refused_naming_the_field(server):
     assert caught.value.message.startswith("server:")
 
 
+def test_coco_export_with_and_without_interpolated_frames_is_the_routes(server, tmp_path):
+    upload = server.call("POST", "/projects/1/files?name=coco-export.png", server.root, raw=png(32, 24, 90),
+                         content_type="image/png")
+    assert upload[0] in (200, 201), upload
+    code, job = server.call("POST", "/projects/1/jobs", server.root,
+                            {"settings": {"name": "Export COCO", "passes_per_file": 1}, "files": [upload[1]["id"]]})
+    assert code == 201, job
+    assert server.call("POST", "/jobs/%d/launch" % job["id"], server.root)[0] == 200
+    session = session_for(server, server.root)
+    for interpolated in (True, False):
+        path = tmp_path / ("coco-%s.json" % interpolated)
+        assert session.export_coco_to_file_sync(job["id"], interpolated, str(path), None) is True
+        code, expected = server.call("GET", "/jobs/%d/export?format=coco&interpolated=%s"
+                                     % (job["id"], "true" if interpolated else "false"), server.root)
+        assert code == 200
+        with open(path) as written:
+            assert json.load(written) == expected
+        # Only the frames drawn: the document says so, and the default does not.
+        assert (expected["info"].get("quorum", {}).get("interpolated", True) is False) == (not interpolated)
+    with pytest.raises(GLib.Error) as caught:
+        session.export_coco_to_file_sync(0, False, str(tmp_path / "never.json"), None)
+    assert caught.value.message.startswith("job_id:")
+    assert not (tmp_path / "never.json").exists()
+
+
 def test_sign_in_keeps_the_token_and_a_wrong_password_is_unauthorized(server):
     session = Quorum.Session.new(server.base[len("http://"):-len("/api/v1")])
     assert session.get_token() is None
