@@ -32,6 +32,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "bench-stats.h"
+
 #define ROOT_PASSWORD "bench root password"
 #define ANN_PASSWORD  "bench ann password"
 
@@ -188,23 +190,6 @@ whole_body (gint64 version,
     }
   g_string_append (text, "]}");
   return text;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *values,
-            double  p)
-{
-  g_array_sort (values, compare_doubles);
-  return g_array_index (values, double, MIN ((guint) (p * values->len), values->len - 1));
 }
 
 static void
@@ -476,8 +461,8 @@ main (int    argc,
   if (trips->len > 0)
     printf ("PATCH one vertex of 10,000 polygons (%u times): round trip median %.2f ms, p95 %.2f ms; "
           "server median %.2f ms, p95 %.2f ms, max %.2f ms\n",
-            deltas, percentile (trips, 0.5), percentile (trips, 0.95), percentile (server_times, 0.5),
-            percentile (server_times, 0.95), percentile (server_times, 1.0));
+            deltas, bench_percentile (trips, 0.5), bench_percentile (trips, 0.95), bench_percentile (server_times, 0.5),
+            bench_percentile (server_times, 0.95), bench_percentile (server_times, 1.0));
   {
     Reply reply;
     double trip;
@@ -490,12 +475,12 @@ main (int    argc,
         reply_clear (&reply);
       }
   }
-  printf ("bare round trip (GET /version): median %.2f ms\n", percentile (bare, 0.5));
+  printf ("bare round trip (GET /version): median %.2f ms\n", bench_percentile (bare, 0.5));
   /* The handler's time leaves out the batch's commit and the log's sync,
    * which answer the save; the round trip over a bare one has them. */
   if (trips->len > 0)
     printf ("PATCH round trip minus bare round trip (medians): %.2f ms, the server's time with the durable "
-            "commit\n", percentile (trips, 0.5) - percentile (bare, 0.5));
+            "commit\n", bench_percentile (trips, 0.5) - bench_percentile (bare, 0.5));
 
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/resource.h>
 
+#include "bench-stats.h"
 #include "quorum-box-tracker-private.h"
 #include "square-clip.h"
 
@@ -35,25 +36,6 @@ load_average (void)
   if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
     return -1;
   return g_ascii_strtod (text, NULL);
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *values,
-            double  fraction)
-{
-  if (values->len == 0)
-    return 0;
-  g_array_sort (values, compare_doubles);
-  return g_array_index (values, double, (guint) MIN (values->len - 1, fraction * values->len));
 }
 
 typedef struct
@@ -165,10 +147,10 @@ bench_steps (const SquareClip     *clip,
   g_clear_pointer (&frame.pixels, g_bytes_unref);
 
   printf ("        update  median %6.1f ms  p95 %6.1f ms  → %5.1f fps (tracker alone)\n",
-          percentile (update_ms, 0.5), percentile (update_ms, 0.95),
-          1000.0 / percentile (update_ms, 0.5));
+          bench_percentile (update_ms, 0.5), bench_percentile (update_ms, 0.95),
+          1000.0 / bench_percentile (update_ms, 0.5));
   printf ("        decode  median %6.1f ms  p95 %6.1f ms  (the decoder's step forward)\n",
-          percentile (decode_ms, 0.5), percentile (decode_ms, 0.95));
+          bench_percentile (decode_ms, 0.5), bench_percentile (decode_ms, 0.95));
   printf ("        CPU %.1f ms a frame (both)\n", cpu * 1000 / MAX (update_ms->len, 1));
   if (n > 0)
     printf ("        error   centre mean %.1f px, max %.1f px; IoU mean %.3f, min %.3f over %u frames%s\n",
@@ -224,7 +206,7 @@ bench_propose (const SquareClip *clip,
               quorum_box_tracker_end_to_string (end));
     }
   printf ("  quorum_box_tracker_propose: median %.1f fps, best %.1f fps, CPU %.1f ms a frame at best\n",
-          percentile (fps, 0.5), percentile (fps, 1.0), cpu_best * 1000);
+          bench_percentile (fps, 0.5), bench_percentile (fps, 1.0), cpu_best * 1000);
 }
 
 int

@@ -30,6 +30,8 @@
 #include <adwaita.h>
 #include <unistd.h>
 
+#include "bench-stats.h"
+
 static int opt_changes = 120;
 static int opt_texture_width = 1920;
 static int opt_texture_height = 1080;
@@ -126,23 +128,6 @@ cpu_ms (void)
 
   clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &now);
   return now.tv_sec * 1e3 + now.tv_nsec / 1e6;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *values,
-            int     p)
-{
-  g_array_sort (values, compare_doubles);
-  return g_array_index (values, double, MIN (values->len - 1, values->len * p / 100));
 }
 
 static gboolean
@@ -255,10 +240,10 @@ main (int    argc,
            g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "GTK's default (GL)",
            opt_width, opt_height, opt_texture_width, opt_texture_height,
            texture_format == GDK_MEMORY_R8G8B8A8_PREMULTIPLIED ? "RGBA" : "BGRA", opt_changes);
-  g_print ("change to painted   median %6.1f ms  p95 %6.1f ms\n", percentile (bench.walls, 50),
-           percentile (bench.walls, 95));
+  g_print ("change to painted   median %6.1f ms  p95 %6.1f ms\n", bench_percentile (bench.walls, 0.5),
+           bench_percentile (bench.walls, 0.95));
   g_print ("processor time      median %6.1f ms  p95 %6.1f ms  (the process, all threads)\n",
-           percentile (bench.cpus, 50), percentile (bench.cpus, 95));
+           bench_percentile (bench.cpus, 0.5), bench_percentile (bench.cpus, 0.95));
   gtk_window_destroy (GTK_WINDOW (window));
   g_array_unref (bench.walls);
   g_array_unref (bench.cpus);

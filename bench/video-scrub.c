@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench-stats.h"
 #include "quorum-canvas-private.h"
 #include "quorum-track-editor.h"
 #include "quorum-track.h"
@@ -134,32 +135,13 @@ make_tracks (GRand *rand)
 
 /* ---- figures -------------------------------------------------------------- */
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *values,
-            double  fraction)
-{
-  if (values->len == 0)
-    return NAN;
-  g_array_sort (values, compare_doubles);
-  return g_array_index (values, double, MIN (values->len - 1, (guint) (values->len * fraction)));
-}
-
 static void
 print_line (const char *what,
             GArray     *values,
             const char *unit)
 {
-  g_print ("  %-26s median %7.2f  p95 %7.2f  max %7.2f %s\n", what, percentile (values, 0.5),
-           percentile (values, 0.95), percentile (values, 1.0), unit);
+  g_print ("  %-26s median %7.2f  p95 %7.2f  max %7.2f %s\n", what, bench_percentile (values, 0.5),
+           bench_percentile (values, 0.95), bench_percentile (values, 1.0), unit);
 }
 
 static double
