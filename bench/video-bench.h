@@ -34,9 +34,6 @@ typedef struct
 
 typedef void (*VideoBenchSection) (VideoBench *bench);
 
-/* Milliseconds: the median and the 95th percentile of @values (sorted in place). */
-double video_bench_percentile (GArray *values,
-                               double  fraction);
 /* "median 12.3 ms  p95 45.6 ms  max 78.9 ms (n = 100)" */
 char  *video_bench_summary    (GArray *values);
 /* The frame number a BGRA frame shows, or -1. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bench-stats.h"
 #include "video-bench.h"
 #include "video-clip.h"
 
@@ -24,33 +25,11 @@ static const struct
   { "proxy", video_bench_proxy },
 };
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-double
-video_bench_percentile (GArray *values,
-                        double  fraction)
-{
-  guint i;
-
-  if (values->len == 0)
-    return 0;
-  g_array_sort (values, compare_doubles);
-  i = (guint) MIN (values->len - 1, fraction * values->len);
-  return g_array_index (values, double, i);
-}
-
 char *
 video_bench_summary (GArray *values)
 {
-  double median = video_bench_percentile (values, 0.5);
-  double p95 = video_bench_percentile (values, 0.95);
+  double median = bench_percentile (values, 0.5);
+  double p95 = bench_percentile (values, 0.95);
   double max = values->len ? g_array_index (values, double, values->len - 1) : 0;
 
   return g_strdup_printf ("median %7.1f ms  p95 %7.1f ms  max %7.1f ms (n = %u)", median, p95, max,
