@@ -467,6 +467,35 @@ exported (GObject      *source,
     g_task_return_error (task, error);
 }
 
+/* Streams @api_path to @path; the task carries @source_tag for its finish. */
+static void
+download_export (QuorumSession       *self,
+                 gpointer             source_tag,
+                 const char          *api_path,
+                 const char          *path,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  quorum_client_download_async (self->client, api_path, path, cancellable, exported, task);
+}
+
+static gboolean
+finish_export (QuorumSession  *self,
+               GAsyncResult   *result,
+               gpointer        source_tag,
+               GError        **error)
+{
+  g_return_val_if_fail (QUORUM_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * quorum_session_export_to_file_async:
  * @self: a session
@@ -492,7 +521,6 @@ quorum_session_export_to_file_async (QuorumSession       *self,
                                      gpointer             user_data)
 {
   g_autofree char *api_path = NULL;
-  GTask *task;
 
   g_return_if_fail (QUORUM_IS_SESSION (self));
   if (!_quorum_session_check_id (self, quorum_session_export_to_file_async, callback, user_data, "job_id", job_id) ||
@@ -514,9 +542,7 @@ quorum_session_export_to_file_async (QuorumSession       *self,
     }
   api_path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/export?format=%s&versions=%s", job_id, format,
                               versions);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, quorum_session_export_to_file_async);
-  quorum_client_download_async (self->client, api_path, path, cancellable, exported, task);
+  download_export (self, quorum_session_export_to_file_async, api_path, path, cancellable, callback, user_data);
 }
 
 /**
@@ -545,7 +571,6 @@ quorum_session_export_coco_to_file_async (QuorumSession       *self,
                                           gpointer             user_data)
 {
   g_autofree char *api_path = NULL;
-  GTask *task;
 
   g_return_if_fail (QUORUM_IS_SESSION (self));
   if (!_quorum_session_check_id (self, quorum_session_export_coco_to_file_async, callback, user_data, "job_id",
@@ -555,9 +580,8 @@ quorum_session_export_coco_to_file_async (QuorumSession       *self,
     return;
   api_path = g_strdup_printf ("/jobs/%" G_GINT64_FORMAT "/export?format=coco&interpolated=%s", job_id,
                               interpolated ? "true" : "false");
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, quorum_session_export_coco_to_file_async);
-  quorum_client_download_async (self->client, api_path, path, cancellable, exported, task);
+  download_export (self, quorum_session_export_coco_to_file_async, api_path, path, cancellable, callback,
+                   user_data);
 }
 
 /**
@@ -573,11 +597,7 @@ quorum_session_export_coco_to_file_finish (QuorumSession  *self,
                                            GAsyncResult   *result,
                                            GError        **error)
 {
-  g_return_val_if_fail (QUORUM_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == quorum_session_export_coco_to_file_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_export (self, result, quorum_session_export_coco_to_file_async, error);
 }
 
 /**
@@ -625,11 +645,7 @@ quorum_session_export_to_file_finish (QuorumSession  *self,
                                       GAsyncResult   *result,
                                       GError        **error)
 {
-  g_return_val_if_fail (QUORUM_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == quorum_session_export_to_file_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_export (self, result, quorum_session_export_to_file_async, error);
 }
 
 /**
