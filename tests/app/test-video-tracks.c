@@ -353,6 +353,8 @@ test_draw_interpolate_submit (void)
     {
       gtk_window_set_default_size (GTK_WINDOW (server.window), 1024, 600);
       app_test_screenshot (GTK_WINDOW (server.window), "video-track-interpolated-1024x600.png");
+      gtk_window_set_default_size (GTK_WINDOW (server.window), 1920, 1080);
+      app_test_screenshot (GTK_WINDOW (server.window), "video-track-interpolated-1920x1080.png");
       gtk_window_set_default_size (GTK_WINDOW (server.window), 1280, 900);
       app_test_iterate (500);
     }
